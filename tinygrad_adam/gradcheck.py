@@ -115,7 +115,7 @@ def gradcheck(fn: Callable[..., Tensor], *inputs: Any, eps: float = 1e-6, atol: 
     n_out = numerical[0].shape[0]
     if n_out <= full_jacobian_limit:
         probes = np.eye(n_out)
-        kind = "output element"
+        kind = "output element (flat index)"
     else:
         probes = np.random.default_rng(seed).standard_normal((projections, n_out))
         kind = "random projection"
@@ -129,7 +129,7 @@ def gradcheck(fn: Callable[..., Tensor], *inputs: Any, eps: float = 1e-6, atol: 
             worst = int(np.argmax(excess))
             shape = args[position].shape
             index = np.unravel_index(worst, shape) if shape else ()
-            where = f" for {kind} {np.unravel_index(row, (n_out,))[0]}" if n_out > 1 else ""
+            where = f" for {kind} {row}" if n_out > 1 else ""
             message = (
                 f"gradcheck failed for input {position} (shape {shape}) at index {tuple(int(i) for i in index)}"
                 f"{where}: analytic {ana[worst]:.10g}, numerical {num[worst]:.10g} "
