@@ -1,0 +1,162 @@
+"""Reader and writer for the IDX format used by MNIST and its relatives.
+
+An IDX file is a 4-byte magic number (two zero bytes, a type code, the number of dimensions), one big-endian
+uint32 per dimension, then the values in C order, big-endian. Files may be gzip-compressed; the reader decides
+by the gzip magic bytes, not by the file name.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import os
+import secrets
+import struct
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+__all__ = ["IDXError", "read_idx", "write_idx", "atomic_write"]
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+# IDX type code -> big-endian NumPy dtype
+_CODE_TO_DTYPE = {
+    0x08: np.dtype(">u1"),
+    0x09: np.dtype(">i1"),
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
+}
+_KIND_SIZE_TO_CODE = {(dt.kind, dt.itemsize): code for code, dt in _CODE_TO_DTYPE.items()}
+
+
+class IDXError(ValueError):
+    """An IDX file is truncated, corrupt, or not an IDX file at all."""
+
+
+def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
+    """Read an IDX file (plain or gzip-compressed) into a native-endian, writable ndarray.
+
+    Raises IDXError, naming the file, if the magic number, the dimensions or the length are wrong.
+    """
+    name = os.fspath(path)
+    with open(name, "rb") as raw:
+        compressed = raw.read(2) == GZIP_MAGIC
+        raw.seek(0)
+        if not compressed:
+            return _read_stream(raw, name, compressed=False)
+        try:
+            with gzip.GzipFile(fileobj=raw, mode="rb") as gz:
+                return _read_stream(gz, name, compressed=True)
+        except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+            raise IDXError(f"{name}: corrupt or truncated gzip stream ({e})") from e
+
+
+def _read_exact(f: BinaryIO, buf: bytearray | memoryview) -> int:
+    """Fill buf from f; return how many bytes were read (less than len(buf) only at end of file)."""
+    view, done = memoryview(buf), 0
+    while done < len(view):
+        chunk = f.read(len(view) - done)
+        if not chunk:
+            break
+        view[done : done + len(chunk)] = chunk
+        done += len(chunk)
+    return done
+
+
+def _read_stream(f: BinaryIO, name: str, compressed: bool) -> np.ndarray:
+    where = " after decompression" if compressed else ""
+    magic = bytearray(4)
+    got = _read_exact(f, magic)
+    if got < 4:
+        raise IDXError(f"{name}: file is {got} bytes{where}; an IDX file starts with a 4-byte magic number")
+    if magic[0] != 0 or magic[1] != 0:
+        raise IDXError(f"{name}: not an IDX file (magic number {bytes(magic).hex()} must start with 0000)")
+    code, ndim = magic[2], magic[3]
+    if code not in _CODE_TO_DTYPE:
+        known = ", ".join(f"0x{c:02X} {d.name}" for c, d in _CODE_TO_DTYPE.items())
+        raise IDXError(f"{name}: unknown IDX type code 0x{code:02X} (known: {known})")
+    dtype = _CODE_TO_DTYPE[code]
+    dims = bytearray(4 * ndim)
+    got = _read_exact(f, dims)
+    if got < len(dims):
+        raise IDXError(
+            f"{name}: truncated header, expected {4 + len(dims)} bytes for {ndim} dimensions, found {4 + got}{where}"
+        )
+    shape = struct.unpack(f">{ndim}I", dims)
+    header = 4 + 4 * ndim
+    nbytes = math.prod(shape) * dtype.itemsize
+    expected = (
+        f"expected {header + nbytes} bytes ({header}-byte header + {nbytes} bytes of data "
+        f"for shape {shape} {dtype.name})"
+    )
+    data = bytearray(nbytes)
+    got = _read_exact(f, data)
+    if got < nbytes:
+        raise IDXError(f"{name}: truncated file, {expected}, found {header + got}{where}")
+    extra = sum(len(chunk) for chunk in iter(lambda: f.read(1 << 20), b""))
+    if extra:
+        raise IDXError(f"{name}: {expected}, found {header + nbytes + extra}{where} ({extra} trailing bytes)")
+    array = np.frombuffer(data, dtype=dtype).reshape(shape)
+    # astype copies into native byte order; single-byte types are a writable view of `data` already
+    return array.astype(dtype.newbyteorder("=")) if dtype.itemsize > 1 else array
+
+
+def write_idx(path: str | os.PathLike[str], array: np.ndarray) -> None:
+    """Write an array as an IDX file, gzip-compressed if the name ends in .gz, atomically."""
+    arr = np.asarray(array)
+    code = _KIND_SIZE_TO_CODE.get((arr.dtype.kind, arr.dtype.itemsize))
+    if code is None:
+        supported = ", ".join(d.name for d in _CODE_TO_DTYPE.values())
+        raise IDXError(f"{os.fspath(path)}: IDX cannot store dtype {arr.dtype} (supported: {supported})")
+    if arr.ndim > 255 or any(d >= 2**32 for d in arr.shape):
+        raise IDXError(f"{os.fspath(path)}: shape {arr.shape} does not fit the IDX header")
+    header = bytes([0, 0, code, arr.ndim]) + struct.pack(f">{arr.ndim}I", *arr.shape)
+    payload = arr.astype(_CODE_TO_DTYPE[code]).tobytes(order="C")
+    final = Path(path)
+    with atomic_write(final) as f:
+        if final.name.lower().endswith(".gz"):
+            inner = final.name[:-3]  # the name recorded in the gzip header
+            with gzip.GzipFile(filename=inner, mode="wb", fileobj=f, compresslevel=6, mtime=0) as gz:
+                gz.write(header)
+                gz.write(payload)
+        else:
+            f.write(header)
+            f.write(payload)
+
+
+@contextmanager
+def atomic_write(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """Yield a temporary binary file next to `path`; on success it replaces `path`, on error it is removed.
+
+    Readers never see a half-written file, and an existing file survives a failed write untouched.
+    The temporary file (`.NAME.RANDOM.part`, its path in `.name`) gets the permissions open() would give.
+    """
+    final = Path(path)
+    if not final.parent.is_dir():
+        raise FileNotFoundError(f"cannot write {final}: directory {final.parent} does not exist")
+    for _ in range(100):
+        tmp_path = final.parent / f".{final.name}.{secrets.token_hex(6)}.part"
+        try:
+            tmp = open(tmp_path, "xb")  # exclusive create, mode 0o666 minus umask
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"could not create a temporary file next to {final}")
+    try:
+        yield tmp
+        tmp.flush()
+        os.fsync(tmp.fileno())
+        tmp.close()
+        os.replace(tmp_path, final)
+    except BaseException:
+        tmp.close()
+        tmp_path.unlink(missing_ok=True)
+        raise
