@@ -1,0 +1,128 @@
+"""Weight initialisation, in place, with PyTorch's names, signatures and fan computations.
+
+Every function fills a Tensor (or Parameter, or NumPy array) in place and
+returns it. Random draws come from `tinygrad_adam.default_rng()` (reseed it with
+`tinygrad_adam.manual_seed`) unless a `generator` is passed.
+
+For a weight of shape (out, in, *kernel): fan_in = in * prod(kernel) and
+fan_out = out * prod(kernel).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, TypeVar
+
+import numpy as np
+
+from ..tensor import Tensor, default_rng
+
+T = TypeVar("T", Tensor, np.ndarray)
+
+
+def _array(tensor: Tensor | np.ndarray) -> np.ndarray:
+    return tensor.data if isinstance(tensor, Tensor) else tensor
+
+
+def _fill(tensor: T, values: Any) -> T:
+    array = _array(tensor)
+    array[...] = values
+    return tensor
+
+
+def _rng(generator: np.random.Generator | None) -> np.random.Generator:
+    return generator if generator is not None else default_rng()
+
+
+def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
+    """The recommended gain for a nonlinearity (PyTorch's table): relu √2, tanh 5/3, leaky_relu √(2/(1+a²)), ..."""
+    linear_fns = {"linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                  "conv_transpose3d"}
+    if nonlinearity in linear_fns or nonlinearity == "sigmoid":
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        if param is None:
+            slope = 0.01
+        elif isinstance(param, int | float) and not isinstance(param, bool):
+            slope = float(param)
+        else:
+            raise ValueError(f"calculate_gain: negative_slope {param!r} is not a valid number")
+        return math.sqrt(2.0 / (1 + slope**2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"calculate_gain: unsupported nonlinearity {nonlinearity!r}")
+
+
+def _calculate_fan_in_and_fan_out(tensor: Tensor | np.ndarray) -> tuple[int, int]:
+    shape = _array(tensor).shape
+    if len(shape) < 2:
+        raise ValueError(
+            f"fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape {shape})"
+        )
+    receptive_field = math.prod(shape[2:])
+    return shape[1] * receptive_field, shape[0] * receptive_field
+
+
+def _calculate_correct_fan(tensor: Tensor | np.ndarray, mode: str) -> int:
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"mode {mode!r} not supported, please use one of 'fan_in', 'fan_out'")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return fan_in if mode == "fan_in" else fan_out
+
+
+def uniform_(tensor: T, a: float = 0.0, b: float = 1.0, generator: np.random.Generator | None = None) -> T:
+    """Fill with samples of U(a, b)."""
+    return _fill(tensor, _rng(generator).uniform(a, b, _array(tensor).shape))
+
+
+def normal_(tensor: T, mean: float = 0.0, std: float = 1.0, generator: np.random.Generator | None = None) -> T:
+    """Fill with samples of N(mean, std²)."""
+    return _fill(tensor, _rng(generator).normal(mean, std, _array(tensor).shape))
+
+
+def constant_(tensor: T, val: float) -> T:
+    return _fill(tensor, val)
+
+
+def zeros_(tensor: T) -> T:
+    return _fill(tensor, 0)
+
+
+def ones_(tensor: T) -> T:
+    return _fill(tensor, 1)
+
+
+def xavier_uniform_(tensor: T, gain: float = 1.0, generator: np.random.Generator | None = None) -> T:
+    """U(-a, a) with a = gain·√(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    bound = math.sqrt(3.0) * gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def xavier_normal_(tensor: T, gain: float = 1.0, generator: np.random.Generator | None = None) -> T:
+    """N(0, std²) with std = gain·√(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
+
+
+def kaiming_uniform_(tensor: T, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                     generator: np.random.Generator | None = None) -> T:
+    """U(-bound, bound) with bound = gain·√(3 / fan) (He et al., 2015); `a` is the leaky_relu slope."""
+    fan = _calculate_correct_fan(tensor, mode)
+    if fan == 0:
+        return tensor  # an empty tensor: nothing to fill
+    bound = math.sqrt(3.0) * calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def kaiming_normal_(tensor: T, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                    generator: np.random.Generator | None = None) -> T:
+    """N(0, std²) with std = gain / √fan."""
+    fan = _calculate_correct_fan(tensor, mode)
+    if fan == 0:
+        return tensor
+    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan), generator)

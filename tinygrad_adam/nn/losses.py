@@ -1,0 +1,47 @@
+"""Loss modules: thin wrappers that keep the options of the functional losses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..tensor import Tensor
+from . import functional as F
+from .module import Module
+
+
+class CrossEntropyLoss(Module):
+    """Cross-entropy from raw logits (N, C) and integer class targets (N,); see functional.cross_entropy."""
+
+    def __init__(self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean",
+                 label_smoothing: float = 0.0):
+        super().__init__()
+        F._check_reduction("CrossEntropyLoss", reduction)
+        self.weight, self.ignore_index = weight, ignore_index
+        self.reduction, self.label_smoothing = reduction, label_smoothing
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:  # noqa: A002
+        return F.cross_entropy(input, target, self.weight, self.ignore_index, self.reduction, self.label_smoothing)
+
+
+class NLLLoss(Module):
+    """Negative log-likelihood from log-probabilities (N, C) and integer class targets (N,)."""
+
+    def __init__(self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"):
+        super().__init__()
+        F._check_reduction("NLLLoss", reduction)
+        self.weight, self.ignore_index, self.reduction = weight, ignore_index, reduction
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:  # noqa: A002
+        return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+
+
+class MSELoss(Module):
+    """Mean squared error (or its sum, or the elementwise squares with reduction="none")."""
+
+    def __init__(self, reduction: str = "mean"):
+        super().__init__()
+        F._check_reduction("MSELoss", reduction)
+        self.reduction = reduction
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:  # noqa: A002
+        return F.mse_loss(input, target, self.reduction)

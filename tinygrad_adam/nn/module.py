@@ -1,0 +1,349 @@
+"""Module, Parameter and the containers: how a model finds its parameters and saves its state.
+
+A Module finds its parameters, buffers and sub-modules by walking its own
+attributes (`vars(self)`) in definition order, looking inside lists, tuples
+and dicts, so nothing has to be registered by hand:
+
+    class Net(Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = Linear(784, 100)
+            self.layers = [Linear(100, 100), Linear(100, 10)]
+
+    [name for name, _ in Net().named_parameters()]
+    # ['fc1.weight', 'fc1.bias', 'layers.0.weight', 'layers.0.bias', 'layers.1.weight', 'layers.1.bias']
+
+Names follow PyTorch's state_dict keys, so weights can be exchanged with it.
+Buffers (state that is saved but not trained, such as BatchNorm's running
+statistics) are NumPy arrays declared with `register_buffer`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A Tensor that a Module trains: it requires a gradient unless told otherwise.
+
+    The data is copied; Python floats become float32 and NumPy arrays keep their
+    dtype, as for Tensor.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None):
+        super().__init__(data, requires_grad=requires_grad, dtype=dtype)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class IncompatibleKeys(NamedTuple):
+    """What `load_state_dict(strict=False)` could not match."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+def _members(name: str, value: Any) -> Iterator[tuple[str, Module | Parameter]]:
+    """The modules and parameters in one attribute value, looking inside lists, tuples and dicts."""
+    if isinstance(value, Module | Parameter):
+        yield name, value
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _members(f"{name}.{i}", item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _members(f"{name}.{key}", item)
+
+
+def _add_indent(text: str, spaces: int) -> str:
+    first, *rest = text.split("\n")
+    return "\n".join([first] + [" " * spaces + line for line in rest])
+
+
+class Module:
+    """Base class of layers and models: subclass it, set attributes in `__init__`, define `forward`."""
+
+    training: bool = True  # a class default, so a subclass that forgets super().__init__() still works
+
+    def __init__(self) -> None:
+        self.training = True
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # ----- discovery ------------------------------------------------------------------------
+    def register_buffer(self, name: str, array: np.ndarray | None, persistent: bool = True) -> None:
+        """Declare a NumPy array attribute as state: saved in state_dict (if persistent), never trained."""
+        if "_buffers" not in vars(self):
+            self._buffers: dict[str, bool] = {}
+        self._buffers[name] = persistent
+        setattr(self, name, array)
+
+    def _own_members(self) -> Iterator[tuple[str, Module | Parameter]]:
+        for name, value in vars(self).items():
+            if name != "_buffers":
+                yield from _members(name, value)
+
+    def _walk(self, prefix: str, ancestors: tuple[int, ...] = ()) -> Iterator[tuple[str, Any, str]]:
+        """Depth-first (full name, object, kind) in definition order; kind is "module", "parameter",
+        "buffer" or "transient buffer" (a buffer left out of state_dict).
+
+        A module is entered only once along a path, so a module that refers back to its
+        parent does not recurse forever.
+        """
+        ancestors = ancestors + (id(self),)
+        buffers = vars(self).get("_buffers", {})
+        for name, value in vars(self).items():
+            full = f"{prefix}{name}"
+            if name in buffers:
+                if value is not None:
+                    yield full, value, "buffer" if buffers[name] else "transient buffer"
+                continue
+            if name == "_buffers":
+                continue
+            for member_name, member in _members(full, value):
+                if isinstance(member, Parameter):
+                    yield member_name, member, "parameter"
+                elif id(member) not in ancestors:
+                    yield member_name, member, "module"
+                    yield from member._walk(member_name + ".", ancestors)
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        """(name, parameter) pairs in definition order; a parameter shared by two layers is listed once."""
+        seen: set[int] = set()
+        for name, obj, kind in self._walk(prefix + "." if prefix else ""):
+            if kind == "parameter" and id(obj) not in seen:
+                seen.add(id(obj))
+                yield name, obj
+
+    def parameters(self) -> Iterator[Parameter]:
+        for _, p in self.named_parameters():
+            yield p
+
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, np.ndarray]]:
+        for name, obj, kind in self._walk(prefix + "." if prefix else ""):
+            if kind.endswith("buffer"):
+                yield name, obj
+
+    def buffers(self) -> Iterator[np.ndarray]:
+        for _, b in self.named_buffers():
+            yield b
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module (named `prefix`) and every sub-module, each once, in definition order."""
+        seen = {id(self)}
+        yield prefix, self
+        for name, obj, kind in self._walk(prefix + "." if prefix else ""):
+            if kind == "module" and id(obj) not in seen:
+                seen.add(id(obj))
+                yield name, obj
+
+    def modules(self) -> Iterator[Module]:
+        for _, m in self.named_modules():
+            yield m
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The direct sub-modules, with names such as "fc1" or "layers.0"."""
+        seen: set[int] = set()
+        for name, member in self._own_members():
+            if isinstance(member, Module) and id(member) not in seen and member is not self:
+                seen.add(id(member))
+                yield name, member
+
+    def children(self) -> Iterator[Module]:
+        for _, m in self.named_children():
+            yield m
+
+    # ----- modes and gradients ----------------------------------------------------------------
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (Dropout drops, BatchNorm uses batch statistics) here and in every sub-module."""
+        for m in self.modules():
+            m.training = mode
+        return self
+
+    def eval(self) -> Module:
+        return self.train(False)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients of every parameter (set them to None, or to zeros)."""
+        for p in self.parameters():
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad = np.zeros_like(p.data)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call fn on every sub-module and then on this one (e.g. for custom initialisation)."""
+        for m in list(self.modules())[::-1]:
+            fn(m)
+        return self
+
+    def to(self, dtype: Any) -> Module:
+        """Cast every floating-point parameter and buffer to `dtype`, in place."""
+        dtype = np.dtype(dtype)
+        for p in self.parameters():
+            if p.data.dtype.kind == "f":
+                p.data = p.data.astype(dtype)
+                p.grad = None if p.grad is None else p.grad.astype(dtype)
+        for m in self.modules():
+            for name in vars(m).get("_buffers", {}):
+                array = getattr(m, name)
+                if array is not None and array.dtype.kind == "f":
+                    setattr(m, name, array.astype(dtype))
+        return self
+
+    def float(self) -> Module:
+        return self.to(np.float32)
+
+    def double(self) -> Module:
+        return self.to(np.float64)
+
+    # ----- state ------------------------------------------------------------------------------
+    def _state_items(self) -> Iterator[tuple[str, Parameter | np.ndarray]]:
+        for name, obj, kind in self._walk(""):
+            if kind in ("parameter", "buffer"):
+                yield name, obj
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """{name: copy of the array} for every parameter and persistent buffer, with PyTorch's keys.
+
+        Values are copies, so a saved state_dict does not change as training goes on.
+        """
+        return {name: np.array(obj.data if isinstance(obj, Tensor) else obj) for name, obj in self._state_items()}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
+        """Copy values into the existing parameters and buffers (keeping their dtypes).
+
+        Raises RuntimeError naming every missing key and unexpected key (when
+        `strict`) and every shape mismatch (always); nothing is changed then.
+        Returns the missing and unexpected keys.
+        """
+        own = dict(self._state_items())
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        values: dict[str, np.ndarray] = {}
+        mismatched = []
+        for key, target in own.items():
+            if key not in state_dict:
+                continue
+            value = state_dict[key]
+            value = np.asarray(value.data if isinstance(value, Tensor) else value)
+            target_shape = target.shape
+            if value.shape != target_shape:
+                mismatched.append(f"size mismatch for {key}: copying a param with shape {value.shape} from "
+                                  f"checkpoint, the shape in current model is {target_shape}.")
+            values[key] = value
+        errors = list(mismatched)
+        if strict and missing:
+            errors.insert(0, "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ".")
+        if strict and unexpected:
+            errors.insert(int(bool(strict and missing)),
+                          "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ".")
+        if errors:
+            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors))
+        for key, value in values.items():
+            target = own[key]
+            array = target.data if isinstance(target, Tensor) else target
+            np.copyto(array, value, casting="unsafe")
+        return IncompatibleKeys(missing, unexpected)
+
+    # ----- printing ---------------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The text inside this module's parentheses, e.g. "in_features=3, out_features=2, bias=True"."""
+        return ""
+
+    def __repr__(self) -> str:
+        extra_lines = self.extra_repr().split("\n") if self.extra_repr() else []
+        child_lines = [f"({name}): " + _add_indent(repr(m), 2) for name, m in self.named_children()]
+        if len(extra_lines) == 1 and not child_lines:
+            body = extra_lines[0]
+        elif extra_lines or child_lines:
+            body = "\n  " + "\n  ".join(extra_lines + child_lines) + "\n"
+        else:
+            body = ""
+        return f"{type(self).__name__}({body})"
+
+
+class Sequential(Module):
+    """Modules applied one after another; children are named "0", "1", ... (or by an OrderedDict's keys)."""
+
+    def __init__(self, *modules: Module | Mapping[str, Module]):
+        super().__init__()
+        items: Iterable[tuple[str, Module]]
+        if len(modules) == 1 and isinstance(modules[0], Mapping):
+            items = modules[0].items()
+        else:
+            items = ((str(i), m) for i, m in enumerate(modules))
+        for name, module in items:
+            if not isinstance(module, Module):
+                raise TypeError(f"Sequential: {name!r} is a {type(module).__name__}, not a Module")
+            setattr(self, name, module)
+
+    def _layers(self) -> list[Module]:
+        return [m for m in vars(self).values() if isinstance(m, Module)]
+
+    def forward(self, x: Any) -> Any:
+        for module in self._layers():
+            x = module(x)
+        return x
+
+    def append(self, module: Module) -> Sequential:
+        setattr(self, str(len(self)), module)
+        return self
+
+    def __getitem__(self, index: int | slice) -> Any:
+        layers = self._layers()
+        return Sequential(*layers[index]) if isinstance(index, slice) else layers[index]
+
+    def __len__(self) -> int:
+        return len(self._layers())
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._layers())
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters are named "0.weight", "1.weight", ... (indexable, appendable)."""
+
+    def __init__(self, modules: Iterable[Module] = ()):
+        super().__init__()
+        self.extend(modules)
+
+    def _items(self) -> list[Module]:
+        return [m for m in vars(self).values() if isinstance(m, Module)]
+
+    def append(self, module: Module) -> ModuleList:
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleList: can only hold Modules, got a {type(module).__name__}")
+        setattr(self, str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        for m in modules:
+            self.append(m)
+        return self
+
+    def __getitem__(self, index: int) -> Module:
+        return self._items()[index]
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._items())

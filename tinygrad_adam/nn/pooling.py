@@ -1,0 +1,133 @@
+"""Max and average pooling over 2-D windows, as a loop over the kH·kW window positions.
+
+Window position (i, j) of every output pixel at once is one strided slice of the
+input, so pooling reduces kH·kW slices elementwise (np.maximum / np.add); this
+is 4-30x faster than reducing a window view over its two small trailing axes.
+
+Non-overlapping windows (stride == kernel, no padding) are the (N, C, H/kH, kH,
+W/kW, kW) reshape of the input: the slices are disjoint, no padded copy is made
+and backward writes each slice once. Otherwise the input is padded (with -inf
+for max, 0 for average) and backward adds overlapping slices.
+
+Max-pool ties: the gradient goes to exactly one element per window, the first
+maximum in row-major order within the window, as PyTorch does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from ..function import Context, Function
+from .conv import conv_output_size, is_channels_last, pad2d, window
+
+Pair = tuple[int, int]
+
+
+def pool_output_size(hw: Pair, kernel: Pair, stride: Pair, padding: Pair) -> Pair:
+    return (conv_output_size(hw[0], kernel[0], stride[0], 2 * padding[0]),
+            conv_output_size(hw[1], kernel[1], stride[1], 2 * padding[1]))
+
+
+def _fill_value(dtype: np.dtype) -> float | int:
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+class _Windows:
+    """The kH·kW window-position slices of an input, and where their gradients go."""
+
+    def __init__(self, x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, pad_value: float | int):
+        self.kernel, self.stride, self.padding = kernel, stride, padding
+        self.input_shape = x.shape
+        self.out_hw = pool_output_size(x.shape[2:], kernel, stride, padding)
+        self.disjoint = stride == kernel and padding == (0, 0)
+        ph, pw = padding
+        self.source = pad2d(x, (ph, ph, pw, pw), is_channels_last(x), pad_value) if any(padding) else x
+
+    def _split(self, a: np.ndarray) -> np.ndarray:
+        """The (N, C, oH, kH, oW, kW) view of the part of `a` that the windows cover (never a copy)."""
+        (oh, ow), (kh, kw) = self.out_hw, self.kernel
+        return a[:, :, :oh * kh, :ow * kw].reshape(a.shape[0], a.shape[1], oh, kh, ow, kw)
+
+    def slices(self, a: np.ndarray) -> Iterator[np.ndarray]:
+        """For each kernel position in row-major order, the (N, C, oH, oW) view of `a` it covers."""
+        kh, kw = self.kernel
+        split = self._split(a) if self.disjoint else None
+        for i in range(kh):
+            for j in range(kw):
+                if split is not None:
+                    yield split[:, :, :, i, :, j]
+                else:
+                    yield a[(slice(None), slice(None)) + window(i, j, self.stride, (1, 1), self.out_hw)]
+
+    def gradient_buffer(self, like: np.ndarray) -> np.ndarray:
+        """Zeros shaped and laid out like the (padded) input, to scatter gradients into."""
+        return np.zeros_like(self.source, dtype=like.dtype)
+
+    def crop(self, grad_source: np.ndarray) -> np.ndarray:
+        (ph, pw), (h, w) = self.padding, self.input_shape[2:]
+        return grad_source[:, :, ph:ph + h, pw:pw + w]
+
+
+class MaxPool2dFunction(Function):
+    """Max over kH×kW windows of an (N, C, H, W) input."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair) -> np.ndarray:
+        windows = _Windows(x, kernel, stride, padding, _fill_value(x.dtype))
+        first, *rest = windows.slices(windows.source)
+        out = first.copy() if not rest else np.maximum(first, rest[0])
+        for s in rest[1:]:
+            np.maximum(out, s, out=out)
+        ctx.save_for_backward(out)
+        ctx.windows = windows
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        (out,) = ctx.saved_tensors
+        windows: _Windows = ctx.windows
+        grad_source = windows.gradient_buffer(grad)
+        taken = np.zeros(out.shape, dtype=bool)  # windows whose maximum already got the gradient
+        for source, target in zip(windows.slices(windows.source), windows.slices(grad_source), strict=True):
+            hit = source == out
+            hit &= ~taken
+            taken |= hit
+            if windows.disjoint:
+                np.multiply(grad, hit, out=target)
+            else:
+                target += grad * hit
+        return windows.crop(grad_source)
+
+
+class AvgPool2dFunction(Function):
+    """Mean over kH×kW windows; zero padding counts in the divisor unless count_include_pad is False."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair,
+                count_include_pad: bool = True) -> np.ndarray:
+        windows = _Windows(x, kernel, stride, padding, 0)
+        first, *rest = windows.slices(windows.source)
+        out = first.astype(np.result_type(x.dtype, np.float32), copy=True)
+        for s in rest:
+            out += s
+        divisor: np.ndarray | float = float(kernel[0] * kernel[1])
+        if not count_include_pad and any(padding):  # count only the real elements in each window
+            ones = _Windows(np.ones((1, 1) + x.shape[2:], dtype=out.dtype), kernel, stride, padding, 0)
+            divisor = sum(ones.slices(ones.source))
+        out /= divisor
+        ctx.windows, ctx.divisor = windows, divisor
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        windows: _Windows = ctx.windows
+        share = grad / ctx.divisor
+        grad_source = windows.gradient_buffer(share)
+        if windows.disjoint:
+            windows._split(grad_source)[...] = share[:, :, :, None, :, None]
+        else:
+            for target in windows.slices(grad_source):
+                target += share
+        return windows.crop(grad_source)
