@@ -1,0 +1,119 @@
+"""Every optimizer against torch.optim, float64, 20 steps, rtol 1e-12 (skipped without torch)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tinygrad_adam import Tensor
+from tinygrad_adam import optim as tg
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.fixture(autouse=True)
+def _float64_default():
+    """PyTorch keeps scalar state (NAdam's mu_product, every "step") in the default dtype: make it float64."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)
+
+CASES = [
+    ("Adam", {}),
+    ("Adam", {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.1}),
+    ("Adam", {"lr": 0.01, "amsgrad": True, "weight_decay": 0.05}),
+    ("Adam", {"lr": 0.01, "maximize": True}),
+    ("AdamW", {}),
+    ("AdamW", {"lr": 0.01, "weight_decay": 0.3, "amsgrad": True}),
+    ("Adamax", {}),
+    ("Adamax", {"lr": 0.01, "betas": (0.7, 0.9), "weight_decay": 0.1, "maximize": True}),
+    ("NAdam", {}),
+    ("NAdam", {"lr": 0.01, "weight_decay": 0.1, "momentum_decay": 0.01}),
+    ("NAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    ("SGD", {"lr": 0.01}),
+    ("SGD", {"lr": 0.01, "momentum": 0.9, "dampening": 0.3, "weight_decay": 0.1}),
+    ("SGD", {"lr": 0.01, "momentum": 0.9, "nesterov": True, "maximize": True}),
+    ("RMSprop", {}),
+    ("RMSprop", {"lr": 0.001, "alpha": 0.9, "momentum": 0.8, "centered": True, "weight_decay": 0.1}),
+    ("RMSprop", {"lr": 0.001, "momentum": 0.5}),
+    ("Adagrad", {}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.05, "weight_decay": 0.1, "initial_accumulator_value": 0.3}),
+    ("Adadelta", {}),
+    ("Adadelta", {"lr": 0.5, "rho": 0.8, "eps": 1e-4, "weight_decay": 0.1, "maximize": True}),
+]
+
+
+def _loss_grads(arrays: list[np.ndarray], step: int) -> list[np.ndarray]:
+    """A gradient that depends on the point (so errors in the update propagate) and on the step."""
+    return [np.asarray(np.sin(3 * a) + 0.5 * a + 0.1 * (step % 3) * np.cos(a)) for a in arrays]
+
+
+@pytest.mark.parametrize(("name", "hyper"), CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)])
+def test_matches_torch_float64(name: str, hyper: dict) -> None:
+    rng = np.random.default_rng(0)
+    shapes = [(3, 4), (5,), ()]
+    init = [rng.normal(size=s) for s in shapes]
+    ours = [Tensor(a.copy(), requires_grad=True) for a in init]
+    theirs = [torch.tensor(a.copy(), dtype=torch.float64, requires_grad=True) for a in init]
+    opt = getattr(tg, name)(ours, **hyper)
+    topt = getattr(torch.optim, name)(theirs, foreach=False, **hyper)
+    for step in range(20):
+        grads = _loss_grads([p.data for p in ours], step)
+        tgrads = _loss_grads([p.detach().numpy() for p in theirs], step)
+        for p, g in zip(ours, grads, strict=True):
+            p.grad = g
+        for p, g in zip(theirs, tgrads, strict=True):
+            p.grad = torch.from_numpy(g.copy())
+        opt.step()
+        topt.step()
+    for p, tp in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-12, atol=1e-15)
+    # the moment buffers too, under PyTorch's names
+    for i, p in enumerate(ours):
+        tstate = topt.state[theirs[i]]
+        for key, value in opt.state[p].items():
+            if key == "step" or key not in tstate:
+                continue
+            tvalue = tstate[key]
+            tvalue = tvalue.item() if tvalue.numel() == 1 and not isinstance(value, np.ndarray) else tvalue.numpy()
+            np.testing.assert_allclose(value, tvalue, rtol=1e-12, atol=1e-15, err_msg=f"{name} state {key}")
+
+
+@pytest.mark.parametrize("kind", ["step", "exponential", "cosine", "lambda"])
+def test_lr_schedulers_match_torch(kind: str) -> None:
+    ours = tg.SGD([Tensor(np.zeros(2), requires_grad=True)], lr=0.1)
+    theirs = torch.optim.SGD([torch.zeros(2, dtype=torch.float64, requires_grad=True)], lr=0.1)
+
+    def make(mod, opt):
+        if kind == "step":
+            return mod.StepLR(opt, step_size=3, gamma=0.5)
+        if kind == "exponential":
+            return mod.ExponentialLR(opt, gamma=0.9)
+        if kind == "cosine":
+            return mod.CosineAnnealingLR(opt, T_max=10, eta_min=0.001)
+        return mod.LambdaLR(opt, lambda epoch: 1 / math.sqrt(epoch + 1))
+
+    ours_s, theirs_s = make(tg.lr_scheduler, ours), make(torch.optim.lr_scheduler, theirs)
+    for _ in range(25):
+        assert ours_s.get_last_lr() == pytest.approx(theirs_s.get_last_lr(), rel=1e-12)
+        theirs.step()
+        ours_s.step()
+        theirs_s.step()
+
+
+def test_clip_grad_norm_matches_torch() -> None:
+    rng = np.random.default_rng(1)
+    grads = [rng.normal(size=s) for s in [(3, 4), (7,)]]
+    ours = [Tensor(np.zeros_like(g), requires_grad=True) for g in grads]
+    theirs = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True) for g in grads]
+    for p, tp, g in zip(ours, theirs, grads, strict=True):
+        p.grad, tp.grad = g.copy(), torch.from_numpy(g.copy())
+    for norm_type in (2.0, 1.0, math.inf):
+        total = tg.clip_grad_norm_(ours, 0.5, norm_type=norm_type)
+        ttotal = torch.nn.utils.clip_grad_norm_(theirs, 0.5, norm_type=norm_type)
+        assert total == pytest.approx(ttotal.item(), rel=1e-12)
+        for p, tp in zip(ours, theirs, strict=True):
+            np.testing.assert_allclose(p.grad, tp.grad.numpy(), rtol=1e-12)

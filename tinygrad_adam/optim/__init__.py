@@ -1,0 +1,31 @@
+"""Optimizers, learning-rate schedules, gradient clipping and `minimize`.
+
+    from tinygrad_adam.optim import Adam
+    optimizer = Adam(model.parameters(), lr=1e-3)
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss_fn(model(x), y).backward()
+        optimizer.step()
+
+Every optimizer follows PyTorch's defaults and order of operations, so hyperparameters carry over.
+"""
+
+from . import lr_scheduler
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adam import Adam
+from .adamax import Adamax
+from .adamw import AdamW
+from .clip import clip_grad_norm_, clip_grad_value_
+from .lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, LRScheduler, StepLR
+from .minimize import OPTIMIZERS, MinimizeResult, make_optimizer, minimize
+from .nadam import NAdam
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = [
+    "OPTIMIZERS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "CosineAnnealingLR", "ExponentialLR",
+    "LRScheduler", "LambdaLR", "MinimizeResult", "NAdam", "Optimizer", "RMSprop", "StepLR", "clip_grad_norm_",
+    "clip_grad_value_", "lr_scheduler", "make_optimizer", "minimize",
+]

@@ -1,0 +1,128 @@
+"""Minimise a Python function of a Tensor with any optimizer, recording the whole path."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..function import no_grad
+from ..tensor import Tensor
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adam import Adam
+from .adamax import Adamax
+from .adamw import AdamW
+from .nadam import NAdam
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+#: Optimizers by name. "momentum" and "nesterov" are SGD with momentum 0.9, "amsgrad" is Adam's
+#: variant; hyperparameters passed to `minimize` override these presets.
+OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {
+    "sgd": SGD,
+    "momentum": functools.partial(SGD, momentum=0.9),
+    "nesterov": functools.partial(SGD, momentum=0.9, nesterov=True),
+    "adagrad": Adagrad,
+    "rmsprop": RMSprop,
+    "adadelta": Adadelta,
+    "adam": Adam,
+    "adamax": Adamax,
+    "amsgrad": functools.partial(Adam, amsgrad=True),
+    "adamw": AdamW,
+    "nadam": NAdam,
+}
+
+
+def make_optimizer(optimizer: str | Callable[..., Optimizer], params: list[Tensor],
+                   **hyperparameters: Any) -> Optimizer:
+    """Build an optimizer from a name in OPTIMIZERS or from a class (or any factory of params)."""
+    if isinstance(optimizer, str):
+        key = optimizer.lower()
+        if key not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+        optimizer = OPTIMIZERS[key]
+    return optimizer(params, **hyperparameters)
+
+
+@dataclass
+class MinimizeResult:
+    """The outcome of `minimize`: the final point and value, and every point and value on the way.
+
+    path[0] is the start and path[i] the point after i steps; values[i] = fn(path[i]), so
+    x == path[-1] and value == values[-1].
+    """
+
+    x: np.ndarray
+    value: np.float64
+    path: np.ndarray
+    values: np.ndarray
+
+    @property
+    def steps(self) -> int:
+        return len(self.values) - 1
+
+
+def _scalar(out: Any) -> float:
+    array = np.asarray(out.data if isinstance(out, Tensor) else out)
+    if array.size != 1:
+        raise ValueError(f"minimize: fn must return a scalar, it returned shape {array.shape}")
+    return float(array.reshape(()))
+
+
+def minimize(fn: Callable[[Tensor], Any], x0: Any, optimizer: str | Callable[..., Optimizer] = "adam",
+             steps: int = 100, grad: Callable[[np.ndarray], Any] | None = None, *,
+             callback: Callable[[int, np.ndarray, float], None] | None = None, dtype: Any = np.float64,
+             **hyperparameters: Any) -> MinimizeResult:
+    """Run `steps` updates of `optimizer` on fn, starting from x0.
+
+    fn takes a Tensor of x0's shape and returns a scalar (Tensor or number). The derivative comes
+    from autograd, or from `grad(x: ndarray) -> ndarray` if given (fn is then only evaluated, under
+    no_grad, for the recorded values). `optimizer` is a name from OPTIMIZERS ("adam", "sgd",
+    "momentum", ...) or an Optimizer class; `hyperparameters` go to it (lr=0.02, betas=(0.8, 0.999)).
+    `callback(i, x, value)` is called after update i (0-based) with the new point and its value.
+    The computation runs in `dtype` (float64 by default).
+
+        >>> from tinygrad_adam.objectives import bowl
+        >>> r = minimize(bowl, [0.5, -0.3], "adam", steps=200, lr=0.05)
+        >>> r.x, r.value, r.path.shape      # path holds the start and all 200 updated points
+    """
+    if not (isinstance(steps, int | np.integer) and steps >= 0):
+        raise ValueError(f"minimize: steps must be a non-negative int, got {steps!r}")
+    x = Tensor(np.array(x0, dtype=dtype), requires_grad=True)
+    opt = make_optimizer(optimizer, [x], **hyperparameters)
+
+    def evaluate(need_grad: bool) -> float:
+        x.grad = None
+        if grad is not None or not need_grad:
+            with no_grad():
+                value = _scalar(fn(x))
+            if need_grad:
+                g = np.array(grad(x.data.copy()), dtype=x.dtype)
+                if g.shape != x.shape:
+                    raise ValueError(f"minimize: grad returned shape {g.shape}, the point has shape {x.shape}")
+                x.grad = g
+            return value
+        out = fn(x)
+        value = _scalar(out)
+        if isinstance(out, Tensor) and out.requires_grad:
+            out.backward()
+        if x.grad is None:  # fn does not depend on x
+            x.grad = np.zeros_like(x.data)
+        return value
+
+    path = np.empty((steps + 1, *x.shape), dtype=x.dtype)
+    values = np.empty(steps + 1, dtype=np.float64)
+    path[0] = x.data
+    values[0] = evaluate(need_grad=steps > 0)
+    for i in range(steps):
+        opt.step()
+        path[i + 1] = x.data
+        values[i + 1] = evaluate(need_grad=i + 1 < steps)
+        if callback is not None:
+            callback(i, path[i + 1].copy(), float(values[i + 1]))
+    return MinimizeResult(x=path[-1].copy(), value=np.float64(values[-1]), path=path, values=values)

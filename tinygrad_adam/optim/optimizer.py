@@ -1,0 +1,276 @@
+"""The skeleton every optimizer shares: parameter groups, lazy per-parameter state, state dicts.
+
+A subclass writes only its update equations (DeZero's `update` / `update_one` split):
+
+    class SGD(Optimizer):
+        def __init__(self, params, lr=1e-3):
+            super().__init__(params, {"lr": lr})
+
+        def _update(self, param, grad, state, group):
+            param.data -= group["lr"] * grad
+
+`step()` loops over the groups and their parameters, skips those whose `.grad` is None, creates
+a parameter's state on its first update (`_init_state`) and calls `_update`. Updates work on the
+NumPy arrays directly (`param.data` in place), so no graph is recorded, and `.grad` is only read.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from ..function import enable_grad
+from ..tensor import Tensor
+
+ParamsT = Iterable[Tensor] | Iterable[Mapping[str, Any]]
+
+
+class Optimizer:
+    """Base class: holds `param_groups` (a list of dicts) and `state` (a dict keyed by parameter)."""
+
+    def __init__(self, params: ParamsT, defaults: Mapping[str, Any]):
+        self.defaults: dict[str, Any] = dict(defaults)
+        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.param_groups: list[dict[str, Any]] = []
+        self._scratch: dict[Tensor, list[np.ndarray]] = {}
+        name = type(self).__name__
+        if isinstance(params, Tensor) or isinstance(params, Mapping):
+            raise TypeError(
+                f"{name}: params must be an iterable of Tensors or of param-group dicts, got a single "
+                f"{type(params).__name__}; wrap it in a list"
+            )
+        groups = list(params)
+        if not groups:
+            raise ValueError(f"{name}: got an empty parameter list")
+        if not isinstance(groups[0], Mapping):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    # ----- parameter groups ---------------------------------------------------------------------
+    def add_param_group(self, param_group: Mapping[str, Any]) -> None:
+        """Add a group of parameters with its own hyperparameters (missing ones take the defaults)."""
+        name = type(self).__name__
+        if not isinstance(param_group, Mapping) or "params" not in param_group:
+            raise TypeError(f"{name}: a param group must be a dict with a 'params' entry, got {param_group!r}")
+        group = dict(param_group)
+        params = group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError(f"{name}: params must be an ordered collection (list or tuple), not a set")
+        params = list(params)
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        for i, p in enumerate(params):
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{name}: parameter {i} of a group is a {type(p).__name__}, not a Tensor")
+            if p.dtype.kind != "f":
+                raise TypeError(f"{name}: parameter {i} has dtype {p.dtype}; only floating-point tensors optimize")
+            if not p.is_leaf:
+                raise ValueError(f"{name}: parameter {i} is not a leaf tensor (it is the output of an op)")
+            if id(p) in seen:
+                raise ValueError(f"{name}: parameter {i} appears twice (in this group or an earlier one)")
+            seen.add(id(p))
+        for key, default in self.defaults.items():
+            group.setdefault(key, default)
+        group = {key: _plain(value) for key, value in group.items() if key != "params"}  # NumPy scalars → Python
+        group["params"] = params
+        self._check_hyperparameters(group)
+        self.param_groups.append(group)
+
+    def _check_hyperparameters(self, group: Mapping[str, Any]) -> None:
+        """Raise ValueError for an invalid hyperparameter; subclasses list theirs."""
+
+    def _require(self, group: Mapping[str, Any], key: str, low: float, high: float = math.inf,
+                 high_inclusive: bool = False) -> None:
+        """Check low <= group[key] < high (or <= high); NaN always fails."""
+        value = group[key]
+        try:
+            ok = low <= value <= high if high_inclusive else low <= value < high
+        except TypeError:
+            ok = False
+        if not ok:
+            upper = "" if high == math.inf else f" and {'<=' if high_inclusive else '<'} {high}"
+            raise ValueError(f"{type(self).__name__}: invalid {key} {value!r}; it must be >= {low}{upper}")
+
+    def _require_betas(self, group: Mapping[str, Any]) -> None:
+        betas = group["betas"]
+        if not isinstance(betas, tuple | list) or len(betas) != 2:
+            raise ValueError(f"{type(self).__name__}: betas must be a pair (beta1, beta2), got {betas!r}")
+        for i, beta in enumerate(betas):
+            if not (isinstance(beta, numbers.Real) and 0.0 <= beta < 1.0):
+                raise ValueError(f"{type(self).__name__}: invalid beta{i + 1} {beta!r}; it must be in [0, 1)")
+
+    # ----- the update loop ----------------------------------------------------------------------
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset every parameter's gradient: to None (the default), or to a fresh array of zeros."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if set_to_none:
+                    p.grad = None
+                elif p.grad is not None:
+                    p.grad = np.zeros_like(p.grad)
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; returns closure() if a closure is given.
+
+        The closure, if any, recomputes the loss and its gradients (zero_grad, forward, backward)
+        before the update.
+        """
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for param in group["params"]:
+                grad = param.grad
+                if grad is None:
+                    continue
+                if grad.shape != param.shape:
+                    raise ValueError(
+                        f"{type(self).__name__}.step: a parameter of shape {param.shape} has a gradient of "
+                        f"shape {grad.shape}"
+                    )
+                state = self.state.get(param)
+                if state is None:
+                    state = self.state[param] = self._init_state(param, group)
+                self._update(param, grad, state, group)
+        return loss
+
+    def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
+        """The state of a parameter before its first update (moment buffers in the parameter's dtype)."""
+        return {}
+
+    def _buffers(self, param: Tensor, count: int) -> list[np.ndarray]:
+        """`count` scratch arrays shaped like the parameter, reused from step to step.
+
+        Writing an update into these with `out=` saves allocating fresh temporaries each step,
+        which costs more than the arithmetic for large parameters. They are not part of the state.
+        """
+        buffers = self._scratch.get(param)
+        if (buffers is None or len(buffers) < count or buffers[0].shape != param.shape
+                or buffers[0].dtype != param.dtype):
+            buffers = self._scratch[param] = [np.empty_like(param.data) for _ in range(count)]
+        return buffers
+
+    def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
+        """Apply one update to `param.data` in place. `grad` must not be modified."""
+        raise NotImplementedError
+
+    # ----- state dicts --------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """A copy of the optimizer's state, PyTorch-style, with parameters replaced by their index.
+
+        {"state": {index: {"step": int, "exp_avg": ndarray, ...}},
+         "param_groups": [{"lr": ..., "betas": (..., ...), ..., "params": [index, ...]}]}
+
+        Indices count the parameters across groups in order. Only ints, floats, bools, strings,
+        None, tuples, lists, dicts and (copied) NumPy arrays appear, so the dict saves to .npz.
+        """
+        index = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {key: _plain(value) for key, value in group.items() if key != "params"}
+            packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
+            groups.append(packed)
+        state = {}
+        for group in self.param_groups:
+            for p in group["params"]:
+                if self.state.get(p):
+                    state[index[id(p)]] = {key: _plain(value) for key, value in self.state[p].items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Restore a state from `state_dict()`: hyperparameters of each group, moments and step counts.
+
+        The optimizer must hold the same number of groups with the same number of parameters, of
+        the same shapes; otherwise nothing is changed and a ValueError says what differs. Arrays are
+        copied (in the parameter's dtype), so the dict passed in is never aliased.
+        """
+        name = type(self).__name__
+        if not isinstance(state_dict, Mapping) or "state" not in state_dict or "param_groups" not in state_dict:
+            raise ValueError(f"{name}.load_state_dict: expected a dict with 'state' and 'param_groups' entries")
+        saved_groups = list(state_dict["param_groups"])
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(
+                f"{name}.load_state_dict: the state has {len(saved_groups)} param groups, this optimizer has "
+                f"{len(self.param_groups)}"
+            )
+        index_to_param: dict[int, tuple[Tensor, dict[str, Any]]] = {}
+        new_groups = []
+        for g, (group, saved) in enumerate(zip(self.param_groups, saved_groups, strict=True)):
+            saved_params = list(saved["params"])
+            if len(saved_params) != len(group["params"]):
+                raise ValueError(
+                    f"{name}.load_state_dict: param group {g} has {len(saved_params)} parameters in the state "
+                    f"and {len(group['params'])} in this optimizer"
+                )
+            new_group = dict(group)
+            for key, value in saved.items():
+                if key == "params":
+                    continue
+                if isinstance(group.get(key), tuple) and isinstance(value, list | tuple | np.ndarray):
+                    value = tuple(_plain(v) for v in value)
+                new_group[key] = _plain(value)
+            self._check_hyperparameters(new_group)
+            new_groups.append(new_group)
+            for index, p in zip(saved_params, group["params"], strict=True):
+                index_to_param[int(index)] = (p, new_group)
+
+        new_state: dict[Tensor, dict[str, Any]] = {}
+        for index, saved_state in state_dict["state"].items():
+            if int(index) not in index_to_param:
+                raise ValueError(f"{name}.load_state_dict: the state names parameter {index}, which no group holds")
+            p, group = index_to_param[int(index)]
+            expected = self._init_state(p, group)
+            if set(saved_state) != set(expected):
+                raise ValueError(
+                    f"{name}.load_state_dict: parameter {index} has state entries {sorted(saved_state)}, "
+                    f"{name} with these hyperparameters expects {sorted(expected)} (a state from another optimizer?)"
+                )
+            restored = {}
+            for key, template in expected.items():
+                value = saved_state[key]
+                if isinstance(template, np.ndarray):
+                    array = np.asarray(value)
+                    if array.shape != template.shape:
+                        raise ValueError(
+                            f"{name}.load_state_dict: state '{key}' of parameter {index} has shape {array.shape}, "
+                            f"the parameter has shape {p.shape}"
+                        )
+                    restored[key] = np.array(array, dtype=p.dtype, copy=True)
+                else:
+                    restored[key] = type(template)(value)
+            new_state[p] = restored
+
+        for group, new_group in zip(self.param_groups, new_groups, strict=True):
+            group.clear()
+            group.update(new_group)
+        self.state = new_state
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            for key in sorted(group):
+                if key != "params":
+                    lines.append(f"    {key}: {group[key]}")
+        lines.append(")")
+        return "\n".join(lines)
+
+
+def _plain(value: Any) -> Any:
+    """Copy arrays and turn NumPy scalars into Python ones, so state dicts hold only plain values."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
