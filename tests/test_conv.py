@@ -40,7 +40,7 @@ CASES = [  # (N, C, H, W, O, kernel, stride, padding, dilation)
     (2, 3, 7, 5, 4, (3, 3), (1, 1), (0, 0), (1, 1)),
     (1, 1, 28, 28, 2, (3, 3), (2, 2), (1, 1), (1, 1)),  # 28x28, k3 s2 p1: floor division to 14x14
     (2, 2, 9, 8, 3, (2, 3), (2, 3), (1, 2), (1, 1)),    # non-square everything
-    (3, 9, 6, 6, 2, (3, 3), (1, 1), (1, 1), (1, 1)),    # channels-last path (C >= 8)
+    (3, 9, 6, 6, 2, (3, 3), (1, 1), (1, 1), (1, 1)),
     (2, 10, 7, 9, 3, (2, 4), (3, 2), (2, 0), (1, 1)),
     (1, 2, 9, 9, 2, (3, 2), (1, 2), (2, 1), (2, 3)),    # dilation
     (2, 8, 5, 5, 3, (5, 5), (1, 1), (0, 0), (1, 1)),    # kernel = input: 1x1 output
@@ -80,8 +80,8 @@ def test_forward_matches_direct_loop_for_any_geometry(n: int, c: int, o: int, h:
     (2, 2, 5, 5, 2, (3, 3), (1, 1), (0, 0), (1, 1)),
     (2, 2, 5, 4, 3, (2, 3), (2, 1), (1, 1), (1, 1)),
     (1, 1, 7, 7, 2, (3, 3), (2, 2), (1, 1), (1, 1)),   # odd size, stride 2, floor division
-    (1, 8, 4, 4, 2, (2, 2), (1, 1), (0, 0), (1, 1)),   # channels last
-    (1, 8, 3, 4, 2, (2, 2), (2, 1), (1, 0), (1, 1)),   # channels last, strided and padded
+    (2, 4, 4, 3, 2, (2, 2), (1, 1), (0, 0), (1, 1)),
+    (1, 8, 3, 4, 2, (2, 2), (2, 1), (1, 0), (1, 1)),
     (1, 2, 6, 5, 2, (2, 2), (1, 2), (1, 0), (2, 2)),   # dilation
 ])
 def test_gradcheck(n: int, c: int, h: int, w: int, o: int, kernel: tuple[int, int], stride: tuple[int, int],
@@ -103,15 +103,25 @@ def test_gradient_without_bias_and_with_frozen_input() -> None:
     assert frozen.grad is None and weight.grad is not None
 
 
-def test_channels_last_and_first_inputs_give_the_same_result() -> None:
+@pytest.mark.parametrize("padding", [0, 1])
+def test_any_memory_layout_gives_the_same_result(padding: int) -> None:
     rng = np.random.default_rng(3)
     x = rng.standard_normal((2, 9, 6, 5)).astype(np.float32)
-    x_last = np.ascontiguousarray(x.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
-    assert conv.is_channels_last(x_last) and not conv.is_channels_last(x)
-    layer = nn.Conv2d(9, 4, 3, padding=1)
-    out_first, out_last = layer(Tensor(x)), layer(Tensor(x_last))
-    np.testing.assert_allclose(out_first.data, out_last.data, rtol=1e-5, atol=1e-6)
-    assert out_first.dtype == np.float32
+    layouts = [x, np.ascontiguousarray(x.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2),
+               np.ascontiguousarray(x.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2), x[:, :, :, ::-1][:, :, :, ::-1]]
+    assert conv.is_batch_last(layouts[2]) and not conv.is_batch_last(x)
+    layer = nn.Conv2d(9, 4, 3, padding=padding)
+    g = rng.standard_normal(layer(Tensor(x)).shape).astype(np.float32)
+    results = []
+    for array in layouts:
+        t = Tensor(array, requires_grad=True)
+        out = layer(t)
+        out.backward(g)
+        results.append((out.data, t.grad))
+    for out, grad in results[1:]:
+        np.testing.assert_allclose(out, results[0][0], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(grad, results[0][1], rtol=1e-5, atol=1e-6)
+    assert conv.is_batch_last(results[0][0]) and results[0][0].dtype == np.float32  # what the next layer gets
 
 
 def test_float32_in_float32_out_including_gradients() -> None:
@@ -148,7 +158,7 @@ def test_backward_loops_only_over_kernel_positions_without_add_at(monkeypatch: p
         return original_window(i, j, *args)
 
     monkeypatch.setattr(conv, "window", counting_window)
-    for channels in (2, 9):  # both column layouts
+    for channels in (2, 9):
         for batch in (1, 8):
             layer = nn.Conv2d(channels, 3, (3, 2), stride=2, padding=1)
             x = Tensor(np.ones((batch, channels, 9, 9), dtype=np.float32), requires_grad=True)

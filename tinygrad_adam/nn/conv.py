@@ -1,17 +1,20 @@
 """2-D convolution as one differentiable op: im2col (a strided window view) and one matrix product.
 
 Forward: the padded input is viewed as windows with `as_strided` (no copy), the
-windows are copied once into a column matrix `cols` of shape (N·oH·oW, C·kH·kW),
-and `out = cols @ w2.T` is one GEMM. Backward: the weight gradient is one GEMM
-(`g2.T @ cols`); the input gradient is col2im, a Python loop over the kH·kW
-kernel positions only, each adding one strided slice into the padded gradient.
+windows are copied once into a C-contiguous column matrix `cols` of shape
+(C·kH·kW + 1, oH·oW·N) whose last row is ones (it carries the bias), and
+`out = w2 @ cols` is one GEMM. Backward: the weight and bias gradients are one
+GEMM (`g2 @ cols.T`); the input gradient is one GEMM for all columns
+(`w2.T @ g2`) and col2im, a Python loop over the kH·kW kernel positions only,
+each adding one strided slice into the padded input gradient.
 
-Memory layout is chosen for BLAS and for NumPy's copies, not by the user: the
-output is (N, O, oH, oW) as a view of an (N, oH, oW, O) array ("channels last"),
-which is what the GEMM writes. With many input channels the columns are ordered
-(kH, kW, C) and gathered from a channels-last copy of the input, so each copied
-run is C numbers long; with few channels (image inputs) they are ordered
-(C, kH, kW) and gathered as (C·kH·kW, N·oH·oW), so each run is a row of pixels.
+Memory layout is chosen for BLAS and for NumPy's copies, not by the user: arrays
+are (N, C, H, W) as PyTorch's, but the ones this op makes are views of
+(C, H, W, N) arrays ("batch last"). Then every copy above moves runs of oW·N
+contiguous numbers, every GEMM is a single BLAS call on contiguous operands
+(many small multi-threaded GEMMs slow down 10x or more when another process
+competes for the cores; one large GEMM does not), and ReLU and pooling keep
+the layout, so the next convolution finds its input batch last with no copy.
 """
 
 from __future__ import annotations
@@ -23,27 +26,22 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..function import Context, Function
 
-CHANNELS_LAST_MIN = 8  # from this many input channels on, gather columns from a channels-last input
-
 
 def conv_output_size(size: int, kernel: int, stride: int, padding: int, dilation: int = 1) -> int:
     """Output length along one axis; `padding` is the total added on both sides. Floor division, as PyTorch."""
     return (size + padding - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def is_channels_last(x: np.ndarray) -> bool:
-    """True when an (N, C, H, W) array is laid out in memory as (N, H, W, C)."""
-    return x.strides[1] <= x.strides[3] or x.shape[1] == 1
+def is_batch_last(x: np.ndarray) -> bool:
+    """True when an (N, C, H, W) array is laid out in memory as (C, H, W, N) (or has N == 1)."""
+    return x.shape[0] == 1 or x.strides[0] == x.itemsize
 
 
-def pad2d(x: np.ndarray, padding: tuple[int, int, int, int], channels_last: bool, value: float = 0.0) -> np.ndarray:
-    """A padded copy of an (N, C, H, W) array; padding is (top, bottom, left, right)."""
+def pad_batch_last(x: np.ndarray, padding: tuple[int, int, int, int], value: float = 0.0) -> np.ndarray:
+    """A padded copy of an (N, C, H, W) array, laid out batch last; padding is (top, bottom, left, right)."""
     top, bottom, left, right = padding
     n, c, h, w = x.shape
-    if channels_last:
-        out = np.full((n, h + top + bottom, w + left + right, c), value, dtype=x.dtype).transpose(0, 3, 1, 2)
-    else:
-        out = np.full((n, c, h + top + bottom, w + left + right), value, dtype=x.dtype)
+    out = np.full((c, h + top + bottom, w + left + right, n), value, dtype=x.dtype).transpose(3, 0, 1, 2)
     out[:, :, top:top + h, left:left + w] = x
     return out
 
@@ -56,23 +54,36 @@ def window(i: int, j: int, stride: tuple[int, int], dilation: tuple[int, int],
 
 
 def im2col(xp: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int],
-           out_hw: tuple[int, int], channels_last: bool) -> np.ndarray:
-    """The (N·oH·oW, C·kH·kW) column matrix of a padded input: one strided view, one copy.
+           out_hw: tuple[int, int], ones_row: bool = False) -> np.ndarray:
+    """The C-contiguous (C·kH·kW, oH·oW·N) column matrix of a padded (N, C, H, W) input: one view, one copy.
 
-    Its columns are ordered (kH, kW, C) and it is C-contiguous when `channels_last`;
-    otherwise they are ordered (C, kH, kW) and it is the transpose of a C-contiguous array.
-    Either way BLAS reads it without another copy.
+    With `ones_row` a last row of ones is appended, so that a bias is one more
+    column of the weight matrix.
     """
     n, c = xp.shape[:2]
     (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_hw
     s_n, s_c, s_h, s_w = xp.strides
-    if channels_last:
-        view = as_strided(xp, (n, oh, ow, kh, kw, c), (s_n, s_h * sh, s_w * sw, s_h * dh, s_w * dw, s_c),
-                          writeable=False)
-        return np.ascontiguousarray(view).reshape(n * oh * ow, kh * kw * c)
-    view = as_strided(xp, (c, kh, kw, n, oh, ow), (s_c, s_h * dh, s_w * dw, s_n, s_h * sh, s_w * sw),
+    view = as_strided(xp, (c, kh, kw, oh, ow, n), (s_c, s_h * dh, s_w * dw, s_h * sh, s_w * sw, s_n),
                       writeable=False)
-    return np.ascontiguousarray(view).reshape(c * kh * kw, n * oh * ow).T
+    k = c * kh * kw
+    cols = np.empty((k + int(ones_row), oh * ow * n), dtype=xp.dtype)
+    np.copyto(cols[:k].reshape(view.shape), view)
+    cols[k:] = 1
+    return cols
+
+
+def col2im(dcols: np.ndarray, ctx: Context) -> np.ndarray:
+    """Sum the column gradients back into the input gradient: a loop over the kH·kW kernel positions,
+    each adding one strided slice of the padded (C, H, W, N) gradient."""
+    (n, c, h, w), (_, _, kh, kw), (hp, wp), out_hw = ctx.shapes
+    top, _, left, _ = ctx.padding
+    blocks = dcols.reshape(c, kh, kw, *out_hw, n)
+    dxp = np.zeros((c, hp, wp, n), dtype=dcols.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            rows, columns = window(i, j, ctx.stride, ctx.dilation, out_hw)
+            dxp[:, rows, columns, :] += blocks[:, i, j]
+    return dxp[:, top:top + h, left:left + w, :].transpose(3, 0, 1, 2)
 
 
 class Conv2dFunction(Function):
@@ -84,70 +95,33 @@ class Conv2dFunction(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray, stride: tuple[int, int],
                 padding: tuple[int, int, int, int], dilation: tuple[int, int]) -> np.ndarray:
-        n, c, h, w = x.shape
+        n, _, h, w = x.shape
         o, _, kh, kw = weight.shape
         top, bottom, left, right = padding
         oh = conv_output_size(h, kh, stride[0], top + bottom, dilation[0])
         ow = conv_output_size(w, kw, stride[1], left + right, dilation[1])
-        channels_last = c >= CHANNELS_LAST_MIN
-        xp = x
-        if any(padding) or (channels_last and not is_channels_last(x)):
-            xp = pad2d(x, padding, channels_last)
-        cols = im2col(xp, (kh, kw), stride, dilation, (oh, ow), channels_last)
-        w2 = (weight.transpose(0, 2, 3, 1) if channels_last else weight).reshape(o, -1)
-        out = cols @ w2.T  # (N·oH·oW, O): the one GEMM
+        xp = pad_batch_last(x, padding) if any(padding) or not is_batch_last(x) else x
+        cols = im2col(xp, (kh, kw), stride, dilation, (oh, ow), ones_row=bool(bias))
+        w2 = weight.reshape(o, -1)
         if bias:
-            out += bias[0]
+            w2 = np.concatenate([w2, bias[0].reshape(o, 1).astype(w2.dtype, copy=False)], axis=1)
+        out = w2 @ cols  # (O, oH·oW·N): the one GEMM, bias included
         ctx.save_for_backward(cols, w2)
         ctx.shapes = (x.shape, weight.shape, xp.shape[2:], (oh, ow))
-        ctx.stride, ctx.padding, ctx.dilation, ctx.channels_last = stride, padding, dilation, channels_last
-        ctx.has_bias = bool(bias)
-        return out.reshape(n, oh, ow, o).transpose(0, 3, 1, 2)
+        ctx.stride, ctx.padding, ctx.dilation, ctx.has_bias = stride, padding, dilation, bool(bias)
+        return out.reshape(o, oh, ow, n).transpose(3, 0, 1, 2)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[Any, ...]:
         cols, w2 = ctx.saved_tensors
-        x_shape, w_shape, _, (oh, ow) = ctx.shapes
-        o, c, kh, kw = w_shape
-        g2 = grad.transpose(0, 2, 3, 1).reshape(-1, o)  # no copy when grad is channels last, as ours are
-        grad_x = grad_w = None
+        o, c, kh, kw = w_shape = ctx.shapes[1]
+        k = c * kh * kw
+        g2 = grad.transpose(1, 2, 3, 0).reshape(o, -1)  # (O, oH·oW·N); no copy when grad is batch last, as ours
+        grad_x = grad_w = grad_b = None
         if ctx.needs_input_grad[0]:
-            grad_x = col2im(g2, w2, ctx)
-        if ctx.needs_input_grad[1]:
-            grad_w2 = g2.T @ cols  # (O, C·kH·kW): the weight gradient's one GEMM
-            if ctx.channels_last:
-                grad_w = np.ascontiguousarray(grad_w2.reshape(o, kh, kw, c).transpose(0, 3, 1, 2))
-            else:
-                grad_w = grad_w2.reshape(w_shape)
-        if not ctx.has_bias:
-            return grad_x, grad_w
-        return grad_x, grad_w, g2.sum(axis=0) if ctx.needs_input_grad[2] else None
-
-
-def col2im(g2: np.ndarray, w2: np.ndarray, ctx: Context) -> np.ndarray:
-    """The input gradient: for each of the kH·kW kernel positions, add one strided slice.
-
-    Channels last: the columns of kernel position (i, j) are g2 @ w2[:, (i, j, :)], an
-    (N·oH·oW, C) GEMM each, added into a channels-last padded gradient. Otherwise all
-    columns come from one GEMM, w2.T @ g2.T of shape (C·kH·kW, N·oH·oW).
-    """
-    (n, c, h, w), (_, _, kh, kw), (hp, wp), out_hw = ctx.shapes
-    top, _, left, _ = ctx.padding
-    dtype = g2.dtype
-    if ctx.channels_last:
-        dxp = np.zeros((n, hp, wp, c), dtype=dtype)
-        w4 = w2.reshape(-1, kh, kw, c)
-        part = np.empty((g2.shape[0], c), dtype=dtype)
-        for i in range(kh):
-            for j in range(kw):
-                rows, columns = window(i, j, ctx.stride, ctx.dilation, out_hw)
-                np.matmul(g2, w4[:, i, j, :], out=part)
-                dxp[:, rows, columns, :] += part.reshape(n, *out_hw, c)
-        return dxp[:, top:top + h, left:left + w, :].transpose(0, 3, 1, 2)
-    dcols = (w2.T @ g2.T).reshape(c, kh, kw, n, *out_hw)
-    dxp = np.zeros((n, c, hp, wp), dtype=dtype)
-    for i in range(kh):
-        for j in range(kw):
-            rows, columns = window(i, j, ctx.stride, ctx.dilation, out_hw)
-            dxp[:, :, rows, columns] += dcols[:, i, j].transpose(1, 0, 2, 3)
-    return dxp[:, :, top:top + h, left:left + w]
+            grad_x = col2im(w2[:, :k].T @ g2, ctx)  # all column gradients in one GEMM, then col2im
+        if any(ctx.needs_input_grad[1:]):
+            grad_w2 = g2 @ cols.T  # (O, C·kH·kW [+ 1]): the weight (and bias) gradient's one GEMM
+            grad_w = grad_w2[:, :k].reshape(w_shape)
+            grad_b = grad_w2[:, k] if ctx.has_bias else None
+        return (grad_x, grad_w, grad_b) if ctx.has_bias else (grad_x, grad_w)

@@ -55,10 +55,10 @@ def _check_reduction(op: str, reduction: str) -> None:
 
 
 # ----- layers ------------------------------------------------------------------------------------
-def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None, op: str = "linear") -> Tensor:  # noqa: A002
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None, op: str = "linear") -> Tensor:
     """x @ weight.T + bias for x of shape (..., in_features) and weight (out_features, in_features)."""
     x = _tensor(input)
-    out_features, in_features = weight.shape
+    in_features = weight.shape[1]
     if x.ndim == 0 or x.shape[-1] != in_features:
         raise ValueError(f"{op}: expected input with {in_features} features in its last dimension "
                          f"(..., {in_features}), got shape {x.shape}")
@@ -88,7 +88,7 @@ def _conv_padding(padding: IntPair | str, kernel: tuple[int, int], stride: tuple
     return (ph, ph, pw, pw)
 
 
-def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntPair = 1,  # noqa: A002
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntPair = 1,
            padding: IntPair | str = 0, dilation: IntPair = 1, groups: int = 1, op: str = "conv2d") -> Tensor:
     """2-D cross-correlation of input (N, C, H, W) (or unbatched (C, H, W)) with weight (O, C, kH, kW)."""
     if groups != 1:
@@ -131,7 +131,7 @@ def _pool_args(op: str, x: Tensor, kernel_size: IntPair, stride: IntPair | None,
     return kernel, stride_, padding_
 
 
-def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None,  # noqa: A002
+def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None,
                padding: IntPair = 0, op: str = "max_pool2d") -> Tensor:
     """Max over windows of (N, C, H, W) or (C, H, W); stride defaults to kernel_size; pads with -inf."""
     x = _tensor(input)
@@ -141,7 +141,7 @@ def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
     return MaxPool2dFunction.apply(x, kernel=kernel, stride=stride_, padding=padding_)
 
 
-def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None,  # noqa: A002
+def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None,
                padding: IntPair = 0, count_include_pad: bool = True, op: str = "avg_pool2d") -> Tensor:
     """Mean over windows of (N, C, H, W) or (C, H, W); zero padding counts unless count_include_pad=False."""
     x = _tensor(input)
@@ -152,7 +152,7 @@ def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
                                    count_include_pad=count_include_pad)
 
 
-def batch_norm(input: Tensor, running_mean: np.ndarray | None, running_var: np.ndarray | None,  # noqa: A002
+def batch_norm(input: Tensor, running_mean: np.ndarray | None, running_var: np.ndarray | None,
                weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
                momentum: float = 0.1, eps: float = 1e-5, op: str = "batch_norm") -> Tensor:
     """Normalise each channel (axis 1) of (N, C, *) by batch statistics (training) or the running ones.
@@ -179,7 +179,7 @@ def batch_norm(input: Tensor, running_mean: np.ndarray | None, running_var: np.n
                                    momentum=momentum, eps=eps)
 
 
-def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
+def dropout(input: Tensor, p: float = 0.5, training: bool = True,
             generator: np.random.Generator | None = None) -> Tensor:
     """Zero each element with probability p and scale the rest by 1/(1-p) (identity when not training)."""
     if not 0 <= p <= 1:
@@ -197,19 +197,19 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
 
 
 # ----- activations and shapes -------------------------------------------------------------------
-def relu(input: Tensor) -> Tensor:  # noqa: A002
+def relu(input: Tensor) -> Tensor:
     return _tensor(input).relu()
 
 
-def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:  # noqa: A002
+def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     return _tensor(input).leaky_relu(negative_slope)
 
 
-def tanh(input: Tensor) -> Tensor:  # noqa: A002
+def tanh(input: Tensor) -> Tensor:
     return _tensor(input).tanh()
 
 
-def sigmoid(input: Tensor) -> Tensor:  # noqa: A002
+def sigmoid(input: Tensor) -> Tensor:
     return _tensor(input).sigmoid()
 
 
@@ -221,17 +221,17 @@ def _softmax_dim(name: str, ndim: int, dim: int | None) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(input: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
+def softmax(input: Tensor, dim: int | None = None) -> Tensor:
     x = _tensor(input)
     return x.softmax(axis=_softmax_dim("softmax", x.ndim, dim))
 
 
-def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
+def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
     x = _tensor(input)
     return x.log_softmax(axis=_softmax_dim("log_softmax", x.ndim, dim))
 
 
-def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:  # noqa: A002
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims start_dim..end_dim into one (torch.flatten; nn.Flatten starts at dim 1)."""
     return _tensor(input).flatten(start_dim, end_dim)
 
@@ -269,7 +269,7 @@ def _class_weight(op: str, weight: Any, x: Tensor) -> np.ndarray | None:
     return w
 
 
-def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100,  # noqa: A002
+def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     """Cross-entropy between raw logits (N, C) (or (N, C, d1, ...), or (C,)) and integer class targets.
 
@@ -287,7 +287,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: 
     return out.reshape(()) if unbatched and reduction == "none" else out
 
 
-def nll_loss(input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100,  # noqa: A002
+def nll_loss(input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
              reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of integer targets given log-probabilities (N, C) (e.g. from log_softmax)."""
     _check_reduction("nll_loss", reduction)
@@ -299,7 +299,7 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, ignore_index: int =
     return out.reshape(()) if unbatched and reduction == "none" else out
 
 
-def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:  # noqa: A002
+def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """Mean (or sum, or elementwise) squared error; a target of another shape is broadcast with a warning."""
     _check_reduction("mse_loss", reduction)
     x = _tensor(input)

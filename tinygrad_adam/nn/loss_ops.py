@@ -112,7 +112,7 @@ class MSELossFunction(Function):
     """mean / sum / none of (input - target)², differentiable in both."""
 
     @staticmethod
-    def forward(ctx: Context, input: np.ndarray, target: np.ndarray, reduction: str) -> np.ndarray:  # noqa: A002
+    def forward(ctx: Context, input: np.ndarray, target: np.ndarray, reduction: str) -> np.ndarray:
         diff = input - target
         ctx.save_for_backward(diff)
         ctx.reduction = reduction

@@ -10,7 +10,8 @@ and backward writes each slice once. Otherwise the input is padded (with -inf
 for max, 0 for average) and backward adds overlapping slices.
 
 Max-pool ties: the gradient goes to exactly one element per window, the first
-maximum in row-major order within the window, as PyTorch does.
+maximum in row-major order within the window, as PyTorch does: positions are
+visited in that order and each takes what gradient its window has left.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..function import Context, Function
-from .conv import conv_output_size, is_channels_last, pad2d, window
+from .conv import conv_output_size, pad_batch_last, window
 
 Pair = tuple[int, int]
 
@@ -28,6 +29,15 @@ Pair = tuple[int, int]
 def pool_output_size(hw: Pair, kernel: Pair, stride: Pair, padding: Pair) -> Pair:
     return (conv_output_size(hw[0], kernel[0], stride[0], 2 * padding[0]),
             conv_output_size(hw[1], kernel[1], stride[1], 2 * padding[1]))
+
+
+def _same_layout(a: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """`a` laid out in memory as `like` is (one copy if it is not), so elementwise loops run long."""
+    if a.strides == like.strides:
+        return a
+    out = np.empty_like(like, dtype=a.dtype)
+    out[...] = a
+    return out
 
 
 def _fill_value(dtype: np.dtype) -> float | int:
@@ -43,7 +53,7 @@ class _Windows:
         self.out_hw = pool_output_size(x.shape[2:], kernel, stride, padding)
         self.disjoint = stride == kernel and padding == (0, 0)
         ph, pw = padding
-        self.source = pad2d(x, (ph, ph, pw, pw), is_channels_last(x), pad_value) if any(padding) else x
+        self.source = pad_batch_last(x, (ph, ph, pw, pw), pad_value) if any(padding) else x
 
     def _split(self, a: np.ndarray) -> np.ndarray:
         """The (N, C, oH, kH, oW, kW) view of the part of `a` that the windows cover (never a copy)."""
@@ -62,7 +72,11 @@ class _Windows:
                     yield a[(slice(None), slice(None)) + window(i, j, self.stride, (1, 1), self.out_hw)]
 
     def gradient_buffer(self, like: np.ndarray) -> np.ndarray:
-        """Zeros shaped and laid out like the (padded) input, to scatter gradients into."""
+        """An array shaped and laid out like the (padded) input, to scatter gradients into: zeros, unless
+        the windows are disjoint and cover it all, so that every element will be written once."""
+        (oh, ow), (kh, kw) = self.out_hw, self.kernel
+        if self.disjoint and self.source.shape[2:] == (oh * kh, ow * kw):
+            return np.empty_like(self.source, dtype=like.dtype)
         return np.zeros_like(self.source, dtype=like.dtype)
 
     def crop(self, grad_source: np.ndarray) -> np.ndarray:
@@ -88,16 +102,18 @@ class MaxPool2dFunction(Function):
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
         (out,) = ctx.saved_tensors
         windows: _Windows = ctx.windows
+        grad = _same_layout(grad, out)
         grad_source = windows.gradient_buffer(grad)
-        taken = np.zeros(out.shape, dtype=bool)  # windows whose maximum already got the gradient
-        for source, target in zip(windows.slices(windows.source), windows.slices(grad_source), strict=True):
-            hit = source == out
-            hit &= ~taken
-            taken |= hit
+        remaining = grad  # per window: the gradient until its first maximum takes it, then 0
+        positions = list(zip(windows.slices(windows.source), windows.slices(grad_source), strict=True))
+        for p, (source, target) in enumerate(positions):
             if windows.disjoint:
-                np.multiply(grad, hit, out=target)
+                routed = np.multiply(remaining, source == out, out=target)
             else:
-                target += grad * hit
+                routed = remaining * (source == out)
+                target += routed
+            if p < len(positions) - 1:
+                remaining = remaining - routed
         return windows.crop(grad_source)
 
 
