@@ -104,24 +104,30 @@ def test_gradient_without_bias_and_with_frozen_input() -> None:
 
 
 @pytest.mark.parametrize("padding", [0, 1])
-def test_any_memory_layout_gives_the_same_result(padding: int) -> None:
+def test_any_memory_layout_of_input_and_gradient_gives_the_same_result(padding: int) -> None:
     rng = np.random.default_rng(3)
-    x = rng.standard_normal((2, 9, 6, 5)).astype(np.float32)
-    layouts = [x, np.ascontiguousarray(x.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2),
-               np.ascontiguousarray(x.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2), x[:, :, :, ::-1][:, :, :, ::-1]]
-    assert conv.is_batch_last(layouts[2]) and not conv.is_batch_last(x)
+    x = rng.standard_normal((11, 9, 6, 5)).astype(np.float32)  # 11 samples: copied in blocks of 8 and 3
+
+    def layouts(a: np.ndarray) -> list[np.ndarray]:
+        return [a, np.ascontiguousarray(a.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2),
+                np.ascontiguousarray(a.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2), a[:, :, :, ::-1][:, :, :, ::-1]]
+
+    assert conv.is_batch_last(layouts(x)[2]) and not conv.is_batch_last(x)
     layer = nn.Conv2d(9, 4, 3, padding=padding)
-    g = rng.standard_normal(layer(Tensor(x)).shape).astype(np.float32)
+    expected = direct_conv2d(x.astype(np.float64), layer.weight.data, layer.bias.data, (1, 1), (padding, padding))
+    g = rng.standard_normal(expected.shape).astype(np.float32)
     results = []
-    for array in layouts:
+    for array, grad in zip(layouts(x), layouts(g), strict=True):
         t = Tensor(array, requires_grad=True)
         out = layer(t)
-        out.backward(g)
-        results.append((out.data, t.grad))
-    for out, grad in results[1:]:
-        np.testing.assert_allclose(out, results[0][0], rtol=1e-5, atol=1e-6)
-        np.testing.assert_allclose(grad, results[0][1], rtol=1e-5, atol=1e-6)
-    assert conv.is_batch_last(results[0][0]) and results[0][0].dtype == np.float32  # what the next layer gets
+        np.testing.assert_allclose(out.data, expected, rtol=1e-4, atol=1e-5)
+        out.backward(grad)
+        results.append((t.grad, layer.weight.grad))
+        layer.zero_grad()
+    for grad_x, grad_w in results[1:]:
+        np.testing.assert_allclose(grad_x, results[0][0], rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(grad_w, results[0][1], rtol=1e-5, atol=1e-5)
+    assert conv.is_batch_last(out.data) and out.dtype == np.float32  # what the next layer gets
 
 
 def test_float32_in_float32_out_including_gradients() -> None:

@@ -37,13 +37,25 @@ def is_batch_last(x: np.ndarray) -> bool:
     return x.shape[0] == 1 or x.strides[0] == x.itemsize
 
 
-def pad_batch_last(x: np.ndarray, padding: tuple[int, int, int, int], value: float = 0.0) -> np.ndarray:
-    """A padded copy of an (N, C, H, W) array, laid out batch last; padding is (top, bottom, left, right)."""
+def pad_batch_last(x: np.ndarray, padding: tuple[int, int, int, int] = (0, 0, 0, 0),
+                   value: float = 0.0) -> np.ndarray:
+    """A (padded) copy of an (N, C, H, W) array, laid out batch last; padding is (top, bottom, left, right)."""
     top, bottom, left, right = padding
     n, c, h, w = x.shape
-    out = np.full((c, h + top + bottom, w + left + right, n), value, dtype=x.dtype).transpose(3, 0, 1, 2)
-    out[:, :, top:top + h, left:left + w] = x
+    shape = (c, h + top + bottom, w + left + right, n)
+    out = (np.full(shape, value, dtype=x.dtype) if any(padding) else np.empty(shape, dtype=x.dtype))
+    out = out.transpose(3, 0, 1, 2)
+    if is_batch_last(x):
+        out[:, :, top:top + h, left:left + w] = x
+    else:  # a transposing copy, 8 samples at a time: NumPy's one-shot copy reads one number per cache line
+        for s in range(0, n, 8):
+            out[s:s + 8, :, top:top + h, left:left + w] = x[s:s + 8]
     return out
+
+
+def batch_last(x: np.ndarray) -> np.ndarray:
+    """x itself if it is laid out batch last, else a batch-last copy."""
+    return x if is_batch_last(x) else pad_batch_last(x)
 
 
 def window(i: int, j: int, stride: tuple[int, int], dilation: tuple[int, int],
@@ -100,7 +112,7 @@ class Conv2dFunction(Function):
         top, bottom, left, right = padding
         oh = conv_output_size(h, kh, stride[0], top + bottom, dilation[0])
         ow = conv_output_size(w, kw, stride[1], left + right, dilation[1])
-        xp = pad_batch_last(x, padding) if any(padding) or not is_batch_last(x) else x
+        xp = pad_batch_last(x, padding) if any(padding) else batch_last(x)
         cols = im2col(xp, (kh, kw), stride, dilation, (oh, ow), ones_row=bool(bias))
         w2 = weight.reshape(o, -1)
         if bias:
@@ -116,7 +128,7 @@ class Conv2dFunction(Function):
         cols, w2 = ctx.saved_tensors
         o, c, kh, kw = w_shape = ctx.shapes[1]
         k = c * kh * kw
-        g2 = grad.transpose(1, 2, 3, 0).reshape(o, -1)  # (O, oH·oW·N); no copy when grad is batch last, as ours
+        g2 = batch_last(grad).transpose(1, 2, 3, 0).reshape(o, -1)  # (O, oH·oW·N); a view for our own layout
         grad_x = grad_w = grad_b = None
         if ctx.needs_input_grad[0]:
             grad_x = col2im(w2[:, :k].T @ g2, ctx)  # all column gradients in one GEMM, then col2im

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..function import Context, Function
-from .conv import conv_output_size, pad_batch_last, window
+from .conv import batch_last, conv_output_size, is_batch_last, pad_batch_last, window
 
 Pair = tuple[int, int]
 
@@ -35,6 +35,8 @@ def _same_layout(a: np.ndarray, like: np.ndarray) -> np.ndarray:
     """`a` laid out in memory as `like` is (one copy if it is not), so elementwise loops run long."""
     if a.strides == like.strides:
         return a
+    if is_batch_last(like):
+        return batch_last(a)
     out = np.empty_like(like, dtype=a.dtype)
     out[...] = a
     return out
@@ -91,7 +93,7 @@ class MaxPool2dFunction(Function):
     def forward(ctx: Context, x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair) -> np.ndarray:
         windows = _Windows(x, kernel, stride, padding, _fill_value(x.dtype))
         first, *rest = windows.slices(windows.source)
-        out = first.copy() if not rest else np.maximum(first, rest[0])
+        out = first.copy(order="K") if not rest else np.maximum(first, rest[0])
         for s in rest[1:]:
             np.maximum(out, s, out=out)
         ctx.save_for_backward(out)
