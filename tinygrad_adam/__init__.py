@@ -7,13 +7,16 @@
 
 from .tensor import Tensor, concatenate, default_rng, manual_seed, maximum, minimum, stack, where  # isort: skip
 from . import data, nn, optim
+from ._malloc import keep_freed_memory
 from .function import Context, Function, enable_grad, is_grad_enabled, no_grad, unbroadcast
 from .gradcheck import GradcheckError, gradcheck, numerical_grad, numerical_jacobian
 from .serialization import CheckpointError, load, save
 
+keep_freed_memory()  # see _malloc.py: reuse freed step memory instead of faulting it back in (glibc only)
+
 __all__ = [
     "CheckpointError", "Context", "Function", "GradcheckError", "Tensor", "concatenate", "data", "default_rng",
     "enable_grad", "gradcheck", "is_grad_enabled", "load", "manual_seed", "maximum", "minimum", "nn", "no_grad",
-    "numerical_grad", "numerical_jacobian", "optim", "save", "stack", "unbroadcast", "where",
+    "keep_freed_memory", "numerical_grad", "numerical_jacobian", "optim", "save", "stack", "unbroadcast", "where",
 ]
 __version__ = "0.1.0"
