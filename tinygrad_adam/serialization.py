@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .data.idx import atomic_write
+from .atomic import atomic_write
 
 __all__ = ["save", "load", "CheckpointError", "MANIFEST_KEY", "FORMAT_VERSION"]
 

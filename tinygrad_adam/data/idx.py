@@ -10,17 +10,16 @@ from __future__ import annotations
 import gzip
 import math
 import os
-import secrets
 import struct
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
 
-__all__ = ["IDXError", "read_idx", "write_idx", "atomic_write"]
+from ..atomic import atomic_write
+
+__all__ = ["IDXError", "read_idx", "write_idx"]
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -129,34 +128,3 @@ def write_idx(path: str | os.PathLike[str], array: np.ndarray) -> None:
         else:
             f.write(header)
             f.write(payload)
-
-
-@contextmanager
-def atomic_write(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
-    """Yield a temporary binary file next to `path`; on success it replaces `path`, on error it is removed.
-
-    Readers never see a half-written file, and an existing file survives a failed write untouched.
-    The temporary file (`.NAME.RANDOM.part`, its path in `.name`) gets the permissions open() would give.
-    """
-    final = Path(path)
-    if not final.parent.is_dir():
-        raise FileNotFoundError(f"cannot write {final}: directory {final.parent} does not exist")
-    for _ in range(100):
-        tmp_path = final.parent / f".{final.name}.{secrets.token_hex(6)}.part"
-        try:
-            tmp = open(tmp_path, "xb")  # exclusive create, mode 0o666 minus umask
-            break
-        except FileExistsError:
-            continue
-    else:
-        raise FileExistsError(f"could not create a temporary file next to {final}")
-    try:
-        yield tmp
-        tmp.flush()
-        os.fsync(tmp.fileno())
-        tmp.close()
-        os.replace(tmp_path, final)
-    except BaseException:
-        tmp.close()
-        tmp_path.unlink(missing_ok=True)
-        raise

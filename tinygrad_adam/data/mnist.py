@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from .idx import GZIP_MAGIC, atomic_write, read_idx
+from ..atomic import atomic_write
+from .idx import GZIP_MAGIC, read_idx
 
 __all__ = [
     "DatasetNotFoundError",
