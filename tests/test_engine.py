@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tinygrad_adam import Function, Tensor, no_grad
-from tinygrad_adam.function import Context, unbroadcast
+from tinygrad_adam.engine import Context, unbroadcast
 
 
 def test_scalar_output_seeds_one_and_chain_rule_values() -> None:

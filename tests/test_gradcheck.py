@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tinygrad_adam import Function, GradcheckError, Tensor, gradcheck, numerical_grad, numerical_jacobian
-from tinygrad_adam.function import Context
+from tinygrad_adam.engine import Context
 
 
 class WrongSin(Function):

@@ -5,10 +5,10 @@
     optimizer = optim.Adam(model.parameters(), lr=1e-3)
 """
 
-from .tensor import Tensor, concatenate, default_rng, manual_seed, maximum, minimum, stack, where  # isort: skip
+from .engine import Tensor, concatenate, default_rng, manual_seed, maximum, minimum, stack, where  # isort: skip
 from . import data, nn, optim
 from ._malloc import keep_freed_memory
-from .function import Context, Function, enable_grad, is_grad_enabled, no_grad, unbroadcast
+from .engine import Context, Function, enable_grad, is_grad_enabled, no_grad, unbroadcast
 from .gradcheck import GradcheckError, gradcheck, numerical_grad, numerical_jacobian
 from .serialization import CheckpointError, load, save
 

@@ -18,8 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .function import no_grad
-from .tensor import Tensor
+from .engine import Tensor, no_grad
 
 
 class GradcheckError(RuntimeError):

@@ -24,8 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .function import Context, Function, no_grad
-from .tensor import Tensor
+from .engine import Context, Function, Tensor, no_grad
 
 __all__ = [
     "OBJECTIVES", "Cos", "NoisyQuadratic", "Objective", "ackley", "beale", "booth", "bowl", "cubic", "get",

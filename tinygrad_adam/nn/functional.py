@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor, default_rng
+from ..engine import Tensor, default_rng
 from .conv import Conv2dFunction
 from .linear import LinearFunction
 from .loss_ops import CrossEntropyFunction, MSELossFunction, NLLLossFunction

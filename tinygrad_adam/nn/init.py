@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from ..tensor import Tensor, default_rng
+from ..engine import Tensor, default_rng
 
 T = TypeVar("T", Tensor, np.ndarray)
 

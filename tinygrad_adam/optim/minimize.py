@@ -9,8 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import no_grad
-from ..tensor import Tensor
+from ..engine import Tensor, no_grad
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam

@@ -23,8 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import enable_grad
-from ..tensor import Tensor
+from ..engine import Tensor, enable_grad
 
 ParamsT = Iterable[Tensor] | Iterable[Mapping[str, Any]]
 
