@@ -155,7 +155,7 @@ def evaluate(figure: int, model: nn.Module, x: np.ndarray, y: np.ndarray, chunk:
             total += float(F.cross_entropy(model(tg.Tensor(xb)), yb, reduction="sum").item())
         value = total / len(x)
         if figure == 1:
-            value += L2_COEFFICIENT / 2 * sum(float(np.sum(p.data.astype(np.float64) ** 2))
+            value += L2_COEFFICIENT / 2 * sum(float(np.sum(p.array.astype(np.float64) ** 2))
                                              for p in model.parameters() if p.ndim == 2)
     model.train()
     return value

@@ -30,7 +30,7 @@ works whichever is imported first.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -52,7 +52,7 @@ def default_rng() -> np.random.Generator:
 
 def _to_array(data: Any, dtype: Any) -> np.ndarray:
     if isinstance(data, Tensor):
-        data = data.data
+        data = data.array
     if dtype is not None:
         array = np.array(data, dtype=dtype)
     elif isinstance(data, np.ndarray | np.generic):
@@ -110,6 +110,29 @@ class enable_grad(contextlib.ContextDecorator):
     def __exit__(self, *exc: object) -> None:
         global _grad_enabled
         _grad_enabled = self._previous
+
+
+class RemovableHandle:
+    """Returned by the register_*_hook methods; `remove()` takes the hook out again."""
+
+    def __init__(self, hooks: list, hook: Any):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+_backward_observers: list[Callable[[Context, np.ndarray, list[np.ndarray | None]], None]] = []
+
+
+def observe_backward(observer: Callable[[Context, np.ndarray, list[np.ndarray | None]], None]) -> RemovableHandle:
+    """Call observer(ctx, grad_output, input_grads) after each node's backward, in the engine's order.
+
+    The backward trace (viz) and anomaly detection are built on this; nothing runs when no observer is set.
+    """
+    _backward_observers.append(observer)
+    return RemovableHandle(_backward_observers, observer)
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -207,7 +230,7 @@ class Function:
         parents = tuple(a for a in args if isinstance(a, Tensor))
         recording = _grad_enabled and any(p.requires_grad for p in parents)
         ctx = Context(cls, parents, recording)
-        arrays = [a.data if isinstance(a, Tensor) else a for a in args]
+        arrays = [a.array if isinstance(a, Tensor) else a for a in args]
         try:
             data = cls.forward(ctx, *arrays, **kwargs)
         except (ValueError, IndexError) as e:
@@ -222,46 +245,65 @@ class Function:
 class Tensor:
     """An n-dimensional array with reverse-mode automatic differentiation.
 
-    `data` is a NumPy array (float data defaults to float32; float64 arrays stay
-    float64). `grad` is None or an array of `data`'s shape; gradients add up
-    over backward calls until reset to None (or zeroed by an optimizer).
+    `array` is the NumPy array that holds the values (float data defaults to
+    float32; float64 arrays stay float64). As in PyTorch, `data` is the same
+    values as a Tensor cut off from the graph, and `grad` is None or a Tensor
+    of this shape with no history; gradients add up over backward calls until
+    reset to None or zeroed.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_retains_grad", "__weakref__")
+    __slots__ = ("array", "grad", "requires_grad", "_ctx", "_retains_grad", "_post_accumulate_grad_hooks",
+                 "__weakref__")
     __array_ufunc__ = None  # make `ndarray * Tensor` call Tensor.__rmul__ instead of converting
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None):
-        self.data = _to_array(data, dtype)
-        self.grad: np.ndarray | None = None
+        self.array = _to_array(data, dtype)
+        self.grad: Tensor | None = None
         self.requires_grad = False
-        self._ctx = None
+        self._ctx: Context | None = None
         self._retains_grad = False
+        self._post_accumulate_grad_hooks: list[Callable[[Tensor], None]] | None = None
         if requires_grad:
             self.requires_grad_()
 
     @classmethod
-    def _make(cls, data: np.ndarray, requires_grad: bool) -> Tensor:
+    def _make(cls, array: np.ndarray, requires_grad: bool) -> Tensor:
         """Wrap an op's output without copying or checking it (the engine's hot path)."""
         t = cls.__new__(cls)
-        t.data, t.grad, t.requires_grad, t._ctx, t._retains_grad = data, None, requires_grad, None, False
+        t.array, t.grad, t.requires_grad, t._ctx, t._retains_grad = array, None, requires_grad, None, False
+        t._post_accumulate_grad_hooks = None
         return t
+
+    @property
+    def data(self) -> Tensor:
+        """The same values as a Tensor that shares this memory and is detached from the graph."""
+        return Tensor._make(self.array, False)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self.array = value.array if isinstance(value, Tensor) else _to_array(value, None)
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if dtype is not None and np.dtype(dtype) != self.array.dtype:
+            return self.array.astype(dtype)
+        return np.array(self.array, copy=True) if copy else np.asarray(self.array)
 
     # ----- properties -------------------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self.array.shape
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self.array.dtype
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     @property
     def size(self) -> int:
-        return self.data.size
+        return self.array.size
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - the NumPy / PyTorch name
@@ -272,28 +314,28 @@ class Tensor:
         return self._ctx is None
 
     def __len__(self) -> int:
-        return len(self.data)
+        return len(self.array)
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
-        return self.data
+        return self.array
 
     def item(self) -> float | int | bool:
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise ValueError(f"item(): only a one-element tensor converts to a Python number, shape is {self.shape}")
-        return self.data.item()
+        return self.array.item()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self.array.tolist()
 
     def detach(self) -> Tensor:
         """A new leaf Tensor sharing this data, cut off from the graph."""
-        return Tensor._make(self.data, False)
+        return Tensor._make(self.array, False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        if requires_grad and self.data.dtype.kind != "f":
+        if requires_grad and self.array.dtype.kind != "f":
             raise TypeError(
-                f"only floating-point tensors can require gradients, this one has dtype {self.data.dtype}"
+                f"only floating-point tensors can require gradients, this one has dtype {self.array.dtype}"
             )
         self.requires_grad = requires_grad
         return self
@@ -313,7 +355,7 @@ class Tensor:
         return self.astype(np.float64)
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", precision=4, prefix="Tensor(")
+        body = np.array2string(self.array, separator=", ", precision=4, prefix="Tensor(")
         extra = f", dtype={self.dtype}"
         if self._ctx is not None:
             extra += f", op={self._ctx.function.__name__}"
@@ -367,14 +409,14 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("backward(): this tensor does not require grad and has no graph behind it")
         if grad is None:
-            if self.data.size != 1:
+            if self.array.size != 1:
                 raise RuntimeError(
                     f"backward(): grad can be omitted only for a scalar output; this output has shape "
                     f"{self.shape}. Pass grad= an array of that shape, or reduce it first (e.g. .sum())."
                 )
-            seed = np.ones_like(self.data)
+            seed = np.ones_like(self.array)
         else:
-            seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
+            seed = np.asarray(grad.array if isinstance(grad, Tensor) else grad, dtype=self.dtype)
             if seed.shape != self.shape:
                 raise ValueError(f"backward(): grad has shape {seed.shape} but the output has shape {self.shape}")
 
@@ -385,17 +427,35 @@ class Tensor:
                 continue
             ctx = node._ctx
             if ctx is None or node._retains_grad:
-                total = g if node.grad is None else node.grad + g
-                node.grad = total.astype(node.dtype, copy=total is g)
+                node._accumulate_grad(g)
             if ctx is None:
                 continue
-            for parent, pg in zip(ctx.parents, ctx.run_backward(g), strict=True):
+            parent_grads = ctx.run_backward(g)
+            for observer in _backward_observers:
+                observer(ctx, g, parent_grads)
+            for parent, pg in zip(ctx.parents, parent_grads, strict=True):
                 if pg is None:
                     continue
                 key = id(parent)
                 grads[key] = pg if key not in grads else grads[key] + pg
             if not retain_graph:
                 ctx.release()
+
+    def _accumulate_grad(self, g: np.ndarray) -> None:
+        """Add g into `.grad` (the first gradient is copied: g may be shared), then run the hooks."""
+        if self.grad is None:
+            self.grad = Tensor._make(g.astype(self.dtype, copy=True), False)
+        else:
+            self.grad.array = self.grad.array + g
+        for hook in self._post_accumulate_grad_hooks or ():
+            hook(self)
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
+        """Call hook(tensor) each time backward has added a gradient into this leaf's `.grad`."""
+        if self._post_accumulate_grad_hooks is None:
+            self._post_accumulate_grad_hooks = []
+        self._post_accumulate_grad_hooks.append(hook)
+        return RemovableHandle(self._post_accumulate_grad_hooks, hook)
 
     def _topological_order(self) -> list[Tensor]:
         """Nodes that need a gradient, each after every node that uses it (output first)."""
@@ -424,8 +484,8 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         array = np.asarray(other)
-        if self.data.dtype.kind == "f" and array.dtype.kind in "biuf":
-            array = array.astype(self.data.dtype, copy=False)
+        if self.array.dtype.kind == "f" and array.dtype.kind in "biuf":
+            array = array.astype(self.array.dtype, copy=False)
         return Tensor._make(array, False)
 
     def __add__(self, other: Any) -> Tensor:
@@ -474,16 +534,16 @@ class Tensor:
 
     # comparisons give boolean tensors outside the graph (== stays identity, so Tensors hash)
     def __lt__(self, other: Any) -> Tensor:
-        return Tensor._make(self.data < self._lift(other).data, False)
+        return Tensor._make(self.array < self._lift(other).array, False)
 
     def __le__(self, other: Any) -> Tensor:
-        return Tensor._make(self.data <= self._lift(other).data, False)
+        return Tensor._make(self.array <= self._lift(other).array, False)
 
     def __gt__(self, other: Any) -> Tensor:
-        return Tensor._make(self.data > self._lift(other).data, False)
+        return Tensor._make(self.array > self._lift(other).array, False)
 
     def __ge__(self, other: Any) -> Tensor:
-        return Tensor._make(self.data >= self._lift(other).data, False)
+        return Tensor._make(self.array >= self._lift(other).array, False)
 
     # ----- reductions -------------------------------------------------------------------------
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
@@ -503,10 +563,10 @@ class Tensor:
         return ops.Var.apply(self, axis=axis, keepdims=keepdims, ddof=ddof)
 
     def argmax(self, axis: int | None = None, keepdims: bool = False) -> np.ndarray:
-        return np.argmax(self.data, axis=axis, keepdims=keepdims)
+        return np.argmax(self.array, axis=axis, keepdims=keepdims)
 
     def argmin(self, axis: int | None = None, keepdims: bool = False) -> np.ndarray:
-        return np.argmin(self.data, axis=axis, keepdims=keepdims)
+        return np.argmin(self.array, axis=axis, keepdims=keepdims)
 
     # ----- elementwise ------------------------------------------------------------------------
     def exp(self) -> Tensor:
@@ -596,9 +656,9 @@ class Tensor:
 def _plain_index(index: Any) -> Any:
     """Replace Tensors inside an index by their arrays."""
     if isinstance(index, Tensor):
-        return index.data
+        return index.array
     if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+        return tuple(i.array if isinstance(i, Tensor) else i for i in index)
     return index
 
 
@@ -614,7 +674,7 @@ def stack(tensors: Iterable[Tensor], axis: int = 0) -> Tensor:
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """Elements of x where condition holds, else of y; differentiable in x and y."""
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = condition.array if isinstance(condition, Tensor) else np.asarray(condition)
     ref = x if isinstance(x, Tensor) else y if isinstance(y, Tensor) else Tensor(x)
     return ops.Where.apply(ref._lift(x), ref._lift(y), condition=cond.astype(bool))
 

@@ -21,7 +21,7 @@ T = TypeVar("T", Tensor, np.ndarray)
 
 
 def _array(tensor: Tensor | np.ndarray) -> np.ndarray:
-    return tensor.data if isinstance(tensor, Tensor) else tensor
+    return tensor.array if isinstance(tensor, Tensor) else tensor
 
 
 def _fill(tensor: T, values: Any) -> T:
