@@ -54,6 +54,19 @@ def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(int(n) for n in shape)
 
 
+class RemovableHandle:
+    """What a hook registration returns: `handle.remove()` unregisters the hook."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: dict[int, Any]):
+        self.hooks, self.id = hooks, RemovableHandle._next_id
+        RemovableHandle._next_id += 1
+
+    def remove(self) -> None:
+        self.hooks.pop(self.id, None)
+
+
 class Tensor:
     """An n-dimensional array with reverse-mode automatic differentiation.
 
@@ -62,7 +75,7 @@ class Tensor:
     over backward calls until reset to None (or zeroed by an optimizer).
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_retains_grad", "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_retains_grad", "_post_accumulate_grad_hooks", "__weakref__")
     __array_ufunc__ = None  # make `ndarray * Tensor` call Tensor.__rmul__ instead of converting
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None):
@@ -71,6 +84,7 @@ class Tensor:
         self.requires_grad = False
         self._ctx = None
         self._retains_grad = False
+        self._post_accumulate_grad_hooks: dict[int, Any] | None = None
         if requires_grad:
             self.requires_grad_()
 
@@ -79,6 +93,7 @@ class Tensor:
         """Wrap an op's output without copying or checking it (the engine's hot path)."""
         t = cls.__new__(cls)
         t.data, t.grad, t.requires_grad, t._ctx, t._retains_grad = data, None, requires_grad, None, False
+        t._post_accumulate_grad_hooks = None
         return t
 
     # ----- properties -------------------------------------------------------------------------
@@ -137,6 +152,17 @@ class Tensor:
         """Keep `.grad` on this non-leaf tensor after backward (leaves always keep it)."""
         self._retains_grad = True
         return self
+
+    def register_post_accumulate_grad_hook(self, hook: Any) -> RemovableHandle:
+        """Call `hook(self)` during backward, each time after this leaf's `.grad` has been accumulated."""
+        if not self.requires_grad or not self.is_leaf:
+            raise RuntimeError("register_post_accumulate_grad_hook(): only a leaf tensor that requires grad "
+                               "accumulates a gradient (this one is not a leaf or does not require grad)")
+        if self._post_accumulate_grad_hooks is None:
+            self._post_accumulate_grad_hooks = {}
+        handle = RemovableHandle(self._post_accumulate_grad_hooks)
+        self._post_accumulate_grad_hooks[handle.id] = hook
+        return handle
 
     def astype(self, dtype: Any) -> Tensor:
         return ops.Cast.apply(self, dtype=np.dtype(dtype))
@@ -223,6 +249,8 @@ class Tensor:
                 total = g if node.grad is None else node.grad + g
                 node.grad = total.astype(node.dtype, copy=total is g)
             if ctx is None:
+                for hook in list((node._post_accumulate_grad_hooks or {}).values()):
+                    hook(node)
                 continue
             for parent, pg in zip(ctx.parents, ctx.run_backward(g), strict=True):
                 if pg is None:
