@@ -11,7 +11,8 @@ for max, 0 for average) and backward adds overlapping slices.
 
 Max-pool ties: the gradient goes to exactly one element per window, the first
 maximum in row-major order within the window, as PyTorch does: positions are
-visited in that order and each takes what gradient its window has left.
+visited in that order and each takes the windows whose maximum it holds and no
+earlier position held (byte masks: no float temporaries per position).
 """
 
 from __future__ import annotations
@@ -106,17 +107,33 @@ class MaxPool2dFunction(Function):
         windows: _Windows = ctx.windows
         grad = _same_layout(grad, out)
         grad_source = windows.gradient_buffer(grad)
-        remaining = grad  # per window: the gradient until its first maximum takes it, then 0
-        positions = list(zip(windows.slices(windows.source), windows.slices(grad_source), strict=True))
-        for p, (source, target) in enumerate(positions):
+        masks = _first_maxima(windows.slices(windows.source), out)
+        for target, first_max in zip(windows.slices(grad_source), masks, strict=True):
             if windows.disjoint:
-                routed = np.multiply(remaining, source == out, out=target)
+                np.multiply(grad, first_max, out=target)
             else:
-                routed = remaining * (source == out)
-                target += routed
-            if p < len(positions) - 1:
-                remaining = remaining - routed
+                target += grad * first_max
         return windows.crop(grad_source)
+
+
+def _first_maxima(slices: Iterator[np.ndarray], out: np.ndarray) -> Iterator[np.ndarray]:
+    """Per window position, in row-major order, a boolean mask of the windows whose first maximum sits there.
+
+    Masks are bytes, not floats: each position costs one comparison and two byte-wide passes. The last
+    position takes every window not yet taken, so it is never compared.
+    """
+    *compared, _ = slices
+    taken = scratch = None
+    for source in compared:
+        if taken is None:
+            taken = np.equal(source, out)
+            yield taken
+            scratch = np.empty_like(taken)
+            continue
+        here = np.greater(np.equal(source, out, out=scratch), taken, out=scratch)  # equal and not taken before
+        yield here
+        np.logical_or(taken, here, out=taken)
+    yield np.ones_like(out, dtype=bool) if taken is None else np.logical_not(taken, out=taken)
 
 
 class AvgPool2dFunction(Function):
