@@ -165,17 +165,9 @@ class RestrictedUnpickler(pickle.Unpickler):
 
     def find_class(self, module: str, name: str) -> Any:
         allowed = ALLOWED_GLOBALS.get(f"{module}.{name}")
-        if allowed is not None:
-            return allowed
-        file = self.archive.name
-        if module == "torch" and name.endswith("Storage"):
-            raise CheckpointError(
-                f"{file}: tensors stored as torch.{name} are not supported (tinygrad_adam reads "
-                f"{', '.join(str(np.dtype(d)) for d in SUPPORTED_DTYPES.values())}); convert them in PyTorch first, "
-                f"e.g. tensor.float()"
-            )
-        raise CheckpointError(f"{file}: refusing to load: the pickle asks for the global {module}.{name}, which "
-                              f"is not one of the {len(ALLOWED_GLOBALS)} allowed to rebuild tensors and containers")
+        if allowed is None:
+            raise _forbidden_global(self.archive.name, module, name)
+        return allowed
 
     def persistent_load(self, pid: Any) -> _Storage:
         if type(pid) is not tuple or len(pid) != 5 or pid[0] != "storage":
@@ -200,9 +192,25 @@ class RestrictedUnpickler(pickle.Unpickler):
         return storage
 
 
-def _check_opcodes(data: bytes) -> None:
-    """Refuse unknown opcodes, and memo indices larger than the pickle (the C unpickler sizes its memo by them)."""
+def _forbidden_global(file: str, module: str, name: str) -> CheckpointError:
+    if module == "torch" and name.endswith("Storage"):
+        return CheckpointError(
+            f"{file}: tensors stored as torch.{name} are not supported (tinygrad_adam reads "
+            f"{', '.join(str(np.dtype(d)) for d in SUPPORTED_DTYPES.values())}); convert them in PyTorch first, "
+            f"e.g. with tensor.float()"
+        )
+    return CheckpointError(f"{file}: refusing to load: the pickle asks for the global {module}.{name}, which is "
+                           f"not one of the {len(ALLOWED_GLOBALS)} allowed to rebuild tensors and containers")
+
+
+def _check_opcodes(file: str, data: bytes) -> None:
+    """Refuse unlisted globals and opcodes before unpickling, and memo indices larger than the pickle
+    (the C unpickler sizes its memo by the largest index it sees)."""
     for opcode, arg, pos in pickletools.genops(data):
+        if opcode.name == "GLOBAL":
+            module, _, name = str(arg).partition(" ")
+            if f"{module}.{name}" not in ALLOWED_GLOBALS:
+                raise _forbidden_global(file, module, name)
         if opcode.name not in _ALLOWED_OPCODES:
             raise _Invalid(f"pickle opcode {opcode.name} at byte {pos} is not allowed in a checkpoint")
         if opcode.name in ("PUT", "BINPUT", "LONG_BINPUT", "GET", "BINGET", "LONG_BINGET") and int(arg) > len(data):
@@ -257,7 +265,7 @@ def read_pth(archive: CheckpointZip, to_tensor: Callable[[np.ndarray, bool], Any
             raise CheckpointError(f"{name}: unknown byte order {byteorder[:20]!r} (expected 'little' or 'big')")
     data = archive.read(f"{prefix}data.pkl")
     try:
-        _check_opcodes(data)
+        _check_opcodes(name, data)
         obj = RestrictedUnpickler(data, archive, prefix, byteorder).load()
         return _plain_tree(obj, to_tensor, {}, 0)
     except CheckpointError:
