@@ -19,7 +19,6 @@ import io
 import json
 import math
 import os
-import struct
 import zipfile
 from collections.abc import Mapping
 from typing import Any
@@ -109,7 +108,7 @@ def _read_npy(name: str, member: str, data: bytes) -> np.ndarray:
         shape, fortran_order, dtype = read_header[version](f)
     except CheckpointError:
         raise
-    except (ValueError, TypeError, SyntaxError, struct.error, RecursionError) as e:
+    except Exception as e:  # NumPy parses the header with ast and tokenize, which raise many kinds of errors
         raise CheckpointError(f"{where} is not a valid .npy array ({type(e).__name__}: {e})") from e
     if dtype.itemsize == 0:
         raise CheckpointError(f"{where}: dtype {dtype} has no size")
@@ -229,5 +228,7 @@ def load(path: str | os.PathLike[str], map_location: Any = None, *, weights_only
                 f"(this tinygrad_adam reads version {FORMAT_VERSION})"
             )
         return _unflatten(name, manifest["entries"], arrays)
-    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, KeyError, TypeError, IndexError) as e:
+    except CheckpointError:
+        raise
+    except (ValueError, AttributeError, KeyError, TypeError, IndexError, RecursionError) as e:
         raise CheckpointError(f"{name}: corrupt manifest ({type(e).__name__}: {e})") from e
