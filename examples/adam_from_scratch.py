@@ -45,12 +45,12 @@ def explain(t: int, x: Tensor, optimizer: Adam, before: np.ndarray, out: Callabl
     bias_correction1, bias_correction2 = 1 - beta1 ** t, 1 - beta2 ** t
     m_hat, v_hat = m / bias_correction1, v / bias_correction2
     rows = [
-        ("g", x.grad),
+        ("g", x.grad.array),
         (f"m = {beta1}·m + {1 - beta1:.3g}·g", m),
         (f"v = {beta2}·v + {1 - beta2:.3g}·g²", v),
         (f"m̂ = m / {bias_correction1:.6g}", m_hat),
         (f"v̂ = v / {bias_correction2:.6g}", v_hat),
-        (f"step = −{lr}·m̂ / (√v̂ + {eps:g})", x.data - before),
+        (f"step = −{lr}·m̂ / (√v̂ + {eps:g})", x.array - before),
     ]
     out(f"t = {t}: bias corrections 1 − β1^t = {bias_correction1:.6g}, 1 − β2^t = {bias_correction2:.6g}")
     for label, value in rows:
@@ -65,23 +65,23 @@ def run(n_iter: int = 60, alpha: float = 0.02, beta1: float = 0.8, beta2: float 
     bowl = get("bowl")
     x = Tensor(start_point(BOUNDS, seed), requires_grad=True)  # float64, as NumPy made it
     optimizer = Adam([x], lr=alpha, betas=(beta1, beta2), eps=eps)
-    path, values = [x.data.copy()], [bowl.value(x.data)]
+    path, values = [x.array.copy()], [bowl.value(x.array)]
     for t in range(n_iter):
         optimizer.zero_grad()
         if gradient == "autograd":
             bowl(x).backward()
         else:
-            x.grad = derivative(x.data[0], x.data[1])
-        before = x.data.copy()
+            x.grad = Tensor(derivative(x.array[0], x.array[1]))
+        before = x.array.copy()
         optimizer.step()
         if t < explain_steps:
             explain(t + 1, x, optimizer, before, out)
-        score = bowl.value(x.data)
-        path.append(x.data.copy())
+        score = bowl.value(x.array)
+        path.append(x.array.copy())
         values.append(score)
-        out(">%d f(%s) = %.5f" % (t, x.data, score))  # noqa: UP031 - the tutorial's format
+        out(">%d f(%s) = %.5f" % (t, x.array, score))  # noqa: UP031 - the tutorial's format
     out("Done!")
-    out("f(%s) = %f" % (x.data, values[-1]))  # noqa: UP031
+    out("f(%s) = %f" % (x.array, values[-1]))  # noqa: UP031
     return MinimizeResult(x=path[-1], value=np.float64(values[-1]), path=np.array(path), values=np.array(values))
 
 

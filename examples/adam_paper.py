@@ -46,10 +46,11 @@ from tqdm import tqdm
 
 import tinygrad_adam as tg
 from tinygrad_adam import nn
-from tinygrad_adam.data import DataLoader, DatasetNotFoundError, load_digits_split, load_mnist
+from tinygrad_adam.data import DatasetNotFoundError, load_digits_split, load_mnist
 from tinygrad_adam.nn import functional as F
 from tinygrad_adam.optim import SGD, Adadelta, Adagrad, Adam, Optimizer, RMSprop
 from tinygrad_adam.optim.lr_scheduler import LambdaLR
+from tinygrad_adam.utils.data import DataLoader, TensorDataset
 
 LABELS = {"adam": "Adam", "sgdnesterov": "SGDNesterov", "adagrad": "AdaGrad", "rmsprop": "RMSProp",
           "adadelta": "AdaDelta"}
@@ -155,7 +156,7 @@ def evaluate(figure: int, model: nn.Module, x: np.ndarray, y: np.ndarray, chunk:
             total += float(F.cross_entropy(model(tg.Tensor(xb)), yb, reduction="sum").item())
         value = total / len(x)
         if figure == 1:
-            value += L2_COEFFICIENT / 2 * sum(float(np.sum(p.data.astype(np.float64) ** 2))
+            value += L2_COEFFICIENT / 2 * sum(float(np.sum(p.array.astype(np.float64) ** 2))
                                              for p in model.parameters() if p.ndim == 2)
     model.train()
     return value
@@ -193,7 +194,7 @@ def train(figure: int, name: str, lr: float, model: nn.Module, initial_state: di
     model.train()
     optimizer = make_optimizer(name, list(model.parameters()), lr)
     scheduler = LambdaLR(optimizer, inverse_sqrt) if decay else None
-    loader = DataLoader(x, y, BATCH_SIZE, shuffle=True, seed=seed)
+    loader = DataLoader(TensorDataset(x, y), BATCH_SIZE, shuffle=True, generator=np.random.default_rng(seed))
     run = Run(name, lr, decay)
     elapsed = 0.0
     bar = tqdm(range(epochs), desc=f"{LABELS[name]} α={lr:g}", unit="epoch", disable=not progress,

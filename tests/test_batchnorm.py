@@ -21,11 +21,11 @@ def hand_batch_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: fl
 def test_training_forward_normalises_each_channel(shape: tuple[int, ...]) -> None:
     rng = np.random.default_rng(0)
     layer = (nn.BatchNorm2d if len(shape) == 4 else nn.BatchNorm1d)(3).double()
-    layer.weight.data[:] = [1.5, -2.0, 0.5]
-    layer.bias.data[:] = [0.1, 0.2, -0.3]
+    layer.weight.array[:] = [1.5, -2.0, 0.5]
+    layer.bias.array[:] = [0.1, 0.2, -0.3]
     x = rng.standard_normal(shape) * 3 + 2
     out = layer(Tensor(x))
-    np.testing.assert_allclose(out.data, hand_batch_norm(x, layer.weight.data, layer.bias.data), atol=1e-12)
+    np.testing.assert_allclose(out.array, hand_batch_norm(x, layer.weight.array, layer.bias.array), atol=1e-12)
 
 
 def test_running_statistics_follow_pytorch_momentum_rule_with_unbiased_variance() -> None:
@@ -63,7 +63,7 @@ def test_eval_uses_running_statistics_and_does_not_update_them() -> None:
     x = np.array([[3.0, 0.0], [1.0, -1.0]])
     out = layer(Tensor(x))
     expected = (x - [1.0, -1.0]) / np.sqrt(np.array([4.0, 0.25]) + 1e-5) * [2.0, 3.0] + [0.5, 0.0]
-    np.testing.assert_allclose(out.data, expected, rtol=1e-12)
+    np.testing.assert_allclose(out.array, expected, rtol=1e-12)
     np.testing.assert_array_equal(layer.running_mean, [1.0, -1.0])
     assert int(layer.num_batches_tracked) == 0
 
@@ -91,7 +91,7 @@ def test_affine_false_and_no_running_stats() -> None:
     assert plain.weight is None and list(plain.parameters()) == [] and plain.state_dict() == {}
     x = np.random.default_rng(4).standard_normal((3, 2, 2, 2)).astype(np.float32)
     plain.eval()  # without running statistics, eval still uses the batch
-    np.testing.assert_allclose(plain(Tensor(x)).data, hand_batch_norm(x, np.ones(2), np.zeros(2)), atol=1e-5)
+    np.testing.assert_allclose(plain(Tensor(x)).array, hand_batch_norm(x, np.ones(2), np.zeros(2)), atol=1e-5)
     assert repr(plain) == "BatchNorm2d(2, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)"
 
 
@@ -121,8 +121,8 @@ def test_matches_pytorch_forward_gradients_and_running_stats() -> None:
                                         (nn.BatchNorm1d, torch.nn.BatchNorm1d, (6, 3)),
                                         (nn.BatchNorm1d, torch.nn.BatchNorm1d, (2, 3, 4))]:
         layer, ref = ours_cls(3).double(), theirs_cls(3).double()
-        layer.weight.data[:] = rng.uniform(0.5, 2, 3)
-        layer.bias.data[:] = rng.standard_normal(3)
+        layer.weight.array[:] = rng.uniform(0.5, 2, 3)
+        layer.bias.array[:] = rng.standard_normal(3)
         ref.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in layer.state_dict().items()})
         for mode in ("train", "train", "eval"):
             getattr(layer, mode)()
@@ -130,7 +130,7 @@ def test_matches_pytorch_forward_gradients_and_running_stats() -> None:
             x_np = rng.standard_normal(shape) * 2 + 1
             x, x_ref = Tensor(x_np, requires_grad=True), torch.tensor(x_np, requires_grad=True)
             out, out_ref = layer(x), ref(x_ref)
-            np.testing.assert_allclose(out.data, out_ref.detach().numpy(), atol=1e-10)
+            np.testing.assert_allclose(out.array, out_ref.detach().numpy(), atol=1e-10)
             g = rng.standard_normal(shape)
             out.backward(g)
             out_ref.backward(torch.from_numpy(g))

@@ -55,9 +55,9 @@ def test_forward_matches_direct_loop(n: int, c: int, h: int, w: int, o: int, ker
     rng = np.random.default_rng(0)
     x, weight, bias = rng.standard_normal((n, c, h, w)), rng.standard_normal((o, c) + kernel), rng.standard_normal(o)
     out = F.conv2d(Tensor(x), Tensor(weight), Tensor(bias), stride, padding, dilation)
-    np.testing.assert_allclose(out.data, direct_conv2d(x, weight, bias, stride, padding, dilation), atol=1e-12)
+    np.testing.assert_allclose(out.array, direct_conv2d(x, weight, bias, stride, padding, dilation), atol=1e-12)
     no_bias = F.conv2d(Tensor(x), Tensor(weight), None, stride, padding, dilation)
-    np.testing.assert_allclose(no_bias.data, direct_conv2d(x, weight, None, stride, padding, dilation), atol=1e-12)
+    np.testing.assert_allclose(no_bias.array, direct_conv2d(x, weight, None, stride, padding, dilation), atol=1e-12)
 
 
 @settings(max_examples=40, deadline=None)
@@ -73,7 +73,7 @@ def test_forward_matches_direct_loop_for_any_geometry(n: int, c: int, o: int, h:
     rng = np.random.default_rng(seed)
     x, weight, bias = rng.standard_normal((n, c, h, w)), rng.standard_normal((o, c, kh, kw)), rng.standard_normal(o)
     out = F.conv2d(Tensor(x), Tensor(weight), Tensor(bias), (sh, sw), (ph, pw))
-    np.testing.assert_allclose(out.data, direct_conv2d(x, weight, bias, (sh, sw), (ph, pw)), atol=1e-12)
+    np.testing.assert_allclose(out.array, direct_conv2d(x, weight, bias, (sh, sw), (ph, pw)), atol=1e-12)
 
 
 @pytest.mark.parametrize(("n", "c", "h", "w", "o", "kernel", "stride", "padding", "dilation"), [
@@ -98,7 +98,7 @@ def test_gradient_without_bias_and_with_frozen_input() -> None:
     x, weight = leaves(rng, (2, 3, 4, 4), (2, 3, 3, 3))
     r = rng.standard_normal((2, 2, 2, 2))
     assert gradcheck(lambda x, w: (F.conv2d(x, w) * r).sum(), x, weight)
-    frozen = Tensor(x.data)
+    frozen = Tensor(x.array)
     F.conv2d(frozen, weight).sum().backward()
     assert frozen.grad is None and weight.grad is not None
 
@@ -114,20 +114,20 @@ def test_any_memory_layout_of_input_and_gradient_gives_the_same_result(padding: 
 
     assert conv.is_batch_last(layouts(x)[2]) and not conv.is_batch_last(x)
     layer = nn.Conv2d(9, 4, 3, padding=padding)
-    expected = direct_conv2d(x.astype(np.float64), layer.weight.data, layer.bias.data, (1, 1), (padding, padding))
+    expected = direct_conv2d(x.astype(np.float64), layer.weight.array, layer.bias.array, (1, 1), (padding, padding))
     g = rng.standard_normal(expected.shape).astype(np.float32)
     results = []
     for array, grad in zip(layouts(x), layouts(g), strict=True):
         t = Tensor(array, requires_grad=True)
         out = layer(t)
-        np.testing.assert_allclose(out.data, expected, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(out.array, expected, rtol=1e-4, atol=1e-5)
         out.backward(grad)
         results.append((t.grad, layer.weight.grad))
         layer.zero_grad()
     for grad_x, grad_w in results[1:]:
         np.testing.assert_allclose(grad_x, results[0][0], rtol=1e-5, atol=1e-5)
         np.testing.assert_allclose(grad_w, results[0][1], rtol=1e-5, atol=1e-5)
-    assert conv.is_batch_last(out.data) and out.dtype == np.float32  # what the next layer gets
+    assert conv.is_batch_last(out.array) and out.dtype == np.float32  # what the next layer gets
 
 
 def test_float32_in_float32_out_including_gradients() -> None:
@@ -178,8 +178,8 @@ def test_conv2d_layer_shapes_init_and_padding_modes() -> None:
     layer = nn.Conv2d(3, 6, (5, 3))
     assert layer.weight.shape == (6, 3, 5, 3) and layer.bias.shape == (6,)
     bound = np.float32(1 / np.sqrt(3 * 5 * 3))
-    assert np.abs(layer.weight.data).max() <= bound and np.abs(layer.bias.data).max() <= bound
-    assert np.abs(layer.weight.data).max() > 0.8 * bound
+    assert np.abs(layer.weight.array).max() <= bound and np.abs(layer.bias.array).max() <= bound
+    assert np.abs(layer.weight.array).max() > 0.8 * bound
     assert nn.Conv2d(1, 2, 3, bias=False).bias is None
     x = Tensor(np.zeros((2, 3, 10, 8), dtype=np.float32))
     assert layer(x).shape == (2, 6, 6, 6)
@@ -194,7 +194,7 @@ def test_conv2d_layer_shapes_init_and_padding_modes() -> None:
 def test_padding_same_with_even_kernel_pads_bottom_right_like_pytorch() -> None:
     rng = np.random.default_rng(6)
     x, w = rng.standard_normal((1, 1, 5, 5)), rng.standard_normal((1, 1, 2, 2))
-    out = F.conv2d(Tensor(x), Tensor(w), padding="same").data
+    out = F.conv2d(Tensor(x), Tensor(w), padding="same").array
     padded = np.pad(x, ((0, 0), (0, 0), (0, 1), (0, 1)))
     np.testing.assert_allclose(out, direct_conv2d(padded, w, None, (1, 1), (0, 0)), atol=1e-12)
 
@@ -228,7 +228,7 @@ def test_matches_pytorch_forward_and_gradients() -> None:
         x_np = rng.standard_normal((2, c, 9, 7))
         x, x_ref = Tensor(x_np, requires_grad=True), torch.tensor(x_np, requires_grad=True)
         out, out_ref = layer(x), ref(x_ref)
-        np.testing.assert_allclose(out.data, out_ref.detach().numpy(), rtol=0, atol=1e-10)
+        np.testing.assert_allclose(out.array, out_ref.detach().numpy(), rtol=0, atol=1e-10)
         g = rng.standard_normal(out.shape)
         out.backward(g)
         out_ref.backward(torch.from_numpy(g))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tinygrad_adam import Function, Tensor, no_grad
-from tinygrad_adam.function import Context, unbroadcast
+from tinygrad_adam.engine import Context, unbroadcast
 
 
 def test_scalar_output_seeds_one_and_chain_rule_values() -> None:
@@ -76,7 +76,7 @@ def test_intermediate_grads_only_when_retained() -> None:
     k = (x * 3).retain_grad()
     (h * k).sum().backward()
     assert h.grad is None
-    np.testing.assert_allclose(k.grad, 2 * x.data)
+    np.testing.assert_allclose(k.grad, 2 * x.array)
 
 
 def test_saved_arrays_are_released_after_backward() -> None:
@@ -96,7 +96,7 @@ def test_retain_graph_allows_a_second_backward() -> None:
     x = Tensor([1.0, 2.0], requires_grad=True)
     y = (x.exp() * x).sum()
     y.backward(retain_graph=True)
-    first = x.grad.copy()
+    first = np.array(x.grad)
     y.backward()
     np.testing.assert_allclose(x.grad, 2 * first)
 
@@ -156,8 +156,8 @@ def test_chain_of_100k_ops_backpropagates_without_recursion() -> None:
     for _ in range(100_000):
         y = y + 1e-6
     y.backward()
-    assert x.grad == 1.0
-    np.testing.assert_allclose(y.data, 1.1, rtol=1e-6)
+    assert x.grad.item() == 1.0
+    np.testing.assert_allclose(y.array, 1.1, rtol=1e-6)
 
 
 def test_backward_on_tensor_without_graph_errors() -> None:
@@ -207,3 +207,40 @@ def test_custom_function_with_wrong_gradient_shape_names_the_op() -> None:
 
     with pytest.raises(RuntimeError, match=r"Broken.backward returned a gradient of shape \(7,\).*\(2, 2\)"):
         Broken.apply(Tensor(np.ones((2, 2)), requires_grad=True)).backward()
+
+
+def test_grad_is_a_tensor_without_history_and_data_shares_memory() -> None:
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    (x * x).sum().backward()
+    assert isinstance(x.grad, Tensor) and x.grad.is_leaf and not x.grad.requires_grad
+    np.testing.assert_array_equal(x.grad.array, [2.0, 4.0])
+    d = x.data
+    assert isinstance(d, Tensor) and not d.requires_grad and d.array is x.array
+    d.array[0] = 5.0
+    assert x.array[0] == 5.0
+
+
+def test_post_accumulate_grad_hook_runs_once_per_accumulation_and_can_be_removed() -> None:
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    seen: list[np.ndarray] = []
+    handle = x.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.array.copy()))
+    (x * 3).sum().backward()
+    (x * 2).sum().backward()
+    np.testing.assert_array_equal(seen, [[3.0, 3.0], [5.0, 5.0]])
+    handle.remove()
+    (x * 2).sum().backward()
+    assert len(seen) == 2
+
+
+def test_backward_observer_sees_every_node_in_the_engine_order() -> None:
+    from tinygrad_adam.engine import observe_backward
+
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x.exp() * x).sum()
+    visited: list[str] = []
+    handle = observe_backward(lambda ctx, grad, input_grads: visited.append(ctx.function.__name__))
+    try:
+        y.backward()
+    finally:
+        handle.remove()
+    assert visited == ["Sum", "Mul", "Exp"]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tinygrad_adam import Function, GradcheckError, Tensor, gradcheck, numerical_grad, numerical_jacobian
-from tinygrad_adam.function import Context
+from tinygrad_adam.engine import Context
 
 
 class WrongSin(Function):
@@ -44,8 +44,8 @@ def test_negative_control_wrong_backward_is_caught_with_location() -> None:
         gradcheck(lambda t: WrongSin.apply(t).sum(), x)
     message = str(info.value)
     assert "input 0" in message and "index (1, 1)" in message
-    assert f"numerical {np.cos(x.data[1, 1]):.6f}" in message
-    assert f"analytic {np.cos(x.data[1, 1]) + 0.5:.6f}" in message
+    assert f"numerical {np.cos(x.array[1, 1]):.6f}" in message
+    assert f"analytic {np.cos(x.array[1, 1]) + 0.5:.6f}" in message
     assert gradcheck(lambda t: WrongSin.apply(t).sum(), x, raise_exception=False) is False
 
 
@@ -82,9 +82,9 @@ def test_float32_input_warns_and_is_checked_in_float64() -> None:
 def test_numerical_grad_teaching_helper() -> None:
     x = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
     (grad,) = numerical_grad(lambda t: (t ** 3).sum(), x)
-    np.testing.assert_allclose(grad, 3 * x.data ** 2, rtol=1e-8)
+    np.testing.assert_allclose(grad, 3 * x.array ** 2, rtol=1e-8)
     (jac,) = numerical_jacobian(lambda t: t * t, x)
-    np.testing.assert_allclose(jac, np.diag(2 * x.data), atol=1e-8)
+    np.testing.assert_allclose(jac, np.diag(2 * x.array), atol=1e-8)
     with pytest.raises(ValueError, match="scalar"):
         numerical_grad(lambda t: t * 2, x)
 

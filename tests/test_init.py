@@ -44,7 +44,7 @@ def test_initialisers_draw_with_pytorch_bounds_and_spreads(fn: object, kwargs: d
                                                             spread: float) -> None:
     weight = nn.Parameter(np.zeros((200, 400), dtype=np.float32))
     assert fn(weight, **kwargs) is weight  # type: ignore[operator]
-    values = weight.data
+    values = weight.array
     assert values.dtype == np.float32
     if kind == "uniform":  # spread is the bound; std of U(-a, a) is a / sqrt(3)
         assert np.abs(values).max() <= np.float32(spread) and np.abs(values).max() > 0.99 * spread
@@ -56,9 +56,9 @@ def test_initialisers_draw_with_pytorch_bounds_and_spreads(fn: object, kwargs: d
 
 def test_simple_fills() -> None:
     t = Tensor(np.empty((3, 2), dtype=np.float32))
-    np.testing.assert_array_equal(init.zeros_(t).data, 0)
-    np.testing.assert_array_equal(init.ones_(t).data, 1)
-    np.testing.assert_array_equal(init.constant_(t, 0.25).data, 0.25)
+    np.testing.assert_array_equal(init.zeros_(t).array, 0)
+    np.testing.assert_array_equal(init.ones_(t).array, 1)
+    np.testing.assert_array_equal(init.constant_(t, 0.25).array, 0.25)
     array = np.empty(10000)
     init.uniform_(array, -2, 3)
     assert array.min() >= -2 and array.max() < 3 and array.mean() == pytest.approx(0.5, abs=0.05)
@@ -72,17 +72,17 @@ def test_generator_and_manual_seed_make_draws_reproducible() -> None:
     init.kaiming_normal_(b, generator=np.random.default_rng(3))
     np.testing.assert_array_equal(a, b)
     tinygrad_adam.manual_seed(11)
-    first = nn.Linear(5, 3).weight.data.copy()
+    first = nn.Linear(5, 3).weight.array.copy()
     tinygrad_adam.manual_seed(11)
-    np.testing.assert_array_equal(nn.Linear(5, 3).weight.data, first)
-    assert not np.array_equal(nn.Linear(5, 3).weight.data, first)
+    np.testing.assert_array_equal(nn.Linear(5, 3).weight.array, first)
+    assert not np.array_equal(nn.Linear(5, 3).weight.array, first)
 
 
 def test_linear_default_init_is_uniform_within_one_over_sqrt_fan_in() -> None:
     tinygrad_adam.manual_seed(0)
     layer = nn.Linear(1000, 500)
     bound = np.float32(1 / math.sqrt(1000))  # the float32 rounding of a draw next to the bound stays within it
-    w, b = layer.weight.data, layer.bias.data
+    w, b = layer.weight.array, layer.bias.array
     assert w.shape == (500, 1000) and w.dtype == np.float32
     assert np.abs(w).max() <= bound and np.abs(b).max() <= bound
     assert w.std() == pytest.approx(bound / math.sqrt(3), rel=0.05)
@@ -94,5 +94,5 @@ def test_linear_default_init_is_uniform_within_one_over_sqrt_fan_in() -> None:
 def test_conv_default_init_bound_uses_receptive_field() -> None:
     layer = nn.Conv2d(32, 64, 5)
     bound = np.float32(1 / math.sqrt(32 * 25))
-    assert np.abs(layer.weight.data).max() <= bound and np.abs(layer.weight.data).max() > 0.9 * bound
-    assert layer.weight.data.std() == pytest.approx(bound / math.sqrt(3), rel=0.05)
+    assert np.abs(layer.weight.array).max() <= bound and np.abs(layer.weight.array).max() > 0.9 * bound
+    assert layer.weight.array.std() == pytest.approx(bound / math.sqrt(3), rel=0.05)

@@ -15,11 +15,11 @@ def test_linear_forward_is_x_times_weight_transposed_plus_bias() -> None:
     assert layer.weight.shape == (3, 4) and layer.bias.shape == (3,)
     x = np.random.default_rng(0).standard_normal((5, 4)).astype(np.float32)
     out = layer(Tensor(x))
-    np.testing.assert_allclose(out.data, x @ layer.weight.data.T + layer.bias.data, rtol=1e-6)
+    np.testing.assert_allclose(out.array, x @ layer.weight.array.T + layer.bias.array, rtol=1e-6)
     assert out.dtype == np.float32
     batched = layer(Tensor(np.stack([x, 2 * x])))  # leading batch dims
-    np.testing.assert_allclose(batched.data[1], 2 * x @ layer.weight.data.T + layer.bias.data, rtol=1e-5)
-    np.testing.assert_allclose(layer(Tensor(x[0])).data, out.data[0], rtol=1e-6)  # one sample, no batch dim
+    np.testing.assert_allclose(batched.array[1], 2 * x @ layer.weight.array.T + layer.bias.array, rtol=1e-5)
+    np.testing.assert_allclose(layer(Tensor(x[0])).array, out.array[0], rtol=1e-6)  # one sample, no batch dim
 
 
 @pytest.mark.parametrize("shape", [(3, 4), (2, 2, 4), (4,)])
@@ -62,7 +62,7 @@ def test_linear_accepts_numpy_input_and_dtype_argument() -> None:
     layer = nn.Linear(2, 2, dtype=np.float64)
     assert layer.weight.dtype == np.float64
     out = layer(np.ones((1, 2)))
-    np.testing.assert_allclose(out.data, layer.weight.data.sum(axis=1, keepdims=True).T + layer.bias.data)
+    np.testing.assert_allclose(out.array, layer.weight.array.sum(axis=1, keepdims=True).T + layer.bias.array)
     with pytest.raises(TypeError, match="floating-point dtype"):
         nn.Linear(2, 2, dtype=np.int32)
 
@@ -71,14 +71,14 @@ def test_dropout_train_scales_and_zeroes_the_right_fraction() -> None:
     layer = nn.Dropout(0.25, generator=np.random.default_rng(0))
     x = Tensor(np.ones((200, 500), dtype=np.float32), requires_grad=True)
     out = layer(x)
-    values = np.unique(out.data)
+    values = np.unique(out.array)
     np.testing.assert_allclose(values, [0.0, 1 / 0.75], rtol=1e-6)
     assert out.dtype == np.float32
-    zero_fraction = np.mean(out.data == 0)
+    zero_fraction = np.mean(out.array == 0)
     assert zero_fraction == pytest.approx(0.25, abs=0.01)
-    assert out.data.mean() == pytest.approx(1.0, abs=0.02)  # inverted scaling keeps the mean
+    assert out.array.mean() == pytest.approx(1.0, abs=0.02)  # inverted scaling keeps the mean
     out.sum().backward()
-    np.testing.assert_array_equal(x.grad, out.data)  # the same mask, scaled, routes the gradient
+    np.testing.assert_array_equal(x.grad, out.array)  # the same mask, scaled, routes the gradient
 
 
 def test_dropout_eval_and_edge_probabilities() -> None:
@@ -87,7 +87,7 @@ def test_dropout_eval_and_edge_probabilities() -> None:
     assert layer.p == 0.5 and repr(layer) == "Dropout(p=0.5)"
     assert layer.eval()(x) is x
     assert nn.Dropout(0.0)(x) is x
-    np.testing.assert_array_equal(nn.Dropout(1.0)(x).data, np.zeros((2, 3)))
+    np.testing.assert_array_equal(nn.Dropout(1.0)(x).array, np.zeros((2, 3)))
     with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1, but got 1.5"):
         nn.Dropout(1.5)
     with pytest.raises(ValueError, match="between 0 and 1"):
@@ -102,12 +102,12 @@ def test_dropout_gradcheck_with_a_fixed_mask() -> None:
 
 def test_activation_layers_and_flatten() -> None:
     x = np.array([[-2.0, -0.5, 0.5, 2.0]])
-    np.testing.assert_array_equal(nn.ReLU()(Tensor(x)).data, [[0, 0, 0.5, 2.0]])
-    np.testing.assert_allclose(nn.LeakyReLU(0.1)(Tensor(x)).data, [[-0.2, -0.05, 0.5, 2.0]])
-    np.testing.assert_allclose(nn.Tanh()(Tensor(x)).data, np.tanh(x))
-    np.testing.assert_allclose(nn.Sigmoid()(Tensor(x)).data, 1 / (1 + np.exp(-x)))
-    np.testing.assert_allclose(nn.Softmax(dim=1)(Tensor(x)).data.sum(), 1.0)
-    np.testing.assert_allclose(nn.LogSoftmax(dim=1)(Tensor(x)).data, x - np.log(np.exp(x).sum()))
+    np.testing.assert_array_equal(nn.ReLU()(Tensor(x)).array, [[0, 0, 0.5, 2.0]])
+    np.testing.assert_allclose(nn.LeakyReLU(0.1)(Tensor(x)).array, [[-0.2, -0.05, 0.5, 2.0]])
+    np.testing.assert_allclose(nn.Tanh()(Tensor(x)).array, np.tanh(x))
+    np.testing.assert_allclose(nn.Sigmoid()(Tensor(x)).array, 1 / (1 + np.exp(-x)))
+    np.testing.assert_allclose(nn.Softmax(dim=1)(Tensor(x)).array.sum(), 1.0)
+    np.testing.assert_allclose(nn.LogSoftmax(dim=1)(Tensor(x)).array, x - np.log(np.exp(x).sum()))
     identity = Tensor(x)
     assert nn.Identity()(identity) is identity
     t = Tensor(np.zeros((2, 3, 4, 5)))
@@ -135,7 +135,7 @@ def test_mnist_cnn_shapes_and_a_few_sgd_steps_reduce_the_loss() -> None:
         loss.backward()
         losses.append(loss.item())
         for p in model.parameters():
-            p.data -= 0.05 * p.grad
+            p.array -= 0.05 * p.grad.array
     assert model(x).shape == (8, 10) and loss.dtype == np.float32
     assert all(p.grad.dtype == np.float32 for p in model.parameters())
     assert losses[-1] < 0.5 * losses[0], losses

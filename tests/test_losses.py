@@ -41,9 +41,9 @@ def data(seed: int, n: int = 5, classes: int = 4) -> tuple[np.ndarray, np.ndarra
 def test_cross_entropy_values(reduction: str, smoothing: float) -> None:
     x, y = data(0)
     out = F.cross_entropy(Tensor(x), y, reduction=reduction, label_smoothing=smoothing)
-    np.testing.assert_allclose(out.data, hand_cross_entropy(x, y, reduction, smoothing), rtol=1e-12)
+    np.testing.assert_allclose(out.array, hand_cross_entropy(x, y, reduction, smoothing), rtol=1e-12)
     module = nn.CrossEntropyLoss(reduction=reduction, label_smoothing=smoothing)
-    np.testing.assert_allclose(module(Tensor(x), Tensor(y)).data, out.data, rtol=1e-15)
+    np.testing.assert_allclose(module(Tensor(x), Tensor(y)).array, out.array, rtol=1e-15)
 
 
 def test_cross_entropy_is_the_mean_negative_log_likelihood_by_hand() -> None:
@@ -63,7 +63,7 @@ def test_cross_entropy_gradcheck(reduction: str, smoothing: float, weighted: boo
     r = np.random.default_rng(2).standard_normal(5 if reduction == "none" else ())
     logits = Tensor(x, requires_grad=True)
     out = F.cross_entropy(logits, y, weight=weight, reduction=reduction, label_smoothing=smoothing)
-    np.testing.assert_allclose(out.data, hand_cross_entropy(x, y, reduction, smoothing, weight), rtol=1e-12)
+    np.testing.assert_allclose(out.array, hand_cross_entropy(x, y, reduction, smoothing, weight), rtol=1e-12)
     assert gradcheck(lambda t: (F.cross_entropy(t, y, weight=weight, reduction=reduction,
                                                 label_smoothing=smoothing) * r).sum(), logits)
 
@@ -84,7 +84,7 @@ def test_cross_entropy_is_stable_for_huge_logits() -> None:
         logits = Tensor(x, requires_grad=True)
         loss = F.cross_entropy(logits, y, label_smoothing=0.1)
         loss.backward()
-        assert np.isfinite(loss.item()) and np.all(np.isfinite(logits.grad))
+        assert np.isfinite(loss.item()) and np.all(np.isfinite(logits.grad.array))
         assert loss.dtype == logits.grad.dtype == dtype
         np.testing.assert_allclose(loss.item(), hand_cross_entropy(x.astype(np.float64), y, "mean", 0.1), rtol=1e-6)
         np.testing.assert_allclose(logits.grad[0], np.array([1 - 0.1 / 3, -0.9 - 0.1 / 3, -0.1 / 3]) / 3, atol=1e-7)
@@ -95,11 +95,11 @@ def test_cross_entropy_spatial_and_unbatched_inputs() -> None:
     x, y = rng.standard_normal((2, 3, 2, 2)), rng.integers(0, 3, (2, 2, 2))
     out = F.cross_entropy(Tensor(x), y, reduction="none")
     assert out.shape == (2, 2, 2)
-    np.testing.assert_allclose(out.data, hand_cross_entropy(x, y, "none"), rtol=1e-12)
+    np.testing.assert_allclose(out.array, hand_cross_entropy(x, y, "none"), rtol=1e-12)
     logits = Tensor(x, requires_grad=True)
     assert gradcheck(lambda t: F.cross_entropy(t, y, label_smoothing=0.3), logits)
     single = F.cross_entropy(Tensor(x[0, :, 0, 0]), np.array(y[0, 0, 0]))
-    assert single.shape == () and single.item() == pytest.approx(out.data[0, 0, 0], rel=1e-12)
+    assert single.shape == () and single.item() == pytest.approx(out.array[0, 0, 0], rel=1e-12)
 
 
 def test_cross_entropy_errors() -> None:
@@ -127,14 +127,14 @@ def test_nll_loss_values_and_gradcheck(reduction: str) -> None:
     weight = np.array([1.0, 2.0, 0.5, 1.5])
     log_p = hand_log_softmax(x)
     out = F.nll_loss(Tensor(log_p), y, weight=weight, ignore_index=7, reduction=reduction)
-    np.testing.assert_allclose(out.data, hand_cross_entropy(x, y, reduction, weight=weight, ignore_index=7),
+    np.testing.assert_allclose(out.array, hand_cross_entropy(x, y, reduction, weight=weight, ignore_index=7),
                                rtol=1e-12)
     r = np.random.default_rng(6).standard_normal(out.shape)
     assert gradcheck(lambda t: (F.nll_loss(t, y, weight=weight, ignore_index=7, reduction=reduction) * r).sum(),
                      Tensor(x, requires_grad=True))
     y[0] = 1
     composed = nn.NLLLoss(reduction=reduction)(F.log_softmax(Tensor(x), dim=1), y)
-    np.testing.assert_allclose(composed.data, F.cross_entropy(Tensor(x), y, reduction=reduction).data, rtol=1e-12)
+    np.testing.assert_allclose(composed.array, F.cross_entropy(Tensor(x), y, reduction=reduction).array, rtol=1e-12)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -143,7 +143,7 @@ def test_mse_loss_values_and_gradcheck(reduction: str) -> None:
     a, b = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
     squares = (a - b) ** 2
     expected = {"mean": squares.mean(), "sum": squares.sum(), "none": squares}[reduction]
-    np.testing.assert_allclose(nn.MSELoss(reduction)(Tensor(a), b).data, expected, rtol=1e-12)
+    np.testing.assert_allclose(nn.MSELoss(reduction)(Tensor(a), b).array, expected, rtol=1e-12)
     r = rng.standard_normal(np.shape(expected))
     assert gradcheck(lambda x, y: (F.mse_loss(x, y, reduction) * r).sum(),
                      Tensor(a, requires_grad=True), Tensor(b, requires_grad=True))
@@ -157,10 +157,10 @@ def test_mse_loss_warns_on_broadcasting_targets() -> None:
 
 def test_log_softmax_and_softmax_functional() -> None:
     x, _ = data(8)
-    np.testing.assert_allclose(F.log_softmax(Tensor(x), dim=1).data, hand_log_softmax(x), rtol=1e-12)
-    np.testing.assert_allclose(F.softmax(Tensor(x), dim=-1).data.sum(axis=1), np.ones(5), rtol=1e-12)
+    np.testing.assert_allclose(F.log_softmax(Tensor(x), dim=1).array, hand_log_softmax(x), rtol=1e-12)
+    np.testing.assert_allclose(F.softmax(Tensor(x), dim=-1).array.sum(axis=1), np.ones(5), rtol=1e-12)
     with pytest.warns(UserWarning, match="Implicit dimension choice"):
-        assert F.softmax(Tensor(x)).data.sum(axis=1) == pytest.approx(np.ones(5))
+        assert F.softmax(Tensor(x)).array.sum(axis=1) == pytest.approx(np.ones(5))
 
 
 def test_matches_pytorch() -> None:
@@ -176,13 +176,13 @@ def test_matches_pytorch() -> None:
                 out_ref = torch.nn.functional.cross_entropy(
                     ref, torch.from_numpy(y), weight=None if w is None else torch.from_numpy(w),
                     reduction=reduction, label_smoothing=smoothing)
-                np.testing.assert_allclose(out.data, out_ref.detach().numpy(), atol=1e-10)
+                np.testing.assert_allclose(out.array, out_ref.detach().numpy(), atol=1e-10)
                 g = np.random.default_rng(10).standard_normal(out.shape)
                 out.backward(g)
                 out_ref.backward(torch.from_numpy(g))
                 np.testing.assert_allclose(logits.grad, ref.grad.numpy(), atol=1e-10)
     a, b = np.random.default_rng(11).standard_normal((2, 3, 4))
     for reduction in REDUCTIONS:
-        np.testing.assert_allclose(F.mse_loss(Tensor(a), b, reduction).data,
+        np.testing.assert_allclose(F.mse_loss(Tensor(a), b, reduction).array,
                                    torch.nn.functional.mse_loss(torch.from_numpy(a), torch.from_numpy(b),
                                                                 reduction=reduction).numpy(), atol=1e-12)

@@ -65,10 +65,10 @@ def test_scheduler_drives_the_optimizer() -> None:
     opt = SGD([p], lr=1.0)
     sched = StepLR(opt, step_size=1, gamma=0.5)
     for _ in range(3):
-        p.grad = np.array([1.0])
+        p.grad = Tensor(np.array([1.0]))
         opt.step()
         sched.step()
-    assert p.data[0] == 1.0 - (1.0 + 0.5 + 0.25)
+    assert p.array[0] == 1.0 - (1.0 + 0.5 + 0.25)
 
 
 @pytest.mark.parametrize("make", [

@@ -58,7 +58,7 @@ def test_sequential_forward_indexing_and_ordered_dict_names() -> None:
     first, second = nn.Linear(3, 2), nn.Linear(2, 1)
     seq = nn.Sequential(first, nn.ReLU(), second)
     x = Tensor(np.arange(6, dtype=np.float32).reshape(2, 3))
-    np.testing.assert_allclose(seq(x).data, second(first(x).relu()).data)
+    np.testing.assert_allclose(seq(x).array, second(first(x).relu()).array)
     assert len(seq) == 3 and seq[0] is first and seq[-1] is second
     assert isinstance(seq[1:], nn.Sequential) and len(seq[1:]) == 2
     named = nn.Sequential(OrderedDict([("conv", nn.Conv2d(1, 2, 3)), ("act", nn.ReLU())]))
@@ -121,11 +121,11 @@ def test_train_eval_propagate_recursively() -> None:
 
 def test_zero_grad_sets_to_none_or_zeros() -> None:
     model = Block()
-    model.fc1.bias.data[:] = 3.0  # every hidden unit active (|fc1.weight| <= 0.5), so every gradient is nonzero
+    model.fc1.bias.array[:] = 3.0  # every hidden unit active (|fc1.weight| <= 0.5), so every gradient is nonzero
     model(Tensor(np.ones((2, 4), dtype=np.float32))).sum().backward()
-    assert all(p.grad is not None and np.abs(p.grad).sum() > 0 for p in model.parameters())
+    assert all(p.grad is not None and np.abs(p.grad.array).sum() > 0 for p in model.parameters())
     model.zero_grad(set_to_none=False)
-    assert all(p.grad is not None and not p.grad.any() for p in model.parameters())
+    assert all(p.grad is not None and not p.grad.array.any() for p in model.parameters())
     model.zero_grad()
     assert all(p.grad is None for p in model.parameters())
 
@@ -134,25 +134,25 @@ def test_state_dict_round_trip_keys_values_and_copies() -> None:
     source, target = Block(), Block()
     state = source.state_dict()
     assert list(state) == ["fc1.weight", "fc1.bias", "fc2.weight"]
-    np.testing.assert_array_equal(state["fc1.weight"], source.fc1.weight.data)
+    np.testing.assert_array_equal(state["fc1.weight"], source.fc1.weight.array)
     state["fc1.weight"][...] = 7  # a copy: the model is unchanged
-    assert not np.any(source.fc1.weight.data == 7)
+    assert not np.any(source.fc1.weight.array == 7)
     result = target.load_state_dict(source.state_dict())
     assert result.missing_keys == [] and result.unexpected_keys == []
     for (name, p), (_, q) in zip(source.named_parameters(), target.named_parameters(), strict=True):
-        np.testing.assert_array_equal(p.data, q.data, err_msg=name)
+        np.testing.assert_array_equal(p.array, q.array, err_msg=name)
     x = Tensor(np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32))
-    np.testing.assert_array_equal(source(x).data, target(x).data)
+    np.testing.assert_array_equal(source(x).array, target(x).array)
 
 
 def test_load_state_dict_copies_into_existing_arrays_and_dtypes() -> None:
     model = nn.BatchNorm1d(2)
-    weight_array = model.weight.data
+    weight_array = model.weight.array
     model.load_state_dict({"weight": np.array([2.0, 3.0]), "bias": np.array([1, 2]),
                            "running_mean": Tensor(np.array([0.5, 0.25])), "running_var": np.array([4.0, 9.0]),
                            "num_batches_tracked": np.array(5)})
-    assert model.weight.data is weight_array and model.weight.dtype == np.float32
-    np.testing.assert_array_equal(model.weight.data, [2.0, 3.0])
+    assert model.weight.array is weight_array and model.weight.dtype == np.float32
+    np.testing.assert_array_equal(model.weight.array, [2.0, 3.0])
     np.testing.assert_array_equal(model.running_var, [4.0, 9.0])
     assert model.running_mean.dtype == np.float32 and int(model.num_batches_tracked) == 5
     assert model.num_batches_tracked.dtype == np.int64
@@ -164,14 +164,14 @@ def test_strict_load_names_missing_unexpected_and_mismatched_keys() -> None:
     del state["fc1.bias"]
     state["fc3.weight"] = np.zeros(1)
     state["fc2.weight"] = np.zeros((5, 5))
-    before = model.fc2.weight.data.copy()
+    before = model.fc2.weight.array.copy()
     with pytest.raises(RuntimeError) as info:
         model.load_state_dict(state)
     message = str(info.value)
     assert 'Missing key(s) in state_dict: "fc1.bias"' in message
     assert 'Unexpected key(s) in state_dict: "fc3.weight"' in message
     assert "size mismatch for fc2.weight" in message and "(5, 5)" in message and "(2, 3)" in message
-    np.testing.assert_array_equal(model.fc2.weight.data, before)  # nothing was loaded
+    np.testing.assert_array_equal(model.fc2.weight.array, before)  # nothing was loaded
 
 
 def test_non_strict_load_reports_keys_but_still_rejects_shape_mismatch() -> None:
@@ -179,7 +179,7 @@ def test_non_strict_load_reports_keys_but_still_rejects_shape_mismatch() -> None
     partial = {"fc1.weight": np.full((3, 4), 0.5), "extra": np.zeros(2)}
     result = model.load_state_dict(partial, strict=False)
     assert result.missing_keys == ["fc1.bias", "fc2.weight"] and result.unexpected_keys == ["extra"]
-    np.testing.assert_array_equal(model.fc1.weight.data, np.full((3, 4), 0.5))
+    np.testing.assert_array_equal(model.fc1.weight.array, np.full((3, 4), 0.5))
     with pytest.raises(RuntimeError, match="size mismatch for fc1.weight"):
         model.load_state_dict({"fc1.weight": np.zeros((4, 3))}, strict=False)
 

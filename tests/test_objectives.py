@@ -70,14 +70,14 @@ def test_grid_evaluation_equals_pointwise(name: str) -> None:
     assert Z.shape == (3, 4)
     assert Z[2, 1] == pytest.approx(obj.value([xs[1], ys[2]]), rel=1e-14)
     z_tensor = obj(Tensor(np.stack([X, Y])))  # Tensors too
-    np.testing.assert_allclose(z_tensor.data, Z, rtol=1e-14)
+    np.testing.assert_allclose(z_tensor.array, Z, rtol=1e-14)
 
 
 def test_cos_op_gradient() -> None:
     x = Tensor(np.linspace(-3, 3, 7), requires_grad=True)
     assert gradcheck(lambda t: Cos.apply(t), x)
     Cos.apply(x).sum().backward()
-    np.testing.assert_allclose(x.grad, -np.sin(x.data))
+    np.testing.assert_allclose(x.grad, -np.sin(x.array))
 
 
 def test_noisy_quadratic_is_unbiased_and_reproducible() -> None:

@@ -39,7 +39,7 @@ def test_binary_ops_broadcast(name: str, pair: tuple, seed: int) -> None:
     shape_a, shape_b = pair
     a, b = positive_leaf(shape_a, seed), positive_leaf(shape_b, seed + 1)
     if name in ("maximum", "minimum"):
-        b = Tensor(b.data + 0.05 + 3.0 * (np.random.default_rng(seed).random(shape_b) > 0.5), requires_grad=True)
+        b = Tensor(b.array + 0.05 + 3.0 * (np.random.default_rng(seed).random(shape_b) > 0.5), requires_grad=True)
     fn = BINARY[name]
     assert gradcheck(lambda x, y: weighted(fn(x, y)), a, b)
     assert fn(a, b).shape == np.broadcast_shapes(shape_a, shape_b)
@@ -58,10 +58,10 @@ def test_scalar_arithmetic(op) -> None:
 def test_scalar_results_match_numpy() -> None:
     x = np.array([[1.0, 2.0], [3.0, 4.0]])
     t = Tensor(x)
-    np.testing.assert_allclose((3 - t).data, 3 - x)
-    np.testing.assert_allclose((2 / t).data, 2 / x)
-    np.testing.assert_allclose((2.0 ** t).data, 2.0 ** x)
-    np.testing.assert_allclose((t ** 0.5).data, x ** 0.5)
+    np.testing.assert_allclose((3 - t).array, 3 - x)
+    np.testing.assert_allclose((2 / t).array, 2 / x)
+    np.testing.assert_allclose((2.0 ** t).array, 2.0 ** x)
+    np.testing.assert_allclose((t ** 0.5).array, x ** 0.5)
 
 
 # ----- matmul with NumPy semantics ---------------------------------------------------------------
@@ -72,7 +72,7 @@ def test_scalar_results_match_numpy() -> None:
 def test_matmul(shape_a: tuple, shape_b: tuple) -> None:
     a, b = leaf(shape_a, 1), leaf(shape_b, 2)
     out = a @ b
-    np.testing.assert_allclose(out.data, np.matmul(a.data, b.data))
+    np.testing.assert_allclose(out.array, np.matmul(a.array, b.array))
     assert gradcheck(lambda x, y: weighted(x @ y) if (x @ y).ndim else x @ y, a, b)
 
 
@@ -86,15 +86,15 @@ AXES = [None, 0, -1, (0, 2), (1,)]
 def test_reductions(name: str, axis, keepdims: bool) -> None:
     x = distinct_leaf((2, 3, 4), 3)
     out = getattr(x, name)(axis=axis, keepdims=keepdims)
-    expected = getattr(np, name)(x.data, axis=axis, keepdims=keepdims)
-    np.testing.assert_allclose(out.data, expected)
+    expected = getattr(np, name)(x.array, axis=axis, keepdims=keepdims)
+    np.testing.assert_allclose(out.array, expected)
     assert out.shape == np.shape(expected)
     assert gradcheck(lambda t: weighted(getattr(t, name)(axis=axis, keepdims=keepdims)), x)
 
 
 def test_var_ddof_matches_numpy() -> None:
     x = leaf((4, 5), 4)
-    np.testing.assert_allclose(x.var(axis=1, ddof=1).data, np.var(x.data, axis=1, ddof=1))
+    np.testing.assert_allclose(x.var(axis=1, ddof=1).array, np.var(x.array, axis=1, ddof=1))
     assert gradcheck(lambda t: weighted(t.var(axis=1, ddof=1)), x)
 
 
@@ -143,7 +143,7 @@ def test_unary_ops(name: str, shape: tuple, seed: int) -> None:
         x = positive_leaf(shape, seed)
     elif domain == "clip":
         x = leaf(shape, seed, away_from=-0.5)
-        x = Tensor(np.where(np.abs(x.data - 0.7) < 0.1, x.data + 0.25, x.data), requires_grad=True)
+        x = Tensor(np.where(np.abs(x.array - 0.7) < 0.1, x.array + 0.25, x.array), requires_grad=True)
     else:
         x = leaf(shape, seed, away_from=domain)
     assert gradcheck(lambda t: weighted(fn(t)), x)
@@ -152,11 +152,11 @@ def test_unary_ops(name: str, shape: tuple, seed: int) -> None:
 def test_elementwise_values() -> None:
     x = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
     t = Tensor(x)
-    np.testing.assert_allclose(t.sigmoid().data, 1 / (1 + np.exp(-x)))
-    np.testing.assert_allclose(t.relu().data, np.maximum(x, 0))
-    np.testing.assert_allclose(t.leaky_relu(0.1).data, np.where(x > 0, x, 0.1 * x))
-    np.testing.assert_allclose(t.clip(-1, 1).data, np.clip(x, -1, 1))
-    np.testing.assert_allclose(tg.where(t > 0, t, t * 2).data, np.where(x > 0, x, 2 * x))
+    np.testing.assert_allclose(t.sigmoid().array, 1 / (1 + np.exp(-x)))
+    np.testing.assert_allclose(t.relu().array, np.maximum(x, 0))
+    np.testing.assert_allclose(t.leaky_relu(0.1).array, np.where(x > 0, x, 0.1 * x))
+    np.testing.assert_allclose(t.clip(-1, 1).array, np.clip(x, -1, 1))
+    np.testing.assert_allclose(tg.where(t > 0, t, t * 2).array, np.where(x > 0, x, 2 * x))
 
 
 def test_relu_and_abs_gradient_at_zero_is_zero() -> None:
@@ -184,9 +184,9 @@ def test_softmax_family_is_stable_for_huge_logits(scale: float) -> None:
         logits.grad = None
         out = fn(logits)
         weighted(out).backward()
-        assert np.all(np.isfinite(out.data)) and np.all(np.isfinite(logits.grad))
-    np.testing.assert_allclose(logits.logsumexp(axis=1).data, logits.data.max(axis=1))
-    np.testing.assert_allclose(logits.softmax().data.sum(axis=1), [1.0, 1.0])
+        assert np.all(np.isfinite(out.array)) and np.all(np.isfinite(logits.grad.array))
+    np.testing.assert_allclose(logits.logsumexp(axis=1).array, logits.array.max(axis=1))
+    np.testing.assert_allclose(logits.softmax().array.sum(axis=1), [1.0, 1.0])
 
 
 # ----- movement ----------------------------------------------------------------------------------
@@ -207,7 +207,7 @@ MOVEMENT = {
     "pad_int": lambda t: t.pad(1, value=3.0),
     "slice": lambda t: t[1:, ::2, -1],
     "int_array": lambda t: t[np.array([0, 1, 1, 0]), np.array([2, 0, 0, 2])],
-    "bool_mask": lambda t: t[t.data > 0],
+    "bool_mask": lambda t: t[t.array > 0],
     "ellipsis_none": lambda t: t[..., None, 1],
 }
 
@@ -222,10 +222,10 @@ def test_movement_ops(name: str) -> None:
 def test_movement_values_match_numpy() -> None:
     x = np.arange(24.0).reshape(2, 3, 4)
     t = Tensor(x)
-    np.testing.assert_array_equal(t.reshape(4, 6).data, x.reshape(4, 6))
-    np.testing.assert_array_equal(t.permute(2, 0, 1).data, x.transpose(2, 0, 1))
-    np.testing.assert_array_equal(t.T.data, x.T)
-    np.testing.assert_array_equal(t.pad(((0, 0), (1, 1), (0, 0))).data, np.pad(x, ((0, 0), (1, 1), (0, 0))))
+    np.testing.assert_array_equal(t.reshape(4, 6).array, x.reshape(4, 6))
+    np.testing.assert_array_equal(t.permute(2, 0, 1).array, x.transpose(2, 0, 1))
+    np.testing.assert_array_equal(t.T.array, x.T)
+    np.testing.assert_array_equal(t.pad(((0, 0), (1, 1), (0, 0))).array, np.pad(x, ((0, 0), (1, 1), (0, 0))))
     assert t.squeeze().shape == (2, 3, 4) and t.unsqueeze(-1).shape == (2, 3, 4, 1)
     assert t[:, None].shape == (2, 1, 3, 4)
     assert t.flatten(1).shape == (2, 12)
@@ -241,7 +241,7 @@ def test_cross_entropy_style_indexing() -> None:
     logits = leaf((4, 5), 8)
     labels = np.array([1, 0, 4, 1])
     picked = logits[np.arange(4), labels]
-    np.testing.assert_array_equal(picked.data, logits.data[np.arange(4), labels])
+    np.testing.assert_array_equal(picked.array, logits.array[np.arange(4), labels])
     assert gradcheck(lambda t: -t.log_softmax()[np.arange(4), labels].mean(), logits)
 
 
@@ -251,7 +251,7 @@ def test_concatenate_and_stack() -> None:
     d = leaf((2, 3), 12)
     assert gradcheck(lambda x, y: weighted(tg.stack([x, y], axis=1)), a, d)
     assert tg.stack([a, d], axis=-1).shape == (2, 3, 2)
-    np.testing.assert_array_equal(tg.concatenate([a, c], axis=1).data, np.concatenate([a.data, c.data], axis=1))
+    np.testing.assert_array_equal(tg.concatenate([a, c], axis=1).array, np.concatenate([a.array, c.array], axis=1))
 
 
 def test_cast_keeps_gradient_flowing_in_the_input_dtype() -> None:

@@ -16,7 +16,7 @@ def _param(*values: float) -> Tensor:
 
 
 def _step(opt: Adam, p: Tensor, grad: list[float]) -> None:
-    p.grad = np.array(grad, dtype=p.dtype)
+    p.grad = Tensor(np.array(grad, dtype=p.dtype))
     opt.step()
 
 
@@ -38,14 +38,14 @@ def test_bias_corrections_at_t_1_2_3_by_hand() -> None:
         assert opt.state[p]["step"] == t
         np.testing.assert_allclose(opt.state[p]["exp_avg"], m, rtol=1e-15)
         np.testing.assert_allclose(opt.state[p]["exp_avg_sq"], v, rtol=1e-15)
-        np.testing.assert_allclose(p.data, theta, rtol=1e-15)
+        np.testing.assert_allclose(p.array, theta, rtol=1e-15)
     # a constant gradient (the second coordinate) moves by exactly lr per step, for any size: m̂ = g, v̂ = g²
-    assert p.data[1] == pytest.approx(-2.0 - 3 * 0.1, abs=1e-10)
+    assert p.array[1] == pytest.approx(-2.0 - 3 * 0.1, abs=1e-10)
     # the first coordinate in numbers: m̂ = 0.5, 0.13158, 0.11993; v̂ = 0.25, 0.14495, 0.09992;
     # steps 0.1, 0.0345606, 0.0379392
-    assert p.data[0] == pytest.approx(1.0 - 0.0999999980000001 - 0.034560583883489156 - 0.037939177280815174,
+    assert p.array[0] == pytest.approx(1.0 - 0.0999999980000001 - 0.034560583883489156 - 0.037939177280815174,
                                       rel=1e-14)
-    assert p.data[0] == pytest.approx(0.8275002408356955, rel=1e-14)
+    assert p.array[0] == pytest.approx(0.8275002408356955, rel=1e-14)
 
 
 @pytest.mark.parametrize("scale", [1e-6, 1.0, 1e6])
@@ -53,14 +53,14 @@ def test_first_step_is_lr_times_sign_whatever_the_gradient_scale(scale: float) -
     p = _param(0.0, 0.0, 0.0)
     opt = Adam([p], lr=0.01, eps=0.0)
     _step(opt, p, [3 * scale, -scale, 0.5 * scale])
-    np.testing.assert_allclose(p.data, [-0.01, 0.01, -0.01], rtol=1e-15)
+    np.testing.assert_allclose(p.array, [-0.01, 0.01, -0.01], rtol=1e-15)
 
 
 def test_eps_is_added_after_the_square_root_of_v_hat() -> None:
     p = _param(0.0)
     opt = Adam([p], lr=1.0, betas=(0.0, 0.0), eps=0.5)  # β = 0: m̂ = g, v̂ = g²
     _step(opt, p, [2.0])
-    assert p.data[0] == -2.0 / (2.0 + 0.5)  # not 2 / sqrt(4 + 0.5)
+    assert p.array[0] == -2.0 / (2.0 + 0.5)  # not 2 / sqrt(4 + 0.5)
 
 
 def test_eps_hat_form_equals_textbook_with_rescaled_eps() -> None:
@@ -76,8 +76,8 @@ def test_eps_hat_form_equals_textbook_with_rescaled_eps() -> None:
         opt_t.param_groups[0]["eps"] = eps_hat / math.sqrt(1 - 0.999**t)
         for opt, p in ((opt_e, efficient), (opt_t, textbook), (opt_p, plain)):
             _step(opt, p, list(g))
-        np.testing.assert_allclose(efficient.data, textbook.data, rtol=1e-14, atol=1e-16)
-    assert np.max(np.abs(efficient.data - plain.data)) > 1e-3  # the negative control
+        np.testing.assert_allclose(efficient.array, textbook.array, rtol=1e-14, atol=1e-16)
+    assert np.max(np.abs(efficient.array - plain.array)) > 1e-3  # the negative control
 
 
 def test_amsgrad_uses_the_running_maximum_of_v() -> None:
@@ -91,9 +91,9 @@ def test_amsgrad_uses_the_running_maximum_of_v() -> None:
     assert ams.state[p]["exp_avg_sq"][0] == 1.0
     assert ams.state[p]["max_exp_avg_sq"][0] == 2.0
     m_hat = 0.5 / 0.75
-    assert p.data[0] == pytest.approx(-0.1 - 0.1 * m_hat / math.sqrt(2.0 / 0.75), rel=1e-15)
-    assert q.data[0] == pytest.approx(-0.1 - 0.1 * m_hat / math.sqrt(1.0 / 0.75), rel=1e-15)
-    assert abs(p.data[0]) < abs(q.data[0])  # the maximum damps the step
+    assert p.array[0] == pytest.approx(-0.1 - 0.1 * m_hat / math.sqrt(2.0 / 0.75), rel=1e-15)
+    assert q.array[0] == pytest.approx(-0.1 - 0.1 * m_hat / math.sqrt(1.0 / 0.75), rel=1e-15)
+    assert abs(p.array[0]) < abs(q.array[0])  # the maximum damps the step
 
 
 def test_weight_decay_is_l2_added_to_the_gradient() -> None:
@@ -102,9 +102,9 @@ def test_weight_decay_is_l2_added_to_the_gradient() -> None:
     manual = Adam([q], lr=0.1)
     for g in ([0.3, 0.1], [-0.2, 0.4], [0.05, 0.05]):
         _step(decayed, p, g)
-        q.grad = np.array(g) + 0.2 * q.data
+        q.grad = Tensor(np.array(g) + 0.2 * q.array)
         manual.step()
-    np.testing.assert_array_equal(p.data, q.data)
+    np.testing.assert_array_equal(p.array, q.array)
 
 
 def test_maximize_ascends() -> None:
@@ -114,8 +114,8 @@ def test_maximize_ascends() -> None:
     for g in ([0.5], [0.25]):
         _step(up, p, g)
         _step(down, q, [-g[0]])
-    assert p.data[0] > 1.0
-    np.testing.assert_array_equal(p.data, q.data)
+    assert p.array[0] > 1.0
+    np.testing.assert_array_equal(p.array, q.array)
 
 
 def test_float32_parameter_keeps_float32_state_and_tracks_float64() -> None:
@@ -126,18 +126,18 @@ def test_float32_parameter_keeps_float32_state_and_tracks_float64() -> None:
     opt32, opt64 = Adam([p32], lr=0.01), Adam([p64], lr=0.01)
     for _ in range(10):
         g = rng.normal(size=(4, 3))
-        p32.grad, p64.grad = g.astype(np.float32), g
+        p32.grad, p64.grad = Tensor(g.astype(np.float32)), Tensor(g)
         opt32.step()
         opt64.step()
     assert p32.dtype == np.float32
     assert all(opt32.state[p32][k].dtype == np.float32 for k in ("exp_avg", "exp_avg_sq"))
-    np.testing.assert_allclose(p32.data, p64.data, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(p32.array, p64.array, rtol=1e-5, atol=1e-6)
 
 
 def test_adam_fits_a_linear_model_through_autograd() -> None:
     rng = np.random.default_rng(1)
     x = Tensor(rng.normal(size=(64, 1)))
-    y = 3.0 * x.data - 2.0 + 0.01 * rng.normal(size=(64, 1))
+    y = 3.0 * x.array - 2.0 + 0.01 * rng.normal(size=(64, 1))
     w, b = Tensor(np.zeros((1, 1)), requires_grad=True), Tensor(np.zeros(1), requires_grad=True)
     opt = Adam([w, b], lr=0.1)
     for _ in range(300):
@@ -145,6 +145,6 @@ def test_adam_fits_a_linear_model_through_autograd() -> None:
         loss = ((x @ w + b - y) ** 2).mean()
         loss.backward()
         opt.step()
-    assert w.data[0, 0] == pytest.approx(3.0, abs=0.01)
-    assert b.data[0] == pytest.approx(-2.0, abs=0.01)
+    assert w.array[0, 0] == pytest.approx(3.0, abs=0.01)
+    assert b.array[0] == pytest.approx(-2.0, abs=0.01)
     assert w.is_leaf and w._ctx is None

@@ -19,9 +19,9 @@ def _run(opt_cls: type[Optimizer], grads: list[float] = GRADS, theta0: float = 1
     opt = opt_cls([p], **hyper)
     out = []
     for g in grads:
-        p.grad = np.array([g])
+        p.grad = Tensor(np.array([g]))
         opt.step()
-        out.append(float(p.data[0]))
+        out.append(float(p.array[0]))
     return out
 
 
@@ -91,7 +91,7 @@ def test_adamax_infinity_norm_with_eps_inside_the_max() -> None:
     p = Tensor(np.array([0.0]), requires_grad=True)
     opt = Adamax([p], lr=1.0, eps=0.25)
     for g in (1.0, 0.0):
-        p.grad = np.array([g])
+        p.grad = Tensor(np.array([g]))
         opt.step()
     assert opt.state[p]["exp_inf"][0] == 0.999 * 1.25  # max(β2·1.25, 0 + 0.25)
 

@@ -42,7 +42,7 @@ def _params(rng: np.random.Generator, dtype: type = np.float64) -> list[Tensor]:
 def _feed(params: list[Tensor], step: int) -> None:
     """Deterministic, point-dependent gradients."""
     for i, p in enumerate(params):
-        p.grad = np.asarray(np.sin(p.data * (i + 1)) + 0.1 * step, dtype=p.dtype)
+        p.grad = Tensor(np.asarray(np.sin(p.array * (i + 1)) + 0.1 * step, dtype=p.dtype))
 
 
 def _train(opt: Optimizer, params: list[Tensor], start: int, stop: int) -> None:
@@ -55,15 +55,15 @@ def _train(opt: Optimizer, params: list[Tensor], start: int, stop: int) -> None:
 def test_param_groups_have_their_own_lr() -> None:
     a, b = Tensor(np.array([1.0]), requires_grad=True), Tensor(np.array([1.0]), requires_grad=True)
     opt = SGD([{"params": [a]}, {"params": b, "lr": 0.01}], lr=0.1, momentum=0.5)
-    a.grad, b.grad = np.array([1.0]), np.array([1.0])
+    a.grad, b.grad = Tensor(np.array([1.0])), Tensor(np.array([1.0]))
     opt.step()
-    assert (a.data[0], b.data[0]) == (0.9, 0.99)
+    assert (a.array[0], b.array[0]) == (0.9, 0.99)
     assert opt.param_groups[1]["momentum"] == 0.5  # the missing hyperparameters come from the defaults
     c = Tensor(np.array([1.0]), requires_grad=True)
     opt.add_param_group({"params": [c], "lr": 1.0})
-    c.grad = np.array([0.5])
+    c.grad = Tensor(np.array([0.5]))
     opt.step()
-    assert c.data[0] == 0.5 and len(opt.param_groups) == 3
+    assert c.array[0] == 0.5 and len(opt.param_groups) == 3
 
 
 @pytest.mark.parametrize(
@@ -115,33 +115,33 @@ def test_invalid_hyperparameters_raise(opt_cls: type[Optimizer], hyper: dict) ->
 def test_step_updates_data_in_place_and_leaves_grad_alone(name: str) -> None:
     params = _params(np.random.default_rng(0))
     opt = make_optimizer(name, params, **RICH[name], maximize=True)
-    data_ids = [id(p.data) for p in params]
+    data_ids = [id(p.array) for p in params]
     _feed(params, 0)
     grads = [p.grad for p in params]
-    copies = [g.copy() for g in grads]
-    before = [p.data.copy() for p in params]
+    copies = [np.array(g) for g in grads]
+    before = [p.array.copy() for p in params]
     for _ in range(3):
         opt.step()
     for p, g, c, b, i in zip(params, grads, copies, before, data_ids, strict=True):
         assert p.grad is g
         np.testing.assert_array_equal(p.grad, c)
-        assert id(p.data) == i and p.is_leaf
-        assert not np.array_equal(p.data, b)
+        assert id(p.array) == i and p.is_leaf
+        assert not np.array_equal(p.array, b)
 
 
 def test_parameters_without_grad_are_skipped() -> None:
     a, b = Tensor(np.ones(2), requires_grad=True), Tensor(np.ones(2), requires_grad=True)
     opt = Adam([a, b], lr=0.1)
-    a.grad = np.ones(2)
+    a.grad = Tensor(np.ones(2))
     opt.step()
     assert b not in opt.state and a in opt.state
-    np.testing.assert_array_equal(b.data, [1.0, 1.0])
+    np.testing.assert_array_equal(b.array, [1.0, 1.0])
     assert opt.state_dict()["state"].keys() == {0}
 
 
 def test_gradient_of_the_wrong_shape_is_named() -> None:
     p = Tensor(np.ones(3), requires_grad=True)
-    p.grad = np.ones(2)
+    p.grad = Tensor(np.ones(2))
     with pytest.raises(ValueError, match=r"shape \(3,\) has a gradient of shape \(2,\)"):
         Adam([p]).step()
 
@@ -149,7 +149,8 @@ def test_gradient_of_the_wrong_shape_is_named() -> None:
 def test_zero_grad() -> None:
     p = Tensor(np.ones(2), requires_grad=True)
     opt = SGD([p])
-    p.grad = held = np.array([1.0, 2.0])
+    held = np.array([1.0, 2.0])
+    p.grad = Tensor(held)
     opt.zero_grad(set_to_none=False)
     np.testing.assert_array_equal(p.grad, [0.0, 0.0])
     np.testing.assert_array_equal(held, [1.0, 2.0])  # a fresh array: no one else's array is zeroed
@@ -168,7 +169,7 @@ def test_step_with_closure_returns_the_loss() -> None:
         return loss
 
     loss = opt.step(closure)
-    assert loss.item() == 9.0 and p.data[0] == 1.5
+    assert loss.item() == 9.0 and p.array[0] == 1.5
 
 
 # ----- state dicts ----------------------------------------------------------------------------
@@ -190,7 +191,7 @@ def _walk(obj: object, path: str = "") -> None:
 def test_resume_from_state_dict_is_bit_identical(name: str, dtype: type) -> None:
     rng_state = np.random.default_rng(7)
     straight = _params(rng_state, dtype)
-    resumed = [Tensor(p.data.copy(), requires_grad=True) for p in straight]
+    resumed = [Tensor(p.array.copy(), requires_grad=True) for p in straight]
     opt = make_optimizer(name, straight, **RICH[name])
     _train(opt, straight, 0, 10)
 
@@ -203,14 +204,14 @@ def test_resume_from_state_dict_is_bit_identical(name: str, dtype: type) -> None
     second.load_state_dict(saved)
     _train(second, resumed, 5, 10)
     for p, q in zip(straight, resumed, strict=True):
-        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.array, q.array)
         assert q.dtype == dtype
 
 
 def test_state_dict_format() -> None:
     a, b = Tensor(np.ones(2), requires_grad=True), Tensor(np.ones((2, 2)), requires_grad=True)
     opt = Adam([{"params": [a]}, {"params": [b], "lr": 0.1}], betas=(0.8, 0.99), amsgrad=True)
-    a.grad, b.grad = np.ones(2), np.ones((2, 2))
+    a.grad, b.grad = Tensor(np.ones(2)), Tensor(np.ones((2, 2)))
     opt.step()
     sd = opt.state_dict()
     assert sd["param_groups"] == [
@@ -229,7 +230,7 @@ def test_state_dict_format() -> None:
 def test_load_state_dict_copies_arrays() -> None:
     p = Tensor(np.ones(2), requires_grad=True)
     opt = Adam([p])
-    p.grad = np.ones(2)
+    p.grad = Tensor(np.ones(2))
     opt.step()
     sd = opt.state_dict()
     other = Adam([Tensor(np.ones(2), requires_grad=True)])
@@ -245,20 +246,20 @@ def test_state_dict_survives_save_and_load(tmp_path) -> None:
     _train(opt, params, 0, 3)
     serialization.save(opt.state_dict(), tmp_path / "opt.npz")
     loaded = serialization.load(tmp_path / "opt.npz")
-    copy = [Tensor(p.data.copy(), requires_grad=True) for p in params]
+    copy = [Tensor(p.array.copy(), requires_grad=True) for p in params]
     resumed = Adam(copy)
     resumed.load_state_dict(loaded)
     _train(opt, params, 3, 6)
     _train(resumed, copy, 3, 6)
     for p, q in zip(params, copy, strict=True):
-        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.array, q.array)
 
 
 def _trained_adam(shapes: list[tuple[int, ...]], groups: int = 1) -> Adam:
     params = [Tensor(np.ones(s), requires_grad=True) for s in shapes]
     opt = Adam([{"params": params[i::groups]} for i in range(groups)])
     for p in params:
-        p.grad = np.ones(p.shape)
+        p.grad = Tensor(np.ones(p.shape))
     opt.step()
     return opt
 
@@ -283,7 +284,7 @@ def test_mismatched_state_dict_raises_and_changes_nothing(target_shapes, target_
 def test_state_from_another_optimizer_is_rejected() -> None:
     p = Tensor(np.ones(2), requires_grad=True)
     sgd = SGD([p], momentum=0.9)
-    p.grad = np.ones(2)
+    p.grad = Tensor(np.ones(2))
     sgd.step()
     with pytest.raises(ValueError, match="expects"):
         Adam([Tensor(np.ones(2), requires_grad=True)]).load_state_dict(sgd.state_dict())
@@ -327,28 +328,28 @@ def test_every_registered_optimizer_builds() -> None:
 # ----- gradient clipping ------------------------------------------------------------------------
 def test_clip_grad_norm_scales_all_gradients_together() -> None:
     a, b, c = (Tensor(np.zeros(2), requires_grad=True) for _ in range(3))
-    a.grad, b.grad = np.array([3.0, 0.0]), np.array([0.0, 4.0])
+    a.grad, b.grad = Tensor(np.array([3.0, 0.0])), Tensor(np.array([0.0, 4.0]))
     total = clip_grad_norm_([a, b, c], max_norm=1.0)
     assert total == 5.0
     np.testing.assert_allclose(a.grad, [3.0 / (5.0 + 1e-6), 0.0])
     np.testing.assert_allclose(b.grad, [0.0, 4.0 / (5.0 + 1e-6)])
     assert c.grad is None
     assert clip_grad_norm_([a, b], max_norm=10.0) == pytest.approx(1.0, rel=1e-5)
-    np.testing.assert_allclose(np.hypot(a.grad[0], b.grad[1]), 5.0 / (5.0 + 1e-6))  # below max: unchanged
-    a.grad = np.array([-7.0, 1.0])
+    np.testing.assert_allclose(np.hypot(a.grad.array[0], b.grad.array[1]), 5.0 / (5.0 + 1e-6))  # below max: unchanged
+    a.grad = Tensor(np.array([-7.0, 1.0]))
     assert clip_grad_norm_(a, 1.0, norm_type=math.inf) == 7.0
     np.testing.assert_allclose(a.grad, [-7.0 / (7.0 + 1e-6), 1.0 / (7.0 + 1e-6)])
 
 
 def test_clip_grad_norm_nonfinite() -> None:
     a = Tensor(np.zeros(2), requires_grad=True)
-    a.grad = np.array([np.inf, 1.0])
+    a.grad = Tensor(np.array([np.inf, 1.0]))
     with pytest.raises(RuntimeError, match="total norm"):
         clip_grad_norm_([a], 1.0, error_if_nonfinite=True)
 
 
 def test_clip_grad_value() -> None:
     a = Tensor(np.zeros(3), requires_grad=True)
-    a.grad = np.array([-3.0, 0.5, 2.0])
+    a.grad = Tensor(np.array([-3.0, 0.5, 2.0]))
     clip_grad_value_([a], 1.0)
     np.testing.assert_array_equal(a.grad, [-1.0, 0.5, 1.0])

@@ -61,16 +61,16 @@ def test_matches_torch_float64(name: str, hyper: dict) -> None:
     opt = getattr(tg, name)(ours, **hyper)
     topt = getattr(torch.optim, name)(theirs, foreach=False, **hyper)
     for step in range(20):
-        grads = _loss_grads([p.data for p in ours], step)
+        grads = _loss_grads([p.array for p in ours], step)
         tgrads = _loss_grads([p.detach().numpy() for p in theirs], step)
         for p, g in zip(ours, grads, strict=True):
-            p.grad = g
+            p.grad = Tensor(g)
         for p, g in zip(theirs, tgrads, strict=True):
             p.grad = torch.from_numpy(g.copy())
         opt.step()
         topt.step()
     for p, tp in zip(ours, theirs, strict=True):
-        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(p.array, tp.detach().numpy(), rtol=1e-12, atol=1e-15)
     # the moment buffers too, under PyTorch's names
     for i, p in enumerate(ours):
         tstate = topt.state[theirs[i]]
@@ -110,7 +110,7 @@ def test_clip_grad_norm_matches_torch() -> None:
     ours = [Tensor(np.zeros_like(g), requires_grad=True) for g in grads]
     theirs = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True) for g in grads]
     for p, tp, g in zip(ours, theirs, grads, strict=True):
-        p.grad, tp.grad = g.copy(), torch.from_numpy(g.copy())
+        p.grad, tp.grad = Tensor(g.copy()), torch.from_numpy(g.copy())
     for norm_type in (2.0, 1.0, math.inf):
         total = tg.clip_grad_norm_(ours, 0.5, norm_type=norm_type)
         ttotal = torch.nn.utils.clip_grad_norm_(theirs, 0.5, norm_type=norm_type)

@@ -51,11 +51,11 @@ GEOMETRIES = [  # (shape, kernel, stride, padding): the first two are the non-ov
 def test_forward_matches_direct_loop(shape: tuple[int, ...], kernel: tuple[int, int], stride: tuple[int, int],
                                      padding: tuple[int, int]) -> None:
     x = np.random.default_rng(0).standard_normal(shape)
-    np.testing.assert_array_equal(F.max_pool2d(Tensor(x), kernel, stride, padding).data,
+    np.testing.assert_array_equal(F.max_pool2d(Tensor(x), kernel, stride, padding).array,
                                   direct_pool(x, kernel, stride, padding, "max"))
-    np.testing.assert_allclose(F.avg_pool2d(Tensor(x), kernel, stride, padding).data,
+    np.testing.assert_allclose(F.avg_pool2d(Tensor(x), kernel, stride, padding).array,
                                direct_pool(x, kernel, stride, padding, "avg"), atol=1e-14)
-    np.testing.assert_allclose(F.avg_pool2d(Tensor(x), kernel, stride, padding, count_include_pad=False).data,
+    np.testing.assert_allclose(F.avg_pool2d(Tensor(x), kernel, stride, padding, count_include_pad=False).array,
                                direct_pool(x, kernel, stride, padding, "avg", count_include_pad=False), atol=1e-14)
 
 
@@ -70,8 +70,8 @@ def test_forward_matches_direct_loop_for_any_geometry(h: int, w: int, kh: int, k
         return
     x = np.random.default_rng(seed).standard_normal((2, 2, h, w))
     args = ((kh, kw), (sh, sw), (ph, pw))
-    np.testing.assert_array_equal(F.max_pool2d(Tensor(x), *args).data, direct_pool(x, *args, "max"))
-    np.testing.assert_allclose(F.avg_pool2d(Tensor(x), *args).data, direct_pool(x, *args, "avg"), atol=1e-14)
+    np.testing.assert_array_equal(F.max_pool2d(Tensor(x), *args).array, direct_pool(x, *args, "max"))
+    np.testing.assert_allclose(F.avg_pool2d(Tensor(x), *args).array, direct_pool(x, *args, "avg"), atol=1e-14)
 
 
 @pytest.mark.parametrize(("shape", "kernel", "stride", "padding"), GEOMETRIES)
@@ -97,13 +97,13 @@ def test_max_pool_ties_route_the_gradient_to_the_first_maximum(kernel: tuple[int
         expected = np.zeros((4, 4))
         expected[:3, :3] = 1
     np.testing.assert_array_equal(x.grad[0, 0], expected)
-    assert x.grad.sum() == F.max_pool2d(x, kernel, stride).size  # exactly one element per window
+    assert x.grad.array.sum() == F.max_pool2d(x, kernel, stride).size  # exactly one element per window
 
 
 def test_padding_never_wins_the_max_and_float32_is_kept() -> None:
     x = Tensor(-np.ones((1, 1, 3, 3), dtype=np.float32) * 5, requires_grad=True)
     out = F.max_pool2d(x, 3, 1, 1)
-    np.testing.assert_array_equal(out.data, -5 * np.ones((1, 1, 3, 3)))
+    np.testing.assert_array_equal(out.array, -5 * np.ones((1, 1, 3, 3)))
     out.sum().backward()
     assert out.dtype == x.grad.dtype == np.float32
     assert F.avg_pool2d(x, 2).dtype == np.float32
@@ -115,7 +115,7 @@ def test_batch_last_input_gives_same_result() -> None:
     for pool in (lambda t: F.max_pool2d(t, 2), lambda t: F.max_pool2d(t, 3, 2, 1), lambda t: F.avg_pool2d(t, 3, 1)):
         a, b = Tensor(x, requires_grad=True), Tensor(x_last, requires_grad=True)
         out_a, out_b = pool(a), pool(b)
-        np.testing.assert_array_equal(out_a.data, out_b.data)
+        np.testing.assert_array_equal(out_a.array, out_b.array)
         g = np.random.default_rng(3).standard_normal(out_a.shape).astype(np.float32)
         out_a.backward(g)
         out_b.backward(g)
@@ -127,8 +127,8 @@ def test_layers_defaults_repr_and_unbatched_input() -> None:
     assert pool.stride == 2 and repr(pool) == "MaxPool2d(kernel_size=2, stride=2, padding=0)"
     assert repr(nn.AvgPool2d((3, 2), 1, 1)) == "AvgPool2d(kernel_size=(3, 2), stride=1, padding=1)"
     x = np.arange(16.0).reshape(1, 4, 4)
-    np.testing.assert_array_equal(pool(Tensor(x)).data, [[[5.0, 7.0], [13.0, 15.0]]])
-    np.testing.assert_array_equal(nn.AvgPool2d(2)(Tensor(x)).data, [[[2.5, 4.5], [10.5, 12.5]]])
+    np.testing.assert_array_equal(pool(Tensor(x)).array, [[[5.0, 7.0], [13.0, 15.0]]])
+    np.testing.assert_array_equal(nn.AvgPool2d(2)(Tensor(x)).array, [[[2.5, 4.5], [10.5, 12.5]]])
 
 
 def test_errors() -> None:
@@ -149,7 +149,7 @@ def test_matches_pytorch_forward_and_gradients() -> None:
                              (F.avg_pool2d, torch.nn.functional.avg_pool2d)]:
             x, x_ref = Tensor(x_np, requires_grad=True), torch.tensor(x_np, requires_grad=True)
             out, out_ref = ours(x, kernel, stride, padding), theirs(x_ref, kernel, stride, padding)
-            np.testing.assert_allclose(out.data, out_ref.detach().numpy(), atol=1e-12)
+            np.testing.assert_allclose(out.array, out_ref.detach().numpy(), atol=1e-12)
             g = rng.standard_normal(out.shape)
             out.backward(g)
             out_ref.backward(torch.from_numpy(g))

@@ -12,13 +12,13 @@ from tinygrad_adam.serialization import MANIFEST_KEY, CheckpointError, load, sav
 
 
 class FakeTensor:
-    """Duck-typed stand-in for tinygrad_adam.tensor.Tensor: an ndarray `.data` and `.numpy()`."""
+    """Duck-typed stand-in for tinygrad_adam.tensor.Tensor: an ndarray `.array` and `.numpy()`."""
 
     def __init__(self, data):
-        self.data = np.asarray(data)
+        self.array = np.asarray(data)
 
     def numpy(self):
-        return self.data
+        return self.array
 
 
 def _state():
@@ -84,7 +84,7 @@ def _assert_same(a, b, where="root"):
 def _expected(obj):
     """What load should return: Tensors become ndarrays, everything else as it was."""
     if isinstance(obj, FakeTensor):
-        return obj.data
+        return obj.array
     if isinstance(obj, dict):
         return {k: _expected(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):

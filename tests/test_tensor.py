@@ -20,7 +20,7 @@ def test_float_data_defaults_to_float32_but_float64_arrays_stay() -> None:
 def test_constructor_copies_so_the_caller_array_is_not_changed_in_place() -> None:
     source = np.zeros(3)
     t = Tensor(source)
-    t.data += 1
+    t.array += 1
     np.testing.assert_array_equal(source, np.zeros(3))
 
 
@@ -47,15 +47,15 @@ def test_constructors_are_seedable() -> None:
     a = Tensor.randn(3, 4)
     tg.manual_seed(123)
     b = Tensor.randn((3, 4))
-    np.testing.assert_array_equal(a.data, b.data)
+    np.testing.assert_array_equal(a.array, b.array)
     assert a.dtype == np.float32
     rng = np.random.default_rng(5)
     u = Tensor.uniform(1000, low=-2, high=3, rng=rng)
-    assert -2 <= u.data.min() and u.data.max() < 3
-    assert Tensor.zeros(2, 3).data.sum() == 0 and Tensor.ones((2, 3)).data.sum() == 6
-    np.testing.assert_array_equal(Tensor.arange(4).data, [0, 1, 2, 3])
+    assert -2 <= u.array.min() and u.array.max() < 3
+    assert Tensor.zeros(2, 3).array.sum() == 0 and Tensor.ones((2, 3)).array.sum() == 6
+    np.testing.assert_array_equal(Tensor.arange(4).array, [0, 1, 2, 3])
     assert Tensor.arange(0, 1, 0.25).dtype == np.float32
-    np.testing.assert_array_equal(Tensor.eye(3).data, np.eye(3))
+    np.testing.assert_array_equal(Tensor.eye(3).array, np.eye(3))
 
 
 def test_non_numeric_data_is_rejected() -> None:
@@ -92,5 +92,5 @@ def test_comparisons_give_boolean_tensors_without_graph() -> None:
     x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
     mask = x > 1.5
     assert mask.dtype == bool and not mask.requires_grad
-    np.testing.assert_array_equal(mask.data, [False, True, True])
+    np.testing.assert_array_equal(mask.array, [False, True, True])
     assert {x: 1}[x] == 1  # tensors stay hashable

@@ -18,8 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .function import no_grad
-from .tensor import Tensor
+from .engine import Tensor, no_grad
 
 
 class GradcheckError(RuntimeError):
@@ -37,7 +36,7 @@ def _checked_copies(inputs: tuple[Any, ...], warn: bool) -> list[Any]:
                     "(pass float64 inputs to check exactly what you run)",
                     stacklevel=3,
                 )
-            t = Tensor(t.data.astype(np.float64), requires_grad=True)
+            t = Tensor(t.array.astype(np.float64), requires_grad=True)
         copies.append(t)
     return copies
 
@@ -47,7 +46,7 @@ def _evaluate(fn: Callable[..., Tensor], args: list[Any]) -> np.ndarray:
         out = fn(*args)
     if not isinstance(out, Tensor):
         raise TypeError(f"gradcheck: fn must return a Tensor, it returned {type(out).__name__}")
-    return np.array(out.data, dtype=np.float64)
+    return np.array(out.array, dtype=np.float64)
 
 
 def numerical_jacobian(fn: Callable[..., Tensor], *inputs: Any, eps: float = 1e-6) -> list[np.ndarray]:
@@ -58,7 +57,7 @@ def numerical_jacobian(fn: Callable[..., Tensor], *inputs: Any, eps: float = 1e-
     for t in args:
         if not (isinstance(t, Tensor) and t.requires_grad):
             continue
-        flat = t.data.reshape(-1)  # a view: perturbing it perturbs the input
+        flat = t.array.reshape(-1)  # a view: perturbing it perturbs the input
         columns = []
         for j in range(flat.size):
             original = flat[j]
@@ -92,7 +91,7 @@ def _analytic_vjp(fn: Callable[..., Tensor], args: list[Any], v: np.ndarray) -> 
         raise TypeError(f"gradcheck: fn must return a Tensor, it returned {type(out).__name__}")
     if out.requires_grad:
         out.backward(v.reshape(out.shape).astype(out.dtype))
-    return [np.zeros(t.size) if t.grad is None else t.grad.reshape(-1).astype(np.float64) for t in checked]
+    return [np.zeros(t.size) if t.grad is None else t.grad.array.reshape(-1).astype(np.float64) for t in checked]
 
 
 def gradcheck(fn: Callable[..., Tensor], *inputs: Any, eps: float = 1e-6, atol: float = 1e-5,

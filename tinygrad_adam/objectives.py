@@ -24,8 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .function import Context, Function, no_grad
-from .tensor import Tensor
+from .engine import Context, Function, Tensor, no_grad
 
 __all__ = [
     "OBJECTIVES", "Cos", "NoisyQuadratic", "Objective", "ackley", "beale", "booth", "bowl", "cubic", "get",
@@ -190,7 +189,7 @@ class Objective:
         """fn at x (a point or a grid) in float64 NumPy, without noise and without recording a graph."""
         fn = self.clean_fn or self.fn
         with no_grad():
-            out = fn(np.asarray(x.data if isinstance(x, Tensor) else x, dtype=np.float64))
+            out = fn(np.asarray(x.array if isinstance(x, Tensor) else x, dtype=np.float64))
         return float(out) if np.ndim(out) == 0 else np.asarray(out)
 
     def gradient(self, x: Any) -> np.ndarray:

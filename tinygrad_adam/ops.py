@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .function import Context, Function
+from .engine import Context, Function
 
 
 def _normalize_axis(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int, ...]:

@@ -9,7 +9,7 @@ Nested dicts, lists and tuples are flattened: every array becomes one .npz entry
 path ("state.0.exp_avg"). A JSON manifest, stored as a uint8 array named "__tinygrad_adam__", records the
 format version and, per leaf, its kind and key path as a JSON list (so int keys come back as ints and keys
 containing dots are safe). Python scalars, None, strings and lists/tuples of numbers (betas=(0.9, 0.999),
-params=[0, 1, 2]) live in the manifest itself. Tensors (anything with an ndarray `.data` and a `.numpy()`)
+params=[0, 1, 2]) live in the manifest itself. Tensors (anything with an ndarray `.array` and a `.numpy()`)
 are saved as arrays. An .npz without the manifest (e.g. from np.savez) loads as a flat {name: array} dict.
 """
 
@@ -40,14 +40,14 @@ PYTORCH_SUFFIXES = (".pt", ".pth")
 
 
 def _is_tensor(obj: Any) -> bool:
-    return isinstance(getattr(obj, "data", None), np.ndarray) and callable(getattr(obj, "numpy", None))
+    return isinstance(getattr(obj, "array", None), np.ndarray) and callable(getattr(obj, "numpy", None))
 
 
 def _flatten(obj: Any, path: list[Any], entries: list[dict], arrays: dict[str, np.ndarray]) -> None:
     """Append manifest entries for obj (pre-order: containers before their children)."""
     where = ".".join(map(str, path)) or "<root>"
     if _is_tensor(obj):
-        obj = np.asarray(obj.data)
+        obj = np.asarray(obj.array)
     if isinstance(obj, np.ndarray | np.generic):
         if obj.dtype.hasobject:
             raise TypeError(f"{where}: object arrays cannot be saved without pickle (dtype {obj.dtype})")

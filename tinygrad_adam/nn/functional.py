@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor, default_rng
+from ..engine import Tensor, default_rng
 from .conv import Conv2dFunction
 from .linear import LinearFunction
 from .loss_ops import CrossEntropyFunction, MSELossFunction, NLLLossFunction
@@ -239,7 +239,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 # ----- losses ------------------------------------------------------------------------------------
 def _class_targets(op: str, x: Tensor, target: Any, ignore_index: int) -> tuple[Tensor, np.ndarray]:
     """Check (N, C, *rest) scores against integer targets (N, *rest); an unbatched (C,) becomes (1, C)."""
-    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    t = np.asarray(target.array if isinstance(target, Tensor) else target)
     if t.dtype.kind not in "iu":
         raise TypeError(f"{op}: target must hold integer class indices, got dtype {t.dtype} "
                         "(class-probability targets are not supported; convert labels with .astype(np.int64))")
@@ -263,7 +263,7 @@ def _class_targets(op: str, x: Tensor, target: Any, ignore_index: int) -> tuple[
 def _class_weight(op: str, weight: Any, x: Tensor) -> np.ndarray | None:
     if weight is None:
         return None
-    w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=x.dtype)
+    w = np.asarray(weight.array if isinstance(weight, Tensor) else weight, dtype=x.dtype)
     if w.shape != (x.shape[1],):
         raise ValueError(f"{op}: weight must have one entry per class, shape ({x.shape[1]},), got {w.shape}")
     return w

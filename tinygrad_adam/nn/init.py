@@ -15,13 +15,13 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from ..tensor import Tensor, default_rng
+from ..engine import Tensor, default_rng
 
 T = TypeVar("T", Tensor, np.ndarray)
 
 
 def _array(tensor: Tensor | np.ndarray) -> np.ndarray:
-    return tensor.data if isinstance(tensor, Tensor) else tensor
+    return tensor.array if isinstance(tensor, Tensor) else tensor
 
 
 def _fill(tensor: T, values: Any) -> T:

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Context, Function
+from ..engine import Context, Function
 
 
 class LinearFunction(Function):

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Context, Function
+from ..engine import Context, Function
 
 
 def _class_view(array: np.ndarray, ndim: int) -> np.ndarray:

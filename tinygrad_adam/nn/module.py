@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..engine import Tensor
 
 
 class Parameter(Tensor):
@@ -181,7 +181,7 @@ class Module:
             if set_to_none:
                 p.grad = None
             elif p.grad is not None:
-                p.grad = np.zeros_like(p.data)
+                p.grad.array = np.zeros_like(p.array)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         for p in self.parameters():
@@ -198,9 +198,9 @@ class Module:
         """Cast every floating-point parameter and buffer to `dtype`, in place."""
         dtype = np.dtype(dtype)
         for p in self.parameters():
-            if p.data.dtype.kind == "f":
-                p.data = p.data.astype(dtype)
-                p.grad = None if p.grad is None else p.grad.astype(dtype)
+            if p.array.dtype.kind == "f":
+                p.array = p.array.astype(dtype)
+                p.grad = None if p.grad is None else Tensor(p.grad.array, dtype=dtype)
         for m in self.modules():
             for name in vars(m).get("_buffers", {}):
                 array = getattr(m, name)
@@ -225,7 +225,7 @@ class Module:
 
         Values are copies, so a saved state_dict does not change as training goes on.
         """
-        return {name: np.array(obj.data if isinstance(obj, Tensor) else obj) for name, obj in self._state_items()}
+        return {name: np.array(obj.array if isinstance(obj, Tensor) else obj) for name, obj in self._state_items()}
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values into the existing parameters and buffers (keeping their dtypes).
@@ -243,7 +243,7 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            value = np.asarray(value.data if isinstance(value, Tensor) else value)
+            value = np.asarray(value.array if isinstance(value, Tensor) else value)
             target_shape = target.shape
             if value.shape != target_shape:
                 mismatched.append(f"size mismatch for {key}: copying a param with shape {value.shape} from "
@@ -259,7 +259,7 @@ class Module:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors))
         for key, value in values.items():
             target = own[key]
-            array = target.data if isinstance(target, Tensor) else target
+            array = target.array if isinstance(target, Tensor) else target
             np.copyto(array, value, casting="unsafe")
         return IncompatibleKeys(missing, unexpected)
 

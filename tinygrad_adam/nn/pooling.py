@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ..function import Context, Function
+from ..engine import Context, Function
 from .conv import batch_last, conv_output_size, is_batch_last, pad_batch_last, window
 
 Pair = tuple[int, int]

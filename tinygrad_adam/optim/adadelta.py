@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..engine import Tensor
 from .optimizer import Optimizer, ParamsT
 
 
@@ -39,14 +39,14 @@ class Adadelta(Optimizer):
         self._require(group, "weight_decay", 0.0)
 
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "square_avg": np.zeros_like(param.data), "acc_delta": np.zeros_like(param.data)}
+        return {"step": 0, "square_avg": np.zeros_like(param.array), "acc_delta": np.zeros_like(param.array)}
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
         rho, eps, weight_decay = group["rho"], group["eps"], group["weight_decay"]
         if group["maximize"]:
             grad = -grad
         if weight_decay != 0:
-            grad = grad + weight_decay * param.data
+            grad = grad + weight_decay * param.array
         state["step"] += 1
         square_avg, acc_delta = state["square_avg"], state["acc_delta"]
 
@@ -58,4 +58,4 @@ class Adadelta(Optimizer):
         delta *= grad
         acc_delta *= rho
         acc_delta += (1 - rho) * np.square(delta)
-        param.data -= group["lr"] * delta
+        param.array -= group["lr"] * delta

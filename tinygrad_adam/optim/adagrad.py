@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..engine import Tensor
 from .optimizer import Optimizer, ParamsT
 
 
@@ -40,14 +40,14 @@ class Adagrad(Optimizer):
         self._require(group, "eps", 0.0)
 
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "sum": np.full_like(param.data, group["initial_accumulator_value"])}
+        return {"step": 0, "sum": np.full_like(param.array, group["initial_accumulator_value"])}
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
         weight_decay = group["weight_decay"]
         if group["maximize"]:
             grad = -grad
         if weight_decay != 0:
-            grad = grad + weight_decay * param.data
+            grad = grad + weight_decay * param.array
         state["step"] += 1
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
 
@@ -55,4 +55,4 @@ class Adagrad(Optimizer):
         state_sum += np.square(grad)
         std = np.sqrt(state_sum)
         std += group["eps"]
-        param.data -= clr * grad / std
+        param.array -= clr * grad / std

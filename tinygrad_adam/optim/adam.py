@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..engine import Tensor
 from .optimizer import Optimizer, ParamsT
 
 
@@ -65,16 +65,16 @@ class Adam(Optimizer):
         self._require(group, "weight_decay", 0.0)
 
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        state: dict[str, Any] = {"step": 0, "exp_avg": np.zeros_like(param.data),
-                                 "exp_avg_sq": np.zeros_like(param.data)}
+        state: dict[str, Any] = {"step": 0, "exp_avg": np.zeros_like(param.array),
+                                 "exp_avg_sq": np.zeros_like(param.array)}
         if group["amsgrad"]:
-            state["max_exp_avg_sq"] = np.zeros_like(param.data)
+            state["max_exp_avg_sq"] = np.zeros_like(param.array)
         return state
 
     def _decay(self, param: Tensor, grad: np.ndarray, group: Mapping[str, Any]) -> np.ndarray:
         """L2 weight decay: g ← g + λ·θ (a new array; param.grad is never modified)."""
         if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param.data
+            grad = grad + group["weight_decay"] * param.array
         return grad
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
@@ -111,4 +111,4 @@ class Adam(Optimizer):
             update = np.multiply(lr, m_hat, out=m_hat)
         denom += eps
         update /= denom
-        param.data -= update                            # θ_t ← θ_{t−1} − α·m̂_t/(√v̂_t + ε)
+        param.array -= update                            # θ_t ← θ_{t−1} − α·m̂_t/(√v̂_t + ε)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..engine import Tensor
 from .optimizer import Optimizer, ParamsT
 
 
@@ -38,7 +38,7 @@ class Adamax(Optimizer):
         self._require(group, "weight_decay", 0.0)
 
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "exp_avg": np.zeros_like(param.data), "exp_inf": np.zeros_like(param.data)}
+        return {"step": 0, "exp_avg": np.zeros_like(param.array), "exp_inf": np.zeros_like(param.array)}
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
         lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
@@ -46,7 +46,7 @@ class Adamax(Optimizer):
         if group["maximize"]:
             grad = -grad
         if weight_decay != 0:
-            grad = grad + weight_decay * param.data
+            grad = grad + weight_decay * param.array
         state["step"] += 1
         exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
 
@@ -58,4 +58,4 @@ class Adamax(Optimizer):
         np.maximum(exp_inf, abs_grad, out=exp_inf)
 
         step_size = lr / (1 - beta1 ** state["step"])  # α / (1 − β1^t)
-        param.data -= step_size * exp_avg / exp_inf
+        param.array -= step_size * exp_avg / exp_inf

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..engine import Tensor
 from .adam import Adam
 from .optimizer import ParamsT
 
@@ -34,5 +34,5 @@ class AdamW(Adam):
     def _decay(self, param: Tensor, grad: np.ndarray, group: Mapping[str, Any]) -> np.ndarray:
         """Decoupled decay: θ ← θ·(1 − α·λ), the gradient unchanged."""
         if group["weight_decay"] != 0:
-            param.data *= 1 - group["lr"] * group["weight_decay"]
+            param.array *= 1 - group["lr"] * group["weight_decay"]
         return grad

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..engine import Tensor
 
 
 def _with_grads(params: Tensor | Iterable[Tensor]) -> list[Tensor]:
@@ -32,9 +32,9 @@ def clip_grad_norm_(params: Tensor | Iterable[Tensor], max_norm: float, norm_typ
     if not params:
         return 0.0
     if norm_type == math.inf:
-        total_norm = max(float(np.max(np.abs(p.grad))) if p.grad.size else 0.0 for p in params)
+        total_norm = max(float(np.max(np.abs(p.grad.array))) if p.grad.array.size else 0.0 for p in params)
     else:
-        total = sum(float(np.sum(np.abs(p.grad.astype(np.float64)) ** norm_type)) for p in params)
+        total = sum(float(np.sum(np.abs(p.grad.array.astype(np.float64)) ** norm_type)) for p in params)
         total_norm = math.sqrt(total) if norm_type == 2.0 else total ** (1.0 / norm_type)
     if error_if_nonfinite and not math.isfinite(total_norm):
         raise RuntimeError(
@@ -44,7 +44,7 @@ def clip_grad_norm_(params: Tensor | Iterable[Tensor], max_norm: float, norm_typ
     clip_coef = min(1.0, max_norm / (total_norm + 1e-6))
     if clip_coef < 1.0:
         for p in params:
-            p.grad = _scaled(p.grad, clip_coef)
+            p.grad.array = _scaled(p.grad.array, clip_coef)
     return total_norm
 
 
@@ -53,10 +53,11 @@ def clip_grad_value_(params: Tensor | Iterable[Tensor], clip_value: float) -> No
     if not clip_value >= 0:
         raise ValueError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value!r}")
     for p in _with_grads(params):
-        if p.grad.flags.writeable:
-            np.clip(p.grad, -clip_value, clip_value, out=p.grad)
+        grad = p.grad.array
+        if grad.flags.writeable:
+            np.clip(grad, -clip_value, clip_value, out=grad)
         else:
-            p.grad = np.clip(p.grad, -clip_value, clip_value)
+            p.grad.array = np.clip(grad, -clip_value, clip_value)
 
 
 def _scaled(grad: np.ndarray, coef: float) -> np.ndarray:

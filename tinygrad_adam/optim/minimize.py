@@ -9,8 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import no_grad
-from ..tensor import Tensor
+from ..engine import Tensor, no_grad
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam
@@ -68,7 +67,7 @@ class MinimizeResult:
 
 
 def _scalar(out: Any) -> float:
-    array = np.asarray(out.data if isinstance(out, Tensor) else out)
+    array = np.asarray(out.array if isinstance(out, Tensor) else out)
     if array.size != 1:
         raise ValueError(f"minimize: fn must return a scalar, it returned shape {array.shape}")
     return float(array.reshape(()))
@@ -102,26 +101,26 @@ def minimize(fn: Callable[[Tensor], Any], x0: Any, optimizer: str | Callable[...
             with no_grad():
                 value = _scalar(fn(x))
             if need_grad:
-                g = np.array(grad(x.data.copy()), dtype=x.dtype)
+                g = np.array(grad(x.array.copy()), dtype=x.dtype)
                 if g.shape != x.shape:
                     raise ValueError(f"minimize: grad returned shape {g.shape}, the point has shape {x.shape}")
-                x.grad = g
+                x.grad = Tensor(g)
             return value
         out = fn(x)
         value = _scalar(out)
         if isinstance(out, Tensor) and out.requires_grad:
             out.backward()
         if x.grad is None:  # fn does not depend on x
-            x.grad = np.zeros_like(x.data)
+            x.grad = Tensor(np.zeros_like(x.array))
         return value
 
     path = np.empty((steps + 1, *x.shape), dtype=x.dtype)
     values = np.empty(steps + 1, dtype=np.float64)
-    path[0] = x.data
+    path[0] = x.array
     values[0] = evaluate(need_grad=steps > 0)
     for i in range(steps):
         opt.step()
-        path[i + 1] = x.data
+        path[i + 1] = x.array
         values[i + 1] = evaluate(need_grad=i + 1 < steps)
         if callback is not None:
             callback(i, path[i + 1].copy(), float(values[i + 1]))

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..engine import Tensor
 from .optimizer import Optimizer, ParamsT
 
 
@@ -46,8 +46,8 @@ class NAdam(Optimizer):
         self._require(group, "momentum_decay", 0.0)
 
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "mu_product": 1.0, "exp_avg": np.zeros_like(param.data),
-                "exp_avg_sq": np.zeros_like(param.data)}
+        return {"step": 0, "mu_product": 1.0, "exp_avg": np.zeros_like(param.array),
+                "exp_avg_sq": np.zeros_like(param.array)}
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
         lr, eps, weight_decay, psi = group["lr"], group["eps"], group["weight_decay"], group["momentum_decay"]
@@ -58,9 +58,9 @@ class NAdam(Optimizer):
         t = state["step"]
         if weight_decay != 0:
             if group["decoupled_weight_decay"]:
-                param.data *= 1 - lr * weight_decay
+                param.array *= 1 - lr * weight_decay
             else:
-                grad = grad + weight_decay * param.data
+                grad = grad + weight_decay * param.array
 
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
@@ -76,5 +76,5 @@ class NAdam(Optimizer):
 
         denom = np.sqrt(exp_avg_sq / (1 - beta2 ** t))  # √v̂_t + ε
         denom += eps
-        param.data -= lr * (1.0 - mu) / (1.0 - mu_product) * grad / denom
-        param.data -= lr * mu_next / (1.0 - mu_product_next) * exp_avg / denom
+        param.array -= lr * (1.0 - mu) / (1.0 - mu_product) * grad / denom
+        param.array -= lr * mu_next / (1.0 - mu_product_next) * exp_avg / denom

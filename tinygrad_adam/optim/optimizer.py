@@ -7,11 +7,11 @@ A subclass writes only its update equations (DeZero's `update` / `update_one` sp
             super().__init__(params, {"lr": lr})
 
         def _update(self, param, grad, state, group):
-            param.data -= group["lr"] * grad
+            param.array -= group["lr"] * grad
 
 `step()` loops over the groups and their parameters, skips those whose `.grad` is None, creates
 a parameter's state on its first update (`_init_state`) and calls `_update`. Updates work on the
-NumPy arrays directly (`param.data` in place), so no graph is recorded, and `.grad` is only read.
+NumPy arrays directly (`param.array` in place), so no graph is recorded, and `.grad` is only read.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import enable_grad
-from ..tensor import Tensor
+from ..engine import Tensor, enable_grad
 
 ParamsT = Iterable[Tensor] | Iterable[Mapping[str, Any]]
 
@@ -113,7 +112,7 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 elif p.grad is not None:
-                    p.grad = np.zeros_like(p.grad)
+                    p.grad.array = np.zeros_like(p.grad.array)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; returns closure() if a closure is given.
@@ -127,9 +126,9 @@ class Optimizer:
                 loss = closure()
         for group in self.param_groups:
             for param in group["params"]:
-                grad = param.grad
-                if grad is None:
+                if param.grad is None:
                     continue
+                grad = param.grad.array
                 if grad.shape != param.shape:
                     raise ValueError(
                         f"{type(self).__name__}.step: a parameter of shape {param.shape} has a gradient of "
@@ -154,11 +153,11 @@ class Optimizer:
         buffers = self._scratch.get(param)
         if (buffers is None or len(buffers) < count or buffers[0].shape != param.shape
                 or buffers[0].dtype != param.dtype):
-            buffers = self._scratch[param] = [np.empty_like(param.data) for _ in range(count)]
+            buffers = self._scratch[param] = [np.empty_like(param.array) for _ in range(count)]
         return buffers
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
-        """Apply one update to `param.data` in place. `grad` must not be modified."""
+        """Apply one update to `param.array` in place. `grad` must not be modified."""
         raise NotImplementedError
 
     # ----- state dicts --------------------------------------------------------------------------

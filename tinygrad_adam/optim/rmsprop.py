@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..engine import Tensor
 from .optimizer import Optimizer, ParamsT
 
 
@@ -47,11 +47,11 @@ class RMSprop(Optimizer):
         self._require(group, "momentum", 0.0)
 
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        state: dict[str, Any] = {"step": 0, "square_avg": np.zeros_like(param.data)}
+        state: dict[str, Any] = {"step": 0, "square_avg": np.zeros_like(param.array)}
         if group["momentum"] > 0:
-            state["momentum_buffer"] = np.zeros_like(param.data)
+            state["momentum_buffer"] = np.zeros_like(param.array)
         if group["centered"]:
-            state["grad_avg"] = np.zeros_like(param.data)
+            state["grad_avg"] = np.zeros_like(param.array)
         return state
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
@@ -59,7 +59,7 @@ class RMSprop(Optimizer):
         if group["maximize"]:
             grad = -grad
         if weight_decay != 0:
-            grad = grad + weight_decay * param.data
+            grad = grad + weight_decay * param.array
         state["step"] += 1
 
         square_avg = state["square_avg"]
@@ -78,6 +78,6 @@ class RMSprop(Optimizer):
             buf = state["momentum_buffer"]
             buf *= momentum
             buf += grad / avg
-            param.data -= group["lr"] * buf
+            param.array -= group["lr"] * buf
         else:
-            param.data -= group["lr"] * grad / avg
+            param.array -= group["lr"] * grad / avg

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..engine import Tensor
 from .optimizer import Optimizer, ParamsT
 
 
@@ -46,14 +46,14 @@ class SGD(Optimizer):
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
         if group["momentum"] == 0:
             return {"step": 0}
-        return {"step": 0, "momentum_buffer": np.zeros_like(param.data)}
+        return {"step": 0, "momentum_buffer": np.zeros_like(param.array)}
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
         momentum, weight_decay = group["momentum"], group["weight_decay"]
         if group["maximize"]:
             grad = -grad
         if weight_decay != 0:
-            grad = grad + weight_decay * param.data
+            grad = grad + weight_decay * param.array
         state["step"] += 1
         if momentum != 0:
             buf = state.get("momentum_buffer")
@@ -65,4 +65,4 @@ class SGD(Optimizer):
                 buf *= momentum
                 buf += (1 - group["dampening"]) * grad
             grad = grad + momentum * buf if group["nesterov"] else buf
-        param.data -= group["lr"] * grad
+        param.array -= group["lr"] * grad

@@ -1,14 +1,36 @@
-"""Tensor: a NumPy array that remembers how it was made, and the reverse-mode engine.
+"""The engine: Tensor, Function/Context, grad mode, unbroadcast and backward, in one file.
+
+A `Tensor` wraps a NumPy array (`.array`) and remembers the `Function` that made it.
+Every op is a `Function` with `forward` and `backward` on NumPy arrays:
+
+    class Square(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return 2 * x * grad
+
+    y = Square.apply(t)
 
 `Tensor.backward()` walks the graph of recorded ops in reverse topological order
 (computed with an explicit stack, so a chain of 100,000 ops is fine), calls each
-op's backward once with the sum of the gradients that reached it, and adds the
-result into `.grad` of the leaf tensors that require a gradient.
+op's backward once with the sum of the gradients that reached it, reduces a
+broadcast gradient back to its input's shape (`unbroadcast`, the one place that
+does it), and adds the result into `.grad` of the leaves that require a gradient.
+
+The primitive ops live in ops.py, imported at the end of this file: ops.py needs
+`Function`, and `Tensor`'s methods need ops, so the two files form one loop that
+works whichever is imported first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,7 +52,7 @@ def default_rng() -> np.random.Generator:
 
 def _to_array(data: Any, dtype: Any) -> np.ndarray:
     if isinstance(data, Tensor):
-        data = data.data
+        data = data.array
     if dtype is not None:
         array = np.array(data, dtype=dtype)
     elif isinstance(data, np.ndarray | np.generic):
@@ -54,49 +76,234 @@ def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(int(n) for n in shape)
 
 
+_grad_enabled = True
+
+
+def is_grad_enabled() -> bool:
+    """True unless inside `no_grad()`."""
+    return _grad_enabled
+
+
+class no_grad(contextlib.ContextDecorator):
+    """Context manager and decorator: inside it no op records a graph or saves arrays."""
+
+    def __enter__(self) -> no_grad:
+        global _grad_enabled
+        self._previous = _grad_enabled
+        _grad_enabled = False
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _grad_enabled
+        _grad_enabled = self._previous
+
+
+class enable_grad(contextlib.ContextDecorator):
+    """Re-enable recording inside a `no_grad()` block."""
+
+    def __enter__(self) -> enable_grad:
+        global _grad_enabled
+        self._previous = _grad_enabled
+        _grad_enabled = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _grad_enabled
+        _grad_enabled = self._previous
+
+
+class RemovableHandle:
+    """Returned by the register_*_hook methods; `remove()` takes the hook out again."""
+
+    def __init__(self, hooks: list, hook: Any):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+_backward_observers: list[Callable[[Context, np.ndarray, list[np.ndarray | None]], None]] = []
+
+
+def observe_backward(observer: Callable[[Context, np.ndarray, list[np.ndarray | None]], None]) -> RemovableHandle:
+    """Call observer(ctx, grad_output, input_grads) after each node's backward, in the engine's order.
+
+    The backward trace (viz) and anomaly detection are built on this; nothing runs when no observer is set.
+    """
+    _backward_observers.append(observer)
+    return RemovableHandle(_backward_observers, observer)
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum `grad` over the axes that broadcasting added or stretched, so it has `shape`.
+
+    Works for any ranks: leading axes that the input lacked are summed away, and
+    axes where the input had size 1 are summed with keepdims.
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra < 0:
+        raise ValueError(f"cannot reduce a gradient of shape {grad.shape} to the larger shape {shape}")
+    stretched = tuple(extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
+    if extra:
+        grad = grad.sum(axis=tuple(range(extra)))
+    if stretched:
+        grad = grad.sum(axis=tuple(a - extra for a in stretched), keepdims=True)
+    return grad.reshape(shape)
+
+
+class Context:
+    """What one application of a Function remembers for its backward pass."""
+
+    __slots__ = ("function", "parents", "needs_input_grad", "saved_tensors", "released", "__dict__")
+
+    def __init__(self, function: type[Function], parents: tuple[Tensor, ...], recording: bool):
+        self.function = function
+        self.parents = parents
+        self.needs_input_grad = tuple(p.requires_grad for p in parents) if recording else ()
+        self.saved_tensors: tuple[Any, ...] = ()
+        self.released = not recording
+
+    def save_for_backward(self, *arrays: Any) -> None:
+        """Keep arrays for backward; a no-op when nothing is being recorded."""
+        if not self.released:
+            self.saved_tensors = arrays
+
+    def release(self) -> None:
+        """Drop the saved arrays (and any attributes backward stored on the context)."""
+        self.saved_tensors = ()
+        self.__dict__.clear()
+        self.released = True
+
+    def run_backward(self, grad: np.ndarray) -> list[np.ndarray | None]:
+        """Call the op's backward and return one gradient per parent, reduced to its shape."""
+        name = self.function.__name__
+        if self.released:
+            raise RuntimeError(
+                f"backward through {name} a second time: its saved arrays were freed after the first "
+                "backward. Pass retain_graph=True to the first backward() to keep them."
+            )
+        grads = self.function.backward(self, grad)
+        if not isinstance(grads, tuple | list):
+            grads = (grads,)
+        if len(grads) != len(self.parents):
+            raise RuntimeError(
+                f"{name}.backward returned {len(grads)} gradients for {len(self.parents)} Tensor inputs"
+            )
+        out: list[np.ndarray | None] = []
+        for i, (parent, g) in enumerate(zip(self.parents, grads, strict=True)):
+            if g is None or not parent.requires_grad:
+                out.append(None)
+                continue
+            g = np.asarray(g)
+            try:
+                g = unbroadcast(g, parent.shape)
+            except ValueError as e:
+                raise RuntimeError(
+                    f"{name}.backward returned a gradient of shape {g.shape} for input {i} of shape "
+                    f"{parent.shape}"
+                ) from e
+            out.append(g)
+        return out
+
+
+class Function:
+    """Base class of every differentiable op; subclass it and call `.apply(...)`."""
+
+    @staticmethod
+    def forward(ctx: Context, *args: Any, **kwargs: Any) -> np.ndarray:
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: np.ndarray) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
+        """Run forward on the arrays of the Tensor arguments and record the op if needed.
+
+        Positional Tensor arguments are the op's differentiable inputs; every
+        other argument is passed to forward unchanged.
+        """
+        parents = tuple(a for a in args if isinstance(a, Tensor))
+        recording = _grad_enabled and any(p.requires_grad for p in parents)
+        ctx = Context(cls, parents, recording)
+        arrays = [a.array if isinstance(a, Tensor) else a for a in args]
+        try:
+            data = cls.forward(ctx, *arrays, **kwargs)
+        except (ValueError, IndexError) as e:
+            shapes = ", ".join(str(p.shape) for p in parents)
+            raise type(e)(f"{cls.__name__}: cannot apply to inputs of shapes {shapes}: {e}") from e
+        out = Tensor._make(np.asarray(data), recording)
+        if recording:
+            out._ctx = ctx
+        return out
+
+
 class Tensor:
     """An n-dimensional array with reverse-mode automatic differentiation.
 
-    `data` is a NumPy array (float data defaults to float32; float64 arrays stay
-    float64). `grad` is None or an array of `data`'s shape; gradients add up
-    over backward calls until reset to None (or zeroed by an optimizer).
+    `array` is the NumPy array that holds the values (float data defaults to
+    float32; float64 arrays stay float64). As in PyTorch, `data` is the same
+    values as a Tensor cut off from the graph, and `grad` is None or a Tensor
+    of this shape with no history; gradients add up over backward calls until
+    reset to None or zeroed.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_retains_grad", "__weakref__")
+    __slots__ = ("array", "grad", "requires_grad", "_ctx", "_retains_grad", "_post_accumulate_grad_hooks",
+                 "__weakref__")
     __array_ufunc__ = None  # make `ndarray * Tensor` call Tensor.__rmul__ instead of converting
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None):
-        self.data = _to_array(data, dtype)
-        self.grad: np.ndarray | None = None
+        self.array = _to_array(data, dtype)
+        self.grad: Tensor | None = None
         self.requires_grad = False
-        self._ctx = None
+        self._ctx: Context | None = None
         self._retains_grad = False
+        self._post_accumulate_grad_hooks: list[Callable[[Tensor], None]] | None = None
         if requires_grad:
             self.requires_grad_()
 
     @classmethod
-    def _make(cls, data: np.ndarray, requires_grad: bool) -> Tensor:
+    def _make(cls, array: np.ndarray, requires_grad: bool) -> Tensor:
         """Wrap an op's output without copying or checking it (the engine's hot path)."""
         t = cls.__new__(cls)
-        t.data, t.grad, t.requires_grad, t._ctx, t._retains_grad = data, None, requires_grad, None, False
+        t.array, t.grad, t.requires_grad, t._ctx, t._retains_grad = array, None, requires_grad, None, False
+        t._post_accumulate_grad_hooks = None
         return t
+
+    @property
+    def data(self) -> Tensor:
+        """The same values as a Tensor that shares this memory and is detached from the graph."""
+        return Tensor._make(self.array, False)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self.array = value.array if isinstance(value, Tensor) else _to_array(value, None)
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if dtype is not None and np.dtype(dtype) != self.array.dtype:
+            return self.array.astype(dtype)
+        return np.array(self.array, copy=True) if copy else np.asarray(self.array)
 
     # ----- properties -------------------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self.array.shape
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self.array.dtype
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     @property
     def size(self) -> int:
-        return self.data.size
+        return self.array.size
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - the NumPy / PyTorch name
@@ -107,28 +314,28 @@ class Tensor:
         return self._ctx is None
 
     def __len__(self) -> int:
-        return len(self.data)
+        return len(self.array)
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
-        return self.data
+        return self.array
 
     def item(self) -> float | int | bool:
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise ValueError(f"item(): only a one-element tensor converts to a Python number, shape is {self.shape}")
-        return self.data.item()
+        return self.array.item()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self.array.tolist()
 
     def detach(self) -> Tensor:
         """A new leaf Tensor sharing this data, cut off from the graph."""
-        return Tensor._make(self.data, False)
+        return Tensor._make(self.array, False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        if requires_grad and self.data.dtype.kind != "f":
+        if requires_grad and self.array.dtype.kind != "f":
             raise TypeError(
-                f"only floating-point tensors can require gradients, this one has dtype {self.data.dtype}"
+                f"only floating-point tensors can require gradients, this one has dtype {self.array.dtype}"
             )
         self.requires_grad = requires_grad
         return self
@@ -148,7 +355,7 @@ class Tensor:
         return self.astype(np.float64)
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", precision=4, prefix="Tensor(")
+        body = np.array2string(self.array, separator=", ", precision=4, prefix="Tensor(")
         extra = f", dtype={self.dtype}"
         if self._ctx is not None:
             extra += f", op={self._ctx.function.__name__}"
@@ -202,14 +409,14 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("backward(): this tensor does not require grad and has no graph behind it")
         if grad is None:
-            if self.data.size != 1:
+            if self.array.size != 1:
                 raise RuntimeError(
                     f"backward(): grad can be omitted only for a scalar output; this output has shape "
                     f"{self.shape}. Pass grad= an array of that shape, or reduce it first (e.g. .sum())."
                 )
-            seed = np.ones_like(self.data)
+            seed = np.ones_like(self.array)
         else:
-            seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
+            seed = np.asarray(grad.array if isinstance(grad, Tensor) else grad, dtype=self.dtype)
             if seed.shape != self.shape:
                 raise ValueError(f"backward(): grad has shape {seed.shape} but the output has shape {self.shape}")
 
@@ -220,17 +427,37 @@ class Tensor:
                 continue
             ctx = node._ctx
             if ctx is None or node._retains_grad:
-                total = g if node.grad is None else node.grad + g
-                node.grad = total.astype(node.dtype, copy=total is g)
+                node._accumulate_grad(g)
             if ctx is None:
                 continue
-            for parent, pg in zip(ctx.parents, ctx.run_backward(g), strict=True):
+            parent_grads = ctx.run_backward(g)
+            for observer in _backward_observers:
+                observer(ctx, g, parent_grads)
+            for parent, pg in zip(ctx.parents, parent_grads, strict=True):
                 if pg is None:
                     continue
                 key = id(parent)
                 grads[key] = pg if key not in grads else grads[key] + pg
             if not retain_graph:
                 ctx.release()
+
+    def _accumulate_grad(self, g: np.ndarray) -> None:
+        """Add g into `.grad` (the first gradient is copied: g may be shared), then run the hooks."""
+        if self.grad is None:
+            self.grad = Tensor._make(g.astype(self.dtype, copy=True), False)
+        else:
+            self.grad.array = self.grad.array + g
+        for hook in self._post_accumulate_grad_hooks or ():
+            hook(self)
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
+        """Call hook(tensor) each time backward has added a gradient into this leaf's `.grad`."""
+        if self._ctx is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_accumulate_grad_hooks is None:
+            self._post_accumulate_grad_hooks = []
+        self._post_accumulate_grad_hooks.append(hook)
+        return RemovableHandle(self._post_accumulate_grad_hooks, hook)
 
     def _topological_order(self) -> list[Tensor]:
         """Nodes that need a gradient, each after every node that uses it (output first)."""
@@ -259,8 +486,8 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         array = np.asarray(other)
-        if self.data.dtype.kind == "f" and array.dtype.kind in "biuf":
-            array = array.astype(self.data.dtype, copy=False)
+        if self.array.dtype.kind == "f" and array.dtype.kind in "biuf":
+            array = array.astype(self.array.dtype, copy=False)
         return Tensor._make(array, False)
 
     def __add__(self, other: Any) -> Tensor:
@@ -309,16 +536,16 @@ class Tensor:
 
     # comparisons give boolean tensors outside the graph (== stays identity, so Tensors hash)
     def __lt__(self, other: Any) -> Tensor:
-        return Tensor._make(self.data < self._lift(other).data, False)
+        return Tensor._make(self.array < self._lift(other).array, False)
 
     def __le__(self, other: Any) -> Tensor:
-        return Tensor._make(self.data <= self._lift(other).data, False)
+        return Tensor._make(self.array <= self._lift(other).array, False)
 
     def __gt__(self, other: Any) -> Tensor:
-        return Tensor._make(self.data > self._lift(other).data, False)
+        return Tensor._make(self.array > self._lift(other).array, False)
 
     def __ge__(self, other: Any) -> Tensor:
-        return Tensor._make(self.data >= self._lift(other).data, False)
+        return Tensor._make(self.array >= self._lift(other).array, False)
 
     # ----- reductions -------------------------------------------------------------------------
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
@@ -338,10 +565,10 @@ class Tensor:
         return ops.Var.apply(self, axis=axis, keepdims=keepdims, ddof=ddof)
 
     def argmax(self, axis: int | None = None, keepdims: bool = False) -> np.ndarray:
-        return np.argmax(self.data, axis=axis, keepdims=keepdims)
+        return np.argmax(self.array, axis=axis, keepdims=keepdims)
 
     def argmin(self, axis: int | None = None, keepdims: bool = False) -> np.ndarray:
-        return np.argmin(self.data, axis=axis, keepdims=keepdims)
+        return np.argmin(self.array, axis=axis, keepdims=keepdims)
 
     # ----- elementwise ------------------------------------------------------------------------
     def exp(self) -> Tensor:
@@ -431,9 +658,9 @@ class Tensor:
 def _plain_index(index: Any) -> Any:
     """Replace Tensors inside an index by their arrays."""
     if isinstance(index, Tensor):
-        return index.data
+        return index.array
     if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+        return tuple(i.array if isinstance(i, Tensor) else i for i in index)
     return index
 
 
@@ -449,7 +676,7 @@ def stack(tensors: Iterable[Tensor], axis: int = 0) -> Tensor:
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """Elements of x where condition holds, else of y; differentiable in x and y."""
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = condition.array if isinstance(condition, Tensor) else np.asarray(condition)
     ref = x if isinstance(x, Tensor) else y if isinstance(y, Tensor) else Tensor(x)
     return ops.Where.apply(ref._lift(x), ref._lift(y), condition=cond.astype(bool))
 
@@ -462,4 +689,5 @@ def minimum(a: Tensor, b: Any) -> Tensor:
     return a.minimum(b)
 
 
-from . import ops  # noqa: E402  (ops subclass Function, which builds Tensors)
+
+from . import ops  # noqa: E402  (the loop described in the module docstring)
