@@ -26,6 +26,7 @@ import math
 import pickle
 import pickletools
 import struct
+import warnings
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
@@ -206,7 +207,10 @@ def _forbidden_global(file: str, module: str, name: str) -> CheckpointError:
 def _check_opcodes(file: str, data: bytes) -> None:
     """Refuse unlisted globals and opcodes before unpickling, and memo indices larger than the pickle
     (the C unpickler sizes its memo by the largest index it sees)."""
-    for opcode, arg, pos in pickletools.genops(data):
+    with warnings.catch_warnings():  # pickletools warns about escapes in text STRING args, refused below anyway
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ops = list(pickletools.genops(data))
+    for opcode, arg, pos in ops:
         if opcode.name == "GLOBAL":
             module, _, name = str(arg).partition(" ")
             if f"{module}.{name}" not in ALLOWED_GLOBALS:
