@@ -209,16 +209,15 @@ def _check_opcodes(file: str, data: bytes) -> None:
     (the C unpickler sizes its memo by the largest index it sees)."""
     with warnings.catch_warnings():  # pickletools warns about escapes in text STRING args, refused below anyway
         warnings.simplefilter("ignore", DeprecationWarning)
-        ops = list(pickletools.genops(data))
-    for opcode, arg, pos in ops:
-        if opcode.name == "GLOBAL":
-            module, _, name = str(arg).partition(" ")
-            if f"{module}.{name}" not in ALLOWED_GLOBALS:
-                raise _forbidden_global(file, module, name)
-        if opcode.name not in _ALLOWED_OPCODES:
-            raise _Invalid(f"pickle opcode {opcode.name} at byte {pos} is not allowed in a checkpoint")
-        if opcode.name in ("PUT", "BINPUT", "LONG_BINPUT", "GET", "BINGET", "LONG_BINGET") and int(arg) > len(data):
-            raise _Invalid(f"pickle memo index {arg} at byte {pos} is out of range")
+        for opcode, arg, pos in pickletools.genops(data):
+            if opcode.name == "GLOBAL":
+                module, _, name = str(arg).partition(" ")
+                if f"{module}.{name}" not in ALLOWED_GLOBALS:
+                    raise _forbidden_global(file, module, name)
+            if opcode.name not in _ALLOWED_OPCODES:
+                raise _Invalid(f"pickle opcode {opcode.name} at byte {pos} is not allowed in a checkpoint")
+            if opcode.name in ("PUT", "BINPUT", "LONG_BINPUT", "GET", "BINGET", "LONG_BINGET") and int(arg) > len(data):
+                raise _Invalid(f"pickle memo index {arg} at byte {pos} is out of range")
 
 
 def _plain_tree(obj: Any, to_tensor: Callable[[np.ndarray, bool], Any], memo: dict[int, Any], depth: int) -> Any:
