@@ -190,7 +190,7 @@ def test_repr_matches_pytorch_layout() -> None:
         "Sequential(\n"
         "  (0): Conv2d(1, 32, kernel_size=(5, 5), stride=(1, 1))\n"
         "  (1): ReLU()\n"
-        "  (2): MaxPool2d(kernel_size=2, stride=2, padding=0)\n"
+        "  (2): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)\n"
         "  (3): Flatten(start_dim=1, end_dim=-1)\n"
         "  (4): Linear(in_features=1024, out_features=10, bias=True)\n"
         ")"
@@ -206,7 +206,7 @@ def test_repr_matches_pytorch_layout() -> None:
     assert repr(nested) == (
         "Sequential(\n"
         "  (0): Sequential(\n"
-        "    (0): BatchNorm2d(3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)\n"
+        "    (0): BatchNorm2d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)\n"
         "  )\n"
         ")"
     )

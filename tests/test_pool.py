@@ -124,7 +124,8 @@ def test_batch_last_input_gives_same_result() -> None:
 
 def test_layers_defaults_repr_and_unbatched_input() -> None:
     pool = nn.MaxPool2d(2)
-    assert pool.stride == 2 and repr(pool) == "MaxPool2d(kernel_size=2, stride=2, padding=0)"
+    assert pool.stride == 2
+    assert repr(pool) == "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"
     assert repr(nn.AvgPool2d((3, 2), 1, 1)) == "AvgPool2d(kernel_size=(3, 2), stride=1, padding=1)"
     x = np.arange(16.0).reshape(1, 4, 4)
     np.testing.assert_array_equal(pool(Tensor(x)).array, [[[5.0, 7.0], [13.0, 15.0]]])
