@@ -27,7 +27,10 @@ REDUCTIONS = ("mean", "sum", "none")
 
 def pair(value: IntPair, name: str, op: str, minimum: int = 1) -> Pair:
     """(value, value) for an int, the pair itself for a pair; a ValueError naming `op` for anything else."""
-    result = (value, value) if isinstance(value, int | np.integer) else tuple(value)
+    if isinstance(value, int | np.integer):
+        result: tuple[Any, ...] = (value, value)
+    else:
+        result = tuple(value) if isinstance(value, tuple | list | np.ndarray) else (value,)
     if len(result) != 2 or not all(isinstance(v, int | np.integer) and v >= minimum for v in result):
         raise ValueError(f"{op}: {name} must be an int >= {minimum} or a pair of them, got {value!r}")
     return int(result[0]), int(result[1])
