@@ -5,10 +5,11 @@
     functional.py  the same ops as functions: check the arguments, apply one fused op
     fused/         the fused ops (one Function each, with a hand-written backward), by family
     init.py        weight initialisation
+    parallel.py    DistributedDataParallel
 """
 
-from . import functional, init, modules
+from . import functional, init, modules, parallel
 from .module import Module, ModuleList, Parameter, Sequential
 from .modules import *  # noqa: F403  (the layers, activations and losses; listed in modules/__init__.py)
 
-__all__ = ["Module", "ModuleList", "Parameter", "Sequential", "functional", "init", *modules.__all__]
+__all__ = ["Module", "ModuleList", "Parameter", "Sequential", "functional", "init", "parallel", *modules.__all__]
