@@ -6,8 +6,11 @@ from __future__ import annotations
 import tracemalloc
 
 import numpy as np
+import pytest
 
+from tinygrad_adam import Tensor, nn
 from tinygrad_adam.engine import Context
+from tinygrad_adam.nn.fused import conv
 from tinygrad_adam.nn.fused.layout import pad_batch_last
 from tinygrad_adam.nn.fused.pooling import MaxPool2dFunction
 
@@ -33,3 +36,32 @@ def test_max_pool_backward_makes_byte_masks_not_float_temporaries() -> None:
     # routed, as before) make it 9 bytes per output
     assert peak <= x.nbytes + 5 * out.size, (peak, x.nbytes, out.size)
     assert grad_x[0].sum() == out.size  # one element per window took the gradient
+
+
+def test_conv_column_matrix_is_blocked_by_output_rows_only_when_it_outgrows_the_cache() -> None:
+    k_plus_bias, ow = 32 * 5 * 5 + 1, 8  # the MNIST CNN's second convolution
+    fits = conv.COLUMN_BLOCK_BYTES // (k_plus_bias * ow * 8 * 4)  # the largest batch whose columns fit
+    assert conv.row_blocks(8, k_plus_bias * ow * fits * 4) == [(0, 8)]  # one GEMM
+    blocks = conv.row_blocks(8, k_plus_bias * ow * 256 * 4)  # batch 256: 52 MB of columns
+    assert len(blocks) > 1 and blocks[0][0] == 0 and blocks[-1][1] == 8
+    assert all(a[1] == b[0] for a, b in zip(blocks, blocks[1:], strict=False))
+    assert max((last - first) * k_plus_bias * ow * 256 * 4 for first, last in blocks) <= conv.COLUMN_BLOCK_BYTES
+
+
+@pytest.mark.parametrize(("stride", "padding", "dilation"), [(1, 0, 1), (2, 1, 1), ((2, 1), 2, (2, 1))])
+def test_conv_in_row_blocks_matches_one_block(monkeypatch: pytest.MonkeyPatch, stride: object, padding: object,
+                                              dilation: object) -> None:
+    rng = np.random.default_rng(5)
+    layer = nn.Conv2d(3, 4, 3, stride=stride, padding=padding, dilation=dilation)
+    x = rng.standard_normal((5, 3, 13, 11)).astype(np.float32)
+    results = []
+    for budget in (conv.COLUMN_BLOCK_BYTES, 1):  # 1 byte: one block per output row
+        t = Tensor(x, requires_grad=True)
+        out = layer(t)
+        out.backward(np.cos(np.arange(out.array.size, dtype=np.float32)).reshape(out.shape))
+        results.append([out.array.copy(), t.grad.array, layer.weight.grad.array, layer.bias.grad.array])
+        layer.zero_grad()
+        monkeypatch.setattr(conv, "COLUMN_BLOCK_BYTES", budget)
+    assert len(conv.row_blocks(out.shape[2], 1)) == out.shape[2] > 1
+    for one, blocked in zip(*results, strict=True):
+        np.testing.assert_allclose(blocked, one, rtol=1e-5, atol=1e-5)

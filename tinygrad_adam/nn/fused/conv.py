@@ -11,6 +11,9 @@ each adding one strided slice into the padded input gradient.
 The arrays this op makes are laid out batch last (layout.py): one large GEMM
 instead of one per sample, because many small multi-threaded GEMMs slow down
 sharply when another process competes for the cores (docs/performance.md).
+Only when the column matrix would outgrow the cache (COLUMN_BLOCK_BYTES, large
+batches) is it built and multiplied in a few blocks of output rows, each block
+multiplied while it is still in cache.
 """
 
 from __future__ import annotations
@@ -24,19 +27,33 @@ from ...engine import Context, Function, Tensor
 from .._utils import Pair, Sides, check_dtypes, unbatched
 from .layout import batch_last, conv_output_size, pad_batch_last, window
 
+COLUMN_BLOCK_BYTES = 8 << 20
+"""A column matrix larger than this is built, multiplied and summed back in blocks of output rows."""
+
+
+def row_blocks(out_rows: int, bytes_per_row: int) -> list[tuple[int, int]]:
+    """Split the output rows into nearly equal blocks whose column matrices fit COLUMN_BLOCK_BYTES.
+
+    At large batches one column matrix outgrows the cache: copying it and multiplying it then run
+    at memory speed. A block is copied and multiplied while it is still in cache.
+    """
+    count = min(out_rows, max(1, -(-out_rows * bytes_per_row // COLUMN_BLOCK_BYTES)))
+    size = -(-out_rows // count)
+    return [(r, min(r + size, out_rows)) for r in range(0, out_rows, size)]
+
 
 def im2col(xp: np.ndarray, kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair,
-           ones_row: bool = False) -> np.ndarray:
+           ones_row: bool = False, first_row: int = 0) -> np.ndarray:
     """The C-contiguous (C·kH·kW, oH·oW·N) column matrix of a padded (N, C, H, W) input: one view, one copy.
 
     With `ones_row` a last row of ones is appended, so that a bias is one more
-    column of the weight matrix.
+    column of the weight matrix. `first_row` and out_hw[0] select a block of output rows.
     """
     n, c = xp.shape[:2]
     (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_hw
     s_n, s_c, s_h, s_w = xp.strides
-    view = as_strided(xp, (c, kh, kw, oh, ow, n), (s_c, s_h * dh, s_w * dw, s_h * sh, s_w * sw, s_n),
-                      writeable=False)
+    view = as_strided(xp[:, :, first_row * sh:], (c, kh, kw, oh, ow, n),
+                      (s_c, s_h * dh, s_w * dw, s_h * sh, s_w * sw, s_n), writeable=False)
     k = c * kh * kw
     cols = np.empty((k + int(ones_row), oh * ow * n), dtype=xp.dtype)
     np.copyto(cols[:k].reshape(view.shape), view)
@@ -44,18 +61,18 @@ def im2col(xp: np.ndarray, kernel: Pair, stride: Pair, dilation: Pair, out_hw: P
     return cols
 
 
-def col2im(dcols: np.ndarray, ctx: Context) -> np.ndarray:
-    """Sum the column gradients back into the input gradient: a loop over the kH·kW kernel positions,
-    each adding one strided slice of the padded (C, H, W, N) gradient."""
-    (n, c, h, w), (_, _, kh, kw), (hp, wp), out_hw = ctx.shapes
-    top, _, left, _ = ctx.padding
-    blocks = dcols.reshape(c, kh, kw, *out_hw, n)
-    dxp = np.zeros((c, hp, wp, n), dtype=dcols.dtype)
+def col2im(dcols: np.ndarray, dxp: np.ndarray, ctx: Context, rows: tuple[int, int]) -> None:
+    """Add the column gradients of output rows [rows) into the padded (C, H, W, N) input gradient `dxp`:
+    a loop over the kH·kW kernel positions, each adding one strided slice."""
+    c, _, _, n = dxp.shape
+    _, (_, _, kh, kw), _, (_, ow) = ctx.shapes
+    first, last = rows
+    blocks = dcols.reshape(c, kh, kw, last - first, ow, n)
+    below = dxp[:, first * ctx.stride[0]:]
     for i in range(kh):
         for j in range(kw):
-            rows, columns = window(i, j, ctx.stride, ctx.dilation, out_hw)
-            dxp[:, rows, columns, :] += blocks[:, i, j]
-    return dxp[:, top:top + h, left:left + w, :].transpose(3, 0, 1, 2)
+            y, x = window(i, j, ctx.stride, ctx.dilation, (last - first, ow))
+            below[:, y, x, :] += blocks[:, i, j]
 
 
 class Conv2dFunction(Function):
@@ -73,12 +90,17 @@ class Conv2dFunction(Function):
         oh = conv_output_size(h, kh, stride[0], top + bottom, dilation[0])
         ow = conv_output_size(w, kw, stride[1], left + right, dilation[1])
         xp = pad_batch_last(x, padding) if any(padding) else batch_last(x)
-        cols = im2col(xp, (kh, kw), stride, dilation, (oh, ow), ones_row=bool(bias))
         w2 = weight.reshape(o, -1)
         if bias:
             w2 = np.concatenate([w2, bias[0].reshape(o, 1).astype(w2.dtype, copy=False)], axis=1)
-        out = w2 @ cols  # (O, oH·oW·N): the one GEMM, bias included
+        blocks = row_blocks(oh, w2.shape[1] * ow * n * xp.itemsize)
+        out = np.empty((o, oh * ow * n), dtype=np.result_type(w2, xp))
+        cols = []  # one column matrix per block of output rows; usually one block
+        for first, last in blocks:
+            cols.append(im2col(xp, (kh, kw), stride, dilation, (last - first, ow), bool(bias), first))
+            np.matmul(w2, cols[-1], out=out[:, first * ow * n:last * ow * n])  # the GEMM, bias included
         ctx.save_for_backward(cols, w2)
+        ctx.blocks = blocks
         ctx.shapes = (x.shape, weight.shape, xp.shape[2:], (oh, ow))
         ctx.stride, ctx.padding, ctx.dilation, ctx.has_bias = stride, padding, dilation, bool(bias)
         return out.reshape(o, oh, ow, n).transpose(3, 0, 1, 2)
@@ -86,15 +108,25 @@ class Conv2dFunction(Function):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[Any, ...]:
         cols, w2 = ctx.saved_tensors
-        o, c, kh, kw = w_shape = ctx.shapes[1]
+        (_, c, h, w), (o, _, kh, kw), (hp, wp), (_, ow) = ctx.shapes
         k = c * kh * kw
+        n = grad.shape[0]
         g2 = batch_last(grad).transpose(1, 2, 3, 0).reshape(o, -1)  # (O, oH·oW·N); a view for our own layout
+        dxp = np.zeros((c, hp, wp, n), dtype=g2.dtype) if ctx.needs_input_grad[0] else None
+        grad_w2 = None
+        for block_cols, (first, last) in zip(cols, ctx.blocks, strict=True):
+            g_block = g2[:, first * ow * n:last * ow * n]
+            if dxp is not None:  # all column gradients of the block in one GEMM, then col2im
+                col2im(w2[:, :k].T @ g_block, dxp, ctx, (first, last))
+            if any(ctx.needs_input_grad[1:]):  # (O, C·kH·kW [+ 1]): the weight (and bias) gradient's GEMM
+                part = g_block @ block_cols.T
+                grad_w2 = part if grad_w2 is None else np.add(grad_w2, part, out=grad_w2)
         grad_x = grad_w = grad_b = None
-        if ctx.needs_input_grad[0]:
-            grad_x = col2im(w2[:, :k].T @ g2, ctx)  # all column gradients in one GEMM, then col2im
-        if any(ctx.needs_input_grad[1:]):
-            grad_w2 = g2 @ cols.T  # (O, C·kH·kW [+ 1]): the weight (and bias) gradient's one GEMM
-            grad_w = grad_w2[:, :k].reshape(w_shape)
+        if dxp is not None:
+            top, _, left, _ = ctx.padding
+            grad_x = dxp[:, top:top + h, left:left + w, :].transpose(3, 0, 1, 2)
+        if grad_w2 is not None:
+            grad_w = grad_w2[:, :k].reshape(ctx.shapes[1])
             grad_b = grad_w2[:, k] if ctx.has_bias else None
         return (grad_x, grad_w, grad_b) if ctx.has_bias else (grad_x, grad_w)
 
