@@ -32,7 +32,7 @@ COLUMN_BLOCK_BYTES = 8 << 20
 
 
 def row_blocks(out_rows: int, bytes_per_row: int) -> list[tuple[int, int]]:
-    """Split the output rows into nearly equal blocks whose column matrices fit COLUMN_BLOCK_BYTES.
+    """Split the output rows into as few nearly equal blocks as bring each column matrix near COLUMN_BLOCK_BYTES.
 
     At large batches one column matrix outgrows the cache: copying it and multiplying it then run
     at memory speed. A block is copied and multiplied while it is still in cache.
