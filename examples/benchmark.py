@@ -1,227 +1,299 @@
-"""Time full training steps (forward, backward, Adam step) of examples/mnist.py's models.
+"""Time training steps of the examples' models, tinygrad_adam against PyTorch, each in its own process.
 
-    python examples/benchmark.py                       # tinygrad_adam alone
-    python examples/benchmark.py --compare-torch       # alternate with PyTorch in one run, print ratios
-    python examples/benchmark.py --compare-torch --epoch   # also one full MNIST-sized epoch each
-    python examples/benchmark.py --compare-torch --json
+    python examples/benchmark.py                        # CNN and MLP at batch 16, 64, 256; PyTorch if installed
+    python examples/benchmark.py --large                # also batch 512
+    python examples/benchmark.py --frameworks tinygrad_adam --models cnn --batch-sizes 64
+    python examples/benchmark.py --markdown             # tables ready for README / docs
+    python examples/benchmark.py --json results.json    # every sample, for later analysis
 
-PyTorch is an optional reference (`pip install torch==2.13.0`), never a dependency. With
---compare-torch both frameworks start from the same weights, see the same batches, and are
-timed in alternating rounds, so machine noise hits both alike; the ratio is of the medians.
+Why separate processes: in one process, one framework's malloc settings, threads and imports
+change the other's timings (PyTorch's step has been seen moving from 19 to 31 ms with another
+framework imported beside it). So every measurement is a fresh process that imports one
+framework only; the processes are alternated over rounds (the order flips every round), so
+drifts in machine speed hit both alike. Both frameworks start from the same initial weights
+(written once to an .npz that every process loads) and see the same batches (drawn from one
+seeded generator). A step is forward, cross-entropy, backward and an Adam update, as
+examples/common.py's `train_step`; PyTorch's twin of the model is built by the same
+`common.build_model` from torch.nn.
+
+Reported per model and batch size: the median ms/step over every timed step of every round,
+the spread of the per-round medians, the ratio tinygrad_adam / PyTorch, and the peak resident
+memory (ru_maxrss) of each framework's processes. `--epoch-batch` also times one whole
+60,000-image epoch of the CNN per framework and reports steps/s. The load average is printed:
+numbers taken while the machine is busy (load above ~1 on 2 cores) are not worth keeping.
+
+PyTorch is an optional reference (`pip install torch`), never a dependency: without it only
+tinygrad_adam is timed.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import os
 import platform
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
-from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-import tinygrad_adam as tg
-from tinygrad_adam import nn, optim
-from tinygrad_adam.nn import functional as F
-
+HERE = Path(__file__).resolve().parent
+FRAMEWORKS = ("tinygrad_adam", "torch")
 EPOCH_IMAGES = 60_000
 
 
-def build_tinygrad(model: str) -> nn.Module:
-    if model == "cnn":
-        return nn.Sequential(
-            nn.Conv2d(1, 32, 5), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(32, 64, 5), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Linear(1024, 10),
-        )
-    return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
-
-
-def build_torch(model: str, weights: dict[str, np.ndarray]) -> Any:
-    import torch
-
-    tnn = torch.nn
-    if model == "cnn":
-        net = tnn.Sequential(
-            tnn.Conv2d(1, 32, 5), tnn.ReLU(), tnn.MaxPool2d(2),
-            tnn.Conv2d(32, 64, 5), tnn.ReLU(), tnn.MaxPool2d(2),
-            tnn.Flatten(), tnn.Linear(1024, 10),
-        )
-    else:
-        net = tnn.Sequential(tnn.Flatten(), tnn.Linear(784, 256), tnn.ReLU(), tnn.Linear(256, 10))
-    net.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in weights.items()})  # same keys and shapes
-    return net
-
-
-def tinygrad_step(model: str, batch: int) -> Callable[[np.ndarray, np.ndarray], float]:
-    net = build_tinygrad(model)
-    opt = optim.Adam(net.parameters(), lr=1e-3)
-
-    def step(x: np.ndarray, y: np.ndarray) -> float:
-        loss = F.cross_entropy(net(tg.Tensor(x)), y)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        return loss.item()
-
-    step.weights = net.state_dict()  # type: ignore[attr-defined]
-    return step
-
-
-def torch_step(model: str, weights: dict[str, np.ndarray]) -> Callable[[np.ndarray, np.ndarray], float]:
-    import torch
-
-    net = build_torch(model, weights)
-    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    loss_fn = torch.nn.CrossEntropyLoss()
-
-    def step(x: np.ndarray, y: np.ndarray) -> float:
-        loss = loss_fn(net(torch.from_numpy(x)), torch.from_numpy(y))
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        return loss.item()
-
-    return step
-
-
-def make_batches(count: int, batch: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+# ----- one measurement, in a process of its own ---------------------------------------------------
+def make_batches(count: int, batch: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The same float32 images and int64 labels for every process (one seeded generator)."""
     rng = np.random.default_rng(seed)
     return [(rng.standard_normal((batch, 1, 28, 28), dtype=np.float32), rng.integers(0, 10, batch))
             for _ in range(count)]
 
 
-def time_steps(step: Callable, batches: list) -> list[float]:
-    """Seconds per step for each batch."""
-    times = []
-    for x, y in batches:
+def _step_function(framework: str, model_name: str, weights: dict[str, np.ndarray], lr: float) -> Any:
+    """A function (images, labels) -> loss that runs one training step of `framework`."""
+    sys.path.insert(0, str(HERE))
+    if framework == "torch":
+        os.environ["TINYGRAD_ADAM_NO_MALLOPT"] = "1"  # common.py imports tinygrad_adam: leave PyTorch's malloc alone
+        import common
+        import torch
+
+        net = common.build_model(model_name, nn=torch.nn)
+        net.load_state_dict({k: torch.from_numpy(v) for k, v in weights.items()})
+        opt = torch.optim.Adam(net.parameters(), lr=lr)
+        loss_fn = torch.nn.CrossEntropyLoss()
+
+        def torch_step(images: np.ndarray, labels: np.ndarray) -> float:
+            loss = loss_fn(net(torch.from_numpy(images)), torch.from_numpy(labels))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss.item()
+
+        return torch_step
+
+    import common
+
+    from tinygrad_adam import optim
+
+    model = common.build_model(model_name)
+    model.load_state_dict(weights)
+    optimizer = optim.Adam(model.parameters(), lr=lr)
+    return lambda images, labels: common.train_step(model, optimizer, images, labels)
+
+
+def run_worker(args: argparse.Namespace) -> dict[str, Any]:
+    """Warm up, then time `steps` training steps (or one whole epoch); report times and peak memory."""
+    with np.load(args.weights) as archive:
+        weights = {k: archive[k] for k in archive.files}
+    step = _step_function(args.framework, args.model, weights, args.lr)
+    result: dict[str, Any] = {"framework": args.framework, "model": args.model, "batch_size": args.batch_size}
+    for images, labels in make_batches(args.warmup, args.batch_size, seed=1):
+        step(images, labels)
+    if args.epoch:
+        images = np.random.default_rng(2).standard_normal((EPOCH_IMAGES, 1, 28, 28), dtype=np.float32)
+        labels = np.random.default_rng(3).integers(0, 10, EPOCH_IMAGES)
         start = time.perf_counter()
-        step(x, y)
-        times.append(time.perf_counter() - start)
-    return times
+        for i in range(0, EPOCH_IMAGES, args.batch_size):
+            step(images[i:i + args.batch_size], labels[i:i + args.batch_size])
+        result["epoch_seconds"] = time.perf_counter() - start
+        result["epoch_steps"] = -(-EPOCH_IMAGES // args.batch_size)
+    else:
+        times = []
+        for images, labels in make_batches(args.steps, args.batch_size, seed=0):
+            start = time.perf_counter()
+            step(images, labels)
+            times.append(time.perf_counter() - start)
+        result["seconds"] = times
+    result["peak_rss_mb"] = _peak_rss_mb()
+    return result
 
 
-def peak_rss_mb() -> float | None:
+def _peak_rss_mb() -> float | None:
     try:
         import resource
-    except ImportError:
+    except ImportError:  # not POSIX
         return None
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
-def benchmark_model(model: str, batch: int, rounds: int, steps_per_round: int, warmup: int,
-                    compare_torch: bool) -> dict[str, Any]:
-    tg.manual_seed(0)
-    ours = tinygrad_step(model, batch)
-    contenders = {"tinygrad_adam": ours}
-    if compare_torch:
-        contenders["torch"] = torch_step(model, ours.weights)
-    batches = make_batches(steps_per_round, batch)
-    for step in contenders.values():
-        time_steps(step, make_batches(warmup, batch, seed=1))
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(rounds):  # alternate, so drifts in machine speed hit both alike
-        for name, step in contenders.items():
-            times[name] += time_steps(step, batches)
-    result: dict[str, Any] = {"model": model, "batch_size": batch, "steps_timed": rounds * steps_per_round}
-    for name, samples in times.items():
-        median = statistics.median(samples)
-        result[name] = {
-            "median_ms_per_step": 1000 * median,
-            "steps_per_second": 1 / median,
-            "seconds_per_epoch": median * np.ceil(EPOCH_IMAGES / batch),
-        }
-    if compare_torch:
-        result["ratio"] = result["tinygrad_adam"]["median_ms_per_step"] / result["torch"]["median_ms_per_step"]
-    return result
+# ----- the driver ---------------------------------------------------------------------------------
+def initial_weights(model_name: str, path: Path, seed: int = 0) -> None:
+    """tinygrad_adam's default initialisation of the model, saved for every process to load."""
+    sys.path.insert(0, str(HERE))
+    import common
+
+    import tinygrad_adam as tg
+
+    tg.manual_seed(seed)
+    state = common.build_model(model_name).state_dict()
+    np.savez(path, **{k: np.asarray(v) for k, v in state.items()})
 
 
-def full_epoch(compare_torch: bool, batch: int) -> dict[str, Any]:
-    """One MNIST-sized epoch (60,000 images) of the CNN for each framework, back to back."""
-    tg.manual_seed(0)
-    ours = tinygrad_step("cnn", batch)
-    contenders = {"tinygrad_adam": ours}
-    if compare_torch:
-        contenders["torch"] = torch_step("cnn", ours.weights)
-    rng = np.random.default_rng(0)
-    images = rng.standard_normal((EPOCH_IMAGES, 1, 28, 28), dtype=np.float32)
-    labels = rng.integers(0, 10, EPOCH_IMAGES)
-    result: dict[str, Any] = {}
-    for name, step in contenders.items():
-        start = time.perf_counter()
-        for i in range(0, EPOCH_IMAGES, batch):
-            step(images[i:i + batch], labels[i:i + batch])
-        result[name] = {"epoch_seconds": time.perf_counter() - start}
-    if compare_torch:
-        result["ratio"] = result["tinygrad_adam"]["epoch_seconds"] / result["torch"]["epoch_seconds"]
-    return result
+def spawn(framework: str, model: str, batch: int, weights: Path, args: argparse.Namespace,
+          epoch: bool = False) -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", framework, "--models", model,
+               "--batch-sizes", str(batch), "--weights", str(weights), "--steps", str(args.steps),
+               "--warmup", str(args.warmup), "--lr", str(args.lr)] + (["--epoch"] if epoch else [])
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark worker {framework} {model} batch {batch} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--models", nargs="+", choices=["cnn", "mlp"], default=["cnn", "mlp"])
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--rounds", type=int, default=5, help="alternating rounds (default 5)")
-    p.add_argument("--steps", type=int, default=40, help="steps per round and framework (default 40)")
-    p.add_argument("--warmup", type=int, default=10)
-    p.add_argument("--compare-torch", action="store_true", help="time PyTorch (CPU) too, in the same run")
-    p.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's own choice)")
-    p.add_argument("--epoch", action="store_true", help="also time one full 60,000-image epoch of the CNN")
-    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    args = p.parse_args(argv)
+def available_frameworks(requested: list[str]) -> list[str]:
+    found = [f for f in requested if f != "torch" or importlib.util.find_spec("torch") is not None]
+    if "torch" in requested and "torch" not in found:
+        print("PyTorch is not installed: timing tinygrad_adam only (pip install torch for the comparison)")
+    return found
 
-    if args.compare_torch:
-        try:
-            import torch
-        except ImportError:
-            raise SystemExit("--compare-torch needs PyTorch: pip install torch==2.13.0 (CPU build)") from None
-        if args.threads:
-            torch.set_num_threads(args.threads)
+
+def benchmark(args: argparse.Namespace) -> dict[str, Any]:
+    frameworks = available_frameworks(args.frameworks)
+    batch_sizes = sorted(set(args.batch_sizes + ([512] if args.large else [])))
     report: dict[str, Any] = {
-        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, {_cpu_count()} cores",
-        "numpy": np.__version__,
-        "date": time.strftime("%Y-%m-%d"),
-        "results": [benchmark_model(m, args.batch_size, args.rounds, args.steps, args.warmup, args.compare_torch)
-                    for m in args.models],
+        "machine": f"{platform.machine()}, {_cpu_count()} cores", "numpy": np.__version__,
+        "python": platform.python_version(), "date": time.strftime("%Y-%m-%d %H:%M"),
+        "load_average_before": _load_average(), "rounds": args.rounds, "steps_per_round": args.steps,
+        "results": [],
     }
-    if args.compare_torch:
-        report["torch"] = torch.__version__
-        report["torch_threads"] = torch.get_num_threads()
-    if args.epoch:
-        report["epoch"] = full_epoch(args.compare_torch, args.batch_size)
-    report["peak_rss_mb"] = peak_rss_mb()
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        _print_table(report)
+    if "torch" in frameworks:
+        report["torch"] = _torch_version()
+    _print_header(report)
+    with tempfile.TemporaryDirectory() as tmp:
+        for model in args.models:
+            weights = Path(tmp) / f"{model}.npz"
+            initial_weights(model, weights)
+            for batch in batch_sizes:
+                samples: dict[str, list[list[float]]] = {f: [] for f in frameworks}
+                peaks: dict[str, list[float]] = {f: [] for f in frameworks}
+                for r in range(args.rounds):
+                    for f in frameworks if r % 2 == 0 else frameworks[::-1]:
+                        out = spawn(f, model, batch, weights, args)
+                        samples[f].append(out["seconds"])
+                        peaks[f].append(out["peak_rss_mb"] or 0.0)
+                row: dict[str, Any] = {"model": model, "batch_size": batch}
+                for f in frameworks:
+                    per_round = [statistics.median(s) for s in samples[f]]
+                    row[f] = {"median_ms": 1000 * statistics.median([t for s in samples[f] for t in s]),
+                              "round_medians_ms": [1000 * m for m in per_round],
+                              "peak_rss_mb": max(peaks[f]), "seconds": samples[f]}
+                if len(frameworks) == 2:
+                    row["ratio"] = row["tinygrad_adam"]["median_ms"] / row["torch"]["median_ms"]
+                report["results"].append(row)
+                _print_row(row, frameworks)
+            if model == "cnn" and args.epoch_batch:
+                report["epoch"] = {"batch_size": args.epoch_batch}
+                for f in frameworks:
+                    out = spawn(f, model, args.epoch_batch, weights, args, epoch=True)
+                    report["epoch"][f] = {"seconds": out["epoch_seconds"],
+                                          "steps_per_second": out["epoch_steps"] / out["epoch_seconds"],
+                                          "peak_rss_mb": out["peak_rss_mb"]}
+    report["load_average_after"] = _load_average()
     return report
 
 
-def _cpu_count() -> int:
-    import os
+def _print_row(row: dict[str, Any], frameworks: list[str]) -> None:
+    cells = []
+    for f in frameworks:
+        r = row[f]
+        spread = f"{min(r['round_medians_ms']):.1f}-{max(r['round_medians_ms']):.1f}"
+        cells.append(f"{f} {r['median_ms']:8.2f} ms ({spread}) {r['peak_rss_mb']:6.0f} MB")
+    ratio = f"  ratio {row['ratio']:.2f}x" if "ratio" in row else ""
+    print(f"{row['model']:<4} batch {row['batch_size']:>4}: " + "   ".join(cells) + ratio, flush=True)
 
+
+def print_markdown(report: dict[str, Any]) -> None:
+    frameworks = [f for f in FRAMEWORKS if any(f in r for r in report["results"])]
+    print("\n| model | batch | " + " | ".join(f"{f} ms/step" for f in frameworks)
+          + (" | ratio" if len(frameworks) == 2 else "") + " | "
+          + " | ".join(f"{f} peak MB" for f in frameworks) + " |")
+    print("| --- " * (2 + 2 * len(frameworks) + (len(frameworks) == 2)) + "|")
+    for r in report["results"]:
+        cells = [r["model"], str(r["batch_size"])] + [f"{r[f]['median_ms']:.1f}" for f in frameworks]
+        if "ratio" in r:
+            cells.append(f"{r['ratio']:.2f}")
+        cells += [f"{r[f]['peak_rss_mb']:.0f}" for f in frameworks]
+        print("| " + " | ".join(cells) + " |")
+
+
+def _print_header(report: dict[str, Any]) -> None:
+    print(f"{report['machine']}, Python {report['python']}, NumPy {report['numpy']}"
+          + (f", PyTorch {report['torch']}" if "torch" in report else "")
+          + f"; load average {report['load_average_before']}", flush=True)
+    print(f"{report['rounds']} alternated rounds of one fresh process per framework, "
+          f"{report['steps_per_round']} timed steps each; median ms/step (spread of round medians), peak RSS")
+
+
+def _print_epoch(report: dict[str, Any]) -> None:
+    e = report.get("epoch")
+    if e:
+        parts = [f"{f} {e[f]['seconds']:.1f} s ({e[f]['steps_per_second']:.1f} steps/s)" for f in FRAMEWORKS if f in e]
+        print(f"one whole 60,000-image CNN epoch at batch {e['batch_size']}: " + ", ".join(parts))
+
+
+def _load_average() -> str:
+    try:
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def _torch_version() -> str:
+    done = subprocess.run([sys.executable, "-c", "import torch; print(torch.__version__, torch.get_num_threads())"],
+                          capture_output=True, text=True, check=False)
+    version, _, threads = done.stdout.strip().partition(" ")
+    return f"{version} ({threads} threads)"
+
+
+def _cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _print_table(report: dict[str, Any]) -> None:
-    print(f"{report['machine']}, NumPy {report['numpy']}"
-          + (f", PyTorch {report['torch']} ({report['torch_threads']} threads)" if "torch" in report else ""))
-    print(f"{'model':<6}{'framework':<15}{'ms/step':>10}{'steps/s':>10}{'s/epoch':>10}{'ratio':>8}")
-    for r in report["results"]:
-        for name in ("tinygrad_adam", "torch"):
-            if name in r:
-                row = r[name]
-                ratio = f"{r['ratio']:.2f}x" if name == "tinygrad_adam" and "ratio" in r else ""
-                print(f"{r['model']:<6}{name:<15}{row['median_ms_per_step']:>10.1f}{row['steps_per_second']:>10.1f}"
-                      f"{row['seconds_per_epoch']:>10.1f}{ratio:>8}")
-    if "epoch" in report:
-        e = report["epoch"]
-        line = ", ".join(f"{k} {v['epoch_seconds']:.1f} s" for k, v in e.items() if isinstance(v, dict))
-        print(f"one full CNN epoch (60,000 images): {line}" + (f", ratio {e['ratio']:.2f}x" if "ratio" in e else ""))
-    if report["peak_rss_mb"] is not None:
-        print(f"peak resident memory of this process: {report['peak_rss_mb']:.0f} MB")
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--models", nargs="+", choices=["cnn", "mlp"], default=["cnn", "mlp"])
+    p.add_argument("--batch-sizes", nargs="+", type=int, default=[16, 64, 256])
+    p.add_argument("--large", action="store_true", help="also batch 512")
+    p.add_argument("--frameworks", nargs="+", choices=FRAMEWORKS, default=list(FRAMEWORKS))
+    p.add_argument("--rounds", type=int, default=5, help="alternated rounds, one process per framework each (5)")
+    p.add_argument("--steps", type=int, default=20, help="timed steps per process (20)")
+    p.add_argument("--warmup", type=int, default=5, help="untimed steps first in every process (5)")
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--epoch-batch", type=int, default=64, metavar="B",
+                   help="time one whole CNN epoch at this batch size per framework (0: skip; default 64)")
+    p.add_argument("--markdown", action="store_true", help="also print the results as Markdown tables")
+    p.add_argument("--json", metavar="PATH", default=None, help="write every sample as JSON to PATH")
+    p.add_argument("--worker", choices=FRAMEWORKS, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--weights", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--epoch", action="store_true", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.rounds < 1 or args.steps < 1 or args.warmup < 0 or min(args.batch_sizes) < 1:
+        p.error("--rounds, --steps and --batch-sizes must be positive and --warmup not negative")
+    return args
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    args = parse_args(argv)
+    if args.worker:
+        args.framework, args.model, args.batch_size = args.worker, args.models[0], args.batch_sizes[0]
+        result = run_worker(args)
+        print(json.dumps(result))
+        return result
+    report = benchmark(args)
+    _print_epoch(report)
+    print(f"load average after: {report['load_average_after']}")
+    if args.markdown:
+        print_markdown(report)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1))
+    return report
 
 
 if __name__ == "__main__":
