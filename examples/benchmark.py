@@ -1,4 +1,4 @@
-"""Time full training steps (forward, backward, Adam step) of examples/mnist.py's models.
+"""Time full training steps (forward, backward, Adam step) of examples/mnist.py's models (common.py).
 
     python examples/benchmark.py                       # tinygrad_adam alone
     python examples/benchmark.py --compare-torch       # alternate with PyTorch in one run, print ratios
@@ -21,50 +21,20 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from common import build_model, train_step
 
 import tinygrad_adam as tg
-from tinygrad_adam import nn, optim
-from tinygrad_adam.nn import functional as F
+from tinygrad_adam import optim
 
 EPOCH_IMAGES = 60_000
 
 
-def build_tinygrad(model: str) -> nn.Module:
-    if model == "cnn":
-        return nn.Sequential(
-            nn.Conv2d(1, 32, 5), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(32, 64, 5), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Linear(1024, 10),
-        )
-    return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
-
-
-def build_torch(model: str, weights: dict[str, np.ndarray]) -> Any:
-    import torch
-
-    tnn = torch.nn
-    if model == "cnn":
-        net = tnn.Sequential(
-            tnn.Conv2d(1, 32, 5), tnn.ReLU(), tnn.MaxPool2d(2),
-            tnn.Conv2d(32, 64, 5), tnn.ReLU(), tnn.MaxPool2d(2),
-            tnn.Flatten(), tnn.Linear(1024, 10),
-        )
-    else:
-        net = tnn.Sequential(tnn.Flatten(), tnn.Linear(784, 256), tnn.ReLU(), tnn.Linear(256, 10))
-    net.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in weights.items()})  # same keys and shapes
-    return net
-
-
 def tinygrad_step(model: str, batch: int) -> Callable[[np.ndarray, np.ndarray], float]:
-    net = build_tinygrad(model)
+    net = build_model(model)
     opt = optim.Adam(net.parameters(), lr=1e-3)
 
     def step(x: np.ndarray, y: np.ndarray) -> float:
-        loss = F.cross_entropy(net(tg.Tensor(x)), y)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        return loss.item()
+        return train_step(net, opt, x, y)
 
     step.weights = net.state_dict()  # type: ignore[attr-defined]
     return step
@@ -73,7 +43,8 @@ def tinygrad_step(model: str, batch: int) -> Callable[[np.ndarray, np.ndarray], 
 def torch_step(model: str, weights: dict[str, np.ndarray]) -> Callable[[np.ndarray, np.ndarray], float]:
     import torch
 
-    net = build_torch(model, weights)
+    net = build_model(model, nn=torch.nn)  # the same network in PyTorch, with the same weights
+    net.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in weights.items()})
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss_fn = torch.nn.CrossEntropyLoss()
 
