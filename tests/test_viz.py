@@ -47,7 +47,7 @@ def test_scalar_graph_has_values_grads_names_and_ops():
     expected = {"a": (2, 6), "b": (-3, -4), "c": (10, -2), "f": (-2, 4), "e": (-6, -2), "d": (4, -2), "L": (-8, 1)}
     for name, (value, grad) in expected.items():
         assert f"{{ {name} | () float32 | data {value} | grad {grad} }}" in labels, name
-    assert "3 ops, 7 tensors" in dot
+    assert "3 ops, 7 tensors (4 parameters)" in dot and "rankdir=LR" in dot
 
 
 def test_without_values_and_grads_only_names_shapes_and_dtypes():
@@ -75,6 +75,8 @@ def test_cnn_graph_names_parameters_and_fused_ops():
         assert f"grad mean {grad.mean():.4g}, norm {np.linalg.norm(grad):.4g}" in dot, name
     assert "{ (2, 1, 28, 28) float32 | data mean" in dot  # the input: a constant, no grad field
     assert "(2, 64, 4, 4) float32" in dot
+    assert "grad None" not in dot  # intermediates kept no grad: no field rather than a None
+    assert "rankdir=TB" in dot  # networks top to bottom
 
 
 def test_graph_walk_is_not_recursive_and_large_graphs_are_compacted():

@@ -118,6 +118,7 @@ class _Graph:
     nodes: dict[str, _Node] = field(default_factory=dict)
     edges: list[tuple[str, str, str]] = field(default_factory=list)  # (source, target, label)
     title: str = ""
+    rankdir: str = "LR"
 
     def preds(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {k: [] for k in self.nodes}
@@ -175,7 +176,7 @@ def _build(output: Tensor, names: Mapping[str, Tensor] | None, show_values: bool
         fields.append(f"{_shape(t.shape)} {t.dtype}")
         if show_values:
             fields.append(f"data {_summary(t.numpy())}")
-        if show_grads and t.requires_grad:
+        if show_grads and t.requires_grad and (t.grad is not None or ctx is None):
             fields.append("grad None" if t.grad is None else f"grad {_summary(t.grad.numpy())}")
         graph.nodes[key[id(t)]] = _Node(kind, fields, named=name is not None, shape=_shape(t.shape))
         if ctx is not None:
@@ -185,9 +186,9 @@ def _build(output: Tensor, names: Mapping[str, Tensor] | None, show_values: bool
             graph.nodes[op_key] = _Node("op", [op], tooltip=ctx.function.__qualname__, counts=Counter([op]))
             graph.edges.append((op_key, key[id(t)], ""))
             graph.edges.extend((key[id(p)], op_key, "") for p in ctx.parents)
+    graph.rankdir = "LR" if n_ops <= 4 else "TB"
     n_params = sum(node.kind == "param" for node in graph.nodes.values())
-    graph.title = (f"{n_ops} ops, {len(tensors)} tensors ({n_params} parameters and inputs), "
-                   f"{len(graph.edges)} edges")
+    graph.title = f"{n_ops} ops, {len(tensors)} tensors ({n_params} parameters), {len(graph.edges)} edges"
     return graph
 
 
@@ -327,17 +328,20 @@ def _quote(text: str) -> str:
 
 def to_dot(output: Tensor, params: Mapping[str, Tensor] | None = None, show_values: bool = False,
            show_grads: bool = False, *, max_nodes: int = 150, compact: bool | None = None,
-           rankdir: str = "LR") -> str:
+           rankdir: str | None = None) -> str:
     """The DOT source of the graph behind `output` (no dependency needed).
 
     params: names for Tensors of the graph, usually `dict(model.named_parameters())` (state_dict
     names, as torchviz shows them); any Tensor may be named, inputs and intermediates included.
     show_values / show_grads: add each Tensor's value and `.grad`, whole when it has at most
-    FULL_VALUE_SIZE elements, else its mean and norm (see `retain_grads` for intermediates' grads).
+    FULL_VALUE_SIZE elements, else its mean and norm; an intermediate result shows its grad only
+    if it kept one (see `retain_grads`).
     max_nodes / compact: above max_nodes nodes (or with compact=True) the graph is drawn compactly,
-    as the module docstring describes. rankdir: "LR" (left to right) or "TB" (top to bottom).
+    as the module docstring describes. rankdir: "LR" (left to right) or "TB" (top to bottom);
+    by default LR for up to 4 ops, like micrograd's pictures, and TB for networks.
     """
     graph = _graph(output, params, show_values, show_grads, max_nodes, compact)
+    rankdir = rankdir or graph.rankdir
     lines = ["digraph tinygrad_adam {",
              f"  graph [rankdir={rankdir}, label={_quote(graph.title)}, labelloc=t, fontsize=12];",
              "  node [fontname=Helvetica, fontsize=11];", "  edge [fontsize=9];"]
@@ -364,13 +368,14 @@ def _require_graphviz() -> Any:
 
 def draw_graph(output: Tensor, params: Mapping[str, Tensor] | None = None, show_values: bool = False,
                show_grads: bool = False, *, max_nodes: int = 150, compact: bool | None = None,
-               rankdir: str = "LR") -> Any:
+               rankdir: str | None = None) -> Any:
     """The graph of `to_dot` as a `graphviz.Digraph`: shown inline in Jupyter, `.render(...)` to PNG/SVG.
 
     Raises GraphvizNotFoundError, saying how to install them, without the graphviz package or `dot`.
     """
     graphviz = _require_graphviz()
     graph = _graph(output, params, show_values, show_grads, max_nodes, compact)
+    rankdir = rankdir or graph.rankdir
     dot = graphviz.Digraph("tinygrad_adam", graph_attr={"rankdir": rankdir, "label": graph.title, "labelloc": "t",
                                                         "fontsize": "12"},
                            node_attr={"fontname": "Helvetica", "fontsize": "11"}, edge_attr={"fontsize": "9"})
