@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from tinygrad_adam import Tensor
-from tinygrad_adam.objectives import get
-from tinygrad_adam.optim import Adam, MinimizeResult
+from tinygrad_adam.optim import Adam
+from tinygrad_adam.playground import MinimizeResult, get
 
 BOUNDS = np.asarray([[-1.0, 1.0], [-1.0, 1.0]])
 
@@ -87,7 +87,7 @@ def run(n_iter: int = 60, alpha: float = 0.02, beta1: float = 0.8, beta2: float 
 
 def plot(result: MinimizeResult, folder: str) -> list[str]:
     """The tutorial's three figures: surface, contours, contours with the search path."""
-    from tinygrad_adam.plot import plot_contour, plot_surface, save_figure
+    from tinygrad_adam.playground.plot import plot_contour, plot_surface, save_figure
 
     bowl = get("bowl")
     return [

@@ -24,22 +24,14 @@ import time
 from pathlib import Path
 
 import numpy as np
+from common import build_model, train_step
 
 import tinygrad_adam as tg
 import tinygrad_adam.distributed as dist
 from tinygrad_adam import nn, optim
-from tinygrad_adam.nn import functional as F
 
 EPOCH_IMAGES = 60_000
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def build_cnn() -> nn.Module:
-    return nn.Sequential(
-        nn.Conv2d(1, 32, 5), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 5), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(1024, 10),
-    )
 
 
 def one_run(batch_size: int, warmup: int, steps: int) -> dict[str, float] | None:
@@ -48,7 +40,7 @@ def one_run(batch_size: int, warmup: int, steps: int) -> dict[str, float] | None
     if batch_size % world:
         raise SystemExit(f"--batch-size {batch_size} does not split evenly over {world} ranks")
     tg.manual_seed(0)
-    model = nn.parallel.DistributedDataParallel(build_cnn())
+    model = nn.parallel.DistributedDataParallel(build_model("cnn"))
     optimizer = optim.Adam(model.parameters(), lr=1e-3)
     local = batch_size // world
     rng = np.random.default_rng(rank)
@@ -69,14 +61,11 @@ def one_run(batch_size: int, warmup: int, steps: int) -> dict[str, float] | None
             dist.barrier()
             reduce_seconds[0] = 0.0
             start = time.perf_counter()
-        loss = F.cross_entropy(model(tg.Tensor(images)), labels)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+        train_step(model, optimizer, images, labels)
     dist.barrier()
     seconds = time.perf_counter() - start
     dist.all_reduce = all_reduce
-    flat = np.concatenate([p.grad.ravel() for p in model.parameters()])
+    flat = np.concatenate([p.grad.numpy().ravel() for p in model.parameters()])
     dist.barrier()
     bare_start = time.perf_counter()
     for _ in range(100):

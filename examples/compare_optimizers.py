@@ -25,12 +25,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tinygrad_adam.objectives import OBJECTIVES, Objective, get
-from tinygrad_adam.optim import MinimizeResult, minimize
+from tinygrad_adam.optim import LABELS
+from tinygrad_adam.playground import OBJECTIVES, MinimizeResult, Objective, get, minimize
 
-LABELS = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
-          "rmsprop": "RMSProp", "adadelta": "AdaDelta", "adam": "Adam", "adamax": "AdaMax",
-          "amsgrad": "AMSGrad", "adamw": "AdamW"}
+#: The optimizers compared, by their names in tinygrad_adam.optim.OPTIMIZERS.
+COMPARED = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamax", "amsgrad", "adamw")
 SWEEP_LRS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
 #: Learning rates by function and optimizer: the results of --sweep (500 steps from each default start).
@@ -96,7 +95,7 @@ def sweep(function: str, optimizers: Sequence[str], steps: int, start: np.ndarra
         gaps = [run_one(function, name, lr, steps, start, 0.0).final_gap for lr in grid]
         gaps = [g if math.isfinite(g) else math.inf for g in gaps]
         best[name] = grid[int(np.argmin(gaps))]
-        print(f"{LABELS.get(name, name):9s} best lr {best[name]:<7g} " +
+        print(f"{LABELS[name]:9s} best lr {best[name]:<7g} " +
               " ".join(f"{lr:g}:{g:.1e}" for lr, g in zip(grid, gaps, strict=True)))
     return best
 
@@ -110,21 +109,21 @@ def format_table(rows: Sequence[Row], objective: Objective, tol: float) -> str:
         else:
             final, distance = f"{row.final_gap:.3e}", f"{row.distance:.2e}"
             reached = "-" if row.steps_to_tol is None else str(row.steps_to_tol)
-        lines.append(f"{LABELS.get(row.optimizer, row.optimizer):10s} {row.lr:7g} {final:>13s} {distance:>10s} "
+        lines.append(f"{LABELS[row.optimizer]:10s} {row.lr:7g} {final:>13s} {distance:>10s} "
                      f"{reached:>14s}")
     return "\n".join(lines)
 
 
 def plot(rows: Sequence[Row], objective: Objective, folder: str) -> list[str]:
-    from tinygrad_adam.plot import plot_contour, plot_values, save_figure
+    from tinygrad_adam.playground.plot import plot_contour, plot_values, save_figure
 
     steps = rows[0].result.steps
     ok = [r for r in rows if not r.diverged]
-    paths = {f"{LABELS.get(r.optimizer, r.optimizer)} ({r.lr:g})": r.result.path for r in ok}
+    paths = {f"{LABELS[r.optimizer]} ({r.lr:g})": r.result.path for r in ok}
     start = tuple(np.round(rows[0].result.path[0], 3).tolist())
     contour = plot_contour(objective, paths=paths, cmap="Greys", alpha=0.6, levels=30,
                            title=f"{objective.name}: {steps} steps from {start}")
-    curves = plot_values({LABELS.get(r.optimizer, r.optimizer): r.gaps for r in ok},
+    curves = plot_values({LABELS[r.optimizer]: r.gaps for r in ok},
                          title=f"{objective.name}: f(x_t) − f(x*)")
     return [str(save_figure(contour, f"{folder}/compare_{objective.name}_paths.png")),
             str(save_figure(curves, f"{folder}/compare_{objective.name}_values.png"))]
@@ -134,8 +133,8 @@ def _parse_lrs(items: Sequence[str]) -> dict[str, float]:
     lrs = {}
     for item in items:
         name, _, value = item.partition("=")
-        if name not in LABELS or not value:
-            raise SystemExit(f"--lr takes NAME=VALUE with NAME one of {', '.join(LABELS)}; got {item!r}")
+        if name not in COMPARED or not value:
+            raise SystemExit(f"--lr takes NAME=VALUE with NAME one of {', '.join(COMPARED)}; got {item!r}")
         lrs[name] = float(value)
     return lrs
 
@@ -144,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--function", choices=FUNCTIONS, default="rosenbrock")
-    parser.add_argument("--optimizers", default=",".join(LABELS), help="comma-separated names")
+    parser.add_argument("--optimizers", default=",".join(COMPARED), help="comma-separated names")
     parser.add_argument("--steps", type=int, default=500)
     parser.add_argument("--tol", type=float, default=1e-3, help="report the first step with f − f* below this")
     parser.add_argument("--start", help="start point 'x,y' (default: the function's standard start)")
@@ -155,9 +154,9 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
 
     objective = get(args.function)
     optimizers = [name.strip().lower() for name in args.optimizers.split(",") if name.strip()]
-    unknown = [name for name in optimizers if name not in LABELS]
+    unknown = [name for name in optimizers if name not in COMPARED]
     if unknown:
-        parser.error(f"unknown optimizers {unknown}; choose from {', '.join(LABELS)}")
+        parser.error(f"unknown optimizers {unknown}; choose from {', '.join(COMPARED)}")
     start = objective.start if args.start is None else np.array([float(v) for v in args.start.split(",")])
     if start.shape != objective.start.shape:
         parser.error(f"--start needs {objective.dim} coordinates")

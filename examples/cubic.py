@@ -17,8 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tinygrad_adam.objectives import get
-from tinygrad_adam.optim import MinimizeResult, minimize
+from tinygrad_adam.playground import MinimizeResult, get, minimize
 
 
 def run(steps: int = 100, lr: float = 0.05, eps: float = 1e-7, x0: float = 0.001, optimizer: str = "adam",
@@ -39,7 +38,7 @@ def run(steps: int = 100, lr: float = 0.05, eps: float = 1e-7, x0: float = 0.001
 
 
 def plot(result: MinimizeResult, folder: str) -> str:
-    from tinygrad_adam.plot import plot_function_1d, save_figure, subplots
+    from tinygrad_adam.playground.plot import plot_function_1d, save_figure, subplots
 
     cubic = get("cubic")
     fig, (left, right) = subplots(1, 2, figsize=(11.0, 4.2))

@@ -6,9 +6,8 @@
     python examples/mnist.py --save ckpt.npz --plot curves.png
     python examples/mnist.py --resume ckpt.npz --epochs 6
 
-The model is PyTorch's tutorial network: Conv2d(1, 32, 5) -> ReLU -> MaxPool2d(2) ->
-Conv2d(32, 64, 5) -> ReLU -> MaxPool2d(2) -> Flatten -> Linear(1024, 10), trained with
-Adam (peak lr 3e-3, batch 64) under a cosine learning-rate decay to zero over the run.
+The model is PyTorch's tutorial network (`build_model` in common.py, the code the examples share),
+trained with Adam (peak lr 3e-3, batch 64) under a cosine learning-rate decay to zero over the run.
 """
 
 from __future__ import annotations
@@ -20,63 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from common import MODELS, build_model, evaluate, load_data, plot_training_curves, train_step
 from sklearn.metrics import confusion_matrix
 from tqdm import tqdm
 
 import tinygrad_adam as tg
 from tinygrad_adam import nn, optim
-from tinygrad_adam.data import DatasetNotFoundError, load_digits_split, load_mnist, normalize_images
-from tinygrad_adam.nn import functional as F
+from tinygrad_adam.data import DatasetNotFoundError
 from tinygrad_adam.utils.data import DataLoader, TensorDataset
-
-
-def build_model(name: str, image_size: int) -> nn.Module:
-    if name == "cnn":
-        side = ((image_size - 4) // 2 - 4) // 2  # two 5x5 valid convolutions, two 2x2 pools
-        return nn.Sequential(
-            nn.Conv2d(1, 32, 5), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(32, 64, 5), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Linear(64 * side * side, 10),
-        ) if side > 0 else _small_cnn(image_size)
-    if name == "mlp":
-        return nn.Sequential(nn.Flatten(), nn.Linear(image_size * image_size, 256), nn.ReLU(), nn.Linear(256, 10))
-    raise ValueError(f"unknown model {name!r}; choose cnn or mlp")
-
-
-def _small_cnn(image_size: int) -> nn.Module:
-    """The same idea scaled to 8x8 digits: 3x3 convolutions with padding, one pool."""
-    return nn.Sequential(
-        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(64 * (image_size // 2) ** 2, 10),
-    )
-
-
-def load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    if args.dataset == "digits":
-        x_train, y_train, x_test, y_test = load_digits_split(seed=0)
-    else:
-        x_train, y_train = load_mnist("train", root=args.data_dir, progress=args.progress)
-        x_test, y_test = load_mnist("test", root=args.data_dir, progress=args.progress)
-    if args.limit_train:
-        x_train, y_train = x_train[: args.limit_train], y_train[: args.limit_train]
-    if args.limit_test:
-        x_test, y_test = x_test[: args.limit_test], y_test[: args.limit_test]
-    return normalize_images(x_train), y_train.astype(np.int64), normalize_images(x_test), y_test.astype(np.int64)
-
-
-@tg.no_grad()
-def evaluate(model: nn.Module, images: np.ndarray, labels: np.ndarray, batch_size: int = 1000
-             ) -> tuple[float, float, np.ndarray]:
-    """Mean loss, accuracy and predictions, in batches, recording no graph."""
-    model.eval()
-    total_loss, predictions = 0.0, []
-    for start in range(0, len(images), batch_size):
-        logits = model(tg.Tensor(images[start:start + batch_size]))
-        target = labels[start:start + batch_size]
-        total_loss += F.cross_entropy(logits, target, reduction="sum").item()
-        predictions.append(logits.argmax(axis=1))
-    predicted = np.concatenate(predictions)
-    return total_loss / len(images), float(np.mean(predicted == labels)), predicted
 
 
 def train_one_epoch(model: nn.Module, optimizer: optim.Optimizer, scheduler: Any, loader: DataLoader,
@@ -85,12 +35,9 @@ def train_one_epoch(model: nn.Module, optimizer: optim.Optimizer, scheduler: Any
     running, seen = 0.0, 0
     bar = tqdm(loader, desc=f"epoch {epoch}", unit="batch", disable=not progress, leave=False, file=sys.stdout)
     for images, labels in bar:
-        loss = F.cross_entropy(model(tg.Tensor(images)), labels)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+        loss = train_step(model, optimizer, images, labels)
         scheduler.step()
-        running += loss.item() * len(labels)
+        running += loss * len(labels)
         seen += len(labels)
         bar.set_postfix(loss=f"{running / seen:.4f}", refresh=False)
     return running / seen
@@ -103,7 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--lr", type=float, default=3e-3, help="Adam's peak learning rate (default 3e-3)")
     p.add_argument("--schedule", choices=["cosine", "constant"], default="cosine",
                    help="learning-rate schedule over the whole run (default cosine decay to 0)")
-    p.add_argument("--model", choices=["cnn", "mlp"], default="cnn")
+    p.add_argument("--model", choices=MODELS, default="cnn")
     p.add_argument("--dataset", choices=["mnist", "digits"], default="mnist")
     p.add_argument("--data-dir", default=None, help="folder holding the four MNIST files (else searched/downloaded)")
     p.add_argument("--seed", type=int, default=0)
@@ -119,7 +66,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parse_args(argv)
     try:
-        x_train, y_train, x_test, y_test = load_data(args)
+        x_train, y_train, x_test, y_test = load_data(args.dataset, args.data_dir, args.limit_train, args.limit_test,
+                                                     args.progress)
     except DatasetNotFoundError as e:
         raise SystemExit(str(e)) from None
 
@@ -168,8 +116,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if args.save:
         print(f"checkpoint: {Path(args.save).resolve()}")
     if args.plot:
-        from tinygrad_adam.plot import plot_training_curves
-
         plot_training_curves(history, args.plot, title=f"{args.model} on {args.dataset}")
         print(f"plot: {Path(args.plot).resolve()}")
     return {"accuracy": accuracy, "history": history, "model": model, "optimizer": optimizer}

@@ -1,4 +1,4 @@
-"""examples/adam_paper.py on tiny budgets: the plumbing of the Adam-paper reproduction, in seconds."""
+"""experiments/adam_paper.py on tiny budgets: the plumbing of the Adam-paper reproduction, in seconds."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "adam_paper.py"
+EXPERIMENT = Path(__file__).resolve().parent.parent / "experiments" / "adam_paper.py"
 TINY = ["--dataset", "digits", "--epochs", "2", "--limit-train", "300", "--no-progress"]
 
 
 @pytest.fixture(scope="module")
 def paper() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("example_adam_paper", EXAMPLE)
+    spec = importlib.util.spec_from_file_location("experiment_adam_paper", EXPERIMENT)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
     spec.loader.exec_module(module)
@@ -33,7 +33,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def test_figure1_tiny_run_writes_results_and_adam_cost_falls(paper: ModuleType, tmp_path: Path) -> None:
     result = paper.main(["--figure", "1", *TINY, "--no-plot", "--out", str(tmp_path)])
-    assert list(result.runs) == ["adam", "sgdnesterov", "adagrad"]
+    assert list(result.runs) == ["adam", "nesterov", "adagrad"]
     for run in result.runs.values():
         assert run.decay and len(run.eval_cost) == 2 and all(math.isfinite(c) for c in run.eval_cost)
     adam = result.runs["adam"]
@@ -42,7 +42,7 @@ def test_figure1_tiny_run_writes_results_and_adam_cost_falls(paper: ModuleType, 
 
     rows = _rows(tmp_path / "results" / "paper_fig1.csv")
     assert len(rows) == 3 * 2
-    assert {r["optimizer"] for r in rows} == {"adam", "sgdnesterov", "adagrad"}
+    assert {r["optimizer"] for r in rows} == {"adam", "nesterov", "adagrad"}
     first_adam = next(r for r in rows if r["optimizer"] == "adam" and r["epoch"] == "1")
     assert float(first_adam["eval_cost"]) == pytest.approx(adam.eval_cost[0], rel=1e-4)
     table = (tmp_path / "results" / "paper_fig1.md").read_text()
@@ -55,7 +55,7 @@ def test_figure1_tiny_run_writes_results_and_adam_cost_falls(paper: ModuleType, 
 def test_figure2_tiny_run_with_plot(paper: ModuleType, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     result = paper.main(["--figure", "2", *TINY, "--lr", "adam=0.001", "--out", str(tmp_path)])
-    assert list(result.runs) == ["adam", "adagrad", "rmsprop", "sgdnesterov", "adadelta"]
+    assert list(result.runs) == ["adam", "adagrad", "rmsprop", "nesterov", "adadelta"]
     adam = result.runs["adam"]
     assert adam.lr == 0.001 and not adam.decay
     assert adam.minibatch_cost[1] < adam.minibatch_cost[0]
@@ -100,15 +100,15 @@ def _run(paper: ModuleType, name: str, curve: list[float]) -> object:
 
 
 def test_claim_checks_agree_and_disagree(paper: ModuleType) -> None:
-    runs = {"adam": _run(paper, "adam", [0.5, 0.30]), "sgdnesterov": _run(paper, "sgdnesterov", [0.6, 0.31]),
+    runs = {"adam": _run(paper, "adam", [0.5, 0.30]), "nesterov": _run(paper, "nesterov", [0.6, 0.31]),
             "adagrad": _run(paper, "adagrad", [0.7, 0.40])}
     assert [c.agrees for c in paper.check_claims(1, runs)] == [True, True, True]
-    runs["sgdnesterov"] = _run(paper, "sgdnesterov", [0.6, 0.45])  # 33% above Adam, and above AdaGrad
+    runs["nesterov"] = _run(paper, "nesterov", [0.6, 0.45])  # 33% above Adam, and above AdaGrad
     assert [c.agrees for c in paper.check_claims(1, runs)] == [False, True, False]
     runs["adagrad"] = _run(paper, "adagrad", [0.4, 0.305])  # within 5% of Adam: not "faster"
     assert paper.check_claims(1, runs)[1].agrees is False
 
-    names = paper.OPTIMIZERS[2]
+    names = paper.FIGURE_OPTIMIZERS[2]
     runs2 = {n: _run(paper, n, [1.0, 0.5]) for n in names}
     runs2["adam"] = _run(paper, "adam", [0.9, 0.1])
     runs2["rmsprop"] = _run(paper, "rmsprop", [0.8, float("nan")])  # diverged: Adam is faster
@@ -133,6 +133,7 @@ def test_bad_arguments(paper: ModuleType) -> None:
         paper.main(["--figure", "1", *TINY, "--lr", "rmsprop=0.1"])
     with pytest.raises(SystemExit):
         paper.main(["--figure", "3"])
+    assert paper.parse_lr_overrides(["SGDNesterov=0.5", "adam=0.01"], 1) == {"nesterov": 0.5, "adam": 0.01}
 
 
 @pytest.mark.skipif(not os.environ.get("TINYGRAD_ADAM_DATA"), reason="TINYGRAD_ADAM_DATA is not set (no MNIST)")

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from tinygrad_adam import Tensor
-from tinygrad_adam.objectives import get
-from tinygrad_adam.optim import SGD, Adam, MinimizeResult, minimize
+from tinygrad_adam.optim import SGD, Adam
+from tinygrad_adam.playground import MinimizeResult, get, minimize
 
 
 def test_result_holds_the_whole_path() -> None:

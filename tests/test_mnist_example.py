@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +19,13 @@ needs_mnist = pytest.mark.skipif(not os.environ.get("TINYGRAD_ADAM_DATA"),
 
 @pytest.fixture(scope="module")
 def mnist_example():
-    spec = importlib.util.spec_from_file_location("mnist_example", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(EXAMPLE.parent))  # as `python examples/mnist.py` does, so that it finds common.py
+    try:
+        spec = importlib.util.spec_from_file_location("mnist_example", EXAMPLE)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(EXAMPLE.parent))
     return module
 
 

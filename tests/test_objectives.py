@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from tinygrad_adam import Tensor, gradcheck
-from tinygrad_adam.objectives import OBJECTIVES, Cos, ackley, get, noisy_quadratic, rastrigin, rosenbrock
+from tinygrad_adam.ops import Cos
+from tinygrad_adam.playground.objectives import OBJECTIVES, ackley, get, noisy_quadratic, rastrigin, rosenbrock
 
 DETERMINISTIC = [name for name in OBJECTIVES if name != "noisy_quadratic"]
 

@@ -9,6 +9,7 @@ import pytest
 
 from tinygrad_adam import Tensor
 from tinygrad_adam.optim import (
+    LABELS,
     OPTIMIZERS,
     SGD,
     Adadelta,
@@ -22,6 +23,7 @@ from tinygrad_adam.optim import (
     clip_grad_norm_,
     clip_grad_value_,
     make_optimizer,
+    optimizer_name,
 )
 
 ALL = [SGD, Adam, AdamW, Adamax, NAdam, RMSprop, Adagrad, Adadelta]
@@ -323,6 +325,36 @@ def test_every_registered_optimizer_builds() -> None:
     assert make_optimizer("nesterov", [p]).defaults["nesterov"] is True
     with pytest.raises(ValueError, match="unknown optimizer 'adamm'"):
         make_optimizer("adamm", [p])
+    assert optimizer_name("SGDNesterov") == "nesterov" and set(LABELS) == set(OPTIMIZERS)
+    assert make_optimizer("sgdnesterov", [p]).defaults == make_optimizer("nesterov", [p]).defaults
+
+
+class _PlainSGD(Optimizer):
+    """Only an update: maximize, weight decay, the step count and the checks come from the skeleton."""
+
+    def __init__(self, params, lr=0.1, weight_decay=0.0, decoupled_weight_decay=False, maximize=False):
+        super().__init__(params, {"lr": lr, "weight_decay": weight_decay,
+                                  "decoupled_weight_decay": decoupled_weight_decay, "maximize": maximize})
+
+    def _update(self, param, grad, state, group):
+        param.array -= group["lr"] * grad
+
+
+def test_the_skeleton_applies_maximize_decay_and_step_count_for_every_optimizer() -> None:
+    def one_step(**hyper) -> tuple[float, int]:
+        p = Tensor(np.array([2.0]), requires_grad=True)
+        opt = _PlainSGD([p], **hyper)
+        p.grad = Tensor(np.array([1.0]))
+        opt.step()
+        assert p.grad.array[0] == 1.0  # the gradient is never modified
+        return p.array[0], opt.state[p]["step"]
+
+    assert one_step() == (2.0 - 0.1, 1)
+    assert one_step(maximize=True) == (2.0 + 0.1, 1)
+    assert one_step(weight_decay=0.5) == (2.0 - 0.1 * (1.0 + 0.5 * 2.0), 1)  # L2: g + λθ
+    assert one_step(weight_decay=0.5, decoupled_weight_decay=True) == (2.0 * (1 - 0.1 * 0.5) - 0.1, 1)
+    with pytest.raises(ValueError, match="_PlainSGD: invalid weight_decay -1"):
+        _PlainSGD([Tensor(np.ones(1), requires_grad=True)], weight_decay=-1.0)
 
 
 # ----- gradient clipping ------------------------------------------------------------------------

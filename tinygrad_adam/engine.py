@@ -157,30 +157,31 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 class Context:
     """What one application of a Function remembers for its backward pass."""
 
-    __slots__ = ("function", "parents", "needs_input_grad", "saved_tensors", "released", "__dict__")
+    __slots__ = ("function", "parents", "needs_input_grad", "saved_tensors", "recording", "freed", "__dict__")
 
     def __init__(self, function: type[Function], parents: tuple[Tensor, ...], recording: bool):
         self.function = function
         self.parents = parents
         self.needs_input_grad = tuple(p.requires_grad for p in parents) if recording else ()
         self.saved_tensors: tuple[Any, ...] = ()
-        self.released = not recording
+        self.recording = recording  # False: no input requires grad, or inside no_grad(); nothing is saved
+        self.freed = False  # True once backward has dropped the saved arrays
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep arrays for backward; a no-op when nothing is being recorded."""
-        if not self.released:
+        if self.recording:
             self.saved_tensors = arrays
 
     def release(self) -> None:
         """Drop the saved arrays (and any attributes backward stored on the context)."""
         self.saved_tensors = ()
         self.__dict__.clear()
-        self.released = True
+        self.freed = True
 
     def run_backward(self, grad: np.ndarray) -> list[np.ndarray | None]:
         """Call the op's backward and return one gradient per parent, reduced to its shape."""
         name = self.function.__name__
-        if self.released:
+        if self.freed:
             raise RuntimeError(
                 f"backward through {name} a second time: its saved arrays were freed after the first "
                 "backward. Pass retain_graph=True to the first backward() to keep them."

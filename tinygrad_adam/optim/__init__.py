@@ -1,4 +1,4 @@
-"""Optimizers, learning-rate schedules, gradient clipping and `minimize`.
+"""Optimizers, learning-rate schedules, gradient clipping, and the optimizers by name.
 
     from tinygrad_adam.optim import Adam
     optimizer = Adam(model.parameters(), lr=1e-3)
@@ -16,16 +16,16 @@ from .adagrad import Adagrad
 from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
+from .by_name import ALIASES, LABELS, OPTIMIZERS, make_optimizer, optimizer_name
 from .clip import clip_grad_norm_, clip_grad_value_
 from .lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, LRScheduler, StepLR
-from .minimize import OPTIMIZERS, MinimizeResult, make_optimizer, minimize
 from .nadam import NAdam
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = [
-    "OPTIMIZERS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "CosineAnnealingLR", "ExponentialLR",
-    "LRScheduler", "LambdaLR", "MinimizeResult", "NAdam", "Optimizer", "RMSprop", "StepLR", "clip_grad_norm_",
-    "clip_grad_value_", "lr_scheduler", "make_optimizer", "minimize",
+    "ALIASES", "LABELS", "OPTIMIZERS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "CosineAnnealingLR",
+    "ExponentialLR", "LRScheduler", "LambdaLR", "NAdam", "Optimizer", "RMSprop", "StepLR", "clip_grad_norm_",
+    "clip_grad_value_", "lr_scheduler", "make_optimizer", "optimizer_name",
 ]

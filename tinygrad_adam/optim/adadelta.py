@@ -33,21 +33,14 @@ class Adadelta(Optimizer):
                                   "maximize": maximize})
 
     def _check_hyperparameters(self, group: Mapping[str, Any]) -> None:
-        self._require(group, "lr", 0.0)
+        super()._check_hyperparameters(group)
         self._require(group, "rho", 0.0, 1.0, high_inclusive=True)
-        self._require(group, "eps", 0.0)
-        self._require(group, "weight_decay", 0.0)
 
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "square_avg": np.zeros_like(param.array), "acc_delta": np.zeros_like(param.array)}
+        return {"square_avg": np.zeros_like(param.array), "acc_delta": np.zeros_like(param.array)}
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
-        rho, eps, weight_decay = group["rho"], group["eps"], group["weight_decay"]
-        if group["maximize"]:
-            grad = -grad
-        if weight_decay != 0:
-            grad = grad + weight_decay * param.array
-        state["step"] += 1
+        rho, eps = group["rho"], group["eps"]
         square_avg, acc_delta = state["square_avg"], state["acc_delta"]
 
         square_avg *= rho

@@ -33,22 +33,14 @@ class Adagrad(Optimizer):
                                   "maximize": maximize})
 
     def _check_hyperparameters(self, group: Mapping[str, Any]) -> None:
-        self._require(group, "lr", 0.0)
+        super()._check_hyperparameters(group)
         self._require(group, "lr_decay", 0.0)
-        self._require(group, "weight_decay", 0.0)
         self._require(group, "initial_accumulator_value", 0.0)
-        self._require(group, "eps", 0.0)
 
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "sum": np.full_like(param.array, group["initial_accumulator_value"])}
+        return {"sum": np.full_like(param.array, group["initial_accumulator_value"])}
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
-        weight_decay = group["weight_decay"]
-        if group["maximize"]:
-            grad = -grad
-        if weight_decay != 0:
-            grad = grad + weight_decay * param.array
-        state["step"] += 1
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
 
         state_sum = state["sum"]

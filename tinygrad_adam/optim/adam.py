@@ -20,8 +20,8 @@ class Adam(Optimizer):
         Require: α (lr), β1, β2 ∈ [0, 1) (betas), ε (eps), f(θ), θ0
         m0 ← 0, v0 ← 0, t ← 0
         while θ not converged:
-            t ← t + 1
-            g_t ← ∇θ f_t(θ_{t−1})               grad = param.grad (+ weight_decay·θ)
+            t ← t + 1                            state["step"]  (counted by Optimizer.step)
+            g_t ← ∇θ f_t(θ_{t−1})               grad  (param.grad, after maximize and weight decay)
             m_t ← β1·m_{t−1} + (1 − β1)·g_t      exp_avg
             v_t ← β2·v_{t−1} + (1 − β2)·g_t²     exp_avg_sq
             m̂_t ← m_t / (1 − β1^t)              m_hat   (bias correction: m starts at 0)
@@ -58,37 +58,20 @@ class Adam(Optimizer):
                     "amsgrad": amsgrad, "maximize": maximize, "eps_hat": eps_hat}
         super().__init__(params, defaults)
 
-    def _check_hyperparameters(self, group: Mapping[str, Any]) -> None:
-        self._require(group, "lr", 0.0)
-        self._require(group, "eps", 0.0)
-        self._require_betas(group)
-        self._require(group, "weight_decay", 0.0)
-
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        state: dict[str, Any] = {"step": 0, "exp_avg": np.zeros_like(param.array),
-                                 "exp_avg_sq": np.zeros_like(param.array)}
+        state = {"exp_avg": np.zeros_like(param.array), "exp_avg_sq": np.zeros_like(param.array)}
         if group["amsgrad"]:
             state["max_exp_avg_sq"] = np.zeros_like(param.array)
         return state
 
-    def _decay(self, param: Tensor, grad: np.ndarray, group: Mapping[str, Any]) -> np.ndarray:
-        """L2 weight decay: g ← g + λ·θ (a new array; param.grad is never modified)."""
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param.array
-        return grad
-
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
         lr, eps = group["lr"], group["eps"]
         beta1, beta2 = group["betas"]
-        if group["maximize"]:
-            grad = -grad
-        grad = self._decay(param, grad, group)
-        state["step"] += 1
         t = state["step"]
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
 
-        # two scratch arrays, reused every step: the update allocates nothing (see Optimizer._buffers)
-        m_hat, v_hat = self._buffers(param, 2)
+        # two scratch arrays, reused every step: the update allocates nothing (see Optimizer._scratch)
+        m_hat, v_hat = self._scratch(param, 2)
 
         exp_avg *= beta1                                # m_t ← β1·m_{t−1} + (1 − β1)·g_t
         exp_avg += np.multiply(1 - beta1, grad, out=m_hat)

@@ -31,23 +31,12 @@ class Adamax(Optimizer):
         super().__init__(params, {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay,
                                   "maximize": maximize})
 
-    def _check_hyperparameters(self, group: Mapping[str, Any]) -> None:
-        self._require(group, "lr", 0.0)
-        self._require(group, "eps", 0.0)
-        self._require_betas(group)
-        self._require(group, "weight_decay", 0.0)
-
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "exp_avg": np.zeros_like(param.array), "exp_inf": np.zeros_like(param.array)}
+        return {"exp_avg": np.zeros_like(param.array), "exp_inf": np.zeros_like(param.array)}
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
-        lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
+        lr, eps = group["lr"], group["eps"]
         beta1, beta2 = group["betas"]
-        if group["maximize"]:
-            grad = -grad
-        if weight_decay != 0:
-            grad = grad + weight_decay * param.array
-        state["step"] += 1
         exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
 
         exp_avg *= beta1                            # m_t ← β1·m_{t−1} + (1 − β1)·g_t

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-import numpy as np
-
-from ..engine import Tensor
 from .adam import Adam
 from .optimizer import ParamsT
 
@@ -22,17 +16,13 @@ class AdamW(Adam):
     and the gradient g_t stays the plain ∇f. The decay is coupled to the learning rate (so a
     scheduler scales both) but not divided by √v̂, unlike Adam's L2 ``weight_decay``. This is
     PyTorch's AdamW (default λ = 1e-2); the paper writes the decay as η_t·λ·θ with a separate
-    schedule multiplier η_t. All other options are Adam's.
+    schedule multiplier η_t. All other options are Adam's. The decay itself is Optimizer.step's.
     """
+
+    decoupled_weight_decay = True
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *,
                  maximize: bool = False, eps_hat: bool = False):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                          maximize=maximize, eps_hat=eps_hat)
-
-    def _decay(self, param: Tensor, grad: np.ndarray, group: Mapping[str, Any]) -> np.ndarray:
-        """Decoupled decay: θ ← θ·(1 − α·λ), the gradient unchanged."""
-        if group["weight_decay"] != 0:
-            param.array *= 1 - group["lr"] * group["weight_decay"]
-        return grad

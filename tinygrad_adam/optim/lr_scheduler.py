@@ -57,6 +57,11 @@ class LRScheduler:
         """The learning rates the last `step()` set, one per group."""
         return list(self._last_lr)
 
+    def _require(self, ok: bool, what: str, value: Any) -> None:
+        """Raise ValueError("<scheduler>: <what>, got <value>") unless ok (NaN compares False: it fails)."""
+        if not ok:
+            raise ValueError(f"{type(self).__name__}: {what}, got {value!r}")
+
     def state_dict(self) -> dict[str, Any]:
         """Every attribute except the optimizer and callables (plain values, saveable to .npz)."""
         return {key: (list(value) if isinstance(value, list) else value) for key, value in self.__dict__.items()
@@ -71,10 +76,8 @@ class StepLR(LRScheduler):
     """lr = initial_lr · gamma^⌊epoch / step_size⌋: decay by gamma every step_size epochs."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
-        if not (isinstance(step_size, int) and step_size > 0):
-            raise ValueError(f"StepLR: step_size must be a positive int, got {step_size!r}")
-        if not gamma >= 0:
-            raise ValueError(f"StepLR: gamma must be >= 0, got {gamma!r}")
+        self._require(isinstance(step_size, int) and step_size > 0, "step_size must be a positive int", step_size)
+        self._require(gamma >= 0, "gamma must be >= 0", gamma)
         self.step_size, self.gamma = step_size, gamma
         super().__init__(optimizer, last_epoch)
 
@@ -86,8 +89,7 @@ class ExponentialLR(LRScheduler):
     """lr = initial_lr · gamma^epoch."""
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1):
-        if not gamma >= 0:
-            raise ValueError(f"ExponentialLR: gamma must be >= 0, got {gamma!r}")
+        self._require(gamma >= 0, "gamma must be >= 0", gamma)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -102,10 +104,8 @@ class CosineAnnealingLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1):  # noqa: N803
-        if not T_max > 0:
-            raise ValueError(f"CosineAnnealingLR: T_max must be > 0, got {T_max!r}")
-        if not eta_min >= 0:
-            raise ValueError(f"CosineAnnealingLR: eta_min must be >= 0, got {eta_min!r}")
+        self._require(T_max > 0, "T_max must be > 0", T_max)
+        self._require(eta_min >= 0, "eta_min must be >= 0", eta_min)
         self.T_max, self.eta_min = T_max, eta_min
         super().__init__(optimizer, last_epoch)
 

@@ -39,28 +39,17 @@ class NAdam(Optimizer):
                                   "decoupled_weight_decay": decoupled_weight_decay, "maximize": maximize})
 
     def _check_hyperparameters(self, group: Mapping[str, Any]) -> None:
-        self._require(group, "lr", 0.0)
-        self._require(group, "eps", 0.0)
-        self._require_betas(group)
-        self._require(group, "weight_decay", 0.0)
+        super()._check_hyperparameters(group)
         self._require(group, "momentum_decay", 0.0)
 
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "mu_product": 1.0, "exp_avg": np.zeros_like(param.array),
+        return {"mu_product": 1.0, "exp_avg": np.zeros_like(param.array),
                 "exp_avg_sq": np.zeros_like(param.array)}
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
-        lr, eps, weight_decay, psi = group["lr"], group["eps"], group["weight_decay"], group["momentum_decay"]
+        lr, eps, psi = group["lr"], group["eps"], group["momentum_decay"]
         beta1, beta2 = group["betas"]
-        if group["maximize"]:
-            grad = -grad
-        state["step"] += 1
         t = state["step"]
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                param.array *= 1 - lr * weight_decay
-            else:
-                grad = grad + weight_decay * param.array
 
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))

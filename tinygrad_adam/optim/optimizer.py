@@ -1,17 +1,26 @@
 """The skeleton every optimizer shares: parameter groups, lazy per-parameter state, state dicts.
 
-A subclass writes only its update equations (DeZero's `update` / `update_one` split):
+`step()` does what every optimizer does the same way, once, for each parameter with a gradient:
+
+    g ← −g                            if maximize
+    g ← g + λ·θ                       L2 weight decay (λ = weight_decay), or
+    θ ← θ·(1 − lr·λ)                  decoupled weight decay (AdamW, NAdam's option), g unchanged
+    state["step"] ← state["step"] + 1
+
+then hands g to the subclass, which writes only its state and its update equations (DeZero's
+`update` / `update_one` split; optax chains decay and the update as separate transforms):
 
     class SGD(Optimizer):
-        def __init__(self, params, lr=1e-3):
-            super().__init__(params, {"lr": lr})
+        def __init__(self, params, lr=1e-3, weight_decay=0.0, *, maximize=False):
+            super().__init__(params, {"lr": lr, "weight_decay": weight_decay, "maximize": maximize})
 
         def _update(self, param, grad, state, group):
             param.array -= group["lr"] * grad
 
-`step()` loops over the groups and their parameters, skips those whose `.grad` is None, creates
-a parameter's state on its first update (`_init_state`) and calls `_update`. Updates work on the
-NumPy arrays directly (`param.array` in place), so no graph is recorded, and `.grad` is only read.
+A parameter's state is created on its first update: {"step": 0} plus what `_init_state` returns.
+Updates work on the NumPy arrays directly (`param.array` in place), so no graph is recorded, and
+`.grad` is only read. The common hyperparameters (lr, eps, weight_decay, betas) are checked here,
+at construction and when a state dict is loaded; a subclass checks its own after `super()`.
 """
 
 from __future__ import annotations
@@ -31,11 +40,15 @@ ParamsT = Iterable[Tensor] | Iterable[Mapping[str, Any]]
 class Optimizer:
     """Base class: holds `param_groups` (a list of dicts) and `state` (a dict keyed by parameter)."""
 
+    #: Whether weight decay shrinks θ directly instead of joining the gradient, unless a group says
+    #: otherwise with its own "decoupled_weight_decay" entry (NAdam's option). AdamW sets it.
+    decoupled_weight_decay: bool = False
+
     def __init__(self, params: ParamsT, defaults: Mapping[str, Any]):
         self.defaults: dict[str, Any] = dict(defaults)
         self.state: dict[Tensor, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
-        self._scratch: dict[Tensor, list[np.ndarray]] = {}
+        self._scratch_arrays: dict[Tensor, list[np.ndarray]] = {}
         name = type(self).__name__
         if isinstance(params, Tensor) or isinstance(params, Mapping):
             raise TypeError(
@@ -82,7 +95,12 @@ class Optimizer:
         self.param_groups.append(group)
 
     def _check_hyperparameters(self, group: Mapping[str, Any]) -> None:
-        """Raise ValueError for an invalid hyperparameter; subclasses list theirs."""
+        """Raise ValueError for an invalid hyperparameter; a subclass checks its own after calling this."""
+        for key in ("lr", "eps", "weight_decay"):
+            if key in group:
+                self._require(group, key, 0.0)
+        if "betas" in group:
+            self._require_betas(group)
 
     def _require(self, group: Mapping[str, Any], key: str, low: float, high: float = math.inf,
                  high_inclusive: bool = False) -> None:
@@ -136,28 +154,50 @@ class Optimizer:
                     )
                 state = self.state.get(param)
                 if state is None:
-                    state = self.state[param] = self._init_state(param, group)
+                    state = self.state[param] = self._new_state(param, group)
+                grad = self._maximize_and_decay(param, grad, group)
+                state["step"] += 1
                 self._update(param, grad, state, group)
         return loss
 
+    def _maximize_and_decay(self, param: Tensor, grad: np.ndarray, group: Mapping[str, Any]) -> np.ndarray:
+        """The gradient the update sees: negated to maximize, with weight decay applied.
+
+        Returns a new array when it changes the gradient; `param.grad` is never modified.
+        """
+        if group.get("maximize", False):
+            grad = -grad
+        weight_decay = group.get("weight_decay", 0.0)
+        if weight_decay != 0:
+            if group.get("decoupled_weight_decay", self.decoupled_weight_decay):
+                param.array *= 1 - group["lr"] * weight_decay      # θ ← θ·(1 − lr·λ)
+            else:
+                grad = grad + weight_decay * param.array          # g ← g + λ·θ
+        return grad
+
+    def _new_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
+        return {"step": 0, **self._init_state(param, group)}
+
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        """The state of a parameter before its first update (moment buffers in the parameter's dtype)."""
+        """A parameter's state besides "step" before its first update (arrays in the parameter's dtype)."""
         return {}
 
-    def _buffers(self, param: Tensor, count: int) -> list[np.ndarray]:
+    def _scratch(self, param: Tensor, count: int) -> list[np.ndarray]:
         """`count` scratch arrays shaped like the parameter, reused from step to step.
 
         Writing an update into these with `out=` saves allocating fresh temporaries each step,
-        which costs more than the arithmetic for large parameters. They are not part of the state.
+        which costs more than the arithmetic for large parameters. Unlike the state (and unlike
+        `Module.buffers()`), they are never saved.
         """
-        buffers = self._scratch.get(param)
-        if (buffers is None or len(buffers) < count or buffers[0].shape != param.shape
-                or buffers[0].dtype != param.dtype):
-            buffers = self._scratch[param] = [np.empty_like(param.array) for _ in range(count)]
-        return buffers
+        arrays = self._scratch_arrays.get(param)
+        if (arrays is None or len(arrays) < count or arrays[0].shape != param.shape
+                or arrays[0].dtype != param.dtype):
+            arrays = self._scratch_arrays[param] = [np.empty_like(param.array) for _ in range(count)]
+        return arrays
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
-        """Apply one update to `param.array` in place. `grad` must not be modified."""
+        """Apply one update to `param.array` in place; state["step"] already counts it. `grad` must not
+        be modified (it may be `param.grad`'s array)."""
         raise NotImplementedError
 
     # ----- state dicts --------------------------------------------------------------------------
@@ -225,7 +265,7 @@ class Optimizer:
             if int(index) not in index_to_param:
                 raise ValueError(f"{name}.load_state_dict: the state names parameter {index}, which no group holds")
             p, group = index_to_param[int(index)]
-            expected = self._init_state(p, group)
+            expected = self._new_state(p, group)
             if set(saved_state) != set(expected):
                 raise ValueError(
                     f"{name}.load_state_dict: parameter {index} has state entries {sorted(saved_state)}, "

@@ -40,14 +40,12 @@ class RMSprop(Optimizer):
                                   "momentum": momentum, "centered": centered, "maximize": maximize})
 
     def _check_hyperparameters(self, group: Mapping[str, Any]) -> None:
-        self._require(group, "lr", 0.0)
+        super()._check_hyperparameters(group)
         self._require(group, "alpha", 0.0, 1.0, high_inclusive=True)
-        self._require(group, "eps", 0.0)
-        self._require(group, "weight_decay", 0.0)
         self._require(group, "momentum", 0.0)
 
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        state: dict[str, Any] = {"step": 0, "square_avg": np.zeros_like(param.array)}
+        state = {"square_avg": np.zeros_like(param.array)}
         if group["momentum"] > 0:
             state["momentum_buffer"] = np.zeros_like(param.array)
         if group["centered"]:
@@ -55,13 +53,7 @@ class RMSprop(Optimizer):
         return state
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
-        alpha, eps, weight_decay, momentum = group["alpha"], group["eps"], group["weight_decay"], group["momentum"]
-        if group["maximize"]:
-            grad = -grad
-        if weight_decay != 0:
-            grad = grad + weight_decay * param.array
-        state["step"] += 1
-
+        alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
         square_avg = state["square_avg"]
         square_avg *= alpha
         square_avg += (1 - alpha) * np.square(grad)

@@ -36,25 +36,17 @@ class SGD(Optimizer):
                                   "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize})
 
     def _check_hyperparameters(self, group: Mapping[str, Any]) -> None:
-        self._require(group, "lr", 0.0)
+        super()._check_hyperparameters(group)
         self._require(group, "momentum", 0.0)
         self._require(group, "dampening", 0.0, 1.0, high_inclusive=True)
-        self._require(group, "weight_decay", 0.0)
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("SGD: Nesterov momentum requires a momentum > 0 and zero dampening")
 
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        if group["momentum"] == 0:
-            return {"step": 0}
-        return {"step": 0, "momentum_buffer": np.zeros_like(param.array)}
+        return {"momentum_buffer": np.zeros_like(param.array)} if group["momentum"] != 0 else {}
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
-        momentum, weight_decay = group["momentum"], group["weight_decay"]
-        if group["maximize"]:
-            grad = -grad
-        if weight_decay != 0:
-            grad = grad + weight_decay * param.array
-        state["step"] += 1
+        momentum = group["momentum"]
         if momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:  # momentum switched on mid-run: the buffer starts here, as at t = 1

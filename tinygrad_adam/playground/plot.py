@@ -1,4 +1,4 @@
-"""Matplotlib helpers for the examples and docs: surfaces, contours with search paths, value curves.
+"""Pictures of the playground: surfaces, contours with search paths, value-versus-step curves.
 
 matplotlib is an optional extra (``pip install tinygrad-adam[plot]``), imported only inside these
 functions. They build figures with `matplotlib.figure.Figure` rather than pyplot, so they need no
@@ -164,30 +164,3 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], dpi: int = 90) -> Pat
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=dpi)
     return path
-
-
-def plot_training_curves(history: Mapping[str, Any], path: str | os.PathLike[str] | None = None,
-                         title: str | None = None) -> Figure:
-    """Loss (train and test) and test accuracy per epoch, side by side; saved as a PNG when `path` is given.
-
-    `history` holds equally long sequences under "train_loss", "test_loss" and "test_accuracy" (a fraction).
-    """
-    fig, (loss_ax, acc_ax) = subplots(1, 2, figsize=(10.0, 4.0))
-    epochs = np.arange(1, len(history["train_loss"]) + 1)
-    loss_ax.plot(epochs, history["train_loss"], "o-", label="train", color=PATH_COLORS[0])
-    loss_ax.plot(epochs, history["test_loss"], "s-", label="test", color=PATH_COLORS[1])
-    loss_ax.set_xlabel("epoch")
-    loss_ax.set_ylabel("cross-entropy loss")
-    loss_ax.set_yscale("log")
-    loss_ax.legend()
-    acc_ax.plot(epochs, 100 * np.asarray(history["test_accuracy"], dtype=float), "o-", color=PATH_COLORS[2])
-    acc_ax.set_xlabel("epoch")
-    acc_ax.set_ylabel("test accuracy (%)")
-    for ax in (loss_ax, acc_ax):
-        ax.grid(True, alpha=0.3)
-        ax.set_xticks(epochs)
-    if title is not None:
-        fig.suptitle(title)
-    if path is not None:
-        save_figure(fig, path)
-    return fig

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -10,42 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import Tensor, no_grad
-from .adadelta import Adadelta
-from .adagrad import Adagrad
-from .adam import Adam
-from .adamax import Adamax
-from .adamw import AdamW
-from .nadam import NAdam
-from .optimizer import Optimizer
-from .rmsprop import RMSprop
-from .sgd import SGD
-
-#: Optimizers by name. "momentum" and "nesterov" are SGD with momentum 0.9, "amsgrad" is Adam's
-#: variant; hyperparameters passed to `minimize` override these presets.
-OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {
-    "sgd": SGD,
-    "momentum": functools.partial(SGD, momentum=0.9),
-    "nesterov": functools.partial(SGD, momentum=0.9, nesterov=True),
-    "adagrad": Adagrad,
-    "rmsprop": RMSprop,
-    "adadelta": Adadelta,
-    "adam": Adam,
-    "adamax": Adamax,
-    "amsgrad": functools.partial(Adam, amsgrad=True),
-    "adamw": AdamW,
-    "nadam": NAdam,
-}
-
-
-def make_optimizer(optimizer: str | Callable[..., Optimizer], params: list[Tensor],
-                   **hyperparameters: Any) -> Optimizer:
-    """Build an optimizer from a name in OPTIMIZERS or from a class (or any factory of params)."""
-    if isinstance(optimizer, str):
-        key = optimizer.lower()
-        if key not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
-        optimizer = OPTIMIZERS[key]
-    return optimizer(params, **hyperparameters)
+from ..optim import Optimizer, make_optimizer
 
 
 @dataclass
@@ -81,12 +45,12 @@ def minimize(fn: Callable[[Tensor], Any], x0: Any, optimizer: str | Callable[...
 
     fn takes a Tensor of x0's shape and returns a scalar (Tensor or number). The derivative comes
     from autograd, or from `grad(x: ndarray) -> ndarray` if given (fn is then only evaluated, under
-    no_grad, for the recorded values). `optimizer` is a name from OPTIMIZERS ("adam", "sgd",
+    no_grad, for the recorded values). `optimizer` is a name from optim.OPTIMIZERS ("adam", "sgd",
     "momentum", ...) or an Optimizer class; `hyperparameters` go to it (lr=0.02, betas=(0.8, 0.999)).
     `callback(i, x, value)` is called after update i (0-based) with the new point and its value.
     The computation runs in `dtype` (float64 by default).
 
-        >>> from tinygrad_adam.objectives import bowl
+        >>> from tinygrad_adam.playground import bowl, minimize
         >>> r = minimize(bowl, [0.5, -0.3], "adam", steps=200, lr=0.05)
         >>> r.x, r.value, r.path.shape      # path holds the start and all 200 updated points
     """

@@ -8,7 +8,7 @@ so autograd differentiates it, and on plain NumPy arrays for fast evaluation. Th
 Every function is also wrapped in an `Objective`, which adds the known minima, the bounds to plot,
 a standard start point and the analytic gradient (used in the tests to cross-check autograd):
 
-    >>> from tinygrad_adam.objectives import OBJECTIVES, get
+    >>> from tinygrad_adam.playground.objectives import OBJECTIVES, get
     >>> f = get("rosenbrock")
     >>> f.minima, f.min_value, f.bounds
     >>> f.value([1.0, 1.0])          # NumPy, float64, no graph
@@ -24,26 +24,13 @@ from typing import Any
 
 import numpy as np
 
-from .engine import Context, Function, Tensor, no_grad
+from ..engine import Tensor, no_grad
+from ..ops import Cos
 
 __all__ = [
-    "OBJECTIVES", "Cos", "NoisyQuadratic", "Objective", "ackley", "beale", "booth", "bowl", "cubic", "get",
+    "OBJECTIVES", "NoisyQuadratic", "Objective", "ackley", "beale", "booth", "bowl", "cubic", "get",
     "himmelblau", "noisy_quadratic", "rastrigin", "rosenbrock",
 ]
-
-
-class Cos(Function):
-    """cos(x), a differentiable op defined the way users add their own (the core has no trigonometry)."""
-
-    @staticmethod
-    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        ctx.save_for_backward(x)
-        return np.cos(x)
-
-    @staticmethod
-    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
-        (x,) = ctx.saved_tensors
-        return -grad * np.sin(x)
 
 
 def _cos(x: Any) -> Any:

@@ -7,11 +7,11 @@ about as fast as SGD with Nesterov momentum and that both converge faster than A
 Figure 2a: a multilayer network, 784-1000-1000-10 with ReLU and dropout, minibatch 128; Adam vs AdaGrad vs
 RMSProp vs SGDNesterov vs AdaDelta. The paper reports that Adam converges faster than all of them.
 
-    python examples/adam_paper.py --figure 1 --out docs                 # the paper's 45 epochs
-    python examples/adam_paper.py --figure 2 --out docs                 # a reduced run (see DEFAULT_EPOCHS)
-    python examples/adam_paper.py --figure 2 --epochs 200               # the paper's length (hours on 2 cores)
-    python examples/adam_paper.py --figure 1 --search                   # redo the step-size grid search first
-    python examples/adam_paper.py --figure 2 --dataset digits --epochs 5   # scikit-learn's 8x8 digits, offline
+    python experiments/adam_paper.py --figure 1 --out docs                 # the paper's 45 epochs
+    python experiments/adam_paper.py --figure 2 --out docs                 # a reduced run (see DEFAULT_EPOCHS)
+    python experiments/adam_paper.py --figure 2 --epochs 200               # the paper's length (hours on 2 cores)
+    python experiments/adam_paper.py --figure 1 --search                   # redo the step-size grid search first
+    python experiments/adam_paper.py --figure 2 --dataset digits --epochs 5   # scikit-learn's 8x8 digits, offline
 
 Every optimizer starts from the same initial weights, sees the same minibatches in the same order and (in
 Figure 2) the same dropout masks. What is recorded after every epoch, and plotted:
@@ -48,16 +48,17 @@ import tinygrad_adam as tg
 from tinygrad_adam import nn
 from tinygrad_adam.data import DatasetNotFoundError, load_digits_split, load_mnist
 from tinygrad_adam.nn import functional as F
-from tinygrad_adam.optim import SGD, Adadelta, Adagrad, Adam, Optimizer, RMSprop
+from tinygrad_adam.optim import ALIASES, LABELS, make_optimizer
 from tinygrad_adam.optim.lr_scheduler import LambdaLR
 from tinygrad_adam.utils.data import DataLoader, TensorDataset
 
-LABELS = {"adam": "Adam", "sgdnesterov": "SGDNesterov", "adagrad": "AdaGrad", "rmsprop": "RMSProp",
-          "adadelta": "AdaDelta"}
-#: The hyperparameters other than the step size: fixed, not searched.
-OTHER_HYPERPARAMETERS = {"adam": "β1=0.9, β2=0.999, ε=1e-8", "sgdnesterov": "momentum 0.9, Nesterov",
+#: Display names: the paper's "SGDNesterov" for optim's "nesterov" (SGD with Nesterov momentum 0.9).
+PAPER_LABELS = {**LABELS, "nesterov": "SGDNesterov"}
+#: The hyperparameters other than the step size: the defaults of optim.OPTIMIZERS, fixed, not searched.
+OTHER_HYPERPARAMETERS = {"adam": "β1=0.9, β2=0.999, ε=1e-8", "nesterov": "momentum 0.9, Nesterov",
                          "adagrad": "ε=1e-10", "rmsprop": "α (decay)=0.99, ε=1e-8", "adadelta": "ρ=0.9, ε=1e-6"}
-OPTIMIZERS = {1: ("adam", "sgdnesterov", "adagrad"), 2: ("adam", "adagrad", "rmsprop", "sgdnesterov", "adadelta")}
+#: Each figure's optimizers, by their names in optim.OPTIMIZERS.
+FIGURE_OPTIMIZERS = {1: ("adam", "nesterov", "adagrad"), 2: ("adam", "adagrad", "rmsprop", "nesterov", "adadelta")}
 PAPER_EPOCHS = {1: 45, 2: 200}
 DEFAULT_EPOCHS = {1: 45, 2: 10}
 BATCH_SIZE = 128
@@ -68,10 +69,10 @@ EVAL_SUBSET = 10_000  # Figure 2's eval-mode cost is measured on the first 10,00
 
 #: The per-optimizer grids of --search (step sizes α, on a log scale).
 SEARCH_GRIDS: dict[int, dict[str, tuple[float, ...]]] = {
-    1: {"adam": (3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0), "sgdnesterov": (0.1, 0.3, 1.0, 3.0, 10.0),
+    1: {"adam": (3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0), "nesterov": (0.1, 0.3, 1.0, 3.0, 10.0),
         "adagrad": (0.01, 0.03, 0.1, 0.3, 1.0)},
     2: {"adam": (3e-4, 1e-3, 3e-3, 1e-2), "adagrad": (3e-3, 1e-2, 3e-2, 0.1),
-        "rmsprop": (1e-4, 3e-4, 1e-3, 3e-3), "sgdnesterov": (1e-2, 3e-2, 0.1, 0.3),
+        "rmsprop": (1e-4, 3e-4, 1e-3, 3e-3), "nesterov": (1e-2, 3e-2, 0.1, 0.3),
         "adadelta": (0.3, 1.0, 3.0, 10.0)},
 }
 #: The budget of --search: epochs, and how many training images (None: all). A step size is judged by the eval
@@ -82,11 +83,11 @@ SEARCH_EPOCHS = {1: 3, 2: 1}
 SEARCH_LIMIT: dict[int, int | None] = {1: None, 2: None}
 
 #: Step sizes used without --search: the winners of `--search` on MNIST with the budget above, i.e. of
-#: `python examples/adam_paper.py --figure 1 --search` and `python examples/adam_paper.py --figure 2 --search
+#: `python experiments/adam_paper.py --figure 1 --search` and `python experiments/adam_paper.py --figure 2 --search
 #: --epochs 1` (the grids and their costs are in docs/adam_paper.md and docs/results/paper_fig*_search.csv).
 DEFAULT_LRS: dict[int, dict[str, float]] = {
-    1: {"adam": 0.1, "sgdnesterov": 1.0, "adagrad": 0.1},
-    2: {"adam": 1e-3, "adagrad": 1e-2, "rmsprop": 1e-3, "sgdnesterov": 0.1, "adadelta": 1.0},
+    1: {"adam": 0.1, "nesterov": 1.0, "adagrad": 0.1},
+    2: {"adam": 1e-3, "adagrad": 1e-2, "rmsprop": 1e-3, "nesterov": 0.1, "adadelta": 1.0},
 }
 
 #: Two final costs within this relative difference count as "about as fast"; "faster" needs a larger gap (and a
@@ -115,21 +116,6 @@ def build_model(figure: int, in_features: int) -> nn.Module:
         nn.Linear(HIDDEN, HIDDEN), nn.ReLU(), nn.Dropout(DROPOUT),
         nn.Linear(HIDDEN, 10),
     )
-
-
-def make_optimizer(name: str, params: list[nn.Parameter], lr: float) -> Optimizer:
-    """The paper's five optimizers; everything but the step size at its usual default (OTHER_HYPERPARAMETERS)."""
-    if name == "adam":
-        return Adam(params, lr=lr, betas=(0.9, 0.999), eps=1e-8)
-    if name == "sgdnesterov":
-        return SGD(params, lr=lr, momentum=0.9, nesterov=True)
-    if name == "adagrad":
-        return Adagrad(params, lr=lr)
-    if name == "rmsprop":
-        return RMSprop(params, lr=lr, alpha=0.99, eps=1e-8)
-    if name == "adadelta":
-        return Adadelta(params, lr=lr, rho=0.9, eps=1e-6)
-    raise ValueError(f"unknown optimizer {name!r}; choose from {', '.join(LABELS)}")
 
 
 def inverse_sqrt(step: int) -> float:
@@ -192,12 +178,12 @@ def train(figure: int, name: str, lr: float, model: nn.Module, initial_state: di
         if isinstance(module, nn.Dropout):
             module.generator = np.random.default_rng(seed + 1)
     model.train()
-    optimizer = make_optimizer(name, list(model.parameters()), lr)
+    optimizer = make_optimizer(name, list(model.parameters()), lr=lr)  # the rest at OTHER_HYPERPARAMETERS
     scheduler = LambdaLR(optimizer, inverse_sqrt) if decay else None
     loader = DataLoader(TensorDataset(x, y), BATCH_SIZE, shuffle=True, generator=np.random.default_rng(seed))
     run = Run(name, lr, decay)
     elapsed = 0.0
-    bar = tqdm(range(epochs), desc=f"{LABELS[name]} α={lr:g}", unit="epoch", disable=not progress,
+    bar = tqdm(range(epochs), desc=f"{PAPER_LABELS[name]} α={lr:g}", unit="epoch", disable=not progress,
                leave=True, file=sys.stderr)
     for _ in bar:
         start = time.perf_counter()
@@ -245,7 +231,7 @@ def search(figure: int, model: nn.Module, initial_state: dict[str, np.ndarray], 
     configs = [(name, lr) for name in names for lr in SEARCH_GRIDS[figure][name]]
     bar = tqdm(configs, desc="grid search", unit="run", disable=not progress, file=sys.stderr)
     for name, lr in bar:
-        bar.set_postfix(optimizer=LABELS[name], lr=f"{lr:g}")
+        bar.set_postfix(optimizer=PAPER_LABELS[name], lr=f"{lr:g}")
         runs.append(train(figure, name, lr, model, initial_state, x, y, x_eval, y_eval, epochs, seed, False,
                           decays(figure, name, constant)))
     for name in names:
@@ -290,13 +276,13 @@ def _faster(a: Run, b: Run, figure: int) -> Check:
     detail = (f"final cost {_fmt(ca[-1])} vs {_fmt(cb[-1])} ({relation}; more than {SIMILAR_TOLERANCE:.0%} lower "
               f"needed), mean over epochs {_fmt(np.nanmean(ca))} vs {_fmt(np.nanmean(cb))}, lower at "
               f"{int(lower.sum())} of {len(lower)} epochs")
-    return Check(f"{LABELS[a.optimizer]} converges faster than {LABELS[b.optimizer]}", agrees, detail)
+    return Check(f"{PAPER_LABELS[a.optimizer]} converges faster than {PAPER_LABELS[b.optimizer]}", agrees, detail)
 
 
 def _similar(a: Run, b: Run, figure: int) -> Check:
     fa, fb = a.plotted(figure)[-1], b.plotted(figure)[-1]
     gap = abs(fa - fb) / max(fa, fb) if math.isfinite(fa) and math.isfinite(fb) else math.inf
-    return Check(f"{LABELS[a.optimizer]} converges about as fast as {LABELS[b.optimizer]}",
+    return Check(f"{PAPER_LABELS[a.optimizer]} converges about as fast as {PAPER_LABELS[b.optimizer]}",
                  gap <= SIMILAR_TOLERANCE,
                  f"final cost {_fmt(fa)} vs {_fmt(fb)}, a relative difference of {gap:.1%} "
                  f"(tolerance {SIMILAR_TOLERANCE:.0%})")
@@ -308,9 +294,9 @@ def check_claims(figure: int, runs: dict[str, Run]) -> list[Check]:
     Only the claims whose optimizers all ran (see --optimizers) are checked.
     """
     if figure == 1:
-        claims = [(_similar, "adam", "sgdnesterov"), (_faster, "adam", "adagrad"), (_faster, "sgdnesterov", "adagrad")]
+        claims = [(_similar, "adam", "nesterov"), (_faster, "adam", "adagrad"), (_faster, "nesterov", "adagrad")]
     else:
-        claims = [(_faster, "adam", name) for name in OPTIMIZERS[figure] if name != "adam"]
+        claims = [(_faster, "adam", name) for name in FIGURE_OPTIMIZERS[figure] if name != "adam"]
     return [check(runs[a], runs[b], figure) for check, a, b in claims if a in runs and b in runs]
 
 
@@ -381,7 +367,7 @@ def markdown(figure: int, runs: dict[str, Run], checks: list[Check], command: st
         curve = run.plotted(figure)
         extra = OTHER_HYPERPARAMETERS[run.optimizer] + (", α_t = α/√t" if run.decay else ", constant α")
         seconds = run.seconds[-1] if math.isfinite(run.seconds[-1]) else float(np.nanmax(run.seconds + [0.0]))
-        lines.append(f"| {LABELS[run.optimizer]} | {run.lr:g} | {extra} | {_fmt(curve[0])} | {_fmt(curve[-1])} | "
+        lines.append(f"| {PAPER_LABELS[run.optimizer]} | {run.lr:g} | {extra} | {_fmt(curve[0])} | {_fmt(curve[-1])} | "
                      f"{_fmt(run.eval_cost[-1])} | {seconds:.1f} |")
     lines += ["", "Agreement with the paper:", ""]
     lines += [f"- {check}" for check in checks]
@@ -389,7 +375,7 @@ def markdown(figure: int, runs: dict[str, Run], checks: list[Check], command: st
         lines += ["", "Grid search (costs at the end of the search budget; the lowest eval cost per optimizer wins):",
                   "", "| optimizer | α | minibatch mean cost | eval cost |", "|---|---|---|---|"]
         for run in search_runs:
-            lines.append(f"| {LABELS[run.optimizer]} | {run.lr:g} | {_fmt(run.minibatch_cost[-1])} | "
+            lines.append(f"| {PAPER_LABELS[run.optimizer]} | {run.lr:g} | {_fmt(run.minibatch_cost[-1])} | "
                          f"{_fmt(run.eval_cost[-1])} |")
     return "\n".join(lines) + "\n"
 
@@ -397,7 +383,7 @@ def markdown(figure: int, runs: dict[str, Run], checks: list[Check], command: st
 def plot(path: Path, figure: int, runs: dict[str, Run], title: str) -> bool:
     """Draw the curves (Figure 2: two panels); returns False, with a message, when matplotlib is missing."""
     try:
-        from tinygrad_adam.plot import PATH_COLORS, save_figure, subplots
+        from tinygrad_adam.playground.plot import PATH_COLORS, save_figure, subplots
         panels = 1 if figure == 1 else 2
         fig, axes = subplots(1, panels, figsize=(6.0 * panels, 4.2))
     except ImportError:
@@ -412,7 +398,7 @@ def plot(path: Path, figure: int, runs: dict[str, Run], title: str) -> bool:
         for i, run in enumerate(runs.values()):
             values = run.plotted(figure) if kind == "plotted" else run.eval_cost
             epochs = np.arange(1, len(values) + 1)
-            ax.plot(epochs, values, label=f"{LABELS[run.optimizer]} (α={run.lr:g})",
+            ax.plot(epochs, values, label=f"{PAPER_LABELS[run.optimizer]} (α={run.lr:g})",
                     color=PATH_COLORS[i % len(PATH_COLORS)], linewidth=1.4)
         if figure == 2:
             from matplotlib.ticker import FormatStrFormatter
@@ -475,12 +461,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def optimizer_key(name: str) -> str:
+    """The name in optim.OPTIMIZERS for a command-line name (the paper's "sgdnesterov" is "nesterov")."""
+    return ALIASES.get(name.lower(), name.lower())
+
+
 def parse_lr_overrides(items: Sequence[str], figure: int) -> dict[str, float]:
     overrides = {}
     for item in items:
         name, _, value = item.partition("=")
-        if name not in OPTIMIZERS[figure] or not value:
-            raise SystemExit(f"--lr {item!r}: expected NAME=VALUE with NAME one of {', '.join(OPTIMIZERS[figure])}")
+        name = optimizer_key(name)
+        if name not in FIGURE_OPTIMIZERS[figure] or not value:
+            raise SystemExit(f"--lr {item!r}: expected NAME=VALUE with NAME one of "
+                             f"{', '.join(FIGURE_OPTIMIZERS[figure])}")
         overrides[name] = float(value)
     return overrides
 
@@ -489,15 +482,16 @@ def main(argv: Sequence[str] | None = None) -> Result:
     args = parse_args(argv)
     figure, progress = args.figure, not args.no_progress
     epochs = args.epochs or DEFAULT_EPOCHS[figure]
-    constant = set(args.constant_lr)
-    names = OPTIMIZERS[figure] if args.optimizers is None else tuple(args.optimizers.split(","))
-    if not names or not set(names) <= set(OPTIMIZERS[figure]) or len(set(names)) != len(names):
+    constant = {optimizer_key(name) for name in args.constant_lr}
+    names = (FIGURE_OPTIMIZERS[figure] if args.optimizers is None else
+             tuple(optimizer_key(name) for name in args.optimizers.split(",")))
+    if not names or not set(names) <= set(FIGURE_OPTIMIZERS[figure]) or len(set(names)) != len(names):
         raise SystemExit(f"--optimizers {args.optimizers!r}: expected distinct names among "
-                         f"{', '.join(OPTIMIZERS[figure])}")
-    unknown = constant - set(OPTIMIZERS[figure])
+                         f"{', '.join(FIGURE_OPTIMIZERS[figure])}")
+    unknown = constant - set(FIGURE_OPTIMIZERS[figure])
     if unknown or (constant and figure != 1):
-        raise SystemExit(f"--constant-lr applies to Figure 1 and takes one of {', '.join(OPTIMIZERS[1])}")
-    command = "python examples/adam_paper.py " + " ".join(sys.argv[1:] if argv is None else argv)
+        raise SystemExit(f"--constant-lr applies to Figure 1 and takes one of {', '.join(FIGURE_OPTIMIZERS[1])}")
+    command = "python experiments/adam_paper.py " + " ".join(sys.argv[1:] if argv is None else argv)
     overrides = parse_lr_overrides(args.lr, figure)
     wall_start, load_at_start = time.perf_counter(), load_average()
     try:
@@ -522,10 +516,10 @@ def main(argv: Sequence[str] | None = None) -> Result:
         lr_source = (f"searched now: the grid in SEARCH_GRIDS, {search_epochs} epochs on {used:,} images each, "
                      "lowest final eval cost")
         print(f"grid search ({search_epochs} epochs on {used:,} images): "
-              + ", ".join(f"{LABELS[n]} α={lr:g}" for n, lr in lrs.items()))
+              + ", ".join(f"{PAPER_LABELS[n]} α={lr:g}" for n, lr in lrs.items()))
     if overrides:
         lrs.update(overrides)
-        lr_source += "; overridden by --lr for " + ", ".join(LABELS[n] for n in overrides)
+        lr_source += "; overridden by --lr for " + ", ".join(PAPER_LABELS[n] for n in overrides)
 
     results_dir, img_dir = args.out / "results", args.out / "img"
     files = [results_dir / f"paper_fig{figure}.csv", results_dir / f"paper_fig{figure}.md"]
