@@ -89,7 +89,7 @@ def _step_function(framework: str, model_name: str, weights: dict[str, np.ndarra
 
 
 def run_worker(args: argparse.Namespace) -> dict[str, Any]:
-    """Warm up, then time `steps` training steps (or one whole epoch); report times and peak memory."""
+    """Warm up, then time `steps` training steps (or one whole epoch); report times, losses and peak memory."""
     with np.load(args.weights) as archive:
         weights = {k: archive[k] for k in archive.files}
     step = _step_function(args.framework, args.model, weights, args.lr)
@@ -105,13 +105,13 @@ def run_worker(args: argparse.Namespace) -> dict[str, Any]:
         result["epoch_seconds"] = time.perf_counter() - start
         result["epoch_steps"] = -(-EPOCH_IMAGES // args.batch_size)
     else:
-        times = []
+        times, losses = [], []
         for images, labels in make_batches(args.steps, args.batch_size, seed=0):
             start = time.perf_counter()
-            step(images, labels)
+            losses.append(step(images, labels))
             times.append(time.perf_counter() - start)
-        result["seconds"] = times
-    result["peak_rss_mb"] = _peak_rss_mb()
+        result["seconds"], result["losses"] = times, losses
+    result["peak_rss_mb"], result["pid"] = _peak_rss_mb(), os.getpid()
     return result
 
 
@@ -173,10 +173,12 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             for batch in batch_sizes:
                 samples: dict[str, list[list[float]]] = {f: [] for f in frameworks}
                 peaks: dict[str, list[float]] = {f: [] for f in frameworks}
+                samples_losses: dict[str, list[list[float]]] = {f: [] for f in frameworks}
                 for r in range(args.rounds):
                     for f in frameworks if r % 2 == 0 else frameworks[::-1]:
                         out = spawn(f, model, batch, weights, args)
                         samples[f].append(out["seconds"])
+                        samples_losses[f].append(out["losses"])
                         peaks[f].append(out["peak_rss_mb"] or 0.0)
                 row: dict[str, Any] = {"model": model, "batch_size": batch}
                 for f in frameworks:
@@ -184,8 +186,11 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
                     row[f] = {"median_ms": 1000 * statistics.median([t for s in samples[f] for t in s]),
                               "round_medians_ms": [1000 * m for m in per_round],
                               "peak_rss_mb": max(peaks[f]), "seconds": samples[f]}
+                    row[f]["first_losses"] = samples_losses[f][0]
                 if len(frameworks) == 2:
                     row["ratio"] = row["tinygrad_adam"]["median_ms"] / row["torch"]["median_ms"]
+                    # same weights, same batches: the two processes must compute the same losses
+                    row["loss_gap"] = float(np.max(np.abs(np.subtract(*(row[f]["first_losses"] for f in frameworks)))))
                 report["results"].append(row)
                 _print_row(row, frameworks)
             if model == "cnn" and args.epoch_batch:
@@ -205,7 +210,7 @@ def _print_row(row: dict[str, Any], frameworks: list[str]) -> None:
         r = row[f]
         spread = f"{min(r['round_medians_ms']):.1f}-{max(r['round_medians_ms']):.1f}"
         cells.append(f"{f} {r['median_ms']:8.2f} ms ({spread}) {r['peak_rss_mb']:6.0f} MB")
-    ratio = f"  ratio {row['ratio']:.2f}x" if "ratio" in row else ""
+    ratio = f"  ratio {row['ratio']:.2f}x (loss gap {row['loss_gap']:.1e})" if "ratio" in row else ""
     print(f"{row['model']:<4} batch {row['batch_size']:>4}: " + "   ".join(cells) + ratio, flush=True)
 
 
