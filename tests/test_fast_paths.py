@@ -8,8 +8,9 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from tinygrad_adam import Tensor, nn
+from tinygrad_adam import Tensor, gradcheck, nn
 from tinygrad_adam.engine import Context
+from tinygrad_adam.nn import functional as F
 from tinygrad_adam.nn.fused import conv
 from tinygrad_adam.nn.fused.layout import pad_batch_last
 from tinygrad_adam.nn.fused.pooling import MaxPool2dFunction
@@ -68,3 +69,13 @@ def test_conv_in_row_blocks_matches_one_block(monkeypatch: pytest.MonkeyPatch, s
     assert len(conv.row_blocks(out.shape[2], 1)) == out.shape[2] > 1
     for one, blocked in zip(*results, strict=True):
         np.testing.assert_allclose(blocked, one, rtol=1e-5, atol=1e-5)
+
+
+def test_conv_in_row_blocks_passes_gradcheck(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conv, "COLUMN_BLOCK_BYTES", 1)  # one block per output row
+    rng = np.random.default_rng(6)
+    x = Tensor(rng.standard_normal((2, 2, 7, 6)), requires_grad=True)
+    w = Tensor(rng.standard_normal((3, 2, 3, 2)), requires_grad=True)
+    b = Tensor(rng.standard_normal(3), requires_grad=True)
+    r = rng.standard_normal(F.conv2d(x, w, b, stride=(2, 1), padding=1).shape)
+    assert gradcheck(lambda *t: (F.conv2d(*t, stride=(2, 1), padding=1) * r).sum(), x, w, b)
