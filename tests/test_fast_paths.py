@@ -8,7 +8,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from tinygrad_adam import Tensor, gradcheck, nn
+from tinygrad_adam import Tensor, gradcheck, nn, no_grad
 from tinygrad_adam.engine import Context
 from tinygrad_adam.nn import functional as F
 from tinygrad_adam.nn.fused import conv
@@ -79,3 +79,15 @@ def test_conv_in_row_blocks_passes_gradcheck(monkeypatch: pytest.MonkeyPatch) ->
     b = Tensor(rng.standard_normal(3), requires_grad=True)
     r = rng.standard_normal(F.conv2d(x, w, b, stride=(2, 1), padding=1).shape)
     assert gradcheck(lambda *t: (F.conv2d(*t, stride=(2, 1), padding=1) * r).sum(), x, w, b)
+
+
+def test_conv_without_grad_holds_one_column_block_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conv, "COLUMN_BLOCK_BYTES", 1 << 16)
+    layer = nn.Conv2d(8, 4, 3)
+    x = Tensor(np.random.default_rng(7).standard_normal((64, 8, 18, 18)).astype(np.float32))
+    column_bytes = (8 * 9 + 1) * 16 * 16 * 64 * 4  # the whole column matrix: 4.8 MB in 16 blocks
+    with no_grad():
+        peak = _peak_bytes(lambda: layer(x))
+    assert peak < column_bytes / 2, (peak, column_bytes)  # input copy, output and two blocks
+    recorded = _peak_bytes(lambda: layer(Tensor(x.array, requires_grad=True)))
+    assert recorded > column_bytes  # with a graph every block is kept for backward

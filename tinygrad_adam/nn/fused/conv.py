@@ -95,10 +95,12 @@ class Conv2dFunction(Function):
             w2 = np.concatenate([w2, bias[0].reshape(o, 1).astype(w2.dtype, copy=False)], axis=1)
         blocks = row_blocks(oh, w2.shape[1] * ow * n * xp.itemsize)
         out = np.empty((o, oh * ow * n), dtype=np.result_type(w2, xp))
-        cols = []  # one column matrix per block of output rows; usually one block
+        cols = []  # one column matrix per block of output rows (usually one), kept only for backward
         for first, last in blocks:
-            cols.append(im2col(xp, (kh, kw), stride, dilation, (last - first, ow), bool(bias), first))
-            np.matmul(w2, cols[-1], out=out[:, first * ow * n:last * ow * n])  # the GEMM, bias included
+            block = im2col(xp, (kh, kw), stride, dilation, (last - first, ow), bool(bias), first)
+            np.matmul(w2, block, out=out[:, first * ow * n:last * ow * n])  # the GEMM, bias included
+            if ctx.recording:
+                cols.append(block)
         ctx.save_for_backward(cols, w2)
         ctx.blocks = blocks
         ctx.shapes = (x.shape, weight.shape, xp.shape[2:], (oh, ow))
