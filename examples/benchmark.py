@@ -5,6 +5,7 @@
     python examples/benchmark.py --frameworks tinygrad_adam --models cnn --batch-sizes 64
     python examples/benchmark.py --markdown             # tables ready for README / docs
     python examples/benchmark.py --json results.json    # every sample, for later analysis
+    python examples/benchmark.py --one-thread           # CPU time, one thread each: robust on a busy machine
 
 Why separate processes: in one process, one framework's malloc settings, threads and imports
 change the other's timings (PyTorch's step has been seen moving from 19 to 31 ms with another
@@ -20,7 +21,9 @@ Reported per model and batch size: the median ms/step over every timed step of e
 the spread of the per-round medians, the ratio tinygrad_adam / PyTorch, and the peak resident
 memory (ru_maxrss) of each framework's processes. `--epoch-batch` also times one whole
 60,000-image epoch of the CNN per framework and reports steps/s. The load average is printed:
-numbers taken while the machine is busy (load above ~1 on 2 cores) are not worth keeping.
+wall-clock numbers taken while the machine is busy (load above ~1 on 2 cores) are not worth
+keeping; `--one-thread` measures CPU time with one thread per framework instead, which other
+load barely moves (it compares the work each framework does, not what a user waits).
 
 PyTorch is an optional reference (`pip install torch`), never a dependency: without it only
 tinygrad_adam is timed.
@@ -64,6 +67,8 @@ def _step_function(framework: str, model_name: str, weights: dict[str, np.ndarra
         import common
         import torch
 
+        if os.environ.get("OMP_NUM_THREADS") == "1":
+            torch.set_num_threads(1)
         net = common.build_model(model_name, nn=torch.nn)
         net.load_state_dict({k: torch.from_numpy(v) for k, v in weights.items()})
         opt = torch.optim.Adam(net.parameters(), lr=lr)
@@ -93,23 +98,24 @@ def run_worker(args: argparse.Namespace) -> dict[str, Any]:
     with np.load(args.weights) as archive:
         weights = {k: archive[k] for k in archive.files}
     step = _step_function(args.framework, args.model, weights, args.lr)
+    clock = time.process_time if args.one_thread else time.perf_counter
     result: dict[str, Any] = {"framework": args.framework, "model": args.model, "batch_size": args.batch_size}
     for images, labels in make_batches(args.warmup, args.batch_size, seed=1):
         step(images, labels)
     if args.epoch:
         images = np.random.default_rng(2).standard_normal((EPOCH_IMAGES, 1, 28, 28), dtype=np.float32)
         labels = np.random.default_rng(3).integers(0, 10, EPOCH_IMAGES)
-        start = time.perf_counter()
+        start = clock()
         for i in range(0, EPOCH_IMAGES, args.batch_size):
             step(images[i:i + args.batch_size], labels[i:i + args.batch_size])
-        result["epoch_seconds"] = time.perf_counter() - start
+        result["epoch_seconds"] = clock() - start
         result["epoch_steps"] = -(-EPOCH_IMAGES // args.batch_size)
     else:
         times, losses = [], []
         for images, labels in make_batches(args.steps, args.batch_size, seed=0):
-            start = time.perf_counter()
+            start = clock()
             losses.append(step(images, labels))
-            times.append(time.perf_counter() - start)
+            times.append(clock() - start)
         result["seconds"], result["losses"] = times, losses
     result["peak_rss_mb"], result["pid"] = _peak_rss_mb(), os.getpid()
     return result
@@ -141,7 +147,11 @@ def spawn(framework: str, model: str, batch: int, weights: Path, args: argparse.
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", framework, "--models", model,
                "--batch-sizes", str(batch), "--weights", str(weights), "--steps", str(args.steps),
                "--warmup", str(args.warmup), "--lr", str(args.lr)] + (["--epoch"] if epoch else [])
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    env = dict(os.environ)
+    if args.one_thread:
+        command.append("--one-thread")
+        env.update({name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
         raise SystemExit(f"benchmark worker {framework} {model} batch {batch} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -161,6 +171,7 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         "machine": f"{platform.machine()}, {_cpu_count()} cores", "numpy": np.__version__,
         "python": platform.python_version(), "date": time.strftime("%Y-%m-%d %H:%M"),
         "load_average_before": _load_average(), "rounds": args.rounds, "steps_per_round": args.steps,
+        "one_thread": args.one_thread,
         "results": [],
     }
     if "torch" in frameworks:
@@ -232,8 +243,9 @@ def _print_header(report: dict[str, Any]) -> None:
     print(f"{report['machine']}, Python {report['python']}, NumPy {report['numpy']}"
           + (f", PyTorch {report['torch']}" if "torch" in report else "")
           + f"; load average {report['load_average_before']}", flush=True)
+    clock = "CPU ms/step with one thread each" if report["one_thread"] else "wall-clock ms/step"
     print(f"{report['rounds']} alternated rounds of one fresh process per framework, "
-          f"{report['steps_per_round']} timed steps each; median ms/step (spread of round medians), peak RSS")
+          f"{report['steps_per_round']} timed steps each; median {clock} (spread of round medians), peak RSS")
 
 
 def _print_epoch(report: dict[str, Any]) -> None:
@@ -273,6 +285,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--epoch-batch", type=int, default=64, metavar="B",
                    help="time one whole CNN epoch at this batch size per framework (0: skip; default 64)")
+    p.add_argument("--one-thread", action="store_true",
+                   help="one thread per framework, timed in CPU time: compares the work done, nearly immune "
+                        "to other load on the machine (not the wall time a user sees)")
     p.add_argument("--markdown", action="store_true", help="also print the results as Markdown tables")
     p.add_argument("--json", metavar="PATH", default=None, help="write every sample as JSON to PATH")
     p.add_argument("--worker", choices=FRAMEWORKS, default=None, help=argparse.SUPPRESS)
