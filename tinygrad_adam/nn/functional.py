@@ -170,7 +170,7 @@ def batch_norm(input: Tensor, running_mean: np.ndarray | None, running_var: np.n
                              f"for input of shape {x.shape}")
     if not training and (running_mean is None or running_var is None):
         raise ValueError(f"{op}: running_mean and running_var are needed when not training")
-    if training and x.size // max(channels, 1) <= 1:
+    if training and x.numel() // max(channels, 1) <= 1:
         raise ValueError(f"{op}: expected more than 1 value per channel when training, got input shape {x.shape}")
     _check_dtypes(op, x, weight, bias)
     params = tuple(p for p in (weight, bias) if p is not None)
