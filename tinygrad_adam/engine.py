@@ -30,7 +30,6 @@ works whichever is imported first.
 from __future__ import annotations
 
 import contextlib
-import traceback
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -146,8 +145,8 @@ class inference_mode(no_grad):
         return self
 
 
-# Set by autograd.detect_anomaly(): ops then remember the stack that called their forward.
-_anomaly_enabled = False
+# Set by autograd.detect_anomaly(): called as hook(ctx, output, recording) after every op's forward.
+_anomaly_hook: Callable[[Context, Tensor, bool], None] | None = None
 
 
 class RemovableHandle:
@@ -301,8 +300,8 @@ class Function:
         out = Tensor._make(np.asarray(data), recording)
         if recording:
             out._ctx = ctx
-            if _anomaly_enabled:
-                ctx.forward_stack = traceback.extract_stack()[:-1]
+        if _anomaly_hook is not None:
+            _anomaly_hook(ctx, out, recording)
         return out
 
 
