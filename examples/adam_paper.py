@@ -46,10 +46,11 @@ from tqdm import tqdm
 
 import tinygrad_adam as tg
 from tinygrad_adam import nn
-from tinygrad_adam.data import DataLoader, DatasetNotFoundError, load_digits_split, load_mnist
+from tinygrad_adam.data import DatasetNotFoundError, load_digits_split, load_mnist
 from tinygrad_adam.nn import functional as F
 from tinygrad_adam.optim import SGD, Adadelta, Adagrad, Adam, Optimizer, RMSprop
 from tinygrad_adam.optim.lr_scheduler import LambdaLR
+from tinygrad_adam.utils.data import DataLoader, TensorDataset
 
 LABELS = {"adam": "Adam", "sgdnesterov": "SGDNesterov", "adagrad": "AdaGrad", "rmsprop": "RMSProp",
           "adadelta": "AdaDelta"}
@@ -193,7 +194,7 @@ def train(figure: int, name: str, lr: float, model: nn.Module, initial_state: di
     model.train()
     optimizer = make_optimizer(name, list(model.parameters()), lr)
     scheduler = LambdaLR(optimizer, inverse_sqrt) if decay else None
-    loader = DataLoader(x, y, BATCH_SIZE, shuffle=True, seed=seed)
+    loader = DataLoader(TensorDataset(x, y), BATCH_SIZE, shuffle=True, generator=np.random.default_rng(seed))
     run = Run(name, lr, decay)
     elapsed = 0.0
     bar = tqdm(range(epochs), desc=f"{LABELS[name]} α={lr:g}", unit="epoch", disable=not progress,

@@ -25,8 +25,9 @@ from tqdm import tqdm
 
 import tinygrad_adam as tg
 from tinygrad_adam import nn, optim
-from tinygrad_adam.data import DataLoader, DatasetNotFoundError, load_digits_split, load_mnist, normalize_images
+from tinygrad_adam.data import DatasetNotFoundError, load_digits_split, load_mnist, normalize_images
 from tinygrad_adam.nn import functional as F
+from tinygrad_adam.utils.data import DataLoader, TensorDataset
 
 
 def build_model(name: str, image_size: int) -> nn.Module:
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     tg.manual_seed(args.seed)
     model = build_model(args.model, x_train.shape[-1])
     optimizer = optim.Adam(model.parameters(), lr=args.lr)
-    steps_per_epoch = len(DataLoader(x_train, y_train, args.batch_size))
+    steps_per_epoch = len(DataLoader(TensorDataset(x_train, y_train), args.batch_size))
     if args.schedule == "cosine":
         scheduler = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs * steps_per_epoch)
     else:
@@ -145,7 +146,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
           f"{sum(p.numel() for p in model.parameters()):,} parameters")
     for epoch in range(first_epoch, args.epochs + 1):
         start = time.perf_counter()
-        loader = DataLoader(x_train, y_train, args.batch_size, shuffle=True, seed=args.seed * 1000 + epoch)
+        loader = DataLoader(TensorDataset(x_train, y_train), args.batch_size, shuffle=True,
+                            generator=np.random.default_rng(args.seed * 1000 + epoch))
         train_loss = train_one_epoch(model, optimizer, scheduler, loader, epoch, args.progress)
         seconds = time.perf_counter() - start
         test_loss, accuracy, predicted = evaluate(model, x_test, y_test)

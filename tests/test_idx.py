@@ -75,7 +75,17 @@ def test_mnist_sized_header_with_short_gzip_payload(tmp_path):
     path = tmp_path / "train-images-idx3-ubyte.gz"
     header = b"\x00\x00\x08\x03" + struct.pack(">III", 60000, 28, 28)
     path.write_bytes(gzip.compress(header + bytes(1000 - len(header))))
-    with pytest.raises(IDXError, match=r"train-images-idx3-ubyte\.gz: .*expected 47040016 bytes.*found 1000"):
+    # refused from the header and the compressed size alone, before anything past the header is decompressed
+    with pytest.raises(IDXError, match=r"train-images-idx3-ubyte\.gz: .*expected 47040016 bytes.*cannot hold"):
+        read_idx(path)
+
+
+def test_short_gzip_payload_names_expected_and_found(tmp_path):
+    path = tmp_path / "imgs.gz"
+    header = b"\x00\x00\x08\x03" + struct.pack(">III", 60, 28, 28)
+    payload = np.random.default_rng(0).integers(0, 256, 1000 - len(header), dtype=np.uint8).tobytes()
+    path.write_bytes(gzip.compress(header + payload))
+    with pytest.raises(IDXError, match=r"imgs\.gz: truncated file, expected 47056 bytes.*found 1000 after decompr"):
         read_idx(path)
 
 
@@ -116,7 +126,9 @@ def test_trailing_garbage_is_an_error(tmp_path, suffix):
     data = gzip.decompress(path.read_bytes()) if suffix else path.read_bytes()
     data += b"garbage"
     path.write_bytes(gzip.compress(data) if suffix else data)
-    with pytest.raises(IDXError, match=r"expected 18 bytes.*found 25.*7 trailing bytes"):
+    # a plain file's length is known up front; a gzip stream is read only one byte past the header's promise
+    found = r"found 25 \(7 trailing bytes\)" if not suffix else r"found more after decompression"
+    with pytest.raises(IDXError, match=r"expected 18 bytes.*" + found):
         read_idx(path)
 
 

@@ -1,42 +1,67 @@
+"""The project's DataLoader (tinygrad_adam.data.DataLoader is tinygrad_adam.utils.data.DataLoader) on arrays."""
+
 import numpy as np
 import pytest
 
-from tinygrad_adam.data.loader import DataLoader, normalize_images
+import tinygrad_adam as tg
+from tinygrad_adam.data.loader import DataLoader, TensorDataset, normalize_images
+from tinygrad_adam.utils import data as utils_data
 
 
 def _data(n=23):
     X = np.arange(n * 2, dtype=np.float32).reshape(n, 2)
-    return X, np.arange(n)
+    return TensorDataset(X, np.arange(n))
 
 
 def _epoch(loader):
-    return [(xb.copy(), yb.copy()) for xb, yb in loader]
+    return [(xb.numpy().copy(), yb.numpy().copy()) for xb, yb in loader]
+
+
+def _loader(ds, batch_size, shuffle=True, drop_last=False, seed=None):
+    rng = np.random.default_rng(seed) if seed is not None else None
+    return DataLoader(ds, batch_size, shuffle=shuffle, drop_last=drop_last, generator=rng)
+
+
+def test_one_dataloader():
+    assert DataLoader is utils_data.DataLoader and tg.data.DataLoader is tg.utils.data.DataLoader
+    assert TensorDataset is utils_data.TensorDataset
 
 
 def test_same_seed_gives_identical_batches():
-    X, y = _data()
-    a, b = DataLoader(X, y, 4, seed=7), DataLoader(X, y, 4, seed=7)
+    a, b = _loader(_data(), 4, seed=7), _loader(_data(), 4, seed=7)
     for _ in range(3):
         for (xa, ya), (xb, yb) in zip(_epoch(a), _epoch(b), strict=True):
             np.testing.assert_array_equal(xa, xb)
             np.testing.assert_array_equal(ya, yb)
 
 
+def test_order_is_the_generators_permutation():
+    ys = np.concatenate([yb for _, yb in _epoch(_loader(_data(50), 10, seed=5))])
+    np.testing.assert_array_equal(ys, np.random.default_rng(5).permutation(50))
+
+
 def test_epochs_differ_and_seeds_differ():
-    X, y = _data(50)
-    loader = DataLoader(X, y, 10, seed=1)
-    first = np.concatenate([yb for _, yb in loader])
-    second = np.concatenate([yb for _, yb in loader])
-    other = np.concatenate([yb for _, yb in DataLoader(X, y, 10, seed=2)])
+    loader = _loader(_data(50), 10, seed=1)
+    first = np.concatenate([yb for _, yb in _epoch(loader)])
+    second = np.concatenate([yb for _, yb in _epoch(loader)])
+    other = np.concatenate([yb for _, yb in _epoch(_loader(_data(50), 10, seed=2))])
     assert not np.array_equal(first, second)
     assert not np.array_equal(first, other)
     assert not np.array_equal(first, np.arange(50))
 
 
+def test_manual_seed_makes_default_shuffle_reproducible():
+    tg.manual_seed(3)
+    a = np.concatenate([yb for _, yb in _epoch(_loader(_data(40), 8))])
+    tg.manual_seed(3)
+    b = np.concatenate([yb for _, yb in _epoch(_loader(_data(40), 8))])
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, np.arange(40))
+
+
 @pytest.mark.parametrize("shuffle", [True, False])
 def test_every_sample_exactly_once_and_pairs_stay_aligned(shuffle):
-    X, y = _data(23)
-    batches = _epoch(DataLoader(X, y, 5, shuffle=shuffle, seed=0))
+    batches = _epoch(_loader(_data(23), 5, shuffle=shuffle, seed=0))
     ys = np.concatenate([yb for _, yb in batches])
     assert sorted(ys.tolist()) == list(range(23))
     for xb, yb in batches:
@@ -46,45 +71,39 @@ def test_every_sample_exactly_once_and_pairs_stay_aligned(shuffle):
 
 
 def test_last_partial_batch_and_len():
-    X, y = _data(23)
-    loader = DataLoader(X, y, 5, seed=0)
+    loader = _loader(_data(23), 5, seed=0)
     sizes = [len(yb) for _, yb in loader]
     assert len(loader) == 5 and sizes == [5, 5, 5, 5, 3]
     assert all(xb.shape[1:] == (2,) for xb, _ in loader)
 
 
 def test_drop_last():
-    X, y = _data(23)
-    loader = DataLoader(X, y, 5, drop_last=True, seed=0)
+    loader = _loader(_data(23), 5, drop_last=True, seed=0)
     sizes = [len(yb) for _, yb in loader]
     assert len(loader) == 4 and sizes == [5, 5, 5, 5]
-    assert len(DataLoader(*_data(20), 5, drop_last=True)) == 4
-    assert len(DataLoader(*_data(3), 5, drop_last=True)) == 0
-    assert len(DataLoader(*_data(3), 5)) == 1
+    assert len(_loader(_data(20), 5, drop_last=True)) == 4
+    assert len(_loader(_data(3), 5, drop_last=True)) == 0 and list(_loader(_data(3), 5, drop_last=True)) == []
+    assert len(_loader(_data(3), 5)) == 1
 
 
 def test_permutation_is_drawn_when_iteration_starts():
-    X, y = _data(30)
-    a, b = DataLoader(X, y, 30, seed=3), DataLoader(X, y, 30, seed=3)
+    a, b = _loader(_data(30), 30, seed=3), _loader(_data(30), 30, seed=3)
     it1, it2 = iter(a), iter(a)  # two epochs started back to back
     _, y1 = next(it1)
     _, y2 = next(it2)
     epochs_b = [next(iter(b))[1] for _ in range(2)]
-    np.testing.assert_array_equal(y1, epochs_b[0])
-    np.testing.assert_array_equal(y2, epochs_b[1])
+    np.testing.assert_array_equal(y1.numpy(), epochs_b[0].numpy())
+    np.testing.assert_array_equal(y2.numpy(), epochs_b[1].numpy())
 
 
 def test_validation_errors():
-    X, y = _data(10)
-    with pytest.raises(ValueError, match="same length.*10 and 9"):
-        DataLoader(X, y[:9], 2)
-    for bad in (0, -3):
+    X = np.zeros((10, 2))
+    with pytest.raises(ValueError, match="Size mismatch.*10, 9"):
+        TensorDataset(X, np.arange(9))
+    for bad in (0, -3, 2.5, True, "4"):
         with pytest.raises(ValueError, match="batch_size"):
-            DataLoader(X, y, bad)
-    for bad in (2.5, True, "4"):
-        with pytest.raises(TypeError, match="batch_size"):
-            DataLoader(X, y, bad)
-    assert len(DataLoader(X, y, np.int64(3))) == 4
+            DataLoader(_data(10), bad)
+    assert len(DataLoader(_data(10), np.int64(3))) == 4
 
 
 def test_normalize_images():

@@ -6,7 +6,7 @@
 """
 
 from .engine import Tensor, concatenate, default_rng, manual_seed, maximum, minimum, stack, where  # isort: skip
-from . import data, nn, optim
+from . import data, nn, optim, utils
 from ._malloc import keep_freed_memory
 from .engine import Context, Function, enable_grad, is_grad_enabled, no_grad, unbroadcast
 from .gradcheck import GradcheckError, gradcheck, numerical_grad, numerical_jacobian
@@ -18,5 +18,6 @@ __all__ = [
     "CheckpointError", "Context", "Function", "GradcheckError", "Tensor", "concatenate", "data", "default_rng",
     "enable_grad", "gradcheck", "is_grad_enabled", "load", "manual_seed", "maximum", "minimum", "nn", "no_grad",
     "keep_freed_memory", "numerical_grad", "numerical_jacobian", "optim", "save", "stack", "unbroadcast", "where",
+    "utils",
 ]
 __version__ = "0.1.0"

@@ -1,4 +1,9 @@
-"""Save and load model / optimizer state dicts as .npz files, without pickle.
+"""Save and load model / optimizer state dicts: the project's .npz format, and PyTorch's .pt/.pth format.
+
+`save(obj, "x.pth")` (or ".pt") writes PyTorch's zip format (see pth_format.py); other names get the .npz
+format below. `load` reads both, whatever the name, and never unpickles anything unrestricted.
+
+The .npz format, without pickle:
 
 Nested dicts, lists and tuples are flattened: every array becomes one .npz entry named by its dotted key
 path ("state.0.exp_avg"). A JSON manifest, stored as a uint8 array named "__tinygrad_adam__", records the
@@ -10,7 +15,9 @@ are saved as arrays. An .npz without the manifest (e.g. from np.savez) loads as 
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import os
 import zipfile
 from collections.abc import Mapping
@@ -18,19 +25,18 @@ from typing import Any
 
 import numpy as np
 
+from . import pth_format
 from .atomic import atomic_write
+from .checkpoint_zip import CheckpointError, CheckpointZip
 
-__all__ = ["save", "load", "CheckpointError", "MANIFEST_KEY", "FORMAT_VERSION"]
+__all__ = ["save", "load", "CheckpointError", "MANIFEST_KEY", "FORMAT_VERSION", "PYTORCH_SUFFIXES"]
 
 MANIFEST_KEY = "__tinygrad_adam__"
 FORMAT_NAME = "tinygrad_adam.checkpoint"
 FORMAT_VERSION = 1
 _SCALARS = {bool: "bool", int: "int", float: "float", str: "str", type(None): "none"}
 _NUMBERS = (bool, int, float)
-
-
-class CheckpointError(ValueError):
-    """A file is not a valid checkpoint: not an .npz, truncated, corrupt, or it holds pickled objects."""
+PYTORCH_SUFFIXES = (".pt", ".pth")
 
 
 def _is_tensor(obj: Any) -> bool:
@@ -70,10 +76,15 @@ def _flatten(obj: Any, path: list[Any], entries: list[dict], arrays: dict[str, n
 
 
 def save(obj: Any, path: str | os.PathLike[str]) -> None:
-    """Save a (nested) state dict to `path` as an .npz file, atomically: a failed save leaves the old file.
+    """Save a (nested) state dict to `path`, atomically: a failed save leaves the old file.
 
-    The name is used as given (no ".npz" is appended). Raises TypeError for values that would need pickle.
+    A name ending in .pt or .pth gets PyTorch's format, which `torch.load(path, weights_only=True)` reads
+    (arrays and Tensors become torch tensors); any other name gets the .npz format, used as given (no ".npz"
+    is appended). Raises TypeError for values that neither format can hold without pickling code.
     """
+    if os.fspath(path).lower().endswith(PYTORCH_SUFFIXES):
+        pth_format.write_pth(obj, path)
+        return
     entries: list[dict] = []
     arrays: dict[str, np.ndarray] = {}
     _flatten(obj, [], entries, arrays)
@@ -85,23 +96,43 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
                 np.lib.format.write_array(member, array, allow_pickle=False)
 
 
-def _read_arrays(name: str) -> dict[str, np.ndarray]:
-    with open(name, "rb") as f:
-        head = f.read(4)
-    if head[:2] != b"PK":
-        raise CheckpointError(f"{name}: not a checkpoint (.npz files are zip archives; this file starts {head!r})")
+def _read_npy(name: str, member: str, data: bytes) -> np.ndarray:
+    """Parse one .npy member, checking the header's shape and dtype against the bytes actually present."""
+    where = f"{name}: zip member {member!r}"
+    f = io.BytesIO(data)
     try:
-        with np.load(name, allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in npz.files}
-    except ValueError as e:
-        if "pickle" in str(e):
-            raise CheckpointError(f"{name}: refusing to load pickled (object) data: {e}") from e
-        raise CheckpointError(f"{name}: corrupt checkpoint: {e}") from e
-    except (OSError, EOFError, zipfile.BadZipFile, KeyError) as e:
-        raise CheckpointError(f"{name}: corrupt or truncated checkpoint: {e}") from e
-    for key, value in arrays.items():
-        if not isinstance(value, np.ndarray):  # np.load hands back raw bytes for non-.npy zip members
-            raise CheckpointError(f"{name}: zip member {key!r} is not a .npy array; not a checkpoint")
+        version = np.lib.format.read_magic(f)
+        read_header = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+        if version not in read_header:
+            raise CheckpointError(f"{where}: .npy format version {version} is not supported")
+        shape, fortran_order, dtype = read_header[version](f)
+    except CheckpointError:
+        raise
+    except Exception as e:  # NumPy parses the header with ast and tokenize, which raise many kinds of errors
+        raise CheckpointError(f"{where} is not a valid .npy array ({type(e).__name__}: {e})") from e
+    if dtype.itemsize == 0:
+        raise CheckpointError(f"{where}: dtype {dtype} has no size")
+    if dtype.hasobject:
+        raise CheckpointError(f"{where}: refusing to load pickled (object) data, dtype {dtype}")
+    if len(shape) > 64 or any(n < 0 for n in shape):
+        raise CheckpointError(f"{where}: invalid array shape {shape}")
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes != len(data) - f.tell():
+        raise CheckpointError(f"{where}: its header declares shape {shape} of {dtype} ({nbytes} bytes), "
+                              f"the member holds {len(data) - f.tell()} bytes of data")
+    try:
+        array = np.frombuffer(data, dtype=dtype, count=math.prod(shape), offset=f.tell())
+        return array.reshape(shape, order="F" if fortran_order else "C").copy(order="K")
+    except (ValueError, TypeError) as e:
+        raise CheckpointError(f"{where}: cannot build an array of shape {shape} and dtype {dtype}: {e}") from e
+
+
+def _read_arrays(archive: CheckpointZip) -> dict[str, np.ndarray]:
+    arrays = {}
+    for member in archive.members:
+        if not member.endswith(".npy"):
+            raise CheckpointError(f"{archive.name}: zip member {member!r} is not a .npy array; not a checkpoint")
+        arrays[member[: -len(".npy")]] = _read_npy(archive.name, member, archive.read(member))
     return arrays
 
 
@@ -144,14 +175,47 @@ def _unflatten(name: str, entries: list, arrays: dict[str, np.ndarray]) -> Any:
     return root
 
 
-def load(path: str | os.PathLike[str]) -> Any:
-    """Load a checkpoint written by `save` (nested dicts, int keys, scalars and tuples restored).
+def _to_tensor(array: np.ndarray, requires_grad: bool) -> Any:
+    """The one place a loaded PyTorch tensor becomes a tinygrad_adam Tensor (a copy that owns its memory)."""
+    from . import Tensor
 
-    A plain .npz without the manifest loads as a flat {name: array} dict. Never unpickles anything; raises
-    CheckpointError, naming the file, for anything that is not a valid checkpoint.
+    return Tensor(array, requires_grad=requires_grad)
+
+
+def load(path: str | os.PathLike[str], map_location: Any = None, *, weights_only: bool = True) -> Any:
+    """Load a checkpoint: the project's .npz format or PyTorch's zip format (torch.save, torch >= 1.6).
+
+    The format is read from the file, not its name. From a PyTorch file, tensors come back as Tensors and
+    everything else as Python values (dicts, OrderedDicts, lists, tuples, numbers, strings, None); from an
+    .npz, arrays come back as NumPy arrays and a plain .npz without the manifest as a flat {name: array} dict.
+
+    Nothing is ever unpickled unrestricted: PyTorch files go through an unpickler that can only rebuild
+    tensors and containers, `weights_only=False` is accepted for PyTorch's signature and changes nothing.
+    `map_location` may be None or "cpu" (tinygrad_adam runs on the CPU; storages saved from a GPU load too).
+    Raises FileNotFoundError for a missing file and CheckpointError, naming the file, for anything else that
+    is not a valid checkpoint: truncated or corrupt archives, sizes that disagree with the data, unsupported
+    dtypes, or a pickle asking for any global outside the allowlist.
     """
+    if map_location is not None and str(map_location) != "cpu":
+        raise ValueError(f"load: map_location={map_location!r} is not supported; tinygrad_adam runs on the CPU, "
+                         f"pass None or 'cpu'")
+    if not isinstance(weights_only, bool):
+        raise TypeError(f"load: weights_only must be a bool, got {type(weights_only).__name__}")
     name = os.fspath(path)
-    arrays = _read_arrays(name)
+    with open(name, "rb") as f:
+        head = f.read(4)
+        if head[:2] != b"PK":
+            legacy = " (a PyTorch file from before 1.6 or saved with _use_new_zipfile_serialization=False?)"
+            legacy *= head.startswith(b"\x80")  # a bare pickle
+            raise CheckpointError(f"{name}: not a checkpoint (.npz and .pth files are zip archives; this file "
+                                  f"starts {head!r}){legacy}")
+        f.seek(0)
+        archive = CheckpointZip(name, f, allow_deflate=True)
+        if pth_format.find_pickle(archive) is not None:
+            if any(info.compress_type != zipfile.ZIP_STORED for info in archive.members.values()):
+                raise CheckpointError(f"{name}: PyTorch checkpoints are never compressed; this one is")
+            return pth_format.read_pth(archive, _to_tensor)
+        arrays = _read_arrays(archive)
     if MANIFEST_KEY not in arrays:
         return arrays
     try:
@@ -164,5 +228,7 @@ def load(path: str | os.PathLike[str]) -> Any:
                 f"(this tinygrad_adam reads version {FORMAT_VERSION})"
             )
         return _unflatten(name, manifest["entries"], arrays)
-    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, KeyError, TypeError, IndexError) as e:
+    except CheckpointError:
+        raise
+    except (ValueError, AttributeError, KeyError, TypeError, IndexError, RecursionError) as e:
         raise CheckpointError(f"{name}: corrupt manifest ({type(e).__name__}: {e})") from e

@@ -39,20 +39,30 @@ class IDXError(ValueError):
     """An IDX file is truncated, corrupt, or not an IDX file at all."""
 
 
+# The most a deflate stream can expand (about 1032:1), with slack for the gzip header; a header that promises
+# more data than the compressed file could hold is refused before anything is decompressed.
+_MAX_GZIP_RATIO = 1100
+_MAX_NDIM = 32  # NumPy 1.x's limit (2.x allows 64); MNIST-style files have 1 to 4
+_CHUNK = 1 << 20
+
+
 def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
     """Read an IDX file (plain or gzip-compressed) into a native-endian, writable ndarray.
 
-    Raises IDXError, naming the file, if the magic number, the dimensions or the length are wrong.
+    The header (magic number, type code, number of dimensions, each dimension and their product) is checked
+    against the file's actual length before anything is allocated; a gzip file is decompressed no further
+    than the header promises plus one byte. Raises IDXError, naming the file and what was expected, otherwise.
     """
     name = os.fspath(path)
     with open(name, "rb") as raw:
+        size = os.fstat(raw.fileno()).st_size
         compressed = raw.read(2) == GZIP_MAGIC
         raw.seek(0)
         if not compressed:
-            return _read_stream(raw, name, compressed=False)
+            return _read_stream(raw, name, size, compressed=False)
         try:
             with gzip.GzipFile(fileobj=raw, mode="rb") as gz:
-                return _read_stream(gz, name, compressed=True)
+                return _read_stream(gz, name, size, compressed=True)
         except (EOFError, zlib.error, gzip.BadGzipFile) as e:
             raise IDXError(f"{name}: corrupt or truncated gzip stream ({e})") from e
 
@@ -69,8 +79,7 @@ def _read_exact(f: BinaryIO, buf: bytearray | memoryview) -> int:
     return done
 
 
-def _read_stream(f: BinaryIO, name: str, compressed: bool) -> np.ndarray:
-    where = " after decompression" if compressed else ""
+def _read_header(f: BinaryIO, name: str, where: str) -> tuple[np.dtype, tuple[int, ...]]:
     magic = bytearray(4)
     got = _read_exact(f, magic)
     if got < 4:
@@ -81,27 +90,54 @@ def _read_stream(f: BinaryIO, name: str, compressed: bool) -> np.ndarray:
     if code not in _CODE_TO_DTYPE:
         known = ", ".join(f"0x{c:02X} {d.name}" for c, d in _CODE_TO_DTYPE.items())
         raise IDXError(f"{name}: unknown IDX type code 0x{code:02X} (known: {known})")
-    dtype = _CODE_TO_DTYPE[code]
+    if ndim > _MAX_NDIM:
+        raise IDXError(f"{name}: header claims {ndim} dimensions, expected at most {_MAX_NDIM}")
     dims = bytearray(4 * ndim)
     got = _read_exact(f, dims)
     if got < len(dims):
         raise IDXError(
             f"{name}: truncated header, expected {4 + len(dims)} bytes for {ndim} dimensions, found {4 + got}{where}"
         )
+    dtype = _CODE_TO_DTYPE[code]
     shape = struct.unpack(f">{ndim}I", dims)
-    header = 4 + 4 * ndim
+    # NumPy refuses a shape whose nonzero dimensions multiply past its index range, even when one of them is 0
+    if math.prod(max(d, 1) for d in shape) * dtype.itemsize > np.iinfo(np.intp).max:
+        raise IDXError(f"{name}: header shape {shape} {dtype.name} is too large for any array")
+    return dtype, shape
+
+
+def _read_stream(f: BinaryIO, name: str, size: int, compressed: bool) -> np.ndarray:
+    where = " after decompression" if compressed else ""
+    dtype, shape = _read_header(f, name, where)
+    header = 4 + 4 * len(shape)
     nbytes = math.prod(shape) * dtype.itemsize
     expected = (
         f"expected {header + nbytes} bytes ({header}-byte header + {nbytes} bytes of data "
         f"for shape {shape} {dtype.name})"
     )
-    data = bytearray(nbytes)
-    got = _read_exact(f, data)
-    if got < nbytes:
-        raise IDXError(f"{name}: truncated file, {expected}, found {header + got}{where}")
-    extra = sum(len(chunk) for chunk in iter(lambda: f.read(1 << 20), b""))
-    if extra:
-        raise IDXError(f"{name}: {expected}, found {header + nbytes + extra}{where} ({extra} trailing bytes)")
+    if not compressed:
+        if size != header + nbytes:
+            extra = size - header - nbytes
+            detail = f" ({extra} trailing bytes)" if extra > 0 else ""
+            kind = "truncated file, " if extra < 0 else ""
+            raise IDXError(f"{name}: {kind}{expected}, found {size}{detail}")
+        data = bytearray(nbytes)
+        got = _read_exact(f, data)
+        if got < nbytes:  # the file shrank while we read it
+            raise IDXError(f"{name}: truncated file, {expected}, found {header + got}")
+    else:
+        if header + nbytes > _MAX_GZIP_RATIO * size:
+            raise IDXError(f"{name}: {expected}, but a {size}-byte gzip file cannot hold that much")
+        data = bytearray()
+        while len(data) <= nbytes:  # read at most one byte past the promise, to detect trailing data
+            chunk = f.read(min(_CHUNK, nbytes + 1 - len(data)))
+            if not chunk:
+                break
+            data += chunk
+        if len(data) < nbytes:
+            raise IDXError(f"{name}: truncated file, {expected}, found {header + len(data)}{where}")
+        if len(data) > nbytes:
+            raise IDXError(f"{name}: {expected}, found more{where} (trailing bytes)")
     array = np.frombuffer(data, dtype=dtype).reshape(shape)
     # astype copies into native byte order; single-byte types are a writable view of `data` already
     return array.astype(dtype.newbyteorder("=")) if dtype.itemsize > 1 else array

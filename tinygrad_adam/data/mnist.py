@@ -25,7 +25,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ..atomic import atomic_write
-from .idx import GZIP_MAGIC, read_idx
+from .idx import GZIP_MAGIC, IDXError, read_idx
 
 __all__ = [
     "DatasetNotFoundError",
@@ -35,6 +35,8 @@ __all__ = [
     "MIRRORS",
     "SHA256",
     "FILES",
+    "FASHION_MNIST_GZ_MD5",
+    "FASHION_MNIST_MIRRORS",
 ]
 
 DATA_ENV = "TINYGRAD_ADAM_DATA"
@@ -54,6 +56,21 @@ SHA256: dict[str, str | None] = {
     "t10k-images-idx3-ubyte": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
     "t10k-labels-idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
 }
+
+# Fashion-MNIST uses MNIST's four file names. Its published checksums are MD5s of the .gz files as served (not
+# of their content): these are torchvision's FashionMNIST.resources (torchvision/datasets/mnist.py), the same
+# as the table in zalandoresearch/fashion-mnist's README. MD5 is weak against an attacker; it guards against
+# truncated and corrupted downloads, which is what the content SHA-256 above does for MNIST.
+FASHION_MNIST_GZ_MD5: dict[str, str] = {
+    "train-images-idx3-ubyte": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+    "train-labels-idx1-ubyte": "25c81989df183df01b3e8a0aad5dffbe",
+    "t10k-images-idx3-ubyte": "bef4ecab320f06d8554ea6380940ec79",
+    "t10k-labels-idx1-ubyte": "bb300cfdad3c16e7a12a480ee83cd310",
+}
+FASHION_MNIST_MIRRORS: list[str] = [
+    "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+    "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
+]
 
 # tried in order; each serves <mirror><name>.gz
 MIRRORS: list[str] = [
@@ -125,22 +142,28 @@ def _content_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _fetch(url: str, dest: Path, sha256: str | None, timeout: float, progress: bool) -> None:
-    """Download url to dest atomically; raise (leaving no file behind) on any failure or bad checksum."""
+def _fetch(url: str, dest: Path, sha256: str | None, timeout: float, progress: bool, gz_md5: str | None = None) -> None:
+    """Download url to dest atomically; raise (leaving no file behind) on any failure or bad checksum.
+
+    `sha256` is of the decompressed content, `gz_md5` of the bytes as downloaded; None skips that check.
+    """
     request = urllib.request.Request(url, headers={"User-Agent": "tinygrad_adam (python urllib)"})
     with atomic_write(dest) as tmp, urllib.request.urlopen(request, timeout=timeout) as response:
         length = response.headers.get("Content-Length")
         total = int(length) if length and length.isdigit() else None
-        received = 0
+        received, md5 = 0, hashlib.md5(usedforsecurity=False)
         bar = tqdm(total=total, desc=dest.name, unit="B", unit_scale=True, unit_divisor=1024, disable=not progress)
         with bar:
             for chunk in iter(lambda: response.read(_CHUNK), b""):
                 tmp.write(chunk)
+                md5.update(chunk)
                 received += len(chunk)
                 bar.update(len(chunk))
         if total is not None and received != total:
             raise DownloadError(f"connection dropped: received {received} of {total} bytes")
         tmp.flush()
+        if gz_md5 is not None and md5.hexdigest() != gz_md5.lower():
+            raise DownloadError(f"MD5 mismatch: expected {gz_md5.lower()}, got {md5.hexdigest()}")
         if sha256 is not None:
             try:
                 actual = _content_sha256(Path(tmp.name))
@@ -159,13 +182,16 @@ def download_mnist(
     progress: bool = True,
     timeout: float = 30.0,
     force: bool = False,
+    gz_md5: Mapping[str, str] | None = None,
 ) -> Path:
     """Download the MNIST files missing from `root` and return the folder.
 
     `files` are base names from FILES (default: all four). Mirrors come from `mirrors`, else the
     TINYGRAD_ADAM_MNIST_MIRROR environment variable (comma or space separated), else MIRRORS; each is tried
     in order. `checksums` maps base name -> SHA-256 of the decompressed file (None skips the check);
-    default: the official MNIST ones. Raises DownloadError if a file cannot be fetched from any mirror.
+    default: the official MNIST ones. `gz_md5` maps base name -> MD5 of the .gz file as served, checked as
+    well (FASHION_MNIST_GZ_MD5 for Fashion-MNIST, with checksums={name: None}). Raises DownloadError if a
+    file cannot be fetched from any mirror.
     """
     folder = Path(root) if root is not None else _candidates()[1]
     names = list(files) if files is not None else ALL_FILES
@@ -184,7 +210,7 @@ def download_mnist(
         for mirror in urls:
             url = f"{mirror.rstrip('/')}/{name}.gz"
             try:
-                _fetch(url, folder / f"{name}.gz", sums[name], timeout, progress)
+                _fetch(url, folder / f"{name}.gz", sums[name], timeout, progress, (gz_md5 or {}).get(name))
                 break
             except (OSError, http.client.HTTPException) as e:  # URLError, HTTPError, timeouts are OSErrors
                 reason = e.reason if type(e) is urllib.error.URLError else e
@@ -213,11 +239,11 @@ def _load_folder(folder: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
     image_file, label_file = (_find(folder, name) or folder / name for name in FILES[split])
     images, labels = read_idx(image_file), read_idx(label_file)
     if images.ndim != 3 or images.dtype != np.uint8:
-        raise ValueError(f"{image_file}: expected uint8 images of shape (N, H, W), got {images.dtype} {images.shape}")
+        raise IDXError(f"{image_file}: expected uint8 images of shape (N, H, W), got {images.dtype} {images.shape}")
     if labels.ndim != 1 or labels.dtype != np.uint8:
-        raise ValueError(f"{label_file}: expected uint8 labels of shape (N,), got {labels.dtype} {labels.shape}")
+        raise IDXError(f"{label_file}: expected uint8 labels of shape (N,), got {labels.dtype} {labels.shape}")
     if len(images) != len(labels):
-        raise ValueError(f"{image_file} holds {len(images)} images but {label_file} holds {len(labels)} labels")
+        raise IDXError(f"{image_file} holds {len(images)} images but {label_file} holds {len(labels)} labels")
     return images, labels
 
 

@@ -1,6 +1,6 @@
 """Neural-network building blocks with PyTorch's names: modules, layers, losses, `functional` and `init`."""
 
-from . import functional, init
+from . import functional, init, parallel
 from .layers import (
     AvgPool2d,
     BatchNorm1d,
@@ -24,5 +24,5 @@ from .module import Module, ModuleList, Parameter, Sequential
 __all__ = [
     "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "Dropout", "Flatten", "Identity",
     "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d", "Module", "ModuleList", "NLLLoss", "Parameter",
-    "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init",
+    "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init", "parallel",
 ]

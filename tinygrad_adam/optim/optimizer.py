@@ -233,7 +233,7 @@ class Optimizer:
                 )
             restored = {}
             for key, template in expected.items():
-                value = saved_state[key]
+                value = _plain(saved_state[key])
                 if isinstance(template, np.ndarray):
                     array = np.asarray(value)
                     if array.shape != template.shape:
@@ -264,6 +264,8 @@ class Optimizer:
 
 def _plain(value: Any) -> Any:
     """Copy arrays and turn NumPy scalars into Python ones, so state dicts hold only plain values."""
+    if isinstance(value, Tensor):  # e.g. a state_dict loaded from a PyTorch file
+        value = value.numpy()
     if isinstance(value, np.ndarray):
         return value.copy()
     if isinstance(value, np.generic):

@@ -1,0 +1,10 @@
+"""torchvision's names for what this project has: `datasets.MNIST`/`FashionMNIST` and `transforms`.
+
+    from tinygrad_adam.vision import datasets, transforms
+    transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
+    train = datasets.MNIST("data", train=True, download=True, transform=transform)
+"""
+
+from . import datasets, transforms
+
+__all__ = ["datasets", "transforms"]
