@@ -204,7 +204,7 @@ class Context:
         self.saved_tensors: tuple[Any, ...] = ()
         self.released = not recording
         # the in-place version of each parent and of the output when the op ran (see Tensor._version)
-        self.versions = tuple(p._version for p in parents) if recording else ()
+        self.versions = [p._version for p in parents] if recording else []
         self.output_version = 0
 
     def save_for_backward(self, *arrays: Any) -> None:
@@ -220,8 +220,7 @@ class Context:
 
     def check_versions(self, output: Tensor) -> None:
         """Refuse to backpropagate through an op whose input or output was modified in place since it ran."""
-        if output._version == self.output_version and all(
-                p._version == v for p, v in zip(self.parents, self.versions, strict=True)):
+        if output._version == self.output_version and [p._version for p in self.parents] == self.versions:
             return
         changed = [f"its output {tuple(output.shape)} (version {output._version}, expected {self.output_version})"] \
             if output._version != self.output_version else []
