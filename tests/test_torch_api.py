@@ -183,6 +183,10 @@ def test_numpy_interop() -> None:
     assert isinstance(out, Tensor) and out.requires_grad
     assert np.asarray(t) is t.numpy() or np.shares_memory(np.asarray(t), t.numpy())
     assert np.isfinite(t.numpy()).all() and t.isfinite().all()
+    finite = np.isfinite(t)  # other ufuncs run on the array and give a Tensor outside the graph
+    assert isinstance(finite, Tensor) and finite.dtype == torch.bool and bool(finite.all())
+    assert np.exp(t).tolist() == pytest.approx(np.exp([1.0, 2.0]).tolist()) and not np.exp(t).requires_grad
+    assert (np.float32(2) - t).requires_grad and (np.ones(2) @ t).shape == ()
 
 
 # ----- devices ---------------------------------------------------------------------------------

@@ -304,6 +304,10 @@ class Function:
         return out
 
 
+_ARITHMETIC_UFUNCS = {np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "truediv",
+                      np.power: "pow", np.matmul: "matmul"}
+
+
 class MaxMin(NamedTuple):
     """What `max(dim)`/`min(dim)` return, as torch.return_types.max: the values and their int64 indices."""
 
@@ -340,7 +344,6 @@ class Tensor:
 
     __slots__ = ("array", "grad", "requires_grad", "_ctx", "_retains_grad", "_post_accumulate_grad_hooks",
                  "_version", "__weakref__")
-    __array_ufunc__ = None  # make `ndarray * Tensor` call Tensor.__rmul__ instead of converting
     __hash__ = object.__hash__  # by identity, as in PyTorch; == is elementwise
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None):
@@ -375,6 +378,18 @@ class Tensor:
         if dtype is not None and np.dtype(dtype) != self.array.dtype:
             return self.array.astype(dtype)
         return np.array(self.array, copy=True) if copy else np.asarray(self.array)
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """`ndarray * Tensor` is Tensor arithmetic (differentiable); other ufuncs (np.isfinite(t), np.exp(t))
+        run on the arrays and give a Tensor outside the graph, as PyTorch's tensors do."""
+        name = _ARITHMETIC_UFUNCS.get(ufunc)
+        if name is not None and method == "__call__" and len(inputs) == 2 and not kwargs:
+            a, b = inputs
+            return getattr(a, f"__{name}__")(b) if isinstance(a, Tensor) else getattr(b, f"__r{name}__")(a)
+        if "out" in kwargs:
+            return NotImplemented
+        result = getattr(ufunc, method)(*(x.array if isinstance(x, Tensor) else x for x in inputs), **kwargs)
+        return Tensor._make(result, False) if isinstance(result, np.ndarray) else result
 
     # ----- properties -------------------------------------------------------------------------
     @property
@@ -1134,16 +1149,19 @@ class Tensor:
     def __itruediv__(self, other: Any) -> Tensor:
         return self._inplace("/=", Tensor.__truediv__, other)
 
+    @staticmethod
+    def _replaced(old: Tensor, new: Any) -> Tensor:
+        """`new` (broadcast, in old's dtype) in place of old's values; old stays in the graph with gradient 0."""
+        new = new if isinstance(new, Tensor) else Tensor._make(np.asarray(new), False)
+        new = new.astype(old.array.dtype).expand(old.shape)
+        return ops.Where.apply(old, new, condition=np.zeros((), dtype=bool))
+
     def copy_(self, src: Any) -> Tensor:
         """Copy src's values (broadcast to this shape, converted to this dtype) into this tensor."""
-        def copied(old: Tensor, source: Any) -> Tensor:
-            source = source if isinstance(source, Tensor) else Tensor(np.asarray(source))
-            return source.astype(old.array.dtype).expand(old.shape)
-        return self._inplace("copy_", copied, src)
+        return self._inplace("copy_", Tensor._replaced, src)
 
     def fill_(self, value: Any) -> Tensor:
-        return self._inplace("fill_", lambda old, v: Tensor._make(np.full(old.shape, v, old.array.dtype), False),
-                             value)
+        return self._inplace("fill_", lambda old: Tensor._replaced(old, np.asarray(value, old.array.dtype)))
 
     def zero_(self) -> Tensor:
         return self.fill_(0)
@@ -1151,14 +1169,12 @@ class Tensor:
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: np.random.Generator | None = None
                 ) -> Tensor:
         rng = generator if generator is not None else _default_rng
-        return self._inplace("normal_", lambda old: Tensor._make(
-            rng.normal(mean, std, old.shape).astype(old.array.dtype), False))
+        return self._inplace("normal_", lambda old: Tensor._replaced(old, rng.normal(mean, std, old.shape)))
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: np.random.Generator | None = None
                  ) -> Tensor:
         rng = generator if generator is not None else _default_rng
-        return self._inplace("uniform_", lambda old: Tensor._make(
-            rng.uniform(a, b, old.shape).astype(old.array.dtype), False))
+        return self._inplace("uniform_", lambda old: Tensor._replaced(old, rng.uniform(a, b, old.shape)))
 
 
 def backpropagate(outputs: Sequence[Tensor], seeds: Sequence[Any], retain_graph: bool,
@@ -1245,14 +1261,14 @@ def _plain_index(index: Any) -> Any:
     return index
 
 
-def concatenate(tensors: Iterable[Tensor], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis (np.concatenate)."""
-    return ops.Concatenate.apply(*tensors, axis=axis)
+def concatenate(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
+    """Join tensors along an existing dim (torch.cat; `axis` as np.concatenate)."""
+    return ops.Concatenate.apply(*tensors, axis=_dim_arg(dim if axis is None else None, axis))
 
 
-def stack(tensors: Iterable[Tensor], axis: int = 0) -> Tensor:
-    """Join tensors along a new axis (np.stack)."""
-    return ops.Stack.apply(*tensors, axis=axis)
+def stack(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
+    """Join tensors along a new dim (torch.stack; `axis` as np.stack)."""
+    return ops.Stack.apply(*tensors, axis=_dim_arg(dim if axis is None else None, axis))
 
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:

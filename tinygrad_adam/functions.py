@@ -27,17 +27,7 @@ def numel(input: Tensor) -> int:
     return input.numel()
 
 
-def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
-    """Join tensors along an existing dim."""
-    return engine.concatenate([_t(t) for t in tensors], axis=dim if axis is None else axis)
-
-
-concat = concatenate = cat
-
-
-def stack(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
-    """Join tensors along a new dim."""
-    return engine.stack([_t(t) for t in tensors], axis=dim if axis is None else axis)
+cat = concat = engine.concatenate
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
