@@ -92,7 +92,8 @@ def test_affine_false_and_no_running_stats() -> None:
     x = np.random.default_rng(4).standard_normal((3, 2, 2, 2)).astype(np.float32)
     plain.eval()  # without running statistics, eval still uses the batch
     np.testing.assert_allclose(plain(Tensor(x)).array, hand_batch_norm(x, np.ones(2), np.zeros(2)), atol=1e-5)
-    assert repr(plain) == "BatchNorm2d(2, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)"
+    assert repr(plain) == ("BatchNorm2d(2, eps=1e-05, momentum=0.1, affine=False, bias=False, "
+                          "track_running_stats=False)")
 
 
 def test_float32_stays_float32() -> None:

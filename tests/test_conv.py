@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_adam.nn as nn
-import tinygrad_adam.nn.conv as conv
 import tinygrad_adam.nn.functional as F
+import tinygrad_adam.nn.fused.conv as conv
+import tinygrad_adam.nn.fused.layout as layout
 from tinygrad_adam import Tensor, gradcheck
 
 
@@ -112,7 +113,7 @@ def test_any_memory_layout_of_input_and_gradient_gives_the_same_result(padding: 
         return [a, np.ascontiguousarray(a.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2),
                 np.ascontiguousarray(a.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2), a[:, :, :, ::-1][:, :, :, ::-1]]
 
-    assert conv.is_batch_last(layouts(x)[2]) and not conv.is_batch_last(x)
+    assert layout.is_batch_last(layouts(x)[2]) and not layout.is_batch_last(x)
     layer = nn.Conv2d(9, 4, 3, padding=padding)
     expected = direct_conv2d(x.astype(np.float64), layer.weight.array, layer.bias.array, (1, 1), (padding, padding))
     g = rng.standard_normal(expected.shape).astype(np.float32)
@@ -127,7 +128,7 @@ def test_any_memory_layout_of_input_and_gradient_gives_the_same_result(padding: 
     for grad_x, grad_w in results[1:]:
         np.testing.assert_allclose(grad_x, results[0][0], rtol=1e-5, atol=1e-5)
         np.testing.assert_allclose(grad_w, results[0][1], rtol=1e-5, atol=1e-5)
-    assert conv.is_batch_last(out.array) and out.dtype == np.float32  # what the next layer gets
+    assert layout.is_batch_last(out.array) and out.dtype == np.float32  # what the next layer gets
 
 
 def test_float32_in_float32_out_including_gradients() -> None:

@@ -84,7 +84,7 @@ def test_dropout_train_scales_and_zeroes_the_right_fraction() -> None:
 def test_dropout_eval_and_edge_probabilities() -> None:
     x = Tensor(np.arange(6.0).reshape(2, 3))
     layer = nn.Dropout()
-    assert layer.p == 0.5 and repr(layer) == "Dropout(p=0.5)"
+    assert layer.p == 0.5 and repr(layer) == "Dropout(p=0.5, inplace=False)"
     assert layer.eval()(x) is x
     assert nn.Dropout(0.0)(x) is x
     np.testing.assert_array_equal(nn.Dropout(1.0)(x).array, np.zeros((2, 3)))

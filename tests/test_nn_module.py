@@ -190,7 +190,7 @@ def test_repr_matches_pytorch_layout() -> None:
         "Sequential(\n"
         "  (0): Conv2d(1, 32, kernel_size=(5, 5), stride=(1, 1))\n"
         "  (1): ReLU()\n"
-        "  (2): MaxPool2d(kernel_size=2, stride=2, padding=0)\n"
+        "  (2): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)\n"
         "  (3): Flatten(start_dim=1, end_dim=-1)\n"
         "  (4): Linear(in_features=1024, out_features=10, bias=True)\n"
         ")"
@@ -206,7 +206,7 @@ def test_repr_matches_pytorch_layout() -> None:
     assert repr(nested) == (
         "Sequential(\n"
         "  (0): Sequential(\n"
-        "    (0): BatchNorm2d(3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)\n"
+        "    (0): BatchNorm2d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)\n"
         "  )\n"
         ")"
     )
@@ -250,3 +250,49 @@ def test_subclass_forgetting_super_init_still_has_training_flag() -> None:
 def test_module_without_forward_raises() -> None:
     with pytest.raises(NotImplementedError, match="must define forward"):
         nn.Module()(1)
+
+
+class _Device:
+    """Stands in for a torch.device-like object: only `.type` is read."""
+
+    def __init__(self, type: str):
+        self.type = type
+
+
+def test_to_accepts_cpu_devices_and_leaves_the_arrays_alone() -> None:
+    model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+    weight = model[0].weight.array
+    for device in ("cpu", "cpu:0", _Device("cpu")):
+        assert model.to(device) is model and model.to(device=device) is model
+    assert model.cpu() is model
+    assert model[0].weight.array is weight and weight.dtype == np.float32  # nothing copied or cast
+
+
+def test_to_dtype_forms_cast_float_parameters_and_buffers() -> None:
+    model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+    assert model.to(np.float64) is model
+    assert model[0].weight.dtype == np.float64 and model[1].running_var.dtype == np.float64
+    model.to("cpu", np.float32)
+    assert model[0].weight.dtype == np.float32 and model[1].running_mean.dtype == np.float32
+    model.to(device="cpu", dtype=np.float64)
+    assert model[1].weight.dtype == np.float64 and model[1].num_batches_tracked.dtype == np.int64
+    model.to(Tensor(np.zeros(1, dtype=np.float32)))  # to(tensor): that tensor's dtype
+    assert all(p.dtype == np.float32 for p in model.parameters())
+    assert model(Tensor(np.ones((3, 2), dtype=np.float32))).dtype == np.float32
+
+
+def test_to_another_device_or_an_integer_dtype_is_a_clear_error() -> None:
+    model = nn.Linear(2, 2)
+    for device in ("cuda", "cuda:1", "mps", _Device("cuda"), 0):
+        with pytest.raises(RuntimeError, match=r"Module.to: device '.*' is not available: .* runs on the CPU only"):
+            model.to(device)
+    with pytest.raises(RuntimeError, match="device 'cuda' is not available"):
+        model.cuda()
+    with pytest.raises(RuntimeError, match="device 'cuda' is not available"):
+        model.to("cuda", np.float64)
+    assert model.weight.dtype == np.float32  # the failed call changed nothing
+    with pytest.raises(TypeError, match="only accepts floating point dtypes, but got desired dtype=int64"):
+        model.to(np.int64)
+    with pytest.raises(RuntimeError, match="Linear: device 'cuda' is not available"):
+        nn.Linear(2, 2, device="cuda")
+    assert nn.Conv2d(1, 1, 1, device=_Device("cpu")).weight.dtype == np.float32

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -124,7 +126,8 @@ def test_batch_last_input_gives_same_result() -> None:
 
 def test_layers_defaults_repr_and_unbatched_input() -> None:
     pool = nn.MaxPool2d(2)
-    assert pool.stride == 2 and repr(pool) == "MaxPool2d(kernel_size=2, stride=2, padding=0)"
+    assert pool.stride == 2
+    assert repr(pool) == "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"
     assert repr(nn.AvgPool2d((3, 2), 1, 1)) == "AvgPool2d(kernel_size=(3, 2), stride=1, padding=1)"
     x = np.arange(16.0).reshape(1, 4, 4)
     np.testing.assert_array_equal(pool(Tensor(x)).array, [[[5.0, 7.0], [13.0, 15.0]]])
@@ -159,3 +162,46 @@ def test_matches_pytorch_forward_and_gradients() -> None:
     F.max_pool2d(x, 2, 1).sum().backward()
     torch.nn.functional.max_pool2d(x_ref, 2, 1).sum().backward()
     np.testing.assert_array_equal(x.grad, x_ref.grad.numpy())
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda: nn.MaxPool2d(0), r"MaxPool2d: kernel_size must be an int >= 1 or a pair of them, got 0"),
+    (lambda: nn.MaxPool2d((2, 2, 2)), r"MaxPool2d: kernel_size must be an int >= 1 .*got \(2, 2, 2\)"),
+    (lambda: nn.MaxPool2d(2, stride=0), r"MaxPool2d: stride must be an int >= 1 or a pair of them, got 0"),
+    (lambda: nn.MaxPool2d(2, padding=-1), r"MaxPool2d: padding must be an int >= 0 or a pair of them, got -1"),
+    (lambda: nn.MaxPool2d(2, padding=2), r"MaxPool2d: padding should be at most half of the kernel size"),
+    (lambda: nn.AvgPool2d(2.5), r"AvgPool2d: kernel_size must be an int >= 1 or a pair of them, got 2.5"),
+    (lambda: nn.AvgPool2d(3, stride=(1, 0)), r"AvgPool2d: stride must be an int >= 1 .*got \(1, 0\)"),
+    (lambda: nn.AvgPool2d((3, 2), padding=(1, 2)), r"AvgPool2d: padding should be at most half of the kernel size"),
+])
+def test_pooling_layers_check_their_arguments_at_construction(make: Any, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+@pytest.mark.parametrize(("make", "option"), [
+    (lambda: nn.MaxPool2d(2, dilation=2), "dilation=2"), (lambda: nn.MaxPool2d(2, ceil_mode=True), "ceil_mode=True"),
+    (lambda: nn.MaxPool2d(2, return_indices=True), "return_indices=True"),
+    (lambda: nn.AvgPool2d(2, ceil_mode=True), "ceil_mode=True"),
+    (lambda: nn.AvgPool2d(2, divisor_override=3), "divisor_override=3"),
+    (lambda: F.max_pool2d(Tensor(np.zeros((1, 1, 4, 4))), 2, ceil_mode=True), "ceil_mode=True"),
+])
+def test_pytorch_pooling_options_we_lack_are_a_clear_error(make: Any, option: str) -> None:
+    with pytest.raises(NotImplementedError, match=f"{option} is not supported"):
+        make()
+
+
+def test_pooling_layer_forward_does_not_check_its_arguments_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tinygrad_adam.nn.modules.pooling as pooling_layers
+
+    layer, x = nn.MaxPool2d(3, 2, 1), Tensor(np.arange(32.0).reshape(1, 2, 4, 4))
+    expected = F.max_pool2d(x, 3, 2, 1).array
+
+    def forbidden(*args: object) -> None:
+        raise AssertionError("argument check on every forward")
+
+    for module in (pooling_layers, F):  # the layer's own check, and the functional path's
+        monkeypatch.setattr(module, "pool_arguments", forbidden)
+    np.testing.assert_array_equal(layer(x).array, expected)
+    with pytest.raises(AssertionError, match="argument check"):
+        F.max_pool2d(x, 3, 2, 1)

@@ -1,28 +1,15 @@
-"""Neural-network building blocks with PyTorch's names: modules, layers, losses, `functional` and `init`."""
+"""Neural-network building blocks with PyTorch's names, by level:
 
-from . import functional, init, parallel
-from .layers import (
-    AvgPool2d,
-    BatchNorm1d,
-    BatchNorm2d,
-    Conv2d,
-    Dropout,
-    Flatten,
-    Identity,
-    LeakyReLU,
-    Linear,
-    LogSoftmax,
-    MaxPool2d,
-    ReLU,
-    Sigmoid,
-    Softmax,
-    Tanh,
-)
-from .losses import CrossEntropyLoss, MSELoss, NLLLoss
+    module.py      Module, Parameter, Sequential, ModuleList
+    modules/       the layers, activations and losses, by family
+    functional.py  the same ops as functions: check the arguments, apply one fused op
+    fused/         the fused ops (one Function each, with a hand-written backward), by family
+    init.py        weight initialisation
+    parallel.py    DistributedDataParallel
+"""
+
+from . import functional, init, modules, parallel
 from .module import Module, ModuleList, Parameter, Sequential
+from .modules import *  # noqa: F403  (the layers, activations and losses; listed in modules/__init__.py)
 
-__all__ = [
-    "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "Dropout", "Flatten", "Identity",
-    "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d", "Module", "ModuleList", "NLLLoss", "Parameter",
-    "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "functional", "init", "parallel",
-]
+__all__ = ["Module", "ModuleList", "Parameter", "Sequential", "functional", "init", "parallel", *modules.__all__]

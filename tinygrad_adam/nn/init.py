@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..engine import Tensor, default_rng
+from ._utils import fan_in_and_fan_out as _calculate_fan_in_and_fan_out  # PyTorch's (private) name
 
 T = TypeVar("T", Tensor, np.ndarray)
 
@@ -55,16 +56,6 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     if nonlinearity == "selu":
         return 3.0 / 4
     raise ValueError(f"calculate_gain: unsupported nonlinearity {nonlinearity!r}")
-
-
-def _calculate_fan_in_and_fan_out(tensor: Tensor | np.ndarray) -> tuple[int, int]:
-    shape = _array(tensor).shape
-    if len(shape) < 2:
-        raise ValueError(
-            f"fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape {shape})"
-        )
-    receptive_field = math.prod(shape[2:])
-    return shape[1] * receptive_field, shape[0] * receptive_field
 
 
 def _calculate_correct_fan(tensor: Tensor | np.ndarray, mode: str) -> int:

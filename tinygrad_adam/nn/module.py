@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..engine import Tensor
+from ._utils import check_device, is_device
 
 
 class Parameter(Tensor):
@@ -119,13 +120,17 @@ class Module:
                     yield member_name, member, "module"
                     yield from member._walk(member_name + ".", ancestors)
 
-    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
-        """(name, parameter) pairs in definition order; a parameter shared by two layers is listed once."""
+    def _unique(self, kind: str, prefix: str) -> Iterator[tuple[str, Any]]:
+        """The (name, object) pairs of one kind from `_walk`, each object once (the first name wins)."""
         seen: set[int] = set()
-        for name, obj, kind in self._walk(prefix + "." if prefix else ""):
-            if kind == "parameter" and id(obj) not in seen:
+        for name, obj, found in self._walk(prefix + "." if prefix else ""):
+            if found == kind and id(obj) not in seen:
                 seen.add(id(obj))
                 yield name, obj
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        """(name, parameter) pairs in definition order; a parameter shared by two layers is listed once."""
+        return self._unique("parameter", prefix)
 
     def parameters(self) -> Iterator[Parameter]:
         for _, p in self.named_parameters():
@@ -142,12 +147,8 @@ class Module:
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """This module (named `prefix`) and every sub-module, each once, in definition order."""
-        seen = {id(self)}
         yield prefix, self
-        for name, obj, kind in self._walk(prefix + "." if prefix else ""):
-            if kind == "module" and id(obj) not in seen:
-                seen.add(id(obj))
-                yield name, obj
+        yield from self._unique("module", prefix)
 
     def modules(self) -> Iterator[Module]:
         for _, m in self.named_modules():
@@ -194,11 +195,35 @@ class Module:
             fn(m)
         return self
 
-    def to(self, dtype: Any) -> Module:
-        """Cast every floating-point parameter and buffer to `dtype`, in place."""
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """PyTorch's `to(device)`, `to(dtype)`, `to(device, dtype)` or `to(tensor)`, in place; returns self.
+
+        Floating-point parameters and buffers are cast to a floating-point dtype;
+        the device must be the CPU ("cpu", or an object whose `.type` is "cpu").
+        """
+        dtype = kwargs.pop("dtype", None)
+        device = kwargs.pop("device", None)
+        kwargs.pop("non_blocking", None)
+        if kwargs:
+            raise TypeError(f"Module.to: unexpected keyword argument(s) {', '.join(sorted(kwargs))}")
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.dtype
+            elif is_device(arg):
+                device = arg
+            elif not isinstance(arg, bool):  # a positional non_blocking flag is ignored
+                dtype = arg
+        check_device(device, "Module.to")
+        if dtype is not None:
+            self._cast(dtype)
+        return self
+
+    def _cast(self, dtype: Any) -> None:
         dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
         for p in self.parameters():
-            if p.array.dtype.kind == "f":
+            if p.array.dtype.kind == "f" and p.array.dtype != dtype:
                 p.array = p.array.astype(dtype)
                 p.grad = None if p.grad is None else Tensor(p.grad.array, dtype=dtype)
         for m in self.modules():
@@ -206,6 +231,13 @@ class Module:
                 array = getattr(m, name)
                 if array is not None and array.dtype.kind == "f":
                     setattr(m, name, array.astype(dtype))
+
+    def cpu(self) -> Module:
+        """The model is on the CPU already: returns self."""
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        check_device("cuda" if device is None else f"cuda:{device}", "Module.cuda")
         return self
 
     def float(self) -> Module:
@@ -347,3 +379,18 @@ class ModuleList(Module):
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self._items())
+
+    def __repr__(self) -> str:
+        """PyTorch's: a run of equal consecutive modules is printed once, as "(0-2): 3 x Linear(...)"."""
+        runs: list[list[Any]] = []  # [first index, last index, repr]
+        for i, module in enumerate(self):
+            text = repr(module)
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, text])
+        if not runs:
+            return f"{type(self).__name__}()"
+        lines = [_add_indent(f"({a}): {text}" if a == b else f"({a}-{b}): {b - a + 1} x {text}", 2)
+                 for a, b, text in runs]
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"

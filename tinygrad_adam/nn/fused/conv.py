@@ -8,13 +8,9 @@ GEMM (`g2 @ cols.T`); the input gradient is one GEMM for all columns
 (`w2.T @ g2`) and col2im, a Python loop over the kH·kW kernel positions only,
 each adding one strided slice into the padded input gradient.
 
-Memory layout is chosen for BLAS and for NumPy's copies, not by the user: arrays
-are (N, C, H, W) as PyTorch's, but the ones this op makes are views of
-(C, H, W, N) arrays ("batch last"). Then every copy above moves runs of oW·N
-contiguous numbers, every GEMM is a single BLAS call on contiguous operands
-(many small multi-threaded GEMMs slow down 10x or more when another process
-competes for the cores; one large GEMM does not), and ReLU and pooling keep
-the layout, so the next convolution finds its input batch last with no copy.
+The arrays this op makes are laid out batch last (layout.py): one large GEMM
+instead of one per sample, because many small multi-threaded GEMMs slow down
+sharply when another process competes for the cores (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -24,49 +20,13 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..engine import Context, Function
+from ...engine import Context, Function, Tensor
+from .._utils import Pair, Sides, check_dtypes, unbatched
+from .layout import batch_last, conv_output_size, pad_batch_last, window
 
 
-def conv_output_size(size: int, kernel: int, stride: int, padding: int, dilation: int = 1) -> int:
-    """Output length along one axis; `padding` is the total added on both sides. Floor division, as PyTorch."""
-    return (size + padding - dilation * (kernel - 1) - 1) // stride + 1
-
-
-def is_batch_last(x: np.ndarray) -> bool:
-    """True when an (N, C, H, W) array is laid out in memory as (C, H, W, N) (or has N == 1)."""
-    return x.shape[0] == 1 or x.strides[0] == x.itemsize
-
-
-def pad_batch_last(x: np.ndarray, padding: tuple[int, int, int, int] = (0, 0, 0, 0),
-                   value: float = 0.0) -> np.ndarray:
-    """A (padded) copy of an (N, C, H, W) array, laid out batch last; padding is (top, bottom, left, right)."""
-    top, bottom, left, right = padding
-    n, c, h, w = x.shape
-    shape = (c, h + top + bottom, w + left + right, n)
-    out = (np.full(shape, value, dtype=x.dtype) if any(padding) else np.empty(shape, dtype=x.dtype))
-    out = out.transpose(3, 0, 1, 2)
-    if is_batch_last(x):
-        out[:, :, top:top + h, left:left + w] = x
-    else:  # a transposing copy, 8 samples at a time: NumPy's one-shot copy reads one number per cache line
-        for s in range(0, n, 8):
-            out[s:s + 8, :, top:top + h, left:left + w] = x[s:s + 8]
-    return out
-
-
-def batch_last(x: np.ndarray) -> np.ndarray:
-    """x itself if it is laid out batch last, else a batch-last copy."""
-    return x if is_batch_last(x) else pad_batch_last(x)
-
-
-def window(i: int, j: int, stride: tuple[int, int], dilation: tuple[int, int],
-           out_hw: tuple[int, int]) -> tuple[slice, slice]:
-    """The (rows, columns) slice of the padded input that kernel position (i, j) sees for every output pixel."""
-    (sh, sw), (dh, dw), (oh, ow) = stride, dilation, out_hw
-    return slice(i * dh, i * dh + sh * (oh - 1) + 1, sh), slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
-
-
-def im2col(xp: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int],
-           out_hw: tuple[int, int], ones_row: bool = False) -> np.ndarray:
+def im2col(xp: np.ndarray, kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair,
+           ones_row: bool = False) -> np.ndarray:
     """The C-contiguous (C·kH·kW, oH·oW·N) column matrix of a padded (N, C, H, W) input: one view, one copy.
 
     With `ones_row` a last row of ones is appended, so that a bias is one more
@@ -105,8 +65,8 @@ class Conv2dFunction(Function):
     """
 
     @staticmethod
-    def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray, stride: tuple[int, int],
-                padding: tuple[int, int, int, int], dilation: tuple[int, int]) -> np.ndarray:
+    def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray, stride: Pair,
+                padding: Sides, dilation: Pair) -> np.ndarray:
         n, _, h, w = x.shape
         o, _, kh, kw = weight.shape
         top, bottom, left, right = padding
@@ -137,3 +97,24 @@ class Conv2dFunction(Function):
             grad_w = grad_w2[:, :k].reshape(w_shape)
             grad_b = grad_w2[:, k] if ctx.has_bias else None
         return (grad_x, grad_w, grad_b) if ctx.has_bias else (grad_x, grad_w)
+
+
+def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pair, padding: Sides, dilation: Pair,
+           op: str) -> Tensor:
+    """Conv2dFunction on x (N, C, H, W) or (C, H, W), after checking x against the weight;
+    the other arguments were checked by the caller."""
+    out_channels, in_channels, kh, kw = weight.shape
+    if x.ndim == 3:
+        return unbatched(conv2d, x, weight, bias, stride, padding, dilation, op)
+    if x.ndim != 4 or x.shape[1] != in_channels:
+        raise ValueError(f"{op}: expected input with {in_channels} channels (N, {in_channels}, H, W), "
+                         f"got shape {x.shape}")
+    check_dtypes(op, x, weight, bias)
+    padded = (x.shape[2] + padding[0] + padding[1], x.shape[3] + padding[2] + padding[3])
+    span = (dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1)
+    if span[0] > padded[0] or span[1] > padded[1]:
+        what = "kernel size" if dilation == (1, 1) else "dilated kernel size"
+        raise ValueError(f"{op}: {what} {span} is larger than the padded input {padded} "
+                         f"(input shape {x.shape}, padding {padding})")
+    args = (x, weight) if bias is None else (x, weight, bias)
+    return Conv2dFunction.apply(*args, stride=stride, padding=padding, dilation=dilation)

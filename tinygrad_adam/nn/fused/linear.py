@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Context, Function
+from ...engine import Context, Function, Tensor
+from .._utils import check_dtypes
 
 
 class LinearFunction(Function):
@@ -30,3 +31,13 @@ class LinearFunction(Function):
         if not ctx.has_bias:
             return grad_x, grad_w
         return grad_x, grad_w, grad_2d.sum(axis=0) if ctx.needs_input_grad[2] else None
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None, op: str) -> Tensor:
+    """LinearFunction on x (..., in_features), after checking x against the weight."""
+    in_features = weight.shape[1]
+    if x.ndim == 0 or x.shape[-1] != in_features:
+        raise ValueError(f"{op}: expected input with {in_features} features in its last dimension "
+                         f"(..., {in_features}), got shape {x.shape}")
+    check_dtypes(op, x, weight, bias)
+    return LinearFunction.apply(x, weight, *(() if bias is None else (bias,)))

@@ -1,12 +1,13 @@
-"""Loss modules: thin wrappers that keep the options of the functional losses."""
+"""Loss modules: their options are checked here, once; forward applies the fused loss."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..engine import Tensor
-from . import functional as F
-from .module import Module
+from ...engine import Tensor
+from .. import fused
+from .._utils import check_label_smoothing, check_reduction, to_tensor
+from ..module import Module
 
 
 class CrossEntropyLoss(Module):
@@ -15,12 +16,14 @@ class CrossEntropyLoss(Module):
     def __init__(self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean",
                  label_smoothing: float = 0.0):
         super().__init__()
-        F._check_reduction("CrossEntropyLoss", reduction)
+        check_reduction("CrossEntropyLoss", reduction)
+        check_label_smoothing("CrossEntropyLoss", label_smoothing)
         self.weight, self.ignore_index = weight, ignore_index
         self.reduction, self.label_smoothing = reduction, label_smoothing
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.cross_entropy(input, target, self.weight, self.ignore_index, self.reduction, self.label_smoothing)
+        return fused.cross_entropy(to_tensor(input), target, self.weight, self.ignore_index, self.reduction,
+                                   self.label_smoothing, "CrossEntropyLoss")
 
 
 class NLLLoss(Module):
@@ -28,11 +31,11 @@ class NLLLoss(Module):
 
     def __init__(self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"):
         super().__init__()
-        F._check_reduction("NLLLoss", reduction)
+        check_reduction("NLLLoss", reduction)
         self.weight, self.ignore_index, self.reduction = weight, ignore_index, reduction
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+        return fused.nll_loss(to_tensor(input), target, self.weight, self.ignore_index, self.reduction, "NLLLoss")
 
 
 class MSELoss(Module):
@@ -40,8 +43,8 @@ class MSELoss(Module):
 
     def __init__(self, reduction: str = "mean"):
         super().__init__()
-        F._check_reduction("MSELoss", reduction)
+        check_reduction("MSELoss", reduction)
         self.reduction = reduction
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.mse_loss(input, target, self.reduction)
+        return fused.mse_loss(to_tensor(input), target, self.reduction, "MSELoss")

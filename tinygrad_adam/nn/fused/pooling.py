@@ -1,8 +1,9 @@
 """Max and average pooling over 2-D windows, as a loop over the kH·kW window positions.
 
 Window position (i, j) of every output pixel at once is one strided slice of the
-input, so pooling reduces kH·kW slices elementwise (np.maximum / np.add); this
-is 4-30x faster than reducing a window view over its two small trailing axes.
+input, so pooling reduces kH·kW slices elementwise (np.maximum / np.add), which
+is much faster than reducing a window view over its two small trailing axes
+(docs/performance.md).
 
 Non-overlapping windows (stride == kernel, no padding) are the (N, C, H/kH, kH,
 W/kW, kW) reshape of the input: the slices are disjoint, no padded copy is made
@@ -20,26 +21,14 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ..engine import Context, Function
-from .conv import batch_last, conv_output_size, is_batch_last, pad_batch_last, window
-
-Pair = tuple[int, int]
+from ...engine import Context, Function, Tensor
+from .._utils import Pair, unbatched
+from .layout import conv_output_size, pad_batch_last, same_layout, window
 
 
 def pool_output_size(hw: Pair, kernel: Pair, stride: Pair, padding: Pair) -> Pair:
     return (conv_output_size(hw[0], kernel[0], stride[0], 2 * padding[0]),
             conv_output_size(hw[1], kernel[1], stride[1], 2 * padding[1]))
-
-
-def _same_layout(a: np.ndarray, like: np.ndarray) -> np.ndarray:
-    """`a` laid out in memory as `like` is (one copy if it is not), so elementwise loops run long."""
-    if a.strides == like.strides:
-        return a
-    if is_batch_last(like):
-        return batch_last(a)
-    out = np.empty_like(like, dtype=a.dtype)
-    out[...] = a
-    return out
 
 
 def _fill_value(dtype: np.dtype) -> float | int:
@@ -96,15 +85,15 @@ class MaxPool2dFunction(Function):
         out = first.copy(order="K") if not rest else np.maximum(first, rest[0])
         for s in rest[1:]:
             np.maximum(out, s, out=out)
-        ctx.save_for_backward(out)
         ctx.windows = windows
+        ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
         (out,) = ctx.saved_tensors
         windows: _Windows = ctx.windows
-        grad = _same_layout(grad, out)
+        grad = same_layout(grad, out)
         grad_source = windows.gradient_buffer(grad)
         remaining = grad  # per window: the gradient until its first maximum takes it, then 0
         positions = list(zip(windows.slices(windows.source), windows.slices(grad_source), strict=True))
@@ -149,3 +138,29 @@ class AvgPool2dFunction(Function):
             for target in windows.slices(grad_source):
                 target += share
         return windows.crop(grad_source)
+
+
+def _check_input(op: str, x: Tensor, kernel: Pair, stride: Pair, padding: Pair) -> None:
+    if x.ndim != 4:
+        raise ValueError(f"{op}: expected a 4-D input (N, C, H, W), got shape {x.shape}")
+    oh, ow = pool_output_size(x.shape[2:], kernel, stride, padding)
+    if oh < 1 or ow < 1:
+        raise ValueError(f"{op}: kernel size {kernel} is larger than the padded input "
+                         f"{(x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1])} (input shape {x.shape})")
+
+
+def max_pool2d(x: Tensor, kernel: Pair, stride: Pair, padding: Pair, op: str) -> Tensor:
+    """MaxPool2dFunction on x (N, C, H, W) or (C, H, W); the pairs were checked by the caller."""
+    if x.ndim == 3:
+        return unbatched(max_pool2d, x, kernel, stride, padding, op)
+    _check_input(op, x, kernel, stride, padding)
+    return MaxPool2dFunction.apply(x, kernel=kernel, stride=stride, padding=padding)
+
+
+def avg_pool2d(x: Tensor, kernel: Pair, stride: Pair, padding: Pair, count_include_pad: bool, op: str) -> Tensor:
+    """AvgPool2dFunction on x (N, C, H, W) or (C, H, W); the pairs were checked by the caller."""
+    if x.ndim == 3:
+        return unbatched(avg_pool2d, x, kernel, stride, padding, count_include_pad, op)
+    _check_input(op, x, kernel, stride, padding)
+    return AvgPool2dFunction.apply(x, kernel=kernel, stride=stride, padding=padding,
+                                   count_include_pad=count_include_pad)

@@ -13,11 +13,12 @@ without weights); samples whose target is `ignore_index` add nothing.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
-from ..engine import Context, Function
+from ...engine import Context, Function, Tensor
 
 
 def _class_view(array: np.ndarray, ndim: int) -> np.ndarray:
@@ -127,3 +128,64 @@ class MSELossFunction(Function):
         factor = 2 / diff.size if ctx.reduction == "mean" else 2
         grad_input = diff * (grad * factor)
         return grad_input, -grad_input
+
+
+def _class_targets(op: str, x: Tensor, target: Any, ignore_index: int) -> tuple[Tensor, np.ndarray]:
+    """Check (N, C, *rest) scores against integer targets (N, *rest); an unbatched (C,) becomes (1, C)."""
+    t = np.asarray(target.array if isinstance(target, Tensor) else target)
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"{op}: target must hold integer class indices, got dtype {t.dtype} "
+                        "(class-probability targets are not supported; convert labels with .astype(np.int64))")
+    if x.ndim == 1:
+        x, t = x.reshape(1, -1), t.reshape(1)
+    if x.ndim < 2:
+        raise ValueError(f"{op}: expected input of shape (N, C) or (N, C, d1, ...), got shape {x.shape}")
+    expected = (x.shape[0],) + x.shape[2:]
+    if t.shape != expected:
+        raise ValueError(f"{op}: expected target of shape {expected} for input of shape {x.shape}, "
+                         f"got target of shape {t.shape}")
+    classes = x.shape[1]
+    bad = (t != ignore_index) & ((t < 0) | (t >= classes))
+    if bad.any():
+        position = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise IndexError(f"{op}: target {int(t[position])} at position {position} is out of bounds for "
+                         f"{classes} classes (valid: 0 to {classes - 1})")
+    return x, t
+
+
+def _class_weight(op: str, weight: Any, x: Tensor) -> np.ndarray | None:
+    if weight is None:
+        return None
+    w = np.asarray(weight.array if isinstance(weight, Tensor) else weight, dtype=x.dtype)
+    if w.shape != (x.shape[1],):
+        raise ValueError(f"{op}: weight must have one entry per class, shape ({x.shape[1]},), got {w.shape}")
+    return w
+
+
+def cross_entropy(x: Tensor, target: Any, weight: Any, ignore_index: int, reduction: str,
+                  label_smoothing: float, op: str) -> Tensor:
+    """CrossEntropyFunction after checking the targets and class weights against the logits."""
+    unbatched = x.ndim == 1
+    x, t = _class_targets(op, x, target, ignore_index)
+    out = CrossEntropyFunction.apply(x, target=t, weight=_class_weight(op, weight, x), ignore_index=ignore_index,
+                                     reduction=reduction, label_smoothing=float(label_smoothing))
+    return out.reshape(()) if unbatched and reduction == "none" else out
+
+
+def nll_loss(x: Tensor, target: Any, weight: Any, ignore_index: int, reduction: str, op: str) -> Tensor:
+    """NLLLossFunction after checking the targets and class weights against the log-probabilities."""
+    unbatched = x.ndim == 1
+    x, t = _class_targets(op, x, target, ignore_index)
+    out = NLLLossFunction.apply(x, target=t, weight=_class_weight(op, weight, x), ignore_index=ignore_index,
+                                reduction=reduction)
+    return out.reshape(()) if unbatched and reduction == "none" else out
+
+
+def mse_loss(x: Tensor, target: Any, reduction: str, op: str) -> Tensor:
+    """MSELossFunction; a target of another shape is broadcast, with PyTorch's warning."""
+    t = target if isinstance(target, Tensor) else Tensor(np.asarray(target, dtype=x.dtype))
+    if t.shape != x.shape:
+        warnings.warn(f"{op}: using a target size {t.shape} that is different to the input size {x.shape}. "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have "
+                      "the same size.", stacklevel=3)
+    return MSELossFunction.apply(x, t, reduction=reduction)

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Context, Function
+from ...engine import Context, Function, Tensor
+from .._utils import check_dtypes
 
 
 class BatchNormFunction(Function):
@@ -74,3 +75,16 @@ class BatchNormFunction(Function):
         if ctx.has_bias:
             grads.append(sum_grad)
         return tuple(grads)
+
+
+def batch_norm(x: Tensor, running_mean: np.ndarray | None, running_var: np.ndarray | None,
+               weight: Tensor | None, bias: Tensor | None, training: bool, momentum: float, eps: float,
+               op: str) -> Tensor:
+    """BatchNormFunction on x (N, C, *), whose statistics and parameters the caller matched to C."""
+    if training and x.numel() // max(x.shape[1], 1) <= 1:
+        raise ValueError(f"{op}: expected more than 1 value per channel when training, got input shape {x.shape}")
+    check_dtypes(op, x, weight, bias)
+    params = tuple(p for p in (weight, bias) if p is not None)
+    return BatchNormFunction.apply(x, *params, has_weight=weight is not None, has_bias=bias is not None,
+                                   running_mean=running_mean, running_var=running_var, training=training,
+                                   momentum=momentum, eps=eps)

@@ -1,0 +1,19 @@
+"""The layers, by family, with PyTorch's names, arguments, defaults, parameter shapes, initialisation and repr.
+
+Each layer checks its arguments once, in its constructor; forward applies a
+fused op from `nn/fused/` (or a Tensor method, for the activations).
+"""
+
+from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .conv import Conv2d
+from .dropout import Dropout
+from .flatten import Flatten
+from .linear import Identity, Linear
+from .loss import CrossEntropyLoss, MSELoss, NLLLoss
+from .normalization import BatchNorm1d, BatchNorm2d
+from .pooling import AvgPool2d, MaxPool2d
+
+__all__ = [
+    "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "Dropout", "Flatten", "Identity",
+    "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d", "NLLLoss", "ReLU", "Sigmoid", "Softmax", "Tanh",
+]

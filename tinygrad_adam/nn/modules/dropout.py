@@ -1,0 +1,28 @@
+"""Dropout: p is checked once, here; forward applies the fused mask."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...engine import Tensor
+from .. import fused
+from .._utils import check_dropout_probability, to_tensor
+from ..module import Module
+
+
+class Dropout(Module):
+    """In training, zero each element with probability p and scale the rest by 1/(1-p); identity in eval.
+
+    `inplace=True` is accepted, as PyTorch code passes it, and gives the same values in a new Tensor.
+    """
+
+    def __init__(self, p: float = 0.5, inplace: bool = False, generator: np.random.Generator | None = None):
+        super().__init__()
+        check_dropout_probability(p)
+        self.p, self.inplace, self.generator = p, inplace, generator
+
+    def forward(self, x: Tensor) -> Tensor:
+        return fused.dropout(to_tensor(x), self.p, self.training, self.generator)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
