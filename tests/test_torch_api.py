@@ -241,6 +241,7 @@ def test_autograd_grad_returns_gradients_without_touching_grad() -> None:
         autograd.grad((x * 2).sum(), [unused])
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the inf/nan are the point
 def test_detect_anomaly_names_the_backward_that_made_inf_and_the_calling_line() -> None:
     x = torch.tensor([0.0, 4.0], requires_grad=True)
     with autograd.detect_anomaly():
@@ -251,6 +252,7 @@ def test_detect_anomaly_names_the_backward_that_made_inf_and_the_calling_line() 
     assert "test_torch_api.py" in str(info.value)
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the inf/nan are the point
 def test_detect_anomaly_names_the_backward_that_made_nan() -> None:
     x = torch.tensor([-1.0, 2.0], requires_grad=True)
     w = torch.tensor([1.0, 1.0], requires_grad=True)
@@ -266,6 +268,7 @@ def test_detect_anomaly_names_the_backward_that_made_nan() -> None:
     assert "x.log()" in str(e.value)
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the inf/nan are the point
 def test_anomaly_mode_is_off_outside_and_costs_one_check() -> None:
     from tinygrad_adam import engine
     assert engine._anomaly_hook is None and not autograd.is_anomaly_enabled()
