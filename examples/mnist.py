@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"resumed {args.resume} after epoch {first_epoch - 1}")
 
     print(f"{args.model} on {args.dataset}: {len(x_train)} train / {len(x_test)} test images, "
-          f"{sum(p.size for p in model.parameters()):,} parameters")
+          f"{sum(p.numel() for p in model.parameters()):,} parameters")
     for epoch in range(first_epoch, args.epochs + 1):
         start = time.perf_counter()
         loader = DataLoader(TensorDataset(x_train, y_train), args.batch_size, shuffle=True,
