@@ -38,7 +38,7 @@ from tqdm import tqdm
 import tinygrad_adam as tg
 import tinygrad_adam.distributed as dist
 from tinygrad_adam import nn, optim
-from tinygrad_adam.cli import run_cli
+from tinygrad_adam.cli import check_at_least, run_cli
 from tinygrad_adam.nn import functional as F
 
 PAUSE_ENV = "MNIST_EXAMPLE_PAUSE_AT"  # "EPOCH:STEP": wait there for Ctrl-C (lets tests interrupt at a known step)
@@ -64,10 +64,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--plot", default=None, metavar="PATH", help="write loss and accuracy curves as a PNG")
     p.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bars")
     args = p.parse_args(argv)
-    for flag in ("epochs", "batch_size", "limit_train", "limit_test"):
-        value = getattr(args, flag)
-        if value is not None and value < 1:
-            raise ValueError(f"--{flag.replace('_', '-')} must be at least 1, got {value}")
+    check_at_least(args, 1, "epochs", "batch_size", "limit_train", "limit_test")
     if not (math.isfinite(args.lr) and args.lr > 0):
         raise ValueError(f"--lr must be a positive finite number, got {args.lr}")
     if args.resume and not Path(args.resume).is_file():

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import sys
+from argparse import Namespace
 from collections.abc import Callable
 from typing import Any, NoReturn
 
@@ -46,6 +47,14 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise SystemExit(code)
 
 
+def check_at_least(args: Namespace, minimum: int, *dests: str) -> None:
+    """Raise ValueError naming the flag if an argparse `dest` of `args` is below `minimum` (None passes)."""
+    for dest in dests:
+        value = getattr(args, dest)
+        if value is not None and value < minimum:
+            raise ValueError(f"--{dest.replace('_', '-')} must be at least {minimum}, got {value}")
+
+
 def run_cli(main: Callable[[], Any]) -> Any:
     """Call `main()`; turn the errors a user can cause into one line and an exit code (see the module docstring)."""
     try:
@@ -65,4 +74,4 @@ def _mpi_rank_and_world() -> tuple[int, int]:
     return dist.get_rank(), dist.get_world_size()
 
 
-__all__ = ["TRACEBACK_ENV", "USER_ERRORS", "fail", "run_cli"]
+__all__ = ["TRACEBACK_ENV", "USER_ERRORS", "check_at_least", "fail", "run_cli"]
