@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                      "history": {k: np.array(v) for k, v in history.items()}}, args.save)
 
     log(f"{args.model} on {args.dataset}: {len(x_train)} train / {len(x_test)} test images, "
-        f"{sum(p.size for p in net.parameters()):,} parameters" + (f", {world} ranks" if world > 1 else ""))
+        f"{sum(p.numel() for p in net.parameters()):,} parameters" + (f", {world} ranks" if world > 1 else ""))
     confusion = None
     with CtrlC() as ctrl_c, np.errstate(over="ignore", invalid="ignore"):  # a non-finite loss stops the run
         for epoch in range(done + 1, args.epochs + 1):
