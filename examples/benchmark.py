@@ -25,6 +25,7 @@ from common import build_model, train_step
 
 import tinygrad_adam as tg
 from tinygrad_adam import optim
+from tinygrad_adam.cli import check_at_least, run_cli
 
 EPOCH_IMAGES = 60_000
 
@@ -142,6 +143,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     p.add_argument("--epoch", action="store_true", help="also time one full 60,000-image epoch of the CNN")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     args = p.parse_args(argv)
+    check_at_least(args, 1, "batch_size", "rounds", "steps", "threads")
+    check_at_least(args, 0, "warmup")
 
     if args.compare_torch:
         try:
@@ -196,4 +199,4 @@ def _print_table(report: dict[str, Any]) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main)
