@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from tinygrad_adam import Tensor
+from tinygrad_adam.cli import run_cli
 from tinygrad_adam.optim import Adam
 from tinygrad_adam.playground import MinimizeResult, get
 
@@ -123,4 +124,4 @@ def main(argv: Sequence[str] | None = None) -> MinimizeResult:
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main)

@@ -294,8 +294,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--weights", default=None, help=argparse.SUPPRESS)
     p.add_argument("--epoch", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    if args.rounds < 1 or args.steps < 1 or args.warmup < 0 or min(args.batch_sizes) < 1:
-        p.error("--rounds, --steps and --batch-sizes must be positive and --warmup not negative")
+    from tinygrad_adam.cli import check_at_least
+
+    check_at_least(args, 1, "rounds", "steps")
+    check_at_least(args, 0, "warmup", "epoch_batch")
+    if min(args.batch_sizes) < 1:
+        raise ValueError(f"--batch-sizes must be at least 1, got {min(args.batch_sizes)}")
     return args
 
 
@@ -317,4 +321,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    main()
+    worker = sys.argv[sys.argv.index("--worker") + 1] if "--worker" in sys.argv[:-1] else None
+    if worker == "torch":
+        os.environ["TINYGRAD_ADAM_NO_MALLOPT"] = "1"  # before anything imports tinygrad_adam: PyTorch's malloc as is
+    from tinygrad_adam.cli import run_cli
+
+    run_cli(main)

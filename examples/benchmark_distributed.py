@@ -29,6 +29,7 @@ from common import build_model, train_step
 import tinygrad_adam as tg
 import tinygrad_adam.distributed as dist
 from tinygrad_adam import nn, optim
+from tinygrad_adam.cli import check_at_least, run_cli
 
 EPOCH_IMAGES = 60_000
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -117,6 +118,8 @@ def main() -> None:
     p.add_argument("--compare", action="store_true", help="alternate 1 process (2 or 1 threads) and 2 ranks")
     p.add_argument("--rounds", type=int, default=5, help="rounds for --compare (default 5)")
     args = p.parse_args()
+    check_at_least(args, 1, "batch_size", "steps", "rounds")
+    check_at_least(args, 0, "warmup")
     if args.compare:
         compare(args)
         return
@@ -126,4 +129,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tinygrad_adam.cli import run_cli
 from tinygrad_adam.optim import LABELS
 from tinygrad_adam.playground import OBJECTIVES, MinimizeResult, Objective, get, minimize
 
@@ -176,4 +177,4 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main)

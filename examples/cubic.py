@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from tinygrad_adam.cli import run_cli
 from tinygrad_adam.playground import MinimizeResult, get, minimize
 
 
@@ -72,4 +73,4 @@ def main(argv: Sequence[str] | None = None) -> MinimizeResult:
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tinygrad_adam import Tensor, viz
+from tinygrad_adam.cli import run_cli
 
 
 def scalar_example() -> tuple[Tensor, dict[str, Tensor]]:
@@ -47,4 +48,4 @@ def main(argv: Sequence[str] | None = None) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main)

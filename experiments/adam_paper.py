@@ -46,6 +46,7 @@ from tqdm import tqdm
 
 import tinygrad_adam as tg
 from tinygrad_adam import nn
+from tinygrad_adam.cli import run_cli
 from tinygrad_adam.data import DatasetNotFoundError, load_digits_split, load_mnist
 from tinygrad_adam.nn import functional as F
 from tinygrad_adam.optim import ALIASES, LABELS, make_optimizer
@@ -551,4 +552,4 @@ def main(argv: Sequence[str] | None = None) -> Result:
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main)

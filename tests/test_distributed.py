@@ -230,7 +230,7 @@ def test_ddp_no_sync_accumulates_without_allreduce(no_mpi, monkeypatch: pytest.M
         loss_of(ddp, slice(0, 3)).backward()
     assert calls == []
     loss_of(ddp, slice(3, 6)).backward()
-    assert calls == [sum(p.size for p in ddp.parameters())]  # one flat allreduce of everything
+    assert calls == [sum(p.numel() for p in ddp.parameters())]  # one flat allreduce of everything
 
 
 def test_ddp_refuses_a_parameter_left_without_gradient(no_mpi) -> None:

@@ -219,7 +219,7 @@ def test_parameter_defaults() -> None:
     assert p.requires_grad and p.dtype == np.float32 and p.is_leaf
     assert nn.Parameter(np.zeros(2)).dtype == np.float64  # arrays keep their dtype, as Tensor
     assert not nn.Parameter([1.0], requires_grad=False).requires_grad
-    assert repr(p).startswith("Parameter containing:\nTensor(")
+    assert repr(p).startswith("Parameter containing:\ntensor(")
 
 
 def test_to_double_casts_parameters_and_float_buffers() -> None:

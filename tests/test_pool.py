@@ -99,7 +99,7 @@ def test_max_pool_ties_route_the_gradient_to_the_first_maximum(kernel: tuple[int
         expected = np.zeros((4, 4))
         expected[:3, :3] = 1
     np.testing.assert_array_equal(x.grad[0, 0], expected)
-    assert x.grad.array.sum() == F.max_pool2d(x, kernel, stride).size  # exactly one element per window
+    assert x.grad.array.sum() == F.max_pool2d(x, kernel, stride).numel()  # exactly one element per window
 
 
 def test_padding_never_wins_the_max_and_float32_is_kept() -> None:

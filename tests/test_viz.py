@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tinygrad_adam import Tensor, nn, viz
-from tinygrad_adam.engine import observe_backward
+from tinygrad_adam.engine import _topological_order, observe_backward
 
 
 def scalar_example() -> tuple[Tensor, dict[str, Tensor]]:
@@ -150,7 +150,7 @@ def test_trace_follows_the_engines_order_and_pairs_inputs_with_grads():
     model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2))
     x = Tensor(np.random.default_rng(1).standard_normal((5, 3)).astype(np.float32), requires_grad=True)
     loss = (model(x) * model(x)).mean()  # the model is used twice: shared parameters, a diamond
-    engine_order = [t._ctx for t in loss._topological_order() if t._ctx is not None]
+    engine_order = [t._ctx for t in _topological_order([loss]) if t._ctx is not None]
     seen = []
     handle = observe_backward(lambda ctx, grad, grads: seen.append((ctx, [None if g is None else g.copy()
                                                                          for g in grads])))

@@ -1,7 +1,7 @@
 """Primitive differentiable ops. Each forward sits beside its backward.
 
 Every backward may return a gradient of the output's (broadcast) shape: the
-engine reduces it to the input's shape (see `function.unbroadcast`).
+engine reduces it to the input's shape (see `engine.unbroadcast`).
 """
 
 from __future__ import annotations
@@ -149,6 +149,16 @@ class MatMul(Function):
         return grad_a, grad_b
 
 
+class Clone(Function):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        return grad
+
+
 class Cast(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -201,6 +211,23 @@ class Max(Function):
         mask = x == out
         share = mask / mask.sum(axis=ctx.axis, keepdims=True)
         return share * _expand_reduced(grad, ctx.axis, ctx.keepdims, x.shape)
+
+
+class MaxAlongDim(Function):
+    """max over one dim, as torch.max(x, dim): the values and their first indices; the gradient goes to those."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int, keepdim: bool = False) -> np.ndarray:
+        indices = np.expand_dims(np.argmax(x, axis=dim), dim)
+        ctx.shape, ctx.dim, ctx.keepdim, ctx.indices = x.shape, dim, keepdim, indices
+        out = np.take_along_axis(x, indices, axis=dim)
+        return out if keepdim else np.squeeze(out, axis=dim)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        full = np.zeros(ctx.shape, dtype=grad.dtype)
+        np.put_along_axis(full, ctx.indices, grad if ctx.keepdim else np.expand_dims(grad, ctx.dim), axis=ctx.dim)
+        return full
 
 
 class Var(Function):
@@ -259,18 +286,16 @@ class Sqrt(Function):
         return grad / (2 * out)
 
 
-class Abs(Function):
-    """|x|, with gradient sign(x) (0 at x = 0, as in PyTorch)."""
-
+class Sin(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return np.abs(x)
+        return np.sin(x)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
         (x,) = ctx.saved_tensors
-        return grad * np.sign(x)
+        return grad * np.cos(x)
 
 
 class Cos(Function):
@@ -283,6 +308,20 @@ class Cos(Function):
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
         (x,) = ctx.saved_tensors
         return -grad * np.sin(x)
+
+
+class Abs(Function):
+    """|x|, with gradient sign(x) (0 at x = 0, as in PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        (x,) = ctx.saved_tensors
+        return grad * np.sign(x)
 
 
 class Tanh(Function):
@@ -522,3 +561,20 @@ class GetItem(Function):
         else:
             np.add.at(full, ctx.index, grad)
         return full
+
+
+class SetItem(Function):
+    """A copy of x with x[index] = value: the gradient skips the overwritten elements of x and reaches value."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, value: np.ndarray, index: Any) -> np.ndarray:
+        ctx.index = index
+        out = x.copy()
+        out[index] = value
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        grad_x = grad.copy()
+        grad_x[ctx.index] = 0
+        return grad_x, grad[ctx.index]

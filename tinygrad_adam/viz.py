@@ -173,7 +173,7 @@ def _build(output: Tensor, names: Mapping[str, Tensor] | None, show_values: bool
         else:
             kind = "const"
         fields = [name] if name is not None else []
-        fields.append(f"{_shape(t.shape)} {t.dtype}")
+        fields.append(f"{_shape(t.shape)} {t.array.dtype}")
         if show_values:
             fields.append(f"data {_summary(t.numpy())}")
         if show_grads and t.requires_grad and (t.grad is not None or ctx is None):

@@ -56,19 +56,19 @@ def _broadcast_arrays(arrays: list[np.ndarray], src: int = 0) -> None:
 class _Bucket:
     def __init__(self, named: list[tuple[str, Parameter]]):
         self.named = named
-        self.flat = np.empty(sum(p.size for _, p in named), dtype=named[0][1].dtype)
+        self.flat = np.empty(sum(p.numel() for _, p in named), dtype=named[0][1].dtype)
         self.ready: set[int] = set()
 
     def reduce(self) -> None:
         offset = 0
         for _, p in self.named:
-            self.flat[offset:offset + p.size] = _grad_array(p).ravel()
-            offset += p.size
+            self.flat[offset:offset + p.numel()] = _grad_array(p).ravel()
+            offset += p.numel()
         dist.all_reduce(self.flat, dist.ReduceOp.AVG)
         offset = 0
         for _, p in self.named:
-            np.copyto(_grad_array(p), self.flat[offset:offset + p.size].reshape(p.shape))
-            offset += p.size
+            np.copyto(_grad_array(p), self.flat[offset:offset + p.numel()].reshape(p.shape))
+            offset += p.numel()
 
 
 class _Reducer:

@@ -1,0 +1,152 @@
+"""PyTorch's dtype names (`float32`, `long`, ...) and its type-promotion rules, over NumPy dtypes.
+
+A `dtype` prints as PyTorch's (`torch.float32`), compares equal to the NumPy dtype it stands for
+(`t.dtype == np.float32` and `t.dtype == torch.float32` both hold) and can be passed to any NumPy
+function that takes a dtype (it has a `.dtype` attribute, which NumPy accepts).
+
+Promotion follows `torch.result_type`: the operand of the higher category (bool < integer < float)
+decides the kind; Python numbers and 0-dim tensors never widen a dimensioned tensor of their own
+category (`float32 tensor * 2.0` stays float32, `float32 tensor * int64 tensor` is float32); an integer
+tensor meeting a float number gives float32, the default dtype.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+
+class dtype:  # noqa: N801 - PyTorch's name
+    """A tensor element type: PyTorch's name for one NumPy dtype."""
+
+    __slots__ = ("dtype", "name")
+
+    def __init__(self, numpy_dtype: Any, name: str):
+        self.dtype = np.dtype(numpy_dtype)
+        self.name = name
+
+    @property
+    def is_floating_point(self) -> builtins.bool:
+        return self.dtype.kind == "f"
+
+    @property
+    def is_signed(self) -> builtins.bool:
+        return self.dtype.kind in "fi"
+
+    @property
+    def kind(self) -> str:
+        return self.dtype.kind
+
+    @property
+    def itemsize(self) -> builtins.int:
+        return self.dtype.itemsize
+
+    def __eq__(self, other: object) -> builtins.bool:
+        if isinstance(other, dtype):
+            return self.dtype == other.dtype
+        try:
+            return self.dtype == np.dtype(other)  # type: ignore[arg-type]
+        except TypeError:
+            return NotImplemented
+
+    def __hash__(self) -> builtins.int:
+        return hash(self.dtype)
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+float16 = dtype(np.float16, "float16")
+float32 = dtype(np.float32, "float32")
+float64 = dtype(np.float64, "float64")
+uint8 = dtype(np.uint8, "uint8")
+int8 = dtype(np.int8, "int8")
+int16 = dtype(np.int16, "int16")
+int32 = dtype(np.int32, "int32")
+int64 = dtype(np.int64, "int64")
+bool_ = dtype(np.bool_, "bool")
+
+_BY_NUMPY: dict[np.dtype, dtype] = {
+    d.dtype: d for d in (float16, float32, float64, uint8, int8, int16, int32, int64, bool_)
+}
+_PYTHON_TYPES: dict[type, dtype] = {builtins.float: float64, builtins.int: int64, builtins.bool: bool_}
+
+
+def from_numpy_dtype(numpy_dtype: np.dtype) -> dtype:
+    """The `dtype` object for a NumPy dtype (made on first use for dtypes PyTorch lacks a name for)."""
+    found = _BY_NUMPY.get(numpy_dtype)
+    if found is None:
+        found = _BY_NUMPY[numpy_dtype] = dtype(numpy_dtype, np.dtype(numpy_dtype).name)
+    return found
+
+
+def to_numpy_dtype(value: Any) -> np.dtype:
+    """NumPy dtype for a `dtype`, a NumPy dtype or type, or a Python type (float means float64, as in PyTorch)."""
+    if isinstance(value, dtype):
+        return value.dtype
+    if value in _PYTHON_TYPES:
+        return _PYTHON_TYPES[value].dtype
+    try:
+        return np.dtype(value)
+    except TypeError as e:
+        raise TypeError(f"not a dtype: {value!r} (use e.g. torch.float32 or torch.long)") from e
+
+
+_LEGACY_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "uint8": "ByteTensor",
+                 "int8": "CharTensor", "int16": "ShortTensor", "int32": "IntTensor", "int64": "LongTensor",
+                 "bool": "BoolTensor"}
+
+
+def legacy_type_name(d: dtype) -> str:
+    """PyTorch's Tensor.type() answer, e.g. 'torch.FloatTensor'."""
+    return f"torch.{_LEGACY_NAMES.get(d.name, d.name)}"
+
+
+def from_legacy_type_name(name: str) -> dtype:
+    """The dtype for 'torch.FloatTensor', 'torch.LongTensor', ... (Tensor.type's string form)."""
+    for d in (float16, float32, float64, uint8, int8, int16, int32, int64, bool_):
+        if name in (legacy_type_name(d), legacy_type_name(d).removeprefix("torch."), repr(d)):
+            return d
+    raise TypeError(f"invalid type: {name!r}")
+
+
+def get_default_dtype() -> dtype:
+    """float32: the dtype of floating-point data given without a dtype."""
+    return float32
+
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+_DEFAULT_FOR_CATEGORY = {0: np.dtype(np.bool_), 1: np.dtype(np.int64), 2: np.dtype(np.float32)}
+
+
+def _operand(x: Any) -> tuple[np.dtype, builtins.int, builtins.int]:
+    """(dtype, category, priority): a dimensioned array counts most, a 0-dim array less, a number least."""
+    if isinstance(x, np.ndarray):
+        return x.dtype, _CATEGORY[x.dtype.kind], 2 if x.ndim else 1
+    d = np.asarray(x).dtype
+    return d, _CATEGORY[d.kind], 0
+
+
+def result_type(a: Any, b: Any) -> np.dtype:
+    """The dtype of `a op b` under PyTorch's rules, for arrays and Python/NumPy numbers."""
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype:
+        return a.dtype
+    (da, ca, pa), (db, cb, pb) = _operand(a), _operand(b)
+    if ca != cb:
+        d, c, p = (da, ca, pa) if ca > cb else (db, cb, pb)
+        return d if p else _DEFAULT_FOR_CATEGORY[c]
+    if pa != pb:
+        return da if pa > pb else db
+    return np.promote_types(da, db)
+
+
+# PyTorch's short names
+half = float16
+float = float32  # noqa: A001
+double = float64
+short = int16
+int = int32  # noqa: A001
+long = int64
+bool = bool_  # noqa: A001
