@@ -3,7 +3,7 @@
 Each training step builds a graph holding tens of MB of arrays and frees it at the end. With
 glibc's defaults, large arrays are mmap'ed and unmapped again, and freed heap is trimmed back to
 the OS, so the next step page-faults all of it back in. Raising the mmap and trim thresholds lets
-malloc reuse that memory instead (README's "Speed" section has the measured effect). Set
+malloc reuse that memory instead (docs/performance.md has the measured effect). Set
 TINYGRAD_ADAM_NO_MALLOPT=1 to leave malloc alone.
 """
 
