@@ -8,7 +8,6 @@ PyTorch's top-level names are here too, so `import tinygrad_adam as torch` runs 
 written for PyTorch (see docs/pytorch.md).
 """
 
-from .engine import Tensor, concatenate, default_rng, manual_seed, maximum, minimum, stack, where  # isort: skip
 from . import autograd, data, nn, optim, utils
 from ._malloc import keep_freed_memory
 from .creation import (
@@ -54,12 +53,20 @@ from .dtypes import (
 from .engine import (
     Context,
     Function,
+    Tensor,
+    concatenate,
+    default_rng,
     enable_grad,
     inference_mode,
     is_grad_enabled,
+    manual_seed,
+    maximum,
+    minimum,
     no_grad,
     set_grad_enabled,
+    stack,
     unbroadcast,
+    where,
 )
 from .functions import (
     abs,

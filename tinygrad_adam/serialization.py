@@ -28,6 +28,7 @@ import numpy as np
 from . import pth_format
 from .atomic import atomic_write
 from .checkpoint_zip import CheckpointError, CheckpointZip
+from .engine import Tensor
 
 __all__ = ["save", "load", "CheckpointError", "MANIFEST_KEY", "FORMAT_VERSION", "PYTORCH_SUFFIXES"]
 
@@ -177,8 +178,6 @@ def _unflatten(name: str, entries: list, arrays: dict[str, np.ndarray]) -> Any:
 
 def _to_tensor(array: np.ndarray, requires_grad: bool) -> Any:
     """The one place a loaded PyTorch tensor becomes a tinygrad_adam Tensor (a copy that owns its memory)."""
-    from . import Tensor
-
     return Tensor(array, requires_grad=requires_grad)
 
 
