@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 MAX_THREADS = 4
-MIN_BYTES = 1 << 18
+MIN_BYTES = 4 << 20
 """A pass over fewer bytes than this runs on one thread: handing it over would cost more than it saves."""
 
 
