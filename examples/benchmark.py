@@ -148,6 +148,9 @@ def spawn(framework: str, model: str, batch: int, weights: Path, args: argparse.
                "--batch-sizes", str(batch), "--weights", str(weights), "--steps", str(args.steps),
                "--warmup", str(args.warmup), "--lr", str(args.lr)] + (["--epoch"] if epoch else [])
     env = dict(os.environ)
+    # what `import tinygrad_adam` sets when it comes before NumPy (tinygrad_adam/_threads.py); the worker
+    # imports NumPy first. PyTorch's step does not use NumPy's OpenBLAS, so both workers get it
+    env.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
     if args.one_thread:
         command.append("--one-thread")
         env.update({name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})

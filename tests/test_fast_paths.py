@@ -8,7 +8,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from tinygrad_adam import Tensor, gradcheck, nn, no_grad
+from tinygrad_adam import Tensor, _threads, gradcheck, nn, no_grad
 from tinygrad_adam.engine import Context
 from tinygrad_adam.nn import functional as F
 from tinygrad_adam.nn.fused import conv
@@ -91,3 +91,75 @@ def test_conv_without_grad_holds_one_column_block_at_a_time(monkeypatch: pytest.
     assert peak < column_bytes / 2, (peak, column_bytes)  # input copy, output and two blocks
     recorded = _peak_bytes(lambda: layer(Tensor(x.array, requires_grad=True)))
     assert recorded > column_bytes  # with a graph every block is kept for backward
+
+
+def _run_with_threads(monkeypatch: pytest.MonkeyPatch, threads: int, run: object) -> tuple[list[np.ndarray], int]:
+    """run() with the memory-bound passes split over `threads` threads; its arrays and the handovers made."""
+    handed: list[tuple[int, int]] = []
+    submit = _threads._submit
+
+    def counting_submit(fn: object, lo: int, hi: int) -> object:
+        handed.append((lo, hi))
+        return submit(fn, lo, hi)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_threads, "THREADS", threads)
+    monkeypatch.setattr(_threads, "MIN_BYTES", 1)
+    monkeypatch.setattr(_threads, "_submit", counting_submit)
+    return run(), len(handed)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("layers", ["conv-relu-maxpool", "padded-strided-conv-overlapping-maxpool"])
+def test_threaded_passes_are_taken_and_bit_identical_to_one_thread(monkeypatch: pytest.MonkeyPatch,
+                                                                   layers: str) -> None:
+    rng = np.random.default_rng(8)
+    if layers == "conv-relu-maxpool":
+        net = nn.Sequential(nn.Conv2d(3, 6, 3), nn.ReLU(), nn.MaxPool2d(2))
+    else:
+        net = nn.Sequential(nn.Conv2d(3, 6, 3, stride=2, padding=1), nn.ReLU(), nn.MaxPool2d(3, 2, padding=1))
+    x = np.maximum(rng.standard_normal((5, 3, 14, 13)), 0).astype(np.float32)  # ties at 0 for max-pool
+
+    def run() -> list[np.ndarray]:
+        net.zero_grad()
+        t = Tensor(x, requires_grad=True)
+        out = net(t)
+        out.backward(np.sin(np.arange(out.array.size, dtype=np.float32)).reshape(out.shape))
+        return [out.array.copy(), t.grad.array] + [p.grad.array for p in net.parameters()]
+
+    one, handed_one = _run_with_threads(monkeypatch, 1, run)
+    split, handed = _run_with_threads(monkeypatch, 3, run)
+    assert handed_one == 0
+    # im2col, conv forward; ReLU forward; max-pool forward; max-pool backward; ReLU backward; col2im:
+    # two handovers each (three threads, the caller runs the first part)
+    assert handed >= 2 * 6, handed
+    for a, b in zip(one, split, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_relu_split_over_threads_keeps_values_and_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    x = np.random.default_rng(9).standard_normal((4, 6, 5, 7)).astype(np.float32).transpose(3, 0, 1, 2)
+    t = Tensor(x, requires_grad=True)
+
+    def run() -> tuple[np.ndarray, np.ndarray]:
+        out = F.relu(t)
+        out.backward(np.ones_like(x))
+        return out.array, t.grad.array
+
+    (out, grad), handed = _run_with_threads(monkeypatch, 2, run)
+    assert handed == 2  # forward and backward each split once
+    np.testing.assert_array_equal(out, np.maximum(x, 0))
+    np.testing.assert_array_equal(grad, (x > 0).astype(np.float32))
+    assert out.strides == x.strides  # the layout of the input is kept (batch last stays batch last)
+
+
+def test_passes_stay_on_one_thread_while_openblas_workers_spin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TINYGRAD_ADAM_THREADS", raising=False)
+    monkeypatch.delenv("OPENBLAS_THREAD_TIMEOUT", raising=False)
+    assert not _threads.blas_workers_sleep() and _threads._default_threads() == 1
+    monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", "4")
+    assert _threads.blas_workers_sleep() and _threads._default_threads() >= 1
+    monkeypatch.setenv("TINYGRAD_ADAM_THREADS", "3")
+    assert _threads._default_threads() == 3
+    monkeypatch.setenv("TINYGRAD_ADAM_THREADS", "two")
+    with pytest.raises(ValueError, match="TINYGRAD_ADAM_THREADS"):
+        _threads._default_threads()
+    assert _threads.chunks(10, 1) == [(0, 10)]  # a small pass is not handed over

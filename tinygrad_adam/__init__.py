@@ -8,6 +8,7 @@ PyTorch's top-level names are here too, so `import tinygrad_adam as torch` runs 
 written for PyTorch (see docs/pytorch.md).
 """
 
+from . import _threads  # isort: skip  # noqa: F401  (first: sets OpenBLAS up before NumPy loads it)
 from . import autograd, data, nn, optim, utils
 from ._malloc import keep_freed_memory
 from .creation import (

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _threads
 from .engine import Context, Function
 
 
@@ -353,14 +354,20 @@ class Sigmoid(Function):
 class ReLU(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        out = np.maximum(x, 0)
+        out = np.empty_like(x)
+        zero = x.dtype.type(0)
+        _threads.run_elementwise(lambda a, o: np.maximum(a, zero, out=o), (x,), out)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
         (out,) = ctx.saved_tensors
-        return grad * (out > 0)
+        if grad.shape != out.shape:
+            return grad * (out > 0)
+        result = np.empty_like(out, dtype=np.result_type(grad, out))
+        _threads.run_elementwise(lambda g, o, r: np.multiply(g, o > 0, out=r), (grad, out), result)
+        return result
 
 
 class LeakyReLU(Function):

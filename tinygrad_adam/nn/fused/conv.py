@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ... import _threads
 from ...engine import Context, Function, Tensor
 from .._utils import Pair, Sides, check_dtypes, unbatched
 from .layout import batch_last, conv_output_size, pad_batch_last, window
@@ -56,7 +57,14 @@ def im2col(xp: np.ndarray, kernel: Pair, stride: Pair, dilation: Pair, out_hw: P
                       (s_c, s_h * dh, s_w * dw, s_h * sh, s_w * sw, s_n), writeable=False)
     k = c * kh * kw
     cols = np.empty((k + int(ones_row), oh * ow * n), dtype=xp.dtype)
-    np.copyto(cols[:k].reshape(view.shape), view)
+    target = cols[:k].reshape(view.shape)
+    axis = 0 if c > 1 else 1  # split the copy by channels, or by kernel rows for one channel
+
+    def copy(lo: int, hi: int) -> None:
+        part = (slice(None),) * axis + (slice(lo, hi),)
+        np.copyto(target[part], view[part])
+
+    _threads.run_split(copy, view.shape[axis], k * cols.shape[1] * cols.itemsize)
     cols[k:] = 1
     return cols
 
@@ -69,10 +77,14 @@ def col2im(dcols: np.ndarray, dxp: np.ndarray, ctx: Context, rows: tuple[int, in
     first, last = rows
     blocks = dcols.reshape(c, kh, kw, last - first, ow, n)
     below = dxp[:, first * ctx.stride[0]:]
-    for i in range(kh):
-        for j in range(kw):
-            y, x = window(i, j, ctx.stride, ctx.dilation, (last - first, ow))
-            below[:, y, x, :] += blocks[:, i, j]
+
+    def add(lo: int, hi: int) -> None:  # channels [lo, hi): disjoint parts of dxp
+        for i in range(kh):
+            for j in range(kw):
+                y, x = window(i, j, ctx.stride, ctx.dilation, (last - first, ow))
+                below[lo:hi, y, x, :] += blocks[lo:hi, i, j]
+
+    _threads.run_split(add, c, dcols.nbytes)
 
 
 class Conv2dFunction(Function):

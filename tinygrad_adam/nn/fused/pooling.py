@@ -22,6 +22,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from ... import _threads
 from ...engine import Context, Function, Tensor
 from .._utils import Pair, unbatched
 from .layout import conv_output_size, pad_batch_last, same_layout, window
@@ -83,9 +84,18 @@ class MaxPool2dFunction(Function):
     def forward(ctx: Context, x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair) -> np.ndarray:
         windows = _Windows(x, kernel, stride, padding, _fill_value(x.dtype))
         first, *rest = windows.slices(windows.source)
-        out = first.copy(order="K") if not rest else np.maximum(first, rest[0])
-        for s in rest[1:]:
-            np.maximum(out, s, out=out)
+        out = np.empty_like(first, order="K")
+
+        def reduce(lo: int, hi: int) -> None:  # channels [lo, hi)
+            part = out[:, lo:hi]
+            if not rest:
+                np.copyto(part, first[:, lo:hi])
+                return
+            np.maximum(first[:, lo:hi], rest[0][:, lo:hi], out=part)
+            for s in rest[1:]:
+                np.maximum(part, s[:, lo:hi], out=part)
+
+        _threads.run_split(reduce, out.shape[1], x.nbytes)
         ctx.windows = windows
         ctx.save_for_backward(out)
         return out
@@ -96,12 +106,18 @@ class MaxPool2dFunction(Function):
         windows: _Windows = ctx.windows
         grad = same_layout(grad, out)
         grad_source = windows.gradient_buffer(grad)
-        masks = _first_maxima(windows.slices(windows.source), out)
-        for target, first_max in zip(windows.slices(grad_source), masks, strict=True):
-            if windows.disjoint:
-                np.multiply(grad, first_max, out=target)
-            else:
-                target += grad * first_max
+        sources, targets = list(windows.slices(windows.source)), list(windows.slices(grad_source))
+
+        def route(lo: int, hi: int) -> None:  # channels [lo, hi): disjoint parts of grad_source
+            part = grad[:, lo:hi]
+            masks = _first_maxima((s[:, lo:hi] for s in sources), out[:, lo:hi])
+            for target, first_max in zip(targets, masks, strict=True):
+                if windows.disjoint:
+                    np.multiply(part, first_max, out=target[:, lo:hi])
+                else:
+                    target[:, lo:hi] += part * first_max
+
+        _threads.run_split(route, out.shape[1], grad_source.nbytes)
         return windows.crop(grad_source)
 
 

@@ -1,0 +1,108 @@
+"""Memory-bound NumPy passes split across a few threads.
+
+NumPy releases the GIL inside large copies and ufunc loops, so one pass over a large
+array split into disjoint chunks runs on several cores at once. The fused ops use this
+for the passes around their matrix products (im2col, col2im, pooling, ReLU), which
+otherwise run on one core while BLAS uses them all. Every chunk computes exactly what
+the one-thread pass computes on its part, so the results are bit-identical.
+
+This only pays when the cores are free: after each matrix product, OpenBLAS's worker
+threads spin for about 0.1 s waiting for the next one, and a spinning worker takes the core
+from the pass. So, when it is imported before NumPy, this module sets OPENBLAS_THREAD_TIMEOUT
+(the workers then sleep at once); passes are split only when that setting is in effect.
+
+TINYGRAD_ADAM_THREADS sets the thread count (default: the cores this process may use, at
+most MAX_THREADS, or 1 when OpenBLAS's workers spin); 1 runs every pass on the calling thread.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MAX_THREADS = 4
+MIN_BYTES = 4 << 20
+"""A pass over fewer bytes than this runs on one thread: handing it over would cost more than it saves."""
+
+
+BLAS_THREAD_TIMEOUT = 4
+"""OpenBLAS's minimum: its workers spin for 2**4 cycles after a call, then sleep until the next."""
+
+if "numpy" not in sys.modules:  # OpenBLAS reads its settings when NumPy loads it
+    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", str(BLAS_THREAD_TIMEOUT))
+
+
+def blas_workers_sleep() -> bool:
+    """Whether OpenBLAS's idle workers sleep rather than spin (OPENBLAS_THREAD_TIMEOUT of at most 12)."""
+    try:
+        return int(os.environ.get("OPENBLAS_THREAD_TIMEOUT", "")) <= 12
+    except ValueError:
+        return False
+
+
+def _default_threads() -> int:
+    setting = os.environ.get("TINYGRAD_ADAM_THREADS", "").strip()
+    if setting:
+        try:
+            return max(1, int(setting))
+        except ValueError:
+            raise ValueError(f"TINYGRAD_ADAM_THREADS must be a positive integer, got {setting!r}") from None
+    if not blas_workers_sleep():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(MAX_THREADS, cores))
+
+
+THREADS = _default_threads()
+_pool: ThreadPoolExecutor | None = None
+
+
+def _submit(fn: Callable[[int, int], object], lo: int, hi: int) -> Future:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=MAX_THREADS, thread_name_prefix="tinygrad_adam")
+    return _pool.submit(fn, lo, hi)
+
+
+def chunks(length: int, nbytes: int) -> list[tuple[int, int]]:
+    """[lo, hi) ranges splitting range(length) into one part per thread, or one range for a small pass."""
+    parts = min(THREADS, length) if nbytes >= MIN_BYTES else 1
+    if parts <= 1:
+        return [(0, length)]
+    edges = [length * p // parts for p in range(parts + 1)]
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def run_split(fn: Callable[[int, int], object], length: int, nbytes: int) -> None:
+    """Call fn(lo, hi) for disjoint ranges covering range(length), in parallel when `nbytes` is large.
+
+    `fn` must touch only its own part of the output; the calling thread runs the first range.
+    """
+    (first, *rest) = chunks(length, nbytes)
+    futures = [_submit(fn, lo, hi) for lo, hi in rest]
+    try:
+        fn(*first)
+    finally:
+        for future in futures:
+            future.result()
+
+
+def run_elementwise(fn: Callable[..., object], inputs: tuple[np.ndarray, ...], out: np.ndarray) -> None:
+    """fn(*input_parts, out_part) over disjoint parts of arrays of one shape, split along the axis
+    with the largest stride of `out` (the outermost in memory, so that each part is one block)."""
+    if out.ndim == 0 or out.nbytes < MIN_BYTES or THREADS == 1:
+        fn(*inputs, out)
+        return
+    axis = max(range(out.ndim), key=lambda i: abs(out.strides[i]))
+
+    def part(lo: int, hi: int) -> None:
+        index = (slice(None),) * axis + (slice(lo, hi),)
+        fn(*(a[index] for a in inputs), out[index])
+
+    run_split(part, out.shape[axis], out.nbytes)
