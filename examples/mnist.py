@@ -20,6 +20,7 @@ rank 0 prints and writes files.
 
 from __future__ import annotations
 
+import tinygrad_adam as tg  # isort: skip  (before NumPy: it sets OpenBLAS's workers to sleep, see tinygrad_adam/_threads.py)
 import argparse
 import math
 import os
@@ -35,7 +36,6 @@ from common import MODELS, build_model, evaluate, load_data, plot_training_curve
 from sklearn.metrics import confusion_matrix
 from tqdm import tqdm
 
-import tinygrad_adam as tg
 import tinygrad_adam.distributed as dist
 from tinygrad_adam import nn, optim
 from tinygrad_adam.cli import check_at_least, run_cli
