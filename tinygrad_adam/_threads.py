@@ -12,7 +12,8 @@ from the pass. So, when it is imported before NumPy, this module sets OPENBLAS_T
 (the workers then sleep at once); passes are split only when that setting is in effect.
 
 TINYGRAD_ADAM_THREADS sets the thread count (default: the cores this process may use, at
-most MAX_THREADS, or 1 when OpenBLAS's workers spin); 1 runs every pass on the calling thread.
+most MAX_THREADS, or 1 when OpenBLAS's workers spin); 1 runs every pass on the calling thread
+and leaves OpenBLAS's settings alone.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ MIN_BYTES = 4 << 20
 BLAS_THREAD_TIMEOUT = 4
 """OpenBLAS's minimum: its workers spin for 2**4 cycles after a call, then sleep until the next."""
 
-if "numpy" not in sys.modules:  # OpenBLAS reads its settings when NumPy loads it
-    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", str(BLAS_THREAD_TIMEOUT))
+if "numpy" not in sys.modules and os.environ.get("TINYGRAD_ADAM_THREADS", "").strip() != "1":
+    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", str(BLAS_THREAD_TIMEOUT))  # read when NumPy loads OpenBLAS
 
 
 def blas_workers_sleep() -> bool:
