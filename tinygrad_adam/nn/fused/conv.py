@@ -4,7 +4,7 @@ Forward: the padded input is viewed as windows with `as_strided` (no copy), the
 windows are copied once into a C-contiguous column matrix `cols` of shape
 (C·kH·kW + 1, oH·oW·N) whose last row is ones (it carries the bias), and
 `out = w2 @ cols` is one GEMM. Backward: the weight and bias gradients are one
-GEMM (`g2 @ cols.T`); the input gradient is one GEMM for all columns
+GEMM (`cols @ g2.T`, transposed); the input gradient is one GEMM for all columns
 (`w2.T @ g2`) and col2im, a Python loop over the kH·kW kernel positions only,
 each adding one strided slice into the padded input gradient.
 
@@ -132,16 +132,16 @@ class Conv2dFunction(Function):
             g_block = g2[:, first * ow * n:last * ow * n]
             if dxp is not None:  # all column gradients of the block in one GEMM, then col2im
                 col2im(w2[:, :k].T @ g_block, dxp, ctx, (first, last))
-            if any(ctx.needs_input_grad[1:]):  # (O, C·kH·kW [+ 1]): the weight (and bias) gradient's GEMM
-                part = g_block @ block_cols.T
+            if any(ctx.needs_input_grad[1:]):  # (C·kH·kW [+ 1], O): the weight (and bias) gradient's GEMM
+                part = block_cols @ g_block.T  # this orientation suits OpenBLAS better than g_block @ block_cols.T
                 grad_w2 = part if grad_w2 is None else np.add(grad_w2, part, out=grad_w2)
         grad_x = grad_w = grad_b = None
         if dxp is not None:
             top, _, left, _ = ctx.padding
             grad_x = dxp[:, top:top + h, left:left + w, :].transpose(3, 0, 1, 2)
         if grad_w2 is not None:
-            grad_w = grad_w2[:, :k].reshape(ctx.shapes[1])
-            grad_b = grad_w2[:, k] if ctx.has_bias else None
+            grad_w = np.ascontiguousarray(grad_w2[:k].T).reshape(ctx.shapes[1])
+            grad_b = np.ascontiguousarray(grad_w2[k]) if ctx.has_bias else None
         return (grad_x, grad_w, grad_b) if ctx.has_bias else (grad_x, grad_w)
 
 
