@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_distributed import mpiexec
 
 import tinygrad_adam as tg
 
@@ -169,14 +169,6 @@ def test_ctrl_c_without_save_is_one_line_and_exit_130() -> None:
 
 
 # ----- data-parallel under mpiexec ------------------------------------------------------------------------------------
-def mpiexec() -> str:
-    beside = Path(sys.executable).with_name("mpiexec")
-    found = str(beside) if beside.exists() else shutil.which("mpiexec")
-    if found is None:
-        pytest.fail("mpi4py is installed but no mpiexec was found beside sys.executable or on PATH")
-    return found
-
-
 def ranks(n: int, *args: str) -> list[str]:
     return [mpiexec(), "-n", str(n), sys.executable, "-m", "mpi4py", str(MNIST), *args]
 

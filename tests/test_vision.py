@@ -3,14 +3,13 @@
 Downloads only ever talk to a local server on 127.0.0.1 (the `server` fixture from test_mnist_data).
 """
 
-import gzip
 import hashlib
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
-from test_mnist_data import server, tiny  # noqa: F401 - fixtures shared with the MNIST download tests
+from test_mnist_data import _put, server, tiny  # noqa: F401 - fixtures and the file writer shared with the MNIST download tests
 
 from tinygrad_adam import Tensor
 from tinygrad_adam.data import DatasetNotFoundError, DownloadError, IDXError
@@ -29,15 +28,6 @@ def _by_hand(image_u8):
     """ToTensor then Normalize, as float32 arithmetic written out."""
     x = image_u8.astype(np.float32) / np.float32(255)
     return ((x - np.float32(MEAN)) / np.float32(STD))[None]
-
-
-def _put(folder, tiny, compressed):  # noqa: F811 - `tiny` is the fixture's value
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, (_, gz, _) in tiny.items():
-        if compressed:
-            (folder / f"{name}.gz").write_bytes(gz)
-        else:
-            (folder / name).write_bytes(gzip.decompress(gz))
 
 
 @pytest.mark.parametrize("layout", ["torchvision", "flat"])

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import builtins
+import importlib.util
 import re
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,14 +15,16 @@ from tinygrad_adam import Tensor, nn, viz
 from tinygrad_adam.engine import _topological_order, observe_backward
 
 
-def scalar_example() -> tuple[Tensor, dict[str, Tensor]]:
-    """micrograd's example: L = (a*b + c) * f."""
-    a, b = Tensor(2.0, requires_grad=True), Tensor(-3.0, requires_grad=True)
-    c, f = Tensor(10.0, requires_grad=True), Tensor(-2.0, requires_grad=True)
-    e = a * b
-    d = e + c
-    loss = d * f
-    return loss, {"a": a, "b": b, "c": c, "f": f, "e": e, "d": d, "L": loss}
+def _load_example_module(name: str):
+    """An examples/ script as a module (the README's picture comes from examples/draw_graph.py)."""
+    path = Path(__file__).resolve().parent.parent / "examples" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"example_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+scalar_example = _load_example_module("draw_graph").scalar_example  # micrograd's L = (a*b + c) * f
 
 
 def seed_cnn() -> nn.Module:
