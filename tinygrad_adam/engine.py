@@ -87,62 +87,53 @@ def is_grad_enabled() -> bool:
     return _grad_enabled
 
 
-class no_grad(contextlib.ContextDecorator):
+class _GradMode(contextlib.ContextDecorator):
+    """Set the grad mode to `enabled` for a `with` block or a decorated function, restoring it on exit."""
+
+    enabled: bool
+
+    def __enter__(self) -> _GradMode:
+        global _grad_enabled
+        self._previous, _grad_enabled = _grad_enabled, self.enabled
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _grad_enabled
+        _grad_enabled = self._previous
+
+
+class no_grad(_GradMode):
     """Context manager and decorator: inside it no op records a graph or saves arrays."""
 
-    def __enter__(self) -> no_grad:
-        global _grad_enabled
-        self._previous = _grad_enabled
-        _grad_enabled = False
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        global _grad_enabled
-        _grad_enabled = self._previous
+    enabled = False
 
 
-class enable_grad(contextlib.ContextDecorator):
+class enable_grad(_GradMode):
     """Re-enable recording inside a `no_grad()` block."""
 
-    def __enter__(self) -> enable_grad:
-        global _grad_enabled
-        self._previous = _grad_enabled
-        _grad_enabled = True
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        global _grad_enabled
-        _grad_enabled = self._previous
+    enabled = True
 
 
-class set_grad_enabled(contextlib.ContextDecorator):
+class set_grad_enabled(_GradMode):
     """Turn recording on or off: at once when called, or for a `with` block, restored on exit."""
 
     def __init__(self, mode: bool):
-        global _grad_enabled
-        self._previous, self.mode = _grad_enabled, bool(mode)
-        _grad_enabled = self.mode
+        self.enabled = bool(mode)
+        super().__enter__()  # in effect at once, as in PyTorch
 
     def __enter__(self) -> set_grad_enabled:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        global _grad_enabled
-        _grad_enabled = self._previous
+        return self  # already entered by __init__; entering again would lose the mode to restore
 
 
-class inference_mode(no_grad):
+class inference_mode(_GradMode):
     """PyTorch's faster no_grad; here the same as `no_grad()` (with mode=False, nothing changes)."""
 
     def __init__(self, mode: bool = True):
-        self.mode = mode
+        self.mode = bool(mode)
 
-    def __enter__(self) -> inference_mode:
-        global _grad_enabled
-        self._previous = _grad_enabled
-        if self.mode:
-            _grad_enabled = False
-        return self
+    @property
+    def enabled(self) -> bool:  # type: ignore[override]
+        return _grad_enabled and not self.mode
 
 
 # Set by autograd.detect_anomaly(): called as hook(ctx, output, recording) after every op's forward.
