@@ -95,12 +95,12 @@ def test_conv_without_grad_holds_one_column_block_at_a_time(monkeypatch: pytest.
 
 def _run_with_threads(monkeypatch: pytest.MonkeyPatch, threads: int, run: object) -> tuple[list[np.ndarray], int]:
     """run() with the memory-bound passes split over `threads` threads; its arrays and the handovers made."""
-    handed: list[tuple[int, int]] = []
+    handed: list[object] = []
     submit = _threads._submit
 
-    def counting_submit(fn: object, lo: int, hi: int) -> object:
-        handed.append((lo, hi))
-        return submit(fn, lo, hi)  # type: ignore[arg-type]
+    def counting_submit(task: object) -> object:
+        handed.append(task)
+        return submit(task)  # type: ignore[arg-type]
 
     monkeypatch.setattr(_threads, "THREADS", threads)
     monkeypatch.setattr(_threads, "MIN_BYTES", 1)
@@ -163,3 +163,26 @@ def test_passes_stay_on_one_thread_while_openblas_workers_spin(monkeypatch: pyte
     with pytest.raises(ValueError, match="TINYGRAD_ADAM_THREADS"):
         _threads._default_threads()
     assert _threads.chunks(10, 1) == [(0, 10)]  # a small pass is not handed over
+
+
+def test_split_pass_does_not_wait_for_a_worker_that_never_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a worker woken late (or not at all) must not hold up the pass: the caller takes every part left
+    never_started: list[object] = []
+    monkeypatch.setattr(_threads, "THREADS", 2)
+    monkeypatch.setattr(_threads, "_submit", never_started.append)
+    seen: list[tuple[int, int]] = []
+    _threads.run_split(lambda lo, hi: seen.append((lo, hi)), 100, _threads.MIN_BYTES)
+    assert len(never_started) == 1 and len(seen) == 2  # both parts, by the caller
+    assert sorted(seen) == seen and seen[0][0] == 0 and seen[-1][1] == 100
+    assert all(a[1] == b[0] for a, b in zip(seen, seen[1:], strict=False))  # every index once, in order
+
+
+def test_an_error_in_any_part_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_threads, "THREADS", 2)
+
+    def fail_late(lo: int, hi: int) -> None:
+        if hi == 100:
+            raise ValueError("last part")
+
+    with pytest.raises(ValueError, match="last part"):
+        _threads.run_split(fail_late, 100, _threads.MIN_BYTES)

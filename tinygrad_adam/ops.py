@@ -6,6 +6,7 @@ engine reduces it to the input's shape (see `engine.unbroadcast`).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -355,8 +356,7 @@ class ReLU(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         out = np.empty_like(x)
-        zero = x.dtype.type(0)
-        _threads.run_elementwise(lambda a, o: np.maximum(a, zero, out=o), (x,), out)
+        _threads.run_elementwise(_maximum_with_zero, (x,), out)
         ctx.save_for_backward(out)
         return out
 
@@ -368,6 +368,30 @@ class ReLU(Function):
         result = np.empty_like(out, dtype=np.result_type(grad, out))
         _threads.run_elementwise(lambda g, o, r: np.multiply(g, o > 0, out=r), (grad, out), result)
         return result
+
+
+ZERO_BLOCK = 1 << 16
+"""Elements per block of zeros that ReLU's forward compares against (256 KB of float32: stays in cache)."""
+
+
+@functools.cache
+def _zeros(dtype: np.dtype) -> np.ndarray:
+    zeros = np.zeros(ZERO_BLOCK, dtype=dtype)
+    zeros.flags.writeable = False
+    return zeros
+
+
+def _maximum_with_zero(x: np.ndarray, out: np.ndarray) -> None:
+    """out = max(x, 0). Against blocks of an array of zeros rather than the scalar 0: NumPy's
+    maximum against a scalar skips its SIMD loop and ran about 2x slower."""
+    flat_x, flat_out = _threads.memory_order_flat(x), _threads.memory_order_flat(out)
+    if flat_x is None or flat_out is None or x.strides != out.strides:
+        np.maximum(x, x.dtype.type(0), out=out)
+        return
+    zeros = _zeros(x.dtype)
+    for start in range(0, flat_x.size, ZERO_BLOCK):
+        stop = min(start + ZERO_BLOCK, flat_x.size)
+        np.maximum(flat_x[start:stop], zeros[:stop - start], out=flat_out[start:stop])
 
 
 class LeakyReLU(Function):
