@@ -18,7 +18,9 @@ examples/common.py's `train_step`; PyTorch's twin of the model is built by the s
 `common.build_model` from torch.nn.
 
 Reported per model and batch size: the median ms/step over every timed step of every round,
-the spread of the per-round medians, the ratio tinygrad_adam / PyTorch, and the peak resident
+the spread of the per-round medians, the ratio tinygrad_adam / PyTorch with the range of the
+per-round ratios (the two ran back to back in each round, so this range says how finely the run
+resolves the comparison on a machine whose speed drifts), and the peak resident
 memory (ru_maxrss) of each framework's processes. `--epoch-batch` also times one whole
 60,000-image epoch of the CNN per framework and reports steps/s. The load average is printed:
 wall-clock numbers taken while the machine is busy (load above ~1 on 2 cores) are not worth
@@ -203,6 +205,10 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
                     row[f]["first_losses"] = samples_losses[f][0]
                 if len(frameworks) == 2:
                     row["ratio"] = row["tinygrad_adam"]["median_ms"] / row["torch"]["median_ms"]
+                    # each round ran the two back to back: their ratio cancels the machine's slow drifts,
+                    # and the spread of these ratios is how finely one run resolves the comparison
+                    ours, theirs = (row[f]["round_medians_ms"] for f in ("tinygrad_adam", "torch"))
+                    row["round_ratios"] = [a / b for a, b in zip(ours, theirs, strict=True)]
                     # same weights, same batches: the two processes must compute the same losses
                     row["loss_gap"] = float(np.max(np.abs(np.subtract(*(row[f]["first_losses"] for f in frameworks)))))
                 report["results"].append(row)
@@ -224,20 +230,27 @@ def _print_row(row: dict[str, Any], frameworks: list[str]) -> None:
         r = row[f]
         spread = f"{min(r['round_medians_ms']):.1f}-{max(r['round_medians_ms']):.1f}"
         cells.append(f"{f} {r['median_ms']:8.2f} ms ({spread}) {r['peak_rss_mb']:6.0f} MB")
-    ratio = f"  ratio {row['ratio']:.2f}x (loss gap {row['loss_gap']:.1e})" if "ratio" in row else ""
+    ratio = (f"  ratio {row['ratio']:.2f}x (rounds {_ratio_range(row)}; loss gap {row['loss_gap']:.1e})"
+             if "ratio" in row else "")
     print(f"{row['model']:<4} batch {row['batch_size']:>4}: " + "   ".join(cells) + ratio, flush=True)
+
+
+def _ratio_range(row: dict[str, Any]) -> str:
+    """The lowest and highest ratio of one round's medians (the two frameworks ran back to back)."""
+    return f"{min(row['round_ratios']):.2f}-{max(row['round_ratios']):.2f}"
 
 
 def print_markdown(report: dict[str, Any]) -> None:
     frameworks = [f for f in FRAMEWORKS if any(f in r for r in report["results"])]
+    paired = len(frameworks) == 2
     print("\n| model | batch | " + " | ".join(f"{f} ms/step" for f in frameworks)
-          + (" | ratio" if len(frameworks) == 2 else "") + " | "
+          + (" | ratio | per-round ratios" if paired else "") + " | "
           + " | ".join(f"{f} peak MB" for f in frameworks) + " |")
-    print("| --- " * (2 + 2 * len(frameworks) + (len(frameworks) == 2)) + "|")
+    print("| --- " * (2 + 2 * len(frameworks) + 2 * paired) + "|")
     for r in report["results"]:
         cells = [r["model"], str(r["batch_size"])] + [f"{r[f]['median_ms']:.1f}" for f in frameworks]
         if "ratio" in r:
-            cells.append(f"{r['ratio']:.2f}")
+            cells += [f"{r['ratio']:.2f}", _ratio_range(r)]
         cells += [f"{r[f]['peak_rss_mb']:.0f}" for f in frameworks]
         print("| " + " | ".join(cells) + " |")
 

@@ -52,5 +52,7 @@ def test_both_frameworks_compute_the_same_losses_from_the_same_weights(bench_exa
     report = bench_example.main(TINY)
     (row,) = report["results"]
     assert row["ratio"] > 0
+    ours, theirs = row["tinygrad_adam"]["round_medians_ms"], row["torch"]["round_medians_ms"]
+    assert row["round_ratios"] == [a / b for a, b in zip(ours, theirs, strict=True)]  # paired by round
     assert row["loss_gap"] < 1e-4  # same initial weights (.npz) and batches in both processes
     assert len(row["torch"]["first_losses"]) == len(row["tinygrad_adam"]["first_losses"]) == 3
