@@ -186,3 +186,25 @@ def test_an_error_in_any_part_reaches_the_caller(monkeypatch: pytest.MonkeyPatch
 
     with pytest.raises(ValueError, match="last part"):
         _threads.run_split(fail_late, 100, _threads.MIN_BYTES)
+
+
+def test_relu_forward_compares_against_an_array_of_zeros_not_a_scalar(monkeypatch: pytest.MonkeyPatch) -> None:
+    # NumPy's maximum skips its SIMD loop when one operand is a broadcast scalar (docs/performance.md)
+    from tinygrad_adam import ops
+
+    seen: list[object] = []
+    real_maximum = np.maximum
+
+    def recording_maximum(a: object, b: object, *args: object, **kwargs: object) -> object:
+        seen.append(b)
+        return real_maximum(a, b, *args, **kwargs)
+
+    monkeypatch.setattr(ops.np, "maximum", recording_maximum)
+    x = np.random.default_rng(10).standard_normal((3, 8, 60, 60)).astype(np.float32)
+    batch_last = np.ascontiguousarray(x.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2)
+    for array in (x, batch_last):
+        seen.clear()
+        out = F.relu(Tensor(array)).array
+        np.testing.assert_array_equal(out, real_maximum(array, 0))
+        assert seen and all(isinstance(b, np.ndarray) and b.ndim == 1 and b.strides[0] != 0 for b in seen)
+        assert len(seen) == 2 and sum(b.size for b in seen) == array.size  # one pass over the input, in blocks
