@@ -187,6 +187,18 @@ def test_an_error_in_any_part_reaches_the_caller(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(ValueError, match="last part"):
         _threads.run_split(fail_late, 100, _threads.MIN_BYTES)
 
+    ran: list[int] = []
+
+    def fail_first(lo: int, hi: int) -> None:
+        ran.append(lo)
+        if lo == 0:
+            raise KeyboardInterrupt  # e.g. Ctrl-C: the caller's remaining parts are not started
+
+    monkeypatch.setattr(_threads, "_submit", lambda task: None)  # the worker never starts
+    with pytest.raises(KeyboardInterrupt):
+        _threads.run_split(fail_first, 100, _threads.MIN_BYTES)
+    assert ran == [0]
+
 
 def test_relu_forward_compares_against_an_array_of_zeros_not_a_scalar(monkeypatch: pytest.MonkeyPatch) -> None:
     # NumPy's maximum skips its SIMD loop when one operand is a broadcast scalar (docs/performance.md)

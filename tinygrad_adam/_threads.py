@@ -99,10 +99,11 @@ class _SharedParts:
                 part = next(self.todo, None)
             if part is None:
                 return
-            try:
-                self.fn(*part)
-            except BaseException as error:  # re-raised in the calling thread by wait()
-                self.error = self.error or error
+            if self.error is None:  # after a failure the remaining parts are only counted off
+                try:
+                    self.fn(*part)
+                except BaseException as error:  # re-raised in the calling thread by wait()
+                    self.error = self.error or error
             with self.lock:
                 self.left -= 1
                 if self.left == 0:
