@@ -43,7 +43,9 @@ def fail(message: str, code: int = 2) -> NoReturn:
     if world > 1:
         from mpi4py import MPI
 
-        MPI.COMM_WORLD.Abort(code)
+        from .distributed import abort_job
+
+        abort_job(MPI.COMM_WORLD, code)
     raise SystemExit(code)
 
 

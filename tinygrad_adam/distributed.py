@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from enum import Enum
@@ -164,14 +165,27 @@ def init_process_group(backend: str | None = None, init_method: str | None = Non
     _group = group
 
 
+ABORT_GRACE_SECONDS = 1.0
+"""How long a failing rank waits between printing its traceback and aborting the job: on a loaded
+machine, mpiexec was seen to drop the rank's last lines of output (or all of them) when the abort
+came right after them."""
+
+
 def _abort_on_uncaught_exception(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
     group = _group
     (group.previous_excepthook if group and group.previous_excepthook else sys.__excepthook__)(exc_type, exc, tb)
     if group is None or group.comm is None:
         return
     sys.stderr.write(f"rank {group.rank} of {group.size}: uncaught {exc_type.__name__}, aborting the MPI job\n")
+    abort_job(group.comm, 130 if issubclass(exc_type, KeyboardInterrupt) else 1)
+
+
+def abort_job(comm: Any, code: int) -> None:
+    """End every rank of the job with `code`, after giving mpiexec time to pass on what this rank printed."""
+    sys.stdout.flush()
     sys.stderr.flush()
-    group.comm.Abort(130 if issubclass(exc_type, KeyboardInterrupt) else 1)
+    time.sleep(ABORT_GRACE_SECONDS)
+    comm.Abort(code)
 
 
 def destroy_process_group(group: Any = None) -> None:
