@@ -64,6 +64,7 @@ def _default_threads() -> int:
 THREADS = _default_threads()
 _pool: ThreadPoolExecutor | None = None
 
+
 def _submit(task: Callable[[], object]) -> Future:
     global _pool
     if _pool is None:
