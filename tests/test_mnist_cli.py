@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_distributed import mpiexec
+from test_distributed import job_env, mpiexec
 
 import tinygrad_adam as tg
 
@@ -32,16 +32,8 @@ needs_mpi = pytest.mark.skipif(importlib.util.find_spec("mpi4py") is None,
                                reason="mpi4py is not installed (pip install -e '.[distributed]')")
 
 
-def env(**extra: str) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("PMI_", "OMPI_", "MV2_", "PMIX_", "HYDRA_", "MPI_LOCAL"))}
-    base.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
-                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), base.get("PYTHONPATH")])), **extra)
-    return base
-
-
 def run(args: list[str], timeout: float = TIMEOUT, **extra_env: str) -> subprocess.CompletedProcess:
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(**extra_env),
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=job_env(**extra_env),
                             cwd=ROOT, start_new_session=True)
     try:
         out, err = proc.communicate(timeout=timeout)
@@ -59,7 +51,7 @@ def mnist(*args: str, **extra_env: str) -> subprocess.CompletedProcess:
 def interrupt_at(pause: str, launch: list[str]) -> subprocess.CompletedProcess:
     """Start `launch` with the pause hook at EPOCH:STEP, send Ctrl-C (SIGINT) once it has paused there."""
     proc = subprocess.Popen(launch, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            env=env(MNIST_EXAMPLE_PAUSE_AT=pause), start_new_session=True)
+                            env=job_env(MNIST_EXAMPLE_PAUSE_AT=pause), start_new_session=True)
     deadline = time.monotonic() + TIMEOUT
     lines = []
     try:

@@ -6,7 +6,6 @@ import os
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -29,16 +28,8 @@ FIRST_TRAIN_LABELS = [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
 # ---------------------------------------------------------------- real MNIST, found only via the env var
 
 
-@pytest.fixture(scope="module")
-def real_mnist_env():
-    root = os.environ.get("TINYGRAD_ADAM_DATA")
-    if not root:
-        pytest.skip("set TINYGRAD_ADAM_DATA to a folder holding mnist/ to run the real-data tests")
-    return Path(root) / "mnist"
-
-
 @pytest.mark.parametrize("split, n", [("train", 60000), ("test", 10000)])
-def test_real_mnist(real_mnist_env, split, n):
+def test_real_mnist(real_mnist, split, n):
     images, labels = load_mnist(split, download=False, progress=False)
     assert images.shape == (n, 28, 28) and images.dtype == np.uint8
     assert labels.shape == (n,) and labels.dtype == np.uint8
@@ -49,10 +40,10 @@ def test_real_mnist(real_mnist_env, split, n):
         assert labels[:10].tolist() == FIRST_TRAIN_LABELS
 
 
-def test_real_mnist_matches_official_checksums(real_mnist_env):
+def test_real_mnist_matches_official_checksums(real_mnist):
     for name in NAMES:
-        path = mnist._find(real_mnist_env, name)
-        assert path is not None, f"{name} missing from {real_mnist_env}"
+        path = mnist._find(real_mnist, name)
+        assert path is not None, f"{name} missing from {real_mnist}"
         assert mnist._content_sha256(path) == mnist.SHA256[name]
 
 

@@ -5,7 +5,6 @@ Downloads only ever talk to a local server on 127.0.0.1 (the `server` fixture fr
 
 import hashlib
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -162,14 +161,6 @@ def test_to_tensor_and_normalize():
 
 
 # ---------------------------------------------------------------- real MNIST, via the env var
-
-
-@pytest.fixture(scope="module")
-def real_mnist():
-    root = os.environ.get("TINYGRAD_ADAM_DATA")
-    if not root:
-        pytest.skip("set TINYGRAD_ADAM_DATA to a folder holding mnist/ to run the real-data tests")
-    return Path(root) / "mnist"
 
 
 FIRST_TRAIN_LABELS = [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]

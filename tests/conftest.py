@@ -1,0 +1,17 @@
+"""Fixtures shared by several test files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def real_mnist() -> Path:
+    """The real MNIST folder, found only through TINYGRAD_ADAM_DATA (as .ci/run sets it); skip without it."""
+    root = os.environ.get("TINYGRAD_ADAM_DATA")
+    if not root:
+        pytest.skip("set TINYGRAD_ADAM_DATA to a folder holding mnist/ to run the real-data tests")
+    return Path(root) / "mnist"
