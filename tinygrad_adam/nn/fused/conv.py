@@ -26,6 +26,7 @@ from numpy.lib.stride_tricks import as_strided
 from ... import _threads
 from ...engine import Context, Function, Tensor
 from .._utils import Pair, Sides, check_dtypes, unbatched
+from . import spectral_conv
 from .layout import batch_last, conv_output_size, pad_batch_last, window
 
 COLUMN_BLOCK_BYTES = 8 << 20
@@ -163,4 +164,7 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pair, padding
         raise ValueError(f"{op}: {what} {span} is larger than the padded input {padded} "
                          f"(input shape {x.shape}, padding {padding})")
     args = (x, weight) if bias is None else (x, weight, bias)
+    if stride == dilation == (1, 1) and spectral_conv.is_cheaper(x.shape[0], in_channels, out_channels, padded,
+                                                                  (kh, kw)):
+        return spectral_conv.SpectralConv2dFunction.apply(*args, padding=padding)
     return Conv2dFunction.apply(*args, stride=stride, padding=padding, dilation=dilation)

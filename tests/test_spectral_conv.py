@@ -1,0 +1,179 @@
+"""The spectral convolution: its DFT matrices, its results against the definition and against
+im2col, its gradients, when conv2d takes it, and the stacked product it runs on threads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_conv import direct_conv2d
+
+from tinygrad_adam import Tensor, _threads, gradcheck, nn
+from tinygrad_adam.nn import functional as F
+from tinygrad_adam.nn.fused import spectral_conv
+from tinygrad_adam.nn.fused.conv import Conv2dFunction
+from tinygrad_adam.nn.fused.layout import is_batch_last
+from tinygrad_adam.nn.fused.spectral_conv import SpectralConv2dFunction, transforms
+
+
+def spectral(x: Tensor, w: Tensor, b: Tensor | None = None, padding: tuple[int, int] = (0, 0)) -> Tensor:
+    args = (x, w) if b is None else (x, w, b)
+    return SpectralConv2dFunction.apply(*args, padding=(padding[0], padding[0], padding[1], padding[1]))
+
+
+@pytest.mark.parametrize(("hp", "wp"), [(12, 12), (7, 5), (6, 9), (1, 4), (3, 1)])
+def test_pixel_matrix_is_numpys_half_spectrum_dft(hp: int, wp: int) -> None:
+    image = np.random.default_rng(0).standard_normal((hp, wp))
+    pairs = (transforms(hp, wp, 1, 1, np.dtype(np.float64)).pixels @ image.reshape(-1)).reshape(hp, -1, 2)
+    np.testing.assert_allclose(pairs[..., 0] + 1j * pairs[..., 1], np.fft.rfft2(image), atol=1e-12)
+
+
+@pytest.mark.parametrize(("hp", "wp", "kh", "kw"), [(12, 12, 5, 5), (7, 5, 3, 2), (6, 9, 1, 1), (4, 4, 4, 4)])
+def test_output_matrix_inverts_the_pixel_matrix_on_the_valid_outputs(hp: int, wp: int, kh: int, kw: int) -> None:
+    t = transforms(hp, wp, kh, kw, np.dtype(np.float64))
+    image = np.random.default_rng(1).standard_normal((hp, wp))
+    back = (t.output @ (t.pixels @ image.reshape(-1))).reshape(hp - kh + 1, wp - kw + 1)
+    np.testing.assert_allclose(back, image[:hp - kh + 1, :wp - kw + 1], atol=1e-12)
+    assert not t.pixels.flags.writeable and t.pixels.dtype == np.float64
+
+
+def test_kernel_matrix_is_the_pixel_matrix_on_the_kernel_positions() -> None:
+    t = transforms(6, 7, 2, 3, np.dtype(np.float32))
+    np.testing.assert_array_equal(t.kernel, t.pixels.reshape(-1, 6, 7)[:, :2, :3].reshape(-1, 6))
+    assert t.kernel.dtype == np.float32
+
+
+CASES = [  # (N, C, H, W, O, kernel, padding)
+    (2, 32, 12, 12, 8, (5, 5), (0, 0)),  # the MNIST CNN's second convolution, fewer outputs
+    (3, 5, 7, 6, 4, (3, 2), (1, 2)),     # padding, odd padded width
+    (2, 8, 5, 5, 3, (5, 5), (0, 0)),     # kernel = input: 1x1 output
+    (2, 3, 4, 6, 5, (1, 1), (0, 0)),     # 1x1 kernel
+    (1, 2, 3, 1, 2, (1, 1), (0, 0)),     # one column
+    (2, 1, 9, 8, 2, (4, 3), (2, 0)),     # one input channel, even padded sizes
+]
+
+
+@pytest.mark.parametrize(("n", "c", "h", "w", "o", "kernel", "padding"), CASES)
+def test_forward_matches_the_definition(n: int, c: int, h: int, w: int, o: int, kernel: tuple[int, int],
+                                        padding: tuple[int, int]) -> None:
+    rng = np.random.default_rng(2)
+    x, weight, bias = rng.standard_normal((n, c, h, w)), rng.standard_normal((o, c) + kernel), rng.standard_normal(o)
+    out = spectral(Tensor(x), Tensor(weight), Tensor(bias), padding)
+    np.testing.assert_allclose(out.array, direct_conv2d(x, weight, bias, (1, 1), padding), atol=1e-11)
+    no_bias = spectral(Tensor(x), Tensor(weight), None, padding)
+    np.testing.assert_allclose(no_bias.array, direct_conv2d(x, weight, None, (1, 1), padding), atol=1e-11)
+    assert is_batch_last(out.array)
+
+
+@pytest.mark.parametrize(("n", "c", "h", "w", "o", "kernel", "padding"), CASES[1:])
+def test_gradients_pass_gradcheck(n: int, c: int, h: int, w: int, o: int, kernel: tuple[int, int],
+                                  padding: tuple[int, int]) -> None:
+    rng = np.random.default_rng(3)
+    shapes = (n, c, h, w), (o, c) + kernel, (o,)
+    x, weight, bias = (Tensor(rng.standard_normal(s), requires_grad=True) for s in shapes)
+    assert gradcheck(lambda x, w, b: spectral(x, w, b, padding), x, weight, bias)
+    assert gradcheck(lambda x, w: spectral(x, w, None, padding), x, weight)
+
+
+def test_only_the_inputs_that_need_it_get_a_gradient() -> None:
+    rng = np.random.default_rng(4)
+    x = Tensor(rng.standard_normal((2, 3, 6, 6)), requires_grad=True)
+    weight, bias = Tensor(rng.standard_normal((4, 3, 3, 3))), Tensor(rng.standard_normal(4), requires_grad=True)
+    spectral(x, weight, bias).sum().backward()
+    assert weight.grad is None and x.grad is not None and bias.grad is not None
+    np.testing.assert_allclose(bias.grad.array, np.full(4, 2 * 4 * 4.0))
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(1, 3), c=st.integers(1, 6), o=st.integers(1, 4), h=st.integers(1, 9), w=st.integers(1, 9),
+       kh=st.integers(1, 5), kw=st.integers(1, 5), ph=st.integers(0, 2), pw=st.integers(0, 2),
+       seed=st.integers(0, 2**16))
+def test_forward_and_gradients_agree_with_im2col_for_any_geometry(n: int, c: int, o: int, h: int, w: int, kh: int,
+                                                                  kw: int, ph: int, pw: int, seed: int) -> None:
+    if kh > h + 2 * ph or kw > w + 2 * pw:
+        return
+    rng = np.random.default_rng(seed)
+    arrays = rng.standard_normal((n, c, h, w)), rng.standard_normal((o, c, kh, kw)), rng.standard_normal(o)
+    results = []
+
+    def im2col(x: Tensor, w: Tensor, b: Tensor, p: tuple[int, int]) -> Tensor:
+        return Conv2dFunction.apply(x, w, b, stride=(1, 1), padding=(p[0], p[0], p[1], p[1]), dilation=(1, 1))
+
+    for op in (spectral, im2col):
+        x, weight, bias = (Tensor(a, requires_grad=True) for a in arrays)
+        out = op(x, weight, bias, (ph, pw))
+        out.backward(np.cos(np.arange(out.array.size)).reshape(out.shape))
+        results.append([out.array, x.grad.array, weight.grad.array, bias.grad.array])
+    for a, b in zip(*results, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-10)
+
+
+def test_float32_in_float32_out_close_to_float64() -> None:
+    rng = np.random.default_rng(5)
+    x64, w64 = rng.standard_normal((4, 32, 12, 12)), rng.standard_normal((64, 32, 5, 5)) * 0.05
+    x, weight = Tensor(x64.astype(np.float32), requires_grad=True), Tensor(w64.astype(np.float32), requires_grad=True)
+    out = spectral(x, weight)
+    out.sum().backward()
+    assert out.dtype == x.grad.dtype == weight.grad.dtype == np.float32
+    np.testing.assert_allclose(out.array, direct_conv2d(x64, w64, None, (1, 1), (0, 0)), rtol=1e-4, atol=2e-5)
+
+
+def test_conv2d_takes_the_spectral_path_only_where_it_multiplies_less() -> None:
+    x = Tensor(np.zeros((64, 32, 12, 12), np.float32))
+    assert spectral_conv.is_cheaper(64, 32, 64, (12, 12), (5, 5))  # the MNIST CNN's second convolution
+    assert not spectral_conv.is_cheaper(64, 1, 32, (28, 28), (5, 5))  # its first: one channel, a large image
+    assert not spectral_conv.is_cheaper(64, 64, 64, (40, 40), (5, 5))  # past MAX_PIXELS
+    layer = nn.Conv2d(32, 64, 5)
+    assert layer(x).grad_fn.function is SpectralConv2dFunction
+    assert nn.Conv2d(32, 64, 5, stride=2)(x).grad_fn.function is Conv2dFunction
+    assert nn.Conv2d(32, 64, 5, dilation=2)(x).grad_fn.function is Conv2dFunction
+    assert nn.Conv2d(1, 32, 5)(Tensor(np.zeros((64, 1, 28, 28), np.float32))).grad_fn.function is Conv2dFunction
+    assert F.conv2d(x, layer.weight, layer.bias).grad_fn.function is SpectralConv2dFunction
+
+
+def test_matches_pytorch_on_the_mnist_second_convolution() -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(6)
+    layer = nn.Conv2d(32, 64, 5)
+    ref = torch.nn.Conv2d(32, 64, 5)
+    ref.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in layer.state_dict().items()})
+    x_np = np.maximum(rng.standard_normal((16, 32, 12, 12)), 0).astype(np.float32)
+    g = rng.standard_normal((16, 64, 8, 8)).astype(np.float32)
+    x, x_ref = Tensor(x_np, requires_grad=True), torch.tensor(x_np, requires_grad=True)
+    out, out_ref = layer(x), ref(x_ref)
+    assert out.grad_fn.function is SpectralConv2dFunction
+    out.backward(g)
+    out_ref.backward(torch.from_numpy(g))
+    np.testing.assert_allclose(out.array, out_ref.detach().numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(x.grad.array, x_ref.grad.numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(layer.weight.grad.array, ref.weight.grad.numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(layer.bias.grad.array, ref.bias.grad.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_stacked_product_is_split_in_row_blocks_and_bit_identical(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(7)
+    a, b = rng.standard_normal((10, 12, 5)).astype(np.float32), rng.standard_normal((10, 5, 7)).astype(np.float32)
+    calls: list[tuple[int, ...]] = []
+    matmul = np.matmul
+
+    def counting_matmul(x: np.ndarray, y: np.ndarray, **kwargs: object) -> object:
+        calls.append(x.shape)
+        return matmul(x, y, **kwargs)
+
+    monkeypatch.setattr(np, "matmul", counting_matmul)
+    monkeypatch.setattr(_threads, "THREADS", 3)
+    monkeypatch.setattr(_threads, "MIN_PRODUCT_MULTIPLIES", 1)
+    monkeypatch.setattr(_threads, "SMALL_PRODUCT", 8 * 5 * 7)  # blocks of 8 rows
+    out = _threads.matmul(a, b)
+    np.testing.assert_array_equal(out, matmul(a, b))
+    assert sorted(calls) == sorted([(k, 8, 5) for k in (3, 3, 4)] + [(k, 4, 5) for k in (3, 3, 4)])
+    calls.clear()
+    monkeypatch.setattr(_threads, "SMALL_PRODUCT", 7 * 5 * 7)  # blocks of 7 < MIN_BLOCK_ROWS rows: BLAS's own threads
+    np.testing.assert_array_equal(_threads.matmul(a, b), matmul(a, b))
+    assert calls == [(10, 12, 5)]
+    calls.clear()
+    monkeypatch.setattr(_threads, "THREADS", 1)
+    monkeypatch.setattr(_threads, "SMALL_PRODUCT", 8 * 5 * 7)
+    np.testing.assert_array_equal(_threads.matmul(a, b), matmul(a, b))
+    assert calls == [(10, 12, 5)]

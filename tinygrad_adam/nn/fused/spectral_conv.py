@@ -1,0 +1,155 @@
+"""2-D convolution by the convolution theorem, with every Fourier transform a matrix product.
+
+For a stride-1 convolution of a small image, multiplying in the frequency domain takes fewer
+multiplications than im2col: each output channel at each frequency is a sum over input channels
+of one product, instead of a sum over input channels and kernel positions. The transforms are
+the discrete Fourier transform (DFT) of the whole padded image, written as real matrices, so that
+all the work is a handful of large BLAS calls and there are no column matrices to copy:
+
+    spectrum  = pixels @ x                 the DFT of every (channel, sample) image
+    mixed[f]  = mixer[f] @ spectrum[f]     at each frequency f, all channels at once
+    y         = output @ mixed             back to the output pixels (inverse DFT, cropped)
+
+A complex number a + ib is kept as two real rows (real part, imaginary part), so a complex
+product is a real 2x2 block [[a, -b], [b, a]] and every step is a real GEMM. The backward pass
+multiplies by the transposes of the same matrices: the gradients are the exact adjoints of the
+forward arithmetic, not a second approximation.
+
+Why it is exact: the padded image is P = Hp·Wp pixels, and a correlation with a kernel that fits
+in it is a circular correlation that never wraps around for the oH·oW valid outputs. The DFT
+turns circular correlation into a product per frequency: ŷ(f) = conj(ŵ(f)) · x̂(f), with ŵ the
+DFT of the kernel padded to Hp x Wp. Because x and y are real, the frequencies with
+v <= Wp/2 (a "half spectrum", F = Hp·(Wp//2 + 1) of them) determine everything.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ... import _threads
+from ...engine import Context, Function
+from .._utils import Sides
+
+MAX_PIXELS = 1024
+"""Larger padded images are left to im2col: the DFT matrices grow as the square of the pixel count."""
+
+
+class Transforms(NamedTuple):
+    """The real DFT matrices of one geometry; rows or columns come in (real, imaginary) pairs per frequency."""
+
+    pixels: np.ndarray  # (2F, P): the DFT of an Hp x Wp image
+    kernel: np.ndarray  # (2F, kH·kW): the DFT of a kernel placed in the top-left corner of the image
+    output: np.ndarray  # (oH·oW, 2F): the inverse DFT of a half spectrum, valid output pixels only
+
+
+@lru_cache(maxsize=16)
+def transforms(hp: int, wp: int, kh: int, kw: int, dtype: np.dtype) -> Transforms:
+    """The matrices for an Hp x Wp padded image and a kH x kW kernel, in `dtype`, read-only and cached."""
+    u = np.arange(hp).reshape(hp, 1, 1, 1)  # frequency along the rows
+    v = np.arange(wp // 2 + 1).reshape(1, -1, 1, 1)  # along the columns: the half spectrum
+    i = np.arange(hp).reshape(1, 1, hp, 1)  # pixel row
+    j = np.arange(wp).reshape(1, 1, 1, wp)  # pixel column
+    angle = 2 * np.pi * (u * i / hp + v * j / wp)  # (Hp, Wv, Hp, Wp), float64
+    dft = np.stack([np.cos(angle), -np.sin(angle)], axis=2)  # e^{-i·angle} as (real, imaginary)
+    pixels = dft.reshape(-1, hp, wp)  # (2F, Hp, Wp)
+    # v and Wp - v are complex conjugates: the half spectrum counts each once, so the inverse weighs
+    # it twice, except v = 0 and v = Wp/2, which are their own partners
+    weight = np.where((v == 0) | (2 * v == wp), 1.0, 2.0) / (hp * wp)
+    inverse = (dft * weight.reshape(1, -1, 1, 1, 1)).reshape(-1, hp, wp)
+    oh, ow = hp - kh + 1, wp - kw + 1
+    made = Transforms(*(np.ascontiguousarray(m, dtype=dtype) for m in (
+        pixels.reshape(-1, hp * wp),
+        pixels[:, :kh, :kw].reshape(-1, kh * kw),
+        inverse[:, :oh, :ow].reshape(-1, oh * ow).T)))
+    for matrix in made:
+        matrix.flags.writeable = False
+    return made
+
+
+def is_cheaper(batch: int, channels: int, out_channels: int, padded_hw: tuple[int, int],
+               kernel: tuple[int, int]) -> bool:
+    """True when the spectral forward takes fewer multiplications than im2col's GEMM for this geometry."""
+    (hp, wp), (kh, kw) = padded_hw, kernel
+    pixels, out_pixels = hp * wp, (hp - kh + 1) * (wp - kw + 1)
+    if pixels > MAX_PIXELS:
+        return False
+    reals = 2 * hp * (wp // 2 + 1)  # two real numbers per frequency
+    per_sample = reals * (pixels * channels + 2 * out_channels * channels + out_pixels * out_channels)
+    spectral = batch * per_sample + reals * kh * kw * out_channels * channels  # + the kernel's transform
+    return spectral < batch * out_channels * channels * kh * kw * out_pixels
+
+
+def mixer(kernel_spectrum: np.ndarray) -> np.ndarray:
+    """(F, 2·O, 2·C) blocks [[a, b], [-b, a]] from the kernel spectrum a + ib, (2F, O, C):
+    multiplying a (real, imaginary) pair by them multiplies it by conj(a + ib)."""
+    pairs, o, c = kernel_spectrum.shape
+    a, b = kernel_spectrum[0::2], kernel_spectrum[1::2]
+    out = np.empty((pairs // 2, 2 * o, 2 * c), dtype=kernel_spectrum.dtype)
+    out[:, :o, :c] = a
+    out[:, :o, c:] = b
+    np.negative(b, out=out[:, o:, :c])
+    out[:, o:, c:] = a
+    return out
+
+
+class SpectralConv2dFunction(Function):
+    """conv2d(x, weight[, bias]) with stride 1 and dilation 1, multiplied in the frequency domain.
+
+    `padding` is (top, bottom, left, right). The arrays it makes are laid out batch last (layout.py).
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray, padding: Sides) -> np.ndarray:
+        n, c, h, w = x.shape
+        o, _, kh, kw = weight.shape
+        top, bottom, left, right = padding
+        hp, wp = h + top + bottom, w + left + right
+        oh, ow = hp - kh + 1, wp - kw + 1
+        dtype = np.result_type(x, weight)
+        t = transforms(hp, wp, kh, kw, dtype)
+        image = np.zeros((hp, wp, c, n), dtype=dtype)  # pixel-major: one GEMM transforms every image
+        image[top:top + h, left:left + w] = x.transpose(2, 3, 1, 0)
+        spectrum = (t.pixels @ image.reshape(hp * wp, c * n)).reshape(-1, 2 * c, n)  # (F, 2C, N)
+        blocks = mixer((t.kernel @ weight.reshape(o * c, kh * kw).T).reshape(-1, o, c))
+        mixed = _threads.matmul(blocks, spectrum)  # (F, 2O, N)
+        pixels_out = (t.output @ mixed.reshape(-1, o * n)).reshape(oh, ow, o, n)
+        out = np.empty((o, oh, ow, n), dtype=dtype)
+        if bias:
+            np.add(pixels_out.transpose(2, 0, 1, 3), bias[0].reshape(o, 1, 1, 1), out=out)
+        else:
+            np.copyto(out, pixels_out.transpose(2, 0, 1, 3))
+        ctx.save_for_backward(spectrum, blocks)
+        ctx.shapes = (x.shape, weight.shape, (hp, wp))
+        ctx.padding = padding
+        ctx.has_bias = bool(bias)
+        return out.transpose(3, 0, 1, 2)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[Any, ...]:
+        spectrum, blocks = ctx.saved_tensors
+        (n, c, h, w), (o, _, kh, kw), (hp, wp) = ctx.shapes
+        top, _, left, _ = ctx.padding
+        t = transforms(hp, wp, kh, kw, spectrum.dtype)
+        oh, ow = grad.shape[2:]
+        pixels_grad = np.empty((oh, ow, o, n), dtype=spectrum.dtype)
+        np.copyto(pixels_grad, grad.transpose(2, 3, 1, 0))
+        mixed_grad = (t.output.T @ pixels_grad.reshape(oh * ow, o * n)).reshape(-1, 2 * o, n)  # (F, 2O, N)
+        grad_x = grad_w = grad_b = None
+        if ctx.needs_input_grad[0]:
+            spectrum_grad = _threads.matmul(blocks.transpose(0, 2, 1), mixed_grad)  # (F, 2C, N)
+            image_grad = (t.pixels.T @ spectrum_grad.reshape(-1, c * n)).reshape(hp, wp, c, n)
+            grad_x = np.empty((c, h, w, n), dtype=spectrum.dtype)
+            np.copyto(grad_x, image_grad[top:top + h, left:left + w].transpose(2, 0, 1, 3))
+            grad_x = grad_x.transpose(3, 0, 1, 2)
+        if ctx.needs_input_grad[1]:
+            blocks_grad = _threads.matmul(mixed_grad, np.ascontiguousarray(spectrum.transpose(0, 2, 1)))  # (F, 2O, 2C)
+            kernel_grad = np.empty((blocks.shape[0], 2, o, c), dtype=spectrum.dtype)  # the adjoint of `mixer`
+            np.add(blocks_grad[:, :o, :c], blocks_grad[:, o:, c:], out=kernel_grad[:, 0])
+            np.subtract(blocks_grad[:, :o, c:], blocks_grad[:, o:, :c], out=kernel_grad[:, 1])
+            grad_w = (kernel_grad.reshape(-1, o * c).T @ t.kernel).reshape(o, c, kh, kw)
+        if ctx.has_bias and ctx.needs_input_grad[2]:
+            grad_b = pixels_grad.sum(axis=(0, 1, 3))
+        return (grad_x, grad_w, grad_b) if ctx.has_bias else (grad_x, grad_w)
