@@ -1,5 +1,5 @@
 """The spectral convolution: its DFT matrices, its results against the definition and against
-im2col, its gradients, when conv2d takes it, and the stacked product it runs on threads."""
+im2col, its gradients, and when conv2d takes it."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_conv import direct_conv2d
 
-from tinygrad_adam import Tensor, _threads, gradcheck, nn
+from tinygrad_adam import Tensor, gradcheck, nn
 from tinygrad_adam.nn import functional as F
 from tinygrad_adam.nn.fused import spectral_conv
 from tinygrad_adam.nn.fused.conv import Conv2dFunction
 from tinygrad_adam.nn.fused.layout import is_batch_last
-from tinygrad_adam.nn.fused.spectral_conv import SpectralConv2dFunction, transforms
+from tinygrad_adam.nn.fused.spectral_conv import SpectralConv2dFunction, frequencies, transforms
 
 
 def spectral(x: Tensor, w: Tensor, b: Tensor | None = None, padding: tuple[int, int] = (0, 0)) -> Tensor:
@@ -22,11 +22,24 @@ def spectral(x: Tensor, w: Tensor, b: Tensor | None = None, padding: tuple[int, 
     return SpectralConv2dFunction.apply(*args, padding=(padding[0], padding[0], padding[1], padding[1]))
 
 
+@pytest.mark.parametrize(("hp", "wp"), [(12, 12), (7, 5), (6, 9), (1, 4), (3, 1), (1, 1), (2, 2)])
+def test_one_frequency_of_each_conjugate_pair_with_weights_summing_to_the_pixels(hp: int, wp: int) -> None:
+    u, v, weight = frequencies(hp, wp)
+    kept = set(zip(u.tolist(), v.tolist(), strict=True))
+    for p in range(hp):
+        for q in range(wp):
+            partner = ((-p) % hp, (-q) % wp)
+            assert ((p, q) in kept) + (partner in kept and partner != (p, q)) == 1, (p, q)
+    assert weight.sum() == hp * wp  # each kept frequency stands for itself and its partner
+    assert all(w == (1 if ((-a) % hp, (-b) % wp) == (a, b) else 2) for a, b, w in zip(u, v, weight, strict=True))
+
+
 @pytest.mark.parametrize(("hp", "wp"), [(12, 12), (7, 5), (6, 9), (1, 4), (3, 1)])
-def test_pixel_matrix_is_numpys_half_spectrum_dft(hp: int, wp: int) -> None:
+def test_pixel_matrix_is_the_dft_at_the_kept_frequencies(hp: int, wp: int) -> None:
     image = np.random.default_rng(0).standard_normal((hp, wp))
-    pairs = (transforms(hp, wp, 1, 1, np.dtype(np.float64)).pixels @ image.reshape(-1)).reshape(hp, -1, 2)
-    np.testing.assert_allclose(pairs[..., 0] + 1j * pairs[..., 1], np.fft.rfft2(image), atol=1e-12)
+    pairs = (transforms(hp, wp, 1, 1, np.dtype(np.float64)).pixels @ image.reshape(-1)).reshape(-1, 2)
+    u, v, _ = frequencies(hp, wp)
+    np.testing.assert_allclose(pairs[:, 0] + 1j * pairs[:, 1], np.fft.fft2(image)[u, v], atol=1e-12)
 
 
 @pytest.mark.parametrize(("hp", "wp", "kh", "kw"), [(12, 12, 5, 5), (7, 5, 3, 2), (6, 9, 1, 1), (4, 4, 4, 4)])
@@ -38,10 +51,16 @@ def test_output_matrix_inverts_the_pixel_matrix_on_the_valid_outputs(hp: int, wp
     assert not t.pixels.flags.writeable and t.pixels.dtype == np.float64
 
 
-def test_kernel_matrix_is_the_pixel_matrix_on_the_kernel_positions() -> None:
-    t = transforms(6, 7, 2, 3, np.dtype(np.float32))
-    np.testing.assert_array_equal(t.kernel, t.pixels.reshape(-1, 6, 7)[:, :2, :3].reshape(-1, 6))
-    assert t.kernel.dtype == np.float32
+def test_kernel_matrix_is_the_conjugate_product_block_of_the_kernel_dft() -> None:
+    t = transforms(6, 7, 2, 3, np.dtype(np.float64))
+    kernel = np.random.default_rng(1).standard_normal((2, 3))
+    a, b = (t.pixels.reshape(-1, 2, 6, 7)[:, :, :2, :3].reshape(-1, 2, 6) @ kernel.reshape(-1)).T
+    blocks = (t.kernel @ kernel.reshape(-1)).reshape(-1, 2, 2)
+    np.testing.assert_allclose(blocks, np.stack([a, b, -b, a], axis=1).reshape(-1, 2, 2), atol=1e-12)
+    x = np.random.default_rng(2).standard_normal((len(a), 2))  # (real, imaginary) pairs
+    product = np.einsum("frs,fs->fr", blocks, x)
+    np.testing.assert_allclose(product[:, 0] + 1j * product[:, 1], np.conj(a + 1j * b) * (x[:, 0] + 1j * x[:, 1]))
+    assert transforms(6, 7, 2, 3, np.dtype(np.float32)).kernel.dtype == np.float32
 
 
 CASES = [  # (N, C, H, W, O, kernel, padding)
@@ -149,31 +168,3 @@ def test_matches_pytorch_on_the_mnist_second_convolution() -> None:
     np.testing.assert_allclose(x.grad.array, x_ref.grad.numpy(), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(layer.weight.grad.array, ref.weight.grad.numpy(), rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(layer.bias.grad.array, ref.bias.grad.numpy(), rtol=1e-4, atol=1e-4)
-
-
-def test_stacked_product_is_split_in_row_blocks_and_bit_identical(monkeypatch: pytest.MonkeyPatch) -> None:
-    rng = np.random.default_rng(7)
-    a, b = rng.standard_normal((10, 12, 5)).astype(np.float32), rng.standard_normal((10, 5, 7)).astype(np.float32)
-    calls: list[tuple[int, ...]] = []
-    matmul = np.matmul
-
-    def counting_matmul(x: np.ndarray, y: np.ndarray, **kwargs: object) -> object:
-        calls.append(x.shape)
-        return matmul(x, y, **kwargs)
-
-    monkeypatch.setattr(np, "matmul", counting_matmul)
-    monkeypatch.setattr(_threads, "THREADS", 3)
-    monkeypatch.setattr(_threads, "MIN_PRODUCT_MULTIPLIES", 1)
-    monkeypatch.setattr(_threads, "SMALL_PRODUCT", 8 * 5 * 7)  # blocks of 8 rows
-    out = _threads.matmul(a, b)
-    np.testing.assert_array_equal(out, matmul(a, b))
-    assert sorted(calls) == sorted([(k, 8, 5) for k in (3, 3, 4)] + [(k, 4, 5) for k in (3, 3, 4)])
-    calls.clear()
-    monkeypatch.setattr(_threads, "SMALL_PRODUCT", 7 * 5 * 7)  # blocks of 7 < MIN_BLOCK_ROWS rows: BLAS's own threads
-    np.testing.assert_array_equal(_threads.matmul(a, b), matmul(a, b))
-    assert calls == [(10, 12, 5)]
-    calls.clear()
-    monkeypatch.setattr(_threads, "THREADS", 1)
-    monkeypatch.setattr(_threads, "SMALL_PRODUCT", 8 * 5 * 7)
-    np.testing.assert_array_equal(_threads.matmul(a, b), matmul(a, b))
-    assert calls == [(10, 12, 5)]

@@ -32,12 +32,6 @@ MAX_THREADS = 4
 MIN_BYTES = 4 << 20
 """A pass over fewer bytes than this runs on one thread: handing it over would cost more than it saves."""
 
-MIN_PRODUCT_MULTIPLIES = 16 << 20
-"""A stack of matrix products with fewer multiply-adds than this runs on one thread."""
-SMALL_PRODUCT = 1_000_000
-"""Multiply-adds of the largest product OpenBLAS was seen to run on one core (docs/performance.md)."""
-MIN_BLOCK_ROWS = 8
-"""Fewer rows per product than this leave the stack to BLAS's own threads."""
 
 BLAS_THREAD_TIMEOUT = 4
 """OpenBLAS's minimum: its workers spin for 2**4 cycles after a call, then sleep until the next."""
@@ -137,30 +131,6 @@ def run_split(fn: Callable[[int, int], object], length: int, nbytes: int) -> Non
         _submit(shared.take)
     shared.take()
     shared.wait()
-
-
-def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a @ b for stacks of matrices (the same leading length), the stack split across threads.
-
-    NumPy multiplies a stack one matrix at a time. OpenBLAS runs a small product on one core
-    and wakes its workers for a larger one, which costs more than the product when the stack
-    is long; so each product is made in row blocks of at most SMALL_PRODUCT multiply-adds,
-    and the threads share out the stack.
-    """
-    import numpy as np  # not at the top: this module is imported before NumPy
-
-    out = np.empty(a.shape[:-1] + b.shape[-1:], dtype=np.result_type(a, b))
-    rows, depth, columns = a.shape[-2], a.shape[-1], b.shape[-1]
-    block = min(rows, SMALL_PRODUCT // max(1, depth * columns))
-    if THREADS == 1 or block < MIN_BLOCK_ROWS or out.size * depth < MIN_PRODUCT_MULTIPLIES:
-        return np.matmul(a, b, out=out)
-
-    def multiply(lo: int, hi: int) -> None:
-        for r in range(0, rows, block):
-            np.matmul(a[lo:hi, r:r + block], b[lo:hi], out=out[lo:hi, r:r + block])
-
-    run_split(multiply, len(out), MIN_BYTES)
-    return out
 
 
 def memory_order_flat(a: np.ndarray) -> np.ndarray | None:

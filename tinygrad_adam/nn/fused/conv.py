@@ -24,6 +24,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ... import _threads
+from ..._products import long_matmul
 from ...engine import Context, Function, Tensor
 from .._utils import Pair, Sides, check_dtypes, unbatched
 from . import spectral_conv
@@ -134,7 +135,7 @@ class Conv2dFunction(Function):
             if dxp is not None:  # all column gradients of the block in one GEMM, then col2im
                 col2im(w2[:, :k].T @ g_block, dxp, ctx, (first, last))
             if any(ctx.needs_input_grad[1:]):  # (C·kH·kW [+ 1], O): the weight (and bias) gradient's GEMM
-                part = block_cols @ g_block.T  # this orientation suits OpenBLAS better than g_block @ block_cols.T
+                part = long_matmul(block_cols, g_block.T)  # the inner dimension is oH·oW·N: long
                 grad_w2 = part if grad_w2 is None else np.add(grad_w2, part, out=grad_w2)
         grad_x = grad_w = grad_b = None
         if dxp is not None:

@@ -7,19 +7,19 @@ the discrete Fourier transform (DFT) of the whole padded image, written as real 
 all the work is a handful of large BLAS calls and there are no column matrices to copy:
 
     spectrum  = pixels @ x                 the DFT of every (channel, sample) image
-    mixed[f]  = mixer[f] @ spectrum[f]     at each frequency f, all channels at once
+    mixed[f]  = blocks[f] @ spectrum[f]    at each frequency f, every output channel from every input
     y         = output @ mixed             back to the output pixels (inverse DFT, cropped)
 
-A complex number a + ib is kept as two real rows (real part, imaginary part), so a complex
-product is a real 2x2 block [[a, -b], [b, a]] and every step is a real GEMM. The backward pass
-multiplies by the transposes of the same matrices: the gradients are the exact adjoints of the
-forward arithmetic, not a second approximation.
+A complex number is kept as two real rows (real part, imaginary part), so multiplying by the
+conjugate of a + ib is multiplying by the real 2x2 block [[a, b], [-b, a]], and every step is a
+real GEMM. The backward pass multiplies by the transposes of the same matrices: the gradients
+are the exact adjoints of the forward arithmetic, not a second approximation.
 
 Why it is exact: the padded image is P = Hp·Wp pixels, and a correlation with a kernel that fits
 in it is a circular correlation that never wraps around for the oH·oW valid outputs. The DFT
 turns circular correlation into a product per frequency: ŷ(f) = conj(ŵ(f)) · x̂(f), with ŵ the
-DFT of the kernel padded to Hp x Wp. Because x and y are real, the frequencies with
-v <= Wp/2 (a "half spectrum", F = Hp·(Wp//2 + 1) of them) determine everything.
+DFT of the kernel padded to Hp x Wp. Because x and y are real, their DFTs take conjugate values
+at (u, v) and (-u, -v), so one frequency of each pair (F of them, about P/2) determines everything.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ... import _threads
+from ..._products import stacked_matmul
 from ...engine import Context, Function
 from .._utils import Sides
 
@@ -38,32 +38,41 @@ MAX_PIXELS = 1024
 
 
 class Transforms(NamedTuple):
-    """The real DFT matrices of one geometry; rows or columns come in (real, imaginary) pairs per frequency."""
+    """The real DFT matrices of one geometry, for F frequencies: one of each pair of complex conjugates."""
 
-    pixels: np.ndarray  # (2F, P): the DFT of an Hp x Wp image
-    kernel: np.ndarray  # (2F, kH·kW): the DFT of a kernel placed in the top-left corner of the image
-    output: np.ndarray  # (oH·oW, 2F): the inverse DFT of a half spectrum, valid output pixels only
+    pixels: np.ndarray  # (F·2, P): the DFT of an Hp x Wp image as (real, imaginary) rows
+    kernel: np.ndarray  # (F·2·2, kH·kW): the 2x2 block [[a, b], [-b, a]] of a kernel's DFT a + ib
+    output: np.ndarray  # (oH·oW, F·2): the inverse DFT, valid output pixels only
+
+
+def frequencies(hp: int, wp: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows u, columns v and weights of one frequency of each conjugate pair (u, v), (-u, -v) of an Hp x Wp DFT.
+
+    The DFT of a real image takes conjugate values at (u, v) and (-u mod Hp, -v mod Wp), so one of
+    each pair is enough: the half v <= Wp/2, and in the columns v = 0 and v = Wp/2, which are their
+    own partners, the half u <= Hp/2. The inverse counts each kept frequency twice (weight 2),
+    except the frequencies that are their own partners (weight 1).
+    """
+    u, v = np.meshgrid(np.arange(hp), np.arange(wp // 2 + 1), indexing="ij")
+    own_column = 2 * v % wp == 0
+    keep = ~own_column | (2 * u <= hp)
+    weight = np.where(own_column & (2 * u % hp == 0), 1.0, 2.0)
+    return u[keep], v[keep], weight[keep]
 
 
 @lru_cache(maxsize=16)
 def transforms(hp: int, wp: int, kh: int, kw: int, dtype: np.dtype) -> Transforms:
     """The matrices for an Hp x Wp padded image and a kH x kW kernel, in `dtype`, read-only and cached."""
-    u = np.arange(hp).reshape(hp, 1, 1, 1)  # frequency along the rows
-    v = np.arange(wp // 2 + 1).reshape(1, -1, 1, 1)  # along the columns: the half spectrum
-    i = np.arange(hp).reshape(1, 1, hp, 1)  # pixel row
-    j = np.arange(wp).reshape(1, 1, 1, wp)  # pixel column
-    angle = 2 * np.pi * (u * i / hp + v * j / wp)  # (Hp, Wv, Hp, Wp), float64
-    dft = np.stack([np.cos(angle), -np.sin(angle)], axis=2)  # e^{-i·angle} as (real, imaginary)
-    pixels = dft.reshape(-1, hp, wp)  # (2F, Hp, Wp)
-    # v and Wp - v are complex conjugates: the half spectrum counts each once, so the inverse weighs
-    # it twice, except v = 0 and v = Wp/2, which are their own partners
-    weight = np.where((v == 0) | (2 * v == wp), 1.0, 2.0) / (hp * wp)
-    inverse = (dft * weight.reshape(1, -1, 1, 1, 1)).reshape(-1, hp, wp)
+    u, v, weight = (a.reshape(-1, 1, 1) for a in frequencies(hp, wp))
+    i, j = np.arange(hp).reshape(1, hp, 1), np.arange(wp).reshape(1, 1, wp)  # pixel row and column
+    angle = 2 * np.pi * (u * i / hp + v * j / wp)  # (F, Hp, Wp), float64
+    re, im = np.cos(angle), -np.sin(angle)  # e^{-i·angle}
+    pixels = np.stack([re, im], axis=1)  # (F, 2, Hp, Wp)
+    blocks = np.stack([re, im, -im, re], axis=1)[:, :, :kh, :kw]  # (F, 4, kH, kW)
     oh, ow = hp - kh + 1, wp - kw + 1
+    inverse = (pixels * (weight / (hp * wp)).reshape(-1, 1, 1, 1))[:, :, :oh, :ow]  # (F, 2, oH, oW)
     made = Transforms(*(np.ascontiguousarray(m, dtype=dtype) for m in (
-        pixels.reshape(-1, hp * wp),
-        pixels[:, :kh, :kw].reshape(-1, kh * kw),
-        inverse[:, :oh, :ow].reshape(-1, oh * ow).T)))
+        pixels.reshape(-1, hp * wp), blocks.reshape(-1, kh * kw), inverse.reshape(-1, oh * ow).T)))
     for matrix in made:
         matrix.flags.writeable = False
     return made
@@ -76,23 +85,10 @@ def is_cheaper(batch: int, channels: int, out_channels: int, padded_hw: tuple[in
     pixels, out_pixels = hp * wp, (hp - kh + 1) * (wp - kw + 1)
     if pixels > MAX_PIXELS:
         return False
-    reals = 2 * hp * (wp // 2 + 1)  # two real numbers per frequency
+    reals = 2 * len(frequencies(hp, wp)[0])  # two real numbers per frequency
     per_sample = reals * (pixels * channels + 2 * out_channels * channels + out_pixels * out_channels)
-    spectral = batch * per_sample + reals * kh * kw * out_channels * channels  # + the kernel's transform
+    spectral = batch * per_sample + 2 * reals * kh * kw * out_channels * channels  # + the kernel's transform
     return spectral < batch * out_channels * channels * kh * kw * out_pixels
-
-
-def mixer(kernel_spectrum: np.ndarray) -> np.ndarray:
-    """(F, 2·O, 2·C) blocks [[a, b], [-b, a]] from the kernel spectrum a + ib, (2F, O, C):
-    multiplying a (real, imaginary) pair by them multiplies it by conj(a + ib)."""
-    pairs, o, c = kernel_spectrum.shape
-    a, b = kernel_spectrum[0::2], kernel_spectrum[1::2]
-    out = np.empty((pairs // 2, 2 * o, 2 * c), dtype=kernel_spectrum.dtype)
-    out[:, :o, :c] = a
-    out[:, :o, c:] = b
-    np.negative(b, out=out[:, o:, :c])
-    out[:, o:, c:] = a
-    return out
 
 
 class SpectralConv2dFunction(Function):
@@ -113,8 +109,10 @@ class SpectralConv2dFunction(Function):
         image = np.zeros((hp, wp, c, n), dtype=dtype)  # pixel-major: one GEMM transforms every image
         image[top:top + h, left:left + w] = x.transpose(2, 3, 1, 0)
         spectrum = (t.pixels @ image.reshape(hp * wp, c * n)).reshape(-1, 2 * c, n)  # (F, 2C, N)
-        blocks = mixer((t.kernel @ weight.reshape(o * c, kh * kw).T).reshape(-1, o, c))
-        mixed = _threads.matmul(blocks, spectrum)  # (F, 2O, N)
+        # (F, 2, 2, O, C) -> (F, 2·O, 2·C): at each frequency, the real 2x2 blocks of every (o, c)
+        blocks = (t.kernel @ weight.reshape(o * c, kh * kw).T).reshape(-1, 2, 2, o, c).transpose(0, 1, 3, 2, 4)
+        blocks = blocks.reshape(-1, 2 * o, 2 * c)
+        mixed = stacked_matmul(blocks, spectrum)  # (F, 2O, N)
         pixels_out = (t.output @ mixed.reshape(-1, o * n)).reshape(oh, ow, o, n)
         out = np.empty((o, oh, ow, n), dtype=dtype)
         if bias:
@@ -139,17 +137,15 @@ class SpectralConv2dFunction(Function):
         mixed_grad = (t.output.T @ pixels_grad.reshape(oh * ow, o * n)).reshape(-1, 2 * o, n)  # (F, 2O, N)
         grad_x = grad_w = grad_b = None
         if ctx.needs_input_grad[0]:
-            spectrum_grad = _threads.matmul(blocks.transpose(0, 2, 1), mixed_grad)  # (F, 2C, N)
+            spectrum_grad = stacked_matmul(blocks.transpose(0, 2, 1), mixed_grad)  # (F, 2C, N)
             image_grad = (t.pixels.T @ spectrum_grad.reshape(-1, c * n)).reshape(hp, wp, c, n)
             grad_x = np.empty((c, h, w, n), dtype=spectrum.dtype)
             np.copyto(grad_x, image_grad[top:top + h, left:left + w].transpose(2, 0, 1, 3))
             grad_x = grad_x.transpose(3, 0, 1, 2)
         if ctx.needs_input_grad[1]:
-            blocks_grad = _threads.matmul(mixed_grad, np.ascontiguousarray(spectrum.transpose(0, 2, 1)))  # (F, 2O, 2C)
-            kernel_grad = np.empty((blocks.shape[0], 2, o, c), dtype=spectrum.dtype)  # the adjoint of `mixer`
-            np.add(blocks_grad[:, :o, :c], blocks_grad[:, o:, c:], out=kernel_grad[:, 0])
-            np.subtract(blocks_grad[:, :o, c:], blocks_grad[:, o:, :c], out=kernel_grad[:, 1])
-            grad_w = (kernel_grad.reshape(-1, o * c).T @ t.kernel).reshape(o, c, kh, kw)
+            blocks_grad = stacked_matmul(mixed_grad, np.ascontiguousarray(spectrum.transpose(0, 2, 1)))  # (F, 2O, 2C)
+            blocks_grad = blocks_grad.reshape(-1, 2, o, 2, c).transpose(0, 1, 3, 2, 4).reshape(-1, o * c)
+            grad_w = (blocks_grad.T @ t.kernel).reshape(o, c, kh, kw)
         if ctx.has_bias and ctx.needs_input_grad[2]:
             grad_b = pixels_grad.sum(axis=(0, 1, 3))
         return (grad_x, grad_w, grad_b) if ctx.has_bias else (grad_x, grad_w)
