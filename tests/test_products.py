@@ -37,7 +37,7 @@ def test_stacked_products_are_made_in_row_blocks(calls: list, monkeypatch: pytes
     assert sorted(calls) == sorted([((k, 8, 5), (k, 5, 7)) for k in stack_parts] +
                                    [((k, 4, 5), (k, 5, 7)) for k in stack_parts])
     calls.clear()
-    monkeypatch.setattr(_products, "SMALL_PRODUCT", 7 * 5 * 7)  # blocks thinner than MIN_PIECE: one call
+    monkeypatch.setattr(_products, "SMALL_PRODUCT", 7 * 5 * 7)  # blocks thinner than MIN_ROWS: one call
     np.testing.assert_array_equal(_products.stacked_matmul(a, b), a @ b)
     assert calls == [((10, 12, 5), (10, 5, 7))]
 
@@ -46,6 +46,7 @@ def test_long_products_sum_blocks_of_the_inner_dimension(calls: list, monkeypatc
     rng = np.random.default_rng(1)
     a, b = rng.standard_normal((3, 100)), rng.standard_normal((100, 4)).T.copy().T  # b: a transposed view
     monkeypatch.setattr(_products, "SMALL_PRODUCT", 3 * 4 * 30)  # blocks of 30
+    monkeypatch.setattr(_products, "MIN_DEPTH", 30)
     results = []
     for threads in (1, 2, 3):
         monkeypatch.setattr(_threads, "THREADS", threads)
@@ -61,5 +62,7 @@ def test_small_products_are_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
     a, b = rng.standard_normal((4, 50)), rng.standard_normal((50, 3))
     monkeypatch.setattr(_products, "SMALL_PRODUCT", 4 * 3 * 10)
     assert np.array_equal(_products.long_matmul(a, b), a @ b)  # under MIN_SPLIT_PRODUCT
+    monkeypatch.setattr(_products, "MIN_SPLIT_PRODUCT", 1)
+    assert np.array_equal(_products.long_matmul(a, b), a @ b)  # blocks of 10 < MIN_DEPTH
     s, t = rng.standard_normal((2, 4, 5)), rng.standard_normal((2, 5, 6))
     assert np.array_equal(_products.stacked_matmul(s, t), s @ t)

@@ -24,8 +24,10 @@ SMALL_PRODUCT = 1_000_000
 """Multiply-adds of the largest product OpenBLAS's small-matrix kernels take (M·N·K <= 10**6)."""
 MIN_SPLIT_PRODUCT = 16 << 20
 """A product with fewer multiply-adds than this in all is one NumPy call: cutting it would cost more."""
-MIN_PIECE = 8
-"""Pieces thinner than this many rows (or inner-dimension entries) are not worth a call each."""
+MIN_ROWS = 8
+"""Row blocks thinner than this are not worth a call each: the stack is one NumPy call."""
+MIN_DEPTH = 256
+"""Blocks of the inner dimension shorter than this would make the partial sums outweigh the product."""
 
 
 def stacked_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -33,7 +35,7 @@ def stacked_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     out = np.empty(a.shape[:-1] + b.shape[-1:], dtype=np.result_type(a, b))
     rows, depth, columns = a.shape[-2:] + b.shape[-1:]
     block = min(rows, SMALL_PRODUCT // max(1, depth * columns))
-    if block < MIN_PIECE or out.size * depth < MIN_SPLIT_PRODUCT:
+    if block < MIN_ROWS or out.size * depth < MIN_SPLIT_PRODUCT:
         return np.matmul(a, b, out=out)
 
     def multiply(lo: int, hi: int) -> None:
@@ -48,7 +50,7 @@ def long_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a @ b for (M, K) and (K, N) with K long: the products of blocks of K, summed."""
     (rows, depth), columns = a.shape, b.shape[1]
     block = SMALL_PRODUCT // max(1, rows * columns)
-    if block < MIN_PIECE or rows * depth * columns < MIN_SPLIT_PRODUCT:
+    if block < MIN_DEPTH or rows * depth * columns < MIN_SPLIT_PRODUCT:
         return a @ b
     starts = range(0, depth, block)
     parts = np.empty((len(starts), rows, columns), dtype=np.result_type(a, b))
