@@ -92,3 +92,12 @@ def test_numerical_grad_teaching_helper() -> None:
 def test_fn_must_return_a_tensor() -> None:
     with pytest.raises(TypeError, match="must return a Tensor"):
         gradcheck(lambda t: 3.0, x64())
+
+
+def test_inputs_as_one_tuple_as_torch_autograd_gradcheck_takes_them() -> None:
+    import tinygrad_adam as torch
+
+    x, w = x64(), x64()
+    assert torch.autograd.gradcheck(lambda a, b: (a * b.sin()).sum(), (x, w))
+    with pytest.raises(GradcheckError, match="input 1"):
+        torch.autograd.gradcheck(lambda a, t: (a * WrongSin.apply(t)).sum(), (x, w))

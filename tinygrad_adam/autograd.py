@@ -1,4 +1,4 @@
-"""PyTorch's torch.autograd names: Function (ctx-style, on Tensors), grad, and anomaly detection.
+"""PyTorch's torch.autograd names: Function (ctx-style, on Tensors), grad, gradcheck and anomaly detection.
 
 A custom op written for PyTorch runs unchanged:
 
@@ -31,6 +31,7 @@ import numpy as np
 
 from . import engine
 from .engine import Context, Tensor, no_grad
+from .gradcheck import gradcheck
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -266,4 +267,5 @@ def is_anomaly_enabled() -> bool:
     return engine._anomaly_hook is not None
 
 
-__all__ = ["Function", "FunctionCtx", "detect_anomaly", "grad", "is_anomaly_enabled", "set_detect_anomaly"]
+__all__ = ["Function", "FunctionCtx", "detect_anomaly", "grad", "gradcheck", "is_anomaly_enabled",
+           "set_detect_anomaly"]

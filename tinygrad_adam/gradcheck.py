@@ -99,13 +99,16 @@ def gradcheck(fn: Callable[..., Tensor], *inputs: Any, eps: float = 1e-6, atol: 
               projections: int = 4, seed: int = 0) -> bool:
     """Compare the analytic gradient of `fn` with central differences for every input element.
 
-    `fn` takes the inputs and returns a Tensor. Inputs that are Tensors with
-    requires_grad are checked (as float64 copies; a warning says when an input
-    is not float64); other arguments are passed through. An element passes when
+    `fn` takes the inputs and returns a Tensor. The inputs come one by one, or as one tuple as in
+    torch.autograd.gradcheck(fn, (x, w)). Inputs that are Tensors with requires_grad are checked
+    (as float64 copies; a warning says when an input is not float64); other arguments are passed
+    through. An element passes when
     |analytic - numerical| <= atol + rtol * |numerical|. On failure raises
     GradcheckError naming the input, the worst element and both values (or
     returns False when raise_exception is False).
     """
+    if len(inputs) == 1 and isinstance(inputs[0], tuple):
+        inputs = tuple(inputs[0])
     args = _checked_copies(inputs, warn=True)
     positions = [i for i, t in enumerate(args) if isinstance(t, Tensor) and t.requires_grad]
     if not positions:
