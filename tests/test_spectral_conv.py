@@ -31,6 +31,7 @@ def test_one_frequency_of_each_conjugate_pair_with_weights_summing_to_the_pixels
             partner = ((-p) % hp, (-q) % wp)
             assert ((p, q) in kept) + (partner in kept and partner != (p, q)) == 1, (p, q)
     assert weight.sum() == hp * wp  # each kept frequency stands for itself and its partner
+    assert len(u) == (hp * wp + (2 - hp % 2) * (2 - wp % 2)) // 2  # the count is_cheaper uses
     assert all(w == (1 if ((-a) % hp, (-b) % wp) == (a, b) else 2) for a, b, w in zip(u, v, weight, strict=True))
 
 

@@ -85,7 +85,9 @@ def is_cheaper(batch: int, channels: int, out_channels: int, padded_hw: tuple[in
     pixels, out_pixels = hp * wp, (hp - kh + 1) * (wp - kw + 1)
     if pixels > MAX_PIXELS:
         return False
-    reals = 2 * len(frequencies(hp, wp)[0])  # two real numbers per frequency
+    # frequencies() keeps one of each conjugate pair: (P + s) / 2, s the frequencies that are their own partner
+    own_partners = (2 - hp % 2) * (2 - wp % 2)
+    reals = pixels + own_partners  # two real numbers per frequency
     per_sample = reals * (pixels * channels + 2 * out_channels * channels + out_pixels * out_channels)
     spectral = batch * per_sample + 2 * reals * kh * kw * out_channels * channels  # + the kernel's transform
     return spectral < batch * out_channels * channels * kh * kw * out_pixels
