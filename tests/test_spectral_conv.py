@@ -169,3 +169,37 @@ def test_matches_pytorch_on_the_mnist_second_convolution() -> None:
     np.testing.assert_allclose(x.grad.array, x_ref.grad.numpy(), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(layer.weight.grad.array, ref.weight.grad.numpy(), rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(layer.bias.grad.array, ref.bias.grad.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_without_a_graph_a_large_batch_goes_through_in_blocks_of_samples(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tracemalloc
+
+    from tinygrad_adam import no_grad
+
+    layer = nn.Conv2d(32, 64, 5)
+    x = Tensor(np.random.default_rng(8).standard_normal((256, 32, 12, 12)).astype(np.float32))
+
+    def forward_peak() -> tuple[np.ndarray, int]:
+        tracemalloc.start()
+        try:
+            with no_grad():
+                out = layer(x).array
+            return out, tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    whole, whole_peak = forward_peak()  # one block: the output spectrum is under SAMPLE_BLOCK_BYTES
+    spectrum_bytes = len(frequencies(12, 12)[0]) * 2 * 64 * 256 * 4  # the output spectrum of all samples
+    monkeypatch.setattr(spectral_conv, "SAMPLE_BLOCK_BYTES", spectrum_bytes // 8)
+    blocked, blocked_peak = forward_peak()
+    np.testing.assert_allclose(blocked, whole, rtol=1e-5, atol=1e-5)  # BLAS may round other sizes differently
+    assert is_batch_last(blocked)
+    assert blocked_peak < whole_peak - spectrum_bytes / 2, (blocked_peak, whole_peak, spectrum_bytes)
+
+
+def test_empty_batch() -> None:
+    layer = nn.Conv2d(32, 64, 5)
+    x = Tensor(np.zeros((0, 32, 12, 12), np.float32), requires_grad=True)
+    out = layer(x)
+    out.sum().backward()
+    assert out.shape == (0, 64, 8, 8) and x.grad.shape == x.shape and not layer.weight.grad.array.any()

@@ -35,6 +35,8 @@ from .._utils import Sides
 
 MAX_PIXELS = 1024
 """Larger padded images are left to im2col: the DFT matrices grow as the square of the pixel count."""
+SAMPLE_BLOCK_BYTES = 16 << 20
+"""Without a graph, a batch whose output spectrum would be larger than this goes through in blocks of samples."""
 
 
 class Transforms(NamedTuple):
@@ -108,19 +110,24 @@ class SpectralConv2dFunction(Function):
         oh, ow = hp - kh + 1, wp - kw + 1
         dtype = np.result_type(x, weight)
         t = transforms(hp, wp, kh, kw, dtype)
-        image = np.zeros((hp, wp, c, n), dtype=dtype)  # pixel-major: one GEMM transforms every image
-        image[top:top + h, left:left + w] = x.transpose(2, 3, 1, 0)
-        spectrum = (t.pixels @ image.reshape(hp * wp, c * n)).reshape(-1, 2 * c, n)  # (F, 2C, N)
         # (F, 2, 2, O, C) -> (F, 2·O, 2·C): at each frequency, the real 2x2 blocks of every (o, c)
         blocks = (t.kernel @ weight.reshape(o * c, kh * kw).T).reshape(-1, 2, 2, o, c).transpose(0, 1, 3, 2, 4)
         blocks = blocks.reshape(-1, 2 * o, 2 * c)
-        mixed = stacked_matmul(blocks, spectrum)  # (F, 2O, N)
-        pixels_out = (t.output @ mixed.reshape(-1, o * n)).reshape(oh, ow, o, n)
         out = np.empty((o, oh, ow, n), dtype=dtype)
-        if bias:
-            np.add(pixels_out.transpose(2, 0, 1, 3), bias[0].reshape(o, 1, 1, 1), out=out)
-        else:
-            np.copyto(out, pixels_out.transpose(2, 0, 1, 3))
+        # without a graph nothing is kept, so a large batch goes through in blocks of samples
+        samples = max(1, n if ctx.recording else SAMPLE_BLOCK_BYTES // (blocks.shape[0] * 2 * o * out.itemsize))
+        for first in range(0, max(n, 1), samples):  # once for an empty batch
+            part = x[first:first + samples]
+            m = len(part)
+            image = np.zeros((hp, wp, c, m), dtype=dtype)  # pixel-major: one GEMM transforms every image
+            image[top:top + h, left:left + w] = part.transpose(2, 3, 1, 0)
+            spectrum = (t.pixels @ image.reshape(hp * wp, c * m)).reshape(-1, 2 * c, m)  # (F, 2C, N)
+            mixed = stacked_matmul(blocks, spectrum)  # (F, 2O, N)
+            pixels_out = (t.output @ mixed.reshape(-1, o * m)).reshape(oh, ow, o, m).transpose(2, 0, 1, 3)
+            if bias:
+                np.add(pixels_out, bias[0].reshape(o, 1, 1, 1), out=out[..., first:first + m])
+            else:
+                np.copyto(out[..., first:first + m], pixels_out)
         ctx.save_for_backward(spectrum, blocks)
         ctx.shapes = (x.shape, weight.shape, (hp, wp))
         ctx.padding = padding
