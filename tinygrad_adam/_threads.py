@@ -3,7 +3,8 @@
 NumPy releases the GIL inside large copies and ufunc loops, so one pass over a large
 array split into disjoint chunks runs on several cores at once. The fused ops use this
 for the passes around their matrix products (im2col, col2im, pooling, ReLU), which
-otherwise run on one core while BLAS uses them all. Every chunk computes exactly what
+otherwise run on one core while BLAS uses them all, and _products.py for the pieces of
+products it cuts to the size BLAS runs on one core. Every chunk computes exactly what
 the one-thread pass computes on its part, so the results are bit-identical.
 
 This only pays when the cores are free: after each matrix product, OpenBLAS's worker
