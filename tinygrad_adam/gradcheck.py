@@ -102,10 +102,9 @@ def gradcheck(fn: Callable[..., Tensor], *inputs: Any, eps: float = 1e-6, atol: 
     `fn` takes the inputs and returns a Tensor. The inputs come one by one, or as one tuple as in
     torch.autograd.gradcheck(fn, (x, w)). Inputs that are Tensors with requires_grad are checked
     (as float64 copies; a warning says when an input is not float64); other arguments are passed
-    through. An element passes when
-    |analytic - numerical| <= atol + rtol * |numerical|. On failure raises
-    GradcheckError naming the input, the worst element and both values (or
-    returns False when raise_exception is False).
+    through. An element passes when |analytic - numerical| <= atol + rtol * |numerical|. On
+    failure raises GradcheckError naming the input, the worst element and both values (or returns
+    False when raise_exception is False).
     """
     if len(inputs) == 1 and isinstance(inputs[0], tuple):
         inputs = tuple(inputs[0])

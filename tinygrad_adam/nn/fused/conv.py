@@ -149,8 +149,8 @@ class Conv2dFunction(Function):
 
 def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pair, padding: Sides, dilation: Pair,
            op: str) -> Tensor:
-    """Conv2dFunction on x (N, C, H, W) or (C, H, W), after checking x against the weight;
-    the other arguments were checked by the caller."""
+    """Conv2dFunction on x (N, C, H, W) or (C, H, W), after checking x against the weight, or
+    SpectralConv2dFunction where that multiplies less; the other arguments were checked by the caller."""
     out_channels, in_channels, kh, kw = weight.shape
     if x.ndim == 3:
         return unbatched(conv2d, x, weight, bias, stride, padding, dilation, op)
