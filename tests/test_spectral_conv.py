@@ -3,13 +3,15 @@ im2col, its gradients, and when conv2d takes it."""
 
 from __future__ import annotations
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_conv import direct_conv2d
 
-from tinygrad_adam import Tensor, gradcheck, nn
+from tinygrad_adam import Tensor, gradcheck, nn, no_grad
 from tinygrad_adam.nn import functional as F
 from tinygrad_adam.nn.fused import spectral_conv
 from tinygrad_adam.nn.fused.conv import Conv2dFunction
@@ -172,10 +174,6 @@ def test_matches_pytorch_on_the_mnist_second_convolution() -> None:
 
 
 def test_without_a_graph_a_large_batch_goes_through_in_blocks_of_samples(monkeypatch: pytest.MonkeyPatch) -> None:
-    import tracemalloc
-
-    from tinygrad_adam import no_grad
-
     layer = nn.Conv2d(32, 64, 5)
     x = Tensor(np.random.default_rng(8).standard_normal((256, 32, 12, 12)).astype(np.float32))
 
