@@ -230,6 +230,29 @@ def test_autograd_function_and_grad_match_pytorch() -> None:
           torch.autograd.grad((make(torch).apply(xt) * xt).sum(), xt))
 
 
+def test_gradcheck_called_as_in_pytorch_agrees_with_torch() -> None:
+    def make(m: Any, factor: float) -> Any:
+        class Cube(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, w):
+                ctx.save_for_backward(x, w)
+                return x ** 3 * w
+
+            @staticmethod
+            def backward(ctx, g):
+                x, w = ctx.saved_tensors
+                return factor * x ** 2 * w * g, x ** 3 * g  # factor 3 is right
+        return Cube
+
+    x, w = np.array([[0.5, -1.0], [2.0, 0.3]]), np.array([[1.5, 0.2], [-0.7, 1.1]])
+    for factor, expected in ((3.0, True), (2.0, False)):
+        results = []
+        for m in (tg, torch):
+            inputs = tuple(m.tensor(a, dtype=m.float64, requires_grad=True) for a in (x, w))
+            results.append(m.autograd.gradcheck(make(m, factor).apply, inputs, raise_exception=False))
+        assert results == [expected, expected]
+
+
 def test_repr_matches_pytorch() -> None:
     for fn in (lambda m: m.tensor([1.5, 2.0]), lambda m: m.tensor([[1, 2], [3, 4]]),
                lambda m: m.tensor([1.0, 2.0], dtype=m.float64), lambda m: m.tensor(3.5),
