@@ -130,7 +130,7 @@ class SpectralConv2dFunction(Function):
                 np.copyto(out[..., first:first + m], pixels_out)
         ctx.save_for_backward(spectrum, blocks)
         ctx.shapes = (x.shape, weight.shape, (hp, wp))
-        ctx.padding = padding
+        ctx.padding, ctx.transforms = padding, t
         ctx.has_bias = bool(bias)
         return out.transpose(3, 0, 1, 2)
 
@@ -138,8 +138,7 @@ class SpectralConv2dFunction(Function):
     def backward(ctx: Context, grad: np.ndarray) -> tuple[Any, ...]:
         spectrum, blocks = ctx.saved_tensors
         (n, c, h, w), (o, _, kh, kw), (hp, wp) = ctx.shapes
-        top, _, left, _ = ctx.padding
-        t = transforms(hp, wp, kh, kw, spectrum.dtype)
+        (top, _, left, _), t = ctx.padding, ctx.transforms
         oh, ow = grad.shape[2:]
         pixels_grad = np.empty((oh, ow, o, n), dtype=spectrum.dtype)
         np.copyto(pixels_grad, grad.transpose(2, 3, 1, 0))
