@@ -15,3 +15,19 @@ def real_mnist() -> Path:
     if not root:
         pytest.skip("set TINYGRAD_ADAM_DATA to a folder holding mnist/ to run the real-data tests")
     return Path(root) / "mnist"
+
+
+@pytest.fixture
+def matmul_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The operand shapes of every np.matmul call made while the test runs."""
+    import numpy as np
+
+    seen: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    matmul = np.matmul
+
+    def recording(a: np.ndarray, b: np.ndarray, **kwargs: object) -> object:
+        seen.append((a.shape, b.shape))
+        return matmul(a, b, **kwargs)
+
+    monkeypatch.setattr(np, "matmul", recording)
+    return seen

@@ -48,11 +48,12 @@ def job_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_job(args: list[str], timeout: float = JOB_TIMEOUT, **env: str) -> tuple[subprocess.CompletedProcess, float]:
+def run_job(args: list[str], timeout: float = JOB_TIMEOUT, *, cwd: Path | None = None,
+            **env: str) -> tuple[subprocess.CompletedProcess, float]:
     """Run a command in its own process group; on timeout kill the whole group and fail the test."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=job_env(**env),
-                            start_new_session=True)
+                            cwd=cwd, start_new_session=True)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

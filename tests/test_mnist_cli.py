@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_distributed import job_env, mpiexec
+from test_distributed import job_env, mpiexec, run_job
 
 import tinygrad_adam as tg
 
@@ -33,15 +33,7 @@ needs_mpi = pytest.mark.skipif(importlib.util.find_spec("mpi4py") is None,
 
 
 def run(args: list[str], timeout: float = TIMEOUT, **extra_env: str) -> subprocess.CompletedProcess:
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=job_env(**extra_env),
-                            cwd=ROOT, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        pytest.fail(f"{' '.join(args)} ran past {timeout} s\nstdout:\n{out}\nstderr:\n{err}")
-    return subprocess.CompletedProcess(args, proc.returncode, out, err)
+    return run_job(args, timeout, cwd=ROOT, **extra_env)[0]
 
 
 def mnist(*args: str, **extra_env: str) -> subprocess.CompletedProcess:

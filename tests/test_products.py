@@ -10,19 +10,11 @@ from tinygrad_adam import _products, _threads
 
 
 @pytest.fixture
-def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+def calls(matmul_calls: list, monkeypatch: pytest.MonkeyPatch) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """The operand shapes of every np.matmul call; MIN_SPLIT_PRODUCT lowered so that small tests cut."""
-    seen: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
-    matmul = np.matmul
-
-    def counting(a: np.ndarray, b: np.ndarray, **kwargs: object) -> object:
-        seen.append((a.shape, b.shape))
-        return matmul(a, b, **kwargs)
-
-    monkeypatch.setattr(np, "matmul", counting)
     monkeypatch.setattr(_products, "MIN_SPLIT_PRODUCT", 1)
     monkeypatch.setattr(_threads, "MIN_BYTES", 1)
-    return seen
+    return matmul_calls
 
 
 @pytest.mark.parametrize("threads", [1, 3])
