@@ -150,7 +150,7 @@ def spawn(framework: str, model: str, batch: int, weights: Path, args: argparse.
                "--batch-sizes", str(batch), "--weights", str(weights), "--steps", str(args.steps),
                "--warmup", str(args.warmup), "--lr", str(args.lr)] + (["--epoch"] if epoch else [])
     env = dict(os.environ)
-    # what `import tinygrad_adam` sets when it comes before NumPy (tinygrad_adam/_threads.py); the worker
+    # what `import tinygrad_adam` sets when it comes before NumPy (tinygrad_adam/_platform/threads.py); the worker
     # imports NumPy first. PyTorch's step does not use NumPy's OpenBLAS, so both workers get it
     env.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
     if args.one_thread:

@@ -20,7 +20,7 @@ rank 0 prints and writes files.
 
 from __future__ import annotations
 
-import tinygrad_adam as tg  # isort: skip  (before NumPy: it sets OpenBLAS's workers to sleep, see tinygrad_adam/_threads.py)
+import tinygrad_adam as tg  # isort: skip  (before NumPy: it sets OpenBLAS's workers to sleep, see tinygrad_adam/_platform/threads.py)
 import argparse
 import math
 import os

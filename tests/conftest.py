@@ -1,11 +1,14 @@
-"""Fixtures shared by several test files."""
+"""Fixtures shared by several test files; tests/support/ (strategies, MPI jobs) becomes importable as `support`."""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 @pytest.fixture(scope="session")

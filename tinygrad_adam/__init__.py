@@ -8,10 +8,11 @@ PyTorch's top-level names are here too, so `import tinygrad_adam as torch` runs 
 written for PyTorch (see docs/pytorch.md).
 """
 
-from . import _threads  # isort: skip  # noqa: F401  (first: sets OpenBLAS up before NumPy loads it)
+from ._platform import threads  # isort: skip  # noqa: F401  (first: sets OpenBLAS up before NumPy loads it)
 from . import autograd, data, nn, optim, utils
-from ._malloc import keep_freed_memory
-from .creation import (
+from ._platform.malloc import keep_freed_memory
+from .autograd.gradcheck import GradcheckError, gradcheck, numerical_grad, numerical_jacobian
+from .core.creation import (
     arange,
     as_tensor,
     empty,
@@ -31,8 +32,8 @@ from .creation import (
     zeros,
     zeros_like,
 )
-from .device import accelerator, backends, cuda, device, get_default_device, set_default_device
-from .dtypes import (
+from .core.device import accelerator, backends, cuda, device, get_default_device, set_default_device
+from .core.dtypes import (
     bool,
     double,
     dtype,
@@ -51,25 +52,11 @@ from .dtypes import (
     short,
     uint8,
 )
-from .engine import (
-    Context,
-    Function,
-    Tensor,
-    concatenate,
-    default_rng,
-    enable_grad,
-    inference_mode,
-    is_grad_enabled,
-    manual_seed,
-    maximum,
-    minimum,
-    no_grad,
-    set_grad_enabled,
-    stack,
-    unbroadcast,
-    where,
-)
-from .functions import (
+from .core.engine import Context, Op, unbroadcast
+from .core.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .core.random import default_rng, manual_seed
+from .core.tensor import Tensor
+from .core.toplevel import (
     abs,
     all,
     allclose,
@@ -80,6 +67,7 @@ from .functions import (
     clamp,
     clip,
     concat,
+    concatenate,
     cos,
     eq,
     equal,
@@ -92,8 +80,10 @@ from .functions import (
     log_softmax,
     matmul,
     max,
+    maximum,
     mean,
     min,
+    minimum,
     mm,
     ne,
     norm,
@@ -107,20 +97,21 @@ from .functions import (
     softmax,
     sqrt,
     squeeze,
+    stack,
     std,
     sum,
     tanh,
     transpose,
     unsqueeze,
     var,
+    where,
 )
-from .gradcheck import GradcheckError, gradcheck, numerical_grad, numerical_jacobian
 from .serialization import CheckpointError, load, save
 
-keep_freed_memory()  # see _malloc.py: reuse freed step memory instead of faulting it back in (glibc only)
+keep_freed_memory()  # see _platform/malloc.py: reuse freed step memory instead of faulting it back in (glibc only)
 
 __all__ = [
-    "CheckpointError", "Context", "Function", "GradcheckError", "Tensor", "abs", "accelerator", "all", "allclose",
+    "CheckpointError", "Context", "Op", "GradcheckError", "Tensor", "abs", "accelerator", "all", "allclose",
     "any", "arange", "argmax", "argmin", "as_tensor", "autograd", "backends", "bool", "cat", "clamp", "clip",
     "concat", "concatenate", "cos", "cuda", "data", "default_rng", "device", "double", "dtype", "empty",
     "empty_like", "enable_grad", "eq", "equal", "exp", "eye", "flatten", "float", "float16", "float32", "float64",

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import Tensor
+from .core.tensor import Tensor
 
 LAUNCHER_SIZE_VARIABLES = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "MV2_COMM_WORLD_SIZE")
 _NOT_INITIALIZED = "Default process group has not been initialized, please make sure to call init_process_group."

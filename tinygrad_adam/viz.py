@@ -30,7 +30,9 @@ from typing import Any
 
 import numpy as np
 
-from .engine import Context, RemovableHandle, Tensor, observe_backward
+from .core.engine import Context, observe_backward
+from .core.hooks import RemovableHandle
+from .core.tensor import Tensor
 
 __all__ = [
     "BackwardStep", "BackwardTrace", "GraphvizNotFoundError", "draw_graph", "op_name", "retain_grads", "to_dot",

@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from ..atomic import atomic_write
+from .._platform.atomic import atomic_write
 
 __all__ = ["IDXError", "read_idx", "write_idx"]
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from ..atomic import atomic_write
+from .._platform.atomic import atomic_write
 from .idx import GZIP_MAGIC, IDXError, read_idx
 
 __all__ = [

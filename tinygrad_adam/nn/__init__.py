@@ -3,7 +3,7 @@
     module.py      Module, Parameter, Sequential, ModuleList
     modules/       the layers, activations and losses, by family
     functional.py  the same ops as functions: check the arguments, apply one fused op
-    fused/         the fused ops (one Function each, with a hand-written backward), by family
+    ops/           the fused ops (one Op each, with a hand-written backward), by family
     init.py        weight initialisation
     parallel.py    DistributedDataParallel
 """

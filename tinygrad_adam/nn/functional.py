@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Tensor
-from . import fused
-from ._utils import (
+from ..core.tensor import Tensor
+from . import ops
+from ._checks import (
     IntPair,
     check_dropout_probability,
     check_label_smoothing,
@@ -38,7 +38,7 @@ __all__ = [
 # ----- layers ------------------------------------------------------------------------------------
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ weight.T + bias for x of shape (..., in_features) and weight (out_features, in_features)."""
-    return fused.linear(to_tensor(input), weight, bias, "linear")
+    return ops.linear(to_tensor(input), weight, bias, "linear")
 
 
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntPair = 1,
@@ -48,7 +48,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: In
     strides = pair(stride, "stride", "conv2d")
     dilations = pair(dilation, "dilation", "conv2d")
     sides = padding_sides(conv_padding(padding, strides, "conv2d"), weight.shape[2:], dilations)
-    return fused.conv2d(to_tensor(input), weight, bias, strides, sides, dilations, "conv2d")
+    return ops.conv2d(to_tensor(input), weight, bias, strides, sides, dilations, "conv2d")
 
 
 def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
@@ -57,7 +57,7 @@ def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
     check_unsupported("max_pool2d", dilation=(dilation, 1), ceil_mode=(ceil_mode, False),
                       return_indices=(return_indices, False))
     kernel, strides, pads = pool_arguments("max_pool2d", kernel_size, stride, padding)
-    return fused.max_pool2d(to_tensor(input), kernel, strides, pads, "max_pool2d")
+    return ops.max_pool2d(to_tensor(input), kernel, strides, pads, "max_pool2d")
 
 
 def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
@@ -65,7 +65,7 @@ def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
     """Mean over windows of (N, C, H, W) or (C, H, W); zero padding counts unless count_include_pad=False."""
     check_unsupported("avg_pool2d", ceil_mode=(ceil_mode, False), divisor_override=(divisor_override, None))
     kernel, strides, pads = pool_arguments("avg_pool2d", kernel_size, stride, padding)
-    return fused.avg_pool2d(to_tensor(input), kernel, strides, pads, count_include_pad, "avg_pool2d")
+    return ops.avg_pool2d(to_tensor(input), kernel, strides, pads, count_include_pad, "avg_pool2d")
 
 
 def batch_norm(input: Tensor, running_mean: np.ndarray | None, running_var: np.ndarray | None,
@@ -86,7 +86,7 @@ def batch_norm(input: Tensor, running_mean: np.ndarray | None, running_var: np.n
                              f"for input of shape {x.shape}")
     if not training and (running_mean is None or running_var is None):
         raise ValueError("batch_norm: running_mean and running_var are needed when not training")
-    return fused.batch_norm(x, running_mean, running_var, weight, bias, training, momentum, eps, "batch_norm")
+    return ops.batch_norm(x, running_mean, running_var, weight, bias, training, momentum, eps, "batch_norm")
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
@@ -96,7 +96,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     `inplace=True` is accepted and gives the same values in a new Tensor: use the return value.
     """
     check_dropout_probability(p)
-    return fused.dropout(to_tensor(input), p, training, generator)
+    return ops.dropout(to_tensor(input), p, training, generator)
 
 
 # ----- activations and shapes -------------------------------------------------------------------
@@ -150,7 +150,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: 
     """
     check_reduction("cross_entropy", reduction)
     check_label_smoothing("cross_entropy", label_smoothing)
-    return fused.cross_entropy(to_tensor(input), target, weight, ignore_index, reduction, label_smoothing,
+    return ops.cross_entropy(to_tensor(input), target, weight, ignore_index, reduction, label_smoothing,
                                "cross_entropy")
 
 
@@ -158,10 +158,10 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, ignore_index: int =
              reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of integer targets given log-probabilities (N, C) (e.g. from log_softmax)."""
     check_reduction("nll_loss", reduction)
-    return fused.nll_loss(to_tensor(input), target, weight, ignore_index, reduction, "nll_loss")
+    return ops.nll_loss(to_tensor(input), target, weight, ignore_index, reduction, "nll_loss")
 
 
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """Mean (or sum, or elementwise) squared error; a target of another shape is broadcast with a warning."""
     check_reduction("mse_loss", reduction)
-    return fused.mse_loss(to_tensor(input), target, reduction, "mse_loss")
+    return ops.mse_loss(to_tensor(input), target, reduction, "mse_loss")

@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from ..engine import Tensor, default_rng
-from ._utils import fan_in_and_fan_out as _calculate_fan_in_and_fan_out  # PyTorch's (private) name
+from ..core.random import default_rng
+from ..core.tensor import Tensor
+from ._checks import fan_in_and_fan_out as _calculate_fan_in_and_fan_out  # PyTorch's (private) name
 
 T = TypeVar("T", Tensor, np.ndarray)
 

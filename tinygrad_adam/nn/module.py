@@ -25,8 +25,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..engine import Tensor
-from ._utils import check_device, is_device
+from ..core.tensor import Tensor
+from ._checks import check_device, is_device
 
 
 class Parameter(Tensor):

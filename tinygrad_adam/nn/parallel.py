@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from .. import distributed as dist
-from ..engine import Tensor
+from ..core.tensor import Tensor
 from .module import IncompatibleKeys, Module, Parameter
 
 

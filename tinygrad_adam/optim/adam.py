@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Tensor
+from ..core.tensor import Tensor
 from .optimizer import Optimizer, ParamsT
 
 

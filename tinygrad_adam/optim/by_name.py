@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from ..engine import Tensor
+from ..core.tensor import Tensor
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam

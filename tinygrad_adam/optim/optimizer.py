@@ -32,7 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Tensor, enable_grad
+from ..core.grad_mode import enable_grad
+from ..core.tensor import Tensor
 
 ParamsT = Iterable[Tensor] | Iterable[Mapping[str, Any]]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Tensor
+from ..core.tensor import Tensor
 from .optimizer import Optimizer, ParamsT
 
 

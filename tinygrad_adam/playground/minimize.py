@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Tensor, no_grad
+from ..core.grad_mode import no_grad
+from ..core.tensor import Tensor
 from ..optim import Optimizer, make_optimizer
 
 

@@ -24,8 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Tensor, no_grad
-from ..ops import Cos
+from ..core.grad_mode import no_grad
+from ..core.ops import Cos
+from ..core.tensor import Tensor
 
 __all__ = [
     "OBJECTIVES", "NoisyQuadratic", "Objective", "ackley", "beale", "booth", "bowl", "cubic", "get",

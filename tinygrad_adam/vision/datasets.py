@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from ..core.tensor import Tensor
 from ..data import mnist as _mnist
-from ..engine import Tensor
 from ..utils.data import Dataset, default_collate
 from .transforms import is_batchable
 

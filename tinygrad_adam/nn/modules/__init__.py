@@ -1,7 +1,7 @@
 """The layers, by family, with PyTorch's names, arguments, defaults, parameter shapes, initialisation and repr.
 
 Each layer checks its arguments once, in its constructor; forward applies a
-fused op from `nn/fused/` (or a Tensor method, for the activations).
+functional op (`nn/functional.py`), which applies one fused op from `nn/ops/`.
 """
 
 from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh

@@ -6,9 +6,16 @@ from typing import Any
 
 import numpy as np
 
-from ...engine import Tensor
-from .. import fused
-from .._utils import IntPair, check_device, check_unsupported, conv_padding, float_dtype, padding_sides, pair, to_tensor
+from ...core.tensor import Tensor
+from .. import functional as F
+from .._checks import (
+    IntPair,
+    check_device,
+    check_unsupported,
+    conv_padding,
+    float_dtype,
+    pair,
+)
 from ..module import Module, Parameter
 from .linear import init_weight_and_bias
 
@@ -37,8 +44,7 @@ class Conv2d(Module):
         init_weight_and_bias(self.weight, self.bias)
 
     def forward(self, x: Tensor) -> Tensor:
-        sides = padding_sides(self.padding, self.kernel_size, self.dilation)
-        return fused.conv2d(to_tensor(x), self.weight, self.bias, self.stride, sides, self.dilation, "Conv2d")
+        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...engine import Tensor
-from .. import fused
-from .._utils import check_dropout_probability, to_tensor
+from ...core.tensor import Tensor
+from .. import functional as F
+from .._checks import check_dropout_probability
 from ..module import Module
 
 
@@ -22,7 +22,7 @@ class Dropout(Module):
         self.p, self.inplace, self.generator = p, inplace, generator
 
     def forward(self, x: Tensor) -> Tensor:
-        return fused.dropout(to_tensor(x), self.p, self.training, self.generator)
+        return F.dropout(x, self.p, self.training, generator=self.generator)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

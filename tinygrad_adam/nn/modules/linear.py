@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from ...engine import Tensor
-from .. import fused, init
-from .._utils import check_device, fan_in_and_fan_out, float_dtype, to_tensor
+from ...core.tensor import Tensor
+from .. import functional as F
+from .. import init
+from .._checks import check_device, fan_in_and_fan_out, float_dtype
 from ..module import Module, Parameter
 
 
@@ -50,7 +51,7 @@ class Linear(Module):
         init_weight_and_bias(self.weight, self.bias)
 
     def forward(self, x: Tensor) -> Tensor:
-        return fused.linear(to_tensor(x), self.weight, self.bias, "Linear")
+        return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...engine import Tensor
-from .. import fused
-from .._utils import check_label_smoothing, check_reduction, to_tensor
+from ...core.tensor import Tensor
+from .. import functional as F
+from .._checks import check_label_smoothing, check_reduction
 from ..module import Module
 
 
@@ -22,8 +22,8 @@ class CrossEntropyLoss(Module):
         self.reduction, self.label_smoothing = reduction, label_smoothing
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return fused.cross_entropy(to_tensor(input), target, self.weight, self.ignore_index, self.reduction,
-                                   self.label_smoothing, "CrossEntropyLoss")
+        return F.cross_entropy(input, target, self.weight, self.ignore_index, reduction=self.reduction,
+                               label_smoothing=self.label_smoothing)
 
 
 class NLLLoss(Module):
@@ -35,7 +35,7 @@ class NLLLoss(Module):
         self.weight, self.ignore_index, self.reduction = weight, ignore_index, reduction
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return fused.nll_loss(to_tensor(input), target, self.weight, self.ignore_index, self.reduction, "NLLLoss")
+        return F.nll_loss(input, target, self.weight, self.ignore_index, reduction=self.reduction)
 
 
 class MSELoss(Module):
@@ -47,4 +47,4 @@ class MSELoss(Module):
         self.reduction = reduction
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return fused.mse_loss(to_tensor(input), target, self.reduction, "MSELoss")
+        return F.mse_loss(input, target, reduction=self.reduction)

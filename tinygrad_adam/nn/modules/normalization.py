@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from ...engine import Tensor
-from .. import fused
-from .._utils import check_device, float_dtype, to_tensor
+from ...core.tensor import Tensor
+from .. import functional as F
+from .._checks import check_device, float_dtype, to_tensor
 from ..module import Module, Parameter
 
 
@@ -53,8 +53,8 @@ class _BatchNorm(Module):
             if self.momentum is None:  # a cumulative moving average
                 factor = 1.0 / float(self.num_batches_tracked)
         use_batch_stats = self.training or not self.track_running_stats
-        return fused.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, use_batch_stats,
-                                factor, self.eps, name)
+        return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, use_batch_stats,
+                            factor, self.eps)
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ...engine import Tensor
-from .. import fused
-from .._utils import IntPair, as_pair, check_unsupported, pool_arguments, to_tensor
+from ...core.tensor import Tensor
+from .. import functional as F
+from .._checks import IntPair, check_unsupported, pool_arguments
 from ..module import Module
 
 
@@ -22,8 +22,8 @@ class MaxPool2d(Module):
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
     def forward(self, x: Tensor) -> Tensor:
-        return fused.max_pool2d(to_tensor(x), as_pair(self.kernel_size), as_pair(self.stride),
-                                as_pair(self.padding), "MaxPool2d")
+        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                            self.return_indices)
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
@@ -43,8 +43,8 @@ class AvgPool2d(Module):
         self.ceil_mode, self.count_include_pad, self.divisor_override = ceil_mode, count_include_pad, divisor_override
 
     def forward(self, x: Tensor) -> Tensor:
-        return fused.avg_pool2d(to_tensor(x), as_pair(self.kernel_size), as_pair(self.stride),
-                                as_pair(self.padding), self.count_include_pad, "AvgPool2d")
+        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
+                            self.divisor_override)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

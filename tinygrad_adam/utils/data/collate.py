@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ...engine import Tensor
+from ...core.tensor import Tensor
 
 __all__ = ["default_collate", "default_convert"]
 

@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from ...engine import Tensor
+from ...core.tensor import Tensor
 from .collate import default_collate
 
 __all__ = [

@@ -1,0 +1,61 @@
+"""Matrix products cut into pieces for BLAS's one-core kernels: the pieces, and results that do
+not depend on the number of threads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tinygrad_adam._platform import products as _products
+from tinygrad_adam._platform import threads as _threads
+
+
+@pytest.fixture
+def calls(matmul_calls: list, monkeypatch: pytest.MonkeyPatch) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The operand shapes of every np.matmul call; MIN_SPLIT_PRODUCT lowered so that small tests cut."""
+    monkeypatch.setattr(_products, "MIN_SPLIT_PRODUCT", 1)
+    monkeypatch.setattr(_threads, "MIN_BYTES", 1)
+    return matmul_calls
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_stacked_products_are_made_in_row_blocks(calls: list, monkeypatch: pytest.MonkeyPatch, threads: int) -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((10, 12, 5)).astype(np.float32), rng.standard_normal((10, 5, 7)).astype(np.float32)
+    monkeypatch.setattr(_threads, "THREADS", threads)
+    monkeypatch.setattr(_products, "SMALL_PRODUCT", 8 * 5 * 7)  # blocks of 8 rows
+    out = _products.stacked_matmul(a, b)
+    np.testing.assert_array_equal(out, a @ b)
+    stack_parts = [10] if threads == 1 else [3, 3, 4]
+    assert sorted(calls) == sorted([((k, 8, 5), (k, 5, 7)) for k in stack_parts] +
+                                   [((k, 4, 5), (k, 5, 7)) for k in stack_parts])
+    calls.clear()
+    monkeypatch.setattr(_products, "SMALL_PRODUCT", 7 * 5 * 7)  # blocks thinner than MIN_ROWS: one call
+    np.testing.assert_array_equal(_products.stacked_matmul(a, b), a @ b)
+    assert calls == [((10, 12, 5), (10, 5, 7))]
+
+
+def test_long_products_sum_blocks_of_the_inner_dimension(calls: list, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal((3, 100)), rng.standard_normal((100, 4)).T.copy().T  # b: a transposed view
+    monkeypatch.setattr(_products, "SMALL_PRODUCT", 3 * 4 * 30)  # blocks of 30
+    monkeypatch.setattr(_products, "MIN_DEPTH", 30)
+    results = []
+    for threads in (1, 2, 3):
+        monkeypatch.setattr(_threads, "THREADS", threads)
+        calls.clear()
+        results.append(_products.long_matmul(a, b))
+        assert sorted(calls) == sorted([((3, 30), (30, 4))] * 3 + [((3, 10), (10, 4))])
+    np.testing.assert_allclose(results[0], a @ b, rtol=1e-12)
+    assert all(np.array_equal(r, results[0]) for r in results)  # the same pieces, whatever the threads
+
+
+def test_small_products_are_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(2)
+    a, b = rng.standard_normal((4, 50)), rng.standard_normal((50, 3))
+    monkeypatch.setattr(_products, "SMALL_PRODUCT", 4 * 3 * 10)
+    assert np.array_equal(_products.long_matmul(a, b), a @ b)  # under MIN_SPLIT_PRODUCT
+    monkeypatch.setattr(_products, "MIN_SPLIT_PRODUCT", 1)
+    assert np.array_equal(_products.long_matmul(a, b), a @ b)  # blocks of 10 < MIN_DEPTH
+    s, t = rng.standard_normal((2, 4, 5)), rng.standard_normal((2, 5, 6))
+    assert np.array_equal(_products.stacked_matmul(s, t), s @ t)

@@ -1,0 +1,63 @@
+"""Matrix products cut into pieces that BLAS runs on one core, the pieces shared out between threads.
+
+OpenBLAS multiplies a product of up to about 10**6 multiply-adds with its small-matrix kernels
+on the calling core, and hands a larger one to its worker threads, which sleep between calls
+(see threads.py) and take tens of microseconds to wake. Two kinds of product pay for that
+wake-up again and again or split badly between workers:
+
+- a stack of many small products (NumPy's matmul calls BLAS once per matrix), and
+- a product with a long inner dimension and a small result (the weight gradient of a
+  convolution: all the threads would share a few dozen output rows).
+
+Here such a product is cut into pieces under SMALL_PRODUCT, by shape alone, so the result does
+not depend on the number of threads; the threads of threads.run_split take the pieces.
+docs/performance.md has the measurements.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .threads import MIN_BYTES, run_split
+
+SMALL_PRODUCT = 1_000_000
+"""Multiply-adds of the largest product OpenBLAS's small-matrix kernels take (M·N·K <= 10**6)."""
+MIN_SPLIT_PRODUCT = 16 << 20
+"""A product with fewer multiply-adds than this in all is one NumPy call: cutting it would cost more."""
+MIN_ROWS = 8
+"""Row blocks thinner than this are not worth a call each: the stack is one NumPy call."""
+MIN_DEPTH = 256
+"""Blocks of the inner dimension shorter than this would make the partial sums outweigh the product."""
+
+
+def stacked_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a @ b for stacks (F, M, K) and (F, K, N): each product in blocks of rows, the stack shared out."""
+    out = np.empty(a.shape[:-1] + b.shape[-1:], dtype=np.result_type(a, b))
+    rows, depth, columns = a.shape[-2:] + b.shape[-1:]
+    block = min(rows, SMALL_PRODUCT // max(1, depth * columns))
+    if block < MIN_ROWS or out.size * depth < MIN_SPLIT_PRODUCT:
+        return np.matmul(a, b, out=out)
+
+    def multiply(lo: int, hi: int) -> None:
+        for r in range(0, rows, block):
+            np.matmul(a[lo:hi, r:r + block], b[lo:hi], out=out[lo:hi, r:r + block])
+
+    run_split(multiply, len(out), MIN_BYTES)
+    return out
+
+
+def long_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a @ b for (M, K) and (K, N) with K long: the products of blocks of K, summed."""
+    (rows, depth), columns = a.shape, b.shape[1]
+    block = SMALL_PRODUCT // max(1, rows * columns)
+    if block < MIN_DEPTH or rows * depth * columns < MIN_SPLIT_PRODUCT:
+        return a @ b
+    starts = range(0, depth, block)
+    parts = np.empty((len(starts), rows, columns), dtype=np.result_type(a, b))
+
+    def multiply(lo: int, hi: int) -> None:
+        for i in range(lo, hi):
+            np.matmul(a[:, starts[i]:starts[i] + block], b[starts[i]:starts[i] + block], out=parts[i])
+
+    run_split(multiply, len(parts), MIN_BYTES)
+    return parts.sum(axis=0)

@@ -1,0 +1,144 @@
+"""PyTorch's tensor constructors: tensor, zeros, ones, full, rand, randn, randint, arange, linspace, eye, ...
+
+Floating-point results are float32 unless a dtype is given, integer ones int64, as in PyTorch.
+Random ones draw from the library generator (`manual_seed`) or from `generator=` (a NumPy Generator).
+`device` is accepted for the CPU only (see device.py).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .device import check_device
+from .dtypes import to_numpy_dtype
+from .random import default_rng
+from .tensor import Tensor, _shape_arg
+
+
+def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
+    if device is not None:
+        check_device(device)
+    if dtype is not None:
+        array = array.astype(to_numpy_dtype(dtype), copy=False)
+    return Tensor._make(array, False).requires_grad_(requires_grad)
+
+
+def _rng(generator: np.random.Generator | None) -> np.random.Generator:
+    return generator if generator is not None else default_rng()
+
+
+def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+           pin_memory: bool = False) -> Tensor:
+    """A new tensor holding a copy of `data` (Python floats become float32, ints int64)."""
+    if device is not None:
+        check_device(device)
+    if isinstance(data, list | tuple) and any(isinstance(d, Tensor) for d in data):
+        data = [d.array if isinstance(d, Tensor) else d for d in data]
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    """`data` as a tensor, sharing memory with a NumPy array or Tensor when no conversion is needed."""
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.astype(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or to_numpy_dtype(dtype) == data.dtype):
+        return _finish(data, None, device, False)
+    return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing `array`'s memory (changes to one show in the other)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a NumPy array, got {type(array).__name__}")
+    return Tensor._make(array, False) if array.dtype.kind in "biuf" else Tensor(array)
+
+
+def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.zeros(_shape_arg(size), dtype=np.float32), dtype, device, requires_grad)
+
+
+def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.ones(_shape_arg(size), dtype=np.float32), dtype, device, requires_grad)
+
+
+def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uninitialised values, as in PyTorch (here: whatever NumPy's empty gives)."""
+    return _finish(np.empty(_shape_arg(size), dtype=np.float32), dtype, device, requires_grad)
+
+
+def full(size: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """`fill_value` everywhere; its type gives the dtype when none is given (float -> float32)."""
+    inferred = np.asarray(fill_value).dtype
+    base = np.float32 if inferred.kind == "f" else np.int64 if inferred.kind in "iu" else inferred
+    return _finish(np.full(_shape_arg((size,)), fill_value, dtype=base), dtype, device, requires_grad)
+
+
+def zeros_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.zeros_like(np.asarray(input)), dtype, device, requires_grad)
+
+
+def ones_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.ones_like(np.asarray(input)), dtype, device, requires_grad)
+
+
+def empty_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.empty_like(np.asarray(input)), dtype, device, requires_grad)
+
+
+def full_like(input: Tensor, fill_value: Any, dtype: Any = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    return _finish(np.full_like(np.asarray(input), fill_value), dtype, device, requires_grad)
+
+
+def rand(*size: Any, generator: np.random.Generator | None = None, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    """Uniform samples from [0, 1)."""
+    return _finish(_rng(generator).random(_shape_arg(size), dtype=np.float32), dtype, device, requires_grad)
+
+
+def randn(*size: Any, generator: np.random.Generator | None = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    """Standard normal samples."""
+    return _finish(_rng(generator).standard_normal(_shape_arg(size), dtype=np.float32), dtype, device,
+                   requires_grad)
+
+
+def randint(low: int, high: int | None = None, size: Any = None, *, generator: np.random.Generator | None = None,
+            dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Integers from [low, high) (int64); randint(high, size) starts at 0, as in PyTorch."""
+    if size is None:  # randint(high, size)
+        low, high, size = 0, low, high
+    if high is None or size is None:
+        raise TypeError("randint(low=0, high, size): high and size are required")
+    return _finish(_rng(generator).integers(low, high, _shape_arg((size,)), dtype=np.int64), dtype, device,
+                   requires_grad)
+
+
+def randperm(n: int, *, generator: np.random.Generator | None = None, dtype: Any = None,
+             device: Any = None) -> Tensor:
+    return _finish(_rng(generator).permutation(n).astype(np.int64), dtype, device, False)
+
+
+def arange(start: float, end: float | None = None, step: float = 1, *, dtype: Any = None, device: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """[start, end) by step; int64 when all three are integers, else float32."""
+    if end is None:
+        start, end = 0, start
+    integral = all(isinstance(v, int | np.integer) for v in (start, end, step))
+    count = max(0, math.ceil((end - start) / step))
+    values = start + np.arange(count, dtype=np.int64 if integral else np.float64) * step
+    return _finish(values.astype(np.int64 if integral else np.float32), dtype, device, requires_grad)
+
+
+def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """`steps` evenly spaced values from start to end, both included (float32)."""
+    return _finish(np.linspace(start, end, steps).astype(np.float32), dtype, device, requires_grad)
+
+
+def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
+        requires_grad: bool = False) -> Tensor:
+    return _finish(np.eye(n, m, dtype=np.float32), dtype, device, requires_grad)

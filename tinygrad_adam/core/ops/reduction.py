@@ -1,0 +1,153 @@
+"""Reductions (sum, mean, max, var) and the softmax family, which reduce along a dim."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..engine import Context, Op
+
+
+def _normalize_axis(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int, ...]:
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
+    return tuple(int(a) % ndim if ndim else 0 for a in axes)
+
+
+def _expand_reduced(grad: np.ndarray, axis: Any, keepdims: bool, shape: tuple[int, ...]) -> np.ndarray:
+    """Give a reduction's output gradient back the reduced axes so it broadcasts to `shape`."""
+    if not keepdims and shape:
+        grad = np.expand_dims(grad, _normalize_axis(axis, len(shape)))
+    return grad
+
+
+
+def _saved_and_squeezed(ctx: Context, x: np.ndarray, out: np.ndarray, axis: Any, keepdims: bool) -> np.ndarray:
+    """Save x and the result with kept dims for backward; return the result as the caller asked for it."""
+    ctx.save_for_backward(x, out)
+    ctx.axis, ctx.keepdims = axis, keepdims
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+# ----- reductions --------------------------------------------------------------------------------
+class Sum(Op):
+    reduce = staticmethod(np.sum)
+
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+        ctx.shape, ctx.axis, ctx.keepdims = x.shape, axis, keepdims
+        return cls.reduce(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(_expand_reduced(grad, ctx.axis, ctx.keepdims, ctx.shape), ctx.shape)
+
+
+class Mean(Sum):
+    """The sum's forward with np.mean, and its backward with the gradient shared among the `count` inputs."""
+
+    reduce = staticmethod(np.mean)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        count = int(np.prod([ctx.shape[a] for a in _normalize_axis(ctx.axis, len(ctx.shape))]))
+        return Sum.backward(ctx, grad / count)
+
+
+class Max(Op):
+    """Maximum over axes; tied maxima share the gradient equally."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+        out = np.max(x, axis=axis, keepdims=True)
+        return _saved_and_squeezed(ctx, x, out, axis, keepdims)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        x, out = ctx.saved_tensors
+        mask = x == out
+        share = mask / mask.sum(axis=ctx.axis, keepdims=True)
+        return share * _expand_reduced(grad, ctx.axis, ctx.keepdims, x.shape)
+
+
+class MaxAlongDim(Op):
+    """max over one dim, as torch.max(x, dim): the values and their first indices; the gradient goes to those."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int, keepdim: bool = False) -> np.ndarray:
+        indices = np.expand_dims(np.argmax(x, axis=dim), dim)
+        ctx.shape, ctx.dim, ctx.keepdim, ctx.indices = x.shape, dim, keepdim, indices
+        out = np.take_along_axis(x, indices, axis=dim)
+        return out if keepdim else np.squeeze(out, axis=dim)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        full = np.zeros(ctx.shape, dtype=grad.dtype)
+        np.put_along_axis(full, ctx.indices, grad if ctx.keepdim else np.expand_dims(grad, ctx.dim), axis=ctx.dim)
+        return full
+
+
+class Var(Op):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False,
+                ddof: int = 0) -> np.ndarray:
+        centered = x - np.mean(x, axis=axis, keepdims=True)
+        count = int(np.prod([x.shape[a] for a in _normalize_axis(axis, x.ndim)]))
+        ctx.save_for_backward(centered)
+        ctx.axis, ctx.keepdims, ctx.divisor = axis, keepdims, count - ddof
+        return np.sum(centered * centered, axis=axis, keepdims=keepdims) / (count - ddof)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        (centered,) = ctx.saved_tensors
+        grad = _expand_reduced(grad, ctx.axis, ctx.keepdims, centered.shape)
+        return grad * (2 / ctx.divisor) * centered
+
+
+
+# ----- softmax family (stable: shifted by the maximum) -------------------------------------------
+class Softmax(Op):
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray, axis: int = -1) -> np.ndarray:
+        out = cls.normalized(x - np.max(x, axis=axis, keepdims=True), axis)
+        ctx.save_for_backward(out)
+        ctx.axis = axis
+        return out
+
+    @staticmethod
+    def normalized(shifted: np.ndarray, axis: int) -> np.ndarray:
+        e = np.exp(shifted)
+        return e / np.sum(e, axis=axis, keepdims=True)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        (out,) = ctx.saved_tensors
+        return out * (grad - np.sum(grad * out, axis=ctx.axis, keepdims=True))
+
+
+class LogSoftmax(Softmax):
+    """Softmax's forward with the log taken inside the normalization (no log of a tiny quotient)."""
+
+    @staticmethod
+    def normalized(shifted: np.ndarray, axis: int) -> np.ndarray:
+        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        (out,) = ctx.saved_tensors
+        return grad - np.exp(out) * np.sum(grad, axis=ctx.axis, keepdims=True)
+
+
+class LogSumExp(Op):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+        m = np.max(x, axis=axis, keepdims=True)
+        out = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+        return _saved_and_squeezed(ctx, x, out, axis, keepdims)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        x, out = ctx.saved_tensors
+        return np.exp(x - out) * _expand_reduced(grad, ctx.axis, ctx.keepdims, x.shape)

@@ -1,0 +1,78 @@
+"""Movement ops: reshape, permute, expand, pad, concatenate, stack. Their backward moves the gradient back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..engine import Context, Op
+
+
+# ----- movement ----------------------------------------------------------------------------------
+class Reshape(Op):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        ctx.input_shape = x.shape
+        return x.reshape(shape)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        return grad.reshape(ctx.input_shape)
+
+
+class Permute(Op):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, order: tuple[int, ...]) -> np.ndarray:
+        ctx.order = order
+        return np.transpose(x, order)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        return np.transpose(grad, np.argsort(ctx.order))
+
+
+class Expand(Op):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        return grad  # the engine sums it back to the input's shape
+
+
+class Pad(Op):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, pad_width: Any, value: float = 0.0) -> np.ndarray:
+        out = np.pad(x, pad_width, mode="constant", constant_values=value)
+        widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))  # NumPy's rules
+        ctx.window = tuple(slice(int(lo), int(lo) + n) for (lo, _), n in zip(widths, x.shape, strict=True))
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        return grad[ctx.window]
+
+
+class Concatenate(Op):
+    @staticmethod
+    def forward(ctx: Context, *arrays: np.ndarray, axis: int = 0) -> np.ndarray:
+        ctx.axis = axis
+        ctx.boundaries = np.cumsum([a.shape[axis] for a in arrays])[:-1]
+        return np.concatenate(arrays, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> list[np.ndarray]:
+        return np.split(grad, ctx.boundaries, axis=ctx.axis)
+
+
+class Stack(Op):
+    @staticmethod
+    def forward(ctx: Context, *arrays: np.ndarray, axis: int = 0) -> np.ndarray:
+        ctx.axis = axis
+        return np.stack(arrays, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> list[np.ndarray]:
+        return list(np.moveaxis(grad, ctx.axis, 0))

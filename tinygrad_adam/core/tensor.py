@@ -1,0 +1,894 @@
+"""The Tensor: a NumPy array, its place in the graph, and thin methods that apply the ops.
+
+Each method checks or converts its arguments and applies one op from core/ops/ (or composes
+a few); the ops hold the math, forward beside backward, and core/engine.py walks the graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from . import dtypes, engine, grad_mode, ops
+from .dtypes import result_type, to_numpy_dtype
+from .engine import Context, backpropagate
+from .grad_mode import no_grad
+from .hooks import RemovableHandle
+from .random import default_rng
+
+
+def _to_array(data: Any, dtype: Any) -> np.ndarray:
+    if isinstance(data, Tensor):
+        data = data.array
+    if dtype is not None:
+        array = np.array(data, dtype=to_numpy_dtype(dtype))
+    elif isinstance(data, np.ndarray | np.generic):
+        array = np.array(data)
+    else:  # Python numbers and lists: floats become float32, as in PyTorch
+        array = np.array(data)
+        if array.dtype == np.float64:
+            array = array.astype(np.float32)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"Tensor: data must be numeric (bool, int or float), got dtype {array.dtype} "
+            f"from {type(data).__name__}"
+        )
+    return array
+
+
+def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    """Accept both f(2, 3) and f((2, 3)), as NumPy's reshape does."""
+    if len(shape) == 1 and isinstance(shape[0], Sequence | np.ndarray):
+        return tuple(int(n) for n in shape[0])
+    return tuple(int(n) for n in shape)
+
+
+_ARITHMETIC_UFUNCS = {np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "truediv",
+                      np.power: "pow", np.matmul: "matmul"}
+
+
+class MaxMin(NamedTuple):
+    """What `max(dim)`/`min(dim)` return, as torch.return_types.max: the values and their int64 indices."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def _dim_arg(dim: Any, axis: Any) -> Any:
+    """PyTorch's `dim=`, with NumPy's `axis=` still accepted; a list of dims becomes a tuple."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError("give dim or axis, not both")
+        dim = axis
+    return tuple(dim) if isinstance(dim, list) else dim
+
+
+def _keepdim_arg(keepdim: bool, keepdims: bool | None) -> bool:
+    return bool(keepdim if keepdims is None else keepdims)
+
+
+class Tensor:
+    """An n-dimensional array with reverse-mode automatic differentiation.
+
+    `array` is the NumPy array that holds the values (float data defaults to
+    float32; float64 arrays stay float64). As in PyTorch, `data` is the same
+    values as a Tensor cut off from the graph, and `grad` is None or a Tensor
+    of this shape with no history; gradients add up over backward calls until
+    reset to None or zeroed.
+
+    `_version` counts in-place changes (`add_`, `-=`, ...). Each recorded op notes
+    the versions of its inputs and output, and backward refuses to use an op
+    whose tensors changed since, instead of computing a wrong gradient.
+    """
+
+    __slots__ = ("array", "grad", "requires_grad", "_ctx", "_retains_grad", "_post_accumulate_grad_hooks",
+                 "_version", "__weakref__")
+    __hash__ = object.__hash__  # by identity, as in PyTorch; == is elementwise
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None):
+        self.array = _to_array(data, dtype)
+        self.grad: Tensor | None = None
+        self.requires_grad = False
+        self._ctx: Context | None = None
+        self._retains_grad = False
+        self._post_accumulate_grad_hooks: list[Callable[[Tensor], None]] | None = None
+        self._version = 0
+        if requires_grad:
+            self.requires_grad_()
+
+    @classmethod
+    def _make(cls, array: np.ndarray, requires_grad: bool) -> Tensor:
+        """Wrap an op's output without copying or checking it (the engine's hot path)."""
+        t = cls.__new__(cls)
+        t.array, t.grad, t.requires_grad, t._ctx, t._retains_grad = array, None, requires_grad, None, False
+        t._post_accumulate_grad_hooks, t._version = None, 0
+        return t
+
+    @property
+    def data(self) -> Tensor:
+        """The same values as a Tensor that shares this memory and is detached from the graph."""
+        return Tensor._make(self.array, False)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self.array = value.array if isinstance(value, Tensor) else _to_array(value, None)
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if dtype is not None and np.dtype(dtype) != self.array.dtype:
+            return self.array.astype(dtype)
+        return np.array(self.array, copy=True) if copy else np.asarray(self.array)
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """`ndarray * Tensor` is Tensor arithmetic (differentiable); other ufuncs (np.isfinite(t), np.exp(t))
+        run on the arrays and give a Tensor outside the graph, as PyTorch's tensors do."""
+        name = _ARITHMETIC_UFUNCS.get(ufunc)
+        if name is not None and method == "__call__" and len(inputs) == 2 and not kwargs:
+            a, b = inputs
+            return getattr(a, f"__{name}__")(b) if isinstance(a, Tensor) else getattr(b, f"__r{name}__")(a)
+        if "out" in kwargs:
+            return NotImplemented
+        result = getattr(ufunc, method)(*(x.array if isinstance(x, Tensor) else x for x in inputs), **kwargs)
+        return Tensor._make(result, False) if isinstance(result, np.ndarray) else result
+
+    # ----- properties -------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.array.shape
+
+    @property
+    def dtype(self) -> dtypes.dtype:
+        """PyTorch's dtype object (prints as torch.float32; equal to np.float32 as well)."""
+        return dtypes.from_numpy_dtype(self.array.dtype)
+
+    @property
+    def ndim(self) -> int:
+        return self.array.ndim
+
+    @property
+    def device(self) -> Any:
+        from .device import device
+        return device("cpu")
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def size(self, dim: int | None = None) -> Any:
+        """The shape, or the length of one dimension."""
+        return self.array.shape if dim is None else self.array.shape[dim]
+
+    def numel(self) -> int:
+        return self.array.size
+
+    def dim(self) -> int:
+        return self.array.ndim
+
+    def nelement(self) -> int:
+        return self.array.size
+
+    def element_size(self) -> int:
+        return self.array.itemsize
+
+    def is_floating_point(self) -> bool:
+        return self.array.dtype.kind == "f"
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802 - the NumPy / PyTorch name
+        return self.permute(tuple(reversed(range(self.ndim))))
+
+    @property
+    def mT(self) -> Tensor:  # noqa: N802 - PyTorch's name
+        return self.transpose(-2, -1)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._ctx is None
+
+    @property
+    def grad_fn(self) -> Context | None:
+        """The recorded op that made this tensor (None for leaves), as in PyTorch."""
+        return self._ctx
+
+    def __len__(self) -> int:
+        if self.array.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.array)
+
+    def __bool__(self) -> bool:
+        if self.array.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {self.array.size} values (shape {self.shape}) is "
+                               "ambiguous; use .any() or .all()")
+        return bool(self.array)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.array.dtype.kind not in "iub":
+            raise TypeError(f"only integer tensors of a single element can be used as an index, not {self.dtype}")
+        return int(self.item())
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied)."""
+        return self.array
+
+    def item(self) -> float | int | bool:
+        if self.array.size != 1:
+            raise ValueError(f"item(): only a one-element tensor converts to a Python number, shape is {self.shape}")
+        return self.array.item()
+
+    def tolist(self) -> Any:
+        return self.array.tolist()
+
+    def detach(self) -> Tensor:
+        """A new leaf Tensor sharing this data, cut off from the graph."""
+        return Tensor._make(self.array, False)
+
+    def detach_(self) -> Tensor:
+        self._ctx, self.requires_grad = None, False
+        return self
+
+    def clone(self) -> Tensor:
+        """A copy of the data that stays in the graph (its gradient flows back to this tensor)."""
+        return ops.Clone.apply(self)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if requires_grad and self.array.dtype.kind != "f":
+            raise TypeError(
+                f"only floating-point tensors can require gradients, this one has dtype {self.dtype}"
+            )
+        self.requires_grad = requires_grad
+        return self
+
+    def retain_grad(self) -> Tensor:
+        """Keep `.grad` on this non-leaf tensor after backward (leaves always keep it)."""
+        self._retains_grad = True
+        return self
+
+    # ----- dtype and device -------------------------------------------------------------------
+    def astype(self, dtype: Any) -> Tensor:
+        """Convert to `dtype`; float to float stays in the graph, anything else gives a tensor without history."""
+        target = to_numpy_dtype(dtype)
+        if target == self.array.dtype:
+            return self
+        if target.kind == "f" and self.array.dtype.kind == "f":
+            return ops.Cast.apply(self, dtype=target)
+        return Tensor._make(self.array.astype(target), False)
+
+    def type(self, dtype: Any = None) -> Any:
+        """With a dtype, convert to it; without, PyTorch's type name ('torch.FloatTensor')."""
+        if dtype is None:
+            return dtypes.legacy_type_name(self.dtype)
+        return self.astype(dtypes.from_legacy_type_name(dtype) if isinstance(dtype, str) else dtype)
+
+    def float(self) -> Tensor:
+        return self.astype(np.float32)
+
+    def double(self) -> Tensor:
+        return self.astype(np.float64)
+
+    def half(self) -> Tensor:
+        return self.astype(np.float16)
+
+    def long(self) -> Tensor:
+        return self.astype(np.int64)
+
+    def int(self) -> Tensor:
+        return self.astype(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.astype(np.bool_)
+
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False,
+           copy: bool = False) -> Tensor:
+        """PyTorch's to(device), to(dtype), to(device, dtype) and to(other_tensor); the device must be the CPU."""
+        from .device import check_device
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.dtype
+            elif isinstance(arg, str) or type(arg).__name__ == "device" or isinstance(arg, int | np.integer):
+                device = arg
+            else:
+                dtype = arg
+        if device is not None:
+            check_device(device)
+        out = self if dtype is None else self.astype(dtype)
+        return out.clone() if copy and out is self else out
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+        from .device import check_device
+        check_device("cuda")
+        return self
+
+    def __repr__(self) -> str:
+        from .printing import format_tensor
+        return format_tensor(self)
+
+    # ----- backward -------------------------------------------------------------------------
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
+                 grad: Any = None) -> None:
+        """Accumulate d(self)/d(leaf) into `.grad` of every leaf that requires a gradient.
+
+        A scalar (one-element) output is seeded with 1; any other output needs
+        `gradient` of its own shape. Unless `retain_graph`, the arrays saved for
+        backward are freed, and a second backward through this graph raises.
+        """
+        if create_graph:
+            raise NotImplementedError("backward(create_graph=True): higher-order gradients are not supported; "
+                                      "backward functions work on NumPy arrays and record no graph")
+        backpropagate([self], [gradient if grad is None else grad], bool(retain_graph))
+
+    def _accumulate_grad(self, g: np.ndarray) -> None:
+        """Add g into `.grad` (the first gradient is copied: g may be shared), then run the hooks."""
+        if self.grad is None:
+            self.grad = Tensor._make(g.astype(self.array.dtype, copy=True), False)
+        else:
+            self.grad.array = self.grad.array + g
+        for hook in self._post_accumulate_grad_hooks or ():
+            hook(self)
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
+        """Call hook(tensor) each time backward has added a gradient into this leaf's `.grad`."""
+        if self._ctx is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_accumulate_grad_hooks is None:
+            self._post_accumulate_grad_hooks = []
+        self._post_accumulate_grad_hooks.append(hook)
+        return RemovableHandle(self._post_accumulate_grad_hooks, hook)
+
+    # ----- arithmetic (operands promoted as in PyTorch, see dtypes.py) -------------------------
+    def _lift(self, other: Any) -> Tensor:
+        """Python numbers and arrays become constant Tensors, floats in this tensor's dtype."""
+        if isinstance(other, Tensor):
+            return other
+        array = np.asarray(other)
+        if self.array.dtype.kind == "f" and array.dtype.kind in "biuf":
+            array = array.astype(self.array.dtype, copy=False)
+        return Tensor._make(array, False)
+
+    def _pair(self, other: Any) -> tuple[Tensor, Tensor]:
+        """(self, other) as Tensors of one dtype, by PyTorch's promotion rules."""
+        if isinstance(other, Tensor):
+            if other.array.dtype == self.array.dtype:
+                return self, other
+            target = result_type(self.array, other.array)
+            return self.astype(target), other.astype(target)
+        if self.array.dtype.kind == "f" and type(other) in (float, int):  # the common case, kept fast
+            return self, Tensor._make(np.asarray(other, dtype=self.array.dtype), False)
+        if not isinstance(other, np.ndarray | np.generic | float | int | bool):
+            other = np.asarray(other)
+        target = result_type(self.array, other)
+        return self.astype(target), Tensor._make(np.asarray(other, dtype=target), False)
+
+    def __add__(self, other: Any) -> Tensor:
+        return ops.Add.apply(*self._pair(other))
+
+    def __radd__(self, other: Any) -> Tensor:
+        a, b = self._pair(other)
+        return ops.Add.apply(b, a)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return ops.Sub.apply(*self._pair(other))
+
+    def __rsub__(self, other: Any) -> Tensor:
+        a, b = self._pair(other)
+        return ops.Sub.apply(b, a)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return ops.Mul.apply(*self._pair(other))
+
+    def __rmul__(self, other: Any) -> Tensor:
+        a, b = self._pair(other)
+        return ops.Mul.apply(b, a)
+
+    def _true_division_pair(self, other: Any) -> tuple[Tensor, Tensor]:
+        a, b = self._pair(other)
+        if a.array.dtype.kind != "f":  # integer / integer is true division into the default float dtype
+            a, b = a.astype(np.float32), b.astype(np.float32)
+        return a, b
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return ops.Div.apply(*self._true_division_pair(other))
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        a, b = self._true_division_pair(other)
+        return ops.Div.apply(b, a)
+
+    def __neg__(self) -> Tensor:
+        return ops.Neg.apply(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __pow__(self, exponent: Any) -> Tensor:
+        if isinstance(exponent, Tensor):
+            return ops.Pow.apply(*self._pair(exponent))
+        if self.array.dtype.kind != "f" and isinstance(exponent, float):
+            return ops.PowScalar.apply(self.astype(np.float32), exponent=exponent)
+        return ops.PowScalar.apply(self, exponent=exponent)
+
+    def __rpow__(self, base: Any) -> Tensor:
+        a, b = self._pair(base)
+        return ops.Pow.apply(b, a)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return ops.MatMul.apply(*self._pair(other))
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        a, b = self._pair(other)
+        return ops.MatMul.apply(b, a)
+
+    def add(self, other: Any, alpha: float = 1) -> Tensor:
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self, other: Any, alpha: float = 1) -> Tensor:
+        return self - (other if alpha == 1 else other * alpha)
+
+    def mul(self, other: Any) -> Tensor:
+        return self * other
+
+    def div(self, other: Any) -> Tensor:
+        return self / other
+
+    def pow(self, exponent: Any) -> Tensor:
+        return self ** exponent
+
+    def neg(self) -> Tensor:
+        return -self
+
+    def matmul(self, other: Any) -> Tensor:
+        return self @ other
+
+    def mm(self, other: Tensor) -> Tensor:
+        if self.ndim != 2 or other.ndim != 2:
+            raise RuntimeError(f"mm: both operands must be 2-D, got shapes {self.shape} and {other.shape}")
+        return self @ other
+
+    # ----- comparisons: elementwise, giving bool tensors outside the graph --------------------
+    def _compare(self, other: Any, compare: Callable[[np.ndarray, Any], np.ndarray]) -> Tensor:
+        other_array = other.array if isinstance(other, Tensor) else other
+        return Tensor._make(np.asarray(compare(self.array, other_array)), False)
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        if not isinstance(other, Tensor | np.ndarray | np.generic | float | int | bool):
+            return NotImplemented
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        if not isinstance(other, Tensor | np.ndarray | np.generic | float | int | bool):
+            return NotImplemented
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other: Any) -> Tensor:
+        return self._compare(other, np.less)
+
+    def __le__(self, other: Any) -> Tensor:
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater_equal)
+
+    def eq(self, other: Any) -> Tensor:
+        return self._compare(other, np.equal)
+
+    def ne(self, other: Any) -> Tensor:
+        return self._compare(other, np.not_equal)
+
+    def lt(self, other: Any) -> Tensor:
+        return self < other
+
+    def le(self, other: Any) -> Tensor:
+        return self <= other
+
+    def gt(self, other: Any) -> Tensor:
+        return self > other
+
+    def ge(self, other: Any) -> Tensor:
+        return self >= other
+
+    def equal(self, other: Tensor) -> bool:
+        """True if both have the same shape and elements."""
+        return self.shape == other.shape and bool(np.array_equal(self.array, other.array))
+
+    def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+        return bool(np.allclose(self.array, np.asarray(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+    def isfinite(self) -> Tensor:
+        return Tensor._make(np.isfinite(self.array), False)
+
+    def isnan(self) -> Tensor:
+        return Tensor._make(np.isnan(self.array), False)
+
+    def __invert__(self) -> Tensor:
+        return Tensor._make(~self.array, False)
+
+    def __and__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_and)
+
+    def __or__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_or)
+
+    # ----- reductions (dim/keepdim as in PyTorch; axis/keepdims accepted too) -------------------
+    def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
+            keepdims: bool | None = None) -> Tensor:
+        x = self if dtype is not None or self.array.dtype.kind == "f" else self.astype(np.int64)
+        x = x if dtype is None else x.astype(dtype)
+        return ops.Sum.apply(x, axis=_dim_arg(dim, axis), keepdims=_keepdim_arg(keepdim, keepdims))
+
+    def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
+             keepdims: bool | None = None) -> Tensor:
+        x = self if dtype is None else self.astype(dtype)
+        if x.array.dtype.kind != "f":
+            raise RuntimeError(f"mean(): input dtype should be floating point, got {x.dtype}; "
+                               "call .float() first or pass dtype=torch.float32")
+        return ops.Mean.apply(x, axis=_dim_arg(dim, axis), keepdims=_keepdim_arg(keepdim, keepdims))
+
+    def _max_or_min(self, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: bool | None) -> Any:
+        dim, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
+        if isinstance(dim, Tensor):  # max(other): elementwise, as torch.max(a, b)
+            return self.maximum(dim) if name == "max" else self.minimum(dim)
+        if dim is None or isinstance(dim, tuple):
+            return self.amax(dim or (), keep) if name == "max" else self.amin(dim or (), keep)
+        if name == "max":
+            values = ops.MaxAlongDim.apply(self, dim=int(dim), keepdim=keep)
+            indices = np.argmax(self.array, axis=dim, keepdims=keep)
+        else:
+            values = -ops.MaxAlongDim.apply(-self, dim=int(dim), keepdim=keep)
+            indices = np.argmin(self.array, axis=dim, keepdims=keep)
+        return MaxMin(values, Tensor._make(np.asarray(indices, np.int64), False))
+
+    def max(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None) -> Any:
+        """The largest value; with an int `dim`, (values, indices) along it, as torch.max."""
+        return self._max_or_min("max", dim, keepdim, axis, keepdims)
+
+    def min(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None) -> Any:
+        """The smallest value; with an int `dim`, (values, indices) along it, as torch.min."""
+        return self._max_or_min("min", dim, keepdim, axis, keepdims)
+
+    def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        return ops.Max.apply(self, axis=dim if dim != () else None, keepdims=keepdim)
+
+    def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        return -ops.Max.apply(-self, axis=dim if dim != () else None, keepdims=keepdim)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None,
+               keepdims: bool | None = None) -> Tensor:
+        """int64 indices of the largest values (of the flattened tensor when dim is None)."""
+        d, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
+        return Tensor._make(np.asarray(np.argmax(self.array, axis=d, keepdims=keep), np.int64), False)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None,
+               keepdims: bool | None = None) -> Tensor:
+        """int64 indices of the smallest values (of the flattened tensor when dim is None)."""
+        d, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
+        return Tensor._make(np.asarray(np.argmin(self.array, axis=d, keepdims=keep), np.int64), False)
+
+    def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
+            correction: float | None = None, axis: Any = None, keepdims: bool | None = None,
+            ddof: float | None = None) -> Tensor:
+        """Variance, dividing by N - correction; correction=1 by default, as in PyTorch (ddof is NumPy's name)."""
+        if sum(v is not None for v in (unbiased, correction, ddof)) > 1:
+            raise TypeError("var/std: give only one of unbiased, correction and ddof")
+        if correction is None:
+            correction = ddof if ddof is not None else (0 if unbiased is False else 1)
+        return ops.Var.apply(self, axis=_dim_arg(dim, axis), keepdims=_keepdim_arg(keepdim, keepdims),
+                             ddof=correction)
+
+    def std(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
+            correction: float | None = None, axis: Any = None, keepdims: bool | None = None,
+            ddof: float | None = None) -> Tensor:
+        """Standard deviation, dividing by N - correction (correction=1 by default, as in PyTorch)."""
+        return self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims,
+                        ddof=ddof).sqrt()
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+        """The p-norm (2 / 'fro' by default, also 1, inf and any positive number) over `dim` or everything."""
+        keep = bool(keepdim)
+        if p in ("fro", 2, 2.0):
+            return (self * self).sum(dim, keep).sqrt()
+        if p in (1, 1.0):
+            return self.abs().sum(dim, keep)
+        if p in (float("inf"), "inf"):
+            return self.abs().amax(dim if dim is not None else (), keep)
+        if isinstance(p, int | float) and p > 0:
+            return (self.abs() ** p).sum(dim, keep) ** (1.0 / p)
+        raise ValueError(f"norm: unsupported p={p!r} (use 'fro', 1, 2, inf or a positive number)")
+
+    def all(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+            keepdims: bool | None = None) -> Tensor:
+        d, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
+        return Tensor._make(np.asarray(np.all(self.array, axis=d, keepdims=keep)), False)
+
+    def any(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+            keepdims: bool | None = None) -> Tensor:
+        d, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
+        return Tensor._make(np.asarray(np.any(self.array, axis=d, keepdims=keep)), False)
+
+    def logsumexp(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+                  keepdims: bool | None = None) -> Tensor:
+        return ops.LogSumExp.apply(self, axis=_dim_arg(dim, axis), keepdims=_keepdim_arg(keepdim, keepdims))
+
+    # ----- elementwise ------------------------------------------------------------------------
+    def _floating(self) -> Tensor:
+        """Integer inputs of float functions (exp, sqrt, ...) are computed in float32, as in PyTorch."""
+        return self if self.array.dtype.kind == "f" else self.astype(np.float32)
+
+    def exp(self) -> Tensor:
+        return ops.Exp.apply(self._floating())
+
+    def log(self) -> Tensor:
+        return ops.Log.apply(self._floating())
+
+    def sqrt(self) -> Tensor:
+        return ops.Sqrt.apply(self._floating())
+
+    def sin(self) -> Tensor:
+        return ops.Sin.apply(self._floating())
+
+    def cos(self) -> Tensor:
+        return ops.Cos.apply(self._floating())
+
+    def abs(self) -> Tensor:
+        return ops.Abs.apply(self)
+
+    def tanh(self) -> Tensor:
+        return ops.Tanh.apply(self._floating())
+
+    def sigmoid(self) -> Tensor:
+        return ops.Sigmoid.apply(self._floating())
+
+    def relu(self) -> Tensor:
+        return ops.ReLU.apply(self)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
+        return ops.LeakyReLU.apply(self, negative_slope=negative_slope)
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        """Limit to [min, max] (either may be None); the gradient passes where min <= x <= max."""
+        if min is None and max is None:
+            raise RuntimeError("clamp: at least one of min and max must be given")
+        low = min.array if isinstance(min, Tensor) else min
+        high = max.array if isinstance(max, Tensor) else max
+        return ops.Clip.apply(self, low=low, high=high)
+
+    clip = clamp
+
+    def maximum(self, other: Any) -> Tensor:
+        return ops.Maximum.apply(*self._pair(other))
+
+    def minimum(self, other: Any) -> Tensor:
+        a, b = self._pair(other)
+        return -ops.Maximum.apply(-a, -b)
+
+    def softmax(self, dim: int = -1, *, axis: int | None = None) -> Tensor:
+        return ops.Softmax.apply(self, axis=_dim_arg(dim if axis is None else None, axis))
+
+    def log_softmax(self, dim: int = -1, *, axis: int | None = None) -> Tensor:
+        return ops.LogSoftmax.apply(self, axis=_dim_arg(dim if axis is None else None, axis))
+
+    # ----- movement ---------------------------------------------------------------------------
+    def reshape(self, *shape: Any) -> Tensor:
+        return ops.Reshape.apply(self, shape=_shape_arg(shape))
+
+    def view(self, *shape: Any) -> Tensor:
+        """reshape, as PyTorch's view (here a copy is never needed to say so: NumPy decides)."""
+        if len(shape) == 1 and not isinstance(shape[0], Sequence | np.ndarray | int | np.integer):
+            return self.astype(shape[0])  # view(dtype)
+        return self.reshape(*shape)
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return self.reshape(other.shape)
+
+    def reshape_as(self, other: Tensor) -> Tensor:
+        return self.reshape(other.shape)
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return self.expand(other.shape)
+
+    def contiguous(self) -> Tensor:
+        return self
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge dims start_dim..end_dim into one (PyTorch's flatten)."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = start_dim % self.ndim, end_dim % self.ndim
+        merged = int(np.prod(self.shape[start:end + 1]))
+        return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1:])
+
+    def transpose(self, *dims: Any) -> Tensor:
+        """PyTorch's transpose(dim0, dim1) swaps two dims; with no or all dims it permutes as NumPy's."""
+        if len(dims) == 2 and all(isinstance(d, int | np.integer) for d in dims):
+            order = list(range(self.ndim))
+            d0, d1 = int(dims[0]) % max(self.ndim, 1), int(dims[1]) % max(self.ndim, 1)
+            order[d0], order[d1] = order[d1], order[d0]
+            return ops.Permute.apply(self, order=tuple(order))
+        order = _shape_arg(dims) if dims else tuple(reversed(range(self.ndim)))
+        return ops.Permute.apply(self, order=order)
+
+    def t(self) -> Tensor:
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, got shape {self.shape}")
+        return self.transpose()
+
+    def permute(self, *dims: Any) -> Tensor:
+        return ops.Permute.apply(self, order=tuple(d % self.ndim for d in _shape_arg(dims)))
+
+    def squeeze(self, dim: Any = None, *, axis: Any = None) -> Tensor:
+        """Remove dims of size 1 (all, or those in `dim`; a named dim whose size is not 1 is kept, as in PyTorch)."""
+        d = _dim_arg(dim, axis)
+        if d is None:
+            shape = tuple(n for n in self.shape if n != 1)
+        else:
+            drop = {a % self.ndim for a in ((d,) if isinstance(d, int | np.integer) else d)} if self.ndim else set()
+            shape = tuple(n for i, n in enumerate(self.shape) if not (i in drop and n == 1))
+        return self.reshape(shape)
+
+    def unsqueeze(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        d = _dim_arg(dim, axis)
+        if d is None:
+            raise TypeError("unsqueeze() needs a dim")
+        return self.reshape(np.expand_dims(np.empty(self.shape, dtype=np.uint8), d).shape)
+
+    def expand(self, *shape: Any) -> Tensor:
+        """Broadcast to `shape` (-1 keeps a dimension), as torch.Tensor.expand."""
+        target = _shape_arg(shape)
+        offset = len(target) - self.ndim
+        target = tuple(self.shape[i - offset] if n == -1 else n for i, n in enumerate(target))
+        return ops.Expand.apply(self, shape=target)
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        """Tile the tensor `sizes[i]` times along each dim (PyTorch's repeat, NumPy's tile)."""
+        reps = _shape_arg(sizes)
+        if len(reps) < self.ndim:
+            raise RuntimeError(f"repeat: {len(reps)} repeat counts for a tensor of {self.ndim} dims")
+        x = self.reshape((1,) * (len(reps) - self.ndim) + self.shape)
+        # tile = broadcast each dim n to (r, n), then merge: expand and reshape carry the gradient
+        expanded = x.reshape(tuple(v for n in x.shape for v in (1, n)))
+        expanded = expanded.expand(tuple(v for r, n in zip(reps, x.shape, strict=True) for v in (r, n)))
+        return expanded.reshape(tuple(r * n for r, n in zip(reps, x.shape, strict=True)))
+
+    def pad(self, pad_width: Any, value: float = 0.0) -> Tensor:
+        """Constant padding with NumPy's pad_width convention."""
+        return ops.Pad.apply(self, pad_width=pad_width, value=value)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return ops.GetItem.apply(self, index=_plain_index(index))
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        """t[index] = value, in place (the rules of the in-place ops apply)."""
+        index = _plain_index(index)
+        if grad_mode.recording and (self.requires_grad or isinstance(value, Tensor) and value.requires_grad):
+            self._inplace("__setitem__", lambda old, new: ops.SetItem.apply(old, old._lift(new), index=index), value)
+            return
+        if not self.array.flags.writeable:
+            raise RuntimeError("__setitem__: this tensor's memory is read-only (an expand() or broadcast view?); "
+                               "modify a .clone()")
+        self.array[index] = value.array if isinstance(value, Tensor) else value
+        self._version += 1
+
+    # ----- in place (PyTorch's rules: see _inplace) ---------------------------------------------
+    def _inplace(self, name: str, compute: Callable[..., Tensor], *others: Any) -> Tensor:
+        """Make `self` hold compute(self, *others), as PyTorch's in-place ops do.
+
+        Outside the graph (no_grad, or nothing requires grad) the result is written into
+        the same memory. When grad is being recorded, a leaf that requires grad refuses;
+        any other tensor becomes the output of the recorded op (its old value stays in the
+        graph as a separate node). Either way `_version` goes up, so backward refuses any
+        op that had used the old value.
+        """
+        recording = grad_mode.recording and (self.requires_grad or any(
+            isinstance(o, Tensor) and o.requires_grad for o in others))
+        if recording and self.requires_grad and self._ctx is None:
+            raise RuntimeError(
+                f"{name}: a leaf Tensor that requires grad (shape {self.shape}) cannot be modified in place "
+                "while gradients are recorded. Wrap the update in `with torch.no_grad():`."
+            )
+        if recording:
+            old = Tensor._make(self.array, self.requires_grad)
+            old._ctx, old._version = self._ctx, self._version
+            out = self._same_dtype(name, compute(old, *others))
+            self.array, self._ctx, self.requires_grad = out.array, out._ctx, out.requires_grad
+            self._version += 1
+            if self._ctx is not None:
+                self._ctx.output_version = self._version
+            return self
+        with no_grad():
+            out = self._same_dtype(name, compute(self, *others))
+        if out.shape != self.shape:
+            raise RuntimeError(f"{name}: the result has shape {out.shape}, which does not fit in place into a "
+                               f"tensor of shape {self.shape}")
+        if not self.array.flags.writeable:
+            raise RuntimeError(f"{name}: this tensor's memory is read-only (an expand() or broadcast view?); "
+                               "modify a .clone()")
+        np.copyto(self.array, out.array)
+        self._version += 1
+        return self
+
+    def _same_dtype(self, name: str, out: Tensor) -> Tensor:
+        if out.array.dtype == self.array.dtype:
+            return out
+        if dtypes._CATEGORY[out.array.dtype.kind] > dtypes._CATEGORY[self.array.dtype.kind]:
+            raise RuntimeError(f"{name}: result type {out.dtype} can't be cast to the desired output type "
+                               f"{self.dtype}")
+        return out.astype(self.array.dtype)
+
+    def add_(self, other: Any, alpha: float = 1) -> Tensor:
+        return self._inplace("add_", Tensor.add, other, alpha)
+
+    def sub_(self, other: Any, alpha: float = 1) -> Tensor:
+        return self._inplace("sub_", Tensor.sub, other, alpha)
+
+    def mul_(self, other: Any) -> Tensor:
+        return self._inplace("mul_", Tensor.__mul__, other)
+
+    def div_(self, other: Any) -> Tensor:
+        return self._inplace("div_", Tensor.__truediv__, other)
+
+    def pow_(self, exponent: Any) -> Tensor:
+        return self._inplace("pow_", Tensor.__pow__, exponent)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        return self._inplace("clamp_", Tensor.clamp, min, max)
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._inplace("+=", Tensor.__add__, other)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._inplace("-=", Tensor.__sub__, other)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._inplace("*=", Tensor.__mul__, other)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._inplace("/=", Tensor.__truediv__, other)
+
+    @staticmethod
+    def _replaced(old: Tensor, new: Any) -> Tensor:
+        """`new` (broadcast, in old's dtype) in place of old's values; old stays in the graph with gradient 0."""
+        new = new if isinstance(new, Tensor) else Tensor._make(np.asarray(new), False)
+        new = new.astype(old.array.dtype).expand(old.shape)
+        return ops.Where.apply(old, new, condition=np.zeros((), dtype=bool))
+
+    def copy_(self, src: Any) -> Tensor:
+        """Copy src's values (broadcast to this shape, converted to this dtype) into this tensor."""
+        return self._inplace("copy_", Tensor._replaced, src)
+
+    def fill_(self, value: Any) -> Tensor:
+        return self._inplace("fill_", lambda old: Tensor._replaced(old, np.asarray(value, old.array.dtype)))
+
+    def zero_(self) -> Tensor:
+        return self.fill_(0)
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: np.random.Generator | None = None
+                ) -> Tensor:
+        rng = generator if generator is not None else default_rng()
+        return self._inplace("normal_", lambda old: Tensor._replaced(old, rng.normal(mean, std, old.shape)))
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: np.random.Generator | None = None
+                 ) -> Tensor:
+        rng = generator if generator is not None else default_rng()
+        return self._inplace("uniform_", lambda old: Tensor._replaced(old, rng.uniform(a, b, old.shape)))
+
+
+def _plain_index(index: Any) -> Any:
+    """Replace Tensors inside an index by their arrays."""
+    if isinstance(index, Tensor):
+        return index.array
+    if isinstance(index, tuple):
+        return tuple(i.array if isinstance(i, Tensor) else i for i in index)
+    return index
+
+
+engine.register_tensor_class(Tensor)

@@ -1,0 +1,17 @@
+"""The fused ops: each a single Op with a hand-written backward, by family, built for speed.
+
+Each file holds the Function(s) and one plain function per op that checks the
+input against the parameters and applies the Function; its other arguments
+arrive already checked (by a layer's constructor or by `nn.functional`).
+layout.py holds the batch-last layout and window geometry that conv and pooling share.
+"""
+
+from .batchnorm import batch_norm
+from .conv import conv2d
+from .dropout import dropout
+from .linear import linear
+from .loss import cross_entropy, mse_loss, nll_loss
+from .pooling import avg_pool2d, max_pool2d
+
+__all__ = ["avg_pool2d", "batch_norm", "conv2d", "cross_entropy", "dropout", "linear", "max_pool2d", "mse_loss",
+           "nll_loss"]

@@ -1,0 +1,44 @@
+"""The affine map of a Linear layer as one op: forward x @ W.T + b, backward three GEMMs / sums."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...core.engine import Context, Op
+from ...core.tensor import Tensor
+from .._checks import check_dtypes
+
+
+class LinearFunction(Op):
+    """linear(x (..., in), weight (out, in)[, bias (out,)]) -> (..., out)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray) -> np.ndarray:
+        out = x @ weight.T
+        if bias:
+            out += bias[0]
+        ctx.save_for_backward(x, weight)
+        ctx.has_bias = bool(bias)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[Any, ...]:
+        x, weight = ctx.saved_tensors
+        grad_2d = grad.reshape(-1, weight.shape[0])
+        grad_x = grad @ weight if ctx.needs_input_grad[0] else None
+        grad_w = grad_2d.T @ x.reshape(-1, weight.shape[1]) if ctx.needs_input_grad[1] else None
+        if not ctx.has_bias:
+            return grad_x, grad_w
+        return grad_x, grad_w, grad_2d.sum(axis=0) if ctx.needs_input_grad[2] else None
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None, op: str) -> Tensor:
+    """LinearFunction on x (..., in_features), after checking x against the weight."""
+    in_features = weight.shape[1]
+    if x.ndim == 0 or x.shape[-1] != in_features:
+        raise ValueError(f"{op}: expected input with {in_features} features in its last dimension "
+                         f"(..., {in_features}), got shape {x.shape}")
+    check_dtypes(op, x, weight, bias)
+    return LinearFunction.apply(x, weight, *(() if bias is None else (bias,)))

@@ -1,0 +1,192 @@
+"""Loss functions as single fused ops: cross-entropy from logits, NLL from log-probabilities, MSE.
+
+Cross-entropy (class axis 1; targets are class indices; PyTorch's formula):
+
+    log_p = log_softmax(logits)                       (stable: shifted by the row maximum)
+    loss_i = (1 - ε) · w[y_i] · (-log_p[i, y_i]) + ε / C · Σ_c w[c] · (-log_p[i, c])
+    d loss_i / d logits_i = (1 - ε) · w[y_i] · (p_i - onehot(y_i)) + ε / C · (Σ_c w[c] · p_i - w)
+
+which without class weights is p_i - ((1 - ε) · onehot(y_i) + ε / C). "mean"
+divides by Σ_i w[y_i] over the samples that are not ignored (their count
+without weights); samples whose target is `ignore_index` add nothing.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from ...core.engine import Context, Op
+from ...core.tensor import Tensor
+
+
+def _class_view(array: np.ndarray, ndim: int) -> np.ndarray:
+    """A per-class array (C,) shaped to broadcast along axis 1 of an ndim-array."""
+    return array.reshape((1, -1) + (1,) * (ndim - 2))
+
+
+def _reduce(losses: np.ndarray, reduction: str, denominator: Any) -> np.ndarray:
+    if reduction == "none":
+        return losses
+    total = losses.sum()
+    return total / denominator if reduction == "mean" else total
+
+
+def _scale(grad: np.ndarray, reduction: str, denominator: Any, sample_shape: tuple[int, ...]) -> np.ndarray:
+    """The upstream gradient of each sample's loss, shaped (N, 1, *rest) to broadcast over classes."""
+    per_sample = grad if reduction == "none" else np.broadcast_to(
+        grad / denominator if reduction == "mean" else grad, sample_shape)
+    return np.expand_dims(per_sample, 1)
+
+
+class CrossEntropyFunction(Op):
+    """cross_entropy(logits (N, C, *rest), target (N, *rest) integer classes), fused with log-softmax."""
+
+    @staticmethod
+    def forward(ctx: Context, logits: np.ndarray, target: np.ndarray, weight: np.ndarray | None,
+                ignore_index: int, reduction: str, label_smoothing: float) -> np.ndarray:
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        valid = target != ignore_index
+        safe_target = np.expand_dims(np.where(valid, target, 0), 1)
+        picked = -np.take_along_axis(log_p, safe_target, axis=1)[:, 0]
+        if weight is None:
+            target_weight = valid.astype(logits.dtype)
+        else:
+            target_weight = weight[safe_target[:, 0]] * valid
+        losses = (1 - label_smoothing) * target_weight * picked
+        if label_smoothing:
+            classes = logits.shape[1]
+            smooth = -log_p.sum(axis=1) if weight is None else -(log_p * _class_view(weight, log_p.ndim)).sum(axis=1)
+            losses = losses + (label_smoothing / classes) * smooth * valid
+        denominator = target_weight.sum()
+        ctx.save_for_backward(log_p, safe_target, target_weight, valid, weight)
+        ctx.reduction, ctx.label_smoothing, ctx.denominator = reduction, label_smoothing, denominator
+        return _reduce(losses, reduction, denominator).astype(logits.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        log_p, safe_target, target_weight, valid, weight = ctx.saved_tensors
+        eps, classes = ctx.label_smoothing, log_p.shape[1]
+        p = np.exp(log_p)
+        tw = np.expand_dims(target_weight, 1)
+        out = (1 - eps) * tw * p
+        picked = np.take_along_axis(out, safe_target, axis=1) - (1 - eps) * tw
+        np.put_along_axis(out, safe_target, picked, axis=1)
+        if eps:
+            v = np.expand_dims(valid, 1)
+            if weight is None:
+                out += (eps / classes) * v * (classes * p - 1)
+            else:
+                w = _class_view(weight, p.ndim)
+                out += (eps / classes) * v * (weight.sum() * p - w)
+        scale = _scale(grad, ctx.reduction, ctx.denominator, valid.shape)
+        return (out * scale).astype(log_p.dtype, copy=False)
+
+
+class NLLLossFunction(Op):
+    """nll_loss(log_probabilities (N, C, *rest), target (N, *rest)): the picked -log p, weighted."""
+
+    @staticmethod
+    def forward(ctx: Context, log_p: np.ndarray, target: np.ndarray, weight: np.ndarray | None,
+                ignore_index: int, reduction: str) -> np.ndarray:
+        valid = target != ignore_index
+        safe_target = np.expand_dims(np.where(valid, target, 0), 1)
+        target_weight = valid.astype(log_p.dtype) if weight is None else weight[safe_target[:, 0]] * valid
+        losses = -np.take_along_axis(log_p, safe_target, axis=1)[:, 0] * target_weight
+        denominator = target_weight.sum()
+        ctx.save_for_backward(safe_target, target_weight)
+        ctx.shape, ctx.reduction, ctx.denominator = log_p.shape, reduction, denominator
+        return _reduce(losses, reduction, denominator).astype(log_p.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        safe_target, target_weight = ctx.saved_tensors
+        scale = _scale(grad, ctx.reduction, ctx.denominator, target_weight.shape)
+        out = np.zeros(ctx.shape, dtype=target_weight.dtype)
+        np.put_along_axis(out, safe_target, -np.expand_dims(target_weight, 1) * scale, axis=1)
+        return out
+
+
+class MSELossFunction(Op):
+    """mean / sum / none of (input - target)², differentiable in both."""
+
+    @staticmethod
+    def forward(ctx: Context, input: np.ndarray, target: np.ndarray, reduction: str) -> np.ndarray:
+        diff = input - target
+        ctx.save_for_backward(diff)
+        ctx.reduction = reduction
+        squared = diff * diff
+        if reduction == "none":
+            return squared
+        return squared.mean() if reduction == "mean" else squared.sum()
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        (diff,) = ctx.saved_tensors
+        factor = 2 / diff.size if ctx.reduction == "mean" else 2
+        grad_input = diff * (grad * factor)
+        return grad_input, -grad_input
+
+
+def _class_targets(op: str, x: Tensor, target: Any, ignore_index: int) -> tuple[Tensor, np.ndarray]:
+    """Check (N, C, *rest) scores against integer targets (N, *rest); an unbatched (C,) becomes (1, C)."""
+    t = np.asarray(target.array if isinstance(target, Tensor) else target)
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"{op}: target must hold integer class indices, got dtype {t.dtype} "
+                        "(class-probability targets are not supported; convert labels with .astype(np.int64))")
+    if x.ndim == 1:
+        x, t = x.reshape(1, -1), t.reshape(1)
+    if x.ndim < 2:
+        raise ValueError(f"{op}: expected input of shape (N, C) or (N, C, d1, ...), got shape {x.shape}")
+    expected = (x.shape[0],) + x.shape[2:]
+    if t.shape != expected:
+        raise ValueError(f"{op}: expected target of shape {expected} for input of shape {x.shape}, "
+                         f"got target of shape {t.shape}")
+    classes = x.shape[1]
+    bad = (t != ignore_index) & ((t < 0) | (t >= classes))
+    if bad.any():
+        position = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise IndexError(f"{op}: target {int(t[position])} at position {position} is out of bounds for "
+                         f"{classes} classes (valid: 0 to {classes - 1})")
+    return x, t
+
+
+def _class_weight(op: str, weight: Any, x: Tensor) -> np.ndarray | None:
+    if weight is None:
+        return None
+    w = np.asarray(weight.array if isinstance(weight, Tensor) else weight, dtype=x.dtype)
+    if w.shape != (x.shape[1],):
+        raise ValueError(f"{op}: weight must have one entry per class, shape ({x.shape[1]},), got {w.shape}")
+    return w
+
+
+def cross_entropy(x: Tensor, target: Any, weight: Any, ignore_index: int, reduction: str,
+                  label_smoothing: float, op: str) -> Tensor:
+    """CrossEntropyFunction after checking the targets and class weights against the logits."""
+    unbatched = x.ndim == 1
+    x, t = _class_targets(op, x, target, ignore_index)
+    out = CrossEntropyFunction.apply(x, target=t, weight=_class_weight(op, weight, x), ignore_index=ignore_index,
+                                     reduction=reduction, label_smoothing=float(label_smoothing))
+    return out.reshape(()) if unbatched and reduction == "none" else out
+
+
+def nll_loss(x: Tensor, target: Any, weight: Any, ignore_index: int, reduction: str, op: str) -> Tensor:
+    """NLLLossFunction after checking the targets and class weights against the log-probabilities."""
+    unbatched = x.ndim == 1
+    x, t = _class_targets(op, x, target, ignore_index)
+    out = NLLLossFunction.apply(x, target=t, weight=_class_weight(op, weight, x), ignore_index=ignore_index,
+                                reduction=reduction)
+    return out.reshape(()) if unbatched and reduction == "none" else out
+
+
+def mse_loss(x: Tensor, target: Any, reduction: str, op: str) -> Tensor:
+    """MSELossFunction; a target of another shape is broadcast, with PyTorch's warning."""
+    t = target if isinstance(target, Tensor) else Tensor(np.asarray(target, dtype=x.dtype))
+    if t.shape != x.shape:
+        warnings.warn(f"{op}: using a target size {t.shape} that is different to the input size {x.shape}. "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have "
+                      "the same size.", stacklevel=3)
+    return MSELossFunction.apply(x, t, reduction=reduction)
