@@ -11,6 +11,9 @@ written for PyTorch (see docs/pytorch.md).
 from . import _threads  # isort: skip  # noqa: F401  (first: sets OpenBLAS up before NumPy loads it)
 from . import autograd, data, nn, optim, utils
 from ._malloc import keep_freed_memory
+from .core import random
+from .core.random import Generator, default_generator, get_rng_state, initial_seed, seed, set_rng_state
+from .core.random_ops import bernoulli, multinomial, normal, rand_like, randint_like, randn_like
 from .creation import (
     arange,
     as_tensor,
@@ -120,16 +123,17 @@ from .serialization import CheckpointError, load, save
 keep_freed_memory()  # see _malloc.py: reuse freed step memory instead of faulting it back in (glibc only)
 
 __all__ = [
-    "CheckpointError", "Context", "Function", "GradcheckError", "Tensor", "abs", "accelerator", "all", "allclose",
-    "any", "arange", "argmax", "argmin", "as_tensor", "autograd", "backends", "bool", "cat", "clamp", "clip",
-    "concat", "concatenate", "cos", "cuda", "data", "default_rng", "device", "double", "dtype", "empty",
-    "empty_like", "enable_grad", "eq", "equal", "exp", "eye", "flatten", "float", "float16", "float32", "float64",
-    "from_numpy", "full", "full_like", "get_default_device", "get_default_dtype", "gradcheck", "half",
-    "inference_mode", "int", "int8", "int16", "int32", "int64", "is_grad_enabled", "is_tensor", "isfinite", "isnan",
-    "keep_freed_memory", "linspace", "load", "log", "log_softmax", "long", "manual_seed", "matmul", "max",
-    "maximum", "mean", "min", "minimum", "mm", "ne", "nn", "no_grad", "norm", "numel", "numerical_grad",
-    "numerical_jacobian", "ones", "ones_like", "optim", "permute", "pow", "rand", "randint", "randn", "randperm",
-    "relu", "reshape", "save", "set_default_device", "set_grad_enabled", "short", "sigmoid", "sin", "softmax",
+    "CheckpointError", "Context", "Function", "Generator", "GradcheckError", "Tensor", "abs", "accelerator", "all",
+    "allclose", "any", "arange", "argmax", "argmin", "as_tensor", "autograd", "backends", "bernoulli", "bool", "cat",
+    "clamp", "clip", "concat", "concatenate", "cos", "cuda", "data", "default_generator", "default_rng", "device",
+    "double", "dtype", "empty", "empty_like", "enable_grad", "eq", "equal", "exp", "eye", "flatten", "float", "float16",
+    "float32", "float64", "from_numpy", "full", "full_like", "get_default_device", "get_default_dtype", "get_rng_state",
+    "gradcheck", "half", "inference_mode", "initial_seed", "int", "int8", "int16", "int32", "int64", "is_grad_enabled",
+    "is_tensor", "isfinite", "isnan", "keep_freed_memory", "linspace", "load", "log", "log_softmax", "long",
+    "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum", "mm", "multinomial", "ne", "nn", "no_grad",
+    "norm", "normal", "numel", "numerical_grad", "numerical_jacobian", "ones", "ones_like", "optim", "permute", "pow",
+    "rand", "rand_like", "randint", "randint_like", "randn", "randn_like", "random", "randperm", "relu", "reshape",
+    "save", "seed", "set_default_device", "set_grad_enabled", "set_rng_state", "short", "sigmoid", "sin", "softmax",
     "sqrt", "squeeze", "stack", "std", "sum", "tanh", "tensor", "transpose", "uint8", "unbroadcast", "unsqueeze",
     "utils", "var", "where", "zeros", "zeros_like",
 ]

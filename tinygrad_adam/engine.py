@@ -36,20 +36,23 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import dtypes
+from .core import random as _random
 from .dtypes import result_type, to_numpy_dtype
 
 _default_rng = np.random.default_rng()
 
 
-def manual_seed(seed: int) -> np.random.Generator:
-    """Reseed the generator that `Tensor.randn`/`uniform` and the nn initialisers use by default."""
+def manual_seed(seed: int) -> _random.Generator:
+    """Seed PyTorch's default generator (core/random.py: rand, randn, nn.init, shuffles, dropout) as
+    torch.manual_seed does, and the NumPy generator behind the static `Tensor.randn`/`Tensor.uniform`."""
     global _default_rng
-    _default_rng = np.random.default_rng(seed)
-    return _default_rng
+    generator = _random.manual_seed(seed)
+    _default_rng = np.random.default_rng(generator.initial_seed())
+    return generator
 
 
 def default_rng() -> np.random.Generator:
-    """The library's shared random generator (see `manual_seed`)."""
+    """The NumPy generator behind the static `Tensor.randn`/`Tensor.uniform` (see `manual_seed`)."""
     return _default_rng
 
 
@@ -1158,15 +1161,15 @@ class Tensor:
     def zero_(self) -> Tensor:
         return self.fill_(0)
 
-    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: np.random.Generator | None = None
-                ) -> Tensor:
-        rng = generator if generator is not None else _default_rng
-        return self._inplace("normal_", lambda old: Tensor._replaced(old, rng.normal(mean, std, old.shape)))
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with N(mean, std²) samples: PyTorch's numbers for the same generator state (core/random.py)."""
+        return self._inplace("normal_", lambda old: Tensor._replaced(
+            old, _random.normal(old.shape, mean, std, old.array.dtype, generator)))
 
-    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: np.random.Generator | None = None
-                 ) -> Tensor:
-        rng = generator if generator is not None else _default_rng
-        return self._inplace("uniform_", lambda old: Tensor._replaced(old, rng.uniform(a, b, old.shape)))
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with U(a, b) samples: PyTorch's numbers for the same generator state (core/random.py)."""
+        return self._inplace("uniform_", lambda old: Tensor._replaced(
+            old, _random.uniform(old.shape, a, b, old.array.dtype, generator)))
 
 
 def backpropagate(outputs: Sequence[Tensor], seeds: Sequence[Any], retain_graph: bool,

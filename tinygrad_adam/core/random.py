@@ -281,7 +281,7 @@ def _fma(a: Any, b: Any, c: Any) -> np.ndarray:
     float64 through long double (a correct fused result except within 2**-11 of a rounding tie)."""
     a = np.asarray(a)
     wide = np.float64 if a.dtype == np.float32 else np.longdouble
-    return (a.astype(wide) * np.asarray(b, wide) + np.asarray(c, wide)).astype(a.dtype)
+    return np.add(np.multiply(a, b, dtype=wide), c, dtype=wide, out=np.empty(a.shape, a.dtype), casting="unsafe")
 
 
 def _cephes_log(x: np.ndarray) -> np.ndarray:
@@ -350,6 +350,9 @@ def _normal_scalar(gen: Stream, n: int) -> np.ndarray:
     return out
 
 
+_CHUNK = 16 * 8192
+
+
 def normal(shape: tuple[int, ...], mean: float = 0.0, std: float = 1.0, dtype: Any = np.float32,
            generator: Any = None) -> np.ndarray:
     """N(mean, std²) as PyTorch's normal_ fills a contiguous tensor of `shape`."""
@@ -363,7 +366,9 @@ def normal(shape: tuple[int, ...], mean: float = 0.0, std: float = 1.0, dtype: A
     u = _unit(gen, n, work)
     out = np.empty(n, dtype=work)
     full = n - n % 16
-    out[:full] = _box_muller_16(u[:full].reshape(-1, 16), mean, std).reshape(-1)
+    for start in range(0, full, _CHUNK):  # in cache-sized pieces: the transform makes many temporaries
+        stop = min(start + _CHUNK, full)
+        out[start:stop] = _box_muller_16(u[start:stop].reshape(-1, 16), mean, std).reshape(-1)
     if n % 16:
         out[full:] = u[full:]
         out[n - 16:] = _box_muller_16(_unit(gen, 16, work).reshape(1, 16), mean, std).reshape(-1)
@@ -405,24 +410,45 @@ def randperm(n: int, dtype: Any = np.int64, generator: Any = None) -> np.ndarray
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
     gen = stream(generator)
-    perm = list(range(n))
-    if n < 0xFFFFFFFF // 20:
-        offsets = (_modulo_draw_each(gen, n) + np.arange(max(n - 1, 0), dtype=np.int64)).tolist()
-        for i, j in enumerate(offsets):
-            perm[i], perm[j] = perm[j], perm[i]
-    else:  # PyTorch's "inside-out" shuffle for huge n, with 64-bit draws
-        picks = (gen._raw64(n) % (np.arange(n, dtype=np.uint64) + _U64(1))).tolist()
-        for i, z in enumerate(picks):
-            perm[i] = perm[z]
-            perm[z] = i
-    return np.array(perm, dtype=np.int64).astype(dtype, copy=False)
-
-
-def _modulo_draw_each(gen: Stream, n: int) -> np.ndarray:
-    """random() % (n - i) for i = 0 .. n-2."""
+    if n >= 0xFFFFFFFF // 20:  # PyTorch's "inside-out" shuffle with 64-bit draws, for n beyond any dataset here
+        perm = list(range(n))
+        for i, z in enumerate((gen._raw64(n) % (np.arange(n, dtype=np.uint64) + _U64(1))).tolist()):
+            perm[i], perm[z] = perm[z], i
+        return np.array(perm, dtype=np.int64).astype(dtype, copy=False)
     if n <= 1:
-        return np.zeros(0, dtype=np.int64)
-    return (gen._raw32(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)).astype(np.int64)
+        return np.arange(n, dtype=dtype)
+    targets = gen._raw32(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)
+    return _swap_forward(targets.astype(np.int64) + np.arange(n - 1)).astype(dtype, copy=False)
+
+
+def _swap_forward(targets: np.ndarray) -> np.ndarray:
+    """range(n) after swapping positions i and targets[i] (>= i) for i = 0, 1, ..., without a loop per swap.
+
+    Step i fixes position i for good. Let v[i] be the value at position i just before step i: the value
+    that the last earlier step k with targets[k] == i moved there (v[k]), or i itself. Position i ends
+    with v[i] when targets[i] == i, else with the value at targets[i]: v[k] for the last earlier step k
+    with the same target, or targets[i] itself. The chains v[i] = v[k] = ... are resolved by pointer jumping.
+    """
+    n = len(targets) + 1
+    index = np.arange(n)
+    target = np.append(targets, n - 1)
+    order = np.lexsort((index, target))  # grouped by target, steps in order within a group
+    grouped = target[order]
+    same = grouped[1:] == grouped[:-1]
+    previous = np.full(n, -1)  # the previous step with the same target
+    previous[order[1:][same]] = order[:-1][same]
+    last = np.full(n, -1)  # the last step whose target is t
+    last[grouped[np.append(~same, True)]] = order[np.append(~same, True)]
+    feeder = np.where(last == index, previous[index], last)  # the last step before i that targets i
+    pointer = np.where(feeder >= 0, feeder, index)
+    while True:
+        jumped = pointer[pointer]
+        if np.array_equal(jumped, pointer):
+            break
+        pointer = jumped
+    value = pointer  # v[i]
+    moved = np.where(previous >= 0, value[np.maximum(previous, 0)], target)
+    return np.where(target == index, value, moved)
 
 
 def exponential(shape: tuple[int, ...], lambd: float = 1.0, dtype: Any = np.float32,
