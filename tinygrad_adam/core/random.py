@@ -189,7 +189,9 @@ def stream(generator: Any = None) -> Stream:
         return generator
     if isinstance(generator, np.random.Generator):
         return _NumpyStream(generator)
-    raise TypeError(f"generator must be a tinygrad_adam.Generator (or None), got {type(generator).__name__}")
+    raise TypeError(
+        f"generator must be a tinygrad_adam.Generator, a numpy.random.Generator or None, got {type(generator).__name__}"
+    )
 
 
 def manual_seed(seed: int) -> Generator:
