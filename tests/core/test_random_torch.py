@@ -18,7 +18,8 @@ from tinygrad_adam.utils.data import (  # noqa: E402
 
 SEEDS = [0, 1, 42, 2147483647]
 SIZES = [1, 7, 15, 16, 17, 1000]
-DTYPES = [(np.float32, torch.float32, tg.float32), (np.float64, torch.float64, tg.float64)]
+DTYPES = [(np.float32, torch.float32, tg.float32), (np.float64, torch.float64, tg.float64),
+          (np.float16, torch.float16, tg.float16)]
 # PyTorch's float32 normal_ for 16+ elements is its AVX2 kernel's (mirrored here); elsewhere its scalar one
 AVX2 = torch.backends.cpu.get_cpu_capability() in ("AVX2", "AVX512")
 INTEL_MKL = torch.backends.mkl.is_available() and "GenuineIntel" in open("/proc/cpuinfo").read()
@@ -37,7 +38,7 @@ def _pair(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("dt", DTYPES, ids=["float32", "float64"])
+@pytest.mark.parametrize("dt", DTYPES, ids=["float32", "float64", "float16"])
 def test_float_streams(seed, n, dt):
     _, tdt, gdt = dt
     g, t = _pair(seed)

@@ -243,6 +243,13 @@ def _float_kind(dtype: Any) -> np.dtype:
     return dtype
 
 
+def _cast(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """values in dtype; float16 by way of float32, as c10::Half converts a double."""
+    if dtype == np.float16 and values.dtype == np.float64:
+        values = values.astype(np.float32)
+    return values.astype(dtype, copy=False)
+
+
 def _unit(gen: Stream, n: int, dtype: np.dtype) -> np.ndarray:
     """n uniforms in [0, 1): PyTorch's uniform_real_distribution for float32 (24 bits) or float64 (53 bits)."""
     if dtype == np.float64:
@@ -363,16 +370,16 @@ def normal(shape: tuple[int, ...], mean: float = 0.0, std: float = 1.0, dtype: A
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     gen, n = stream(generator), math.prod(shape)
     if n < 16:
-        return _fma(_normal_scalar(gen, n), std, mean).astype(dtype).reshape(shape)
+        return _cast(_fma(_normal_scalar(gen, n), std, mean), dtype).reshape(shape)
     work = np.dtype(np.float64) if dtype == np.float64 else np.dtype(np.float32)
-    u = _unit(gen, n, work)
-    out = np.empty(n, dtype=work)
     full = n - n % 16
+    # float16 is filled block by block, so the uniforms past the last full block are never drawn
+    u = _unit(gen, full if dtype == np.float16 else n, work)
+    out = np.empty(n, dtype=work)
     for start in range(0, full, _CHUNK):  # in cache-sized pieces: the transform makes many temporaries
         stop = min(start + _CHUNK, full)
         out[start:stop] = _box_muller_16(u[start:stop].reshape(-1, 16), mean, std).reshape(-1)
     if n % 16:
-        out[full:] = u[full:]
         out[n - 16:] = _box_muller_16(_unit(gen, 16, work).reshape(1, 16), mean, std).reshape(-1)
     return out.astype(dtype, copy=False).reshape(shape)
 
@@ -460,7 +467,7 @@ def exponential(shape: tuple[int, ...], lambd: float = 1.0, dtype: Any = np.floa
     if not (lambd > 0 and math.isfinite(lambd)):
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
     u = _unit(stream(generator), math.prod(shape), np.dtype(np.float64))
-    return ((-1.0 / lambd) * np.log1p(-u)).astype(dtype).reshape(shape)
+    return _cast((-1.0 / lambd) * np.log1p(-u), dtype).reshape(shape)
 
 
 def bernoulli(p: float | np.ndarray, shape: tuple[int, ...] | None = None, generator: Any = None) -> np.ndarray:
