@@ -299,9 +299,9 @@ def _cephes_log(x: np.ndarray) -> np.ndarray:
     e = ((bits >> 23) - 127).astype(np.float32) + _ONE
     x = ((bits & ~0x7F800000) | np.int32(0x3F000000)).view(np.float32)
     small = x < _SQRTHF
-    tmp = np.where(small, x, _f(0))
+    tmp = x * small
     x = x - _ONE
-    e = e - np.where(small, _ONE, _f(0))
+    e = e - small
     x = x + tmp
     z = x * x
     y = np.full_like(x, _LOG_P[0])
@@ -316,8 +316,8 @@ def _cephes_sincos(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """sincos256_ps for non-negative float32 x."""
     j = ((x * _FOPI).astype(np.int32) + 1) & ~1
     y = j.astype(np.float32)
-    sin_negative = (j & 4) != 0
-    cos_negative = ((j - 2) & 4) == 0
+    sin_sign = (j & 4) << 29  # sign bits, flipped with xor as the AVX code does
+    cos_sign = (~(j - 2) & 4) << 29
     first_poly = (j & 2) == 0
     for dp in _DP:
         x = _fma(y, dp, x)
@@ -328,19 +328,28 @@ def _cephes_sincos(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ys = _fma(ys * z, x, x)
     sin = np.where(first_poly, ys, yc)
     cos = np.where(first_poly, yc, ys)
-    return np.where(sin_negative, -sin, sin), np.where(cos_negative, -cos, cos)
+    sin.view(np.int32)[...] ^= sin_sign
+    cos.view(np.int32)[...] ^= cos_sign
+    return sin, cos
 
 
-def _box_muller_16(u: np.ndarray, mean: float, std: float) -> np.ndarray:
-    """NormalFill16 over rows of 16 uniforms: the first 8 give radii, the last 8 angles."""
-    u1, u2 = u[:, :8], u[:, 8:]
+def _box_muller_16(u: np.ndarray, mean: float, std: float, out: np.ndarray) -> None:
+    """NormalFill16 over rows of 16 uniforms into out: the first 8 give radii, the last 8 angles."""
+    u1, u2 = np.ascontiguousarray(u[:, :8]), np.ascontiguousarray(u[:, 8:])  # strided operands are slow
     if u.dtype == np.float32:
         radius = np.sqrt(_f(-2.0) * _cephes_log(_ONE - u1))
         sin, cos = _cephes_sincos(_f(2.0 * math.pi) * u2)
-        return _fma(np.concatenate([radius * cos, radius * sin], axis=1), _f(std), _f(mean))
-    radius = np.sqrt(-2.0 * np.log(1.0 - u1))
-    theta = 2.0 * math.pi * u2
-    return _fma(np.concatenate([radius * np.cos(theta), radius * np.sin(theta)], axis=1), std, mean)
+    else:
+        radius = np.sqrt(-2.0 * np.log(1.0 - u1))
+        theta = 2.0 * math.pi * u2
+        sin, cos = np.sin(theta), np.cos(theta)
+    np.multiply(radius, cos, out=out[:, :8])
+    np.multiply(radius, sin, out=out[:, 8:])
+    scale, shift = u.dtype.type(std), u.dtype.type(mean)
+    if scale == 1:  # fma(n, 1, mean) is n + mean, rounded once
+        out += shift
+    else:
+        out[...] = _fma(out, scale, shift)
 
 
 def _normal_scalar(gen: Stream, n: int) -> np.ndarray:
@@ -378,9 +387,9 @@ def normal(shape: tuple[int, ...], mean: float = 0.0, std: float = 1.0, dtype: A
     out = np.empty(n, dtype=work)
     for start in range(0, full, _CHUNK):  # in cache-sized pieces: the transform makes many temporaries
         stop = min(start + _CHUNK, full)
-        out[start:stop] = _box_muller_16(u[start:stop].reshape(-1, 16), mean, std).reshape(-1)
+        _box_muller_16(u[start:stop].reshape(-1, 16), mean, std, out[start:stop].reshape(-1, 16))
     if n % 16:
-        out[n - 16:] = _box_muller_16(_unit(gen, 16, work).reshape(1, 16), mean, std).reshape(-1)
+        _box_muller_16(_unit(gen, 16, work).reshape(1, 16), mean, std, out[n - 16:].reshape(1, 16))
     return out.astype(dtype, copy=False).reshape(shape)
 
 
