@@ -60,6 +60,8 @@ def test_integer_streams(seed, n):
     g, t = _pair(seed)
     _same(tg.randint(3, 17, (n,), generator=g), torch.randint(3, 17, (n,), generator=t))
     _same(tg.randint(2**40, size=(n,), generator=g), torch.randint(2**40, size=(n,), generator=t))  # 64-bit draws
+    _same(tg.randint(-5, 2**28 - 5, (n,), generator=g), torch.randint(-5, 2**28 - 5, (n,), generator=t))
+    _same(tg.randint(0, 2**28 - 1, (n,), generator=g), torch.randint(0, 2**28 - 1, (n,), generator=t))
     _same(tg.randint(-5, 5, (n,), generator=g, dtype=tg.int32), torch.randint(-5, 5, (n,), generator=t,
                                                                              dtype=torch.int32))
     _same(tg.randperm(n, generator=g), torch.randperm(n, generator=t))
@@ -67,8 +69,12 @@ def test_integer_streams(seed, n):
                           (tg.float32, torch.float32), (tg.float64, torch.float64), (tg.bool, torch.bool)]:
         _same(random_ops.random_(tg.zeros(n, dtype=dtype), generator=g),
               torch.zeros(n, dtype=tdtype).random_(generator=t))
-    _same(random_ops.random_(tg.zeros(n, dtype=tg.int64), 7, generator=g),
-          torch.zeros(n, dtype=torch.int64).random_(7, generator=t))
+    for dtype, tdtype in [(tg.int64, torch.int64), (tg.int32, torch.int32), (tg.float32, torch.float32)]:
+        for args in [(7,), (2, 9), (3, None)]:
+            _same(random_ops.random_(tg.zeros(n, dtype=dtype), *args, generator=g),
+                  torch.zeros(n, dtype=tdtype).random_(*args, generator=t))
+    _same(random_ops.random_(tg.zeros(n, dtype=tg.int64), -(2**63), None, generator=g),
+          torch.zeros(n, dtype=torch.int64).random_(-(2**63), None, generator=t))
     _same(tg.rand(3, generator=g), torch.rand(3, generator=t))
 
 

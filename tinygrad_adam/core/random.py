@@ -12,7 +12,7 @@ the same `manual_seed` the numbers are PyTorch's:
   last, partial block recomputed from 16 fresh uniforms), float32 with the Cephes log/sincos
   approximations PyTorch's AVX2 kernel uses, float64 with libm's; fewer than 16 elements: the
   scalar Box-Muller on two 64-bit draws, whose second value is kept for the next call;
-- `randint`/`random_`: a word (or a 64-bit draw when the range needs it) modulo the range;
+- `randint`/`random_`: a word (a 64-bit draw for ranges of 2**28 or more) modulo the range;
 - `randperm`: PyTorch's forward Fisher-Yates swaps; `multinomial`: its exponential-race
   (argmax/top-k of p/q) or, with replacement, its cumulative-distribution search.
 
@@ -399,13 +399,15 @@ def _modulo_draw(gen: Stream, n: int, modulus: int, wide: bool) -> np.ndarray:
 
 
 def randint(shape: tuple[int, ...], low: int, high: int, dtype: Any = np.int64, generator: Any = None) -> np.ndarray:
-    """Integers in [low, high): PyTorch's random_(from, to), one word per value, two when the range is ≥ 2**32."""
+    """Integers in [low, high): PyTorch's random_(from, to), one word per value, two when the range is ≥ 2**28."""
     span = int(high) - int(low)
     if span <= 0:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dtype = np.dtype(dtype)
-    wide = span >= 2**32 and dtype in (np.dtype(np.int64), np.dtype(np.float64), np.dtype(np.float32))
-    draws = _modulo_draw(stream(generator), math.prod(shape), span, wide)
+    if span >= 2**64:  # from = -2**63 and no `to`: PyTorch's full 64-bit range
+        return stream(generator)._raw64(math.prod(shape)).view(np.int64).astype(dtype).reshape(shape)
+    # PyTorch's open-source builds take a 64-bit draw for ranges of 2**28 or more, whatever the dtype
+    draws = _modulo_draw(stream(generator), math.prod(shape), span, span >= 2**28)
     return (draws.astype(np.int64) + int(low)).astype(dtype).reshape(shape)
 
 

@@ -101,17 +101,22 @@ def _fill(self: Tensor, name: str, values: np.ndarray) -> Tensor:
     return self._inplace(name, lambda old: Tensor._replaced(old, values))
 
 
-def random_(self: Tensor, from_: int | None = None, to: int | None = None, *, generator: Any = None,
-            **kwargs: Any) -> Tensor:
-    """Tensor.random_(): integers in [0, max of the dtype], random_(to) in [0, to), random_(from, to)."""
-    if "from" in kwargs:
-        from_ = kwargs.pop("from")
-    if kwargs:
-        raise TypeError(f"random_() got unexpected keyword arguments {sorted(kwargs)}")
+def random_(self: Tensor, *args: int, generator: Any = None, **kwargs: Any) -> Tensor:
+    """Tensor.random_(): integers in [0, max of the dtype] ([0, 2**mantissa] for floats); random_(to) in
+    [0, to); random_(from, to) in [from, to); random_(from, None) in [from, max]."""
+    if len(args) > 2:
+        raise TypeError(f"random_() takes at most 2 positional arguments ({len(args)} given)")
+    bounds = dict(zip(("from", "to"), args, strict=True)) if len(args) == 2 else {"to": args[0]} if args else {}
+    bounds.update(kwargs)
+    if set(bounds) - {"from", "to"}:
+        raise TypeError(f"random_() got unexpected keyword arguments {sorted(set(bounds) - {'from', 'to'})}")
+    low, high = bounds.get("from", 0), bounds.get("to")
     dtype, shape = _array(self).dtype, tuple(self.shape)
-    if from_ is None and to is None:
-        return _fill(self, "random_", random.random_full(shape, dtype, generator))
-    low, high = (0, from_) if to is None else (from_, to)
+    if high is None:
+        if "from" not in bounds:
+            return _fill(self, "random_", random.random_full(shape, dtype, generator))
+        top = 2 ** random._FLOAT_DIGITS[dtype] if dtype.kind == "f" else int(np.iinfo(dtype).max)
+        high = top + 1
     return _fill(self, "random_", random.randint(shape, int(low), int(high), dtype, generator))
 
 
