@@ -12,6 +12,7 @@ from ._platform import threads  # isort: skip  # noqa: F401  (first: sets OpenBL
 from . import autograd, data, nn, optim, utils
 from ._platform.malloc import keep_freed_memory
 from .autograd.gradcheck import GradcheckError, gradcheck, numerical_grad, numerical_jacobian
+from .core import random
 from .core.creation import (
     arange,
     as_tensor,
@@ -54,7 +55,8 @@ from .core.dtypes import (
 )
 from .core.engine import Context, Op, unbroadcast
 from .core.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .core.random import default_rng, manual_seed
+from .core.random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .core.random_ops import bernoulli, multinomial, normal, rand_like, randint_like, randn_like
 from .core.tensor import Tensor
 from .core.toplevel import (
     abs,
@@ -110,18 +112,5 @@ from .serialization import CheckpointError, load, save
 
 keep_freed_memory()  # see _platform/malloc.py: reuse freed step memory instead of faulting it back in (glibc only)
 
-__all__ = [
-    "CheckpointError", "Context", "Op", "GradcheckError", "Tensor", "abs", "accelerator", "all", "allclose",
-    "any", "arange", "argmax", "argmin", "as_tensor", "autograd", "backends", "bool", "cat", "clamp", "clip",
-    "concat", "concatenate", "cos", "cuda", "data", "default_rng", "device", "double", "dtype", "empty",
-    "empty_like", "enable_grad", "eq", "equal", "exp", "eye", "flatten", "float", "float16", "float32", "float64",
-    "from_numpy", "full", "full_like", "get_default_device", "get_default_dtype", "gradcheck", "half",
-    "inference_mode", "int", "int8", "int16", "int32", "int64", "is_grad_enabled", "is_tensor", "isfinite", "isnan",
-    "keep_freed_memory", "linspace", "load", "log", "log_softmax", "long", "manual_seed", "matmul", "max",
-    "maximum", "mean", "min", "minimum", "mm", "ne", "nn", "no_grad", "norm", "numel", "numerical_grad",
-    "numerical_jacobian", "ones", "ones_like", "optim", "permute", "pow", "rand", "randint", "randn", "randperm",
-    "relu", "reshape", "save", "set_default_device", "set_grad_enabled", "short", "sigmoid", "sin", "softmax",
-    "sqrt", "squeeze", "stack", "std", "sum", "tanh", "tensor", "transpose", "uint8", "unbroadcast", "unsqueeze",
-    "utils", "var", "where", "zeros", "zeros_like",
-]
+__all__ = sorted(name for name in globals() if not name.startswith("_") and name not in ("annotations", "threads"))
 __version__ = "0.1.0"

@@ -18,8 +18,16 @@ def _epoch(loader):
 
 
 def _loader(ds, batch_size, shuffle=True, drop_last=False, seed=None):
-    rng = np.random.default_rng(seed) if seed is not None else None
+    rng = tg.Generator().manual_seed(seed) if seed is not None else None
     return DataLoader(ds, batch_size, shuffle=shuffle, drop_last=drop_last, generator=rng)
+
+
+def _pytorch_epoch_order(seed, n):
+    """PyTorch's rule: iter(loader) draws an int64 base seed from the loader's generator, then the sampler
+    draws randperm(n) from the same generator."""
+    g = tg.Generator().manual_seed(seed)
+    tg.randint(0, 2**63 - 1, (1,), generator=g)  # the same two words an int64 random_() consumes
+    return tg.randperm(n, generator=g).numpy()
 
 
 def test_one_dataloader():
@@ -37,7 +45,7 @@ def test_same_seed_gives_identical_batches():
 
 def test_order_is_the_generators_permutation():
     ys = np.concatenate([yb for _, yb in _epoch(_loader(_data(50), 10, seed=5))])
-    np.testing.assert_array_equal(ys, np.random.default_rng(5).permutation(50))
+    np.testing.assert_array_equal(ys, _pytorch_epoch_order(5, 50))
 
 
 def test_epochs_differ_and_seeds_differ():
@@ -86,14 +94,17 @@ def test_drop_last():
     assert len(_loader(_data(3), 5)) == 1
 
 
-def test_permutation_is_drawn_when_iteration_starts():
+def test_permutation_is_drawn_at_the_first_batch_after_the_base_seed():
+    # as in PyTorch: iter() draws the base seed at once, the sampler draws its permutation at the first batch
     a, b = _loader(_data(30), 30, seed=3), _loader(_data(30), 30, seed=3)
-    it1, it2 = iter(a), iter(a)  # two epochs started back to back
+    it1, it2 = iter(a), iter(a)  # two epochs started back to back: base seed, base seed, then the permutations
     _, y1 = next(it1)
     _, y2 = next(it2)
-    epochs_b = [next(iter(b))[1] for _ in range(2)]
-    np.testing.assert_array_equal(y1.numpy(), epochs_b[0].numpy())
-    np.testing.assert_array_equal(y2.numpy(), epochs_b[1].numpy())
+    g = tg.Generator().manual_seed(3)
+    tg.randint(0, 2**63 - 1, (2,), generator=g)
+    np.testing.assert_array_equal(y1.numpy(), tg.randperm(30, generator=g).numpy())
+    np.testing.assert_array_equal(y2.numpy(), tg.randperm(30, generator=g).numpy())
+    assert not np.array_equal(y1.numpy(), next(iter(b))[1].numpy())
 
 
 def test_validation_errors():

@@ -118,8 +118,10 @@ def test_generator_and_manual_seed_reproduce_the_order():
     def order(loader):
         return np.concatenate([b[0].numpy() for b in loader])
 
-    np.testing.assert_array_equal(order(DataLoader(ds, 7, shuffle=True, generator=np.random.default_rng(4))),
-                                  np.random.default_rng(4).permutation(50))
+    g = torch.Generator().manual_seed(4)
+    torch.randint(0, 2**63 - 1, (1,), generator=g)  # the loader's base seed: PyTorch's int64 random_() draw
+    np.testing.assert_array_equal(order(DataLoader(ds, 7, shuffle=True, generator=torch.Generator().manual_seed(4))),
+                                  torch.randperm(50, generator=g).numpy())
     torch.manual_seed(11)
     a = order(DataLoader(ds, 7, shuffle=True))
     torch.manual_seed(11)
@@ -221,7 +223,8 @@ def test_random_split_counts_generator_and_errors():
     a = random_split(range(20), [5, 15], generator=np.random.default_rng(3))
     b = random_split(range(20), [5, 15], generator=np.random.default_rng(3))
     assert a[0].indices == b[0].indices and isinstance(a[0], Subset)
-    assert a[0].indices == np.random.default_rng(3).permutation(20)[:5].tolist()
+    c = random_split(range(20), [5, 15], generator=torch.Generator().manual_seed(3))
+    assert c[0].indices == torch.randperm(20, generator=torch.Generator().manual_seed(3))[:5].tolist()
     assert [a[0][i] for i in range(5)] == a[0].indices
     with pytest.raises(ValueError, match="Sum of input lengths"):
         random_split(range(20), [5, 10])
@@ -263,7 +266,7 @@ def test_distributed_sampler_shares_are_disjoint_padded_and_cover(n, replicas):
     assert set(flat) == set(range(n))
     if n % replicas == 0:
         assert sorted(flat) == list(range(n))  # no padding needed: disjoint
-    order = np.random.default_rng(5).permutation(n).tolist()
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(5)).tolist()  # PyTorch's: seed + epoch
     padded = (order * (1 + replicas))[: per_rank * replicas]
     assert shares[1] == padded[1::replicas]
 
@@ -275,7 +278,7 @@ def test_distributed_sampler_drop_last_set_epoch_and_no_shuffle():
     first = list(s)
     assert list(s) == first
     s.set_epoch(1)
-    assert list(s) != first and list(s) == np.random.default_rng(2).permutation(20)[0::2].tolist()
+    assert list(s) != first and list(s) == torch.randperm(20, generator=torch.Generator().manual_seed(2))[0::2].tolist()
     assert list(DistributedSampler(range(10), 3, 1, shuffle=False)) == [1, 4, 7, 0]
     with pytest.raises(ValueError, match=r"Invalid rank 3, rank should be in the interval \[0, 2\]"):
         DistributedSampler(range(10), 3, 3)

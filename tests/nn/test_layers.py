@@ -131,13 +131,13 @@ def test_mnist_cnn_shapes_and_a_few_sgd_steps_reduce_the_loss() -> None:
     x = Tensor(rng.standard_normal((8, 1, 28, 28)).astype(np.float32))
     y = rng.integers(0, 10, 8)
     losses = []
-    for _ in range(8):
+    for _ in range(10):  # lr 0.05 oscillated from PyTorch's seed-0 initialisation; 0.02 descends steadily
         model.zero_grad()
         loss = F.cross_entropy(model(x), y)
         loss.backward()
         losses.append(loss.item())
         for p in model.parameters():
-            p.array -= 0.05 * p.grad.array
+            p.array -= 0.02 * p.grad.array
     assert model(x).shape == (8, 10) and loss.dtype == np.float32
     assert all(p.grad.dtype == np.float32 for p in model.parameters())
     assert losses[-1] < 0.5 * losses[0], losses

@@ -1,7 +1,8 @@
 """PyTorch's tensor constructors: tensor, zeros, ones, full, rand, randn, randint, arange, linspace, eye, ...
 
 Floating-point results are float32 unless a dtype is given, integer ones int64, as in PyTorch.
-Random ones draw from the library generator (`manual_seed`) or from `generator=` (a NumPy Generator).
+Random ones draw from the default generator (`manual_seed`) or from `generator=` (a `Generator`), with
+PyTorch's algorithms (core/random.py), so that they give PyTorch's numbers for the same seed.
 `device` is accepted for the CPU only (see device.py).
 """
 
@@ -12,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from . import random as _random
 from .device import check_device
 from .dtypes import to_numpy_dtype
-from .random import default_rng
 from .tensor import Tensor, _shape_arg
 
 
@@ -26,8 +27,8 @@ def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> 
     return Tensor._make(array, False).requires_grad_(requires_grad)
 
 
-def _rng(generator: np.random.Generator | None) -> np.random.Generator:
-    return generator if generator is not None else default_rng()
+def _float_dtype(dtype: Any) -> np.dtype:
+    return np.dtype(np.float32) if dtype is None else np.dtype(to_numpy_dtype(dtype))
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
@@ -93,33 +94,42 @@ def full_like(input: Tensor, fill_value: Any, dtype: Any = None, device: Any = N
     return _finish(np.full_like(np.asarray(input), fill_value), dtype, device, requires_grad)
 
 
-def rand(*size: Any, generator: np.random.Generator | None = None, dtype: Any = None, device: Any = None,
+def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
-    """Uniform samples from [0, 1)."""
-    return _finish(_rng(generator).random(_shape_arg(size), dtype=np.float32), dtype, device, requires_grad)
+    """Uniform samples from [0, 1), PyTorch's for the same generator state."""
+    values = _random.uniform(_shape_arg(size), dtype=_float_dtype(dtype), generator=generator)
+    return _finish(values, None, device, requires_grad)
 
 
-def randn(*size: Any, generator: np.random.Generator | None = None, dtype: Any = None, device: Any = None,
+def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
-    """Standard normal samples."""
-    return _finish(_rng(generator).standard_normal(_shape_arg(size), dtype=np.float32), dtype, device,
-                   requires_grad)
+    """Standard normal samples, PyTorch's for the same generator state."""
+    values = _random.normal(_shape_arg(size), dtype=_float_dtype(dtype), generator=generator)
+    return _finish(values, None, device, requires_grad)
 
 
-def randint(low: int, high: int | None = None, size: Any = None, *, generator: np.random.Generator | None = None,
+def randint(low: int = 0, high: Any = None, size: Any = None, *, generator: Any = None,
             dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    """Integers from [low, high) (int64); randint(high, size) starts at 0, as in PyTorch."""
+    """Integers from [low, high) (int64), PyTorch's for the same generator state.
+
+    randint(high, size) and randint(high, size=size) start at 0, as in PyTorch.
+    """
     if size is None:  # randint(high, size)
         low, high, size = 0, low, high
+    elif high is None:  # randint(high, size=size)
+        low, high = 0, low
     if high is None or size is None:
         raise TypeError("randint(low=0, high, size): high and size are required")
-    return _finish(_rng(generator).integers(low, high, _shape_arg((size,)), dtype=np.int64), dtype, device,
-                   requires_grad)
+    np_dtype = np.dtype(np.int64) if dtype is None else np.dtype(to_numpy_dtype(dtype))
+    values = _random.randint(_shape_arg((size,)), int(low), int(high), np_dtype, generator)
+    return _finish(values, None, device, requires_grad)
 
 
-def randperm(n: int, *, generator: np.random.Generator | None = None, dtype: Any = None,
-             device: Any = None) -> Tensor:
-    return _finish(_rng(generator).permutation(n).astype(np.int64), dtype, device, False)
+def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """A random permutation of range(n) (int64), PyTorch's for the same generator state."""
+    np_dtype = np.dtype(np.int64) if dtype is None else np.dtype(to_numpy_dtype(dtype))
+    return _finish(_random.randperm(int(n), np_dtype, generator), None, device, requires_grad)
 
 
 def arange(start: float, end: float | None = None, step: float = 1, *, dtype: Any = None, device: Any = None,

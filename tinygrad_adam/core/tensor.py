@@ -12,11 +12,11 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import dtypes, engine, grad_mode, ops
+from . import random as _random
 from .dtypes import result_type, to_numpy_dtype
 from .engine import Context, backpropagate
 from .grad_mode import no_grad
 from .hooks import RemovableHandle
-from .random import default_rng
 
 
 def _to_array(data: Any, dtype: Any) -> np.ndarray:
@@ -871,15 +871,60 @@ class Tensor:
     def zero_(self) -> Tensor:
         return self.fill_(0)
 
-    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: np.random.Generator | None = None
-                ) -> Tensor:
-        rng = generator if generator is not None else default_rng()
-        return self._inplace("normal_", lambda old: Tensor._replaced(old, rng.normal(mean, std, old.shape)))
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with N(mean, std²) samples: PyTorch's numbers for the same generator state (core/random.py)."""
+        return self._inplace("normal_", lambda old: Tensor._replaced(
+            old, _random.normal(old.shape, mean, std, old.array.dtype, generator)))
 
-    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: np.random.Generator | None = None
-                 ) -> Tensor:
-        rng = generator if generator is not None else default_rng()
-        return self._inplace("uniform_", lambda old: Tensor._replaced(old, rng.uniform(a, b, old.shape)))
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with U(a, b) samples: PyTorch's numbers for the same generator state (core/random.py)."""
+        return self._inplace("uniform_", lambda old: Tensor._replaced(
+            old, _random.uniform(old.shape, a, b, old.array.dtype, generator)))
+
+
+    def _fill(self, name: str, values: np.ndarray) -> Tensor:
+        return self._inplace(name, lambda old: Tensor._replaced(old, values))
+
+    def random_(self, *args: int, generator: Any = None, **kwargs: Any) -> Tensor:
+        """Tensor.random_(): integers in [0, max of the dtype] ([0, 2**mantissa] for floats); random_(to) in
+        [0, to); random_(from, to) in [from, to); random_(from, None) in [from, max]."""
+        if len(args) > 2:
+            raise TypeError(f"random_() takes at most 2 positional arguments ({len(args)} given)")
+        bounds = dict(zip(("from", "to"), args, strict=True)) if len(args) == 2 else {"to": args[0]} if args else {}
+        bounds.update(kwargs)
+        if set(bounds) - {"from", "to"}:
+            raise TypeError(f"random_() got unexpected keyword arguments {sorted(set(bounds) - {'from', 'to'})}")
+        low, high = bounds.get("from", 0), bounds.get("to")
+        dtype, shape = self.array.dtype, tuple(self.shape)
+        if high is None:
+            if "from" not in bounds:
+                return self._fill("random_", _random.random_full(shape, dtype, generator))
+            top = 2 ** _random._FLOAT_DIGITS[dtype] if dtype.kind == "f" else int(np.iinfo(dtype).max)
+            high = top + 1
+        return self._fill("random_", _random.randint(shape, int(low), int(high), dtype, generator))
+
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Tensor.exponential_: fill with Exp(lambd) samples."""
+        values = _random.exponential(tuple(self.shape), lambd, self.array.dtype, generator)
+        return self._fill("exponential_", values)
+
+
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
+        """Tensor.bernoulli_: fill with 0/1, 1 with probability p (a number, or a tensor broadcast to this shape)."""
+        shape = tuple(self.shape)
+        probs = p.array if isinstance(p, Tensor) else float(p)
+        keep = _random.bernoulli(probs, shape, generator)
+        return self._fill("bernoulli_", keep.astype(self.array.dtype))
+
+    def bernoulli(self, p: float | None = None, *, generator: Any = None) -> Tensor:
+        """0/1 samples, 1 with probability self (or p), in this tensor's dtype."""
+        probs = self.array if p is None else float(p)
+        return Tensor._make(_random.bernoulli(probs, self.shape, generator).astype(self.array.dtype), False)
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
+        """int64 indices drawn from each row of this tensor's non-negative weights, as torch.multinomial."""
+        return Tensor._make(_random.multinomial(self.array, int(num_samples), replacement, generator), False)
 
 
 def _plain_index(index: Any) -> Any:

@@ -1,8 +1,9 @@
 """Weight initialisation, in place, with PyTorch's names, signatures and fan computations.
 
 Every function fills a Tensor (or Parameter, or NumPy array) in place and
-returns it. Random draws come from `tinygrad_adam.default_rng()` (reseed it with
-`tinygrad_adam.manual_seed`) unless a `generator` is passed.
+returns it. Random draws come from the default generator (seed it with `tinygrad_adam.manual_seed`)
+unless a `generator` is passed, with PyTorch's algorithms: after the same seed the values are PyTorch's,
+so `manual_seed(0); nn.Linear(3, 4)` holds the weights PyTorch's would.
 
 For a weight of shape (out, in, *kernel): fan_in = in * prod(kernel) and
 fan_out = out * prod(kernel).
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from ..core.random import default_rng
+from ..core import random as _random
 from ..core.tensor import Tensor
 from ._checks import fan_in_and_fan_out as _calculate_fan_in_and_fan_out  # PyTorch's (private) name
 
@@ -30,10 +31,6 @@ def _fill(tensor: T, values: Any) -> T:
     array = _array(tensor)
     array[...] = values
     return tensor
-
-
-def _rng(generator: np.random.Generator | None) -> np.random.Generator:
-    return generator if generator is not None else default_rng()
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
@@ -66,14 +63,16 @@ def _calculate_correct_fan(tensor: Tensor | np.ndarray, mode: str) -> int:
     return fan_in if mode == "fan_in" else fan_out
 
 
-def uniform_(tensor: T, a: float = 0.0, b: float = 1.0, generator: np.random.Generator | None = None) -> T:
+def uniform_(tensor: T, a: float = 0.0, b: float = 1.0, generator: Any = None) -> T:
     """Fill with samples of U(a, b)."""
-    return _fill(tensor, _rng(generator).uniform(a, b, _array(tensor).shape))
+    array = _array(tensor)
+    return _fill(tensor, _random.uniform(array.shape, a, b, array.dtype, generator))
 
 
-def normal_(tensor: T, mean: float = 0.0, std: float = 1.0, generator: np.random.Generator | None = None) -> T:
+def normal_(tensor: T, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> T:
     """Fill with samples of N(mean, std²)."""
-    return _fill(tensor, _rng(generator).normal(mean, std, _array(tensor).shape))
+    array = _array(tensor)
+    return _fill(tensor, _random.normal(array.shape, mean, std, array.dtype, generator))
 
 
 def constant_(tensor: T, val: float) -> T:
@@ -88,21 +87,21 @@ def ones_(tensor: T) -> T:
     return _fill(tensor, 1)
 
 
-def xavier_uniform_(tensor: T, gain: float = 1.0, generator: np.random.Generator | None = None) -> T:
+def xavier_uniform_(tensor: T, gain: float = 1.0, generator: Any = None) -> T:
     """U(-a, a) with a = gain·√(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     bound = math.sqrt(3.0) * gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return uniform_(tensor, -bound, bound, generator)
 
 
-def xavier_normal_(tensor: T, gain: float = 1.0, generator: np.random.Generator | None = None) -> T:
+def xavier_normal_(tensor: T, gain: float = 1.0, generator: Any = None) -> T:
     """N(0, std²) with std = gain·√(2 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
 
 def kaiming_uniform_(tensor: T, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
-                     generator: np.random.Generator | None = None) -> T:
+                     generator: Any = None) -> T:
     """U(-bound, bound) with bound = gain·√(3 / fan) (He et al., 2015); `a` is the leaky_relu slope."""
     fan = _calculate_correct_fan(tensor, mode)
     if fan == 0:
@@ -112,7 +111,7 @@ def kaiming_uniform_(tensor: T, a: float = 0.0, mode: str = "fan_in", nonlineari
 
 
 def kaiming_normal_(tensor: T, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
-                    generator: np.random.Generator | None = None) -> T:
+                    generator: Any = None) -> T:
     """N(0, std²) with std = gain / √fan."""
     fan = _calculate_correct_fan(tensor, mode)
     if fan == 0:

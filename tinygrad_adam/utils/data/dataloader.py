@@ -52,7 +52,7 @@ class DataLoader:
         timeout: float = 0,
         worker_init_fn: Callable[[int], None] | None = None,
         multiprocessing_context: Any = None,
-        generator: np.random.Generator | None = None,
+        generator: Any = None,
         *,
         prefetch_factor: int | None = None,
         persistent_workers: bool = False,
@@ -143,10 +143,15 @@ class DataLoader:
         return len(self.batch_sampler if self._auto_collation else self.sampler)  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[Any]:
+        from ...core import random
+
         if isinstance(self.dataset, IterableDataset):
+            random.random_full((), np.int64, self.generator)  # PyTorch's iterator draws its workers' base seed
             return self._iterable_batches(iter(self.dataset))
-        # the sampler's epoch (its random permutation) starts here, when iteration starts
-        return self._map_batches(iter(self.batch_sampler if self._auto_collation else self.sampler))
+        # the sampler's epoch starts here, when iteration starts; its draws follow the base seed's, as in PyTorch
+        indices = iter(self.batch_sampler if self._auto_collation else self.sampler)
+        random.random_full((), np.int64, self.generator)
+        return self._map_batches(indices)
 
     def _map_batches(self, indices: Iterator[Any]) -> Iterator[Any]:
         for index in indices:

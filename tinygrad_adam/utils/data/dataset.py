@@ -136,14 +136,14 @@ class ConcatDataset(Dataset[T_co]):
 def random_split(
     dataset: Dataset[T_co],
     lengths: Sequence[int | float],
-    generator: np.random.Generator | None = None,
+    generator: Any = None,
 ) -> list[Subset[T_co]]:
     """Split `dataset` into non-overlapping random Subsets of the given lengths, as torch.utils.data does.
 
     `lengths` are sample counts summing to ``len(dataset)``, or fractions summing to 1: each split then gets
     ``floor(fraction * len(dataset))`` and the samples left over go one each to the splits in turn, from the
-    first. `generator` is a ``numpy.random.Generator``; by default the library's generator, which
-    ``tinygrad_adam.manual_seed`` seeds.
+    first. The order is PyTorch's ``randperm(len(dataset), generator=generator)``; by default on the default
+    generator, which ``tinygrad_adam.manual_seed`` seeds.
     """
     n = len(dataset)  # type: ignore[arg-type]
     lengths = list(lengths)
@@ -165,9 +165,9 @@ def random_split(
     lengths = [int(x) for x in lengths]
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    from .sampler import resolve_generator
+    from ...core import random
 
-    order = resolve_generator(generator).permutation(n).tolist()
+    order = random.randperm(n, np.int64, generator).tolist()
     splits, offset = [], 0
     for length in lengths:
         splits.append(Subset(dataset, order[offset : offset + length]))

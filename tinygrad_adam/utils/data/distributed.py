@@ -27,7 +27,8 @@ def _process_group() -> tuple[int, int]:
 class DistributedSampler(Sampler[int]):
     """Rank `rank`'s indices of the epoch: every `num_replicas`-th of a permutation shared by all ranks.
 
-    The permutation comes from ``numpy.random.default_rng(seed + epoch)``, so every rank draws the same one;
+    The permutation is PyTorch's ``randperm(n)`` on a Generator seeded with ``seed + epoch``, so every rank
+    draws the same one, the one PyTorch's DistributedSampler draws;
     call ``set_epoch(epoch)`` before each epoch to reshuffle. Unless `drop_last`, the index list is padded by
     repeating its start until it divides evenly, so every rank gets ``ceil(len(dataset) / num_replicas)``
     indices; with `drop_last`, the tail that does not divide evenly is dropped instead. `num_replicas` and
@@ -62,7 +63,9 @@ class DistributedSampler(Sampler[int]):
     def __iter__(self) -> Iterator[int]:
         n = len(self.dataset)
         if self.shuffle:
-            indices = np.random.default_rng(self.seed + self.epoch).permutation(n)
+            from ...core import random
+
+            indices = random.randperm(n, np.int64, random.Generator().manual_seed(self.seed + self.epoch))
         else:
             indices = np.arange(n)
         if not self.drop_last:

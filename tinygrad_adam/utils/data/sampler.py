@@ -1,7 +1,8 @@
 """Samplers: which indices a DataLoader visits, and in which order (PyTorch's names and rules).
 
-Random order comes from a ``numpy.random.Generator``: the one passed as `generator`, else the library's
-generator (seeded by ``tinygrad_adam.manual_seed``), read when an epoch starts.
+Random order comes from PyTorch's algorithms on a ``tinygrad_adam.Generator``: the one passed as `generator`,
+else the default generator (seeded by ``tinygrad_adam.manual_seed``), read when an epoch starts, with the
+draws PyTorch makes, so that a seeded program visits PyTorch's order.
 """
 
 from __future__ import annotations
@@ -21,15 +22,11 @@ __all__ = [
 T_co = TypeVar("T_co", covariant=True)
 
 
-def resolve_generator(generator: Any) -> np.random.Generator:
-    """`generator` itself, or the library's default generator when it is None."""
-    if generator is None:
-        import tinygrad_adam  # at call time, so that manual_seed's new generator is the one used
+def resolve_generator(generator: Any) -> Any:
+    """`generator` itself (a Generator, or a numpy.random.Generator), or the default generator when None."""
+    from ...core import random
 
-        return tinygrad_adam.default_rng()
-    if not (hasattr(generator, "permutation") and hasattr(generator, "integers")):
-        raise TypeError(f"generator must be a numpy.random.Generator or None, got {type(generator).__name__}")
-    return generator
+    return random.stream(generator)
 
 
 def _positive_int(name: str, value: Any) -> int:
@@ -70,12 +67,12 @@ class SequentialSampler(Sampler[int]):
 class RandomSampler(Sampler[int]):
     """A fresh random permutation every epoch (or `num_samples` draws with replacement).
 
-    The order is drawn when iteration starts, with ``generator.permutation``: a DataLoader built with
-    ``generator=np.random.default_rng(s)`` visits exactly ``np.random.default_rng(s).permutation(n)``.
+    As in PyTorch, without a `generator` each epoch seeds a new Generator from the default one, and the
+    order is ``randperm(n)`` (or ``randint`` in blocks of 32 with replacement) on it.
     """
 
     def __init__(self, data_source: Sized, replacement: bool = False, num_samples: int | None = None,
-                 generator: np.random.Generator | None = None) -> None:
+                 generator: Any = None) -> None:
         if not isinstance(replacement, bool):
             raise TypeError(f"replacement should be a boolean value, but got replacement={replacement}")
         self.data_source = data_source
@@ -90,14 +87,19 @@ class RandomSampler(Sampler[int]):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self) -> Iterator[int]:
-        rng, n, count = resolve_generator(self.generator), len(self.data_source), self.num_samples
+        from ...core import random
+
+        n = len(self.data_source)
+        generator = self.generator
+        if generator is None:
+            generator = random.Generator().manual_seed(int(random.random_full((), np.int64)))
         if self.replacement:
-            order = rng.integers(0, n, size=count)
+            for count in [32] * (self.num_samples // 32) + [self.num_samples % 32]:
+                yield from random.randint((count,), 0, n, np.int64, generator).tolist()
         else:
-            full, rest = divmod(count, n) if n else (0, 0)
-            parts = [rng.permutation(n) for _ in range(full)] + ([rng.permutation(n)[:rest]] if rest else [])
-            order = np.concatenate(parts) if parts else np.arange(0)
-        return iter(order.tolist())
+            for _ in range(self.num_samples // n):
+                yield from random.randperm(n, np.int64, generator).tolist()
+            yield from random.randperm(n, np.int64, generator).tolist()[: self.num_samples % n]
 
     def __len__(self) -> int:
         return self.num_samples
@@ -106,12 +108,14 @@ class RandomSampler(Sampler[int]):
 class SubsetRandomSampler(Sampler[int]):
     """The given indices, in a fresh random order every epoch."""
 
-    def __init__(self, indices: Iterable[int], generator: np.random.Generator | None = None) -> None:
+    def __init__(self, indices: Iterable[int], generator: Any = None) -> None:
         self.indices = list(indices)
         self.generator = generator
 
     def __iter__(self) -> Iterator[int]:
-        order = resolve_generator(self.generator).permutation(len(self.indices))
+        from ...core import random
+
+        order = random.randperm(len(self.indices), np.int64, self.generator)
         return iter([self.indices[i] for i in order.tolist()])
 
     def __len__(self) -> int:
@@ -122,7 +126,7 @@ class WeightedRandomSampler(Sampler[int]):
     """`num_samples` indices drawn with probability proportional to `weights`."""
 
     def __init__(self, weights: Iterable[float], num_samples: int, replacement: bool = True,
-                 generator: np.random.Generator | None = None) -> None:
+                 generator: Any = None) -> None:
         self.num_samples = _positive_int("num_samples", num_samples)
         if not isinstance(replacement, bool):
             raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
@@ -133,8 +137,9 @@ class WeightedRandomSampler(Sampler[int]):
         self.generator = generator
 
     def __iter__(self) -> Iterator[int]:
-        p = self.weights / self.weights.sum()
-        order = resolve_generator(self.generator).choice(len(p), self.num_samples, replace=self.replacement, p=p)
+        from ...core import random
+
+        order = random.multinomial(self.weights, self.num_samples, self.replacement, self.generator)
         return iter(order.tolist())
 
     def __len__(self) -> int:
