@@ -10,10 +10,13 @@ from .dropout import Dropout
 from .flatten import Flatten
 from .linear import Identity, Linear
 from .loss import CrossEntropyLoss, MSELoss, NLLLoss
+from .losses_more import *  # noqa: F403  (BCELoss, L1Loss, ...: the losses of issue 25)
+from .losses_more import __all__ as _losses_all
 from .normalization import BatchNorm1d, BatchNorm2d
 from .pooling import AvgPool2d, MaxPool2d
 
 __all__ = [
     "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "Dropout", "Flatten", "Identity",
     "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d", "NLLLoss", "ReLU", "Sigmoid", "Softmax", "Tanh",
+    *_losses_all,
 ]
