@@ -28,12 +28,15 @@ from ._utils import (
     pool_arguments,
     to_tensor,
 )
+from .functional_layers import *  # noqa: F403  (conv_transpose2d, interpolate, pad, ...: issue 25's layers)
+from .functional_layers import __all__ as _layers_all
 from .functional_losses import *  # noqa: F403  (the losses of images and regression)
 from .functional_losses import __all__ as _losses_all
 
 __all__ = [
     "avg_pool2d", "batch_norm", "conv2d", "cross_entropy", "dropout", "flatten", "leaky_relu", "linear",
-    "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "relu", "sigmoid", "softmax", "tanh", *_losses_all,
+    "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "relu", "sigmoid", "softmax", "tanh",
+    *_losses_all, *_layers_all,
 ]
 
 

@@ -1,0 +1,441 @@
+"""Layers and activations for images, as functions with PyTorch's names, signatures, defaults and errors.
+
+    conv_transpose2d (fused: fused/conv_transpose.py), conv1d (conv2d on a (N, C, 1, L) view),
+    interpolate (nearest: a gather or a broadcast; linear / bilinear: one matrix on each side),
+    adaptive_avg_pool2d / adaptive_max_pool2d, avg_pool1d / max_pool1d (the 2-D pools on a (N, C, 1, L) view),
+    dropout2d, pad (constant, reflect, replicate, circular), unfold (fused/unfold.py),
+    normalize, cosine_similarity, and the activations elu, softplus, prelu, relu6, hardtanh, logsigmoid, softmin.
+
+Where no fused op is named, the function composes differentiable Tensor ops: the gradient comes from them.
+`functional` re-exports these names.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..engine import Tensor, concatenate, default_rng, where
+from . import fused
+from ._utils import IntPair, Pair, check_dropout_probability, check_unsupported, pair, pool_arguments, to_tensor
+from .fused.conv_transpose import conv_transpose2d as _conv_transpose2d
+from .fused.unfold import UnfoldFunction
+
+__all__ = [
+    "adaptive_avg_pool2d", "adaptive_max_pool2d", "avg_pool1d", "conv1d", "conv_transpose2d", "cosine_similarity",
+    "dropout2d", "elu", "hardtanh", "interpolate", "logsigmoid", "max_pool1d", "normalize", "pad", "prelu", "relu6",
+    "softmin", "softplus", "unfold",
+]
+
+
+def single(value: int | Sequence[int], name: str, op: str, minimum: int = 1) -> int:
+    """The int of a 1-D argument given as an int or a one-element tuple."""
+    if not isinstance(value, int | np.integer):
+        value = tuple(value)
+        if len(value) != 1:
+            raise ValueError(f"{op}: {name} must be an int or a tuple of one int, got {value!r}")
+        value = value[0]
+    if not isinstance(value, int | np.integer) or value < minimum:
+        raise ValueError(f"{op}: {name} must be an int >= {minimum}, got {value!r}")
+    return int(value)
+
+
+# ----- convolutions ------------------------------------------------------------------------------
+def _check_groups(op: str, channels: int, groups: int, what: str) -> None:
+    if not isinstance(groups, int) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive integer, got {groups!r}")
+    if channels % groups:
+        raise ValueError(f"{op}: {what} must be divisible by groups")
+
+
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int | Sequence[int] = 1,
+           padding: int | Sequence[int] | str = 0, dilation: int | Sequence[int] = 1, groups: int = 1) -> Tensor:
+    """1-D cross-correlation of input (N, C, L) (or unbatched (C, L)) with weight (O, C / groups, k)."""
+    x = to_tensor(input)
+    if x.ndim == 2:
+        return conv1d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
+    if x.ndim != 3 or weight.ndim != 3:
+        raise RuntimeError(f"conv1d: expected a 2D or 3D input and a 3D weight, got input of shape {x.shape} and "
+                           f"weight of shape {weight.shape}")
+    s, d = single(stride, "stride", "conv1d"), single(dilation, "dilation", "conv1d")
+    k = weight.shape[2]
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            raise ValueError(f"Invalid padding string {padding!r}, should be one of ('valid', 'same')")
+        if padding == "same" and s != 1:
+            raise ValueError("padding='same' is not supported for strided convolutions")
+        total = d * (k - 1) if padding == "same" else 0
+        sides = (0, 0, total // 2, total - total // 2)
+    else:
+        p = single(padding, "padding", "conv1d", minimum=0)
+        sides = (0, 0, p, p)
+    _check_groups("conv1d", weight.shape[0], groups, "out_channels")
+    if x.shape[1] != weight.shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input{list(x.shape)} "
+                           f"to have {weight.shape[1] * groups} channels, but got {x.shape[1]} channels instead")
+    x4, w4 = x.unsqueeze(2), weight.unsqueeze(2)
+    if groups == 1:
+        out = fused.conv2d(x4, w4, bias, (1, s), sides, (1, d), "conv1d")
+    else:
+        c, o = weight.shape[1], weight.shape[0] // groups
+        parts = [fused.conv2d(x4[:, g * c:(g + 1) * c], w4[g * o:(g + 1) * o],
+                              None if bias is None else bias[g * o:(g + 1) * o], (1, s), sides, (1, d), "conv1d")
+                 for g in range(groups)]
+        out = concatenate(parts, 1)
+    return out.squeeze(2)
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntPair = 1,
+                     padding: IntPair = 0, output_padding: IntPair = 0, groups: int = 1,
+                     dilation: IntPair = 1) -> Tensor:
+    """2-D transposed convolution ("deconvolution") of (N, C_in, H, W) with weight (C_in, C_out / groups, kH, kW).
+
+    The output is (H - 1)·stride - 2·padding + dilation·(kH - 1) + output_padding + 1 high (and as wide).
+    """
+    op = "conv_transpose2d"
+    strides, dilations = pair(stride, "stride", op), pair(dilation, "dilation", op)
+    pads, out_pads = pair(padding, "padding", op, 0), pair(output_padding, "output_padding", op, 0)
+    check_output_padding(out_pads, strides, dilations)
+    _check_groups(op, weight.shape[0], groups, "in_channels")
+    return _conv_transpose2d(to_tensor(input), weight, bias, strides, pads, out_pads, dilations, groups, op)
+
+
+def check_output_padding(output_padding: Pair, stride: Pair, dilation: Pair) -> None:
+    for op_, s, d in zip(output_padding, stride, dilation, strict=True):
+        if op_ >= s and op_ >= d:
+            raise ValueError(f"output padding must be smaller than either stride or dilation, but got "
+                             f"output_padding={output_padding}, stride={stride}, dilation={dilation}")
+
+
+# ----- resampling --------------------------------------------------------------------------------
+_LINEAR = {"linear": 3, "bilinear": 4}
+_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
+
+
+def _nearest_indices(out: int, size: int, scale: float, exact: bool) -> np.ndarray:
+    offset = 0.5 if exact else 0.0
+    return np.minimum(np.floor((np.arange(out) + offset) * scale).astype(np.int64), size - 1)
+
+
+def _linear_matrix(out: int, size: int, scale: float, align_corners: bool, dtype: np.dtype) -> np.ndarray:
+    """The (out, size) matrix of 1-D linear interpolation, PyTorch's source-index rule."""
+    dst = np.arange(out, dtype=np.float64)
+    if align_corners:
+        src = dst * ((size - 1) / (out - 1) if out > 1 else 0.0)
+    else:
+        src = np.maximum((dst + 0.5) * scale - 0.5, 0.0)
+    i0 = np.minimum(np.floor(src).astype(np.int64), size - 1)
+    i1 = np.minimum(i0 + 1, size - 1)
+    frac = src - i0
+    matrix = np.zeros((out, size), dtype=np.float64)
+    np.add.at(matrix, (np.arange(out), i0), 1 - frac)
+    np.add.at(matrix, (np.arange(out), i1), frac)
+    return matrix.astype(dtype)
+
+
+def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
+                scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:
+    """Resize (N, C, L) or (N, C, H, W) to `size` or by `scale_factor`: nearest, nearest-exact, linear, bilinear."""
+    x = to_tensor(input)
+    if mode not in _MODES:
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.ndim}D) for "
+                                  f"the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+                                  f"nearest-exact (got {mode})")
+    if mode in ("bicubic", "trilinear", "area") or antialias:
+        raise NotImplementedError(f"interpolate: mode={mode!r}{' with antialias' if antialias else ''} is not "
+                                  "supported (nearest, nearest-exact, linear, bilinear are)")
+    if mode in ("nearest", "nearest-exact") and align_corners is not None:
+        raise ValueError("align_corners option can only be set with the interpolating modes: "
+                         "linear | bilinear | bicubic | trilinear")
+    if x.ndim not in (3, 4):
+        raise NotImplementedError(f"interpolate: only 3D and 4D inputs are supported, got {x.ndim}D")
+    if mode in _LINEAR and x.ndim != _LINEAR[mode]:
+        raise NotImplementedError(f"Got {x.ndim}D input, but {mode} mode needs {_LINEAR[mode]}D input")
+    spatial = x.ndim - 2
+    in_size = x.shape[2:]
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        out_size = tuple(size) if isinstance(size, Sequence) else (size,) * spatial
+        if len(out_size) != spatial:
+            raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input with "
+                             f"spatial dimensions of {list(in_size)} and output size of {list(out_size)}. Please "
+                             "provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, "
+                             "...,oK) format.")
+        scales = [i / o for i, o in zip(in_size, out_size, strict=True)]
+    elif scale_factor is not None:
+        factors = tuple(scale_factor) if isinstance(scale_factor, Sequence) else (scale_factor,) * spatial
+        if len(factors) != spatial:
+            raise ValueError(f"Input and scale_factor must have the same number of spatial dimensions, but got input "
+                             f"with spatial dimensions of {list(in_size)} and scale_factor of shape {list(factors)}.")
+        out_size = tuple(math.floor(float(i) * f) for i, f in zip(in_size, factors, strict=True))
+        scales = ([i / o for i, o in zip(in_size, out_size, strict=True)] if recompute_scale_factor
+                  else [1 / f for f in factors])
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if min(out_size) <= 0:
+        raise ValueError(f"interpolate: output size {out_size} must be positive")
+    out = x
+    for axis, (o, n, scale) in enumerate(zip(out_size, in_size, scales, strict=True), start=2):
+        if o == n and (mode not in _LINEAR or scale == 1.0 or align_corners):
+            continue
+        if mode in _LINEAR:
+            m = _linear_matrix(o, n, scale, bool(align_corners), x.array.dtype)
+            out = (out.transpose(axis, -1) @ Tensor(m.T)).transpose(axis, -1)
+            continue
+        index = _nearest_indices(o, n, scale, mode == "nearest-exact")
+        if o % n == 0 and np.array_equal(index, np.arange(o) // (o // n)):  # whole repeats: a broadcast
+            shape = out.shape
+            k = o // n
+            out = (out.reshape(shape[:axis + 1] + (1,) + shape[axis + 1:])
+                   .expand(shape[:axis + 1] + (k,) + shape[axis + 1:]).reshape(shape[:axis] + (o,) + shape[axis + 1:]))
+        else:
+            out = out[(slice(None),) * axis + (index,)]
+    return out
+
+
+def _adaptive_bounds(out: int, size: int) -> list[tuple[int, int]]:
+    """PyTorch's windows of adaptive pooling: [floor(i·size/out), ceil((i+1)·size/out))."""
+    return [((i * size) // out, -(-((i + 1) * size) // out)) for i in range(out)]
+
+
+def _adaptive_size(output_size: Any, in_size: tuple[int, ...]) -> tuple[int, int]:
+    sizes = (output_size, output_size) if isinstance(output_size, int | np.integer) or output_size is None \
+        else tuple(output_size)
+    if len(sizes) != 2:
+        raise ValueError(f"adaptive pooling: output_size must be an int or a pair, got {output_size!r}")
+    return tuple(n if s is None else int(s) for s, n in zip(sizes, in_size, strict=True))  # type: ignore[return-value]
+
+
+def _check_pool_input(op: str, x: Tensor) -> None:
+    if x.ndim not in (3, 4) or 0 in x.shape[-2:]:
+        raise RuntimeError(f"{op}: Expected 3D or 4D tensor, but got: {list(x.shape)}")
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Average over PyTorch's adaptive windows: one averaging matrix on each side of (N, C, H, W) or (C, H, W)."""
+    x = to_tensor(input)
+    _check_pool_input("adaptive_avg_pool2d", x)
+    oh, ow = _adaptive_size(output_size, x.shape[-2:])
+    out = x
+    for axis, (o, n) in ((x.ndim - 1, (ow, x.shape[-1])), (x.ndim - 2, (oh, x.shape[-2]))):
+        if o == n:
+            continue
+        m = np.zeros((o, n), dtype=x.array.dtype)
+        for i, (lo, hi) in enumerate(_adaptive_bounds(o, n)):
+            m[i, lo:hi] = 1 / (hi - lo)
+        out = (out.transpose(axis, -1) @ Tensor(m.T)).transpose(axis, -1)
+    return out
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Tensor:
+    """Maximum over PyTorch's adaptive windows (of columns, then of rows: the maximum is separable)."""
+    check_unsupported("adaptive_max_pool2d", return_indices=(return_indices, False))
+    x = to_tensor(input)
+    _check_pool_input("adaptive_max_pool2d", x)
+    oh, ow = _adaptive_size(output_size, x.shape[-2:])
+    out = x
+    for axis, (o, n) in ((-1, (ow, x.shape[-1])), (-2, (oh, x.shape[-2]))):
+        parts = [out[(Ellipsis, slice(lo, hi)) + (slice(None),) * (-1 - axis)].amax(axis, keepdim=True)
+                 for lo, hi in _adaptive_bounds(o, n)]
+        out = concatenate(parts, axis) if len(parts) > 1 else parts[0]
+    return out
+
+
+def _pool1d_input(op: str, x: Tensor) -> Tensor:
+    if x.ndim not in (2, 3):
+        raise RuntimeError(f"{op}: Expected 2D or 3D (batch mode) tensor for input, got shape {list(x.shape)}")
+    return x.unsqueeze(-2)
+
+
+def avg_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,
+               padding: int | Sequence[int] = 0, ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
+    """Mean over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view."""
+    check_unsupported("avg_pool1d", ceil_mode=(ceil_mode, False))
+    op = "avg_pool1d"
+    k = single(kernel_size, "kernel_size", op)
+    s = k if stride is None or stride == () else single(stride, "stride", op)
+    kernel, strides, pads = pool_arguments(op, (1, k), (1, s), (0, single(padding, "padding", op, 0)))
+    x = _pool1d_input(op, to_tensor(input))
+    return fused.avg_pool2d(x, kernel, strides, pads, count_include_pad, op).squeeze(-2)
+
+
+def max_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,
+               padding: int | Sequence[int] = 0, dilation: int | Sequence[int] = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor:
+    """Max over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view."""
+    check_unsupported("max_pool1d", dilation=(dilation, 1), ceil_mode=(ceil_mode, False),
+                      return_indices=(return_indices, False))
+    op = "max_pool1d"
+    k = single(kernel_size, "kernel_size", op)
+    s = k if stride is None or stride == () else single(stride, "stride", op)
+    kernel, strides, pads = pool_arguments(op, (1, k), (1, s), (0, single(padding, "padding", op, 0)))
+    x = _pool1d_input(op, to_tensor(input))
+    return fused.max_pool2d(x, kernel, strides, pads, op).squeeze(-2)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+              generator: np.random.Generator | None = None) -> Tensor:
+    """Zero whole channels of (N, C, H, W) (or (C, H, W)) with probability p, scale the rest by 1/(1-p)."""
+    check_dropout_probability(p)
+    x = to_tensor(input)
+    if x.ndim not in (3, 4):
+        raise RuntimeError(f"dropout2d: Expected 3D or 4D input, got shape {list(x.shape)}")
+    if not training or p == 0:
+        return x
+    mask_shape = x.shape[:-2] + (1, 1)
+    if p == 1:
+        return x * np.zeros(mask_shape, dtype=x.array.dtype)
+    keep = (generator or default_rng()).random(mask_shape) >= p
+    return x * (keep / (1 - p)).astype(x.array.dtype)
+
+
+# ----- padding and blocks ------------------------------------------------------------------------
+_NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad the last len(pad) // 2 dims; `pad` lists (left, right) of the last dim first, then of the one before.
+
+    constant (value, default 0; negative sizes crop), reflect (mirror without the edge), replicate (repeat the
+    edge), circular (wrap around).
+    """
+    x = to_tensor(input)
+    widths = [int(v) for v in pad]
+    if len(widths) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(widths) // 2 > x.ndim:
+        raise RuntimeError("Padding length should be less than or equal to two times the input dimension but got "
+                           f"padding length {len(widths)} and input of dimension {x.ndim}")
+    dims = len(widths) // 2
+    pairs = [(0, 0)] * (x.ndim - dims) + [(widths[2 * i], widths[2 * i + 1]) for i in reversed(range(dims))]
+    if mode == "constant":
+        crop = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(pairs, x.shape, strict=True))
+        out = x[crop] if any(lo < 0 or hi < 0 for lo, hi in pairs) else x
+        grow = [(max(lo, 0), max(hi, 0)) for lo, hi in pairs]
+        return out.pad(grow, value=0.0 if value is None else value) if any(map(any, grow)) else out
+    if mode not in _NUMPY_MODES:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if value:
+        raise ValueError(f"Padding mode \"{mode}\" doesn't take in value argument")
+    if not 1 <= dims <= 3 or x.ndim not in (dims + 1, dims + 2):
+        raise NotImplementedError(
+            f"Padding size {len(widths)} is not supported for {x.ndim}D input tensor.\nSupported combinations for "
+            "non-constant padding:\n  - 2D or 3D input: padding size = 2 (pads last dimension)\n  - 3D or 4D input: "
+            "padding size = 4 (pads last 2 dimensions)\n  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    out = x
+    for axis, (lo, hi) in enumerate(pairs):
+        if not (lo or hi):
+            continue
+        n = x.shape[axis]
+        if mode == "reflect" and (lo >= n or hi >= n):
+            raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input dimension, "
+                               f"but got: padding ({lo}, {hi}) at dimension {axis} of input {list(x.shape)}")
+        if mode == "circular" and (lo > n or hi > n):
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        index = np.pad(np.arange(n), (lo, hi), mode=_NUMPY_MODES[mode])  # type: ignore[call-overload]
+        out = out[(slice(None),) * axis + (index,)]
+    return out
+
+
+def unfold(input: Tensor, kernel_size: IntPair, dilation: IntPair = 1, padding: IntPair = 0,
+           stride: IntPair = 1) -> Tensor:
+    """The sliding blocks of (N, C, H, W) (or (C, H, W)) as columns: (N, C·kH·kW, L), im2col."""
+    x = to_tensor(input)
+    op = "unfold"
+    kernel, dilations = pair(kernel_size, "kernel_size", op), pair(dilation, "dilation", op)
+    (ph, pw), strides = pair(padding, "padding", op, 0), pair(stride, "stride", op)
+    if x.ndim == 3:
+        return unfold(x.unsqueeze(0), kernel_size, dilation, padding, stride).squeeze(0)
+    if x.ndim != 4:
+        raise RuntimeError(f"Input Error: Only 3D or 4D input Tensors are supported (got {x.ndim}D)")
+    for n, k, d, p in zip(x.shape[2:], kernel, dilations, (ph, pw), strict=True):
+        if n + 2 * p < d * (k - 1) + 1:
+            raise RuntimeError(f"Given input with spatial size {tuple(x.shape[2:])}, kernel_size={kernel}, "
+                               f"dilation={dilations}, padding={(ph, pw)}, calculated shape of the array of sliding "
+                               "blocks is non-positive")
+    return UnfoldFunction.apply(x, kernel=kernel, dilation=dilations, padding=(ph, ph, pw, pw), stride=strides)
+
+
+# ----- normalisation and similarity ---------------------------------------------------------------
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Any = None) -> Tensor:
+    """input / max(‖input‖_p along dim, eps)."""
+    check_unsupported("normalize", out=(out, None))
+    x = to_tensor(input)
+    return x / _norm(x, p, dim).clamp(min=eps)
+
+
+def _norm(x: Tensor, p: float, dim: int) -> Tensor:
+    """‖x‖_p along dim (kept): a zero vector gets the zero gradient, as PyTorch's norm."""
+    magnitude = x.abs()
+    zero = magnitude.array.max(axis=dim, keepdims=True) == 0
+    safe = where(np.broadcast_to(zero, x.shape), 1.0, magnitude)  # keeps the power's gradient finite at 0
+    total = (safe ** p).sum(dim, keepdim=True) ** (1.0 / p)
+    return where(zero, 0.0, total)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Σ x1·x2 / (max(‖x1‖, eps)·max(‖x2‖, eps)) along dim (inputs broadcast together)."""
+    a, b = to_tensor(x1), to_tensor(x2)
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    a, b = a.expand(shape), b.expand(shape)
+    return ((a / _norm(a, 2, dim).clamp(min=eps)) * (b / _norm(b, 2, dim).clamp(min=eps))).sum(dim)
+
+
+# ----- activations -------------------------------------------------------------------------------
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x where x > 0, else alpha·(exp(x) - 1)."""
+    x = to_tensor(input)
+    return where(x.array > 0, x, (x.clamp(max=0).exp() - 1) * alpha)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta·x)) / beta, and x itself where beta·x > threshold."""
+    x = to_tensor(input)
+    bx = x * beta
+    return where(bx.array > threshold, x, (bx.clamp(max=threshold).exp() + 1).log() / beta)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """x where x > 0, else weight·x, with one weight per channel (dim 1) or one for all."""
+    x = to_tensor(input)
+    if weight.ndim != 1 or weight.shape[0] not in (1, x.shape[1] if x.ndim >= 2 else 1):
+        channels = x.shape[1] if x.ndim >= 2 else 1
+        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                           f"{weight.numel()} and channel size = {channels}.")
+    w = weight.reshape((-1,) + (1,) * (x.ndim - 2)) if x.ndim >= 2 else weight
+    return where(x.array > 0, x, x * w)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    """x clamped to [min_val, max_val]; the gradient passes strictly inside, as PyTorch's."""
+    x = to_tensor(input)
+    inside = (x.array > min_val) & (x.array < max_val)
+    return where(inside, x, np.clip(x.array, min_val, max_val))
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(x, 0), 6)."""
+    return hardtanh(input, 0.0, 6.0)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """log(sigmoid(x)), without overflow: x - log(1 + exp(x)) for x < 0, -log(1 + exp(-x)) otherwise."""
+    x = to_tensor(input)
+    negative = x.array < 0
+    tail = (where(negative, x, -x).exp() + 1).log()
+    return where(negative, x - tail, -tail)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """softmax(-x) along dim."""
+    from .functional import softmax
+
+    x = to_tensor(input)
+    x = x if dtype is None else x.astype(dtype)
+    return softmax(-x, dim)
