@@ -309,7 +309,10 @@ def test_gradchecks() -> None:
     assert gradcheck(lambda x: F.interpolate(x, scale_factor=1.7, mode="bilinear"), t(1, 2, 3, 4))
     assert gradcheck(lambda x: F.interpolate(x, size=(5, 7)), t(1, 2, 3, 4))
     assert gradcheck(lambda x: F.adaptive_max_pool2d(x, (2, 3)) + F.adaptive_avg_pool2d(x, (2, 3)), t(1, 2, 5, 5))
-    assert gradcheck(lambda x: F.pad(x, (1, 2, 2, 1), mode="reflect"), t(1, 1, 4, 4))
+    for mode in ("reflect", "replicate", "circular", "constant"):
+        assert gradcheck(lambda x, mode=mode: F.pad(x, (1, 2, 2, 1), mode=mode), t(1, 1, 4, 4))
+    assert gradcheck(lambda x, w: F.prelu(x, w), t(2, 3, 4), t(3))
+    assert gradcheck(lambda x: F.max_pool1d(x, 3, 2, 1) + F.avg_pool1d(x, 3, 2, 1), t(2, 2, 7))
     assert gradcheck(lambda x: F.unfold(x, 2, padding=1, stride=2), t(1, 2, 4, 5))
     assert gradcheck(lambda x, y: F.normalize(x) + F.cosine_similarity(x, y).reshape(3, 1), t(3, 4), t(3, 4))
     for fn in (F.elu, F.softplus, F.logsigmoid, F.relu6, F.hardtanh, lambda x: F.softmin(x, 1)):
