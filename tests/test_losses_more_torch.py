@@ -182,8 +182,8 @@ def test_gradchecks() -> None:
     assert gradcheck(lambda a, b: F.kl_div(a, b, reduction="batchmean"), logits, x)
     assert gradcheck(lambda a, b: F.cosine_embedding_loss(a, b, tg.tensor([1.0, -1.0, -1.0])), logits, x)
     assert gradcheck(lambda a, b: F.l1_loss(a, b, reduction="none") + F.huber_loss(a, b, delta=0.7), logits, x)
-    assert gradcheck(lambda a, b: F.margin_ranking_loss(a, b, tg.tensor(np.sign(RNG.standard_normal((3, 2)))),
-                                                        margin=0.1), logits, x)
+    signs = tg.tensor(np.sign(RNG.standard_normal((3, 2))))
+    assert gradcheck(lambda a, b: F.margin_ranking_loss(a, b, signs, margin=0.1), logits, x)
     assert gradcheck(lambda a, b: F.kl_div(a, b, log_target=True, reduction="sum"), logits, x)
 
 
