@@ -51,7 +51,7 @@ def _target(input: Tensor, target: Any) -> Tensor:
     return target if isinstance(target, Tensor) else Tensor(np.asarray(target, dtype=input.array.dtype))
 
 
-def _broadcast_target(op: str, input: Tensor, target: Any) -> tuple[Tensor, Tensor]:
+def _broadcast_target(input: Tensor, target: Any) -> tuple[Tensor, Tensor]:
     """Input and target broadcast together; PyTorch's warning when their shapes differ."""
     t = _target(input, target)
     if t.shape != input.shape:
@@ -132,7 +132,7 @@ def l1_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce
             reduction: str = "mean") -> Tensor:
     """Mean (or sum, or elementwise) absolute error."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    x, t = _broadcast_target("l1_loss", to_tensor(input), target)
+    x, t = _broadcast_target(to_tensor(input), target)
     return reduce_loss((x - t).abs(), reduction)
 
 
@@ -142,7 +142,7 @@ def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
     reduction = legacy_reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
-    x, t = _broadcast_target("smooth_l1_loss", to_tensor(input), target)
+    x, t = _broadcast_target(to_tensor(input), target)
     d = (x - t).abs()
     if beta == 0:
         return reduce_loss(d, reduction)
@@ -154,7 +154,7 @@ def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float
     """0.5·d² where |d| < delta, else delta·(|d| - 0.5·delta); smooth_l1_loss times delta when beta = delta."""
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    x, t = _broadcast_target("huber_loss", to_tensor(input), target)
+    x, t = _broadcast_target(to_tensor(input), target)
     d = (x - t).abs()
     losses = where(d.array < delta, d * d * 0.5, (d - 0.5 * delta) * delta)
     if weight is not None:
