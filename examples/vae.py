@@ -67,8 +67,8 @@ class VAE(nn.Module):
         return self.fc21(h1), self.fc22(h1)
 
     def reparameterize(self, mu: tg.Tensor, logvar: tg.Tensor) -> tg.Tensor:
-        std = (0.5 * logvar).exp()
-        eps = tg.randn(*std.shape)
+        std = tg.exp(0.5 * logvar)
+        eps = tg.randn_like(std)
         return mu + eps * std
 
     def decode(self, z: tg.Tensor) -> tg.Tensor:
@@ -85,7 +85,7 @@ def loss_function(recon_x: tg.Tensor, x: tg.Tensor, mu: tg.Tensor, logvar: tg.Te
     """Reconstruction + KL divergence losses summed over all elements and the batch (Kingma & Welling,
     Auto-Encoding Variational Bayes, appendix B: KLD = -0.5 · Σ(1 + log σ² - μ² - σ²))."""
     bce = F.binary_cross_entropy(recon_x, x.view(-1, 784), reduction="sum")
-    kld = -0.5 * (1 + logvar - mu * mu - logvar.exp()).sum()
+    kld = -0.5 * tg.sum(1 + logvar - mu.pow(2) - logvar.exp())
     return bce + kld
 
 

@@ -106,6 +106,26 @@ def randn(*size: Any, generator: np.random.Generator | None = None, dtype: Any =
                    requires_grad)
 
 
+def _random_like(sample: str, input: Tensor, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
+    """Samples of input's shape, in input's floating dtype unless dtype is given (rand_like, randn_like)."""
+    target = np.dtype(to_numpy_dtype(dtype) if dtype is not None else np.asarray(input).dtype)
+    if target.kind != "f":
+        raise RuntimeError(f"{sample}_like: expected a floating-point dtype, got {target}")
+    draw = _rng(None).random if sample == "rand" else _rng(None).standard_normal
+    array = draw(np.shape(input), dtype=np.float64 if target == np.float64 else np.float32)
+    return _finish(array, target, device, requires_grad)
+
+
+def rand_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples from [0, 1) shaped as input."""
+    return _random_like("rand", input, dtype, device, requires_grad)
+
+
+def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples shaped as input."""
+    return _random_like("randn", input, dtype, device, requires_grad)
+
+
 def randint(low: int, high: int | None = None, size: Any = None, *, generator: np.random.Generator | None = None,
             dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Integers from [low, high) (int64); randint(high, size) starts at 0, as in PyTorch."""
