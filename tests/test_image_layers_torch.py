@@ -160,6 +160,25 @@ def test_interpolate_1d(kwargs: dict[str, Any]) -> None:
     _compare(lambda f, m, ts: f.interpolate(ts[0], **kwargs), [RNG.standard_normal((2, 3, 5))])
 
 
+@pytest.mark.parametrize("size", [(2, 3), (4, 6), (3, 5)])
+def test_interpolate_area(size: tuple[int, int]) -> None:
+    _compare(lambda f, m, ts: f.interpolate(ts[0], size=size, mode="area"), [RNG.standard_normal((2, 3, 4, 6))])
+    _compare(lambda f, m, ts: f.interpolate(ts[0], size=size[1], mode="area"), [RNG.standard_normal((2, 3, 6))])
+
+
+def test_pixel_shuffle_and_padding_layers() -> None:
+    x = RNG.standard_normal((2, 8, 3, 4))
+    _compare(lambda f, m, ts: f.pixel_shuffle(ts[0], 2) + m.PixelShuffle(2)(ts[0]), [x])
+    _compare(lambda f, m, ts: f.pixel_shuffle(ts[0], 2), [x[0]])
+    with pytest.raises(RuntimeError, match="divisible by the square of upscale_factor"):
+        F.pixel_shuffle(tg.tensor(x), 3)
+    for name, args in (("ZeroPad2d", (1,)), ("ConstantPad2d", ((1, 2, 0, 3), 3.5)), ("ReflectionPad2d", (2,)),
+                       ("ReplicationPad2d", ((1, 0, 2, 1),))):
+        _compare(lambda f, m, ts, name=name, args=args: getattr(m, name)(*args)(ts[0]), [x])
+        assert repr(getattr(nn, name)(*args)) == repr(getattr(torch.nn, name)(*args))
+    assert repr(nn.PixelShuffle(2)) == repr(torch.nn.PixelShuffle(2))
+
+
 def test_interpolate_float32_and_errors() -> None:
     _compare(lambda f, m, ts: f.interpolate(ts[0], scale_factor=2, mode="bilinear"),
              [RNG.standard_normal((1, 2, 3, 3)).astype(np.float32)], rtol=1e-5)

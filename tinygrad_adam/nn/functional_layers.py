@@ -26,8 +26,8 @@ from .fused.unfold import UnfoldFunction
 
 __all__ = [
     "adaptive_avg_pool2d", "adaptive_max_pool2d", "avg_pool1d", "conv1d", "conv_transpose2d", "cosine_similarity",
-    "dropout2d", "elu", "hardtanh", "interpolate", "logsigmoid", "max_pool1d", "normalize", "pad", "prelu", "relu6",
-    "softmin", "softplus", "unfold",
+    "dropout2d", "elu", "hardtanh", "interpolate", "logsigmoid", "max_pool1d", "normalize", "pad", "pixel_shuffle",
+    "prelu", "relu6", "softmin", "softplus", "unfold",
 ]
 
 
@@ -146,10 +146,10 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.ndim}D) for "
                                   f"the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
                                   f"nearest-exact (got {mode})")
-    if mode in ("bicubic", "trilinear", "area") or antialias:
+    if mode in ("bicubic", "trilinear") or antialias:
         raise NotImplementedError(f"interpolate: mode={mode!r}{' with antialias' if antialias else ''} is not "
-                                  "supported (nearest, nearest-exact, linear, bilinear are)")
-    if mode in ("nearest", "nearest-exact") and align_corners is not None:
+                                  "supported (nearest, nearest-exact, linear, bilinear, area are)")
+    if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
     if x.ndim not in (3, 4):
@@ -180,6 +180,10 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
         raise ValueError("either size or scale_factor should be defined")
     if min(out_size) <= 0:
         raise ValueError(f"interpolate: output size {out_size} must be positive")
+    if mode == "area":  # PyTorch's area mode is adaptive average pooling
+        if x.ndim == 3:
+            return adaptive_avg_pool2d(x.unsqueeze(2), (1, out_size[0])).squeeze(2)
+        return adaptive_avg_pool2d(x, out_size)
     out = x
     for axis, (o, n, scale) in enumerate(zip(out_size, in_size, scales, strict=True), start=2):
         if o == n and (mode not in _LINEAR or scale == 1.0 or align_corners):
@@ -360,6 +364,24 @@ def unfold(input: Tensor, kernel_size: IntPair, dilation: IntPair = 1, padding: 
                                f"dilation={dilations}, padding={(ph, pw)}, calculated shape of the array of sliding "
                                "blocks is non-positive")
     return UnfoldFunction.apply(x, kernel=kernel, dilation=dilations, padding=(ph, ph, pw, pw), stride=strides)
+
+
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
+    """(*, C·r², H, W) to (*, C, H·r, W·r): each group of r² channels becomes an r x r block of pixels."""
+    x, r = to_tensor(input), int(upscale_factor)
+    if x.ndim < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{x.ndim} dimension(s)")
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    *lead, c, h, w = x.shape
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                           f"upscale_factor, but input.size(-3)={c} is not divisible by {r * r}")
+    n = len(lead)
+    blocks = x.reshape(tuple(lead) + (c // (r * r), r, r, h, w))
+    order = tuple(range(n)) + (n, n + 3, n + 1, n + 4, n + 2)
+    return blocks.permute(*order).reshape(tuple(lead) + (c // (r * r), h * r, w * r))
 
 
 # ----- normalisation and similarity ---------------------------------------------------------------

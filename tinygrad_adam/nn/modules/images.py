@@ -1,5 +1,6 @@
 """Layers of image models: Upsample, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool1d, MaxPool1d, Dropout2d,
-Unflatten, Unfold; each checks its arguments here and forward calls functional_layers.py."""
+Unflatten, Unfold, PixelShuffle and the 2-D padding layers; each checks its arguments here and forward calls
+functional_layers.py."""
 
 from __future__ import annotations
 
@@ -151,5 +152,62 @@ class Unfold(Module):
                 f"stride={self.stride}")
 
 
-__all__ = ["AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool1d", "Dropout2d", "MaxPool1d", "Unflatten", "Unfold",
-           "Upsample"]
+class PixelShuffle(Module):
+    """(N, C·r², H, W) to (N, C, H·r, W·r), r = upscale_factor (sub-pixel convolution's upsampling)."""
+
+    def __init__(self, upscale_factor: int):
+        super().__init__()
+        self.upscale_factor = upscale_factor
+
+    def forward(self, input: Tensor) -> Tensor:
+        return FL.pixel_shuffle(input, self.upscale_factor)
+
+    def extra_repr(self) -> str:
+        return f"upscale_factor={self.upscale_factor}"
+
+
+class _Pad2d(Module):
+    """Padding layers of (N, C, H, W) or (C, H, W): padding is one int or (left, right, top, bottom)."""
+
+    mode = "constant"
+
+    def __init__(self, padding: int | Sequence[int]):
+        super().__init__()
+        sides = (padding,) * 4 if isinstance(padding, int) else tuple(padding)
+        if len(sides) != 4 or not all(isinstance(p, int) for p in sides):
+            raise ValueError(f"{type(self).__name__}: padding must be an int or 4 ints, got {padding!r}")
+        self.padding = sides
+
+    def forward(self, input: Tensor) -> Tensor:
+        return FL.pad(input, self.padding, mode=self.mode)
+
+    def extra_repr(self) -> str:
+        return f"{self.padding}"
+
+
+class ZeroPad2d(_Pad2d):
+    pass
+
+
+class ReflectionPad2d(_Pad2d):
+    mode = "reflect"
+
+
+class ReplicationPad2d(_Pad2d):
+    mode = "replicate"
+
+
+class ConstantPad2d(_Pad2d):
+    def __init__(self, padding: int | Sequence[int], value: float):
+        super().__init__(padding)
+        self.value = value
+
+    def forward(self, input: Tensor) -> Tensor:
+        return FL.pad(input, self.padding, value=self.value)
+
+    def extra_repr(self) -> str:
+        return f"padding={self.padding}, value={self.value}"
+
+
+__all__ = ["AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool1d", "ConstantPad2d", "Dropout2d", "MaxPool1d",
+           "PixelShuffle", "ReflectionPad2d", "ReplicationPad2d", "Unflatten", "Unfold", "Upsample", "ZeroPad2d"]
