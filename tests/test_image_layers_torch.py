@@ -268,7 +268,8 @@ def test_unfold(kwargs: dict[str, Any]) -> None:
     assert repr(nn.Unfold(**kwargs)) == repr(torch.nn.Unfold(**kwargs))
 
 
-@pytest.mark.parametrize("kwargs", [{}, dict(p=1.0, dim=0), dict(p=3, dim=-1), dict(dim=1, eps=0.5)])
+@pytest.mark.parametrize("kwargs", [{}, dict(p=1.0, dim=0), dict(p=3, dim=-1), dict(dim=1, eps=0.5),
+                                    dict(p=float("inf"), dim=2)])
 def test_normalize(kwargs: dict[str, Any]) -> None:
     x = RNG.standard_normal((3, 4, 2))
     x[1, :, 0] = 0.0  # a zero vector along dim 1: finite, zero gradient as PyTorch's

@@ -395,6 +395,8 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
 def _norm(x: Tensor, p: float, dim: int) -> Tensor:
     """‖x‖_p along dim (kept): a zero vector gets the zero gradient, as PyTorch's norm."""
     magnitude = x.abs()
+    if p == math.inf:
+        return magnitude.amax(dim, keepdim=True)
     zero = magnitude.array.max(axis=dim, keepdims=True) == 0
     safe = where(np.broadcast_to(zero, x.shape), 1.0, magnitude)  # keeps the power's gradient finite at 0
     total = (safe ** p).sum(dim, keepdim=True) ** (1.0 / p)
