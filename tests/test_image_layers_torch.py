@@ -145,6 +145,8 @@ INTERPOLATE = [
     dict(size=(7, 3), mode="bilinear", align_corners=True), dict(scale_factor=2.5, mode="bilinear", align_corners=True),
     dict(scale_factor=0.7, mode="bilinear"), dict(scale_factor=0.7, mode="bilinear", recompute_scale_factor=True),
     dict(size=(1, 9), mode="bilinear", align_corners=True), dict(size=(6, 9), mode="nearest-exact"),
+    dict(scale_factor=2, mode="bicubic"), dict(size=(3, 11), mode="bicubic", align_corners=True),
+    dict(scale_factor=0.6, mode="bicubic"), dict(size=(9, 4), mode="bicubic"),
 ]
 
 

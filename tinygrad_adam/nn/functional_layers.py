@@ -1,7 +1,7 @@
 """Layers and activations for images, as functions with PyTorch's names, signatures, defaults and errors.
 
     conv_transpose2d (fused: fused/conv_transpose.py), conv1d (conv2d on a (N, C, 1, L) view),
-    interpolate (nearest: a gather or a broadcast; linear / bilinear: one matrix on each side),
+    interpolate (nearest: a gather or a broadcast; linear / bilinear / bicubic: one matrix on each side),
     adaptive_avg_pool2d / adaptive_max_pool2d, avg_pool1d / max_pool1d (the 2-D pools on a (N, C, 1, L) view),
     dropout2d, pad (constant, reflect, replicate, circular), unfold (fused/unfold.py),
     normalize, cosine_similarity, and the activations elu, softplus, prelu, relu6, hardtanh, logsigmoid, softmin.
@@ -111,7 +111,7 @@ def check_output_padding(output_padding: Pair, stride: Pair, dilation: Pair) -> 
 
 
 # ----- resampling --------------------------------------------------------------------------------
-_LINEAR = {"linear": 3, "bilinear": 4}
+_LINEAR = {"linear": 3, "bilinear": 4, "bicubic": 4}
 _MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
 
 
@@ -136,19 +136,41 @@ def _linear_matrix(out: int, size: int, scale: float, align_corners: bool, dtype
     return matrix.astype(dtype)
 
 
+def _cubic_matrix(out: int, size: int, scale: float, align_corners: bool, dtype: np.dtype) -> np.ndarray:
+    """The (out, size) matrix of 1-D cubic convolution (A = -0.75, edges repeated), PyTorch's bicubic rule."""
+    a = -0.75
+    dst = np.arange(out, dtype=np.float64)
+    src = dst * ((size - 1) / (out - 1) if out > 1 else 0.0) if align_corners else (dst + 0.5) * scale - 0.5
+    first = np.floor(src)
+    t = src - first
+
+    def near(x: np.ndarray) -> np.ndarray:  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x: np.ndarray) -> np.ndarray:  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    matrix = np.zeros((out, size), dtype=np.float64)
+    rows = np.arange(out)
+    for k, weight in enumerate((far(t + 1), near(t), near(1 - t), far(2 - t))):
+        np.add.at(matrix, (rows, np.clip(first.astype(np.int64) - 1 + k, 0, size - 1)), weight)
+    return matrix.astype(dtype)
+
+
 def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
                 scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
                 antialias: bool = False) -> Tensor:
-    """Resize (N, C, L) or (N, C, H, W) to `size` or by `scale_factor`: nearest, nearest-exact, linear, bilinear."""
+    """Resize (N, C, L) or (N, C, H, W) to `size` or by `scale_factor`: nearest, nearest-exact, linear, bilinear,
+    bicubic (each separable: one interpolation matrix per axis) or area (adaptive average pooling)."""
     x = to_tensor(input)
     if mode not in _MODES:
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.ndim}D) for "
                                   f"the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
                                   f"nearest-exact (got {mode})")
-    if mode in ("bicubic", "trilinear") or antialias:
+    if mode == "trilinear" or antialias:
         raise NotImplementedError(f"interpolate: mode={mode!r}{' with antialias' if antialias else ''} is not "
-                                  "supported (nearest, nearest-exact, linear, bilinear, area are)")
+                                  "supported (nearest, nearest-exact, linear, bilinear, bicubic, area are)")
     if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
@@ -189,7 +211,8 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
         if o == n and (mode not in _LINEAR or scale == 1.0 or align_corners):
             continue
         if mode in _LINEAR:
-            m = _linear_matrix(o, n, scale, bool(align_corners), x.array.dtype)
+            matrix = _cubic_matrix if mode == "bicubic" else _linear_matrix
+            m = matrix(o, n, scale, bool(align_corners), x.array.dtype)
             out = (out.transpose(axis, -1) @ Tensor(m.T)).transpose(axis, -1)
             continue
         index = _nearest_indices(o, n, scale, mode == "nearest-exact")
