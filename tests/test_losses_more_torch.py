@@ -191,6 +191,10 @@ def test_errors_as_pytorch() -> None:
     x = tg.tensor(_probs(2, 3))
     with pytest.raises(ValueError, match="target size"):
         F.binary_cross_entropy(x, tg.tensor(_probs(3, 2)))
+    with pytest.raises(RuntimeError, match="Found dtype Double but expected Float"):
+        F.binary_cross_entropy(x.float(), x)
+    with pytest.raises(RuntimeError, match="Found dtype Long but expected Double"):
+        F.binary_cross_entropy(x, tg.ones(2, 3, dtype=tg.int64))
     with pytest.raises(RuntimeError, match="between 0 and 1"):
         F.binary_cross_entropy(x * 2, x)
     with pytest.raises(ValueError, match="must be the same as input size"):

@@ -67,6 +67,16 @@ def _size(x: Tensor) -> str:
     return f"torch.Size({list(x.shape)})"
 
 
+_SCALAR_TYPES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
+                 "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
+
+
+def _scalar_type(x: Tensor) -> str:
+    """PyTorch's name of a dtype in its error messages (Float, Double, Long, ...)."""
+    name = x.array.dtype.name
+    return _SCALAR_TYPES.get(name, name)
+
+
 def _no_grad_argument(op: str, name: str, value: Any) -> None:
     if isinstance(value, Tensor) and value.requires_grad:
         raise RuntimeError(f"The function '{op}' is not differentiable with respect to argument '{name}'. "
@@ -88,9 +98,9 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, size_av
     if t.shape != x.shape:
         raise ValueError(f"Using a target size ({_size(t)}) that is different to the input size ({_size(x)}) is "
                          "deprecated. Please ensure they have the same size.")
-    _check_float("binary_cross_entropy", x, t)
     if t.dtype != x.dtype:
-        raise RuntimeError(f"binary_cross_entropy: expected target of dtype {x.dtype}, got {t.dtype}")
+        raise RuntimeError(f"Found dtype {_scalar_type(t)} but expected {_scalar_type(x)}")
+    _check_float("binary_cross_entropy", x, t)
     if x.array.size and not ((x.array >= 0) & (x.array <= 1)).all():
         raise RuntimeError("all elements of input should be between 0 and 1")
     _no_grad_argument("binary_cross_entropy", "weight", weight)
