@@ -339,3 +339,17 @@ def test_gradchecks() -> None:
     assert gradcheck(lambda x, y: F.normalize(x) + F.cosine_similarity(x, y).reshape(3, 1), t(3, 4), t(3, 4))
     for fn in (F.elu, F.softplus, F.logsigmoid, F.relu6, F.hardtanh, lambda x: F.softmin(x, 1)):
         assert gradcheck(fn, tg.tensor(RNG.standard_normal((3, 4)) * 3, requires_grad=True))
+
+
+@pytest.mark.parametrize("groups", [2, 4])
+def test_grouped_conv2d(groups: int) -> None:
+    x, w, b = RNG.standard_normal((2, 4, 6, 5)), RNG.standard_normal((8, 4 // groups, 3, 3)), RNG.standard_normal(8)
+    _compare(lambda f, m, ts: f.conv2d(ts[0], ts[1], ts[2], stride=2, padding=1, groups=groups), [x, w, b])
+    _compare(lambda f, m, ts: f.conv2d(ts[0], ts[1], groups=groups, dilation=2), [x[0], w])
+    ours, theirs = nn.Conv2d(4, 8, 3, padding=1, groups=groups), torch.nn.Conv2d(4, 8, 3, padding=1, groups=groups)
+    _module_pair(ours, theirs, x.astype(np.float32), rtol=1e-4)
+    assert ours.weight.shape == (8, 4 // groups, 3, 3)
+    with pytest.raises(RuntimeError, match="to have 4 channels, but got 6 channels"):
+        ours(tg.randn(1, 6, 5, 5))
+    with pytest.raises(ValueError, match="groups"):
+        nn.Conv2d(4, 6, 3, groups=4)

@@ -30,6 +30,7 @@ from ._utils import (
 )
 from .functional_layers import *  # noqa: F403  (conv_transpose2d, interpolate, pad, ...: issue 25's layers)
 from .functional_layers import __all__ as _layers_all
+from .functional_layers import check_groups, grouped_conv2d
 from .functional_losses import *  # noqa: F403  (the losses of images and regression)
 from .functional_losses import __all__ as _losses_all
 
@@ -49,10 +50,12 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntPair = 1,
            padding: IntPair | str = 0, dilation: IntPair = 1, groups: int = 1) -> Tensor:
     """2-D cross-correlation of input (N, C, H, W) (or unbatched (C, H, W)) with weight (O, C, kH, kW)."""
-    check_unsupported("conv2d", groups=(groups, 1))
     strides = pair(stride, "stride", "conv2d")
     dilations = pair(dilation, "dilation", "conv2d")
     sides = padding_sides(conv_padding(padding, strides, "conv2d"), weight.shape[2:], dilations)
+    if groups != 1:  # issue 25: one fused conv per group of channels
+        check_groups("conv2d", weight.shape[0], groups, "out_channels")
+        return grouped_conv2d(to_tensor(input), weight, bias, strides, sides, dilations, groups, "conv2d")
     return fused.conv2d(to_tensor(input), weight, bias, strides, sides, dilations, "conv2d")
 
 

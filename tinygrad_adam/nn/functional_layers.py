@@ -44,11 +44,19 @@ def single(value: int | Sequence[int], name: str, op: str, minimum: int = 1) -> 
 
 
 # ----- convolutions ------------------------------------------------------------------------------
-def _check_groups(op: str, channels: int, groups: int, what: str) -> None:
+def check_groups(op: str, channels: int, groups: int, what: str) -> None:
     if not isinstance(groups, int) or groups < 1:
         raise ValueError(f"{op}: groups must be a positive integer, got {groups!r}")
     if channels % groups:
         raise ValueError(f"{op}: {what} must be divisible by groups")
+
+
+def check_input_channels(x: Tensor, weight: Tensor, groups: int) -> None:
+    """PyTorch's error for an input (N, C, ...) or (C, ...) whose C is not weight.shape[1] · groups."""
+    channels = x.shape[-weight.ndim + 1] if x.ndim >= weight.ndim - 1 else None
+    if channels != weight.shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input{list(x.shape)} "
+                           f"to have {weight.shape[1] * groups} channels, but got {channels} channels instead")
 
 
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int | Sequence[int] = 1,
@@ -72,20 +80,25 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
     else:
         p = single(padding, "padding", "conv1d", minimum=0)
         sides = (0, 0, p, p)
-    _check_groups("conv1d", weight.shape[0], groups, "out_channels")
-    if x.shape[1] != weight.shape[1] * groups:
-        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input{list(x.shape)} "
-                           f"to have {weight.shape[1] * groups} channels, but got {x.shape[1]} channels instead")
-    x4, w4 = x.unsqueeze(2), weight.unsqueeze(2)
+    check_groups("conv1d", weight.shape[0], groups, "out_channels")
+    check_input_channels(x, weight, groups)
+    return grouped_conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, (1, s), sides, (1, d), groups,
+                          "conv1d").squeeze(2)
+
+
+def grouped_conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pair, sides: tuple[int, int, int, int],
+                   dilation: Pair, groups: int, op: str) -> Tensor:
+    """The fused conv2d of each group of channels (weight (O, C / groups, kH, kW)), joined along the channels."""
     if groups == 1:
-        out = fused.conv2d(x4, w4, bias, (1, s), sides, (1, d), "conv1d")
-    else:
-        c, o = weight.shape[1], weight.shape[0] // groups
-        parts = [fused.conv2d(x4[:, g * c:(g + 1) * c], w4[g * o:(g + 1) * o],
-                              None if bias is None else bias[g * o:(g + 1) * o], (1, s), sides, (1, d), "conv1d")
-                 for g in range(groups)]
-        out = concatenate(parts, 1)
-    return out.squeeze(2)
+        return fused.conv2d(x, weight, bias, stride, sides, dilation, op)
+    check_input_channels(x, weight, groups)
+    batched = x if x.ndim == 4 else x.unsqueeze(0)
+    c, o = weight.shape[1], weight.shape[0] // groups
+    parts = [fused.conv2d(batched[:, g * c:(g + 1) * c], weight[g * o:(g + 1) * o],
+                          None if bias is None else bias[g * o:(g + 1) * o], stride, sides, dilation, op)
+             for g in range(groups)]
+    out = concatenate(parts, 1)
+    return out if x.ndim == 4 else out.squeeze(0)
 
 
 def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntPair = 1,
@@ -99,7 +112,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     strides, dilations = pair(stride, "stride", op), pair(dilation, "dilation", op)
     pads, out_pads = pair(padding, "padding", op, 0), pair(output_padding, "output_padding", op, 0)
     check_output_padding(out_pads, strides, dilations)
-    _check_groups(op, weight.shape[0], groups, "in_channels")
+    check_groups(op, weight.shape[0], groups, "in_channels")
     return _conv_transpose2d(to_tensor(input), weight, bias, strides, pads, out_pads, dilations, groups, op)
 
 

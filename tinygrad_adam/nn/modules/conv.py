@@ -9,6 +9,7 @@ import numpy as np
 from ...engine import Tensor
 from .. import fused
 from .._utils import IntPair, check_device, check_unsupported, conv_padding, float_dtype, padding_sides, pair, to_tensor
+from ..functional_layers import grouped_conv2d
 from ..module import Module, Parameter
 from .linear import init_weight_and_bias
 
@@ -20,7 +21,10 @@ class Conv2d(Module):
                  padding: IntPair | str = 0, dilation: IntPair = 1, groups: int = 1, bias: bool = True,
                  padding_mode: str = "zeros", device: Any = None, dtype: Any = None):
         super().__init__()
-        check_unsupported("Conv2d", groups=(groups, 1), padding_mode=(padding_mode, "zeros"))
+        check_unsupported("Conv2d", padding_mode=(padding_mode, "zeros"))
+        if not isinstance(groups, int) or groups <= 0 or in_channels % groups or out_channels % groups:
+            raise ValueError(f"Conv2d: groups must be a positive integer dividing in_channels ({in_channels}) and "
+                             f"out_channels ({out_channels}), got {groups!r}")
         check_device(device, "Conv2d")
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d")
@@ -29,7 +33,7 @@ class Conv2d(Module):
         self.dilation = pair(dilation, "dilation", "Conv2d")
         self.groups, self.padding_mode = groups, padding_mode
         dtype = float_dtype(dtype)
-        self.weight = Parameter(np.empty((out_channels, in_channels) + self.kernel_size, dtype=dtype))
+        self.weight = Parameter(np.empty((out_channels, in_channels // groups) + self.kernel_size, dtype=dtype))
         self.bias = Parameter(np.empty(out_channels, dtype=dtype)) if bias else None
         self.reset_parameters()
 
@@ -38,6 +42,9 @@ class Conv2d(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         sides = padding_sides(self.padding, self.kernel_size, self.dilation)
+        if self.groups != 1:
+            return grouped_conv2d(to_tensor(x), self.weight, self.bias, self.stride, sides, self.dilation,
+                                  self.groups, "Conv2d")
         return fused.conv2d(to_tensor(x), self.weight, self.bias, self.stride, sides, self.dilation, "Conv2d")
 
     def extra_repr(self) -> str:
@@ -46,6 +53,8 @@ class Conv2d(Module):
             text += f", padding={self.padding}"
         if self.dilation != (1, 1):
             text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
         return text
