@@ -89,8 +89,9 @@ LEVELS = {
     "_platform": 0,
     "core": 1,
     "autograd": 2, "serialization": 2, "utils": 2, "distributed": 2,
-    "nn": 3, "optim": 3, "data": 3,
-    "vision": 4, "playground": 4, "viz": 4, "cli": 4,
+    "nn": 3, "data": 3,
+    "optim": 4, "vision": 4, "viz": 4, "cli": 4,
+    "playground": 5,
 }
 # Inside core the engine sits below the Tensor: neither it nor the ops may import tensor.py, creation.py or toplevel.py.
 CORE_BELOW_TENSOR = {"tinygrad_adam.core.engine", "tinygrad_adam.core.grad_mode", "tinygrad_adam.core.hooks",

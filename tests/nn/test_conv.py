@@ -215,8 +215,8 @@ def test_errors_name_the_op_and_shapes() -> None:
         nn.Conv2d(1, 2, 3, stride=0)
     with pytest.raises(ValueError, match="padding='same' is not supported for strided"):
         nn.Conv2d(1, 2, 3, stride=2, padding="same")
-    with pytest.raises(NotImplementedError, match="groups"):
-        nn.Conv2d(2, 2, 3, groups=2)
+    with pytest.raises(ValueError, match="groups"):  # groups are supported (issue 25) when they divide the channels
+        nn.Conv2d(2, 3, 3, groups=2)
 
 
 def test_matches_pytorch_forward_and_gradients() -> None:

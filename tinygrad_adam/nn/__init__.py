@@ -8,8 +8,9 @@
     parallel.py    DistributedDataParallel
 """
 
-from . import functional, init, modules, parallel
+from . import functional, init, modules, parallel, utils
 from .module import Module, ModuleList, Parameter, Sequential
 from .modules import *  # noqa: F403  (the layers, activations and losses; listed in modules/__init__.py)
 
-__all__ = ["Module", "ModuleList", "Parameter", "Sequential", "functional", "init", "parallel", *modules.__all__]
+__all__ = ["Module", "ModuleList", "Parameter", "Sequential", "functional", "init", "parallel", "utils",
+           *modules.__all__]

@@ -13,6 +13,8 @@ Who checks what, once:
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -153,3 +155,87 @@ def unbatched(fn: Any, x: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     """Apply a batched op to one unbatched (C, H, W) sample."""
     out = fn(x.reshape((1,) + x.shape), *args, **kwargs)
     return out.reshape(out.shape[1:])
+
+
+def single(value: int | Sequence[int], name: str, op: str, minimum: int = 1) -> int:
+    """The int of a 1-D argument given as an int or a one-element tuple."""
+    if not isinstance(value, int | np.integer):
+        value = tuple(value)
+        if len(value) != 1:
+            raise ValueError(f"{op}: {name} must be an int or a tuple of one int, got {value!r}")
+        value = value[0]
+    if not isinstance(value, int | np.integer) or value < minimum:
+        raise ValueError(f"{op}: {name} must be an int >= {minimum}, got {value!r}")
+    return int(value)
+
+
+# ----- convolutions ------------------------------------------------------------------------------
+def check_groups(op: str, channels: int, groups: int, what: str) -> None:
+    if not isinstance(groups, int) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive integer, got {groups!r}")
+    if channels % groups:
+        raise ValueError(f"{op}: {what} must be divisible by groups")
+
+
+def check_input_channels(x: Tensor, weight: Tensor, groups: int) -> None:
+    """PyTorch's error for an input (N, C, ...) or (C, ...) whose C is not weight.shape[1] · groups."""
+    channels = x.shape[-weight.ndim + 1] if x.ndim >= weight.ndim - 1 else None
+    if channels != weight.shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input{list(x.shape)} "
+                           f"to have {weight.shape[1] * groups} channels, but got {channels} channels instead")
+
+
+def check_output_padding(output_padding: Pair, stride: Pair, dilation: Pair) -> None:
+    for op_, s, d in zip(output_padding, stride, dilation, strict=True):
+        if op_ >= s and op_ >= d:
+            raise ValueError(f"output padding must be smaller than either stride or dilation, but got "
+                             f"output_padding={output_padding}, stride={stride}, dilation={dilation}")
+
+
+def check_pool_input(op: str, x: Tensor) -> None:
+    if x.ndim not in (3, 4) or 0 in x.shape[-2:]:
+        raise RuntimeError(f"{op}: Expected 3D or 4D tensor, but got: {list(x.shape)}")
+
+
+def pool1d_input(op: str, x: Tensor) -> Tensor:
+    if x.ndim not in (2, 3):
+        raise RuntimeError(f"{op}: Expected 2D or 3D (batch mode) tensor for input, got shape {list(x.shape)}")
+    return x.unsqueeze(-2)
+
+
+def legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
+    """PyTorch's deprecated size_average / reduce pair, turned into a reduction (with its warning)."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    result = ("mean" if size_average else "sum") if reduce else "none"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{result}' instead.",
+                  stacklevel=3)
+    return result
+
+
+def size_text(x: Tensor) -> str:
+    return f"torch.Size({list(x.shape)})"
+
+
+SCALAR_TYPES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
+                 "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
+
+
+def scalar_type_name(x: Tensor) -> str:
+    """PyTorch's name of a dtype in its error messages (Float, Double, Long, ...)."""
+    name = x.array.dtype.name
+    return SCALAR_TYPES.get(name, name)
+
+
+def check_no_grad_argument(op: str, name: str, value: Any) -> None:
+    if isinstance(value, Tensor) and value.requires_grad:
+        raise RuntimeError(f"The function '{op}' is not differentiable with respect to argument '{name}'. "
+                           "This input cannot have requires_grad True.")
+
+
+def check_float(op: str, *tensors: Tensor) -> None:
+    for t in tensors:
+        if t.array.dtype.kind != "f":
+            raise RuntimeError(f"{op}: expected a floating-point tensor, got dtype {t.dtype}")

@@ -9,30 +9,45 @@ call the fused ops directly.
 
 from __future__ import annotations
 
+import math
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from ..core import random as _random
 from ..core.tensor import Tensor
+from ..core.toplevel import concatenate, where
 from . import ops
 from ._checks import (
+    REDUCTIONS,
     IntPair,
+    Pair,
     check_dropout_probability,
+    check_float,
+    check_groups,
+    check_input_channels,
     check_label_smoothing,
+    check_no_grad_argument,
+    check_output_padding,
+    check_pool_input,
     check_reduction,
     check_unsupported,
     conv_padding,
+    legacy_reduction,
     padding_sides,
     pair,
+    pool1d_input,
     pool_arguments,
+    scalar_type_name,
+    single,
+    size_text,
     to_tensor,
 )
-
-__all__ = [
-    "avg_pool2d", "batch_norm", "conv2d", "cross_entropy", "dropout", "flatten", "leaky_relu", "linear",
-    "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "relu", "sigmoid", "softmax", "tanh",
-]
+from .ops.binary_loss import BinaryCrossEntropyFunction, BinaryCrossEntropyWithLogitsFunction
+from .ops.conv_transpose import conv_transpose2d as _conv_transpose2d
+from .ops.unfold import UnfoldFunction
 
 
 # ----- layers ------------------------------------------------------------------------------------
@@ -44,10 +59,12 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntPair = 1,
            padding: IntPair | str = 0, dilation: IntPair = 1, groups: int = 1) -> Tensor:
     """2-D cross-correlation of input (N, C, H, W) (or unbatched (C, H, W)) with weight (O, C, kH, kW)."""
-    check_unsupported("conv2d", groups=(groups, 1))
     strides = pair(stride, "stride", "conv2d")
     dilations = pair(dilation, "dilation", "conv2d")
     sides = padding_sides(conv_padding(padding, strides, "conv2d"), weight.shape[2:], dilations)
+    if groups != 1:  # issue 25: one fused conv per group of channels
+        check_groups("conv2d", weight.shape[0], groups, "out_channels")
+        return grouped_conv2d(to_tensor(input), weight, bias, strides, sides, dilations, groups, "conv2d")
     return ops.conv2d(to_tensor(input), weight, bias, strides, sides, dilations, "conv2d")
 
 
@@ -165,3 +182,608 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """Mean (or sum, or elementwise) squared error; a target of another shape is broadcast with a warning."""
     check_reduction("mse_loss", reduction)
     return ops.mse_loss(to_tensor(input), target, reduction, "mse_loss")
+
+
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int | Sequence[int] = 1,
+           padding: int | Sequence[int] | str = 0, dilation: int | Sequence[int] = 1, groups: int = 1) -> Tensor:
+    """1-D cross-correlation of input (N, C, L) (or unbatched (C, L)) with weight (O, C / groups, k)."""
+    x = to_tensor(input)
+    if x.ndim == 2:
+        return conv1d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
+    if x.ndim != 3 or weight.ndim != 3:
+        raise RuntimeError(f"conv1d: expected a 2D or 3D input and a 3D weight, got input of shape {x.shape} and "
+                           f"weight of shape {weight.shape}")
+    s, d = single(stride, "stride", "conv1d"), single(dilation, "dilation", "conv1d")
+    k = weight.shape[2]
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            raise ValueError(f"Invalid padding string {padding!r}, should be one of ('valid', 'same')")
+        if padding == "same" and s != 1:
+            raise ValueError("padding='same' is not supported for strided convolutions")
+        total = d * (k - 1) if padding == "same" else 0
+        sides = (0, 0, total // 2, total - total // 2)
+    else:
+        p = single(padding, "padding", "conv1d", minimum=0)
+        sides = (0, 0, p, p)
+    check_groups("conv1d", weight.shape[0], groups, "out_channels")
+    check_input_channels(x, weight, groups)
+    return grouped_conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, (1, s), sides, (1, d), groups,
+                          "conv1d").squeeze(2)
+
+
+def grouped_conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pair, sides: tuple[int, int, int, int],
+                   dilation: Pair, groups: int, op: str) -> Tensor:
+    """The fused conv2d of each group of channels (weight (O, C / groups, kH, kW)), joined along the channels."""
+    if groups == 1:
+        return ops.conv2d(x, weight, bias, stride, sides, dilation, op)
+    check_input_channels(x, weight, groups)
+    batched = x if x.ndim == 4 else x.unsqueeze(0)
+    c, o = weight.shape[1], weight.shape[0] // groups
+    parts = [ops.conv2d(batched[:, g * c:(g + 1) * c], weight[g * o:(g + 1) * o],
+                          None if bias is None else bias[g * o:(g + 1) * o], stride, sides, dilation, op)
+             for g in range(groups)]
+    out = concatenate(parts, 1)
+    return out if x.ndim == 4 else out.squeeze(0)
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntPair = 1,
+                     padding: IntPair = 0, output_padding: IntPair = 0, groups: int = 1,
+                     dilation: IntPair = 1) -> Tensor:
+    """2-D transposed convolution ("deconvolution") of (N, C_in, H, W) with weight (C_in, C_out / groups, kH, kW).
+
+    The output is (H - 1)·stride - 2·padding + dilation·(kH - 1) + output_padding + 1 high (and as wide).
+    """
+    op = "conv_transpose2d"
+    strides, dilations = pair(stride, "stride", op), pair(dilation, "dilation", op)
+    pads, out_pads = pair(padding, "padding", op, 0), pair(output_padding, "output_padding", op, 0)
+    check_output_padding(out_pads, strides, dilations)
+    check_groups(op, weight.shape[0], groups, "in_channels")
+    return _conv_transpose2d(to_tensor(input), weight, bias, strides, pads, out_pads, dilations, groups, op)
+
+
+# ----- resampling --------------------------------------------------------------------------------
+_LINEAR = {"linear": 3, "bilinear": 4, "bicubic": 4}
+
+
+_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
+
+
+def _nearest_indices(out: int, size: int, scale: float, exact: bool) -> np.ndarray:
+    offset = 0.5 if exact else 0.0
+    return np.minimum(np.floor((np.arange(out) + offset) * scale).astype(np.int64), size - 1)
+
+
+def _linear_matrix(out: int, size: int, scale: float, align_corners: bool, dtype: np.dtype) -> np.ndarray:
+    """The (out, size) matrix of 1-D linear interpolation, PyTorch's source-index rule."""
+    dst = np.arange(out, dtype=np.float64)
+    if align_corners:
+        src = dst * ((size - 1) / (out - 1) if out > 1 else 0.0)
+    else:
+        src = np.maximum((dst + 0.5) * scale - 0.5, 0.0)
+    i0 = np.minimum(np.floor(src).astype(np.int64), size - 1)
+    i1 = np.minimum(i0 + 1, size - 1)
+    frac = src - i0
+    matrix = np.zeros((out, size), dtype=np.float64)
+    np.add.at(matrix, (np.arange(out), i0), 1 - frac)
+    np.add.at(matrix, (np.arange(out), i1), frac)
+    return matrix.astype(dtype)
+
+
+def _cubic_matrix(out: int, size: int, scale: float, align_corners: bool, dtype: np.dtype) -> np.ndarray:
+    """The (out, size) matrix of 1-D cubic convolution (A = -0.75, edges repeated), PyTorch's bicubic rule."""
+    a = -0.75
+    dst = np.arange(out, dtype=np.float64)
+    src = dst * ((size - 1) / (out - 1) if out > 1 else 0.0) if align_corners else (dst + 0.5) * scale - 0.5
+    first = np.floor(src)
+    t = src - first
+
+    def near(x: np.ndarray) -> np.ndarray:  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x: np.ndarray) -> np.ndarray:  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    matrix = np.zeros((out, size), dtype=np.float64)
+    rows = np.arange(out)
+    for k, weight in enumerate((far(t + 1), near(t), near(1 - t), far(2 - t))):
+        np.add.at(matrix, (rows, np.clip(first.astype(np.int64) - 1 + k, 0, size - 1)), weight)
+    return matrix.astype(dtype)
+
+
+def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
+                scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:
+    """Resize (N, C, L) or (N, C, H, W) to `size` or by `scale_factor`: nearest, nearest-exact, linear, bilinear,
+    bicubic (each separable: one interpolation matrix per axis) or area (adaptive average pooling)."""
+    x = to_tensor(input)
+    if mode not in _MODES:
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.ndim}D) for "
+                                  f"the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+                                  f"nearest-exact (got {mode})")
+    if mode == "trilinear" or antialias:
+        raise NotImplementedError(f"interpolate: mode={mode!r}{' with antialias' if antialias else ''} is not "
+                                  "supported (nearest, nearest-exact, linear, bilinear, bicubic, area are)")
+    if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
+        raise ValueError("align_corners option can only be set with the interpolating modes: "
+                         "linear | bilinear | bicubic | trilinear")
+    if x.ndim not in (3, 4):
+        raise NotImplementedError(f"interpolate: only 3D and 4D inputs are supported, got {x.ndim}D")
+    if mode in _LINEAR and x.ndim != _LINEAR[mode]:
+        raise NotImplementedError(f"Got {x.ndim}D input, but {mode} mode needs {_LINEAR[mode]}D input")
+    spatial = x.ndim - 2
+    in_size = x.shape[2:]
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        out_size = tuple(size) if isinstance(size, Sequence) else (size,) * spatial
+        if len(out_size) != spatial:
+            raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input with "
+                             f"spatial dimensions of {list(in_size)} and output size of {list(out_size)}. Please "
+                             "provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, "
+                             "...,oK) format.")
+        scales = [i / o for i, o in zip(in_size, out_size, strict=True)]
+    elif scale_factor is not None:
+        factors = tuple(scale_factor) if isinstance(scale_factor, Sequence) else (scale_factor,) * spatial
+        if len(factors) != spatial:
+            raise ValueError(f"Input and scale_factor must have the same number of spatial dimensions, but got input "
+                             f"with spatial dimensions of {list(in_size)} and scale_factor of shape {list(factors)}.")
+        out_size = tuple(math.floor(float(i) * f) for i, f in zip(in_size, factors, strict=True))
+        scales = ([i / o for i, o in zip(in_size, out_size, strict=True)] if recompute_scale_factor
+                  else [1 / f for f in factors])
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if min(out_size) <= 0:
+        raise ValueError(f"interpolate: output size {out_size} must be positive")
+    if mode == "area":  # PyTorch's area mode is adaptive average pooling
+        if x.ndim == 3:
+            return adaptive_avg_pool2d(x.unsqueeze(2), (1, out_size[0])).squeeze(2)
+        return adaptive_avg_pool2d(x, out_size)
+    out = x
+    for axis, (o, n, scale) in enumerate(zip(out_size, in_size, scales, strict=True), start=2):
+        if o == n and (mode not in _LINEAR or scale == 1.0 or align_corners):
+            continue
+        if mode in _LINEAR:
+            matrix = _cubic_matrix if mode == "bicubic" else _linear_matrix
+            m = matrix(o, n, scale, bool(align_corners), x.array.dtype)
+            out = (out.transpose(axis, -1) @ Tensor(m.T)).transpose(axis, -1)
+            continue
+        index = _nearest_indices(o, n, scale, mode == "nearest-exact")
+        if o % n == 0 and np.array_equal(index, np.arange(o) // (o // n)):  # whole repeats: a broadcast
+            shape = out.shape
+            k = o // n
+            out = (out.reshape(shape[:axis + 1] + (1,) + shape[axis + 1:])
+                   .expand(shape[:axis + 1] + (k,) + shape[axis + 1:]).reshape(shape[:axis] + (o,) + shape[axis + 1:]))
+        else:
+            out = out[(slice(None),) * axis + (index,)]
+    return out
+
+
+def _adaptive_bounds(out: int, size: int) -> list[tuple[int, int]]:
+    """PyTorch's windows of adaptive pooling: [floor(i·size/out), ceil((i+1)·size/out))."""
+    return [((i * size) // out, -(-((i + 1) * size) // out)) for i in range(out)]
+
+
+def _adaptive_size(output_size: Any, in_size: tuple[int, ...]) -> tuple[int, int]:
+    sizes = (output_size, output_size) if isinstance(output_size, int | np.integer) or output_size is None \
+        else tuple(output_size)
+    if len(sizes) != 2:
+        raise ValueError(f"adaptive pooling: output_size must be an int or a pair, got {output_size!r}")
+    return tuple(n if s is None else int(s) for s, n in zip(sizes, in_size, strict=True))  # type: ignore[return-value]
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Average over PyTorch's adaptive windows: one averaging matrix on each side of (N, C, H, W) or (C, H, W)."""
+    x = to_tensor(input)
+    check_pool_input("adaptive_avg_pool2d", x)
+    oh, ow = _adaptive_size(output_size, x.shape[-2:])
+    out = x
+    for axis, (o, n) in ((x.ndim - 1, (ow, x.shape[-1])), (x.ndim - 2, (oh, x.shape[-2]))):
+        if o == n:
+            continue
+        m = np.zeros((o, n), dtype=x.array.dtype)
+        for i, (lo, hi) in enumerate(_adaptive_bounds(o, n)):
+            m[i, lo:hi] = 1 / (hi - lo)
+        out = (out.transpose(axis, -1) @ Tensor(m.T)).transpose(axis, -1)
+    return out
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Tensor:
+    """Maximum over PyTorch's adaptive windows (of columns, then of rows: the maximum is separable)."""
+    check_unsupported("adaptive_max_pool2d", return_indices=(return_indices, False))
+    x = to_tensor(input)
+    check_pool_input("adaptive_max_pool2d", x)
+    oh, ow = _adaptive_size(output_size, x.shape[-2:])
+    out = x
+    for axis, (o, n) in ((-1, (ow, x.shape[-1])), (-2, (oh, x.shape[-2]))):
+        parts = [out[(Ellipsis, slice(lo, hi)) + (slice(None),) * (-1 - axis)].amax(axis, keepdim=True)
+                 for lo, hi in _adaptive_bounds(o, n)]
+        out = concatenate(parts, axis) if len(parts) > 1 else parts[0]
+    return out
+
+
+def avg_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,
+               padding: int | Sequence[int] = 0, ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
+    """Mean over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view."""
+    check_unsupported("avg_pool1d", ceil_mode=(ceil_mode, False))
+    op = "avg_pool1d"
+    k = single(kernel_size, "kernel_size", op)
+    s = k if stride is None or stride == () else single(stride, "stride", op)
+    kernel, strides, pads = pool_arguments(op, (1, k), (1, s), (0, single(padding, "padding", op, 0)))
+    x = pool1d_input(op, to_tensor(input))
+    return ops.avg_pool2d(x, kernel, strides, pads, count_include_pad, op).squeeze(-2)
+
+
+def max_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,
+               padding: int | Sequence[int] = 0, dilation: int | Sequence[int] = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor:
+    """Max over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view."""
+    check_unsupported("max_pool1d", dilation=(dilation, 1), ceil_mode=(ceil_mode, False),
+                      return_indices=(return_indices, False))
+    op = "max_pool1d"
+    k = single(kernel_size, "kernel_size", op)
+    s = k if stride is None or stride == () else single(stride, "stride", op)
+    kernel, strides, pads = pool_arguments(op, (1, k), (1, s), (0, single(padding, "padding", op, 0)))
+    x = pool1d_input(op, to_tensor(input))
+    return ops.max_pool2d(x, kernel, strides, pads, op).squeeze(-2)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+              generator: Any = None) -> Tensor:
+    """Zero whole channels of (N, C, H, W) (or (C, H, W)) with probability p, scale the rest by 1/(1-p)."""
+    check_dropout_probability(p)
+    x = to_tensor(input)
+    if x.ndim not in (3, 4):
+        raise RuntimeError(f"dropout2d: Expected 3D or 4D input, got shape {list(x.shape)}")
+    if not training or p == 0:
+        return x
+    mask_shape = x.shape[:-2] + (1, 1)
+    if p == 1:
+        return x * np.zeros(mask_shape, dtype=x.array.dtype)
+    dtype = x.array.dtype
+    keep = _random.bernoulli(1 - p, mask_shape, generator).astype(dtype)  # PyTorch's bernoulli_(1 - p) draws
+    return x * (keep / dtype.type(1 - p))
+
+
+# ----- padding and blocks ------------------------------------------------------------------------
+_NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad the last len(pad) // 2 dims; `pad` lists (left, right) of the last dim first, then of the one before.
+
+    constant (value, default 0; negative sizes crop), reflect (mirror without the edge), replicate (repeat the
+    edge), circular (wrap around).
+    """
+    x = to_tensor(input)
+    widths = [int(v) for v in pad]
+    if len(widths) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(widths) // 2 > x.ndim:
+        raise RuntimeError("Padding length should be less than or equal to two times the input dimension but got "
+                           f"padding length {len(widths)} and input of dimension {x.ndim}")
+    dims = len(widths) // 2
+    pairs = [(0, 0)] * (x.ndim - dims) + [(widths[2 * i], widths[2 * i + 1]) for i in reversed(range(dims))]
+    if mode == "constant":
+        crop = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(pairs, x.shape, strict=True))
+        out = x[crop] if any(lo < 0 or hi < 0 for lo, hi in pairs) else x
+        grow = [(max(lo, 0), max(hi, 0)) for lo, hi in pairs]
+        return out.pad(grow, value=0.0 if value is None else value) if any(map(any, grow)) else out
+    if mode not in _NUMPY_MODES:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if value:
+        raise ValueError(f"Padding mode \"{mode}\" doesn't take in value argument")
+    if not 1 <= dims <= 3 or x.ndim not in (dims + 1, dims + 2):
+        raise NotImplementedError(
+            f"Padding size {len(widths)} is not supported for {x.ndim}D input tensor.\nSupported combinations for "
+            "non-constant padding:\n  - 2D or 3D input: padding size = 2 (pads last dimension)\n  - 3D or 4D input: "
+            "padding size = 4 (pads last 2 dimensions)\n  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    out = x
+    for axis, (lo, hi) in enumerate(pairs):
+        if not (lo or hi):
+            continue
+        n = x.shape[axis]
+        if mode == "reflect" and (lo >= n or hi >= n):
+            raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input dimension, "
+                               f"but got: padding ({lo}, {hi}) at dimension {axis} of input {list(x.shape)}")
+        if mode == "circular" and (lo > n or hi > n):
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        index = np.pad(np.arange(n), (lo, hi), mode=_NUMPY_MODES[mode])  # type: ignore[call-overload]
+        out = out[(slice(None),) * axis + (index,)]
+    return out
+
+
+def unfold(input: Tensor, kernel_size: IntPair, dilation: IntPair = 1, padding: IntPair = 0,
+           stride: IntPair = 1) -> Tensor:
+    """The sliding blocks of (N, C, H, W) (or (C, H, W)) as columns: (N, C·kH·kW, L), im2col."""
+    x = to_tensor(input)
+    op = "unfold"
+    kernel, dilations = pair(kernel_size, "kernel_size", op), pair(dilation, "dilation", op)
+    (ph, pw), strides = pair(padding, "padding", op, 0), pair(stride, "stride", op)
+    if x.ndim == 3:
+        return unfold(x.unsqueeze(0), kernel_size, dilation, padding, stride).squeeze(0)
+    if x.ndim != 4:
+        raise RuntimeError(f"Input Error: Only 3D or 4D input Tensors are supported (got {x.ndim}D)")
+    for n, k, d, p in zip(x.shape[2:], kernel, dilations, (ph, pw), strict=True):
+        if n + 2 * p < d * (k - 1) + 1:
+            raise RuntimeError(f"Given input with spatial size {tuple(x.shape[2:])}, kernel_size={kernel}, "
+                               f"dilation={dilations}, padding={(ph, pw)}, calculated shape of the array of sliding "
+                               "blocks is non-positive")
+    return UnfoldFunction.apply(x, kernel=kernel, dilation=dilations, padding=(ph, ph, pw, pw), stride=strides)
+
+
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
+    """(*, C·r², H, W) to (*, C, H·r, W·r): each group of r² channels becomes an r x r block of pixels."""
+    x, r = to_tensor(input), int(upscale_factor)
+    if x.ndim < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{x.ndim} dimension(s)")
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    *lead, c, h, w = x.shape
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                           f"upscale_factor, but input.size(-3)={c} is not divisible by {r * r}")
+    n = len(lead)
+    blocks = x.reshape(tuple(lead) + (c // (r * r), r, r, h, w))
+    order = tuple(range(n)) + (n, n + 3, n + 1, n + 4, n + 2)
+    return blocks.permute(*order).reshape(tuple(lead) + (c // (r * r), h * r, w * r))
+
+
+# ----- normalisation and similarity ---------------------------------------------------------------
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Any = None) -> Tensor:
+    """input / max(‖input‖_p along dim, eps)."""
+    check_unsupported("normalize", out=(out, None))
+    x = to_tensor(input)
+    return x / _norm(x, p, dim).clamp(min=eps)
+
+
+def _norm(x: Tensor, p: float, dim: int) -> Tensor:
+    """‖x‖_p along dim (kept): a zero vector gets the zero gradient, as PyTorch's norm."""
+    magnitude = x.abs()
+    if p == math.inf:
+        return magnitude.amax(dim, keepdim=True)
+    zero = magnitude.array.max(axis=dim, keepdims=True) == 0
+    safe = where(np.broadcast_to(zero, x.shape), 1.0, magnitude)  # keeps the power's gradient finite at 0
+    total = (safe ** p).sum(dim, keepdim=True) ** (1.0 / p)
+    return where(zero, 0.0, total)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Σ x1·x2 / (max(‖x1‖, eps)·max(‖x2‖, eps)) along dim (inputs broadcast together)."""
+    a, b = to_tensor(x1), to_tensor(x2)
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    a, b = a.expand(shape), b.expand(shape)
+    return ((a / _norm(a, 2, dim).clamp(min=eps)) * (b / _norm(b, 2, dim).clamp(min=eps))).sum(dim)
+
+
+# ----- activations -------------------------------------------------------------------------------
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x where x > 0, else alpha·(exp(x) - 1)."""
+    x = to_tensor(input)
+    return where(x.array > 0, x, (x.clamp(max=0).exp() - 1) * alpha)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta·x)) / beta, and x itself where beta·x > threshold."""
+    x = to_tensor(input)
+    bx = x * beta
+    return where(bx.array > threshold, x, (bx.clamp(max=threshold).exp() + 1).log() / beta)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """x where x > 0, else weight·x, with one weight per channel (dim 1) or one for all."""
+    x = to_tensor(input)
+    if weight.ndim != 1 or weight.shape[0] not in (1, x.shape[1] if x.ndim >= 2 else 1):
+        channels = x.shape[1] if x.ndim >= 2 else 1
+        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                           f"{weight.numel()} and channel size = {channels}.")
+    w = weight.reshape((-1,) + (1,) * (x.ndim - 2)) if x.ndim >= 2 else weight
+    return where(x.array > 0, x, x * w)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    """x clamped to [min_val, max_val]; the gradient passes strictly inside, as PyTorch's."""
+    x = to_tensor(input)
+    inside = (x.array > min_val) & (x.array < max_val)
+    return where(inside, x, np.clip(x.array, min_val, max_val))
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(x, 0), 6)."""
+    return hardtanh(input, 0.0, 6.0)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """log(sigmoid(x)), without overflow: x - log(1 + exp(x)) for x < 0, -log(1 + exp(-x)) otherwise."""
+    x = to_tensor(input)
+    negative = x.array < 0
+    tail = (where(negative, x, -x).exp() + 1).log()
+    return where(negative, x - tail, -tail)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """softmax(-x) along dim."""
+    from .functional import softmax
+
+    x = to_tensor(input)
+    x = x if dtype is None else x.astype(dtype)
+    return softmax(-x, dim)
+
+
+def reduce_loss(losses: Tensor, reduction: str) -> Tensor:
+    """mean, sum or none of elementwise losses; ValueError for anything else, as PyTorch."""
+    if reduction == "mean":
+        return losses.mean()
+    if reduction == "sum":
+        return losses.sum()
+    if reduction == "none":
+        return losses
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _target(input: Tensor, target: Any) -> Tensor:
+    return target if isinstance(target, Tensor) else Tensor(np.asarray(target, dtype=input.array.dtype))
+
+
+def _broadcast_target(input: Tensor, target: Any) -> tuple[Tensor, Tensor]:
+    """Input and target broadcast together; PyTorch's warning when their shapes differ."""
+    t = _target(input, target)
+    if t.shape != input.shape:
+        warnings.warn(f"Using a target size ({size_text(t)}) that is different to the input size ({size_text(input)}). "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have "
+                      "the same size.", stacklevel=3)
+        shape = np.broadcast_shapes(input.shape, t.shape)
+        return input.expand(shape), t.expand(shape)
+    return input, t
+
+
+def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: bool | None = None,
+                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """-(t·log x + (1-t)·log(1-x)) of probabilities x in [0, 1], each log clamped at -100 as in PyTorch."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    x = to_tensor(input)
+    t = _target(x, target)
+    if t.shape != x.shape:
+        raise ValueError(f"Using a target size ({size_text(t)}) that is different to the input size "
+                         f"({size_text(x)}) is deprecated. Please ensure they have the same size.")
+    if t.dtype != x.dtype:
+        raise RuntimeError(f"Found dtype {scalar_type_name(t)} but expected {scalar_type_name(x)}")
+    check_float("binary_cross_entropy", x, t)
+    if x.array.size and not ((x.array >= 0) & (x.array <= 1)).all():
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    check_no_grad_argument("binary_cross_entropy", "weight", weight)
+    losses = BinaryCrossEntropyFunction.apply(x, t)
+    if weight is not None:
+        losses = losses * _target(x, weight).expand(x.shape)
+    return reduce_loss(losses, reduction)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = None,
+                                     size_average: bool | None = None, reduce: bool | None = None,
+                                     reduction: str = "mean", pos_weight: Any = None) -> Tensor:
+    """Binary cross-entropy of sigmoid(input), computed from the logits without overflow.
+
+    pos_weight (broadcast along the last dim, one per class) weighs the positive term; weight each element.
+    """
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    x = to_tensor(input)
+    t = _target(x, target)
+    if t.shape != x.shape:
+        raise ValueError(f"Target size ({size_text(t)}) must be the same as input size ({size_text(x)})")
+    check_float("binary_cross_entropy_with_logits", x, t)
+    check_no_grad_argument("binary_cross_entropy_with_logits", "weight", weight)
+    check_no_grad_argument("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
+    args = [x, t]
+    if pos_weight is not None:
+        p = _target(x, pos_weight)
+        np.broadcast_shapes(p.shape, x.shape)
+        args.append(p)
+    losses = BinaryCrossEntropyWithLogitsFunction.apply(*args)
+    if weight is not None:
+        losses = losses * _target(x, weight)
+    return reduce_loss(losses, reduction)
+
+
+def l1_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+            reduction: str = "mean") -> Tensor:
+    """Mean (or sum, or elementwise) absolute error."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    x, t = _broadcast_target(to_tensor(input), target)
+    return reduce_loss((x - t).abs(), reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """0.5·d²/beta where |d| < beta, else |d| - 0.5·beta (d = input - target); beta = 0 is the L1 loss."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    x, t = _broadcast_target(to_tensor(input), target)
+    d = (x - t).abs()
+    if beta == 0:
+        return reduce_loss(d, reduction)
+    return reduce_loss(where(d.array < beta, d * d * (0.5 / beta), d - 0.5 * beta), reduction)
+
+
+def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0,
+               weight: Any = None) -> Tensor:
+    """0.5·d² where |d| < delta, else delta·(|d| - 0.5·delta); smooth_l1_loss times delta when beta = delta."""
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    x, t = _broadcast_target(to_tensor(input), target)
+    d = (x - t).abs()
+    losses = where(d.array < delta, d * d * 0.5, (d - 0.5 * delta) * delta)
+    if weight is not None:
+        losses = losses * _target(x, weight)
+    return reduce_loss(losses, reduction)
+
+
+def kl_div(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """Pointwise KL divergence target·(log target - input) of log-probabilities `input`.
+
+    With log_target the target is given as log-probabilities too. reduction="batchmean" divides the sum by
+    the batch size (the mathematical KL divergence); "mean" divides by the number of elements, with PyTorch's
+    warning.
+    """
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if reduction not in (*REDUCTIONS, "batchmean"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      stacklevel=2)
+    x = to_tensor(input)
+    t = _target(x, target)
+    if log_target:
+        losses = t.exp() * (t - x)
+    else:
+        positive = t.array > 0
+        losses = t * where(positive, t, 1.0).log() - t * x
+    if reduction == "batchmean":
+        total = losses.sum()
+        return total / x.shape[0] if x.ndim else total
+    return reduce_loss(losses, reduction)
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0,
+                          size_average: bool | None = None, reduce: bool | None = None,
+                          reduction: str = "mean") -> Tensor:
+    """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1 (rows of (N, D) or one (D,))."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    x1, x2 = to_tensor(input1), to_tensor(input2)
+    y = np.asarray(target.array if isinstance(target, Tensor) else target)
+    if x1.shape != x2.shape:
+        raise RuntimeError(f"cosine_embedding_loss: input1 and input2 must have the same shape, got {x1.shape} "
+                           f"and {x2.shape}")
+    if x1.ndim not in (1, 2):
+        raise RuntimeError(f"cosine_embedding_loss: 1D target tensor expects 2D input tensors, but found inputs "
+                           f"with sizes {list(x1.shape)} and {list(x2.shape)}.")
+    if y.shape != x1.shape[:1 if x1.ndim == 2 else 0]:
+        raise RuntimeError(f"cosine_embedding_loss: expected target of shape {x1.shape[:x1.ndim - 1]}, "
+                           f"got {y.shape}")
+    dim = x1.ndim - 1
+    eps = 1e-12
+    dot = (x1 * x2).sum(dim)
+    denominator = (((x1 * x1).sum(dim) + eps) * ((x2 * x2).sum(dim) + eps)).sqrt()
+    cos = dot / denominator
+    zero = cos * 0
+    losses = where(y == 1, 1 - cos, zero) + where(y == -1, (cos - margin).clamp(min=0), zero)
+    return reduce_loss(losses, reduction)
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0,
+                        size_average: bool | None = None, reduce: bool | None = None,
+                        reduction: str = "mean") -> Tensor:
+    """max(0, -target·(input1 - input2) + margin): input1 should rank higher where target is 1."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    x1, x2 = to_tensor(input1), to_tensor(input2)
+    y = _target(x1, target)
+    if x1.ndim != x2.ndim or x1.ndim != y.ndim:
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+                           f"input1: {size_text(x1)}, input2: {size_text(x2)}, target: {size_text(y)} ")
+    return reduce_loss((-y * (x1 - x2) + margin).clamp(min=0), reduction)

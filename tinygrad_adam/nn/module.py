@@ -27,6 +27,7 @@ import numpy as np
 
 from ..core.tensor import Tensor
 from ._checks import check_device, is_device
+from .hooks import HooksMixin
 
 
 class Parameter(Tensor):
@@ -69,8 +70,10 @@ def _add_indent(text: str, spaces: int) -> str:
     return "\n".join([first] + [" " * spaces + line for line in rest])
 
 
-class Module:
-    """Base class of layers and models: subclass it, set attributes in `__init__`, define `forward`."""
+class Module(HooksMixin):
+    """Base class of layers and models: subclass it, set attributes in `__init__`, define `forward`.
+
+    The register_*_hook methods come from hooks.py."""
 
     training: bool = True  # a class default, so a subclass that forgets super().__init__() still works
 
@@ -81,7 +84,10 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        hooks = self.__dict__.get("_module_hooks")
+        if not hooks:
+            return self.forward(*args, **kwargs)
+        return hooks.call(self, args, kwargs)
 
     # ----- discovery ------------------------------------------------------------------------
     def register_buffer(self, name: str, array: np.ndarray | None, persistent: bool = True) -> None:

@@ -10,6 +10,7 @@
 Every optimizer follows PyTorch's defaults and order of operations, so hyperparameters carry over.
 """
 
+from ..nn.utils.clip_grad import clip_grad_norm_, clip_grad_value_
 from . import lr_scheduler
 from .adadelta import Adadelta
 from .adagrad import Adagrad
@@ -17,8 +18,24 @@ from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
 from .by_name import ALIASES, LABELS, OPTIMIZERS, make_optimizer, optimizer_name
-from .clip import clip_grad_norm_, clip_grad_value_
-from .lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, LRScheduler, StepLR
+from .lr_scheduler import (
+    ChainedScheduler,
+    ConstantLR,
+    CosineAnnealingLR,
+    CosineAnnealingWarmRestarts,
+    CyclicLR,
+    ExponentialLR,
+    LambdaLR,
+    LinearLR,
+    LRScheduler,
+    MultiplicativeLR,
+    MultiStepLR,
+    OneCycleLR,
+    PolynomialLR,
+    ReduceLROnPlateau,
+    SequentialLR,
+    StepLR,
+)
 from .nadam import NAdam
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
@@ -27,5 +44,7 @@ from .sgd import SGD
 __all__ = [
     "ALIASES", "LABELS", "OPTIMIZERS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "CosineAnnealingLR",
     "ExponentialLR", "LRScheduler", "LambdaLR", "NAdam", "Optimizer", "RMSprop", "StepLR", "clip_grad_norm_",
-    "clip_grad_value_", "lr_scheduler", "make_optimizer", "optimizer_name",
+    "clip_grad_value_", "lr_scheduler", "make_optimizer", "optimizer_name", "ChainedScheduler", "ConstantLR",
+    "CosineAnnealingWarmRestarts", "CyclicLR", "LinearLR", "MultiStepLR", "MultiplicativeLR", "OneCycleLR",
+    "PolynomialLR", "ReduceLROnPlateau", "SequentialLR",
 ]

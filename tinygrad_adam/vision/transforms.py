@@ -1,4 +1,5 @@
-"""torchvision.transforms' Compose, ToTensor, Normalize and Lambda, on NumPy images (no PIL).
+"""torchvision.transforms' Compose, ToTensor, Normalize and Lambda, on NumPy images (no PIL); Resize, CenterCrop,
+Pad, RandomCrop and RandomHorizontalFlip are in transforms_geometry.py.
 
 Batch protocol: a transform with a ``batch(images)`` method maps a stack of images (a leading batch axis) to
 the stack of what it would return per image, bit for bit. `Compose` has one when all its transforms do.
@@ -13,8 +14,10 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
+from .transforms_geometry import CenterCrop, InterpolationMode, Pad, RandomCrop, RandomHorizontalFlip, Resize
 
-__all__ = ["Compose", "Lambda", "Normalize", "ToTensor", "is_batchable"]
+__all__ = ["CenterCrop", "Compose", "InterpolationMode", "Lambda", "Normalize", "Pad", "RandomCrop",
+           "RandomHorizontalFlip", "Resize", "ToTensor", "is_batchable"]
 
 
 def is_batchable(transform: Any) -> bool:

@@ -26,3 +26,18 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Module):
+    """In training, zero whole channels with probability p and scale the rest by 1/(1-p); identity in eval."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False, generator: np.random.Generator | None = None):
+        super().__init__()
+        check_dropout_probability(p)
+        self.p, self.inplace, self.generator = p, inplace, generator
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout2d(input, self.p, self.training, generator=self.generator)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"

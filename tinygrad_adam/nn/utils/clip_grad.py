@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ..core.tensor import Tensor
+from ...core.tensor import Tensor
 
 
 def _with_grads(params: Tensor | Iterable[Tensor]) -> list[Tensor]:

@@ -1,0 +1,177 @@
+"""Time issue 25's two image-model steps, tinygrad_adam against PyTorch, each framework in its own process.
+
+    python examples/benchmark_images.py                  # both models, 5 alternated rounds
+    python examples/benchmark_images.py --one-thread     # CPU time, one thread each: robust on a busy machine
+    python examples/benchmark_images.py --models dcgan --rounds 3 --steps 10
+
+- vae: pytorch/examples' VAE (784-400-20) on a batch of 128, summed BCE + KL, one Adam step;
+- dcgan: a small DCGAN on 28 x 28 (generator z=64 -> 128x7x7 -> ConvTranspose2d -> 64x14x14 ->
+  ConvTranspose2d -> 1x28x28 with BatchNorm and ReLU; the discriminator mirrored with Conv2d and
+  LeakyReLU), batch 64, one discriminator and one generator step with BCELoss and Adam(0.5, 0.999).
+
+Both are written once, against the PyTorch API (`build_vae`, `build_dcgan` take the framework's module),
+which is what this project promises. The processes alternate as in examples/benchmark.py (whose
+load-average and machine helpers this reuses); the inputs are the same seeded arrays in both, the
+initial weights are each framework's own default initialisation (the timing does not depend on them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+FRAMEWORKS = ("tinygrad_adam", "torch")
+MODELS = ("vae", "dcgan")
+
+
+def build_vae(torch: Any) -> Any:
+    """The VAE's training step (a function of one batch) in framework `torch`."""
+    nn, F = torch.nn, torch.nn.functional
+
+    class VAE(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc1, self.fc21, self.fc22 = nn.Linear(784, 400), nn.Linear(400, 20), nn.Linear(400, 20)
+            self.fc3, self.fc4 = nn.Linear(20, 400), nn.Linear(400, 784)
+
+        def forward(self, x: Any) -> Any:
+            h = F.relu(self.fc1(x.view(-1, 784)))
+            mu, logvar = self.fc21(h), self.fc22(h)
+            z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+            return torch.sigmoid(self.fc4(F.relu(self.fc3(z)))), mu, logvar
+
+    model = VAE()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+    def step(x: Any) -> float:
+        optimizer.zero_grad()
+        recon, mu, logvar = model(x)
+        loss = (F.binary_cross_entropy(recon, x.view(-1, 784), reduction="sum")
+                - 0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp()))
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return step
+
+
+def build_dcgan(torch: Any) -> Any:
+    """One discriminator and one generator step of the small DCGAN, in framework `torch`."""
+    nn = torch.nn
+    gen = nn.Sequential(nn.Linear(64, 128 * 7 * 7), nn.Unflatten(1, (128, 7, 7)), nn.BatchNorm2d(128), nn.ReLU(),
+                        nn.ConvTranspose2d(128, 64, 4, 2, 1), nn.BatchNorm2d(64), nn.ReLU(),
+                        nn.ConvTranspose2d(64, 1, 4, 2, 1), nn.Tanh())
+    disc = nn.Sequential(nn.Conv2d(1, 64, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(64, 128, 4, 2, 1),
+                         nn.BatchNorm2d(128), nn.LeakyReLU(0.2), nn.Flatten(), nn.Linear(128 * 7 * 7, 1), nn.Sigmoid())
+    criterion = nn.BCELoss()
+    opt_d = torch.optim.Adam(disc.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_g = torch.optim.Adam(gen.parameters(), lr=2e-4, betas=(0.5, 0.999))
+
+    def step(real: Any, noise: Any) -> float:
+        ones, zeros = torch.ones(real.shape[0], 1), torch.zeros(real.shape[0], 1)
+        opt_d.zero_grad()
+        fake = gen(noise)
+        loss_d = criterion(disc(real), ones) + criterion(disc(fake.detach()), zeros)
+        loss_d.backward()
+        opt_d.step()
+        opt_g.zero_grad()
+        loss_g = criterion(disc(fake), ones)
+        loss_g.backward()
+        opt_g.step()
+        return loss_d.item() + loss_g.item()
+
+    return step
+
+
+def run_worker(args: argparse.Namespace) -> dict[str, Any]:
+    if args.worker == "torch":
+        import torch as lib
+
+        if args.one_thread:
+            lib.set_num_threads(1)
+    else:
+        import tinygrad_adam as lib
+    lib.manual_seed(0)
+    rng = np.random.default_rng(0)
+    clock = time.process_time if args.one_thread else time.perf_counter
+    if args.models[0] == "vae":
+        step = build_vae(lib)
+        batches = [(lib.tensor(rng.random((128, 1, 28, 28), dtype=np.float32)),) for _ in range(4)]
+    else:
+        step = build_dcgan(lib)
+        batches = [(lib.tensor(rng.uniform(-1, 1, (64, 1, 28, 28)).astype(np.float32)),
+                    lib.tensor(rng.standard_normal((64, 64), dtype=np.float32))) for _ in range(4)]
+    for i in range(args.warmup):
+        step(*batches[i % len(batches)])
+    times = []
+    for i in range(args.steps):
+        start = clock()
+        step(*batches[i % len(batches)])
+        times.append(clock() - start)
+    return {"framework": args.worker, "model": args.models[0], "seconds": times}
+
+
+def spawn(framework: str, model: str, args: argparse.Namespace) -> list[float]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", framework, "--models", model,
+               "--steps", str(args.steps), "--warmup", str(args.warmup)]
+    env = dict(os.environ)
+    env.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # as examples/benchmark.py: what `import tinygrad_adam` sets
+    if args.one_thread:
+        command.append("--one-thread")
+        env.update({name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark worker {framework} {model} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    args = parse_args(argv)
+    if args.worker:
+        print(json.dumps(run_worker(args)))
+        return {}
+    sys.path.insert(0, str(HERE))
+    from benchmark import _cpu_count, _load_average, available_frameworks
+
+    frameworks = available_frameworks(list(FRAMEWORKS))
+    print(f"{_cpu_count()} cores, load average {_load_average()}, "
+          f"{'CPU time, one thread' if args.one_thread else 'wall clock'}, {args.rounds} rounds x {args.steps} steps")
+    report: dict[str, Any] = {}
+    for model in args.models:
+        medians: dict[str, list[float]] = {f: [] for f in frameworks}
+        for r in range(args.rounds):
+            for f in frameworks if r % 2 == 0 else frameworks[::-1]:
+                medians[f].append(statistics.median(spawn(f, model, args)) * 1e3)
+        row = {f: statistics.median(m) for f, m in medians.items()}
+        text = ", ".join(f"{f} {row[f]:.1f} ms/step ({min(medians[f]):.1f}-{max(medians[f]):.1f})" for f in row)
+        if len(frameworks) == 2:
+            ratios = [a / b for a, b in zip(medians["tinygrad_adam"], medians["torch"], strict=True)]
+            text += f", ratio {row['tinygrad_adam'] / row['torch']:.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
+        print(f"{model}: {text}")
+        report[model] = {"medians_ms": medians, **row}
+    return report
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS))
+    p.add_argument("--rounds", type=int, default=5, help="alternated rounds, one process per framework each (5)")
+    p.add_argument("--steps", type=int, default=20, help="timed steps per process (20)")
+    p.add_argument("--warmup", type=int, default=3, help="untimed steps first in every process (3)")
+    p.add_argument("--one-thread", action="store_true", help="CPU time with one thread per framework")
+    p.add_argument("--worker", choices=FRAMEWORKS, default=None, help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""nn.utils against torch.nn.utils: clip_grad_norm_ / clip_grad_value_ (nn/utils/clip_grad.py, re-exported by optim),
+parameters_to_vector and vector_to_parameters."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tinygrad_adam as tg
+from tinygrad_adam import nn, optim
+
+torch = pytest.importorskip("torch")
+
+
+def _pair() -> tuple[nn.Module, torch.nn.Module]:
+    ours, theirs = nn.Linear(3, 2), torch.nn.Linear(3, 2)
+    with torch.no_grad():
+        theirs.weight.copy_(torch.tensor(ours.weight.numpy()))
+        theirs.bias.copy_(torch.tensor(ours.bias.numpy()))
+    return ours, theirs
+
+
+def test_clip_functions_are_the_optim_ones() -> None:
+    assert nn.utils.clip_grad_norm_ is optim.clip_grad_norm_
+    assert nn.utils.clip_grad_value_ is optim.clip_grad_value_
+
+
+def test_clip_grad_norm_as_torch() -> None:
+    ours, theirs = _pair()
+    x = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+    (ours(tg.tensor(x)) ** 2).sum().backward()
+    (theirs(torch.tensor(x)) ** 2).sum().backward()
+    norm_o = nn.utils.clip_grad_norm_(ours.parameters(), 0.5)
+    norm_t = torch.nn.utils.clip_grad_norm_(theirs.parameters(), 0.5)
+    assert float(norm_o) == pytest.approx(float(norm_t), rel=1e-5)
+    for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
+        np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-5)
+
+
+def test_parameters_to_vector_and_back() -> None:
+    ours, theirs = _pair()
+    vec_o = nn.utils.parameters_to_vector(ours.parameters())
+    vec_t = torch.nn.utils.parameters_to_vector(theirs.parameters())
+    assert vec_o.shape == tuple(vec_t.shape) == (8,) and vec_o.dtype == tg.float32
+    np.testing.assert_allclose(vec_o.numpy(), vec_t.detach().numpy())
+    (vec_o * tg.arange(8, dtype=tg.float32)).sum().backward()  # differentiable, as torch's
+    np.testing.assert_array_equal(ours.bias.grad.numpy(), [6.0, 7.0])
+    new = np.arange(8, dtype=np.float32) / 10
+    nn.utils.vector_to_parameters(tg.tensor(new), ours.parameters())
+    torch.nn.utils.vector_to_parameters(torch.tensor(new), theirs.parameters())
+    for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
+        np.testing.assert_array_equal(p.numpy(), q.detach().numpy())
+    with pytest.raises(TypeError, match="expected torch.Tensor"):
+        nn.utils.vector_to_parameters(new, ours.parameters())
