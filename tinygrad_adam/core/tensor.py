@@ -383,8 +383,7 @@ class Tensor:
         return ops.Add.apply(*self._pair(other))
 
     def __radd__(self, other: Any) -> Tensor:
-        a, b = self._pair(other)
-        return ops.Add.apply(b, a)
+        return ops.Add.apply(*self._pair(other))  # commutative: self first, as PyTorch records it
 
     def __sub__(self, other: Any) -> Tensor:
         return ops.Sub.apply(*self._pair(other))
@@ -397,8 +396,7 @@ class Tensor:
         return ops.Mul.apply(*self._pair(other))
 
     def __rmul__(self, other: Any) -> Tensor:
-        a, b = self._pair(other)
-        return ops.Mul.apply(b, a)
+        return ops.Mul.apply(*self._pair(other))  # commutative: self first, as PyTorch records it
 
     def _true_division_pair(self, other: Any) -> tuple[Tensor, Tensor]:
         a, b = self._pair(other)
@@ -958,6 +956,12 @@ class Tensor:
     @property
     def nbytes(self) -> int:
         return self.array.nbytes
+
+    def __format__(self, format_spec: str) -> str:
+        """f"{t}" of a one-number (0-d) tensor formats the number, as in PyTorch; other tensors print as repr."""
+        if self.array.ndim == 0:
+            return self.item().__format__(format_spec)
+        return object.__format__(self, format_spec)
 
 
 def _plain_index(index: Any) -> Any:
