@@ -253,13 +253,12 @@ class Tensor:
         self.requires_grad = requires_grad
         return self
 
-    def retain_grad(self) -> Tensor:
+    def retain_grad(self) -> None:
         """Keep `.grad` on this non-leaf tensor after backward (leaves always keep it)."""
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self._ctx is not None:
             self._retains_grad = True
-        return self
 
     # ----- dtype and device -------------------------------------------------------------------
     def astype(self, dtype: Any) -> Tensor:
