@@ -166,3 +166,17 @@ def test_new_tensors_take_this_tensors_dtype() -> None:
     with pytest.raises(RuntimeError, match="Can't call apply_\\(\\) on Variable that requires grad"):
         x.requires_grad_().apply_(abs)
     assert f"{tg.tensor(2.5):.2f}" == "2.50"
+
+
+def test_every_register_method_returns_torch_utils_hooks_removable_handle() -> None:
+    x = tg.ones(2, requires_grad=True)
+    layer = nn.Linear(2, 2)
+    handles = [x.register_hook(lambda g: None), (x * 2).grad_fn.register_hook(lambda gi, go: None),
+               (x * 2).grad_fn.register_prehook(lambda go: None), x.register_post_accumulate_grad_hook(lambda t: None),
+               layer.register_forward_pre_hook(lambda m, a: None), layer.register_forward_hook(lambda m, a, o: None),
+               layer.register_full_backward_pre_hook(lambda m, go: None),
+               layer.register_full_backward_hook(lambda m, gi, go: None), layer.register_backward_hook(lambda *a: None)]
+    assert all(type(h) is tg.utils.hooks.RemovableHandle for h in handles)
+    for h in handles:
+        h.remove()
+    assert layer._module_hooks.forward == [] and layer._module_hooks.backward == [] and x._backward_hooks == []
