@@ -180,3 +180,39 @@ def test_every_register_method_returns_torch_utils_hooks_removable_handle() -> N
     for h in handles:
         h.remove()
     assert layer._module_hooks.forward == [] and layer._module_hooks.backward == [] and x._backward_hooks == []
+
+
+def test_every_node_is_a_torch_autograd_graph_node() -> None:
+    x = tg.ones(3, requires_grad=True)
+    loss = F.cross_entropy(x.reshape(1, 3), tg.tensor([1]))
+    stage = loss.grad_fn.next_functions[0][0]
+    accumulator = (x * 2).grad_fn.next_functions[0][0]
+    for node in (loss.grad_fn, stage, accumulator):
+        assert isinstance(node, tg.autograd.graph.Node)
+    assert not isinstance(x, tg.autograd.graph.Node)
+
+
+def test_a_custom_function_named_like_a_builtin_op_keeps_its_own_name() -> None:
+    class Sum(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):  # noqa: ANN001, ANN205
+            return x.sum()
+
+        @staticmethod
+        def backward(ctx, grad):  # noqa: ANN001, ANN205
+            return grad * tg.ones(3)
+
+    assert Sum.apply(tg.ones(3, requires_grad=True)).grad_fn.name() == "SumBackward"
+
+
+def test_a_tensor_whose_grad_fn_was_looked_at_still_pickles_and_copies() -> None:
+    import copy
+    import pickle
+
+    x = tg.ones(2, requires_grad=True)
+    y = x * 3
+    assert y.grad_fn.name() == "MulBackward0"
+    for twin in (pickle.loads(pickle.dumps(y)), copy.deepcopy(y)):
+        assert twin.grad_fn.name() == "MulBackward0" and twin.grad_fn is not y.grad_fn
+        twin.sum().backward()
+        assert twin.grad_fn.next_functions[0][0].variable.grad.tolist() == [3.0, 3.0]

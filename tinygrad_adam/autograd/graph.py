@@ -1,4 +1,5 @@
-"""torch.autograd.grad and torch.autograd.backward: the engine's backward walk with PyTorch's signatures."""
+"""torch.autograd.grad and torch.autograd.backward: the engine's backward walk with PyTorch's signatures; Node,
+the type of every grad_fn (torch.autograd.graph.Node)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from typing import Any
 import numpy as np
 
 from ..core.engine import backpropagate
+from ..core.graph_nodes import Node
 from ..core.tensor import Tensor
+
+__all__ = ["Node", "backward", "grad"]
 
 
 def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],

@@ -20,6 +20,7 @@ PyTorch name in a class attribute `node_name`.
 from __future__ import annotations
 
 import weakref
+from abc import ABCMeta
 from collections.abc import Callable
 from typing import Any
 
@@ -104,14 +105,13 @@ _LAYOUTS: dict[str, Callable[[Context], tuple[str, tuple[Edge, ...]]]] = {
 def _layout(ctx: Context) -> tuple[str, tuple[Edge, ...]]:
     """PyTorch's name for this node and the edges to its inputs (through stand-in nodes where it has them)."""
     function = ctx.function
-    name = getattr(function, "node_name", None)
+    user = getattr(function, "user", None)  # a custom autograd.Function: PyTorch names it <Class>Backward
+    name = f"{user.__name__}Backward" if user is not None else getattr(function, "node_name", None)
     if name is None:
         layout = _LAYOUTS.get(function.__name__)
         if layout is not None and ctx.kwargs is not None:
             return layout(ctx)
-        user = getattr(function, "user", None)  # a custom autograd.Function: PyTorch names it <Class>Backward
-        name = _NAMES.get(function.__name__) or (f"{user.__name__}Backward" if user is not None else
-                                                 f"{function.__name__.removesuffix('Function')}Backward0")
+        name = _NAMES.get(function.__name__) or f"{function.__name__.removesuffix('Function')}Backward0"
     return name, tuple(range(len(ctx.parents)))
 
 
@@ -119,8 +119,11 @@ def node_name(ctx: Context) -> str:
     return _layout(ctx)[0]
 
 
-class Node(Context):
-    """A recorded op as PyTorch's autograd node: `name()`, `next_functions`, hooks and `metadata`."""
+class Node(Context, metaclass=ABCMeta):
+    """A recorded op as PyTorch's autograd node: `name()`, `next_functions`, hooks and `metadata`.
+
+    torch.autograd.graph.Node: AccumulateGrad and the stand-ins of fused ops are Nodes too (isinstance).
+    """
 
     __slots__ = ()
 
@@ -155,6 +158,15 @@ class Node(Context):
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {hex(id(self))}>"
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """Pickled (and copied) as the plain Context it is; the named class returns when grad_fn is looked at."""
+        _, _, *state = super().__reduce_ex__(protocol)
+        return (_plain_context, (), *state)
+
+
+def _plain_context() -> Context:
+    return Context.__new__(Context)
 
 
 _node_classes: dict[str, type[Node]] = {}
@@ -256,3 +268,7 @@ def _edge(ctx: Context, spec: Edge) -> tuple[Any, int]:
     if not (ctx.needs_input_grad[spec] if ctx.needs_input_grad else parent.requires_grad):
         return None, 0
     return (accumulate_grad(parent) if parent._ctx is None else as_node(parent._ctx)), 0
+
+
+Node.register(FusedStage)
+Node.register(AccumulateGrad)

@@ -15,6 +15,7 @@ from . import dtypes, engine, grad_mode, ops
 from .dtypes import result_type, to_numpy_dtype
 from .engine import Context, backpropagate
 from .grad_mode import no_grad
+from .graph_nodes import as_node
 from .hooks import RemovableHandle
 from .random import default_rng
 
@@ -190,10 +191,7 @@ class Tensor:
     @property
     def grad_fn(self) -> Context | None:
         """The recorded op that made this tensor (None for leaves), as PyTorch's node (core/graph_nodes.py)."""
-        if self._ctx is None:
-            return None
-        from .graph_nodes import as_node
-        return as_node(self._ctx)
+        return None if self._ctx is None else as_node(self._ctx)
 
     def __len__(self) -> int:
         if self.array.ndim == 0:
