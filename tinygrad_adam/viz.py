@@ -60,9 +60,9 @@ def _producer(t: Tensor) -> Context | None:
 
 
 def op_name(function: type) -> str:
-    """The name an op is shown with: the Function's class name without a trailing "Function"."""
+    """The name an op is shown with: the Op's class name without a trailing "Op"."""
     name = function.__name__
-    return name[: -len("Function")] if name.endswith("Function") and name != "Function" else name
+    return name[: -len("Op")] if name.endswith("Op") and name != "Op" else name
 
 
 def _walk(output: Tensor) -> list[Tensor]:

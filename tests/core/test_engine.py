@@ -73,7 +73,8 @@ def test_leaf_grad_is_not_aliased_with_engine_buffers() -> None:
 def test_intermediate_grads_only_when_retained() -> None:
     x = Tensor([1.0, 2.0], requires_grad=True)
     h = x * 2
-    k = (x * 3).retain_grad()
+    k = x * 3
+    k.retain_grad()
     (h * k).sum().backward()
     assert h.grad is None
     np.testing.assert_allclose(k.grad, 2 * x.array)

@@ -40,7 +40,7 @@ def test_properties() -> None:
 def test_repr_is_readable() -> None:
     t = Tensor([1.0, 2.0], requires_grad=True)
     assert repr(t) == "tensor([1., 2.], requires_grad=True)"  # PyTorch's format
-    assert repr(t * 2) == "tensor([2., 4.], grad_fn=<MulBackward>)"
+    assert repr(t * 2) == "tensor([2., 4.], grad_fn=<MulBackward0>)"
 
 
 def test_constructors_are_seedable() -> None:

@@ -42,7 +42,7 @@ def test_linear_is_one_node_and_skips_unneeded_gradients() -> None:
     layer = nn.Linear(3, 2)
     x = Tensor(np.ones((4, 3), dtype=np.float32))
     out = layer(x)
-    assert out._ctx.function.__name__ == "LinearFunction"
+    assert out._ctx.function.__name__ == "LinearOp"
     out.sum().backward()
     assert x.grad is None
     np.testing.assert_allclose(layer.bias.grad, [4.0, 4.0])

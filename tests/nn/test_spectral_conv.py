@@ -14,14 +14,14 @@ from test_conv import direct_conv2d
 from tinygrad_adam import Tensor, gradcheck, nn, no_grad
 from tinygrad_adam.nn import functional as F
 from tinygrad_adam.nn.ops import spectral_conv
-from tinygrad_adam.nn.ops.conv import Conv2dFunction
+from tinygrad_adam.nn.ops.conv import Conv2dOp
 from tinygrad_adam.nn.ops.layout import is_batch_last
-from tinygrad_adam.nn.ops.spectral_conv import SpectralConv2dFunction, frequencies, transforms
+from tinygrad_adam.nn.ops.spectral_conv import SpectralConv2dOp, frequencies, transforms
 
 
 def spectral(x: Tensor, w: Tensor, b: Tensor | None = None, padding: tuple[int, int] = (0, 0)) -> Tensor:
     args = (x, w) if b is None else (x, w, b)
-    return SpectralConv2dFunction.apply(*args, padding=(padding[0], padding[0], padding[1], padding[1]))
+    return SpectralConv2dOp.apply(*args, padding=(padding[0], padding[0], padding[1], padding[1]))
 
 
 @pytest.mark.parametrize(("hp", "wp"), [(12, 12), (7, 5), (6, 9), (1, 4), (3, 1), (1, 1), (2, 2)])
@@ -120,7 +120,7 @@ def test_forward_and_gradients_agree_with_im2col_for_any_geometry(n: int, c: int
     results = []
 
     def im2col(x: Tensor, w: Tensor, b: Tensor, p: tuple[int, int]) -> Tensor:
-        return Conv2dFunction.apply(x, w, b, stride=(1, 1), padding=(p[0], p[0], p[1], p[1]), dilation=(1, 1))
+        return Conv2dOp.apply(x, w, b, stride=(1, 1), padding=(p[0], p[0], p[1], p[1]), dilation=(1, 1))
 
     for op in (spectral, im2col):
         x, weight, bias = (Tensor(a, requires_grad=True) for a in arrays)
@@ -147,11 +147,11 @@ def test_conv2d_takes_the_spectral_path_only_where_it_multiplies_less() -> None:
     assert not spectral_conv.is_cheaper(64, 1, 32, (28, 28), (5, 5))  # its first: one channel, a large image
     assert not spectral_conv.is_cheaper(64, 64, 64, (40, 40), (5, 5))  # past MAX_PIXELS
     layer = nn.Conv2d(32, 64, 5)
-    assert layer(x).grad_fn.function is SpectralConv2dFunction
-    assert nn.Conv2d(32, 64, 5, stride=2)(x).grad_fn.function is Conv2dFunction
-    assert nn.Conv2d(32, 64, 5, dilation=2)(x).grad_fn.function is Conv2dFunction
-    assert nn.Conv2d(1, 32, 5)(Tensor(np.zeros((64, 1, 28, 28), np.float32))).grad_fn.function is Conv2dFunction
-    assert F.conv2d(x, layer.weight, layer.bias).grad_fn.function is SpectralConv2dFunction
+    assert layer(x).grad_fn.function is SpectralConv2dOp
+    assert nn.Conv2d(32, 64, 5, stride=2)(x).grad_fn.function is Conv2dOp
+    assert nn.Conv2d(32, 64, 5, dilation=2)(x).grad_fn.function is Conv2dOp
+    assert nn.Conv2d(1, 32, 5)(Tensor(np.zeros((64, 1, 28, 28), np.float32))).grad_fn.function is Conv2dOp
+    assert F.conv2d(x, layer.weight, layer.bias).grad_fn.function is SpectralConv2dOp
 
 
 def test_matches_pytorch_on_the_mnist_second_convolution() -> None:
@@ -164,7 +164,7 @@ def test_matches_pytorch_on_the_mnist_second_convolution() -> None:
     g = rng.standard_normal((16, 64, 8, 8)).astype(np.float32)
     x, x_ref = Tensor(x_np, requires_grad=True), torch.tensor(x_np, requires_grad=True)
     out, out_ref = layer(x), ref(x_ref)
-    assert out.grad_fn.function is SpectralConv2dFunction
+    assert out.grad_fn.function is SpectralConv2dOp
     out.backward(g)
     out_ref.backward(torch.from_numpy(g))
     np.testing.assert_allclose(out.array, out_ref.detach().numpy(), rtol=1e-4, atol=1e-5)

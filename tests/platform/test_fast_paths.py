@@ -14,7 +14,7 @@ from tinygrad_adam.core.engine import Context
 from tinygrad_adam.nn import functional as F
 from tinygrad_adam.nn.ops import conv
 from tinygrad_adam.nn.ops.layout import pad_batch_last
-from tinygrad_adam.nn.ops.pooling import MaxPool2dFunction
+from tinygrad_adam.nn.ops.pooling import MaxPool2dOp
 
 
 def _peak_bytes(run: object) -> int:
@@ -28,11 +28,11 @@ def _peak_bytes(run: object) -> int:
 
 def test_max_pool_backward_makes_byte_masks_not_float_temporaries() -> None:
     x = pad_batch_last(np.random.default_rng(0).standard_normal((32, 8, 24, 24)).astype(np.float32))
-    ctx = Context(MaxPool2dFunction, (), True)
-    out = MaxPool2dFunction.forward(ctx, x, (2, 2), (2, 2), (0, 0))
+    ctx = Context(MaxPool2dOp, (), True)
+    out = MaxPool2dOp.forward(ctx, x, (2, 2), (2, 2), (0, 0))
     grad = np.ones_like(out)
     grad_x: list[np.ndarray] = []
-    peak = _peak_bytes(lambda: grad_x.append(MaxPool2dFunction.backward(ctx, grad)))
+    peak = _peak_bytes(lambda: grad_x.append(MaxPool2dOp.backward(ctx, grad)))
     # the input gradient, two byte masks per output and NumPy's fixed-size casting buffers (about
     # 2 + 1.9 bytes per output here); float temporaries per window position (the gradient not yet
     # routed, as before) make it 9 bytes per output

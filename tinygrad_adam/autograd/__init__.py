@@ -1,9 +1,11 @@
-"""PyTorch's torch.autograd names: Function (ctx-style, on Tensors), grad, backward, gradcheck, anomaly detection."""
+"""PyTorch's torch.autograd names: Function (ctx-style, on Tensors), grad, backward, Variable, gradcheck, anomaly
+detection."""
 
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .function import Function, FunctionCtx
 from .gradcheck import gradcheck
-from .graph import grad
+from .graph import backward, grad
+from .variable import Variable
 
-__all__ = ["Function", "FunctionCtx", "detect_anomaly", "grad", "gradcheck", "is_anomaly_enabled",
-           "set_detect_anomaly"]
+__all__ = ["Function", "FunctionCtx", "Variable", "backward", "detect_anomaly", "grad", "gradcheck",
+           "is_anomaly_enabled", "set_detect_anomaly"]

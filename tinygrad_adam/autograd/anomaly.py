@@ -10,6 +10,7 @@ import numpy as np
 
 from ..core import engine
 from ..core.engine import Context, observe_backward
+from ..core.graph_nodes import node_name
 from ..core.hooks import RemovableHandle
 from ..core.tensor import Tensor
 
@@ -58,7 +59,7 @@ class _AnomalyMode:
         for i, g in enumerate(input_grads):
             kind = None if g is None else _nonfinite(g)
             if kind is not None:
-                raise RuntimeError(f"Function '{ctx.function.__name__}Backward' returned {kind} values in its "
+                raise RuntimeError(f"Function '{node_name(ctx)}' returned {kind} values in its "
                                    f"{i}th output.\n{_where(ctx)}")
 
 

@@ -15,7 +15,7 @@ A custom op written for PyTorch runs unchanged:
             return grad_output * y
 
 It becomes one node of the engine (an `Op` named after the class), so
-`y.grad_fn` prints as `<ExpBackward>` and anomaly detection names it. Backward runs
+`y.grad_fn` prints as `<ExpBackward object at 0x...>`, as in PyTorch, and anomaly detection names it. Backward runs
 without recording, so higher-order gradients (create_graph=True) are not supported.
 """
 

@@ -1,4 +1,5 @@
-"""torch.autograd.grad and torch.autograd.backward: the engine's backward walk with PyTorch's signatures."""
+"""torch.autograd.grad and torch.autograd.backward: the engine's backward walk with PyTorch's signatures; Node,
+the type of every grad_fn (torch.autograd.graph.Node)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from typing import Any
 import numpy as np
 
 from ..core.engine import backpropagate
+from ..core.graph_nodes import Node
 from ..core.tensor import Tensor
+
+__all__ = ["Node", "backward", "grad"]
 
 
 def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
@@ -42,3 +46,35 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
         else:
             result.append(Tensor._make(np.array(g, dtype=t.array.dtype), False))
     return tuple(result)
+
+
+def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Any = None, retain_graph: bool | None = None,
+             create_graph: bool = False, grad_variables: Any = None,
+             inputs: Tensor | Sequence[Tensor] | None = None) -> None:
+    """Add the gradients of `tensors` (seeded with `grad_tensors`, None meaning 1 for a one-element tensor) into
+    `.grad` of the leaves, or only of `inputs` when given, as tensor.backward() does for one tensor."""
+    if create_graph:
+        raise NotImplementedError("autograd.backward(create_graph=True): higher-order gradients are not supported; "
+                                  "backward functions work on NumPy arrays and record no graph")
+    if grad_variables is not None:
+        if grad_tensors is not None:
+            raise RuntimeError("'grad_tensors' and 'grad_variables' (deprecated) arguments both passed to "
+                               "backward(). Please only use 'grad_tensors'.")
+        grad_tensors = grad_variables
+    outputs = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if grad_tensors is None:
+        seeds: list[Any] = [None] * len(outputs)
+    else:
+        seeds = [grad_tensors] if isinstance(grad_tensors, Tensor) else list(grad_tensors)
+    if len(seeds) != len(outputs):
+        raise RuntimeError(f"grad can be implicitly created only for scalar outputs; got {len(seeds)} gradients "
+                           f"for {len(outputs)} tensors")
+    if inputs is None:
+        backpropagate(outputs, seeds, bool(retain_graph))
+        return
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if not inputs:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    for t, g in zip(inputs, backpropagate(outputs, seeds, bool(retain_graph), inputs=inputs) or (), strict=True):
+        if g is not None:
+            t._accumulate_grad(g)

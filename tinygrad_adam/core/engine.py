@@ -24,8 +24,11 @@ to its input's shape (`unbroadcast`, the one place that does it), and hands each
 gradient.
 
 The engine works on any object with the Tensor's graph state (`array`, `requires_grad`,
-`_ctx`, `_version`, `_retains_grad`, `_accumulate_grad`); core/tensor.py registers the Tensor
-class with `register_tensor_class`, so that ops make Tensors without this file importing it.
+`_ctx`, `_version`, `_retains_grad`, `_backward_hooks`, `_accumulate_grad`); core/tensor.py registers
+the Tensor class with `register_tensor_class`, so that ops make Tensors without this file importing it.
+Hooks run in the walk as in PyTorch: a tensor's hooks (`register_hook`) on the sum of its gradients,
+before `.grad` of a leaf or a retained tensor takes it; then the node's pre-hooks, its backward, its
+hooks. core/graph_nodes.py gives a Context PyTorch's node API (`name()`, `next_functions`, ...).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import grad_mode
-from .hooks import RemovableHandle
+from .hooks import RemovableHandle, call_node_hooks, call_tensor_hooks
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -89,11 +92,14 @@ class Context:
     """What one application of a Function remembers for its backward pass."""
 
     __slots__ = ("function", "parents", "needs_input_grad", "saved_tensors", "recording", "freed", "versions",
-                 "output_version", "__dict__")
+                 "output_version", "kwargs", "hooks", "__dict__")
 
-    def __init__(self, function: type[Op], parents: tuple[Tensor, ...], recording: bool):
+    def __init__(self, function: type[Op], parents: tuple[Tensor, ...], recording: bool,
+                 kwargs: dict[str, Any] | None = None):
         self.function = function
         self.parents = parents
+        self.kwargs = kwargs  # the op's other arguments, which PyTorch's name for the node may depend on
+        self.hooks: Any = None  # a hooks.NodeHooks once grad_fn.register_hook / register_prehook is called
         self.needs_input_grad = tuple(p.requires_grad for p in parents) if recording else ()
         self.saved_tensors: tuple[Any, ...] = ()
         self.recording = recording  # False: no input requires grad, or inside no_grad(); nothing is saved
@@ -184,7 +190,7 @@ class Op:
         """
         parents = tuple(a for a in args if isinstance(a, _tensor_class))
         recording = grad_mode.recording and any(p.requires_grad for p in parents)
-        ctx = Context(cls, parents, recording)
+        ctx = Context(cls, parents, recording, kwargs)
         arrays = [a.array if isinstance(a, _tensor_class) else a for a in args]
         try:
             data = cls.forward(ctx, *arrays, **kwargs)
@@ -231,6 +237,8 @@ def backpropagate(outputs: Sequence[Tensor], seeds: Sequence[Any], retain_graph:
         g = grads.pop(id(node), None)
         if g is None:
             continue
+        if node._backward_hooks is not None:
+            g = call_tensor_hooks(node._backward_hooks, g, _tensor_class._make)
         ctx = node._ctx
         if wanted is not None:
             if id(node) in wanted:
@@ -239,7 +247,12 @@ def backpropagate(outputs: Sequence[Tensor], seeds: Sequence[Any], retain_graph:
             node._accumulate_grad(g)
         if ctx is None:
             continue
+        hooks = ctx.hooks
+        if hooks is not None and hooks.pre:
+            g = call_node_hooks(hooks.pre, (g,), None, _tensor_class._make)[0]
         parent_grads = ctx.run_backward(g, node)
+        if hooks is not None and hooks.post:
+            parent_grads = call_node_hooks(hooks.post, parent_grads, g, _tensor_class._make)
         for observer in _backward_observers:
             observer(ctx, g, parent_grads)
         for parent, pg in zip(ctx.parents, parent_grads, strict=True):

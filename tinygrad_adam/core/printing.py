@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .graph_nodes import node_name
+
 if TYPE_CHECKING:
     from .tensor import Tensor
 
@@ -49,7 +51,7 @@ def format_tensor(t: Tensor) -> str:
     if array.dtype.name not in _IMPLIED_DTYPES:
         extra.append(f"dtype={t.dtype!r}")
     if t._ctx is not None:
-        extra.append(f"grad_fn=<{t._ctx.function.__name__}Backward>")
+        extra.append(f"grad_fn=<{node_name(t._ctx)}>")
     elif t.requires_grad:
         extra.append("requires_grad=True")
     return f"tensor({body}{''.join(', ' + e for e in extra)})"

@@ -16,6 +16,7 @@ from . import random as _random
 from .dtypes import result_type, to_numpy_dtype
 from .engine import Context, backpropagate
 from .grad_mode import no_grad
+from .graph_nodes import as_node
 from .hooks import RemovableHandle
 
 
@@ -84,7 +85,7 @@ class Tensor:
     """
 
     __slots__ = ("array", "grad", "requires_grad", "_ctx", "_retains_grad", "_post_accumulate_grad_hooks",
-                 "_version", "__weakref__")
+                 "_backward_hooks", "_version", "__weakref__")
     __hash__ = object.__hash__  # by identity, as in PyTorch; == is elementwise
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None):
@@ -94,6 +95,7 @@ class Tensor:
         self._ctx: Context | None = None
         self._retains_grad = False
         self._post_accumulate_grad_hooks: list[Callable[[Tensor], None]] | None = None
+        self._backward_hooks: list[Callable[[Tensor], Tensor | None]] | None = None
         self._version = 0
         if requires_grad:
             self.requires_grad_()
@@ -103,7 +105,7 @@ class Tensor:
         """Wrap an op's output without copying or checking it (the engine's hot path)."""
         t = cls.__new__(cls)
         t.array, t.grad, t.requires_grad, t._ctx, t._retains_grad = array, None, requires_grad, None, False
-        t._post_accumulate_grad_hooks, t._version = None, 0
+        t._post_accumulate_grad_hooks, t._backward_hooks, t._version = None, None, 0
         return t
 
     @property
@@ -188,8 +190,8 @@ class Tensor:
 
     @property
     def grad_fn(self) -> Context | None:
-        """The recorded op that made this tensor (None for leaves), as in PyTorch."""
-        return self._ctx
+        """The recorded op that made this tensor (None for leaves), as PyTorch's node (core/graph_nodes.py)."""
+        return None if self._ctx is None else as_node(self._ctx)
 
     def __len__(self) -> int:
         if self.array.ndim == 0:
@@ -238,6 +240,10 @@ class Tensor:
         return ops.Clone.apply(self)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if not requires_grad and self._ctx is not None:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
+                               "computed variable in a subgraph that doesn't require differentiation use "
+                               "var_no_grad = var.detach().")
         if requires_grad and self.array.dtype.kind != "f":
             raise TypeError(
                 f"only floating-point tensors can require gradients, this one has dtype {self.dtype}"
@@ -245,10 +251,12 @@ class Tensor:
         self.requires_grad = requires_grad
         return self
 
-    def retain_grad(self) -> Tensor:
+    def retain_grad(self) -> None:
         """Keep `.grad` on this non-leaf tensor after backward (leaves always keep it)."""
-        self._retains_grad = True
-        return self
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._ctx is not None:
+            self._retains_grad = True
 
     # ----- dtype and device -------------------------------------------------------------------
     def astype(self, dtype: Any) -> Tensor:
@@ -372,8 +380,7 @@ class Tensor:
         return ops.Add.apply(*self._pair(other))
 
     def __radd__(self, other: Any) -> Tensor:
-        a, b = self._pair(other)
-        return ops.Add.apply(b, a)
+        return ops.Add.apply(*self._pair(other))  # commutative: self first, as PyTorch records it
 
     def __sub__(self, other: Any) -> Tensor:
         return ops.Sub.apply(*self._pair(other))
@@ -386,8 +393,7 @@ class Tensor:
         return ops.Mul.apply(*self._pair(other))
 
     def __rmul__(self, other: Any) -> Tensor:
-        a, b = self._pair(other)
-        return ops.Mul.apply(b, a)
+        return ops.Mul.apply(*self._pair(other))  # commutative: self first, as PyTorch records it
 
     def _true_division_pair(self, other: Any) -> tuple[Tensor, Tensor]:
         a, b = self._pair(other)
@@ -797,7 +803,8 @@ class Tensor:
             )
         if recording:
             old = Tensor._make(self.array, self.requires_grad)
-            old._ctx, old._version = self._ctx, self._version
+            old._ctx, old._version, old._backward_hooks = self._ctx, self._version, self._backward_hooks
+            self._backward_hooks = None  # hooks registered before an in-place change see the old value's gradient
             out = self._same_dtype(name, compute(old, *others))
             self.array, self._ctx, self.requires_grad = out.array, out._ctx, out.requires_grad
             self._version += 1
@@ -925,6 +932,78 @@ class Tensor:
     def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
         """int64 indices drawn from each row of this tensor's non-negative weights, as torch.multinomial."""
         return Tensor._make(_random.multinomial(self.array, int(num_samples), replacement, generator), False)
+
+    # ----- hooks (run by the engine's backward walk, see core/hooks.py) -----------------------------
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
+        """Call hook(grad) when the gradient of this tensor has been computed, before it is used; a returned
+        Tensor replaces the gradient (for `.grad` of a leaf and for everything before this tensor)."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._backward_hooks is None:
+            self._backward_hooks = []
+        self._backward_hooks.append(hook)
+        return RemovableHandle(self._backward_hooks, hook)
+
+    @property
+    def retains_grad(self) -> bool:
+        """True for a non-leaf tensor on which retain_grad() was called."""
+        return self._retains_grad and self._ctx is not None
+
+    # ----- PyTorch's conveniences: new tensors like this one, sizes in bytes -------------------------
+    def _new(self, array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
+        """A new leaf holding `array` in `dtype` (this tensor's dtype by default), as the new_* methods make."""
+        if device is not None:
+            from .device import check_device
+            check_device(device)
+        return Tensor(array, requires_grad=requires_grad, dtype=self.array.dtype if dtype is None else dtype)
+
+    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        """A copy of `data` in this tensor's dtype (or `dtype`), with no history."""
+        return self._new(np.array(data.array if isinstance(data, Tensor) else data), dtype, device, requires_grad)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        return self._new(np.zeros(_shape_arg(size)), dtype, device, requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        return self._new(np.ones(_shape_arg(size)), dtype, device, requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        return self._new(np.empty(_shape_arg(size)), dtype, device, requires_grad)
+
+    def new_full(self, size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:
+        return self._new(np.full(_shape_arg((size,)), fill_value), dtype, device, requires_grad)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        """This tensor in other's dtype (itself when the dtypes already match)."""
+        return self.astype(other.array.dtype)
+
+    def apply_(self, callable: Callable[[Any], Any]) -> Tensor:  # noqa: A002 - PyTorch's name
+        """Replace every element x by callable(x), a Python function of one number (slow; outside autograd)."""
+        if self.requires_grad:
+            raise RuntimeError("Can't call apply_() on Variable that requires grad. Use var.detach().apply_() "
+                               "instead.")
+        if not self.array.flags.writeable:
+            raise RuntimeError("apply_: this tensor's memory is read-only (an expand() or broadcast view?); "
+                               "modify a .clone()")
+        values = [callable(v) for v in self.array.ravel().tolist()]
+        self.array[...] = np.asarray(values, dtype=self.array.dtype).reshape(self.shape)
+        self._version += 1
+        return self
+
+    @property
+    def itemsize(self) -> int:
+        return self.array.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self.array.nbytes
+
+    def __format__(self, format_spec: str) -> str:
+        """f"{t}" of a one-number (0-d) tensor formats the number, as in PyTorch; other tensors print as repr."""
+        if self.array.ndim == 0:
+            return self.item().__format__(format_spec)
+        return object.__format__(self, format_spec)
 
 
 def _plain_index(index: Any) -> Any:

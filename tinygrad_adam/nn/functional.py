@@ -45,9 +45,9 @@ from ._checks import (
     size_text,
     to_tensor,
 )
-from .ops.binary_loss import BinaryCrossEntropyFunction, BinaryCrossEntropyWithLogitsFunction
+from .ops.binary_loss import BinaryCrossEntropyOp, BinaryCrossEntropyWithLogitsOp
 from .ops.conv_transpose import conv_transpose2d as _conv_transpose2d
-from .ops.unfold import UnfoldFunction
+from .ops.unfold import UnfoldOp
 
 
 # ----- layers ------------------------------------------------------------------------------------
@@ -509,7 +509,7 @@ def unfold(input: Tensor, kernel_size: IntPair, dilation: IntPair = 1, padding: 
             raise RuntimeError(f"Given input with spatial size {tuple(x.shape[2:])}, kernel_size={kernel}, "
                                f"dilation={dilations}, padding={(ph, pw)}, calculated shape of the array of sliding "
                                "blocks is non-positive")
-    return UnfoldFunction.apply(x, kernel=kernel, dilation=dilations, padding=(ph, ph, pw, pw), stride=strides)
+    return UnfoldOp.apply(x, kernel=kernel, dilation=dilations, padding=(ph, ph, pw, pw), stride=strides)
 
 
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
@@ -653,7 +653,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, size_av
     if x.array.size and not ((x.array >= 0) & (x.array <= 1)).all():
         raise RuntimeError("all elements of input should be between 0 and 1")
     check_no_grad_argument("binary_cross_entropy", "weight", weight)
-    losses = BinaryCrossEntropyFunction.apply(x, t)
+    losses = BinaryCrossEntropyOp.apply(x, t)
     if weight is not None:
         losses = losses * _target(x, weight).expand(x.shape)
     return reduce_loss(losses, reduction)
@@ -681,7 +681,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
         p = _target(x, pos_weight)
         np.broadcast_shapes(p.shape, x.shape)
         args.append(p)
-    losses = BinaryCrossEntropyWithLogitsFunction.apply(*args)
+    losses = BinaryCrossEntropyWithLogitsOp.apply(*args)
     if weight is not None:
         losses = losses * _target(x, weight)
     return reduce_loss(losses, reduction)

@@ -1,186 +1,173 @@
-"""Module hooks as PyTorch has them: forward pre-hooks, forward hooks and full backward hooks.
+"""Module hooks with PyTorch's signatures: forward pre-hooks and hooks, full backward pre-hooks and hooks.
 
-    handle = model.fc1.register_forward_hook(lambda module, args, output: print(output.shape))
+    handle = model.fc.register_forward_hook(lambda module, args, output: print(output.shape))
     handle.remove()
 
-Module.__call__ runs `forward` directly while a module has no hooks. With hooks it runs, in order: the
-forward pre-hooks (each may replace the positional arguments), forward, the forward hooks (each may
-replace the output). A full backward hook sees the gradients of the module's positional Tensor inputs
-and of its outputs: the inputs and outputs pass through identity ops whose backward records them, and
-when the last input's gradient arrives the hook is called; what it returns replaces that gradient.
+A module with no hooks is called as before (Module.__call__ tests one attribute). For the backward hooks the
+call routes its Tensor arguments and results through an identity op, `BackwardHookFunctionBackward` as in
+PyTorch, and hooks the tensors it makes, so the hooks run inside the engine's walk: the pre-hooks when the
+gradients of the results are complete, the hooks when those of the inputs are.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from ..core import grad_mode
 from ..core.engine import Context, Op
-from ..core.grad_mode import is_grad_enabled
 from ..core.hooks import RemovableHandle
 from ..core.tensor import Tensor
 
 
-class _Hook:
-    """One registered hook and its options (the handle removes this object, so equal functions stay apart)."""
+class BackwardHookOp(Op):
+    """The identity, so that a module's inputs and results are tensors of their own whose gradients can be hooked."""
 
-    def __init__(self, fn: Callable[..., Any], with_kwargs: bool = False, always_call: bool = False):
-        self.fn, self.with_kwargs, self.always_call = fn, with_kwargs, always_call
-
-
-class ModuleHooks:
-    """The hooks of one module (kept in an object, not lists, so that a Module used as a hook is not a child)."""
-
-    def __init__(self) -> None:
-        self.forward_pre: list[_Hook] = []
-        self.forward: list[_Hook] = []
-        self.backward: list[_Hook] = []
-
-    def __bool__(self) -> bool:
-        return bool(self.forward_pre or self.forward or self.backward)
-
-    def add(self, hooks: list[_Hook], hook: _Hook, prepend: bool) -> RemovableHandle:
-        hooks.insert(0, hook) if prepend else hooks.append(hook)
-        return RemovableHandle(hooks, hook)
-
-    def call(self, module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        for hook in list(self.forward_pre):
-            if hook.with_kwargs:
-                result = hook.fn(module, args, kwargs)
-                if result is not None:
-                    if not (isinstance(result, tuple) and len(result) == 2):
-                        raise RuntimeError("forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
-                                           f"but got {result}.")
-                    args, kwargs = result
-            else:
-                result = hook.fn(module, args)
-                if result is not None:
-                    args = result if isinstance(result, tuple) else (result,)
-        recorder = _BackwardRecorder(module, self.backward) if self.backward and is_grad_enabled() else None
-        if recorder is not None:
-            args = recorder.wrap_inputs(args)
-        try:
-            output = module.forward(*args, **kwargs)
-        except Exception:
-            for hook in self.forward:
-                if hook.always_call:
-                    hook.fn(module, args, kwargs, None) if hook.with_kwargs else hook.fn(module, args, None)
-            raise
-        for hook in list(self.forward):
-            result = hook.fn(module, args, kwargs, output) if hook.with_kwargs else hook.fn(module, args, output)
-            if result is not None:
-                output = result
-        return output if recorder is None else recorder.wrap_outputs(output)
-
-
-class _Identity(Op):
-    """y = x, whose backward hands the gradient to a _BackwardRecorder (and passes on what it returns)."""
+    node_name = "BackwardHookFunctionBackward"
 
     @staticmethod
-    def forward(ctx: Context, x: np.ndarray, recorder: _BackwardRecorder, kind: str, position: int) -> np.ndarray:
-        ctx.recorder, ctx.kind, ctx.position = recorder, kind, position
-        return x.view()
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        return x
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
-        return ctx.recorder.received(ctx.kind, ctx.position, grad)
+        return grad
 
 
-class _BackwardRecorder:
-    """One call's gradients of inputs and outputs, and the call of the full backward hooks when all are in."""
+class ModuleHooks:
+    """The hooks of one module, in calling order; kept off the module's lists and dicts so that the
+    parameter walk never looks inside them."""
 
-    def __init__(self, module: Any, hooks: list[_Hook]):
-        self.module, self.hooks = module, list(hooks)
-        self.inputs: list[int] = []
+    def __init__(self) -> None:
+        self.forward_pre: list[tuple[Callable[..., Any], bool]] = []
+        self.forward: list[tuple[Callable[..., Any], bool, bool]] = []
+        self.backward_pre: list[Callable[..., Any]] = []
+        self.backward: list[Callable[..., Any]] = []
+
+    @staticmethod
+    def add(hooks: list, entry: Any, prepend: bool) -> RemovableHandle:
+        hooks.insert(0, entry) if prepend else hooks.append(entry)
+        return RemovableHandle(hooks, entry)
+
+    def call(self, module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """module.forward(*args, **kwargs) with the hooks around it, in PyTorch's order."""
+        for hook, with_kwargs in tuple(self.forward_pre):
+            if with_kwargs:
+                result = hook(module, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError("forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
+                                           f"but got {result!r}.")
+                    args, kwargs = result
+            else:
+                result = hook(module, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+        backward = None
+        if (self.backward or self.backward_pre) and grad_mode.recording:
+            backward = _BackwardCall(module, self)
+            args = backward.wrap_inputs(args)
+        try:
+            output = module.forward(*args, **kwargs)
+        except Exception:
+            for hook, with_kwargs, always_call in tuple(self.forward):
+                if always_call:
+                    hook(module, args, kwargs, None) if with_kwargs else hook(module, args, None)
+            raise
+        for hook, with_kwargs, _ in tuple(self.forward):
+            result = hook(module, args, kwargs, output) if with_kwargs else hook(module, args, output)
+            if result is not None:
+                output = result
+        return output if backward is None else backward.wrap_outputs(output)
+
+
+class _BackwardCall:
+    """The gradients of one call's results and inputs, gathered for the module's backward hooks."""
+
+    def __init__(self, module: Any, hooks: ModuleHooks):
+        self.module, self.hooks = module, hooks
+        self.inputs: list[int] = []  # positions of the arguments whose gradients are awaited
+        self.n_inputs = 0
+        self.grad_inputs: dict[int, Tensor] = {}
         self.outputs: list[int] = []
-
-    def _wrap(self, values: tuple[Any, ...], kind: str, positions: list[int]) -> tuple[Any, ...]:
-        wrapped = list(values)
-        for i, value in enumerate(values):
-            if isinstance(value, Tensor) and value.requires_grad:
-                wrapped[i] = _Identity.apply(value, recorder=self, kind=kind, position=i)
-                positions.append(i)
-        return tuple(wrapped)
+        self.grad_outputs: list[Tensor | None] = []
+        self.output_is_tuple = False
+        self.pre_hooks_done = False
 
     def wrap_inputs(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
-        self.n_args = len(args)
-        return self._wrap(args, "input", self.inputs)
+        self.n_inputs = len(args)
+        wrapped = list(args)
+        for i, a in enumerate(args):
+            if isinstance(a, Tensor) and a.requires_grad:
+                wrapped[i] = BackwardHookOp.apply(a)
+                wrapped[i].register_hook(lambda grad, i=i: self.input_grad(i, grad))
+                self.inputs.append(i)
+        return tuple(wrapped)
 
     def wrap_outputs(self, output: Any) -> Any:
-        outs = tuple(output) if isinstance(output, tuple | list) else (output,)
-        self.n_outputs = len(outs)
-        wrapped = self._wrap(outs, "output", self.outputs)
-        self._reset()
-        if isinstance(output, tuple | list):
-            return type(output)(wrapped)
-        return wrapped[0]
+        self.output_is_tuple = isinstance(output, tuple | list)
+        items = list(output) if self.output_is_tuple else [output]
+        self.grad_outputs = [None] * len(items)
+        for j, o in enumerate(items):
+            if isinstance(o, Tensor) and o.requires_grad:
+                items[j] = BackwardHookOp.apply(o)
+                items[j].register_hook(lambda grad, j=j: self.output_grad(j, grad))
+                self.outputs.append(j)
+        if not self.output_is_tuple:
+            return items[0]
+        return type(output)(items)
 
-    def _reset(self) -> None:
-        self.grad_inputs: list[Any] = [None] * self.n_args
-        self.grad_outputs: list[Any] = [None] * self.n_outputs
-        self.pending_inputs, self.pending_outputs = set(self.inputs), set(self.outputs)
+    def output_grad(self, j: int, grad: Tensor) -> Tensor | None:
+        self.grad_outputs[j] = grad
+        if sum(g is not None for g in self.grad_outputs) < len(self.outputs):
+            return None
+        replaced = self.run_pre_hooks()
+        if not self.inputs:  # no input requires grad: PyTorch calls the hooks now, with None for every input
+            if self.hooks.backward:
+                warnings.warn("Full backward hook is firing when gradients are computed with respect to module "
+                              "outputs since no inputs require gradients.", UserWarning, stacklevel=2)
+            self.run_hooks((None,) * self.n_inputs)
+        return replaced[j] if replaced is not None else None
 
-    def received(self, kind: str, position: int, grad: np.ndarray) -> np.ndarray:
-        if kind == "output":
-            self.grad_outputs[position] = Tensor(grad)
-            self.pending_outputs.discard(position)
-            if not self.inputs and not self.pending_outputs:  # no input needs a gradient: call the hooks now
-                self._call_hooks()
-            return grad
-        self.grad_inputs[position] = Tensor(grad)
-        self.pending_inputs.discard(position)
-        if self.pending_inputs:
-            return grad
-        replaced = self._call_hooks()
-        if replaced is None:
-            return grad
-        if len(self.inputs) > 1:
-            raise NotImplementedError(f"{type(self.module).__name__}: a full backward hook that returns new input "
-                                      "gradients is supported for modules with one input that requires grad")
-        new = replaced[position]
-        return grad if new is None else np.asarray(new.array if isinstance(new, Tensor) else new, dtype=grad.dtype)
-
-    def _call_hooks(self) -> tuple[Any, ...] | None:
-        grad_input, grad_output = tuple(self.grad_inputs), tuple(self.grad_outputs)
-        replaced = None
-        for hook in self.hooks:
-            result = hook.fn(self.module, grad_input, grad_output)
+    def run_pre_hooks(self) -> tuple[Any, ...] | None:
+        """hook(module, grad_output) for each pre-hook; the last tuple returned, if any."""
+        self.pre_hooks_done, replaced = True, None
+        for hook in tuple(self.hooks.backward_pre):
+            result = hook(self.module, tuple(self.grad_outputs))
             if result is not None:
-                result = tuple(result) if isinstance(result, tuple | list) else (result,)
-                if len(result) != len(grad_input):
-                    raise RuntimeError(f"Backward hook returned an invalid number of grad_input, got "
-                                       f"{len(result)}, but expected {len(grad_input)}")
-                grad_input = replaced = result
-        self._reset()  # ready for another backward through the same graph (retain_graph=True)
+                replaced = tuple(result)
+                self._check_one_changed("backward pre-hook", self.outputs, self.grad_outputs, replaced)
+                self.grad_outputs = list(replaced)
         return replaced
 
+    def input_grad(self, i: int, grad: Tensor) -> Tensor | None:
+        self.grad_inputs[i] = grad
+        if len(self.grad_inputs) < len(self.inputs):
+            return None
+        if not self.pre_hooks_done:
+            self.run_pre_hooks()
+        packed = tuple(self.grad_inputs.get(k) for k in range(self.n_inputs))
+        replaced = self.run_hooks(packed)
+        return None if replaced is None else replaced[i]
 
-class HooksMixin:
-    """Module's register_forward_pre_hook, register_forward_hook and register_full_backward_hook."""
+    def run_hooks(self, grad_input: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        replaced = None
+        for hook in tuple(self.hooks.backward):
+            result = hook(self.module, grad_input, tuple(self.grad_outputs))
+            if result is not None:
+                if len(result) != len(grad_input):
+                    raise RuntimeError(f"Backward hook returned an invalid number of grad_input, got {len(result)}, "
+                                       f"but expected {len(grad_input)}")
+                self._check_one_changed("backward hook", self.inputs, list(grad_input), tuple(result))
+                grad_input = replaced = tuple(result)
+        return replaced
 
-    def _module_hooks_(self) -> ModuleHooks:
-        hooks = self.__dict__.get("_module_hooks")
-        if hooks is None:
-            hooks = self.__dict__["_module_hooks"] = ModuleHooks()
-        return hooks
-
-    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
-                                  with_kwargs: bool = False) -> RemovableHandle:
-        """hook(module, args) (or (module, args, kwargs)) before each forward; may return new args."""
-        hooks = self._module_hooks_()
-        return hooks.add(hooks.forward_pre, _Hook(hook, with_kwargs), prepend)
-
-    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False,
-                              always_call: bool = False) -> RemovableHandle:
-        """hook(module, args, output) (or (module, args, kwargs, output)) after each forward; may return a new
-        output. With always_call it also runs (with output None) when forward raises."""
-        hooks = self._module_hooks_()
-        return hooks.add(hooks.forward, _Hook(hook, with_kwargs, always_call), prepend)
-
-    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
-        """hook(module, grad_input, grad_output) once the gradients of the module's inputs are computed;
-        may return new grad_input (tuples of Tensors, None for arguments without a gradient)."""
-        hooks = self._module_hooks_()
-        return hooks.add(hooks.backward, _Hook(hook), prepend)
+    @staticmethod
+    def _check_one_changed(kind: str, awaited: list[int], old: list[Any], new: tuple[Any, ...]) -> None:
+        """Gradients pass on one by one as each arrives, so only a lone awaited gradient can be replaced."""
+        if len(awaited) > 1 and any(old[k] is not new[k] for k in awaited):
+            raise NotImplementedError(f"a module's {kind} that returns new gradients is supported here only when "
+                                      "one Tensor input and one Tensor result require grad")

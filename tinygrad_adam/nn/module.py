@@ -25,9 +25,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..core.hooks import RemovableHandle
 from ..core.tensor import Tensor
 from ._checks import check_device, is_device
-from .hooks import HooksMixin
+from .hooks import ModuleHooks
 
 
 class Parameter(Tensor):
@@ -70,7 +71,7 @@ def _add_indent(text: str, spaces: int) -> str:
     return "\n".join([first] + [" " * spaces + line for line in rest])
 
 
-class Module(HooksMixin):
+class Module:
     """Base class of layers and models: subclass it, set attributes in `__init__`, define `forward`.
 
     The register_*_hook methods come from hooks.py."""
@@ -85,9 +86,41 @@ class Module(HooksMixin):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         hooks = self.__dict__.get("_module_hooks")
-        if not hooks:
+        if hooks is None:
             return self.forward(*args, **kwargs)
         return hooks.call(self, args, kwargs)
+
+    # ----- hooks (PyTorch's; see nn/hooks.py) -----------------------------------------------------
+    def _hooks(self) -> ModuleHooks:
+        if "_module_hooks" not in self.__dict__:
+            self._module_hooks = ModuleHooks()
+        return self._module_hooks
+
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
+        """hook(module, args) before forward (hook(module, args, kwargs) with_kwargs); a result replaces args
+        (or is (args, kwargs))."""
+        return ModuleHooks.add(self._hooks().forward_pre, (hook, with_kwargs), prepend)
+
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
+        """hook(module, args, output) after forward (hook(module, args, kwargs, output) with_kwargs); a result
+        replaces the output. always_call: also called, with output None, when forward raises."""
+        return ModuleHooks.add(self._hooks().forward, (hook, with_kwargs, always_call), prepend)
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """hook(module, grad_output) once the gradients of the results are known; a tuple result replaces them."""
+        return ModuleHooks.add(self._hooks().backward_pre, hook, prepend)
+
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """hook(module, grad_input, grad_output) once the gradients of the positional inputs are known (None for
+        an input that is not a Tensor requiring grad); a tuple result replaces grad_input."""
+        return ModuleHooks.add(self._hooks().backward, hook, prepend)
+
+    def register_backward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """PyTorch's deprecated hook; here the same as register_full_backward_hook (the gradients of the module's
+        inputs and results, not those of its last op)."""
+        return self.register_full_backward_hook(hook)
 
     # ----- discovery ------------------------------------------------------------------------
     def register_buffer(self, name: str, array: np.ndarray | None, persistent: bool = True) -> None:

@@ -1,5 +1,5 @@
-"""PyTorch's torch.utils names: `utils.data` (datasets, samplers, DataLoader)."""
+"""PyTorch's torch.utils names: `utils.data` (datasets, samplers, DataLoader), `utils.hooks` (RemovableHandle)."""
 
-from . import data
+from . import data, hooks
 
-__all__ = ["data"]
+__all__ = ["data", "hooks"]

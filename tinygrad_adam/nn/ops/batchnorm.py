@@ -19,7 +19,7 @@ from ...core.tensor import Tensor
 from .._checks import check_dtypes
 
 
-class BatchNormFunction(Op):
+class BatchNormOp(Op):
     """batch_norm(x[, weight][, bias]); `has_weight` / `has_bias` tell which Tensors follow x."""
 
     @staticmethod
@@ -81,11 +81,11 @@ class BatchNormFunction(Op):
 def batch_norm(x: Tensor, running_mean: np.ndarray | None, running_var: np.ndarray | None,
                weight: Tensor | None, bias: Tensor | None, training: bool, momentum: float, eps: float,
                op: str) -> Tensor:
-    """BatchNormFunction on x (N, C, *), whose statistics and parameters the caller matched to C."""
+    """BatchNormOp on x (N, C, *), whose statistics and parameters the caller matched to C."""
     if training and x.numel() // max(x.shape[1], 1) <= 1:
         raise ValueError(f"{op}: expected more than 1 value per channel when training, got input shape {x.shape}")
     check_dtypes(op, x, weight, bias)
     params = tuple(p for p in (weight, bias) if p is not None)
-    return BatchNormFunction.apply(x, *params, has_weight=weight is not None, has_bias=bias is not None,
+    return BatchNormOp.apply(x, *params, has_weight=weight is not None, has_bias=bias is not None,
                                    running_mean=running_mean, running_var=running_var, training=training,
                                    momentum=momentum, eps=eps)

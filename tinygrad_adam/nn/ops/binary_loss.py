@@ -34,8 +34,10 @@ def _softplus_of_minus(x: np.ndarray) -> np.ndarray:
     return np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)
 
 
-class BinaryCrossEntropyFunction(Op):
+class BinaryCrossEntropyOp(Op):
     """Elementwise binary cross-entropy of probabilities x against targets t (same shape)."""
+
+    node_name = "BinaryCrossEntropyBackward0"
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -51,8 +53,10 @@ class BinaryCrossEntropyFunction(Op):
         return grad_x, grad_t
 
 
-class BinaryCrossEntropyWithLogitsFunction(Op):
+class BinaryCrossEntropyWithLogitsOp(Op):
     """Elementwise binary cross-entropy of logits x against targets t, with an optional broadcast pos_weight."""
+
+    node_name = "BinaryCrossEntropyWithLogitsBackward0"
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, t: np.ndarray, *pos_weight: np.ndarray) -> np.ndarray:

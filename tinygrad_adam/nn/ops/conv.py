@@ -90,7 +90,7 @@ def col2im(dcols: np.ndarray, dxp: np.ndarray, ctx: Context, rows: tuple[int, in
     threads.run_split(add, c, dcols.nbytes)
 
 
-class Conv2dFunction(Op):
+class Conv2dOp(Op):
     """conv2d(x, weight[, bias]) for x (N, C, H, W) and weight (O, C, kH, kW), by im2col and one GEMM.
 
     `padding` is (top, bottom, left, right); `stride` and `dilation` are pairs.
@@ -150,8 +150,8 @@ class Conv2dFunction(Op):
 
 def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pair, padding: Sides, dilation: Pair,
            op: str) -> Tensor:
-    """Conv2dFunction on x (N, C, H, W) or (C, H, W), after checking x against the weight, or
-    SpectralConv2dFunction where that multiplies less; the other arguments were checked by the caller."""
+    """Conv2dOp on x (N, C, H, W) or (C, H, W), after checking x against the weight, or
+    SpectralConv2dOp where that multiplies less; the other arguments were checked by the caller."""
     out_channels, in_channels, kh, kw = weight.shape
     if x.ndim == 3:
         return unbatched(conv2d, x, weight, bias, stride, padding, dilation, op)
@@ -168,5 +168,5 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pair, padding
     args = (x, weight) if bias is None else (x, weight, bias)
     if stride == dilation == (1, 1) and spectral_conv.is_cheaper(x.shape[0], in_channels, out_channels, padded,
                                                                   (kh, kw)):
-        return spectral_conv.SpectralConv2dFunction.apply(*args, padding=padding)
-    return Conv2dFunction.apply(*args, stride=stride, padding=padding, dilation=dilation)
+        return spectral_conv.SpectralConv2dOp.apply(*args, padding=padding)
+    return Conv2dOp.apply(*args, stride=stride, padding=padding, dilation=dilation)

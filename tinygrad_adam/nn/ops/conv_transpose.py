@@ -32,8 +32,10 @@ def transposed_output_size(size: int, kernel: int, stride: int, padding: int, ou
     return (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
 
 
-class ConvTranspose2dFunction(Op):
+class ConvTranspose2dOp(Op):
     """conv_transpose2d(x (N, C_in, H, W), weight (C_in, C_out / groups, kH, kW)[, bias (C_out,)])."""
+
+    node_name = "ConvolutionBackward0"
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray, stride: Pair, padding: Pair,
@@ -91,7 +93,8 @@ class ConvTranspose2dFunction(Op):
 
 def conv_transpose2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pair, padding: Pair,
                      output_padding: Pair, dilation: Pair, groups: int, op: str) -> Tensor:
-    """ConvTranspose2dFunction on x (N, C, H, W) or (C, H, W), after checking x against the weight."""
+    """ConvTranspose2dOp on x (N, C, H, W) or (C, H, W), after checking x against the weight."""
+
     if x.ndim == 3:
         return unbatched(conv_transpose2d, x, weight, bias, stride, padding, output_padding, dilation, groups, op)
     in_channels = weight.shape[0]
@@ -105,5 +108,5 @@ def conv_transpose2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pai
         raise RuntimeError(f"{op}: the output size {tuple(size)} is too small (input shape {x.shape}, "
                            f"padding {padding})")
     args = (x, weight) if bias is None else (x, weight, bias)
-    return ConvTranspose2dFunction.apply(*args, stride=stride, padding=padding, output_padding=output_padding,
+    return ConvTranspose2dOp.apply(*args, stride=stride, padding=padding, output_padding=output_padding,
                                          dilation=dilation, groups=groups)

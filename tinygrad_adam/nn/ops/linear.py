@@ -11,7 +11,7 @@ from ...core.tensor import Tensor
 from .._checks import check_dtypes
 
 
-class LinearFunction(Op):
+class LinearOp(Op):
     """linear(x (..., in), weight (out, in)[, bias (out,)]) -> (..., out)."""
 
     @staticmethod
@@ -35,10 +35,10 @@ class LinearFunction(Op):
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None, op: str) -> Tensor:
-    """LinearFunction on x (..., in_features), after checking x against the weight."""
+    """LinearOp on x (..., in_features), after checking x against the weight."""
     in_features = weight.shape[1]
     if x.ndim == 0 or x.shape[-1] != in_features:
         raise ValueError(f"{op}: expected input with {in_features} features in its last dimension "
                          f"(..., {in_features}), got shape {x.shape}")
     check_dtypes(op, x, weight, bias)
-    return LinearFunction.apply(x, weight, *(() if bias is None else (bias,)))
+    return LinearOp.apply(x, weight, *(() if bias is None else (bias,)))

@@ -41,7 +41,7 @@ def _scale(grad: np.ndarray, reduction: str, denominator: Any, sample_shape: tup
     return np.expand_dims(per_sample, 1)
 
 
-class CrossEntropyFunction(Op):
+class CrossEntropyOp(Op):
     """cross_entropy(logits (N, C, *rest), target (N, *rest) integer classes), fused with log-softmax."""
 
     @staticmethod
@@ -86,7 +86,7 @@ class CrossEntropyFunction(Op):
         return (out * scale).astype(log_p.dtype, copy=False)
 
 
-class NLLLossFunction(Op):
+class NLLLossOp(Op):
     """nll_loss(log_probabilities (N, C, *rest), target (N, *rest)): the picked -log p, weighted."""
 
     @staticmethod
@@ -110,7 +110,7 @@ class NLLLossFunction(Op):
         return out
 
 
-class MSELossFunction(Op):
+class MSELossOp(Op):
     """mean / sum / none of (input - target)², differentiable in both."""
 
     @staticmethod
@@ -165,28 +165,28 @@ def _class_weight(op: str, weight: Any, x: Tensor) -> np.ndarray | None:
 
 def cross_entropy(x: Tensor, target: Any, weight: Any, ignore_index: int, reduction: str,
                   label_smoothing: float, op: str) -> Tensor:
-    """CrossEntropyFunction after checking the targets and class weights against the logits."""
+    """CrossEntropyOp after checking the targets and class weights against the logits."""
     unbatched = x.ndim == 1
     x, t = _class_targets(op, x, target, ignore_index)
-    out = CrossEntropyFunction.apply(x, target=t, weight=_class_weight(op, weight, x), ignore_index=ignore_index,
+    out = CrossEntropyOp.apply(x, target=t, weight=_class_weight(op, weight, x), ignore_index=ignore_index,
                                      reduction=reduction, label_smoothing=float(label_smoothing))
     return out.reshape(()) if unbatched and reduction == "none" else out
 
 
 def nll_loss(x: Tensor, target: Any, weight: Any, ignore_index: int, reduction: str, op: str) -> Tensor:
-    """NLLLossFunction after checking the targets and class weights against the log-probabilities."""
+    """NLLLossOp after checking the targets and class weights against the log-probabilities."""
     unbatched = x.ndim == 1
     x, t = _class_targets(op, x, target, ignore_index)
-    out = NLLLossFunction.apply(x, target=t, weight=_class_weight(op, weight, x), ignore_index=ignore_index,
+    out = NLLLossOp.apply(x, target=t, weight=_class_weight(op, weight, x), ignore_index=ignore_index,
                                 reduction=reduction)
     return out.reshape(()) if unbatched and reduction == "none" else out
 
 
 def mse_loss(x: Tensor, target: Any, reduction: str, op: str) -> Tensor:
-    """MSELossFunction; a target of another shape is broadcast, with PyTorch's warning."""
+    """MSELossOp; a target of another shape is broadcast, with PyTorch's warning."""
     t = target if isinstance(target, Tensor) else Tensor(np.asarray(target, dtype=x.dtype))
     if t.shape != x.shape:
         warnings.warn(f"{op}: using a target size {t.shape} that is different to the input size {x.shape}. "
                       "This will likely lead to incorrect results due to broadcasting. Please ensure they have "
                       "the same size.", stacklevel=3)
-    return MSELossFunction.apply(x, t, reduction=reduction)
+    return MSELossOp.apply(x, t, reduction=reduction)

@@ -78,7 +78,7 @@ class _Windows:
         return grad_source[:, :, ph:ph + h, pw:pw + w]
 
 
-class MaxPool2dFunction(Op):
+class MaxPool2dOp(Op):
     """Max over kH×kW windows of an (N, C, H, W) input."""
 
     @staticmethod
@@ -142,7 +142,7 @@ def _first_maxima(slices: Iterator[np.ndarray], out: np.ndarray) -> Iterator[np.
     yield np.ones_like(out, dtype=bool) if taken is None else np.logical_not(taken, out=taken)
 
 
-class AvgPool2dFunction(Op):
+class AvgPool2dOp(Op):
     """Mean over kH×kW windows; zero padding counts in the divisor unless count_include_pad is False."""
 
     @staticmethod
@@ -184,17 +184,17 @@ def _check_input(op: str, x: Tensor, kernel: Pair, stride: Pair, padding: Pair) 
 
 
 def max_pool2d(x: Tensor, kernel: Pair, stride: Pair, padding: Pair, op: str) -> Tensor:
-    """MaxPool2dFunction on x (N, C, H, W) or (C, H, W); the pairs were checked by the caller."""
+    """MaxPool2dOp on x (N, C, H, W) or (C, H, W); the pairs were checked by the caller."""
     if x.ndim == 3:
         return unbatched(max_pool2d, x, kernel, stride, padding, op)
     _check_input(op, x, kernel, stride, padding)
-    return MaxPool2dFunction.apply(x, kernel=kernel, stride=stride, padding=padding)
+    return MaxPool2dOp.apply(x, kernel=kernel, stride=stride, padding=padding)
 
 
 def avg_pool2d(x: Tensor, kernel: Pair, stride: Pair, padding: Pair, count_include_pad: bool, op: str) -> Tensor:
-    """AvgPool2dFunction on x (N, C, H, W) or (C, H, W); the pairs were checked by the caller."""
+    """AvgPool2dOp on x (N, C, H, W) or (C, H, W); the pairs were checked by the caller."""
     if x.ndim == 3:
         return unbatched(avg_pool2d, x, kernel, stride, padding, count_include_pad, op)
     _check_input(op, x, kernel, stride, padding)
-    return AvgPool2dFunction.apply(x, kernel=kernel, stride=stride, padding=padding,
+    return AvgPool2dOp.apply(x, kernel=kernel, stride=stride, padding=padding,
                                    count_include_pad=count_include_pad)

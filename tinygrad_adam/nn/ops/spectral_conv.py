@@ -95,7 +95,7 @@ def is_cheaper(batch: int, channels: int, out_channels: int, padded_hw: tuple[in
     return spectral < batch * out_channels * channels * kh * kw * out_pixels
 
 
-class SpectralConv2dFunction(Op):
+class SpectralConv2dOp(Op):
     """conv2d(x, weight[, bias]) with stride 1 and dilation 1, multiplied in the frequency domain.
 
     `padding` is (top, bottom, left, right). The arrays it makes are laid out batch last (layout.py).

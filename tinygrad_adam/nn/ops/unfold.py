@@ -13,7 +13,9 @@ from .conv import col2im, im2col
 from .layout import conv_output_size, pad_batch_last
 
 
-class UnfoldFunction(Op):
+class UnfoldOp(Op):
+    node_name = "Im2ColBackward0"
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, kernel: Pair, dilation: Pair, padding: Sides, stride: Pair
                 ) -> np.ndarray:
