@@ -10,10 +10,12 @@ call the fused ops directly.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from ..core.ops import sequence as sequence_ops
 from ..engine import Tensor
 from . import fused
 from ._utils import (
@@ -30,8 +32,9 @@ from ._utils import (
 )
 
 __all__ = [
-    "avg_pool2d", "batch_norm", "conv2d", "cross_entropy", "dropout", "flatten", "leaky_relu", "linear",
-    "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "relu", "sigmoid", "softmax", "tanh",
+    "avg_pool2d", "batch_norm", "conv2d", "cross_entropy", "dropout", "embedding", "flatten", "gelu", "group_norm",
+    "layer_norm", "leaky_relu", "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "one_hot", "relu",
+    "scaled_dot_product_attention", "sigmoid", "silu", "softmax", "tanh",
 ]
 
 
@@ -165,3 +168,63 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """Mean (or sum, or elementwise) squared error; a target of another shape is broadcast with a warning."""
     check_reduction("mse_loss", reduction)
     return fused.mse_loss(to_tensor(input), target, reduction, "mse_loss")
+
+
+# ----- text and sequences -----------------------------------------------------------------------
+def _padding_index(padding_idx: int | None, num_embeddings: int, op: str) -> int | None:
+    """padding_idx checked against the table, a negative one counted from the end."""
+    if padding_idx is None:
+        return None
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise AssertionError(f"{op}: padding_idx must be within num_embeddings ({num_embeddings}), got {padding_idx}")
+    return padding_idx % num_embeddings
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Rows of weight (num_embeddings, embedding_dim) picked by the integer indices in input: (*, embedding_dim)."""
+    check_unsupported("embedding", max_norm=(max_norm, None), sparse=(sparse, False))
+    return fused.embedding(to_tensor(input), weight, _padding_index(padding_idx, weight.shape[0], "embedding"),
+                           scale_grad_by_freq, "embedding")
+
+
+def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalise over the last len(normalized_shape) dims, then scale by weight and shift by bias."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    return fused.layer_norm(to_tensor(input), shape, weight, bias, eps, "layer_norm")
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
+    """Normalise each of num_groups groups of channels of (N, C, *) over its channels and positions, then
+    scale and shift each channel."""
+    x = to_tensor(input)
+    if x.ndim < 2 or x.shape[1] % num_groups:
+        raise RuntimeError(f"group_norm: expected input of shape (N, C, *) with C divisible by num_groups="
+                           f"{num_groups}, but got input of size {list(x.shape)}")
+    n, channels = x.shape[0], x.shape[1]
+    grouped = x.reshape(n, num_groups, -1)
+    out = fused.layer_norm(grouped, grouped.shape[2:], None, None, eps, "group_norm").reshape(x.shape)
+    affine_shape = (1, channels) + (1,) * (x.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(affine_shape)
+    if bias is not None:
+        out = out + bias.reshape(affine_shape)
+    return out
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x · Φ(x), Φ the standard normal CDF; approximate="tanh" uses PyTorch's tanh formula."""
+    return fused.gelu(to_tensor(input), approximate, "gelu")
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x · sigmoid(x) (swish); `inplace=True` gives the same values in a new Tensor."""
+    x = to_tensor(input)
+    return x * x.sigmoid()
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 (*, num_classes) with a 1 at each index of the int64 `tensor` (num_classes -1: max + 1)."""
+    return sequence_ops.one_hot(tensor, num_classes)
