@@ -9,6 +9,7 @@ call the fused ops directly.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -228,3 +229,38 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """int64 (*, num_classes) with a 1 at each index of the int64 `tensor` (num_classes -1: max + 1)."""
     return sequence_ops.one_hot(tensor, num_classes)
+
+
+def _additive_mask(mask: Any, like: Tensor, true_means_keep: bool) -> Tensor:
+    """A boolean mask as 0 / -inf scores in like's dtype (True means keep or mask out, as told); a float mask
+    is returned as it is."""
+    mask = to_tensor(mask)
+    if mask.array.dtype == np.bool_:
+        blocked = ~mask.array if true_means_keep else mask.array
+        return Tensor._make(np.where(blocked, -np.inf, 0.0).astype(like.array.dtype), False)
+    if mask.array.dtype.kind != "f":
+        raise RuntimeError(f"Expected attn_mask dtype to be bool or float or to match query dtype, got {mask.dtype}")
+    return mask.astype(like.array.dtype)
+
+
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
+                                 dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
+                                 enable_gqa: bool = False) -> Tensor:
+    """softmax(query @ keyᵀ · scale + mask) @ value over the last two dims: (..., L, E), (..., S, E),
+    (..., S, Ev) -> (..., L, Ev). A bool attn_mask says which positions take part (True); a float one is
+    added to the scores; is_causal masks the upper triangle; scale defaults to 1/√E. Dropout is applied
+    whenever dropout_p > 0, as in PyTorch (pass 0.0 in evaluation)."""
+    check_unsupported("scaled_dot_product_attention", enable_gqa=(enable_gqa, False))
+    q, k, v = to_tensor(query), to_tensor(key), to_tensor(value)
+    if is_causal and attn_mask is not None:
+        raise RuntimeError("scaled_dot_product_attention: explicit attn_mask should not be set when is_causal=True")
+    factor = 1 / math.sqrt(q.shape[-1]) if scale is None else scale
+    scores = (q @ k.transpose(-2, -1)) * factor
+    if is_causal:
+        scores = sequence_ops.masked_fill(scores, ~np.tri(q.shape[-2], k.shape[-2], dtype=bool), -np.inf)
+    elif attn_mask is not None:
+        scores = scores + _additive_mask(attn_mask, scores, true_means_keep=True)
+    weights = scores.softmax(-1)
+    if dropout_p > 0:
+        weights = dropout(weights, dropout_p, True)
+    return weights @ v

@@ -5,6 +5,7 @@ fused op from `nn/fused/` (or a Tensor method, for the activations).
 """
 
 from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Tanh
+from .attention import MultiheadAttention
 from .conv import Conv2d
 from .dropout import Dropout
 from .flatten import Flatten
@@ -18,6 +19,6 @@ from .sparse import Embedding
 __all__ = [
     "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "Dropout", "Embedding", "Flatten",
     "GELU", "GRU", "GRUCell", "GroupNorm", "Identity", "LSTM", "LSTMCell", "LayerNorm", "LeakyReLU", "Linear",
-    "LogSoftmax", "MSELoss", "MaxPool2d", "NLLLoss", "RNN", "RNNBase", "RNNCell", "RNNCellBase", "ReLU", "SiLU",
-    "Sigmoid", "Softmax", "Tanh",
+    "LogSoftmax", "MSELoss", "MaxPool2d", "MultiheadAttention", "NLLLoss", "RNN", "RNNBase", "RNNCell",
+    "RNNCellBase", "ReLU", "SiLU", "Sigmoid", "Softmax", "Tanh",
 ]
