@@ -101,14 +101,15 @@ class LayerNorm(Module):
         return fused.layer_norm(to_tensor(x), self.normalized_shape, self.weight, self.bias, self.eps, "LayerNorm")
 
     def extra_repr(self) -> str:
-        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+                f"bias={self.bias is not None}")
 
 
 class GroupNorm(Module):
     """Normalisation of (N, C, *) over groups of C / num_groups channels, with a weight and bias per channel."""
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
-                 device: Any = None, dtype: Any = None):
+                 device: Any = None, dtype: Any = None, *, bias: bool = True):
         super().__init__()
         check_device(device, "GroupNorm")
         if num_channels % num_groups:
@@ -116,10 +117,11 @@ class GroupNorm(Module):
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
         dtype = float_dtype(dtype)
         self.weight = Parameter(np.ones(num_channels, dtype=dtype)) if affine else None
-        self.bias = Parameter(np.zeros(num_channels, dtype=dtype)) if affine else None
+        self.bias = Parameter(np.zeros(num_channels, dtype=dtype)) if affine and bias else None
 
     def forward(self, x: Tensor) -> Tensor:
         return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")
