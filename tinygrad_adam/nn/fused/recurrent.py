@@ -20,15 +20,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from scipy.special import expit  # the logistic sigmoid as one ufunc, without overflow
 
 from ...engine import Context, Function, Tensor
 from .._utils import check_dtypes
 
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1 + np.tanh(0.5 * x))  # 1 / (1 + e^-x) without overflow
 
 
 class RecurrentLayerFunction(Function):
@@ -48,7 +45,7 @@ class RecurrentLayerFunction(Function):
             xp += b_ih if gru else b_ih + b_hh  # GRU keeps b_hn inside r · (W_hn h + b_hn)
         out = np.zeros((steps + (2 if lstm else 1), batch, hidden), dtype=x.dtype)
         h_prev = np.zeros((steps, batch, hidden), dtype=x.dtype)  # the state each step started from
-        gates = np.zeros_like(xp) if mode != "RNN_TANH" and mode != "RNN_RELU" else None  # activations
+        gates = np.zeros_like(xp) if lstm or gru else None  # the gates' activations
         c_prev = np.zeros_like(h_prev) if lstm else None
         tanh_c = np.zeros_like(h_prev) if lstm else None
         hp_n = np.zeros_like(h_prev) if gru else None  # W_hn h + b_hn, needed for dr
@@ -62,27 +59,29 @@ class RecurrentLayerFunction(Function):
             if gru:
                 if has_bias:
                     hp += b_hh
-                rz = _sigmoid(xp[t, :n, :2 * hidden] + hp[:, :2 * hidden])
+                rz = expit(xp[t, :n, :2 * hidden] + hp[:, :2 * hidden])
                 new = np.tanh(xp[t, :n, 2 * hidden:] + rz[:, :hidden] * hp[:, 2 * hidden:])
                 gates[t, :n, :2 * hidden], gates[t, :n, 2 * hidden:] = rz, new
                 hp_n[t, :n] = hp[:, 2 * hidden:]
                 h_new = new + rz[:, hidden:] * (h_t - new)
             elif lstm:
-                pre = xp[t, :n] + hp
-                act = _sigmoid(pre)
-                act[:, 2 * hidden:3 * hidden] = np.tanh(pre[:, 2 * hidden:3 * hidden])
-                gates[t, :n] = act
-                c_prev[t, :n] = c[:n]
-                c_new = act[:, hidden:2 * hidden] * c[:n] + act[:, :hidden] * act[:, 2 * hidden:3 * hidden]
-                tc = np.tanh(c_new)
-                tanh_c[t, :n] = tc
-                c[:n] = c_new
-                h_new = act[:, 3 * hidden:] * tc
+                act = gates[t, :n]  # the pre-activations, then in place their activations
+                np.add(xp[t, :n], hp, out=act)
+                g = np.tanh(act[:, 2 * hidden:3 * hidden])
+                expit(act, out=act)
+                act[:, 2 * hidden:3 * hidden] = g
+                c_t = c[:n]
+                c_prev[t, :n] = c_t
+                c_t *= act[:, hidden:2 * hidden]
+                c_t += act[:, :hidden] * g
+                np.tanh(c_t, out=tanh_c[t, :n])
+                h_new = np.multiply(act[:, 3 * hidden:], tanh_c[t, :n], out=out[t, :n])
             else:
                 pre = xp[t, :n] + hp
                 h_new = np.tanh(pre) if mode == "RNN_TANH" else np.maximum(pre, 0)
             h[:n] = h_new
-            out[t, :n] = h_new
+            if not lstm:
+                out[t, :n] = h_new
         out[steps] = h
         if lstm:
             out[steps + 1] = c
@@ -102,6 +101,11 @@ class RecurrentLayerFunction(Function):
         dc = grad[steps + 1].copy() if lstm else None
         dxp = np.zeros((steps, batch, w_hh.shape[0]), dtype=grad.dtype)  # d(pre-activations), input side
         dhp = np.zeros_like(dxp) if gru else dxp  # the hidden side: differs only in the GRU's n gate
+        if lstm:  # the activations' slopes for all steps at once: σ' = σ(1 - σ), tanh' = 1 - tanh²
+            slopes = gates * (1 - gates)
+            g_all = gates[..., 2 * hidden:3 * hidden]
+            slopes[..., 2 * hidden:3 * hidden] = 1 - g_all * g_all
+            d_tanh_c = gates[..., 3 * hidden:] * (1 - tanh_c * tanh_c)  # dc from dh: o (1 - tanh(c)²)
         for t in (range(steps) if ctx.reverse else range(steps - 1, -1, -1)):
             n = batch if batch_sizes is None else int(batch_sizes[t])
             dh_t = dh[:n] + dy[t, :n]
@@ -117,16 +121,16 @@ class RecurrentLayerFunction(Function):
                 dh[:n] = dh_t * z + dhp[t, :n] @ w_hh
             elif lstm:
                 act = gates[t, :n]
-                i, f, g, o = (act[:, k * hidden:(k + 1) * hidden] for k in range(4))
-                tc = tanh_c[t, :n]
-                dc_t = dc[:n] + dh_t * o * (1 - tc * tc)
+                dc_t = dc[:n]
+                dc_t += dh_t * d_tanh_c[t, :n]
                 d = dxp[t, :n]
-                d[:, :hidden] = dc_t * g * i * (1 - i)
-                d[:, hidden:2 * hidden] = dc_t * c_prev[t, :n] * f * (1 - f)
-                d[:, 2 * hidden:3 * hidden] = dc_t * i * (1 - g * g)
-                d[:, 3 * hidden:] = dh_t * tc * o * (1 - o)
-                dc[:n] = dc_t * f
-                dh[:n] = d @ w_hh
+                np.multiply(dc_t, act[:, 2 * hidden:3 * hidden], out=d[:, :hidden])
+                np.multiply(dc_t, c_prev[t, :n], out=d[:, hidden:2 * hidden])
+                np.multiply(dc_t, act[:, :hidden], out=d[:, 2 * hidden:3 * hidden])
+                np.multiply(dh_t, tanh_c[t, :n], out=d[:, 3 * hidden:])
+                d *= slopes[t, :n]
+                dc_t *= act[:, hidden:2 * hidden]
+                np.matmul(d, w_hh, out=dh[:n])
             else:
                 h_t = out[t, :n]
                 dxp[t, :n] = dh_t * (1 - h_t * h_t) if mode == "RNN_TANH" else dh_t * (h_t > 0)
