@@ -265,3 +265,25 @@ def test_masked_fill_and_one_hot_match_torch() -> None:
     assert F.one_hot(tg.tensor([1]), 5).shape == (1, 5)
     with pytest.raises(RuntimeError, match="smaller than num_classes"):
         F.one_hot(tg.tensor([5]), 3)
+
+
+@pytest.mark.parametrize("ours_cls, torch_cls, args, shape", [
+    (nn.Embedding, torch.nn.Embedding, (7, 3), None), (nn.LayerNorm, torch.nn.LayerNorm, (4,), (2, 4)),
+    (nn.GroupNorm, torch.nn.GroupNorm, (2, 4), (3, 4, 2)),
+    (nn.MultiheadAttention, torch.nn.MultiheadAttention, (4, 2), (3, 2, 4)),
+])
+def test_our_state_dict_loads_into_torch(ours_cls: type, torch_cls: type, args: tuple, shape: tuple | None) -> None:
+    ours = ours_cls(*args, dtype=np.float64)
+    for p in ours.parameters():  # away from the default values, so that loading them shows
+        p.array[...] = RNG.standard_normal(p.shape)
+    reference = torch_cls(*args).double()
+    reference.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    if shape is None:
+        x, tx = tg.tensor([[1, 6], [0, 2]]), torch.tensor([[1, 6], [0, 2]])
+    else:
+        x, tx = _pair(shape, grad=False)
+    args_ours, args_torch = ((x, x, x), (tx, tx, tx)) if ours_cls is nn.MultiheadAttention else ((x,), (tx,))
+    out, tout = ours(*args_ours), reference(*args_torch)
+    if ours_cls is nn.MultiheadAttention:
+        out, tout = out[0], tout[0]
+    _close(out, tout, "output after loading our state_dict into torch")
