@@ -101,6 +101,11 @@ class RecurrentLayerFunction(Function):
         dc = grad[steps + 1].copy() if lstm else None
         dxp = np.zeros((steps, batch, w_hh.shape[0]), dtype=grad.dtype)  # d(pre-activations), input side
         dhp = np.zeros_like(dxp) if gru else dxp  # the hidden side: differs only in the GRU's n gate
+        if gru:  # what does not depend on the incoming gradient, for all steps at once
+            r, z, new = gates[..., :hidden], gates[..., hidden:2 * hidden], gates[..., 2 * hidden:]
+            from_h = (1 - z) * (1 - new * new)  # d(n's pre-activation) / dh'
+            from_new = hp_n * r * (1 - r)  # d(r's pre-activation) / d(n's pre-activation)
+            from_z = (h_prev - new) * z * (1 - z)  # d(z's pre-activation) / dh'
         if lstm:  # the activations' slopes for all steps at once: σ' = σ(1 - σ), tanh' = 1 - tanh²
             slopes = gates * (1 - gates)
             g_all = gates[..., 2 * hidden:3 * hidden]
@@ -110,15 +115,15 @@ class RecurrentLayerFunction(Function):
             n = batch if batch_sizes is None else int(batch_sizes[t])
             dh_t = dh[:n] + dy[t, :n]
             if gru:
-                act = gates[t, :n]
-                r, z, new = act[:, :hidden], act[:, hidden:2 * hidden], act[:, 2 * hidden:]
-                d_new = dh_t * (1 - z) * (1 - new * new)
-                dxp[t, :n, :hidden] = d_new * hp_n[t, :n] * r * (1 - r)
-                dxp[t, :n, hidden:2 * hidden] = dh_t * (h_prev[t, :n] - new) * z * (1 - z)
-                dxp[t, :n, 2 * hidden:] = d_new
-                dhp[t, :n, :2 * hidden] = dxp[t, :n, :2 * hidden]
-                dhp[t, :n, 2 * hidden:] = d_new * r
-                dh[:n] = dh_t * z + dhp[t, :n] @ w_hh
+                d = dxp[t, :n]
+                d_new = np.multiply(dh_t, from_h[t, :n], out=d[:, 2 * hidden:])
+                np.multiply(d_new, from_new[t, :n], out=d[:, :hidden])
+                np.multiply(dh_t, from_z[t, :n], out=d[:, hidden:2 * hidden])
+                dhp[t, :n, :2 * hidden] = d[:, :2 * hidden]
+                np.multiply(d_new, gates[t, :n, :hidden], out=dhp[t, :n, 2 * hidden:])
+                dh_t *= gates[t, :n, hidden:2 * hidden]
+                dh_t += dhp[t, :n] @ w_hh
+                dh[:n] = dh_t
             elif lstm:
                 act = gates[t, :n]
                 dc_t = dc[:n]
