@@ -287,3 +287,24 @@ def test_our_state_dict_loads_into_torch(ours_cls: type, torch_cls: type, args: 
     if ours_cls is nn.MultiheadAttention:
         out, tout = out[0], tout[0]
     _close(out, tout, "output after loading our state_dict into torch")
+
+
+def test_gradchecks_of_embedding_masked_fill_and_attention() -> None:
+    table = tg.tensor(RNG.standard_normal((5, 3)), requires_grad=True)
+    indices = tg.tensor([[0, 4, 4], [2, 1, 0]])
+    assert tg.gradcheck(lambda w: F.embedding(indices, w), table)  # padding_idx: no gradient by design
+    mask = tg.tensor(RNG.random((2, 3)) > 0.5)
+    x = tg.tensor(RNG.standard_normal((2, 3)), requires_grad=True)
+    assert tg.gradcheck(lambda x: sequence.masked_fill(x, mask, -2.0) * x, x)
+    attention = nn.MultiheadAttention(4, 2, dtype=np.float64)
+    q = tg.tensor(RNG.standard_normal((3, 1, 4)), requires_grad=True)
+    padding = tg.tensor(np.array([[False, False, True]]))
+    assert tg.gradcheck(lambda q: attention(q, q, q, key_padding_mask=padding)[0], q)
+
+
+def test_attention_dropout_keeps_the_expectation() -> None:
+    q, k, v = (tg.tensor(RNG.standard_normal((1, 2, 3))) for _ in range(3))
+    exact = F.scaled_dot_product_attention(q, k, v).numpy()
+    draws = np.stack([F.scaled_dot_product_attention(q, k, v, dropout_p=0.5).numpy() for _ in range(4000)])
+    assert not np.allclose(draws[0], exact)  # dropped weights change single outputs
+    np.testing.assert_allclose(draws.mean(axis=0), exact, atol=0.06)  # and keep their mean (1/(1-p) scaling)
