@@ -5,6 +5,7 @@
     python examples/names.py --model lstm             # reads the whole name so far
     python examples/names.py --model transformer      # causal self-attention over the name so far
     python examples/names.py --model mlp --steps 2000 --plot losses.png
+    python examples/names.py --model lstm --framework torch   # the same run in PyTorch, for comparison
 
 The data is $TINYGRAD_ADAM_DATA/names/names.txt (or --data): 32,033 names, split 80/10/10 into
 train/val/test after a seeded shuffle, as in the lectures. Every model predicts each character of a
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import tinygrad_adam as tg  # isort: skip  (before NumPy: it sets OpenBLAS's workers to sleep)
 import argparse
+import importlib
 import os
 from pathlib import Path
 from typing import Any
@@ -23,9 +25,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from tinygrad_adam import nn, optim
 from tinygrad_adam.cli import check_at_least, run_cli
-from tinygrad_adam.nn import functional as F
 
 CONTEXT = {"bigram": 1, "mlp": 3}  # the window models see this many previous characters
 DEFAULTS = {  # model: (steps, learning rate); the MLP's rate drops tenfold for the last quarter, as in the lecture
@@ -44,6 +44,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--data", default=None, help="names.txt (default $TINYGRAD_ADAM_DATA/names/names.txt)")
     p.add_argument("--plot", default=None, metavar="PNG", help="save the train/val loss curves here")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--framework", choices=["tinygrad_adam", "torch"], default="tinygrad_adam",
+                   help="torch: the same run in PyTorch, for comparison")
     args = p.parse_args(argv)
     check_at_least(args, 1, "steps", "batch_size", "eval_every")
     return args
@@ -82,74 +84,71 @@ def sequences(words: list[str], stoi: dict[str, int], length: int) -> tuple[np.n
     return xs, ys
 
 
-# ----- the models ---------------------------------------------------------------------------------------
-class Bigram(nn.Module):
-    def __init__(self, vocab: int):
-        super().__init__()
-        self.logits = nn.Embedding(vocab, vocab)
+# ----- the models (in tinygrad_adam or, for comparison, in PyTorch: `torch` is either module) ----------
+def build(name: str, vocab: int, length: int, torch: Any = tg) -> Any:
+    nn = torch.nn
 
-    def forward(self, x: tg.Tensor) -> tg.Tensor:
-        return self.logits(x[:, -1])
+    class Bigram(nn.Module):
+        def __init__(self, vocab: int):
+            super().__init__()
+            self.logits = nn.Embedding(vocab, vocab)
 
+        def forward(self, x: Any) -> Any:
+            return self.logits(x[:, -1])
 
-class MLP(nn.Module):
-    """makemore's MLP: 10-dimensional character embeddings, 200 tanh units with BatchNorm."""
+    class MLP(nn.Module):
+        """makemore's MLP: 10-dimensional character embeddings, 200 tanh units with BatchNorm."""
 
-    def __init__(self, vocab: int, context: int, embed: int = 10, hidden: int = 200):
-        super().__init__()
-        self.net = nn.Sequential(nn.Embedding(vocab, embed), nn.Flatten(),
-                                 nn.Linear(context * embed, hidden, bias=False), nn.BatchNorm1d(hidden), nn.Tanh(),
-                                 nn.Linear(hidden, vocab))
-        with tg.no_grad():
-            self.net[-1].weight *= 0.1  # a less confident start: the first loss is near log(27)
+        def __init__(self, vocab: int, context: int, embed: int = 10, hidden: int = 200):
+            super().__init__()
+            self.net = nn.Sequential(nn.Embedding(vocab, embed), nn.Flatten(),
+                                     nn.Linear(context * embed, hidden, bias=False), nn.BatchNorm1d(hidden), nn.Tanh(),
+                                     nn.Linear(hidden, vocab))
+            with torch.no_grad():
+                self.net[-1].weight *= 0.1  # a less confident start: the first loss is near log(27)
 
-    def forward(self, x: tg.Tensor) -> tg.Tensor:
-        return self.net(x)
+        def forward(self, x: Any) -> Any:
+            return self.net(x)
 
+    class LSTMModel(nn.Module):
+        def __init__(self, vocab: int, embed: int = 64, hidden: int = 128):
+            super().__init__()
+            self.embed = nn.Embedding(vocab, embed)
+            self.lstm = nn.LSTM(embed, hidden, batch_first=True)
+            self.head = nn.Linear(hidden, vocab)
 
-class LSTMModel(nn.Module):
-    def __init__(self, vocab: int, embed: int = 64, hidden: int = 128):
-        super().__init__()
-        self.embed = nn.Embedding(vocab, embed)
-        self.lstm = nn.LSTM(embed, hidden, batch_first=True)
-        self.head = nn.Linear(hidden, vocab)
+        def forward(self, x: Any) -> Any:
+            out, _ = self.lstm(self.embed(x))
+            return self.head(out)
 
-    def forward(self, x: tg.Tensor) -> tg.Tensor:
-        out, _ = self.lstm(self.embed(x))
-        return self.head(out)
+    class Block(nn.Module):
+        """A pre-norm transformer block: causal self-attention, then a GELU MLP, each added to the residual."""
 
+        def __init__(self, dim: int, heads: int):
+            super().__init__()
+            self.ln1, self.ln2 = nn.LayerNorm(dim), nn.LayerNorm(dim)
+            self.attn = nn.MultiheadAttention(dim, heads, batch_first=True)
+            self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
 
-class Block(nn.Module):
-    """A pre-norm transformer block: causal self-attention, then a GELU MLP, each added to the residual."""
+        def forward(self, x: Any) -> Any:
+            steps = x.shape[1]
+            future = torch.tensor(np.triu(np.ones((steps, steps), dtype=bool), 1))  # True: may not attend
+            h = self.ln1(x)
+            x = x + self.attn(h, h, h, attn_mask=future, need_weights=False)[0]
+            return x + self.mlp(self.ln2(x))
 
-    def __init__(self, dim: int, heads: int):
-        super().__init__()
-        self.ln1, self.ln2 = nn.LayerNorm(dim), nn.LayerNorm(dim)
-        self.attn = nn.MultiheadAttention(dim, heads, batch_first=True)
-        self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
+    class Transformer(nn.Module):
+        def __init__(self, vocab: int, block_size: int, dim: int = 64, heads: int = 4, layers: int = 2):
+            super().__init__()
+            self.tokens, self.positions = nn.Embedding(vocab, dim), nn.Embedding(block_size, dim)
+            self.blocks = nn.Sequential(*[Block(dim, heads) for _ in range(layers)])
+            self.ln_f = nn.LayerNorm(dim)
+            self.head = nn.Linear(dim, vocab)
 
-    def forward(self, x: tg.Tensor) -> tg.Tensor:
-        steps = x.shape[1]
-        future = np.triu(np.ones((steps, steps), dtype=bool), 1)  # True: may not attend
-        h = self.ln1(x)
-        x = x + self.attn(h, h, h, attn_mask=future, need_weights=False)[0]
-        return x + self.mlp(self.ln2(x))
+        def forward(self, x: Any) -> Any:
+            h = self.tokens(x) + self.positions(torch.arange(x.shape[1]))
+            return self.head(self.ln_f(self.blocks(h)))
 
-
-class Transformer(nn.Module):
-    def __init__(self, vocab: int, block_size: int, dim: int = 64, heads: int = 4, layers: int = 2):
-        super().__init__()
-        self.tokens, self.positions = nn.Embedding(vocab, dim), nn.Embedding(block_size, dim)
-        self.blocks = nn.Sequential(*[Block(dim, heads) for _ in range(layers)])
-        self.ln_f = nn.LayerNorm(dim)
-        self.head = nn.Linear(dim, vocab)
-
-    def forward(self, x: tg.Tensor) -> tg.Tensor:
-        h = self.tokens(x) + self.positions(tg.arange(x.shape[1]))
-        return self.head(self.ln_f(self.blocks(h)))
-
-
-def build(name: str, vocab: int, length: int) -> nn.Module:
     if name == "bigram":
         return Bigram(vocab)
     if name == "mlp":
@@ -157,36 +156,38 @@ def build(name: str, vocab: int, length: int) -> nn.Module:
     return LSTMModel(vocab) if name == "lstm" else Transformer(vocab, length)
 
 
-def loss_of(model: nn.Module, x: np.ndarray, y: np.ndarray) -> tg.Tensor:
-    logits = model(tg.tensor(x))
-    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tg.tensor(y.reshape(-1)), ignore_index=-1)
+def loss_of(model: Any, x: np.ndarray, y: np.ndarray, torch: Any = tg) -> Any:
+    logits = model(torch.tensor(x))
+    return torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), torch.tensor(y.reshape(-1)),
+                                             ignore_index=-1)
 
 
-def evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray, batch: int = 4096) -> float:
+def evaluate(model: Any, x: np.ndarray, y: np.ndarray, torch: Any = tg, batch: int = 4096) -> float:
     """Mean cross-entropy per character over the whole split."""
     model.eval()
     total, count = 0.0, 0
-    with tg.no_grad():
+    with torch.no_grad():
         for start in range(0, len(x), batch):
             xb, yb = x[start:start + batch], y[start:start + batch]
             n = int((yb >= 0).sum())
-            total += loss_of(model, xb, yb).item() * n
+            total += loss_of(model, xb, yb, torch).item() * n
             count += n
     model.train()
     return total / count
 
 
-def sample(model: nn.Module, name: str, itos: dict[int, str], length: int, rng: np.random.Generator) -> str:
+def sample(model: Any, name: str, itos: dict[int, str], length: int, rng: np.random.Generator,
+           torch: Any = tg) -> str:
     """One made-up name, a character at a time from the model's predicted distribution."""
     model.eval()
     ids: list[int] = []
-    with tg.no_grad():
+    with torch.no_grad():
         while len(ids) < length - 1:
             if name in CONTEXT:
                 window = ([0] * CONTEXT[name] + ids)[-CONTEXT[name]:]
-                logits = model(tg.tensor([window]))[0]
+                logits = model(torch.tensor([window]))[0]
             else:
-                logits = model(tg.tensor([[0] + ids]))[0, -1]
+                logits = model(torch.tensor([[0] + ids]))[0, -1]
             probs = logits.softmax(-1).numpy().astype(np.float64)
             nxt = int(rng.choice(len(probs), p=probs / probs.sum()))
             if nxt == 0:
@@ -200,8 +201,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parse_args(argv)
     steps, lr = DEFAULTS[args.model]
     steps, lr = args.steps or steps, args.lr or lr
+    torch = importlib.import_module(args.framework)
     rng = np.random.default_rng(args.seed)
-    tg.manual_seed(args.seed)
+    torch.manual_seed(args.seed)
     words = load_words(args.data)
     chars = sorted(set("".join(words)))
     stoi = {ch: i + 1 for i, ch in enumerate(chars)} | {".": 0}
@@ -214,11 +216,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     make = (lambda ws: windows(ws, stoi, CONTEXT[args.model])) if args.model in CONTEXT else \
         (lambda ws: sequences(ws, stoi, length))
     data = {name: make(ws) for name, ws in splits.items()}
-    model = build(args.model, len(stoi), length)
+    model = build(args.model, len(stoi), length, torch)
     if args.model in CONTEXT:
-        optimizer: optim.Optimizer = optim.SGD(model.parameters(), lr=lr)
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     else:
-        optimizer = optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+        optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     print(f"{args.model}: {sum(p.numel() for p in model.parameters()):,} parameters, {steps} steps")
     history: dict[str, list] = {"step": [], "train": [], "val_step": [], "val": []}
     x_train, y_train = data["train"]
@@ -228,22 +230,22 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             for group in optimizer.param_groups:
                 group["lr"] = lr / 10
         batch = rng.integers(0, len(x_train), args.batch_size)
-        loss = loss_of(model, x_train[batch], y_train[batch])
+        loss = loss_of(model, x_train[batch], y_train[batch], torch)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         history["step"].append(step)
         history["train"].append(loss.item())
         if (step + 1) % args.eval_every == 0 or step + 1 == steps:
-            val = evaluate(model, *data["val"])
+            val = evaluate(model, *data["val"], torch)
             history["val_step"].append(step + 1)
             history["val"].append(val)
             progress.set_postfix(train=f"{np.mean(history['train'][-args.eval_every:]):.3f}", val=f"{val:.3f}")
             progress.write(f"step {step + 1}: val {val:.4f}, e.g. " +
-                           ", ".join(sample(model, args.model, itos, length, rng) for _ in range(4)))
-    result = {name: evaluate(model, *data[name]) for name in ("train", "val", "test")}
+                           ", ".join(sample(model, args.model, itos, length, rng, torch) for _ in range(4)))
+    result = {name: evaluate(model, *data[name], torch) for name in ("train", "val", "test")}
     print("loss per character: " + ", ".join(f"{k} {v:.4f}" for k, v in result.items()))
-    print("made up: " + ", ".join(sample(model, args.model, itos, length, rng) for _ in range(args.samples)))
+    print("made up: " + ", ".join(sample(model, args.model, itos, length, rng, torch) for _ in range(args.samples)))
     if args.plot:
         plot(history, args.plot, args.model)
         print(f"loss curves: {args.plot}")
