@@ -245,3 +245,11 @@ def test_packed_sequence_with_initial_state_and_unbatched_input(kind: str) -> No
     tout, tfinal = reference(tsingle, tone_state)
     _close(out, tout, "unbatched output")
     _close(final[0] if kind == "LSTM" else final, tfinal[0] if kind == "LSTM" else tfinal, "unbatched state")
+
+
+def test_flatten_parameters_and_all_weights_as_in_torch() -> None:
+    ours, reference = _twins(nn.GRU, torch.nn.GRU, 2, 3, num_layers=2, bidirectional=True)
+    ours.flatten_parameters()
+    assert [[tuple(w.shape) for w in group] for group in ours.all_weights] == \
+        [[tuple(w.shape) for w in group] for group in reference.all_weights]
+    assert ours.all_weights[1][0] is ours.weight_ih_l0_reverse

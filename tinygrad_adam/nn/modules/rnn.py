@@ -76,6 +76,16 @@ class RNNBase(Module):
     def reset_parameters(self) -> None:
         _reset_uniform(self, self.hidden_size)
 
+    def flatten_parameters(self) -> None:
+        """PyTorch packs the weights into one buffer for cuDNN; here they are separate arrays already: a no-op."""
+
+    @property
+    def all_weights(self) -> list[list[Parameter]]:
+        """The parameters of each layer and direction: [[weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0], ...]."""
+        directions = 2 if self.bidirectional else 1
+        return [[w for w in self._weights(layer, d) if w is not None]
+                for layer in range(self.num_layers) for d in range(directions)]
+
     def _weights(self, layer: int, direction: int) -> tuple[Tensor, Tensor, Tensor | None, Tensor | None]:
         sfx = f"_l{layer}" + ("_reverse" if direction else "")
         return (getattr(self, "weight_ih" + sfx), getattr(self, "weight_hh" + sfx),
