@@ -59,11 +59,16 @@ class RecurrentLayerFunction(Function):
             if gru:
                 if has_bias:
                     hp += b_hh
-                rz = expit(xp[t, :n, :2 * hidden] + hp[:, :2 * hidden])
-                new = np.tanh(xp[t, :n, 2 * hidden:] + rz[:, :hidden] * hp[:, 2 * hidden:])
-                gates[t, :n, :2 * hidden], gates[t, :n, 2 * hidden:] = rz, new
+                act = gates[t, :n]  # r, z, n computed in place
+                rz, new = act[:, :2 * hidden], act[:, 2 * hidden:]
+                expit(np.add(xp[t, :n, :2 * hidden], hp[:, :2 * hidden], out=rz), out=rz)
+                np.multiply(act[:, :hidden], hp[:, 2 * hidden:], out=new)
+                new += xp[t, :n, 2 * hidden:]
+                np.tanh(new, out=new)
                 hp_n[t, :n] = hp[:, 2 * hidden:]
-                h_new = new + rz[:, hidden:] * (h_t - new)
+                h_new = h_t - new
+                h_new *= act[:, hidden:2 * hidden]
+                h_new += new
             elif lstm:
                 act = gates[t, :n]  # the pre-activations, then in place their activations
                 np.add(xp[t, :n], hp, out=act)
