@@ -82,7 +82,7 @@ def test_seed_program_trains_on_real_mnist(datasets) -> None:
     printed = run(tinygrad_adam, tinygrad_adam.nn, *datasets)
     losses, accuracies = printed[:TRAIN_STEPS], printed[TRAIN_STEPS:]
     assert len(printed) == TRAIN_STEPS + TEST_BATCHES and all(isinstance(v, float) for v in printed)
-    assert losses[0] > 2.0 and np.mean(losses[-5:]) < 0.8 * losses[0]  # it learns (no silent no-op)
+    assert losses[0] > 2.0 and np.mean(losses[-5:]) < losses[0] - 0.25  # it learns (no silent no-op)
     assert all(0 <= a <= 1 for a in accuracies) and np.mean(accuracies) > 0.5
 
 
@@ -126,4 +126,15 @@ def test_seed_program_matches_pytorch_for_20_steps(datasets) -> None:
     torch.manual_seed(0)
     theirs = run(_instrumented(torch, load_ours), torch.nn, *datasets)
     np.testing.assert_allclose(ours[:TRAIN_STEPS], theirs[:TRAIN_STEPS], rtol=1e-5)
+    np.testing.assert_allclose(ours[TRAIN_STEPS:], theirs[TRAIN_STEPS:], atol=1 / 64 + 1e-9)
+
+
+def test_seed_program_prints_pytorchs_numbers_after_the_same_seed(datasets) -> None:
+    """No instrumentation: manual_seed(0) gives PyTorch's initial weights and PyTorch's shuffles (issue 23)."""
+    torch = pytest.importorskip("torch")
+    tinygrad_adam.manual_seed(0)
+    ours = run(tinygrad_adam, tinygrad_adam.nn, *datasets)
+    torch.manual_seed(0)
+    theirs = run(torch, torch.nn, *datasets)
+    np.testing.assert_allclose(ours[:TRAIN_STEPS], theirs[:TRAIN_STEPS], rtol=1e-4)
     np.testing.assert_allclose(ours[TRAIN_STEPS:], theirs[TRAIN_STEPS:], atol=1 / 64 + 1e-9)

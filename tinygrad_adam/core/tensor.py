@@ -683,6 +683,47 @@ class Tensor:
     def log_softmax(self, dim: int = -1, *, axis: int | None = None) -> Tensor:
         return ops.LogSoftmax.apply(self, axis=_dim_arg(dim if axis is None else None, axis))
 
+    # ----- selecting by a mask (compositions of where: the gradient flows where the input is kept) -------
+    def _keep_where(self, keep: np.ndarray, value: Tensor) -> Tensor:
+        return ops.Where.apply(self, value.expand(self.shape), condition=keep)
+
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        """This tensor with `value` where the boolean `mask` (broadcast to this shape) is True."""
+        mask_array = np.asarray(mask.array if isinstance(mask, Tensor) else mask)
+        if mask_array.dtype != np.bool_:
+            raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask_array.dtype}")
+        try:
+            fits = np.broadcast_shapes(mask_array.shape, self.shape) == self.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise RuntimeError(f"masked_fill: the mask of shape {mask_array.shape} does not broadcast to the input's "
+                               f"shape {self.shape}")
+        if isinstance(value, Tensor):
+            if value.ndim != 0:
+                raise RuntimeError("masked_fill only supports a 0-dimensional value tensor, but got tensor with "
+                                   f"{value.ndim} dimension(s).")
+            value = value.astype(self.array.dtype)
+        else:
+            value = Tensor._make(np.asarray(value, dtype=self.array.dtype), False)
+        return self._keep_where(~mask_array, value)
+
+    def _triangle(self, name: str, keep: np.ndarray) -> Tensor:
+        if self.ndim < 2:
+            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions, got shape {self.shape}")
+        return self._keep_where(keep, Tensor._make(np.zeros((), dtype=self.array.dtype), False))
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        """The lower triangle of the last two dims (column - row <= diagonal); the rest 0."""
+        rows, cols = self.shape[-2:] if self.ndim >= 2 else (0, 0)
+        return self._triangle("tril", np.tri(rows, cols, diagonal, dtype=bool))
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        """The upper triangle of the last two dims (column - row >= diagonal); the rest 0."""
+        rows, cols = self.shape[-2:] if self.ndim >= 2 else (0, 0)
+        return self._triangle("triu", ~np.tri(rows, cols, diagonal - 1, dtype=bool))
+
+
     # ----- movement ---------------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Tensor:
         return ops.Reshape.apply(self, shape=_shape_arg(shape))
@@ -848,6 +889,15 @@ class Tensor:
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
         return self._inplace("clamp_", Tensor.clamp, min, max)
+
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        return self._inplace("masked_fill_", Tensor.masked_fill, mask, value)
+
+    def tril_(self, diagonal: int = 0) -> Tensor:
+        return self._inplace("tril_", Tensor.tril, diagonal)
+
+    def triu_(self, diagonal: int = 0) -> Tensor:
+        return self._inplace("triu_", Tensor.triu, diagonal)
 
     def __iadd__(self, other: Any) -> Tensor:
         return self._inplace("+=", Tensor.__add__, other)

@@ -215,3 +215,15 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
 
 
 cat = concat = concatenate
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    return input.tril(diagonal)
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    return input.triu(diagonal)
+
+
+def masked_fill(input: Tensor, mask: Any, value: Any) -> Tensor:
+    return input.masked_fill(mask, value)

@@ -239,3 +239,12 @@ def check_float(op: str, *tensors: Tensor) -> None:
     for t in tensors:
         if t.array.dtype.kind != "f":
             raise RuntimeError(f"{op}: expected a floating-point tensor, got dtype {t.dtype}")
+
+
+def padding_index(padding_idx: int | None, num_embeddings: int, op: str) -> int | None:
+    """padding_idx checked against the table, a negative one counted from the end."""
+    if padding_idx is None:
+        return None
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise AssertionError(f"{op}: padding_idx must be within num_embeddings ({num_embeddings}), got {padding_idx}")
+    return padding_idx % num_embeddings

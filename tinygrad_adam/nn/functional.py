@@ -36,6 +36,7 @@ from ._checks import (
     check_unsupported,
     conv_padding,
     legacy_reduction,
+    padding_index,
     padding_sides,
     pair,
     pool1d_input,
@@ -787,3 +788,100 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: flo
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
                            f"input1: {size_text(x1)}, input2: {size_text(x2)}, target: {size_text(y)} ")
     return reduce_loss((-y * (x1 - x2) + margin).clamp(min=0), reduction)
+
+
+# ----- text and sequences -----------------------------------------------------------------------
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Rows of weight (num_embeddings, embedding_dim) picked by the integer indices in input: (*, embedding_dim)."""
+    check_unsupported("embedding", max_norm=(max_norm, None), sparse=(sparse, False))
+    return ops.embedding(to_tensor(input), weight, padding_index(padding_idx, weight.shape[0], "embedding"),
+                           scale_grad_by_freq, "embedding")
+
+
+def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalise over the last len(normalized_shape) dims, then scale by weight and shift by bias."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    return ops.layer_norm(to_tensor(input), shape, weight, bias, eps, "layer_norm")
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
+    """Normalise each of num_groups groups of channels of (N, C, *) over its channels and positions, then
+    scale and shift each channel."""
+    x = to_tensor(input)
+    if x.ndim < 2 or x.shape[1] % num_groups:
+        raise RuntimeError(f"group_norm: expected input of shape (N, C, *) with C divisible by num_groups="
+                           f"{num_groups}, but got input of size {list(x.shape)}")
+    n, channels = x.shape[0], x.shape[1]
+    grouped = x.reshape(n, num_groups, -1)
+    out = ops.layer_norm(grouped, grouped.shape[2:], None, None, eps, "group_norm").reshape(x.shape)
+    affine_shape = (1, channels) + (1,) * (x.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(affine_shape)
+    if bias is not None:
+        out = out + bias.reshape(affine_shape)
+    return out
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x · Φ(x), Φ the standard normal CDF; approximate="tanh" uses PyTorch's tanh formula."""
+    return ops.gelu(to_tensor(input), approximate, "gelu")
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x · sigmoid(x) (swish); `inplace=True` gives the same values in a new Tensor."""
+    x = to_tensor(input)
+    return x * x.sigmoid()
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 tensor of shape (*tensor.shape, num_classes) with 1 at each index (num_classes -1: max + 1)."""
+    indices = tensor.array if isinstance(tensor, Tensor) else np.asarray(tensor)
+    if indices.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if indices.size and indices.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if num_classes == -1:
+        if not indices.size:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(indices.max()) + 1
+    elif indices.size and indices.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return Tensor._make((indices[..., None] == np.arange(num_classes)).astype(np.int64), False)
+
+
+def _additive_mask(mask: Any, like: Tensor, true_means_keep: bool) -> Tensor:
+    """A boolean mask as 0 / -inf scores in like's dtype (True means keep or mask out, as told); a float mask
+    is returned as it is."""
+    mask = to_tensor(mask)
+    if mask.array.dtype == np.bool_:
+        blocked = ~mask.array if true_means_keep else mask.array
+        return Tensor._make(np.where(blocked, -np.inf, 0.0).astype(like.array.dtype), False)
+    if mask.array.dtype.kind != "f":
+        raise RuntimeError(f"Expected attn_mask dtype to be bool or float or to match query dtype, got {mask.dtype}")
+    return mask.astype(like.array.dtype)
+
+
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
+                                 dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
+                                 enable_gqa: bool = False) -> Tensor:
+    """softmax(query @ keyᵀ · scale + mask) @ value over the last two dims: (..., L, E), (..., S, E),
+    (..., S, Ev) -> (..., L, Ev). A bool attn_mask says which positions take part (True); a float one is
+    added to the scores; is_causal masks the upper triangle; scale defaults to 1/√E. Dropout is applied
+    whenever dropout_p > 0, as in PyTorch (pass 0.0 in evaluation)."""
+    check_unsupported("scaled_dot_product_attention", enable_gqa=(enable_gqa, False))
+    q, k, v = to_tensor(query), to_tensor(key), to_tensor(value)
+    if is_causal and attn_mask is not None:
+        raise RuntimeError("scaled_dot_product_attention: explicit attn_mask should not be set when is_causal=True")
+    factor = 1 / math.sqrt(q.shape[-1]) if scale is None else scale
+    scores = (q @ k.transpose(-2, -1)) * factor
+    if is_causal:
+        scores = scores.masked_fill(~np.tri(q.shape[-2], k.shape[-2], dtype=bool), -np.inf)
+    elif attn_mask is not None:
+        scores = scores + _additive_mask(attn_mask, scores, true_means_keep=True)
+    weights = scores.softmax(-1)
+    if dropout_p > 0:
+        weights = dropout(weights, dropout_p, True)
+    return weights @ v

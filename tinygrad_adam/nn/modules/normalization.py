@@ -1,13 +1,15 @@
-"""BatchNorm1d and BatchNorm2d: parameters, running statistics and PyTorch's momentum rule."""
+"""BatchNorm1d and BatchNorm2d (parameters, running statistics, PyTorch's momentum rule), LayerNorm, GroupNorm."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from ...core.tensor import Tensor
 from .. import functional as F
+from .. import ops
 from .._checks import check_device, float_dtype, to_tensor
 from ..module import Module, Parameter
 
@@ -73,3 +75,53 @@ class BatchNorm2d(_BatchNorm):
 
     expected_dims = (4,)
     layout = "(N, C, H, W)"
+
+
+class LayerNorm(Module):
+    """Normalisation over the last dims (normalized_shape) of each sample, with a weight and bias of that shape."""
+
+    def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True, device: Any = None, dtype: Any = None):
+        super().__init__()
+        check_device(device, "LayerNorm")
+        shape = (normalized_shape,) if isinstance(normalized_shape, int | np.integer) else tuple(normalized_shape)
+        self.normalized_shape = tuple(int(n) for n in shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        dtype = float_dtype(dtype)
+        self.weight = Parameter(np.ones(self.normalized_shape, dtype=dtype)) if elementwise_affine else None
+        self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dtype)) if elementwise_affine and bias else None
+
+    def reset_parameters(self) -> None:
+        if self.weight is not None:
+            self.weight.array[...] = 1
+        if self.bias is not None:
+            self.bias.array[...] = 0
+
+    def forward(self, x: Tensor) -> Tensor:
+        return ops.layer_norm(to_tensor(x), self.normalized_shape, self.weight, self.bias, self.eps, "LayerNorm")
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+                f"bias={self.bias is not None}")
+
+
+class GroupNorm(Module):
+    """Normalisation of (N, C, *) over groups of C / num_groups channels, with a weight and bias per channel."""
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
+                 device: Any = None, dtype: Any = None, *, bias: bool = True):
+        super().__init__()
+        check_device(device, "GroupNorm")
+        if num_channels % num_groups:
+            raise ValueError("num_channels must be divisible by num_groups")
+        self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
+        dtype = float_dtype(dtype)
+        self.weight = Parameter(np.ones(num_channels, dtype=dtype)) if affine else None
+        self.bias = Parameter(np.zeros(num_channels, dtype=dtype)) if affine and bias else None
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")

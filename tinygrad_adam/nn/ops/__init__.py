@@ -6,12 +6,15 @@ arrive already checked (by a layer's constructor or by `nn.functional`).
 layout.py holds the batch-last layout and window geometry that conv and pooling share.
 """
 
+from .activation import gelu
 from .batchnorm import batch_norm
 from .conv import conv2d
 from .dropout import dropout
 from .linear import linear
 from .loss import cross_entropy, mse_loss, nll_loss
+from .normalization import layer_norm
 from .pooling import avg_pool2d, max_pool2d
+from .sparse import embedding
 
-__all__ = ["avg_pool2d", "batch_norm", "conv2d", "cross_entropy", "dropout", "linear", "max_pool2d", "mse_loss",
-           "nll_loss"]
+__all__ = ["avg_pool2d", "batch_norm", "conv2d", "cross_entropy", "dropout", "embedding", "gelu", "layer_norm",
+           "linear", "max_pool2d", "mse_loss", "nll_loss"]

@@ -27,7 +27,7 @@ class LinearOp(Op):
     def backward(ctx: Context, grad: np.ndarray) -> tuple[Any, ...]:
         x, weight = ctx.saved_tensors
         grad_2d = grad.reshape(-1, weight.shape[0])
-        grad_x = grad @ weight if ctx.needs_input_grad[0] else None
+        grad_x = (grad_2d @ weight).reshape(x.shape) if ctx.needs_input_grad[0] else None  # 2-D: one BLAS call
         grad_w = grad_2d.T @ x.reshape(-1, weight.shape[1]) if ctx.needs_input_grad[1] else None
         if not ctx.has_bias:
             return grad_x, grad_w

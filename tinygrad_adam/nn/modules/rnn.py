@@ -1,0 +1,297 @@
+"""RNN, LSTM, GRU and their one-step cells, with PyTorch's arguments, weight names, layout and initialisation.
+
+Layer l, direction d has weight_ih_l{l}{sfx} (G·H, input), weight_hh_l{l}{sfx} (G·H, H), bias_ih_l{l}{sfx},
+bias_hh_l{l}{sfx}, with sfx "" or "_reverse" and G = 1, 4 (rows i, f, g, o) or 3 (rows r, z, n); every
+parameter starts U(-1/√H, 1/√H). Each layer and direction is one fused op (fused/recurrent.py).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+
+from ...core.tensor import Tensor
+from ...core.toplevel import concatenate, stack
+from .. import functional as F
+from .. import init
+from .._checks import check_device, float_dtype, to_tensor
+from ..module import Module, Parameter
+from ..ops.recurrent import GATES, recurrent_layer
+from ..utils.rnn import PackedSequence, packed_to_padded, padded_to_packed
+
+
+def _reset_uniform(module: Module, hidden_size: int) -> None:
+    bound = 1.0 / math.sqrt(hidden_size) if hidden_size > 0 else 0.0
+    for weight in module.parameters():
+        init.uniform_(weight, -bound, bound)
+
+
+def _zeros(shape: tuple[int, ...], like: Tensor) -> Tensor:
+    return Tensor._make(np.zeros(shape, dtype=like.array.dtype), False)
+
+
+class RNNBase(Module):
+    """What RNN, LSTM and GRU share: the parameters of every layer and direction, and the layer loop."""
+
+    def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, proj_size: int = 0,
+                 device: Any = None, dtype: Any = None):
+        super().__init__()
+        name = type(self).__name__
+        check_device(device, name)
+        if proj_size != 0:
+            raise NotImplementedError(f"{name}: proj_size={proj_size} is not supported (only proj_size=0)")
+        if not isinstance(dropout, int | float) or isinstance(dropout, bool) or not 0 <= dropout <= 1:
+            raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
+                             "element being zeroed")
+        if dropout > 0 and num_layers == 1:
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                          f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
+                          stacklevel=3)
+        if not isinstance(hidden_size, int) or hidden_size <= 0:
+            raise ValueError("hidden_size must be greater than zero" if isinstance(hidden_size, int)
+                             else f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
+        if not isinstance(num_layers, int) or num_layers <= 0:
+            raise ValueError("num_layers must be greater than zero" if isinstance(num_layers, int)
+                             else f"num_layers should be of type int, got: {type(num_layers).__name__}")
+        self.mode, self.input_size, self.hidden_size, self.num_layers = mode, input_size, hidden_size, num_layers
+        self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
+        self.bidirectional, self.proj_size = bidirectional, proj_size
+        dtype = float_dtype(dtype)
+        gate_size = GATES[mode] * hidden_size
+        directions = 2 if bidirectional else 1
+        for layer in range(num_layers):
+            layer_input = input_size if layer == 0 else hidden_size * directions
+            for direction in range(directions):
+                sfx = f"_l{layer}" + ("_reverse" if direction else "")
+                setattr(self, "weight_ih" + sfx, Parameter(np.empty((gate_size, layer_input), dtype=dtype)))
+                setattr(self, "weight_hh" + sfx, Parameter(np.empty((gate_size, hidden_size), dtype=dtype)))
+                if bias:
+                    setattr(self, "bias_ih" + sfx, Parameter(np.empty(gate_size, dtype=dtype)))
+                    setattr(self, "bias_hh" + sfx, Parameter(np.empty(gate_size, dtype=dtype)))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        _reset_uniform(self, self.hidden_size)
+
+    def flatten_parameters(self) -> None:
+        """PyTorch packs the weights into one buffer for cuDNN; here they are separate arrays already: a no-op."""
+
+    @property
+    def all_weights(self) -> list[list[Parameter]]:
+        """The parameters of each layer and direction: [[weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0], ...]."""
+        directions = 2 if self.bidirectional else 1
+        return [[w for w in self._weights(layer, d) if w is not None]
+                for layer in range(self.num_layers) for d in range(directions)]
+
+    def _weights(self, layer: int, direction: int) -> tuple[Tensor, Tensor, Tensor | None, Tensor | None]:
+        sfx = f"_l{layer}" + ("_reverse" if direction else "")
+        return (getattr(self, "weight_ih" + sfx), getattr(self, "weight_hh" + sfx),
+                getattr(self, "bias_ih" + sfx, None), getattr(self, "bias_hh" + sfx, None))
+
+    def _check_state(self, state: Tensor, expected: tuple[int, ...], what: str) -> None:
+        if tuple(state.shape) != expected:
+            raise RuntimeError(f"Expected {what} size {expected}, got {list(state.shape)}")
+
+    def forward(self, input: Any, hx: Any = None) -> tuple[Any, Any]:
+        lstm = self.mode == "LSTM"
+        packed = isinstance(input, PackedSequence)
+        batch_sizes: np.ndarray | None = None
+        if packed:
+            batch_sizes = np.asarray(input.batch_sizes.array, dtype=np.int64)
+            x = packed_to_padded(input.data, batch_sizes)
+            unbatched = False
+        else:
+            x = to_tensor(input)
+            if x.ndim not in (2, 3):
+                raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, got {x.ndim}D instead")
+            unbatched = x.ndim == 2
+            x = x.unsqueeze(1) if unbatched else x.transpose(0, 1) if self.batch_first else x
+        if x.shape[-1] != self.input_size:
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
+                               f"got {x.shape[-1]}")
+        batch = x.shape[1]
+        directions = 2 if self.bidirectional else 1
+        state_shape = (self.num_layers * directions, batch, self.hidden_size)
+        if hx is None:
+            h0, c0 = _zeros(state_shape, x), (_zeros(state_shape, x) if lstm else None)
+        else:
+            h0, c0 = (hx[0], hx[1]) if lstm else (hx, None)
+            if unbatched:
+                h0, c0 = h0.unsqueeze(1), (c0.unsqueeze(1) if lstm else None)
+            self._check_state(h0, state_shape, "hidden")
+            if lstm:
+                self._check_state(c0, state_shape, "cell")
+            if packed and input.sorted_indices is not None:
+                order = np.asarray(input.sorted_indices.array)
+                h0, c0 = h0[:, order], (c0[:, order] if lstm else None)
+        steps = x.shape[0]
+        final_h, final_c = [], []
+        for layer in range(self.num_layers):
+            outputs = []
+            for direction in range(directions):
+                k = layer * directions + direction
+                out = recurrent_layer(self.mode, x, h0[k], c0[k] if lstm else None, *self._weights(layer, direction),
+                                      reverse=bool(direction), batch_sizes=batch_sizes)
+                outputs.append(out[:steps])
+                final_h.append(out[steps])
+                if lstm:
+                    final_c.append(out[steps + 1])
+            x = outputs[0] if directions == 1 else concatenate(outputs, dim=2)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                x = F.dropout(x, self.dropout, True)
+        h_n = stack(final_h)
+        c_n = stack(final_c) if lstm else None
+        if packed:
+            if input.unsorted_indices is not None:
+                order = np.asarray(input.unsorted_indices.array)
+                h_n, c_n = h_n[:, order], (c_n[:, order] if lstm else None)
+            output: Any = PackedSequence(padded_to_packed(x, batch_sizes), input.batch_sizes, input.sorted_indices,
+                                         input.unsorted_indices)
+        elif unbatched:
+            output = x.squeeze(1)
+            h_n, c_n = h_n.squeeze(1), (c_n.squeeze(1) if lstm else None)
+        else:
+            output = x.transpose(0, 1) if self.batch_first else x
+        return output, ((h_n, c_n) if lstm else h_n)
+
+    def extra_repr(self) -> str:
+        text = f"{self.input_size}, {self.hidden_size}"
+        if self.num_layers != 1:
+            text += f", num_layers={self.num_layers}"
+        if self.bias is not True:
+            text += f", bias={self.bias}"
+        if self.batch_first is not False:
+            text += f", batch_first={self.batch_first}"
+        if self.dropout != 0:
+            text += f", dropout={self.dropout}"
+        if self.bidirectional is not False:
+            text += f", bidirectional={self.bidirectional}"
+        return text
+
+
+class RNN(RNNBase):
+    """Elman RNN: h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or relu), per layer and direction."""
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh",
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 device: Any = None, dtype: Any = None):
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
+        self.nonlinearity = nonlinearity
+        super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", input_size, hidden_size, num_layers,
+                         bias, batch_first, dropout, bidirectional, 0, device, dtype)
+
+    def extra_repr(self) -> str:
+        text = super().extra_repr()
+        return text + (", nonlinearity='relu'" if self.nonlinearity != "tanh" else "")
+
+
+class LSTM(RNNBase):
+    """Long short-term memory; forward(input, (h_0, c_0)) returns (output, (h_n, c_n))."""
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, proj_size: int = 0,
+                 device: Any = None, dtype: Any = None):
+        super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
+                         proj_size, device, dtype)
+
+
+class GRU(RNNBase):
+    """Gated recurrent unit; forward(input, h_0) returns (output, h_n)."""
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 device: Any = None, dtype: Any = None):
+        super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
+                         0, device, dtype)
+
+
+class RNNCellBase(Module):
+    """One time step: weight_ih (G·H, input), weight_hh (G·H, H), bias_ih, bias_hh, all U(-1/√H, 1/√H)."""
+
+    def __init__(self, mode: str, input_size: int, hidden_size: int, bias: bool, device: Any, dtype: Any):
+        super().__init__()
+        check_device(device, type(self).__name__)
+        self.mode, self.input_size, self.hidden_size, self.bias = mode, input_size, hidden_size, bias
+        dtype = float_dtype(dtype)
+        gate_size = GATES[mode] * hidden_size
+        self.weight_ih = Parameter(np.empty((gate_size, input_size), dtype=dtype))
+        self.weight_hh = Parameter(np.empty((gate_size, hidden_size), dtype=dtype))
+        self.bias_ih = Parameter(np.empty(gate_size, dtype=dtype)) if bias else None
+        self.bias_hh = Parameter(np.empty(gate_size, dtype=dtype)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        _reset_uniform(self, self.hidden_size)
+
+    def _step(self, input: Any, hx: Any) -> tuple[Tensor, Tensor | None, bool]:
+        """The new (h, c) after one step, and whether the input was unbatched."""
+        lstm = self.mode == "LSTM"
+        x = to_tensor(input)
+        if x.ndim not in (1, 2):
+            raise ValueError(f"{type(self).__name__}: Expected input to be 1D or 2D, got {x.ndim}D instead")
+        unbatched = x.ndim == 1
+        if unbatched:
+            x = x.unsqueeze(0)
+        if x.shape[1] != self.input_size:
+            raise RuntimeError(f"input has inconsistent input_size: got {x.shape[1]} expected {self.input_size}")
+        shape = (x.shape[0], self.hidden_size)
+        if hx is None:
+            h, c = _zeros(shape, x), (_zeros(shape, x) if lstm else None)
+        else:
+            h, c = (hx[0], hx[1]) if lstm else (hx, None)
+            if unbatched:
+                h, c = h.unsqueeze(0), (c.unsqueeze(0) if lstm else None)
+            for state in (h, c) if lstm else (h,):
+                if tuple(state.shape) != shape:
+                    raise RuntimeError(f"hidden{'' if state is h else '[1]'} has inconsistent hidden_size: got "
+                                       f"{list(state.shape)}, expected {list(shape)}")
+        out = recurrent_layer(self.mode, x.unsqueeze(0), h, c, self.weight_ih, self.weight_hh, self.bias_ih,
+                              self.bias_hh)
+        return out[1], (out[2] if lstm else None), unbatched
+
+    def extra_repr(self) -> str:
+        text = f"{self.input_size}, {self.hidden_size}"
+        if self.bias is not True:
+            text += f", bias={self.bias}"
+        if getattr(self, "nonlinearity", "tanh") != "tanh":
+            text += f", nonlinearity={self.nonlinearity!r}"
+        return text
+
+
+class RNNCell(RNNCellBase):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh",
+                 device: Any = None, dtype: Any = None):
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"Unknown nonlinearity: {nonlinearity}")
+        self.nonlinearity = nonlinearity
+        super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", input_size, hidden_size, bias,
+                         device, dtype)
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        h, _, unbatched = self._step(input, hx)
+        return h.squeeze(0) if unbatched else h
+
+
+class GRUCell(RNNCellBase):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None):
+        super().__init__("GRU", input_size, hidden_size, bias, device, dtype)
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        h, _, unbatched = self._step(input, hx)
+        return h.squeeze(0) if unbatched else h
+
+
+class LSTMCell(RNNCellBase):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None):
+        super().__init__("LSTM", input_size, hidden_size, bias, device, dtype)
+
+    def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
+        h, c, unbatched = self._step(input, hx)
+        return (h.squeeze(0), c.squeeze(0)) if unbatched else (h, c)
