@@ -8,10 +8,9 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from tinygrad_adam.nn.ops.recurrent import recurrent_layer  # noqa: E402
-
 import tinygrad_adam as tg  # noqa: E402
 from tinygrad_adam import nn  # noqa: E402
+from tinygrad_adam.nn.ops.recurrent import recurrent_layer  # noqa: E402
 from tinygrad_adam.nn.utils import rnn as rnn_utils  # noqa: E402
 
 RNG = np.random.default_rng(0)
