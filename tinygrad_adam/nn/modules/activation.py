@@ -136,16 +136,9 @@ class LogSigmoid(Module):
         return F.logsigmoid(input)
 
 
-class Softmin(Module):
-    def __init__(self, dim: int | None = None):
-        super().__init__()
-        self.dim = dim
-
+class Softmin(Softmax):
     def forward(self, input: Tensor) -> Tensor:
         return F.softmin(input, self.dim)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
 class GELU(Module):
     """x · Φ(x); approximate="tanh" uses the tanh formula."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
 from ...core.tensor import Tensor
 from .. import functional as F
@@ -16,7 +16,7 @@ class Dropout(Module):
     `inplace=True` is accepted, as PyTorch code passes it, and gives the same values in a new Tensor.
     """
 
-    def __init__(self, p: float = 0.5, inplace: bool = False, generator: np.random.Generator | None = None):
+    def __init__(self, p: float = 0.5, inplace: bool = False, generator: Any = None):
         super().__init__()
         check_dropout_probability(p)
         self.p, self.inplace, self.generator = p, inplace, generator
@@ -28,16 +28,8 @@ class Dropout(Module):
         return f"p={self.p}, inplace={self.inplace}"
 
 
-class Dropout2d(Module):
+class Dropout2d(Dropout):
     """In training, zero whole channels with probability p and scale the rest by 1/(1-p); identity in eval."""
-
-    def __init__(self, p: float = 0.5, inplace: bool = False, generator: np.random.Generator | None = None):
-        super().__init__()
-        check_dropout_probability(p)
-        self.p, self.inplace, self.generator = p, inplace, generator
 
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout2d(input, self.p, self.training, generator=self.generator)
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inplace={self.inplace}"
