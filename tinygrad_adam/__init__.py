@@ -54,12 +54,26 @@ from .core.dtypes import (
 )
 from .core.engine import Context, Op, unbroadcast
 from .core.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .core.legacy import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
 from .core.random import default_rng, manual_seed
-from .core.tensor import Tensor
+from .core.tensor import Size, Tensor
 from .core.toplevel import (
     abs,
+    add,
     all,
     allclose,
+    amax,
+    amin,
     any,
     argmax,
     argmin,
@@ -69,6 +83,7 @@ from .core.toplevel import (
     concat,
     concatenate,
     cos,
+    div,
     eq,
     equal,
     exp,
@@ -78,6 +93,7 @@ from .core.toplevel import (
     isnan,
     log,
     log_softmax,
+    logsumexp,
     matmul,
     max,
     maximum,
@@ -85,6 +101,7 @@ from .core.toplevel import (
     min,
     minimum,
     mm,
+    mul,
     ne,
     norm,
     numel,
@@ -99,6 +116,7 @@ from .core.toplevel import (
     squeeze,
     stack,
     std,
+    sub,
     sum,
     tanh,
     transpose,
@@ -111,17 +129,18 @@ from .serialization import CheckpointError, load, save
 keep_freed_memory()  # see _platform/malloc.py: reuse freed step memory instead of faulting it back in (glibc only)
 
 __all__ = [
-    "CheckpointError", "Context", "Op", "GradcheckError", "Tensor", "abs", "accelerator", "all", "allclose",
-    "any", "arange", "argmax", "argmin", "as_tensor", "autograd", "backends", "bool", "cat", "clamp", "clip",
-    "concat", "concatenate", "cos", "cuda", "data", "default_rng", "device", "double", "dtype", "empty",
-    "empty_like", "enable_grad", "eq", "equal", "exp", "eye", "flatten", "float", "float16", "float32", "float64",
-    "from_numpy", "full", "full_like", "get_default_device", "get_default_dtype", "gradcheck", "half",
-    "inference_mode", "int", "int8", "int16", "int32", "int64", "is_grad_enabled", "is_tensor", "isfinite", "isnan",
-    "keep_freed_memory", "linspace", "load", "log", "log_softmax", "long", "manual_seed", "matmul", "max",
-    "maximum", "mean", "min", "minimum", "mm", "ne", "nn", "no_grad", "norm", "numel", "numerical_grad",
-    "numerical_jacobian", "ones", "ones_like", "optim", "permute", "pow", "rand", "randint", "randn", "randperm",
-    "relu", "reshape", "save", "set_default_device", "set_grad_enabled", "short", "sigmoid", "sin", "softmax",
-    "sqrt", "squeeze", "stack", "std", "sum", "tanh", "tensor", "transpose", "uint8", "unbroadcast", "unsqueeze",
-    "utils", "var", "where", "zeros", "zeros_like",
+    "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor", "LongTensor",
+    "ShortTensor", "CheckpointError", "Context", "Op", "GradcheckError", "Size", "Tensor", "abs", "accelerator", "add",
+    "all", "allclose", "amax", "amin", "any", "arange", "argmax", "argmin", "as_tensor", "autograd", "backends",
+    "bool", "cat", "clamp", "clip", "concat", "concatenate", "cos", "cuda", "data", "default_rng", "device", "div",
+    "double", "dtype", "empty", "empty_like", "enable_grad", "eq", "equal", "exp", "eye", "flatten", "float",
+    "float16", "float32", "float64", "from_numpy", "full", "full_like", "get_default_device", "get_default_dtype",
+    "gradcheck", "half", "inference_mode", "int", "int8", "int16", "int32", "int64", "is_grad_enabled", "is_tensor",
+    "isfinite", "isnan", "keep_freed_memory", "linspace", "load", "log", "log_softmax", "logsumexp", "long",
+    "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum", "mm", "mul", "ne", "nn", "no_grad", "norm",
+    "numel", "numerical_grad", "numerical_jacobian", "ones", "ones_like", "optim", "permute", "pow", "rand", "randint",
+    "randn", "randperm", "relu", "reshape", "save", "set_default_device", "set_grad_enabled", "short", "sigmoid",
+    "sin", "softmax", "sqrt", "squeeze", "stack", "std", "sub", "sum", "tanh", "tensor", "transpose", "uint8",
+    "unbroadcast", "unsqueeze", "utils", "var", "where", "zeros", "zeros_like",
 ]
 __version__ = "0.1.0"

@@ -89,40 +89,68 @@ def positive(shape: tuple[int, ...], dtype: str) -> np.ndarray:
 SHAPES = [(), (0,), (5,), (2, 3), (2, 0, 3)]
 
 
-def unary(dtypes: tuple[str, ...] = DTYPES, gen: Callable[..., np.ndarray] = make, **kwargs: Any
-          ) -> Callable[[], Iterator[Sample]]:
+def unary(
+    dtypes: tuple[str, ...] = DTYPES, gen: Callable[..., np.ndarray] = make, **kwargs: Any
+) -> Callable[[], Iterator[Sample]]:
     def samples() -> Iterator[Sample]:
         for dtype in dtypes:
             for shape in SHAPES:
                 yield Sample((T(gen(shape, dtype)),), dict(kwargs))
             yield Sample((T(gen((4, 3), dtype), view="T"),), dict(kwargs))
             yield Sample((T(gen((6, 2), dtype), view="step"),), dict(kwargs))
+
     return samples
 
 
-def binary(dtypes: tuple[str, ...] = DTYPES, scalars: tuple[Any, ...] = (2, 1.5, True), mixed: bool = True,
-           gen: Callable[..., np.ndarray] = make, rhs: Callable[..., np.ndarray] = make, **kwargs: Any
-           ) -> Callable[[], Iterator[Sample]]:
+def binary(
+    dtypes: tuple[str, ...] = DTYPES,
+    scalars: tuple[Any, ...] = (2, 1.5, True),
+    mixed: bool = True,
+    gen: Callable[..., np.ndarray] = make,
+    rhs: Callable[..., np.ndarray] = make,
+    **kwargs: Any,
+) -> Callable[[], Iterator[Sample]]:
     """Same shapes, broadcast shapes, 0-d with n-d, size 0, non-contiguous, Python scalars, mixed dtypes."""
+
     def samples() -> Iterator[Sample]:
         for dtype in dtypes:
-            for sa, sb in [((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((), (3,)), ((3,), ()), ((), ()),
-                           ((0, 3), (3,)), ((2, 3), (4, 3))]:
+            for sa, sb in [
+                ((2, 3), (2, 3)),
+                ((2, 3), (3,)),
+                ((2, 1), (1, 3)),
+                ((), (3,)),
+                ((3,), ()),
+                ((), ()),
+                ((0, 3), (3,)),
+                ((2, 3), (4, 3)),
+            ]:
                 yield Sample((T(gen(sa, dtype)), T(rhs(sb, dtype))), dict(kwargs))
             yield Sample((T(gen((3, 2), dtype), view="T"), T(rhs((2, 3), dtype))), dict(kwargs))
             for s in scalars:
                 yield Sample((T(gen((2, 3), dtype)), s), dict(kwargs))
         if mixed:
-            for da, db in [("int32", "int64"), ("uint8", "int32"), ("bool", "int64"), ("int64", "float32"),
-                           ("float32", "float64"), ("bool", "float32")]:
+            for da, db in [
+                ("int32", "int64"),
+                ("uint8", "int32"),
+                ("bool", "int64"),
+                ("int64", "float32"),
+                ("float32", "float64"),
+                ("bool", "float32"),
+            ]:
                 if da in dtypes and db in dtypes:
                     yield Sample((T(gen((2, 3), da)), T(rhs((2, 3), db))), dict(kwargs))
                     yield Sample((T(gen((2, 3), db)), T(rhs((), da))), dict(kwargs))
+
     return samples
 
 
-def reduction(dtypes: tuple[str, ...] = DTYPES, dims: bool = True, tuples: bool = True,
-              gen: Callable[..., np.ndarray] = make, **kwargs: Any) -> Callable[[], Iterator[Sample]]:
+def reduction(
+    dtypes: tuple[str, ...] = DTYPES,
+    dims: bool = True,
+    tuples: bool = True,
+    gen: Callable[..., np.ndarray] = make,
+    **kwargs: Any,
+) -> Callable[[], Iterator[Sample]]:
     def samples() -> Iterator[Sample]:
         for dtype in dtypes:
             for shape in [(), (4,), (2, 3), (2, 0)]:
@@ -143,6 +171,7 @@ def reduction(dtypes: tuple[str, ...] = DTYPES, dims: bool = True, tuples: bool 
                 yield Sample((T(x), (0, 2)), dict(kwargs))
                 yield Sample((T(x),), dict(kwargs, dim=()))
                 yield Sample((T(x), [0, -1]), dict(kwargs, keepdim=True))
+
     return samples
 
 
@@ -150,6 +179,7 @@ def chain(*generators: Callable[[], Iterator[Sample]]) -> Callable[[], Iterator[
     def samples() -> Iterator[Sample]:
         for g in generators:
             yield from g()
+
     return samples
 
 
@@ -161,8 +191,13 @@ def S(*args: Any, **kwargs: Any) -> Sample:  # noqa: N802 - short on purpose: th
     return Sample(args, kwargs)
 
 
-def x(*shape: int, dtype: str = "float64", view: str | None = None, gen: Callable[..., np.ndarray] = make,
-      grad: bool = True) -> T:
+def x(
+    *shape: int,
+    dtype: str = "float64",
+    view: str | None = None,
+    gen: Callable[..., np.ndarray] = make,
+    grad: bool = True,
+) -> T:
     return T(gen(shape, dtype), view=view, grad=grad)
 
 
@@ -187,8 +222,13 @@ def op(f: Callable[..., Any]) -> Callable[..., Any]:
     return lambda lib, *a, **k: f(*a, **k)
 
 
-def every(name: str, samples: Callable[[], Iterator[Sample]], torch_fn: bool = True, tensor_method: bool = True,
-          **options: Any) -> list[OpEntry]:
+def every(
+    name: str,
+    samples: Callable[[], Iterator[Sample]],
+    torch_fn: bool = True,
+    tensor_method: bool = True,
+    **options: Any,
+) -> list[OpEntry]:
     """The entries for torch.name and Tensor.name, which share their samples."""
     out = []
     if torch_fn:
@@ -209,6 +249,7 @@ def _setitem(t: Any, index: Any, value: Any) -> Any:
     out[index] = value
     return out
 
+
 TABLE: list[OpEntry] = [
     # elementwise, one input
     *every("abs", unary()),
@@ -226,78 +267,220 @@ TABLE: list[OpEntry] = [
     OpEntry("Tensor.__invert__", op(operator.invert), unary(("bool", "uint8", "int32", "int64", "float32"))),
     *every("isfinite", unary()),
     *every("isnan", unary()),
-    *every("clamp", chain(unary(min=-1), unary(NUMERIC, max=1.5), unary(FLOATS, min=-1, max=1),
-                          these(S(x(2, 3), x(2, 3)), S(x(2, 3), x(3), x(2, 3)), S(x(2, 3), None, x(1, 3)),
-                                S(x(2, 3)), S(x(2, 3, dtype="int64"), 0.5)))),
+    *every(
+        "clamp",
+        chain(
+            unary(min=-1),
+            unary(NUMERIC, max=1.5),
+            unary(FLOATS, min=-1, max=1),
+            these(
+                S(x(2, 3), x(2, 3)),
+                S(x(2, 3), x(3), x(2, 3)),
+                S(x(2, 3), None, x(1, 3)),
+                S(x(2, 3)),
+                S(x(2, 3, dtype="int64"), 0.5),
+            ),
+        ),
+    ),
     *every("clip", unary(FLOATS, min=-1, max=1)),
     OpEntry("Tensor.clamp_", method("clamp_"), unary(NUMERIC, min=0), inplace=True, grad=False),
     # elementwise, two inputs
-    *every("add", chain(binary(), binary(FLOATS, scalars=(), mixed=False, alpha=2),
-                        these(S(x(2, 3, dtype="int64"), x(2, 3, dtype="int64"), alpha=0.5)))),
+    *every(
+        "add",
+        chain(
+            binary(),
+            binary(FLOATS, scalars=(), mixed=False, alpha=2),
+            these(S(x(2, 3, dtype="int64"), x(2, 3, dtype="int64"), alpha=0.5)),
+        ),
+    ),
     *every("sub", chain(binary(), these(S(x(2, 3), x(3), alpha=3)))),
     *every("mul", binary()),
-    *every("div", chain(binary(rhs=positive), binary(NUMERIC, rhs=positive, rounding_mode="floor"),
-                        binary(NUMERIC, rhs=positive, rounding_mode="trunc"))),
-    *every("pow", chain(binary(NUMERIC, scalars=(2, 0.5, -1, 0), gen=positive),
-                        these(S(x(3, gen=lambda s, d: np.array([0.0, 1.0, 2.0])), x(3)),
-                              S(x(3, gen=lambda s, d: np.array([0.0, 1.0, 2.0])), 2.0),
-                              S(x(2, 3, dtype="bool"), 2), S(x(2, 3, dtype="bool"), x(2, 3, dtype="bool")),
-                              S(x(2, 3, dtype="int64"), -1)))),
+    *every(
+        "div",
+        chain(
+            binary(rhs=positive),
+            binary(NUMERIC, rhs=positive, rounding_mode="floor"),
+            binary(NUMERIC, rhs=positive, rounding_mode="trunc"),
+        ),
+    ),
+    *every(
+        "pow",
+        chain(
+            binary(NUMERIC, scalars=(2, 0.5, -1, 0), gen=positive),
+            these(
+                S(x(3, gen=lambda s, d: np.array([0.0, 1.0, 2.0])), x(3)),
+                S(x(3, gen=lambda s, d: np.array([0.0, 1.0, 2.0])), 2.0),
+                S(x(2, 3, dtype="bool"), 2),
+                S(x(2, 3, dtype="bool"), x(2, 3, dtype="bool")),
+                S(x(2, 3, dtype="int64"), -1),
+            ),
+        ),
+    ),
     *every("maximum", binary(scalars=(), mixed=True)),
     *every("minimum", binary(scalars=(), mixed=True)),
     *every("eq", binary()),
     *every("ne", binary()),
     *[OpEntry(f"Tensor.{n}", method(n), binary()) for n in ("lt", "le", "gt", "ge")],
-    *[OpEntry(f"Tensor.{dunder}", op(f), binary()) for dunder, f in [
-        ("__add__", operator.add), ("__sub__", operator.sub), ("__mul__", operator.mul),
-        ("__eq__", operator.eq), ("__ne__", operator.ne), ("__lt__", operator.lt), ("__le__", operator.le),
-        ("__gt__", operator.gt), ("__ge__", operator.ge)]],
+    *[
+        OpEntry(f"Tensor.{dunder}", op(f), binary())
+        for dunder, f in [
+            ("__add__", operator.add),
+            ("__sub__", operator.sub),
+            ("__mul__", operator.mul),
+            ("__eq__", operator.eq),
+            ("__ne__", operator.ne),
+            ("__lt__", operator.lt),
+            ("__le__", operator.le),
+            ("__gt__", operator.gt),
+            ("__ge__", operator.ge),
+        ]
+    ],
     OpEntry("Tensor.__truediv__", op(operator.truediv), binary(rhs=positive)),
     OpEntry("Tensor.__pow__", op(operator.pow), binary(NUMERIC, scalars=(2, 0.5), gen=positive)),
     OpEntry("Tensor.__and__", op(operator.and_), binary(("bool", "uint8", "int32", "int64"))),
     OpEntry("Tensor.__or__", op(operator.or_), binary(("bool", "uint8", "int32", "int64"))),
-    *[OpEntry(f"Tensor.{dunder}", op(lambda a, b, f=f: f(b, a)), these(
-        *(S(x(2, 3, dtype=d), s) for d in NUMERIC for s in (2, 1.5)))) for dunder, f in [
-        ("__radd__", operator.add), ("__rsub__", operator.sub), ("__rmul__", operator.mul),
-        ("__rtruediv__", operator.truediv), ("__rpow__", operator.pow)]],
+    *[
+        OpEntry(
+            f"Tensor.{dunder}",
+            op(lambda a, b, f=f: f(b, a)),
+            these(*(S(x(2, 3, dtype=d), s) for d in NUMERIC for s in (2, 1.5))),
+        )
+        for dunder, f in [
+            ("__radd__", operator.add),
+            ("__rsub__", operator.sub),
+            ("__rmul__", operator.mul),
+            ("__rtruediv__", operator.truediv),
+            ("__rpow__", operator.pow),
+        ]
+    ],
     # in place
-    *[OpEntry(f"Tensor.{n}", method(n), binary(FLOATS, scalars=(2, 1.5), mixed=False, rhs=positive),
-              inplace=True, grad=False) for n in ("add_", "sub_", "mul_", "div_")],
-    OpEntry("Tensor.add_", method("add_"), these(S(x(3, dtype="int64"), 1.5), S(x(3, dtype="int64"), x(3)),
-                                                 S(x(3, dtype="float32"), x(3, dtype="int64")),
-                                                 S(x(3, dtype="bool"), True), S(x(2, 3), x(3), alpha=2)),
-            inplace=True, grad=False),
-    OpEntry("Tensor.pow_", method("pow_"), these(S(x(3, gen=positive), 2), S(x(2, 3, gen=positive), x(3)),
-                                                 S(x(3, dtype="int64"), 2), S(x(3, dtype="int64"), -1)),
-            inplace=True, grad=False),
-    *[OpEntry(f"Tensor.{dunder}", op(f), binary(NUMERIC, scalars=(2,), mixed=False, rhs=positive),
-              inplace=True, grad=False) for dunder, f in [
-        ("__iadd__", operator.iadd), ("__isub__", operator.isub), ("__imul__", operator.imul)]],
-    OpEntry("Tensor.__itruediv__", op(operator.itruediv), binary(FLOATS, scalars=(2,), mixed=False, rhs=positive),
-            inplace=True, grad=False),
-    OpEntry("Tensor.copy_", method("copy_"), these(S(x(2, 3), x(3)), S(x(2, 3), x(2, 3, dtype="int64")),
-                                                   S(x(3), x(2, 3))), inplace=True, grad=False),
-    OpEntry("Tensor.fill_", method("fill_"), these(S(x(2, 3), 2.5), S(x(2, 3, dtype="int64"), 2),
-                                                   S(x(2, 3), x())), inplace=True, grad=False),
+    *[
+        OpEntry(
+            f"Tensor.{n}",
+            method(n),
+            binary(FLOATS, scalars=(2, 1.5), mixed=False, rhs=positive),
+            inplace=True,
+            grad=False,
+        )
+        for n in ("add_", "sub_", "mul_", "div_")
+    ],
+    OpEntry(
+        "Tensor.add_",
+        method("add_"),
+        these(
+            S(x(3, dtype="int64"), 1.5),
+            S(x(3, dtype="int64"), x(3)),
+            S(x(3, dtype="float32"), x(3, dtype="int64")),
+            S(x(3, dtype="bool"), True),
+            S(x(2, 3), x(3), alpha=2),
+        ),
+        inplace=True,
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.pow_",
+        method("pow_"),
+        these(
+            S(x(3, gen=positive), 2),
+            S(x(2, 3, gen=positive), x(3)),
+            S(x(3, dtype="int64"), 2),
+            S(x(3, dtype="int64"), -1),
+        ),
+        inplace=True,
+        grad=False,
+    ),
+    *[
+        OpEntry(
+            f"Tensor.{dunder}",
+            op(f),
+            binary(NUMERIC, scalars=(2,), mixed=False, rhs=positive),
+            inplace=True,
+            grad=False,
+        )
+        for dunder, f in [("__iadd__", operator.iadd), ("__isub__", operator.isub), ("__imul__", operator.imul)]
+    ],
+    OpEntry(
+        "Tensor.__itruediv__",
+        op(operator.itruediv),
+        binary(FLOATS, scalars=(2,), mixed=False, rhs=positive),
+        inplace=True,
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.copy_",
+        method("copy_"),
+        these(S(x(2, 3), x(3)), S(x(2, 3), x(2, 3, dtype="int64")), S(x(3), x(2, 3))),
+        inplace=True,
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.fill_",
+        method("fill_"),
+        these(S(x(2, 3), 2.5), S(x(2, 3, dtype="int64"), 2), S(x(2, 3), x())),
+        inplace=True,
+        grad=False,
+    ),
     OpEntry("Tensor.zero_", method("zero_"), unary(NUMERIC), inplace=True, grad=False),
     # matrix products
-    *every("matmul", chain(
-        binary(NUMERIC, scalars=(), mixed=False, gen=lambda s, d: make(s, d, -2, 2),
-               rhs=lambda s, d: make(tuple(reversed(s)), d, -2, 2)),
-        these(S(x(3), x(3)), S(x(2, 3), x(3)), S(x(3), x(3, 2)), S(x(4, 2, 3), x(3, 5)), S(x(2, 3), x(2, 3)),
-              S(x(2, 3), x(3, 2, dtype="float32")), S(x(), x(3)), S(x(2, 3), [1.0, 2.0, 3.0]),
-              S(x(0, 3), x(3, 2)), S(x(2, 3, dtype="bool"), x(3, 2, dtype="bool"))))),
-    OpEntry("Tensor.__matmul__", op(operator.matmul), these(S(x(2, 3), x(3, 4)), S(x(2, 3), x(3, 2, dtype="float32")),
-                                                            S(x(2, 3), x(4, 3)))),
+    *every(
+        "matmul",
+        chain(
+            binary(
+                NUMERIC,
+                scalars=(),
+                mixed=False,
+                gen=lambda s, d: make(s, d, -2, 2),
+                rhs=lambda s, d: make(tuple(reversed(s)), d, -2, 2),
+            ),
+            these(
+                S(x(3), x(3)),
+                S(x(2, 3), x(3)),
+                S(x(3), x(3, 2)),
+                S(x(4, 2, 3), x(3, 5)),
+                S(x(2, 3), x(2, 3)),
+                S(x(2, 3), x(3, 2, dtype="float32")),
+                S(x(), x(3)),
+                S(x(2, 3), [1.0, 2.0, 3.0]),
+                S(x(0, 3), x(3, 2)),
+                S(x(2, 3, dtype="bool"), x(3, 2, dtype="bool")),
+            ),
+        ),
+    ),
+    OpEntry(
+        "Tensor.__matmul__",
+        op(operator.matmul),
+        these(S(x(2, 3), x(3, 4)), S(x(2, 3), x(3, 2, dtype="float32")), S(x(2, 3), x(4, 3))),
+    ),
     OpEntry("Tensor.__rmatmul__", op(lambda a, b: b.__rmatmul__(a)), these(S(x(3, 4), x(2, 3)))),
-    *every("mm", these(S(x(2, 3), x(3, 4)), S(x(3), x(3, 4)), S(x(2, 3), x(4, 3)),
-                       S(x(2, 3, dtype="int64"), x(3, 2, dtype="int64")), S(x(2, 3), x(3, 4, dtype="float32")))),
+    *every(
+        "mm",
+        these(
+            S(x(2, 3), x(3, 4)),
+            S(x(3), x(3, 4)),
+            S(x(2, 3), x(4, 3)),
+            S(x(2, 3, dtype="int64"), x(3, 2, dtype="int64")),
+            S(x(2, 3), x(3, 4, dtype="float32")),
+        ),
+    ),
     # reductions
     *every("sum", chain(reduction(), reduction(("int32", "bool"), dims=False, dtype="float64"))),
-    *every("mean", chain(reduction(FLOATS), these(S(x(2, 3, dtype="int64")), S(x(2, 3, dtype="int64"), dtype="float64")))),
-    *every("var", chain(reduction(FLOATS), reduction(FLOATS, dims=False, correction=0),
-                        these(S(x(2, 3), 1, unbiased=False), S(x(2, 3), 1, True), S(x(1)), S(x(3), correction=3),
-                              S(x(2, 3, dtype="int64"))))),
+    *every(
+        "mean", chain(reduction(FLOATS), these(S(x(2, 3, dtype="int64")), S(x(2, 3, dtype="int64"), dtype="float64")))
+    ),
+    *every(
+        "var",
+        chain(
+            reduction(FLOATS),
+            reduction(FLOATS, dims=False, correction=0),
+            these(
+                S(x(2, 3), 1, unbiased=False),
+                S(x(2, 3), 1, True),
+                S(x(1)),
+                S(x(3), correction=3),
+                S(x(2, 3, dtype="int64")),
+            ),
+        ),
+    ),
     *every("std", chain(reduction(FLOATS), these(S(x(2, 3), 1, unbiased=False), S(x(1)), S(x(2, 3), correction=2)))),
     *every("max", chain(reduction(NUMERIC + ("bool",), tuples=False), these(S(x(2, 3), x(2, 3)), S(x(2, 3), x(3))))),
     *every("min", chain(reduction(NUMERIC + ("bool",), tuples=False), these(S(x(2, 3), x(2, 3))))),
@@ -308,200 +491,647 @@ TABLE: list[OpEntry] = [
     *every("all", reduction(DTYPES, tuples=False)),
     *every("any", reduction(DTYPES, tuples=False)),
     *every("logsumexp", chain(reduction(FLOATS, tuples=True), these(S(x(2, 3, dtype="int64"), 1)))),
-    *every("norm", chain(reduction(FLOATS, tuples=False),
-                         these(S(x(3, gen=lambda s, d: np.zeros(s))), S(x(2, 3), 1), S(x(2, 3), float("inf")),
-                               S(x(2, 3), 3, 1), S(x(2, 3), p=1, dim=0, keepdim=True), S(x(2, 3, dtype="int64")),
-                               S(x(2, 3), "fro", (0, 1))))),
-    *every("softmax", these(*(S(x(*s), d) for s, d in [((2, 3), 1), ((2, 3), 0), ((2, 3), -1), ((), 0), ((), -1),
-                                                        ((0, 3), 1), ((2, 0), 1), ((2, 3), 2), ((2, 3, 4), 1)]),
-                            S(x(2, 3, dtype="float32"), 1, dtype="float64"), S(x(2, 3, dtype="int64"), 1))),
-    *every("log_softmax", these(*(S(x(*s), d) for s, d in [((2, 3), 1), ((2, 3), 0), ((), 0), ((0, 3), 1),
-                                                            ((2, 0), 1), ((2, 3), -3)]),
-                                S(x(2, 3, dtype="float32"), 1, dtype="float64"), S(x(2, 3, dtype="int64"), 1))),
+    *every(
+        "norm",
+        chain(
+            reduction(FLOATS, tuples=False),
+            these(
+                S(x(3, gen=lambda s, d: np.zeros(s))),
+                S(x(2, 3), 1),
+                S(x(2, 3), float("inf")),
+                S(x(2, 3), 3, 1),
+                S(x(2, 3), p=1, dim=0, keepdim=True),
+                S(x(2, 3, dtype="int64")),
+                S(x(2, 3), "fro", (0, 1)),
+            ),
+        ),
+    ),
+    *every(
+        "softmax",
+        these(
+            *(
+                S(x(*s), d)
+                for s, d in [
+                    ((2, 3), 1),
+                    ((2, 3), 0),
+                    ((2, 3), -1),
+                    ((), 0),
+                    ((), -1),
+                    ((0, 3), 1),
+                    ((2, 0), 1),
+                    ((2, 3), 2),
+                    ((2, 3, 4), 1),
+                ]
+            ),
+            S(x(2, 3, dtype="float32"), 1, dtype="float64"),
+            S(x(2, 3, dtype="int64"), 1),
+        ),
+    ),
+    *every(
+        "log_softmax",
+        these(
+            *(S(x(*s), d) for s, d in [((2, 3), 1), ((2, 3), 0), ((), 0), ((0, 3), 1), ((2, 0), 1), ((2, 3), -3)]),
+            S(x(2, 3, dtype="float32"), 1, dtype="float64"),
+            S(x(2, 3, dtype="int64"), 1),
+        ),
+    ),
     # shapes and views
-    *every("reshape", these(S(x(2, 3), (3, 2)), S(x(2, 3), (-1,)), S(x(2, 3), [6]), S(x(), (1,)), S(x(0, 3), (3, 0)),
-                            S(x(2, 3), (4, 2)), S(x(2, 3), (-1, -1)), S(x(3, 2, view="T"), (6,))), tensor_method=False),
-    OpEntry("Tensor.reshape", method("reshape"), these(S(x(2, 3), 3, 2), S(x(2, 3), (3, 2)), S(x(2, 3), -1),
-                                                       S(x(2, 3), 4, 2), S(x(3, 2, view="T"), 6))),
-    OpEntry("Tensor.view", method("view"), these(S(x(2, 3), 3, 2), S(x(2, 3), (6,)), S(x(2, 3), -1), S(x(2, 3), 4, 2),
-                                                 S(x(2, 3, dtype="float32"), D("int32")), S(x(2, 2, dtype="int64"), D("float64")),
-                                                 S(x(2, 4, dtype="float32"), D("float64")),
-                                                 S(x(2, 3, dtype="float32"), D("float32")),
-                                                 S(x(2, 3, dtype="float32"), D("float64")))),
+    *every(
+        "reshape",
+        these(
+            S(x(2, 3), (3, 2)),
+            S(x(2, 3), (-1,)),
+            S(x(2, 3), [6]),
+            S(x(), (1,)),
+            S(x(0, 3), (3, 0)),
+            S(x(2, 3), (4, 2)),
+            S(x(2, 3), (-1, -1)),
+            S(x(3, 2, view="T"), (6,)),
+        ),
+        tensor_method=False,
+    ),
+    OpEntry(
+        "Tensor.reshape",
+        method("reshape"),
+        these(S(x(2, 3), 3, 2), S(x(2, 3), (3, 2)), S(x(2, 3), -1), S(x(2, 3), 4, 2), S(x(3, 2, view="T"), 6)),
+    ),
+    OpEntry(
+        "Tensor.view",
+        method("view"),
+        these(
+            S(x(2, 3), 3, 2),
+            S(x(2, 3), (6,)),
+            S(x(2, 3), -1),
+            S(x(2, 3), 4, 2),
+            S(x(2, 3, dtype="float32"), D("int32")),
+            S(x(2, 2, dtype="int64"), D("float64")),
+            S(x(2, 4, dtype="float32"), D("float64")),
+            S(x(2, 3, dtype="float32"), D("float32")),
+            S(x(2, 3, dtype="float32"), D("float64")),
+        ),
+    ),
     OpEntry("Tensor.view_as", method("view_as"), these(S(x(2, 3), x(3, 2)), S(x(2, 3), x(6)), S(x(2, 3), x(4)))),
     OpEntry("Tensor.reshape_as", method("reshape_as"), these(S(x(2, 3), x(3, 2)), S(x(2, 3), x(5)))),
-    OpEntry("Tensor.expand", method("expand"), these(S(x(3), 2, 3), S(x(3), (2, 3)), S(x(1, 3), -1, 3), S(x(), 2),
-                                                     S(x(2), 3), S(x(1, 3), 2, -1, 3), S(x(3), 2, -1))),
+    OpEntry(
+        "Tensor.expand",
+        method("expand"),
+        these(
+            S(x(3), 2, 3),
+            S(x(3), (2, 3)),
+            S(x(1, 3), -1, 3),
+            S(x(), 2),
+            S(x(2), 3),
+            S(x(1, 3), 2, -1, 3),
+            S(x(3), 2, -1),
+        ),
+    ),
     OpEntry("Tensor.expand_as", method("expand_as"), these(S(x(3), x(2, 3)), S(x(2), x(3)))),
-    *every("flatten", these(S(x(2, 3, 4)), S(x(2, 3, 4), 1), S(x(2, 3, 4), 0, 1), S(x(2, 3, 4), start_dim=1, end_dim=-1),
-                            S(x()), S(x(0, 3)), S(x(2, 3), 2), S(x(2, 3), 1, 0), S(x(2, 3), 0, 5), S(x(), 0, 0),
-                            S(x(2, 3, 4, view="step")))),
-    *every("transpose", these(S(x(2, 3), 0, 1), S(x(2, 3, 4), -1, 0), S(x(), 0, 0), S(x(2, 3), 0, 2),
-                              S(x(3), 0, -1))),
+    *every(
+        "flatten",
+        these(
+            S(x(2, 3, 4)),
+            S(x(2, 3, 4), 1),
+            S(x(2, 3, 4), 0, 1),
+            S(x(2, 3, 4), start_dim=1, end_dim=-1),
+            S(x()),
+            S(x(0, 3)),
+            S(x(2, 3), 2),
+            S(x(2, 3), 1, 0),
+            S(x(2, 3), 0, 5),
+            S(x(), 0, 0),
+            S(x(2, 3, 4, view="step")),
+        ),
+    ),
+    *every("transpose", these(S(x(2, 3), 0, 1), S(x(2, 3, 4), -1, 0), S(x(), 0, 0), S(x(2, 3), 0, 2), S(x(3), 0, -1))),
     OpEntry("Tensor.t", method("t"), these(S(x(2, 3)), S(x(3)), S(x()), S(x(2, 3, 4)))),
     OpEntry("Tensor.T", prop("T"), these(S(x(2, 3)), S(x(3)), S(x()))),
     OpEntry("Tensor.mT", prop("mT"), these(S(x(2, 3)), S(x(2, 3, 4)), S(x(3)))),
-    *every("permute", these(S(x(2, 3, 4), (2, 0, 1)), S(x(2, 3, 4), (-1, 0, 1)), S(x(2, 3), (0,)),
-                            S(x(2, 3), (0, 0)), S(x(), ())), tensor_method=False),
-    OpEntry("Tensor.permute", method("permute"), these(S(x(2, 3, 4), 2, 0, 1), S(x(2, 3, 4), (1, 2, 0)),
-                                                       S(x(2, 3), 0, 2))),
-    *every("squeeze", these(S(x(1, 3, 1)), S(x(1, 3, 1), 0), S(x(1, 3, 1), 1), S(x(1, 3, 1), -1), S(x(1, 3, 1), (0, 2)),
-                            S(x()), S(x(), 0), S(x(1, 3), 2), S(x(1, 3), -3), S(x(), 1))),
+    *every(
+        "permute",
+        these(S(x(2, 3, 4), (2, 0, 1)), S(x(2, 3, 4), (-1, 0, 1)), S(x(2, 3), (0,)), S(x(2, 3), (0, 0)), S(x(), ())),
+        tensor_method=False,
+    ),
+    OpEntry(
+        "Tensor.permute", method("permute"), these(S(x(2, 3, 4), 2, 0, 1), S(x(2, 3, 4), (1, 2, 0)), S(x(2, 3), 0, 2))
+    ),
+    *every(
+        "squeeze",
+        these(
+            S(x(1, 3, 1)),
+            S(x(1, 3, 1), 0),
+            S(x(1, 3, 1), 1),
+            S(x(1, 3, 1), -1),
+            S(x(1, 3, 1), (0, 2)),
+            S(x()),
+            S(x(), 0),
+            S(x(1, 3), 2),
+            S(x(1, 3), -3),
+            S(x(), 1),
+        ),
+    ),
     *every("unsqueeze", these(S(x(2, 3), 0), S(x(2, 3), 2), S(x(2, 3), -1), S(x(), 0), S(x(2, 3), 3), S(x(2, 3), -4))),
-    OpEntry("Tensor.repeat", method("repeat"), these(S(x(2, 3), 2, 1), S(x(3), 2, 2), S(x(), 3), S(x(2, 3), (1, 2)),
-                                                     S(x(2, 3), 2))),
+    OpEntry(
+        "Tensor.repeat",
+        method("repeat"),
+        these(S(x(2, 3), 2, 1), S(x(3), 2, 2), S(x(), 3), S(x(2, 3), (1, 2)), S(x(2, 3), 2)),
+    ),
     OpEntry("Tensor.contiguous", method("contiguous"), unary()),
     OpEntry("Tensor.clone", method("clone"), unary()),
     OpEntry("Tensor.detach", method("detach"), unary(), grad=False),
-    *[OpEntry("Tensor.__getitem__", op(operator.getitem), these(
-        S(x(4, 3), 1), S(x(4, 3), -1), S(x(4, 3), slice(1, 3)), S(x(4, 3), (slice(None), 0)), S(x(4, 3), (None, 1)),
-        S(x(4, 3), Ellipsis), S(x(4, 3), slice(None, None, 2)), S(x(4, 3), [0, 2, 0]),
-        S(x(4, 3), T(np.array([0, 2, 0]))), S(x(4, 3), T(np.array([True, False, True, False]))),
-        S(x(4, 3), T(np.array([1, 0, 1, 0], dtype=np.uint8))), S(x(4, 3), T(np.array(2))),
-        S(x(4, 3), 4), S(x(4, 3), (0, 0, 0)), S(x(4, 3), slice(None, None, -1)), S(x(), None),
-        S(x(4, 3), T(make((4, 3), "bool"))), S(x(4, 3), (T(np.array([0, 1])), T(np.array([2, 0])))),
-        S(x(4, 3), T(np.array(1.0))), S(x(4, 3, view="T"), 1)))],
-    OpEntry("Tensor.__setitem__", op(_setitem), these(
-        S(x(4, 3), 1, x(3)), S(x(4, 3), 1, 2.5), S(x(4, 3), slice(1, 3), x(2, 3)), S(x(4, 3), (slice(None), 0), x(4)),
-        S(x(4, 3), slice(None, None, 2), x(1, 3)), S(x(4, 3), [0, 2], x(2, 3)), S(x(4, 3), T(np.array([0, 2, 0])), x(3, 3)),
-        S(x(4, 3), T(np.array([True, False, True, False])), x(3)), S(x(4, 3), T(make((4, 3), "bool")), 0.0),
-        S(x(4, 3), T(np.array([1, 0, 1, 0], dtype=np.uint8)), x(3)), S(x(4, 3), (T(np.array([0, 1])), T(np.array([2, 0]))),
-                                                                       x(2)),
-        S(x(4, 3), Ellipsis, x(3)), S(x(4, 3), 4, 1.0), S(x(4, 3), slice(None, None, -1), 1.0), S(x(4, 3), 0, x(2)),
-        S(x(4, 3), 0, x(3, dtype="int64")), S(x(4, 3, dtype="int64"), 0, 2.7), S(x(), (), 3.0))),
+    *[
+        OpEntry(
+            "Tensor.__getitem__",
+            op(operator.getitem),
+            these(
+                S(x(4, 3), 1),
+                S(x(4, 3), -1),
+                S(x(4, 3), slice(1, 3)),
+                S(x(4, 3), (slice(None), 0)),
+                S(x(4, 3), (None, 1)),
+                S(x(4, 3), Ellipsis),
+                S(x(4, 3), slice(None, None, 2)),
+                S(x(4, 3), [0, 2, 0]),
+                S(x(4, 3), T(np.array([0, 2, 0]))),
+                S(x(4, 3), T(np.array([True, False, True, False]))),
+                S(x(4, 3), T(np.array([1, 0, 1, 0], dtype=np.uint8))),
+                S(x(4, 3), T(np.array(2))),
+                S(x(4, 3), 4),
+                S(x(4, 3), (0, 0, 0)),
+                S(x(4, 3), slice(None, None, -1)),
+                S(x(), None),
+                S(x(4, 3), T(make((4, 3), "bool"))),
+                S(x(4, 3), (T(np.array([0, 1])), T(np.array([2, 0])))),
+                S(x(4, 3), T(np.array(1.0))),
+                S(x(4, 3, view="T"), 1),
+            ),
+        )
+    ],
+    OpEntry(
+        "Tensor.__setitem__",
+        op(_setitem),
+        these(
+            S(x(4, 3), 1, x(3)),
+            S(x(4, 3), 1, 2.5),
+            S(x(4, 3), slice(1, 3), x(2, 3)),
+            S(x(4, 3), (slice(None), 0), x(4)),
+            S(x(4, 3), slice(None, None, 2), x(1, 3)),
+            S(x(4, 3), [0, 2], x(2, 3)),
+            S(x(4, 3), T(np.array([0, 2, 0])), x(3, 3)),
+            S(x(4, 3), T(np.array([True, False, True, False])), x(3)),
+            S(x(4, 3), T(make((4, 3), "bool")), 0.0),
+            S(x(4, 3), T(np.array([1, 0, 1, 0], dtype=np.uint8)), x(3)),
+            S(x(4, 3), (T(np.array([0, 1])), T(np.array([2, 0]))), x(2)),
+            S(x(4, 3), Ellipsis, x(3)),
+            S(x(4, 3), 4, 1.0),
+            S(x(4, 3), slice(None, None, -1), 1.0),
+            S(x(4, 3), 0, x(2)),
+            S(x(4, 3), 0, x(3, dtype="int64")),
+            S(x(4, 3, dtype="int64"), 0, 2.7),
+            S(x(), (), 3.0),
+        ),
+    ),
     # joining
-    *[e for n in ("cat", "concat", "concatenate") for e in every(n, these(
-        S([x(2, 3), x(1, 3)]), S([x(2, 3), x(2, 2)], 1), S([x(2, 3), x(2, 3)], dim=-1), S([x(2, 3)]),
-        S((x(2, 3), x(2, 3, dtype="float32"))), S([x(2, 3, dtype="int64"), x(2, 3)]), S([x(2, 3), x(0)]),
-        S([x(2, 3), x(2, 2)]), S([]), S(x(2, 3)), S([x(), x()]), S([x(2, 3), x(2, 3)], 2)), tensor_method=False)],
-    *every("stack", these(S([x(2, 3), x(2, 3)]), S([x(2, 3), x(2, 3)], 2), S([x(2, 3), x(2, 3)], -1), S([x(), x()]),
-                          S([x(2, 3), x(3, 2)]), S([]), S([x(2, 3), x(2, 3, dtype="int64")]), S([x(2), x(2)], 3)),
-           tensor_method=False),
-    *every("where", these(S(x(2, 3, dtype="bool"), x(2, 3), x(2, 3)), S(x(2, 3, dtype="bool"), x(3), 0.0),
-                          S(x(2, 3, dtype="bool"), 1.0, x(2, 3)), S(x(2, 3, dtype="bool"), x(2, 3, dtype="int64"), x(2, 3)),
-                          S(x(2, 3, dtype="bool"), x(2, 3), x(4, 3)), S(x(2, 3, dtype="bool")),
-                          S(x(2, 3, dtype="int64")), S(x(2, 3, dtype="bool"), 1, 0)), tensor_method=False),
+    *[
+        e
+        for n in ("cat", "concat", "concatenate")
+        for e in every(
+            n,
+            these(
+                S([x(2, 3), x(1, 3)]),
+                S([x(2, 3), x(2, 2)], 1),
+                S([x(2, 3), x(2, 3)], dim=-1),
+                S([x(2, 3)]),
+                S((x(2, 3), x(2, 3, dtype="float32"))),
+                S([x(2, 3, dtype="int64"), x(2, 3)]),
+                S([x(2, 3), x(0)]),
+                S([x(2, 3), x(2, 2)]),
+                S([]),
+                S(x(2, 3)),
+                S([x(), x()]),
+                S([x(2, 3), x(2, 3)], 2),
+            ),
+            tensor_method=False,
+        )
+    ],
+    *every(
+        "stack",
+        these(
+            S([x(2, 3), x(2, 3)]),
+            S([x(2, 3), x(2, 3)], 2),
+            S([x(2, 3), x(2, 3)], -1),
+            S([x(), x()]),
+            S([x(2, 3), x(3, 2)]),
+            S([]),
+            S([x(2, 3), x(2, 3, dtype="int64")]),
+            S([x(2), x(2)], 3),
+        ),
+        tensor_method=False,
+    ),
+    *every(
+        "where",
+        these(
+            S(x(2, 3, dtype="bool"), x(2, 3), x(2, 3)),
+            S(x(2, 3, dtype="bool"), x(3), 0.0),
+            S(x(2, 3, dtype="bool"), 1.0, x(2, 3)),
+            S(x(2, 3, dtype="bool"), x(2, 3, dtype="int64"), x(2, 3)),
+            S(x(2, 3, dtype="bool"), x(2, 3), x(4, 3)),
+            S(x(2, 3, dtype="bool")),
+            S(x(2, 3, dtype="int64")),
+            S(x(2, 3, dtype="bool"), 1, 0),
+        ),
+        tensor_method=False,
+    ),
     # comparisons that answer a Python bool
     *every("equal", these(S(x(2, 3), x(2, 3)), S(x(2, 3), x(3)), S(x(2, 3, dtype="int64"), x(2, 3, dtype="int64")))),
-    *every("allclose", these(S(x(2, 3), x(2, 3)), S(x(2, 3), x(3)), S(x(2, 3), x(2, 3, dtype="float32")),
-                             S(x(2, 3, dtype="float32"), x(2, 3, dtype="float32"), rtol=0.1, atol=0.1))),
+    *every(
+        "allclose",
+        these(
+            S(x(2, 3), x(2, 3)),
+            S(x(2, 3), x(3)),
+            S(x(2, 3), x(2, 3, dtype="float32")),
+            S(x(2, 3, dtype="float32"), x(2, 3, dtype="float32"), rtol=0.1, atol=0.1),
+        ),
+    ),
     # conversions and facts
-    *[OpEntry(f"Tensor.{n}", method(n), unary(), grad=n in ("float", "double")) for n in
-      ("float", "double", "half", "long", "int", "bool")],
+    *[
+        OpEntry(f"Tensor.{n}", method(n), unary(), grad=n in ("float", "double"))
+        for n in ("float", "double", "half", "long", "int", "bool")
+    ],
     OpEntry("Tensor.type", method("type"), chain(unary(), these(S(x(2), "torch.FloatTensor"), S(x(2), "float32")))),
-    OpEntry("Tensor.to", method("to"), these(S(x(2, 3), D("float32")), S(x(2, 3), "cpu"), S(x(2, 3), "cpu", D("float32")),
-                                             S(x(2, 3), dtype="int64"), S(x(2, 3), x(2, dtype="int32")),
-                                             S(x(2, 3), D("float64"), copy=True))),
+    OpEntry(
+        "Tensor.to",
+        method("to"),
+        these(
+            S(x(2, 3), D("float32")),
+            S(x(2, 3), "cpu"),
+            S(x(2, 3), "cpu", D("float32")),
+            S(x(2, 3), dtype="int64"),
+            S(x(2, 3), x(2, dtype="int32")),
+            S(x(2, 3), D("float64"), copy=True),
+        ),
+    ),
     OpEntry("Tensor.numpy", method("numpy"), these(S(x(2, 3, grad=False)), S(x(2, 3)))),
     OpEntry("Tensor.item", method("item"), chain(unary(), these(S(x(2)))), grad=False),
     OpEntry("Tensor.tolist", method("tolist"), unary(), grad=False),
-    *[OpEntry(f"Tensor.{n}", method(n), unary()) for n in ("numel", "dim", "nelement", "element_size",
-                                                          "is_floating_point", "size")],
+    *[
+        OpEntry(f"Tensor.{n}", method(n), unary())
+        for n in ("numel", "dim", "nelement", "element_size", "is_floating_point", "size")
+    ],
     OpEntry("torch.numel", fn("numel"), unary()),
     OpEntry("torch.is_tensor", fn("is_tensor"), these(S(x(2)), S([1.0]), S(2.0))),
     OpEntry("Tensor.size", method("size"), these(S(x(2, 3), 1), S(x(2, 3), -1), S(x(2, 3), 2), S(x(), 0))),
     *[OpEntry(f"Tensor.{n}", prop(n), unary()) for n in ("shape", "dtype", "ndim", "is_leaf", "requires_grad")],
-    *[OpEntry(f"Tensor.{dunder}", op(f), unary()) for dunder, f in [
-        ("__len__", len), ("__bool__", bool), ("__float__", float), ("__int__", int), ("__index__", operator.index),
-        ("__iter__", lambda t: [v.item() for v in t]), ("__format__", lambda t: f"{t:.2f}"),
-        ("__array__", lambda t: np.asarray(t).tolist())]],
+    *[
+        OpEntry(f"Tensor.{dunder}", op(f), unary())
+        for dunder, f in [
+            ("__len__", len),
+            ("__bool__", bool),
+            ("__float__", float),
+            ("__int__", int),
+            ("__index__", operator.index),
+            ("__iter__", lambda t: [v.item() for v in t]),
+            ("__format__", lambda t: f"{t:.2f}"),
+            ("__array__", lambda t: np.asarray(t).tolist()),
+        ]
+    ],
     # creation
-    *every("tensor", these(S([1, 2]), S([1.0, 2.0]), S([True]), S([[1, 2], [3, 4]]), S(2.5), S([]), S([1, 2], dtype="float64"),
-                           S([[1, 2], [3]]), S("a"), S([1.5], dtype="int32")), tensor_method=False),
+    *every(
+        "tensor",
+        these(
+            S([1, 2]),
+            S([1.0, 2.0]),
+            S([True]),
+            S([[1, 2], [3, 4]]),
+            S(2.5),
+            S([]),
+            S([1, 2], dtype="float64"),
+            S([[1, 2], [3]]),
+            S("a"),
+            S([1.5], dtype="int32"),
+        ),
+        tensor_method=False,
+    ),
     *every("as_tensor", these(S([1, 2]), S(np.arange(3.0)), S([1, 2], dtype="float32")), tensor_method=False),
-    *every("from_numpy", these(S(np.arange(3.0)), S(np.arange(3)), S(np.ones(2, np.float32)), S([1, 2])),
-           tensor_method=False),
-    OpEntry("torch.Tensor", fn("Tensor"), these(S([1, 2]), S([1.5]), S(), S(2, 3), S([[1], [2]]), S((2, 3)))),
-    *[e for n in ("zeros", "ones", "empty") for e in every(n, these(
-        S(2, 3), S((2, 3)), S([2]), S(), S(0), S(2, 3, dtype="int64"), S(2.5), S(-1), S(size=(2, 3))),
-        tensor_method=False, values=n != "empty")],
-    *every("full", these(S((2, 3), 1.5), S((2,), 2), S((2,), True), S((2, 3), 2, dtype="float64"), S([], 1.0),
-                         S((-1,), 1.0)), tensor_method=False),
-    *[e for n in ("zeros_like", "ones_like", "empty_like") for e in every(n, chain(
-        unary(), these(S(x(2, 3), dtype="int64"))), tensor_method=False, values=n != "empty_like", grad=False)],
-    *every("full_like", these(S(x(2, 3), 2.0), S(x(2, 3, dtype="int64"), 2.5), S(x(2), 1, dtype="float32")),
-           tensor_method=False, grad=False),
-    *every("arange", these(S(5), S(1, 4), S(0, 1, 0.25), S(5.0), S(3, 1), S(3, 1, -1), S(0, 5, 0), S(5, dtype="float64"),
-                           S(1, 2.5, 0.5), S(0, 1, 0.1), S(end=3)), tensor_method=False),
-    *every("linspace", these(S(0, 1, 5), S(0, 1, 1), S(0, 1, 0), S(0, 1, steps=3, dtype="float64"), S(0, 1, -1)),
-           tensor_method=False),
+    *every(
+        "from_numpy",
+        these(S(np.arange(3.0)), S(np.arange(3)), S(np.ones(2, np.float32)), S([1, 2])),
+        tensor_method=False,
+    ),
+    OpEntry("torch.Tensor", fn("Tensor"), these(S([1, 2]), S([1.5]), S([[1], [2]]), S((2, 3)), S([True]))),
+    *[
+        OpEntry(f"torch.{n}", fn(n), these(S(), S(2, 3), S(0), S(-1)), values=False)
+        for n in (
+            "Tensor",
+            "FloatTensor",
+            "DoubleTensor",
+            "LongTensor",
+            "IntTensor",
+            "ByteTensor",
+            "BoolTensor",
+            "ShortTensor",
+            "CharTensor",
+            "HalfTensor",
+        )
+    ],
+    *[
+        OpEntry(f"torch.{n}", fn(n), these(S([1, 2]), S([1.5, -2.5]), S([[1], [0]]), S([True])))
+        for n in (
+            "FloatTensor",
+            "DoubleTensor",
+            "LongTensor",
+            "IntTensor",
+            "ByteTensor",
+            "BoolTensor",
+            "ShortTensor",
+            "CharTensor",
+        )
+    ],
+    *[
+        e
+        for n in ("zeros", "ones", "empty")
+        for e in every(
+            n,
+            these(S(2, 3), S((2, 3)), S([2]), S(), S(0), S(2, 3, dtype="int64"), S(2.5), S(-1), S(size=(2, 3))),
+            tensor_method=False,
+            values=n != "empty",
+        )
+    ],
+    *every(
+        "full",
+        these(S((2, 3), 1.5), S((2,), 2), S((2,), True), S((2, 3), 2, dtype="float64"), S([], 1.0), S((-1,), 1.0)),
+        tensor_method=False,
+    ),
+    *[
+        e
+        for n in ("zeros_like", "ones_like", "empty_like")
+        for e in every(
+            n,
+            chain(unary(), these(S(x(2, 3), dtype="int64"))),
+            tensor_method=False,
+            values=n != "empty_like",
+            grad=False,
+        )
+    ],
+    *every(
+        "full_like",
+        these(S(x(2, 3), 2.0), S(x(2, 3, dtype="int64"), 2.5), S(x(2), 1, dtype="float32")),
+        tensor_method=False,
+        grad=False,
+    ),
+    *every(
+        "arange",
+        these(
+            S(5),
+            S(1, 4),
+            S(0, 1, 0.25),
+            S(5.0),
+            S(3, 1),
+            S(3, 1, -1),
+            S(0, 5, 0),
+            S(5, dtype="float64"),
+            S(1, 2.5, 0.5),
+            S(0, 1, 0.1),
+            S(end=3),
+        ),
+        tensor_method=False,
+    ),
+    *every(
+        "linspace",
+        these(S(0, 1, 5), S(0, 1, 1), S(0, 1, 0), S(0, 1, steps=3, dtype="float64"), S(0, 1, -1)),
+        tensor_method=False,
+    ),
     *every("eye", these(S(3), S(2, 3), S(0), S(3, dtype="int64"), S(-1)), tensor_method=False),
-    *[e for n in ("rand", "randn") for e in every(n, these(S(2, 3), S((2, 3)), S(size=(2, 3)), S(), S(2, dtype="float64"),
-                                                        S(-1)), tensor_method=False, values=False)],
-    *every("randint", these(S(5, (2, 3)), S(1, 5, (4,)), S(0, 5, size=(2,)), S(5, (2,), dtype="int32"),
-                            S(3, 1, (2,))), tensor_method=False, values=False),
+    *[
+        e
+        for n in ("rand", "randn")
+        for e in every(
+            n,
+            these(S(2, 3), S((2, 3)), S(size=(2, 3)), S(), S(2, dtype="float64"), S(-1)),
+            tensor_method=False,
+            values=False,
+        )
+    ],
+    *every(
+        "randint",
+        these(S(5, (2, 3)), S(1, 5, (4,)), S(0, 5, size=(2,)), S(5, (2,), dtype="int32"), S(3, 1, (2,))),
+        tensor_method=False,
+        values=False,
+    ),
     *every("randperm", these(S(5), S(0), S(3, dtype="int32"), S(-1)), tensor_method=False, values=False),
     OpEntry("Tensor.normal_", method("normal_"), these(S(x(2, 3)), S(x(2, 3), 1.0, 2.0)), values=False, inplace=True),
-    OpEntry("Tensor.uniform_", method("uniform_"), these(S(x(2, 3)), S(x(2, 3), -1.0, 1.0)), values=False,
-            inplace=True),
+    OpEntry(
+        "Tensor.uniform_", method("uniform_"), these(S(x(2, 3)), S(x(2, 3), -1.0, 1.0)), values=False, inplace=True
+    ),
     # nn.functional
     *[OpEntry(f"F.{n}", functional(n), unary(FLOATS)) for n in ("relu", "tanh", "sigmoid")],
     OpEntry("F.relu", functional("relu"), these(S(x(2, 3), inplace=True)), inplace=True, grad=False),
     OpEntry("F.leaky_relu", functional("leaky_relu"), chain(unary(FLOATS), unary(FLOATS, negative_slope=0.2))),
-    *[OpEntry(f"F.{n}", functional(n), these(S(x(2, 3), 1), S(x(2, 3), dim=0), S(x(), 0), S(x(0, 3), 1),
-                                             S(x(2, 3), 1, dtype="float32")))
-      for n in ("softmax", "log_softmax")],
-    OpEntry("F.linear", functional("linear"), these(
-        S(x(4, 3), x(2, 3)), S(x(4, 3), x(2, 3), x(2)), S(x(3), x(2, 3)), S(x(4, 3), x(3)), S(x(5, 4, 3), x(2, 3), x(2)),
-        S(x(4, 3), x(2, 4)), S(x(4, 3), x(2, 3), x(3)), S(x(0, 3), x(2, 3)))),
-    OpEntry("F.conv2d", functional("conv2d"), these(
-        S(x(2, 3, 5, 5), x(4, 3, 3, 3)), S(x(2, 3, 5, 5), x(4, 3, 3, 3), x(4), stride=2, padding=1),
-        S(x(3, 5, 5), x(4, 3, 3, 3)), S(x(1, 4, 6, 6), x(4, 2, 3, 3), groups=2), S(x(1, 2, 7, 7), x(3, 2, 3, 3), dilation=2),
-        S(x(1, 2, 5, 5), x(3, 2, 3, 3), padding="same"), S(x(1, 2, 5, 5), x(3, 2, 2, 2), padding="same"),
-        S(x(2, 3, 5, 5), x(4, 2, 3, 3)), S(x(2, 3, 2, 2), x(4, 3, 3, 3)))),
-    OpEntry("F.max_pool2d", functional("max_pool2d"), these(
-        S(x(2, 3, 6, 6), 2), S(x(2, 3, 5, 5), 3, 2, 1), S(x(3, 4, 4), 2), S(x(1, 1, 5, 5), 2, ceil_mode=True),
-        S(x(1, 1, 4, 4), 2, return_indices=True), S(x(1, 1, 5, 5), 3, 2), S(x(1, 1, 4, 4), 2, padding=2))),
-    OpEntry("F.avg_pool2d", functional("avg_pool2d"), these(
-        S(x(2, 3, 6, 6), 2), S(x(2, 3, 5, 5), 3, 2, 1), S(x(2, 3, 5, 5), 3, 2, 1, count_include_pad=False),
-        S(x(1, 1, 5, 5), 2, ceil_mode=True), S(x(1, 1, 4, 4), 2, divisor_override=3))),
-    OpEntry("F.batch_norm", functional("batch_norm"), these(
-        S(x(4, 3), T(np.zeros(3), grad=False), T(np.ones(3), grad=False), training=True),
-        S(x(4, 3, 2, 2), T(np.zeros(3), grad=False), T(np.ones(3), grad=False), x(3), x(3), training=True),
-        S(x(4, 3), T(make((3,), "float64"), grad=False), T(positive((3,), "float64"), grad=False)),
-        S(x(4, 3), None, None, training=True), S(x(0, 3), None, None, training=True),
-        S(x(1, 3), None, None, training=True), S(x(4, 3), T(np.zeros(2), grad=False), T(np.ones(2), grad=False), training=True))),
-    OpEntry("F.dropout", functional("dropout"), these(
-        S(x(2, 3), 0.0), S(x(2, 3), 1.0), S(x(2, 3), 0.5, training=False), S(x(2, 3), 1.5), S(x(2, 3), -0.1)),
-        grad=False),
-    OpEntry("F.dropout", functional("dropout"), these(S(x(2, 3, grad=False), 0.0, True, True),
-                                                     S(x(2, 3, grad=False), 1.0, inplace=True)), inplace=True, grad=False),
-    OpEntry("F.mse_loss", functional("mse_loss"), these(
-        S(x(2, 3), x(2, 3)), S(x(2, 3), x(2, 3), reduction="sum"), S(x(2, 3), x(2, 3), reduction="none"),
-        S(x(0), x(0)), S(x(0), x(0), reduction="sum"), S(x(), x()), S(x(2, 3), x(2, 3), reduction="avg"))),
-    *[OpEntry(f"F.{n}", functional(n), these(
-        S(x(4, 3), T(np.array([0, 2, 1, 2]))), S(x(4, 3), T(np.array([0, 2, 1, 2])), reduction="sum"),
-        S(x(4, 3), T(np.array([0, 2, 1, 2])), reduction="none"),
-        S(x(4, 3), T(np.array([0, -100, 1, -100]))), S(x(4, 3), T(np.array([0, 2, 1, 2])), ignore_index=2),
-        S(x(4, 3), T(np.array([0, 2, 1, 2])), ignore_index=2, reduction="sum"),
-        S(x(4, 3), T(np.array([0, 2, 1, 2])), T(np.array([1.0, 2.0, 0.5]), grad=False)),
-        S(x(4, 3), T(np.array([0, 2, 1, 2])), T(np.array([1.0, 2.0, 0.5]), grad=False), ignore_index=1),
-        S(x(3), T(np.array(1))), S(x(2, 3, 4), T(np.array([[0, 1, 2, 1], [2, 2, 0, 1]]))),
-        S(x(4, 3), T(np.array([0, 2, 1, 2], dtype=np.int32))), S(x(4, 3), T(np.array([0, 3, 1, 2]))),
-        S(x(0, 3), T(np.zeros(0, dtype=np.int64)), reduction="sum"), S(x(4, 3), T(np.array([0, 2, 1])))))
-      for n in ("cross_entropy", "nll_loss")],
-    OpEntry("F.cross_entropy", functional("cross_entropy"), these(
-        S(x(4, 3), T(np.array([0, 2, 1, 2])), label_smoothing=0.1),
-        S(x(4, 3), T(np.array([0, 2, 1, 2])), label_smoothing=0.2, reduction="sum"),
-        S(x(4, 3), x(4, 3, gen=lambda s, d: np.full(s, 1 / 3)), ),
-        S(x(4, 3), x(4, 3, gen=lambda s, d: np.full(s, 1 / 3)), label_smoothing=0.1),
-        S(x(4, 3), T(np.array([0, 2, 1, 2])), label_smoothing=1.5))),
+    *[
+        OpEntry(
+            f"F.{n}",
+            functional(n),
+            these(S(x(2, 3), 1), S(x(2, 3), dim=0), S(x(), 0), S(x(0, 3), 1), S(x(2, 3), 1, dtype="float32")),
+        )
+        for n in ("softmax", "log_softmax")
+    ],
+    OpEntry(
+        "F.linear",
+        functional("linear"),
+        these(
+            S(x(4, 3), x(2, 3)),
+            S(x(4, 3), x(2, 3), x(2)),
+            S(x(3), x(2, 3)),
+            S(x(4, 3), x(3)),
+            S(x(5, 4, 3), x(2, 3), x(2)),
+            S(x(4, 3), x(2, 4)),
+            S(x(4, 3), x(2, 3), x(3)),
+            S(x(0, 3), x(2, 3)),
+        ),
+    ),
+    OpEntry(
+        "F.conv2d",
+        functional("conv2d"),
+        these(
+            S(x(2, 3, 5, 5), x(4, 3, 3, 3)),
+            S(x(2, 3, 5, 5), x(4, 3, 3, 3), x(4), stride=2, padding=1),
+            S(x(3, 5, 5), x(4, 3, 3, 3)),
+            S(x(1, 4, 6, 6), x(4, 2, 3, 3), groups=2),
+            S(x(1, 2, 7, 7), x(3, 2, 3, 3), dilation=2),
+            S(x(1, 2, 5, 5), x(3, 2, 3, 3), padding="same"),
+            S(x(1, 2, 5, 5), x(3, 2, 2, 2), padding="same"),
+            S(x(2, 3, 5, 5), x(4, 2, 3, 3)),
+            S(x(2, 3, 2, 2), x(4, 3, 3, 3)),
+        ),
+    ),
+    OpEntry(
+        "F.max_pool2d",
+        functional("max_pool2d"),
+        these(
+            S(x(2, 3, 6, 6), 2),
+            S(x(2, 3, 5, 5), 3, 2, 1),
+            S(x(3, 4, 4), 2),
+            S(x(1, 1, 5, 5), 2, ceil_mode=True),
+            S(x(1, 1, 4, 4), 2, return_indices=True),
+            S(x(1, 1, 5, 5), 3, 2),
+            S(x(1, 1, 4, 4), 2, padding=2),
+        ),
+    ),
+    OpEntry(
+        "F.avg_pool2d",
+        functional("avg_pool2d"),
+        these(
+            S(x(2, 3, 6, 6), 2),
+            S(x(2, 3, 5, 5), 3, 2, 1),
+            S(x(2, 3, 5, 5), 3, 2, 1, count_include_pad=False),
+            S(x(1, 1, 5, 5), 2, ceil_mode=True),
+            S(x(1, 1, 4, 4), 2, divisor_override=3),
+        ),
+    ),
+    OpEntry(
+        "F.batch_norm",
+        functional("batch_norm"),
+        these(
+            S(x(4, 3), T(np.zeros(3), grad=False), T(np.ones(3), grad=False), training=True),
+            S(x(4, 3, 2, 2), T(np.zeros(3), grad=False), T(np.ones(3), grad=False), x(3), x(3), training=True),
+            S(x(4, 3), T(make((3,), "float64"), grad=False), T(positive((3,), "float64"), grad=False)),
+            S(x(4, 3), None, None, training=True),
+            S(x(0, 3), None, None, training=True),
+            S(x(1, 3), None, None, training=True),
+            S(x(4, 3), T(np.zeros(2), grad=False), T(np.ones(2), grad=False), training=True),
+        ),
+    ),
+    OpEntry(
+        "F.dropout",
+        functional("dropout"),
+        these(S(x(2, 3), 0.0), S(x(2, 3), 1.0), S(x(2, 3), 0.5, training=False), S(x(2, 3), 1.5), S(x(2, 3), -0.1)),
+        grad=False,
+    ),
+    OpEntry(
+        "F.dropout",
+        functional("dropout"),
+        these(S(x(2, 3, grad=False), 0.0, True, True), S(x(2, 3, grad=False), 1.0, inplace=True)),
+        inplace=True,
+        grad=False,
+    ),
+    OpEntry(
+        "F.mse_loss",
+        functional("mse_loss"),
+        these(
+            S(x(2, 3), x(2, 3)),
+            S(x(2, 3), x(2, 3), reduction="sum"),
+            S(x(2, 3), x(2, 3), reduction="none"),
+            S(x(0), x(0)),
+            S(x(0), x(0), reduction="sum"),
+            S(x(), x()),
+            S(x(2, 3), x(2, 3), reduction="avg"),
+        ),
+    ),
+    *[
+        OpEntry(
+            f"F.{n}",
+            functional(n),
+            these(
+                S(x(4, 3), T(np.array([0, 2, 1, 2]))),
+                S(x(4, 3), T(np.array([0, 2, 1, 2])), reduction="sum"),
+                S(x(4, 3), T(np.array([0, 2, 1, 2])), reduction="none"),
+                S(x(4, 3), T(np.array([0, -100, 1, -100]))),
+                S(x(4, 3), T(np.array([0, 2, 1, 2])), ignore_index=2),
+                S(x(4, 3), T(np.array([0, 2, 1, 2])), ignore_index=2, reduction="sum"),
+                S(x(4, 3), T(np.array([0, 2, 1, 2])), T(np.array([1.0, 2.0, 0.5]), grad=False)),
+                S(x(4, 3), T(np.array([0, 2, 1, 2])), T(np.array([1.0, 2.0, 0.5]), grad=False), ignore_index=1),
+                S(x(3), T(np.array(1))),
+                S(x(2, 3, 4), T(np.array([[0, 1, 2, 1], [2, 2, 0, 1]]))),
+                S(x(4, 3), T(np.array([0, 2, 1, 2], dtype=np.int32))),
+                S(x(4, 3), T(np.array([0, 3, 1, 2]))),
+                S(x(0, 3), T(np.zeros(0, dtype=np.int64)), reduction="sum"),
+                S(x(4, 3), T(np.array([0, 2, 1]))),
+            ),
+        )
+        for n in ("cross_entropy", "nll_loss")
+    ],
+    OpEntry(
+        "F.cross_entropy",
+        functional("cross_entropy"),
+        these(
+            S(x(4, 3), T(np.array([0, 2, 1, 2])), label_smoothing=0.1),
+            S(x(4, 3), T(np.array([0, 2, 1, 2])), label_smoothing=0.2, reduction="sum"),
+            S(
+                x(4, 3),
+                x(4, 3, gen=lambda s, d: np.full(s, 1 / 3)),
+            ),
+            S(x(4, 3), x(4, 3, gen=lambda s, d: np.full(s, 1 / 3)), label_smoothing=0.1),
+            S(x(4, 3), T(np.array([0, 2, 1, 2])), label_smoothing=1.5),
+        ),
+    ),
 ]
 
 
 NOT_OPS = {
     # what is no op: modules, types, switches, I/O, seeds and graph state
-    "torch.autograd", "torch.data", "torch.nn", "torch.optim", "torch.utils", "torch.Context", "torch.Op",
-    "torch.GradcheckError", "torch.CheckpointError", "torch.dtype", "torch.device", "torch.accelerator",
-    "torch.backends", "torch.cuda", "torch.get_default_device", "torch.set_default_device", "torch.get_default_dtype",
-    "torch.enable_grad", "torch.no_grad", "torch.inference_mode", "torch.is_grad_enabled", "torch.set_grad_enabled",
-    "torch.manual_seed", "torch.default_rng", "torch.save", "torch.load", "torch.gradcheck", "torch.numerical_grad",
-    "torch.numerical_jacobian", "torch.keep_freed_memory", "torch.unbroadcast",
-    *(f"torch.{d}" for d in ("bool", "double", "float", "float16", "float32", "float64", "half", "int", "int8", "int16",
-                              "int32", "int64", "long", "short", "uint8")),
-    "Tensor.backward", "Tensor.grad", "Tensor.grad_fn", "Tensor.register_post_accumulate_grad_hook",
-    "Tensor.retain_grad", "Tensor.requires_grad_", "Tensor.data", "Tensor.device", "Tensor.is_cuda", "Tensor.cpu",
-    "Tensor.cuda", "Tensor.detach_",
+    "torch.autograd",
+    "torch.data",
+    "torch.nn",
+    "torch.optim",
+    "torch.utils",
+    "torch.Context",
+    "torch.Op",
+    "torch.GradcheckError",
+    "torch.CheckpointError",
+    "torch.dtype",
+    "torch.device",
+    "torch.accelerator",
+    "torch.backends",
+    "torch.cuda",
+    "torch.get_default_device",
+    "torch.set_default_device",
+    "torch.get_default_dtype",
+    "torch.enable_grad",
+    "torch.no_grad",
+    "torch.inference_mode",
+    "torch.is_grad_enabled",
+    "torch.set_grad_enabled",
+    "torch.manual_seed",
+    "torch.default_rng",
+    "torch.save",
+    "torch.load",
+    "torch.gradcheck",
+    "torch.numerical_grad",
+    "torch.numerical_jacobian",
+    "torch.keep_freed_memory",
+    "torch.unbroadcast",
+    "torch.Size",
+    *(
+        f"torch.{d}"
+        for d in (
+            "bool",
+            "double",
+            "float",
+            "float16",
+            "float32",
+            "float64",
+            "half",
+            "int",
+            "int8",
+            "int16",
+            "int32",
+            "int64",
+            "long",
+            "short",
+            "uint8",
+        )
+    ),
+    "Tensor.backward",
+    "Tensor.grad",
+    "Tensor.grad_fn",
+    "Tensor.register_post_accumulate_grad_hook",
+    "Tensor.retain_grad",
+    "Tensor.requires_grad_",
+    "Tensor.data",
+    "Tensor.device",
+    "Tensor.is_cuda",
+    "Tensor.cpu",
+    "Tensor.cuda",
+    "Tensor.detach_",
 }
 """Public names that are no op on tensor values: the checklist test accepts them without an entry."""
 

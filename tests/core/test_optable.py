@@ -8,8 +8,14 @@ import tinygrad_adam as tg
 from tinygrad_adam.core.tensor import Tensor
 from tinygrad_adam.nn import functional as F
 
-_OBJECT = set(dir(object)) | {"__slots__", "__weakref__", "__module__", "__array_ufunc__", "__dict__",
-                              "__annotations__"}
+_OBJECT = set(dir(object)) | {
+    "__slots__",
+    "__weakref__",
+    "__module__",
+    "__array_ufunc__",
+    "__dict__",
+    "__annotations__",
+}
 
 
 def public_names() -> set[str]:

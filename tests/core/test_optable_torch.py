@@ -20,8 +20,21 @@ import tinygrad_adam as tg
 
 torch = pytest.importorskip("torch")
 
-NUMPY_WORDS = ("ufunc", "ndarray", "numpy", "gufunc", "operand", "NoneType", "axis ", "zero-size array",
-               "object of type", "has no attribute", "unsupported operand", "object is not", "argument of type")
+NUMPY_WORDS = (
+    "ufunc",
+    "ndarray",
+    "numpy",
+    "gufunc",
+    "operand",
+    "NoneType",
+    "axis ",
+    "zero-size array",
+    "object of type",
+    "has no attribute",
+    "unsupported operand",
+    "object is not",
+    "argument of type",
+)
 
 
 class Mismatch(AssertionError):
@@ -55,8 +68,10 @@ def _build(lib: Any, value: Any, leaves: list[Any], with_grad: bool) -> Any:
 def _run(lib: Any, entry: OpEntry, sample: Sample, with_grad: bool) -> tuple[Any, BaseException | None, list, list]:
     leaves: list[Any] = []
     args = _build(lib, sample.args, leaves, with_grad)
-    kwargs = {k: getattr(lib, v) if k == "dtype" and isinstance(v, str) else _build(lib, v, leaves, with_grad)
-              for k, v in sample.kwargs.items()}
+    kwargs = {
+        k: getattr(lib, v) if k == "dtype" and isinstance(v, str) else _build(lib, v, leaves, with_grad)
+        for k, v in sample.kwargs.items()
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -108,7 +123,9 @@ def _compare(ours: Any, theirs: Any, entry: OpEntry, where: str = "result") -> N
     if type(ours) is not type(theirs):
         raise Mismatch(f"{where}: {type(ours).__name__} {ours!r}, torch {type(theirs).__name__} {theirs!r}")
     if isinstance(theirs, float):
-        if not (math.isclose(ours, theirs, rel_tol=entry.rtol, abs_tol=1e-6) or math.isnan(ours) and math.isnan(theirs)):
+        if not (
+            math.isclose(ours, theirs, rel_tol=entry.rtol, abs_tol=1e-6) or math.isnan(ours) and math.isnan(theirs)
+        ):
             raise Mismatch(f"{where}: {ours!r}, torch {theirs!r}")
     elif isinstance(theirs, bool | int | str | type(None)) and entry.values and ours != theirs:
         raise Mismatch(f"{where}: {ours!r}, torch {theirs!r}")
@@ -136,8 +153,10 @@ def _check_error(ours: BaseException | None, theirs: BaseException | None) -> No
         raise Mismatch(f"torch raises {type(theirs).__name__}: {str(theirs).splitlines()[0][:200]}; we do not")
     expected = _builtin_type(theirs)
     if not isinstance(ours, expected):
-        raise Mismatch(f"we raise {type(ours).__name__}: {ours}; torch raises {expected.__name__}: "
-                       f"{str(theirs).splitlines()[0][:200]}")
+        raise Mismatch(
+            f"we raise {type(ours).__name__}: {ours}; torch raises {expected.__name__}: "
+            f"{str(theirs).splitlines()[0][:200]}"
+        )
 
 
 def _outputs(result: Any) -> list[Any]:
@@ -147,8 +166,11 @@ def _outputs(result: Any) -> list[Any]:
 
 
 def _check_grad(out_ours: Any, out_theirs: Any, leaves_ours: list, leaves_theirs: list) -> None:
-    pairs = [(o, t) for o, t in zip(_outputs(out_ours), _outputs(out_theirs), strict=False)
-             if isinstance(t, torch.Tensor) and t.requires_grad and t.dtype == torch.float64]
+    pairs = [
+        (o, t)
+        for o, t in zip(_outputs(out_ours), _outputs(out_theirs), strict=False)
+        if isinstance(t, torch.Tensor) and t.requires_grad and t.dtype == torch.float64
+    ]
     if not pairs:
         return
     loss_t, loss_o = 0, 0

@@ -14,7 +14,7 @@ def _data(n=23):
 
 
 def _epoch(loader):
-    return [(xb.numpy().copy(), yb.numpy().copy()) for xb, yb in loader]
+    return [(xb.detach().numpy().copy(), yb.detach().numpy().copy()) for xb, yb in loader]
 
 
 def _loader(ds, batch_size, shuffle=True, drop_last=False, seed=None):
@@ -92,8 +92,8 @@ def test_permutation_is_drawn_when_iteration_starts():
     _, y1 = next(it1)
     _, y2 = next(it2)
     epochs_b = [next(iter(b))[1] for _ in range(2)]
-    np.testing.assert_array_equal(y1.numpy(), epochs_b[0].numpy())
-    np.testing.assert_array_equal(y2.numpy(), epochs_b[1].numpy())
+    np.testing.assert_array_equal(y1.detach().numpy(), epochs_b[0].detach().numpy())
+    np.testing.assert_array_equal(y2.detach().numpy(), epochs_b[1].detach().numpy())
 
 
 def test_validation_errors():

@@ -57,7 +57,7 @@ def train(out: str, steps: int) -> None:
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    params = {name: p.numpy() for name, p in model.module.named_parameters()}
+    params = {name: p.detach().numpy() for name, p in model.module.named_parameters()}
     np.savez(f"{out}.rank{rank}.npz", marker_after_init=marker_after_init, allreduce_calls=calls[0],
              world=world, **params)
 

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import grad_mode
+from . import checks, grad_mode
 from .hooks import RemovableHandle
 
 if TYPE_CHECKING:
@@ -114,7 +114,10 @@ class Context:
         self.freed = True
 
     def check_versions(self, output: Tensor) -> None:
-        """Refuse to backpropagate through an op whose input or output was modified in place since it ran."""
+        """Refuse to backpropagate through an op whose input or output was modified in place since it ran
+        (only an op that reads values in backward: a view or a sum reads none, as in PyTorch)."""
+        if not self.function.saves_values:
+            return
         if output._version == self.output_version and [p._version for p in self.parents] == self.versions:
             return
         changed = [f"its output {tuple(output.shape)} (version {output._version}, expected {self.output_version})"] \
@@ -167,6 +170,10 @@ class Context:
 class Op:
     """Base class of every differentiable op; subclass it and call `.apply(...)`."""
 
+    saves_values = True
+    """False for an op whose backward reads no value of its inputs or output (views, sums, concatenation):
+    changing those in place after it ran leaves its gradient right, so backward does not refuse it."""
+
     @staticmethod
     def forward(ctx: Context, *args: Any, **kwargs: Any) -> np.ndarray:
         raise NotImplementedError
@@ -189,8 +196,7 @@ class Op:
         try:
             data = cls.forward(ctx, *arrays, **kwargs)
         except (ValueError, IndexError) as e:
-            shapes = ", ".join(str(p.shape) for p in parents)
-            raise type(e)(f"{cls.__name__}: cannot apply to inputs of shapes {shapes}: {e}") from e
+            raise checks.translate(cls.__name__, [p.array.shape for p in parents], e) from e
         out = _tensor_class._make(np.asarray(data), recording)
         if recording:
             out._ctx = ctx

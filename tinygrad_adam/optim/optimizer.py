@@ -150,7 +150,7 @@ class Optimizer:
                 grad = param.grad.array
                 if grad.shape != param.shape:
                     raise ValueError(
-                        f"{type(self).__name__}.step: a parameter of shape {param.shape} has a gradient of "
+                        f"{type(self).__name__}.step: a parameter of shape {tuple(param.shape)} has a gradient of "
                         f"shape {grad.shape}"
                     )
                 state = self.state.get(param)
@@ -280,7 +280,7 @@ class Optimizer:
                     if array.shape != template.shape:
                         raise ValueError(
                             f"{name}.load_state_dict: state '{key}' of parameter {index} has shape {array.shape}, "
-                            f"the parameter has shape {p.shape}"
+                            f"the parameter has shape {tuple(p.shape)}"
                         )
                     restored[key] = np.array(array, dtype=p.dtype, copy=True)
                 else:
@@ -306,7 +306,7 @@ class Optimizer:
 def _plain(value: Any) -> Any:
     """Copy arrays and turn NumPy scalars into Python ones, so state dicts hold only plain values."""
     if isinstance(value, Tensor):  # e.g. a state_dict loaded from a PyTorch file
-        value = value.numpy()
+        value = value.array
     if isinstance(value, np.ndarray):
         return value.copy()
     if isinstance(value, np.generic):
