@@ -168,9 +168,9 @@ def test_matches_pytorch_on_the_mnist_second_convolution() -> None:
     out.backward(g)
     out_ref.backward(torch.from_numpy(g))
     np.testing.assert_allclose(out.array, out_ref.detach().numpy(), rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(x.grad.array, x_ref.grad.numpy(), rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(layer.weight.grad.array, ref.weight.grad.numpy(), rtol=1e-4, atol=1e-4)
-    np.testing.assert_allclose(layer.bias.grad.array, ref.bias.grad.numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(x.grad.array, x_ref.grad.detach().numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(layer.weight.grad.array, ref.weight.grad.detach().numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(layer.bias.grad.array, ref.bias.grad.detach().numpy(), rtol=1e-4, atol=1e-4)
 
 
 def test_without_a_graph_a_large_batch_goes_through_in_blocks_of_samples(monkeypatch: pytest.MonkeyPatch) -> None:

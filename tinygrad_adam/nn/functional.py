@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
+from ..core.toplevel import cat
 from . import ops
 from ._checks import (
     IntPair,
@@ -37,18 +38,34 @@ __all__ = [
 
 # ----- layers ------------------------------------------------------------------------------------
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """x @ weight.T + bias for x of shape (..., in_features) and weight (out_features, in_features)."""
+    """x @ weight.T + bias for x of shape (..., in_features) and weight (out_features, in_features), or a
+    1-D weight (in_features,)."""
+    if weight.ndim == 1:
+        out = to_tensor(input) @ weight
+        return out if bias is None else out + bias
     return ops.linear(to_tensor(input), weight, bias, "linear")
 
 
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntPair = 1,
            padding: IntPair | str = 0, dilation: IntPair = 1, groups: int = 1) -> Tensor:
-    """2-D cross-correlation of input (N, C, H, W) (or unbatched (C, H, W)) with weight (O, C, kH, kW)."""
-    check_unsupported("conv2d", groups=(groups, 1))
+    """2-D cross-correlation of input (N, C, H, W) (or unbatched (C, H, W)) with weight (O, C / groups, kH, kW);
+    with groups > 1, each group of C / groups input channels makes O / groups output channels."""
     strides = pair(stride, "stride", "conv2d")
     dilations = pair(dilation, "dilation", "conv2d")
     sides = padding_sides(conv_padding(padding, strides, "conv2d"), weight.shape[2:], dilations)
-    return ops.conv2d(to_tensor(input), weight, bias, strides, sides, dilations, "conv2d")
+    x = to_tensor(input)
+    if groups == 1:
+        return ops.conv2d(x, weight, bias, strides, sides, dilations, "conv2d")
+    channels = x.shape[-3] if x.ndim >= 3 else 0
+    if groups < 1 or weight.shape[0] % groups or channels != weight.shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
+                           f"{list(x.shape)} to have {weight.shape[1] * groups} channels, but got {channels} "
+                           "channels instead")
+    per_in, per_out = weight.shape[1], weight.shape[0] // groups
+    outs = [ops.conv2d(x[..., g * per_in:(g + 1) * per_in, :, :], weight[g * per_out:(g + 1) * per_out],
+                       None if bias is None else bias[g * per_out:(g + 1) * per_out], strides, sides, dilations,
+                       "conv2d") for g in range(groups)]
+    return cat(outs, dim=-3)
 
 
 def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
@@ -77,13 +94,13 @@ def batch_norm(input: Tensor, running_mean: np.ndarray | None, running_var: np.n
     """
     x = to_tensor(input)
     if x.ndim < 2:
-        raise ValueError(f"batch_norm: expected an input of shape (N, C) or (N, C, ...), got shape {x.shape}")
+        raise ValueError(f"batch_norm: expected an input of shape (N, C) or (N, C, ...), got shape {tuple(x.shape)}")
     channels = x.shape[1]
     for name, value in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
                         ("bias", bias)):
         if value is not None and tuple(value.shape) != (channels,):
             raise ValueError(f"batch_norm: {name} has shape {tuple(value.shape)}, expected ({channels},) "
-                             f"for input of shape {x.shape}")
+                             f"for input of shape {tuple(x.shape)}")
     if not training and (running_mean is None or running_var is None):
         raise ValueError("batch_norm: running_mean and running_var are needed when not training")
     return ops.batch_norm(x, running_mean, running_var, weight, bias, training, momentum, eps, "batch_norm")
@@ -91,23 +108,28 @@ def batch_norm(input: Tensor, running_mean: np.ndarray | None, running_var: np.n
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
             generator: np.random.Generator | None = None) -> Tensor:
-    """Zero each element with probability p and scale the rest by 1/(1-p) (identity when not training).
-
-    `inplace=True` is accepted and gives the same values in a new Tensor: use the return value.
-    """
+    """Zero each element with probability p and scale the rest by 1/(1-p) (identity when not training);
+    `inplace=True` writes the result into `input` and returns it, as PyTorch."""
     check_dropout_probability(p)
-    return ops.dropout(to_tensor(input), p, training, generator)
+    x = to_tensor(input)
+    if inplace:
+        return x._inplace("dropout_", lambda t: ops.dropout(t, p, training, generator))
+    return ops.dropout(x, p, training, generator)
 
 
 # ----- activations and shapes -------------------------------------------------------------------
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    """max(x, 0); `inplace=True` is accepted and gives the same values in a new Tensor."""
-    return to_tensor(input).relu()
+    """max(x, 0); `inplace=True` writes the result into `input` and returns it."""
+    x = to_tensor(input)
+    return x._inplace("relu_", Tensor.relu) if inplace else x.relu()
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    """x where x > 0, else negative_slope * x; `inplace=True` gives the same values in a new Tensor."""
-    return to_tensor(input).leaky_relu(negative_slope)
+    """x where x > 0, else negative_slope * x; `inplace=True` writes the result into `input` and returns it."""
+    x = to_tensor(input)
+    if inplace:
+        return x._inplace("leaky_relu_", lambda t: t.leaky_relu(negative_slope))
+    return x.leaky_relu(negative_slope)
 
 
 def tanh(input: Tensor) -> Tensor:
@@ -126,14 +148,14 @@ def _softmax_dim(name: str, ndim: int, dim: int | None) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(input: Tensor, dim: int | None = None) -> Tensor:
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     x = to_tensor(input)
-    return x.softmax(axis=_softmax_dim("softmax", x.ndim, dim))
+    return x.softmax(_softmax_dim("softmax", x.ndim, dim), dtype)
 
 
-def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     x = to_tensor(input)
-    return x.log_softmax(axis=_softmax_dim("log_softmax", x.ndim, dim))
+    return x.log_softmax(_softmax_dim("log_softmax", x.ndim, dim), dtype)
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:

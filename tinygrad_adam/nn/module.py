@@ -278,8 +278,8 @@ class Module:
             value = np.asarray(value.array if isinstance(value, Tensor) else value)
             target_shape = target.shape
             if value.shape != target_shape:
-                mismatched.append(f"size mismatch for {key}: copying a param with shape {value.shape} from "
-                                  f"checkpoint, the shape in current model is {target_shape}.")
+                mismatched.append(f"size mismatch for {key}: copying a param with shape {tuple(value.shape)} from "
+                                  f"checkpoint, the shape in current model is {tuple(target_shape)}.")
             values[key] = value
         errors = list(mismatched)
         if strict and missing:

@@ -27,16 +27,19 @@ class Conv2d(Module):
                  padding: IntPair | str = 0, dilation: IntPair = 1, groups: int = 1, bias: bool = True,
                  padding_mode: str = "zeros", device: Any = None, dtype: Any = None):
         super().__init__()
-        check_unsupported("Conv2d", groups=(groups, 1), padding_mode=(padding_mode, "zeros"))
+        check_unsupported("Conv2d", padding_mode=(padding_mode, "zeros"))
         check_device(device, "Conv2d")
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d")
         self.stride = pair(stride, "stride", "Conv2d")
         self.padding = conv_padding(padding, self.stride, "Conv2d")
         self.dilation = pair(dilation, "dilation", "Conv2d")
+        if groups < 1 or in_channels % groups or out_channels % groups:
+            raise ValueError("in_channels and out_channels must be divisible by groups" if groups >= 1 else
+                             "groups must be a positive integer")
         self.groups, self.padding_mode = groups, padding_mode
         dtype = float_dtype(dtype)
-        self.weight = Parameter(np.empty((out_channels, in_channels) + self.kernel_size, dtype=dtype))
+        self.weight = Parameter(np.empty((out_channels, in_channels // groups) + self.kernel_size, dtype=dtype))
         self.bias = Parameter(np.empty(out_channels, dtype=dtype)) if bias else None
         self.reset_parameters()
 
@@ -52,6 +55,8 @@ class Conv2d(Module):
             text += f", padding={self.padding}"
         if self.dilation != (1, 1):
             text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
         return text

@@ -83,7 +83,8 @@ def batch_norm(x: Tensor, running_mean: np.ndarray | None, running_var: np.ndarr
                op: str) -> Tensor:
     """BatchNormFunction on x (N, C, *), whose statistics and parameters the caller matched to C."""
     if training and x.numel() // max(x.shape[1], 1) <= 1:
-        raise ValueError(f"{op}: expected more than 1 value per channel when training, got input shape {x.shape}")
+        raise ValueError(f"{op}: expected more than 1 value per channel when training, got input shape "
+                         f"{tuple(x.shape)}")
     check_dtypes(op, x, weight, bias)
     params = tuple(p for p in (weight, bias) if p is not None)
     return BatchNormFunction.apply(x, *params, has_weight=weight is not None, has_bias=bias is not None,
