@@ -227,7 +227,7 @@ def test_matches_pytorch_forward_and_gradients() -> None:
     for c, stride, padding, dilation in [(3, 1, 0, 1), (9, 2, 1, 1), (2, (2, 1), (0, 2), (2, 1))]:
         layer = nn.Conv2d(c, 4, (3, 2), stride=stride, padding=padding, dilation=dilation).double()
         ref = torch.nn.Conv2d(c, 4, (3, 2), stride=stride, padding=padding, dilation=dilation).double()
-        ref.load_state_dict({k: torch.from_numpy(v) for k, v in layer.state_dict().items()})
+        ref.load_state_dict({k: torch.from_numpy(v.numpy()) for k, v in layer.state_dict().items()})
         x_np = rng.standard_normal((2, c, 9, 7))
         x, x_ref = Tensor(x_np, requires_grad=True), torch.tensor(x_np, requires_grad=True)
         out, out_ref = layer(x), ref(x_ref)

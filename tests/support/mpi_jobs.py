@@ -37,7 +37,7 @@ def train(out: str, steps: int) -> None:
     rank, world = dist.get_rank(), dist.get_world_size()
     tg.manual_seed(100 + rank)  # a different initialisation on every rank: DDP must broadcast rank 0's
     model = nn.parallel.DistributedDataParallel(TinyCNN())
-    marker_after_init = model.module.marker.copy()
+    marker_after_init = model.module.marker.numpy().copy()
     optimizer = optim.Adam(model.parameters(), lr=1e-2)
     calls = [0]
     all_reduce = dist.all_reduce

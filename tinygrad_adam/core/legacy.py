@@ -27,8 +27,11 @@ class _LegacyType(type):
             value = data[0]
             if isinstance(value, float | int):
                 raise TypeError(f"new(): data must be a sequence (got {type(value).__name__})")
-            array = np.array(value.array if isinstance(value, Tensor) else value, dtype=target)
-            return Tensor._make(array, False)
+            source = np.asarray(value.array if isinstance(value, Tensor) else value)
+            if target.kind in "iu" and source.dtype.kind == "f" and source.size and (
+                    source.min() < np.iinfo(target).min or source.max() > np.iinfo(target).max):
+                raise RuntimeError(f"value cannot be converted to type {target} without overflow")
+            return Tensor._make(np.array(source, dtype=target), False)
         shape = checks.shape_arg(cls.__name__, data) if data else (0,)
         return Tensor._make(np.zeros(shape, dtype=target), False)
 

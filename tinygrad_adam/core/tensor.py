@@ -777,7 +777,7 @@ class Tensor:
     def _all_or_any(self, reduce: Callable[..., np.ndarray], dim: Any, keepdim: bool, axis: Any,
                     keepdims: bool | None) -> Tensor:
         d, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
-        axes = None if d is None else (checks.dim(d, self.array.ndim),) if self.array.ndim else ()
+        axes = None if d is None else checks.dims(d if isinstance(d, int | np.integer) else d, self.array.ndim)
         out = np.asarray(reduce(self.array, axis=axes, keepdims=keep))
         return Tensor._make(out.astype(np.uint8) if self.array.dtype == np.uint8 else out, False)
 

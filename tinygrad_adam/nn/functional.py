@@ -85,7 +85,7 @@ def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
     return ops.avg_pool2d(to_tensor(input), kernel, strides, pads, count_include_pad, "avg_pool2d")
 
 
-def batch_norm(input: Tensor, running_mean: np.ndarray | None, running_var: np.ndarray | None,
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
                weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
                momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """Normalise each channel (axis 1) of (N, C, *) by batch statistics (training) or the running ones.
@@ -99,11 +99,14 @@ def batch_norm(input: Tensor, running_mean: np.ndarray | None, running_var: np.n
     for name, value in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
                         ("bias", bias)):
         if value is not None and tuple(value.shape) != (channels,):
-            raise ValueError(f"batch_norm: {name} has shape {tuple(value.shape)}, expected ({channels},) "
-                             f"for input of shape {tuple(x.shape)}")
+            raise RuntimeError(f"{name} should contain {channels} elements not {int(np.prod(value.shape))}")
+        if name.startswith("running") and isinstance(value, Tensor) and value.requires_grad:
+            raise RuntimeError(f"The function 'native_batch_norm' is not differentiable with respect to argument "
+                               f"'{name}'. This input cannot have requires_grad True.")
     if not training and (running_mean is None or running_var is None):
         raise ValueError("batch_norm: running_mean and running_var are needed when not training")
-    return ops.batch_norm(x, running_mean, running_var, weight, bias, training, momentum, eps, "batch_norm")
+    stats = [v.array if isinstance(v, Tensor) else v for v in (running_mean, running_var)]
+    return ops.batch_norm(x, *stats, weight, bias, training, momentum, eps, "batch_norm")
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,

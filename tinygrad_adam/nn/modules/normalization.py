@@ -28,9 +28,9 @@ class _BatchNorm(Module):
         self.weight = Parameter(np.ones(num_features, dtype=dtype)) if affine else None
         self.bias = Parameter(np.zeros(num_features, dtype=dtype)) if affine and bias else None
         tracked = track_running_stats
-        self.register_buffer("running_mean", np.zeros(num_features, dtype=dtype) if tracked else None)
-        self.register_buffer("running_var", np.ones(num_features, dtype=dtype) if tracked else None)
-        self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64) if tracked else None)
+        self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=dtype)) if tracked else None)
+        self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=dtype)) if tracked else None)
+        self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)) if tracked else None)
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:

@@ -82,7 +82,9 @@ def batch_norm(x: Tensor, running_mean: np.ndarray | None, running_var: np.ndarr
                weight: Tensor | None, bias: Tensor | None, training: bool, momentum: float, eps: float,
                op: str) -> Tensor:
     """BatchNormFunction on x (N, C, *), whose statistics and parameters the caller matched to C."""
-    if training and x.numel() // max(x.shape[1], 1) <= 1:
+    if x.numel() == 0:  # nothing to normalise, and no statistics to update
+        return x * 1
+    if training and x.numel() // max(x.shape[1], 1) == 1:
         raise ValueError(f"{op}: expected more than 1 value per channel when training, got input shape "
                          f"{tuple(x.shape)}")
     check_dtypes(op, x, weight, bias)
