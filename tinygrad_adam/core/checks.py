@@ -83,10 +83,10 @@ def fits_in_place(shape: tuple[int, ...], result: tuple[int, ...]) -> None:
 
 def shape_arg(op: str, shape: tuple[Any, ...], allow_empty: bool = True) -> tuple[int, ...]:
     """f(2, 3) or f((2, 3)) or f([2, 3]) as a tuple of ints; floats and negative sizes refused as PyTorch does."""
-    if len(shape) == 1 and isinstance(shape[0], Sequence | np.ndarray) and not isinstance(shape[0], str):
-        shape = tuple(shape[0])
     if not shape and not allow_empty:
         raise TypeError(f'{op}() missing 1 required positional arguments: "size"')
+    if len(shape) == 1 and isinstance(shape[0], Sequence | np.ndarray) and not isinstance(shape[0], str):
+        shape = tuple(shape[0])
     for n in shape:
         if isinstance(n, bool) or not isinstance(n, _INT) and not _is_int_tensor(n):
             raise TypeError(f"{op}(): argument 'size' must be tuple of ints, but found element of type "

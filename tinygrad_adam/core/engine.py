@@ -174,6 +174,10 @@ class Op:
     """False for an op whose backward reads no value of its inputs or output (views, sums, concatenation):
     changing those in place after it ran leaves its gradient right, so backward does not refuse it."""
 
+    saves_output = False
+    """True for an op whose backward reads its output (exp, tanh, sigmoid, ...): changing the output in place
+    makes backward refuse the op, as PyTorch does."""
+
     @staticmethod
     def forward(ctx: Context, *args: Any, **kwargs: Any) -> np.ndarray:
         raise NotImplementedError
@@ -248,7 +252,7 @@ def backpropagate(outputs: Sequence[Tensor], seeds: Sequence[Any], retain_graph:
         parent_grads = ctx.run_backward(g, node)
         for observer in _backward_observers:
             observer(ctx, g, parent_grads)
-        for parent, pg in zip(ctx.parents, parent_grads, strict=True):
+        for parent, pg in zip(_parents(ctx), parent_grads, strict=True):
             if pg is None:
                 continue
             key = id(parent)
@@ -256,6 +260,21 @@ def backpropagate(outputs: Sequence[Tensor], seeds: Sequence[Any], retain_graph:
         if not retain_graph:
             ctx.release()
     return found if inputs is not None else None
+
+
+def _parents(ctx: Context) -> tuple[Tensor, ...]:
+    """The graph nodes an op read. A tensor changed in place since (say `x[0] += 1` after `x[0]` was read)
+    keeps the node of its earlier value as `_before`; an op that saved no value (a view, a sum) gets its
+    gradient routed there, as PyTorch does. An op that saved values is refused by `check_versions` instead."""
+    parents = ctx.parents
+    if ctx.function.saves_values or all(p._version == v for p, v in zip(parents, ctx.versions, strict=False)):
+        return parents
+    found = []
+    for node, version in zip(parents, ctx.versions, strict=True):
+        while node._version != version and getattr(node, "_before", None) is not None:
+            node = node._before
+        found.append(node)
+    return tuple(found)
 
 
 def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
@@ -273,7 +292,7 @@ def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
         visited.add(id(node))
         stack.append((node, True))
         if node._ctx is not None:
-            for parent in node._ctx.parents:
+            for parent in _parents(node._ctx):
                 if parent.requires_grad and id(parent) not in visited:
                     stack.append((parent, False))
     order.reverse()

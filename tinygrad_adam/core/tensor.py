@@ -103,7 +103,7 @@ class Tensor:
     """
 
     __slots__ = ("array", "grad", "requires_grad", "_ctx", "_retains_grad", "_post_accumulate_grad_hooks",
-                 "_version", "__weakref__")
+                 "_version", "_before", "__weakref__")
     __hash__ = object.__hash__  # by identity, as in PyTorch; == is elementwise
 
     def __init__(self, *data: Any, requires_grad: bool = False, dtype: Any = None):
@@ -125,6 +125,7 @@ class Tensor:
         self._retains_grad = False
         self._post_accumulate_grad_hooks: list[Callable[[Tensor], None]] | None = None
         self._version = 0
+        self._before: Tensor | None = None  # the graph node of this tensor's value before its last in-place op
         if requires_grad:
             self.requires_grad_()
 
@@ -133,7 +134,7 @@ class Tensor:
         """Wrap an op's output without copying or checking it (the engine's hot path)."""
         t = cls.__new__(cls)
         t.array, t.grad, t.requires_grad, t._ctx, t._retains_grad = array, None, requires_grad, None, False
-        t._post_accumulate_grad_hooks, t._version = None, 0
+        t._post_accumulate_grad_hooks, t._version, t._before = None, 0, None
         return t
 
     @property
@@ -823,6 +824,8 @@ class Tensor:
             raise checks.not_implemented_for("abs", self.array.dtype)
         return ops.Abs.apply(self)
 
+    __abs__ = abs
+
     def tanh(self) -> Tensor:
         return ops.Tanh.apply(self._floating())
 
@@ -1049,11 +1052,13 @@ class Tensor:
             )
         if recording:
             old = Tensor._make(self.array, self.requires_grad)
-            old._ctx, old._version = self._ctx, self._version
+            old._ctx, old._version, old._before = self._ctx, self._version, self._before
+            if self._ctx is not None and self._ctx.function.saves_output:  # backward would read the old value
+                self._ctx.output_version = self._version + 1
             out = self._same_dtype(name, compute(old, *others))
             checks.fits_in_place(self.array.shape, out.array.shape)
             self.array, self._ctx, self.requires_grad = out.array, out._ctx, out.requires_grad
-            self._version += 1
+            self._version, self._before = self._version + 1, old
             if self._ctx is not None:
                 self._ctx.output_version = self._version
             return self

@@ -119,6 +119,8 @@ class PowScalar(Op):
 class Pow(Op):
     """a ** b with both sides tensors; d/db needs a > 0."""
 
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if a.dtype.kind in "iu" and np.any(b < 0):  # as PyTorch: 1 ** -n = 1, (-1) ** -n = +-1, else 0
@@ -190,6 +192,8 @@ class UnaryOp(Op):
 
 
 class Exp(UnaryOp):
+    saves_output = True
+
     value = staticmethod(np.exp)
     slope = staticmethod(lambda x, y: y)
 
@@ -207,6 +211,8 @@ class Log(Op):
 
 
 class Sqrt(Op):
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         out = np.sqrt(x)
@@ -237,11 +243,15 @@ class Abs(UnaryOp):
 
 
 class Tanh(UnaryOp):
+    saves_output = True
+
     value = staticmethod(np.tanh)
     slope = staticmethod(lambda x, y: 1 - y * y)
 
 
 class Sigmoid(Op):
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         out = 0.5 * (1 + np.tanh(0.5 * x))  # equal to 1 / (1 + e^-x), without overflow
@@ -255,6 +265,8 @@ class Sigmoid(Op):
 
 
 class ReLU(Op):
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         out = np.empty_like(x)

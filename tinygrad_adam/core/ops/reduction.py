@@ -66,6 +66,8 @@ class Mean(Sum):
 class Max(Op):
     """Maximum (or, with largest=False, minimum) over axes; tied extremes share the gradient equally."""
 
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False,
                 largest: bool = True) -> np.ndarray:
@@ -120,6 +122,8 @@ class Var(Op):
 class Norm2(Op):
     """The 2-norm over axes; its gradient x / norm is 0 where the norm is 0, as in PyTorch."""
 
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
         out = np.sqrt(np.sum(x * x, axis=axis, keepdims=True))
@@ -136,6 +140,8 @@ class Norm2(Op):
 
 # ----- softmax family (stable: shifted by the maximum) -------------------------------------------
 class Softmax(Op):
+    saves_output = True
+
     @classmethod
     def forward(cls, ctx: Context, x: np.ndarray, axis: int = -1) -> np.ndarray:
         if x.size == 0:
@@ -171,6 +177,8 @@ class LogSoftmax(Softmax):
 
 
 class LogSumExp(Op):
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
         m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)

@@ -37,6 +37,8 @@ def _reduce(losses: np.ndarray, reduction: str, denominator: Any) -> np.ndarray:
 
 def _scale(grad: np.ndarray, reduction: str, denominator: Any, sample_shape: tuple[int, ...]) -> np.ndarray:
     """The upstream gradient of each sample's loss, shaped (N, 1, *rest) to broadcast over classes."""
+    if reduction == "mean" and denominator == 0:  # every sample ignored: the loss is nan, no gradient flows
+        denominator = np.inf
     per_sample = grad if reduction == "none" else np.broadcast_to(
         grad / denominator if reduction == "mean" else grad, sample_shape)
     return np.expand_dims(per_sample, 1)
