@@ -6,6 +6,7 @@ a few); the ops hold the math, forward beside backward, and core/engine.py walks
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -884,10 +885,10 @@ class Tensor:
     # ----- movement ---------------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Tensor:
         target = _shape_arg(shape)
-        if target != self.array.shape:
+        if target != self.array.shape and (-1 in target or math.prod(target) != self.array.size):
             if sum(n == -1 for n in target) > 1:
                 raise RuntimeError("only one dimension can be inferred")
-            known = int(np.prod([n for n in target if n != -1], dtype=np.int64))
+            known = math.prod(n for n in target if n != -1)
             if any(n < -1 for n in target) or (known != self.array.size if -1 not in target else
                                                known == 0 or self.array.size % known):
                 raise RuntimeError(f"shape '{list(target)}' is invalid for input of size {self.array.size}")
@@ -933,13 +934,14 @@ class Tensor:
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge dims start_dim..end_dim into one (PyTorch's flatten)."""
-        start, end = checks.dim(start_dim, self.ndim), checks.dim(end_dim, self.ndim)
+        shape = self.array.shape
+        start, end = checks.dim(start_dim, len(shape)), checks.dim(end_dim, len(shape))
         if start > end:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-        if self.ndim == 0:
+        if not shape:
             return self.reshape(1)
-        merged = int(np.prod(self.shape[start:end + 1]))
-        return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1:])
+        merged = math.prod(shape[start:end + 1])
+        return ops.Reshape.apply(self, shape=shape[:start] + (merged,) + shape[end + 1:])
 
     def transpose(self, *dims: Any) -> Tensor:
         """PyTorch's transpose(dim0, dim1) swaps two dims; with no or all dims it permutes as NumPy's."""

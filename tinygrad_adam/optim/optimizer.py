@@ -148,7 +148,7 @@ class Optimizer:
                 if param.grad is None:
                     continue
                 grad = param.grad.array
-                if grad.shape != param.shape:
+                if grad.shape != param.array.shape:
                     raise ValueError(
                         f"{type(self).__name__}.step: a parameter of shape {tuple(param.shape)} has a gradient of "
                         f"shape {grad.shape}"
