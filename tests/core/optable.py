@@ -1078,6 +1078,228 @@ TABLE: list[OpEntry] = [
             S(x(4, 3), T(np.array([0, 2, 1, 2])), label_smoothing=1.5),
         ),
     ),
+    # keyword variants, Python numbers as operands, more index forms
+    OpEntry(
+        "torch.sum",
+        fn("sum"),
+        these(
+            S(x(2, 3), dim=1, keepdim=True),
+            S(x(2, 3), dim=(0, 1)),
+            S(x(2, 3, dtype="int32"), dtype=D("float64")),
+            S(x(2, 3), 1, True, dtype=D("float32")),
+        ),
+    ),
+    OpEntry(
+        "torch.max",
+        fn("max"),
+        these(S(x(2, 3), dim=1), S(x(2, 3), dim=1, keepdim=True), S(x(2, 3), x(2, 3)), S(x(2, 3), other=x(3))),
+    ),
+    OpEntry("torch.min", fn("min"), these(S(x(2, 3), dim=0), S(x(2, 3), 1, True))),
+    OpEntry(
+        "torch.clamp",
+        fn("clamp"),
+        these(
+            S(x(2, 3), min=-0.5, max=0.5),
+            S(x(2, 3), -0.5),
+            S(x(2, 3), max=x(3)),
+            S(x(2, 3), min=0.5, max=-0.5),
+            S(x(2, 3, dtype="int64"), min=0, max=2),
+            S(x(2, 3, dtype="int64"), min=x(3)),
+        ),
+    ),
+    OpEntry(
+        "torch.where",
+        fn("where"),
+        these(
+            S(x(2, 3, dtype="bool"), 1.0, 0.0),
+            S(x(2, 3, dtype="bool"), x(2, 3, dtype="float32"), 0),
+            S(x(2, 3, dtype="bool"), x(2, 3, dtype="int32"), 2.5),
+            S(x(2, 3, dtype="bool"), input=x(2, 3), other=x(2, 3)),
+        ),
+    ),
+    OpEntry("Tensor.transpose", method("transpose"), these(S(x(2, 3), dim0=0, dim1=1))),
+    OpEntry("torch.cat", fn("cat"), these(S(tensors=[x(2, 3), x(2, 3)], dim=1), S((x(2, 3), x(1, 3)), dim=0))),
+    OpEntry("Tensor.flatten", method("flatten"), these(S(x(2, 3, 4), start_dim=1), S(x(2, 3, 4), end_dim=1))),
+    OpEntry("Tensor.squeeze", method("squeeze"), these(S(x(1, 3), dim=0), S(x(1, 3, 1), dim=(0, 2)))),
+    OpEntry(
+        "torch.pow",
+        fn("pow"),
+        these(
+            S(2, x(2, 3)),
+            S(x(2, 3), exponent=2),
+            S(2.5, x(2, 3, dtype="int64")),
+            S(x(2, 3, dtype="int64"), 2.5),
+            S(x(2, 3, dtype="int64"), x(2, 3)),
+        ),
+    ),
+    OpEntry("torch.softmax", fn("softmax"), these(S(x(2, 3), dim=1), S(x(2, 3), -1, dtype=D("float32")))),
+    OpEntry(
+        "torch.mean",
+        fn("mean"),
+        these(S(x(2, 3, 4), dim=(0, 1)), S(x(2, 3), dim=[1], keepdim=True), S(x(2, 3), dtype=D("float32"))),
+    ),
+    OpEntry(
+        "Tensor.std",
+        method("std"),
+        these(S(x(2, 3), dim=0, keepdim=True), S(x(2, 3), 0, False), S(x(2, 3), unbiased=False)),
+    ),
+    OpEntry(
+        "Tensor.norm",
+        method("norm"),
+        these(
+            S(x(2, 3), p=2, dim=1), S(x(2, 3), dim=1), S(x(2, 3), p="fro"), S(x(2, 3), 1.5), S(x(2, 3), p=float("-inf"))
+        ),
+    ),
+    OpEntry("torch.argmax", fn("argmax"), these(S(x(2, 3), dim=1, keepdim=True), S(x(2, 3), 1))),
+    OpEntry(
+        "Tensor.to",
+        method("to"),
+        these(S(x(2, 3), D("float64")), S(x(2, 3), dtype=D("float32")), S(x(2, 3), "cpu", dtype=D("int32"))),
+    ),
+    OpEntry("Tensor.type", method("type"), these(S(x(2, 3), D("float32")), S(x(2, 3)), S(x(2, 3), "torch.LongTensor"))),
+    OpEntry("torch.exp", fn("exp"), these(S(2.0), S([1.0, 2.0]))),
+    OpEntry("torch.add", fn("add"), these(S(2, x(3)), S(x(3), 2, alpha=2), S(x(3), other=x(3)))),
+    OpEntry("torch.mul", fn("mul"), these(S(2, x(3)), S(x(3), other=2))),
+    OpEntry(
+        "torch.matmul",
+        fn("matmul"),
+        these(S(x(2, 3), other=x(3, 2)), S(x(5, 2, 3), x(5, 3, 2)), S(x(2, 1, 2, 3), x(3, 3, 2)), S(x(3), x(2, 3, 4))),
+    ),
+    OpEntry("Tensor.expand", method("expand"), these(S(x(3, 1), 3, 4), S(x(3, 1), size=(3, 4)))),
+    OpEntry(
+        "Tensor.repeat",
+        method("repeat"),
+        these(
+            S(x(2, 3), (2, 2)),
+        ),
+    ),
+    OpEntry(
+        "Tensor.permute",
+        method("permute"),
+        these(
+            S(x(2, 3, 4), dims=(2, 0, 1)),
+        ),
+    ),
+    OpEntry("Tensor.view", method("view"), these(S(x(2, 3), size=(3, 2)), S(x(2, 3), dtype=D("int64")))),
+    OpEntry(
+        "Tensor.reshape",
+        method("reshape"),
+        these(
+            S(x(2, 3), shape=(3, 2)),
+        ),
+    ),
+    OpEntry(
+        "torch.stack",
+        fn("stack"),
+        these(
+            S(tensors=[x(2), x(2)], dim=1),
+        ),
+    ),
+    OpEntry(
+        "Tensor.unsqueeze",
+        method("unsqueeze"),
+        these(
+            S(x(2, 3), dim=1),
+        ),
+    ),
+    OpEntry(
+        "torch.var", fn("var"), these(S(x(2, 3), 1, keepdim=True), S(x(2, 3), dim=1, correction=0), S(x(2, 3), (0, 1)))
+    ),
+    OpEntry(
+        "torch.std",
+        fn("std"),
+        these(
+            S(x(2, 3), 1, True, True),
+        ),
+    ),
+    OpEntry(
+        "Tensor.max",
+        method("max"),
+        these(S(x(2, 3), dim=1), S(x(2, 3, dtype="int64"), 1), S(x(2, 3), x(2, 3, dtype="float32"))),
+    ),
+    OpEntry(
+        "Tensor.sum",
+        method("sum"),
+        these(S(x(2, 3, dtype="bool")), S(x(2, 3, dtype="uint8")), S(x(2, 3, dtype="int32"), 0)),
+    ),
+    OpEntry("Tensor.mean", method("mean"), these(S(x(2, 3), (0, -1)), S(x(2, 3), dim=None))),
+    OpEntry("Tensor.all", method("all"), these(S(x(2, 3, dtype="float32")), S(x(2, 3, dtype="int64"), 1))),
+    OpEntry(
+        "Tensor.equal",
+        method("equal"),
+        these(
+            S(x(2, 3), x(2, 3, dtype="float32")),
+        ),
+    ),
+    OpEntry(
+        "Tensor.clone",
+        method("clone"),
+        these(
+            S(x(2, 3, view="T")),
+        ),
+    ),
+    OpEntry(
+        "Tensor.__getitem__",
+        method("__getitem__"),
+        these(
+            S(x(4, 3), (slice(None), [0, 2])),
+            S(x(4, 3), ([0, 1], [1, 2])),
+            S(x(4, 3), (Ellipsis, None)),
+            S(x(4, 3), (T(np.array([True, False, True, False])), 1)),
+            S(x(4, 3), T(np.array([[0, 1], [2, 3]]))),
+            S(x(4, 3), slice(1, 100)),
+            S(x(4, 3), -5),
+        ),
+    ),
+    OpEntry(
+        "F.softmax",
+        functional("softmax"),
+        these(
+            S(x(2, 3), dim=1, dtype=D("float64")),
+        ),
+    ),
+    OpEntry(
+        "F.cross_entropy",
+        functional("cross_entropy"),
+        these(
+            S(x(4, 3), T(np.array([0, 1, 2, 0])), reduction="mean", weight=T(np.ones(3), grad=False)),
+            S(x(3), T(np.array(1))),
+            S(x(2, 3, 2), T(np.array([[0, 1], [2, 0]]))),
+        ),
+    ),
+    OpEntry("F.mse_loss", functional("mse_loss"), these(S(x(2, 3), x(3)), S(x(2, 3), x(2, 3, dtype="float32")))),
+    OpEntry(
+        "F.linear", functional("linear"), these(S(x(2, 3), x(4, 3), bias=x(4)), S(x(2, 3, dtype="float32"), x(4, 3)))
+    ),
+    OpEntry(
+        "F.relu",
+        functional("relu"),
+        these(
+            S(x(2, 3, dtype="int64")),
+        ),
+    ),
+    OpEntry(
+        "F.leaky_relu",
+        functional("leaky_relu"),
+        these(
+            S(x(2, 3), 0.2, True),
+        ),
+    ),
+    OpEntry(
+        "F.max_pool2d",
+        functional("max_pool2d"),
+        these(S(x(1, 1, 4, 4), kernel_size=2, stride=2), S(x(1, 1, 5, 5), (2, 3))),
+    ),
+    OpEntry(
+        "F.avg_pool2d", functional("avg_pool2d"), these(S(x(1, 1, 4, 4), kernel_size=2), S(x(1, 1, 5, 5), 3, padding=1))
+    ),
+    OpEntry(
+        "F.nll_loss",
+        functional("nll_loss"),
+        these(
+            S(x(4, 3), T(np.array([0, 1, 2, 0])), reduction="none"),
+        ),
+    ),
 ]
 
 

@@ -883,8 +883,10 @@ class Tensor:
         return self._softmax(ops.LogSoftmax, "log_softmax", dim, axis, dtype)
 
     # ----- movement ---------------------------------------------------------------------------
-    def reshape(self, *shape: Any) -> Tensor:
-        target = _shape_arg(shape)
+    def reshape(self, *shape: Any, **kwargs: Any) -> Tensor:
+        target = _shape_arg(shape or (kwargs.pop("shape", ()),))
+        if kwargs:
+            raise TypeError(f"reshape() got an unexpected keyword argument '{next(iter(kwargs))}'")
         if target != self.array.shape and (-1 in target or math.prod(target) != self.array.size):
             if sum(n == -1 for n in target) > 1:
                 raise RuntimeError("only one dimension can be inferred")
@@ -894,9 +896,11 @@ class Tensor:
                 raise RuntimeError(f"shape '{list(target)}' is invalid for input of size {self.array.size}")
         return ops.Reshape.apply(self, shape=target)
 
-    def view(self, *shape: Any) -> Tensor:
+    def view(self, *shape: Any, size: Any = None, dtype: Any = None) -> Tensor:
         """reshape, as PyTorch's view (here a copy is never needed to say so: NumPy decides); view(dtype)
         reinterprets the bytes, as PyTorch does."""
+        if dtype is not None or size is not None:
+            shape = (dtype,) if dtype is not None else (size,)
         if len(shape) == 1 and not isinstance(shape[0], Sequence | np.ndarray | int | np.integer):
             return self._view_dtype(to_numpy_dtype(shape[0]))
         return self.reshape(*shape)
@@ -943,8 +947,10 @@ class Tensor:
         merged = math.prod(shape[start:end + 1])
         return ops.Reshape.apply(self, shape=shape[:start] + (merged,) + shape[end + 1:])
 
-    def transpose(self, *dims: Any) -> Tensor:
+    def transpose(self, *dims: Any, dim0: int | None = None, dim1: int | None = None) -> Tensor:
         """PyTorch's transpose(dim0, dim1) swaps two dims; with no or all dims it permutes as NumPy's."""
+        if dim0 is not None or dim1 is not None:
+            dims = (dim0, dim1)
         if len(dims) == 2 and all(isinstance(d, int | np.integer) for d in dims):
             d0, d1 = checks.dim(dims[0], self.ndim), checks.dim(dims[1], self.ndim)
             if self.ndim == 0:
@@ -960,8 +966,8 @@ class Tensor:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
         return self.transpose()
 
-    def permute(self, *dims: Any) -> Tensor:
-        order = tuple(checks.dim(d, self.ndim) for d in _shape_arg(dims))
+    def permute(self, *dims: Any, **kwargs: Any) -> Tensor:
+        order = tuple(checks.dim(d, self.ndim) for d in _shape_arg(dims or (kwargs.pop("dims", ()),)))
         if len(order) != self.ndim:
             raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                                f"length of the desired ordering of dimensions i.e. input.dim() = {self.ndim} is not "
@@ -987,9 +993,9 @@ class Tensor:
         d = checks.dim(d, self.ndim + 1)
         return self.reshape(self.array.shape[:d] + (1,) + self.array.shape[d:])
 
-    def expand(self, *shape: Any) -> Tensor:
+    def expand(self, *shape: Any, size: Any = None) -> Tensor:
         """Broadcast to `shape` (-1 keeps a dimension), as torch.Tensor.expand."""
-        target = _shape_arg(shape)
+        target = _shape_arg(shape or (size,))
         offset = len(target) - self.ndim
         if offset < 0:
             raise RuntimeError(f"expand({self.type()}{{{list(self.array.shape)}}}, size={list(target)}): the number "

@@ -12,11 +12,23 @@ from typing import Any
 import numpy as np
 
 from . import checks, ops
-from .tensor import Tensor, _dim_arg
+from .tensor import Tensor, _dim_arg, _to_array
 
 
-def _t(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
+def _t(x: Any, op: str = "") -> Tensor:
+    """The `input` of a torch.* function: a Tensor, as PyTorch requires (TypeError otherwise)."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
+    return x
+
+
+def _operand(x: Any) -> Tensor:
+    """The first operand of add/sub/mul/div: a Tensor or a Python number (as `2 + t`)."""
+    if isinstance(x, Tensor):
+        return x
+    if not isinstance(x, bool | int | float):
+        raise TypeError(f"argument 'input' (position 1) must be Tensor or Number, not {type(x).__name__}")
+    return Tensor._make(_to_array(x, None), False)
 
 
 def is_tensor(obj: Any) -> bool:
@@ -54,19 +66,19 @@ def permute(input: Tensor, dims: Sequence[int]) -> Tensor:
 
 
 def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
-    return _t(input).add(other, alpha=alpha)
+    return _operand(input).add(other, alpha=alpha)
 
 
 def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
-    return _t(input).sub(other, alpha=alpha)
+    return _operand(input).sub(other, alpha=alpha)
 
 
 def mul(input: Any, other: Any) -> Tensor:
-    return _t(input).mul(other)
+    return _operand(input).mul(other)
 
 
 def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
-    return _t(input).div(other, rounding_mode=rounding_mode)
+    return _operand(input).div(other, rounding_mode=rounding_mode)
 
 
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
@@ -81,14 +93,14 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     return input.logsumexp(dim, keepdim)
 
 
-def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001 - PyTorch's name
+def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Tensor | None = None) -> Any:  # noqa: A001
     """The largest value; max(input, dim) gives (values, indices); max(input, other) is elementwise."""
-    return input.max(dim, keepdim)
+    return input.max(dim, keepdim) if other is None else input.maximum(other)
 
 
-def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001 - PyTorch's name
+def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Tensor | None = None) -> Any:  # noqa: A001
     """The smallest value; min(input, dim) gives (values, indices); min(input, other) is elementwise."""
-    return input.min(dim, keepdim)
+    return input.min(dim, keepdim) if other is None else input.minimum(other)
 
 
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A001
@@ -130,39 +142,39 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
 
 
 def exp(input: Tensor) -> Tensor:
-    return _t(input).exp()
+    return _t(input, "exp").exp()
 
 
 def log(input: Tensor) -> Tensor:
-    return _t(input).log()
+    return _t(input, "log").log()
 
 
 def sin(input: Tensor) -> Tensor:
-    return _t(input).sin()
+    return _t(input, "sin").sin()
 
 
 def cos(input: Tensor) -> Tensor:
-    return _t(input).cos()
+    return _t(input, "cos").cos()
 
 
 def tanh(input: Tensor) -> Tensor:
-    return _t(input).tanh()
+    return _t(input, "tanh").tanh()
 
 
 def sigmoid(input: Tensor) -> Tensor:
-    return _t(input).sigmoid()
+    return _t(input, "sigmoid").sigmoid()
 
 
 def relu(input: Tensor) -> Tensor:
-    return _t(input).relu()
+    return _t(input, "relu").relu()
 
 
 def sqrt(input: Tensor) -> Tensor:
-    return _t(input).sqrt()
+    return _t(input, "sqrt").sqrt()
 
 
 def abs(input: Tensor) -> Tensor:  # noqa: A001 - PyTorch's name
-    return _t(input).abs()
+    return _t(input, "abs").abs()
 
 
 def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
@@ -280,16 +292,17 @@ def stack(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = None) -
     return ops.Stack.apply(*_promoted(tensors), axis=d)
 
 
-def where(condition: Any, x: Any = None, y: Any = None) -> Any:
-    """Elements of x where condition holds, else of y; differentiable in x and y. where(condition) alone is
-    condition.nonzero(as_tuple=True): a tuple of int64 index tensors, one per dim."""
+def where(condition: Any, input: Any = None, other: Any = None) -> Any:
+    """Elements of input where condition holds, else of other; differentiable in both. where(condition) alone
+    is condition.nonzero(as_tuple=True): a tuple of int64 index tensors, one per dim."""
+    x, y = input, other
     cond = condition.array if isinstance(condition, Tensor) else np.asarray(condition)
     if x is None and y is None:
         return tuple(Tensor._make(i.astype(np.int64), False) for i in np.nonzero(np.atleast_1d(cond)))
     if cond.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{checks.scalar_type_name(cond.dtype)}")
-    ref = x if isinstance(x, Tensor) else y if isinstance(y, Tensor) else Tensor._make(np.asarray(x), False)
+    ref = x if isinstance(x, Tensor) else y if isinstance(y, Tensor) else Tensor._make(_to_array(x, None), False)
     a, b = ref._pair(y) if ref is x else ref._pair(x)[::-1] if ref is y else ref._pair(y)
     checks.broadcast_shapes(checks.broadcast_shapes(cond.shape, a.array.shape), b.array.shape)
     return ops.Where.apply(a, b, condition=cond)
