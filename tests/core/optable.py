@@ -679,6 +679,21 @@ TABLE: list[OpEntry] = [
             ),
         )
     ],
+    OpEntry(  # outside the graph: the value is written into the tensor's memory
+        "Tensor.__setitem__",
+        op(_setitem),
+        these(
+            S(x(4, 3), 0, x(2)),
+            S(x(4, 3), 5, 1.0),
+            S(x(4, 3), (0, 0, 0), 1.0),
+            S(x(4, 3), T(np.array([True, False])), 2.0),
+            S(x(4, 3), T(np.array([1, 0, 1, 1], dtype=np.uint8)), 2.0),
+            S(x(4, 3), slice(None, None, -1), 1.0),
+            S(x(4, 3, dtype="int64"), 0, 2.7),
+            S(x(4, 3), [0, 0], x(2, 3)),
+        ),
+        grad=False,
+    ),
     OpEntry(
         "Tensor.__setitem__",
         op(_setitem),

@@ -142,6 +142,12 @@ def translate(op: str, shapes: Sequence[tuple[int, ...]], error: Exception) -> E
             broadcast_shapes(a, b)
         except RuntimeError as e:
             return e
+    found = re.search(r"boolean index did not match indexed array along (?:axis|dimension) (\d+); size of "
+                      r"(?:axis|dimension) is \d+ but size of corresponding boolean (?:axis|dimension) is (\d+)", message)
+    if found:
+        i, size = found.groups()
+        return IndexError(f"The shape of the mask [{size}] at index {i} does not match the shape of the indexed "
+                          f"tensor {list(shapes[0]) if shapes else []} at index {i}")
     if isinstance(error, IndexError) and ("out of bounds" in message or "too many indices" in message):
         if "too many indices" in message:
             return IndexError(f"too many indices for tensor of dimension {len(shapes[0]) if shapes else 0}")

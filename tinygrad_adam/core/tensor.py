@@ -1031,6 +1031,8 @@ class Tensor:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         """t[index] = value, in place (the rules of the in-place ops apply)."""
+        if isinstance(index, Tensor) and index.array.dtype == np.uint8 and not isinstance(value, Tensor):
+            raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
         index = _plain_index(index)
         if grad_mode.recording and (self.requires_grad or isinstance(value, Tensor) and value.requires_grad):
             self._inplace("__setitem__", lambda old, new: ops.SetItem.apply(old, old._lift(new), index=index), value)
@@ -1038,7 +1040,10 @@ class Tensor:
         if not self.array.flags.writeable:
             raise RuntimeError("__setitem__: this tensor's memory is read-only (an expand() or broadcast view?); "
                                "modify a .clone()")
-        self.array[index] = value.array if isinstance(value, Tensor) else value
+        try:
+            self.array[index] = value.array if isinstance(value, Tensor) else value
+        except (ValueError, IndexError) as e:
+            raise checks.translate("__setitem__", [self.array.shape], e) from e
         self._version += 1
 
     # ----- in place (PyTorch's rules: see _inplace) ---------------------------------------------
