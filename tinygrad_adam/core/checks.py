@@ -143,7 +143,8 @@ def translate(op: str, shapes: Sequence[tuple[int, ...]], error: Exception) -> E
         except RuntimeError as e:
             return e
     found = re.search(r"boolean index did not match indexed array along (?:axis|dimension) (\d+); size of "
-                      r"(?:axis|dimension) is \d+ but size of corresponding boolean (?:axis|dimension) is (\d+)", message)
+                      r"(?:axis|dimension) is \d+ but size of corresponding boolean (?:axis|dimension) is (\d+)",
+                      message)
     if found:
         i, size = found.groups()
         return IndexError(f"The shape of the mask [{size}] at index {i} does not match the shape of the indexed "
