@@ -1093,6 +1093,28 @@ TABLE: list[OpEntry] = [
             S(x(4, 3), T(np.array([0, 2, 1, 2])), label_smoothing=1.5),
         ),
     ),
+    OpEntry(
+        "F.max_pool2d",
+        functional("max_pool2d"),
+        lambda: (
+            S(x(2, 3, h, w), k, s, p, ceil_mode=c, return_indices=r)
+            for h, w in [(5, 5), (6, 7)]
+            for k, s, p in [(2, 2, 0), (3, 2, 1), (2, 1, 1), (3, 3, 0)]
+            for c in (False, True)
+            for r in (False, True)
+        ),
+    ),
+    OpEntry(
+        "F.avg_pool2d",
+        functional("avg_pool2d"),
+        lambda: (
+            S(x(2, 3, 6, 7), k, s, p, ceil_mode=c, count_include_pad=i, divisor_override=d)
+            for k, s, p in [(2, 2, 0), (3, 2, 1), (3, 3, 0)]
+            for c in (False, True)
+            for i in (True, False)
+            for d in (None, 3)
+        ),
+    ),
     # keyword variants, Python numbers as operands, more index forms
     OpEntry(
         "torch.sum",

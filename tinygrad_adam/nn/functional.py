@@ -13,12 +13,14 @@ import warnings
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from ..core.tensor import Tensor
 from ..core.toplevel import cat
 from . import ops
 from ._checks import (
     IntPair,
+    Pair,
     check_dropout_probability,
     check_label_smoothing,
     check_reduction,
@@ -68,21 +70,79 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: In
     return cat(outs, dim=-3)
 
 
+def _ceil_overhang(hw: tuple[int, ...], kernel: Pair, stride: Pair, pads: Pair) -> Pair:
+    """Rows and columns that ceil_mode adds past the padded input (PyTorch's rule: a last window must start
+    inside the input or its left padding)."""
+    extra = []
+    for size, k, s, p in zip(hw, kernel, stride, pads, strict=True):
+        padded = size + 2 * p
+        out = -(-(padded - k) // s) + 1
+        if (out - 1) * s >= size + p:
+            out -= 1
+        extra.append(max(0, (out - 1) * s + k - padded))
+    return extra[0], extra[1]
+
+
+def _padded(x: Tensor, pads: Pair, extra: Pair, value: float) -> Tensor:
+    """x with its last two dims padded by pads on both sides plus `extra` after, filled with value."""
+    widths = ((0, 0),) * (x.ndim - 2) + ((pads[0], pads[0] + extra[0]), (pads[1], pads[1] + extra[1]))
+    return x.pad(widths, value)
+
+
+def _window_argmax(x: np.ndarray, kernel: Pair, stride: Pair, pads: Pair, extra: Pair) -> np.ndarray:
+    """Each window's maximum as an index into the flattened (H, W) input, as max_pool2d's return_indices."""
+    h, w = x.shape[-2:]
+    widths = ((0, 0),) * (x.ndim - 2) + ((pads[0], pads[0] + extra[0]), (pads[1], pads[1] + extra[1]))
+    values = np.pad(x, widths, constant_values=-np.inf)
+    where = np.pad(np.arange(h * w, dtype=np.int64).reshape(h, w), widths[-2:], constant_values=-1)
+    windows = sliding_window_view(values, kernel, axis=(-2, -1))[..., ::stride[0], ::stride[1], :, :]
+    places = sliding_window_view(where, kernel)[::stride[0], ::stride[1]]
+    flat = windows.reshape(windows.shape[:-2] + (-1,))
+    best = np.argmax(flat, axis=-1)
+    return np.take_along_axis(np.broadcast_to(places.reshape(places.shape[:2] + (-1,)), flat.shape),
+                              best[..., None], axis=-1)[..., 0]
+
+
 def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
-               dilation: IntPair = 1, ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
-    """Max over windows of (N, C, H, W) or (C, H, W); stride defaults to kernel_size; pads with -inf."""
-    check_unsupported("max_pool2d", dilation=(dilation, 1), ceil_mode=(ceil_mode, False),
-                      return_indices=(return_indices, False))
+               dilation: IntPair = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """Max over windows of (N, C, H, W) or (C, H, W); stride defaults to kernel_size; pads with -inf.
+    ceil_mode keeps a last partial window; return_indices also gives each maximum's index in (H, W)."""
+    check_unsupported("max_pool2d", dilation=(dilation, 1))
     kernel, strides, pads = pool_arguments("max_pool2d", kernel_size, stride, padding)
-    return ops.max_pool2d(to_tensor(input), kernel, strides, pads, "max_pool2d")
+    x = to_tensor(input)
+    extra = _ceil_overhang(x.shape[-2:], kernel, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
+    if any(extra):
+        out = ops.max_pool2d(_padded(x, pads, extra, -np.inf), kernel, strides, (0, 0), "max_pool2d")
+    else:
+        out = ops.max_pool2d(x, kernel, strides, pads, "max_pool2d")
+    if not return_indices:
+        return out
+    return out, Tensor._make(_window_argmax(x.array, kernel, strides, pads, extra), False)
 
 
 def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
                ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
-    """Mean over windows of (N, C, H, W) or (C, H, W); zero padding counts unless count_include_pad=False."""
-    check_unsupported("avg_pool2d", ceil_mode=(ceil_mode, False), divisor_override=(divisor_override, None))
+    """Mean over windows of (N, C, H, W) or (C, H, W); zero padding counts unless count_include_pad=False;
+    ceil_mode keeps a last partial window (its mean is over what it covers); divisor_override divides every
+    window's sum by that number instead."""
     kernel, strides, pads = pool_arguments("avg_pool2d", kernel_size, stride, padding)
-    return ops.avg_pool2d(to_tensor(input), kernel, strides, pads, count_include_pad, "avg_pool2d")
+    x = to_tensor(input)
+    extra = _ceil_overhang(x.shape[-2:], kernel, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
+    if not any(extra) and divisor_override is None:
+        return ops.avg_pool2d(x, kernel, strides, pads, count_include_pad, "avg_pool2d")
+    if divisor_override is not None and divisor_override <= 0:
+        raise RuntimeError("divisor must be not zero")
+    sums = ops.avg_pool2d(_padded(x, pads, extra, 0.0), kernel, strides, (0, 0), True, "avg_pool2d") * (
+        kernel[0] * kernel[1])
+    if divisor_override is not None:
+        return sums / divisor_override
+    counts = []
+    for size, k, s, p, out in zip(x.shape[-2:], kernel, strides, pads, sums.shape[-2:], strict=True):
+        start = np.arange(out) * s
+        low, high = (0, size + 2 * p) if count_include_pad else (p, size + p)
+        counts.append(np.minimum(start + k, high) - np.maximum(start, low))
+    divisor = np.outer(counts[0], counts[1]).astype(x.array.dtype)
+    return sums / Tensor._make(divisor, False)
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
