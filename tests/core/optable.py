@@ -1340,6 +1340,36 @@ TABLE: list[OpEntry] = [
 ]
 
 
+def _as_dtype(value: Any, dtype: str) -> Any:
+    """A sample's float tensors in another dtype (rounded for integers, > 0 for bool); the rest unchanged."""
+    if isinstance(value, T):
+        a = value.array
+        if a.dtype.kind != "f":
+            return value
+        converted = a > 0 if dtype == "bool" else np.abs(a).round().astype(dtype) if dtype == "uint8" else (
+            a.astype(dtype) if dtype in FLOATS else a.round().astype(dtype))
+        return T(converted, value.view, value.grad)
+    if isinstance(value, list):
+        return [_as_dtype(v, dtype) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_as_dtype(v, dtype) for v in value)
+    return value
+
+
+def in_every_dtype(entry: OpEntry) -> Iterator[Sample]:
+    """The entry's samples, then each again with its float tensors in every other dtype (each sample once):
+    the dtype sweep, so that a sample written for floats also checks bool, uint8, int32 and int64."""
+    seen: set[str] = set()
+    for sample in entry.samples():
+        for dtype in (None, *DTYPES):
+            variant = sample if dtype is None else Sample(
+                _as_dtype(sample.args, dtype), {k: _as_dtype(v, dtype) for k, v in sample.kwargs.items()})
+            key = repr(variant)
+            if key not in seen:
+                seen.add(key)
+                yield variant
+
+
 NOT_OPS = {
     # what is no op: modules, types, switches, I/O, seeds and graph state
     "torch.autograd",

@@ -109,11 +109,9 @@ def no_bool(what: str, dtype: np.dtype) -> None:
         raise RuntimeError(what)
 
 
-def not_implemented_for(op: str, dtype: np.dtype) -> NotImplementedError:
-    """PyTorch's refusal of a dtype a kernel lacks: '"abs_cpu" not implemented for 'Bool''."""
-    names = {"b": "Bool", "u": "Byte", "f": "Float" if dtype.itemsize == 4 else "Double"}
-    name = names.get(dtype.kind) or {4: "Int", 8: "Long", 2: "Short", 1: "Char"}[dtype.itemsize]
-    return NotImplementedError(f'"{op}_cpu" not implemented for \'{name}\'')
+def not_implemented_for(kernel: str, dtype: np.dtype) -> NotImplementedError:
+    """PyTorch's refusal of a dtype its kernel lacks: '"abs_cpu" not implemented for 'Bool''."""
+    return NotImplementedError(f'"{kernel}" not implemented for \'{scalar_type_name(dtype)}\'')
 
 
 def scalar_type_name(dtype: np.dtype) -> str:

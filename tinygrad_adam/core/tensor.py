@@ -419,7 +419,7 @@ class Tensor:
         if not isinstance(other, np.ndarray | np.generic | float | int | bool):
             other = np.asarray(other)
         target = result_type(self.array, other)
-        return self.astype(target), Tensor._make(np.asarray(other, dtype=target), False)
+        return self.astype(target), Tensor._make(np.asarray(other).astype(target, copy=False), False)
 
     def __add__(self, other: Any) -> Tensor:
         return ops.Add.apply(*self._pair(other))
@@ -470,7 +470,7 @@ class Tensor:
                              f"'{rounding_mode}'")
         a, b = self._pair(other)
         if a.array.dtype == np.bool_:
-            raise checks.not_implemented_for(f"div_{rounding_mode}", a.array.dtype)
+            raise checks.not_implemented_for(f"div_{rounding_mode}_cpu", a.array.dtype)
         if a.array.dtype.kind in "iu" and not np.all(b.array):
             raise RuntimeError("ZeroDivisionError")
         return ops.RoundedDiv.apply(a, b, mode=rounding_mode)
@@ -522,7 +522,7 @@ class Tensor:
             raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.array.ndim}D and "
                                f"{b.array.ndim}D")
         if a.array.dtype == np.bool_:
-            raise checks.not_implemented_for("addmm_impl", a.array.dtype)
+            raise checks.not_implemented_for("addmm_impl_cpu_", a.array.dtype)
         inner_a, inner_b = a.array.shape[-1], b.array.shape[-2 if b.array.ndim > 1 else 0]
         if inner_a != inner_b:
             if a.array.ndim == 1 and b.array.ndim == 1:
@@ -547,6 +547,8 @@ class Tensor:
         if isinstance(alpha, float) and self.array.dtype.kind in "biu" and \
                 (not isinstance(other, Tensor) or other.array.dtype.kind in "biu"):
             raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+        if self.array.dtype == np.bool_ and isinstance(other, Tensor) and other.array.dtype == np.bool_:
+            return other & bool(alpha)  # bool stays bool, as in PyTorch
         return other * alpha
 
     def add(self, other: Any, alpha: float = 1) -> Tensor:
@@ -579,6 +581,12 @@ class Tensor:
 
     # ----- comparisons: elementwise, giving bool tensors outside the graph --------------------
     def _compare(self, other: Any, compare: Callable[[np.ndarray, Any], np.ndarray]) -> Tensor:
+        """compare(self, other) elementwise, both in their promoted dtype (as PyTorch: uint8 < -1 compares
+        with 255)."""
+        if isinstance(other, Tensor) and other.array.dtype != self.array.dtype or \
+                isinstance(other, int) and self.array.dtype.kind in "biu":
+            a, b = self._pair(other)
+            self, other = a, b
         other_array = other.array if isinstance(other, Tensor) else other
         try:
             return Tensor._make(np.asarray(compare(self.array, other_array)), False)
@@ -652,7 +660,7 @@ class Tensor:
     def _bitwise(self, other: Any, name: str, function: Callable[..., np.ndarray]) -> Tensor:
         a, b = self._pair(other)
         if a.array.dtype.kind not in "biu":
-            raise checks.not_implemented_for(f"bitwise_{name}", a.array.dtype)
+            raise checks.not_implemented_for(f"bitwise_{name}_cpu", a.array.dtype)
         return a._compare(b, function)
 
     def __and__(self, other: Any) -> Tensor:
@@ -712,10 +720,10 @@ class Tensor:
 
     def _arg(self, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: bool | None) -> Tensor:
         d, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
+        if self.array.dtype == np.bool_:
+            raise RuntimeError(f"{name}(): does not support bool input")
         if d is not None:
             d = checks.dim(d, self.array.ndim)
-        if self.array.dtype == np.bool_:
-            raise checks.not_implemented_for(name, self.array.dtype)
         checks.nonempty_reduction(name, self.array.shape, None if d is None else (d,))
         array = self.array if self.array.ndim else self.array.reshape(1)
         found = (np.argmax if name == "argmax" else np.argmin)(array, axis=d, keepdims=keep)
@@ -822,7 +830,7 @@ class Tensor:
 
     def abs(self) -> Tensor:
         if self.array.dtype == np.bool_:
-            raise checks.not_implemented_for("abs", self.array.dtype)
+            raise checks.not_implemented_for("abs_cpu", self.array.dtype)
         return ops.Abs.apply(self)
 
     __abs__ = abs
@@ -846,6 +854,8 @@ class Tensor:
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
+            if self.array.dtype == np.bool_ and min is not None and max is not None:
+                raise checks.not_implemented_for("clamp_cpu", self.array.dtype)
             out = self
             for bound, outside in ((min, np.less), (max, np.greater)):
                 if bound is not None:
@@ -869,9 +879,10 @@ class Tensor:
 
     def _softmax(self, op: type, name: str, dim: Any, axis: Any, dtype: Any) -> Tensor:
         x = self if dtype is None else self.astype(dtype)
-        if x.array.dtype.kind != "f":
-            raise checks.not_implemented_for(f"{name}_lastdim_kernel_impl", x.array.dtype)
         d = checks.dim(_dim_arg(dim if axis is None else None, axis), x.array.ndim)
+        if x.array.dtype.kind != "f":
+            kernel = "lastdim_kernel_impl" if d == x.array.ndim - 1 or x.array.ndim == 0 else "kernel_impl"
+            raise checks.not_implemented_for(f"{name}_{kernel}", x.array.dtype)
         if x.array.ndim == 0:
             return op.apply(x.reshape(1), axis=0).reshape(())
         return op.apply(x, axis=d)
@@ -1142,11 +1153,15 @@ class Tensor:
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: np.random.Generator | None = None
                 ) -> Tensor:
+        if self.array.dtype.kind != "f":
+            raise checks.not_implemented_for("normal_kernel_cpu", self.array.dtype)
         rng = generator if generator is not None else default_rng()
         return self._inplace("normal_", lambda old: Tensor._replaced(old, rng.normal(mean, std, old.shape)))
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: np.random.Generator | None = None
                  ) -> Tensor:
+        if self.array.dtype.kind != "f":
+            raise checks.not_implemented_for("check_uniform_bounds", self.array.dtype)
         rng = generator if generator is not None else default_rng()
         return self._inplace("uniform_", lambda old: Tensor._replaced(old, rng.uniform(a, b, old.shape)))
 

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import checks, ops
+from .dtypes import result_type
 from .tensor import Tensor, _dim_arg, _to_array
 
 
@@ -251,10 +252,11 @@ def _tensor_list(op: str, tensors: Any) -> list[Tensor]:
 
 def _promoted(tensors: list[Tensor]) -> list[Tensor]:
     """The tensors in their common dtype (torch.cat and torch.stack promote, as arithmetic does)."""
-    target = tensors[0].array.dtype
+    target = tensors[0].array
     for t in tensors[1:]:
-        target = np.result_type(target, t.array.dtype) if t.array.dtype != target else target
-    return [t.astype(target) for t in tensors]
+        if t.array.dtype != target.dtype:
+            target = np.empty((1,), result_type(target, t.array))
+    return [t.astype(target.dtype) for t in tensors]
 
 
 def concatenate(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core.checks import not_implemented_for
 from ..core.tensor import Tensor
 
 IntPair = int | tuple[int, int]
@@ -96,6 +97,13 @@ def check_label_smoothing(op: str, label_smoothing: float) -> None:
 def check_dropout_probability(p: float) -> None:
     if not 0 <= p <= 1:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def check_kernel_dtype(kernel: str, x: Tensor, refused: str = "biu") -> None:
+    """PyTorch's NotImplementedError for an input dtype its kernel lacks (`refused`: NumPy kinds, or names)."""
+    dtype = x.array.dtype
+    if dtype.kind in refused or dtype.name in refused.split():
+        raise not_implemented_for(kernel, dtype)
 
 
 def check_dtypes(op: str, x: Tensor, *params: Tensor | None) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from ..core import checks
 from ..core.tensor import Tensor
 from ..core.toplevel import cat
 from . import ops
@@ -22,6 +23,7 @@ from ._checks import (
     IntPair,
     Pair,
     check_dropout_probability,
+    check_kernel_dtype,
     check_label_smoothing,
     check_reduction,
     check_unsupported,
@@ -42,6 +44,7 @@ __all__ = [
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ weight.T + bias for x of shape (..., in_features) and weight (out_features, in_features), or a
     1-D weight (in_features,)."""
+    check_kernel_dtype("addmm_impl_cpu_", to_tensor(input), "b")
     if weight.ndim == 1:
         out = to_tensor(input) @ weight
         return out if bias is None else out + bias
@@ -56,6 +59,8 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: In
     dilations = pair(dilation, "dilation", "conv2d")
     sides = padding_sides(conv_padding(padding, strides, "conv2d"), weight.shape[2:], dilations)
     x = to_tensor(input)
+    check_kernel_dtype("slow_conv2d_cpu" if dilations == (1, 1) else "slow_conv_dilated<>", x,
+                       "b" if dilations == (1, 1) else "biu")
     if groups == 1:
         return ops.conv2d(x, weight, bias, strides, sides, dilations, "conv2d")
     channels = x.shape[-3] if x.ndim >= 3 else 0
@@ -83,6 +88,11 @@ def _ceil_overhang(hw: tuple[int, ...], kernel: Pair, stride: Pair, pads: Pair) 
     return extra[0], extra[1]
 
 
+def _lowest(dtype: np.dtype) -> float:
+    """The padding value of max pooling: -inf, or the smallest integer."""
+    return -np.inf if dtype.kind == "f" else int(np.iinfo(dtype).min)
+
+
 def _padded(x: Tensor, pads: Pair, extra: Pair, value: float) -> Tensor:
     """x with its last two dims padded by pads on both sides plus `extra` after, filled with value."""
     widths = ((0, 0),) * (x.ndim - 2) + ((pads[0], pads[0] + extra[0]), (pads[1], pads[1] + extra[1]))
@@ -93,7 +103,7 @@ def _window_argmax(x: np.ndarray, kernel: Pair, stride: Pair, pads: Pair, extra:
     """Each window's maximum as an index into the flattened (H, W) input, as max_pool2d's return_indices."""
     h, w = x.shape[-2:]
     widths = ((0, 0),) * (x.ndim - 2) + ((pads[0], pads[0] + extra[0]), (pads[1], pads[1] + extra[1]))
-    values = np.pad(x, widths, constant_values=-np.inf)
+    values = np.pad(x.astype(np.float64), widths, constant_values=-np.inf)  # padding never wins, as in PyTorch
     where = np.pad(np.arange(h * w, dtype=np.int64).reshape(h, w), widths[-2:], constant_values=-1)
     windows = sliding_window_view(values, kernel, axis=(-2, -1))[..., ::stride[0], ::stride[1], :, :]
     places = sliding_window_view(where, kernel)[::stride[0], ::stride[1]]
@@ -110,9 +120,10 @@ def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
     check_unsupported("max_pool2d", dilation=(dilation, 1))
     kernel, strides, pads = pool_arguments("max_pool2d", kernel_size, stride, padding)
     x = to_tensor(input)
+    check_kernel_dtype("max_pool2d", x, "b")
     extra = _ceil_overhang(x.shape[-2:], kernel, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
     if any(extra):
-        out = ops.max_pool2d(_padded(x, pads, extra, -np.inf), kernel, strides, (0, 0), "max_pool2d")
+        out = ops.max_pool2d(_padded(x, pads, extra, _lowest(x.array.dtype)), kernel, strides, (0, 0), "max_pool2d")
     else:
         out = ops.max_pool2d(x, kernel, strides, pads, "max_pool2d")
     if not return_indices:
@@ -127,6 +138,7 @@ def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
     window's sum by that number instead."""
     kernel, strides, pads = pool_arguments("avg_pool2d", kernel_size, stride, padding)
     x = to_tensor(input)
+    check_kernel_dtype("avg_pool2d", x, "bool uint8 int8 int16 int32")
     extra = _ceil_overhang(x.shape[-2:], kernel, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
     if not any(extra) and divisor_override is None:
         return ops.avg_pool2d(x, kernel, strides, pads, count_include_pad, "avg_pool2d")
@@ -175,6 +187,9 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     `inplace=True` writes the result into `input` and returns it, as PyTorch."""
     check_dropout_probability(p)
     x = to_tensor(input)
+    if training and 0 < p < 1 and x.array.dtype.kind != "f":
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{checks.scalar_type_name(x.array.dtype)}")
     if inplace:
         return x._inplace("dropout_", lambda t: ops.dropout(t, p, training, generator))
     return ops.dropout(x, p, training, generator)
@@ -190,6 +205,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0, else negative_slope * x; `inplace=True` writes the result into `input` and returns it."""
     x = to_tensor(input)
+    check_kernel_dtype("leaky_relu_cpu", x)
     if inplace:
         return x._inplace("leaky_relu_", lambda t: t.leaky_relu(negative_slope))
     return x.leaky_relu(negative_slope)
@@ -235,6 +251,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: 
     """
     check_reduction("cross_entropy", reduction)
     check_label_smoothing("cross_entropy", label_smoothing)
+    check_kernel_dtype("log_softmax_lastdim_kernel_impl", to_tensor(input))
     return ops.cross_entropy(to_tensor(input), target, weight, ignore_index, reduction, label_smoothing,
                                "cross_entropy")
 
@@ -249,4 +266,5 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, ignore_index: int =
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """Mean (or sum, or elementwise) squared error; a target of another shape is broadcast with a warning."""
     check_reduction("mse_loss", reduction)
+    check_kernel_dtype("mse_cpu", to_tensor(input))
     return ops.mse_loss(to_tensor(input), target, reduction, "mse_loss")

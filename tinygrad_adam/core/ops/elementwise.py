@@ -125,7 +125,8 @@ class Pow(Op):
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if a.dtype.kind in "iu" and np.any(b < 0):  # as PyTorch: 1 ** -n = 1, (-1) ** -n = +-1, else 0
             with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-                out = np.trunc(np.power(a.astype(np.float64), b)).astype(a.dtype)
+                out = np.trunc(np.power(a.astype(np.float64), b))
+            out = np.where(np.isfinite(out), out, 0).astype(a.dtype)
         else:
             out = a ** b
         ctx.save_for_backward(a, b, out)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ...core.engine import Context, Op
 from ...core.tensor import Tensor
-from .._checks import check_dtypes
+from .._checks import check_dtypes, check_kernel_dtype
 
 
 class BatchNormFunction(Op):
@@ -83,10 +83,11 @@ def batch_norm(x: Tensor, running_mean: np.ndarray | None, running_var: np.ndarr
                op: str) -> Tensor:
     """BatchNormFunction on x (N, C, *), whose statistics and parameters the caller matched to C."""
     if x.numel() == 0:  # nothing to normalise, and no statistics to update
-        return x * 1
+        return x.clone()
     if training and x.numel() // max(x.shape[1], 1) == 1:
         raise ValueError(f"{op}: expected more than 1 value per channel when training, got input shape "
                          f"{tuple(x.shape)}")
+    check_kernel_dtype("batch_norm", x)
     check_dtypes(op, x, weight, bias)
     params = tuple(p for p in (weight, bias) if p is not None)
     return BatchNormFunction.apply(x, *params, has_weight=weight is not None, has_bias=bias is not None,

@@ -21,6 +21,7 @@ import numpy as np
 from ...core.checks import scalar_type_name
 from ...core.engine import Context, Op
 from ...core.tensor import Tensor
+from .._checks import check_kernel_dtype
 
 
 def _class_view(array: np.ndarray, ndim: int) -> np.ndarray:
@@ -209,6 +210,7 @@ def nll_loss(x: Tensor, target: Any, weight: Any, ignore_index: int, reduction: 
     """NLLLossFunction after checking the targets and class weights against the log-probabilities."""
     unbatched = x.ndim == 1
     x, t = _class_targets(op, x, target, ignore_index)
+    check_kernel_dtype("nll_loss_out_frame", x)
     out = NLLLossFunction.apply(x, target=t, weight=_class_weight(op, weight, x), ignore_index=ignore_index,
                                 reduction=reduction)
     return out.reshape(()) if unbatched and reduction == "none" else out
