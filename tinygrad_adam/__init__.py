@@ -55,13 +55,27 @@ from .core.dtypes import (
 )
 from .core.engine import Context, Op, unbroadcast
 from .core.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .core.legacy import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
 from .core.random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .core.random_ops import bernoulli, multinomial, normal, rand_like, randint_like, randn_like
-from .core.tensor import Tensor
+from .core.tensor import Size, Tensor
 from .core.toplevel import (
     abs,
+    add,
     all,
     allclose,
+    amax,
+    amin,
     any,
     argmax,
     argmin,
@@ -71,6 +85,7 @@ from .core.toplevel import (
     concat,
     concatenate,
     cos,
+    div,
     eq,
     equal,
     exp,
@@ -80,6 +95,7 @@ from .core.toplevel import (
     isnan,
     log,
     log_softmax,
+    logsumexp,
     masked_fill,
     matmul,
     max,
@@ -88,6 +104,7 @@ from .core.toplevel import (
     min,
     minimum,
     mm,
+    mul,
     ne,
     norm,
     numel,
@@ -102,6 +119,7 @@ from .core.toplevel import (
     squeeze,
     stack,
     std,
+    sub,
     sum,
     tanh,
     transpose,

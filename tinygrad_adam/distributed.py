@@ -231,7 +231,7 @@ def barrier(group: Any = None, async_op: bool = False, device_ids: Any = None) -
 
 
 def _writable_array(tensor: Tensor | np.ndarray, op_name: str) -> np.ndarray:
-    array = tensor.numpy() if isinstance(tensor, Tensor) else tensor
+    array = tensor.array if isinstance(tensor, Tensor) else tensor
     if not isinstance(array, np.ndarray) or not array.flags.c_contiguous or not array.flags.writeable:
         raise TypeError(f"{op_name}(): needs a Tensor (or NumPy array) with C-contiguous, writable memory, got "
                         f"{type(tensor).__name__}")

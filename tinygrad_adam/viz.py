@@ -177,9 +177,9 @@ def _build(output: Tensor, names: Mapping[str, Tensor] | None, show_values: bool
         fields = [name] if name is not None else []
         fields.append(f"{_shape(t.shape)} {t.array.dtype}")
         if show_values:
-            fields.append(f"data {_summary(t.numpy())}")
+            fields.append(f"data {_summary(t.array)}")
         if show_grads and t.requires_grad and (t.grad is not None or ctx is None):
-            fields.append("grad None" if t.grad is None else f"grad {_summary(t.grad.numpy())}")
+            fields.append("grad None" if t.grad is None else f"grad {_summary(t.grad.array)}")
         graph.nodes[key[id(t)]] = _Node(kind, fields, named=name is not None, shape=_shape(t.shape))
         if ctx is not None:
             op_key = f"op{n_ops}"

@@ -13,7 +13,7 @@ def test_float_data_defaults_to_float32_but_float64_arrays_stay() -> None:
     assert Tensor([1.0, 2.0]).dtype == np.float32
     assert Tensor(3.5).dtype == np.float32
     assert Tensor(np.zeros(2)).dtype == np.float64
-    assert Tensor([1, 2]).dtype == np.int64
+    assert Tensor([1, 2]).dtype == np.float32  # the legacy constructor, as torch.Tensor
     assert Tensor([1, 2], dtype=np.float32).dtype == np.float32
 
 
@@ -31,7 +31,7 @@ def test_properties() -> None:
     assert t.T.shape == (3, 2)
     assert t.grad is None and t.is_leaf
     assert Tensor([[4.0]]).item() == 4.0
-    np.testing.assert_array_equal(t.numpy(), np.arange(6.0).reshape(2, 3))
+    np.testing.assert_array_equal(t.detach().numpy(), np.arange(6.0).reshape(2, 3))
     d = (t * 2).detach()
     assert not d.requires_grad and d.is_leaf
     assert Tensor([1.0]).requires_grad_().requires_grad
@@ -59,24 +59,25 @@ def test_constructors_are_seedable() -> None:
 
 
 def test_non_numeric_data_is_rejected() -> None:
-    with pytest.raises(TypeError, match="numeric.*<U"):
+    with pytest.raises(TypeError, match="invalid data type"):
         Tensor(["a", "b"])
-    with pytest.raises(TypeError, match="numeric.*object"):
+    with pytest.raises(TypeError, match="invalid data type"):
         Tensor([object()])
 
 
 def test_integer_tensor_cannot_require_grad() -> None:
-    with pytest.raises(TypeError, match="floating-point.*int64"):
-        Tensor([1, 2], requires_grad=True)
+    with pytest.raises(RuntimeError, match="only Tensors of floating point and complex dtype can require gradients"):
+        Tensor(np.array([1, 2]), requires_grad=True)
 
 
 def test_incompatible_shapes_name_the_op_and_shapes() -> None:
     a, b = Tensor(np.ones((2, 3))), Tensor(np.ones((4, 3)))
-    with pytest.raises(ValueError, match=r"Add: .*\(2, 3\), \(4, 3\)"):
+    with pytest.raises(RuntimeError, match=r"size of tensor a \(2\) must match the size of tensor b \(4\) at "
+                                           r"non-singleton dimension 0"):
         a + b
-    with pytest.raises(ValueError, match=r"MatMul: .*\(2, 3\), \(2, 3\)"):
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(2x3 and 2x3\)"):
         a @ Tensor(np.ones((2, 3)))
-    with pytest.raises(ValueError, match=r"Reshape: .*\(2, 3\)"):
+    with pytest.raises(RuntimeError, match=r"shape '\[4, 2\]' is invalid for input of size 6"):
         a.reshape(4, 2)
 
 

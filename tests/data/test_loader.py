@@ -14,7 +14,7 @@ def _data(n=23):
 
 
 def _epoch(loader):
-    return [(xb.numpy().copy(), yb.numpy().copy()) for xb, yb in loader]
+    return [(xb.detach().numpy().copy(), yb.detach().numpy().copy()) for xb, yb in loader]
 
 
 def _loader(ds, batch_size, shuffle=True, drop_last=False, seed=None):

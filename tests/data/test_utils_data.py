@@ -53,7 +53,7 @@ def test_default_collate_array_int_pairs():
     images, labels = default_collate(items)
     assert isinstance(images, Tensor) and images.shape == (5, 1, 28, 28) and images.dtype == np.float32
     assert isinstance(labels, Tensor) and labels.dtype == np.int64
-    np.testing.assert_array_equal(images.numpy()[3], items[3][0])
+    np.testing.assert_array_equal(images.detach().numpy()[3], items[3][0])
     assert labels.tolist() == [y for _, y in items]
 
 
@@ -69,7 +69,7 @@ def test_default_collate_rules():
     assert isinstance(p, Point) and p.x.tolist() == [1, 3] and p.y.dtype == np.float64
     assert isinstance(default_collate([(1, 2), (3, 4)]), list)  # tuples collate into a list, as in PyTorch
     t = default_collate([Tensor(np.ones(3, np.float32)), Tensor(np.zeros(3, np.float32))])
-    assert t.shape == (2, 3) and t.numpy()[0].tolist() == [1, 1, 1]
+    assert t.shape == (2, 3) and t.detach().numpy()[0].tolist() == [1, 1, 1]
     with pytest.raises(RuntimeError, match="equal size"):
         default_collate([np.zeros(2), np.zeros(3)])
     with pytest.raises(RuntimeError, match="equal size"):
@@ -88,7 +88,7 @@ def test_seed_program_loader_shapes_and_len():
         assert images.shape == (64, 1, 28, 28) and images.dtype == np.float32
         assert labels.shape == (64,) and labels.dtype == np.int64
     assert batches[2][0].shape == (22, 1, 28, 28)
-    seen = np.concatenate([x.numpy() for x, _ in batches])
+    seen = np.concatenate([x.detach().numpy() for x, _ in batches])
     assert sorted(map(bytes, seen)) == sorted(bytes(x) for x, _ in dataset)  # each sample once
 
 
@@ -100,8 +100,8 @@ def test_tensor_dataset_is_batched_by_indexing_not_item_by_item():
                       collate_fn=lambda batch: default_collate(batch))  # a custom collate_fn: item by item
     for (xa, ya), (xb, yb) in zip(fast, slow, strict=True):
         assert xa.dtype == xb.dtype and ya.dtype == yb.dtype
-        np.testing.assert_array_equal(xa.numpy(), xb.numpy())
-        np.testing.assert_array_equal(ya.numpy(), yb.numpy())
+        np.testing.assert_array_equal(xa.detach().numpy(), xb.detach().numpy())
+        np.testing.assert_array_equal(ya.detach().numpy(), yb.detach().numpy())
 
 
 def test_tensor_dataset_of_tensors_and_subset_keep_the_fast_path():
@@ -116,7 +116,7 @@ def test_generator_and_manual_seed_reproduce_the_order():
     ds = TensorDataset(np.arange(50))
 
     def order(loader):
-        return np.concatenate([b[0].numpy() for b in loader])
+        return np.concatenate([b[0].detach().numpy() for b in loader])
 
     g = torch.Generator().manual_seed(4)
     torch.randint(0, 2**63 - 1, (1,), generator=g)  # the loader's base seed: PyTorch's int64 random_() draw
@@ -132,11 +132,11 @@ def test_generator_and_manual_seed_reproduce_the_order():
 
 def test_worker_and_memory_options_behave_as_zero_workers():
     ds = TensorDataset(np.arange(20, dtype=np.float32))
-    plain = [b[0].numpy() for b in DataLoader(ds, 6, shuffle=True, generator=np.random.default_rng(0))]
+    plain = [b[0].detach().numpy() for b in DataLoader(ds, 6, shuffle=True, generator=np.random.default_rng(0))]
     called = []
     loader = DataLoader(ds, 6, shuffle=True, generator=np.random.default_rng(0), num_workers=4, pin_memory=True,
                         persistent_workers=True, prefetch_factor=3, timeout=5, worker_init_fn=called.append)
-    other = [b[0].numpy() for b in loader]
+    other = [b[0].detach().numpy() for b in loader]
     assert len(plain) == len(other) == 4 and called == []
     for a, b in zip(plain, other, strict=True):
         np.testing.assert_array_equal(a, b)

@@ -33,8 +33,8 @@ def test_loader_batches_match(n, batch_size, drop_last):
     assert len(a) == len(b) == len(ours.DataLoader(items, batch_size=batch_size, drop_last=drop_last))
     for x, y in zip(a, b, strict=True):
         assert _describe(x) == _describe(y)
-        np.testing.assert_array_equal(x[0].numpy(), y[0].numpy())
-        np.testing.assert_array_equal(x[1].numpy(), y[1].numpy())
+        np.testing.assert_array_equal(x[0].detach().numpy(), y[0].detach().numpy())
+        np.testing.assert_array_equal(x[1].detach().numpy(), y[1].detach().numpy())
 
 
 def test_collate_structures_match():

@@ -42,7 +42,7 @@ def test_layouts_and_first_items(tmp_path, tiny, layout, compressed, cls):  # no
         x, y = ds[0]
         assert isinstance(x, Tensor) and x.shape == (1, 28, 28) and x.dtype == np.float32
         assert type(y) is int and y == labels[0]
-        np.testing.assert_array_equal(x.numpy(), _by_hand(images[0]))
+        np.testing.assert_array_equal(x.detach().numpy(), _by_hand(images[0]))
         assert ds.targets.dtype == np.int64 and ds.data.dtype == np.uint8
     assert ds.classes[0] == ("0 - zero" if cls is datasets.MNIST else "T-shirt/top")
 
@@ -66,7 +66,7 @@ def test_batching_is_vectorised_and_equals_item_by_item(tmp_path, tiny, monkeypa
     monkeypatch.setattr(datasets.MNIST, "__getitem__", forbidden)
     (x, y), = list(DataLoader(ds, batch_size=len(ds)))
     assert x.shape == (len(ds), 1, 28, 28) and x.dtype == np.float32 and y.dtype == np.int64
-    np.testing.assert_array_equal(x.numpy(), np.stack([s[0].numpy() for s in slow]))  # bit for bit
+    np.testing.assert_array_equal(x.detach().numpy(), np.stack([s[0].detach().numpy() for s in slow]))  # bit for bit
     assert y.tolist() == [s[1] for s in slow]
 
 
@@ -77,7 +77,7 @@ def test_unknown_transform_falls_back_to_items(tmp_path, tiny):  # noqa: F811
     assert not transforms.is_batchable(custom) and transforms.is_batchable(_standard())
     ds = datasets.MNIST(tmp_path, transform=custom)
     (x, _), = list(DataLoader(ds, batch_size=7))
-    assert len(calls) == 7 and float(x.numpy().max()) <= 2.0
+    assert len(calls) == 7 and float(x.detach().numpy().max()) <= 2.0
 
 
 def test_not_found_and_corrupt(tmp_path, tiny):  # noqa: F811
@@ -144,13 +144,13 @@ def test_to_tensor_and_normalize():
     img = np.array([[0, 255], [51, 102]], dtype=np.uint8)
     t = transforms.ToTensor()(img)
     assert t.shape == (1, 2, 2) and t.dtype == np.float32
-    np.testing.assert_allclose(t.numpy()[0], [[0, 1], [0.2, 0.4]], rtol=1e-6)
+    np.testing.assert_allclose(t.detach().numpy()[0], [[0, 1], [0.2, 0.4]], rtol=1e-6)
     rgb = np.zeros((4, 5, 3), np.uint8)
     rgb[..., 2] = 255
     c = transforms.ToTensor()(rgb)
-    assert c.shape == (3, 4, 5) and c.numpy()[2].min() == 1.0 and c.numpy()[:2].max() == 0.0
+    assert c.shape == (3, 4, 5) and c.detach().numpy()[2].min() == 1.0 and c.detach().numpy()[:2].max() == 0.0
     n = transforms.Normalize((0.5, 0.0, 1.0), (0.5, 1.0, 2.0))(c)
-    np.testing.assert_allclose(n.numpy()[:, 0, 0], [-1.0, 0.0, 0.0])
+    np.testing.assert_allclose(n.detach().numpy()[:, 0, 0], [-1.0, 0.0, 0.0])
     with pytest.raises(TypeError, match="ndarray"):
         transforms.ToTensor()([[1, 2]])
     with pytest.raises(ValueError, match="division by zero"):
@@ -179,12 +179,12 @@ def test_real_mnist_both_layouts(real_mnist, tmp_path, layout):
     train = datasets.MNIST(root, train=True, transform=_standard())
     test = datasets.MNIST(root, train=False, transform=_standard())
     assert len(train) == 60000 and len(test) == 10000
-    raw_images = train.data.numpy()
+    raw_images = train.data.detach().numpy()
     for i in range(3):
         x, y = train[i]
-        np.testing.assert_array_equal(x.numpy(), _by_hand(raw_images[i]))
+        np.testing.assert_array_equal(x.detach().numpy(), _by_hand(raw_images[i]))
         assert y == FIRST_TRAIN_LABELS[i]
-    x0 = train[0][0].numpy()
+    x0 = train[0][0].detach().numpy()
     assert x0.min() == pytest.approx(-MEAN / STD, rel=1e-6) and x0.max() == pytest.approx((1 - MEAN) / STD, rel=1e-6)
     images, labels = next(iter(DataLoader(train, batch_size=64, shuffle=True)))
     assert images.shape == (64, 1, 28, 28) and images.dtype == np.float32

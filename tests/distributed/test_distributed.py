@@ -114,7 +114,7 @@ def test_one_process_group_without_mpi4py(no_mpi) -> None:
     dist.broadcast(t, src=0)
     assert dist.all_reduce(t, async_op=True).wait()
     dist.barrier()
-    np.testing.assert_array_equal(t.numpy(), [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(t.detach().numpy(), [1.0, 2.0, 3.0])
     gathered = [None]
     dist.all_gather_object(gathered, {"loss": 0.5})
     assert gathered == [{"loss": 0.5}]
@@ -208,12 +208,12 @@ def test_ddp_state_dict_keeps_the_module_prefix_and_loads_either_form(no_mpi) ->
     ddp = nn.parallel.DistributedDataParallel(target)
     assert list(nn.parallel.DistributedDataParallel(source).state_dict())[:2] == ["module.0.weight", "module.0.bias"]
     ddp.load_state_dict(source.state_dict())  # the plain model's keys
-    np.testing.assert_array_equal(target[0].weight.numpy(), source[0].weight.numpy())
-    target[0].weight.numpy()[...] = 0
+    np.testing.assert_array_equal(target[0].weight.detach().numpy(), source[0].weight.detach().numpy())
+    target[0].weight.detach().numpy()[...] = 0
     ddp.load_state_dict({f"module.{k}": v for k, v in source.state_dict().items()})  # DDP's own keys
-    np.testing.assert_array_equal(target[0].weight.numpy(), source[0].weight.numpy())
+    np.testing.assert_array_equal(target[0].weight.detach().numpy(), source[0].weight.detach().numpy())
     with pytest.raises(RuntimeError, match='Missing key'):
-        ddp.load_state_dict({"0.weight": source[0].weight.numpy()})
+        ddp.load_state_dict({"0.weight": source[0].weight.detach().numpy()})
 
 
 def test_ddp_rejects_options_it_cannot_honour(no_mpi) -> None:

@@ -114,7 +114,7 @@ def _instrumented(torch: Any, on_params: Any) -> _Proxy:
 def test_seed_program_matches_pytorch_for_20_steps(datasets) -> None:
     torch = pytest.importorskip("torch")
     initial: list[np.ndarray] = []
-    ours = run(_instrumented(tinygrad_adam, lambda ps: initial.extend(p.numpy().copy() for p in ps)),
+    ours = run(_instrumented(tinygrad_adam, lambda ps: initial.extend(p.detach().numpy().copy() for p in ps)),
                tinygrad_adam.nn, *datasets)
 
     def load_ours(params: list) -> None:

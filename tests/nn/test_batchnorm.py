@@ -135,8 +135,8 @@ def test_matches_pytorch_forward_gradients_and_running_stats() -> None:
             g = rng.standard_normal(shape)
             out.backward(g)
             out_ref.backward(torch.from_numpy(g))
-            np.testing.assert_allclose(x.grad, x_ref.grad.numpy(), atol=1e-10)
-        np.testing.assert_allclose(layer.weight.grad, ref.weight.grad.numpy(), atol=1e-10)
-        np.testing.assert_allclose(layer.bias.grad, ref.bias.grad.numpy(), atol=1e-10)
+            np.testing.assert_allclose(x.grad, x_ref.grad.detach().numpy(), atol=1e-10)
+        np.testing.assert_allclose(layer.weight.grad, ref.weight.grad.detach().numpy(), atol=1e-10)
+        np.testing.assert_allclose(layer.bias.grad, ref.bias.grad.detach().numpy(), atol=1e-10)
         for key, value in ref.state_dict().items():
-            np.testing.assert_allclose(layer.state_dict()[key], value.numpy(), atol=1e-10, err_msg=key)
+            np.testing.assert_allclose(layer.state_dict()[key], value.detach().numpy(), atol=1e-10, err_msg=key)

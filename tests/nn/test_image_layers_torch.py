@@ -27,14 +27,16 @@ def _compare(fn: Callable[[Any, Any, list[Any]], Any], arrays: list[np.ndarray],
     theirs = [torch.tensor(a, requires_grad=g) for a, g in zip(arrays, grads, strict=True)]
     out_o, out_t = fn(F, nn, ours), fn(torch.nn.functional, torch.nn, theirs)
     assert str(out_o.dtype) == str(out_t.dtype) and tuple(out_o.shape) == tuple(out_t.shape)
-    np.testing.assert_allclose(out_o.numpy(), out_t.detach().numpy(), rtol=rtol, atol=1e-6 if rtol > 1e-6 else 1e-9)
+    np.testing.assert_allclose(out_o.detach().numpy(), out_t.detach().numpy(), rtol=rtol,
+                               atol=1e-6 if rtol > 1e-6 else 1e-9)
     weights = np.linspace(0.5, 1.5, max(out_t.numel(), 1)).reshape(out_t.shape)
     (out_o * tg.tensor(weights, dtype=out_o.dtype)).sum().backward()
     (out_t * torch.tensor(weights, dtype=out_t.dtype)).sum().backward()
     for o, t, g in zip(ours, theirs, grads, strict=True):
         if g:
             assert o.grad is not None and o.grad.shape == tuple(t.grad.shape)
-            np.testing.assert_allclose(o.grad.numpy(), t.grad.numpy(), rtol=rtol, atol=1e-9 if rtol <= 1e-6 else 1e-5)
+            np.testing.assert_allclose(o.grad.detach().numpy(), t.grad.detach().numpy(), rtol=rtol,
+                                       atol=1e-9 if rtol <= 1e-6 else 1e-5)
 
 
 def _module_pair(ours: Any, theirs: Any, x: np.ndarray, rtol: float = 1e-6) -> None:
@@ -42,17 +44,17 @@ def _module_pair(ours: Any, theirs: Any, x: np.ndarray, rtol: float = 1e-6) -> N
     with torch.no_grad():
         for (name, p), (name_t, q) in zip(ours.named_parameters(), theirs.named_parameters(), strict=True):
             assert name == name_t and p.shape == tuple(q.shape)
-            q.copy_(torch.tensor(p.numpy()))
+            q.copy_(torch.tensor(p.detach().numpy()))
     xo, xt = tg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     out_o, out_t = ours(xo), theirs(xt)
     assert str(out_o.dtype) == str(out_t.dtype) and tuple(out_o.shape) == tuple(out_t.shape)
-    np.testing.assert_allclose(out_o.numpy(), out_t.detach().numpy(), rtol=rtol, atol=1e-5)
+    np.testing.assert_allclose(out_o.detach().numpy(), out_t.detach().numpy(), rtol=rtol, atol=1e-5)
     weights = np.linspace(0.5, 1.5, out_t.numel()).reshape(out_t.shape)
     (out_o * tg.tensor(weights, dtype=out_o.dtype)).sum().backward()
     (out_t * torch.tensor(weights, dtype=out_t.dtype)).sum().backward()
-    np.testing.assert_allclose(xo.grad.numpy(), xt.grad.numpy(), rtol=rtol, atol=1e-5)
+    np.testing.assert_allclose(xo.grad.detach().numpy(), xt.grad.detach().numpy(), rtol=rtol, atol=1e-5)
     for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
-        np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=rtol, atol=1e-5)
+        np.testing.assert_allclose(p.grad.detach().numpy(), q.grad.detach().numpy(), rtol=rtol, atol=1e-5)
     assert repr(ours) == repr(theirs)
 
 
@@ -218,13 +220,13 @@ def test_pool1d(kwargs: dict[str, Any]) -> None:
 def test_dropout2d_drops_whole_channels() -> None:
     layer = nn.Dropout2d(0.4)
     x = tg.tensor(np.ones((64, 8, 3, 3)), requires_grad=True)
-    out = layer(x).numpy()
+    out = layer(x).detach().numpy()
     per_channel = out.reshape(64, 8, -1)
     assert np.all(per_channel.min(-1) == per_channel.max(-1))  # each channel all kept or all dropped
     assert set(np.unique(out)) <= {0.0, 1 / 0.6}
     assert 0.3 < (per_channel[..., 0] == 0).mean() < 0.5
     layer.eval()
-    assert np.array_equal(layer(x).numpy(), x.numpy())
+    assert np.array_equal(layer(x).detach().numpy(), x.detach().numpy())
     assert repr(layer) == repr(torch.nn.Dropout2d(0.4))
 
 

@@ -103,7 +103,7 @@ def _torchified_mlp(torch_module: object) -> object:
 def test_torchified_makemore_mlp_follows_torch(words: list[str]) -> None:
     x, y, _ = _dataset(words[:2000], 3)
     reference, ours = _torchified_mlp(torch), _torchified_mlp(tinygrad_adam)
-    ours.load_state_dict({k: v.numpy() for k, v in reference.state_dict().items()})
+    ours.load_state_dict({k: v.detach().numpy() for k, v in reference.state_dict().items()})
     batches = np.random.default_rng(0).integers(0, len(x), (30, 32))
     losses = {}
     for name, t, model in (("ours", tinygrad_adam, ours), ("torch", torch, reference)):
@@ -118,7 +118,7 @@ def test_torchified_makemore_mlp_follows_torch(words: list[str]) -> None:
     np.testing.assert_allclose(losses["ours"], losses["torch"], rtol=2e-4)
     ours_state = ours.state_dict()
     for key, value in reference.state_dict().items():  # the BatchNorm running statistics too
-        np.testing.assert_allclose(ours_state[key], value.numpy(), rtol=1e-3, atol=1e-5, err_msg=key)
+        np.testing.assert_allclose(ours_state[key], value.detach().numpy(), rtol=1e-3, atol=1e-5, err_msg=key)
 
 
 def _gpt(torch_module: object, vocab_size: int, n_embd: int = 32, n_head: int = 4, n_layer: int = 2,
@@ -224,7 +224,7 @@ def test_gpt_lecture_model_follows_torch(words: list[str]) -> None:
     block_size, batch_size = 16, 16
     reference, ours = _gpt(torch, len(chars)), _gpt(tinygrad_adam, len(chars))
     assert sorted(ours.state_dict()) == sorted(reference.state_dict())  # PyTorch lists a module's buffers last
-    ours.load_state_dict({k: v.numpy() for k, v in reference.state_dict().items()})
+    ours.load_state_dict({k: v.detach().numpy() for k, v in reference.state_dict().items()})
     starts = np.random.default_rng(0).integers(0, len(data) - block_size, (30, batch_size))
     losses = {}
     for name, t, model in (("ours", tinygrad_adam, ours), ("torch", torch, reference)):

@@ -31,7 +31,7 @@ def _compare(fn: Callable[[Any, Any, list[Any]], Any], arrays: list[np.ndarray],
         out_o = fn(F, nn, ours)
         out_t = fn(torch.nn.functional, torch.nn, theirs)
     assert str(out_o.dtype) == str(out_t.dtype) and tuple(out_o.shape) == tuple(out_t.shape)
-    np.testing.assert_allclose(out_o.numpy(), out_t.detach().numpy(), rtol=rtol, atol=1e-7)
+    np.testing.assert_allclose(out_o.detach().numpy(), out_t.detach().numpy(), rtol=rtol, atol=1e-7)
     if not any(grads):
         return
     weights = np.linspace(0.5, 1.5, max(out_t.numel(), 1)).reshape(out_t.shape)
@@ -40,7 +40,7 @@ def _compare(fn: Callable[[Any, Any, list[Any]], Any], arrays: list[np.ndarray],
     for o, t, g in zip(ours, theirs, grads, strict=True):
         if g:
             assert o.grad is not None and o.grad.shape == tuple(t.grad.shape)
-            np.testing.assert_allclose(o.grad.numpy(), t.grad.numpy(), rtol=rtol, atol=1e-7)
+            np.testing.assert_allclose(o.grad.detach().numpy(), t.grad.detach().numpy(), rtol=rtol, atol=1e-7)
 
 
 def _probs(*shape: int) -> np.ndarray:
@@ -169,7 +169,7 @@ def test_legacy_size_average_and_reduce() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             theirs = torch.nn.L1Loss(size_average=size_average, reduce=reduce)(torch.tensor(x), torch.tensor(t))
-        np.testing.assert_allclose(ours.numpy(), theirs.numpy())
+        np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy())
 
 
 def test_gradchecks() -> None:

@@ -15,8 +15,8 @@ torch = pytest.importorskip("torch")
 def _pair() -> tuple[nn.Module, torch.nn.Module]:
     ours, theirs = nn.Linear(3, 2), torch.nn.Linear(3, 2)
     with torch.no_grad():
-        theirs.weight.copy_(torch.tensor(ours.weight.numpy()))
-        theirs.bias.copy_(torch.tensor(ours.bias.numpy()))
+        theirs.weight.copy_(torch.tensor(ours.weight.detach().numpy()))
+        theirs.bias.copy_(torch.tensor(ours.bias.detach().numpy()))
     return ours, theirs
 
 
@@ -34,7 +34,7 @@ def test_clip_grad_norm_as_torch() -> None:
     norm_t = torch.nn.utils.clip_grad_norm_(theirs.parameters(), 0.5)
     assert float(norm_o) == pytest.approx(float(norm_t), rel=1e-5)
     for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
-        np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-5)
+        np.testing.assert_allclose(p.grad.detach().numpy(), q.grad.detach().numpy(), rtol=1e-5)
 
 
 def test_parameters_to_vector_and_back() -> None:
@@ -42,13 +42,13 @@ def test_parameters_to_vector_and_back() -> None:
     vec_o = nn.utils.parameters_to_vector(ours.parameters())
     vec_t = torch.nn.utils.parameters_to_vector(theirs.parameters())
     assert vec_o.shape == tuple(vec_t.shape) == (8,) and vec_o.dtype == tg.float32
-    np.testing.assert_allclose(vec_o.numpy(), vec_t.detach().numpy())
+    np.testing.assert_allclose(vec_o.detach().numpy(), vec_t.detach().numpy())
     (vec_o * tg.arange(8, dtype=tg.float32)).sum().backward()  # differentiable, as torch's
-    np.testing.assert_array_equal(ours.bias.grad.numpy(), [6.0, 7.0])
+    np.testing.assert_array_equal(ours.bias.grad.detach().numpy(), [6.0, 7.0])
     new = np.arange(8, dtype=np.float32) / 10
     nn.utils.vector_to_parameters(tg.tensor(new), ours.parameters())
     torch.nn.utils.vector_to_parameters(torch.tensor(new), theirs.parameters())
     for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
-        np.testing.assert_array_equal(p.numpy(), q.detach().numpy())
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
     with pytest.raises(TypeError, match="expected torch.Tensor"):
         nn.utils.vector_to_parameters(new, ours.parameters())

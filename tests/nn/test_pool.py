@@ -137,7 +137,7 @@ def test_layers_defaults_repr_and_unbatched_input() -> None:
 def test_errors() -> None:
     with pytest.raises(ValueError, match=r"max_pool2d: expected a 4-D input \(N, C, H, W\), got shape \(4, 4\)"):
         nn.MaxPool2d(2)(Tensor(np.zeros((4, 4))))
-    with pytest.raises(ValueError, match="padding should be at most half of the kernel size"):
+    with pytest.raises(RuntimeError, match="pad should be at most half of effective kernel size"):
         F.max_pool2d(Tensor(np.zeros((1, 1, 4, 4))), 2, padding=2)
     with pytest.raises(ValueError, match=r"avg_pool2d: kernel size \(5, 5\) is larger than the padded input"):
         nn.AvgPool2d(5)(Tensor(np.zeros((1, 1, 4, 4))))
@@ -156,12 +156,12 @@ def test_matches_pytorch_forward_and_gradients() -> None:
             g = rng.standard_normal(out.shape)
             out.backward(g)
             out_ref.backward(torch.from_numpy(g))
-            np.testing.assert_allclose(x.grad, x_ref.grad.numpy(), atol=1e-12)
+            np.testing.assert_allclose(x.grad, x_ref.grad.detach().numpy(), atol=1e-12)
     ties = np.zeros((1, 1, 4, 4))
     x, x_ref = Tensor(ties, requires_grad=True), torch.tensor(ties, requires_grad=True)
     F.max_pool2d(x, 2, 1).sum().backward()
     torch.nn.functional.max_pool2d(x_ref, 2, 1).sum().backward()
-    np.testing.assert_array_equal(x.grad, x_ref.grad.numpy())
+    np.testing.assert_array_equal(x.grad, x_ref.grad.detach().numpy())
 
 
 @pytest.mark.parametrize(("make", "message"), [
@@ -169,26 +169,31 @@ def test_matches_pytorch_forward_and_gradients() -> None:
     (lambda: nn.MaxPool2d((2, 2, 2)), r"MaxPool2d: kernel_size must be an int >= 1 .*got \(2, 2, 2\)"),
     (lambda: nn.MaxPool2d(2, stride=0), r"MaxPool2d: stride must be an int >= 1 or a pair of them, got 0"),
     (lambda: nn.MaxPool2d(2, padding=-1), r"MaxPool2d: padding must be an int >= 0 or a pair of them, got -1"),
-    (lambda: nn.MaxPool2d(2, padding=2), r"MaxPool2d: padding should be at most half of the kernel size"),
+    (lambda: nn.MaxPool2d(2, padding=2), r"MaxPool2d: pad should be at most half of effective kernel size"),
     (lambda: nn.AvgPool2d(2.5), r"AvgPool2d: kernel_size must be an int >= 1 or a pair of them, got 2.5"),
     (lambda: nn.AvgPool2d(3, stride=(1, 0)), r"AvgPool2d: stride must be an int >= 1 .*got \(1, 0\)"),
-    (lambda: nn.AvgPool2d((3, 2), padding=(1, 2)), r"AvgPool2d: padding should be at most half of the kernel size"),
+    (lambda: nn.AvgPool2d((3, 2), padding=(1, 2)), r"AvgPool2d: pad should be at most half of effective kernel size"),
 ])
 def test_pooling_layers_check_their_arguments_at_construction(make: Any, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(RuntimeError if "pad should" in message else ValueError, match=message):
         make()
 
 
 @pytest.mark.parametrize(("make", "option"), [
-    (lambda: nn.MaxPool2d(2, dilation=2), "dilation=2"), (lambda: nn.MaxPool2d(2, ceil_mode=True), "ceil_mode=True"),
-    (lambda: nn.MaxPool2d(2, return_indices=True), "return_indices=True"),
-    (lambda: nn.AvgPool2d(2, ceil_mode=True), "ceil_mode=True"),
-    (lambda: nn.AvgPool2d(2, divisor_override=3), "divisor_override=3"),
-    (lambda: F.max_pool2d(Tensor(np.zeros((1, 1, 4, 4))), 2, ceil_mode=True), "ceil_mode=True"),
+    (lambda: nn.MaxPool2d(2, dilation=2), "dilation=2"),
+    (lambda: F.max_pool2d(Tensor(np.zeros((1, 1, 4, 4))), 2, dilation=2), "dilation=2"),
 ])
 def test_pytorch_pooling_options_we_lack_are_a_clear_error(make: Any, option: str) -> None:
     with pytest.raises(NotImplementedError, match=f"{option} is not supported"):
         make()
+
+
+def test_pooling_layers_pass_ceil_mode_return_indices_and_divisor_override() -> None:
+    x = Tensor(np.arange(25.0).reshape(1, 1, 5, 5))
+    out, indices = nn.MaxPool2d(2, ceil_mode=True, return_indices=True)(x)
+    assert out.shape == (1, 1, 3, 3) and indices.dtype == np.int64 and indices.array[0, 0, 2, 2] == 24
+    assert nn.AvgPool2d(2, ceil_mode=True)(x).array[0, 0, 2, 2] == 24.0  # the last window covers one pixel
+    assert nn.AvgPool2d(5, divisor_override=5)(x).item() == pytest.approx(x.array.sum() / 5)
 
 
 def test_pooling_layers_go_through_functional(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -260,7 +260,7 @@ def test_masked_fill_and_one_hot_match_torch() -> None:
     idx = np.array([[0, 3], [2, 1]])
     one = F.one_hot(tg.tensor(idx))
     assert one.dtype == tg.int64
-    np.testing.assert_array_equal(one.numpy(), torch.nn.functional.one_hot(torch.tensor(idx)).numpy())
+    np.testing.assert_array_equal(one.detach().numpy(), torch.nn.functional.one_hot(torch.tensor(idx)).detach().numpy())
     assert F.one_hot(tg.tensor([1]), 5).shape == (1, 5)
     with pytest.raises(RuntimeError, match="smaller than num_classes"):
         F.one_hot(tg.tensor([5]), 3)
@@ -276,7 +276,7 @@ def test_our_state_dict_loads_into_torch(ours_cls: type, torch_cls: type, args: 
     for p in ours.parameters():  # away from the default values, so that loading them shows
         p.array[...] = RNG.standard_normal(p.shape)
     reference = torch_cls(*args).double()
-    reference.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    reference.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
     if shape is None:
         x, tx = tg.tensor([[1, 6], [0, 2]]), torch.tensor([[1, 6], [0, 2]])
     else:
@@ -302,8 +302,10 @@ def test_gradchecks_of_embedding_masked_fill_and_attention() -> None:
 
 
 def test_attention_dropout_keeps_the_expectation() -> None:
+    tg.manual_seed(0)
     q, k, v = (tg.tensor(RNG.standard_normal((1, 2, 3))) for _ in range(3))
-    exact = F.scaled_dot_product_attention(q, k, v).numpy()
-    draws = np.stack([F.scaled_dot_product_attention(q, k, v, dropout_p=0.5).numpy() for _ in range(4000)])
+    exact = F.scaled_dot_product_attention(q, k, v).detach().numpy()
+    draws = np.stack([F.scaled_dot_product_attention(q, k, v, dropout_p=0.5).detach().numpy() for _ in range(4000)])
     assert not np.allclose(draws[0], exact)  # dropped weights change single outputs
-    np.testing.assert_allclose(draws.mean(axis=0), exact, atol=0.06)  # and keep their mean (1/(1-p) scaling)
+    standard_error = draws.std(axis=0) / np.sqrt(len(draws))
+    assert np.all(np.abs(draws.mean(axis=0) - exact) < 5 * standard_error)  # and keep their mean (1/(1-p) scaling)

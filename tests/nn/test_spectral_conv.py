@@ -159,7 +159,7 @@ def test_matches_pytorch_on_the_mnist_second_convolution() -> None:
     rng = np.random.default_rng(6)
     layer = nn.Conv2d(32, 64, 5)
     ref = torch.nn.Conv2d(32, 64, 5)
-    ref.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in layer.state_dict().items()})
+    ref.load_state_dict({k: torch.from_numpy(v.numpy().copy()) for k, v in layer.state_dict().items()})
     x_np = np.maximum(rng.standard_normal((16, 32, 12, 12)), 0).astype(np.float32)
     g = rng.standard_normal((16, 64, 8, 8)).astype(np.float32)
     x, x_ref = Tensor(x_np, requires_grad=True), torch.tensor(x_np, requires_grad=True)
@@ -168,9 +168,9 @@ def test_matches_pytorch_on_the_mnist_second_convolution() -> None:
     out.backward(g)
     out_ref.backward(torch.from_numpy(g))
     np.testing.assert_allclose(out.array, out_ref.detach().numpy(), rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(x.grad.array, x_ref.grad.numpy(), rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(layer.weight.grad.array, ref.weight.grad.numpy(), rtol=1e-4, atol=1e-4)
-    np.testing.assert_allclose(layer.bias.grad.array, ref.bias.grad.numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(x.grad.array, x_ref.grad.detach().numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(layer.weight.grad.array, ref.weight.grad.detach().numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(layer.bias.grad.array, ref.bias.grad.detach().numpy(), rtol=1e-4, atol=1e-4)
 
 
 def test_without_a_graph_a_large_batch_goes_through_in_blocks_of_samples(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -78,7 +78,8 @@ def test_matches_torch_float64(name: str, hyper: dict) -> None:
             if key == "step" or key not in tstate:
                 continue
             tvalue = tstate[key]
-            tvalue = tvalue.item() if tvalue.numel() == 1 and not isinstance(value, np.ndarray) else tvalue.numpy()
+            scalar = tvalue.numel() == 1 and not isinstance(value, np.ndarray)
+            tvalue = tvalue.item() if scalar else tvalue.detach().numpy()
             np.testing.assert_allclose(value, tvalue, rtol=1e-12, atol=1e-15, err_msg=f"{name} state {key}")
 
 
@@ -116,4 +117,4 @@ def test_clip_grad_norm_matches_torch() -> None:
         ttotal = torch.nn.utils.clip_grad_norm_(theirs, 0.5, norm_type=norm_type)
         assert total == pytest.approx(ttotal.item(), rel=1e-12)
         for p, tp in zip(ours, theirs, strict=True):
-            np.testing.assert_allclose(p.grad, tp.grad.numpy(), rtol=1e-12)
+            np.testing.assert_allclose(p.grad, tp.grad.detach().numpy(), rtol=1e-12)

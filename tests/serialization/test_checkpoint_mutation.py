@@ -30,7 +30,7 @@ def _state() -> dict:
 def _plain(obj):
     """Tensors and arrays to (dtype, shape, bytes), so two loads compare with ==."""
     if isinstance(obj, Tensor | np.ndarray):
-        array = obj.numpy() if isinstance(obj, Tensor) else obj
+        array = obj.detach().numpy() if isinstance(obj, Tensor) else obj
         return ("array", str(array.dtype), array.shape, array.tobytes())
     if isinstance(obj, dict):
         return (type(obj).__name__, [(k, _plain(v)) for k, v in obj.items()])

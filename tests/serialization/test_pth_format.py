@@ -54,8 +54,8 @@ def _state() -> dict:
 def _same(a, b) -> bool:
     """Equal in every bit: same container types, dtypes, shapes and bytes (NaN equals NaN)."""
     if isinstance(b, np.ndarray | Tensor):
-        expected = np.asarray(b.numpy() if isinstance(b, Tensor) else b)
-        got = a.numpy()
+        expected = np.asarray(b.detach().numpy() if isinstance(b, Tensor) else b)
+        got = a.detach().numpy()
         return (isinstance(a, Tensor) and got.dtype == expected.dtype.newbyteorder("=") and got.shape == expected.shape
                 and got.tobytes() == np.ascontiguousarray(expected, expected.dtype.newbyteorder("=")).tobytes())
     if type(a) is not type(b):
@@ -114,7 +114,7 @@ def test_suffix_picks_the_format_and_load_reads_the_content(tmp_path):
 def test_load_arguments(tmp_path):
     tg.save({"w": np.ones(2)}, tmp_path / "a.pth")
     for kwargs in ({"map_location": "cpu"}, {"map_location": None}, {"weights_only": False}):
-        assert tg.load(tmp_path / "a.pth", **kwargs)["w"].numpy().tolist() == [1.0, 1.0]
+        assert tg.load(tmp_path / "a.pth", **kwargs)["w"].detach().numpy().tolist() == [1.0, 1.0]
     with pytest.raises(ValueError, match="map_location='cuda:0'.*CPU"):
         tg.load(tmp_path / "a.pth", map_location="cuda:0")
     with pytest.raises(FileNotFoundError):
@@ -135,7 +135,7 @@ def test_shared_arrays_share_one_storage(tmp_path):
     with zipfile.ZipFile(tmp_path / "s.pth") as zf:
         assert sorted(n for n in zf.namelist() if "/data/" in n) == ["archive/data/0", "archive/data/1"]
     loaded = tg.load(tmp_path / "s.pth")
-    assert loaded["a"].numpy().tolist() == loaded["b"].numpy().tolist() == [0.0, 1.0, 2.0, 3.0]
+    assert loaded["a"].detach().numpy().tolist() == loaded["b"].detach().numpy().tolist() == [0.0, 1.0, 2.0, 3.0]
 
 
 # ----- building files by hand ---------------------------------------------------------------------------

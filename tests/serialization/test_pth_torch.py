@@ -42,7 +42,7 @@ def _our_steps(model, opt, batches) -> None:
 
 
 def _bits(value) -> tuple:
-    array = value.numpy() if hasattr(value, "numpy") else np.asarray(value)
+    array = value.detach().numpy() if hasattr(value, "numpy") else np.asarray(value)
     return str(array.dtype), array.shape, array.tobytes()
 
 
@@ -58,7 +58,7 @@ def test_torch_saved_cnn_and_adam_load_equal_in_every_bit(tmp_path):
     assert list(state) == list(model.state_dict())
     for key, value in model.state_dict().items():
         assert isinstance(state[key], Tensor)
-        assert _bits(state[key]) == _bits(value.numpy()), key
+        assert _bits(state[key]) == _bits(value.detach().numpy()), key
     adam = tg.load(tmp_path / "adam.pth")
     reference = opt.state_dict()
     assert adam["param_groups"] == reference["param_groups"]
@@ -66,7 +66,7 @@ def test_torch_saved_cnn_and_adam_load_equal_in_every_bit(tmp_path):
     for index, entries in reference["state"].items():
         assert sorted(adam["state"][index]) == sorted(entries) == ["exp_avg", "exp_avg_sq", "step"]
         for name, value in entries.items():
-            assert _bits(adam["state"][index][name]) == _bits(value.numpy()), (index, name)
+            assert _bits(adam["state"][index][name]) == _bits(value.detach().numpy()), (index, name)
     assert adam["state"][0]["step"].item() == 3.0
 
 
@@ -81,7 +81,7 @@ def test_our_pth_loads_in_torch_weights_only_equal_in_every_bit(tmp_path):
     ours = model.state_dict()
     assert list(theirs) == list(ours)
     for key, value in ours.items():
-        assert _bits(theirs[key].numpy()) == _bits(value), key
+        assert _bits(theirs[key].detach().numpy()) == _bits(value), key
     torch_model = _torch_cnn()
     torch_model.load_state_dict(theirs)
     assert _bits(torch_model[0].weight.detach().numpy()) == _bits(ours["0.weight"])
@@ -92,7 +92,7 @@ def test_our_pth_loads_in_torch_weights_only_equal_in_every_bit(tmp_path):
     for index, entries in reference["state"].items():
         assert adam["state"][index]["step"] == entries["step"] == 2
         for name in ("exp_avg", "exp_avg_sq"):
-            assert _bits(adam["state"][index][name].numpy()) == _bits(entries[name]), (index, name)
+            assert _bits(adam["state"][index][name].detach().numpy()) == _bits(entries[name]), (index, name)
     torch.optim.Adam(torch_model.parameters()).load_state_dict(adam)  # torch accepts it as it is
 
 
@@ -101,7 +101,7 @@ def _their_params(model) -> list[np.ndarray]:
 
 
 def _our_params(model) -> list[np.ndarray]:
-    return [p.numpy().copy() for p in model.parameters()]
+    return [p.detach().numpy().copy() for p in model.parameters()]
 
 
 def test_training_moves_from_torch_to_tinygrad_adam_and_continues(tmp_path):
@@ -125,7 +125,7 @@ def test_training_moves_from_torch_to_tinygrad_adam_and_continues(tmp_path):
     _our_steps(ours, our_opt, batches[3:])
     for a, b in zip(_our_params(ours), _their_params(theirs), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
-    assert not np.allclose(_our_params(ours)[0], checkpoint["model"]["0.weight"].numpy())  # they did train
+    assert not np.allclose(_our_params(ours)[0], checkpoint["model"]["0.weight"].detach().numpy())  # they did train
 
 
 def test_training_moves_from_tinygrad_adam_to_torch_and_continues(tmp_path):
@@ -163,9 +163,9 @@ def test_torch_parameters_and_tensor_views(tmp_path):
     torch.save({"view": base[2:11:3], "t": base.reshape(3, 4).t(), "p": torch.nn.Parameter(torch.ones(2))},
                tmp_path / "v.pth")
     loaded = tg.load(tmp_path / "v.pth")
-    assert loaded["view"].numpy().tolist() == [2.0, 5.0, 8.0]
-    assert loaded["t"].numpy().tolist() == base.reshape(3, 4).t().tolist()
-    assert loaded["p"].requires_grad and loaded["p"].numpy().tolist() == [1.0, 1.0]
+    assert loaded["view"].detach().numpy().tolist() == [2.0, 5.0, 8.0]
+    assert loaded["t"].detach().numpy().tolist() == base.reshape(3, 4).t().tolist()
+    assert loaded["p"].requires_grad and loaded["p"].detach().numpy().tolist() == [1.0, 1.0]
     torch.save({"w": torch.ones(2, dtype=torch.bfloat16)}, tmp_path / "bf16.pth")
     with pytest.raises(tg.CheckpointError, match=r"bf16\.pth: .*BFloat16Storage are not supported"):
         tg.load(tmp_path / "bf16.pth")

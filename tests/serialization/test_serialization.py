@@ -12,7 +12,7 @@ from tinygrad_adam.serialization import MANIFEST_KEY, CheckpointError, load, sav
 
 
 class FakeTensor:
-    """Duck-typed stand-in for tinygrad_adam.tensor.Tensor: an ndarray `.array` and `.numpy()`."""
+    """Duck-typed stand-in for tinygrad_adam.tensor.Tensor: an ndarray `.array` and `.detach().numpy()`."""
 
     def __init__(self, data):
         self.array = np.asarray(data)

@@ -37,7 +37,7 @@ def train(out: str, steps: int) -> None:
     rank, world = dist.get_rank(), dist.get_world_size()
     tg.manual_seed(100 + rank)  # a different initialisation on every rank: DDP must broadcast rank 0's
     model = nn.parallel.DistributedDataParallel(TinyCNN())
-    marker_after_init = model.module.marker.copy()
+    marker_after_init = model.module.marker.numpy().copy()
     optimizer = optim.Adam(model.parameters(), lr=1e-2)
     calls = [0]
     all_reduce = dist.all_reduce
@@ -57,7 +57,7 @@ def train(out: str, steps: int) -> None:
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    params = {name: p.numpy() for name, p in model.module.named_parameters()}
+    params = {name: p.detach().numpy() for name, p in model.module.named_parameters()}
     np.savez(f"{out}.rank{rank}.npz", marker_after_init=marker_after_init, allreduce_calls=calls[0],
              world=world, **params)
 

@@ -33,7 +33,7 @@ def test_make_grid_by_hand() -> None:
     grid = utils.make_grid(_batch(), nrow=2, padding=1, normalize=True, pad_value=0.5)
     assert grid.shape == (3, 7, 7) and grid.dtype == tg.float32  # one channel becomes three
     np.testing.assert_array_equal(utils.to_uint8_image(grid), np.repeat(HAND_GRID[..., None], 3, axis=2))
-    np.testing.assert_allclose(grid.numpy()[0, 1:3, 1:3], [[0, 1 / 11], [2 / 11, 3 / 11]], rtol=1e-6)
+    np.testing.assert_allclose(grid.detach().numpy()[0, 1:3, 1:3], [[0, 1 / 11], [2 / 11, 3 / 11]], rtol=1e-6)
 
 
 def test_save_image_png_read_back_pixel_for_pixel(tmp_path) -> None:
@@ -50,16 +50,16 @@ def test_make_grid_options() -> None:
     batch = tg.tensor(np.stack([np.full((3, 2, 2), v, dtype=np.float64) for v in (-1.0, 0.5, 3.0)]))
     grid = utils.make_grid(batch, nrow=3, padding=0)  # no normalisation, no padding: the images side by side
     assert grid.shape == (3, 2, 6)
-    np.testing.assert_array_equal(grid.numpy()[0, 0], [-1, -1, 0.5, 0.5, 3, 3])
+    np.testing.assert_array_equal(grid.detach().numpy()[0, 0], [-1, -1, 0.5, 0.5, 3, 3])
     ranged = utils.make_grid(batch, nrow=3, padding=0, normalize=True, value_range=(0.0, 1.0))
-    np.testing.assert_array_equal(ranged.numpy()[0, 0], [0, 0, 0.5, 0.5, 1, 1])  # clamped to the range first
+    np.testing.assert_array_equal(ranged.detach().numpy()[0, 0], [0, 0, 0.5, 0.5, 1, 1])  # clamped to the range first
     ramp = tg.tensor(np.stack([np.arange(4.0).reshape(1, 2, 2) * s for s in (1.0, 10.0)]))
-    each = utils.make_grid(ramp, padding=0, normalize=True, scale_each=True).numpy()
+    each = utils.make_grid(ramp, padding=0, normalize=True, scale_each=True).detach().numpy()
     np.testing.assert_allclose(each[0], np.tile(np.arange(4.0).reshape(2, 2) / 3, (1, 2)))
     single = utils.make_grid(tg.tensor(np.ones((1, 4, 4))))
     assert single.shape == (3, 4, 4)  # one image: no grid, no padding
     listed = utils.make_grid([tg.tensor(np.zeros((3, 2, 2)))] * 9, nrow=4, padding=1, pad_value=1.0)
-    assert listed.shape == (3, 3 * 3 + 1, 4 * 3 + 1) and listed.numpy()[0, 0, 0] == 1.0
+    assert listed.shape == (3, 3 * 3 + 1, 4 * 3 + 1) and listed.detach().numpy()[0, 0, 0] == 1.0
     assert utils.make_grid(batch, nrow=8).shape == (3, 2 + 2 * 2, 3 * 4 + 2)  # fewer images than nrow
     with pytest.raises(TypeError, match="tensor or list of tensors expected"):
         utils.make_grid(np.zeros((2, 1, 2, 2)))
@@ -77,7 +77,7 @@ def test_center_crop() -> None:
     np.testing.assert_array_equal(transforms.CenterCrop(3)(image), image[1:4, 2:5])  # round((5-3)/2), round(1.5)
     t = transforms.CenterCrop((2, 4))(tg.tensor(image[None].astype(np.float32)))
     assert isinstance(t, tg.Tensor) and t.shape == (1, 2, 4)
-    np.testing.assert_array_equal(t.numpy()[0], image[2:4, 1:5])
+    np.testing.assert_array_equal(t.detach().numpy()[0], image[2:4, 1:5])
     padded = transforms.CenterCrop(8)(image)  # larger than the image: zero padding around it
     assert padded.shape == (8, 8) and padded[0].sum() == 0 and padded[1, 1] == image[0, 0]
     rgb = np.zeros((5, 6, 3), dtype=np.uint8)
@@ -110,7 +110,7 @@ def test_random_crop_and_flip() -> None:
     np.testing.assert_array_equal(flip(image), image[:, ::-1])
     assert np.array_equal(transforms.RandomHorizontalFlip(p=0.0)(image), image)
     t = flip(tg.tensor(image[None].astype(np.float32)))
-    np.testing.assert_array_equal(t.numpy()[0], image[:, ::-1])
+    np.testing.assert_array_equal(t.detach().numpy()[0], image[:, ::-1])
     flips = [transforms.RandomHorizontalFlip(generator=np.random.default_rng(s))(image)[0, 0] for s in range(40)]
     assert 5 < sum(f == 27 for f in flips) < 35
 
@@ -122,6 +122,6 @@ def test_resize_sizes_and_dtypes() -> None:
     assert transforms.Resize((8, 12))(np.zeros((20, 30, 3), dtype=np.uint8)).shape == (8, 12, 3)
     assert transforms.Resize(10, max_size=12)(image).shape == (8, 12)
     t = transforms.Resize(5, interpolation=transforms.InterpolationMode.NEAREST)(tg.tensor(np.ones((3, 10, 10))))
-    assert t.shape == (3, 5, 5) and np.all(t.numpy() == 1)
+    assert t.shape == (3, 5, 5) and np.all(t.detach().numpy() == 1)
     pipeline = transforms.Compose([transforms.Resize(32), transforms.CenterCrop(28), transforms.ToTensor()])
     assert pipeline(image).shape == (1, 28, 28)

@@ -74,8 +74,8 @@ def test_cnn_graph_names_parameters_and_fused_ops():
     assert ops == ["CrossEntropy", "Linear", "Reshape", "MaxPool2d", "ReLU", "Conv2d", "MaxPool2d", "ReLU", "Conv2d"]
     assert len(labels) == 9 + 16 and edge_count(dot) == 24  # 16 tensors: 8 results, the input, 6 parameters
     for name, p in params.items():
-        grad = p.grad.numpy().astype(np.float64)
-        assert f"{name} | {p.shape} float32 |" in dot
+        grad = p.grad.detach().numpy().astype(np.float64)
+        assert f"{name} | {tuple(p.shape)} float32 |" in dot
         assert f"grad mean {grad.mean():.4g}, norm {np.linalg.norm(grad):.4g}" in dot, name
     assert "{ (2, 1, 28, 28) float32 | data mean" in dot  # the input: a constant, no grad field
     assert "(2, 64, 4, 4) float32" in dot

@@ -13,10 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from . import checks
 from . import random as _random
 from .device import check_device
 from .dtypes import to_numpy_dtype
-from .tensor import Tensor, _shape_arg
+from .tensor import Tensor, _to_array
 
 
 def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
@@ -31,6 +32,15 @@ def _float_dtype(dtype: Any) -> np.dtype:
     return np.dtype(np.float32) if dtype is None else np.dtype(to_numpy_dtype(dtype))
 
 
+def _size(op: str, size: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[int, ...]:
+    """The shape of a creation function, given as f(2, 3), f((2, 3)) or f(size=(2, 3)), checked."""
+    if "size" in kwargs:
+        size = (kwargs.pop("size"),)
+    if kwargs:
+        raise TypeError(f"{op}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    return checks.shape_arg(op, size, allow_empty=False)
+
+
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
            pin_memory: bool = False) -> Tensor:
     """A new tensor holding a copy of `data` (Python floats become float32, ints int64)."""
@@ -38,7 +48,11 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
         check_device(device)
     if isinstance(data, list | tuple) and any(isinstance(d, Tensor) for d in data):
         data = [d.array if isinstance(d, Tensor) else d for d in data]
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+    try:
+        array = _to_array(data, dtype)
+    except ValueError as e:  # ragged lists
+        raise ValueError(f"expected a rectangular sequence of numbers: {str(e).split(';')[0]}") from None
+    return Tensor._make(array, False).requires_grad_(requires_grad)
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -53,28 +67,32 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
 def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor sharing `array`'s memory (changes to one show in the other)."""
     if not isinstance(array, np.ndarray):
-        raise TypeError(f"from_numpy: expected a NumPy array, got {type(array).__name__}")
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
     return Tensor._make(array, False) if array.dtype.kind in "biuf" else Tensor(array)
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _finish(np.zeros(_shape_arg(size), dtype=np.float32), dtype, device, requires_grad)
+def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+          **kwargs: Any) -> Tensor:
+    return _finish(np.zeros(_size("zeros", size, kwargs), dtype=np.float32), dtype, device, requires_grad)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _finish(np.ones(_shape_arg(size), dtype=np.float32), dtype, device, requires_grad)
+def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+         **kwargs: Any) -> Tensor:
+    return _finish(np.ones(_size("ones", size, kwargs), dtype=np.float32), dtype, device, requires_grad)
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+          **kwargs: Any) -> Tensor:
     """Uninitialised values, as in PyTorch (here: whatever NumPy's empty gives)."""
-    return _finish(np.empty(_shape_arg(size), dtype=np.float32), dtype, device, requires_grad)
+    return _finish(np.empty(_size("empty", size, kwargs), dtype=np.float32), dtype, device, requires_grad)
 
 
 def full(size: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """`fill_value` everywhere; its type gives the dtype when none is given (float -> float32)."""
     inferred = np.asarray(fill_value).dtype
     base = np.float32 if inferred.kind == "f" else np.int64 if inferred.kind in "iu" else inferred
-    return _finish(np.full(_shape_arg((size,)), fill_value, dtype=base), dtype, device, requires_grad)
+    return _finish(np.full(checks.shape_arg("full", (size,)), fill_value, dtype=base), dtype, device,
+                   requires_grad)
 
 
 def zeros_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -95,16 +113,16 @@ def full_like(input: Tensor, fill_value: Any, dtype: Any = None, device: Any = N
 
 
 def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:
+         requires_grad: bool = False, **kwargs: Any) -> Tensor:
     """Uniform samples from [0, 1), PyTorch's for the same generator state."""
-    values = _random.uniform(_shape_arg(size), dtype=_float_dtype(dtype), generator=generator)
+    values = _random.uniform(_size("rand", size, kwargs), dtype=_float_dtype(dtype), generator=generator)
     return _finish(values, None, device, requires_grad)
 
 
 def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
-          requires_grad: bool = False) -> Tensor:
+          requires_grad: bool = False, **kwargs: Any) -> Tensor:
     """Standard normal samples, PyTorch's for the same generator state."""
-    values = _random.normal(_shape_arg(size), dtype=_float_dtype(dtype), generator=generator)
+    values = _random.normal(_size("randn", size, kwargs), dtype=_float_dtype(dtype), generator=generator)
     return _finish(values, None, device, requires_grad)
 
 
@@ -120,23 +138,31 @@ def randint(low: int = 0, high: Any = None, size: Any = None, *, generator: Any 
         low, high = 0, low
     if high is None or size is None:
         raise TypeError("randint(low=0, high, size): high and size are required")
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     np_dtype = np.dtype(np.int64) if dtype is None else np.dtype(to_numpy_dtype(dtype))
-    values = _random.randint(_shape_arg((size,)), int(low), int(high), np_dtype, generator)
+    values = _random.randint(checks.shape_arg("randint", (size,)), int(low), int(high), np_dtype, generator)
     return _finish(values, None, device, requires_grad)
 
 
 def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """A random permutation of range(n) (int64), PyTorch's for the same generator state."""
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     np_dtype = np.dtype(np.int64) if dtype is None else np.dtype(to_numpy_dtype(dtype))
     return _finish(_random.randperm(int(n), np_dtype, generator), None, device, requires_grad)
 
 
-def arange(start: float, end: float | None = None, step: float = 1, *, dtype: Any = None, device: Any = None,
+def arange(start: float = 0, end: float | None = None, step: float = 1, *, dtype: Any = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:
     """[start, end) by step; int64 when all three are integers, else float32."""
     if end is None:
         start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     integral = all(isinstance(v, int | np.integer) for v in (start, end, step))
     count = max(0, math.ceil((end - start) / step))
     values = start + np.arange(count, dtype=np.int64 if integral else np.float64) * step
@@ -146,9 +172,14 @@ def arange(start: float, end: float | None = None, step: float = 1, *, dtype: An
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """`steps` evenly spaced values from start to end, both included (float32)."""
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     return _finish(np.linspace(start, end, steps).astype(np.float32), dtype, device, requires_grad)
 
 
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:
+    if n < 0 or m is not None and m < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}" if n < 0 else
+                           f"m must be greater or equal to 0, got {m}")
     return _finish(np.eye(n, m, dtype=np.float32), dtype, device, requires_grad)

@@ -109,7 +109,7 @@ def from_legacy_type_name(name: str) -> dtype:
     for d in (float16, float32, float64, uint8, int8, int16, int32, int64, bool_):
         if name in (legacy_type_name(d), legacy_type_name(d).removeprefix("torch."), repr(d)):
             return d
-    raise TypeError(f"invalid type: {name!r}")
+    raise ValueError(f"invalid type: {name!r}")
 
 
 def get_default_dtype() -> dtype:

@@ -13,22 +13,13 @@ An op is a subclass of `Op` with `forward` and `backward` on NumPy arrays, side 
             (x,) = ctx.saved_tensors
             return 2 * x * grad
 
-    y = Square.apply(t)
-
-`Op.apply` runs forward on the arrays of its Tensor arguments and, when one of them requires
-a gradient and grad mode is on, records a `Context` (the graph node: the op, its parents and
-what forward saved) on the output. `backpropagate` walks the recorded nodes in reverse
-topological order (an explicit stack, so a chain of 100,000 ops is fine), calls each op's
-backward once with the sum of the gradients that reached it, reduces a broadcast gradient
-to its input's shape (`unbroadcast`, the one place that does it), and hands each leaf its
-gradient.
-
-The engine works on any object with the Tensor's graph state (`array`, `requires_grad`,
-`_ctx`, `_version`, `_retains_grad`, `_backward_hooks`, `_accumulate_grad`); core/tensor.py registers
-the Tensor class with `register_tensor_class`, so that ops make Tensors without this file importing it.
-Hooks run in the walk as in PyTorch: a tensor's hooks (`register_hook`) on the sum of its gradients,
-before `.grad` of a leaf or a retained tensor takes it; then the node's pre-hooks, its backward, its
-hooks. core/graph_nodes.py gives a Context PyTorch's node API (`name()`, `next_functions`, ...).
+`Square.apply(t)` runs forward on the arrays of its Tensor arguments and, when one of them requires a
+gradient and grad mode is on, records a `Context` on the output. `backpropagate` walks the recorded nodes in
+reverse topological order (an explicit stack), calls each op's backward once with the sum of the gradients
+that reached it, reduces a broadcast gradient to its input's shape (`unbroadcast`, the one place that does
+it), runs the hooks where PyTorch runs them, and hands each leaf its gradient. It works on any object with
+the Tensor's graph state (`array`, `requires_grad`, `_ctx`, `_version`, ...): core/tensor.py registers the
+Tensor class with `register_tensor_class`, so that ops make Tensors without this file importing it.
 """
 
 from __future__ import annotations
@@ -38,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import grad_mode
+from . import checks, grad_mode
 from .hooks import RemovableHandle, call_node_hooks, call_tensor_hooks
 
 if TYPE_CHECKING:
@@ -55,8 +46,6 @@ def register_tensor_class(cls: type) -> None:
 
 # Set by autograd.detect_anomaly(): called as hook(ctx, output, recording) after every op's forward.
 _anomaly_hook: Callable[[Context, Tensor, bool], None] | None = None
-
-
 _backward_observers: list[Callable[[Context, np.ndarray, list[np.ndarray | None]], None]] = []
 
 
@@ -120,7 +109,10 @@ class Context:
         self.freed = True
 
     def check_versions(self, output: Tensor) -> None:
-        """Refuse to backpropagate through an op whose input or output was modified in place since it ran."""
+        """Refuse to backpropagate through an op whose input or output was modified in place since it ran
+        (only an op that reads values in backward: a view or a sum reads none, as in PyTorch)."""
+        if not self.function.saves_values:
+            return
         if output._version == self.output_version and [p._version for p in self.parents] == self.versions:
             return
         changed = [f"its output {tuple(output.shape)} (version {output._version}, expected {self.output_version})"] \
@@ -173,6 +165,14 @@ class Context:
 class Op:
     """Base class of every differentiable op; subclass it and call `.apply(...)`."""
 
+    saves_values = True
+    """False for an op whose backward reads no value of its inputs or output (views, sums, concatenation):
+    changing those in place after it ran leaves its gradient right, so backward does not refuse it."""
+
+    saves_output = False
+    """True for an op whose backward reads its output (exp, tanh, sigmoid, ...): changing the output in place
+    makes backward refuse the op, as PyTorch does."""
+
     @staticmethod
     def forward(ctx: Context, *args: Any, **kwargs: Any) -> np.ndarray:
         raise NotImplementedError
@@ -195,8 +195,7 @@ class Op:
         try:
             data = cls.forward(ctx, *arrays, **kwargs)
         except (ValueError, IndexError) as e:
-            shapes = ", ".join(str(p.shape) for p in parents)
-            raise type(e)(f"{cls.__name__}: cannot apply to inputs of shapes {shapes}: {e}") from e
+            raise checks.translate(cls.__name__, [p.array.shape for p in parents], e) from e
         out = _tensor_class._make(np.asarray(data), recording)
         if recording:
             out._ctx = ctx
@@ -255,7 +254,7 @@ def backpropagate(outputs: Sequence[Tensor], seeds: Sequence[Any], retain_graph:
             parent_grads = call_node_hooks(hooks.post, parent_grads, g, _tensor_class._make)
         for observer in _backward_observers:
             observer(ctx, g, parent_grads)
-        for parent, pg in zip(ctx.parents, parent_grads, strict=True):
+        for parent, pg in zip(_parents(ctx), parent_grads, strict=True):
             if pg is None:
                 continue
             key = id(parent)
@@ -263,6 +262,20 @@ def backpropagate(outputs: Sequence[Tensor], seeds: Sequence[Any], retain_graph:
         if not retain_graph:
             ctx.release()
     return found if inputs is not None else None
+
+
+def _parents(ctx: Context) -> tuple[Tensor, ...]:
+    """The graph nodes an op read: for an op that saved no value (a view, a sum), the node of a tensor's value
+    before later in-place changes (`_before`), as PyTorch routes it; one that saved values is refused instead."""
+    parents = ctx.parents
+    if ctx.function.saves_values or all(p._version == v for p, v in zip(parents, ctx.versions, strict=False)):
+        return parents
+    found = []
+    for node, version in zip(parents, ctx.versions, strict=True):
+        while node._version != version and getattr(node, "_before", None) is not None:
+            node = node._before
+        found.append(node)
+    return tuple(found)
 
 
 def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
@@ -280,7 +293,7 @@ def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
         visited.add(id(node))
         stack.append((node, True))
         if node._ctx is not None:
-            for parent in node._ctx.parents:
+            for parent in _parents(node._ctx):
                 if parent.requires_grad and id(parent) not in visited:
                     stack.append((parent, False))
     order.reverse()

@@ -6,12 +6,13 @@ a few); the ops hold the math, forward beside backward, and core/engine.py walks
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import dtypes, engine, grad_mode, ops
+from . import checks, dtypes, engine, grad_mode, ops
 from . import random as _random
 from .dtypes import result_type, to_numpy_dtype
 from .engine import Context, backpropagate
@@ -23,19 +24,14 @@ from .hooks import RemovableHandle
 def _to_array(data: Any, dtype: Any) -> np.ndarray:
     if isinstance(data, Tensor):
         data = data.array
-    if dtype is not None:
-        array = np.array(data, dtype=to_numpy_dtype(dtype))
-    elif isinstance(data, np.ndarray | np.generic):
-        array = np.array(data)
-    else:  # Python numbers and lists: floats become float32, as in PyTorch
-        array = np.array(data)
-        if array.dtype == np.float64:
-            array = array.astype(np.float32)
+    array = np.array(data)
     if array.dtype.kind not in "biuf":
-        raise TypeError(
-            f"Tensor: data must be numeric (bool, int or float), got dtype {array.dtype} "
-            f"from {type(data).__name__}"
-        )
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'" if array.dtype.kind in "OUS" else
+                        f"can't convert a tensor of dtype {array.dtype}: only bool, int and float are supported")
+    if dtype is not None:
+        array = array.astype(to_numpy_dtype(dtype), copy=False)
+    elif array.dtype == np.float64 and not isinstance(data, np.ndarray | np.generic):
+        array = array.astype(np.float32)  # Python floats become float32, as in PyTorch
     return array
 
 
@@ -44,6 +40,25 @@ def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
     if len(shape) == 1 and isinstance(shape[0], Sequence | np.ndarray):
         return tuple(int(n) for n in shape[0])
     return tuple(int(n) for n in shape)
+
+
+class Size(tuple):
+    """torch.Size: the shape as a tuple of ints that prints as torch.Size([2, 3])."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"torch.Size({list(self)})"
+
+    def __getitem__(self, index: Any) -> Any:
+        item = tuple.__getitem__(self, index)
+        return Size(item) if isinstance(index, slice) else item
+
+    def __add__(self, other: Any) -> Size:
+        return Size(tuple(self) + tuple(other))
+
+    def numel(self) -> int:
+        return int(np.prod(self, dtype=np.int64))
 
 
 _ARITHMETIC_UFUNCS = {np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "truediv",
@@ -66,6 +81,11 @@ def _dim_arg(dim: Any, axis: Any) -> Any:
     return tuple(dim) if isinstance(dim, list) else dim
 
 
+def _axes(dim: Any, axis: Any, ndim: int) -> tuple[int, ...] | None:
+    """A reduction's dims, checked and wrapped (None: all of them; `dim=()` means all too, as in PyTorch)."""
+    return checks.dims(_dim_arg(dim, axis), ndim)
+
+
 def _keepdim_arg(keepdim: bool, keepdims: bool | None) -> bool:
     return bool(keepdim if keepdims is None else keepdims)
 
@@ -85,11 +105,22 @@ class Tensor:
     """
 
     __slots__ = ("array", "grad", "requires_grad", "_ctx", "_retains_grad", "_post_accumulate_grad_hooks",
-                 "_backward_hooks", "_version", "__weakref__")
+                 "_backward_hooks", "_version", "_before", "__weakref__")
     __hash__ = object.__hash__  # by identity, as in PyTorch; == is elementwise
 
-    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None):
-        self.array = _to_array(data, dtype)
+    def __init__(self, *data: Any, requires_grad: bool = False, dtype: Any = None):
+        """PyTorch's legacy constructor: Tensor(2, 3) is a (2, 3) float32 tensor, Tensor() an empty one, and
+        Python data (Tensor([1, 2])) becomes float32. A NumPy array or a Tensor keeps its dtype, and a Python
+        float is a 0-d tensor (where torch's converts to float32 and refuses: see docs/pytorch.md); `dtype=`
+        picks one (torch.tensor's keyword)."""
+        if len(data) == 1 and not isinstance(data[0], int | np.integer) or len(data) == 1 and isinstance(data[0], bool):
+            value = data[0]
+            if dtype is None and not isinstance(value, np.ndarray | np.generic | Tensor):
+                dtype = np.float32
+            self.array = _to_array(value, dtype)
+        else:
+            shape = checks.shape_arg("Tensor", data) if data else (0,)
+            self.array = np.zeros(shape, dtype=to_numpy_dtype(dtype or np.float32))
         self.grad: Tensor | None = None
         self.requires_grad = False
         self._ctx: Context | None = None
@@ -97,6 +128,7 @@ class Tensor:
         self._post_accumulate_grad_hooks: list[Callable[[Tensor], None]] | None = None
         self._backward_hooks: list[Callable[[Tensor], Tensor | None]] | None = None
         self._version = 0
+        self._before: Tensor | None = None  # the graph node of this tensor's value before its last in-place op
         if requires_grad:
             self.requires_grad_()
 
@@ -105,7 +137,7 @@ class Tensor:
         """Wrap an op's output without copying or checking it (the engine's hot path)."""
         t = cls.__new__(cls)
         t.array, t.grad, t.requires_grad, t._ctx, t._retains_grad = array, None, requires_grad, None, False
-        t._post_accumulate_grad_hooks, t._backward_hooks, t._version = None, None, 0
+        t._post_accumulate_grad_hooks, t._backward_hooks, t._version, t._before = None, None, 0, None
         return t
 
     @property
@@ -136,8 +168,8 @@ class Tensor:
 
     # ----- properties -------------------------------------------------------------------------
     @property
-    def shape(self) -> tuple[int, ...]:
-        return self.array.shape
+    def shape(self) -> Size:
+        return Size(self.array.shape)
 
     @property
     def dtype(self) -> dtypes.dtype:
@@ -158,8 +190,12 @@ class Tensor:
         return False
 
     def size(self, dim: int | None = None) -> Any:
-        """The shape, or the length of one dimension."""
-        return self.array.shape if dim is None else self.array.shape[dim]
+        """The shape (a Size), or the length of one dimension."""
+        if dim is None:
+            return Size(self.array.shape)
+        if self.array.ndim == 0:
+            raise IndexError("dimension specified as 0 but tensor has no dimensions")
+        return self.array.shape[checks.dim(dim, self.array.ndim)]
 
     def numel(self) -> int:
         return self.array.size
@@ -182,6 +218,9 @@ class Tensor:
 
     @property
     def mT(self) -> Tensor:  # noqa: N802 - PyTorch's name
+        if self.ndim < 2:
+            raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {self.ndim}-D "
+                               "tensor.")
         return self.transpose(-2, -1)
 
     @property
@@ -198,6 +237,16 @@ class Tensor:
             raise TypeError("len() of a 0-d tensor")
         return len(self.array)
 
+    def __iter__(self) -> Any:
+        if self.array.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self.array)))
+
+    def __format__(self, spec: str) -> str:
+        if self.array.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
     def __bool__(self) -> bool:
         if self.array.size != 1:
             raise RuntimeError(f"Boolean value of Tensor with {self.array.size} values (shape {self.shape}) is "
@@ -205,23 +254,29 @@ class Tensor:
         return bool(self.array)
 
     def __float__(self) -> float:
+        if self.array.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self.item())
 
     def __int__(self) -> int:
+        if self.array.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self.item())
 
     def __index__(self) -> int:
-        if self.array.dtype.kind not in "iub":
-            raise TypeError(f"only integer tensors of a single element can be used as an index, not {self.dtype}")
+        if self.array.dtype.kind not in "iub" or self.array.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
-    def numpy(self) -> np.ndarray:
-        """The underlying array (shared, not copied)."""
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The underlying array (shared, not copied); a tensor that requires grad must be detached first."""
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         return self.array
 
     def item(self) -> float | int | bool:
         if self.array.size != 1:
-            raise ValueError(f"item(): only a one-element tensor converts to a Python number, shape is {self.shape}")
+            raise RuntimeError(f"a Tensor with {self.array.size} elements cannot be converted to Scalar")
         return self.array.item()
 
     def tolist(self) -> Any:
@@ -245,9 +300,7 @@ class Tensor:
                                "computed variable in a subgraph that doesn't require differentiation use "
                                "var_no_grad = var.detach().")
         if requires_grad and self.array.dtype.kind != "f":
-            raise TypeError(
-                f"only floating-point tensors can require gradients, this one has dtype {self.dtype}"
-            )
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad = requires_grad
         return self
 
@@ -374,7 +427,7 @@ class Tensor:
         if not isinstance(other, np.ndarray | np.generic | float | int | bool):
             other = np.asarray(other)
         target = result_type(self.array, other)
-        return self.astype(target), Tensor._make(np.asarray(other, dtype=target), False)
+        return self.astype(target), Tensor._make(np.asarray(other).astype(target, copy=False), False)
 
     def __add__(self, other: Any) -> Tensor:
         return ops.Add.apply(*self._pair(other))
@@ -382,10 +435,22 @@ class Tensor:
     def __radd__(self, other: Any) -> Tensor:
         return ops.Add.apply(*self._pair(other))  # commutative: self first, as PyTorch records it
 
+    def _no_bool_subtraction(self, other: Any) -> None:
+        if self.array.dtype == np.bool_ or isinstance(other, bool) or isinstance(other, Tensor) and \
+                other.array.dtype == np.bool_:
+            both = self.array.dtype == np.bool_ and isinstance(other, Tensor) and other.array.dtype == np.bool_
+            raise RuntimeError(
+                "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                "`logical_xor()` operator instead." if both else
+                "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert "
+                "a mask, use the `~` or `logical_not()` operator instead.")
+
     def __sub__(self, other: Any) -> Tensor:
+        self._no_bool_subtraction(other)
         return ops.Sub.apply(*self._pair(other))
 
     def __rsub__(self, other: Any) -> Tensor:
+        self._no_bool_subtraction(other)
         a, b = self._pair(other)
         return ops.Sub.apply(b, a)
 
@@ -404,19 +469,40 @@ class Tensor:
     def __truediv__(self, other: Any) -> Tensor:
         return ops.Div.apply(*self._true_division_pair(other))
 
+    def _rounded_division(self, other: Any, rounding_mode: str) -> Tensor:
+        """div(rounding_mode='floor' | 'trunc'): integer inputs stay integer; the gradient is zero, as in PyTorch."""
+        if rounding_mode not in ("floor", "trunc"):
+            raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                             f"'{rounding_mode}'")
+        a, b = self._pair(other)
+        if a.array.dtype == np.bool_:
+            raise checks.not_implemented_for(f"div_{rounding_mode}_cpu", a.array.dtype)
+        if a.array.dtype.kind in "iu" and not np.all(b.array):
+            raise RuntimeError("ZeroDivisionError")
+        return ops.RoundedDiv.apply(a, b, mode=rounding_mode)
+
     def __rtruediv__(self, other: Any) -> Tensor:
         a, b = self._true_division_pair(other)
         return ops.Div.apply(b, a)
 
     def __neg__(self) -> Tensor:
+        checks.no_bool("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                       "invert a mask, use the `~` or `logical_not()` operator instead.", self.array.dtype)
         return ops.Neg.apply(self)
 
     def __pos__(self) -> Tensor:
+        checks.no_bool("The `+` operator, on a bool tensor is not supported.", self.array.dtype)
         return self
 
     def __pow__(self, exponent: Any) -> Tensor:
         if isinstance(exponent, Tensor):
+            if self.array.dtype == np.bool_ and exponent.array.dtype == np.bool_:
+                raise NotImplementedError("\"pow\" not implemented for 'Bool'")
             return ops.Pow.apply(*self._pair(exponent))
+        if self.array.dtype.kind in "biu" and isinstance(exponent, int | np.integer) and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if self.array.dtype == np.bool_ and isinstance(exponent, int | np.integer) and not isinstance(exponent, bool):
+            return ops.PowScalar.apply(self.astype(np.int64), exponent=exponent)
         if self.array.dtype.kind != "f" and isinstance(exponent, float):
             return ops.PowScalar.apply(self.astype(np.float32), exponent=exponent)
         return ops.PowScalar.apply(self, exponent=exponent)
@@ -425,24 +511,63 @@ class Tensor:
         a, b = self._pair(base)
         return ops.Pow.apply(b, a)
 
+    def _matmul_pair(self, other: Any, swap: bool = False) -> tuple[Tensor, Tensor]:
+        """Both operands of a matrix product, checked as PyTorch checks them (same dtype, at least 1-D, inner
+        sizes that agree)."""
+        if not isinstance(other, Tensor):
+            if not isinstance(other, np.ndarray):
+                raise TypeError(f"matmul(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+            other = Tensor._make(other, False)
+        a, b = (other, self) if swap else (self, other)
+        if a.array.dtype != b.array.dtype:
+            names = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
+                     "uint8": "unsigned char", "bool": "bool", "float16": "c10::Half"}
+            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {names[a.array.dtype.name]} != "
+                               f"{names[b.array.dtype.name]}")
+        if a.array.ndim == 0 or b.array.ndim == 0:
+            raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.array.ndim}D and "
+                               f"{b.array.ndim}D")
+        if a.array.dtype == np.bool_:
+            raise checks.not_implemented_for("addmm_impl_cpu_", a.array.dtype)
+        inner_a, inner_b = a.array.shape[-1], b.array.shape[-2 if b.array.ndim > 1 else 0]
+        if inner_a != inner_b:
+            if a.array.ndim == 1 and b.array.ndim == 1:
+                raise RuntimeError(f"inconsistent tensor size, expected tensor [{inner_a}] and src [{inner_b}] to have "
+                                   f"the same number of elements, but got {inner_a} and {inner_b} elements "
+                                   "respectively")
+            rows_a = int(np.prod(a.array.shape[:-1])) if a.array.ndim > 1 else 1
+            cols_b = b.array.shape[-1] if b.array.ndim > 1 else 1
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows_a}x{inner_a} and "
+                               f"{inner_b}x{cols_b})")
+        return a, b
+
     def __matmul__(self, other: Any) -> Tensor:
-        return ops.MatMul.apply(*self._pair(other))
+        return ops.MatMul.apply(*self._matmul_pair(other))
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        a, b = self._pair(other)
-        return ops.MatMul.apply(b, a)
+        return ops.MatMul.apply(*self._matmul_pair(other, swap=True))
+
+    def _alpha(self, other: Any, alpha: Any) -> Any:
+        if alpha == 1 and not isinstance(alpha, float):
+            return other
+        if isinstance(alpha, float) and self.array.dtype.kind in "biu" and \
+                (not isinstance(other, Tensor) or other.array.dtype.kind in "biu"):
+            raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+        if self.array.dtype == np.bool_ and isinstance(other, Tensor) and other.array.dtype == np.bool_:
+            return other & bool(alpha)  # bool stays bool, as in PyTorch
+        return other * alpha
 
     def add(self, other: Any, alpha: float = 1) -> Tensor:
-        return self + (other if alpha == 1 else other * alpha)
+        return self + self._alpha(other, alpha)
 
     def sub(self, other: Any, alpha: float = 1) -> Tensor:
-        return self - (other if alpha == 1 else other * alpha)
+        return self - self._alpha(other, alpha)
 
     def mul(self, other: Any) -> Tensor:
         return self * other
 
-    def div(self, other: Any) -> Tensor:
-        return self / other
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return self / other if rounding_mode is None else self._rounded_division(other, rounding_mode)
 
     def pow(self, exponent: Any) -> Tensor:
         return self ** exponent
@@ -454,14 +579,26 @@ class Tensor:
         return self @ other
 
     def mm(self, other: Tensor) -> Tensor:
-        if self.ndim != 2 or other.ndim != 2:
-            raise RuntimeError(f"mm: both operands must be 2-D, got shapes {self.shape} and {other.shape}")
+        if self.ndim != 2:
+            raise RuntimeError("self must be a matrix")
+        if other.ndim != 2:
+            raise RuntimeError("mat2 must be a matrix")
         return self @ other
 
     # ----- comparisons: elementwise, giving bool tensors outside the graph --------------------
     def _compare(self, other: Any, compare: Callable[[np.ndarray, Any], np.ndarray]) -> Tensor:
+        """compare(self, other) elementwise, both in their promoted dtype (as PyTorch: uint8 < -1 compares
+        with 255)."""
+        if isinstance(other, Tensor) and other.array.dtype != self.array.dtype or \
+                isinstance(other, int) and self.array.dtype.kind in "biu":
+            a, b = self._pair(other)
+            self, other = a, b
         other_array = other.array if isinstance(other, Tensor) else other
-        return Tensor._make(np.asarray(compare(self.array, other_array)), False)
+        try:
+            return Tensor._make(np.asarray(compare(self.array, other_array)), False)
+        except ValueError:
+            checks.broadcast_shapes(self.array.shape, np.shape(other_array))
+            raise
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
         if not isinstance(other, Tensor | np.ndarray | np.generic | float | int | bool):
@@ -505,10 +642,15 @@ class Tensor:
 
     def equal(self, other: Tensor) -> bool:
         """True if both have the same shape and elements."""
-        return self.shape == other.shape and bool(np.array_equal(self.array, other.array))
+        return self.array.shape == other.array.shape and bool(np.array_equal(self.array, other.array))
 
     def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
-        return bool(np.allclose(self.array, np.asarray(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+        if isinstance(other, Tensor) and other.array.dtype != self.array.dtype:
+            raise RuntimeError(f"{checks.scalar_type_name(self.array.dtype)} did not match "
+                               f"{checks.scalar_type_name(other.array.dtype)}")
+        other_array = other.array if isinstance(other, Tensor) else np.asarray(other)
+        checks.broadcast_shapes(self.array.shape, other_array.shape)
+        return bool(np.allclose(self.array, other_array, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     def isfinite(self) -> Tensor:
         return Tensor._make(np.isfinite(self.array), False)
@@ -517,41 +659,50 @@ class Tensor:
         return Tensor._make(np.isnan(self.array), False)
 
     def __invert__(self) -> Tensor:
+        if self.array.dtype.kind not in "biu":
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
         return Tensor._make(~self.array, False)
 
+    def _bitwise(self, other: Any, name: str, function: Callable[..., np.ndarray]) -> Tensor:
+        a, b = self._pair(other)
+        if a.array.dtype.kind not in "biu":
+            raise checks.not_implemented_for(f"bitwise_{name}_cpu", a.array.dtype)
+        return a._compare(b, function)
+
     def __and__(self, other: Any) -> Tensor:
-        return self._compare(other, np.bitwise_and)
+        return self._bitwise(other, "and", np.bitwise_and)
 
     def __or__(self, other: Any) -> Tensor:
-        return self._compare(other, np.bitwise_or)
+        return self._bitwise(other, "or", np.bitwise_or)
 
     # ----- reductions (dim/keepdim as in PyTorch; axis/keepdims accepted too) -------------------
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
             keepdims: bool | None = None) -> Tensor:
         x = self if dtype is not None or self.array.dtype.kind == "f" else self.astype(np.int64)
         x = x if dtype is None else x.astype(dtype)
-        return ops.Sum.apply(x, axis=_dim_arg(dim, axis), keepdims=_keepdim_arg(keepdim, keepdims))
+        return ops.Sum.apply(x, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg(keepdim, keepdims))
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
              keepdims: bool | None = None) -> Tensor:
         x = self if dtype is None else self.astype(dtype)
         if x.array.dtype.kind != "f":
-            raise RuntimeError(f"mean(): input dtype should be floating point, got {x.dtype}; "
-                               "call .float() first or pass dtype=torch.float32")
-        return ops.Mean.apply(x, axis=_dim_arg(dim, axis), keepdims=_keepdim_arg(keepdim, keepdims))
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
+                               f"or complex dtype. Got: {checks.scalar_type_name(x.array.dtype)}")
+        return ops.Mean.apply(x, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg(keepdim, keepdims))
 
     def _max_or_min(self, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: bool | None) -> Any:
         dim, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
         if isinstance(dim, Tensor):  # max(other): elementwise, as torch.max(a, b)
             return self.maximum(dim) if name == "max" else self.minimum(dim)
-        if dim is None or isinstance(dim, tuple):
-            return self.amax(dim or (), keep) if name == "max" else self.amin(dim or (), keep)
-        if name == "max":
-            values = ops.MaxAlongDim.apply(self, dim=int(dim), keepdim=keep)
-            indices = np.argmax(self.array, axis=dim, keepdims=keep)
-        else:
-            values = -ops.MaxAlongDim.apply(-self, dim=int(dim), keepdim=keep)
-            indices = np.argmin(self.array, axis=dim, keepdims=keep)
+        if dim is None:
+            checks.nonempty_reduction(name, self.array.shape, None)
+            return ops.Max.apply(self, axis=None, keepdims=False, largest=name == "max")
+        d = checks.dim(dim, self.array.ndim)
+        checks.nonempty_reduction(name, self.array.shape, (d,))
+        if self.array.ndim == 0:
+            return MaxMin(self.clone(), Tensor._make(np.zeros((), np.int64), False))
+        values = ops.MaxAlongDim.apply(self, dim=d, keepdim=keep, largest=name == "max")
+        indices = (np.argmax if name == "max" else np.argmin)(self.array, axis=d, keepdims=keep)
         return MaxMin(values, Tensor._make(np.asarray(indices, np.int64), False))
 
     def max(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None) -> Any:
@@ -562,33 +713,52 @@ class Tensor:
         """The smallest value; with an int `dim`, (values, indices) along it, as torch.min."""
         return self._max_or_min("min", dim, keepdim, axis, keepdims)
 
+    def _amax_or_amin(self, name: str, dim: Any, keepdim: bool) -> Tensor:
+        axes = checks.dims(dim, self.array.ndim)
+        checks.nonempty_reduction(name, self.array.shape, axes)
+        return ops.Max.apply(self, axis=axes, keepdims=bool(keepdim), largest=name == "amax")
+
     def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
-        return ops.Max.apply(self, axis=dim if dim != () else None, keepdims=keepdim)
+        return self._amax_or_amin("amax", dim, keepdim)
 
     def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
-        return -ops.Max.apply(-self, axis=dim if dim != () else None, keepdims=keepdim)
+        return self._amax_or_amin("amin", dim, keepdim)
+
+    def _arg(self, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: bool | None) -> Tensor:
+        d, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
+        if self.array.dtype == np.bool_:
+            raise RuntimeError(f"{name}(): does not support bool input")
+        if d is not None:
+            d = checks.dim(d, self.array.ndim)
+        checks.nonempty_reduction(name, self.array.shape, None if d is None else (d,))
+        array = self.array if self.array.ndim else self.array.reshape(1)
+        found = (np.argmax if name == "argmax" else np.argmin)(array, axis=d, keepdims=keep)
+        return Tensor._make(np.asarray(found, np.int64).reshape(() if self.array.ndim == 0 else np.shape(found)),
+                            False)
 
     def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None,
                keepdims: bool | None = None) -> Tensor:
         """int64 indices of the largest values (of the flattened tensor when dim is None)."""
-        d, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
-        return Tensor._make(np.asarray(np.argmax(self.array, axis=d, keepdims=keep), np.int64), False)
+        return self._arg("argmax", dim, keepdim, axis, keepdims)
 
     def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None,
                keepdims: bool | None = None) -> Tensor:
         """int64 indices of the smallest values (of the flattened tensor when dim is None)."""
-        d, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
-        return Tensor._make(np.asarray(np.argmin(self.array, axis=d, keepdims=keep), np.int64), False)
+        return self._arg("argmin", dim, keepdim, axis, keepdims)
 
     def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
             correction: float | None = None, axis: Any = None, keepdims: bool | None = None,
             ddof: float | None = None) -> Tensor:
         """Variance, dividing by N - correction; correction=1 by default, as in PyTorch (ddof is NumPy's name)."""
+        if isinstance(dim, bool) and unbiased is None:  # var(unbiased), PyTorch's older positional form
+            dim, unbiased = None, dim
         if sum(v is not None for v in (unbiased, correction, ddof)) > 1:
             raise TypeError("var/std: give only one of unbiased, correction and ddof")
         if correction is None:
             correction = ddof if ddof is not None else (0 if unbiased is False else 1)
-        return ops.Var.apply(self, axis=_dim_arg(dim, axis), keepdims=_keepdim_arg(keepdim, keepdims),
+        if self.array.dtype.kind != "f":
+            raise RuntimeError("std and var only support floating point and complex dtypes")
+        return ops.Var.apply(self, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg(keepdim, keepdims),
                              ddof=correction)
 
     def std(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
@@ -598,32 +768,51 @@ class Tensor:
         return self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims,
                         ddof=ddof).sqrt()
 
-    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
         """The p-norm (2 / 'fro' by default, also 1, inf and any positive number) over `dim` or everything."""
         keep = bool(keepdim)
+        x = self if dtype is None else self.astype(dtype)
+        if x.array.dtype.kind != "f":
+            raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                               f"{checks.scalar_type_name(x.array.dtype)}")
+        axes = checks.dims(dim, x.array.ndim)
         if p in ("fro", 2, 2.0):
-            return (self * self).sum(dim, keep).sqrt()
+            return ops.Norm2.apply(x, axis=axes, keepdims=keep)
         if p in (1, 1.0):
-            return self.abs().sum(dim, keep)
-        if p in (float("inf"), "inf"):
-            return self.abs().amax(dim if dim is not None else (), keep)
-        if isinstance(p, int | float) and p > 0:
-            return (self.abs() ** p).sum(dim, keep) ** (1.0 / p)
-        raise ValueError(f"norm: unsupported p={p!r} (use 'fro', 1, 2, inf or a positive number)")
+            return x.abs().sum(axes, keep)
+        if p in (float("inf"), "inf", float("-inf")):
+            return x.abs().amax(axes or (), keep) if p != float("-inf") else x.abs().amin(axes or (), keep)
+        if p == 0:  # the number of nonzero entries, with gradient 0
+            return (x * 0).sum(axes, keep) + Tensor._make(np.asarray(
+                np.sum(x.array != 0, axis=axes, keepdims=keep), dtype=x.array.dtype), False)
+        if isinstance(p, int | float):
+            with np.errstate(divide="ignore"):
+                return (x.abs() ** p).sum(axes, keep) ** (1.0 / p)
+        raise ValueError(f"norm: unsupported p={p!r} (use 'fro', 'nuc' is not supported, or a number)")
+
+    def _all_or_any(self, reduce: Callable[..., np.ndarray], dim: Any, keepdim: bool, axis: Any,
+                    keepdims: bool | None) -> Tensor:
+        d, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
+        axes = None if d is None else checks.dims(d if isinstance(d, int | np.integer) else d, self.array.ndim)
+        out = np.asarray(reduce(self.array, axis=axes, keepdims=keep))
+        return Tensor._make(out.astype(np.uint8) if self.array.dtype == np.uint8 else out, False)
 
     def all(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
             keepdims: bool | None = None) -> Tensor:
-        d, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
-        return Tensor._make(np.asarray(np.all(self.array, axis=d, keepdims=keep)), False)
+        return self._all_or_any(np.all, dim, keepdim, axis, keepdims)
 
     def any(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
             keepdims: bool | None = None) -> Tensor:
-        d, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
-        return Tensor._make(np.asarray(np.any(self.array, axis=d, keepdims=keep)), False)
+        return self._all_or_any(np.any, dim, keepdim, axis, keepdims)
 
     def logsumexp(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
                   keepdims: bool | None = None) -> Tensor:
-        return ops.LogSumExp.apply(self, axis=_dim_arg(dim, axis), keepdims=_keepdim_arg(keepdim, keepdims))
+        d = _dim_arg(dim, axis)
+        if d is None or d == ():
+            raise TypeError("logsumexp() missing 1 required positional argument: 'dim'") if d is None else \
+                RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * self.array.ndim}")
+        return ops.LogSumExp.apply(self._floating(), axis=checks.dims(d, self.array.ndim),
+                                   keepdims=_keepdim_arg(keepdim, keepdims))
 
     # ----- elementwise ------------------------------------------------------------------------
     def _floating(self) -> Tensor:
@@ -646,7 +835,11 @@ class Tensor:
         return ops.Cos.apply(self._floating())
 
     def abs(self) -> Tensor:
+        if self.array.dtype == np.bool_:
+            raise checks.not_implemented_for("abs_cpu", self.array.dtype)
         return ops.Abs.apply(self)
+
+    __abs__ = abs
 
     def tanh(self) -> Tensor:
         return ops.Tanh.apply(self._floating())
@@ -655,18 +848,32 @@ class Tensor:
         return ops.Sigmoid.apply(self._floating())
 
     def relu(self) -> Tensor:
+        checks.no_bool("Boolean inputs not supported for relu", self.array.dtype)
         return ops.ReLU.apply(self)
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
         return ops.LeakyReLU.apply(self, negative_slope=negative_slope)
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
-        """Limit to [min, max] (either may be None); the gradient passes where min <= x <= max."""
+        """Limit to [min, max] (either may be None); the gradient passes where min <= x <= max, and to a
+        tensor bound where it is the result."""
         if min is None and max is None:
-            raise RuntimeError("clamp: at least one of min and max must be given")
-        low = min.array if isinstance(min, Tensor) else min
-        high = max.array if isinstance(max, Tensor) else max
-        return ops.Clip.apply(self, low=low, high=high)
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            if self.array.dtype == np.bool_ and min is not None and max is not None:
+                raise checks.not_implemented_for("clamp_cpu", self.array.dtype)
+            out = self
+            for bound, outside in ((min, np.less), (max, np.greater)):
+                if bound is not None:
+                    x, b = out._pair(bound)
+                    out = ops.Where.apply(b, x, condition=outside(x.array, b.array))
+            return out
+        x = self
+        for bound in (min, max):
+            if bound is not None and result_type(x.array, bound) != x.array.dtype:
+                x = x.astype(result_type(x.array, bound))
+        low, high = (None if v is None else np.asarray(v).astype(x.array.dtype) for v in (min, max))
+        return ops.Clip.apply(x, low=low, high=high)
 
     clip = clamp
 
@@ -674,14 +881,23 @@ class Tensor:
         return ops.Maximum.apply(*self._pair(other))
 
     def minimum(self, other: Any) -> Tensor:
-        a, b = self._pair(other)
-        return -ops.Maximum.apply(-a, -b)
+        return ops.Maximum.apply(*self._pair(other), largest=False)
 
-    def softmax(self, dim: int = -1, *, axis: int | None = None) -> Tensor:
-        return ops.Softmax.apply(self, axis=_dim_arg(dim if axis is None else None, axis))
+    def _softmax(self, op: type, name: str, dim: Any, axis: Any, dtype: Any) -> Tensor:
+        x = self if dtype is None else self.astype(dtype)
+        d = checks.dim(_dim_arg(dim if axis is None else None, axis), x.array.ndim)
+        if x.array.dtype.kind != "f":
+            kernel = "lastdim_kernel_impl" if d == x.array.ndim - 1 or x.array.ndim == 0 else "kernel_impl"
+            raise checks.not_implemented_for(f"{name}_{kernel}", x.array.dtype)
+        if x.array.ndim == 0:
+            return op.apply(x.reshape(1), axis=0).reshape(())
+        return op.apply(x, axis=d)
 
-    def log_softmax(self, dim: int = -1, *, axis: int | None = None) -> Tensor:
-        return ops.LogSoftmax.apply(self, axis=_dim_arg(dim if axis is None else None, axis))
+    def softmax(self, dim: int = -1, dtype: Any = None, *, axis: int | None = None) -> Tensor:
+        return self._softmax(ops.Softmax, "softmax", dim, axis, dtype)
+
+    def log_softmax(self, dim: int = -1, dtype: Any = None, *, axis: int | None = None) -> Tensor:
+        return self._softmax(ops.LogSoftmax, "log_softmax", dim, axis, dtype)
 
     # ----- selecting by a mask (compositions of where: the gradient flows where the input is kept) -------
     def _keep_where(self, keep: np.ndarray, value: Tensor) -> Tensor:
@@ -725,14 +941,46 @@ class Tensor:
 
 
     # ----- movement ---------------------------------------------------------------------------
-    def reshape(self, *shape: Any) -> Tensor:
-        return ops.Reshape.apply(self, shape=_shape_arg(shape))
+    def reshape(self, *shape: Any, **kwargs: Any) -> Tensor:
+        target = _shape_arg(shape or (kwargs.pop("shape", ()),))
+        if kwargs:
+            raise TypeError(f"reshape() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        if target != self.array.shape and (-1 in target or math.prod(target) != self.array.size):
+            if sum(n == -1 for n in target) > 1:
+                raise RuntimeError("only one dimension can be inferred")
+            known = math.prod(n for n in target if n != -1)
+            if any(n < -1 for n in target) or (known != self.array.size if -1 not in target else
+                                               known == 0 or self.array.size % known):
+                raise RuntimeError(f"shape '{list(target)}' is invalid for input of size {self.array.size}")
+        return ops.Reshape.apply(self, shape=target)
 
-    def view(self, *shape: Any) -> Tensor:
-        """reshape, as PyTorch's view (here a copy is never needed to say so: NumPy decides)."""
+    def view(self, *shape: Any, size: Any = None, dtype: Any = None) -> Tensor:
+        """reshape, as PyTorch's view (here a copy is never needed to say so: NumPy decides); view(dtype)
+        reinterprets the bytes, as PyTorch does."""
+        if dtype is not None or size is not None:
+            shape = (dtype,) if dtype is not None else (size,)
         if len(shape) == 1 and not isinstance(shape[0], Sequence | np.ndarray | int | np.integer):
-            return self.astype(shape[0])  # view(dtype)
+            return self._view_dtype(to_numpy_dtype(shape[0]))
         return self.reshape(*shape)
+
+    def _view_dtype(self, target: np.dtype) -> Tensor:
+        if target == self.array.dtype:
+            return self
+        old, new = self.array.dtype.itemsize, target.itemsize
+        names = checks.scalar_type_name(self.array.dtype), checks.scalar_type_name(target)
+        if old != new:
+            if self.array.ndim == 0:
+                raise RuntimeError(f"self.dim() cannot be 0 to view {names[0]} as {names[1]} (different element "
+                                   "sizes)")
+            if new > old and self.array.shape[-1] % (new // old):
+                raise RuntimeError(f"self.size(-1) must be divisible by {new // old} to view {names[0]} as "
+                                   f"{names[1]} (different element sizes), but got {self.array.shape[-1]}")
+            if self.array.strides[-1] != old:
+                raise RuntimeError(f"self.stride(-1) must be 1 to view {names[0]} as {names[1]} (different element "
+                                   "sizes), but got a non-contiguous tensor")
+        array = self.array if self.array.ndim else self.array.reshape(1)
+        out = array.view(target)
+        return Tensor._make(out if self.array.ndim else out.reshape(()), False)
 
     def view_as(self, other: Tensor) -> Tensor:
         return self.reshape(other.shape)
@@ -748,17 +996,24 @@ class Tensor:
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge dims start_dim..end_dim into one (PyTorch's flatten)."""
-        if self.ndim == 0:
+        shape = self.array.shape
+        start, end = checks.dim(start_dim, len(shape)), checks.dim(end_dim, len(shape))
+        if start > end:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        if not shape:
             return self.reshape(1)
-        start, end = start_dim % self.ndim, end_dim % self.ndim
-        merged = int(np.prod(self.shape[start:end + 1]))
-        return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1:])
+        merged = math.prod(shape[start:end + 1])
+        return ops.Reshape.apply(self, shape=shape[:start] + (merged,) + shape[end + 1:])
 
-    def transpose(self, *dims: Any) -> Tensor:
+    def transpose(self, *dims: Any, dim0: int | None = None, dim1: int | None = None) -> Tensor:
         """PyTorch's transpose(dim0, dim1) swaps two dims; with no or all dims it permutes as NumPy's."""
+        if dim0 is not None or dim1 is not None:
+            dims = (dim0, dim1)
         if len(dims) == 2 and all(isinstance(d, int | np.integer) for d in dims):
+            d0, d1 = checks.dim(dims[0], self.ndim), checks.dim(dims[1], self.ndim)
+            if self.ndim == 0:
+                return self
             order = list(range(self.ndim))
-            d0, d1 = int(dims[0]) % max(self.ndim, 1), int(dims[1]) % max(self.ndim, 1)
             order[d0], order[d1] = order[d1], order[d0]
             return ops.Permute.apply(self, order=tuple(order))
         order = _shape_arg(dims) if dims else tuple(reversed(range(self.ndim)))
@@ -766,11 +1021,18 @@ class Tensor:
 
     def t(self) -> Tensor:
         if self.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, got shape {self.shape}")
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
         return self.transpose()
 
-    def permute(self, *dims: Any) -> Tensor:
-        return ops.Permute.apply(self, order=tuple(d % self.ndim for d in _shape_arg(dims)))
+    def permute(self, *dims: Any, **kwargs: Any) -> Tensor:
+        order = tuple(checks.dim(d, self.ndim) for d in _shape_arg(dims or (kwargs.pop("dims", ()),)))
+        if len(order) != self.ndim:
+            raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                               f"length of the desired ordering of dimensions i.e. input.dim() = {self.ndim} is not "
+                               f"equal to len(dims) = {len(order)}")
+        if len(set(order)) != len(order):
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+        return ops.Permute.apply(self, order=order) if self.ndim else self
 
     def squeeze(self, dim: Any = None, *, axis: Any = None) -> Tensor:
         """Remove dims of size 1 (all, or those in `dim`; a named dim whose size is not 1 is kept, as in PyTorch)."""
@@ -778,28 +1040,40 @@ class Tensor:
         if d is None:
             shape = tuple(n for n in self.shape if n != 1)
         else:
-            drop = {a % self.ndim for a in ((d,) if isinstance(d, int | np.integer) else d)} if self.ndim else set()
-            shape = tuple(n for i, n in enumerate(self.shape) if not (i in drop and n == 1))
+            drop = set(checks.dims(d, self.ndim) or ())
+            shape = tuple(n for i, n in enumerate(self.array.shape) if not (i in drop and n == 1))
         return self.reshape(shape)
 
     def unsqueeze(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         d = _dim_arg(dim, axis)
         if d is None:
-            raise TypeError("unsqueeze() needs a dim")
-        return self.reshape(np.expand_dims(np.empty(self.shape, dtype=np.uint8), d).shape)
+            raise TypeError("unsqueeze() missing 1 required positional arguments: \"dim\"")
+        d = checks.dim(d, self.ndim + 1)
+        return self.reshape(self.array.shape[:d] + (1,) + self.array.shape[d:])
 
-    def expand(self, *shape: Any) -> Tensor:
+    def expand(self, *shape: Any, size: Any = None) -> Tensor:
         """Broadcast to `shape` (-1 keeps a dimension), as torch.Tensor.expand."""
-        target = _shape_arg(shape)
+        target = _shape_arg(shape or (size,))
         offset = len(target) - self.ndim
-        target = tuple(self.shape[i - offset] if n == -1 else n for i, n in enumerate(target))
+        if offset < 0:
+            raise RuntimeError(f"expand({self.type()}{{{list(self.array.shape)}}}, size={list(target)}): the number "
+                               f"of sizes provided ({len(target)}) must be greater or equal to the number of "
+                               f"dimensions in the tensor ({self.ndim})")
+        target = tuple(self.array.shape[i - offset] if n == -1 and i >= offset else n for i, n in enumerate(target))
+        for i, n in enumerate(target):
+            size = self.array.shape[i - offset] if i >= offset else 1
+            if n < 0 or size != 1 and size != n:
+                raise RuntimeError(f"The expanded size of the tensor ({n}) must match the existing size ({size}) at "
+                                   f"non-singleton dimension {i}.  Target sizes: {list(target)}.  Tensor sizes: "
+                                   f"{list(self.array.shape)}")
         return ops.Expand.apply(self, shape=target)
 
     def repeat(self, *sizes: Any) -> Tensor:
         """Tile the tensor `sizes[i]` times along each dim (PyTorch's repeat, NumPy's tile)."""
         reps = _shape_arg(sizes)
         if len(reps) < self.ndim:
-            raise RuntimeError(f"repeat: {len(reps)} repeat counts for a tensor of {self.ndim} dims")
+            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions "
+                               "of tensor")
         x = self.reshape((1,) * (len(reps) - self.ndim) + self.shape)
         # tile = broadcast each dim n to (r, n), then merge: expand and reshape carry the gradient
         expanded = x.reshape(tuple(v for n in x.shape for v in (1, n)))
@@ -815,6 +1089,8 @@ class Tensor:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         """t[index] = value, in place (the rules of the in-place ops apply)."""
+        if isinstance(index, Tensor) and index.array.dtype == np.uint8 and not isinstance(value, Tensor):
+            raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
         index = _plain_index(index)
         if grad_mode.recording and (self.requires_grad or isinstance(value, Tensor) and value.requires_grad):
             self._inplace("__setitem__", lambda old, new: ops.SetItem.apply(old, old._lift(new), index=index), value)
@@ -822,7 +1098,10 @@ class Tensor:
         if not self.array.flags.writeable:
             raise RuntimeError("__setitem__: this tensor's memory is read-only (an expand() or broadcast view?); "
                                "modify a .clone()")
-        self.array[index] = value.array if isinstance(value, Tensor) else value
+        try:
+            self.array[index] = value.array if isinstance(value, Tensor) else value
+        except (ValueError, IndexError) as e:
+            raise checks.translate("__setitem__", [self.array.shape], e) from e
         self._version += 1
 
     # ----- in place (PyTorch's rules: see _inplace) ---------------------------------------------
@@ -845,18 +1124,20 @@ class Tensor:
         if recording:
             old = Tensor._make(self.array, self.requires_grad)
             old._ctx, old._version, old._backward_hooks = self._ctx, self._version, self._backward_hooks
+            old._before = self._before
             self._backward_hooks = None  # hooks registered before an in-place change see the old value's gradient
+            if self._ctx is not None and self._ctx.function.saves_output:  # backward would read the old value
+                self._ctx.output_version = self._version + 1
             out = self._same_dtype(name, compute(old, *others))
+            checks.fits_in_place(self.array.shape, out.array.shape)
             self.array, self._ctx, self.requires_grad = out.array, out._ctx, out.requires_grad
-            self._version += 1
+            self._version, self._before = self._version + 1, old
             if self._ctx is not None:
                 self._ctx.output_version = self._version
             return self
         with no_grad():
             out = self._same_dtype(name, compute(self, *others))
-        if out.shape != self.shape:
-            raise RuntimeError(f"{name}: the result has shape {out.shape}, which does not fit in place into a "
-                               f"tensor of shape {self.shape}")
+        checks.fits_in_place(self.array.shape, out.array.shape)
         if not self.array.flags.writeable:
             raise RuntimeError(f"{name}: this tensor's memory is read-only (an expand() or broadcast view?); "
                                "modify a .clone()")
@@ -1049,19 +1330,23 @@ class Tensor:
     def nbytes(self) -> int:
         return self.array.nbytes
 
-    def __format__(self, format_spec: str) -> str:
-        """f"{t}" of a one-number (0-d) tensor formats the number, as in PyTorch; other tensors print as repr."""
-        if self.array.ndim == 0:
-            return self.item().__format__(format_spec)
-        return object.__format__(self, format_spec)
-
 
 def _plain_index(index: Any) -> Any:
-    """Replace Tensors inside an index by their arrays."""
-    if isinstance(index, Tensor):
-        return index.array
+    """Replace Tensors inside an index by their arrays (a uint8 tensor is a mask, as in PyTorch); refuse
+    what PyTorch refuses (float tensors, negative steps)."""
     if isinstance(index, tuple):
-        return tuple(i.array if isinstance(i, Tensor) else i for i in index)
+        return tuple(_plain_index_part(i) for i in index)
+    return _plain_index_part(index)
+
+
+def _plain_index_part(index: Any) -> Any:
+    if isinstance(index, Tensor):
+        array = index.array
+        if array.dtype.kind not in "biu":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        return array.astype(bool) if array.dtype == np.uint8 else array
+    if isinstance(index, slice) and index.step is not None and index.step <= 0:
+        raise ValueError("step must be greater than zero")
     return index
 
 

@@ -11,12 +11,25 @@ from typing import Any
 
 import numpy as np
 
-from . import ops
-from .tensor import Tensor, _dim_arg
+from . import checks, ops
+from .dtypes import result_type
+from .tensor import Tensor, _dim_arg, _to_array
 
 
-def _t(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
+def _t(x: Any, op: str = "") -> Tensor:
+    """The `input` of a torch.* function: a Tensor, as PyTorch requires (TypeError otherwise)."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
+    return x
+
+
+def _operand(x: Any) -> Tensor:
+    """The first operand of add/sub/mul/div: a Tensor or a Python number (as `2 + t`)."""
+    if isinstance(x, Tensor):
+        return x
+    if not isinstance(x, bool | int | float):
+        raise TypeError(f"argument 'input' (position 1) must be Tensor or Number, not {type(x).__name__}")
+    return Tensor._make(_to_array(x, None), False)
 
 
 def is_tensor(obj: Any) -> bool:
@@ -53,14 +66,42 @@ def permute(input: Tensor, dims: Sequence[int]) -> Tensor:
     return input.permute(dims)
 
 
-def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001 - PyTorch's name
+def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
+    return _operand(input).add(other, alpha=alpha)
+
+
+def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
+    return _operand(input).sub(other, alpha=alpha)
+
+
+def mul(input: Any, other: Any) -> Tensor:
+    return _operand(input).mul(other)
+
+
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    return _operand(input).div(other, rounding_mode=rounding_mode)
+
+
+def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+    return input.amax(dim, keepdim)
+
+
+def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+    return input.amin(dim, keepdim)
+
+
+def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    return input.logsumexp(dim, keepdim)
+
+
+def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Tensor | None = None) -> Any:  # noqa: A001
     """The largest value; max(input, dim) gives (values, indices); max(input, other) is elementwise."""
-    return input.max(dim, keepdim)
+    return input.max(dim, keepdim) if other is None else input.maximum(other)
 
 
-def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001 - PyTorch's name
+def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Tensor | None = None) -> Any:  # noqa: A001
     """The smallest value; min(input, dim) gives (values, indices); min(input, other) is elementwise."""
-    return input.min(dim, keepdim)
+    return input.min(dim, keepdim) if other is None else input.minimum(other)
 
 
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A001
@@ -71,12 +112,14 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
     return input.mean(dim, keepdim, dtype=dtype)
 
 
-def var(input: Tensor, dim: Any = None, *, correction: float = 1, keepdim: bool = False) -> Tensor:
-    return input.var(dim, keepdim=keepdim, correction=correction)
+def var(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
+        correction: float | None = None) -> Tensor:
+    return input.var(dim, unbiased, keepdim, correction=correction)
 
 
-def std(input: Tensor, dim: Any = None, *, correction: float = 1, keepdim: bool = False) -> Tensor:
-    return input.std(dim, keepdim=keepdim, correction=correction)
+def std(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
+        correction: float | None = None) -> Tensor:
+    return input.std(dim, unbiased, keepdim, correction=correction)
 
 
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
@@ -95,52 +138,52 @@ def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noq
     return input.any(dim, keepdim)
 
 
-def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
-    return input.norm(p, dim, keepdim)
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+    return input.norm(p, dim, keepdim, dtype)
 
 
 def exp(input: Tensor) -> Tensor:
-    return _t(input).exp()
+    return _t(input, "exp").exp()
 
 
 def log(input: Tensor) -> Tensor:
-    return _t(input).log()
+    return _t(input, "log").log()
 
 
 def sin(input: Tensor) -> Tensor:
-    return _t(input).sin()
+    return _t(input, "sin").sin()
 
 
 def cos(input: Tensor) -> Tensor:
-    return _t(input).cos()
+    return _t(input, "cos").cos()
 
 
 def tanh(input: Tensor) -> Tensor:
-    return _t(input).tanh()
+    return _t(input, "tanh").tanh()
 
 
 def sigmoid(input: Tensor) -> Tensor:
-    return _t(input).sigmoid()
+    return _t(input, "sigmoid").sigmoid()
 
 
 def relu(input: Tensor) -> Tensor:
-    return _t(input).relu()
+    return _t(input, "relu").relu()
 
 
 def sqrt(input: Tensor) -> Tensor:
-    return _t(input).sqrt()
+    return _t(input, "sqrt").sqrt()
 
 
 def abs(input: Tensor) -> Tensor:  # noqa: A001 - PyTorch's name
-    return _t(input).abs()
+    return _t(input, "abs").abs()
 
 
-def softmax(input: Tensor, dim: int) -> Tensor:
-    return input.softmax(dim)
+def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    return input.softmax(dim, dtype)
 
 
-def log_softmax(input: Tensor, dim: int) -> Tensor:
-    return input.log_softmax(dim)
+def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    return input.log_softmax(dim, dtype)
 
 
 def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
@@ -188,7 +231,7 @@ def isnan(input: Tensor) -> Tensor:
 
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
-    return bool(np.allclose(np.asarray(input), np.asarray(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return input.allclose(other, rtol, atol, equal_nan)
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
@@ -196,22 +239,75 @@ def equal(input: Tensor, other: Tensor) -> bool:
     return input.equal(other)
 
 
+def _tensor_list(op: str, tensors: Any) -> list[Tensor]:
+    if isinstance(tensors, Tensor) or not isinstance(tensors, Iterable):
+        raise TypeError(f"{op}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
+    tensors = list(tensors)
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+    return tensors
+
+
+def _promoted(tensors: list[Tensor]) -> list[Tensor]:
+    """The tensors in their common dtype (torch.cat and torch.stack promote, as arithmetic does)."""
+    target = tensors[0].array
+    for t in tensors[1:]:
+        if t.array.dtype != target.dtype:
+            target = np.empty((1,), result_type(target, t.array))
+    return [t.astype(target.dtype) for t in tensors]
+
+
 def concatenate(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
     """Join tensors along an existing dim (torch.cat; `axis` as np.concatenate)."""
-    return ops.Concatenate.apply(*tensors, axis=_dim_arg(dim if axis is None else None, axis))
+    tensors = _tensor_list("cat", tensors)
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    kept = [t for t in tensors if t.array.shape != (0,)] or tensors[:1]  # PyTorch skips legacy empty 1-D tensors
+    d = checks.dim(_dim_arg(dim if axis is None else None, axis), kept[0].ndim)
+    first = kept[0].array.shape
+    for i, t in enumerate(kept[1:], 1):
+        shape = t.array.shape
+        if len(shape) != len(first):
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {len(first)} and {len(shape)}")
+        for k, (m, n) in enumerate(zip(first, shape, strict=True)):
+            if k != d and m != n:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size {m} but got "
+                                   f"size {n} for tensor number {i} in the list.")
+    return ops.Concatenate.apply(*_promoted(kept), axis=d)
 
 
 def stack(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
     """Join tensors along a new dim (torch.stack; `axis` as np.stack)."""
-    return ops.Stack.apply(*tensors, axis=_dim_arg(dim if axis is None else None, axis))
+    tensors = _tensor_list("stack", tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    for i, t in enumerate(tensors[1:], 1):
+        if t.array.shape != tensors[0].array.shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].array.shape)} "
+                               f"at entry 0 and {list(t.array.shape)} at entry {i}")
+    d = checks.dim(_dim_arg(dim if axis is None else None, axis), tensors[0].ndim + 1)
+    return ops.Stack.apply(*_promoted(tensors), axis=d)
 
 
-def where(condition: Any, x: Any, y: Any) -> Tensor:
-    """Elements of x where condition holds, else of y; differentiable in x and y."""
+def where(condition: Any, input: Any = None, other: Any = None) -> Any:
+    """Elements of input where condition holds, else of other; differentiable in both. where(condition) alone
+    is condition.nonzero(as_tuple=True): a tuple of int64 index tensors, one per dim."""
+    x, y = input, other
     cond = condition.array if isinstance(condition, Tensor) else np.asarray(condition)
-    ref = x if isinstance(x, Tensor) else y if isinstance(y, Tensor) else Tensor(x)
+    if x is None and y is None:
+        return tuple(Tensor._make(i.astype(np.int64), False) for i in np.nonzero(np.atleast_1d(cond)))
+    if cond.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{checks.scalar_type_name(cond.dtype)}")
+    ref = x if isinstance(x, Tensor) else y if isinstance(y, Tensor) else Tensor._make(_to_array(x, None), False)
     a, b = ref._pair(y) if ref is x else ref._pair(x)[::-1] if ref is y else ref._pair(y)
-    return ops.Where.apply(a, b, condition=cond.astype(bool))
+    checks.broadcast_shapes(checks.broadcast_shapes(cond.shape, a.array.shape), b.array.shape)
+    return ops.Where.apply(a, b, condition=cond)
 
 
 cat = concat = concatenate

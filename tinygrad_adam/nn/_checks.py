@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core.checks import not_implemented_for
 from ..core.tensor import Tensor
 
 IntPair = int | tuple[int, int]
@@ -72,8 +73,8 @@ def pool_arguments(op: str, kernel_size: IntPair, stride: IntPair | None,
     strides = kernel if stride is None or stride == () else pair(stride, "stride", op)
     pads = pair(padding, "padding", op, minimum=0)
     if pads[0] > kernel[0] // 2 or pads[1] > kernel[1] // 2:
-        raise ValueError(f"{op}: padding should be at most half of the kernel size, got padding={pads}, "
-                         f"kernel_size={kernel}")
+        raise RuntimeError(f"{op}: pad should be at most half of effective kernel size, but got pad={pads}, "
+                           f"kernel_size={kernel} and dilation=1")
     return kernel, strides, pads
 
 
@@ -92,7 +93,7 @@ def check_reduction(op: str, reduction: str) -> None:
 
 def check_label_smoothing(op: str, label_smoothing: float) -> None:
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"{op}: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+        raise RuntimeError(f"{op}: label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
 
 
 def check_dropout_probability(p: float) -> None:
@@ -100,10 +101,17 @@ def check_dropout_probability(p: float) -> None:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
+def check_kernel_dtype(kernel: str, x: Tensor, refused: str = "biu") -> None:
+    """PyTorch's NotImplementedError for an input dtype its kernel lacks (`refused`: NumPy kinds, or names)."""
+    dtype = x.array.dtype
+    if dtype.kind in refused or dtype.name in refused.split():
+        raise not_implemented_for(kernel, dtype)
+
+
 def check_dtypes(op: str, x: Tensor, *params: Tensor | None) -> None:
     for p in params:
         if p is not None and p.dtype != x.dtype:
-            raise TypeError(
+            raise RuntimeError(
                 f"{op}: input dtype {x.dtype} differs from parameter dtype {p.dtype}; convert the input "
                 f"(x.float() / x.double()) or the model (model.float() / model.double())"
             )

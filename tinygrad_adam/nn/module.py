@@ -15,7 +15,7 @@ and dicts, so nothing has to be registered by hand:
 
 Names follow PyTorch's state_dict keys, so weights can be exchanged with it.
 Buffers (state that is saved but not trained, such as BatchNorm's running
-statistics) are NumPy arrays declared with `register_buffer`.
+statistics) are Tensors declared with `register_buffer`, as in PyTorch.
 """
 
 from __future__ import annotations
@@ -123,12 +123,15 @@ class Module:
         return self.register_full_backward_hook(hook)
 
     # ----- discovery ------------------------------------------------------------------------
-    def register_buffer(self, name: str, array: np.ndarray | None, persistent: bool = True) -> None:
-        """Declare a NumPy array attribute as state: saved in state_dict (if persistent), never trained."""
+    def register_buffer(self, name: str, tensor: Tensor | np.ndarray | None, persistent: bool = True) -> None:
+        """Declare a Tensor attribute as state: saved in state_dict (if persistent), never trained
+        (a NumPy array is wrapped in a Tensor that shares its memory)."""
         if "_buffers" not in vars(self):
             self._buffers: dict[str, bool] = {}
         self._buffers[name] = persistent
-        setattr(self, name, array)
+        if isinstance(tensor, np.ndarray):
+            tensor = Tensor._make(tensor, False)
+        setattr(self, name, tensor)
 
     def _own_members(self) -> Iterator[tuple[str, Module | Parameter]]:
         for name, value in vars(self).items():
@@ -175,12 +178,12 @@ class Module:
         for _, p in self.named_parameters():
             yield p
 
-    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, np.ndarray]]:
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
         for name, obj, kind in self._walk(prefix + "." if prefix else ""):
             if kind.endswith("buffer"):
                 yield name, obj
 
-    def buffers(self) -> Iterator[np.ndarray]:
+    def buffers(self) -> Iterator[Tensor]:
         for _, b in self.named_buffers():
             yield b
 
@@ -267,9 +270,9 @@ class Module:
                 p.grad = None if p.grad is None else Tensor(p.grad.array, dtype=dtype)
         for m in self.modules():
             for name in vars(m).get("_buffers", {}):
-                array = getattr(m, name)
-                if array is not None and array.dtype.kind == "f":
-                    setattr(m, name, array.astype(dtype))
+                buffer = getattr(m, name)
+                if buffer is not None and buffer.array.dtype.kind == "f":
+                    buffer.array = buffer.array.astype(dtype)
 
     def cpu(self) -> Module:
         """The model is on the CPU already: returns self."""
@@ -286,17 +289,18 @@ class Module:
         return self.to(np.float64)
 
     # ----- state ------------------------------------------------------------------------------
-    def _state_items(self) -> Iterator[tuple[str, Parameter | np.ndarray]]:
+    def _state_items(self) -> Iterator[tuple[str, Tensor]]:
         for name, obj, kind in self._walk(""):
             if kind in ("parameter", "buffer"):
                 yield name, obj
 
-    def state_dict(self) -> dict[str, np.ndarray]:
-        """{name: copy of the array} for every parameter and persistent buffer, with PyTorch's keys.
+    def state_dict(self) -> dict[str, Tensor]:
+        """{name: Tensor} for every parameter and persistent buffer, with PyTorch's keys.
 
-        Values are copies, so a saved state_dict does not change as training goes on.
+        Values are copies without history (PyTorch's share memory with the model), so a saved
+        state_dict does not change as training goes on.
         """
-        return {name: np.array(obj.array if isinstance(obj, Tensor) else obj) for name, obj in self._state_items()}
+        return {name: Tensor._make(np.array(obj.array), False) for name, obj in self._state_items()}
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values into the existing parameters and buffers (keeping their dtypes).
@@ -317,8 +321,8 @@ class Module:
             value = np.asarray(value.array if isinstance(value, Tensor) else value)
             target_shape = target.shape
             if value.shape != target_shape:
-                mismatched.append(f"size mismatch for {key}: copying a param with shape {value.shape} from "
-                                  f"checkpoint, the shape in current model is {target_shape}.")
+                mismatched.append(f"size mismatch for {key}: copying a param with shape {tuple(value.shape)} from "
+                                  f"checkpoint, the shape in current model is {tuple(target_shape)}.")
             values[key] = value
         errors = list(mismatched)
         if strict and missing:

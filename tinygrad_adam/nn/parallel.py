@@ -38,7 +38,7 @@ from .module import IncompatibleKeys, Module, Parameter
 
 
 def _grad_array(p: Parameter) -> np.ndarray:
-    return p.grad.numpy() if isinstance(p.grad, Tensor) else p.grad
+    return p.grad.array if isinstance(p.grad, Tensor) else p.grad
 
 
 def _broadcast_arrays(arrays: list[np.ndarray], src: int = 0) -> None:
@@ -80,11 +80,11 @@ class _Reducer:
             current: list[tuple[str, Parameter]] = []
             current_bytes = 0
             for name, p in reversed([(n, p) for n, p in named_params if p.dtype == dtype]):
-                if current and current_bytes + p.numpy().nbytes > bucket_cap_bytes:
+                if current and current_bytes + p.array.nbytes > bucket_cap_bytes:
                     self.buckets.append(_Bucket(current))
                     current, current_bytes = [], 0
                 current.append((name, p))
-                current_bytes += p.numpy().nbytes
+                current_bytes += p.array.nbytes
             if current:
                 self.buckets.append(_Bucket(current))
         self.bucket_of = {id(p): b for b in self.buckets for _, p in b.named}
@@ -154,7 +154,7 @@ class DistributedDataParallel(Module):
         named = [(n, p) for n, p in module.named_parameters() if p.requires_grad]
         if init_sync and dist.get_world_size() > 1:
             self._check_same_parameters_on_every_rank()
-            _broadcast_arrays([p.numpy() for p in module.parameters()] + list(module.buffers()))
+            _broadcast_arrays([p.array for p in module.parameters()] + [b.array for b in module.buffers()])
         cap = 25 * 2**20 if bucket_cap_mb is None else int(bucket_cap_mb * 2**20)
         self._reducer = _Reducer(named, cap)
         handles = [p.register_post_accumulate_grad_hook(_hook(weakref.ref(self._reducer))) for _, p in named]
@@ -176,7 +176,7 @@ class DistributedDataParallel(Module):
         self._reducer.check_finished()
         self._reducer.sync = self.require_backward_grad_sync
         if self.broadcast_buffers and self.training and dist.get_world_size() > 1:
-            buffers = list(self.module.buffers())
+            buffers = [b.array for b in self.module.buffers()]
             if buffers:
                 _broadcast_arrays(buffers)
         return self.module(*inputs, **kwargs)

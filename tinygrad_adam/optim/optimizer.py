@@ -148,9 +148,9 @@ class Optimizer:
                 if param.grad is None:
                     continue
                 grad = param.grad.array
-                if grad.shape != param.shape:
+                if grad.shape != param.array.shape:
                     raise ValueError(
-                        f"{type(self).__name__}.step: a parameter of shape {param.shape} has a gradient of "
+                        f"{type(self).__name__}.step: a parameter of shape {tuple(param.shape)} has a gradient of "
                         f"shape {grad.shape}"
                     )
                 state = self.state.get(param)
@@ -158,7 +158,7 @@ class Optimizer:
                     state = self.state[param] = self._new_state(param, group)
                 grad = self._maximize_and_decay(param, grad, group)
                 state["step"] += 1
-                self._update(param, grad, state, group)
+                self._update(param, grad, _Arrays(state), group)
         return loss
 
     def _maximize_and_decay(self, param: Tensor, grad: np.ndarray, group: Mapping[str, Any]) -> np.ndarray:
@@ -177,7 +177,9 @@ class Optimizer:
         return grad
 
     def _new_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        return {"step": 0, **self._init_state(param, group)}
+        """{"step": 0} and the subclass's state, its arrays as Tensors (sharing memory), as PyTorch keeps them."""
+        state = self._init_state(param, group)
+        return {"step": 0, **{k: Tensor._make(v, False) if isinstance(v, np.ndarray) else v for k, v in state.items()}}
 
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
         """A parameter's state besides "step" before its first update (arrays in the parameter's dtype)."""
@@ -205,11 +207,11 @@ class Optimizer:
     def state_dict(self) -> dict[str, Any]:
         """A copy of the optimizer's state, PyTorch-style, with parameters replaced by their index.
 
-        {"state": {index: {"step": int, "exp_avg": ndarray, ...}},
+        {"state": {index: {"step": int, "exp_avg": Tensor, ...}},
          "param_groups": [{"lr": ..., "betas": (..., ...), ..., "params": [index, ...]}]}
 
         Indices count the parameters across groups in order. Only ints, floats, bools, strings,
-        None, tuples, lists, dicts and (copied) NumPy arrays appear, so the dict saves to .npz.
+        None, tuples, lists, dicts and (copied) Tensors appear, so the dict saves to .npz.
         """
         index = {}
         groups = []
@@ -221,7 +223,7 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if self.state.get(p):
-                    state[index[id(p)]] = {key: _plain(value) for key, value in self.state[p].items()}
+                    state[index[id(p)]] = {key: _state_value(value) for key, value in self.state[p].items()}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
@@ -275,14 +277,14 @@ class Optimizer:
             restored = {}
             for key, template in expected.items():
                 value = _plain(saved_state[key])
-                if isinstance(template, np.ndarray):
+                if isinstance(template, Tensor):
                     array = np.asarray(value)
                     if array.shape != template.shape:
                         raise ValueError(
                             f"{name}.load_state_dict: state '{key}' of parameter {index} has shape {array.shape}, "
-                            f"the parameter has shape {p.shape}"
+                            f"the parameter has shape {tuple(p.shape)}"
                         )
-                    restored[key] = np.array(array, dtype=p.dtype, copy=True)
+                    restored[key] = Tensor._make(np.array(array, dtype=p.array.dtype, copy=True), False)
                 else:
                     restored[key] = type(template)(value)
             new_state[p] = restored
@@ -303,10 +305,38 @@ class Optimizer:
         return "\n".join(lines)
 
 
+def _state_value(value: Any) -> Any:
+    """A copy of one state entry for state_dict(): Tensors stay Tensors, as in PyTorch."""
+    return Tensor._make(value.array.copy(), False) if isinstance(value, Tensor) else _plain(value)
+
+
+class _Arrays:
+    """A parameter's state as the update equations see it: the NumPy arrays of its Tensors (an array stored
+    into it becomes a Tensor that shares its memory), so `_update` works on arrays in place."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: dict[str, Any]):
+        self.state = state
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.state[key]
+        return value.array if isinstance(value, Tensor) else value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.state[key] = Tensor._make(value, False) if isinstance(value, np.ndarray) else value
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.state
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self.state else default
+
+
 def _plain(value: Any) -> Any:
     """Copy arrays and turn NumPy scalars into Python ones, so state dicts hold only plain values."""
-    if isinstance(value, Tensor):  # e.g. a state_dict loaded from a PyTorch file
-        value = value.numpy()
+    if isinstance(value, Tensor):  # a state_dict's moments, or one loaded from a PyTorch file
+        value = value.array
     if isinstance(value, np.ndarray):
         return value.copy()
     if isinstance(value, np.generic):

@@ -367,8 +367,8 @@ class _PickleWriter:
             self.value(obj.item(), where)
         elif isinstance(obj, np.ndarray):
             self.tensor(obj, where)
-        elif hasattr(obj, "numpy") and isinstance(obj.numpy(), np.ndarray):  # a Tensor
-            self.tensor(obj.numpy(), where)
+        elif isinstance(getattr(obj, "array", None), np.ndarray):  # a Tensor
+            self.tensor(obj.array, where)
         elif type(obj) is tuple:
             self.tuple_(obj, where)
         elif type(obj) is list:

@@ -58,7 +58,7 @@ class MNIST(Dataset[tuple[Any, Any]]):
         images, labels = _mnist._load_folder(Path(folder), split)
         self.data = Tensor(images)
         self.targets = Tensor(labels.astype(np.int64))
-        self._images, self._labels = self.data.numpy(), self.targets.numpy()
+        self._images, self._labels = self.data.array, self.targets.array
 
     @property
     def raw_folder(self) -> str:

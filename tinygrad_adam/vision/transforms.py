@@ -96,7 +96,7 @@ class Normalize:
     def __call__(self, tensor: Tensor) -> Tensor:
         if not isinstance(tensor, Tensor):
             raise TypeError(f"Normalize: input should be a Tensor, got {type(tensor).__name__}")
-        x = tensor.numpy()
+        x = tensor.array
         if x.dtype.kind != "f":
             raise TypeError(f"Normalize: input Tensor should be a float tensor, got {x.dtype}")
         if x.ndim < 3:

@@ -16,6 +16,8 @@ from ..engine import Context, Op
 
 # ----- arithmetic --------------------------------------------------------------------------------
 class Add(Op):
+    saves_values = False
+
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return a + b
@@ -26,6 +28,8 @@ class Add(Op):
 
 
 class Sub(Op):
+    saves_values = False
+
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return a - b
@@ -61,7 +65,30 @@ class Div(Op):
                 -grad * a / (b * b) if ctx.needs_input_grad[1] else None)
 
 
+class RoundedDiv(Op):
+    """a / b rounded toward -inf ('floor') or 0 ('trunc'); a step function, so its gradient is zero."""
+
+    saves_values = False
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray, mode: str) -> np.ndarray:
+        if a.dtype.kind in "iu":
+            if mode == "floor":
+                return np.floor_divide(a, b)
+            quotient = np.abs(a) // np.abs(b)
+            return np.where((a < 0) != (b < 0), -quotient, quotient).astype(a.dtype)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (np.floor if mode == "floor" else np.trunc)(a / b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        zero = np.zeros_like(grad)
+        return zero, zero
+
+
 class Neg(Op):
+    saves_values = False
+
     @staticmethod
     def forward(ctx: Context, a: np.ndarray) -> np.ndarray:
         return -a
@@ -84,27 +111,41 @@ class PowScalar(Op):
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
         (x,) = ctx.saved_tensors
         c = ctx.exponent
+        if c == 0:  # d/dx x**0 = 0 everywhere, 0 at x = 0 included
+            return np.zeros_like(grad)
         return grad * c * x ** np.asarray(c - 1, dtype=x.dtype)
 
 
 class Pow(Op):
     """a ** b with both sides tensors; d/db needs a > 0."""
 
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        out = a ** b
+        if a.dtype.kind in "iu" and np.any(b < 0):  # as PyTorch: 1 ** -n = 1, (-1) ** -n = +-1, else 0
+            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+                out = np.trunc(np.power(a.astype(np.float64), b))
+            out = np.where(np.isfinite(out), out, 0).astype(a.dtype)
+        else:
+            out = a ** b
         ctx.save_for_backward(a, b, out)
         return out
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """As PyTorch: no gradient to a where b = 0, and none to b where a = 0 and b >= 0."""
         a, b, out = ctx.saved_tensors
-        grad_a = grad * b * a ** (b - 1) if ctx.needs_input_grad[0] else None
-        grad_b = grad * out * np.log(a) if ctx.needs_input_grad[1] else None
+        zero = np.zeros((), dtype=grad.dtype)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            grad_a = np.where(b == 0, zero, grad * b * a ** (b - 1)) if ctx.needs_input_grad[0] else None
+            grad_b = np.where((a == 0) & (b >= 0), zero, grad * out * np.log(a)) if ctx.needs_input_grad[1] else None
         return grad_a, grad_b
 
 
 class Clone(Op):
+    saves_values = False
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return x.copy()
@@ -115,6 +156,8 @@ class Clone(Op):
 
 
 class Cast(Op):
+    saves_values = False
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
         ctx.input_dtype = x.dtype
@@ -150,6 +193,8 @@ class UnaryOp(Op):
 
 
 class Exp(UnaryOp):
+    saves_output = True
+
     value = staticmethod(np.exp)
     slope = staticmethod(lambda x, y: y)
 
@@ -167,6 +212,8 @@ class Log(Op):
 
 
 class Sqrt(Op):
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         out = np.sqrt(x)
@@ -197,11 +244,15 @@ class Abs(UnaryOp):
 
 
 class Tanh(UnaryOp):
+    saves_output = True
+
     value = staticmethod(np.tanh)
     slope = staticmethod(lambda x, y: 1 - y * y)
 
 
 class Sigmoid(Op):
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         out = 0.5 * (1 + np.tanh(0.5 * x))  # equal to 1 / (1 + e^-x), without overflow
@@ -215,6 +266,8 @@ class Sigmoid(Op):
 
 
 class ReLU(Op):
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         out = np.empty_like(x)
@@ -290,21 +343,24 @@ class Clip(Op):
 
 
 class Maximum(Op):
-    """Elementwise max of two tensors; at ties each side gets half the gradient."""
+    """Elementwise max (or, with largest=False, min) of two tensors; at ties each side gets half the gradient."""
 
     @staticmethod
-    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray, largest: bool = True) -> np.ndarray:
         ctx.save_for_backward(a, b)
-        return np.maximum(a, b)
+        ctx.largest = largest
+        return np.maximum(a, b) if largest else np.minimum(a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         a, b = ctx.saved_tensors
-        share_a = (a > b) + 0.5 * (a == b)
+        share_a = ((a > b) if ctx.largest else (a < b)) + 0.5 * (a == b)
         return grad * share_a, grad * (1 - share_a)
 
 
 class Where(Op):
+    saves_values = False
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, y: np.ndarray, condition: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(condition)

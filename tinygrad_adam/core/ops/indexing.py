@@ -17,6 +17,8 @@ def _is_basic_index(index: Any) -> bool:
 
 class GetItem(Op):
     """x[index] for slices, integer arrays and boolean masks; repeated indices add up."""
+    saves_values = False
+
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, index: Any) -> np.ndarray:
@@ -35,6 +37,8 @@ class GetItem(Op):
 
 class SetItem(Op):
     """A copy of x with x[index] = value: the gradient skips the overwritten elements of x and reaches value."""
+    saves_values = False
+
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, value: np.ndarray, index: Any) -> np.ndarray:

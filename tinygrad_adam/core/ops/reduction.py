@@ -33,6 +33,8 @@ def _saved_and_squeezed(ctx: Context, x: np.ndarray, out: np.ndarray, axis: Any,
 
 # ----- reductions --------------------------------------------------------------------------------
 class Sum(Op):
+    saves_values = False
+
     reduce = staticmethod(np.sum)
 
     @classmethod
@@ -50,18 +52,26 @@ class Mean(Sum):
 
     reduce = staticmethod(np.mean)
 
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):  # the mean of nothing is nan, without a warning
+            return super().forward(ctx, x, axis, keepdims)
+
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
         count = int(np.prod([ctx.shape[a] for a in _normalize_axis(ctx.axis, len(ctx.shape))]))
-        return Sum.backward(ctx, grad / count)
+        return Sum.backward(ctx, grad / max(count, 1))
 
 
 class Max(Op):
-    """Maximum over axes; tied maxima share the gradient equally."""
+    """Maximum (or, with largest=False, minimum) over axes; tied extremes share the gradient equally."""
+
+    saves_output = True
 
     @staticmethod
-    def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
-        out = np.max(x, axis=axis, keepdims=True)
+    def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False,
+                largest: bool = True) -> np.ndarray:
+        out = (np.max if largest else np.min)(x, axis=axis, keepdims=True)
         return _saved_and_squeezed(ctx, x, out, axis, keepdims)
 
     @staticmethod
@@ -76,8 +86,8 @@ class MaxAlongDim(Op):
     """max over one dim, as torch.max(x, dim): the values and their first indices; the gradient goes to those."""
 
     @staticmethod
-    def forward(ctx: Context, x: np.ndarray, dim: int, keepdim: bool = False) -> np.ndarray:
-        indices = np.expand_dims(np.argmax(x, axis=dim), dim)
+    def forward(ctx: Context, x: np.ndarray, dim: int, keepdim: bool = False, largest: bool = True) -> np.ndarray:
+        indices = np.expand_dims((np.argmax if largest else np.argmin)(x, axis=dim), dim)
         ctx.shape, ctx.dim, ctx.keepdim, ctx.indices = x.shape, dim, keepdim, indices
         out = np.take_along_axis(x, indices, axis=dim)
         return out if keepdim else np.squeeze(out, axis=dim)
@@ -96,22 +106,48 @@ class Var(Op):
         centered = x - np.mean(x, axis=axis, keepdims=True)
         count = int(np.prod([x.shape[a] for a in _normalize_axis(axis, x.ndim)]))
         ctx.save_for_backward(centered)
-        ctx.axis, ctx.keepdims, ctx.divisor = axis, keepdims, count - ddof
-        return np.sum(centered * centered, axis=axis, keepdims=keepdims) / (count - ddof)
+        # N <= correction divides by 0 (inf or nan), as PyTorch does
+        ctx.axis, ctx.keepdims, ctx.divisor = axis, keepdims, x.dtype.type(max(count - ddof, 0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.sum(centered * centered, axis=axis, keepdims=keepdims) / ctx.divisor
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
         (centered,) = ctx.saved_tensors
         grad = _expand_reduced(grad, ctx.axis, ctx.keepdims, centered.shape)
-        return grad * (2 / ctx.divisor) * centered
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return grad * (2 / ctx.divisor) * centered
+
+
+class Norm2(Op):
+    """The 2-norm over axes; its gradient x / norm is 0 where the norm is 0, as in PyTorch."""
+
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+        out = np.sqrt(np.sum(x * x, axis=axis, keepdims=True))
+        return _saved_and_squeezed(ctx, x, out, axis, keepdims)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        x, out = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(out == 0, np.zeros((), x.dtype), x / out)
+        return share * _expand_reduced(grad, ctx.axis, ctx.keepdims, x.shape)
 
 
 
 # ----- softmax family (stable: shifted by the maximum) -------------------------------------------
 class Softmax(Op):
+    saves_output = True
+
     @classmethod
     def forward(cls, ctx: Context, x: np.ndarray, axis: int = -1) -> np.ndarray:
-        out = cls.normalized(x - np.max(x, axis=axis, keepdims=True), axis)
+        if x.size == 0:
+            out = x.copy()
+        else:
+            out = cls.normalized(x - np.max(x, axis=axis, keepdims=True), axis)
         ctx.save_for_backward(out)
         ctx.axis = axis
         return out
@@ -141,10 +177,14 @@ class LogSoftmax(Softmax):
 
 
 class LogSumExp(Op):
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
-        m = np.max(x, axis=axis, keepdims=True)
-        out = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+        m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+        m = np.where(np.isfinite(m), m, np.zeros((), x.dtype))  # all -inf, or nothing: log(0) = -inf
+        with np.errstate(divide="ignore"):
+            out = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
         return _saved_and_squeezed(ctx, x, out, axis, keepdims)
 
     @staticmethod

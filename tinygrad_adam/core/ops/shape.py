@@ -11,6 +11,8 @@ from ..engine import Context, Op
 
 # ----- movement ----------------------------------------------------------------------------------
 class Reshape(Op):
+    saves_values = False
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         ctx.input_shape = x.shape
@@ -22,6 +24,8 @@ class Reshape(Op):
 
 
 class Permute(Op):
+    saves_values = False
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, order: tuple[int, ...]) -> np.ndarray:
         ctx.order = order
@@ -33,6 +37,8 @@ class Permute(Op):
 
 
 class Expand(Op):
+    saves_values = False
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         return np.broadcast_to(x, shape)
@@ -43,6 +49,8 @@ class Expand(Op):
 
 
 class Pad(Op):
+    saves_values = False
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, pad_width: Any, value: float = 0.0) -> np.ndarray:
         out = np.pad(x, pad_width, mode="constant", constant_values=value)
@@ -56,6 +64,8 @@ class Pad(Op):
 
 
 class Concatenate(Op):
+    saves_values = False
+
     @staticmethod
     def forward(ctx: Context, *arrays: np.ndarray, axis: int = 0) -> np.ndarray:
         ctx.axis = axis
@@ -68,6 +78,8 @@ class Concatenate(Op):
 
 
 class Stack(Op):
+    saves_values = False
+
     @staticmethod
     def forward(ctx: Context, *arrays: np.ndarray, axis: int = 0) -> np.ndarray:
         ctx.axis = axis

@@ -54,6 +54,9 @@ class Conv2d(_ConvNd):
         self.stride = pair(stride, "stride", "Conv2d")
         self.padding = conv_padding(padding, self.stride, "Conv2d")
         self.dilation = pair(dilation, "dilation", "Conv2d")
+        if groups < 1 or in_channels % groups or out_channels % groups:
+            raise ValueError("in_channels and out_channels must be divisible by groups" if groups >= 1 else
+                             "groups must be a positive integer")
         self.groups, self.padding_mode = groups, padding_mode
         self._make_parameters((out_channels, in_channels // groups) + self.kernel_size, out_channels, bias, dtype)
 

@@ -30,9 +30,9 @@ class _BatchNorm(Module):
         self.weight = Parameter(np.ones(num_features, dtype=dtype)) if affine else None
         self.bias = Parameter(np.zeros(num_features, dtype=dtype)) if affine and bias else None
         tracked = track_running_stats
-        self.register_buffer("running_mean", np.zeros(num_features, dtype=dtype) if tracked else None)
-        self.register_buffer("running_var", np.ones(num_features, dtype=dtype) if tracked else None)
-        self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64) if tracked else None)
+        self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=dtype)) if tracked else None)
+        self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=dtype)) if tracked else None)
+        self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)) if tracked else None)
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
@@ -45,10 +45,10 @@ class _BatchNorm(Module):
         name = type(self).__name__
         if x.ndim not in self.expected_dims:
             raise ValueError(f"{name}: expected {' or '.join(f'{d}D' for d in self.expected_dims)} input "
-                             f"{self.layout}, got shape {x.shape}")
+                             f"{self.layout}, got shape {tuple(x.shape)}")
         if x.shape[1] != self.num_features:
             raise ValueError(f"{name}: expected input with {self.num_features} channels "
-                             f"{self.layout.replace('C', str(self.num_features))}, got shape {x.shape}")
+                             f"{self.layout.replace('C', str(self.num_features))}, got shape {tuple(x.shape)}")
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked += 1

@@ -17,8 +17,7 @@ class MaxPool2d(Module):
     def __init__(self, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
                  dilation: IntPair = 1, return_indices: bool = False, ceil_mode: bool = False):
         super().__init__()
-        check_unsupported("MaxPool2d", dilation=(dilation, 1), return_indices=(return_indices, False),
-                          ceil_mode=(ceil_mode, False))
+        check_unsupported("MaxPool2d", dilation=(dilation, 1))
         pool_arguments("MaxPool2d", kernel_size, stride, padding)
         self.kernel_size, self.padding, self.dilation = kernel_size, padding, dilation
         self.stride = stride if stride not in (None, ()) else kernel_size
@@ -39,7 +38,6 @@ class AvgPool2d(Module):
     def __init__(self, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
                  ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None):
         super().__init__()
-        check_unsupported("AvgPool2d", ceil_mode=(ceil_mode, False), divisor_override=(divisor_override, None))
         pool_arguments("AvgPool2d", kernel_size, stride, padding)
         self.kernel_size, self.padding = kernel_size, padding
         self.stride = stride if stride not in (None, ()) else kernel_size

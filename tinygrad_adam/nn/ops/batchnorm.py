@@ -16,7 +16,7 @@ import numpy as np
 
 from ...core.engine import Context, Op
 from ...core.tensor import Tensor
-from .._checks import check_dtypes
+from .._checks import check_dtypes, check_kernel_dtype
 
 
 class BatchNormOp(Op):
@@ -82,8 +82,12 @@ def batch_norm(x: Tensor, running_mean: np.ndarray | None, running_var: np.ndarr
                weight: Tensor | None, bias: Tensor | None, training: bool, momentum: float, eps: float,
                op: str) -> Tensor:
     """BatchNormOp on x (N, C, *), whose statistics and parameters the caller matched to C."""
-    if training and x.numel() // max(x.shape[1], 1) <= 1:
-        raise ValueError(f"{op}: expected more than 1 value per channel when training, got input shape {x.shape}")
+    if x.numel() == 0:  # nothing to normalise, and no statistics to update
+        return x.clone()
+    if training and x.numel() // max(x.shape[1], 1) == 1:
+        raise ValueError(f"{op}: expected more than 1 value per channel when training, got input shape "
+                         f"{tuple(x.shape)}")
+    check_kernel_dtype("batch_norm", x)
     check_dtypes(op, x, weight, bias)
     params = tuple(p for p in (weight, bias) if p is not None)
     return BatchNormOp.apply(x, *params, has_weight=weight is not None, has_bias=bias is not None,

@@ -155,16 +155,18 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pair, padding
     out_channels, in_channels, kh, kw = weight.shape
     if x.ndim == 3:
         return unbatched(conv2d, x, weight, bias, stride, padding, dilation, op)
-    if x.ndim != 4 or x.shape[1] != in_channels:
-        raise ValueError(f"{op}: expected input with {in_channels} channels (N, {in_channels}, H, W), "
-                         f"got shape {x.shape}")
+    if x.ndim != 4:
+        raise RuntimeError(f"{op}: expected a 3D (unbatched) or 4D (batched) input, but got input of size: "
+                           f"{list(x.shape)}")
+    if x.shape[1] != in_channels:
+        raise RuntimeError(f"{op}: given groups=1, weight of size {list(weight.shape)}, expected input"
+                           f"{list(x.shape)} to have {in_channels} channels, but got {x.shape[1]} channels instead")
     check_dtypes(op, x, weight, bias)
     padded = (x.shape[2] + padding[0] + padding[1], x.shape[3] + padding[2] + padding[3])
     span = (dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1)
     if span[0] > padded[0] or span[1] > padded[1]:
-        what = "kernel size" if dilation == (1, 1) else "dilated kernel size"
-        raise ValueError(f"{op}: {what} {span} is larger than the padded input {padded} "
-                         f"(input shape {x.shape}, padding {padding})")
+        raise RuntimeError(f"{op}: calculated padded input size per channel: ({padded[0]} x {padded[1]}). Kernel "
+                           f"size: ({span[0]} x {span[1]}). Kernel size can't be greater than actual input size")
     args = (x, weight) if bias is None else (x, weight, bias)
     if stride == dilation == (1, 1) and spectral_conv.is_cheaper(x.shape[0], in_channels, out_channels, padded,
                                                                   (kh, kw)):

@@ -36,9 +36,10 @@ class LinearOp(Op):
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None, op: str) -> Tensor:
     """LinearOp on x (..., in_features), after checking x against the weight."""
-    in_features = weight.shape[1]
+    out_features, in_features = weight.shape
     if x.ndim == 0 or x.shape[-1] != in_features:
-        raise ValueError(f"{op}: expected input with {in_features} features in its last dimension "
-                         f"(..., {in_features}), got shape {x.shape}")
+        rows, cols = (int(np.prod(x.shape[:-1])), x.shape[-1]) if x.ndim else (1, 1)
+        raise RuntimeError(f"{op}: mat1 and mat2 shapes cannot be multiplied ({rows}x{cols} and "
+                           f"{in_features}x{out_features})")
     check_dtypes(op, x, weight, bias)
     return LinearOp.apply(x, weight, *(() if bias is None else (bias,)))

@@ -18,8 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from ...core.checks import scalar_type_name
 from ...core.engine import Context, Op
 from ...core.tensor import Tensor
+from .._checks import check_kernel_dtype
 
 
 def _class_view(array: np.ndarray, ndim: int) -> np.ndarray:
@@ -36,6 +38,8 @@ def _reduce(losses: np.ndarray, reduction: str, denominator: Any) -> np.ndarray:
 
 def _scale(grad: np.ndarray, reduction: str, denominator: Any, sample_shape: tuple[int, ...]) -> np.ndarray:
     """The upstream gradient of each sample's loss, shaped (N, 1, *rest) to broadcast over classes."""
+    if reduction == "mean" and denominator == 0:  # every sample ignored: the loss is nan, no gradient flows
+        denominator = np.inf
     per_sample = grad if reduction == "none" else np.broadcast_to(
         grad / denominator if reduction == "mean" else grad, sample_shape)
     return np.expand_dims(per_sample, 1)
@@ -121,12 +125,13 @@ class MSELossOp(Op):
         squared = diff * diff
         if reduction == "none":
             return squared
-        return squared.mean() if reduction == "mean" else squared.sum()
+        with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is nan, as in PyTorch
+            return squared.mean() if reduction == "mean" else squared.sum()
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         (diff,) = ctx.saved_tensors
-        factor = 2 / diff.size if ctx.reduction == "mean" else 2
+        factor = 2 / max(diff.size, 1) if ctx.reduction == "mean" else 2
         grad_input = diff * (grad * factor)
         return grad_input, -grad_input
 
@@ -134,23 +139,23 @@ class MSELossOp(Op):
 def _class_targets(op: str, x: Tensor, target: Any, ignore_index: int) -> tuple[Tensor, np.ndarray]:
     """Check (N, C, *rest) scores against integer targets (N, *rest); an unbatched (C,) becomes (1, C)."""
     t = np.asarray(target.array if isinstance(target, Tensor) else target)
-    if t.dtype.kind not in "iu":
-        raise TypeError(f"{op}: target must hold integer class indices, got dtype {t.dtype} "
-                        "(class-probability targets are not supported; convert labels with .astype(np.int64))")
+    if t.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"{op}: expected target dtype to be Long or Byte, but got {scalar_type_name(t.dtype)} "
+                           "(class indices are int64: convert them with .long())")
     if x.ndim == 1:
         x, t = x.reshape(1, -1), t.reshape(1)
     if x.ndim < 2:
-        raise ValueError(f"{op}: expected input of shape (N, C) or (N, C, d1, ...), got shape {x.shape}")
+        raise ValueError(f"{op}: expected input of shape (N, C) or (N, C, d1, ...), got shape {tuple(x.shape)}")
     expected = (x.shape[0],) + x.shape[2:]
     if t.shape != expected:
-        raise ValueError(f"{op}: expected target of shape {expected} for input of shape {x.shape}, "
-                         f"got target of shape {t.shape}")
+        raise ValueError(f"{op}: expected target of shape {list(expected)} for input of shape {list(x.shape)}, "
+                         f"got target of shape {list(t.shape)}")
     classes = x.shape[1]
     bad = (t != ignore_index) & ((t < 0) | (t >= classes))
     if bad.any():
         position = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise IndexError(f"{op}: target {int(t[position])} at position {position} is out of bounds for "
-                         f"{classes} classes (valid: 0 to {classes - 1})")
+        raise IndexError(f"{op}: Target {int(t[position])} is out of bounds (position {position}; {classes} "
+                         f"classes, valid: 0 to {classes - 1})")
     return x, t
 
 
@@ -165,7 +170,11 @@ def _class_weight(op: str, weight: Any, x: Tensor) -> np.ndarray | None:
 
 def cross_entropy(x: Tensor, target: Any, weight: Any, ignore_index: int, reduction: str,
                   label_smoothing: float, op: str) -> Tensor:
-    """CrossEntropyOp after checking the targets and class weights against the logits."""
+    """CrossEntropyOp after checking the targets and class weights against the logits; targets that
+    are class probabilities (a float tensor of the logits' shape) take a composition of Tensor ops."""
+    probabilities = target.array if isinstance(target, Tensor) else np.asarray(target)
+    if probabilities.dtype.kind == "f":
+        return _probability_cross_entropy(x, target, weight, reduction, label_smoothing, op)
     unbatched = x.ndim == 1
     x, t = _class_targets(op, x, target, ignore_index)
     out = CrossEntropyOp.apply(x, target=t, weight=_class_weight(op, weight, x), ignore_index=ignore_index,
@@ -173,10 +182,35 @@ def cross_entropy(x: Tensor, target: Any, weight: Any, ignore_index: int, reduct
     return out.reshape(()) if unbatched and reduction == "none" else out
 
 
+def _probability_cross_entropy(x: Tensor, target: Any, weight: Any, reduction: str, label_smoothing: float,
+                               op: str) -> Tensor:
+    """-Σ_c w_c · q_c · log_softmax(x)_c per sample, q the (smoothed) target probabilities; "mean" divides by
+    the number of samples, as PyTorch."""
+    q = target if isinstance(target, Tensor) else Tensor._make(np.asarray(target, dtype=x.array.dtype), False)
+    if q.shape != x.shape:
+        raise RuntimeError(f"{op}: expected target of the input's shape {list(x.shape)} for class "
+                           f"probabilities, got {list(q.shape)}")
+    if q.dtype != x.dtype:
+        raise RuntimeError(f"{op}: expected scalar type {x.dtype} for the target probabilities, got {q.dtype}")
+    batched = x if x.ndim > 1 else x.reshape(1, -1)
+    q = q.reshape(batched.shape)
+    if label_smoothing:
+        q = q * (1 - label_smoothing) + label_smoothing / batched.shape[1]
+    terms = batched.log_softmax(1) * q
+    w = _class_weight(op, weight, batched)
+    if w is not None:
+        terms = terms * Tensor._make(_class_view(w, batched.ndim), False)
+    losses = -terms.sum(1)
+    if reduction == "none":
+        return losses if x.ndim > 1 else losses.reshape(())
+    return losses.sum() / max(losses.numel(), 1) if reduction == "mean" else losses.sum()
+
+
 def nll_loss(x: Tensor, target: Any, weight: Any, ignore_index: int, reduction: str, op: str) -> Tensor:
     """NLLLossOp after checking the targets and class weights against the log-probabilities."""
     unbatched = x.ndim == 1
     x, t = _class_targets(op, x, target, ignore_index)
+    check_kernel_dtype("nll_loss_out_frame", x)
     out = NLLLossOp.apply(x, target=t, weight=_class_weight(op, weight, x), ignore_index=ignore_index,
                                 reduction=reduction)
     return out.reshape(()) if unbatched and reduction == "none" else out

@@ -176,11 +176,11 @@ class AvgPool2dOp(Op):
 
 def _check_input(op: str, x: Tensor, kernel: Pair, stride: Pair, padding: Pair) -> None:
     if x.ndim != 4:
-        raise ValueError(f"{op}: expected a 4-D input (N, C, H, W), got shape {x.shape}")
+        raise ValueError(f"{op}: expected a 4-D input (N, C, H, W), got shape {tuple(x.shape)}")
     oh, ow = pool_output_size(x.shape[2:], kernel, stride, padding)
     if oh < 1 or ow < 1:
         raise ValueError(f"{op}: kernel size {kernel} is larger than the padded input "
-                         f"{(x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1])} (input shape {x.shape})")
+                         f"{(x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1])} (input shape {tuple(x.shape)})")
 
 
 def max_pool2d(x: Tensor, kernel: Pair, stride: Pair, padding: Pair, op: str) -> Tensor:

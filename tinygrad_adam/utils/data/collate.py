@@ -51,7 +51,7 @@ def default_collate(batch: Sequence[Any]) -> Any:
         raise ValueError("default_collate: cannot collate an empty batch")
     elem = batch[0]
     if isinstance(elem, Tensor):
-        return _as_tensor(_stack([t.numpy() for t in batch], "Tensors"))
+        return _as_tensor(_stack([t.array for t in batch], "Tensors"))
     if isinstance(elem, np.ndarray | np.generic):
         if np.asarray(elem).dtype.kind not in "biuf":
             if isinstance(elem, np.ndarray):

@@ -54,7 +54,7 @@ def fetch_batch(dataset: Any, indices: Sequence[int]) -> Any:
 
 
 def _array(x: Any) -> np.ndarray:
-    return x.numpy() if isinstance(x, Tensor) else x
+    return x.array if isinstance(x, Tensor) else x
 
 
 class TensorDataset(Dataset[tuple[Any, ...]]):

@@ -1,0 +1,1449 @@
+"""The op table: one entry per public op, method, operator and functional of tinygrad_adam, in the manner of
+PyTorch's OpInfo (torch/testing/_internal/common_methods_invocations.py).
+
+An entry names the public surface it covers ("torch.add", "Tensor.add", "Tensor.__add__", "F.relu"), how to
+call it on a library (`call(lib, *args, **kwargs)`, where `lib` is `torch` or `tinygrad_adam`) and a generator
+of samples: arguments in which `T(array)` stands for a tensor made on each side from the same NumPy array
+(optionally as a non-contiguous view). Samples that PyTorch refuses are part of the same list: the runner
+(test_optable_torch.py) asks that we raise where PyTorch raises, with its exception type.
+
+Nothing here imports torch: the table is plain data, and `test_optable.py`-style checks of the surface run
+without it.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+DTYPES = ("bool", "uint8", "int32", "int64", "float32", "float64")
+FLOATS = ("float32", "float64")
+INTS = ("uint8", "int32", "int64")
+NUMERIC = INTS + FLOATS
+
+
+@dataclass(frozen=True)
+class T:
+    """A tensor argument: `array` on both sides; `view` makes it non-contiguous ("T": transposed, "step":
+    every other row); `grad`: a float64 tensor becomes a leaf that requires grad when gradients are checked."""
+
+    array: np.ndarray
+    view: str | None = None
+    grad: bool = True
+
+    def __repr__(self) -> str:
+        view = f", {self.view}" if self.view else ""
+        return f"T({self.array.dtype}{list(self.array.shape)}{view})"
+
+
+@dataclass(frozen=True)
+class D:
+    """A dtype argument, by name: the runner passes the library's own dtype object (`dtype=` strings too)."""
+
+    name: str
+
+
+@dataclass
+class Sample:
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        parts = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
+        return f"({', '.join(parts)})"
+
+
+@dataclass
+class OpEntry:
+    name: str
+    call: Callable[..., Any]
+    samples: Callable[[], Iterator[Sample]]
+    grad: bool = True  # compare float64 gradients
+    grad_if: Callable[[Sample], bool] = lambda sample: True  # which samples' gradients to compare
+    values: bool = True  # False for random ops: shapes and dtypes only
+    inplace: bool = False  # the first argument is modified: compare it too, and the result is that tensor
+    rtol: float = 1e-5
+
+
+_rng = np.random.default_rng(0)
+
+
+def make(shape: tuple[int, ...], dtype: str, low: float = -3, high: float = 3) -> np.ndarray:
+    """Random values of `dtype` in [low, high] (ints: whole numbers; uint8 from 0; bool: coin flips)."""
+    if dtype == "bool":
+        return _rng.random(shape) < 0.5
+    if dtype in INTS:
+        lo = max(int(low), 0) if dtype == "uint8" else int(low)
+        return _rng.integers(lo, int(high) + 1, shape).astype(dtype)
+    return _rng.uniform(low, high, shape).astype(dtype)
+
+
+def positive(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    return make(shape, dtype, 1, 4) if dtype != "bool" else np.ones(shape, bool)
+
+
+# ----- sample generators -------------------------------------------------------------------------
+SHAPES = [(), (0,), (5,), (2, 3), (2, 0, 3)]
+
+
+def unary(
+    dtypes: tuple[str, ...] = DTYPES, gen: Callable[..., np.ndarray] = make, **kwargs: Any
+) -> Callable[[], Iterator[Sample]]:
+    def samples() -> Iterator[Sample]:
+        for dtype in dtypes:
+            for shape in SHAPES:
+                yield Sample((T(gen(shape, dtype)),), dict(kwargs))
+            yield Sample((T(gen((4, 3), dtype), view="T"),), dict(kwargs))
+            yield Sample((T(gen((6, 2), dtype), view="step"),), dict(kwargs))
+
+    return samples
+
+
+def binary(
+    dtypes: tuple[str, ...] = DTYPES,
+    scalars: tuple[Any, ...] = (2, 1.5, True),
+    mixed: bool = True,
+    gen: Callable[..., np.ndarray] = make,
+    rhs: Callable[..., np.ndarray] = make,
+    **kwargs: Any,
+) -> Callable[[], Iterator[Sample]]:
+    """Same shapes, broadcast shapes, 0-d with n-d, size 0, non-contiguous, Python scalars, mixed dtypes."""
+
+    def samples() -> Iterator[Sample]:
+        for dtype in dtypes:
+            for sa, sb in [
+                ((2, 3), (2, 3)),
+                ((2, 3), (3,)),
+                ((2, 1), (1, 3)),
+                ((), (3,)),
+                ((3,), ()),
+                ((), ()),
+                ((0, 3), (3,)),
+                ((2, 3), (4, 3)),
+            ]:
+                yield Sample((T(gen(sa, dtype)), T(rhs(sb, dtype))), dict(kwargs))
+            yield Sample((T(gen((3, 2), dtype), view="T"), T(rhs((2, 3), dtype))), dict(kwargs))
+            for s in scalars:
+                yield Sample((T(gen((2, 3), dtype)), s), dict(kwargs))
+        if mixed:
+            for da, db in [
+                ("int32", "int64"),
+                ("uint8", "int32"),
+                ("bool", "int64"),
+                ("int64", "float32"),
+                ("float32", "float64"),
+                ("bool", "float32"),
+            ]:
+                if da in dtypes and db in dtypes:
+                    yield Sample((T(gen((2, 3), da)), T(rhs((2, 3), db))), dict(kwargs))
+                    yield Sample((T(gen((2, 3), db)), T(rhs((), da))), dict(kwargs))
+
+    return samples
+
+
+def reduction(
+    dtypes: tuple[str, ...] = DTYPES,
+    dims: bool = True,
+    tuples: bool = True,
+    gen: Callable[..., np.ndarray] = make,
+    **kwargs: Any,
+) -> Callable[[], Iterator[Sample]]:
+    def samples() -> Iterator[Sample]:
+        for dtype in dtypes:
+            for shape in [(), (4,), (2, 3), (2, 0)]:
+                yield Sample((T(gen(shape, dtype)),), dict(kwargs))
+            yield Sample((T(gen((4, 3), dtype), view="T"),), dict(kwargs))
+            if not dims:
+                continue
+            x = gen((2, 3, 4), dtype)
+            for dim in (0, -1, 2):
+                yield Sample((T(x), dim), dict(kwargs))
+                yield Sample((T(x),), dict(kwargs, dim=dim, keepdim=True))
+            yield Sample((T(gen((), dtype)), 0), dict(kwargs))
+            yield Sample((T(gen((), dtype)), -1), dict(kwargs))
+            yield Sample((T(gen((2, 0), dtype)), 1), dict(kwargs))
+            yield Sample((T(x), 3), dict(kwargs))  # out of range: IndexError
+            yield Sample((T(gen((), dtype)), 1), dict(kwargs))
+            if tuples:
+                yield Sample((T(x), (0, 2)), dict(kwargs))
+                yield Sample((T(x),), dict(kwargs, dim=()))
+                yield Sample((T(x), [0, -1]), dict(kwargs, keepdim=True))
+
+    return samples
+
+
+def chain(*generators: Callable[[], Iterator[Sample]]) -> Callable[[], Iterator[Sample]]:
+    def samples() -> Iterator[Sample]:
+        for g in generators:
+            yield from g()
+
+    return samples
+
+
+def these(*samples: Sample) -> Callable[[], Iterator[Sample]]:
+    return lambda: iter(samples)
+
+
+def S(*args: Any, **kwargs: Any) -> Sample:  # noqa: N802 - short on purpose: the table reads as calls
+    return Sample(args, kwargs)
+
+
+def x(
+    *shape: int,
+    dtype: str = "float64",
+    view: str | None = None,
+    gen: Callable[..., np.ndarray] = make,
+    grad: bool = True,
+) -> T:
+    return T(gen(shape, dtype), view=view, grad=grad)
+
+
+# ----- how to call a name on a library -----------------------------------------------------------
+def fn(name: str) -> Callable[..., Any]:
+    return lambda lib, *a, **k: getattr(lib, name)(*a, **k)
+
+
+def method(name: str) -> Callable[..., Any]:
+    return lambda lib, self, *a, **k: getattr(self, name)(*a, **k)
+
+
+def prop(name: str) -> Callable[..., Any]:
+    return lambda lib, self: getattr(self, name)
+
+
+def functional(name: str) -> Callable[..., Any]:
+    return lambda lib, *a, **k: getattr(lib.nn.functional, name)(*a, **k)
+
+
+def op(f: Callable[..., Any]) -> Callable[..., Any]:
+    return lambda lib, *a, **k: f(*a, **k)
+
+
+def every(
+    name: str,
+    samples: Callable[[], Iterator[Sample]],
+    torch_fn: bool = True,
+    tensor_method: bool = True,
+    **options: Any,
+) -> list[OpEntry]:
+    """The entries for torch.name and Tensor.name, which share their samples."""
+    out = []
+    if torch_fn:
+        out.append(OpEntry(f"torch.{name}", fn(name), samples, **options))
+    if tensor_method:
+        out.append(OpEntry(f"Tensor.{name}", method(name), samples, **options))
+    return out
+
+
+# ----- the table ---------------------------------------------------------------------------------
+def _pos_float(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    return positive(shape, dtype)
+
+
+def _torch_var_gradient_is_right(sample: Sample) -> bool:
+    """torch 2.13's var backward takes dim=() as no dim (a gradient of inf), and at N <= correction gives +inf
+    everywhere; ours is the derivative of the value it returns (all dims; +-inf by the sign of x - mean)."""
+    return sample.kwargs.get("dim") != () and sample.kwargs.get("correction") != 3
+
+
+def _setitem(t: Any, index: Any, value: Any) -> Any:
+    """t[index] = value on a copy that stays in the graph: gradients reach both t and value."""
+    out = t.clone()
+    out[index] = value
+    return out
+
+
+TABLE: list[OpEntry] = [
+    # elementwise, one input
+    *every("abs", unary()),
+    *every("exp", unary()),
+    *every("log", unary(gen=positive)),
+    *every("sqrt", unary(gen=positive)),
+    *every("sin", unary()),
+    *every("cos", unary()),
+    *every("tanh", unary()),
+    *every("sigmoid", unary()),
+    *every("relu", unary()),
+    OpEntry("Tensor.neg", method("neg"), unary()),
+    OpEntry("Tensor.__neg__", op(operator.neg), unary()),
+    OpEntry("Tensor.__pos__", op(operator.pos), unary()),
+    OpEntry("Tensor.__abs__", op(operator.abs), unary()),
+    OpEntry("Tensor.__invert__", op(operator.invert), unary(("bool", "uint8", "int32", "int64", "float32"))),
+    *every("isfinite", unary()),
+    *every("isnan", unary()),
+    *every(
+        "clamp",
+        chain(
+            unary(min=-1),
+            unary(NUMERIC, max=1.5),
+            unary(FLOATS, min=-1, max=1),
+            these(
+                S(x(2, 3), x(2, 3)),
+                S(x(2, 3), x(3), x(2, 3)),
+                S(x(2, 3), None, x(1, 3)),
+                S(x(2, 3)),
+                S(x(2, 3, dtype="int64"), 0.5),
+            ),
+        ),
+    ),
+    *every("clip", unary(FLOATS, min=-1, max=1)),
+    OpEntry("Tensor.clamp_", method("clamp_"), unary(NUMERIC, min=0), inplace=True, grad=False),
+    # elementwise, two inputs
+    *every(
+        "add",
+        chain(
+            binary(),
+            binary(FLOATS, scalars=(), mixed=False, alpha=2),
+            these(S(x(2, 3, dtype="int64"), x(2, 3, dtype="int64"), alpha=0.5)),
+        ),
+    ),
+    *every("sub", chain(binary(), these(S(x(2, 3), x(3), alpha=3)))),
+    *every("mul", binary()),
+    *every(
+        "div",
+        chain(
+            binary(rhs=positive),
+            binary(NUMERIC, rhs=positive, rounding_mode="floor"),
+            binary(NUMERIC, rhs=positive, rounding_mode="trunc"),
+        ),
+    ),
+    *every(
+        "pow",
+        chain(
+            binary(NUMERIC, scalars=(2, 0.5, -1, 0), gen=positive),
+            these(
+                S(x(3, gen=lambda s, d: np.array([0.0, 1.0, 2.0])), x(3)),
+                S(x(3, gen=lambda s, d: np.array([0.0, 1.0, 2.0])), 2.0),
+                S(x(2, 3, dtype="bool"), 2),
+                S(x(2, 3, dtype="bool"), x(2, 3, dtype="bool")),
+                S(x(2, 3, dtype="int64"), -1),
+            ),
+        ),
+    ),
+    *every("maximum", binary(scalars=(), mixed=True)),
+    *every("minimum", binary(scalars=(), mixed=True)),
+    *every("eq", binary()),
+    *every("ne", binary()),
+    *[OpEntry(f"Tensor.{n}", method(n), binary()) for n in ("lt", "le", "gt", "ge")],
+    *[
+        OpEntry(f"Tensor.{dunder}", op(f), binary())
+        for dunder, f in [
+            ("__add__", operator.add),
+            ("__sub__", operator.sub),
+            ("__mul__", operator.mul),
+            ("__eq__", operator.eq),
+            ("__ne__", operator.ne),
+            ("__lt__", operator.lt),
+            ("__le__", operator.le),
+            ("__gt__", operator.gt),
+            ("__ge__", operator.ge),
+        ]
+    ],
+    OpEntry("Tensor.__truediv__", op(operator.truediv), binary(rhs=positive)),
+    OpEntry("Tensor.__pow__", op(operator.pow), binary(NUMERIC, scalars=(2, 0.5), gen=positive)),
+    OpEntry("Tensor.__and__", op(operator.and_), binary(("bool", "uint8", "int32", "int64"))),
+    OpEntry("Tensor.__or__", op(operator.or_), binary(("bool", "uint8", "int32", "int64"))),
+    *[
+        OpEntry(
+            f"Tensor.{dunder}",
+            op(lambda a, b, f=f: f(b, a)),
+            these(*(S(x(2, 3, dtype=d), s) for d in NUMERIC for s in (2, 1.5))),
+        )
+        for dunder, f in [
+            ("__radd__", operator.add),
+            ("__rsub__", operator.sub),
+            ("__rmul__", operator.mul),
+            ("__rtruediv__", operator.truediv),
+            ("__rpow__", operator.pow),
+        ]
+    ],
+    # in place
+    *[
+        OpEntry(
+            f"Tensor.{n}",
+            method(n),
+            binary(FLOATS, scalars=(2, 1.5), mixed=False, rhs=positive),
+            inplace=True,
+            grad=False,
+        )
+        for n in ("add_", "sub_", "mul_", "div_")
+    ],
+    OpEntry(
+        "Tensor.add_",
+        method("add_"),
+        these(
+            S(x(3, dtype="int64"), 1.5),
+            S(x(3, dtype="int64"), x(3)),
+            S(x(3, dtype="float32"), x(3, dtype="int64")),
+            S(x(3, dtype="bool"), True),
+            S(x(2, 3), x(3), alpha=2),
+        ),
+        inplace=True,
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.pow_",
+        method("pow_"),
+        these(
+            S(x(3, gen=positive), 2),
+            S(x(2, 3, gen=positive), x(3)),
+            S(x(3, dtype="int64"), 2),
+            S(x(3, dtype="int64"), -1),
+        ),
+        inplace=True,
+        grad=False,
+    ),
+    *[
+        OpEntry(
+            f"Tensor.{dunder}",
+            op(f),
+            binary(NUMERIC, scalars=(2,), mixed=False, rhs=positive),
+            inplace=True,
+            grad=False,
+        )
+        for dunder, f in [("__iadd__", operator.iadd), ("__isub__", operator.isub), ("__imul__", operator.imul)]
+    ],
+    OpEntry(
+        "Tensor.__itruediv__",
+        op(operator.itruediv),
+        binary(FLOATS, scalars=(2,), mixed=False, rhs=positive),
+        inplace=True,
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.copy_",
+        method("copy_"),
+        these(S(x(2, 3), x(3)), S(x(2, 3), x(2, 3, dtype="int64")), S(x(3), x(2, 3))),
+        inplace=True,
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.fill_",
+        method("fill_"),
+        these(S(x(2, 3), 2.5), S(x(2, 3, dtype="int64"), 2), S(x(2, 3), x())),
+        inplace=True,
+        grad=False,
+    ),
+    OpEntry("Tensor.zero_", method("zero_"), unary(NUMERIC), inplace=True, grad=False),
+    # matrix products
+    *every(
+        "matmul",
+        chain(
+            binary(
+                NUMERIC,
+                scalars=(),
+                mixed=False,
+                gen=lambda s, d: make(s, d, -2, 2),
+                rhs=lambda s, d: make(tuple(reversed(s)), d, -2, 2),
+            ),
+            these(
+                S(x(3), x(3)),
+                S(x(2, 3), x(3)),
+                S(x(3), x(3, 2)),
+                S(x(4, 2, 3), x(3, 5)),
+                S(x(2, 3), x(2, 3)),
+                S(x(2, 3), x(3, 2, dtype="float32")),
+                S(x(), x(3)),
+                S(x(2, 3), [1.0, 2.0, 3.0]),
+                S(x(0, 3), x(3, 2)),
+                S(x(2, 3, dtype="bool"), x(3, 2, dtype="bool")),
+            ),
+        ),
+    ),
+    OpEntry(
+        "Tensor.__matmul__",
+        op(operator.matmul),
+        these(S(x(2, 3), x(3, 4)), S(x(2, 3), x(3, 2, dtype="float32")), S(x(2, 3), x(4, 3))),
+    ),
+    OpEntry("Tensor.__rmatmul__", op(lambda a, b: b.__rmatmul__(a)), these(S(x(3, 4), x(2, 3)))),
+    *every(
+        "mm",
+        these(
+            S(x(2, 3), x(3, 4)),
+            S(x(3), x(3, 4)),
+            S(x(2, 3), x(4, 3)),
+            S(x(2, 3, dtype="int64"), x(3, 2, dtype="int64")),
+            S(x(2, 3), x(3, 4, dtype="float32")),
+        ),
+    ),
+    # reductions
+    *every("sum", chain(reduction(), reduction(("int32", "bool"), dims=False, dtype="float64"))),
+    *every(
+        "mean", chain(reduction(FLOATS), these(S(x(2, 3, dtype="int64")), S(x(2, 3, dtype="int64"), dtype="float64")))
+    ),
+    *every(
+        "var",
+        chain(
+            reduction(FLOATS),
+            reduction(FLOATS, dims=False, correction=0),
+            these(
+                S(x(2, 3), 1, unbiased=False),
+                S(x(2, 3), 1, True),
+                S(x(1)),
+                S(x(3), correction=3),
+                S(x(2, 3, dtype="int64")),
+            ),
+        ),
+        grad_if=_torch_var_gradient_is_right,
+    ),
+    *every(
+        "std",
+        chain(reduction(FLOATS), these(S(x(2, 3), 1, unbiased=False), S(x(1)), S(x(2, 3), correction=2))),
+        grad_if=_torch_var_gradient_is_right,
+    ),
+    *every("max", chain(reduction(NUMERIC + ("bool",), tuples=False), these(S(x(2, 3), x(2, 3)), S(x(2, 3), x(3))))),
+    *every("min", chain(reduction(NUMERIC + ("bool",), tuples=False), these(S(x(2, 3), x(2, 3))))),
+    *every("amax", reduction(NUMERIC)),
+    *every("amin", reduction(NUMERIC)),
+    *every("argmax", reduction(NUMERIC, tuples=False)),
+    *every("argmin", reduction(NUMERIC, tuples=False)),
+    *every("all", reduction(DTYPES, tuples=False)),
+    *every("any", reduction(DTYPES, tuples=False)),
+    *every("logsumexp", chain(reduction(FLOATS, tuples=True), these(S(x(2, 3, dtype="int64"), 1)))),
+    *every(
+        "norm",
+        chain(
+            reduction(FLOATS, tuples=False),
+            these(
+                S(x(3, gen=lambda s, d: np.zeros(s))),
+                S(x(2, 3), 1),
+                S(x(2, 3), float("inf")),
+                S(x(2, 3), 3, 1),
+                S(x(2, 3), p=1, dim=0, keepdim=True),
+                S(x(2, 3, dtype="int64")),
+                S(x(2, 3), "fro", (0, 1)),
+            ),
+        ),
+    ),
+    *every(
+        "softmax",
+        these(
+            *(
+                S(x(*s), d)
+                for s, d in [
+                    ((2, 3), 1),
+                    ((2, 3), 0),
+                    ((2, 3), -1),
+                    ((), 0),
+                    ((), -1),
+                    ((0, 3), 1),
+                    ((2, 0), 1),
+                    ((2, 3), 2),
+                    ((2, 3, 4), 1),
+                ]
+            ),
+            S(x(2, 3, dtype="float32"), 1, dtype="float64"),
+            S(x(2, 3, dtype="int64"), 1),
+        ),
+    ),
+    *every(
+        "log_softmax",
+        these(
+            *(S(x(*s), d) for s, d in [((2, 3), 1), ((2, 3), 0), ((), 0), ((0, 3), 1), ((2, 0), 1), ((2, 3), -3)]),
+            S(x(2, 3, dtype="float32"), 1, dtype="float64"),
+            S(x(2, 3, dtype="int64"), 1),
+        ),
+    ),
+    # shapes and views
+    *every(
+        "reshape",
+        these(
+            S(x(2, 3), (3, 2)),
+            S(x(2, 3), (-1,)),
+            S(x(2, 3), [6]),
+            S(x(), (1,)),
+            S(x(0, 3), (3, 0)),
+            S(x(2, 3), (4, 2)),
+            S(x(2, 3), (-1, -1)),
+            S(x(3, 2, view="T"), (6,)),
+        ),
+        tensor_method=False,
+    ),
+    OpEntry(
+        "Tensor.reshape",
+        method("reshape"),
+        these(S(x(2, 3), 3, 2), S(x(2, 3), (3, 2)), S(x(2, 3), -1), S(x(2, 3), 4, 2), S(x(3, 2, view="T"), 6)),
+    ),
+    OpEntry(
+        "Tensor.view",
+        method("view"),
+        these(
+            S(x(2, 3), 3, 2),
+            S(x(2, 3), (6,)),
+            S(x(2, 3), -1),
+            S(x(2, 3), 4, 2),
+            S(x(2, 3, dtype="float32"), D("int32")),
+            S(x(2, 2, dtype="int64"), D("float64")),
+            S(x(2, 4, dtype="float32"), D("float64")),
+            S(x(2, 3, dtype="float32"), D("float32")),
+            S(x(2, 3, dtype="float32"), D("float64")),
+        ),
+    ),
+    OpEntry("Tensor.view_as", method("view_as"), these(S(x(2, 3), x(3, 2)), S(x(2, 3), x(6)), S(x(2, 3), x(4)))),
+    OpEntry("Tensor.reshape_as", method("reshape_as"), these(S(x(2, 3), x(3, 2)), S(x(2, 3), x(5)))),
+    OpEntry(
+        "Tensor.expand",
+        method("expand"),
+        these(
+            S(x(3), 2, 3),
+            S(x(3), (2, 3)),
+            S(x(1, 3), -1, 3),
+            S(x(), 2),
+            S(x(2), 3),
+            S(x(1, 3), 2, -1, 3),
+            S(x(3), 2, -1),
+        ),
+    ),
+    OpEntry("Tensor.expand_as", method("expand_as"), these(S(x(3), x(2, 3)), S(x(2), x(3)))),
+    *every(
+        "flatten",
+        these(
+            S(x(2, 3, 4)),
+            S(x(2, 3, 4), 1),
+            S(x(2, 3, 4), 0, 1),
+            S(x(2, 3, 4), start_dim=1, end_dim=-1),
+            S(x()),
+            S(x(0, 3)),
+            S(x(2, 3), 2),
+            S(x(2, 3), 1, 0),
+            S(x(2, 3), 0, 5),
+            S(x(), 0, 0),
+            S(x(2, 3, 4, view="step")),
+        ),
+    ),
+    *every("transpose", these(S(x(2, 3), 0, 1), S(x(2, 3, 4), -1, 0), S(x(), 0, 0), S(x(2, 3), 0, 2), S(x(3), 0, -1))),
+    OpEntry("Tensor.t", method("t"), these(S(x(2, 3)), S(x(3)), S(x()), S(x(2, 3, 4)))),
+    OpEntry("Tensor.T", prop("T"), these(S(x(2, 3)), S(x(3)), S(x()))),
+    OpEntry("Tensor.mT", prop("mT"), these(S(x(2, 3)), S(x(2, 3, 4)), S(x(3)))),
+    *every(
+        "permute",
+        these(S(x(2, 3, 4), (2, 0, 1)), S(x(2, 3, 4), (-1, 0, 1)), S(x(2, 3), (0,)), S(x(2, 3), (0, 0)), S(x(), ())),
+        tensor_method=False,
+    ),
+    OpEntry(
+        "Tensor.permute", method("permute"), these(S(x(2, 3, 4), 2, 0, 1), S(x(2, 3, 4), (1, 2, 0)), S(x(2, 3), 0, 2))
+    ),
+    *every(
+        "squeeze",
+        these(
+            S(x(1, 3, 1)),
+            S(x(1, 3, 1), 0),
+            S(x(1, 3, 1), 1),
+            S(x(1, 3, 1), -1),
+            S(x(1, 3, 1), (0, 2)),
+            S(x()),
+            S(x(), 0),
+            S(x(1, 3), 2),
+            S(x(1, 3), -3),
+            S(x(), 1),
+        ),
+    ),
+    *every("unsqueeze", these(S(x(2, 3), 0), S(x(2, 3), 2), S(x(2, 3), -1), S(x(), 0), S(x(2, 3), 3), S(x(2, 3), -4))),
+    OpEntry(
+        "Tensor.repeat",
+        method("repeat"),
+        these(S(x(2, 3), 2, 1), S(x(3), 2, 2), S(x(), 3), S(x(2, 3), (1, 2)), S(x(2, 3), 2)),
+    ),
+    OpEntry("Tensor.contiguous", method("contiguous"), unary()),
+    OpEntry("Tensor.clone", method("clone"), unary()),
+    OpEntry("Tensor.detach", method("detach"), unary(), grad=False),
+    *[
+        OpEntry(
+            "Tensor.__getitem__",
+            op(operator.getitem),
+            these(
+                S(x(4, 3), 1),
+                S(x(4, 3), -1),
+                S(x(4, 3), slice(1, 3)),
+                S(x(4, 3), (slice(None), 0)),
+                S(x(4, 3), (None, 1)),
+                S(x(4, 3), Ellipsis),
+                S(x(4, 3), slice(None, None, 2)),
+                S(x(4, 3), [0, 2, 0]),
+                S(x(4, 3), T(np.array([0, 2, 0]))),
+                S(x(4, 3), T(np.array([True, False, True, False]))),
+                S(x(4, 3), T(np.array([1, 0, 1, 0], dtype=np.uint8))),
+                S(x(4, 3), T(np.array(2))),
+                S(x(4, 3), 4),
+                S(x(4, 3), (0, 0, 0)),
+                S(x(4, 3), slice(None, None, -1)),
+                S(x(), None),
+                S(x(4, 3), T(make((4, 3), "bool"))),
+                S(x(4, 3), (T(np.array([0, 1])), T(np.array([2, 0])))),
+                S(x(4, 3), T(np.array(1.0))),
+                S(x(4, 3, view="T"), 1),
+            ),
+        )
+    ],
+    OpEntry(  # outside the graph: the value is written into the tensor's memory
+        "Tensor.__setitem__",
+        op(_setitem),
+        these(
+            S(x(4, 3), 0, x(2)),
+            S(x(4, 3), 5, 1.0),
+            S(x(4, 3), (0, 0, 0), 1.0),
+            S(x(4, 3), T(np.array([True, False])), 2.0),
+            S(x(4, 3), T(np.array([1, 0, 1, 1], dtype=np.uint8)), 2.0),
+            S(x(4, 3), slice(None, None, -1), 1.0),
+            S(x(4, 3, dtype="int64"), 0, 2.7),
+            S(x(4, 3), [0, 0], x(2, 3)),
+        ),
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.__setitem__",
+        op(_setitem),
+        these(
+            S(x(4, 3), 1, x(3)),
+            S(x(4, 3), 1, 2.5),
+            S(x(4, 3), slice(1, 3), x(2, 3)),
+            S(x(4, 3), (slice(None), 0), x(4)),
+            S(x(4, 3), slice(None, None, 2), x(1, 3)),
+            S(x(4, 3), [0, 2], x(2, 3)),
+            S(x(4, 3), T(np.array([0, 2, 0])), x(3, 3)),
+            S(x(4, 3), T(np.array([True, False, True, False])), x(3)),
+            S(x(4, 3), T(make((4, 3), "bool")), 0.0),
+            S(x(4, 3), T(np.array([1, 0, 1, 0], dtype=np.uint8)), x(3)),
+            S(x(4, 3), (T(np.array([0, 1])), T(np.array([2, 0]))), x(2)),
+            S(x(4, 3), Ellipsis, x(3)),
+            S(x(4, 3), 4, 1.0),
+            S(x(4, 3), slice(None, None, -1), 1.0),
+            S(x(4, 3), 0, x(2)),
+            S(x(4, 3), 0, x(3, dtype="int64")),
+            S(x(4, 3, dtype="int64"), 0, 2.7),
+            S(x(), (), 3.0),
+        ),
+    ),
+    # joining
+    *[
+        e
+        for n in ("cat", "concat", "concatenate")
+        for e in every(
+            n,
+            these(
+                S([x(2, 3), x(1, 3)]),
+                S([x(2, 3), x(2, 2)], 1),
+                S([x(2, 3), x(2, 3)], dim=-1),
+                S([x(2, 3)]),
+                S((x(2, 3), x(2, 3, dtype="float32"))),
+                S([x(2, 3, dtype="int64"), x(2, 3)]),
+                S([x(2, 3), x(0)]),
+                S([x(2, 3), x(2, 2)]),
+                S([]),
+                S(x(2, 3)),
+                S([x(), x()]),
+                S([x(2, 3), x(2, 3)], 2),
+            ),
+            tensor_method=False,
+        )
+    ],
+    *every(
+        "stack",
+        these(
+            S([x(2, 3), x(2, 3)]),
+            S([x(2, 3), x(2, 3)], 2),
+            S([x(2, 3), x(2, 3)], -1),
+            S([x(), x()]),
+            S([x(2, 3), x(3, 2)]),
+            S([]),
+            S([x(2, 3), x(2, 3, dtype="int64")]),
+            S([x(2), x(2)], 3),
+        ),
+        tensor_method=False,
+    ),
+    *every(
+        "where",
+        these(
+            S(x(2, 3, dtype="bool"), x(2, 3), x(2, 3)),
+            S(x(2, 3, dtype="bool"), x(3), 0.0),
+            S(x(2, 3, dtype="bool"), 1.0, x(2, 3)),
+            S(x(2, 3, dtype="bool"), x(2, 3, dtype="int64"), x(2, 3)),
+            S(x(2, 3, dtype="bool"), x(2, 3), x(4, 3)),
+            S(x(2, 3, dtype="bool")),
+            S(x(2, 3, dtype="int64")),
+            S(x(2, 3, dtype="bool"), 1, 0),
+        ),
+        tensor_method=False,
+    ),
+    # comparisons that answer a Python bool
+    *every("equal", these(S(x(2, 3), x(2, 3)), S(x(2, 3), x(3)), S(x(2, 3, dtype="int64"), x(2, 3, dtype="int64")))),
+    *every(
+        "allclose",
+        these(
+            S(x(2, 3), x(2, 3)),
+            S(x(2, 3), x(3)),
+            S(x(2, 3), x(2, 3, dtype="float32")),
+            S(x(2, 3, dtype="float32"), x(2, 3, dtype="float32"), rtol=0.1, atol=0.1),
+        ),
+    ),
+    # conversions and facts
+    *[
+        OpEntry(f"Tensor.{n}", method(n), unary(), grad=n in ("float", "double"))
+        for n in ("float", "double", "half", "long", "int", "bool")
+    ],
+    OpEntry("Tensor.type", method("type"), chain(unary(), these(S(x(2), "torch.FloatTensor"), S(x(2), "float32")))),
+    OpEntry(
+        "Tensor.to",
+        method("to"),
+        these(
+            S(x(2, 3), D("float32")),
+            S(x(2, 3), "cpu"),
+            S(x(2, 3), "cpu", D("float32")),
+            S(x(2, 3), dtype="int64"),
+            S(x(2, 3), x(2, dtype="int32")),
+            S(x(2, 3), D("float64"), copy=True),
+        ),
+    ),
+    OpEntry("Tensor.numpy", method("numpy"), these(S(x(2, 3, grad=False)), S(x(2, 3)))),
+    OpEntry("Tensor.item", method("item"), chain(unary(), these(S(x(2)))), grad=False),
+    OpEntry("Tensor.tolist", method("tolist"), unary(), grad=False),
+    *[
+        OpEntry(f"Tensor.{n}", method(n), unary())
+        for n in ("numel", "dim", "nelement", "element_size", "is_floating_point", "size")
+    ],
+    OpEntry("torch.numel", fn("numel"), unary()),
+    OpEntry("torch.is_tensor", fn("is_tensor"), these(S(x(2)), S([1.0]), S(2.0))),
+    OpEntry("Tensor.size", method("size"), these(S(x(2, 3), 1), S(x(2, 3), -1), S(x(2, 3), 2), S(x(), 0))),
+    *[OpEntry(f"Tensor.{n}", prop(n), unary()) for n in ("shape", "dtype", "ndim", "is_leaf", "requires_grad")],
+    *[
+        OpEntry(f"Tensor.{dunder}", op(f), unary())
+        for dunder, f in [
+            ("__len__", len),
+            ("__bool__", bool),
+            ("__float__", float),
+            ("__int__", int),
+            ("__index__", operator.index),
+            ("__iter__", lambda t: [v.item() for v in t]),
+            ("__format__", lambda t: f"{t:.2f}"),
+        ]
+    ],
+    OpEntry("Tensor.__array__", op(lambda t: np.asarray(t).tolist()), unary(), grad=False),
+    # creation
+    *every(
+        "tensor",
+        these(
+            S([1, 2]),
+            S([1.0, 2.0]),
+            S([True]),
+            S([[1, 2], [3, 4]]),
+            S(2.5),
+            S([]),
+            S([1, 2], dtype="float64"),
+            S([[1, 2], [3]]),
+            S("a"),
+            S([1.5], dtype="int32"),
+        ),
+        tensor_method=False,
+    ),
+    *every("as_tensor", these(S([1, 2]), S(np.arange(3.0)), S([1, 2], dtype="float32")), tensor_method=False),
+    *every(
+        "from_numpy",
+        these(S(np.arange(3.0)), S(np.arange(3)), S(np.ones(2, np.float32)), S([1, 2])),
+        tensor_method=False,
+    ),
+    OpEntry("torch.Tensor", fn("Tensor"), these(S([1, 2]), S([1.5]), S([[1], [2]]), S((2, 3)), S([True]))),
+    *[
+        OpEntry(f"torch.{n}", fn(n), these(S(), S(2, 3), S(0), S(-1)), values=False)
+        for n in (
+            "Tensor",
+            "FloatTensor",
+            "DoubleTensor",
+            "LongTensor",
+            "IntTensor",
+            "ByteTensor",
+            "BoolTensor",
+            "ShortTensor",
+            "CharTensor",
+            "HalfTensor",
+        )
+    ],
+    *[
+        OpEntry(f"torch.{n}", fn(n), these(S([1, 2]), S([1.5, -2.5]), S([[1], [0]]), S([True])))
+        for n in (
+            "FloatTensor",
+            "DoubleTensor",
+            "LongTensor",
+            "IntTensor",
+            "ByteTensor",
+            "BoolTensor",
+            "ShortTensor",
+            "CharTensor",
+        )
+    ],
+    *[
+        e
+        for n in ("zeros", "ones", "empty")
+        for e in every(
+            n,
+            these(S(2, 3), S((2, 3)), S([2]), S(), S(0), S(2, 3, dtype="int64"), S(2.5), S(-1), S(size=(2, 3))),
+            tensor_method=False,
+            values=n != "empty",
+        )
+    ],
+    *every(
+        "full",
+        these(S((2, 3), 1.5), S((2,), 2), S((2,), True), S((2, 3), 2, dtype="float64"), S([], 1.0), S((-1,), 1.0)),
+        tensor_method=False,
+    ),
+    *[
+        e
+        for n in ("zeros_like", "ones_like", "empty_like")
+        for e in every(
+            n,
+            chain(unary(), these(S(x(2, 3), dtype="int64"))),
+            tensor_method=False,
+            values=n != "empty_like",
+            grad=False,
+        )
+    ],
+    *every(
+        "full_like",
+        these(S(x(2, 3), 2.0), S(x(2, 3, dtype="int64"), 2.5), S(x(2), 1, dtype="float32")),
+        tensor_method=False,
+        grad=False,
+    ),
+    *every(
+        "arange",
+        these(
+            S(5),
+            S(1, 4),
+            S(0, 1, 0.25),
+            S(5.0),
+            S(3, 1),
+            S(3, 1, -1),
+            S(0, 5, 0),
+            S(5, dtype="float64"),
+            S(1, 2.5, 0.5),
+            S(0, 1, 0.1),
+            S(end=3),
+        ),
+        tensor_method=False,
+    ),
+    *every(
+        "linspace",
+        these(S(0, 1, 5), S(0, 1, 1), S(0, 1, 0), S(0, 1, steps=3, dtype="float64"), S(0, 1, -1)),
+        tensor_method=False,
+    ),
+    *every("eye", these(S(3), S(2, 3), S(0), S(3, dtype="int64"), S(-1)), tensor_method=False),
+    *[
+        e
+        for n in ("rand", "randn")
+        for e in every(
+            n,
+            these(S(2, 3), S((2, 3)), S(size=(2, 3)), S(), S(2, dtype="float64"), S(-1)),
+            tensor_method=False,
+            values=False,
+        )
+    ],
+    *every(
+        "randint",
+        these(S(5, (2, 3)), S(1, 5, (4,)), S(0, 5, size=(2,)), S(5, (2,), dtype="int32"), S(3, 1, (2,))),
+        tensor_method=False,
+        values=False,
+    ),
+    *every("randperm", these(S(5), S(0), S(3, dtype="int32"), S(-1)), tensor_method=False, values=False),
+    OpEntry("Tensor.normal_", method("normal_"), these(S(x(2, 3)), S(x(2, 3), 1.0, 2.0)), values=False, inplace=True),
+    OpEntry(
+        "Tensor.uniform_", method("uniform_"), these(S(x(2, 3)), S(x(2, 3), -1.0, 1.0)), values=False, inplace=True
+    ),
+    # nn.functional
+    *[OpEntry(f"F.{n}", functional(n), unary(FLOATS)) for n in ("relu", "tanh", "sigmoid")],
+    OpEntry("F.relu", functional("relu"), these(S(x(2, 3), inplace=True)), inplace=True, grad=False),
+    OpEntry("F.leaky_relu", functional("leaky_relu"), chain(unary(FLOATS), unary(FLOATS, negative_slope=0.2))),
+    *[
+        OpEntry(
+            f"F.{n}",
+            functional(n),
+            these(S(x(2, 3), 1), S(x(2, 3), dim=0), S(x(), 0), S(x(0, 3), 1), S(x(2, 3), 1, dtype="float32")),
+        )
+        for n in ("softmax", "log_softmax")
+    ],
+    OpEntry(
+        "F.linear",
+        functional("linear"),
+        these(
+            S(x(4, 3), x(2, 3)),
+            S(x(4, 3), x(2, 3), x(2)),
+            S(x(3), x(2, 3)),
+            S(x(4, 3), x(3)),
+            S(x(5, 4, 3), x(2, 3), x(2)),
+            S(x(4, 3), x(2, 4)),
+            S(x(4, 3), x(2, 3), x(3)),
+            S(x(0, 3), x(2, 3)),
+        ),
+    ),
+    OpEntry(
+        "F.conv2d",
+        functional("conv2d"),
+        these(
+            S(x(2, 3, 5, 5), x(4, 3, 3, 3)),
+            S(x(2, 3, 5, 5), x(4, 3, 3, 3), x(4), stride=2, padding=1),
+            S(x(3, 5, 5), x(4, 3, 3, 3)),
+            S(x(1, 4, 6, 6), x(4, 2, 3, 3), groups=2),
+            S(x(1, 2, 7, 7), x(3, 2, 3, 3), dilation=2),
+            S(x(1, 2, 5, 5), x(3, 2, 3, 3), padding="same"),
+            S(x(1, 2, 5, 5), x(3, 2, 2, 2), padding="same"),
+            S(x(2, 3, 5, 5), x(4, 2, 3, 3)),
+            S(x(2, 3, 2, 2), x(4, 3, 3, 3)),
+        ),
+    ),
+    OpEntry(
+        "F.max_pool2d",
+        functional("max_pool2d"),
+        these(
+            S(x(2, 3, 6, 6), 2),
+            S(x(2, 3, 5, 5), 3, 2, 1),
+            S(x(3, 4, 4), 2),
+            S(x(1, 1, 5, 5), 2, ceil_mode=True),
+            S(x(1, 1, 4, 4), 2, return_indices=True),
+            S(x(1, 1, 5, 5), 3, 2),
+            S(x(1, 1, 4, 4), 2, padding=2),
+        ),
+    ),
+    OpEntry(
+        "F.avg_pool2d",
+        functional("avg_pool2d"),
+        these(
+            S(x(2, 3, 6, 6), 2),
+            S(x(2, 3, 5, 5), 3, 2, 1),
+            S(x(2, 3, 5, 5), 3, 2, 1, count_include_pad=False),
+            S(x(1, 1, 5, 5), 2, ceil_mode=True),
+            S(x(1, 1, 4, 4), 2, divisor_override=3),
+        ),
+    ),
+    OpEntry(
+        "F.batch_norm",
+        functional("batch_norm"),
+        these(
+            S(x(4, 3), T(np.zeros(3), grad=False), T(np.ones(3), grad=False), training=True),
+            S(x(4, 3, 2, 2), T(np.zeros(3), grad=False), T(np.ones(3), grad=False), x(3), x(3), training=True),
+            S(x(4, 3), T(make((3,), "float64"), grad=False), T(positive((3,), "float64"), grad=False)),
+            S(x(4, 3), None, None, training=True),
+            S(x(0, 3), None, None, training=True),
+            S(x(1, 3), None, None, training=True),
+            S(x(4, 3), T(np.zeros(2), grad=False), T(np.ones(2), grad=False), training=True),
+        ),
+    ),
+    OpEntry(
+        "F.dropout",
+        functional("dropout"),
+        these(S(x(2, 3), 0.0), S(x(2, 3), 1.0), S(x(2, 3), 0.5, training=False), S(x(2, 3), 1.5), S(x(2, 3), -0.1)),
+        grad=False,
+    ),
+    OpEntry(
+        "F.dropout",
+        functional("dropout"),
+        these(S(x(2, 3, grad=False), 0.0, True, True), S(x(2, 3, grad=False), 1.0, inplace=True)),
+        inplace=True,
+        grad=False,
+    ),
+    OpEntry(
+        "F.mse_loss",
+        functional("mse_loss"),
+        these(
+            S(x(2, 3), x(2, 3)),
+            S(x(2, 3), x(2, 3), reduction="sum"),
+            S(x(2, 3), x(2, 3), reduction="none"),
+            S(x(0), x(0)),
+            S(x(0), x(0), reduction="sum"),
+            S(x(), x()),
+            S(x(2, 3), x(2, 3), reduction="avg"),
+        ),
+    ),
+    *[
+        OpEntry(
+            f"F.{n}",
+            functional(n),
+            these(
+                S(x(4, 3), T(np.array([0, 2, 1, 2]))),
+                S(x(4, 3), T(np.array([0, 2, 1, 2])), reduction="sum"),
+                S(x(4, 3), T(np.array([0, 2, 1, 2])), reduction="none"),
+                S(x(4, 3), T(np.array([0, -100, 1, -100]))),
+                S(x(4, 3), T(np.full(4, -100))),
+                S(x(4, 3), T(np.full(4, -100)), label_smoothing=0.1, reduction="sum"),
+                S(x(4, 3), T(np.array([0, 2, 1, 2])), ignore_index=2),
+                S(x(4, 3), T(np.array([0, 2, 1, 2])), ignore_index=2, reduction="sum"),
+                S(x(4, 3), T(np.array([0, 2, 1, 2])), T(np.array([1.0, 2.0, 0.5]), grad=False)),
+                S(x(4, 3), T(np.array([0, 2, 1, 2])), T(np.array([1.0, 2.0, 0.5]), grad=False), ignore_index=1),
+                S(x(3), T(np.array(1))),
+                S(x(2, 3, 4), T(np.array([[0, 1, 2, 1], [2, 2, 0, 1]]))),
+                S(x(4, 3), T(np.array([0, 2, 1, 2], dtype=np.int32))),
+                S(x(4, 3), T(np.array([0, 3, 1, 2]))),
+                S(x(0, 3), T(np.zeros(0, dtype=np.int64)), reduction="sum"),
+                S(x(4, 3), T(np.array([0, 2, 1]))),
+            ),
+        )
+        for n in ("cross_entropy", "nll_loss")
+    ],
+    OpEntry(
+        "F.cross_entropy",
+        functional("cross_entropy"),
+        these(
+            S(x(4, 3), T(np.array([0, 2, 1, 2])), label_smoothing=0.1),
+            S(x(4, 3), T(np.array([0, 2, 1, 2])), label_smoothing=0.2, reduction="sum"),
+            S(
+                x(4, 3),
+                x(4, 3, gen=lambda s, d: np.full(s, 1 / 3)),
+            ),
+            S(x(4, 3), x(4, 3, gen=lambda s, d: np.full(s, 1 / 3)), label_smoothing=0.1),
+            S(x(4, 3), T(np.array([0, 2, 1, 2])), label_smoothing=1.5),
+        ),
+    ),
+    OpEntry(
+        "F.max_pool2d",
+        functional("max_pool2d"),
+        lambda: (
+            S(x(2, 3, h, w), k, s, p, ceil_mode=c, return_indices=r)
+            for h, w in [(5, 5), (6, 7)]
+            for k, s, p in [(2, 2, 0), (3, 2, 1), (2, 1, 1), (3, 3, 0)]
+            for c in (False, True)
+            for r in (False, True)
+        ),
+    ),
+    OpEntry(
+        "F.avg_pool2d",
+        functional("avg_pool2d"),
+        lambda: (
+            S(x(2, 3, 6, 7), k, s, p, ceil_mode=c, count_include_pad=i, divisor_override=d)
+            for k, s, p in [(2, 2, 0), (3, 2, 1), (3, 3, 0)]
+            for c in (False, True)
+            for i in (True, False)
+            for d in (None, 3)
+        ),
+    ),
+    # keyword variants, Python numbers as operands, more index forms
+    OpEntry(
+        "torch.sum",
+        fn("sum"),
+        these(
+            S(x(2, 3), dim=1, keepdim=True),
+            S(x(2, 3), dim=(0, 1)),
+            S(x(2, 3, dtype="int32"), dtype=D("float64")),
+            S(x(2, 3), 1, True, dtype=D("float32")),
+        ),
+    ),
+    OpEntry(
+        "torch.max",
+        fn("max"),
+        these(S(x(2, 3), dim=1), S(x(2, 3), dim=1, keepdim=True), S(x(2, 3), x(2, 3)), S(x(2, 3), other=x(3))),
+    ),
+    OpEntry("torch.min", fn("min"), these(S(x(2, 3), dim=0), S(x(2, 3), 1, True))),
+    OpEntry(
+        "torch.clamp",
+        fn("clamp"),
+        these(
+            S(x(2, 3), min=-0.5, max=0.5),
+            S(x(2, 3), -0.5),
+            S(x(2, 3), max=x(3)),
+            S(x(2, 3), min=0.5, max=-0.5),
+            S(x(2, 3, dtype="int64"), min=0, max=2),
+            S(x(2, 3, dtype="int64"), min=x(3)),
+        ),
+    ),
+    OpEntry(
+        "torch.where",
+        fn("where"),
+        these(
+            S(x(2, 3, dtype="bool"), 1.0, 0.0),
+            S(x(2, 3, dtype="bool"), x(2, 3, dtype="float32"), 0),
+            S(x(2, 3, dtype="bool"), x(2, 3, dtype="int32"), 2.5),
+            S(x(2, 3, dtype="bool"), input=x(2, 3), other=x(2, 3)),
+        ),
+    ),
+    OpEntry("Tensor.transpose", method("transpose"), these(S(x(2, 3), dim0=0, dim1=1))),
+    OpEntry("torch.cat", fn("cat"), these(S(tensors=[x(2, 3), x(2, 3)], dim=1), S((x(2, 3), x(1, 3)), dim=0))),
+    OpEntry("Tensor.flatten", method("flatten"), these(S(x(2, 3, 4), start_dim=1), S(x(2, 3, 4), end_dim=1))),
+    OpEntry("Tensor.squeeze", method("squeeze"), these(S(x(1, 3), dim=0), S(x(1, 3, 1), dim=(0, 2)))),
+    OpEntry(
+        "torch.pow",
+        fn("pow"),
+        these(
+            S(2, x(2, 3)),
+            S(x(2, 3), exponent=2),
+            S(2.5, x(2, 3, dtype="int64")),
+            S(x(2, 3, dtype="int64"), 2.5),
+            S(x(2, 3, dtype="int64"), x(2, 3)),
+        ),
+    ),
+    OpEntry("torch.softmax", fn("softmax"), these(S(x(2, 3), dim=1), S(x(2, 3), -1, dtype=D("float32")))),
+    OpEntry(
+        "torch.mean",
+        fn("mean"),
+        these(S(x(2, 3, 4), dim=(0, 1)), S(x(2, 3), dim=[1], keepdim=True), S(x(2, 3), dtype=D("float32"))),
+    ),
+    OpEntry(
+        "Tensor.std",
+        method("std"),
+        these(S(x(2, 3), dim=0, keepdim=True), S(x(2, 3), 0, False), S(x(2, 3), unbiased=False)),
+    ),
+    OpEntry(
+        "Tensor.norm",
+        method("norm"),
+        these(
+            S(x(2, 3), p=2, dim=1), S(x(2, 3), dim=1), S(x(2, 3), p="fro"), S(x(2, 3), 1.5), S(x(2, 3), p=float("-inf"))
+        ),
+    ),
+    OpEntry("torch.argmax", fn("argmax"), these(S(x(2, 3), dim=1, keepdim=True), S(x(2, 3), 1))),
+    OpEntry(
+        "Tensor.to",
+        method("to"),
+        these(S(x(2, 3), D("float64")), S(x(2, 3), dtype=D("float32")), S(x(2, 3), "cpu", dtype=D("int32"))),
+    ),
+    OpEntry("Tensor.type", method("type"), these(S(x(2, 3), D("float32")), S(x(2, 3)), S(x(2, 3), "torch.LongTensor"))),
+    OpEntry("torch.exp", fn("exp"), these(S(2.0), S([1.0, 2.0]))),
+    OpEntry("torch.add", fn("add"), these(S(2, x(3)), S(x(3), 2, alpha=2), S(x(3), other=x(3)))),
+    OpEntry("torch.mul", fn("mul"), these(S(2, x(3)), S(x(3), other=2))),
+    OpEntry(
+        "torch.matmul",
+        fn("matmul"),
+        these(S(x(2, 3), other=x(3, 2)), S(x(5, 2, 3), x(5, 3, 2)), S(x(2, 1, 2, 3), x(3, 3, 2)), S(x(3), x(2, 3, 4))),
+    ),
+    OpEntry("Tensor.expand", method("expand"), these(S(x(3, 1), 3, 4), S(x(3, 1), size=(3, 4)))),
+    OpEntry(
+        "Tensor.repeat",
+        method("repeat"),
+        these(
+            S(x(2, 3), (2, 2)),
+        ),
+    ),
+    OpEntry(
+        "Tensor.permute",
+        method("permute"),
+        these(
+            S(x(2, 3, 4), dims=(2, 0, 1)),
+        ),
+    ),
+    OpEntry("Tensor.view", method("view"), these(S(x(2, 3), size=(3, 2)), S(x(2, 3), dtype=D("int64")))),
+    OpEntry(
+        "Tensor.reshape",
+        method("reshape"),
+        these(
+            S(x(2, 3), shape=(3, 2)),
+        ),
+    ),
+    OpEntry(
+        "torch.stack",
+        fn("stack"),
+        these(
+            S(tensors=[x(2), x(2)], dim=1),
+        ),
+    ),
+    OpEntry(
+        "Tensor.unsqueeze",
+        method("unsqueeze"),
+        these(
+            S(x(2, 3), dim=1),
+        ),
+    ),
+    OpEntry(
+        "torch.var", fn("var"), these(S(x(2, 3), 1, keepdim=True), S(x(2, 3), dim=1, correction=0), S(x(2, 3), (0, 1)))
+    ),
+    OpEntry(
+        "torch.std",
+        fn("std"),
+        these(
+            S(x(2, 3), 1, True, True),
+        ),
+    ),
+    OpEntry(
+        "Tensor.max",
+        method("max"),
+        these(S(x(2, 3), dim=1), S(x(2, 3, dtype="int64"), 1), S(x(2, 3), x(2, 3, dtype="float32"))),
+    ),
+    OpEntry(
+        "Tensor.sum",
+        method("sum"),
+        these(S(x(2, 3, dtype="bool")), S(x(2, 3, dtype="uint8")), S(x(2, 3, dtype="int32"), 0)),
+    ),
+    OpEntry("Tensor.mean", method("mean"), these(S(x(2, 3), (0, -1)), S(x(2, 3), dim=None))),
+    OpEntry("Tensor.all", method("all"), these(S(x(2, 3, dtype="float32")), S(x(2, 3, dtype="int64"), 1))),
+    OpEntry(
+        "Tensor.equal",
+        method("equal"),
+        these(
+            S(x(2, 3), x(2, 3, dtype="float32")),
+        ),
+    ),
+    OpEntry(
+        "Tensor.clone",
+        method("clone"),
+        these(
+            S(x(2, 3, view="T")),
+        ),
+    ),
+    OpEntry(
+        "Tensor.__getitem__",
+        method("__getitem__"),
+        these(
+            S(x(4, 3), (slice(None), [0, 2])),
+            S(x(4, 3), ([0, 1], [1, 2])),
+            S(x(4, 3), (Ellipsis, None)),
+            S(x(4, 3), (T(np.array([True, False, True, False])), 1)),
+            S(x(4, 3), T(np.array([[0, 1], [2, 3]]))),
+            S(x(4, 3), slice(1, 100)),
+            S(x(4, 3), -5),
+        ),
+    ),
+    OpEntry(
+        "F.softmax",
+        functional("softmax"),
+        these(
+            S(x(2, 3), dim=1, dtype=D("float64")),
+        ),
+    ),
+    OpEntry(
+        "F.cross_entropy",
+        functional("cross_entropy"),
+        these(
+            S(x(4, 3), T(np.array([0, 1, 2, 0])), reduction="mean", weight=T(np.ones(3), grad=False)),
+            S(x(3), T(np.array(1))),
+            S(x(2, 3, 2), T(np.array([[0, 1], [2, 0]]))),
+        ),
+    ),
+    OpEntry("F.mse_loss", functional("mse_loss"), these(S(x(2, 3), x(3)), S(x(2, 3), x(2, 3, dtype="float32")))),
+    OpEntry(
+        "F.linear", functional("linear"), these(S(x(2, 3), x(4, 3), bias=x(4)), S(x(2, 3, dtype="float32"), x(4, 3)))
+    ),
+    OpEntry(
+        "F.relu",
+        functional("relu"),
+        these(
+            S(x(2, 3, dtype="int64")),
+        ),
+    ),
+    OpEntry(
+        "F.leaky_relu",
+        functional("leaky_relu"),
+        these(
+            S(x(2, 3), 0.2, True),
+        ),
+    ),
+    OpEntry(
+        "F.max_pool2d",
+        functional("max_pool2d"),
+        these(S(x(1, 1, 4, 4), kernel_size=2, stride=2), S(x(1, 1, 5, 5), (2, 3))),
+    ),
+    OpEntry(
+        "F.avg_pool2d", functional("avg_pool2d"), these(S(x(1, 1, 4, 4), kernel_size=2), S(x(1, 1, 5, 5), 3, padding=1))
+    ),
+    OpEntry(
+        "F.nll_loss",
+        functional("nll_loss"),
+        these(
+            S(x(4, 3), T(np.array([0, 1, 2, 0])), reduction="none"),
+        ),
+    ),
+]
+
+
+def _as_dtype(value: Any, dtype: str) -> Any:
+    """A sample's float tensors in another dtype (rounded for integers, > 0 for bool); the rest unchanged."""
+    if isinstance(value, T):
+        a = value.array
+        if a.dtype.kind != "f":
+            return value
+        converted = a > 0 if dtype == "bool" else np.abs(a).round().astype(dtype) if dtype == "uint8" else (
+            a.astype(dtype) if dtype in FLOATS else a.round().astype(dtype))
+        return T(converted, value.view, value.grad)
+    if isinstance(value, list):
+        return [_as_dtype(v, dtype) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_as_dtype(v, dtype) for v in value)
+    return value
+
+
+def in_every_dtype(entry: OpEntry) -> Iterator[Sample]:
+    """The entry's samples, then each again with its float tensors in every other dtype (each sample once):
+    the dtype sweep, so that a sample written for floats also checks bool, uint8, int32 and int64."""
+    seen: set[str] = set()
+    for sample in entry.samples():
+        for dtype in (None, *DTYPES):
+            variant = sample if dtype is None else Sample(
+                _as_dtype(sample.args, dtype), {k: _as_dtype(v, dtype) for k, v in sample.kwargs.items()})
+            key = repr(variant)
+            if key not in seen:
+                seen.add(key)
+                yield variant
+
+
+NOT_OPS = {
+    # what is no op: modules, types, switches, I/O, seeds and graph state
+    "torch.autograd",
+    "torch.data",
+    "torch.nn",
+    "torch.optim",
+    "torch.utils",
+    "torch.Context",
+    "torch.Op",
+    "torch.GradcheckError",
+    "torch.CheckpointError",
+    "torch.dtype",
+    "torch.device",
+    "torch.accelerator",
+    "torch.backends",
+    "torch.cuda",
+    "torch.get_default_device",
+    "torch.set_default_device",
+    "torch.get_default_dtype",
+    "torch.enable_grad",
+    "torch.no_grad",
+    "torch.inference_mode",
+    "torch.is_grad_enabled",
+    "torch.set_grad_enabled",
+    "torch.manual_seed",
+    "torch.default_rng",
+    "torch.save",
+    "torch.load",
+    "torch.gradcheck",
+    "torch.numerical_grad",
+    "torch.numerical_jacobian",
+    "torch.keep_freed_memory",
+    "torch.unbroadcast",
+    "torch.Size",
+    *(
+        f"torch.{d}"
+        for d in (
+            "bool",
+            "double",
+            "float",
+            "float16",
+            "float32",
+            "float64",
+            "half",
+            "int",
+            "int8",
+            "int16",
+            "int32",
+            "int64",
+            "long",
+            "short",
+            "uint8",
+        )
+    ),
+    "Tensor.backward",
+    "Tensor.grad",
+    "Tensor.grad_fn",
+    "Tensor.register_post_accumulate_grad_hook",
+    "Tensor.retain_grad",
+    "Tensor.requires_grad_",
+    "Tensor.data",
+    "Tensor.device",
+    "Tensor.is_cuda",
+    "Tensor.cpu",
+    "Tensor.cuda",
+    "Tensor.detach_",
+}
+"""Public names that are no op on tensor values: the checklist test accepts them without an entry."""
+
+NOT_IN_PYTORCH = {
+    "Tensor.array": "the NumPy array behind the tensor (tinygrad_adam's storage; PyTorch has none)",
+    "Tensor.astype": "NumPy's name for Tensor.to(dtype), kept for NumPy readers",
+    "Tensor.pad": "constant padding with NumPy's pad_width (PyTorch's is F.pad)",
+    "Tensor.leaky_relu": "F.leaky_relu as a method, used by the layers",
+    "F.flatten": "torch.flatten in nn.functional, beside the other layer functions",
+}
+"""Public names PyTorch lacks, and why they exist."""
