@@ -1131,6 +1131,94 @@ TABLE: list[OpEntry] = [
             for d in (None, 3)
         ),
     ),
+    # arguments of the wrong type: PyTorch's TypeError (or its error), never a NumPy message
+    OpEntry("Tensor.__add__", op(operator.add), these(S(x(2, 3), None), S(x(2, 3), "a"))),
+    OpEntry(
+        "Tensor.__mul__",
+        op(operator.mul),
+        these(
+            S(x(2, 3), None),
+        ),
+    ),
+    OpEntry("Tensor.reshape", method("reshape"), these(S(x(2, 3), "a"), S(x(2, 3), 2, None), S(x(2, 3), 2.0, 3))),
+    OpEntry(
+        "Tensor.view",
+        method("view"),
+        these(
+            S(x(2, 3), 2, None),
+        ),
+    ),
+    OpEntry(
+        "Tensor.expand",
+        method("expand"),
+        these(
+            S(x(3), None),
+        ),
+    ),
+    OpEntry(
+        "Tensor.transpose",
+        method("transpose"),
+        these(
+            S(x(2, 3), 0, None),
+        ),
+    ),
+    OpEntry(
+        "Tensor.permute",
+        method("permute"),
+        these(
+            S(x(2, 3), 0, 1.5),
+        ),
+    ),
+    OpEntry(
+        "Tensor.pow",
+        method("pow"),
+        these(
+            S(x(2, 3), None),
+        ),
+    ),
+    OpEntry(
+        "torch.full",
+        fn("full"),
+        these(
+            S((2,), "a"),
+        ),
+    ),
+    OpEntry(
+        "torch.arange",
+        fn("arange"),
+        these(
+            S("a"),
+        ),
+    ),
+    OpEntry("torch.tensor", fn("tensor"), these(S(None), S([1, "a"]))),
+    OpEntry(
+        "torch.clamp",
+        fn("clamp"),
+        these(
+            S(x(2, 3), min="a"),
+        ),
+    ),
+    OpEntry(
+        "F.linear",
+        functional("linear"),
+        these(
+            S(x(2, 3), None),
+        ),
+    ),
+    OpEntry(
+        "F.cross_entropy",
+        functional("cross_entropy"),
+        these(
+            S(x(2, 3), None),
+        ),
+    ),
+    OpEntry(
+        "torch.exp",
+        fn("exp"),
+        these(
+            S(None),
+        ),
+    ),
     # layers: nn.<Module>(...)(input), with the same parameters on both sides
     *[
         OpEntry(f"nn.{name}", module(name, *ctor, **kw), these(*samples))
