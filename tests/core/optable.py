@@ -223,6 +223,22 @@ def op(f: Callable[..., Any]) -> Callable[..., Any]:
     return lambda lib, *a, **k: f(*a, **k)
 
 
+def module(name: str, *ctor_args: Any, **ctor_kwargs: Any) -> Callable[..., Any]:
+    """nn.<name>(*ctor_args, **ctor_kwargs) on a library, its parameters set to the same values on both sides,
+    then called on the sample (a D in the constructor's arguments is the library's dtype)."""
+
+    def call(lib: Any, *args: Any, **kwargs: Any) -> Any:
+        options = {k: getattr(lib, v.name) if isinstance(v, D) else v for k, v in ctor_kwargs.items()}
+        layer = getattr(lib.nn, name)(*ctor_args, **options)
+        with lib.no_grad():
+            for i, (_, p) in enumerate(layer.named_parameters()):
+                values = np.random.default_rng(i).uniform(-0.5, 0.5, tuple(p.shape))
+                p.copy_(lib.tensor(values, dtype=p.dtype))
+        return layer(*args, **kwargs)
+
+    return call
+
+
 def every(
     name: str,
     samples: Callable[[], Iterator[Sample]],
@@ -1115,6 +1131,140 @@ TABLE: list[OpEntry] = [
             for d in (None, 3)
         ),
     ),
+    # arguments of the wrong type: PyTorch's TypeError (or its error), never a NumPy message
+    OpEntry("Tensor.__add__", op(operator.add), these(S(x(2, 3), None), S(x(2, 3), "a"))),
+    OpEntry(
+        "Tensor.__mul__",
+        op(operator.mul),
+        these(
+            S(x(2, 3), None),
+        ),
+    ),
+    OpEntry("Tensor.reshape", method("reshape"), these(S(x(2, 3), "a"), S(x(2, 3), 2, None), S(x(2, 3), 2.0, 3))),
+    OpEntry(
+        "Tensor.view",
+        method("view"),
+        these(
+            S(x(2, 3), 2, None),
+        ),
+    ),
+    OpEntry(
+        "Tensor.expand",
+        method("expand"),
+        these(
+            S(x(3), None),
+        ),
+    ),
+    OpEntry(
+        "Tensor.transpose",
+        method("transpose"),
+        these(
+            S(x(2, 3), 0, None),
+        ),
+    ),
+    OpEntry(
+        "Tensor.permute",
+        method("permute"),
+        these(
+            S(x(2, 3), 0, 1.5),
+        ),
+    ),
+    OpEntry(
+        "Tensor.pow",
+        method("pow"),
+        these(
+            S(x(2, 3), None),
+        ),
+    ),
+    OpEntry(
+        "torch.full",
+        fn("full"),
+        these(
+            S((2,), "a"),
+        ),
+    ),
+    OpEntry(
+        "torch.arange",
+        fn("arange"),
+        these(
+            S("a"),
+        ),
+    ),
+    OpEntry("torch.tensor", fn("tensor"), these(S(None), S([1, "a"]))),
+    OpEntry(
+        "torch.clamp",
+        fn("clamp"),
+        these(
+            S(x(2, 3), min="a"),
+        ),
+    ),
+    OpEntry(
+        "F.linear",
+        functional("linear"),
+        these(
+            S(x(2, 3), None),
+        ),
+    ),
+    OpEntry(
+        "F.cross_entropy",
+        functional("cross_entropy"),
+        these(
+            S(x(2, 3), None),
+        ),
+    ),
+    OpEntry(
+        "torch.exp",
+        fn("exp"),
+        these(
+            S(None),
+        ),
+    ),
+    # layers: nn.<Module>(...)(input), with the same parameters on both sides
+    *[
+        OpEntry(f"nn.{name}", module(name, *ctor, **kw), these(*samples))
+        for name, ctor, kw, samples in [
+            (
+                "Linear",
+                (3, 2),
+                {},
+                [S(x(4, 3, dtype="float32")), S(x(3, dtype="float32")), S(x(4, 5, dtype="float32"))],
+            ),
+            ("Linear", (3, 2), {"dtype": D("float64")}, [S(x(4, 3)), S(x(2, 5, 3))]),
+            ("Linear", (3, 2), {"bias": False, "dtype": D("float64")}, [S(x(4, 3))]),
+            ("Conv2d", (2, 4, 3), {"dtype": D("float64")}, [S(x(2, 2, 5, 5)), S(x(2, 5, 5)), S(x(2, 3, 5, 5))]),
+            ("Conv2d", (4, 4, 3), {"groups": 2, "padding": "same", "dtype": D("float64")}, [S(x(1, 4, 5, 5))]),
+            (
+                "Conv2d",
+                (2, 3, 3),
+                {"stride": 2, "padding": 1, "dilation": 2, "dtype": D("float64")},
+                [S(x(1, 2, 7, 7))],
+            ),
+            ("MaxPool2d", (2,), {}, [S(x(2, 3, 6, 6)), S(x(3, 5, 5))]),
+            ("MaxPool2d", (3, 2, 1), {"ceil_mode": True, "return_indices": True}, [S(x(1, 2, 6, 6))]),
+            ("AvgPool2d", (2,), {}, [S(x(2, 3, 6, 6))]),
+            ("AvgPool2d", (3, 2, 1), {"ceil_mode": True, "count_include_pad": False}, [S(x(1, 2, 6, 6))]),
+            ("BatchNorm1d", (3,), {"dtype": D("float64")}, [S(x(4, 3)), S(x(4, 3, 5)), S(x(1, 3)), S(x(4, 2))]),
+            ("BatchNorm2d", (3,), {"dtype": D("float64")}, [S(x(2, 3, 4, 4)), S(x(3, 4, 4))]),
+            ("ReLU", (), {}, [S(x(2, 3))]),
+            ("LeakyReLU", (0.2,), {}, [S(x(2, 3))]),
+            ("Tanh", (), {}, [S(x(2, 3))]),
+            ("Sigmoid", (), {}, [S(x(2, 3))]),
+            ("Softmax", (1,), {}, [S(x(2, 3)), S(x(2, 3, 4))]),
+            ("LogSoftmax", (-1,), {}, [S(x(2, 3)), S(x())]),
+            ("Flatten", (), {}, [S(x(2, 3, 4)), S(x(2))]),
+            ("Identity", (), {}, [S(x(2, 3))]),
+            ("Dropout", (0.0,), {}, [S(x(2, 3))]),
+            ("CrossEntropyLoss", (), {}, [S(x(4, 3), T(np.array([0, 2, 1, 2])))]),
+            (
+                "CrossEntropyLoss",
+                (),
+                {"label_smoothing": 0.1, "reduction": "sum"},
+                [S(x(4, 3), T(np.array([0, 2, 1, 2])))],
+            ),
+            ("NLLLoss", (), {"ignore_index": 1}, [S(x(4, 3), T(np.array([0, 2, 1, 2])))]),
+            ("MSELoss", (), {"reduction": "none"}, [S(x(2, 3), x(2, 3))]),
+        ]
+    ],
     # keyword variants, Python numbers as operands, more index forms
     OpEntry(
         "torch.sum",
@@ -1346,8 +1496,13 @@ def _as_dtype(value: Any, dtype: str) -> Any:
         a = value.array
         if a.dtype.kind != "f":
             return value
-        converted = a > 0 if dtype == "bool" else np.abs(a).round().astype(dtype) if dtype == "uint8" else (
-            a.astype(dtype) if dtype in FLOATS else a.round().astype(dtype))
+        converted = (
+            a > 0
+            if dtype == "bool"
+            else np.abs(a).round().astype(dtype)
+            if dtype == "uint8"
+            else (a.astype(dtype) if dtype in FLOATS else a.round().astype(dtype))
+        )
         return T(converted, value.view, value.grad)
     if isinstance(value, list):
         return [_as_dtype(v, dtype) for v in value]
@@ -1362,8 +1517,11 @@ def in_every_dtype(entry: OpEntry) -> Iterator[Sample]:
     seen: set[str] = set()
     for sample in entry.samples():
         for dtype in (None, *DTYPES):
-            variant = sample if dtype is None else Sample(
-                _as_dtype(sample.args, dtype), {k: _as_dtype(v, dtype) for k, v in sample.kwargs.items()})
+            variant = (
+                sample
+                if dtype is None
+                else Sample(_as_dtype(sample.args, dtype), {k: _as_dtype(v, dtype) for k, v in sample.kwargs.items()})
+            )
             key = repr(variant)
             if key not in seen:
                 seen.add(key)
@@ -1436,6 +1594,7 @@ NOT_OPS = {
     "Tensor.cpu",
     "Tensor.cuda",
     "Tensor.detach_",
+    *(f"nn.{n}" for n in ("Module", "ModuleList", "Parameter", "Sequential", "functional", "init", "parallel")),
 }
 """Public names that are no op on tensor values: the checklist test accepts them without an entry."""
 

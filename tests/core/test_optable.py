@@ -23,6 +23,7 @@ def public_names() -> set[str]:
     names |= {f"Tensor.{n}" for n in dir(Tensor) if not n.startswith("_") or n.startswith("__") and n not in _OBJECT}
     names |= {f"Tensor.{n}" for n in ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__format__")}
     names |= {f"F.{n}" for n in F.__all__}
+    names |= {f"nn.{n}" for n in tg.nn.__all__}
     return names
 
 
@@ -39,5 +40,5 @@ def test_the_lists_name_only_what_exists() -> None:
 
 def test_every_entry_has_samples_and_a_known_kind() -> None:
     for entry in TABLE:
-        assert entry.name.split(".")[0] in ("torch", "Tensor", "F"), entry.name
+        assert entry.name.split(".")[0] in ("torch", "Tensor", "F", "nn"), entry.name
         assert next(iter(entry.samples()), None) is not None, entry.name

@@ -81,8 +81,9 @@ def fits_in_place(shape: tuple[int, ...], result: tuple[int, ...]) -> None:
         raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape {list(result)}")
 
 
-def shape_arg(op: str, shape: tuple[Any, ...], allow_empty: bool = True) -> tuple[int, ...]:
-    """f(2, 3) or f((2, 3)) or f([2, 3]) as a tuple of ints; floats and negative sizes refused as PyTorch does."""
+def shape_arg(op: str, shape: tuple[Any, ...], allow_empty: bool = True, negative: bool = False) -> tuple[int, ...]:
+    """f(2, 3) or f((2, 3)) or f([2, 3]) as a tuple of ints; floats and (unless `negative`, as reshape's -1)
+    negative sizes refused as PyTorch does."""
     if not shape and not allow_empty:
         raise TypeError(f'{op}() missing 1 required positional arguments: "size"')
     if len(shape) == 1 and isinstance(shape[0], Sequence | np.ndarray) and not isinstance(shape[0], str):
@@ -93,7 +94,7 @@ def shape_arg(op: str, shape: tuple[Any, ...], allow_empty: bool = True) -> tupl
                             f"{type(n).__name__}")
     sizes = tuple(int(n) for n in shape)
     for n in sizes:
-        if n < 0:
+        if n < 0 and not negative:
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(sizes)}")
     return sizes
 

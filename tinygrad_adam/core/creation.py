@@ -89,6 +89,8 @@ def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
 
 def full(size: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """`fill_value` everywhere; its type gives the dtype when none is given (float -> float32)."""
+    if not isinstance(fill_value, int | float | np.number) and not isinstance(fill_value, Tensor):
+        raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not {type(fill_value).__name__}")
     inferred = np.asarray(fill_value).dtype
     base = np.float32 if inferred.kind == "f" else np.int64 if inferred.kind in "iu" else inferred
     return _finish(np.full(checks.shape_arg("full", (size,)), fill_value, dtype=base), dtype, device,
@@ -159,6 +161,9 @@ def arange(start: float = 0, end: float | None = None, step: float = 1, *, dtype
     """[start, end) by step; int64 when all three are integers, else float32."""
     if end is None:
         start, end = 0, start
+    for name, value in (("start", start), ("end", end), ("step", step)):
+        if not isinstance(value, int | float | np.number):
+            raise TypeError(f"arange(): argument '{name}' must be Number, not {type(value).__name__}")
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:

@@ -24,6 +24,8 @@ from .hooks import RemovableHandle
 def _to_array(data: Any, dtype: Any) -> np.ndarray:
     if isinstance(data, Tensor):
         data = data.array
+    if data is None:
+        raise RuntimeError("Could not infer dtype of NoneType")
     array = np.array(data)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'" if array.dtype.kind in "OUS" else
@@ -36,10 +38,8 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
 
 
 def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
-    """Accept both f(2, 3) and f((2, 3)), as NumPy's reshape does."""
-    if len(shape) == 1 and isinstance(shape[0], Sequence | np.ndarray):
-        return tuple(int(n) for n in shape[0])
-    return tuple(int(n) for n in shape)
+    """Accept both f(2, 3) and f((2, 3)), as NumPy's reshape does (-1 allowed: the movement ops check it)."""
+    return checks.shape_arg("size", shape, negative=True)
 
 
 class Size(tuple):
@@ -425,7 +425,10 @@ class Tensor:
         if self.array.dtype.kind == "f" and type(other) in (float, int):  # the common case, kept fast
             return self, Tensor._make(np.asarray(other, dtype=self.array.dtype), False)
         if not isinstance(other, np.ndarray | np.generic | float | int | bool):
+            kind = type(other).__name__
             other = np.asarray(other)
+            if other.dtype.kind not in "biuf":
+                raise TypeError(f"expected a Tensor or a number as the other operand, got {kind}")
         target = result_type(self.array, other)
         return self.astype(target), Tensor._make(np.asarray(other).astype(target, copy=False), False)
 
@@ -495,6 +498,8 @@ class Tensor:
         return self
 
     def __pow__(self, exponent: Any) -> Tensor:
+        if not isinstance(exponent, Tensor | int | float | np.number):
+            raise TypeError(f"pow(): argument 'exponent' must be Tensor or Number, not {type(exponent).__name__}")
         if isinstance(exponent, Tensor):
             if self.array.dtype == np.bool_ and exponent.array.dtype == np.bool_:
                 raise NotImplementedError("\"pow\" not implemented for 'Bool'")
@@ -859,6 +864,9 @@ class Tensor:
         tensor bound where it is the result."""
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        for bound in (min, max):
+            if bound is not None and not isinstance(bound, Tensor | int | float | np.number):
+                raise TypeError(f"clamp(): min and max must be Tensors or numbers, not {type(bound).__name__}")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
             if self.array.dtype == np.bool_ and min is not None and max is not None:
                 raise checks.not_implemented_for("clamp_cpu", self.array.dtype)

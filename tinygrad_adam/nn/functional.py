@@ -58,6 +58,8 @@ from .ops.unfold import UnfoldOp
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ weight.T + bias for x of shape (..., in_features) and weight (out_features, in_features), or a
     1-D weight (in_features,)."""
+    if not isinstance(weight, Tensor):
+        raise TypeError(f"linear(): argument 'weight' (position 2) must be Tensor, not {type(weight).__name__}")
     check_kernel_dtype("addmm_impl_cpu_", to_tensor(input), "b")
     if weight.ndim == 1:
         out = to_tensor(input) @ weight
@@ -257,6 +259,8 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: 
     """
     check_reduction("cross_entropy", reduction)
     check_label_smoothing("cross_entropy", label_smoothing)
+    if target is None:
+        raise TypeError("cross_entropy_loss(): argument 'target' (position 2) must be Tensor, not NoneType")
     check_kernel_dtype("log_softmax_lastdim_kernel_impl", to_tensor(input))
     return ops.cross_entropy(to_tensor(input), target, weight, ignore_index, reduction, label_smoothing,
                                "cross_entropy")

@@ -128,7 +128,8 @@ class Pow(Op):
                 out = np.trunc(np.power(a.astype(np.float64), b))
             out = np.where(np.isfinite(out), out, 0).astype(a.dtype)
         else:
-            out = a ** b
+            with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 is inf, as in PyTorch, without a warning
+                out = a ** b
         ctx.save_for_backward(a, b, out)
         return out
 

@@ -47,8 +47,9 @@ class _BatchNorm(Module):
             raise ValueError(f"{name}: expected {' or '.join(f'{d}D' for d in self.expected_dims)} input "
                              f"{self.layout}, got shape {tuple(x.shape)}")
         if x.shape[1] != self.num_features:
-            raise ValueError(f"{name}: expected input with {self.num_features} channels "
-                             f"{self.layout.replace('C', str(self.num_features))}, got shape {tuple(x.shape)}")
+            raise RuntimeError(f"{name}: expected input with {self.num_features} channels "
+                               f"{self.layout.replace('C', str(self.num_features))}, got shape {tuple(x.shape)} "
+                               f"(running_mean should contain {x.shape[1]} elements not {self.num_features})")
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked += 1

@@ -138,6 +138,8 @@ class MSELossOp(Op):
 
 def _class_targets(op: str, x: Tensor, target: Any, ignore_index: int) -> tuple[Tensor, np.ndarray]:
     """Check (N, C, *rest) scores against integer targets (N, *rest); an unbatched (C,) becomes (1, C)."""
+    if target is None:
+        raise TypeError(f"{op}(): argument 'target' (position 2) must be Tensor, not NoneType")
     t = np.asarray(target.array if isinstance(target, Tensor) else target)
     if t.dtype not in (np.int64, np.uint8):
         raise RuntimeError(f"{op}: expected target dtype to be Long or Byte, but got {scalar_type_name(t.dtype)} "
@@ -218,6 +220,8 @@ def nll_loss(x: Tensor, target: Any, weight: Any, ignore_index: int, reduction: 
 
 def mse_loss(x: Tensor, target: Any, reduction: str, op: str) -> Tensor:
     """MSELossOp; a target of another shape is broadcast, with PyTorch's warning."""
+    if target is None:
+        raise TypeError(f"{op}(): argument 'target' (position 2) must be Tensor, not NoneType")
     t = target if isinstance(target, Tensor) else Tensor(np.asarray(target, dtype=x.dtype))
     if t.shape != x.shape:
         warnings.warn(f"{op}: using a target size {t.shape} that is different to the input size {x.shape}. "
