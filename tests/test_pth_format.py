@@ -349,6 +349,6 @@ def test_writing_imports_no_torch_and_the_pickle_holds_only_torch_save_opcodes(t
         opcodes = {op.name for op, _, _ in pickletools.genops(zf.read("archive/data.pkl"))}
     # what torch.load(weights_only=True) understands: no POP, MEMOIZE, FRAME or protocol-4 strings
     assert opcodes <= {"PROTO", "GLOBAL", "BINPUT", "BINGET", "EMPTY_DICT", "EMPTY_LIST", "EMPTY_TUPLE", "MARK",
-                       "BINUNICODE", "BININT1", "BINFLOAT", "NONE", "NEWTRUE", "NEWFALSE", "TUPLE", "TUPLE2",
+                       "BINUNICODE", "BININT1", "BINFLOAT", "NONE", "NEWTRUE", "NEWFALSE", "TUPLE", "TUPLE1", "TUPLE2",
                        "BINPERSID", "REDUCE", "SETITEM", "SETITEMS", "APPENDS", "STOP"}
     assert tg.load(tmp_path / "a.pth")["n"] == [1, 2.5, None, True]
