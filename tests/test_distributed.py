@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -41,10 +42,11 @@ def mpiexec() -> str:
 
 
 def job_env(**extra: str) -> dict[str, str]:
+    """The environment of a job: no launcher's variables, and no thread counts (ranks take their share themselves)."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PMI_", "OMPI_", "MV2_", "PMIX_", "HYDRA_", "MPI_LOCAL"))}
-    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
-               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])), **extra)
+           if not k.startswith(("PMI_", "OMPI_", "MV2_", "PMIX_", "HYDRA_", "MPI_LOCAL"))
+           and k not in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TINYGRAD_ADAM_THREADS")}
+    env.update(PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])), **extra)
     return env
 
 
@@ -69,6 +71,16 @@ def two_ranks(*job: str, module_mpi4py: bool = True) -> list[str]:
 
 
 # ----- the jobs under mpiexec -----------------------------------------------------------------------------------------
+@needs_mpi
+def test_each_rank_takes_its_share_of_the_cores() -> None:
+    result, _ = run_job(two_ranks("threads"))
+    assert result.returncode == 0, result.stderr
+    lines = sorted(re.findall(r"rank \d: cores \d+ blas \[\d+\] passes \d+", result.stdout))
+    cores = int(lines[0].split()[3])
+    share = max(1, cores // 2)
+    assert lines == [f"rank {r}: cores {cores} blas [{share}] passes {min(4, share)}" for r in (0, 1)]
+
+
 @needs_mpi
 def test_two_ranks_train_the_same_parameters_as_one_process(tmp_path: Path) -> None:
     steps = 3

@@ -20,6 +20,10 @@ the size MPI reports, the `mpiexec` on the PATH belongs to another MPI library t
 mpi4py was built with, and every process would silently train alone: `init_process_group`
 raises instead.
 
+With more than one rank, each rank takes its share of its machine's cores (the usable cores
+divided by the ranks on that machine, for BLAS and for tinygrad_adam's own threads; see
+`_threads.share_cores`), so N ranks on one machine never run more threads than it has cores.
+
 A rank that raises while the others wait in a collective would hang the job. With more than
 one rank, `init_process_group` installs a `sys.excepthook` that prints the traceback and calls
 `MPI.COMM_WORLD.Abort(1)`, which ends every rank. `python -m mpi4py script.py` does the same and
@@ -39,6 +43,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _threads
 from .engine import Tensor
 
 LAUNCHER_SIZE_VARIABLES = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "MV2_COMM_WORLD_SIZE")
@@ -162,6 +167,9 @@ def init_process_group(backend: str | None = None, init_method: str | None = Non
     if group.size > 1:
         group.previous_excepthook = sys.excepthook
         sys.excepthook = _abort_on_uncaught_exception
+        on_this_machine = comm.Split_type(MPI.COMM_TYPE_SHARED)
+        _threads.share_cores(on_this_machine.Get_size())
+        on_this_machine.Free()
     _group = group
 
 
