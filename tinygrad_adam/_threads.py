@@ -54,6 +54,11 @@ def blas_workers_sleep() -> bool:
         return False
 
 
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def _default_threads() -> int:
     setting = os.environ.get("TINYGRAD_ADAM_THREADS", "").strip()
     if setting:
@@ -68,11 +73,6 @@ def _default_threads() -> int:
 
 THREADS = _default_threads()
 BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def usable_cores() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def share_cores(processes: int) -> int:
