@@ -48,6 +48,7 @@ import tinygrad_adam as tg
 from tinygrad_adam import nn
 from tinygrad_adam.cli import run_cli
 from tinygrad_adam.data import DatasetNotFoundError, load_digits_split, load_mnist
+from tinygrad_adam.extras import install_hint
 from tinygrad_adam.nn import functional as F
 from tinygrad_adam.optim import ALIASES, LABELS, make_optimizer
 from tinygrad_adam.optim.lr_scheduler import LambdaLR
@@ -388,7 +389,7 @@ def plot(path: Path, figure: int, runs: dict[str, Run], title: str) -> bool:
         panels = 1 if figure == 1 else 2
         fig, axes = subplots(1, panels, figsize=(6.0 * panels, 4.2))
     except ImportError:
-        print("matplotlib is not installed (pip install tinygrad-adam[plot]): skipping the plot")
+        print(f"matplotlib is not installed ({install_hint('plot')}): skipping the plot")
         return False
     axes = [axes] if panels == 1 else list(axes)
     curves = [("plotted", "training cost" + (" (full training set)" if figure == 1 else

@@ -126,7 +126,7 @@ def test_draw_graph_without_dot_says_how_to_install(monkeypatch):
     loss, _ = scalar_example()
     with pytest.raises(viz.GraphvizNotFoundError, match="`dot` program") as e:
         viz.draw_graph(loss)
-    for hint in ("pip install tinygrad-adam[viz]", "apt-get install graphviz", "brew install graphviz", "conda"):
+    for hint in ("pip install -e \".[viz]\"", "apt-get install graphviz", "brew install graphviz", "conda"):
         assert hint in str(e.value)
 
 

@@ -45,6 +45,7 @@ import numpy as np
 
 from . import _threads
 from .engine import Tensor
+from .extras import install_hint
 
 LAUNCHER_SIZE_VARIABLES = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "MV2_COMM_WORLD_SIZE")
 _NOT_INITIALIZED = "Default process group has not been initialized, please make sure to call init_process_group."
@@ -150,7 +151,7 @@ def init_process_group(backend: str | None = None, init_method: str | None = Non
             raise RuntimeError(
                 f"init_process_group(): {announced[1]}={announced[0]} says a launcher started {announced[0]} "
                 "processes, but mpi4py is not installed, so each would train alone. Install the extra: "
-                "pip install 'tinygrad-adam[distributed]'") from None
+                f"{install_hint('distributed')}") from None
         group = _Group(None, 0, 1)
     else:
         comm = MPI.COMM_WORLD
