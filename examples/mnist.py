@@ -210,15 +210,13 @@ def resume_command(argv: list[str] | None, checkpoint: str, world: int = 1) -> s
     """The command that continues this run from `checkpoint`: this one as it was typed (interpreter and all,
     from sys.orig_argv), run from this folder, with `--resume checkpoint` in place of any --resume."""
     if argv is None:
-        args = sys.argv[1:]
-        typed = list(getattr(sys, "orig_argv", []))
-        launch = typed[:len(typed) - len(args)] if args == typed[len(typed) - len(args):] else [sys.executable,
-                                                                                                 sys.argv[0]]
+        args, typed = sys.argv[1:], sys.orig_argv
+        split = len(typed) - len(args)
+        launch = typed[:split] if split > 0 and typed[split:] == args else [sys.executable, sys.argv[0]]
     else:
         args, launch = list(argv), [sys.executable, __file__]
     if world > 1:
         launch = ["mpiexec", "-n", str(world), *launch]
-    args = list(args)
     for i, arg in enumerate(args):
         if arg == "--resume":
             del args[i:i + 2]

@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MNIST = ROOT / "examples" / "mnist.py"
-DIGITS = ["--dataset", "digits", "--model", "mlp", "--epochs", "3", "--limit-train", "600"]
+DIGITS = ["--dataset", "digits", "--model", "mlp", "--epochs", "2", "--limit-train", "300"]
 UNREACHABLE = "http://127.0.0.1:9/"
 TIMEOUT = 300  # seconds; runs take a few, but a shared machine can be very slow
 
