@@ -60,13 +60,14 @@ def _purpose(module: Path) -> str:
     return doc.strip().splitlines()[0] if doc.strip() else ""
 
 
-def _reason(report: pytest.TestReport) -> str:
+def _reason(report: pytest.TestReport | pytest.CollectReport) -> str:
     text = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
     return text.removeprefix("Skipped: ")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
-    skipped = [r for r in terminalreporter.stats.get("skipped", []) if isinstance(r, pytest.TestReport)]
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if isinstance(r, (pytest.TestReport, pytest.CollectReport))]  # a CollectReport: a whole module
     if not skipped:
         return
     by_reason: dict[str, dict[str, int | None]] = defaultdict(dict)  # reason -> module -> tests (None: all of it)
