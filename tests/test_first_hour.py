@@ -25,7 +25,8 @@ TIMEOUT = 300  # seconds; runs take a few, but a shared machine can be very slow
 
 def env(**extra: str) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("PMI_", "OMPI_", "MV2_", "HYDRA_"))}
-    base.pop("TINYGRAD_ADAM_TRACEBACK", None)
+    for name in ("TINYGRAD_ADAM_TRACEBACK", "TINYGRAD_ADAM_NO_SKIPS"):
+        base.pop(name, None)
     base["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), base.get("PYTHONPATH")]))
     return {**base, **extra}
 
@@ -200,3 +201,23 @@ def _write_tiny_mnist(folder: Path) -> None:
                                       + rng.integers(0, 256, (n, 28, 28), dtype=np.uint8).tobytes())
         (folder / labels).write_bytes(b"\x00\x00\x08\x01" + np.array([n], ">i4").tobytes()
                                       + rng.integers(0, 10, n, dtype=np.uint8).tobytes())
+
+
+# ----- the test run's own summary ------------------------------------------------------------------------------------
+def test_the_summary_names_every_skip_and_how_to_check_it_and_ci_allows_none(tmp_path: Path) -> None:
+    (tmp_path / "conftest.py").write_text((ROOT / "tests" / "conftest.py").read_text())
+    (tmp_path / "test_oracle_torch.py").write_text('"""Adam against the oracle."""\nimport pytest\n'
+                                                   'pytest.importorskip("torch_that_is_not_there")\n'
+                                                   'def test_x():\n    pass\n')
+    (tmp_path / "test_data.py").write_text('"""Real data."""\nimport pytest\ndef test_ok():\n    pass\n'
+                                           'def test_real():\n    pytest.skip("set TINYGRAD_ADAM_DATA, please")\n')
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", str(tmp_path)]
+    result = run(command, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    out = result.stdout
+    assert "unchecked: 2 skipped" in out
+    assert "test_oracle_torch.py: the whole module (Adam against the oracle.)" in out
+    assert 'to check: pip install -e ".[test]"' in out
+    assert "test_data.py: 1 test (Real data.)" in out and "to check: TINYGRAD_ADAM_DATA=" in out
+    strict = run(command, cwd=tmp_path, TINYGRAD_ADAM_NO_SKIPS="1")
+    assert strict.returncode == 1 and "TINYGRAD_ADAM_NO_SKIPS is set and tests were skipped" in strict.stdout
