@@ -454,7 +454,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--limit-train", type=int, default=None, help="use only the first N training images")
     parser.add_argument("--seed", type=int, default=0, help="initial weights, minibatch order and dropout masks")
     parser.add_argument("--no-plot", action="store_true", help="skip the PNG")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="progress bars on stderr (default: only when stderr is a terminal)")
     args = parser.parse_args(argv)
     for value, name in ((args.epochs, "--epochs"), (args.search_epochs, "--search-epochs"),
                         (args.search_limit, "--search-limit"), (args.limit_train, "--limit-train")):
@@ -482,7 +483,7 @@ def parse_lr_overrides(items: Sequence[str], figure: int) -> dict[str, float]:
 
 def main(argv: Sequence[str] | None = None) -> Result:
     args = parse_args(argv)
-    figure, progress = args.figure, not args.no_progress
+    figure, progress = args.figure, sys.stderr.isatty() if args.progress is None else args.progress
     epochs = args.epochs or DEFAULT_EPOCHS[figure]
     constant = {optimizer_key(name) for name in args.constant_lr}
     names = (FIGURE_OPTIMIZERS[figure] if args.optimizers is None else
