@@ -91,6 +91,8 @@ def share_cores(processes: int) -> int:
     if not os.environ.get("TINYGRAD_ADAM_THREADS", "").strip():
         THREADS = min(MAX_THREADS, cores) if blas_workers_sleep() else 1
     return cores
+
+
 _pool: ThreadPoolExecutor | None = None
 
 
