@@ -21,6 +21,7 @@ import numpy as np
 
 from tinygrad_adam import Tensor
 from tinygrad_adam.cli import run_cli
+from tinygrad_adam.extras import require
 from tinygrad_adam.optim import Adam
 from tinygrad_adam.playground import MinimizeResult, get
 
@@ -115,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> MinimizeResult:
                         help="print g, m, v, m̂, v̂ and the step for the first N iterations (3 if N is omitted)")
     parser.add_argument("--plot", metavar="DIR", help="write adam_bowl_{surface,contour,path}.png into DIR")
     args = parser.parse_args(argv)
+    if args.plot:
+        require("plot", "--plot")
     result = run(args.iterations, args.alpha, args.beta1, args.beta2, args.eps, args.seed, args.gradient,
                  args.explain)
     if args.plot:

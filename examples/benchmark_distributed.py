@@ -1,7 +1,7 @@
 """Time data-parallel training steps of examples/mnist.py's CNN: one process against N MPI ranks.
 
     python examples/benchmark_distributed.py --compare          # the table in docs/distributed.md
-    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 mpiexec -n 2 python -m mpi4py examples/benchmark_distributed.py
+    mpiexec -n 2 python -m mpi4py examples/benchmark_distributed.py   # each rank takes its share of the cores
 
 One run (a single process or an mpiexec job) trains the CNN on random images at a global batch
 (default 64, split evenly over the ranks) and prints one JSON line from rank 0: steps per second,
@@ -25,11 +25,13 @@ from pathlib import Path
 
 import numpy as np
 from common import build_model, train_step
+from threadpoolctl import threadpool_info
 
 import tinygrad_adam as tg
 import tinygrad_adam.distributed as dist
 from tinygrad_adam import nn, optim
 from tinygrad_adam.cli import check_at_least, run_cli
+from tinygrad_adam.extras import install_hint
 
 EPOCH_IMAGES = 60_000
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -75,7 +77,8 @@ def one_run(batch_size: int, warmup: int, steps: int) -> dict[str, float] | None
     if rank != 0:
         return None
     step_ms = 1000 * seconds / steps
-    return {"ranks": world, "threads": int(os.environ.get("OPENBLAS_NUM_THREADS", "0") or 0),
+    blas_threads = max((pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"), default=0)
+    return {"ranks": world, "threads": blas_threads,
             "batch_size": batch_size, "gradient_floats": int(flat.size),
             "steps_per_s": steps / seconds, "step_ms": step_ms,
             "epoch_s": EPOCH_IMAGES / batch_size * seconds / steps,
@@ -86,7 +89,7 @@ def mpiexec() -> str:
     beside = Path(sys.executable).with_name("mpiexec")
     found = str(beside) if beside.exists() else shutil.which("mpiexec")
     if found is None:
-        raise SystemExit("no mpiexec beside this Python or on PATH: pip install 'tinygrad-adam[distributed]'")
+        raise SystemExit(f"no mpiexec beside this Python or on PATH: {install_hint('distributed')}")
     return found
 
 

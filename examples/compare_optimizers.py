@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tinygrad_adam.cli import run_cli
+from tinygrad_adam.extras import require
 from tinygrad_adam.optim import LABELS
 from tinygrad_adam.playground import OBJECTIVES, MinimizeResult, Objective, get, minimize
 
@@ -152,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
     parser.add_argument("--sweep", action="store_true", help="find the best lr of each optimizer, then compare")
     parser.add_argument("--plot", metavar="DIR", help="write compare_<function>_{paths,values}.png into DIR")
     args = parser.parse_args(argv)
+    if args.plot:
+        require("plot", "--plot")
 
     objective = get(args.function)
     optimizers = [name.strip().lower() for name in args.optimizers.split(",") if name.strip()]

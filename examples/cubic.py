@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from tinygrad_adam.cli import run_cli
+from tinygrad_adam.extras import require
 from tinygrad_adam.playground import MinimizeResult, get, minimize
 
 
@@ -66,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> MinimizeResult:
     parser.add_argument("--every", type=int, default=10, help="print every N steps (0: only the end)")
     parser.add_argument("--plot", metavar="DIR", help="write cubic.png into DIR")
     args = parser.parse_args(argv)
+    if args.plot:
+        require("plot", "--plot")
     result = run(args.steps, args.lr, args.eps, args.x0, args.optimizer, args.every)
     if args.plot:
         print(f"wrote {plot(result, args.plot)}")

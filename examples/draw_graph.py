@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tinygrad_adam import Tensor, viz
 from tinygrad_adam.cli import run_cli
+from tinygrad_adam.extras import require, require_program
 
 
 def scalar_example() -> tuple[Tensor, dict[str, Tensor]]:
@@ -32,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> str:
     parser.add_argument("--format", default="png", help="png, svg, pdf, ...")
     parser.add_argument("--dot", action="store_true", help="print the DOT source instead of rendering it")
     args = parser.parse_args(argv)
+    if not args.dot:
+        require("viz", "drawing the graph (--dot prints its DOT source without it)")
+        require_program("dot", "drawing the graph (--dot prints its DOT source without it)")
     loss, names = scalar_example()
     viz.retain_grads(loss)
     with viz.trace_backward(names):

@@ -39,6 +39,7 @@ from tqdm import tqdm
 import tinygrad_adam.distributed as dist
 from tinygrad_adam import nn, optim
 from tinygrad_adam.cli import check_at_least, run_cli
+from tinygrad_adam.extras import require
 from tinygrad_adam.nn import functional as F
 
 PAUSE_ENV = "MNIST_EXAMPLE_PAUSE_AT"  # "EPOCH:STEP": wait there for Ctrl-C (lets tests interrupt at a known step)
@@ -54,7 +55,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="learning-rate schedule over the whole run (default cosine decay to 0)")
     p.add_argument("--model", choices=MODELS, default="cnn")
     p.add_argument("--dataset", choices=["mnist", "digits"], default="mnist")
-    p.add_argument("--data-dir", default=None, help="folder holding the four MNIST files (else searched/downloaded)")
+    p.add_argument("--data-dir", default=None, help="an existing folder holding (or to download) the four MNIST files; "
+                   "without it they are searched for, or downloaded, as README's Data section says")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--limit-train", type=int, default=None, metavar="N", help="train on the first N images only")
     p.add_argument("--limit-test", type=int, default=None, metavar="N", help="test on the first N images only")
@@ -62,13 +64,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="checkpoint after every epoch and on Ctrl-C (model, optimizer, schedule, position)")
     p.add_argument("--resume", default=None, metavar="PATH", help="continue the run saved in this checkpoint")
     p.add_argument("--plot", default=None, metavar="PATH", help="write loss and accuracy curves as a PNG")
-    p.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bars")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bars on stderr (default: only when stderr is a terminal)")
     args = p.parse_args(argv)
+    if args.progress is None:
+        args.progress = sys.stderr.isatty()
     check_at_least(args, 1, "epochs", "batch_size", "limit_train", "limit_test")
     if not (math.isfinite(args.lr) and args.lr > 0):
         raise ValueError(f"--lr must be a positive finite number, got {args.lr}")
     if args.resume and not Path(args.resume).is_file():
         raise FileNotFoundError(f"--resume {args.resume}: no such file")
+    if args.data_dir is not None and not Path(args.data_dir).is_dir():
+        raise FileNotFoundError(f"--data-dir {args.data_dir}: no such folder (create it, or leave --data-dir out "
+                                "to search the usual places)")
+    for flag, path in (("--save", args.save), ("--plot", args.plot)):
+        if path is not None and not Path(path).resolve().parent.is_dir():
+            raise FileNotFoundError(f"{flag} {path}: the folder {Path(path).parent} does not exist")
+    if args.plot:
+        require("plot", "--plot")
+    if dist.launcher_world_size() is not None:
+        require("distributed", "running under mpiexec")
     return args
 
 
@@ -120,7 +135,7 @@ def train_one_epoch(model: nn.Module, optimizer: optim.Optimizer, scheduler: Any
     pause_at = os.environ.get(PAUSE_ENV)
     seen = min(first_step * batch_size, len(x))
     bar = tqdm(range(first_step, len(batches)), desc=f"epoch {epoch}", unit="batch", initial=first_step,
-               total=len(batches), disable=not progress or rank != 0, leave=False, file=sys.stdout)
+               total=len(batches), disable=not progress or rank != 0, leave=False, file=sys.stderr)
     for step in bar:
         rows = batches[step]
         mine = rows[rank::world]
@@ -191,9 +206,17 @@ def read_checkpoint(path: str, model: nn.Module, optimizer: optim.Optimizer, sch
             "history": {k: list(np.atleast_1d(v).astype(float)) for k, v in checkpoint["history"].items()}}
 
 
-def resume_command(argv: list[str] | None, checkpoint: str) -> str:
-    """The command line that continues this run from `checkpoint`."""
-    args = list(sys.argv[1:] if argv is None else argv)
+def resume_command(argv: list[str] | None, checkpoint: str, world: int = 1) -> str:
+    """The command that continues this run from `checkpoint`: this one as it was typed (interpreter and all,
+    from sys.orig_argv), run from this folder, with `--resume checkpoint` in place of any --resume."""
+    if argv is None:
+        args, typed = sys.argv[1:], sys.orig_argv
+        split = len(typed) - len(args)
+        launch = typed[:split] if split > 0 and typed[split:] == args else [sys.executable, sys.argv[0]]
+    else:
+        args, launch = list(argv), [sys.executable, __file__]
+    if world > 1:
+        launch = ["mpiexec", "-n", str(world), *launch]
     for i, arg in enumerate(args):
         if arg == "--resume":
             del args[i:i + 2]
@@ -201,7 +224,7 @@ def resume_command(argv: list[str] | None, checkpoint: str) -> str:
         if arg.startswith("--resume="):
             del args[i]
             break
-    return shlex.join(["python", "examples/mnist.py", *args, "--resume", checkpoint])
+    return f"cd {shlex.quote(os.getcwd())} && {shlex.join([*launch, *args, '--resume', checkpoint])}"
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -255,7 +278,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 where = f"in epoch {epoch} after step {steps} of {steps_per_epoch}"
                 if args.save and rank == 0:
                     print(f"interrupted {where}; saved {args.save}. Resume with:\n"
-                          f"  {resume_command(argv, args.save)}", file=sys.stderr)
+                          f"  {resume_command(argv, args.save, world)}", file=sys.stderr)
                 elif rank == 0:
                     print(f"interrupted {where}; nothing saved (--save PATH keeps a run to resume)",
                           file=sys.stderr)

@@ -48,6 +48,7 @@ import tinygrad_adam as tg
 from tinygrad_adam import nn
 from tinygrad_adam.cli import run_cli
 from tinygrad_adam.data import DatasetNotFoundError, load_digits_split, load_mnist
+from tinygrad_adam.extras import install_hint
 from tinygrad_adam.nn import functional as F
 from tinygrad_adam.optim import ALIASES, LABELS, make_optimizer
 from tinygrad_adam.optim.lr_scheduler import LambdaLR
@@ -388,7 +389,7 @@ def plot(path: Path, figure: int, runs: dict[str, Run], title: str) -> bool:
         panels = 1 if figure == 1 else 2
         fig, axes = subplots(1, panels, figsize=(6.0 * panels, 4.2))
     except ImportError:
-        print("matplotlib is not installed (pip install tinygrad-adam[plot]): skipping the plot")
+        print(f"matplotlib is not installed ({install_hint('plot')}): skipping the plot")
         return False
     axes = [axes] if panels == 1 else list(axes)
     curves = [("plotted", "training cost" + (" (full training set)" if figure == 1 else
@@ -453,7 +454,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--limit-train", type=int, default=None, help="use only the first N training images")
     parser.add_argument("--seed", type=int, default=0, help="initial weights, minibatch order and dropout masks")
     parser.add_argument("--no-plot", action="store_true", help="skip the PNG")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="progress bars on stderr (default: only when stderr is a terminal)")
     args = parser.parse_args(argv)
     for value, name in ((args.epochs, "--epochs"), (args.search_epochs, "--search-epochs"),
                         (args.search_limit, "--search-limit"), (args.limit_train, "--limit-train")):
@@ -481,7 +483,7 @@ def parse_lr_overrides(items: Sequence[str], figure: int) -> dict[str, float]:
 
 def main(argv: Sequence[str] | None = None) -> Result:
     args = parse_args(argv)
-    figure, progress = args.figure, not args.no_progress
+    figure, progress = args.figure, sys.stderr.isatty() if args.progress is None else args.progress
     epochs = args.epochs or DEFAULT_EPOCHS[figure]
     constant = {optimizer_key(name) for name in args.constant_lr}
     names = (FIGURE_OPTIMIZERS[figure] if args.optimizers is None else

@@ -11,7 +11,10 @@ The errors a user can cause, and what `run_cli` makes of them:
   subclass it (`CheckpointError`, `IDXError`): `error: <message>` on stderr, exit code 2.
 - OSError: a missing or unreadable file or folder (`FileNotFoundError`, `DatasetNotFoundError`,
   `DownloadError`, `PermissionError`): the same.
+- MissingDependencyError: an optional extra that a flag needs is not installed: the same (scripts
+  check this when they parse their flags, before any work; see tinygrad_adam.extras).
 - KeyboardInterrupt (Ctrl-C): `interrupted` on stderr, exit code 130 (128 + SIGINT, as shells do).
+- BrokenPipeError on stdout (`script | head -1`): nothing more is printed, exit code 141 (128 + SIGPIPE).
 
 Anything else is a bug and keeps its traceback; so do the errors above when the environment
 variable TINYGRAD_ADAM_TRACEBACK is set (to debug where a ValueError came from).
@@ -29,17 +32,26 @@ from argparse import Namespace
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-USER_ERRORS: tuple[type[BaseException], ...] = (ValueError, OSError)
+from .extras import MissingDependencyError
+
+USER_ERRORS: tuple[type[BaseException], ...] = (ValueError, OSError, MissingDependencyError)
 TRACEBACK_ENV = "TINYGRAD_ADAM_TRACEBACK"
 
 
-def fail(message: str, code: int = 2) -> NoReturn:
-    """Print `message` on stderr and end the program (the whole MPI job when it has several ranks) with `code`."""
+def fail(message: str | None, code: int = 2) -> NoReturn:
+    """Print `message` on stderr and end the program (the whole MPI job when it has several ranks) with `code`.
+
+    `message=None` ends quietly, as after a closed pipe: stdout is pointed at os.devnull first, so that
+    the interpreter's last flush of it fails no more.
+    """
     rank, world = _mpi_rank_and_world()
     prefix = f"rank {rank} of {world}: " if world > 1 else ""
-    sys.stdout.flush()
-    sys.stderr.write(f"{prefix}{message}\n")
-    sys.stderr.flush()
+    if message is None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    else:
+        sys.stdout.flush()
+        sys.stderr.write(f"{prefix}{message}\n")
+        sys.stderr.flush()
     if world > 1:
         from mpi4py import MPI
 
@@ -60,7 +72,11 @@ def check_at_least(args: Namespace, minimum: int, *dests: str) -> None:
 def run_cli(main: Callable[[], Any]) -> Any:
     """Call `main()`; turn the errors a user can cause into one line and an exit code (see the module docstring)."""
     try:
-        return main()
+        result = main()
+        sys.stdout.flush()  # a pipe closed early fails here at the latest, while the error can still be caught
+        return result
+    except BrokenPipeError:
+        fail(None, 141)
     except KeyboardInterrupt:
         fail("interrupted", 130)
     except USER_ERRORS as e:

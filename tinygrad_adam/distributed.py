@@ -20,6 +20,10 @@ the size MPI reports, the `mpiexec` on the PATH belongs to another MPI library t
 mpi4py was built with, and every process would silently train alone: `init_process_group`
 raises instead.
 
+With more than one rank, each rank takes its share of its machine's cores (the usable cores
+divided by the ranks on that machine, for BLAS and for tinygrad_adam's own threads; see
+`threads.share_cores`), so N ranks on one machine never run more threads than it has cores.
+
 A rank that raises while the others wait in a collective would hang the job. With more than
 one rank, `init_process_group` installs a `sys.excepthook` that prints the traceback and calls
 `MPI.COMM_WORLD.Abort(1)`, which ends every rank. `python -m mpi4py script.py` does the same and
@@ -39,7 +43,9 @@ from typing import Any
 
 import numpy as np
 
+from ._platform import threads
 from .core.tensor import Tensor
+from .extras import install_hint
 
 LAUNCHER_SIZE_VARIABLES = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "MV2_COMM_WORLD_SIZE")
 _NOT_INITIALIZED = "Default process group has not been initialized, please make sure to call init_process_group."
@@ -145,7 +151,7 @@ def init_process_group(backend: str | None = None, init_method: str | None = Non
             raise RuntimeError(
                 f"init_process_group(): {announced[1]}={announced[0]} says a launcher started {announced[0]} "
                 "processes, but mpi4py is not installed, so each would train alone. Install the extra: "
-                "pip install 'tinygrad-adam[distributed]'") from None
+                f"{install_hint('distributed')}") from None
         group = _Group(None, 0, 1)
     else:
         comm = MPI.COMM_WORLD
@@ -162,6 +168,9 @@ def init_process_group(backend: str | None = None, init_method: str | None = Non
     if group.size > 1:
         group.previous_excepthook = sys.excepthook
         sys.excepthook = _abort_on_uncaught_exception
+        on_this_machine = comm.Split_type(MPI.COMM_TYPE_SHARED)
+        threads.share_cores(on_this_machine.Get_size())
+        on_this_machine.Free()
     _group = group
 
 

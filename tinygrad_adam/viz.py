@@ -43,7 +43,7 @@ __all__ = [
 FULL_VALUE_SIZE = 8
 
 INSTALL_HELP = (
-    "Install the Python package with `pip install tinygrad-adam[viz]` (or `pip install graphviz`) and the "
+    "Install the Python package with `pip install -e \".[viz]\"` in a checkout (or `pip install graphviz`) and the "
     "Graphviz program `dot` with your system's package manager: `apt-get install graphviz` (Debian/Ubuntu), "
     "`brew install graphviz` (macOS) or `conda install -c conda-forge graphviz`. "
     "viz.to_dot(...) needs neither and returns the DOT source."

@@ -7,6 +7,7 @@ skip only when mpi4py is not importable, and a hung job fails its test through a
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -26,6 +27,16 @@ def two_ranks(*job: str, module_mpi4py: bool = True) -> list[str]:
 
 
 # ----- the jobs under mpiexec -----------------------------------------------------------------------------------------
+@needs_mpi
+def test_each_rank_takes_its_share_of_the_cores() -> None:
+    result, _ = run_job(two_ranks("threads"))
+    assert result.returncode == 0, result.stderr
+    lines = sorted(re.findall(r"rank \d: cores \d+ blas \[\d+\] passes \d+", result.stdout))
+    cores = int(lines[0].split()[3])
+    share = max(1, cores // 2)
+    assert lines == [f"rank {r}: cores {cores} blas [{share}] passes {min(4, share)}" for r in (0, 1)]
+
+
 @needs_mpi
 def test_two_ranks_train_the_same_parameters_as_one_process(tmp_path: Path) -> None:
     steps = 3

@@ -102,7 +102,8 @@ def test_a_corrupt_or_foreign_checkpoint_gives_one_line(tmp_path: Path) -> None:
 
 
 def test_an_unreadable_data_dir_gives_a_message_without_traceback(tmp_path: Path) -> None:
-    result = mnist("--data-dir", str(tmp_path / "nowhere"), "--no-progress",
+    (tmp_path / "empty").mkdir()
+    result = mnist("--data-dir", str(tmp_path / "empty"), "--no-progress",
                    TINYGRAD_ADAM_MNIST_MIRROR="http://127.0.0.1:9/")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith("error: MNIST train set not found") and "--dataset digits" in result.stderr
@@ -190,7 +191,8 @@ def test_a_two_rank_checkpoint_resumes_on_one_and_three_ranks(tmp_path: Path, un
 def test_a_rank_that_cannot_find_the_data_ends_the_job_promptly(tmp_path: Path) -> None:
     flags = [sys.executable, "-m", "mpi4py", str(MNIST), "--limit-train", "200", "--no-progress"]
     start = time.perf_counter()
-    result = run([mpiexec(), "-n", "1", *flags, ":", "-n", "1", *flags, "--data-dir", str(tmp_path / "nowhere")],
+    (tmp_path / "empty").mkdir()
+    result = run([mpiexec(), "-n", "1", *flags, ":", "-n", "1", *flags, "--data-dir", str(tmp_path / "empty")],
                  timeout=60, TINYGRAD_ADAM_MNIST_MIRROR="http://127.0.0.1:9/")
     assert result.returncode != 0
     assert "rank 1 of 2: error: MNIST train set not found" in result.stderr

@@ -108,6 +108,7 @@ def test_digits_run_offline_with_cnn_and_plot(mnist_example, tmp_path: Path) -> 
 
 def test_missing_data_gives_one_clear_message(mnist_example, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("TINYGRAD_ADAM_MNIST_MIRROR", "http://127.0.0.1:9/")
+    (tmp_path / "empty").mkdir()
     with pytest.raises(DatasetNotFoundError) as info:
         mnist_example.main(["--data-dir", str(tmp_path / "empty"), "--no-progress"])
     assert "--dataset digits" in str(info.value)

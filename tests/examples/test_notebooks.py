@@ -22,6 +22,8 @@ def test_notebook_runs(name, monkeypatch, tmp_path):
         pytest.importorskip("graphviz")
         if shutil.which("dot") is None:
             pytest.skip("Graphviz's dot program is not installed")
+    if "tqdm" in source:
+        pytest.importorskip("ipywidgets")  # the progress bar is a widget (the test and notebooks extras bring it)
     if "load_mnist" in source and not os.environ.get("TINYGRAD_ADAM_DATA"):
         pytest.skip("TINYGRAD_ADAM_DATA is not set, so the MNIST files would have to be downloaded")
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")  # stored clean
@@ -33,5 +35,9 @@ def test_notebook_runs(name, monkeypatch, tmp_path):
     client.execute()
     outputs = [out for cell in notebook.cells if cell.cell_type == "code" for out in cell.outputs]
     assert not [out for out in outputs if out.output_type == "error"]
+    warnings = [out.text for out in outputs if out.output_type == "stream" and "Warning" in out.text]
+    assert not warnings  # e.g. tqdm's "IProgress not found" without ipywidgets
+    if "tqdm" in source:  # a progress bar renders as a widget, as in JupyterLab
+        assert any("application/vnd.jupyter.widget-view+json" in out.get("data", {}) for out in outputs)
     images = [out for out in outputs if "image/png" in out.get("data", {}) or "image/svg+xml" in out.get("data", {})]
     assert len(images) >= 3  # each notebook teaches with pictures

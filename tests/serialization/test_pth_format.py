@@ -251,11 +251,11 @@ def _patch_pickle(path: Path, old: bytes, new: bytes) -> Path:
     (b"torch\nFloatStorage", b"torch\nBFloat16Storage", "BFloat16Storage are not supported"),
     (b"torch\nFloatStorage", b"torch\nComplexFloatStorage", "ComplexFloatStorage are not supported"),
     (b"X\x01\x00\x00\x000", b"X\x01\x00\x00\x009", "no member 'archive/data/9'"),  # storage key
-    (b"X\x03\x00\x00\x00cpuK\x04", b"X\x03\x00\x00\x00cpuK\x05", "holds 16 bytes, 20 expected"),  # numel
+    (b"cpuq\x0eK\x04", b"cpuq\x0eK\x05", "holds 16 bytes, 20 expected"),  # numel
     (b"K\x00K\x02K\x02\x86", b"K\x03K\x02K\x02\x86", "offset 3"),  # storage offset
     (b"\x89c", b"\x88c", None),  # requires_grad=True is allowed for floats
-    (b"collections\nOrderedDict\n)R", b"collections\nOrderedDict\n)R}K\x00K\x01sb", "_metadata"),  # BUILD on hooks
-    (b"tRu", b"tRK\x01bu", "set the state of a tensor"),  # BUILD on a tensor
+    (b"OrderedDict\nq\x12)R", b"OrderedDict\nq\x12)R}K\x00K\x01sb", "_metadata"),  # BUILD on hooks
+    (b"Rq\x15s.", b"Rq\x15K\x01bs.", "set the state of a tensor"),  # BUILD on a tensor
     (b"X\x01\x00\x00\x00w", b"X\x01\x00\x00\x00w\x8a\x01\x00r\xf0\xff\xff\xff0", "memo index 4294967280"),
     (b"X\x01\x00\x00\x00w", b"(cos\nsystem\nX\x01\x00\x00\x00wi", "global os.system"),
 ])
@@ -334,3 +334,21 @@ def test_allowlist_is_small():
         "collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_parameter",
         *(f"torch.{t}Storage" for t in ("Float", "Double", "Half", "Long", "Int", "Short", "Char", "Byte", "Bool")),
     }
+
+
+def test_writing_imports_no_torch_and_the_pickle_holds_only_torch_save_opcodes(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np, tinygrad_adam as tg; "
+            f"tg.save({{'w': np.ones(3, np.float32), 'n': [1, 2.5, None, True]}}, {str(tmp_path / 'a.pth')!r}); "
+            "print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('torch.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    with zipfile.ZipFile(tmp_path / "a.pth") as zf:
+        opcodes = {op.name for op, _, _ in pickletools.genops(zf.read("archive/data.pkl"))}
+    # what torch.load(weights_only=True) understands: no POP, MEMOIZE, FRAME or protocol-4 strings
+    assert opcodes <= {"PROTO", "GLOBAL", "BINPUT", "BINGET", "EMPTY_DICT", "EMPTY_LIST", "EMPTY_TUPLE", "MARK",
+                       "BINUNICODE", "BININT1", "BINFLOAT", "NONE", "NEWTRUE", "NEWFALSE", "TUPLE", "TUPLE1", "TUPLE2",
+                       "BINPERSID", "REDUCE", "SETITEM", "SETITEMS", "APPENDS", "STOP"}
+    assert tg.load(tmp_path / "a.pth")["n"] == [1, 2.5, None, True]

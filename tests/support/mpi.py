@@ -30,10 +30,11 @@ def mpiexec() -> str:
 
 
 def job_env(**extra: str) -> dict[str, str]:
+    """The environment of a job: no launcher's variables, and no thread counts (ranks take their share themselves)."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PMI_", "OMPI_", "MV2_", "PMIX_", "HYDRA_", "MPI_LOCAL"))}
-    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
-               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])), **extra)
+           if not k.startswith(("PMI_", "OMPI_", "MV2_", "PMIX_", "HYDRA_", "MPI_LOCAL"))
+           and k not in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TINYGRAD_ADAM_THREADS")}
+    env.update(PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])), **extra)
     return env
 
 

@@ -70,6 +70,14 @@ def main() -> None:
         train(sys.argv[2], int(sys.argv[3]))
     elif job == "init":
         print(f"rank {rank} of {dist.get_world_size()}")
+    elif job == "threads":
+        from threadpoolctl import threadpool_info
+
+        from tinygrad_adam._platform import threads as _threads
+
+        blas = sorted({pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"})
+        sys.stdout.write(f"rank {rank}: cores {_threads.usable_cores()} blas {blas} passes {_threads.THREADS}\n")
+        sys.stdout.flush()
     elif job in ("raise", "exit", "kill"):
         if rank == 1 and job == "raise":
             raise FileNotFoundError("rank 1 cannot find its data")

@@ -126,7 +126,7 @@ def test_draw_graph_without_dot_says_how_to_install(monkeypatch):
     loss, _ = scalar_example()
     with pytest.raises(viz.GraphvizNotFoundError, match="`dot` program") as e:
         viz.draw_graph(loss)
-    for hint in ("pip install tinygrad-adam[viz]", "apt-get install graphviz", "brew install graphviz", "conda"):
+    for hint in ("pip install -e \".[viz]\"", "apt-get install graphviz", "brew install graphviz", "conda"):
         assert hint in str(e.value)
 
 
@@ -140,7 +140,7 @@ def test_draw_graph_without_the_package_says_how_to_install(monkeypatch):
 
     monkeypatch.setattr(builtins, "__import__", no_graphviz)
     loss, _ = scalar_example()
-    with pytest.raises(viz.GraphvizNotFoundError, match="pip install tinygrad-adam\\[viz\\]"):
+    with pytest.raises(viz.GraphvizNotFoundError, match=re.escape('pip install -e ".[viz]"')):
         viz.draw_graph(loss)
     assert "digraph" in viz.to_dot(loss)  # to_dot still works
 

@@ -15,6 +15,11 @@ from the pass. So, when it is imported before NumPy, this module sets OPENBLAS_T
 TINYGRAD_ADAM_THREADS sets the thread count (default: the cores this process may use, at
 most MAX_THREADS, or 1 when OpenBLAS's workers spin); 1 runs every pass on the calling thread
 and leaves OpenBLAS's settings alone.
+
+Processes that share a machine (the ranks of an MPI job) each take their share of its cores
+with `share_cores`, which sets BLAS's threads at run time through threadpoolctl and the passes'
+THREADS to match. Only the thread timeout must be an environment variable: OpenBLAS reads it
+once, when NumPy loads it, and has no call that changes it afterwards.
 """
 
 from __future__ import annotations
@@ -49,6 +54,11 @@ def blas_workers_sleep() -> bool:
         return False
 
 
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def _default_threads() -> int:
     setting = os.environ.get("TINYGRAD_ADAM_THREADS", "").strip()
     if setting:
@@ -58,11 +68,31 @@ def _default_threads() -> int:
             raise ValueError(f"TINYGRAD_ADAM_THREADS must be a positive integer, got {setting!r}") from None
     if not blas_workers_sleep():
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(MAX_THREADS, cores))
+    return max(1, min(MAX_THREADS, usable_cores()))
 
 
 THREADS = _default_threads()
+BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def share_cores(processes: int) -> int:
+    """Give this process its 1/`processes` share of the usable cores (at least one), for BLAS and for
+    the passes, and return it: the ranks of one machine then never run more threads than it has cores.
+
+    A BLAS thread count set in the environment (OMP_NUM_THREADS etc.) is kept, and so is
+    TINYGRAD_ADAM_THREADS for the passes.
+    """
+    global THREADS
+    cores = max(1, usable_cores() // max(1, processes))
+    if not any(os.environ.get(name, "").strip() for name in BLAS_THREAD_VARIABLES):
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=cores)  # every BLAS and OpenMP runtime loaded, from now on
+    if not os.environ.get("TINYGRAD_ADAM_THREADS", "").strip():
+        THREADS = min(MAX_THREADS, cores) if blas_workers_sleep() else 1
+    return cores
+
+
 _pool: ThreadPoolExecutor | None = None
 
 

@@ -2,7 +2,8 @@
 
 Lookup order for `load_mnist(root=None)`:
   1. ``$TINYGRAD_ADAM_DATA/mnist`` if the environment variable is set;
-  2. ``datasets/mnist`` in the repository, when the package runs from a source checkout;
+  2. ``datasets/mnist`` in the repository, when the package runs from a source checkout, or when the running
+     script belongs to one (``python examples/mnist.py`` in a checkout, with the package installed by pip);
   3. ``$XDG_CACHE_HOME/tinygrad_adam/mnist`` (or ``~/.cache/...``) when installed without the repository.
 If none holds the files, they are downloaded into (2), or (3) without a checkout. An explicit `root` is the
 only folder looked at (and downloaded into). Downloads are checked against the SHA-256 of the decompressed
@@ -90,12 +91,13 @@ class DownloadError(OSError):
 
 
 def _repo_root() -> Path | None:
-    """The source checkout this package runs from, or None when it is installed elsewhere."""
-    package = Path(__file__).resolve().parent.parent
-    root = package.parent
-    if (root / "pyproject.toml").is_file() and (root / "datasets").is_dir():
-        return root
-    return None
+    """The source checkout this package runs from; else the one the running script belongs to (an installed
+    package running examples/mnist.py of a checkout); None when neither is a checkout."""
+    roots = [Path(__file__).resolve().parents[2]]
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script is not None and script.suffix == ".py" and script.is_file():
+        roots.append(script.resolve().parents[1])
+    return next((root for root in roots if (root / "pyproject.toml").is_file() and (root / "datasets").is_dir()), None)
 
 
 def _cache_dir() -> Path:
@@ -202,6 +204,21 @@ def download_mnist(
     urls = _mirrors(mirrors)
     if not urls:
         raise DownloadError("no mirrors configured")
+    created = [parent for parent in (*reversed(folder.parents), folder) if not parent.exists()]
+    try:
+        _download_files(folder, names, urls, sums, timeout, progress, gz_md5, force)
+    except BaseException:
+        for parent in reversed(created):  # a failed download leaves no folder it made behind, as no file
+            try:
+                parent.rmdir()
+            except OSError:  # not empty: it holds files that were downloaded whole, or that someone else put there
+                break
+        raise
+    return folder
+
+
+def _download_files(folder: Path, names: list[str], urls: list[str], sums: Mapping[str, str | None], timeout: float,
+                    progress: bool, gz_md5: Mapping[str, str] | None, force: bool) -> None:
     for name in names:
         if not force and _find(folder, name) is not None:
             continue
@@ -219,7 +236,6 @@ def download_mnist(
                     tqdm.write(f"download failed, {failures[-1]}", file=sys.stderr)
         else:
             raise DownloadError(f"could not download {name}.gz into {folder}:\n  " + "\n  ".join(failures))
-    return folder
 
 
 def _not_found(split: str, searched: list[Path], why: str) -> DatasetNotFoundError:
@@ -229,9 +245,9 @@ def _not_found(split: str, searched: list[Path], why: str) -> DatasetNotFoundErr
         f"MNIST {split} set not found: looked for {images}[.gz] and {labels}[.gz] in\n{folders}\n"
         f"{why}\n"
         f"To use MNIST offline, put the four files {', '.join(n + '.gz' for n in ALL_FILES)} "
-        f"(gzipped or not) in one folder and pass root=<folder>, or set {DATA_ENV}=<dir> with the files in "
-        f"<dir>/mnist. To train without MNIST, use --dataset digits (scikit-learn's bundled 8x8 digits; "
-        f"runs fully offline)."
+        f"(gzipped or not) in one folder and pass it as --data-dir <folder> (root=<folder> in Python), or set "
+        f"{DATA_ENV}=<dir> with the files in <dir>/mnist. To train without MNIST, use --dataset digits "
+        f"(scikit-learn's bundled 8x8 digits; runs fully offline)."
     )
 
 

@@ -1,6 +1,6 @@
 """Pictures of the playground: surfaces, contours with search paths, value-versus-step curves.
 
-matplotlib is an optional extra (``pip install tinygrad-adam[plot]``), imported only inside these
+matplotlib is an optional extra (``pip install -e ".[plot]"`` in a checkout), imported only inside these
 functions. They build figures with `matplotlib.figure.Figure` rather than pyplot, so they need no
 display and touch no global state; each returns its Figure (Jupyter shows it), or draws into an
 `ax` you pass. `save_figure` writes a PNG.
@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from ..extras import MissingDependencyError, install_hint
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -30,7 +32,8 @@ def _figure(figsize: tuple[float, float] = (6.0, 5.0)) -> Figure:
     try:
         from matplotlib.figure import Figure
     except ImportError as e:
-        raise ImportError("plotting needs matplotlib: pip install tinygrad-adam[plot]") from e
+        raise MissingDependencyError(f"plotting needs matplotlib, which is not installed: "
+                                     f"{install_hint('plot')}") from e
     return Figure(figsize=figsize, layout="tight")
 
 

@@ -15,8 +15,8 @@ globals listed in `ALLOWED_GLOBALS` (our own stand-ins, never torch's or anythin
 refuses every other global with a CheckpointError naming the file and the global. Storage keys,
 dtypes, sizes, strides and offsets are checked against the bytes in the archive before any array is
 made, and the opcodes are scanned first so no memo index can make the unpickler allocate more than
-the pickle's own size. Writing emits the pickle opcodes by hand, so nothing is imported or pickled
-by reference either.
+the pickle's own size. Writing is pickle.Pickler's, with torch.save's persistent ids for the storages;
+the only globals it writes are torch's own names, so torch is not imported either.
 """
 
 from __future__ import annotations
@@ -280,120 +280,99 @@ def read_pth(archive: CheckpointZip, to_tensor: Callable[[np.ndarray, bool], Any
 # ----- writing ---------------------------------------------------------------------------------------------
 
 
-class _PickleWriter:
-    """Emits protocol-2 pickle opcodes for plain values, containers and arrays, as torch.save lays them out."""
+class _TorchGlobal:
+    """A global of torch's (a function or a storage class) as the pickle names it, without importing torch.
 
-    def __init__(self) -> None:
-        self.out = bytearray(b"\x80\x02")  # PROTO 2
-        self.storages: list[np.ndarray] = []
-        self.storage_key: dict[int, tuple[Any, str]] = {}  # id(array) -> (array kept alive, key)
+    pickle.Pickler checks every global it writes by importing its module, so these are written once,
+    at the start of the pickle, into the memo; the Pickler finds them there and refers to them.
+    """
 
-    def global_(self, module: str, name: str) -> None:
-        self.out += b"c" + f"{module}\n{name}\n".encode("ascii")
+    __slots__ = ("module", "name")
 
-    def int_(self, value: int) -> None:
-        if 0 <= value < 256:
-            self.out += b"K" + bytes([value])
-        elif 0 <= value < 65536:
-            self.out += b"M" + struct.pack("<H", value)
-        elif -(2**31) <= value < 2**31:
-            self.out += b"J" + struct.pack("<i", value)
-        else:
-            encoded = value.to_bytes((value.bit_length() + 8) // 8, "little", signed=True)
-            if len(encoded) < 256:
-                self.out += b"\x8a" + bytes([len(encoded)]) + encoded  # LONG1
-            else:
-                self.out += b"\x8b" + struct.pack("<I", len(encoded)) + encoded  # LONG4
+    def __init__(self, module: str, name: str):
+        self.module, self.name = module, name
 
-    def str_(self, value: str) -> None:
-        encoded = value.encode("utf-8", "surrogatepass")
-        self.out += b"X" + struct.pack("<I", len(encoded)) + encoded  # BINUNICODE
+    def __call__(self, *args: Any) -> Any:  # pickle requires a reduce tuple's first item to be callable
+        raise TypeError(f"{self.module}.{self.name} stands for torch's global in a pickle; it cannot be called")
 
-    def tuple_(self, items: Any, where: str) -> None:
-        items = list(items)
-        if not items:
-            self.out += b")"
-            return
-        if len(items) > 3:
-            self.out += b"("
-        for i, item in enumerate(items):
-            self.value(item, f"{where}.{i}")
-        self.out += b"t" if len(items) > 3 else b"\x85\x86\x87"[len(items) - 1 : len(items)]
 
-    def ordered_dict(self) -> None:
-        self.global_("collections", "OrderedDict")
-        self.out += b")R"  # OrderedDict() via REDUCE
+_REBUILD_TENSOR = _TorchGlobal("torch._utils", "_rebuild_tensor_v2")
+_TORCH_GLOBALS = [_REBUILD_TENSOR, *(_TorchGlobal("torch", name) for name in SUPPORTED_DTYPES)]
+_STORAGE_GLOBAL = {np.dtype(SUPPORTED_DTYPES[g.name]): g for g in _TORCH_GLOBALS[1:]}
 
-    def tensor(self, array: np.ndarray, where: str) -> None:
-        storage_name = _STORAGE_OF_DTYPE.get(array.dtype.newbyteorder("="))
-        if storage_name is None:
-            raise TypeError(f"{where}: arrays of dtype {array.dtype} cannot be saved in PyTorch's format "
+
+class _StorageRef:
+    """One array's bytes, written as the storage `key`; the pickle refers to it by persistent id."""
+
+    __slots__ = ("array", "key")
+
+    def __init__(self, array: np.ndarray, key: str):
+        self.array, self.key = array, key
+
+
+class _TorchPickler(pickle.Pickler):
+    """torch.save's layout with pickle.Pickler: each array is _rebuild_tensor_v2 of a persistent storage."""
+
+    def __init__(self, file: BinaryIO):
+        super().__init__(file, protocol=2)
+        self.memo = {id(g): (i, g) for i, g in enumerate(_TORCH_GLOBALS)}
+        self.storages: dict[int, _StorageRef] = {}  # id(array) -> its storage; arrays are kept alive by the tree
+        self.used = {_REBUILD_TENSOR}
+
+    def persistent_id(self, obj: Any) -> tuple[Any, ...] | None:
+        if type(obj) is not _StorageRef:
+            return None
+        storage_type = _STORAGE_GLOBAL[obj.array.dtype.newbyteorder("=")]
+        self.used.add(storage_type)
+        return ("storage", storage_type, obj.key, "cpu", obj.array.size)
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is not np.ndarray:
+            if type(obj) is OrderedDict and not obj:
+                return OrderedDict, ()  # a tensor's backward hooks, as torch writes them (and faster than copyreg)
+            return NotImplemented  # the tree holds only arrays and plain values (see _plain)
+        storage = self.storages.get(id(obj))
+        if storage is None:
+            data = np.ascontiguousarray(obj, dtype=obj.dtype.newbyteorder("<"))
+            storage = self.storages[id(obj)] = _StorageRef(data, str(len(self.storages)))
+        contiguous = tuple(math.prod(obj.shape[i + 1 :]) for i in range(obj.ndim))
+        return _REBUILD_TENSOR, (storage, 0, obj.shape, contiguous, False, OrderedDict())
+
+    def preamble(self) -> bytes:
+        """PROTO 2, then each torch global the pickle uses, pushed and stored in its memo slot."""
+        out = bytearray(b"\x80\x02")
+        for index, g in enumerate(_TORCH_GLOBALS):
+            if g in self.used:
+                out += b"c" + f"{g.module}\n{g.name}\n".encode("ascii") + b"q" + bytes([index])  # GLOBAL, BINPUT
+        return bytes(out)
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _plain(obj: Any, where: str) -> Any:
+    """`obj` with Tensors as their arrays and NumPy scalars as Python numbers; TypeError for what torch cannot load."""
+    kind = type(obj)
+    if kind in _PLAIN:
+        return obj
+    if isinstance(obj, np.generic) and obj.dtype.kind in "biuf":
+        return obj.item()
+    if hasattr(obj, "numpy") and not isinstance(obj, np.ndarray) and isinstance(obj.numpy(), np.ndarray):
+        obj, kind = obj.numpy(), np.ndarray  # a Tensor: its array, shared with other Tensors that view it
+    if kind is np.ndarray:
+        if obj.dtype.newbyteorder("=") not in _STORAGE_OF_DTYPE:
+            raise TypeError(f"{where}: arrays of dtype {obj.dtype} cannot be saved in PyTorch's format "
                             f"(supported: {', '.join(str(d) for d in _STORAGE_OF_DTYPE)})")
-        known = self.storage_key.get(id(array))
-        if known is None:
-            key = str(len(self.storages))
-            self.storages.append(np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")))
-            self.storage_key[id(array)] = known = (array, key)
-        key = known[1]
-        self.global_("torch._utils", "_rebuild_tensor_v2")
-        self.out += b"("
-        self.out += b"("  # the persistent id ("storage", torch.XStorage, key, "cpu", numel)
-        self.str_("storage")
-        self.global_("torch", storage_name)
-        self.str_(key)
-        self.str_("cpu")
-        self.int_(array.size)
-        self.out += b"tQ"  # TUPLE, BINPERSID
-        self.int_(0)
-        self.tuple_(array.shape, where)
-        contiguous = [math.prod(array.shape[i + 1 :]) for i in range(array.ndim)]
-        self.tuple_(contiguous, where)
-        self.out += b"\x89"  # requires_grad=False
-        self.ordered_dict()  # no backward hooks
-        self.out += b"tR"
-
-    def value(self, obj: Any, where: str) -> None:
-        if obj is None:
-            self.out += b"N"
-        elif obj is True or obj is False:
-            self.out += b"\x88" if obj else b"\x89"
-        elif type(obj) is int:
-            self.int_(obj)
-        elif type(obj) is float:
-            self.out += b"G" + struct.pack(">d", obj)
-        elif type(obj) is str:
-            self.str_(obj)
-        elif isinstance(obj, np.generic) and obj.dtype.kind in "biuf":
-            self.value(obj.item(), where)
-        elif isinstance(obj, np.ndarray):
-            self.tensor(obj, where)
-        elif isinstance(getattr(obj, "array", None), np.ndarray):  # a Tensor
-            self.tensor(obj.array, where)
-        elif type(obj) is tuple:
-            self.tuple_(obj, where)
-        elif type(obj) is list:
-            self.out += b"]"
-            if obj:
-                self.out += b"("
-                for i, item in enumerate(obj):
-                    self.value(item, f"{where}.{i}")
-                self.out += b"e"  # APPENDS
-        elif type(obj) in (dict, OrderedDict):
-            if type(obj) is OrderedDict:
-                self.ordered_dict()
-            else:
-                self.out += b"}"
-            if obj:
-                self.out += b"("
-                for key, item in obj.items():
-                    if type(key) not in (str, int, float, bool, type(None), tuple):
-                        raise TypeError(f"{where}: dict keys must be str, int, float, bool, None or tuples, "
-                                        f"got {type(key).__name__}")
-                    self.value(key, where)
-                    self.value(item, f"{where}.{key}")
-                self.out += b"u"  # SETITEMS
-        else:
-            raise TypeError(f"{where}: cannot save a value of type {type(obj).__name__} in PyTorch's format")
+        return obj
+    if kind in (list, tuple):
+        return kind(_plain(item, f"{where}.{i}") for i, item in enumerate(obj))
+    if kind in (dict, OrderedDict):
+        for key in obj:
+            if type(key) not in (*_PLAIN, tuple):
+                raise TypeError(f"{where}: dict keys must be str, int, float, bool, None or tuples, "
+                                f"got {type(key).__name__}")
+        return kind((_plain(key, where), _plain(item, f"{where}.{key}")) for key, item in obj.items())
+    raise TypeError(f"{where}: cannot save a value of type {kind.__name__} in PyTorch's format")
 
 
 def _write_member(zf: zipfile.ZipFile, f: BinaryIO, name: str, data: bytes | memoryview, align: int = 64) -> None:
@@ -409,14 +388,15 @@ def _write_member(zf: zipfile.ZipFile, f: BinaryIO, name: str, data: bytes | mem
 
 def write_pth(obj: Any, path: Any) -> None:
     """Write `obj` so that torch.load(path, weights_only=True) returns equal values, atomically."""
-    writer = _PickleWriter()
-    writer.value(obj, "<root>")
-    writer.out += b"."  # STOP
+    body = io.BytesIO()
+    pickler = _TorchPickler(body)
+    pickler.dump(_plain(obj, "<root>"))
+    data = pickler.preamble() + body.getbuffer()[2:]  # the body's own PROTO 2 is the preamble's
     with atomic_write(path) as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
-        _write_member(zf, f, "archive/data.pkl", bytes(writer.out))
+        _write_member(zf, f, "archive/data.pkl", data)
         _write_member(zf, f, "archive/.format_version", b"1")
         _write_member(zf, f, "archive/.storage_alignment", b"64")
         _write_member(zf, f, "archive/byteorder", b"little")
-        for key, array in enumerate(writer.storages):
-            _write_member(zf, f, f"archive/data/{key}", memoryview(array.reshape(-1).view(np.uint8)))
+        for storage in pickler.storages.values():
+            _write_member(zf, f, f"archive/data/{storage.key}", memoryview(storage.array.reshape(-1).view(np.uint8)))
         _write_member(zf, f, "archive/version", b"3\n")
