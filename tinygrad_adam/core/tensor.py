@@ -58,6 +58,12 @@ class MaxMin(NamedTuple):
     indices: Tensor
 
 
+def _scalar_type_name(dtype: np.dtype) -> str:
+    """PyTorch's C++ name of a dtype, as its 'not implemented for' errors say it."""
+    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+            "float16": "Half", "float32": "Float", "float64": "Double"}.get(np.dtype(dtype).name, str(dtype))
+
+
 class SortResult(NamedTuple):
     """What `sort` returns, as torch.return_types.sort: the sorted values and their int64 indices."""
 
@@ -1061,9 +1067,9 @@ class Tensor:
     def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
         """Counts in `bins` equal bins over [min, max] (the data's range when both are 0); outside values skipped."""
         if self.array.dtype.kind != "f":
-            raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{self.dtype}'")
+            raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_scalar_type_name(self.array.dtype)}'")
         if bins <= 0:
-            raise RuntimeError(f"torch.histc(): bins must be > 0, but got {bins} for dimension 0")
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
         low, high = float(min), float(max)
         if low > high:
             raise RuntimeError("torch.histc: max must be larger than min")
@@ -1078,7 +1084,7 @@ class Tensor:
                   weight: Tensor | None = None, density: bool = False) -> HistogramResult:
         """(hist, bin_edges): `bins` equal bins over `range` (default the data's), or the given edges."""
         if self.array.dtype.kind != "f":
-            raise NotImplementedError(f"\"histogramdd\" not implemented for '{self.dtype}'")
+            raise NotImplementedError(f"\"histogramdd\" not implemented for '{_scalar_type_name(self.array.dtype)}'")
         edges = bins.array if isinstance(bins, Tensor) else bins
         if isinstance(edges, int | np.integer) and edges <= 0:
             raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {edges} for dimension 0")

@@ -294,8 +294,8 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     tensors = [_t(x) for x in operands]
     terms = equation.replace(" ", "").partition("->")[0].split(",")
     if len(terms) != len(tensors):
-        raise RuntimeError(f"einsum(): {len(terms)} operands were specified in the equation but {len(tensors)} "
-                           "were given")
+        raise RuntimeError(f"einsum(): {'fewer' if len(tensors) < len(terms) else 'more'} operands were provided "
+                           "than specified in the equation")
     for i, (term, x) in enumerate(zip(terms, tensors, strict=True)):
         named = len(term.replace("...", ""))
         if named != x.ndim and not ("..." in term and named <= x.ndim):

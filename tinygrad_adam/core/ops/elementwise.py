@@ -157,6 +157,7 @@ class Exp(UnaryOp):
 class Log1p(UnaryOp):
     """log(1 + x), exact for small x."""
 
+    node_name = "Log1PBackward0"
     value = staticmethod(np.log1p)
     slope = staticmethod(lambda x, y: 1 / (1 + x))
 

@@ -135,14 +135,20 @@ class Scatter(Op):
         return out
 
     @staticmethod
-    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if grad.ndim == 0:
-            grad_x = grad if ctx.add or not ctx.index.size else np.zeros_like(grad)
             grad_src = np.broadcast_to(grad, ctx.index.shape)
         else:
-            grad_x = grad if ctx.add else np.where(_scattered(ctx.index, ctx.dim, grad.shape), 0, grad)
             grad_src = grad[along_dim(ctx.index, ctx.dim)]
-        return grad_x, _into(np.asarray(grad_src), ctx.src_shape)
+        return _scatter_grad_x(ctx, grad), _into(np.asarray(grad_src), ctx.src_shape)
+
+
+def _scatter_grad_x(ctx: Context, grad: np.ndarray) -> np.ndarray:
+    if ctx.add:
+        return grad
+    if grad.ndim == 0:
+        return np.zeros_like(grad) if ctx.index.size else grad
+    return np.where(_scattered(ctx.index, ctx.dim, grad.shape), 0, grad)
 
 
 class ScatterValue(Scatter):
@@ -150,7 +156,7 @@ class ScatterValue(Scatter):
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
-        return Scatter.backward(ctx, grad)[0]
+        return _scatter_grad_x(ctx, grad)
 
 
 class ScatterSrc(Scatter):

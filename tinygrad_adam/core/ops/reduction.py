@@ -159,7 +159,7 @@ class Cumsum(Op):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: int) -> np.ndarray:
         ctx.axis = axis
-        return np.cumsum(x, axis=axis) if x.ndim else x.copy()
+        return np.cumsum(x, axis=axis, dtype=x.dtype) if x.ndim else x.copy()
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
