@@ -64,11 +64,18 @@ def _scalar_type_name(dtype: np.dtype) -> str:
             "float16": "Half", "float32": "Float", "float64": "Double"}.get(np.dtype(dtype).name, str(dtype))
 
 
+def _return_type_repr(self: tuple) -> str:
+    """torch.return_types' way of printing: the type's name, then one field a line."""
+    fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self, strict=True))  # type: ignore[attr-defined]
+    return f"torch.return_types.{type(self).__name__.removesuffix('Result').lower()}(\n{fields})"
+
+
 class SortResult(NamedTuple):
     """What `sort` returns, as torch.return_types.sort: the sorted values and their int64 indices."""
 
     values: Tensor
     indices: Tensor
+    __repr__ = _return_type_repr
 
 
 class TopkResult(NamedTuple):
@@ -76,6 +83,7 @@ class TopkResult(NamedTuple):
 
     values: Tensor
     indices: Tensor
+    __repr__ = _return_type_repr
 
 
 class HistogramResult(NamedTuple):
@@ -83,6 +91,7 @@ class HistogramResult(NamedTuple):
 
     hist: Tensor
     bin_edges: Tensor
+    __repr__ = _return_type_repr
 
 
 def _dim_arg(dim: Any, axis: Any) -> Any:
@@ -886,7 +895,9 @@ class Tensor:
                                    f"size at dimension {dim}), but got split_sizes={sizes}")
         starts = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
         lead = (slice(None),) * dim
-        return tuple(self[lead + (slice(int(a), int(b)),)] for a, b in zip(starts[:-1], starts[1:], strict=True))
+        op = ops.SplitPiece if isinstance(split_size_or_sections, int | np.integer) else ops.SplitWithSizesPiece
+        return tuple(op.apply(self, index=lead + (slice(int(a), int(b)),))
+                     for a, b in zip(starts[:-1], starts[1:], strict=True))
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         """At most `chunks` pieces of equal size along `dim` (the last may be smaller), as torch.chunk."""
@@ -904,7 +915,7 @@ class Tensor:
         if self.ndim == 0:
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         dim = self._wrap_dim(dim)
-        return tuple(self[(slice(None),) * dim + (i,)] for i in range(self.shape[dim]))
+        return tuple(ops.UnbindPiece.apply(self, index=(slice(None),) * dim + (i,)) for i in range(self.shape[dim]))
 
     def _index_arg(self, name: str, index: Any) -> np.ndarray:
         array = np.asarray(index.array if isinstance(index, Tensor) else index)
@@ -1080,7 +1091,7 @@ class Tensor:
         counts, _ = np.histogram(self.array, bins=bins, range=(low, high))
         return Tensor._make(counts.astype(self.array.dtype), False)
 
-    def histogram(self, bins: Any, *, range: Sequence[float] | None = None,  # noqa: A002
+    def histogram(self, bins: Any = 100, *, range: Sequence[float] | None = None,  # noqa: A002
                   weight: Tensor | None = None, density: bool = False) -> HistogramResult:
         """(hist, bin_edges): `bins` equal bins over `range` (default the data's), or the given edges."""
         if self.array.dtype.kind != "f":

@@ -326,6 +326,6 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
     return input.histc(bins, min, max)
 
 
-def histogram(input: Tensor, bins: Any, *, range: Sequence[float] | None = None,  # noqa: A002
+def histogram(input: Tensor, bins: Any = 100, *, range: Sequence[float] | None = None,  # noqa: A002
               weight: Tensor | None = None, density: bool = False) -> Any:
     return input.histogram(bins, range=range, weight=weight, density=density)

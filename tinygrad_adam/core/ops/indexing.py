@@ -100,6 +100,20 @@ class Gather(Op):
         return full
 
 
+class SplitPiece(GetItem):
+    """One piece of split/chunk: a slice, under PyTorch's node name."""
+
+    node_name = "SplitBackward0"
+
+
+class SplitWithSizesPiece(GetItem):
+    node_name = "SplitWithSizesBackward0"
+
+
+class UnbindPiece(GetItem):
+    node_name = "UnbindBackward0"
+
+
 class SortValues(Gather):
     """The values of torch.sort: a gather by the sorted order, under PyTorch's node name."""
 
