@@ -938,8 +938,8 @@ class Tensor:
                 raise RuntimeError(f"Expected index {list(index.shape)} to be no larger than src {list(src_shape)} "
                                    f"apart from dimension {dim}")
         size = self.shape[dim] if self.ndim else 1
-        if index.size and (index.min() < -size or index.max() >= size):
-            bad = index[(index < -size) | (index >= size)].flat[0]
+        if index.size and (index.min() < 0 or index.max() >= size):
+            bad = index[(index < 0) | (index >= size)].flat[0]
             raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
         return dim
 
@@ -947,7 +947,7 @@ class Tensor:
         """out[i][j] = self[index[i][j]][j] for dim 0, and so on; the output has index's shape."""
         index_array = self._index_arg("gather", index)
         dim = self._along_dim_check("gather", dim, index_array, None)
-        return ops.Gather.apply(self, dim=dim, index=index_array % builtins.max(self.shape[dim] if self.ndim else 1, 1))
+        return ops.Gather.apply(self, dim=dim, index=index_array)
 
     def _scatter(self, name: str, dim: int, index: Any, src: Any, add: bool) -> Tensor:
         index_array = self._index_arg(name.rstrip("_"), index)
@@ -961,8 +961,7 @@ class Tensor:
                 raise TypeError("scatter_add(): argument 'src' must be Tensor, not " + type(src).__name__)
             dim = self._along_dim_check(name, dim, index_array, None)
             src, op = np.asarray(src, dtype=self.array.dtype), ops.ScatterValue
-        return op.apply(self, src, dim=dim, index=index_array % builtins.max(self.shape[dim] if self.ndim else 1, 1),
-                        add=add)
+        return op.apply(self, src, dim=dim, index=index_array, add=add)
 
     def scatter(self, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: str | None = None) -> Tensor:
         """A copy with self[index[i][j]][j] = src[i][j] for dim 0 (src a tensor, or one `value` for all)."""
@@ -993,6 +992,8 @@ class Tensor:
             raise IndexError("index_select(): Index is supposed to be a vector")
         dim = self._wrap_dim(dim)
         size = self.shape[dim] if self.ndim else 1
+        if self.ndim == 0 and array.size != 1:
+            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {array.size} value(s)")
         if array.size and (array.min() < 0 or array.max() >= size):
             raise IndexError("index out of range in self")
         index_array = array.reshape(-1).astype(np.int64, copy=False)
@@ -1103,8 +1104,10 @@ class Tensor:
         if data_range is None and isinstance(edges, int | np.integer) and self.array.size:
             low, high = float(self.array.min()), float(self.array.max())
             data_range = (low, high) if low != high else (low - 0.5, high + 0.5)
-        hist, bin_edges = np.histogram(self.array, bins=edges, range=data_range,
-                                       weights=None if weight is None else np.asarray(weight.array), density=density)
+        with np.errstate(invalid="ignore"):  # density of no data: NaN, silently as in PyTorch
+            hist, bin_edges = np.histogram(self.array, bins=edges, range=data_range,
+                                           weights=None if weight is None else np.asarray(weight.array),
+                                           density=density)
         dtype = self.array.dtype
         return HistogramResult(Tensor._make(hist.astype(dtype), False), Tensor._make(bin_edges.astype(dtype), False))
 

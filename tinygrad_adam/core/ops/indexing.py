@@ -189,8 +189,8 @@ class IndexSelect(Op):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
         ctx.shape, ctx.dim, ctx.index = x.shape, dim, index
-        if x.ndim == 0:
-            return x.reshape(index.shape)[...].copy() if index.size else np.empty(index.shape, x.dtype)
+        if x.ndim == 0:  # PyTorch: a scalar stays a scalar (the index holds one 0)
+            return x.copy()
         return np.take(x, index, axis=dim)
 
     @staticmethod
