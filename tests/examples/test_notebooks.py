@@ -11,7 +11,8 @@ import pytest
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
-@pytest.mark.parametrize("name", ["1_backprop_from_scratch", "2_adam_line_by_line", "3_mnist"])
+@pytest.mark.parametrize("name", ["1_backprop_from_scratch", "2_adam_line_by_line", "3_mnist",
+                                  "4_attention_from_scratch"])
 def test_notebook_runs(name, monkeypatch, tmp_path):
     nbclient = pytest.importorskip("nbclient")
     nbformat = pytest.importorskip("nbformat")

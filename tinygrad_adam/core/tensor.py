@@ -6,6 +6,7 @@ a few); the ops hold the math, forward beside backward, and core/engine.py walks
 
 from __future__ import annotations
 
+import builtins
 import math
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
@@ -70,6 +71,42 @@ class MaxMin(NamedTuple):
 
     values: Tensor
     indices: Tensor
+
+
+def _scalar_type_name(dtype: np.dtype) -> str:
+    """PyTorch's C++ name of a dtype, as its 'not implemented for' errors say it."""
+    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+            "float16": "Half", "float32": "Float", "float64": "Double"}.get(np.dtype(dtype).name, str(dtype))
+
+
+def _return_type_repr(self: tuple) -> str:
+    """torch.return_types' way of printing: the type's name, then one field a line."""
+    fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self, strict=True))  # type: ignore[attr-defined]
+    return f"torch.return_types.{type(self).__name__.removesuffix('Result').lower()}(\n{fields})"
+
+
+class SortResult(NamedTuple):
+    """What `sort` returns, as torch.return_types.sort: the sorted values and their int64 indices."""
+
+    values: Tensor
+    indices: Tensor
+    __repr__ = _return_type_repr
+
+
+class TopkResult(NamedTuple):
+    """What `topk` returns, as torch.return_types.topk."""
+
+    values: Tensor
+    indices: Tensor
+    __repr__ = _return_type_repr
+
+
+class HistogramResult(NamedTuple):
+    """What `histogram` returns, as torch.return_types.histogram: the counts and the bins' edges."""
+
+    hist: Tensor
+    bin_edges: Tensor
+    __repr__ = _return_type_repr
 
 
 def _dim_arg(dim: Any, axis: Any) -> Any:
@@ -1111,6 +1148,255 @@ class Tensor:
         except (ValueError, IndexError) as e:
             raise checks.translate("__setitem__", [self.array.shape], e) from e
         self._version += 1
+
+    # ----- sequence ops: split and join by pieces, gather/scatter along a dim, sort, cumsum, einsum ---------
+    def _wrap_dim(self, dim: int) -> int:
+        """`dim` in [0, ndim) (a 0-d tensor has dims -1 and 0), with PyTorch's IndexError otherwise."""
+        n = builtins.max(self.ndim, 1)
+        if not -n <= dim < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+        return dim % n
+
+    def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        """Pieces of `split_size` along `dim` (the last may be smaller), or pieces of the listed sizes."""
+        if self.ndim == 0:
+            raise RuntimeError("split expects at least a 1-dimensional tensor")
+        dim = self._wrap_dim(dim)
+        length = self.shape[dim]
+        if isinstance(split_size_or_sections, int | np.integer):
+            size = int(split_size_or_sections)
+            if size < 0:
+                raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
+            if size == 0 and length != 0:
+                raise RuntimeError("split_size can only be 0 if dimension size is 0, but got dimension size of "
+                                   f"{length}")
+            count = builtins.max(-(-length // size), 1) if size else 1
+            sizes = [builtins.min(size, length - i * size) for i in range(count)]
+        else:
+            sizes = [int(n) for n in split_size_or_sections]
+            if builtins.any(n < 0 for n in sizes):
+                raise RuntimeError("split_with_sizes expects split_sizes have only non-negative entries, but got "
+                                   f"split_sizes={sizes}")
+            if builtins.sum(sizes) != length:
+                raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {length} (input tensor's "
+                                   f"size at dimension {dim}), but got split_sizes={sizes}")
+        starts = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+        lead = (slice(None),) * dim
+        op = ops.SplitPiece if isinstance(split_size_or_sections, int | np.integer) else ops.SplitWithSizesPiece
+        return tuple(op.apply(self, index=lead + (slice(int(a), int(b)),))
+                     for a, b in zip(starts[:-1], starts[1:], strict=True))
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        """At most `chunks` pieces of equal size along `dim` (the last may be smaller), as torch.chunk."""
+        if self.ndim == 0:
+            raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+        if chunks <= 0:
+            raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        length = self.shape[self._wrap_dim(dim)]
+        if length == 0:
+            return self.split([0] * chunks, dim)
+        return self.split(-(-length // chunks), dim)
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        """The slices along `dim`, that dim removed."""
+        if self.ndim == 0:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        dim = self._wrap_dim(dim)
+        return tuple(ops.UnbindPiece.apply(self, index=(slice(None),) * dim + (i,)) for i in range(self.shape[dim]))
+
+    def _index_arg(self, name: str, index: Any) -> np.ndarray:
+        array = np.asarray(index.array if isinstance(index, Tensor) else index)
+        if array.dtype not in (np.int32, np.int64):
+            raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+        return array.astype(np.int64, copy=False)
+
+    def _along_dim_check(self, name: str, dim: int, index: np.ndarray, src_shape: tuple[int, ...] | None) -> int:
+        """PyTorch's checks of gather/scatter: same rank, index no larger than input (and src) off `dim`, in range."""
+        dim = self._wrap_dim(dim)
+        if index.ndim != builtins.max(self.ndim, 1) and not (self.ndim == 0 and index.ndim <= 1):
+            raise RuntimeError("Index tensor must have the same number of dimensions as "
+                               f"{'input' if name == 'gather' else 'self'} tensor")
+        if self.ndim and index.size:
+            for d, (i, n) in enumerate(zip(index.shape, self.shape, strict=True)):
+                if d != dim and i > n:
+                    raise RuntimeError(f"Size does not match at dimension {d} expected index {list(index.shape)} to "
+                                       f"be no larger than self {list(self.shape)} apart from dimension {dim}")
+            if src_shape is not None and builtins.any(i > n for i, n in zip(index.shape, src_shape, strict=False)):
+                raise RuntimeError(f"Expected index {list(index.shape)} to be no larger than src {list(src_shape)} "
+                                   f"apart from dimension {dim}")
+        size = self.shape[dim] if self.ndim else 1
+        if index.size and (index.min() < 0 or index.max() >= size):
+            bad = index[(index < 0) | (index >= size)].flat[0]
+            raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
+        return dim
+
+    def gather(self, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:
+        """out[i][j] = self[index[i][j]][j] for dim 0, and so on; the output has index's shape."""
+        index_array = self._index_arg("gather", index)
+        dim = self._along_dim_check("gather", dim, index_array, None)
+        return ops.Gather.apply(self, dim=dim, index=index_array)
+
+    def _scatter(self, name: str, dim: int, index: Any, src: Any, add: bool) -> Tensor:
+        index_array = self._index_arg(name.rstrip("_"), index)
+        if isinstance(src, Tensor):
+            if src.array.dtype != self.array.dtype:
+                raise RuntimeError(f"{name.rstrip('_')}(): Expected self.dtype to be equal to src.dtype")
+            dim = self._along_dim_check(name, dim, index_array, src.shape)
+            op = ops.ScatterAdd if add else ops.ScatterSrc
+        else:
+            if add:
+                raise TypeError("scatter_add(): argument 'src' must be Tensor, not " + type(src).__name__)
+            dim = self._along_dim_check(name, dim, index_array, None)
+            src, op = np.asarray(src, dtype=self.array.dtype), ops.ScatterValue
+        return op.apply(self, src, dim=dim, index=index_array, add=add)
+
+    def scatter(self, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: str | None = None) -> Tensor:
+        """A copy with self[index[i][j]][j] = src[i][j] for dim 0 (src a tensor, or one `value` for all)."""
+        if reduce is not None:
+            raise NotImplementedError("scatter(reduce=...) is not supported here; use scatter_add or scatter_reduce "
+                                      "in PyTorch's newer API")
+        if (src is None) == (value is None):
+            raise TypeError("scatter() needs exactly one of src and value")
+        return self._scatter("scatter", dim, index, value if src is None else src, add=False)
+
+    def scatter_add(self, dim: int, index: Any, src: Tensor) -> Tensor:
+        """A copy with src[i][j] added into self[index[i][j]][j] for dim 0 (repeated indices add up)."""
+        return self._scatter("scatter_add", dim, index, src, add=True)
+
+    def scatter_(self, dim: int, index: Any, src: Any = None, *, value: Any = None,
+                 reduce: str | None = None) -> Tensor:
+        return self._inplace("scatter_", lambda x, *a: x.scatter(*a, value=value, reduce=reduce), dim, index, src)
+
+    def scatter_add_(self, dim: int, index: Any, src: Tensor) -> Tensor:
+        return self._inplace("scatter_add_", Tensor.scatter_add, dim, index, src)
+
+    def index_select(self, dim: int, index: Any) -> Tensor:
+        """The entries at the positions `index` (a vector) along `dim`."""
+        array = np.asarray(index.array if isinstance(index, Tensor) else index)
+        if array.dtype not in (np.int32, np.int64):
+            raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+        if array.ndim > 1:
+            raise IndexError("index_select(): Index is supposed to be a vector")
+        dim = self._wrap_dim(dim)
+        size = self.shape[dim] if self.ndim else 1
+        if self.ndim == 0 and array.size != 1:
+            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {array.size} value(s)")
+        if array.size and (array.min() < 0 or array.max() >= size):
+            raise IndexError("index out of range in self")
+        index_array = array.reshape(-1).astype(np.int64, copy=False)
+        return ops.IndexSelect.apply(self, dim=dim, index=index_array if self.ndim else array.astype(np.int64))
+
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
+        """Running sums along `dim`; integer and bool inputs give int64, as in PyTorch."""
+        x = self.astype(dtype) if dtype is not None else self if self.array.dtype.kind == "f" else self.astype(np.int64)
+        return ops.Cumsum.apply(x, axis=self._wrap_dim(dim))
+
+    def _sorted_order(self, dim: int, descending: bool) -> np.ndarray:
+        """int64 indices that sort along `dim`, stable, NaN counted largest (as PyTorch does)."""
+        if self.ndim == 0:
+            return np.zeros((), np.int64)
+        if not descending:
+            return np.argsort(self.array, axis=dim, kind="stable").astype(np.int64)
+        flipped = np.argsort(np.flip(self.array, dim), axis=dim, kind="stable")
+        return (self.shape[dim] - 1 - np.flip(flipped, dim)).astype(np.int64)
+
+    def sort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> SortResult:
+        """(values, indices) sorted along `dim`; ties keep their order (always stable here)."""
+        dim = self._wrap_dim(dim)
+        order = self._sorted_order(dim, descending)
+        values = ops.SortValues.apply(self, dim=dim, index=order)
+        return SortResult(values, Tensor._make(order, False))
+
+    def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
+        return Tensor._make(self._sorted_order(self._wrap_dim(dim), descending), False)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopkResult:  # noqa: A002
+        """The k largest (or smallest) entries along `dim` and their indices, largest first."""
+        dim = self._wrap_dim(dim)
+        size = self.shape[dim] if self.ndim else 1
+        if not 0 <= k <= size:
+            raise RuntimeError("selected index k out of range")
+        order = self._sorted_order(dim, largest)
+        order = order[(slice(None),) * dim + (slice(0, k),)] if self.ndim else order
+        return TopkResult(ops.TopkValues.apply(self, dim=dim, index=order), Tensor._make(order, False))
+
+    def flip(self, *dims: Any) -> Tensor:
+        """The entries in reverse order along each of `dims`."""
+        wanted = [self._wrap_dim(d) for d in _shape_arg(dims)]
+        if len(set(wanted)) != len(wanted):
+            raise RuntimeError(f"dim {wanted[0]} appears multiple times in the list of dims")
+        return ops.Flip.apply(self, dims=tuple(wanted) if self.ndim else ())
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        """Shift the entries along `dims`, wrapping around (of the flattened tensor when dims is None)."""
+        shift_list = [int(s) for s in (shifts if isinstance(shifts, Sequence) else (shifts,))]
+        if dims is None:
+            if len(shift_list) != 1:
+                raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shift_list)}, dims:0")
+            return ops.Roll.apply(self, shifts=tuple(shift_list), dims=None) if self.ndim else self.clone()
+        dim_list = [self._wrap_dim(int(d)) for d in (dims if isinstance(dims, Sequence) else (dims,))]
+        if len(shift_list) != len(dim_list):
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shift_list)}, dims:{len(dim_list)}")
+        if self.ndim == 0:
+            return self.clone()
+        return ops.Roll.apply(self, shifts=tuple(shift_list), dims=tuple(dim_list))
+
+    def bmm(self, mat2: Tensor) -> Tensor:
+        """(b, n, m) @ (b, m, p) -> (b, n, p), both 3-D with the same batch, as torch.bmm (no broadcasting)."""
+        if self.ndim != 3:
+            raise RuntimeError("batch1 must be a 3D tensor")
+        if mat2.ndim != 3:
+            raise RuntimeError("batch2 must be a 3D tensor")
+        if mat2.shape[:2] != (self.shape[0], self.shape[2]):
+            raise RuntimeError("Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
+        if mat2.array.dtype != self.array.dtype:
+            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {self.dtype} != {mat2.dtype}")
+        return ops.Bmm.apply(self, mat2)
+
+    def log1p(self) -> Tensor:
+        return ops.Log1p.apply(self._floating())
+
+    def log2(self) -> Tensor:
+        return ops.Log2.apply(self._floating())
+
+    def log10(self) -> Tensor:
+        return ops.Log10.apply(self._floating())
+
+    def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
+        """Counts in `bins` equal bins over [min, max] (the data's range when both are 0); outside values skipped."""
+        if self.array.dtype.kind != "f":
+            raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_scalar_type_name(self.array.dtype)}'")
+        if bins <= 0:
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+        low, high = float(min), float(max)
+        if low > high:
+            raise RuntimeError("torch.histc: max must be larger than min")
+        if low == high and self.array.size:
+            low, high = float(self.array.min()), float(self.array.max())
+        if low == high:
+            low, high = low - 1, high + 1
+        counts, _ = np.histogram(self.array, bins=bins, range=(low, high))
+        return Tensor._make(counts.astype(self.array.dtype), False)
+
+    def histogram(self, bins: Any = 100, *, range: Sequence[float] | None = None,  # noqa: A002
+                  weight: Tensor | None = None, density: bool = False) -> HistogramResult:
+        """(hist, bin_edges): `bins` equal bins over `range` (default the data's), or the given edges."""
+        if self.array.dtype.kind != "f":
+            raise NotImplementedError(f"\"histogramdd\" not implemented for '{_scalar_type_name(self.array.dtype)}'")
+        edges = bins.array if isinstance(bins, Tensor) else bins
+        if isinstance(edges, int | np.integer) and edges <= 0:
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {edges} for dimension 0")
+        data_range = None if range is None else (float(range[0]), float(range[1]))
+        if data_range is None and isinstance(edges, int | np.integer) and self.array.size:
+            low, high = float(self.array.min()), float(self.array.max())
+            data_range = (low, high) if low != high else (low - 0.5, high + 0.5)
+        with np.errstate(invalid="ignore"):  # density of no data: NaN, silently as in PyTorch
+            hist, bin_edges = np.histogram(self.array, bins=edges, range=data_range,
+                                           weights=None if weight is None else np.asarray(weight.array),
+                                           density=density)
+        dtype = self.array.dtype
+        return HistogramResult(Tensor._make(hist.astype(dtype), False), Tensor._make(bin_edges.astype(dtype), False))
 
     # ----- in place (PyTorch's rules: see _inplace) ---------------------------------------------
     def _inplace(self, name: str, compute: Callable[..., Tensor], *others: Any) -> Tensor:

@@ -323,3 +323,105 @@ def triu(input: Tensor, diagonal: int = 0) -> Tensor:
 
 def masked_fill(input: Tensor, mask: Any, value: Any) -> Tensor:
     return input.masked_fill(mask, value)
+
+
+# ----- sequence ops (see Tensor's section of the same name) ---------------------------------------
+def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    return tensor.split(split_size_or_sections, dim)
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    return input.chunk(chunks, dim)
+
+
+def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    return input.unbind(dim)
+
+
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
+    return input.gather(dim, index, sparse_grad=sparse_grad)
+
+
+def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
+            reduce: str | None = None) -> Tensor:
+    return input.scatter(dim, index, src, value=value, reduce=reduce)
+
+
+def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    return input.scatter_add(dim, index, src)
+
+
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    return input.index_select(dim, index)
+
+
+def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    return input.cumsum(dim, dtype=dtype)
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+    return input.sort(dim, descending, stable=stable)
+
+
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+    return input.argsort(dim, descending, stable=stable)
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:  # noqa: A002
+    return input.topk(k, dim, largest, sorted)
+
+
+def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    return input.roll(shifts, dims)
+
+
+def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
+    return input.flip(dims)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    return input.bmm(mat2)
+
+
+def einsum(equation: str, *operands: Any) -> Tensor:
+    """np.einsum's equation on tensors (also given as one list), differentiable in each operand."""
+    if len(operands) == 1 and isinstance(operands[0], list | tuple):
+        operands = tuple(operands[0])
+    tensors = [_t(x) for x in operands]
+    terms = equation.replace(" ", "").partition("->")[0].split(",")
+    if len(terms) != len(tensors):
+        raise RuntimeError(f"einsum(): {'fewer' if len(tensors) < len(terms) else 'more'} operands were provided "
+                           "than specified in the equation")
+    for i, (term, x) in enumerate(zip(terms, tensors, strict=True)):
+        named = len(term.replace("...", ""))
+        if named != x.ndim and not ("..." in term and named <= x.ndim):
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({named}) does not match the "
+                               f"number of dimensions ({x.ndim}) for operand {i}"
+                               f"{' and no ellipsis was given' if '...' not in term else ''}")
+    dtype = np.result_type(*(x.array.dtype for x in tensors))
+    tensors = [x if x.array.dtype == dtype else x.astype(dtype) for x in tensors]
+    try:
+        return ops.Einsum.apply(*tensors, equation=equation)
+    except ValueError as e:
+        raise RuntimeError(f"einsum(): {e}") from e
+
+
+def log1p(input: Tensor) -> Tensor:
+    return _t(input).log1p()
+
+
+def log2(input: Tensor) -> Tensor:
+    return _t(input).log2()
+
+
+def log10(input: Tensor) -> Tensor:
+    return _t(input).log10()
+
+
+def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
+    return input.histc(bins, min, max)
+
+
+def histogram(input: Tensor, bins: Any = 100, *, range: Sequence[float] | None = None,  # noqa: A002
+              weight: Tensor | None = None, density: bool = False) -> Any:
+    return input.histogram(bins, range=range, weight=weight, density=density)

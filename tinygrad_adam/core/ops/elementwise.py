@@ -200,6 +200,24 @@ class Exp(UnaryOp):
     slope = staticmethod(lambda x, y: y)
 
 
+class Log1p(UnaryOp):
+    """log(1 + x), exact for small x."""
+
+    node_name = "Log1PBackward0"
+    value = staticmethod(np.log1p)
+    slope = staticmethod(lambda x, y: 1 / (1 + x))
+
+
+class Log2(UnaryOp):
+    value = staticmethod(np.log2)
+    slope = staticmethod(lambda x, y: 1 / (x * np.log(2.0)))
+
+
+class Log10(UnaryOp):
+    value = staticmethod(np.log10)
+    slope = staticmethod(lambda x, y: 1 / (x * np.log(10.0)))
+
+
 class Log(Op):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:

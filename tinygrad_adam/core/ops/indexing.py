@@ -52,3 +52,155 @@ class SetItem(Op):
         grad_x = grad.copy()
         grad_x[ctx.index] = 0
         return grad_x, grad[ctx.index]
+
+
+# ----- along one dim, as torch.gather / scatter / index_select ----------------------------------
+def along_dim(index: np.ndarray, dim: int) -> tuple[np.ndarray, ...]:
+    """The full NumPy index that picks, at every position of `index`, element index[pos] along `dim`."""
+    grids = list(np.ogrid[tuple(slice(n) for n in index.shape)]) if index.ndim else []
+    grids[dim] = index
+    return tuple(grids)
+
+
+def _scattered(index: np.ndarray, dim: int, shape: tuple[int, ...]) -> np.ndarray:
+    """True where scatter along `dim` with `index` writes into an array of `shape`."""
+    hit = np.zeros(shape, dtype=bool)
+    hit[along_dim(index, dim)] = True
+    return hit
+
+
+def _corner(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """The leading `shape` block of `array` (PyTorch reads only that much of src and input)."""
+    return array[tuple(slice(n) for n in shape)]
+
+
+def _into(block: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """`block` placed at the start of zeros of `shape` (the gradient of _corner)."""
+    if block.shape == shape:
+        return block
+    full = np.zeros(shape, dtype=block.dtype)
+    full[tuple(slice(n) for n in block.shape)] = block
+    return full
+
+
+class Gather(Op):
+    """out[i][j] = x[index[i][j]][j] for dim 0 (and so on); the gradient is scattered back and adds up."""
+
+    node_name = "GatherBackward0"
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
+        ctx.shape, ctx.dim, ctx.index = x.shape, dim, index
+        if x.ndim == 0:
+            return x[()].reshape(index.shape).copy()
+        return x[along_dim(index, dim)]
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        full = np.zeros(ctx.shape, dtype=grad.dtype)
+        if not ctx.shape:
+            return full + grad.sum()
+        np.add.at(full, along_dim(ctx.index, ctx.dim), grad)
+        return full
+
+
+class SplitPiece(GetItem):
+    """One piece of split/chunk: a slice, under PyTorch's node name."""
+
+    node_name = "SplitBackward0"
+
+
+class SplitWithSizesPiece(GetItem):
+    node_name = "SplitWithSizesBackward0"
+
+
+class UnbindPiece(GetItem):
+    node_name = "UnbindBackward0"
+
+
+class SortValues(Gather):
+    """The values of torch.sort: a gather by the sorted order, under PyTorch's node name."""
+
+    node_name = "SortBackward0"
+
+
+class TopkValues(Gather):
+    node_name = "TopkBackward0"
+
+
+class Scatter(Op):
+    """A copy of x with x[index[i][j]][j] = src[i][j] (dim 0); the gradient skips what was overwritten.
+
+    `src` is a Tensor (the gradient reaches its block of index's shape) or a number (PyTorch's ScatterBackward1).
+    With `add`, the values are added instead of written (scatter_add).
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, src: Any, dim: int, index: np.ndarray, add: bool = False) -> np.ndarray:
+        ctx.dim, ctx.index, ctx.add = dim, index, add
+        ctx.src_shape = np.shape(src)
+        out = x.copy()
+        if x.ndim == 0:
+            if index.size:
+                values = np.asarray(src).reshape(-1)[: index.size] if np.ndim(src) else np.full(index.size, src)
+                out[()] = out[()] + values.sum() if add else values[-1]
+            return out
+        values = _corner(src, index.shape) if np.ndim(src) else src
+        if add:
+            np.add.at(out, along_dim(index, dim), values)
+        else:
+            out[along_dim(index, dim)] = values
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if grad.ndim == 0:
+            grad_src = np.broadcast_to(grad, ctx.index.shape)
+        else:
+            grad_src = grad[along_dim(ctx.index, ctx.dim)]
+        return _scatter_grad_x(ctx, grad), _into(np.asarray(grad_src), ctx.src_shape)
+
+
+def _scatter_grad_x(ctx: Context, grad: np.ndarray) -> np.ndarray:
+    if ctx.add:
+        return grad
+    if grad.ndim == 0:
+        return np.zeros_like(grad) if ctx.index.size else grad
+    return np.where(_scattered(ctx.index, ctx.dim, grad.shape), 0, grad)
+
+
+class ScatterValue(Scatter):
+    node_name = "ScatterBackward1"
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        return _scatter_grad_x(ctx, grad)
+
+
+class ScatterSrc(Scatter):
+    node_name = "ScatterBackward0"
+
+
+class ScatterAdd(Scatter):
+    node_name = "ScatterAddBackward0"
+
+
+class IndexSelect(Op):
+    """np.take along `dim` by a 1-D index; the gradient of repeated rows adds up."""
+
+    node_name = "IndexSelectBackward0"
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
+        ctx.shape, ctx.dim, ctx.index = x.shape, dim, index
+        if x.ndim == 0:  # PyTorch: a scalar stays a scalar (the index holds one 0)
+            return x.copy()
+        return np.take(x, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        full = np.zeros(ctx.shape, dtype=grad.dtype)
+        if not ctx.shape:
+            return full + grad.sum()
+        np.add.at(np.moveaxis(full, ctx.dim, 0), ctx.index, np.moveaxis(grad, ctx.dim, 0))
+        return full

@@ -191,3 +191,18 @@ class LogSumExp(Op):
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
         x, out = ctx.saved_tensors
         return np.exp(x - out) * _expand_reduced(grad, ctx.axis, ctx.keepdims, x.shape)
+
+
+class Cumsum(Op):
+    """Running sums along `axis`; each input reaches every later output, so the gradient is the reversed running sum."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axis: int) -> np.ndarray:
+        ctx.axis = axis
+        return np.cumsum(x, axis=axis, dtype=x.dtype) if x.ndim else x.copy()
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        if grad.ndim == 0:
+            return grad
+        return np.flip(np.cumsum(np.flip(grad, ctx.axis), axis=ctx.axis), ctx.axis)

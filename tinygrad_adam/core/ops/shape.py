@@ -88,3 +88,28 @@ class Stack(Op):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> list[np.ndarray]:
         return list(np.moveaxis(grad, ctx.axis, 0))
+
+
+class Flip(Op):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
+        ctx.dims = dims
+        return np.flip(x, dims).copy() if dims else x.copy()
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        return np.flip(grad, ctx.dims) if ctx.dims else grad
+
+
+class Roll(Op):
+    """np.roll: elements shifted along dims, wrapping around (all flattened when dims is None)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, shifts: tuple[int, ...], dims: tuple[int, ...] | None) -> np.ndarray:
+        ctx.shifts, ctx.dims = shifts, dims
+        return np.roll(x, shifts[0] if dims is None else shifts, axis=dims)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        back = tuple(-s for s in ctx.shifts)
+        return np.roll(grad, back[0] if ctx.dims is None else back, axis=ctx.dims)

@@ -94,8 +94,9 @@ class RandomSampler(Sampler[int]):
         if generator is None:
             generator = random.Generator().manual_seed(int(random.random_full((), np.int64)))
         if self.replacement:
-            for count in [32] * (self.num_samples // 32) + [self.num_samples % 32]:
-                yield from random.randint((count,), 0, n, np.int64, generator).tolist()
+            blocks, rest = divmod(self.num_samples, 32)  # makemore asks for 1e10 samples: never list the blocks
+            for block in range(blocks + 1):
+                yield from random.randint((32 if block < blocks else rest,), 0, n, np.int64, generator).tolist()
         else:
             for _ in range(self.num_samples // n):
                 yield from random.randperm(n, np.int64, generator).tolist()
