@@ -155,8 +155,8 @@ def test_values_dtypes_shapes_and_float64_gradients_match_torch(name: str) -> No
         if b.grad is None:
             assert a.grad is None or not np.any(a.grad.detach().numpy())
         else:
-            np.testing.assert_allclose(a.grad.detach().numpy(), b.grad.detach().numpy(), rtol=1e-6 if "dtype" in name else 1e-7,
-                                       atol=1e-12)
+            np.testing.assert_allclose(a.grad.detach().numpy(), b.grad.detach().numpy(),
+                                       rtol=1e-6 if "dtype" in name else 1e-7, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", GRAD_NAMES)
