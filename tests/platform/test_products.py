@@ -18,15 +18,20 @@ def calls(matmul_calls: list, monkeypatch: pytest.MonkeyPatch) -> list[tuple[tup
     return matmul_calls
 
 
-@pytest.mark.parametrize("threads", [1, 3])
-def test_stacked_products_are_made_in_row_blocks(calls: list, monkeypatch: pytest.MonkeyPatch, threads: int) -> None:
+@pytest.mark.parametrize(("threads", "blas_threads", "stack_parts"), [
+    (1, 1, [10]),
+    (3, 1, [3, 3, 4]),  # BLAS on one thread: our threads share the stack
+    (3, 2, [10]),  # a multi-threaded BLAS: the calling thread takes every piece (no two BLAS calls at once)
+])
+def test_stacked_products_are_made_in_row_blocks(calls: list, monkeypatch: pytest.MonkeyPatch, threads: int,
+                                                 blas_threads: int, stack_parts: list[int]) -> None:
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((10, 12, 5)).astype(np.float32), rng.standard_normal((10, 5, 7)).astype(np.float32)
     monkeypatch.setattr(_threads, "THREADS", threads)
+    monkeypatch.setattr(_threads, "_blas_threads", blas_threads)
     monkeypatch.setattr(_products, "SMALL_PRODUCT", 8 * 5 * 7)  # blocks of 8 rows
     out = _products.stacked_matmul(a, b)
     np.testing.assert_array_equal(out, a @ b)
-    stack_parts = [10] if threads == 1 else [3, 3, 4]
     assert sorted(calls) == sorted([((k, 8, 5), (k, 5, 7)) for k in stack_parts] +
                                    [((k, 4, 5), (k, 5, 7)) for k in stack_parts])
     calls.clear()
@@ -41,6 +46,7 @@ def test_long_products_sum_blocks_of_the_inner_dimension(calls: list, monkeypatc
     monkeypatch.setattr(_products, "SMALL_PRODUCT", 3 * 4 * 30)  # blocks of 30
     monkeypatch.setattr(_products, "MIN_DEPTH", 30)
     results = []
+    monkeypatch.setattr(_threads, "_blas_threads", 1)
     for threads in (1, 2, 3):
         monkeypatch.setattr(_threads, "THREADS", threads)
         calls.clear()

@@ -10,15 +10,20 @@ wake-up again and again or split badly between workers:
   convolution: all the threads would share a few dozen output rows).
 
 Here such a product is cut into pieces under SMALL_PRODUCT, by shape alone, so the result does
-not depend on the number of threads; the threads of threads.run_split take the pieces.
+not depend on the number of threads. The threads of threads.run_split take the pieces only when BLAS
+itself runs on one thread: two threads calling a multi-threaded OpenBLAS at once wait on each other
+(a CNN step four times slower, docs/performance.md), so otherwise the calling thread takes them all.
 docs/performance.md has the measurements.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from .threads import MIN_BYTES, run_split
+from . import threads
+from .threads import MIN_BYTES
 
 SMALL_PRODUCT = 1_000_000
 """Multiply-adds of the largest product OpenBLAS's small-matrix kernels take (M·N·K <= 10**6)."""
@@ -42,7 +47,7 @@ def stacked_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         for r in range(0, rows, block):
             np.matmul(a[lo:hi, r:r + block], b[lo:hi], out=out[lo:hi, r:r + block])
 
-    run_split(multiply, len(out), MIN_BYTES)
+    _share(multiply, len(out))
     return out
 
 
@@ -59,5 +64,12 @@ def long_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         for i in range(lo, hi):
             np.matmul(a[:, starts[i]:starts[i] + block], b[starts[i]:starts[i] + block], out=parts[i])
 
-    run_split(multiply, len(parts), MIN_BYTES)
+    _share(multiply, len(parts))
     return parts.sum(axis=0)
+
+
+def _share(multiply: Callable[[int, int], None], pieces: int) -> None:
+    if threads.blas_threads() > 1:
+        multiply(0, pieces)
+    else:
+        threads.run_split(multiply, pieces, MIN_BYTES)

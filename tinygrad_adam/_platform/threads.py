@@ -75,6 +75,20 @@ THREADS = _default_threads()
 BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
+_blas_threads: int | None = None
+
+
+def blas_threads() -> int:
+    """The threads BLAS runs a large product on (threadpoolctl's reading, taken once NumPy has loaded BLAS)."""
+    global _blas_threads
+    if _blas_threads is None:
+        from threadpoolctl import threadpool_info
+
+        _blas_threads = max((pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"),
+                            default=1)
+    return _blas_threads
+
+
 def share_cores(processes: int) -> int:
     """Give this process its 1/`processes` share of the usable cores (at least one), for BLAS and for
     the passes, and return it: the ranks of one machine then never run more threads than it has cores.
@@ -88,6 +102,8 @@ def share_cores(processes: int) -> int:
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(limits=cores)  # every BLAS and OpenMP runtime loaded, from now on
+        global _blas_threads
+        _blas_threads = cores
     if not os.environ.get("TINYGRAD_ADAM_THREADS", "").strip():
         THREADS = min(MAX_THREADS, cores) if blas_workers_sleep() else 1
     return cores
