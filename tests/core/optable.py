@@ -1553,7 +1553,6 @@ NOT_OPS = {
     "torch.is_grad_enabled",
     "torch.set_grad_enabled",
     "torch.manual_seed",
-    "torch.default_rng",
     "torch.save",
     "torch.load",
     "torch.gradcheck",

@@ -79,7 +79,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: In
                        "b" if dilations == (1, 1) else "biu")
     if groups != 1:  # one fused conv per group of channels (shared with conv1d)
         check_groups("conv2d", weight.shape[0], groups, "out_channels")
-        return grouped_conv2d(x, weight, bias, strides, sides, dilations, groups, "conv2d")
+        return _grouped_conv2d(x, weight, bias, strides, sides, dilations, groups, "conv2d")
     return ops.conv2d(x, weight, bias, strides, sides, dilations, "conv2d")
 
 
@@ -303,11 +303,11 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
         sides = (0, 0, p, p)
     check_groups("conv1d", weight.shape[0], groups, "out_channels")
     check_input_channels(x, weight, groups)
-    return grouped_conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, (1, s), sides, (1, d), groups,
+    return _grouped_conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, (1, s), sides, (1, d), groups,
                           "conv1d").squeeze(2)
 
 
-def grouped_conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pair, sides: tuple[int, int, int, int],
+def _grouped_conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pair, sides: tuple[int, int, int, int],
                    dilation: Pair, groups: int, op: str) -> Tensor:
     """The fused conv2d of each group of channels (weight (O, C / groups, kH, kW)), joined along the channels."""
     if groups == 1:
@@ -707,7 +707,7 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
     return softmax(-x, dim)
 
 
-def reduce_loss(losses: Tensor, reduction: str) -> Tensor:
+def _reduce_loss(losses: Tensor, reduction: str) -> Tensor:
     """mean, sum or none of elementwise losses; ValueError for anything else, as PyTorch."""
     if reduction == "mean":
         return losses.mean()
@@ -752,7 +752,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, size_av
     losses = BinaryCrossEntropyOp.apply(x, t)
     if weight is not None:
         losses = losses * _target(x, weight).expand(x.shape)
-    return reduce_loss(losses, reduction)
+    return _reduce_loss(losses, reduction)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = None,
@@ -780,7 +780,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
     losses = BinaryCrossEntropyWithLogitsOp.apply(*args)
     if weight is not None:
         losses = losses * _target(x, weight)
-    return reduce_loss(losses, reduction)
+    return _reduce_loss(losses, reduction)
 
 
 def l1_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
@@ -788,7 +788,7 @@ def l1_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce
     """Mean (or sum, or elementwise) absolute error."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     x, t = _broadcast_target(to_tensor(input), target)
-    return reduce_loss((x - t).abs(), reduction)
+    return _reduce_loss((x - t).abs(), reduction)
 
 
 def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
@@ -800,8 +800,8 @@ def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
     x, t = _broadcast_target(to_tensor(input), target)
     d = (x - t).abs()
     if beta == 0:
-        return reduce_loss(d, reduction)
-    return reduce_loss(where(d.array < beta, d * d * (0.5 / beta), d - 0.5 * beta), reduction)
+        return _reduce_loss(d, reduction)
+    return _reduce_loss(where(d.array < beta, d * d * (0.5 / beta), d - 0.5 * beta), reduction)
 
 
 def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0,
@@ -814,7 +814,7 @@ def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float
     losses = where(d.array < delta, d * d * 0.5, (d - 0.5 * delta) * delta)
     if weight is not None:
         losses = losses * _target(x, weight)
-    return reduce_loss(losses, reduction)
+    return _reduce_loss(losses, reduction)
 
 
 def kl_div(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
@@ -843,7 +843,7 @@ def kl_div(input: Tensor, target: Any, size_average: bool | None = None, reduce:
     if reduction == "batchmean":
         total = losses.sum()
         return total / x.shape[0] if x.ndim else total
-    return reduce_loss(losses, reduction)
+    return _reduce_loss(losses, reduction)
 
 
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0,
@@ -869,7 +869,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: f
     cos = dot / denominator
     zero = cos * 0
     losses = where(y == 1, 1 - cos, zero) + where(y == -1, (cos - margin).clamp(min=0), zero)
-    return reduce_loss(losses, reduction)
+    return _reduce_loss(losses, reduction)
 
 
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0,
@@ -882,7 +882,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: flo
     if x1.ndim != x2.ndim or x1.ndim != y.ndim:
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
                            f"input1: {size_text(x1)}, input2: {size_text(x2)}, target: {size_text(y)} ")
-    return reduce_loss((-y * (x1 - x2) + margin).clamp(min=0), reduction)
+    return _reduce_loss((-y * (x1 - x2) + margin).clamp(min=0), reduction)
 
 
 # ----- text and sequences -----------------------------------------------------------------------
