@@ -284,6 +284,7 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
            padding: int | Sequence[int] | str = 0, dilation: int | Sequence[int] = 1, groups: int = 1) -> Tensor:
     """1-D cross-correlation of input (N, C, L) (or unbatched (C, L)) with weight (O, C / groups, k)."""
     x = to_tensor(input)
+    check_kernel_dtype("slow_conv2d_cpu", x, "b")
     if x.ndim == 2:
         return conv1d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
     if x.ndim != 3 or weight.ndim != 3:
@@ -334,6 +335,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     pads, out_pads = pair(padding, "padding", op, 0), pair(output_padding, "output_padding", op, 0)
     check_output_padding(out_pads, strides, dilations)
     check_groups(op, weight.shape[0], groups, "in_channels")
+    check_kernel_dtype("slow_conv_transpose2d_out_cpu", to_tensor(input), "bool uint8 int8 int16 int32")
     return _conv_transpose2d(to_tensor(input), weight, bias, strides, pads, out_pads, dilations, groups, op)
 
 
@@ -431,6 +433,9 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
         raise ValueError("either size or scale_factor should be defined")
     if min(out_size) <= 0:
         raise ValueError(f"interpolate: output size {out_size} must be positive")
+    if x.array.dtype.kind in "bi":
+        kernel = "adaptive_avg_pool2d" if mode == "area" else f"upsample_{mode}{spatial}d_channels_last"
+        raise checks.not_implemented_for(kernel, x.array.dtype)
     if mode == "area":  # PyTorch's area mode is adaptive average pooling
         if x.ndim == 3:
             return adaptive_avg_pool2d(x.unsqueeze(2), (1, out_size[0])).squeeze(2)
@@ -471,6 +476,7 @@ def _adaptive_size(output_size: Any, in_size: tuple[int, ...]) -> tuple[int, int
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """Average over PyTorch's adaptive windows: one averaging matrix on each side of (N, C, H, W) or (C, H, W)."""
     x = to_tensor(input)
+    check_kernel_dtype("adaptive_avg_pool2d", x)
     check_pool_input("adaptive_avg_pool2d", x)
     oh, ow = _adaptive_size(output_size, x.shape[-2:])
     out = x
@@ -488,6 +494,7 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     """Maximum over PyTorch's adaptive windows (of columns, then of rows: the maximum is separable)."""
     check_unsupported("adaptive_max_pool2d", return_indices=(return_indices, False))
     x = to_tensor(input)
+    check_kernel_dtype("adaptive_max_pool2d", x)
     check_pool_input("adaptive_max_pool2d", x)
     oh, ow = _adaptive_size(output_size, x.shape[-2:])
     out = x
@@ -507,6 +514,7 @@ def avg_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Se
     s = k if stride is None or stride == () else single(stride, "stride", op)
     kernel, strides, pads = pool_arguments(op, (1, k), (1, s), (0, single(padding, "padding", op, 0)))
     x = pool1d_input(op, to_tensor(input))
+    check_kernel_dtype("avg_pool2d", x, "bool uint8 int8 int16 int32")
     return ops.avg_pool2d(x, kernel, strides, pads, count_include_pad, op).squeeze(-2)
 
 
@@ -521,6 +529,7 @@ def max_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Se
     s = k if stride is None or stride == () else single(stride, "stride", op)
     kernel, strides, pads = pool_arguments(op, (1, k), (1, s), (0, single(padding, "padding", op, 0)))
     x = pool1d_input(op, to_tensor(input))
+    check_kernel_dtype("max_pool1d_impl", x)
     return ops.max_pool2d(x, kernel, strides, pads, op).squeeze(-2)
 
 
@@ -567,6 +576,8 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
         return out.pad(grow, value=0.0 if value is None else value) if any(map(any, grow)) else out
     if mode not in _NUMPY_MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if mode != "circular":
+        check_kernel_dtype(f"{'reflection' if mode == 'reflect' else 'replication'}_pad{dims}d", x, "b")
     if value:
         raise ValueError(f"Padding mode \"{mode}\" doesn't take in value argument")
     if not 1 <= dims <= 3 or x.ndim not in (dims + 1, dims + 2):
@@ -593,6 +604,7 @@ def unfold(input: Tensor, kernel_size: IntPair, dilation: IntPair = 1, padding: 
            stride: IntPair = 1) -> Tensor:
     """The sliding blocks of (N, C, H, W) (or (C, H, W)) as columns: (N, C·kH·kW, L), im2col."""
     x = to_tensor(input)
+    check_kernel_dtype("im2col_out_cpu", x, "iu")
     op = "unfold"
     kernel, dilations = pair(kernel_size, "kernel_size", op), pair(dilation, "dilation", op)
     (ph, pw), strides = pair(padding, "padding", op, 0), pair(stride, "stride", op)
@@ -631,6 +643,9 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
     """input / max(‖input‖_p along dim, eps)."""
     check_unsupported("normalize", out=(out, None))
     x = to_tensor(input)
+    if x.array.dtype.kind != "f":
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                           f"Got {scalar_type_name(x)}")
     return x / _norm(x, p, dim).clamp(min=eps)
 
 
@@ -648,6 +663,10 @@ def _norm(x: Tensor, p: float, dim: int) -> Tensor:
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """Σ x1·x2 / (max(‖x1‖, eps)·max(‖x2‖, eps)) along dim (inputs broadcast together)."""
     a, b = to_tensor(x1), to_tensor(x2)
+    common = np.result_type(a.array, b.array)
+    if common.kind != "f":
+        raise RuntimeError("expected common dtype to be floating point, yet common dtype is "
+                           f"{checks.scalar_type_name(common)}")
     shape = np.broadcast_shapes(a.shape, b.shape)
     a, b = a.expand(shape), b.expand(shape)
     return ((a / _norm(a, 2, dim).clamp(min=eps)) * (b / _norm(b, 2, dim).clamp(min=eps))).sum(dim)
@@ -657,12 +676,14 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x where x > 0, else alpha·(exp(x) - 1)."""
     x = to_tensor(input)
+    check_kernel_dtype("elu_cpu", x)
     return where(x.array > 0, x, (x.clamp(max=0).exp() - 1) * alpha)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta·x)) / beta, and x itself where beta·x > threshold."""
     x = to_tensor(input)
+    check_kernel_dtype("softplus_cpu", x)
     bx = x * beta
     return where(bx.array > threshold, x, (bx.clamp(max=threshold).exp() + 1).log() / beta)
 
@@ -670,6 +691,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x where x > 0, else weight·x, with one weight per channel (dim 1) or one for all."""
     x = to_tensor(input)
+    check_kernel_dtype("prelu_cpu", x)
     if weight.ndim != 1 or weight.shape[0] not in (1, x.shape[1] if x.ndim >= 2 else 1):
         channels = x.shape[1] if x.ndim >= 2 else 1
         raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
@@ -681,6 +703,10 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clamped to [min_val, max_val]; the gradient passes strictly inside, as PyTorch's."""
     x = to_tensor(input)
+    if x.array.dtype == np.bool_:
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    if x.array.dtype.kind == "u" and min(min_val, max_val) < 0:
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
     inside = (x.array > min_val) & (x.array < max_val)
     return where(inside, x, np.clip(x.array, min_val, max_val))
 
@@ -693,6 +719,7 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 def logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)), without overflow: x - log(1 + exp(x)) for x < 0, -log(1 + exp(-x)) otherwise."""
     x = to_tensor(input)
+    check_kernel_dtype("log_sigmoid_cpu", x)
     negative = x.array < 0
     tail = (where(negative, x, -x).exp() + 1).log()
     return where(negative, x - tail, -tail)
@@ -702,9 +729,8 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
     """softmax(-x) along dim."""
     from .functional import softmax
 
-    x = to_tensor(input)
-    x = x if dtype is None else x.astype(dtype)
-    return softmax(-x, dim)
+    x = -to_tensor(input)
+    return softmax(x if dtype is None else x.astype(dtype), dim)
 
 
 def _reduce_loss(losses: Tensor, reduction: str) -> Tensor:
@@ -745,6 +771,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, size_av
                          f"({size_text(x)}) is deprecated. Please ensure they have the same size.")
     if t.dtype != x.dtype:
         raise RuntimeError(f"Found dtype {scalar_type_name(t)} but expected {scalar_type_name(x)}")
+    check_kernel_dtype("binary_cross_entropy", x)
     check_float("binary_cross_entropy", x, t)
     if x.array.size and not ((x.array >= 0) & (x.array <= 1)).all():
         raise RuntimeError("all elements of input should be between 0 and 1")
@@ -769,6 +796,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
     t = _target(x, target)
     if t.shape != x.shape:
         raise ValueError(f"Target size ({size_text(t)}) must be the same as input size ({size_text(x)})")
+    check_kernel_dtype("log_sigmoid_cpu", x)
     check_float("binary_cross_entropy_with_logits", x, t)
     check_no_grad_argument("binary_cross_entropy_with_logits", "weight", weight)
     check_no_grad_argument("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
@@ -797,6 +825,7 @@ def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
     reduction = legacy_reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    check_kernel_dtype("smooth_l1_cpu", to_tensor(input))
     x, t = _broadcast_target(to_tensor(input), target)
     d = (x - t).abs()
     if beta == 0:
@@ -809,6 +838,7 @@ def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float
     """0.5·d² where |d| < delta, else delta·(|d| - 0.5·delta); smooth_l1_loss times delta when beta = delta."""
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    check_kernel_dtype("huber_cpu", to_tensor(input))
     x, t = _broadcast_target(to_tensor(input), target)
     d = (x - t).abs()
     losses = where(d.array < delta, d * d * 0.5, (d - 0.5 * delta) * delta)
@@ -835,6 +865,8 @@ def kl_div(input: Tensor, target: Any, size_average: bool | None = None, reduce:
                       stacklevel=2)
     x = to_tensor(input)
     t = _target(x, target)
+    if x.array.dtype.kind in "biu" or t.array.dtype.kind in "biu":
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         losses = t.exp() * (t - x)
     else:
@@ -890,6 +922,11 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
               norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
     """Rows of weight (num_embeddings, embedding_dim) picked by the integer indices in input: (*, embedding_dim)."""
     check_unsupported("embedding", max_norm=(max_norm, None), sparse=(sparse, False))
+    indices = to_tensor(input)
+    if indices.array.dtype not in (np.int32, np.int64):
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got torch.{scalar_type_name(indices)}Tensor instead (while checking "
+                           "arguments for embedding)")
     return ops.embedding(to_tensor(input), weight, padding_index(padding_idx, weight.shape[0], "embedding"),
                            scale_grad_by_freq, "embedding")
 
@@ -898,6 +935,7 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Ten
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalise over the last len(normalized_shape) dims, then scale by weight and shift by bias."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    check_kernel_dtype("LayerNormKernelImpl", to_tensor(input))
     return ops.layer_norm(to_tensor(input), shape, weight, bias, eps, "layer_norm")
 
 
@@ -906,6 +944,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     """Normalise each of num_groups groups of channels of (N, C, *) over its channels and positions, then
     scale and shift each channel."""
     x = to_tensor(input)
+    check_kernel_dtype("GroupNormKernelImpl", x)
     if x.ndim < 2 or x.shape[1] % num_groups:
         raise RuntimeError(f"group_norm: expected input of shape (N, C, *) with C divisible by num_groups="
                            f"{num_groups}, but got input of size {list(x.shape)}")
@@ -922,12 +961,14 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x · Φ(x), Φ the standard normal CDF; approximate="tanh" uses PyTorch's tanh formula."""
+    check_kernel_dtype("GeluKernelImpl", to_tensor(input))
     return ops.gelu(to_tensor(input), approximate, "gelu")
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x · sigmoid(x) (swish); `inplace=True` gives the same values in a new Tensor."""
     x = to_tensor(input)
+    check_kernel_dtype("silu_cpu", x)
     return x * x.sigmoid()
 
 
@@ -968,6 +1009,8 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     whenever dropout_p > 0, as in PyTorch (pass 0.0 in evaluation)."""
     check_unsupported("scaled_dot_product_attention", enable_gqa=(enable_gqa, False))
     q, k, v = to_tensor(query), to_tensor(key), to_tensor(value)
+    if q.array.dtype.kind != "f":
+        raise RuntimeError(f"expected scalar type Float but found {scalar_type_name(q)}")
     if is_causal and attn_mask is not None:
         raise RuntimeError("scaled_dot_product_attention: explicit attn_mask should not be set when is_causal=True")
     factor = 1 / math.sqrt(q.shape[-1]) if scale is None else scale
