@@ -284,13 +284,13 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
            padding: int | Sequence[int] | str = 0, dilation: int | Sequence[int] = 1, groups: int = 1) -> Tensor:
     """1-D cross-correlation of input (N, C, L) (or unbatched (C, L)) with weight (O, C / groups, k)."""
     x = to_tensor(input)
-    check_kernel_dtype("slow_conv2d_cpu", x, "b")
     if x.ndim == 2:
         return conv1d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
     if x.ndim != 3 or weight.ndim != 3:
         raise RuntimeError(f"conv1d: expected a 2D or 3D input and a 3D weight, got input of shape {x.shape} and "
                            f"weight of shape {weight.shape}")
     s, d = single(stride, "stride", "conv1d"), single(dilation, "dilation", "conv1d")
+    check_kernel_dtype("slow_conv2d_cpu" if d == 1 else "slow_conv_dilated<>", x, "b" if d == 1 else "biu")
     k = weight.shape[2]
     if isinstance(padding, str):
         if padding not in ("valid", "same"):
@@ -440,6 +440,9 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
         if x.ndim == 3:
             return adaptive_avg_pool2d(x.unsqueeze(2), (1, out_size[0])).squeeze(2)
         return adaptive_avg_pool2d(x, out_size)
+    if x.array.dtype == np.uint8 and mode in _LINEAR:  # PyTorch interpolates bytes in float and rounds
+        wide = interpolate(x.astype(np.float32), size, scale_factor, mode, align_corners, recompute_scale_factor)
+        return Tensor._make(np.clip(np.rint(wide.array), 0, 255).astype(np.uint8), False)
     out = x
     for axis, (o, n, scale) in enumerate(zip(out_size, in_size, scales, strict=True), start=2):
         if o == n and (mode not in _LINEAR or scale == 1.0 or align_corners):
@@ -692,6 +695,9 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x where x > 0, else weight·x, with one weight per channel (dim 1) or one for all."""
     x = to_tensor(input)
     check_kernel_dtype("prelu_cpu", x)
+    if weight.dtype != x.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {scalar_type_name(x)} and "
+                           f"{scalar_type_name(weight)}")
     if weight.ndim != 1 or weight.shape[0] not in (1, x.shape[1] if x.ndim >= 2 else 1):
         channels = x.shape[1] if x.ndim >= 2 else 1
         raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
@@ -702,13 +708,15 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clamped to [min_val, max_val]; the gradient passes strictly inside, as PyTorch's."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
     x = to_tensor(input)
     if x.array.dtype == np.bool_:
         raise RuntimeError("Bool inputs not supported for hardtanh")
-    if x.array.dtype.kind == "u" and min(min_val, max_val) < 0:
+    if x.array.dtype.kind == "u" and min(int(min_val), int(max_val)) < 0:
         raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
     inside = (x.array > min_val) & (x.array < max_val)
-    return where(inside, x, np.clip(x.array, min_val, max_val))
+    return where(inside, x, np.clip(x.array, min_val, max_val).astype(x.array.dtype))
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
@@ -945,6 +953,8 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     scale and shift each channel."""
     x = to_tensor(input)
     check_kernel_dtype("GroupNormKernelImpl", x)
+    if any(p is not None and p.dtype != x.dtype for p in (weight, bias)):
+        raise RuntimeError(f"mixed dtype (CPU): expect parameter to have scalar type of {scalar_type_name(x)}")
     if x.ndim < 2 or x.shape[1] % num_groups:
         raise RuntimeError(f"group_norm: expected input of shape (N, C, *) with C divisible by num_groups="
                            f"{num_groups}, but got input of size {list(x.shape)}")

@@ -128,6 +128,10 @@ class RNNBase(Module):
             if packed and input.sorted_indices is not None:
                 order = np.asarray(input.sorted_indices.array)
                 h0, c0 = h0[:, order], (c0[:, order] if lstm else None)
+        weight = self._weights(0, 0)[0]
+        if x.dtype != weight.dtype:
+            raise ValueError(f"RNN input dtype ({x.dtype}) does not match weight dtype ({weight.dtype}). Convert "
+                             f"input: input.to({weight.dtype}), or convert model: model.to({x.dtype})")
         steps = x.shape[0]
         final_h, final_c = [], []
         for layer in range(self.num_layers):
