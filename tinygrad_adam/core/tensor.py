@@ -966,7 +966,7 @@ class Tensor:
                                    f"{value.ndim} dimension(s).")
             value = value.astype(self.array.dtype)
         else:
-            value = Tensor._make(np.asarray(value, dtype=self.array.dtype), False)
+            value = Tensor._make(np.array(value).astype(self.array.dtype), False)  # wraps, as PyTorch's casts
         return self._keep_where(~mask_array, value)
 
     def _triangle(self, name: str, keep: np.ndarray) -> Tensor:
@@ -1312,6 +1312,8 @@ class Tensor:
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopkResult:  # noqa: A002
         """The k largest (or smallest) entries along `dim` and their indices, largest first."""
+        if self.array.dtype == np.bool_:
+            raise RuntimeError("topk does not support bool dtypes on CPU")
         dim = self._wrap_dim(dim)
         size = self.shape[dim] if self.ndim else 1
         if not 0 <= k <= size:
@@ -1320,8 +1322,12 @@ class Tensor:
         order = order[(slice(None),) * dim + (slice(0, k),)] if self.ndim else order
         return TopkResult(ops.TopkValues.apply(self, dim=dim, index=order), Tensor._make(order, False))
 
-    def flip(self, *dims: Any) -> Tensor:
-        """The entries in reverse order along each of `dims`."""
+    def flip(self, *dims: Any, **kwargs: Any) -> Tensor:
+        """The entries in reverse order along each of `dims` (also given as `dims=`)."""
+        if "dims" in kwargs:
+            dims = (kwargs.pop("dims"),)
+        if kwargs:
+            raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(kwargs))}'")
         wanted = [self._wrap_dim(d) for d in _shape_arg(dims)]
         if len(set(wanted)) != len(wanted):
             raise RuntimeError(f"dim {wanted[0]} appears multiple times in the list of dims")
@@ -1352,6 +1358,8 @@ class Tensor:
                                f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
         if mat2.array.dtype != self.array.dtype:
             raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {self.dtype} != {mat2.dtype}")
+        if self.array.dtype == np.bool_:
+            raise checks.not_implemented_for("bmm", self.array.dtype)
         return ops.Bmm.apply(self, mat2)
 
     def log1p(self) -> Tensor:
@@ -1545,12 +1553,16 @@ class Tensor:
     def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
         """Tensor.bernoulli_: fill with 0/1, 1 with probability p (a number, or a tensor broadcast to this shape)."""
         shape = tuple(self.shape)
+        if isinstance(p, Tensor) and p.array.dtype.kind != "f":
+            raise checks.not_implemented_for("bernoulli_tensor_cpu_p_", p.array.dtype)
         probs = p.array if isinstance(p, Tensor) else float(p)
         keep = _random.bernoulli(probs, shape, generator)
         return self._fill("bernoulli_", keep.astype(self.array.dtype))
 
     def bernoulli(self, p: float | None = None, *, generator: Any = None) -> Tensor:
         """0/1 samples, 1 with probability self (or p), in this tensor's dtype."""
+        if p is None and self.array.dtype.kind != "f":
+            raise checks.not_implemented_for("bernoulli_tensor_cpu_p_", self.array.dtype)
         probs = self.array if p is None else float(p)
         return Tensor._make(_random.bernoulli(probs, self.shape, generator).astype(self.array.dtype), False)
 

@@ -389,6 +389,8 @@ def einsum(equation: str, *operands: Any) -> Tensor:
         operands = tuple(operands[0])
     tensors = [_t(x) for x in operands]
     terms = equation.replace(" ", "").partition("->")[0].split(",")
+    if len(tensors) > 1 and np.dtype(np.bool_) in {x.array.dtype for x in tensors}:
+        raise checks.not_implemented_for("bmm", np.dtype(np.bool_))
     if len(terms) != len(tensors):
         raise RuntimeError(f"einsum(): {'fewer' if len(tensors) < len(terms) else 'more'} operands were provided "
                            "than specified in the equation")
