@@ -404,6 +404,8 @@ def randint(shape: tuple[int, ...], low: int, high: int, dtype: Any = np.int64, 
     if span <= 0:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dtype = np.dtype(dtype)
+    if dtype == np.bool_ and int(high) - 1 > 1:
+        raise RuntimeError("to - 1 is out of bounds for bool")
     if span >= 2**64:  # from = -2**63 and no `to`: PyTorch's full 64-bit range
         return stream(generator)._raw64(math.prod(shape)).view(np.int64).astype(dtype).reshape(shape)
     # PyTorch's open-source builds take a 64-bit draw for ranges of 2**28 or more, whatever the dtype
