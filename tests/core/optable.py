@@ -1612,21 +1612,24 @@ _LOSSES = [
 ]
 
 
-def _functional_and_module(rows: list[tuple[str, str, list[Sample]]], **options: Any) -> list[OpEntry]:
-    """F.<f>(*sample) and nn.<M>(**keywords)(*positional) for the same samples."""
+def _functional_and_module(rows: list[tuple[str, str, list[Sample]]], inputs: int, **options: Any) -> list[OpEntry]:
+    """F.<f>(*sample) and nn.<M>(*options)(*inputs) for the same samples: a sample's first `inputs` arguments
+    are the module's inputs, the rest (and the keywords) its constructor's arguments."""
     out = []
     for f, m, samples in rows:
         out.append(OpEntry(f"F.{f}", functional(f), these(*samples), **options))
         for s in samples:
-            if any(isinstance(v, T) for v in s.kwargs.values()):
+            ctor = s.args[inputs:]
+            if any(isinstance(v, T | D) for v in (*ctor, *s.kwargs.values())):
                 continue
-            out.append(OpEntry(f"nn.{m}", module(m, **s.kwargs), these(S(*s.args)), **options))
+            out.append(OpEntry(f"nn.{m}", module(m, *ctor, **s.kwargs), these(S(*s.args[:inputs])), **options))
     return out
 
 
 TABLE += [
-    *_functional_and_module(_ACTIVATIONS),
-    *_functional_and_module(_LOSSES),
+    *_functional_and_module(_ACTIVATIONS, 1),
+    *_functional_and_module(_LOSSES[:-2], 2),
+    *_functional_and_module(_LOSSES[-2:], 3),
     # sequence ops
     *every(
         "split",
@@ -1638,7 +1641,7 @@ TABLE += [
         "gather",
         these(
             S(x(3, 4), 1, _idx([0, 3], [1, 1], [2, 0])),
-            S(x(3, 4), 0, _idx([[0, 2, 1, 0]])),
+            S(x(3, 4), 0, _idx([0, 2, 1, 0])),
             S(x(3, 4), dim=-1, index=_idx([3], [0], [1])),
             S(x(3, 4), 1, _idx([0, 4], [1, 1], [2, 0])),
             S(x(3, 4), 1, T(np.array([[0.0]]))),
@@ -1651,7 +1654,7 @@ TABLE += [
             name,
             these(
                 S(x(3, 4, grad=not inplace), 1, _idx([0, 3], [1, 2], [2, 0]), x(3, 2)),
-                S(x(3, 4, grad=not inplace), 0, _idx([[0, 2, 1, 0]]), x(2, 4)),
+                S(x(3, 4, grad=not inplace), 0, _idx([0, 2, 1, 0]), x(1, 4)),
                 S(x(3, 4, grad=not inplace), 1, _idx([0, 4], [1, 1], [2, 0]), x(3, 2)),
                 S(x(3, 4, grad=not inplace), 1, _idx([0, 3]), x(1, 2, dtype="float32")),
                 *([S(x(3, 4, grad=not inplace), 1, _idx([0, 3], [1, 2], [2, 0]), 1.5)] if "add" not in name else []),
