@@ -289,6 +289,8 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
     if x.ndim != 3 or weight.ndim != 3:
         raise RuntimeError(f"conv1d: expected a 2D or 3D input and a 3D weight, got input of shape {x.shape} and "
                            f"weight of shape {weight.shape}")
+    if any(v <= 0 for v in ((stride,) if isinstance(stride, int) else stride)):
+        raise RuntimeError("non-positive stride is not supported")
     s, d = single(stride, "stride", "conv1d"), single(dilation, "dilation", "conv1d")
     check_kernel_dtype("slow_conv2d_cpu" if d == 1 else "slow_conv_dilated<>", x, "b" if d == 1 else "biu")
     k = weight.shape[2]
@@ -670,7 +672,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     if common.kind != "f":
         raise RuntimeError("expected common dtype to be floating point, yet common dtype is "
                            f"{checks.scalar_type_name(common)}")
-    shape = np.broadcast_shapes(a.shape, b.shape)
+    shape = checks.broadcast_shapes(tuple(a.shape), tuple(b.shape))
     a, b = a.expand(shape), b.expand(shape)
     return ((a / _norm(a, 2, dim).clamp(min=eps)) * (b / _norm(b, 2, dim).clamp(min=eps))).sum(dim)
 
@@ -942,7 +944,9 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
 def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalise over the last len(normalized_shape) dims, then scale by weight and shift by bias."""
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if isinstance(normalized_shape, int):
+        raise TypeError("layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not int")
+    shape = tuple(normalized_shape)
     check_kernel_dtype("LayerNormKernelImpl", to_tensor(input))
     return ops.layer_norm(to_tensor(input), shape, weight, bias, eps, "layer_norm")
 
@@ -959,7 +963,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
         raise RuntimeError(f"group_norm: expected input of shape (N, C, *) with C divisible by num_groups="
                            f"{num_groups}, but got input of size {list(x.shape)}")
     n, channels = x.shape[0], x.shape[1]
-    grouped = x.reshape(n, num_groups, -1)
+    grouped = x.reshape(n, num_groups, (channels // num_groups) * math.prod(x.shape[2:]))
     out = ops.layer_norm(grouped, grouped.shape[2:], None, None, eps, "group_norm").reshape(x.shape)
     affine_shape = (1, channels) + (1,) * (x.ndim - 2)
     if weight is not None:
@@ -1020,6 +1024,9 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     check_unsupported("scaled_dot_product_attention", enable_gqa=(enable_gqa, False))
     q, k, v = to_tensor(query), to_tensor(key), to_tensor(value)
     if q.array.dtype.kind != "f":
+        if not q.numel():  # PyTorch returns an empty query's empty result unchecked
+            dtype = np.int64 if v.array.dtype == np.bool_ else v.array.dtype  # a bool product sums to int64
+            return Tensor._make(np.zeros(q.shape[:-1] + v.shape[-1:], dtype=dtype), False)
         raise RuntimeError(f"expected scalar type Float but found {scalar_type_name(q)}")
     if is_causal and attn_mask is not None:
         raise RuntimeError("scaled_dot_product_attention: explicit attn_mask should not be set when is_causal=True")
