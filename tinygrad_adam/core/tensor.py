@@ -43,6 +43,15 @@ def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
     return checks.shape_arg("size", shape, negative=True)
 
 
+def _size_arg(op: str, size: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[int, ...]:
+    """new_zeros(2, 3), new_zeros((2, 3)) or new_zeros(size=(2, 3)), as PyTorch's new_* take it."""
+    if "size" in kwargs and not size:
+        size = (kwargs.pop("size"),)
+    if kwargs:
+        raise TypeError(f"{op}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    return checks.shape_arg(op, size)
+
+
 class Size(tuple):
     """torch.Size: the shape as a tuple of ints that prints as torch.Size([2, 3])."""
 
@@ -1289,6 +1298,8 @@ class Tensor:
     def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
         """Running sums along `dim`; integer and bool inputs give int64, as in PyTorch."""
         x = self.astype(dtype) if dtype is not None else self if self.array.dtype.kind == "f" else self.astype(np.int64)
+        if x.array.dtype.kind != "f" and self.requires_grad and grad_mode.is_grad_enabled():
+            raise RuntimeError(f"Autograd not support dtype: {_scalar_type_name(x.array.dtype)}")
         return ops.Cumsum.apply(x, axis=self._wrap_dim(dim))
 
     def _sorted_order(self, dim: int, descending: bool) -> np.ndarray:
@@ -1396,6 +1407,9 @@ class Tensor:
         if isinstance(edges, int | np.integer) and edges <= 0:
             raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {edges} for dimension 0")
         data_range = None if range is None else (float(range[0]), float(range[1]))
+        if data_range is not None and data_range[0] > data_range[1]:
+            raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {data_range[0]:g} max "
+                               f"{data_range[1]:g} for dimension 0")
         if data_range is None and isinstance(edges, int | np.integer) and self.array.size:
             low, high = float(self.array.min()), float(self.array.max())
             data_range = (low, high) if low != high else (low - 0.5, high + 0.5)
@@ -1598,14 +1612,17 @@ class Tensor:
         """A copy of `data` in this tensor's dtype (or `dtype`), with no history."""
         return self._new(np.array(data.array if isinstance(data, Tensor) else data), dtype, device, requires_grad)
 
-    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-        return self._new(np.zeros(_shape_arg(size)), dtype, device, requires_grad)
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+                  **kwargs: Any) -> Tensor:
+        return self._new(np.zeros(_size_arg("new_zeros", size, kwargs)), dtype, device, requires_grad)
 
-    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-        return self._new(np.ones(_shape_arg(size)), dtype, device, requires_grad)
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+                 **kwargs: Any) -> Tensor:
+        return self._new(np.ones(_size_arg("new_ones", size, kwargs)), dtype, device, requires_grad)
 
-    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-        return self._new(np.empty(_shape_arg(size)), dtype, device, requires_grad)
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+                  **kwargs: Any) -> Tensor:
+        return self._new(np.empty(_size_arg("new_empty", size, kwargs)), dtype, device, requires_grad)
 
     def new_full(self, size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> Tensor:
