@@ -1790,6 +1790,62 @@ TABLE += [
             S("ij,jk->ik", x(2, 3), x(4, 4)),
         ),
     ),
+    # more shapes, keywords and refusals for the sequence ops
+    *every("split", these(S(x(5, 3), 2, dim=-1), S(x(), 1), S(x(5, 3), [5, 0]))),
+    *every("chunk", these(S(x(0, 3), 2), S(x(5, 3), 10), S(x(5, 3), 2, 2))),
+    *every("unbind", these(S(x(2, 3), 2), S(x(2, 0), 1))),
+    *every(
+        "gather",
+        these(
+            S(x(), 0, T(np.array(0))),
+            S(x(3, 4), 1, T(np.zeros((3, 0), dtype=np.int64))),
+            S(x(3, 4), 1, T(np.array([[0], [1], [2]], dtype=np.int32))),
+        ),
+    ),
+    *every(
+        "index_select",
+        these(S(x(3, 4), 0, T(np.array(1))), S(x(3, 4), 1, T(np.zeros(0, dtype=np.int64))), S(x(3, 4), 2, _idx(0))),
+    ),
+    *every("cumsum", these(S(x(2, 3), dim=-1, dtype=D("int64")), S(x(2, 3), -3))),
+    *every("roll", these(S(x(), 1), S(x(2, 3), 1, 2), S(x(2, 3), shifts=(1,), dims=(1,)))),
+    *every("flip", these(S(x(0, 3), (0,)), S(x(2, 3), (0, 0)), S(x(2, 3), 0))),
+    *every("sort", these(S(x(2, 5, gen=_distinct), -1, True), S(x(0), descending=True))),
+    *every("topk", these(S(x(0, 3), 0), S(x(2, 5, gen=_distinct), 2, sorted=True), S(x(2, 5), -1))),
+    *every("bmm", these(S(x(2, 3, 4), x(2, 4, 5, dtype="float32")), S(x(2, 0, 4), x(2, 4, 0)))),
+    *[
+        entry
+        for name in ("tril", "triu")
+        for entry in every(name, these(S(x(3, 4), diagonal=10), S(x(3, 4), -10), S(x(2, 0, 3))))
+    ],
+    *every(
+        "masked_fill", these(S(x(), T(np.array(True)), 1.0), S(x(0, 3), _mask(3), 1.0), S(x(2, 3), _mask(2, 3), 2.5))
+    ),
+    *every("histc", these(S(x(10), bins=0), S(x(10), 4, 1, 0), S(x(10), 4, 1, 1)), grad=False),
+    *every("histogram", these(S(x(10), 0), S(x(10), 3, range=(1.0, -1.0)), S(x(0), 3)), grad=False),
+    *seeded_every(
+        "multinomial",
+        these(S(x(3, gen=positive), 0), S(x(0, 3, gen=positive), 2), S(x(2, 3, 4, gen=positive), 1)),
+        grad=False,
+    ),
+    OpEntry(
+        "torch.einsum",
+        fn("einsum"),
+        these(
+            S("ij->", x(0, 3)),
+            S("i,j->ij", x(2), x(3)),
+            S("ij,jk", x(2, 3), x(3, 2)),
+            S("bij,bjk->bik", x(2, 2, 3), x(1, 3, 2)),
+            S("ij->k", x(2, 3)),
+            S("ij", x(2, 3), x(2, 3)),
+        ),
+    ),
+    OpEntry("Tensor.type_as", method("type_as"), these(S(x(2), x(2, dtype="bool")), S(x(), x(0, dtype="uint8")))),
+    OpEntry(
+        "Tensor.new_full",
+        method("new_full"),
+        these(S(x(2), (), 2), S(x(2), (2,), True, dtype=D("bool")), S(x(2, dtype="uint8"), (0, 2), 1)),
+    ),
+    OpEntry("Tensor.new_zeros", method("new_zeros"), these(S(x(2), size=(2,)), S(x(2), (-1,)))),
     # tensor facts and constructors from a tensor
     OpEntry("Tensor.itemsize", prop("itemsize"), unary()),
     OpEntry("Tensor.nbytes", prop("nbytes"), unary()),
