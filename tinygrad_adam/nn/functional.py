@@ -682,6 +682,8 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x where x > 0, else alpha·(exp(x) - 1)."""
     x = to_tensor(input)
     check_kernel_dtype("elu_cpu", x)
+    if inplace:
+        return x._inplace("elu_", lambda t: elu(t, alpha))
     return where(x.array > 0, x, (x.clamp(max=0).exp() - 1) * alpha)
 
 
@@ -717,13 +719,15 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
         raise RuntimeError("Bool inputs not supported for hardtanh")
     if x.array.dtype.kind == "u" and min(int(min_val), int(max_val)) < 0:
         raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
+    if inplace:
+        return x._inplace("hardtanh_", lambda t: hardtanh(t, min_val, max_val))
     inside = (x.array > min_val) & (x.array < max_val)
     return where(inside, x, np.clip(x.array, min_val, max_val).astype(x.array.dtype))
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(x, 0), 6)."""
-    return hardtanh(input, 0.0, 6.0)
+    return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
@@ -980,10 +984,10 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
-    """x · sigmoid(x) (swish); `inplace=True` gives the same values in a new Tensor."""
+    """x · sigmoid(x) (swish); `inplace=True` writes the result into `input` and returns it."""
     x = to_tensor(input)
     check_kernel_dtype("silu_cpu", x)
-    return x * x.sigmoid()
+    return x._inplace("silu_", lambda t: t * t.sigmoid()) if inplace else x * x.sigmoid()
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
