@@ -196,7 +196,7 @@ def check_input_channels(x: Tensor, weight: Tensor, groups: int) -> None:
 def check_output_padding(output_padding: Pair, stride: Pair, dilation: Pair) -> None:
     for op_, s, d in zip(output_padding, stride, dilation, strict=True):
         if op_ >= s and op_ >= d:
-            raise ValueError(f"output padding must be smaller than either stride or dilation, but got "
+            raise RuntimeError(f"output padding must be smaller than either stride or dilation, but got "
                              f"output_padding={output_padding}, stride={stride}, dilation={dilation}")
 
 
