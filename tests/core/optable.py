@@ -1846,6 +1846,67 @@ TABLE += [
         these(S(x(2), (), 2), S(x(2), (2,), True, dtype=D("bool")), S(x(2, dtype="uint8"), (0, 2), 1)),
     ),
     OpEntry("Tensor.new_zeros", method("new_zeros"), these(S(x(2), size=(2,)), S(x(2), (-1,)))),
+    # activations in place, on 0-d and size-0 inputs
+    *[
+        OpEntry(
+            f"F.{n}",
+            functional(n),
+            these(
+                S(x(2, 3, grad=False), inplace=True), S(x(grad=False), inplace=True), S(x(0, grad=False), inplace=True)
+            ),
+            inplace=True,
+            grad=False,
+        )
+        for n in ("elu", "hardtanh", "relu6", "silu")
+    ],
+    *[
+        OpEntry(f"F.{n}", functional(n), these(S(x()), S(x(0)), S(x(2, 3, view="step")), S(x(3, 2, view="T"))))
+        for n in ("elu", "gelu", "hardtanh", "logsigmoid", "relu6", "silu", "softplus")
+    ],
+    # random: more dtypes, sizes and refusals
+    *[
+        OpEntry(f"torch.{n}", seeded(lambda lib, *a, n=n, **k: getattr(lib, n)(*a, **k)), these(*samples), grad=False)
+        for n, samples in [
+            ("rand_like", [S(x(3, dtype="int64")), S(x(3, dtype="int64"), dtype=D("float32")), S(x())]),
+            ("randn_like", [S(x(0, 2)), S(x(2), dtype=D("float32"))]),
+            ("randint_like", [S(x(3), 5, 2), S(x(3), 0), S(x(3, dtype="uint8"), 300), S(x(0), 4)]),
+            ("normal", [S(x(0), x(0)), S(x(3), x(2)), S(0.0, 1.0, size=(0,)), S(x(3), -1.0)]),
+        ]
+    ],
+    OpEntry(
+        "Tensor.exponential_",
+        seeded(lambda lib, t, *a, **k: t.exponential_(*a, **k)),
+        these(S(x(0)), S(x(3), -1.0), S(x(3), 0.0)),
+        inplace=True,
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.random_",
+        seeded(lambda lib, t, *a, **k: t.random_(*a, **k)),
+        these(S(x(3, dtype="int32"), -5, 5), S(x(3, dtype="uint8"), 0, 300), S(x(3, dtype="bool")), S(x(0), 3)),
+        inplace=True,
+        grad=False,
+    ),
+    # layers' refusals
+    OpEntry(
+        "F.conv_transpose2d",
+        functional("conv_transpose2d"),
+        these(
+            S(x(1, 2, 3, 3), x(3, 3, 2, 2)),
+            S(x(1, 2, 3, 3), x(2, 3, 2, 2), stride=2, output_padding=2),
+            S(x(0, 2, 3, 3), x(2, 3, 2, 2)),
+            S(x(1, 2, 3, 3), x(2, 3, 2, 2), x(3), padding=(1, 0)),
+        ),
+    ),
+    OpEntry(
+        "nn.MultiheadAttention",
+        module("MultiheadAttention", 4, 2, dtype=D("float64")),
+        these(
+            S(x(3, 2, 5), x(3, 2, 5), x(3, 2, 5)),
+            S(x(3, 2, 4), x(5, 2, 4), x(4, 2, 4)),
+            S(x(0, 2, 4), x(3, 2, 4), x(3, 2, 4)),
+        ),
+    ),
     # tensor facts and constructors from a tensor
     OpEntry("Tensor.itemsize", prop("itemsize"), unary()),
     OpEntry("Tensor.nbytes", prop("nbytes"), unary()),
