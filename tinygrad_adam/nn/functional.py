@@ -769,7 +769,7 @@ def _broadcast_target(input: Tensor, target: Any) -> tuple[Tensor, Tensor]:
         warnings.warn(f"Using a target size ({size_text(t)}) that is different to the input size ({size_text(input)}). "
                       "This will likely lead to incorrect results due to broadcasting. Please ensure they have "
                       "the same size.", stacklevel=3)
-        shape = np.broadcast_shapes(input.shape, t.shape)
+        shape = checks.broadcast_shapes(tuple(input.shape), tuple(t.shape))
         return input.expand(shape), t.expand(shape)
     return input, t
 
@@ -829,6 +829,8 @@ def l1_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce
             reduction: str = "mean") -> Tensor:
     """Mean (or sum, or elementwise) absolute error."""
     reduction = legacy_reduction(size_average, reduce, reduction)
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
     x, t = _broadcast_target(to_tensor(input), target)
     return _reduce_loss((x - t).abs(), reduction)
 
