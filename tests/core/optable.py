@@ -1542,6 +1542,14 @@ def _rng_state_round_trip(lib: Any) -> Any:
     return state, first, lib.rand(3)
 
 
+def _generator_round_trip(lib: Any, seed: int) -> Any:
+    g = lib.Generator().manual_seed(seed)
+    state = g.get_state()
+    first = lib.rand(3, generator=g)
+    g.set_state(state)
+    return first, lib.rand(3, generator=g), lib.randn(2, generator=g)
+
+
 _BYTE_RESAMPLING = "uint8 bilinear: PyTorch's byte kernel rounds fixed-point weights; we round float32 results"
 
 
@@ -1907,6 +1915,43 @@ TABLE += [
             S(x(0, 2, 4), x(3, 2, 4), x(3, 2, 4)),
         ),
     ),
+    # generators: the state round trip, a seed per generator
+    OpEntry(
+        "torch.Generator",
+        with_lib(lambda lib, s: lib.Generator().manual_seed(s).get_state()),
+        these(S(0), S(123)),
+        grad=False,
+    ),
+    OpEntry("torch.Generator", with_lib(lambda lib, s: lib.Generator().manual_seed(s).initial_seed()), these(S(9))),
+    OpEntry("torch.Generator", with_lib(_generator_round_trip), these(S(5)), grad=False),
+    OpEntry("torch.set_rng_state", with_lib(lambda lib: lib.set_rng_state(lib.zeros(3))), these(S())),
+    # losses: reductions and shapes refused
+    *[
+        OpEntry(f"F.{n}", functional(n), these(*samples))
+        for n, samples in [
+            ("l1_loss", [S(x(2, 3), x(2, 3), reduction="avg"), S(x(2, 3), x(4, 3)), S(x(), x())]),
+            ("smooth_l1_loss", [S(x(2, 3), x(2, 3), beta=-1.0), S(x(2, 3), x(2, 3), beta=0.0), S(x(0), x(0))]),
+            ("huber_loss", [S(x(2, 3), x(2, 3), delta=0.0), S(x(), x(), reduction="sum")]),
+            ("kl_div", [S(x(2, 3), x(2, 3, gen=_prob), reduction="avg"), S(x(0, 3), x(0, 3), reduction="batchmean")]),
+            (
+                "binary_cross_entropy",
+                [
+                    S(x(2, 3), x(2, 3, gen=_prob)),
+                    S(x(2, 3, gen=_prob), x(2, 3, gen=_prob, dtype="float32")),
+                    S(x(gen=_prob), x(gen=_prob)),
+                ],
+            ),
+            ("binary_cross_entropy_with_logits", [S(x(), x(gen=_prob)), S(x(2, 3), x(2, 3), reduction="bad")]),
+            (
+                "margin_ranking_loss",
+                [S(x(4), x(4), _idx(1.0, -1.0, 1.0, -1.0), reduction="none"), S(x(4), x(2, 4), x(4))],
+            ),
+            (
+                "cosine_embedding_loss",
+                [S(x(3, 4), x(3, 4), _idx(1, -1, 1), reduction="none"), S(x(3, 4), x(2, 4), _idx(1, 1, 1))],
+            ),
+        ]
+    ],
     # tensor facts and constructors from a tensor
     OpEntry("Tensor.itemsize", prop("itemsize"), unary()),
     OpEntry("Tensor.nbytes", prop("nbytes"), unary()),
