@@ -1972,6 +1972,11 @@ TABLE += [
         these(S(x(2), [1, 2]), S(x(2, dtype="int32"), [1.5]), S(x(2), [[1], [2]], dtype=D("int64"))),
     ),
     OpEntry(
+        "Tensor.new_tensor",
+        method("new_tensor"),
+        these(S(x(2), []), S(x(2), True), S(x(2, dtype="uint8"), [[1, 2]], dtype=D("float32")), S(x(2), [[1], [2, 3]])),
+    ),
+    OpEntry(
         "Tensor.apply_",
         method("apply_"),
         these(S(x(2, 3, grad=False), lambda v: v * 2 + 1), S(x(3, dtype="int64"), lambda v: v - 1)),
@@ -2301,6 +2306,17 @@ TABLE += [
             ("AdaptiveAvgPool2d", (1,), {}, [S(x(2, 3, 4, 4)), S(x(0, 3, 4, 4))]),
             ("PixelShuffle", (2,), {}, [S(x(1, 6, 2, 2))]),
             ("Unflatten", (-1, (2, -1)), {}, [S(x(3, 4))]),
+            (
+                "GRU",
+                (3, 4, 2),
+                {"batch_first": True, "bidirectional": True, "dtype": D("float64")},
+                [S(x(2, 5, 3), x(4, 2, 4)), S(x(5, 3), x(4, 4)), S(x(2, 5, 3), x(2, 2, 4))],
+            ),
+            ("LSTM", (3, 4), {"dtype": D("float64")}, [S(x(5, 3), (x(1, 4), x(1, 4))), S(x(5, 2, 3), (x(1, 2, 4),))]),
+            ("RNN", (3, 4), {"bias": False, "dtype": D("float64")}, [S(x(1, 1, 3)), S(x(5, 2, 3), x(1, 3, 4))]),
+            ("RNNCell", (3, 4), {"nonlinearity": "relu", "dtype": D("float64")}, [S(x(2, 3)), S(x(2, 3), x(3, 4))]),
+            ("GRUCell", (3, 4), {"bias": False, "dtype": D("float64")}, [S(x(2, 3), x(2, 4)), S(x(2, 2))]),
+            ("Embedding", (5, 3), {"dtype": D("float64")}, [S(T(np.array(2))), S(T(np.array([1, 2], dtype=np.int32)))]),
         ]
     ],
     OpEntry(
