@@ -165,6 +165,15 @@ def unbatched(fn: Any, x: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     return out.reshape(out.shape[1:])
 
 
+def check_positive(op: str, **values: Any) -> None:
+    """PyTorch's RuntimeError for a zero or negative kernel size, stride or dilation given to a function."""
+    for name, value in values.items():
+        ints = (value,) if isinstance(value, int | np.integer) else tuple(value) if isinstance(value, tuple | list) \
+            else ()
+        if any(isinstance(v, int | np.integer) and v <= 0 for v in ints):
+            raise RuntimeError(f"{op}() {name} must be greater than zero, but got {value}")
+
+
 def single(value: int | Sequence[int], name: str, op: str, minimum: int = 1) -> int:
     """The int of a 1-D argument given as an int or a one-element tuple."""
     if not isinstance(value, int | np.integer):

@@ -35,6 +35,7 @@ from ._checks import (
     check_no_grad_argument,
     check_output_padding,
     check_pool_input,
+    check_positive,
     check_reduction,
     check_unsupported,
     conv_padding,
@@ -514,6 +515,7 @@ def avg_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Se
                padding: int | Sequence[int] = 0, ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
     """Mean over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view."""
     check_unsupported("avg_pool1d", ceil_mode=(ceil_mode, False))
+    check_positive("avg_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1)
     op = "avg_pool1d"
     k = single(kernel_size, "kernel_size", op)
     s = k if stride is None or stride == () else single(stride, "stride", op)
@@ -529,6 +531,7 @@ def max_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Se
     """Max over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view."""
     check_unsupported("max_pool1d", dilation=(dilation, 1), ceil_mode=(ceil_mode, False),
                       return_indices=(return_indices, False))
+    check_positive("max_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1)
     op = "max_pool1d"
     k = single(kernel_size, "kernel_size", op)
     s = k if stride is None or stride == () else single(stride, "stride", op)
@@ -611,6 +614,7 @@ def unfold(input: Tensor, kernel_size: IntPair, dilation: IntPair = 1, padding: 
     x = to_tensor(input)
     check_kernel_dtype("im2col_out_cpu", x, "iu")
     op = "unfold"
+    check_positive(op, kernel_size=kernel_size, stride=stride, dilation=dilation)
     kernel, dilations = pair(kernel_size, "kernel_size", op), pair(dilation, "dilation", op)
     (ph, pw), strides = pair(padding, "padding", op, 0), pair(stride, "stride", op)
     if x.ndim == 3:
