@@ -1952,6 +1952,64 @@ TABLE += [
             ),
         ]
     ],
+    # pools, padding and resampling: more forms and refusals
+    OpEntry(
+        "F.avg_pool1d",
+        functional("avg_pool1d"),
+        these(
+            S(x(2, 3, 7), 0),
+            S(x(2, 3, 7), 2, 0),
+            S(x(2, 3, 7), 3, 1, 2),
+            S(x(0, 3, 7), 2),
+            S(x(2, 3, 7), kernel_size=2, stride=1),
+        ),
+    ),
+    OpEntry(
+        "F.max_pool1d",
+        functional("max_pool1d"),
+        these(S(x(2, 3, 7), 0), S(x(2, 3, 7), 3, 1, 2), S(x(0, 3, 7), 2), S(x(2, 3, 7), kernel_size=3, padding=1)),
+    ),
+    OpEntry(
+        "F.adaptive_max_pool2d",
+        functional("adaptive_max_pool2d"),
+        these(S(x(1, 2, 5, 5), (None, 3)), S(x(0, 2, 4, 4), 2), S(x(1, 2, 2, 2), 4), S(x(4, 4), 2)),
+    ),
+    OpEntry(
+        "F.interpolate",
+        functional("interpolate"),
+        these(
+            S(x(1, 2, 5), size=3, mode="nearest-exact"),
+            S(x(1, 2, 5), scale_factor=1.5, mode="linear", align_corners=True),
+            S(x(1, 2, 3, 3), scale_factor=(2, 1.5), mode="nearest"),
+            S(x(1, 2, 3, 3), size=(6, 6), mode="bilinear", align_corners=False, recompute_scale_factor=None),
+            S(x(2, 3), size=4),
+            S(x(1, 2, 3, 3), mode="bilinear", scale_factor=2, align_corners=None),
+        ),
+        differs=_BYTE_RESAMPLING,
+        differs_if=_byte_resampling,
+    ),
+    OpEntry(
+        "F.pad",
+        functional("pad"),
+        these(
+            S(x(1, 2, 3, 3), (1, 1, 1, 1), mode="reflect"),
+            S(x(2, 3, 3), (2, 0, 0, 2), mode="replicate"),
+            S(x(1, 2, 3, 3), (1, 1), mode="circular"),
+            S(x(2, 3), (1, 1, 1, 1, 1, 1)),
+            S(x(2, 3), pad=(0, 0), value=2.0),
+        ),
+    ),
+    # the empty batch without gradients: torch 2.13's PixelShuffleBackward0 fails on it
+    OpEntry(
+        "F.pixel_shuffle",
+        functional("pixel_shuffle"),
+        these(S(x(2, 1, 4, 2, 2), 2), S(x(0, 4, 2, 2, grad=False), 2), S(x(4, 2), 2)),
+    ),
+    OpEntry(
+        "F.unfold",
+        functional("unfold"),
+        these(S(x(2, 3, 3), 2), S(x(1, 2, 2, 2), 3), S(x(1, 2, 4, 4), 2, stride=0), S(x(0, 2, 4, 4), 2)),
+    ),
     # tensor facts and constructors from a tensor
     OpEntry("Tensor.itemsize", prop("itemsize"), unary()),
     OpEntry("Tensor.nbytes", prop("nbytes"), unary()),
