@@ -2010,6 +2010,32 @@ TABLE += [
         functional("unfold"),
         these(S(x(2, 3, 3), 2), S(x(1, 2, 2, 2), 3), S(x(1, 2, 4, 4), 2, stride=0), S(x(0, 2, 4, 4), 2)),
     ),
+    # PyTorch's keyword names on the free functions
+    *[
+        OpEntry(f"torch.{n}", fn(n), these(*samples))
+        for n, samples in [
+            ("split", [S(x(5, 3), split_size_or_sections=[2, 3], dim=0), S(tensor=x(4), split_size_or_sections=2)]),
+            ("chunk", [S(input=x(5, 3), chunks=2, dim=1)]),
+            ("unbind", [S(input=x(2, 3), dim=1)]),
+            ("gather", [S(input=x(3, 4), dim=1, index=_idx([0, 3], [1, 1], [2, 0]))]),
+            ("scatter", [S(input=x(3, 4), dim=1, index=_idx([0, 3], [1, 2], [2, 0]), src=x(3, 2))]),
+            ("scatter", [S(x(3, 4), 1, _idx([0, 3], [1, 2], [2, 0]), value=2.0)]),
+            ("scatter_add", [S(input=x(3, 4), dim=0, index=_idx([0, 2, 1, 0]), src=x(1, 4))]),
+            ("index_select", [S(input=x(3, 4), dim=0, index=_idx(2, 0))]),
+            ("cumsum", [S(input=x(2, 3), dim=1)]),
+            ("sort", [S(input=x(2, 5, gen=_distinct), dim=0, descending=True)]),
+            ("argsort", [S(input=x(2, 5, gen=_distinct), dim=1, descending=True)]),
+            ("topk", [S(input=x(2, 5, gen=_distinct), k=2, dim=1, largest=True, sorted=True)]),
+            ("roll", [S(input=x(2, 3), shifts=1, dims=0)]),
+            ("flip", [S(input=x(2, 3), dims=(0, 1))]),
+            ("bmm", [S(input=x(2, 3, 4), mat2=x(2, 4, 2))]),
+            ("masked_fill", [S(input=x(2, 3), mask=_mask(2, 3), value=0.5)]),
+            ("tril", [S(input=x(3, 3), diagonal=1)]),
+            ("triu", [S(input=x(3, 3), diagonal=-1)]),
+            ("log1p", [S(input=x(3, gen=positive))]),
+            ("histc", [S(input=x(10), bins=4, min=-1, max=1)]),
+        ]
+    ],
     # tensor facts and constructors from a tensor
     OpEntry("Tensor.itemsize", prop("itemsize"), unary()),
     OpEntry("Tensor.nbytes", prop("nbytes"), unary()),
