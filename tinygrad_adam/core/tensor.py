@@ -975,7 +975,11 @@ class Tensor:
                                    f"{value.ndim} dimension(s).")
             value = value.astype(self.array.dtype)
         else:
-            value = Tensor._make(np.array(value).astype(self.array.dtype), False)  # wraps, as PyTorch's casts
+            dtype = self.array.dtype
+            limits = np.iinfo(dtype) if dtype.kind in "iu" else None
+            if isinstance(value, float) and limits is not None and not limits.min <= value <= limits.max:
+                raise RuntimeError(f"value cannot be converted to type {dtype.name}_t without overflow")
+            value = Tensor._make(np.array(value).astype(dtype), False)  # an int wraps, as PyTorch's casts
         return self._keep_where(~mask_array, value)
 
     def _triangle(self, name: str, keep: np.ndarray) -> Tensor:
@@ -1166,14 +1170,14 @@ class Tensor:
             raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
         return dim % n
 
-    def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    def split(self, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
         """Pieces of `split_size` along `dim` (the last may be smaller), or pieces of the listed sizes."""
         if self.ndim == 0:
             raise RuntimeError("split expects at least a 1-dimensional tensor")
         dim = self._wrap_dim(dim)
         length = self.shape[dim]
-        if isinstance(split_size_or_sections, int | np.integer):
-            size = int(split_size_or_sections)
+        if isinstance(split_size, int | np.integer):
+            size = int(split_size)
             if size < 0:
                 raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
             if size == 0 and length != 0:
@@ -1182,7 +1186,7 @@ class Tensor:
             count = builtins.max(-(-length // size), 1) if size else 1
             sizes = [builtins.min(size, length - i * size) for i in range(count)]
         else:
-            sizes = [int(n) for n in split_size_or_sections]
+            sizes = [int(n) for n in split_size]
             if builtins.any(n < 0 for n in sizes):
                 raise RuntimeError("split_with_sizes expects split_sizes have only non-negative entries, but got "
                                    f"split_sizes={sizes}")
@@ -1191,7 +1195,7 @@ class Tensor:
                                    f"size at dimension {dim}), but got split_sizes={sizes}")
         starts = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
         lead = (slice(None),) * dim
-        op = ops.SplitPiece if isinstance(split_size_or_sections, int | np.integer) else ops.SplitWithSizesPiece
+        op = ops.SplitPiece if isinstance(split_size, int | np.integer) else ops.SplitWithSizesPiece
         return tuple(op.apply(self, index=lead + (slice(int(a), int(b)),))
                      for a, b in zip(starts[:-1], starts[1:], strict=True))
 
