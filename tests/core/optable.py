@@ -2036,6 +2036,40 @@ TABLE += [
             ("histc", [S(input=x(10), bins=4, min=-1, max=1)]),
         ]
     ],
+    # PyTorch's keyword names on the methods
+    *[
+        OpEntry(f"Tensor.{n}", method(n), these(*samples), inplace=n.endswith("_"), grad=not n.endswith("_"))
+        for n, samples in [
+            ("split", [S(x(5, 3), split_size=2, dim=0)]),
+            ("chunk", [S(x(5, 3), chunks=2, dim=1)]),
+            ("gather", [S(x(3, 4), dim=1, index=_idx([0, 3], [1, 1], [2, 0]))]),
+            ("scatter_", [S(x(3, 4, grad=False), dim=1, index=_idx([0, 3], [1, 2], [2, 0]), src=x(3, 2))]),
+            ("scatter_add_", [S(x(3, 4, grad=False), dim=1, index=_idx([0, 3], [1, 2], [2, 0]), src=x(3, 2))]),
+            ("index_select", [S(x(3, 4), dim=1, index=_idx(3, 0))]),
+            ("masked_fill", [S(x(2, 3), mask=_mask(2, 3), value=-1.0)]),
+            ("masked_fill_", [S(x(2, 3, grad=False), mask=_mask(2, 3), value=-1.0)]),
+            ("topk", [S(x(2, 5, gen=_distinct), k=2, largest=False)]),
+            ("roll", [S(x(2, 3), shifts=(1, 1), dims=(0, 1))]),
+            ("bmm", [S(x(2, 3, 4), mat2=x(2, 4, 2))]),
+            ("cumsum", [S(x(2, 3), dim=0)]),
+            ("tril_", [S(x(3, 3, grad=False), diagonal=-1)]),
+            ("new_full", [S(x(2), size=(2, 2), fill_value=3.0)]),
+            ("histc", [S(x(10), bins=3, min=-2, max=2)]),
+        ]
+    ],
+    OpEntry(
+        "Tensor.random_",
+        seeded(lambda lib, t, *a, **k: t.random_(*a, **k)),
+        these(S(x(3, dtype="int64"), **{"from": 2, "to": 5}), S(x(3, dtype="int64"), to=4)),
+        inplace=True,
+        grad=False,
+    ),
+    OpEntry(
+        "Tensor.multinomial",
+        seeded(lambda lib, t, *a, **k: t.multinomial(*a, **k)),
+        these(S(x(4, gen=positive), num_samples=3, replacement=True)),
+        grad=False,
+    ),
     # tensor facts and constructors from a tensor
     OpEntry("Tensor.itemsize", prop("itemsize"), unary()),
     OpEntry("Tensor.nbytes", prop("nbytes"), unary()),
