@@ -8,6 +8,8 @@ PyTorch's top-level names are here too, so `import tinygrad_adam as torch` runs 
 written for PyTorch (see docs/pytorch.md).
 """
 
+import types as _types  # isort: skip
+
 from ._platform import threads  # isort: skip  # noqa: F401  (first: sets OpenBLAS up before NumPy loads it)
 from . import autograd, data, nn, optim, utils
 from ._platform.malloc import keep_freed_memory
@@ -153,5 +155,12 @@ from .serialization import CheckpointError, load, save
 
 keep_freed_memory()  # see _platform/malloc.py: reuse freed step memory instead of faulting it back in (glibc only)
 
-__all__ = sorted(name for name in globals() if not name.startswith("_") and name not in ("annotations", "threads"))
+_PYTORCH_MODULES = ("autograd", "data", "distributed", "nn", "optim", "random", "serialization", "utils")
+__all__ = sorted(
+    name
+    for name, value in globals().items()
+    if not name.startswith("_")
+    and name not in ("annotations", "threads")
+    and (not isinstance(value, _types.ModuleType) or name in _PYTORCH_MODULES)
+)
 __version__ = "0.1.0"

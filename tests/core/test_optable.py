@@ -20,7 +20,8 @@ _OBJECT = set(dir(object)) | {
 
 def public_names() -> set[str]:
     names = {f"torch.{n}" for n in tg.__all__}
-    names |= {f"Tensor.{n}" for n in dir(Tensor) if not n.startswith("_") or n.startswith("__") and n not in _OBJECT}
+    names |= {f"Tensor.{n}" for n in dir(Tensor) if (not n.startswith("_") or n.startswith("__") and n not in _OBJECT)
+              and n != "__slotnames__"}  # copyreg's cache, set on the class once a Tensor is pickled
     names |= {f"Tensor.{n}" for n in ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__format__")}
     names |= {f"F.{n}" for n in F.__all__}
     names |= {f"nn.{n}" for n in tg.nn.__all__}

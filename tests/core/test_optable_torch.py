@@ -109,7 +109,7 @@ def _compare(ours: Any, theirs: Any, entry: OpEntry, where: str = "result") -> N
         if len(ours) != len(theirs):
             raise Mismatch(f"{where}: {len(ours)} items, torch {len(theirs)}")
         if type(theirs).__module__ == "torch.return_types":
-            for name in ("values", "indices"):
+            for name in type(theirs).__match_args__:
                 if not hasattr(ours, name):
                     raise Mismatch(f"{where}: no field {name!r}")
         for i, (o, t) in enumerate(zip(ours, theirs, strict=True)):
@@ -227,10 +227,14 @@ def _ids(entries: list[OpEntry]) -> list[str]:
 @pytest.mark.parametrize("entry", TABLE, ids=_ids(TABLE))
 def test_agrees_with_torch(entry: OpEntry) -> None:
     torch.manual_seed(0)
-    failures = []
+    failures, known = [], 0
     for sample in in_every_dtype(entry):
         try:
             check_sample(entry, sample)
         except Mismatch as m:
-            failures.append(f"{entry.name}{sample!r}: {m}")
+            if entry.differs_if(sample):
+                known += 1
+            else:
+                failures.append(f"{entry.name}{sample!r}: {m}")
     assert not failures, f"{len(failures)} disagreements:\n" + "\n".join(failures)
+    assert known or not entry.differs, f"{entry.name} agrees now where it was marked to differ: remove the mark"

@@ -100,7 +100,7 @@ def test_dcgan_generator_shapes() -> None:
 
 
 def test_conv_transpose2d_errors() -> None:
-    with pytest.raises(ValueError, match="output padding must be smaller"):
+    with pytest.raises(RuntimeError, match="output padding must be smaller"):
         nn.ConvTranspose2d(1, 1, 3, stride=1, output_padding=1)
     with pytest.raises(ValueError, match="divisible by groups"):
         nn.ConvTranspose2d(3, 4, 3, groups=2)

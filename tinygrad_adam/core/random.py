@@ -398,12 +398,18 @@ def _modulo_draw(gen: Stream, n: int, modulus: int, wide: bool) -> np.ndarray:
     return draws % _U64(modulus)
 
 
+_C_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short", "int32": "int"}
+
+
 def randint(shape: tuple[int, ...], low: int, high: int, dtype: Any = np.int64, generator: Any = None) -> np.ndarray:
     """Integers in [low, high): PyTorch's random_(from, to), one word per value, two when the range is ≥ 2**28."""
     span = int(high) - int(low)
     if span <= 0:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dtype = np.dtype(dtype)
+    top = 1 if dtype == np.bool_ else int(np.iinfo(dtype).max) if dtype.kind in "iu" else None
+    if top is not None and int(high) - 1 > top:
+        raise RuntimeError(f"to - 1 is out of bounds for {_C_NAMES.get(dtype.name, dtype.name)}")
     if span >= 2**64:  # from = -2**63 and no `to`: PyTorch's full 64-bit range
         return stream(generator)._raw64(math.prod(shape)).view(np.int64).astype(dtype).reshape(shape)
     # PyTorch's open-source builds take a 64-bit draw for ranges of 2**28 or more, whatever the dtype

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from . import random
+from . import checks, random
 from .device import check_device
 from .dtypes import to_numpy_dtype
 from .tensor import Tensor
@@ -73,7 +73,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
     if std_is_tensor and (s < 0).any():
         raise RuntimeError("normal expects all elements of std >= 0.0")
     out_dtype = m.dtype if mean_is_tensor else s.dtype
-    shape = np.broadcast_shapes(m.shape, s.shape)
+    shape = checks.broadcast_shapes(m.shape, s.shape)
     if std_is_tensor:
         values = random.normal(shape, 0.0, 1.0, out_dtype, generator)
         values = values * s.astype(out_dtype) + np.asarray(m, dtype=out_dtype)

@@ -43,6 +43,15 @@ def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
     return checks.shape_arg("size", shape, negative=True)
 
 
+def _size_arg(op: str, size: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[int, ...]:
+    """new_zeros(2, 3), new_zeros((2, 3)) or new_zeros(size=(2, 3)), as PyTorch's new_* take it."""
+    if "size" in kwargs and not size:
+        size = (kwargs.pop("size"),)
+    if kwargs:
+        raise TypeError(f"{op}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    return checks.shape_arg(op, size)
+
+
 class Size(tuple):
     """torch.Size: the shape as a tuple of ints that prints as torch.Size([2, 3])."""
 
@@ -966,7 +975,11 @@ class Tensor:
                                    f"{value.ndim} dimension(s).")
             value = value.astype(self.array.dtype)
         else:
-            value = Tensor._make(np.asarray(value, dtype=self.array.dtype), False)
+            dtype = self.array.dtype
+            limits = np.iinfo(dtype) if dtype.kind in "iu" else None
+            if isinstance(value, float) and limits is not None and not limits.min <= value <= limits.max:
+                raise RuntimeError(f"value cannot be converted to type {dtype.name}_t without overflow")
+            value = Tensor._make(np.array(value).astype(dtype), False)  # an int wraps, as PyTorch's casts
         return self._keep_where(~mask_array, value)
 
     def _triangle(self, name: str, keep: np.ndarray) -> Tensor:
@@ -1157,14 +1170,14 @@ class Tensor:
             raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
         return dim % n
 
-    def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    def split(self, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
         """Pieces of `split_size` along `dim` (the last may be smaller), or pieces of the listed sizes."""
         if self.ndim == 0:
             raise RuntimeError("split expects at least a 1-dimensional tensor")
         dim = self._wrap_dim(dim)
         length = self.shape[dim]
-        if isinstance(split_size_or_sections, int | np.integer):
-            size = int(split_size_or_sections)
+        if isinstance(split_size, int | np.integer):
+            size = int(split_size)
             if size < 0:
                 raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
             if size == 0 and length != 0:
@@ -1173,7 +1186,7 @@ class Tensor:
             count = builtins.max(-(-length // size), 1) if size else 1
             sizes = [builtins.min(size, length - i * size) for i in range(count)]
         else:
-            sizes = [int(n) for n in split_size_or_sections]
+            sizes = [int(n) for n in split_size]
             if builtins.any(n < 0 for n in sizes):
                 raise RuntimeError("split_with_sizes expects split_sizes have only non-negative entries, but got "
                                    f"split_sizes={sizes}")
@@ -1182,7 +1195,7 @@ class Tensor:
                                    f"size at dimension {dim}), but got split_sizes={sizes}")
         starts = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
         lead = (slice(None),) * dim
-        op = ops.SplitPiece if isinstance(split_size_or_sections, int | np.integer) else ops.SplitWithSizesPiece
+        op = ops.SplitPiece if isinstance(split_size, int | np.integer) else ops.SplitWithSizesPiece
         return tuple(op.apply(self, index=lead + (slice(int(a), int(b)),))
                      for a, b in zip(starts[:-1], starts[1:], strict=True))
 
@@ -1289,6 +1302,8 @@ class Tensor:
     def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
         """Running sums along `dim`; integer and bool inputs give int64, as in PyTorch."""
         x = self.astype(dtype) if dtype is not None else self if self.array.dtype.kind == "f" else self.astype(np.int64)
+        if x.array.dtype.kind != "f" and self.requires_grad and grad_mode.is_grad_enabled():
+            raise RuntimeError(f"Autograd not support dtype: {_scalar_type_name(x.array.dtype)}")
         return ops.Cumsum.apply(x, axis=self._wrap_dim(dim))
 
     def _sorted_order(self, dim: int, descending: bool) -> np.ndarray:
@@ -1312,6 +1327,8 @@ class Tensor:
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopkResult:  # noqa: A002
         """The k largest (or smallest) entries along `dim` and their indices, largest first."""
+        if self.array.dtype == np.bool_:
+            raise RuntimeError("topk does not support bool dtypes on CPU")
         dim = self._wrap_dim(dim)
         size = self.shape[dim] if self.ndim else 1
         if not 0 <= k <= size:
@@ -1320,8 +1337,12 @@ class Tensor:
         order = order[(slice(None),) * dim + (slice(0, k),)] if self.ndim else order
         return TopkResult(ops.TopkValues.apply(self, dim=dim, index=order), Tensor._make(order, False))
 
-    def flip(self, *dims: Any) -> Tensor:
-        """The entries in reverse order along each of `dims`."""
+    def flip(self, *dims: Any, **kwargs: Any) -> Tensor:
+        """The entries in reverse order along each of `dims` (also given as `dims=`)."""
+        if "dims" in kwargs:
+            dims = (kwargs.pop("dims"),)
+        if kwargs:
+            raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(kwargs))}'")
         wanted = [self._wrap_dim(d) for d in _shape_arg(dims)]
         if len(set(wanted)) != len(wanted):
             raise RuntimeError(f"dim {wanted[0]} appears multiple times in the list of dims")
@@ -1352,6 +1373,8 @@ class Tensor:
                                f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
         if mat2.array.dtype != self.array.dtype:
             raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {self.dtype} != {mat2.dtype}")
+        if self.array.dtype == np.bool_:
+            raise checks.not_implemented_for("bmm", self.array.dtype)
         return ops.Bmm.apply(self, mat2)
 
     def log1p(self) -> Tensor:
@@ -1388,6 +1411,9 @@ class Tensor:
         if isinstance(edges, int | np.integer) and edges <= 0:
             raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {edges} for dimension 0")
         data_range = None if range is None else (float(range[0]), float(range[1]))
+        if data_range is not None and data_range[0] > data_range[1]:
+            raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {data_range[0]:g} max "
+                               f"{data_range[1]:g} for dimension 0")
         if data_range is None and isinstance(edges, int | np.integer) and self.array.size:
             low, high = float(self.array.min()), float(self.array.max())
             data_range = (low, high) if low != high else (low - 0.5, high + 0.5)
@@ -1545,12 +1571,16 @@ class Tensor:
     def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
         """Tensor.bernoulli_: fill with 0/1, 1 with probability p (a number, or a tensor broadcast to this shape)."""
         shape = tuple(self.shape)
+        if isinstance(p, Tensor) and p.array.dtype.kind != "f":
+            raise checks.not_implemented_for("bernoulli_tensor_cpu_p_", p.array.dtype)
         probs = p.array if isinstance(p, Tensor) else float(p)
         keep = _random.bernoulli(probs, shape, generator)
         return self._fill("bernoulli_", keep.astype(self.array.dtype))
 
     def bernoulli(self, p: float | None = None, *, generator: Any = None) -> Tensor:
         """0/1 samples, 1 with probability self (or p), in this tensor's dtype."""
+        if p is None and self.array.dtype.kind != "f":
+            raise checks.not_implemented_for("bernoulli_tensor_cpu_p_", self.array.dtype)
         probs = self.array if p is None else float(p)
         return Tensor._make(_random.bernoulli(probs, self.shape, generator).astype(self.array.dtype), False)
 
@@ -1586,14 +1616,17 @@ class Tensor:
         """A copy of `data` in this tensor's dtype (or `dtype`), with no history."""
         return self._new(np.array(data.array if isinstance(data, Tensor) else data), dtype, device, requires_grad)
 
-    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-        return self._new(np.zeros(_shape_arg(size)), dtype, device, requires_grad)
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+                  **kwargs: Any) -> Tensor:
+        return self._new(np.zeros(_size_arg("new_zeros", size, kwargs)), dtype, device, requires_grad)
 
-    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-        return self._new(np.ones(_shape_arg(size)), dtype, device, requires_grad)
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+                 **kwargs: Any) -> Tensor:
+        return self._new(np.ones(_size_arg("new_ones", size, kwargs)), dtype, device, requires_grad)
 
-    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-        return self._new(np.empty(_shape_arg(size)), dtype, device, requires_grad)
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+                  **kwargs: Any) -> Tensor:
+        return self._new(np.empty(_size_arg("new_empty", size, kwargs)), dtype, device, requires_grad)
 
     def new_full(self, size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> Tensor:

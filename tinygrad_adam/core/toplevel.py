@@ -376,6 +376,8 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
 
 
 def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
+    if isinstance(dims, int):
+        raise TypeError("flip(): argument 'dims' (position 2) must be tuple of ints, not int")
     return input.flip(dims)
 
 
@@ -389,6 +391,8 @@ def einsum(equation: str, *operands: Any) -> Tensor:
         operands = tuple(operands[0])
     tensors = [_t(x) for x in operands]
     terms = equation.replace(" ", "").partition("->")[0].split(",")
+    if len(tensors) > 1 and np.dtype(np.bool_) in {x.array.dtype for x in tensors}:
+        raise checks.not_implemented_for("bmm", np.dtype(np.bool_))
     if len(terms) != len(tensors):
         raise RuntimeError(f"einsum(): {'fewer' if len(tensors) < len(terms) else 'more'} operands were provided "
                            "than specified in the equation")
@@ -399,6 +403,10 @@ def einsum(equation: str, *operands: Any) -> Tensor:
                                f"number of dimensions ({x.ndim}) for operand {i}"
                                f"{' and no ellipsis was given' if '...' not in term else ''}")
     dtype = np.result_type(*(x.array.dtype for x in tensors))
+    letters = set(terms[0]) - {"."}
+    output = equation.partition("->")[2] if "->" in equation else "".join(c for c in letters if terms[0].count(c) == 1)
+    if len(tensors) == 1 and dtype.kind in "biu" and len(set(output) - {"."}) < len(letters):
+        dtype = np.dtype(np.int64)  # a sum of integers is int64, as PyTorch's
     tensors = [x if x.array.dtype == dtype else x.astype(dtype) for x in tensors]
     try:
         return ops.Einsum.apply(*tensors, equation=equation)

@@ -165,6 +165,15 @@ def unbatched(fn: Any, x: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     return out.reshape(out.shape[1:])
 
 
+def check_positive(op: str, **values: Any) -> None:
+    """PyTorch's RuntimeError for a zero or negative kernel size, stride or dilation given to a function."""
+    for name, value in values.items():
+        ints = (value,) if isinstance(value, int | np.integer) else tuple(value) if isinstance(value, tuple | list) \
+            else ()
+        if any(isinstance(v, int | np.integer) and v <= 0 for v in ints):
+            raise RuntimeError(f"{op}() {name} must be greater than zero, but got {value}")
+
+
 def single(value: int | Sequence[int], name: str, op: str, minimum: int = 1) -> int:
     """The int of a 1-D argument given as an int or a one-element tuple."""
     if not isinstance(value, int | np.integer):
@@ -196,7 +205,7 @@ def check_input_channels(x: Tensor, weight: Tensor, groups: int) -> None:
 def check_output_padding(output_padding: Pair, stride: Pair, dilation: Pair) -> None:
     for op_, s, d in zip(output_padding, stride, dilation, strict=True):
         if op_ >= s and op_ >= d:
-            raise ValueError(f"output padding must be smaller than either stride or dilation, but got "
+            raise RuntimeError(f"output padding must be smaller than either stride or dilation, but got "
                              f"output_padding={output_padding}, stride={stride}, dilation={dilation}")
 
 

@@ -35,6 +35,7 @@ from ._checks import (
     check_no_grad_argument,
     check_output_padding,
     check_pool_input,
+    check_positive,
     check_reduction,
     check_unsupported,
     conv_padding,
@@ -79,7 +80,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: In
                        "b" if dilations == (1, 1) else "biu")
     if groups != 1:  # one fused conv per group of channels (shared with conv1d)
         check_groups("conv2d", weight.shape[0], groups, "out_channels")
-        return grouped_conv2d(x, weight, bias, strides, sides, dilations, groups, "conv2d")
+        return _grouped_conv2d(x, weight, bias, strides, sides, dilations, groups, "conv2d")
     return ops.conv2d(x, weight, bias, strides, sides, dilations, "conv2d")
 
 
@@ -289,7 +290,10 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
     if x.ndim != 3 or weight.ndim != 3:
         raise RuntimeError(f"conv1d: expected a 2D or 3D input and a 3D weight, got input of shape {x.shape} and "
                            f"weight of shape {weight.shape}")
+    if any(v <= 0 for v in ((stride,) if isinstance(stride, int) else stride)):
+        raise RuntimeError("non-positive stride is not supported")
     s, d = single(stride, "stride", "conv1d"), single(dilation, "dilation", "conv1d")
+    check_kernel_dtype("slow_conv2d_cpu" if d == 1 else "slow_conv_dilated<>", x, "b" if d == 1 else "biu")
     k = weight.shape[2]
     if isinstance(padding, str):
         if padding not in ("valid", "same"):
@@ -303,11 +307,11 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
         sides = (0, 0, p, p)
     check_groups("conv1d", weight.shape[0], groups, "out_channels")
     check_input_channels(x, weight, groups)
-    return grouped_conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, (1, s), sides, (1, d), groups,
+    return _grouped_conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, (1, s), sides, (1, d), groups,
                           "conv1d").squeeze(2)
 
 
-def grouped_conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pair, sides: tuple[int, int, int, int],
+def _grouped_conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pair, sides: tuple[int, int, int, int],
                    dilation: Pair, groups: int, op: str) -> Tensor:
     """The fused conv2d of each group of channels (weight (O, C / groups, kH, kW)), joined along the channels."""
     if groups == 1:
@@ -334,6 +338,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     pads, out_pads = pair(padding, "padding", op, 0), pair(output_padding, "output_padding", op, 0)
     check_output_padding(out_pads, strides, dilations)
     check_groups(op, weight.shape[0], groups, "in_channels")
+    check_kernel_dtype("slow_conv_transpose2d_out_cpu", to_tensor(input), "bool uint8 int8 int16 int32")
     return _conv_transpose2d(to_tensor(input), weight, bias, strides, pads, out_pads, dilations, groups, op)
 
 
@@ -431,10 +436,16 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
         raise ValueError("either size or scale_factor should be defined")
     if min(out_size) <= 0:
         raise ValueError(f"interpolate: output size {out_size} must be positive")
+    if x.array.dtype.kind in "bi":
+        kernel = "adaptive_avg_pool2d" if mode == "area" else f"upsample_{mode}{spatial}d_channels_last"
+        raise checks.not_implemented_for(kernel, x.array.dtype)
     if mode == "area":  # PyTorch's area mode is adaptive average pooling
         if x.ndim == 3:
             return adaptive_avg_pool2d(x.unsqueeze(2), (1, out_size[0])).squeeze(2)
         return adaptive_avg_pool2d(x, out_size)
+    if x.array.dtype == np.uint8 and mode in _LINEAR:  # PyTorch interpolates bytes in float and rounds
+        wide = interpolate(x.astype(np.float32), size, scale_factor, mode, align_corners, recompute_scale_factor)
+        return Tensor._make(np.clip(np.rint(wide.array), 0, 255).astype(np.uint8), False)
     out = x
     for axis, (o, n, scale) in enumerate(zip(out_size, in_size, scales, strict=True), start=2):
         if o == n and (mode not in _LINEAR or scale == 1.0 or align_corners):
@@ -471,6 +482,7 @@ def _adaptive_size(output_size: Any, in_size: tuple[int, ...]) -> tuple[int, int
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """Average over PyTorch's adaptive windows: one averaging matrix on each side of (N, C, H, W) or (C, H, W)."""
     x = to_tensor(input)
+    check_kernel_dtype("adaptive_avg_pool2d", x)
     check_pool_input("adaptive_avg_pool2d", x)
     oh, ow = _adaptive_size(output_size, x.shape[-2:])
     out = x
@@ -488,6 +500,7 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     """Maximum over PyTorch's adaptive windows (of columns, then of rows: the maximum is separable)."""
     check_unsupported("adaptive_max_pool2d", return_indices=(return_indices, False))
     x = to_tensor(input)
+    check_kernel_dtype("adaptive_max_pool2d", x)
     check_pool_input("adaptive_max_pool2d", x)
     oh, ow = _adaptive_size(output_size, x.shape[-2:])
     out = x
@@ -502,11 +515,13 @@ def avg_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Se
                padding: int | Sequence[int] = 0, ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
     """Mean over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view."""
     check_unsupported("avg_pool1d", ceil_mode=(ceil_mode, False))
+    check_positive("avg_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1)
     op = "avg_pool1d"
     k = single(kernel_size, "kernel_size", op)
     s = k if stride is None or stride == () else single(stride, "stride", op)
     kernel, strides, pads = pool_arguments(op, (1, k), (1, s), (0, single(padding, "padding", op, 0)))
     x = pool1d_input(op, to_tensor(input))
+    check_kernel_dtype("avg_pool2d", x, "bool uint8 int8 int16 int32")
     return ops.avg_pool2d(x, kernel, strides, pads, count_include_pad, op).squeeze(-2)
 
 
@@ -516,11 +531,13 @@ def max_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Se
     """Max over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view."""
     check_unsupported("max_pool1d", dilation=(dilation, 1), ceil_mode=(ceil_mode, False),
                       return_indices=(return_indices, False))
+    check_positive("max_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1)
     op = "max_pool1d"
     k = single(kernel_size, "kernel_size", op)
     s = k if stride is None or stride == () else single(stride, "stride", op)
     kernel, strides, pads = pool_arguments(op, (1, k), (1, s), (0, single(padding, "padding", op, 0)))
     x = pool1d_input(op, to_tensor(input))
+    check_kernel_dtype("max_pool1d_impl", x)
     return ops.max_pool2d(x, kernel, strides, pads, op).squeeze(-2)
 
 
@@ -567,6 +584,8 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
         return out.pad(grow, value=0.0 if value is None else value) if any(map(any, grow)) else out
     if mode not in _NUMPY_MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if mode != "circular":
+        check_kernel_dtype(f"{'reflection' if mode == 'reflect' else 'replication'}_pad{dims}d", x, "b")
     if value:
         raise ValueError(f"Padding mode \"{mode}\" doesn't take in value argument")
     if not 1 <= dims <= 3 or x.ndim not in (dims + 1, dims + 2):
@@ -593,7 +612,9 @@ def unfold(input: Tensor, kernel_size: IntPair, dilation: IntPair = 1, padding: 
            stride: IntPair = 1) -> Tensor:
     """The sliding blocks of (N, C, H, W) (or (C, H, W)) as columns: (N, C·kH·kW, L), im2col."""
     x = to_tensor(input)
+    check_kernel_dtype("im2col_out_cpu", x, "iu")
     op = "unfold"
+    check_positive(op, kernel_size=kernel_size, stride=stride, dilation=dilation)
     kernel, dilations = pair(kernel_size, "kernel_size", op), pair(dilation, "dilation", op)
     (ph, pw), strides = pair(padding, "padding", op, 0), pair(stride, "stride", op)
     if x.ndim == 3:
@@ -631,6 +652,9 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
     """input / max(‖input‖_p along dim, eps)."""
     check_unsupported("normalize", out=(out, None))
     x = to_tensor(input)
+    if x.array.dtype.kind != "f":
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                           f"Got {scalar_type_name(x)}")
     return x / _norm(x, p, dim).clamp(min=eps)
 
 
@@ -648,7 +672,11 @@ def _norm(x: Tensor, p: float, dim: int) -> Tensor:
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """Σ x1·x2 / (max(‖x1‖, eps)·max(‖x2‖, eps)) along dim (inputs broadcast together)."""
     a, b = to_tensor(x1), to_tensor(x2)
-    shape = np.broadcast_shapes(a.shape, b.shape)
+    common = np.result_type(a.array, b.array)
+    if common.kind != "f":
+        raise RuntimeError("expected common dtype to be floating point, yet common dtype is "
+                           f"{checks.scalar_type_name(common)}")
+    shape = checks.broadcast_shapes(tuple(a.shape), tuple(b.shape))
     a, b = a.expand(shape), b.expand(shape)
     return ((a / _norm(a, 2, dim).clamp(min=eps)) * (b / _norm(b, 2, dim).clamp(min=eps))).sum(dim)
 
@@ -657,12 +685,16 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x where x > 0, else alpha·(exp(x) - 1)."""
     x = to_tensor(input)
+    check_kernel_dtype("elu_cpu", x)
+    if inplace:
+        return x._inplace("elu_", lambda t: elu(t, alpha))
     return where(x.array > 0, x, (x.clamp(max=0).exp() - 1) * alpha)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta·x)) / beta, and x itself where beta·x > threshold."""
     x = to_tensor(input)
+    check_kernel_dtype("softplus_cpu", x)
     bx = x * beta
     return where(bx.array > threshold, x, (bx.clamp(max=threshold).exp() + 1).log() / beta)
 
@@ -670,6 +702,10 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x where x > 0, else weight·x, with one weight per channel (dim 1) or one for all."""
     x = to_tensor(input)
+    check_kernel_dtype("prelu_cpu", x)
+    if weight.dtype != x.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {scalar_type_name(x)} and "
+                           f"{scalar_type_name(weight)}")
     if weight.ndim != 1 or weight.shape[0] not in (1, x.shape[1] if x.ndim >= 2 else 1):
         channels = x.shape[1] if x.ndim >= 2 else 1
         raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
@@ -680,19 +716,28 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clamped to [min_val, max_val]; the gradient passes strictly inside, as PyTorch's."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
     x = to_tensor(input)
+    if x.array.dtype == np.bool_:
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    if x.array.dtype.kind == "u" and min(int(min_val), int(max_val)) < 0:
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
+    if inplace:
+        return x._inplace("hardtanh_", lambda t: hardtanh(t, min_val, max_val))
     inside = (x.array > min_val) & (x.array < max_val)
-    return where(inside, x, np.clip(x.array, min_val, max_val))
+    return where(inside, x, np.clip(x.array, min_val, max_val).astype(x.array.dtype))
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(x, 0), 6)."""
-    return hardtanh(input, 0.0, 6.0)
+    return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)), without overflow: x - log(1 + exp(x)) for x < 0, -log(1 + exp(-x)) otherwise."""
     x = to_tensor(input)
+    check_kernel_dtype("log_sigmoid_cpu", x)
     negative = x.array < 0
     tail = (where(negative, x, -x).exp() + 1).log()
     return where(negative, x - tail, -tail)
@@ -702,12 +747,11 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
     """softmax(-x) along dim."""
     from .functional import softmax
 
-    x = to_tensor(input)
-    x = x if dtype is None else x.astype(dtype)
-    return softmax(-x, dim)
+    x = -to_tensor(input)
+    return softmax(x if dtype is None else x.astype(dtype), dim)
 
 
-def reduce_loss(losses: Tensor, reduction: str) -> Tensor:
+def _reduce_loss(losses: Tensor, reduction: str) -> Tensor:
     """mean, sum or none of elementwise losses; ValueError for anything else, as PyTorch."""
     if reduction == "mean":
         return losses.mean()
@@ -729,7 +773,7 @@ def _broadcast_target(input: Tensor, target: Any) -> tuple[Tensor, Tensor]:
         warnings.warn(f"Using a target size ({size_text(t)}) that is different to the input size ({size_text(input)}). "
                       "This will likely lead to incorrect results due to broadcasting. Please ensure they have "
                       "the same size.", stacklevel=3)
-        shape = np.broadcast_shapes(input.shape, t.shape)
+        shape = checks.broadcast_shapes(tuple(input.shape), tuple(t.shape))
         return input.expand(shape), t.expand(shape)
     return input, t
 
@@ -745,6 +789,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, size_av
                          f"({size_text(x)}) is deprecated. Please ensure they have the same size.")
     if t.dtype != x.dtype:
         raise RuntimeError(f"Found dtype {scalar_type_name(t)} but expected {scalar_type_name(x)}")
+    check_kernel_dtype("binary_cross_entropy", x)
     check_float("binary_cross_entropy", x, t)
     if x.array.size and not ((x.array >= 0) & (x.array <= 1)).all():
         raise RuntimeError("all elements of input should be between 0 and 1")
@@ -752,7 +797,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, size_av
     losses = BinaryCrossEntropyOp.apply(x, t)
     if weight is not None:
         losses = losses * _target(x, weight).expand(x.shape)
-    return reduce_loss(losses, reduction)
+    return _reduce_loss(losses, reduction)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = None,
@@ -769,6 +814,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
     t = _target(x, target)
     if t.shape != x.shape:
         raise ValueError(f"Target size ({size_text(t)}) must be the same as input size ({size_text(x)})")
+    check_kernel_dtype("log_sigmoid_cpu", x)
     check_float("binary_cross_entropy_with_logits", x, t)
     check_no_grad_argument("binary_cross_entropy_with_logits", "weight", weight)
     check_no_grad_argument("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
@@ -780,15 +826,17 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
     losses = BinaryCrossEntropyWithLogitsOp.apply(*args)
     if weight is not None:
         losses = losses * _target(x, weight)
-    return reduce_loss(losses, reduction)
+    return _reduce_loss(losses, reduction)
 
 
 def l1_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
             reduction: str = "mean") -> Tensor:
     """Mean (or sum, or elementwise) absolute error."""
     reduction = legacy_reduction(size_average, reduce, reduction)
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
     x, t = _broadcast_target(to_tensor(input), target)
-    return reduce_loss((x - t).abs(), reduction)
+    return _reduce_loss((x - t).abs(), reduction)
 
 
 def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
@@ -797,11 +845,12 @@ def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
     reduction = legacy_reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    check_kernel_dtype("smooth_l1_cpu", to_tensor(input))
     x, t = _broadcast_target(to_tensor(input), target)
     d = (x - t).abs()
     if beta == 0:
-        return reduce_loss(d, reduction)
-    return reduce_loss(where(d.array < beta, d * d * (0.5 / beta), d - 0.5 * beta), reduction)
+        return _reduce_loss(d, reduction)
+    return _reduce_loss(where(d.array < beta, d * d * (0.5 / beta), d - 0.5 * beta), reduction)
 
 
 def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0,
@@ -809,12 +858,13 @@ def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float
     """0.5·d² where |d| < delta, else delta·(|d| - 0.5·delta); smooth_l1_loss times delta when beta = delta."""
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    check_kernel_dtype("huber_cpu", to_tensor(input))
     x, t = _broadcast_target(to_tensor(input), target)
     d = (x - t).abs()
     losses = where(d.array < delta, d * d * 0.5, (d - 0.5 * delta) * delta)
     if weight is not None:
         losses = losses * _target(x, weight)
-    return reduce_loss(losses, reduction)
+    return _reduce_loss(losses, reduction)
 
 
 def kl_div(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
@@ -835,6 +885,8 @@ def kl_div(input: Tensor, target: Any, size_average: bool | None = None, reduce:
                       stacklevel=2)
     x = to_tensor(input)
     t = _target(x, target)
+    if x.array.dtype.kind in "biu" or t.array.dtype.kind in "biu":
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         losses = t.exp() * (t - x)
     else:
@@ -843,7 +895,7 @@ def kl_div(input: Tensor, target: Any, size_average: bool | None = None, reduce:
     if reduction == "batchmean":
         total = losses.sum()
         return total / x.shape[0] if x.ndim else total
-    return reduce_loss(losses, reduction)
+    return _reduce_loss(losses, reduction)
 
 
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0,
@@ -869,7 +921,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: f
     cos = dot / denominator
     zero = cos * 0
     losses = where(y == 1, 1 - cos, zero) + where(y == -1, (cos - margin).clamp(min=0), zero)
-    return reduce_loss(losses, reduction)
+    return _reduce_loss(losses, reduction)
 
 
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0,
@@ -882,7 +934,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: flo
     if x1.ndim != x2.ndim or x1.ndim != y.ndim:
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
                            f"input1: {size_text(x1)}, input2: {size_text(x2)}, target: {size_text(y)} ")
-    return reduce_loss((-y * (x1 - x2) + margin).clamp(min=0), reduction)
+    return _reduce_loss((-y * (x1 - x2) + margin).clamp(min=0), reduction)
 
 
 # ----- text and sequences -----------------------------------------------------------------------
@@ -890,6 +942,11 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
               norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
     """Rows of weight (num_embeddings, embedding_dim) picked by the integer indices in input: (*, embedding_dim)."""
     check_unsupported("embedding", max_norm=(max_norm, None), sparse=(sparse, False))
+    indices = to_tensor(input)
+    if indices.array.dtype not in (np.int32, np.int64):
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got torch.{scalar_type_name(indices)}Tensor instead (while checking "
+                           "arguments for embedding)")
     return ops.embedding(to_tensor(input), weight, padding_index(padding_idx, weight.shape[0], "embedding"),
                            scale_grad_by_freq, "embedding")
 
@@ -897,7 +954,10 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
 def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalise over the last len(normalized_shape) dims, then scale by weight and shift by bias."""
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if isinstance(normalized_shape, int):
+        raise TypeError("layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not int")
+    shape = tuple(normalized_shape)
+    check_kernel_dtype("LayerNormKernelImpl", to_tensor(input))
     return ops.layer_norm(to_tensor(input), shape, weight, bias, eps, "layer_norm")
 
 
@@ -906,11 +966,14 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     """Normalise each of num_groups groups of channels of (N, C, *) over its channels and positions, then
     scale and shift each channel."""
     x = to_tensor(input)
+    check_kernel_dtype("GroupNormKernelImpl", x)
+    if any(p is not None and p.dtype != x.dtype for p in (weight, bias)):
+        raise RuntimeError(f"mixed dtype (CPU): expect parameter to have scalar type of {scalar_type_name(x)}")
     if x.ndim < 2 or x.shape[1] % num_groups:
         raise RuntimeError(f"group_norm: expected input of shape (N, C, *) with C divisible by num_groups="
                            f"{num_groups}, but got input of size {list(x.shape)}")
     n, channels = x.shape[0], x.shape[1]
-    grouped = x.reshape(n, num_groups, -1)
+    grouped = x.reshape(n, num_groups, (channels // num_groups) * math.prod(x.shape[2:]))
     out = ops.layer_norm(grouped, grouped.shape[2:], None, None, eps, "group_norm").reshape(x.shape)
     affine_shape = (1, channels) + (1,) * (x.ndim - 2)
     if weight is not None:
@@ -922,13 +985,15 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x · Φ(x), Φ the standard normal CDF; approximate="tanh" uses PyTorch's tanh formula."""
+    check_kernel_dtype("GeluKernelImpl", to_tensor(input))
     return ops.gelu(to_tensor(input), approximate, "gelu")
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
-    """x · sigmoid(x) (swish); `inplace=True` gives the same values in a new Tensor."""
+    """x · sigmoid(x) (swish); `inplace=True` writes the result into `input` and returns it."""
     x = to_tensor(input)
-    return x * x.sigmoid()
+    check_kernel_dtype("silu_cpu", x)
+    return x._inplace("silu_", lambda t: t * t.sigmoid()) if inplace else x * x.sigmoid()
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
@@ -968,6 +1033,11 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     whenever dropout_p > 0, as in PyTorch (pass 0.0 in evaluation)."""
     check_unsupported("scaled_dot_product_attention", enable_gqa=(enable_gqa, False))
     q, k, v = to_tensor(query), to_tensor(key), to_tensor(value)
+    if q.array.dtype.kind != "f":
+        if not q.numel():  # PyTorch returns an empty query's empty result unchecked
+            dtype = np.int64 if v.array.dtype == np.bool_ else v.array.dtype  # a bool product sums to int64
+            return Tensor._make(np.zeros(q.shape[:-1] + v.shape[-1:], dtype=dtype), False)
+        raise RuntimeError(f"expected scalar type Float but found {scalar_type_name(q)}")
     if is_causal and attn_mask is not None:
         raise RuntimeError("scaled_dot_product_attention: explicit attn_mask should not be set when is_causal=True")
     factor = 1 / math.sqrt(q.shape[-1]) if scale is None else scale

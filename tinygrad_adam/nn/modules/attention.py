@@ -82,6 +82,8 @@ class MultiheadAttention(Module):
             raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the Transformer "
                                "module method `generate_square_subsequent_mask` to create this mask.")
         batched = q_in.ndim == 3
+        if k_in.shape[:-1] != v_in.shape[:-1]:
+            raise AssertionError(f"key shape {k_in.shape} does not match value shape {v_in.shape}")
         if q_in.ndim not in (2, 3):
             raise AssertionError(f"query should be unbatched 2D or batched 3D tensor but received {q_in.ndim}-D "
                                  "query tensor")

@@ -110,16 +110,21 @@ class RNNBase(Module):
                 raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, got {x.ndim}D instead")
             unbatched = x.ndim == 2
             x = x.unsqueeze(1) if unbatched else x.transpose(0, 1) if self.batch_first else x
-        if x.shape[-1] != self.input_size:
-            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
-                               f"got {x.shape[-1]}")
         batch = x.shape[1]
         directions = 2 if self.bidirectional else 1
         state_shape = (self.num_layers * directions, batch, self.hidden_size)
+        if hx is not None:
+            h0, c0 = (hx[0], hx[1]) if lstm else (hx, None)
+        weight = self._weights(0, 0)[0]  # PyTorch's order: hx unpacked, then the dtype, then the sizes
+        if x.dtype != weight.dtype:
+            raise ValueError(f"RNN input dtype ({x.dtype}) does not match weight dtype ({weight.dtype}). Convert "
+                             f"input: input.to({weight.dtype}), or convert model: model.to({x.dtype})")
+        if x.shape[-1] != self.input_size:
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
+                               f"got {x.shape[-1]}")
         if hx is None:
             h0, c0 = _zeros(state_shape, x), (_zeros(state_shape, x) if lstm else None)
         else:
-            h0, c0 = (hx[0], hx[1]) if lstm else (hx, None)
             if unbatched:
                 h0, c0 = h0.unsqueeze(1), (c0.unsqueeze(1) if lstm else None)
             self._check_state(h0, state_shape, "hidden")
@@ -129,6 +134,8 @@ class RNNBase(Module):
                 order = np.asarray(input.sorted_indices.array)
                 h0, c0 = h0[:, order], (c0[:, order] if lstm else None)
         steps = x.shape[0]
+        if steps == 0:
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         final_h, final_c = [], []
         for layer in range(self.num_layers):
             outputs = []

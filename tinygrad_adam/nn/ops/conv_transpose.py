@@ -22,7 +22,7 @@ import numpy as np
 from ..._platform.products import long_matmul
 from ...core.engine import Context, Op
 from ...core.tensor import Tensor
-from .._checks import Pair, check_dtypes, unbatched
+from .._checks import Pair, check_dtypes, check_kernel_dtype, unbatched
 from .conv import col2im, im2col
 from .layout import batch_last, pad_batch_last
 
@@ -101,6 +101,7 @@ def conv_transpose2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pai
     if x.ndim != 4 or x.shape[1] != in_channels:
         raise RuntimeError(f"{op}: expected input with {in_channels} channels (N, {in_channels}, H, W), "
                            f"got shape {x.shape}")
+    check_kernel_dtype("slow_conv_transpose2d_out_cpu", x, "bool uint8 int8 int16 int32")
     check_dtypes(op, x, weight, bias)
     size = [transposed_output_size(x.shape[2 + i], weight.shape[2 + i], stride[i], padding[i], output_padding[i],
                                    dilation[i]) for i in range(2)]

@@ -15,7 +15,7 @@ import numpy as np
 
 from ...core.engine import Context, Op
 from ...core.tensor import Tensor
-from .._checks import check_dtypes
+from .._checks import check_dtypes, check_kernel_dtype
 
 
 class LayerNormOp(Op):
@@ -63,6 +63,7 @@ class LayerNormOp(Op):
 def layer_norm(x: Tensor, normalized_shape: tuple[int, ...], weight: Tensor | None, bias: Tensor | None, eps: float,
                op: str) -> Tensor:
     """LayerNormOp after checking that x ends in normalized_shape and the parameters have that shape."""
+    check_kernel_dtype("GroupNormKernelImpl" if op == "group_norm" else "LayerNormKernelImpl", x)
     dims = len(normalized_shape)
     if dims == 0 or x.ndim < dims or tuple(x.shape[x.ndim - dims:]) != tuple(normalized_shape):
         raise RuntimeError(f"{op}: given normalized_shape={list(normalized_shape)}, expected input with shape "

@@ -179,7 +179,7 @@ def _check_input(op: str, x: Tensor, kernel: Pair, stride: Pair, padding: Pair) 
         raise ValueError(f"{op}: expected a 4-D input (N, C, H, W), got shape {tuple(x.shape)}")
     oh, ow = pool_output_size(x.shape[2:], kernel, stride, padding)
     if oh < 1 or ow < 1:
-        raise ValueError(f"{op}: kernel size {kernel} is larger than the padded input "
+        raise RuntimeError(f"{op}: kernel size {kernel} is larger than the padded input "
                          f"{(x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1])} (input shape {tuple(x.shape)})")
 
 

@@ -41,7 +41,7 @@ class RecurrentLayerOp(Op):
         b_ih, b_hh = (rest[2], rest[3]) if has_bias else (None, None)
         steps, batch = x.shape[0], x.shape[1]
         hidden = w_hh.shape[1]
-        xp = (x.reshape(steps * batch, -1) @ w_ih.T).reshape(steps, batch, -1)
+        xp = (x.reshape(steps * batch, x.shape[2]) @ w_ih.T).reshape(steps, batch, w_ih.shape[0])
         if has_bias:
             xp += b_ih if gru else b_ih + b_hh  # GRU keeps b_hn inside r · (W_hn h + b_hn)
         out = np.zeros((steps + (2 if lstm else 1), batch, hidden), dtype=x.dtype)
@@ -147,11 +147,11 @@ class RecurrentLayerOp(Op):
                 dxp[t, :n] = dh_t * (1 - h_t * h_t) if mode == "RNN_TANH" else dh_t * (h_t > 0)
                 dh[:n] = dxp[t, :n] @ w_hh
         needs = ctx.needs_input_grad
-        flat_dxp, flat_dhp = dxp.reshape(steps * batch, -1), dhp.reshape(steps * batch, -1)
+        flat_dxp, flat_dhp = dxp.reshape(steps * batch, dxp.shape[2]), dhp.reshape(steps * batch, dhp.shape[2])
         dx = (flat_dxp @ w_ih).reshape(x.shape) if needs[0] else None
         grads: list[Any] = [dx, dh, *([dc] if lstm else [])]
         k = len(grads)
-        grads.append(flat_dxp.T @ x.reshape(steps * batch, -1) if needs[k] else None)
+        grads.append(flat_dxp.T @ x.reshape(steps * batch, x.shape[2]) if needs[k] else None)
         grads.append(flat_dhp.T @ h_prev.reshape(steps * batch, hidden) if needs[k + 1] else None)
         if ctx.has_bias:
             grads.append(flat_dxp.sum(axis=0) if needs[k + 2] else None)
