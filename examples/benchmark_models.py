@@ -1,13 +1,18 @@
-"""Time issue 25's two image-model steps, tinygrad_adam against PyTorch, each framework in its own process.
+"""Time the training steps of the image and sequence models of issues 24 and 25, tinygrad_adam against PyTorch,
+each framework in its own process.
 
-    python examples/benchmark_images.py                  # both models, 5 alternated rounds
-    python examples/benchmark_images.py --one-thread     # CPU time, one thread each: robust on a busy machine
-    python examples/benchmark_images.py --models dcgan --rounds 3 --steps 10
+    python examples/benchmark_models.py                  # every model, 5 alternated rounds
+    python examples/benchmark_models.py --one-thread     # CPU time, one thread each: robust on a busy machine
+    python examples/benchmark_models.py --models dcgan gpt --rounds 3 --steps 10
 
 - vae: pytorch/examples' VAE (784-400-20) on a batch of 128, summed BCE + KL, one Adam step;
 - dcgan: a small DCGAN on 28 x 28 (generator z=64 -> 128x7x7 -> ConvTranspose2d -> 64x14x14 ->
   ConvTranspose2d -> 1x28x28 with BatchNorm and ReLU; the discriminator mirrored with Conv2d and
-  LeakyReLU), batch 64, one discriminator and one generator step with BCELoss and Adam(0.5, 0.999).
+  LeakyReLU), batch 64, one discriminator and one generator step with BCELoss and Adam(0.5, 0.999);
+- gpt: the model of "Let's build GPT" at a CPU size (vocab 65, 4 layers, 4 heads, n_embd 64, block 64),
+  batch 32, AdamW;
+- lstm: a 2-layer LSTM over the 28 rows of an MNIST image (hidden 128), batch 64, Adam;
+- mlp: makemore's MLP (embedding 27x10, context 3, hidden 200, BatchNorm1d, tanh), batch 32, SGD.
 
 Both are written once, against the PyTorch API (`build_vae`, `build_dcgan` take the framework's module),
 which is what this project promises. The processes alternate as in examples/benchmark.py (whose
@@ -31,7 +36,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 FRAMEWORKS = ("tinygrad_adam", "torch")
-MODELS = ("vae", "dcgan")
+MODELS = ("vae", "dcgan", "gpt", "lstm", "mlp")
 
 
 def build_vae(torch: Any) -> Any:
@@ -93,6 +98,129 @@ def build_dcgan(torch: Any) -> Any:
     return step
 
 
+def build_gpt(torch: Any, vocab: int = 65, n_embd: int = 64, n_head: int = 4, n_layer: int = 4, block: int = 64) -> Any:
+    """The "Let's build GPT" lecture's model (heads as separate modules, as the lecture writes them), AdamW."""
+    nn, F = torch.nn, torch.nn.functional
+    head_size = n_embd // n_head
+
+    class Head(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.key = nn.Linear(n_embd, head_size, bias=False)
+            self.query = nn.Linear(n_embd, head_size, bias=False)
+            self.value = nn.Linear(n_embd, head_size, bias=False)
+            self.register_buffer("tril", torch.tril(torch.ones(block, block)))
+
+        def forward(self, x: Any) -> Any:
+            _, t, c = x.shape
+            k, q = self.key(x), self.query(x)
+            weights = q @ k.transpose(-2, -1) * head_size ** -0.5
+            weights = F.softmax(weights.masked_fill(self.tril[:t, :t] == 0, float("-inf")), dim=-1)
+            return weights @ self.value(x)
+
+    class Block(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.heads = nn.ModuleList([Head() for _ in range(n_head)])
+            self.proj = nn.Linear(n_embd, n_embd)
+            self.ffwd = nn.Sequential(nn.Linear(n_embd, 4 * n_embd), nn.ReLU(), nn.Linear(4 * n_embd, n_embd))
+            self.ln1, self.ln2 = nn.LayerNorm(n_embd), nn.LayerNorm(n_embd)
+
+        def forward(self, x: Any) -> Any:
+            h = self.ln1(x)
+            x = x + self.proj(torch.cat([head(h) for head in self.heads], dim=-1))
+            return x + self.ffwd(self.ln2(x))
+
+    class GPT(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.token_embedding = nn.Embedding(vocab, n_embd)
+            self.position_embedding = nn.Embedding(block, n_embd)
+            self.blocks = nn.Sequential(*[Block() for _ in range(n_layer)])
+            self.ln_f, self.lm_head = nn.LayerNorm(n_embd), nn.Linear(n_embd, vocab)
+
+        def forward(self, idx: Any, targets: Any) -> Any:
+            b, t = idx.shape
+            x = self.token_embedding(idx) + self.position_embedding(torch.arange(t))
+            logits = self.lm_head(self.ln_f(self.blocks(x)))
+            return F.cross_entropy(logits.view(b * t, vocab), targets.view(b * t))
+
+    model = GPT()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+
+    def step(idx: Any, targets: Any) -> float:
+        loss = model(idx, targets)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return step
+
+
+def build_lstm(torch: Any) -> Any:
+    """A 2-layer LSTM classifying MNIST images row by row (hidden 128), Adam."""
+    nn = torch.nn
+
+    class RowLSTM(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lstm = nn.LSTM(28, 128, num_layers=2, batch_first=True)
+            self.fc = nn.Linear(128, 10)
+
+        def forward(self, x: Any) -> Any:
+            out, _ = self.lstm(x)
+            return self.fc(out[:, -1, :])
+
+    model = RowLSTM()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+    def step(x: Any, y: Any) -> float:
+        loss = nn.functional.cross_entropy(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return step
+
+
+def build_mlp(torch: Any) -> Any:
+    """makemore's MLP (parts 2-3): embedding 27x10, context 3, hidden 200 with BatchNorm1d and tanh, SGD."""
+    nn = torch.nn
+    model = nn.Sequential(nn.Embedding(27, 10), nn.Flatten(), nn.Linear(30, 200, bias=False), nn.BatchNorm1d(200),
+                          nn.Tanh(), nn.Linear(200, 27))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+
+    def step(x: Any, y: Any) -> float:
+        loss = nn.functional.cross_entropy(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return step
+
+
+def batches(lib: Any, model: str, rng: np.random.Generator) -> list[tuple[Any, ...]]:
+    """Four seeded batches of the model's inputs, the same arrays in both frameworks."""
+    def one() -> tuple[Any, ...]:
+        if model == "vae":
+            return (lib.tensor(rng.random((128, 1, 28, 28), dtype=np.float32)),)
+        if model == "dcgan":
+            return (lib.tensor(rng.uniform(-1, 1, (64, 1, 28, 28)).astype(np.float32)),
+                    lib.tensor(rng.standard_normal((64, 64), dtype=np.float32)))
+        if model == "gpt":
+            return lib.tensor(rng.integers(0, 65, (32, 64))), lib.tensor(rng.integers(0, 65, (32, 64)))
+        if model == "lstm":
+            return lib.tensor(rng.random((64, 28, 28), dtype=np.float32)), lib.tensor(rng.integers(0, 10, 64))
+        return lib.tensor(rng.integers(0, 27, (32, 3))), lib.tensor(rng.integers(0, 27, 32))
+    return [one() for _ in range(4)]
+
+
+BUILDERS = {"vae": build_vae, "dcgan": build_dcgan, "gpt": build_gpt, "lstm": build_lstm, "mlp": build_mlp}
+
+
 def run_worker(args: argparse.Namespace) -> dict[str, Any]:
     if args.worker == "torch":
         import torch as lib
@@ -104,19 +232,14 @@ def run_worker(args: argparse.Namespace) -> dict[str, Any]:
     lib.manual_seed(0)
     rng = np.random.default_rng(0)
     clock = time.process_time if args.one_thread else time.perf_counter
-    if args.models[0] == "vae":
-        step = build_vae(lib)
-        batches = [(lib.tensor(rng.random((128, 1, 28, 28), dtype=np.float32)),) for _ in range(4)]
-    else:
-        step = build_dcgan(lib)
-        batches = [(lib.tensor(rng.uniform(-1, 1, (64, 1, 28, 28)).astype(np.float32)),
-                    lib.tensor(rng.standard_normal((64, 64), dtype=np.float32))) for _ in range(4)]
+    step = BUILDERS[args.models[0]](lib)
+    inputs = batches(lib, args.models[0], rng)
     for i in range(args.warmup):
-        step(*batches[i % len(batches)])
+        step(*inputs[i % len(inputs)])
     times = []
     for i in range(args.steps):
         start = clock()
-        step(*batches[i % len(batches)])
+        step(*inputs[i % len(inputs)])
         times.append(clock() - start)
     return {"framework": args.worker, "model": args.models[0], "seconds": times}
 
