@@ -158,6 +158,19 @@ def build_gpt(torch: Any, vocab: int = 65, n_embd: int = 64, n_head: int = 4, n_
     return step
 
 
+def classifier_step(torch: Any, model: Any, optimizer: Any) -> Any:
+    """One cross-entropy training step of `model` on a batch (x, integer labels y)."""
+
+    def step(x: Any, y: Any) -> float:
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return step
+
+
 def build_lstm(torch: Any) -> Any:
     """A 2-layer LSTM classifying MNIST images row by row (hidden 128), Adam."""
     nn = torch.nn
@@ -175,14 +188,7 @@ def build_lstm(torch: Any) -> Any:
     model = RowLSTM()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
 
-    def step(x: Any, y: Any) -> float:
-        loss = nn.functional.cross_entropy(model(x), y)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        return loss.item()
-
-    return step
+    return classifier_step(torch, model, optimizer)
 
 
 def build_mlp(torch: Any) -> Any:
@@ -192,14 +198,7 @@ def build_mlp(torch: Any) -> Any:
                           nn.Tanh(), nn.Linear(200, 27))
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
 
-    def step(x: Any, y: Any) -> float:
-        loss = nn.functional.cross_entropy(model(x), y)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        return loss.item()
-
-    return step
+    return classifier_step(torch, model, optimizer)
 
 
 def batches(lib: Any, model: str, rng: np.random.Generator) -> list[tuple[Any, ...]]:
