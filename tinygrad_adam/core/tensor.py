@@ -7,6 +7,7 @@ a few); the ops hold the math, forward beside backward, and core/engine.py walks
 from __future__ import annotations
 
 import builtins
+import inspect
 import math
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
@@ -134,6 +135,39 @@ def _axes(dim: Any, axis: Any, ndim: int) -> tuple[int, ...] | None:
 
 def _keepdim_arg(keepdim: bool, keepdims: bool | None) -> bool:
     return bool(keepdim if keepdims is None else keepdims)
+
+
+def _float_op(op: type[engine.Op]) -> Callable[[Tensor], Tensor]:
+    """The method that applies `op`; integer tensors are computed in float32 first, as in PyTorch."""
+    def method(self: Tensor) -> Tensor:
+        return op.apply(self._floating())
+    method.__name__ = method.__qualname__ = op.__name__.lower()
+    return method
+
+
+def _comparison(compare: np.ufunc) -> Callable[[Tensor, Any], Tensor]:
+    """x.lt(y), x < y, ...: a bool tensor, never differentiable."""
+    def method(self: Tensor, other: Any) -> Tensor:
+        return self._compare(other, compare)
+    return method
+
+
+def _cast(dtype: type[np.generic]) -> Callable[[Tensor], Tensor]:
+    """x.float(), x.long(), ...: x.astype(dtype)."""
+    def method(self: Tensor) -> Tensor:
+        return self.astype(dtype)
+    return method
+
+
+def _in_place(compute: Callable[..., Tensor], name: str = "") -> Callable[..., Tensor]:
+    """The in-place form of an op (x.add_ of x.add, x += y of x + y): Tensor._inplace writes its result into x."""
+    name = name or f"{compute.__name__}_"
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(name, compute, *args, **kwargs)
+    method.__name__ = method.__qualname__ = name
+    method.__signature__ = inspect.signature(compute)  # type: ignore[attr-defined]
+    return method
 
 
 class Tensor:
@@ -373,23 +407,8 @@ class Tensor:
             return dtypes.legacy_type_name(self.dtype)
         return self.astype(dtypes.from_legacy_type_name(dtype) if isinstance(dtype, str) else dtype)
 
-    def float(self) -> Tensor:
-        return self.astype(np.float32)
-
-    def double(self) -> Tensor:
-        return self.astype(np.float64)
-
-    def half(self) -> Tensor:
-        return self.astype(np.float16)
-
-    def long(self) -> Tensor:
-        return self.astype(np.int64)
-
-    def int(self) -> Tensor:
-        return self.astype(np.int32)
-
-    def bool(self) -> Tensor:
-        return self.astype(np.bool_)
+    float, double, half = _cast(np.float32), _cast(np.float64), _cast(np.float16)
+    long, int, bool = _cast(np.int64), _cast(np.int32), _cast(np.bool_)
 
     def to(self, *args: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False,
            copy: bool = False) -> Tensor:
@@ -661,35 +680,11 @@ class Tensor:
             return NotImplemented
         return self._compare(other, np.not_equal)
 
-    def __lt__(self, other: Any) -> Tensor:
-        return self._compare(other, np.less)
-
-    def __le__(self, other: Any) -> Tensor:
-        return self._compare(other, np.less_equal)
-
-    def __gt__(self, other: Any) -> Tensor:
-        return self._compare(other, np.greater)
-
-    def __ge__(self, other: Any) -> Tensor:
-        return self._compare(other, np.greater_equal)
-
-    def eq(self, other: Any) -> Tensor:
-        return self._compare(other, np.equal)
-
-    def ne(self, other: Any) -> Tensor:
-        return self._compare(other, np.not_equal)
-
-    def lt(self, other: Any) -> Tensor:
-        return self < other
-
-    def le(self, other: Any) -> Tensor:
-        return self <= other
-
-    def gt(self, other: Any) -> Tensor:
-        return self > other
-
-    def ge(self, other: Any) -> Tensor:
-        return self >= other
+    eq, ne = _comparison(np.equal), _comparison(np.not_equal)
+    __lt__ = lt = _comparison(np.less)
+    __le__ = le = _comparison(np.less_equal)
+    __gt__ = gt = _comparison(np.greater)
+    __ge__ = ge = _comparison(np.greater_equal)
 
     def equal(self, other: Tensor) -> bool:
         """True if both have the same shape and elements."""
@@ -870,20 +865,11 @@ class Tensor:
         """Integer inputs of float functions (exp, sqrt, ...) are computed in float32, as in PyTorch."""
         return self if self.array.dtype.kind == "f" else self.astype(np.float32)
 
-    def exp(self) -> Tensor:
-        return ops.Exp.apply(self._floating())
-
-    def log(self) -> Tensor:
-        return ops.Log.apply(self._floating())
-
-    def sqrt(self) -> Tensor:
-        return ops.Sqrt.apply(self._floating())
-
-    def sin(self) -> Tensor:
-        return ops.Sin.apply(self._floating())
-
-    def cos(self) -> Tensor:
-        return ops.Cos.apply(self._floating())
+    exp = _float_op(ops.Exp)
+    log = _float_op(ops.Log)
+    sqrt = _float_op(ops.Sqrt)
+    sin = _float_op(ops.Sin)
+    cos = _float_op(ops.Cos)
 
     def abs(self) -> Tensor:
         if self.array.dtype == np.bool_:
@@ -892,11 +878,8 @@ class Tensor:
 
     __abs__ = abs
 
-    def tanh(self) -> Tensor:
-        return ops.Tanh.apply(self._floating())
-
-    def sigmoid(self) -> Tensor:
-        return ops.Sigmoid.apply(self._floating())
+    tanh = _float_op(ops.Tanh)
+    sigmoid = _float_op(ops.Sigmoid)
 
     def relu(self) -> Tensor:
         checks.no_bool("Boolean inputs not supported for relu", self.array.dtype)
@@ -1377,14 +1360,9 @@ class Tensor:
             raise checks.not_implemented_for("bmm", self.array.dtype)
         return ops.Bmm.apply(self, mat2)
 
-    def log1p(self) -> Tensor:
-        return ops.Log1p.apply(self._floating())
-
-    def log2(self) -> Tensor:
-        return ops.Log2.apply(self._floating())
-
-    def log10(self) -> Tensor:
-        return ops.Log10.apply(self._floating())
+    log1p = _float_op(ops.Log1p)
+    log2 = _float_op(ops.Log2)
+    log10 = _float_op(ops.Log10)
 
     def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
         """Counts in `bins` equal bins over [min, max] (the data's range when both are 0); outside values skipped."""
@@ -1425,8 +1403,8 @@ class Tensor:
         return HistogramResult(Tensor._make(hist.astype(dtype), False), Tensor._make(bin_edges.astype(dtype), False))
 
     # ----- in place (PyTorch's rules: see _inplace) ---------------------------------------------
-    def _inplace(self, name: str, compute: Callable[..., Tensor], *others: Any) -> Tensor:
-        """Make `self` hold compute(self, *others), as PyTorch's in-place ops do.
+    def _inplace(self, name: str, compute: Callable[..., Tensor], *others: Any, **options: Any) -> Tensor:
+        """Make `self` hold compute(self, *others, **options), as PyTorch's in-place ops do.
 
         Outside the graph (no_grad, or nothing requires grad) the result is written into
         the same memory. When grad is being recorded, a leaf that requires grad refuses;
@@ -1435,7 +1413,7 @@ class Tensor:
         op that had used the old value.
         """
         recording = grad_mode.recording and (self.requires_grad or any(
-            isinstance(o, Tensor) and o.requires_grad for o in others))
+            isinstance(o, Tensor) and o.requires_grad for o in (*others, *options.values())))
         if recording and self.requires_grad and self._ctx is None:
             raise RuntimeError(
                 f"{name}: a leaf Tensor that requires grad (shape {self.shape}) cannot be modified in place "
@@ -1448,7 +1426,7 @@ class Tensor:
             self._backward_hooks = None  # hooks registered before an in-place change see the old value's gradient
             if self._ctx is not None and self._ctx.function.saves_output:  # backward would read the old value
                 self._ctx.output_version = self._version + 1
-            out = self._same_dtype(name, compute(old, *others))
+            out = self._same_dtype(name, compute(old, *others, **options))
             checks.fits_in_place(self.array.shape, out.array.shape)
             self.array, self._ctx, self.requires_grad = out.array, out._ctx, out.requires_grad
             self._version, self._before = self._version + 1, old
@@ -1456,7 +1434,7 @@ class Tensor:
                 self._ctx.output_version = self._version
             return self
         with no_grad():
-            out = self._same_dtype(name, compute(self, *others))
+            out = self._same_dtype(name, compute(self, *others, **options))
         checks.fits_in_place(self.array.shape, out.array.shape)
         if not self.array.flags.writeable:
             raise RuntimeError(f"{name}: this tensor's memory is read-only (an expand() or broadcast view?); "
@@ -1473,44 +1451,10 @@ class Tensor:
                                f"{self.dtype}")
         return out.astype(self.array.dtype)
 
-    def add_(self, other: Any, alpha: float = 1) -> Tensor:
-        return self._inplace("add_", Tensor.add, other, alpha)
-
-    def sub_(self, other: Any, alpha: float = 1) -> Tensor:
-        return self._inplace("sub_", Tensor.sub, other, alpha)
-
-    def mul_(self, other: Any) -> Tensor:
-        return self._inplace("mul_", Tensor.__mul__, other)
-
-    def div_(self, other: Any) -> Tensor:
-        return self._inplace("div_", Tensor.__truediv__, other)
-
-    def pow_(self, exponent: Any) -> Tensor:
-        return self._inplace("pow_", Tensor.__pow__, exponent)
-
-    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
-        return self._inplace("clamp_", Tensor.clamp, min, max)
-
-    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
-        return self._inplace("masked_fill_", Tensor.masked_fill, mask, value)
-
-    def tril_(self, diagonal: int = 0) -> Tensor:
-        return self._inplace("tril_", Tensor.tril, diagonal)
-
-    def triu_(self, diagonal: int = 0) -> Tensor:
-        return self._inplace("triu_", Tensor.triu, diagonal)
-
-    def __iadd__(self, other: Any) -> Tensor:
-        return self._inplace("+=", Tensor.__add__, other)
-
-    def __isub__(self, other: Any) -> Tensor:
-        return self._inplace("-=", Tensor.__sub__, other)
-
-    def __imul__(self, other: Any) -> Tensor:
-        return self._inplace("*=", Tensor.__mul__, other)
-
-    def __itruediv__(self, other: Any) -> Tensor:
-        return self._inplace("/=", Tensor.__truediv__, other)
+    add_, sub_, mul_, div_, pow_ = _in_place(add), _in_place(sub), _in_place(mul), _in_place(div), _in_place(pow)
+    clamp_, masked_fill_, tril_, triu_ = _in_place(clamp), _in_place(masked_fill), _in_place(tril), _in_place(triu)
+    __iadd__, __isub__ = _in_place(__add__, "+="), _in_place(__sub__, "-=")
+    __imul__, __itruediv__ = _in_place(__mul__, "*="), _in_place(__truediv__, "/=")
 
     @staticmethod
     def _replaced(old: Tensor, new: Any) -> Tensor:

@@ -1,12 +1,14 @@
 """PyTorch's top-level functions on tensors (torch.max, torch.cat, torch.sin, ...).
 
 Each one is the Tensor method of the same name, called on its first argument, so
-every function here is differentiable exactly when the method is.
+every function here is differentiable exactly when the method is. Where the function's arguments are the
+method's, it is made by `_method` (one line); the others are written out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import inspect
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,6 +25,21 @@ def _t(x: Any, op: str = "") -> Tensor:
     return x
 
 
+def _method(name: str) -> Callable[..., Any]:
+    """torch.<name>(input, ...): input.<name>(...), with the method's signature and docstring."""
+    method = getattr(Tensor, name)
+
+    def function(input: Tensor, *args: Any, **kwargs: Any) -> Any:
+        return getattr(_t(input, name), name)(*args, **kwargs)
+
+    signature = inspect.signature(method)
+    parameters = list(signature.parameters.values())
+    function.__signature__ = signature.replace(parameters=[parameters[0].replace(name="input"), *parameters[1:]])
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = method.__doc__
+    return function
+
+
 def _operand(x: Any) -> Tensor:
     """The first operand of add/sub/mul/div: a Tensor or a Python number (as `2 + t`)."""
     if isinstance(x, Tensor):
@@ -36,22 +53,19 @@ def is_tensor(obj: Any) -> bool:
     return isinstance(obj, Tensor)
 
 
-def numel(input: Tensor) -> int:
-    return input.numel()
+numel = _method("numel")
 
 
 
 
-def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    return input.flatten(start_dim, end_dim)
+flatten = _method("flatten")
 
 
 def reshape(input: Tensor, shape: Sequence[int]) -> Tensor:
     return input.reshape(shape)
 
 
-def squeeze(input: Tensor, dim: Any = None) -> Tensor:
-    return input.squeeze(dim)
+squeeze = _method("squeeze")
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
@@ -82,12 +96,8 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     return _operand(input).div(other, rounding_mode=rounding_mode)
 
 
-def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    return input.amax(dim, keepdim)
-
-
-def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    return input.amin(dim, keepdim)
+amax = _method("amax")
+amin = _method("amin")
 
 
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
@@ -104,78 +114,24 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Tensor 
     return input.min(dim, keepdim) if other is None else input.minimum(other)
 
 
-def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A001
-    return input.sum(dim, keepdim, dtype=dtype)
-
-
-def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-    return input.mean(dim, keepdim, dtype=dtype)
-
-
-def var(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
-        correction: float | None = None) -> Tensor:
-    return input.var(dim, unbiased, keepdim, correction=correction)
-
-
-def std(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
-        correction: float | None = None) -> Tensor:
-    return input.std(dim, unbiased, keepdim, correction=correction)
-
-
-def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return input.argmax(dim, keepdim)
-
-
-def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return input.argmin(dim, keepdim)
-
-
-def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001 - PyTorch's name
-    return input.all(dim, keepdim)
-
-
-def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001 - PyTorch's name
-    return input.any(dim, keepdim)
-
-
-def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
-    return input.norm(p, dim, keepdim, dtype)
-
-
-def exp(input: Tensor) -> Tensor:
-    return _t(input, "exp").exp()
-
-
-def log(input: Tensor) -> Tensor:
-    return _t(input, "log").log()
-
-
-def sin(input: Tensor) -> Tensor:
-    return _t(input, "sin").sin()
-
-
-def cos(input: Tensor) -> Tensor:
-    return _t(input, "cos").cos()
-
-
-def tanh(input: Tensor) -> Tensor:
-    return _t(input, "tanh").tanh()
-
-
-def sigmoid(input: Tensor) -> Tensor:
-    return _t(input, "sigmoid").sigmoid()
-
-
-def relu(input: Tensor) -> Tensor:
-    return _t(input, "relu").relu()
-
-
-def sqrt(input: Tensor) -> Tensor:
-    return _t(input, "sqrt").sqrt()
-
-
-def abs(input: Tensor) -> Tensor:  # noqa: A001 - PyTorch's name
-    return _t(input, "abs").abs()
+sum = _method("sum")
+mean = _method("mean")
+var = _method("var")
+std = _method("std")
+argmax = _method("argmax")
+argmin = _method("argmin")
+all = _method("all")
+any = _method("any")
+norm = _method("norm")
+exp = _method("exp")
+log = _method("log")
+sin = _method("sin")
+cos = _method("cos")
+tanh = _method("tanh")
+sigmoid = _method("sigmoid")
+relu = _method("relu")
+sqrt = _method("sqrt")
+abs = _method("abs")
 
 
 def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
@@ -199,44 +155,20 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     return input.mm(mat2)
 
 
-def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - PyTorch's names
-    return input.clamp(min, max)
+clamp = _method("clamp")
 
 
 clip = clamp
 
 
-def maximum(input: Tensor, other: Tensor) -> Tensor:
-    return input.maximum(other)
-
-
-def minimum(input: Tensor, other: Tensor) -> Tensor:
-    return input.minimum(other)
-
-
-def eq(input: Tensor, other: Any) -> Tensor:
-    return input.eq(other)
-
-
-def ne(input: Tensor, other: Any) -> Tensor:
-    return input.ne(other)
-
-
-def isfinite(input: Tensor) -> Tensor:
-    return input.isfinite()
-
-
-def isnan(input: Tensor) -> Tensor:
-    return input.isnan()
-
-
-def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
-    return input.allclose(other, rtol, atol, equal_nan)
-
-
-def equal(input: Tensor, other: Tensor) -> bool:
-    """True if both have the same shape and elements."""
-    return input.equal(other)
+maximum = _method("maximum")
+minimum = _method("minimum")
+eq = _method("eq")
+ne = _method("ne")
+isfinite = _method("isfinite")
+isnan = _method("isnan")
+allclose = _method("allclose")
+equal = _method("equal")
 
 
 def _tensor_list(op: str, tensors: Any) -> list[Tensor]:
@@ -313,16 +245,9 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
 cat = concat = concatenate
 
 
-def tril(input: Tensor, diagonal: int = 0) -> Tensor:
-    return input.tril(diagonal)
-
-
-def triu(input: Tensor, diagonal: int = 0) -> Tensor:
-    return input.triu(diagonal)
-
-
-def masked_fill(input: Tensor, mask: Any, value: Any) -> Tensor:
-    return input.masked_fill(mask, value)
+tril = _method("tril")
+triu = _method("triu")
+masked_fill = _method("masked_fill")
 
 
 # ----- sequence ops (see Tensor's section of the same name) ---------------------------------------
@@ -330,49 +255,17 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
     return tensor.split(split_size_or_sections, dim)
 
 
-def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-    return input.chunk(chunks, dim)
-
-
-def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
-    return input.unbind(dim)
-
-
-def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
-    return input.gather(dim, index, sparse_grad=sparse_grad)
-
-
-def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
-            reduce: str | None = None) -> Tensor:
-    return input.scatter(dim, index, src, value=value, reduce=reduce)
-
-
-def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
-    return input.scatter_add(dim, index, src)
-
-
-def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
-    return input.index_select(dim, index)
-
-
-def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
-    return input.cumsum(dim, dtype=dtype)
-
-
-def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
-    return input.sort(dim, descending, stable=stable)
-
-
-def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
-    return input.argsort(dim, descending, stable=stable)
-
-
-def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:  # noqa: A002
-    return input.topk(k, dim, largest, sorted)
-
-
-def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
-    return input.roll(shifts, dims)
+chunk = _method("chunk")
+unbind = _method("unbind")
+gather = _method("gather")
+scatter = _method("scatter")
+scatter_add = _method("scatter_add")
+index_select = _method("index_select")
+cumsum = _method("cumsum")
+sort = _method("sort")
+argsort = _method("argsort")
+topk = _method("topk")
+roll = _method("roll")
 
 
 def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
@@ -381,8 +274,7 @@ def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
     return input.flip(dims)
 
 
-def bmm(input: Tensor, mat2: Tensor) -> Tensor:
-    return input.bmm(mat2)
+bmm = _method("bmm")
 
 
 def einsum(equation: str, *operands: Any) -> Tensor:
@@ -414,22 +306,8 @@ def einsum(equation: str, *operands: Any) -> Tensor:
         raise RuntimeError(f"einsum(): {e}") from e
 
 
-def log1p(input: Tensor) -> Tensor:
-    return _t(input).log1p()
-
-
-def log2(input: Tensor) -> Tensor:
-    return _t(input).log2()
-
-
-def log10(input: Tensor) -> Tensor:
-    return _t(input).log10()
-
-
-def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
-    return input.histc(bins, min, max)
-
-
-def histogram(input: Tensor, bins: Any = 100, *, range: Sequence[float] | None = None,  # noqa: A002
-              weight: Tensor | None = None, density: bool = False) -> Any:
-    return input.histogram(bins, range=range, weight=weight, density=density)
+log1p = _method("log1p")
+log2 = _method("log2")
+log10 = _method("log10")
+histc = _method("histc")
+histogram = _method("histogram")

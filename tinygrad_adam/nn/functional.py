@@ -511,18 +511,22 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     return out
 
 
+def _pool1d_arguments(op: str, input: Any, kernel_size: Any, stride: Any, padding: Any) -> tuple[Tensor, ...]:
+    """A 1-D pool as the 2-D one: the input as (N, C, 1, L), and the kernel, strides and pads of that view."""
+    k = single(kernel_size, "kernel_size", op)
+    s = k if stride is None or stride == () else single(stride, "stride", op)
+    kernel, strides, pads = pool_arguments(op, (1, k), (1, s), (0, single(padding, "padding", op, 0)))
+    return pool1d_input(op, to_tensor(input)), kernel, strides, pads
+
+
 def avg_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,
                padding: int | Sequence[int] = 0, ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
     """Mean over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view."""
     check_unsupported("avg_pool1d", ceil_mode=(ceil_mode, False))
     check_positive("avg_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1)
-    op = "avg_pool1d"
-    k = single(kernel_size, "kernel_size", op)
-    s = k if stride is None or stride == () else single(stride, "stride", op)
-    kernel, strides, pads = pool_arguments(op, (1, k), (1, s), (0, single(padding, "padding", op, 0)))
-    x = pool1d_input(op, to_tensor(input))
+    x, kernel, strides, pads = _pool1d_arguments("avg_pool1d", input, kernel_size, stride, padding)
     check_kernel_dtype("avg_pool2d", x, "bool uint8 int8 int16 int32")
-    return ops.avg_pool2d(x, kernel, strides, pads, count_include_pad, op).squeeze(-2)
+    return ops.avg_pool2d(x, kernel, strides, pads, count_include_pad, "avg_pool1d").squeeze(-2)
 
 
 def max_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,
@@ -532,13 +536,9 @@ def max_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Se
     check_unsupported("max_pool1d", dilation=(dilation, 1), ceil_mode=(ceil_mode, False),
                       return_indices=(return_indices, False))
     check_positive("max_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1)
-    op = "max_pool1d"
-    k = single(kernel_size, "kernel_size", op)
-    s = k if stride is None or stride == () else single(stride, "stride", op)
-    kernel, strides, pads = pool_arguments(op, (1, k), (1, s), (0, single(padding, "padding", op, 0)))
-    x = pool1d_input(op, to_tensor(input))
+    x, kernel, strides, pads = _pool1d_arguments("max_pool1d", input, kernel_size, stride, padding)
     check_kernel_dtype("max_pool1d_impl", x)
-    return ops.max_pool2d(x, kernel, strides, pads, op).squeeze(-2)
+    return ops.max_pool2d(x, kernel, strides, pads, "max_pool1d").squeeze(-2)
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
@@ -898,12 +898,17 @@ def kl_div(input: Tensor, target: Any, size_average: bool | None = None, reduce:
     return _reduce_loss(losses, reduction)
 
 
+def _pair_inputs(input1: Any, input2: Any, size_average: bool | None, reduce: bool | None,
+                 reduction: str) -> tuple[Tensor, Tensor, str]:
+    """The two inputs of a loss that compares pairs, and its reduction (from the legacy arguments too)."""
+    return to_tensor(input1), to_tensor(input2), legacy_reduction(size_average, reduce, reduction)
+
+
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0,
                           size_average: bool | None = None, reduce: bool | None = None,
                           reduction: str = "mean") -> Tensor:
     """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1 (rows of (N, D) or one (D,))."""
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    x1, x2 = to_tensor(input1), to_tensor(input2)
+    x1, x2, reduction = _pair_inputs(input1, input2, size_average, reduce, reduction)
     y = np.asarray(target.array if isinstance(target, Tensor) else target)
     if x1.shape != x2.shape:
         raise RuntimeError(f"cosine_embedding_loss: input1 and input2 must have the same shape, got {x1.shape} "
@@ -920,16 +925,14 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: f
     denominator = (((x1 * x1).sum(dim) + eps) * ((x2 * x2).sum(dim) + eps)).sqrt()
     cos = dot / denominator
     zero = cos * 0
-    losses = where(y == 1, 1 - cos, zero) + where(y == -1, (cos - margin).clamp(min=0), zero)
-    return _reduce_loss(losses, reduction)
+    return _reduce_loss(where(y == 1, 1 - cos, zero) + where(y == -1, (cos - margin).clamp(min=0), zero), reduction)
 
 
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0,
                         size_average: bool | None = None, reduce: bool | None = None,
                         reduction: str = "mean") -> Tensor:
     """max(0, -target·(input1 - input2) + margin): input1 should rank higher where target is 1."""
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    x1, x2 = to_tensor(input1), to_tensor(input2)
+    x1, x2, reduction = _pair_inputs(input1, input2, size_average, reduce, reduction)
     y = _target(x1, target)
     if x1.ndim != x2.ndim or x1.ndim != y.ndim:
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "

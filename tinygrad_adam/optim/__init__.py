@@ -1,4 +1,4 @@
-"""Optimizers, learning-rate schedules, gradient clipping, and the optimizers by name.
+"""Optimizers, learning-rate schedules (`optim.lr_scheduler`, as in PyTorch), gradient clipping, optimizers by name.
 
     from tinygrad_adam.optim import Adam
     optimizer = Adam(model.parameters(), lr=1e-3)
@@ -18,33 +18,12 @@ from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
 from .by_name import ALIASES, LABELS, OPTIMIZERS, make_optimizer, optimizer_name
-from .lr_scheduler import (
-    ChainedScheduler,
-    ConstantLR,
-    CosineAnnealingLR,
-    CosineAnnealingWarmRestarts,
-    CyclicLR,
-    ExponentialLR,
-    LambdaLR,
-    LinearLR,
-    LRScheduler,
-    MultiplicativeLR,
-    MultiStepLR,
-    OneCycleLR,
-    PolynomialLR,
-    ReduceLROnPlateau,
-    SequentialLR,
-    StepLR,
-)
 from .nadam import NAdam
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = [
-    "ALIASES", "LABELS", "OPTIMIZERS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "CosineAnnealingLR",
-    "ExponentialLR", "LRScheduler", "LambdaLR", "NAdam", "Optimizer", "RMSprop", "StepLR", "clip_grad_norm_",
-    "clip_grad_value_", "lr_scheduler", "make_optimizer", "optimizer_name", "ChainedScheduler", "ConstantLR",
-    "CosineAnnealingWarmRestarts", "CyclicLR", "LinearLR", "MultiStepLR", "MultiplicativeLR", "OneCycleLR",
-    "PolynomialLR", "ReduceLROnPlateau", "SequentialLR",
+    "ALIASES", "LABELS", "OPTIMIZERS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer",
+    "RMSprop", "clip_grad_norm_", "clip_grad_value_", "lr_scheduler", "make_optimizer", "optimizer_name",
 ]

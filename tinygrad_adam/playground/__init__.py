@@ -13,23 +13,6 @@ gradients; plot.py draws them (matplotlib, the `plot` extra, imported only when 
 """
 
 from .minimize import MinimizeResult, minimize
-from .objectives import (
-    OBJECTIVES,
-    NoisyQuadratic,
-    Objective,
-    ackley,
-    beale,
-    booth,
-    bowl,
-    cubic,
-    get,
-    himmelblau,
-    noisy_quadratic,
-    rastrigin,
-    rosenbrock,
-)
+from .objectives import OBJECTIVES, NoisyQuadratic, Objective, bowl, cubic, get
 
-__all__ = [
-    "OBJECTIVES", "MinimizeResult", "NoisyQuadratic", "Objective", "ackley", "beale", "booth", "bowl", "cubic", "get",
-    "himmelblau", "minimize", "noisy_quadratic", "rastrigin", "rosenbrock",
-]
+__all__ = ["OBJECTIVES", "MinimizeResult", "NoisyQuadratic", "Objective", "bowl", "cubic", "get", "minimize"]

@@ -104,28 +104,17 @@ class Gather(Op):
         return full
 
 
-class SplitPiece(GetItem):
-    """One piece of split/chunk: a slice, under PyTorch's node name."""
-
-    node_name = "SplitBackward0"
-
-
-class SplitWithSizesPiece(GetItem):
-    node_name = "SplitWithSizesBackward0"
+def _renamed(name: str, base: type[Op], node_name: str) -> type[Op]:
+    """`base`'s math under another of PyTorch's node names (what `grad_fn` shows)."""
+    return type(name, (base,), {"node_name": node_name, "__module__": __name__})
 
 
-class UnbindPiece(GetItem):
-    node_name = "UnbindBackward0"
-
-
-class SortValues(Gather):
-    """The values of torch.sort: a gather by the sorted order, under PyTorch's node name."""
-
-    node_name = "SortBackward0"
-
-
-class TopkValues(Gather):
-    node_name = "TopkBackward0"
+# The pieces of split/chunk/unbind are slices, the values of sort/topk a gather by the sorted order.
+SplitPiece = _renamed("SplitPiece", GetItem, "SplitBackward0")
+SplitWithSizesPiece = _renamed("SplitWithSizesPiece", GetItem, "SplitWithSizesBackward0")
+UnbindPiece = _renamed("UnbindPiece", GetItem, "UnbindBackward0")
+SortValues = _renamed("SortValues", Gather, "SortBackward0")
+TopkValues = _renamed("TopkValues", Gather, "TopkBackward0")
 
 
 class Scatter(Op):
@@ -177,12 +166,8 @@ class ScatterValue(Scatter):
         return _scatter_grad_x(ctx, grad)
 
 
-class ScatterSrc(Scatter):
-    node_name = "ScatterBackward0"
-
-
-class ScatterAdd(Scatter):
-    node_name = "ScatterAddBackward0"
+ScatterSrc = _renamed("ScatterSrc", Scatter, "ScatterBackward0")
+ScatterAdd = _renamed("ScatterAdd", Scatter, "ScatterAddBackward0")
 
 
 class IndexSelect(Op):

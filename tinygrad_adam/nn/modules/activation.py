@@ -13,9 +13,12 @@ from ...core.tensor import Tensor
 from .. import functional as F
 from .._checks import check_device, float_dtype
 from ..module import Module, Parameter
+from .arguments import ShowsArguments
 
 
-class ReLU(Module):
+class ReLU(ShowsArguments):
+    """max(x, 0)."""
+
     def __init__(self, inplace: bool = False):
         super().__init__()
         self.inplace = inplace
@@ -23,20 +26,16 @@ class ReLU(Module):
     def forward(self, x: Tensor) -> Tensor:
         return F.relu(x)
 
-    def extra_repr(self) -> str:
-        return "inplace=True" if self.inplace else ""
 
+class LeakyReLU(ShowsArguments):
+    """x where x > 0, else negative_slope · x."""
 
-class LeakyReLU(Module):
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
         super().__init__()
         self.negative_slope, self.inplace = negative_slope, inplace
 
     def forward(self, x: Tensor) -> Tensor:
         return F.leaky_relu(x, self.negative_slope)
-
-    def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
 
 
 class Tanh(Module):
@@ -49,7 +48,9 @@ class Sigmoid(Module):
         return F.sigmoid(x)
 
 
-class Softmax(Module):
+class Softmax(ShowsArguments):
+    """exp(x) / sum(exp(x)) along dim."""
+
     def __init__(self, dim: int | None = None):
         super().__init__()
         self.dim = dim
@@ -57,16 +58,15 @@ class Softmax(Module):
     def forward(self, x: Tensor) -> Tensor:
         return F.softmax(x, self.dim)
 
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
-
 
 class LogSoftmax(Softmax):
     def forward(self, x: Tensor) -> Tensor:
         return F.log_softmax(x, self.dim)
 
 
-class ELU(Module):
+class ELU(ShowsArguments):
+    """x where x > 0, else alpha · (exp(x) - 1)."""
+
     def __init__(self, alpha: float = 1.0, inplace: bool = False):
         super().__init__()
         self.alpha, self.inplace = alpha, inplace
@@ -74,20 +74,16 @@ class ELU(Module):
     def forward(self, input: Tensor) -> Tensor:
         return F.elu(input, self.alpha)
 
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
 
+class Softplus(ShowsArguments):
+    """log(1 + exp(beta · x)) / beta, and x itself where beta · x > threshold."""
 
-class Softplus(Module):
     def __init__(self, beta: float = 1.0, threshold: float = 20.0):
         super().__init__()
         self.beta, self.threshold = beta, threshold
 
     def forward(self, input: Tensor) -> Tensor:
         return F.softplus(input, self.beta, self.threshold)
-
-    def extra_repr(self) -> str:
-        return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class PReLU(Module):
@@ -139,7 +135,7 @@ class LogSigmoid(Module):
 class Softmin(Softmax):
     def forward(self, input: Tensor) -> Tensor:
         return F.softmin(input, self.dim)
-class GELU(Module):
+class GELU(ShowsArguments):
     """x · Φ(x); approximate="tanh" uses the tanh formula."""
 
     def __init__(self, approximate: str = "none"):
@@ -148,9 +144,6 @@ class GELU(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return F.gelu(x, approximate=self.approximate)
-
-    def extra_repr(self) -> str:
-        return f"approximate={self.approximate!r}"
 
 
 class SiLU(ReLU):

@@ -8,9 +8,10 @@ from ...core.tensor import Tensor
 from .. import functional as F
 from .._checks import to_tensor
 from ..module import Module
+from .arguments import ShowsArguments
 
 
-class Flatten(Module):
+class Flatten(ShowsArguments):
     """Merge dims start_dim..end_dim (by default all but the batch dim)."""
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1):
@@ -19,9 +20,6 @@ class Flatten(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return F.flatten(x, self.start_dim, self.end_dim)
-
-    def extra_repr(self) -> str:
-        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
 class Unflatten(Module):

@@ -261,6 +261,11 @@ class RNNCellBase(Module):
                               self.bias_hh)
         return out[1], (out[2] if lstm else None), unbatched
 
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        """The new hidden state (RNNCell, GRUCell; LSTMCell returns (h, c))."""
+        h, _, unbatched = self._step(input, hx)
+        return h.squeeze(0) if unbatched else h
+
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
         if self.bias is not True:
@@ -279,19 +284,11 @@ class RNNCell(RNNCellBase):
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", input_size, hidden_size, bias,
                          device, dtype)
 
-    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
-        h, _, unbatched = self._step(input, hx)
-        return h.squeeze(0) if unbatched else h
-
 
 class GRUCell(RNNCellBase):
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
                  dtype: Any = None):
         super().__init__("GRU", input_size, hidden_size, bias, device, dtype)
-
-    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
-        h, _, unbatched = self._step(input, hx)
-        return h.squeeze(0) if unbatched else h
 
 
 class LSTMCell(RNNCellBase):

@@ -9,6 +9,7 @@ from typing import Any
 from ...core.tensor import Tensor
 from .. import functional as F
 from ..module import Module
+from .arguments import ShowsArguments
 
 
 class Upsample(Module):
@@ -35,7 +36,7 @@ class Upsample(Module):
         return info + f", mode={self.mode!r}"
 
 
-class PixelShuffle(Module):
+class PixelShuffle(ShowsArguments):
     """(N, C·r², H, W) to (N, C, H·r, W·r), r = upscale_factor (sub-pixel convolution's upsampling)."""
 
     def __init__(self, upscale_factor: int):
@@ -44,8 +45,5 @@ class PixelShuffle(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.pixel_shuffle(input, self.upscale_factor)
-
-    def extra_repr(self) -> str:
-        return f"upscale_factor={self.upscale_factor}"
 
 
