@@ -68,6 +68,7 @@ from .core.legacy import (
     LongTensor,
     ShortTensor,
 )
+from .core.printing import set_printoptions
 from .core.random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .core.random_ops import bernoulli, multinomial, normal, rand_like, randint_like, randn_like
 from .core.tensor import Size, Tensor

@@ -2543,6 +2543,7 @@ NOT_OPS = {
     "torch.get_default_device",
     "torch.set_default_device",
     "torch.get_default_dtype",
+    "torch.set_printoptions",  # tests/core/test_printing_torch.py
     "torch.enable_grad",
     "torch.no_grad",
     "torch.inference_mode",

@@ -32,10 +32,11 @@ class Containers(nn.Module):
 
 
 def test_named_parameters_walk_attributes_in_definition_order() -> None:
+    """A module's own parameters first (those in plain containers too), then each sub-module's, in order."""
     names = [name for name, _ in Containers().named_parameters()]
     assert names == [
-        "scale", "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
-        "pair.0.weight", "pair.0.bias", "pair.1.0", "heads.a.weight", "heads.a.bias", "heads.b.weight",
+        "scale", "pair.1.0", "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
+        "pair.0.weight", "pair.0.bias", "heads.a.weight", "heads.a.bias", "heads.b.weight",
         "heads.b.bias", "norm.weight", "norm.bias",
     ]
     model = Containers()

@@ -169,3 +169,18 @@ def test_torch_parameters_and_tensor_views(tmp_path):
     torch.save({"w": torch.ones(2, dtype=torch.bfloat16)}, tmp_path / "bf16.pth")
     with pytest.raises(tg.CheckpointError, match=r"bf16\.pth: .*BFloat16Storage are not supported"):
         tg.load(tmp_path / "bf16.pth")
+
+
+def test_file_objects_move_both_ways():
+    import io
+
+    ours = tg.nn.Linear(3, 2)
+    buffer = io.BytesIO()
+    tg.save(ours.state_dict(), buffer)
+    buffer.seek(0)
+    theirs = torch.load(buffer, weights_only=True)
+    assert np.array_equal(theirs["weight"].numpy(), ours.weight.detach().numpy())
+    back = io.BytesIO()
+    torch.save(torch.nn.Linear(3, 2).state_dict(), back)
+    back.seek(0)
+    assert [tuple(v.shape) for v in tg.load(back).values()] == [(2, 3), (2,)]

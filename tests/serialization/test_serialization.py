@@ -252,3 +252,24 @@ def test_bad_archives_and_manifests(tmp_path):
 def test_missing_file_is_file_not_found(tmp_path):
     with pytest.raises(FileNotFoundError):
         load(Path(tmp_path) / "nope.npz")
+
+
+def test_save_and_load_through_file_objects(tmp_path):
+    """torch.save(obj, buffer) / torch.load(buffer): a file object gets PyTorch's format at its position."""
+    import tinygrad_adam as tg
+
+    state = {"weight": tg.arange(6.0).reshape(2, 3), "step": 7, "betas": (0.9, 0.999)}
+    buffer = io.BytesIO()
+    tg.save(state, buffer)
+    assert buffer.getvalue()[:2] == b"PK" and b"archive/data.pkl" in buffer.getvalue()
+    buffer.seek(0)
+    loaded = tg.load(buffer)
+    assert loaded["step"] == 7 and loaded["betas"] == (0.9, 0.999)
+    assert loaded["weight"].tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    path = tmp_path / "state.npz"  # an open file: the file object decides the format, not the name
+    with open(path, "wb") as f:
+        tg.save(state, f)
+    with open(path, "rb") as f:
+        assert tg.load(f)["weight"].tolist() == loaded["weight"].tolist()
+    with pytest.raises(CheckpointError, match="<file object>: not a checkpoint"):
+        tg.load(io.BytesIO(b"not a zip"))

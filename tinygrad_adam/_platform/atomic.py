@@ -7,7 +7,22 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+
+def is_file_object(target: Any) -> bool:
+    """A file object (anything with write or read, as torch.save and torch.load accept), not a path."""
+    return hasattr(target, "write") or hasattr(target, "read")
+
+
+@contextmanager
+def writable(target: Any) -> Iterator[BinaryIO]:
+    """A file object as it is (its owner closes it), or atomic_write of a path."""
+    if is_file_object(target):
+        yield target
+        return
+    with atomic_write(target) as f:
+        yield f
 
 
 @contextmanager

@@ -2,7 +2,8 @@
 
 A Module finds its parameters, buffers and sub-modules by walking its own
 attributes (`vars(self)`) in definition order, looking inside lists, tuples
-and dicts, so nothing has to be registered by hand:
+and dicts, so nothing has to be registered by hand. As in PyTorch, a module's
+own parameters and buffers come before those of its sub-modules:
 
     class Net(Module):
         def __init__(self):
@@ -139,28 +140,27 @@ class Module:
                 yield from _members(name, value)
 
     def _walk(self, prefix: str, ancestors: tuple[int, ...] = ()) -> Iterator[tuple[str, Any, str]]:
-        """Depth-first (full name, object, kind) in definition order; kind is "module", "parameter",
-        "buffer" or "transient buffer" (a buffer left out of state_dict).
+        """Depth-first (full name, object, kind) in PyTorch's order: this module's parameters ("parameter"),
+        then its buffers ("buffer", or "transient buffer" for one left out of state_dict), each in the order
+        they were set, then each sub-module ("module") followed by its own walk.
 
         A module is entered only once along a path, so a module that refers back to its
         parent does not recurse forever.
         """
         ancestors = ancestors + (id(self),)
         buffers = vars(self).get("_buffers", {})
-        for name, value in vars(self).items():
-            full = f"{prefix}{name}"
-            if name in buffers:
-                if value is not None:
-                    yield full, value, "buffer" if buffers[name] else "transient buffer"
-                continue
-            if name == "_buffers":
-                continue
-            for member_name, member in _members(full, value):
-                if isinstance(member, Parameter):
-                    yield member_name, member, "parameter"
-                elif id(member) not in ancestors:
-                    yield member_name, member, "module"
-                    yield from member._walk(member_name + ".", ancestors)
+        members = [member for name, value in vars(self).items() if name != "_buffers" and name not in buffers
+                   for member in _members(f"{prefix}{name}", value)]
+        for name, member in members:
+            if isinstance(member, Parameter):
+                yield name, member, "parameter"
+        for name, persistent in buffers.items():
+            if vars(self).get(name) is not None:
+                yield f"{prefix}{name}", vars(self)[name], "buffer" if persistent else "transient buffer"
+        for name, member in members:
+            if not isinstance(member, Parameter) and id(member) not in ancestors:
+                yield name, member, "module"
+                yield from member._walk(name + ".", ancestors)
 
     def _unique(self, kind: str, prefix: str) -> Iterator[tuple[str, Any]]:
         """The (name, object) pairs of one kind from `_walk`, each object once (the first name wins)."""

@@ -20,12 +20,13 @@ import json
 import math
 import os
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-from .._platform.atomic import atomic_write
+from .._platform.atomic import atomic_write, is_file_object
 from ..core.tensor import Tensor
 from . import pth
 from .checked_zip import CheckpointError, CheckpointZip
@@ -76,14 +77,15 @@ def _flatten(obj: Any, path: list[Any], entries: list[dict], arrays: dict[str, n
         raise TypeError(f"{where}: cannot save a value of type {type(obj).__name__}{hint}")
 
 
-def save(obj: Any, path: str | os.PathLike[str]) -> None:
+def save(obj: Any, path: str | os.PathLike[str] | io.IOBase) -> None:
     """Save a (nested) state dict to `path`, atomically: a failed save leaves the old file.
 
     A name ending in .pt or .pth gets PyTorch's format, which `torch.load(path, weights_only=True)` reads
     (arrays and Tensors become torch tensors); any other name gets the .npz format, used as given (no ".npz"
-    is appended). Raises TypeError for values that neither format can hold without pickling code.
+    is appended). A file object (io.BytesIO, an open file) gets PyTorch's format, written at its position.
+    Raises TypeError for values that neither format can hold without pickling code.
     """
-    if os.fspath(path).lower().endswith(PYTORCH_SUFFIXES):
+    if is_file_object(path) or os.fspath(path).lower().endswith(PYTORCH_SUFFIXES):
         pth.write_pth(obj, path)
         return
     entries: list[dict] = []
@@ -126,6 +128,16 @@ def _read_npy(name: str, member: str, data: bytes) -> np.ndarray:
         return array.reshape(shape, order="F" if fortran_order else "C").copy(order="K")
     except (ValueError, TypeError) as e:
         raise CheckpointError(f"{where}: cannot build an array of shape {shape} and dtype {dtype}: {e}") from e
+
+
+@contextmanager
+def _readable(path: Any) -> Iterator[Any]:
+    """A file object as it is (its owner closes it), or the file at a path opened for reading."""
+    if is_file_object(path):
+        yield path
+        return
+    with open(path, "rb") as f:
+        yield f
 
 
 def _read_arrays(archive: CheckpointZip) -> dict[str, np.ndarray]:
@@ -181,7 +193,7 @@ def _to_tensor(array: np.ndarray, requires_grad: bool) -> Any:
     return Tensor(array, requires_grad=requires_grad)
 
 
-def load(path: str | os.PathLike[str], map_location: Any = None, *, weights_only: bool = True) -> Any:
+def load(path: str | os.PathLike[str] | io.IOBase, map_location: Any = None, *, weights_only: bool = True) -> Any:
     """Load a checkpoint: the project's .npz format or PyTorch's zip format (torch.save, torch >= 1.6).
 
     The format is read from the file, not its name. From a PyTorch file, tensors come back as Tensors and
@@ -190,6 +202,7 @@ def load(path: str | os.PathLike[str], map_location: Any = None, *, weights_only
 
     Nothing is ever unpickled unrestricted: PyTorch files go through an unpickler that can only rebuild
     tensors and containers, `weights_only=False` is accepted for PyTorch's signature and changes nothing.
+    `path` may be a file object opened for binary reading (read from its position, as torch.load does).
     `map_location` may be None or "cpu" (tinygrad_adam runs on the CPU; storages saved from a GPU load too).
     Raises FileNotFoundError for a missing file and CheckpointError, naming the file, for anything else that
     is not a valid checkpoint: truncated or corrupt archives, sizes that disagree with the data, unsupported
@@ -200,15 +213,15 @@ def load(path: str | os.PathLike[str], map_location: Any = None, *, weights_only
                          f"pass None or 'cpu'")
     if not isinstance(weights_only, bool):
         raise TypeError(f"load: weights_only must be a bool, got {type(weights_only).__name__}")
-    name = os.fspath(path)
-    with open(name, "rb") as f:
+    name = str(getattr(path, "name", "<file object>")) if is_file_object(path) else os.fspath(path)
+    with _readable(path) as f:
         head = f.read(4)
         if head[:2] != b"PK":
             legacy = " (a PyTorch file from before 1.6 or saved with _use_new_zipfile_serialization=False?)"
             legacy *= head.startswith(b"\x80")  # a bare pickle
             raise CheckpointError(f"{name}: not a checkpoint (.npz and .pth files are zip archives; this file "
                                   f"starts {head!r}){legacy}")
-        f.seek(0)
+        f.seek(-len(head), io.SEEK_CUR)
         archive = CheckpointZip(name, f, allow_deflate=True)
         if pth.find_pickle(archive) is not None:
             if any(info.compress_type != zipfile.ZIP_STORED for info in archive.members.values()):

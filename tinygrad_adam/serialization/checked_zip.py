@@ -35,7 +35,9 @@ class CheckpointZip:
 
     def __init__(self, name: str, file: BinaryIO, allow_deflate: bool):
         self.name = name
-        file_size = os.fstat(file.fileno()).st_size
+        start = file.tell()
+        file_size = file.seek(0, os.SEEK_END)  # works for files and in-memory buffers alike
+        file.seek(start)
         try:
             self.zip = zipfile.ZipFile(file)
             infos = self.zip.infolist()

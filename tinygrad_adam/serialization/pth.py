@@ -34,7 +34,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from .._platform.atomic import atomic_write
+from .._platform.atomic import writable
 from .checked_zip import ZIP_ERRORS, CheckpointError, CheckpointZip
 
 __all__ = ["ALLOWED_GLOBALS", "RestrictedUnpickler", "read_pth", "write_pth", "SUPPORTED_DTYPES"]
@@ -392,7 +392,7 @@ def write_pth(obj: Any, path: Any) -> None:
     pickler = _TorchPickler(body)
     pickler.dump(_plain(obj, "<root>"))
     data = pickler.preamble() + body.getbuffer()[2:]  # the body's own PROTO 2 is the preamble's
-    with atomic_write(path) as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+    with writable(path) as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
         _write_member(zf, f, "archive/data.pkl", data)
         _write_member(zf, f, "archive/.format_version", b"1")
         _write_member(zf, f, "archive/.storage_alignment", b"64")
