@@ -283,6 +283,10 @@ _DP = [_f(-0.78515625), _f(-2.4187564849853515625e-4), _f(-3.77489497744594108e-
 _SINCOF = [_f(-1.9515295891e-4), _f(8.3321608736e-3), _f(-1.6666654611e-1)]
 _COSCOF = [_f(2.443315711809948e-005), _f(-1.388731625493765e-003), _f(4.166664568298827e-002)]
 _FOPI, _HALF, _ONE = _f(1.27323954473516), _f(0.5), _f(1.0)
+_TWO_PI_WORD = _f(2.0 * math.pi) * _f(2.0**-24)
+_DP3_WIDE = np.float64(_DP[2])
+_TRIG_WIDE = np.array([_SINCOF, _COSCOF], np.float64).T.reshape(3, 2, 1)  # c0, c1, c2 of the sine and cosine
+_SIGN = np.int32(-(2**31))
 
 
 def _fma(a: Any, b: Any, c: Any) -> np.ndarray:
@@ -293,63 +297,211 @@ def _fma(a: Any, b: Any, c: Any) -> np.ndarray:
     return np.add(np.multiply(a, b, dtype=wide), c, dtype=wide, out=np.empty(a.shape, a.dtype), casting="unsafe")
 
 
-def _cephes_log(x: np.ndarray) -> np.ndarray:
-    """log256_ps for positive normal float32 x."""
-    bits = x.view(np.int32)
-    e = ((bits >> 23) - 127).astype(np.float32) + _ONE
-    x = ((bits & ~0x7F800000) | np.int32(0x3F000000)).view(np.float32)
-    small = x < _SQRTHF
-    tmp = x * small
-    x = x - _ONE
-    e = e - small
-    x = x + tmp
-    z = x * x
-    y = np.full_like(x, _LOG_P[0])
-    for c in _LOG_P[1:]:
-        y = _fma(y, x, c)
-    y = _fma(y * x, z, e * _LOG_Q1)
-    y = y - z * _HALF
-    return _fma(e, _LOG_Q2, x + y)
+def _runs(a: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A contiguous array as runs of 8 numbers (one item each), in `shape`."""
+    return a.reshape(-1).view(np.dtype(f"V{8 * a.itemsize}")).reshape(shape)
 
 
-def _cephes_sincos(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """sincos256_ps for non-negative float32 x."""
-    j = ((x * _FOPI).astype(np.int32) + 1) & ~1
-    y = j.astype(np.float32)
-    sin_sign = (j & 4) << 29  # sign bits, flipped with xor as the AVX code does
-    cos_sign = (~(j - 2) & 4) << 29
-    first_poly = (j & 2) == 0
-    for dp in _DP:
-        x = _fma(y, dp, x)
-    z = x * x
-    yc = _fma(_fma(np.full_like(x, _COSCOF[0]), z, _COSCOF[1]), z, _COSCOF[2])
-    yc = _fma(yc * z, z, -(z * _HALF)) + _ONE
-    ys = _fma(_fma(np.full_like(x, _SINCOF[0]), z, _SINCOF[1]), z, _SINCOF[2])
-    ys = _fma(ys * z, x, x)
-    sin = np.where(first_poly, ys, yc)
-    cos = np.where(first_poly, yc, ys)
-    sin.view(np.int32)[...] ^= sin_sign
-    cos.view(np.int32)[...] ^= cos_sign
-    return sin, cos
+class _BoxMuller:
+    """NormalFill16 for pieces of up to `rows` blocks of 16 numbers, in buffers reused for each piece.
+
+    A block's first 8 uniforms give radii sqrt(-2 log(1 - u)) and its last 8 angles 2 pi u; the radius halves
+    and the angle halves of a piece are gathered into one contiguous run each first (strided passes are slow).
+    """
+
+    dtype: type
+    words_per_number: int
+
+    def __init__(self, rows: int) -> None:
+        self.values = np.empty(16 * rows, self.dtype)
+        self.halves = np.empty(16 * rows, self.dtype)
+
+    def __call__(self, words: np.ndarray, mean: float, std: float, out: np.ndarray) -> None:
+        """Fill out (contiguous, a multiple of 16 numbers) from its words."""
+        rows = len(out) // 16
+        values = self.values[:16 * rows]
+        self._uniforms(words, values)
+        halves = self.halves[:16 * rows].reshape(2, 8 * rows)
+        np.copyto(_runs(halves, (2, rows)), _runs(values, (rows, 2)).T)
+        radius, angle = halves
+        self._radius(radius)
+        cos, sin = self._cos_sin(angle)
+        np.multiply(radius, sin, out=angle)
+        np.multiply(radius, cos, out=radius)
+        if std == 1:  # fma(n, 1, mean) is n + mean, rounded once
+            np.add(halves, self.dtype(mean), out=halves)
+        else:
+            halves[...] = _fma(halves, self.dtype(std), self.dtype(mean))
+        np.copyto(_runs(out, (rows, 2)), _runs(halves, (2, rows)).T)
+
+    def _uniforms(self, words: np.ndarray, values: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _radius(self, u: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _cos_sin(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
 
 
-def _box_muller_16(u: np.ndarray, mean: float, std: float, out: np.ndarray) -> None:
-    """NormalFill16 over rows of 16 uniforms into out: the first 8 give radii, the last 8 angles."""
-    u1, u2 = np.ascontiguousarray(u[:, :8]), np.ascontiguousarray(u[:, 8:])  # strided operands are slow
-    if u.dtype == np.float32:
-        radius = np.sqrt(_f(-2.0) * _cephes_log(_ONE - u1))
-        sin, cos = _cephes_sincos(_f(2.0 * math.pi) * u2)
-    else:
-        radius = np.sqrt(-2.0 * np.log(1.0 - u1))
-        theta = 2.0 * math.pi * u2
-        sin, cos = np.sin(theta), np.cos(theta)
-    np.multiply(radius, cos, out=out[:, :8])
-    np.multiply(radius, sin, out=out[:, 8:])
-    scale, shift = u.dtype.type(std), u.dtype.type(mean)
-    if scale == 1:  # fma(n, 1, mean) is n + mean, rounded once
-        out += shift
-    else:
-        out[...] = _fma(out, scale, shift)
+class _BoxMuller64(_BoxMuller):
+    """NormalFill16<double>: 53-bit uniforms from two words each, libm's log, sin and cos."""
+
+    dtype, words_per_number = np.float64, 2
+
+    def __init__(self, rows: int) -> None:
+        super().__init__(rows)
+        self.bits = np.empty(16 * rows, np.uint64)
+        self.cos = np.empty(8 * rows, np.float64)
+
+    def _uniforms(self, words: np.ndarray, values: np.ndarray) -> None:
+        bits = self.bits[:len(values)]
+        np.left_shift(words[0::2], _U64(32), out=bits)
+        np.bitwise_or(bits, words[1::2], out=bits)
+        np.bitwise_and(bits, _U64((1 << 53) - 1), out=bits)
+        np.copyto(values, bits, casting="same_kind")
+        np.multiply(values, 2.0**-53, out=values)
+
+    def _radius(self, u: np.ndarray) -> None:
+        np.subtract(1.0, u, out=u)
+        np.log(u, out=u)
+        np.multiply(u, -2.0, out=u)
+        np.sqrt(u, out=u)
+
+    def _cos_sin(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        np.multiply(u, 2.0 * math.pi, out=u)
+        cos = np.cos(u, out=self.cos[:len(u)])
+        return cos, np.sin(u, out=u)
+
+
+class _BoxMuller32(_BoxMuller):
+    """NormalFill<float>'s AVX2 kernel: 24-bit uniforms, log256_ps and sincos256_ps from avx_mathfun.h.
+
+    Each float32 operation of theirs is one NumPy pass here, in place. A fused multiply-add whose product is not
+    exact in float32 is a float64 multiply and add (the product of two floats is exact) rounded to float32; one
+    whose product is exact is a float32 multiply and add.
+    """
+
+    dtype, words_per_number = np.float32, 1
+
+    def __init__(self, rows: int) -> None:
+        super().__init__(rows)
+        m = rows * 8
+        self.f = [np.empty(m, np.float32) for _ in range(4)]
+        self.i = [np.empty(m, np.int32) for _ in range(2)]
+        self.poly = np.empty((2, m), np.float32)
+        self.t = np.empty((2, m), np.float64)
+        self.operands = np.empty((3, m), np.float64)
+
+    def _uniforms(self, words: np.ndarray, values: np.ndarray) -> None:
+        """The words' low 24 bits, as floats: the uniforms are these times 2**-24."""
+        np.bitwise_and(words, _U64(0xFFFFFF), out=words)
+        np.copyto(values, words, casting="same_kind")
+
+    @staticmethod
+    def _round(wide: np.ndarray, narrow: np.ndarray) -> None:
+        """wide rounded to float32, into narrow and back into wide."""
+        np.copyto(narrow, wide, casting="same_kind")
+        np.copyto(wide, narrow)
+
+    def _radius(self, w: np.ndarray) -> None:
+        """w (24-bit words as floats) -> sqrt(-2 log256_ps(1 - w * 2**-24)), in place."""
+        m = len(w)
+        x, e, y, z = (f[:m] for f in self.f)
+        k, v = (i[:m] for i in self.i)
+        (x64, z64), t = self.operands[:2, :m], self.t[0, :m]
+        np.subtract(_f(1 << 24), w, out=x)
+        np.multiply(x, _f(2.0**-24), out=x)  # 1 - u, exact
+        # x = 2**k (1 + r) with 1 + r in [sqrt(1/2), sqrt(2)): log256_ps's exponent e and its mantissa, once it
+        # takes 1 from e and doubles the mantissa below sqrt(1/2), minus 1
+        bits = x.view(np.int32)
+        np.subtract(bits, _SQRTHF.view(np.int32), out=k)
+        np.right_shift(k, 23, out=k)
+        np.left_shift(k, 23, out=v)
+        np.subtract(bits, v, out=v)
+        np.subtract(v.view(np.float32), _ONE, out=x)  # r, exact
+        np.copyto(e, k)
+        np.copyto(x64, x)
+        np.multiply(x64, float(_LOG_P[0]), out=t)
+        np.add(t, float(_LOG_P[1]), out=t)
+        for c in _LOG_P[2:]:
+            self._round(t, y)
+            np.multiply(t, x64, out=t)
+            np.add(t, float(c), out=t)
+        np.copyto(y, t, casting="same_kind")
+        np.multiply(y, x, out=y)
+        np.multiply(x, x, out=z)
+        np.copyto(t, y)
+        np.copyto(z64, z)
+        np.multiply(t, z64, out=t)  # fma(y * x, z, e * q1)
+        np.multiply(e, _LOG_Q1, out=y)
+        np.copyto(z64, y)
+        np.add(t, z64, out=t)
+        np.copyto(y, t, casting="same_kind")
+        np.multiply(z, _HALF, out=z)
+        np.subtract(y, z, out=y)
+        np.add(x, y, out=y)
+        np.multiply(e, _LOG_Q2, out=e)  # exact
+        np.add(e, y, out=y)
+        np.multiply(y, _f(-2.0), out=y)
+        np.sqrt(y, out=w)
+
+    def _cos_sin(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """w (24-bit words as floats) -> (cos, sin) of 2 pi w * 2**-24 by sincos256_ps, in self.poly."""
+        m = len(w)
+        x, jf, z = (f[:m] for f in self.f[:3])
+        j, d = (i[:m] for i in self.i)
+        poly, t = self.poly[:, :m], self.t[:, :m]  # rows: sine, cosine polynomial
+        operands = self.operands[:, :m]  # x, z, -z / 2 in float64
+        x64, z64, half_z = operands
+        np.multiply(w, _TWO_PI_WORD, out=x)  # 2 pi u rounded once: the power of 2 is exact
+        np.multiply(x, _FOPI, out=jf)
+        np.copyto(j, jf, casting="unsafe")  # truncation
+        np.add(j, 1, out=j)
+        np.bitwise_and(j, ~1, out=j)
+        np.copyto(jf, j)
+        for dp in _DP[:2]:  # j * dp is exact for these two
+            np.multiply(jf, dp, out=z)
+            np.add(z, x, out=x)
+        np.copyto(half_z, jf)  # fma(j, dp3, x)
+        np.multiply(half_z, _DP3_WIDE, out=half_z)
+        np.copyto(x64, x)
+        np.add(half_z, x64, out=half_z)
+        np.copyto(x, half_z, casting="same_kind")
+        np.copyto(x64, x)
+        np.multiply(x, x, out=z)
+        np.copyto(z64, z)
+        np.multiply(z64, -0.5, out=half_z)
+        # both polynomials at once: fma(fma(c0, z, c1), z, c2), then fma(p * z, x, x) and fma(p * z, z, -z/2) + 1
+        np.multiply(z64, _TRIG_WIDE[0], out=t)
+        np.add(t, _TRIG_WIDE[1], out=t)
+        self._round(t, poly)
+        np.multiply(t, z64, out=t)
+        np.add(t, _TRIG_WIDE[2], out=t)
+        np.copyto(poly, t, casting="same_kind")
+        np.multiply(poly, z, out=poly)
+        np.copyto(t, poly)
+        np.multiply(t, operands[:2], out=t)
+        np.add(t, operands[::2], out=t)
+        np.copyto(poly, t, casting="same_kind")
+        ys, yc = poly
+        np.add(yc, _ONE, out=yc)
+        # the polynomials swap where j & 2, and the signs flip where j & 4 (sine) or (j + 2) & 4 (cosine)
+        s_bits, c_bits, mask = ys.view(np.int32), yc.view(np.int32), jf.view(np.int32)
+        np.left_shift(j, 30, out=mask)
+        np.right_shift(mask, 31, out=mask)
+        np.bitwise_xor(s_bits, c_bits, out=d)
+        np.bitwise_and(d, mask, out=d)
+        np.bitwise_xor(s_bits, d, out=s_bits)
+        np.bitwise_xor(c_bits, d, out=c_bits)
+        np.left_shift(j, 29, out=mask)
+        np.bitwise_and(mask, _SIGN, out=mask)
+        np.bitwise_xor(s_bits, mask, out=s_bits)
+        np.add(j, 2, out=j)
+        np.left_shift(j, 29, out=mask)
+        np.bitwise_and(mask, _SIGN, out=mask)
+        np.bitwise_xor(c_bits, mask, out=c_bits)
+        return yc, ys
 
 
 def _normal_scalar(gen: Stream, n: int) -> np.ndarray:
@@ -368,7 +520,7 @@ def _normal_scalar(gen: Stream, n: int) -> np.ndarray:
     return out
 
 
-_CHUNK = 16 * 8192
+_ROWS = 2048  # blocks of 16 per piece of normals: the float64 temporaries stay in L2
 
 
 def normal(shape: tuple[int, ...], mean: float = 0.0, std: float = 1.0, dtype: Any = np.float32,
@@ -380,16 +532,17 @@ def normal(shape: tuple[int, ...], mean: float = 0.0, std: float = 1.0, dtype: A
     gen, n = stream(generator), math.prod(shape)
     if n < 16:
         return _cast(_fma(_normal_scalar(gen, n), std, mean), dtype).reshape(shape)
-    work = np.dtype(np.float64) if dtype == np.float64 else np.dtype(np.float32)
     full = n - n % 16
-    # float16 is filled block by block, so the uniforms past the last full block are never drawn
-    u = _unit(gen, full if dtype == np.float16 else n, work)
-    out = np.empty(n, dtype=work)
-    for start in range(0, full, _CHUNK):  # in cache-sized pieces: the transform makes many temporaries
-        stop = min(start + _CHUNK, full)
-        _box_muller_16(u[start:stop].reshape(-1, 16), mean, std, out[start:stop].reshape(-1, 16))
-    if n % 16:
-        _box_muller_16(_unit(gen, 16, work).reshape(1, 16), mean, std, out[n - 16:].reshape(1, 16))
+    kernel = (_BoxMuller64 if dtype == np.float64 else _BoxMuller32)(min(_ROWS, full // 16))
+    words = kernel.words_per_number
+    out = np.empty(n, dtype=kernel.dtype)
+    for start in range(0, full, 16 * _ROWS):
+        stop = min(start + 16 * _ROWS, full)
+        kernel(gen._raw32(words * (stop - start)), mean, std, out[start:stop])
+    if dtype != np.float16:  # float16 is filled block by block: the words past the last block are not drawn
+        gen._raw32(words * (n - full))
+    if n % 16:  # the last, partial block from 16 fresh uniforms
+        kernel(gen._raw32(words * 16), mean, std, out[n - 16:])
     return out.astype(dtype, copy=False).reshape(shape)
 
 
