@@ -611,14 +611,15 @@ def _swap_forward(targets: np.ndarray) -> np.ndarray:
     n = len(targets) + 1
     index = np.arange(n)
     target = np.append(targets, n - 1)
-    order = np.lexsort((index, target))  # grouped by target, steps in order within a group
-    grouped = target[order]
-    same = grouped[1:] == grouped[:-1]
-    previous = np.full(n, -1)  # the previous step with the same target
-    previous[order[1:][same]] = order[:-1][same]
+    bits = n.bit_length()
+    keys = np.sort((target << bits) | index)  # grouped by target, steps in order within a group
+    order, grouped = keys & ((1 << bits) - 1), keys >> bits
+    previous = np.empty(n, np.int64)  # the previous step with the same target, or -1
+    previous[order[0]] = -1
+    previous[order[1:]] = np.where(grouped[1:] == grouped[:-1], order[:-1], -1)
     last = np.full(n, -1)  # the last step whose target is t
-    last[grouped[np.append(~same, True)]] = order[np.append(~same, True)]
-    feeder = np.where(last == index, previous[index], last)  # the last step before i that targets i
+    np.maximum.at(last, target, index)
+    feeder = np.where(last == index, previous, last)  # the last step before i that targets i
     pointer = np.where(feeder >= 0, feeder, index)
     while True:
         jumped = pointer[pointer]
@@ -626,7 +627,7 @@ def _swap_forward(targets: np.ndarray) -> np.ndarray:
             break
         pointer = jumped
     value = pointer  # v[i]
-    moved = np.where(previous >= 0, value[np.maximum(previous, 0)], target)
+    moved = np.where(previous >= 0, value[previous], target)
     return np.where(target == index, value, moved)
 
 
