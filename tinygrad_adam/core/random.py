@@ -252,9 +252,12 @@ def _cast(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
 
 def _unit(gen: Stream, n: int, dtype: np.dtype) -> np.ndarray:
     """n uniforms in [0, 1): PyTorch's uniform_real_distribution for float32 (24 bits) or float64 (53 bits)."""
-    if dtype == np.float64:
-        return (gen._raw64(n) & _U64((1 << 53) - 1)).astype(np.float64) * 2.0**-53
-    return (gen._raw32(n) & _U64((1 << 24) - 1)).astype(np.float32) * np.float32(2.0**-24)
+    wide = dtype == np.float64
+    bits = gen._raw64(n) if wide else gen._raw32(n)
+    np.bitwise_and(bits, _U64((1 << 53) - 1 if wide else (1 << 24) - 1), out=bits)
+    values = bits.astype(dtype)
+    np.multiply(values, dtype.type(2.0**-53 if wide else 2.0**-24), out=values)
+    return values
 
 
 def uniform(shape: tuple[int, ...], low: float = 0.0, high: float = 1.0, dtype: Any = np.float32,
@@ -268,7 +271,8 @@ def uniform(shape: tuple[int, ...], low: float = 0.0, high: float = 1.0, dtype: 
     if lo != 0 or hi != 1:
         x = _fma(x, hi - lo, lo)
     values = x.astype(dtype, copy=False)
-    values[values == dtype.type(high)] = dtype.type(low)
+    if dtype != work or lo != 0 or hi != 1:  # [0, 1) in the working precision never reaches 1
+        values[values == dtype.type(high)] = dtype.type(low)
     return values.reshape(shape)
 
 
@@ -547,8 +551,13 @@ def normal(shape: tuple[int, ...], mean: float = 0.0, std: float = 1.0, dtype: A
 
 
 def _modulo_draw(gen: Stream, n: int, modulus: int, wide: bool) -> np.ndarray:
-    draws = gen._raw64(n) if wide else gen._raw32(n)
-    return draws % _U64(modulus)
+    """Draws (words, or 64-bit draws when wide) modulo `modulus`, as draw - draw // modulus * modulus: NumPy
+    vectorizes the division by a scalar, not the remainder."""
+    if wide or modulus > 0xFFFFFFFF:
+        draws, divisor = (gen._raw64(n) if wide else gen._raw32(n)), _U64(modulus)
+    else:
+        draws, divisor = gen._raw32(n).astype(np.uint32), np.uint32(modulus)
+    return draws - draws // divisor * divisor
 
 
 _C_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short", "int32": "int"}
