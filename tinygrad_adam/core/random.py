@@ -576,7 +576,7 @@ def randint(shape: tuple[int, ...], low: int, high: int, dtype: Any = np.int64, 
         return stream(generator)._raw64(math.prod(shape)).view(np.int64).astype(dtype).reshape(shape)
     # PyTorch's open-source builds take a 64-bit draw for ranges of 2**28 or more, whatever the dtype
     draws = _modulo_draw(stream(generator), math.prod(shape), span, span >= 2**28)
-    return (draws.astype(np.int64) + int(low)).astype(dtype).reshape(shape)
+    return (draws.astype(np.int64) + int(low)).astype(dtype, copy=False).reshape(shape)
 
 
 def random_full(shape: tuple[int, ...], dtype: Any = np.int64, generator: Any = None) -> np.ndarray:
