@@ -277,8 +277,9 @@ def uniform(shape: tuple[int, ...], low: float = 0.0, high: float = 1.0, dtype: 
 
 
 # PyTorch's AVX2 Box-Muller (NormalFill16<float>) uses avx_mathfun.h's log256_ps and sincos256_ps:
-# Cephes polynomials evaluated in float32, mirrored here operation by operation, including the
-# multiply-adds that GCC contracts into fused ones in PyTorch's build (-ffp-contract=fast).
+# Cephes polynomials evaluated in float32, reproduced here to the bit, including the multiply-adds that
+# GCC contracts into fused ones in PyTorch's build (-ffp-contract=fast); tests/core/test_random_box_muller.py
+# checks every possible input against an operation-by-operation transcription.
 _f = np.float32
 _LOG_P = [_f(c) for c in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
                           -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1)]
@@ -416,8 +417,8 @@ class _BoxMuller32(_BoxMuller):
         (x64, z64), t = self.operands[:2, :m], self.t[0, :m]
         np.subtract(_f(1 << 24), w, out=x)
         np.multiply(x, _f(2.0**-24), out=x)  # 1 - u, exact
-        # x = 2**k (1 + r) with 1 + r in [sqrt(1/2), sqrt(2)): log256_ps's exponent e and its mantissa, once it
-        # takes 1 from e and doubles the mantissa below sqrt(1/2), minus 1
+        # x = 2**k * (1 + r) with 1 + r in [sqrt(1/2), sqrt(2)): k and r are log256_ps's e and x once it has
+        # taken 1 from e and doubled the mantissa where that is below sqrt(1/2)
         bits = x.view(np.int32)
         np.subtract(bits, _SQRTHF.view(np.int32), out=k)
         np.right_shift(k, 23, out=k)
@@ -524,7 +525,7 @@ def _normal_scalar(gen: Stream, n: int) -> np.ndarray:
     return out
 
 
-_ROWS = 2048  # blocks of 16 per piece of normals: the float64 temporaries stay in L2
+_ROWS = 2048  # blocks of 16 per piece of normals: few calls per number, temporaries that stay in the caches
 
 
 def normal(shape: tuple[int, ...], mean: float = 0.0, std: float = 1.0, dtype: Any = np.float32,
