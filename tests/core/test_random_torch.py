@@ -53,6 +53,22 @@ def test_float_streams(seed, n, dt):
     _same(tg.rand(2, 3, generator=g), torch.rand(2, 3, generator=t))  # still in step
 
 
+@pytest.mark.skipif(not AVX2, reason="PyTorch's float32 normal_ is its AVX2 kernel's only on AVX2 machines")
+@pytest.mark.parametrize("dt", DTYPES[:2], ids=["float32", "float64"])
+def test_large_normal_fills_over_several_pieces(dt):
+    # 10**6 numbers: every piece the kernel works in, the partial block at the end, then the streams still in step
+    _, tdt, gdt = dt
+    g, t = _pair(3)
+    _same(tg.randn(10**6 + 9, generator=g, dtype=gdt), torch.randn(10**6 + 9, generator=t, dtype=tdt))
+    ours = tg.zeros(300001, dtype=gdt).normal_(-0.25, 0.02, generator=g).numpy()
+    theirs = torch.zeros(300001, dtype=tdt).normal_(-0.25, 0.02, generator=t).numpy()
+    if tdt is torch.float32:
+        _same(ours, theirs)
+    else:  # float64's fused n * std + mean goes through long double: within an ulp (docs/pytorch.md)
+        np.testing.assert_array_max_ulp(ours, theirs, maxulp=1)
+    _same(tg.rand(5, generator=g), torch.rand(5, generator=t))
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("n", SIZES)
 def test_integer_streams(seed, n):

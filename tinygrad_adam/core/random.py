@@ -252,9 +252,12 @@ def _cast(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
 
 def _unit(gen: Stream, n: int, dtype: np.dtype) -> np.ndarray:
     """n uniforms in [0, 1): PyTorch's uniform_real_distribution for float32 (24 bits) or float64 (53 bits)."""
-    if dtype == np.float64:
-        return (gen._raw64(n) & _U64((1 << 53) - 1)).astype(np.float64) * 2.0**-53
-    return (gen._raw32(n) & _U64((1 << 24) - 1)).astype(np.float32) * np.float32(2.0**-24)
+    wide = dtype == np.float64
+    bits = gen._raw64(n) if wide else gen._raw32(n)
+    np.bitwise_and(bits, _U64((1 << 53) - 1 if wide else (1 << 24) - 1), out=bits)
+    values = bits.astype(dtype)
+    np.multiply(values, dtype.type(2.0**-53 if wide else 2.0**-24), out=values)
+    return values
 
 
 def uniform(shape: tuple[int, ...], low: float = 0.0, high: float = 1.0, dtype: Any = np.float32,
@@ -268,13 +271,15 @@ def uniform(shape: tuple[int, ...], low: float = 0.0, high: float = 1.0, dtype: 
     if lo != 0 or hi != 1:
         x = _fma(x, hi - lo, lo)
     values = x.astype(dtype, copy=False)
-    values[values == dtype.type(high)] = dtype.type(low)
+    if dtype != work or lo != 0 or hi != 1:  # [0, 1) in the working precision never reaches 1
+        values[values == dtype.type(high)] = dtype.type(low)
     return values.reshape(shape)
 
 
 # PyTorch's AVX2 Box-Muller (NormalFill16<float>) uses avx_mathfun.h's log256_ps and sincos256_ps:
-# Cephes polynomials evaluated in float32, mirrored here operation by operation, including the
-# multiply-adds that GCC contracts into fused ones in PyTorch's build (-ffp-contract=fast).
+# Cephes polynomials evaluated in float32, reproduced here to the bit, including the multiply-adds that
+# GCC contracts into fused ones in PyTorch's build (-ffp-contract=fast); tests/core/test_random_box_muller.py
+# checks every possible input against an operation-by-operation transcription.
 _f = np.float32
 _LOG_P = [_f(c) for c in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
                           -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1)]
@@ -283,6 +288,10 @@ _DP = [_f(-0.78515625), _f(-2.4187564849853515625e-4), _f(-3.77489497744594108e-
 _SINCOF = [_f(-1.9515295891e-4), _f(8.3321608736e-3), _f(-1.6666654611e-1)]
 _COSCOF = [_f(2.443315711809948e-005), _f(-1.388731625493765e-003), _f(4.166664568298827e-002)]
 _FOPI, _HALF, _ONE = _f(1.27323954473516), _f(0.5), _f(1.0)
+_TWO_PI_WORD = _f(2.0 * math.pi) * _f(2.0**-24)
+_DP3_WIDE = np.float64(_DP[2])
+_TRIG_WIDE = np.array([_SINCOF, _COSCOF], np.float64).T.reshape(3, 2, 1)  # c0, c1, c2 of the sine and cosine
+_SIGN = np.int32(-(2**31))
 
 
 def _fma(a: Any, b: Any, c: Any) -> np.ndarray:
@@ -293,63 +302,211 @@ def _fma(a: Any, b: Any, c: Any) -> np.ndarray:
     return np.add(np.multiply(a, b, dtype=wide), c, dtype=wide, out=np.empty(a.shape, a.dtype), casting="unsafe")
 
 
-def _cephes_log(x: np.ndarray) -> np.ndarray:
-    """log256_ps for positive normal float32 x."""
-    bits = x.view(np.int32)
-    e = ((bits >> 23) - 127).astype(np.float32) + _ONE
-    x = ((bits & ~0x7F800000) | np.int32(0x3F000000)).view(np.float32)
-    small = x < _SQRTHF
-    tmp = x * small
-    x = x - _ONE
-    e = e - small
-    x = x + tmp
-    z = x * x
-    y = np.full_like(x, _LOG_P[0])
-    for c in _LOG_P[1:]:
-        y = _fma(y, x, c)
-    y = _fma(y * x, z, e * _LOG_Q1)
-    y = y - z * _HALF
-    return _fma(e, _LOG_Q2, x + y)
+def _runs(a: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A contiguous array as runs of 8 numbers (one item each), in `shape`."""
+    return a.reshape(-1).view(np.dtype(f"V{8 * a.itemsize}")).reshape(shape)
 
 
-def _cephes_sincos(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """sincos256_ps for non-negative float32 x."""
-    j = ((x * _FOPI).astype(np.int32) + 1) & ~1
-    y = j.astype(np.float32)
-    sin_sign = (j & 4) << 29  # sign bits, flipped with xor as the AVX code does
-    cos_sign = (~(j - 2) & 4) << 29
-    first_poly = (j & 2) == 0
-    for dp in _DP:
-        x = _fma(y, dp, x)
-    z = x * x
-    yc = _fma(_fma(np.full_like(x, _COSCOF[0]), z, _COSCOF[1]), z, _COSCOF[2])
-    yc = _fma(yc * z, z, -(z * _HALF)) + _ONE
-    ys = _fma(_fma(np.full_like(x, _SINCOF[0]), z, _SINCOF[1]), z, _SINCOF[2])
-    ys = _fma(ys * z, x, x)
-    sin = np.where(first_poly, ys, yc)
-    cos = np.where(first_poly, yc, ys)
-    sin.view(np.int32)[...] ^= sin_sign
-    cos.view(np.int32)[...] ^= cos_sign
-    return sin, cos
+class _BoxMuller:
+    """NormalFill16 for pieces of up to `rows` blocks of 16 numbers, in buffers reused for each piece.
+
+    A block's first 8 uniforms give radii sqrt(-2 log(1 - u)) and its last 8 angles 2 pi u; the radius halves
+    and the angle halves of a piece are gathered into one contiguous run each first (strided passes are slow).
+    """
+
+    dtype: type
+    words_per_number: int
+
+    def __init__(self, rows: int) -> None:
+        self.values = np.empty(16 * rows, self.dtype)
+        self.halves = np.empty(16 * rows, self.dtype)
+
+    def __call__(self, words: np.ndarray, mean: float, std: float, out: np.ndarray) -> None:
+        """Fill out (contiguous, a multiple of 16 numbers) from its words."""
+        rows = len(out) // 16
+        values = self.values[:16 * rows]
+        self._uniforms(words, values)
+        halves = self.halves[:16 * rows].reshape(2, 8 * rows)
+        np.copyto(_runs(halves, (2, rows)), _runs(values, (rows, 2)).T)
+        radius, angle = halves
+        self._radius(radius)
+        cos, sin = self._cos_sin(angle)
+        np.multiply(radius, sin, out=angle)
+        np.multiply(radius, cos, out=radius)
+        if std == 1:  # fma(n, 1, mean) is n + mean, rounded once
+            np.add(halves, self.dtype(mean), out=halves)
+        else:
+            halves[...] = _fma(halves, self.dtype(std), self.dtype(mean))
+        np.copyto(_runs(out, (rows, 2)), _runs(halves, (2, rows)).T)
+
+    def _uniforms(self, words: np.ndarray, values: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _radius(self, u: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _cos_sin(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
 
 
-def _box_muller_16(u: np.ndarray, mean: float, std: float, out: np.ndarray) -> None:
-    """NormalFill16 over rows of 16 uniforms into out: the first 8 give radii, the last 8 angles."""
-    u1, u2 = np.ascontiguousarray(u[:, :8]), np.ascontiguousarray(u[:, 8:])  # strided operands are slow
-    if u.dtype == np.float32:
-        radius = np.sqrt(_f(-2.0) * _cephes_log(_ONE - u1))
-        sin, cos = _cephes_sincos(_f(2.0 * math.pi) * u2)
-    else:
-        radius = np.sqrt(-2.0 * np.log(1.0 - u1))
-        theta = 2.0 * math.pi * u2
-        sin, cos = np.sin(theta), np.cos(theta)
-    np.multiply(radius, cos, out=out[:, :8])
-    np.multiply(radius, sin, out=out[:, 8:])
-    scale, shift = u.dtype.type(std), u.dtype.type(mean)
-    if scale == 1:  # fma(n, 1, mean) is n + mean, rounded once
-        out += shift
-    else:
-        out[...] = _fma(out, scale, shift)
+class _BoxMuller64(_BoxMuller):
+    """NormalFill16<double>: 53-bit uniforms from two words each, libm's log, sin and cos."""
+
+    dtype, words_per_number = np.float64, 2
+
+    def __init__(self, rows: int) -> None:
+        super().__init__(rows)
+        self.bits = np.empty(16 * rows, np.uint64)
+        self.cos = np.empty(8 * rows, np.float64)
+
+    def _uniforms(self, words: np.ndarray, values: np.ndarray) -> None:
+        bits = self.bits[:len(values)]
+        np.left_shift(words[0::2], _U64(32), out=bits)
+        np.bitwise_or(bits, words[1::2], out=bits)
+        np.bitwise_and(bits, _U64((1 << 53) - 1), out=bits)
+        np.copyto(values, bits, casting="same_kind")
+        np.multiply(values, 2.0**-53, out=values)
+
+    def _radius(self, u: np.ndarray) -> None:
+        np.subtract(1.0, u, out=u)
+        np.log(u, out=u)
+        np.multiply(u, -2.0, out=u)
+        np.sqrt(u, out=u)
+
+    def _cos_sin(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        np.multiply(u, 2.0 * math.pi, out=u)
+        cos = np.cos(u, out=self.cos[:len(u)])
+        return cos, np.sin(u, out=u)
+
+
+class _BoxMuller32(_BoxMuller):
+    """NormalFill<float>'s AVX2 kernel: 24-bit uniforms, log256_ps and sincos256_ps from avx_mathfun.h.
+
+    Each float32 operation of theirs is one NumPy pass here, in place. A fused multiply-add whose product is not
+    exact in float32 is a float64 multiply and add (the product of two floats is exact) rounded to float32; one
+    whose product is exact is a float32 multiply and add.
+    """
+
+    dtype, words_per_number = np.float32, 1
+
+    def __init__(self, rows: int) -> None:
+        super().__init__(rows)
+        m = rows * 8
+        self.f = [np.empty(m, np.float32) for _ in range(4)]
+        self.i = [np.empty(m, np.int32) for _ in range(2)]
+        self.poly = np.empty((2, m), np.float32)
+        self.t = np.empty((2, m), np.float64)
+        self.operands = np.empty((3, m), np.float64)
+
+    def _uniforms(self, words: np.ndarray, values: np.ndarray) -> None:
+        """The words' low 24 bits, as floats: the uniforms are these times 2**-24."""
+        np.bitwise_and(words, _U64(0xFFFFFF), out=words)
+        np.copyto(values, words, casting="same_kind")
+
+    @staticmethod
+    def _round(wide: np.ndarray, narrow: np.ndarray) -> None:
+        """wide rounded to float32, into narrow and back into wide."""
+        np.copyto(narrow, wide, casting="same_kind")
+        np.copyto(wide, narrow)
+
+    def _radius(self, w: np.ndarray) -> None:
+        """w (24-bit words as floats) -> sqrt(-2 log256_ps(1 - w * 2**-24)), in place."""
+        m = len(w)
+        x, e, y, z = (f[:m] for f in self.f)
+        k, v = (i[:m] for i in self.i)
+        (x64, z64), t = self.operands[:2, :m], self.t[0, :m]
+        np.subtract(_f(1 << 24), w, out=x)
+        np.multiply(x, _f(2.0**-24), out=x)  # 1 - u, exact
+        # x = 2**k * (1 + r) with 1 + r in [sqrt(1/2), sqrt(2)): k and r are log256_ps's e and x once it has
+        # taken 1 from e and doubled the mantissa where that is below sqrt(1/2)
+        bits = x.view(np.int32)
+        np.subtract(bits, _SQRTHF.view(np.int32), out=k)
+        np.right_shift(k, 23, out=k)
+        np.left_shift(k, 23, out=v)
+        np.subtract(bits, v, out=v)
+        np.subtract(v.view(np.float32), _ONE, out=x)  # r, exact
+        np.copyto(e, k)
+        np.copyto(x64, x)
+        np.multiply(x64, float(_LOG_P[0]), out=t)
+        np.add(t, float(_LOG_P[1]), out=t)
+        for c in _LOG_P[2:]:
+            self._round(t, y)
+            np.multiply(t, x64, out=t)
+            np.add(t, float(c), out=t)
+        np.copyto(y, t, casting="same_kind")
+        np.multiply(y, x, out=y)
+        np.multiply(x, x, out=z)
+        np.copyto(t, y)
+        np.copyto(z64, z)
+        np.multiply(t, z64, out=t)  # fma(y * x, z, e * q1)
+        np.multiply(e, _LOG_Q1, out=y)
+        np.copyto(z64, y)
+        np.add(t, z64, out=t)
+        np.copyto(y, t, casting="same_kind")
+        np.multiply(z, _HALF, out=z)
+        np.subtract(y, z, out=y)
+        np.add(x, y, out=y)
+        np.multiply(e, _LOG_Q2, out=e)  # exact
+        np.add(e, y, out=y)
+        np.multiply(y, _f(-2.0), out=y)
+        np.sqrt(y, out=w)
+
+    def _cos_sin(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """w (24-bit words as floats) -> (cos, sin) of 2 pi w * 2**-24 by sincos256_ps, in self.poly."""
+        m = len(w)
+        x, jf, z = (f[:m] for f in self.f[:3])
+        j, d = (i[:m] for i in self.i)
+        poly, t = self.poly[:, :m], self.t[:, :m]  # rows: sine, cosine polynomial
+        operands = self.operands[:, :m]  # x, z, -z / 2 in float64
+        x64, z64, half_z = operands
+        np.multiply(w, _TWO_PI_WORD, out=x)  # 2 pi u rounded once: the power of 2 is exact
+        np.multiply(x, _FOPI, out=jf)
+        np.copyto(j, jf, casting="unsafe")  # truncation
+        np.add(j, 1, out=j)
+        np.bitwise_and(j, ~1, out=j)
+        np.copyto(jf, j)
+        for dp in _DP[:2]:  # j * dp is exact for these two
+            np.multiply(jf, dp, out=z)
+            np.add(z, x, out=x)
+        np.copyto(half_z, jf)  # fma(j, dp3, x)
+        np.multiply(half_z, _DP3_WIDE, out=half_z)
+        np.copyto(x64, x)
+        np.add(half_z, x64, out=half_z)
+        np.copyto(x, half_z, casting="same_kind")
+        np.copyto(x64, x)
+        np.multiply(x, x, out=z)
+        np.copyto(z64, z)
+        np.multiply(z64, -0.5, out=half_z)
+        # both polynomials at once: fma(fma(c0, z, c1), z, c2), then fma(p * z, x, x) and fma(p * z, z, -z/2) + 1
+        np.multiply(z64, _TRIG_WIDE[0], out=t)
+        np.add(t, _TRIG_WIDE[1], out=t)
+        self._round(t, poly)
+        np.multiply(t, z64, out=t)
+        np.add(t, _TRIG_WIDE[2], out=t)
+        np.copyto(poly, t, casting="same_kind")
+        np.multiply(poly, z, out=poly)
+        np.copyto(t, poly)
+        np.multiply(t, operands[:2], out=t)
+        np.add(t, operands[::2], out=t)
+        np.copyto(poly, t, casting="same_kind")
+        ys, yc = poly
+        np.add(yc, _ONE, out=yc)
+        # the polynomials swap where j & 2, and the signs flip where j & 4 (sine) or (j + 2) & 4 (cosine)
+        s_bits, c_bits, mask = ys.view(np.int32), yc.view(np.int32), jf.view(np.int32)
+        np.left_shift(j, 30, out=mask)
+        np.right_shift(mask, 31, out=mask)
+        np.bitwise_xor(s_bits, c_bits, out=d)
+        np.bitwise_and(d, mask, out=d)
+        np.bitwise_xor(s_bits, d, out=s_bits)
+        np.bitwise_xor(c_bits, d, out=c_bits)
+        np.left_shift(j, 29, out=mask)
+        np.bitwise_and(mask, _SIGN, out=mask)
+        np.bitwise_xor(s_bits, mask, out=s_bits)
+        np.add(j, 2, out=j)
+        np.left_shift(j, 29, out=mask)
+        np.bitwise_and(mask, _SIGN, out=mask)
+        np.bitwise_xor(c_bits, mask, out=c_bits)
+        return yc, ys
 
 
 def _normal_scalar(gen: Stream, n: int) -> np.ndarray:
@@ -368,7 +525,7 @@ def _normal_scalar(gen: Stream, n: int) -> np.ndarray:
     return out
 
 
-_CHUNK = 16 * 8192
+_ROWS = 2048  # blocks of 16 per piece of normals: few calls per number, temporaries that stay in the caches
 
 
 def normal(shape: tuple[int, ...], mean: float = 0.0, std: float = 1.0, dtype: Any = np.float32,
@@ -380,22 +537,28 @@ def normal(shape: tuple[int, ...], mean: float = 0.0, std: float = 1.0, dtype: A
     gen, n = stream(generator), math.prod(shape)
     if n < 16:
         return _cast(_fma(_normal_scalar(gen, n), std, mean), dtype).reshape(shape)
-    work = np.dtype(np.float64) if dtype == np.float64 else np.dtype(np.float32)
     full = n - n % 16
-    # float16 is filled block by block, so the uniforms past the last full block are never drawn
-    u = _unit(gen, full if dtype == np.float16 else n, work)
-    out = np.empty(n, dtype=work)
-    for start in range(0, full, _CHUNK):  # in cache-sized pieces: the transform makes many temporaries
-        stop = min(start + _CHUNK, full)
-        _box_muller_16(u[start:stop].reshape(-1, 16), mean, std, out[start:stop].reshape(-1, 16))
-    if n % 16:
-        _box_muller_16(_unit(gen, 16, work).reshape(1, 16), mean, std, out[n - 16:].reshape(1, 16))
+    kernel = (_BoxMuller64 if dtype == np.float64 else _BoxMuller32)(min(_ROWS, full // 16))
+    words = kernel.words_per_number
+    out = np.empty(n, dtype=kernel.dtype)
+    for start in range(0, full, 16 * _ROWS):
+        stop = min(start + 16 * _ROWS, full)
+        kernel(gen._raw32(words * (stop - start)), mean, std, out[start:stop])
+    if dtype != np.float16:  # float16 is filled block by block: the words past the last block are not drawn
+        gen._raw32(words * (n - full))
+    if n % 16:  # the last, partial block from 16 fresh uniforms
+        kernel(gen._raw32(words * 16), mean, std, out[n - 16:])
     return out.astype(dtype, copy=False).reshape(shape)
 
 
 def _modulo_draw(gen: Stream, n: int, modulus: int, wide: bool) -> np.ndarray:
-    draws = gen._raw64(n) if wide else gen._raw32(n)
-    return draws % _U64(modulus)
+    """Draws (words, or 64-bit draws when wide) modulo `modulus`, as draw - draw // modulus * modulus: NumPy
+    vectorizes the division by a scalar, not the remainder."""
+    if wide or modulus > 0xFFFFFFFF:
+        draws, divisor = (gen._raw64(n) if wide else gen._raw32(n)), _U64(modulus)
+    else:
+        draws, divisor = gen._raw32(n).astype(np.uint32), np.uint32(modulus)
+    return draws - draws // divisor * divisor
 
 
 _C_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short", "int32": "int"}
@@ -414,7 +577,7 @@ def randint(shape: tuple[int, ...], low: int, high: int, dtype: Any = np.int64, 
         return stream(generator)._raw64(math.prod(shape)).view(np.int64).astype(dtype).reshape(shape)
     # PyTorch's open-source builds take a 64-bit draw for ranges of 2**28 or more, whatever the dtype
     draws = _modulo_draw(stream(generator), math.prod(shape), span, span >= 2**28)
-    return (draws.astype(np.int64) + int(low)).astype(dtype).reshape(shape)
+    return (draws.astype(np.int64) + int(low)).astype(dtype, copy=False).reshape(shape)
 
 
 def random_full(shape: tuple[int, ...], dtype: Any = np.int64, generator: Any = None) -> np.ndarray:
@@ -458,14 +621,15 @@ def _swap_forward(targets: np.ndarray) -> np.ndarray:
     n = len(targets) + 1
     index = np.arange(n)
     target = np.append(targets, n - 1)
-    order = np.lexsort((index, target))  # grouped by target, steps in order within a group
-    grouped = target[order]
-    same = grouped[1:] == grouped[:-1]
-    previous = np.full(n, -1)  # the previous step with the same target
-    previous[order[1:][same]] = order[:-1][same]
+    bits = n.bit_length()
+    keys = np.sort((target << bits) | index)  # grouped by target, steps in order within a group
+    order, grouped = keys & ((1 << bits) - 1), keys >> bits
+    previous = np.empty(n, np.int64)  # the previous step with the same target, or -1
+    previous[order[0]] = -1
+    previous[order[1:]] = np.where(grouped[1:] == grouped[:-1], order[:-1], -1)
     last = np.full(n, -1)  # the last step whose target is t
-    last[grouped[np.append(~same, True)]] = order[np.append(~same, True)]
-    feeder = np.where(last == index, previous[index], last)  # the last step before i that targets i
+    np.maximum.at(last, target, index)
+    feeder = np.where(last == index, previous, last)  # the last step before i that targets i
     pointer = np.where(feeder >= 0, feeder, index)
     while True:
         jumped = pointer[pointer]
@@ -473,7 +637,7 @@ def _swap_forward(targets: np.ndarray) -> np.ndarray:
             break
         pointer = jumped
     value = pointer  # v[i]
-    moved = np.where(previous >= 0, value[np.maximum(previous, 0)], target)
+    moved = np.where(previous >= 0, value[previous], target)
     return np.where(target == index, value, moved)
 
 
