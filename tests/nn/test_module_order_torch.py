@@ -55,3 +55,12 @@ def test_parameters_order_matches_for_the_optimizer() -> None:
     ours, theirs = mixed(tinygrad_adam, nn), mixed(torch, torch.nn)
     assert [tuple(p.shape) for p in ours.parameters()] == [tuple(p.shape) for p in theirs.parameters()]
     assert len(list(ours.parameters())) == len(list(theirs.parameters()))
+
+
+def test_state_dict_prints_as_torch() -> None:
+    """An OrderedDict of PyTorch's values after the same seed: print(model.state_dict()) shows the same text."""
+    tinygrad_adam.manual_seed(0)
+    torch.manual_seed(0)
+    ours, theirs = nn.Linear(3, 2), torch.nn.Linear(3, 2)
+    assert type(ours.state_dict()) is type(theirs.state_dict())
+    assert repr(ours.state_dict()) == repr(theirs.state_dict())

@@ -218,11 +218,11 @@ def test_state_dict_format() -> None:
     a.grad, b.grad = Tensor(np.ones(2)), Tensor(np.ones((2, 2)))
     opt.step()
     sd = opt.state_dict()
-    assert sd["param_groups"] == [
-        {"lr": 1e-3, "betas": (0.8, 0.99), "eps": 1e-8, "weight_decay": 0.0, "amsgrad": True, "maximize": False,
-         "eps_hat": False, "params": [0]},
-        {"lr": 0.1, "betas": (0.8, 0.99), "eps": 1e-8, "weight_decay": 0.0, "amsgrad": True, "maximize": False,
-         "eps_hat": False, "params": [1]},
+    flags = {"maximize": False, "foreach": None, "capturable": False, "differentiable": False, "fused": None,
+             "decoupled_weight_decay": False}
+    assert sd["param_groups"] == [  # PyTorch's keys and defaults (weight_decay is the int 0, as in its signature)
+        {"lr": 1e-3, "betas": (0.8, 0.99), "eps": 1e-8, "weight_decay": 0, "amsgrad": True, **flags, "params": [0]},
+        {"lr": 0.1, "betas": (0.8, 0.99), "eps": 1e-8, "weight_decay": 0, "amsgrad": True, **flags, "params": [1]},
     ]
     assert set(sd["state"]) == {0, 1}
     assert set(sd["state"][1]) == {"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"}

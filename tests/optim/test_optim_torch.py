@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from tinygrad_adam import Tensor
+from tinygrad_adam import nn as tg_nn
 from tinygrad_adam import optim as tg
 
 torch = pytest.importorskip("torch")
@@ -118,3 +119,30 @@ def test_clip_grad_norm_matches_torch() -> None:
         assert total == pytest.approx(ttotal.item(), rel=1e-12)
         for p, tp in zip(ours, theirs, strict=True):
             np.testing.assert_allclose(p.grad, tp.grad.detach().numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "NAdam", "RMSprop"])
+def test_param_groups_and_repr_equal_torch(name: str) -> None:
+    """The same keys, order and default values (foreach, fused, ... included) and the same print(optimizer)."""
+    import inspect
+
+    lr = {"lr": 0.1} if name == "SGD" else {}
+    ours = getattr(tg, name)([Tensor(np.zeros(2), requires_grad=True)], **lr)
+    theirs = getattr(torch.optim, name)([torch.zeros(2, requires_grad=True)], **lr)
+    assert repr(ours.state_dict()["param_groups"]) == repr(theirs.state_dict()["param_groups"])
+    assert list(ours.param_groups[0]) == list(theirs.param_groups[0])
+    assert repr(ours) == repr(theirs)
+    ours_params = inspect.signature(getattr(tg, name)).parameters
+    theirs_params = inspect.signature(getattr(torch.optim, name)).parameters
+    assert [(p.name, p.kind, p.default) for p in theirs_params.values()] == \
+        [(p.name, p.kind, p.default) for p in ours_params.values() if p.name != "eps_hat"]
+
+
+def test_named_parameters_keep_their_names() -> None:
+    ours = tg.SGD(tg_nn.Linear(2, 2).named_parameters(), lr=0.1)
+    theirs = torch.optim.SGD(torch.nn.Linear(2, 2).named_parameters(), lr=0.1)
+    assert repr(ours.state_dict()["param_groups"]) == repr(theirs.state_dict()["param_groups"])
+    with pytest.raises(NotImplementedError, match="differentiable=True"):
+        tg.Adam([Tensor(np.zeros(2), requires_grad=True)], differentiable=True)
+    with pytest.raises(RuntimeError, match="cannot be `True` together"):
+        tg.SGD([Tensor(np.zeros(2), requires_grad=True)], fused=True, foreach=True)

@@ -21,6 +21,7 @@ statistics) are Tensors declared with `register_buffer`, as in PyTorch.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -294,13 +295,13 @@ class Module:
             if kind in ("parameter", "buffer"):
                 yield name, obj
 
-    def state_dict(self) -> dict[str, Tensor]:
-        """{name: Tensor} for every parameter and persistent buffer, with PyTorch's keys.
+    def state_dict(self) -> OrderedDict[str, Tensor]:
+        """{name: Tensor} for every parameter and persistent buffer, with PyTorch's keys (an OrderedDict, as there).
 
         Values are copies without history (PyTorch's share memory with the model), so a saved
         state_dict does not change as training goes on.
         """
-        return {name: Tensor._make(np.array(obj.array), False) for name, obj in self._state_items()}
+        return OrderedDict((name, Tensor._make(np.array(obj.array), False)) for name, obj in self._state_items())
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values into the existing parameters and buffers (keeping their dtypes).

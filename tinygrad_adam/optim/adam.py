@@ -52,10 +52,16 @@ class Adam(Optimizer):
     """
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False, *,
-                 maximize: bool = False, eps_hat: bool = False):
+                 eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *,
+                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None, decoupled_weight_decay: bool = False,
+                 eps_hat: bool = False):
         defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay,
-                    "amsgrad": amsgrad, "maximize": maximize, "eps_hat": eps_hat}
+                    "amsgrad": amsgrad, "maximize": maximize, "foreach": foreach, "capturable": capturable,
+                    "differentiable": differentiable, "fused": fused,
+                    "decoupled_weight_decay": decoupled_weight_decay}
+        if eps_hat:  # this project's option: in param_groups only when used, so the rest reads as PyTorch's
+            defaults["eps_hat"] = True
         super().__init__(params, defaults)
 
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
@@ -82,7 +88,7 @@ class Adam(Optimizer):
 
         bias_correction1 = 1 - beta1 ** t
         bias_correction2 = 1 - beta2 ** t
-        if group["eps_hat"]:
+        if group.get("eps_hat", False):
             # α_t ← α·√(1 − β2^t)/(1 − β1^t);  θ_t ← θ_{t−1} − α_t·m_t/(√v_t + ε̂)
             step_size = lr * math.sqrt(bias_correction2) / bias_correction1
             denom = np.sqrt(exp_avg_sq, out=v_hat)

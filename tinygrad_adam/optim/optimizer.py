@@ -59,7 +59,9 @@ class Optimizer:
         groups = list(params)
         if not groups:
             raise ValueError(f"{name}: got an empty parameter list")
-        if not isinstance(groups[0], Mapping):
+        if isinstance(groups[0], tuple):  # model.named_parameters(): the names are kept, as in PyTorch
+            groups = [{"params": [p for _, p in groups], "param_names": [n for n, _ in groups]}]
+        elif not isinstance(groups[0], Mapping):
             groups = [{"params": groups}]
         for group in groups:
             self.add_param_group(group)
@@ -88,15 +90,24 @@ class Optimizer:
             if id(p) in seen:
                 raise ValueError(f"{name}: parameter {i} appears twice (in this group or an earlier one)")
             seen.add(id(p))
+        group["params"] = params
         for key, default in self.defaults.items():
             group.setdefault(key, default)
-        group = {key: _plain(value) for key, value in group.items() if key != "params"}  # NumPy scalars → Python
-        group["params"] = params
+        group = {key: value if key == "params" else _plain(value) for key, value in group.items()}  # NumPy → Python
         self._check_hyperparameters(group)
         self.param_groups.append(group)
 
     def _check_hyperparameters(self, group: Mapping[str, Any]) -> None:
-        """Raise ValueError for an invalid hyperparameter; a subclass checks its own after calling this."""
+        """Raise ValueError for an invalid hyperparameter; a subclass checks its own after calling this.
+
+        PyTorch's implementation choices (foreach, fused, capturable) are accepted and change nothing here:
+        there is one implementation. A differentiable step (an update autograd can go through) is refused.
+        """
+        if group.get("fused") and group.get("foreach"):
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        if group.get("differentiable"):
+            raise NotImplementedError(f"{type(self).__name__}: differentiable=True (a step that autograd can "
+                                      "differentiate through) is not supported; the update runs outside the graph")
         for key in ("lr", "eps", "weight_decay"):
             if key in group:
                 self._require(group, key, 0.0)
