@@ -22,12 +22,15 @@ from __future__ import annotations
 import weakref
 from abc import ABCMeta
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .engine import Context
+from .engine import Context, Op
 from .hooks import NodeHooks, RemovableHandle
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
 
 # An edge spec: a parent's index, None (an input that is not a Tensor requiring grad), or a stand-in node
 # (name, edge specs) between this node and its inputs.
@@ -37,7 +40,8 @@ _NAMES = {
     "Add": "AddBackward0", "Sub": "SubBackward0", "Mul": "MulBackward0", "Div": "DivBackward0",
     "Neg": "NegBackward0", "PowScalar": "PowBackward0", "Pow": "PowBackward1", "Clone": "CloneBackward0",
     "Cast": "ToCopyBackward0", "ReLU": "ReluBackward0", "LeakyReLU": "LeakyReluBackward0",
-    "Clip": "ClampBackward1", "Reshape": "ViewBackward0", "Pad": "ConstantPadNdBackward0",
+    "Clip": "ClampBackward1", "Reshape": "ViewBackward0", "Permute": "PermuteBackward0",
+    "Pad": "ConstantPadNdBackward0",
     "Concatenate": "CatBackward0", "MaxAlongDim": "MaxBackward0", "LogSumExp": "LogsumexpBackward0",
     "SetItem": "CopySlices", "NLLLossOp": "NllLossBackward0", "MSELossOp": "MseLossBackward0",
     "MaxPool2dOp": "MaxPool2DWithIndicesBackward0", "AvgPool2dOp": "AvgPool2DBackward0",
@@ -46,11 +50,6 @@ _NAMES = {
 
 def _reduction(ctx: Context, whole: str, along: str) -> tuple[str, tuple[Edge, ...]]:
     return (whole if ctx.kwargs.get("axis") is None else along), (0,)
-
-
-def _permute(ctx: Context) -> tuple[str, tuple[Edge, ...]]:
-    moved = [i for i, d in enumerate(ctx.kwargs["order"]) if i != d]
-    return ("TransposeBackward0" if len(moved) == 2 else "PermuteBackward0"), (0,)
 
 
 def _getitem(ctx: Context) -> tuple[str, tuple[Edge, ...]]:
@@ -89,7 +88,6 @@ _LAYOUTS: dict[str, Callable[[Context], tuple[str, tuple[Edge, ...]]]] = {
     "Sum": lambda ctx: _reduction(ctx, "SumBackward0", "SumBackward1"),
     "Mean": lambda ctx: _reduction(ctx, "MeanBackward0", "MeanBackward1"),
     "Max": lambda ctx: _reduction(ctx, "MaxBackward1", "AmaxBackward0"),
-    "Permute": _permute,
     "GetItem": _getitem,
     "MatMul": _matmul,
     "LinearOp": _linear,
@@ -100,6 +98,26 @@ _LAYOUTS: dict[str, Callable[[Context], tuple[str, tuple[Edge, ...]]]] = {
         0, 1 if ctx.kwargs.get("has_weight") else None,
         1 + bool(ctx.kwargs.get("has_weight")) if ctx.kwargs.get("has_bias") else None)),
 }
+
+
+_VARIANTS: dict[tuple[type, str, str], type] = {}
+
+
+def renamed(op: type[Op], node_name: str, name: str = "") -> type[Op]:
+    """`op`'s math under another of PyTorch's node names (what grad_fn shows), as the class `name` (op's own by
+    default); one class per (op, node name)."""
+    key = (op, node_name, name or op.__name__)
+    if key not in _VARIANTS:
+        _VARIANTS[key] = type(key[2], (op,), {"node_name": node_name, "__module__": op.__module__})
+    return _VARIANTS[key]
+
+
+def name_node(t: Tensor, node_name: str) -> Tensor:
+    """Show the op that made `t` as PyTorch's node for a whole composite: smooth_l1_loss ends in a mean here,
+    PyTorch records one SmoothL1LossBackward0. Its inputs (next_functions) stay those of the last op."""
+    if t._ctx is not None:
+        t._ctx.function = renamed(t._ctx.function, node_name)
+    return t
 
 
 def _layout(ctx: Context) -> tuple[str, tuple[Edge, ...]]:

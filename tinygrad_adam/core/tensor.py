@@ -19,7 +19,7 @@ from . import random as _random
 from .dtypes import result_type, to_numpy_dtype
 from .engine import Context, backpropagate
 from .grad_mode import no_grad
-from .graph_nodes import as_node
+from .graph_nodes import as_node, name_node
 from .hooks import RemovableHandle
 
 
@@ -520,7 +520,7 @@ class Tensor:
     def __rsub__(self, other: Any) -> Tensor:
         self._no_bool_subtraction(other)
         a, b = self._pair(other)
-        return ops.Sub.apply(b, a)
+        return name_node(ops.Sub.apply(b, a), "RsubBackward1")
 
     def __mul__(self, other: Any) -> Tensor:
         return ops.Mul.apply(*self._pair(other))
@@ -811,8 +811,8 @@ class Tensor:
             correction: float | None = None, axis: Any = None, keepdims: bool | None = None,
             ddof: float | None = None) -> Tensor:
         """Standard deviation, dividing by N - correction (correction=1 by default, as in PyTorch)."""
-        return self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims,
-                        ddof=ddof).sqrt()
+        return name_node(self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims,
+                                  ddof=ddof).sqrt(), "StdBackward0")
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
         """The p-norm (2 / 'fro' by default, also 1, inf and any positive number) over `dim` or everything."""
@@ -963,7 +963,7 @@ class Tensor:
             if isinstance(value, float) and limits is not None and not limits.min <= value <= limits.max:
                 raise RuntimeError(f"value cannot be converted to type {dtype.name}_t without overflow")
             value = Tensor._make(np.array(value).astype(dtype), False)  # an int wraps, as PyTorch's casts
-        return self._keep_where(~mask_array, value)
+        return name_node(self._keep_where(~mask_array, value), "MaskedFillBackward0")
 
     def _triangle(self, name: str, keep: np.ndarray) -> Tensor:
         if self.ndim < 2:
@@ -973,12 +973,12 @@ class Tensor:
     def tril(self, diagonal: int = 0) -> Tensor:
         """The lower triangle of the last two dims (column - row <= diagonal); the rest 0."""
         rows, cols = self.shape[-2:] if self.ndim >= 2 else (0, 0)
-        return self._triangle("tril", np.tri(rows, cols, diagonal, dtype=bool))
+        return name_node(self._triangle("tril", np.tri(rows, cols, diagonal, dtype=bool)), "TrilBackward0")
 
     def triu(self, diagonal: int = 0) -> Tensor:
         """The upper triangle of the last two dims (column - row >= diagonal); the rest 0."""
         rows, cols = self.shape[-2:] if self.ndim >= 2 else (0, 0)
-        return self._triangle("triu", ~np.tri(rows, cols, diagonal - 1, dtype=bool))
+        return name_node(self._triangle("triu", ~np.tri(rows, cols, diagonal - 1, dtype=bool)), "TriuBackward0")
 
 
     # ----- movement ---------------------------------------------------------------------------
@@ -1056,14 +1056,14 @@ class Tensor:
                 return self
             order = list(range(self.ndim))
             order[d0], order[d1] = order[d1], order[d0]
-            return ops.Permute.apply(self, order=tuple(order))
+            return name_node(ops.Permute.apply(self, order=tuple(order)), "TransposeBackward0")
         order = _shape_arg(dims) if dims else tuple(reversed(range(self.ndim)))
         return ops.Permute.apply(self, order=order)
 
     def t(self) -> Tensor:
         if self.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
-        return self.transpose()
+        return name_node(self.transpose(), "TBackward0")
 
     def permute(self, *dims: Any, **kwargs: Any) -> Tensor:
         order = tuple(checks.dim(d, self.ndim) for d in _shape_arg(dims or (kwargs.pop("dims", ()),)))
@@ -1083,14 +1083,15 @@ class Tensor:
         else:
             drop = set(checks.dims(d, self.ndim) or ())
             shape = tuple(n for i, n in enumerate(self.array.shape) if not (i in drop and n == 1))
-        return self.reshape(shape)
+        kind = 0 if d is None else 1 if isinstance(d, int | np.integer) else 2  # squeeze(), squeeze(dim), (dims)
+        return name_node(self.reshape(shape), f"SqueezeBackward{kind}")
 
     def unsqueeze(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         d = _dim_arg(dim, axis)
         if d is None:
             raise TypeError("unsqueeze() missing 1 required positional arguments: \"dim\"")
         d = checks.dim(d, self.ndim + 1)
-        return self.reshape(self.array.shape[:d] + (1,) + self.array.shape[d:])
+        return name_node(self.reshape(self.array.shape[:d] + (1,) + self.array.shape[d:]), "UnsqueezeBackward0")
 
     def expand(self, *shape: Any, size: Any = None) -> Tensor:
         """Broadcast to `shape` (-1 keeps a dimension), as torch.Tensor.expand."""
@@ -1119,7 +1120,7 @@ class Tensor:
         # tile = broadcast each dim n to (r, n), then merge: expand and reshape carry the gradient
         expanded = x.reshape(tuple(v for n in x.shape for v in (1, n)))
         expanded = expanded.expand(tuple(v for r, n in zip(reps, x.shape, strict=True) for v in (r, n)))
-        return expanded.reshape(tuple(r * n for r, n in zip(reps, x.shape, strict=True)))
+        return name_node(expanded.reshape(tuple(r * n for r, n in zip(reps, x.shape, strict=True))), "RepeatBackward0")
 
     def pad(self, pad_width: Any, value: float = 0.0) -> Tensor:
         """Constant padding with NumPy's pad_width convention."""

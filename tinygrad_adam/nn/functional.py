@@ -19,6 +19,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ..core import checks
 from ..core import random as _random
+from ..core.graph_nodes import name_node
 from ..core.tensor import Tensor
 from ..core.toplevel import concatenate, where
 from . import ops
@@ -688,7 +689,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     check_kernel_dtype("elu_cpu", x)
     if inplace:
         return x._inplace("elu_", lambda t: elu(t, alpha))
-    return where(x.array > 0, x, (x.clamp(max=0).exp() - 1) * alpha)
+    return name_node(where(x.array > 0, x, (x.clamp(max=0).exp() - 1) * alpha), "EluBackward0")
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -696,7 +697,8 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     x = to_tensor(input)
     check_kernel_dtype("softplus_cpu", x)
     bx = x * beta
-    return where(bx.array > threshold, x, (bx.clamp(max=threshold).exp() + 1).log() / beta)
+    softplus_value = (bx.clamp(max=threshold).exp() + 1).log() / beta
+    return name_node(where(bx.array > threshold, x, softplus_value), "SoftplusBackward0")
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
@@ -797,7 +799,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, size_av
     losses = BinaryCrossEntropyOp.apply(x, t)
     if weight is not None:
         losses = losses * _target(x, weight).expand(x.shape)
-    return _reduce_loss(losses, reduction)
+    return name_node(_reduce_loss(losses, reduction), "BinaryCrossEntropyBackward0")
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = None,
@@ -826,7 +828,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
     losses = BinaryCrossEntropyWithLogitsOp.apply(*args)
     if weight is not None:
         losses = losses * _target(x, weight)
-    return _reduce_loss(losses, reduction)
+    return name_node(_reduce_loss(losses, reduction), "BinaryCrossEntropyWithLogitsBackward0")
 
 
 def l1_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
@@ -850,7 +852,8 @@ def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
     d = (x - t).abs()
     if beta == 0:
         return _reduce_loss(d, reduction)
-    return _reduce_loss(where(d.array < beta, d * d * (0.5 / beta), d - 0.5 * beta), reduction)
+    losses = where(d.array < beta, d * d * (0.5 / beta), d - 0.5 * beta)
+    return name_node(_reduce_loss(losses, reduction), "SmoothL1LossBackward0")
 
 
 def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0,
@@ -864,7 +867,7 @@ def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float
     losses = where(d.array < delta, d * d * 0.5, (d - 0.5 * delta) * delta)
     if weight is not None:
         losses = losses * _target(x, weight)
-    return _reduce_loss(losses, reduction)
+    return name_node(_reduce_loss(losses, reduction), "HuberLossBackward0")
 
 
 def kl_div(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
@@ -996,7 +999,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x · sigmoid(x) (swish); `inplace=True` writes the result into `input` and returns it."""
     x = to_tensor(input)
     check_kernel_dtype("silu_cpu", x)
-    return x._inplace("silu_", lambda t: t * t.sigmoid()) if inplace else x * x.sigmoid()
+    return x._inplace("silu_", lambda t: t * t.sigmoid()) if inplace else name_node(x * x.sigmoid(), "SiluBackward0")
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import Context, Op
+from ..graph_nodes import renamed
 
 
 def _is_basic_index(index: Any) -> bool:
@@ -104,17 +105,12 @@ class Gather(Op):
         return full
 
 
-def _renamed(name: str, base: type[Op], node_name: str) -> type[Op]:
-    """`base`'s math under another of PyTorch's node names (what `grad_fn` shows)."""
-    return type(name, (base,), {"node_name": node_name, "__module__": __name__})
-
-
 # The pieces of split/chunk/unbind are slices, the values of sort/topk a gather by the sorted order.
-SplitPiece = _renamed("SplitPiece", GetItem, "SplitBackward0")
-SplitWithSizesPiece = _renamed("SplitWithSizesPiece", GetItem, "SplitWithSizesBackward0")
-UnbindPiece = _renamed("UnbindPiece", GetItem, "UnbindBackward0")
-SortValues = _renamed("SortValues", Gather, "SortBackward0")
-TopkValues = _renamed("TopkValues", Gather, "TopkBackward0")
+SplitPiece = renamed(GetItem, "SplitBackward0", "SplitPiece")
+SplitWithSizesPiece = renamed(GetItem, "SplitWithSizesBackward0", "SplitWithSizesPiece")
+UnbindPiece = renamed(GetItem, "UnbindBackward0", "UnbindPiece")
+SortValues = renamed(Gather, "SortBackward0", "SortValues")
+TopkValues = renamed(Gather, "TopkBackward0", "TopkValues")
 
 
 class Scatter(Op):
@@ -166,8 +162,8 @@ class ScatterValue(Scatter):
         return _scatter_grad_x(ctx, grad)
 
 
-ScatterSrc = _renamed("ScatterSrc", Scatter, "ScatterBackward0")
-ScatterAdd = _renamed("ScatterAdd", Scatter, "ScatterAddBackward0")
+ScatterSrc = renamed(Scatter, "ScatterBackward0", "ScatterSrc")
+ScatterAdd = renamed(Scatter, "ScatterAddBackward0", "ScatterAdd")
 
 
 class IndexSelect(Op):
