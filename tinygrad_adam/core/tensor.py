@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import checks, dtypes, engine, grad_mode, ops
+from . import checks, dtypes, engine, grad_mode, ops, storage
 from . import random as _random
 from .dtypes import result_type, to_numpy_dtype
 from .engine import Context, backpropagate
@@ -76,13 +76,6 @@ _ARITHMETIC_UFUNCS = {np.add: "add", np.subtract: "sub", np.multiply: "mul", np.
                       np.power: "pow", np.matmul: "matmul"}
 
 
-class MaxMin(NamedTuple):
-    """What `max(dim)`/`min(dim)` return, as torch.return_types.max: the values and their int64 indices."""
-
-    values: Tensor
-    indices: Tensor
-
-
 def _scalar_type_name(dtype: np.dtype) -> str:
     """PyTorch's C++ name of a dtype, as its 'not implemented for' errors say it."""
     return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
@@ -93,6 +86,22 @@ def _return_type_repr(self: tuple) -> str:
     """torch.return_types' way of printing: the type's name, then one field a line."""
     fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self, strict=True))  # type: ignore[attr-defined]
     return f"torch.return_types.{type(self).__name__.removesuffix('Result').lower()}(\n{fields})"
+
+
+class MaxResult(NamedTuple):
+    """What `max(dim)` returns, as torch.return_types.max: the values and their int64 indices."""
+
+    values: Tensor
+    indices: Tensor
+    __repr__ = _return_type_repr
+
+
+class MinResult(NamedTuple):
+    """What `min(dim)` returns, as torch.return_types.min: the values and their int64 indices."""
+
+    values: Tensor
+    indices: Tensor
+    __repr__ = _return_type_repr
 
 
 class SortResult(NamedTuple):
@@ -553,6 +562,51 @@ class Tensor:
         a, b = self._true_division_pair(other)
         return ops.Div.apply(b, a)
 
+    def _integer_divisor_check(self, name: str, a: Tensor, b: Tensor) -> None:
+        if a.array.dtype == np.bool_:
+            raise checks.not_implemented_for(name, a.array.dtype)
+        if a.array.dtype.kind in "iu" and not np.all(b.array):
+            raise RuntimeError("ZeroDivisionError")
+
+    def _floor_divide(self, a: Tensor, b: Tensor) -> Tensor:
+        self._integer_divisor_check("div_floor_cpu", a, b)
+        return ops.FloorDivide.apply(a, b, mode="floor")
+
+    def floor_divide(self, other: Any) -> Tensor:
+        """self // other, rounded toward -inf (torch.floor_divide); integers stay integers."""
+        return self._floor_divide(*self._pair(other))
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        return self.floor_divide(other)
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        a, b = self._pair(other)
+        return self._floor_divide(b, a)
+
+    def _remainder(self, other: Any, trunc: bool) -> Tensor:
+        a, b = self._pair(other)
+        self._integer_divisor_check("fmod_cpu" if trunc else "remainder_cpu", a, b)
+        out = (ops.Fmod if trunc else ops.Remainder).apply(a, b, trunc=trunc)
+        if isinstance(other, Tensor):  # PyTorch's node for a tensor divisor
+            return name_node(out, "FmodBackward1" if trunc else "RemainderBackward1")
+        return out
+
+    def remainder(self, other: Any) -> Tensor:
+        """self % other with the sign of other, as Python's % (torch.remainder)."""
+        return self._remainder(other, trunc=False)
+
+    def fmod(self, other: Any) -> Tensor:
+        """The remainder of self / other rounded toward zero: it has the sign of self (torch.fmod)."""
+        return self._remainder(other, trunc=True)
+
+    def __mod__(self, other: Any) -> Tensor:
+        return self.remainder(other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        a, b = self._pair(other)
+        self._integer_divisor_check("remainder_cpu", b, a)
+        return ops.RemainderOfNumber.apply(b, a, trunc=False)
+
     def __neg__(self) -> Tensor:
         checks.no_bool("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
                        "invert a mask, use the `~` or `logical_not()` operator instead.", self.array.dtype)
@@ -704,6 +758,9 @@ class Tensor:
     def isnan(self) -> Tensor:
         return Tensor._make(np.isnan(self.array), False)
 
+    def isinf(self) -> Tensor:
+        return Tensor._make(np.isinf(self.array), False)
+
     def __invert__(self) -> Tensor:
         if self.array.dtype.kind not in "biu":
             raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
@@ -745,11 +802,12 @@ class Tensor:
             return ops.Max.apply(self, axis=None, keepdims=False, largest=name == "max")
         d = checks.dim(dim, self.array.ndim)
         checks.nonempty_reduction(name, self.array.shape, (d,))
+        result = MaxResult if name == "max" else MinResult
         if self.array.ndim == 0:
-            return MaxMin(self.clone(), Tensor._make(np.zeros((), np.int64), False))
+            return result(self.clone(), Tensor._make(np.zeros((), np.int64), False))
         values = ops.MaxAlongDim.apply(self, dim=d, keepdim=keep, largest=name == "max")
         indices = (np.argmax if name == "max" else np.argmin)(self.array, axis=d, keepdims=keep)
-        return MaxMin(values, Tensor._make(np.asarray(indices, np.int64), False))
+        return result(values, Tensor._make(np.asarray(indices, np.int64), False))
 
     def max(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None) -> Any:
         """The largest value; with an int `dim`, (values, indices) along it, as torch.max."""
@@ -1033,7 +1091,32 @@ class Tensor:
         return self.expand(other.shape)
 
     def contiguous(self) -> Tensor:
-        return self
+        """This tensor if its elements lie in row-major order in memory, else a copy that does (CloneBackward0)."""
+        return self if self.array.flags.c_contiguous else ops.Clone.apply(self)
+
+    def is_contiguous(self) -> bool:
+        return self.array.flags.c_contiguous
+
+    def stride(self, dim: int | None = None) -> Any:
+        """The step in elements between neighbours along each dim (or along `dim`), as PyTorch counts it."""
+        steps, inner = [], 1  # NumPy leaves 0 where a dim of size 0 or 1 has no step; PyTorch counts on
+        for n, step in zip(reversed(self.array.shape), reversed(self.array.strides), strict=True):
+            steps.append(step // self.array.itemsize if self.array.size and (step or n > 1) else inner)
+            inner = steps[-1] * builtins.max(n, 1)
+        steps = tuple(reversed(steps))
+        return steps if dim is None else steps[self._wrap_dim(dim)]
+
+    def storage_offset(self) -> int:
+        """Where this tensor's first element sits in its storage, in elements."""
+        root = storage.root_array(self.array)
+        return (self.array.ctypes.data - root.ctypes.data) // self.array.itemsize if self.array.size else 0
+
+    def data_ptr(self) -> int:
+        return self.array.ctypes.data
+
+    def storage(self) -> storage.TypedStorage:
+        """All the memory this tensor looks into (a view's storage is its base's), as PyTorch's TypedStorage."""
+        return storage.TypedStorage(self.array)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge dims start_dim..end_dim into one (PyTorch's flatten)."""
@@ -1283,6 +1366,32 @@ class Tensor:
         index_array = array.reshape(-1).astype(np.int64, copy=False)
         return ops.IndexSelect.apply(self, dim=dim, index=index_array if self.ndim else array.astype(np.int64))
 
+    def index_add(self, dim: int, index: Any, source: Tensor, *, alpha: float = 1) -> Tensor:
+        """A copy with alpha * source's slices added at the positions `index` (a vector) along `dim`."""
+        array = self._index_arg("index_add_", index)
+        dim = self._wrap_dim(dim)
+        if source.array.dtype != self.array.dtype:
+            raise RuntimeError(f"index_add_(): self ({_scalar_type_name(self.array.dtype)}) and source "
+                               f"({_scalar_type_name(source.array.dtype)}) must have the same scalar type")
+        count = source.shape[dim] if source.ndim else 1
+        if array.ndim > 1 or array.size != count:
+            raise RuntimeError(f"index_add_(): Number of indices ({array.size}) should be equal to "
+                               f"source.size(dim): ({count}), for dim: {dim}")
+        if self.ndim and (source.ndim != self.ndim or builtins.any(
+                s != n for d, (s, n) in enumerate(zip(source.shape, self.shape, strict=True)) if d != dim)):
+            raise RuntimeError("source tensor shape must match self tensor shape, excluding the specified "
+                               f"dimension. Got self.shape = {list(self.shape)} source.shape = {list(source.shape)}")
+        size = self.shape[dim] if self.ndim else 1
+        if array.size and (array.min() < 0 or array.max() >= size):
+            if self.ndim <= 1:
+                raise IndexError("index out of range in self")
+            bad = array[(array < 0) | (array >= size)].flat[0]
+            raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
+        return ops.IndexAdd.apply(self, source, dim=dim, index=array.reshape(-1), alpha=alpha)
+
+    def index_add_(self, dim: int, index: Any, source: Tensor, *, alpha: float = 1) -> Tensor:
+        return self._inplace("index_add_", Tensor.index_add, dim, index, source, alpha=alpha)
+
     def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
         """Running sums along `dim`; integer and bool inputs give int64, as in PyTorch."""
         x = self.astype(dtype) if dtype is not None else self if self.array.dtype.kind == "f" else self.astype(np.int64)
@@ -1456,6 +1565,8 @@ class Tensor:
     clamp_, masked_fill_, tril_, triu_ = _in_place(clamp), _in_place(masked_fill), _in_place(tril), _in_place(triu)
     __iadd__, __isub__ = _in_place(__add__, "+="), _in_place(__sub__, "-=")
     __imul__, __itruediv__ = _in_place(__mul__, "*="), _in_place(__truediv__, "/=")
+    __ifloordiv__, __imod__ = _in_place(__floordiv__, "//="), _in_place(__mod__, "%=")
+    floor_divide_, remainder_, fmod_ = _in_place(floor_divide), _in_place(remainder), _in_place(fmod)
 
     @staticmethod
     def _replaced(old: Tensor, new: Any) -> Tensor:
