@@ -4,6 +4,7 @@ max(dim)/min(dim) print. experiments/lecture_notebooks.py runs the notebooks the
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -140,3 +141,15 @@ def test_backprop_ninja_embedding_gradient_loop_and_index_add_agree() -> None:
     (ours_loop, ours_added), (torch_loop, torch_added) = results
     assert np.array_equal(ours_loop, torch_loop)
     assert np.allclose(ours_added, torch_added, atol=1e-6) and np.allclose(ours_loop, ours_added, atol=1e-6)
+
+
+def test_jupyter_shows_graph_nodes_as_it_shows_pytorchs() -> None:
+    pretty = pytest.importorskip("IPython.lib.pretty").pretty
+    shown = []
+    for lib in (tg, torch):
+        a = lib.randn(3, requires_grad=True)
+        loss = lib.nn.functional.cross_entropy(lib.randn(2, 3, requires_grad=True), lib.tensor([0, 1]))
+        text = pretty(((a * 2).sum().grad_fn, (a * 2).sum().grad_fn.next_functions, loss.grad_fn.next_functions))
+        shown.append(re.sub(r"0x[0-9a-f]+", "0x", text))
+    assert shown[0] == shown[1]
+    assert re.fullmatch(r"<tinygrad_adam.Generator at 0x[0-9a-f]+>", pretty(tg.Generator()))

@@ -177,6 +177,9 @@ class Node(Context, metaclass=ABCMeta):
     def __repr__(self) -> str:
         return f"<{self.name()} object at {hex(id(self))}>"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(_ipython_text(self.name(), self))
+
     def __reduce_ex__(self, protocol: Any) -> Any:
         """Pickled (and copied) as the plain Context it is; the named class returns when grad_fn is looked at."""
         _, _, *state = super().__reduce_ex__(protocol)
@@ -201,6 +204,11 @@ def as_node(ctx: Context) -> Node:
     return ctx  # type: ignore[return-value]
 
 
+def _ipython_text(name: str, node: object) -> str:
+    """How IPython and Jupyter show PyTorch's nodes, whose C++ classes have no repr of their own."""
+    return f"<{name} at {hex(id(node))}>"
+
+
 class FusedStage:
     """A node that PyTorch records inside an op that runs here as one fused step (say LogSoftmaxBackward0 in
     cross_entropy): it has a name and next_functions, and no hooks, since no backward of its own runs."""
@@ -220,6 +228,9 @@ class FusedStage:
 
     def __repr__(self) -> str:
         return f"<{self._name} object at {hex(id(self))}>"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(_ipython_text(self._name, self))
 
 
 class AccumulateGrad:
@@ -253,6 +264,9 @@ class AccumulateGrad:
 
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {hex(id(self))}>"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(_ipython_text("AccumulateGrad", self))
 
 
 def _append(tensor: Any, attribute: str, hook: Callable[..., Any]) -> RemovableHandle:

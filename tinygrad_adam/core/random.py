@@ -105,6 +105,10 @@ class Generator:
     def __repr__(self) -> str:
         return f"<tinygrad_adam.Generator object at {id(self):#x}>"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """As IPython shows torch.Generator (a C++ class without a repr of its own)."""
+        printer.text(f"<tinygrad_adam.Generator at {id(self):#x}>")
+
     def __getstate__(self) -> dict[str, Any]:
         return {"device": str(self._device), "state": self._state_bytes()}
 
