@@ -37,6 +37,24 @@ def test_clip_grad_norm_as_torch() -> None:
         np.testing.assert_allclose(p.grad.detach().numpy(), q.grad.detach().numpy(), rtol=1e-5)
 
 
+@pytest.mark.parametrize("dtypes", [("float32",), ("float64",), ("float32", "float64"), ()])
+@pytest.mark.parametrize("norm_type", [2.0, "inf"])
+def test_clip_grad_norm_returns_a_tensor_as_torch(dtypes: tuple[str, ...], norm_type: float | str) -> None:
+    """The norm is a 0-d tensor in the gradients' promoted dtype (tensor(0.) without any): it prints as torch's."""
+    rng = np.random.default_rng(2)
+    grads = [rng.standard_normal(4).astype(d) for d in dtypes]
+    shown = []
+    for lib in (tg, torch):
+        params = [lib.zeros(4, dtype=getattr(lib, d), requires_grad=True) for d in dtypes]
+        for p, g in zip(params, grads, strict=True):
+            p.grad = lib.tensor(g)
+        norm = lib.nn.utils.clip_grad_norm_(params, 0.5, norm_type=norm_type)
+        shown.append((repr(norm), [p.grad.numpy().tolist() for p in params]))
+    assert shown[0][0] == shown[1][0]
+    np.testing.assert_allclose(np.array(shown[0][1], dtype=object).astype(float),
+                               np.array(shown[1][1], dtype=object).astype(float), rtol=1e-6)
+
+
 def test_parameters_to_vector_and_back() -> None:
     ours, theirs = _pair()
     vec_o = nn.utils.parameters_to_vector(ours.parameters())

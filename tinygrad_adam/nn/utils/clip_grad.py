@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 
@@ -16,12 +17,13 @@ def _with_grads(params: Tensor | Iterable[Tensor]) -> list[Tensor]:
 
 
 def clip_grad_norm_(params: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
-                    error_if_nonfinite: bool = False) -> float:
+                    error_if_nonfinite: bool = False) -> Tensor:
     """Scale all gradients together so that their joint norm is at most `max_norm`; return the norm before.
 
-    The norm is taken over all gradients as if concatenated into one vector (computed in float64).
-    As in PyTorch, gradients are multiplied by min(1, max_norm / (total_norm + 1e-6)); parameters
-    without a gradient are ignored. `norm_type` may be any p >= 1 or math.inf.
+    The norm is taken over all gradients as if concatenated into one vector (accumulated in float64) and
+    returned as PyTorch does: a 0-d tensor in the gradients' promoted dtype. Gradients are multiplied by
+    min(1, max_norm / (total_norm + 1e-6)), computed in that dtype; parameters without a gradient are
+    ignored. `norm_type` may be any p >= 1 or math.inf.
     """
     if not max_norm >= 0:
         raise ValueError(f"clip_grad_norm_: max_norm must be >= 0, got {max_norm!r}")
@@ -30,7 +32,8 @@ def clip_grad_norm_(params: Tensor | Iterable[Tensor], max_norm: float, norm_typ
         raise ValueError(f"clip_grad_norm_: norm_type must be >= 1 or inf, got {norm_type!r}")
     params = _with_grads(params)
     if not params:
-        return 0.0
+        return Tensor(np.zeros((), np.float32))
+    dtype = functools.reduce(np.promote_types, (p.grad.array.dtype for p in params))
     if norm_type == math.inf:
         total_norm = max(float(np.max(np.abs(p.grad.array))) if p.grad.array.size else 0.0 for p in params)
     else:
@@ -41,11 +44,13 @@ def clip_grad_norm_(params: Tensor | Iterable[Tensor], max_norm: float, norm_typ
             f"clip_grad_norm_: the total norm of the gradients is {total_norm}, so they cannot be clipped; "
             "pass error_if_nonfinite=False to scale them anyway"
         )
-    clip_coef = min(1.0, max_norm / (total_norm + 1e-6))
+    norm = np.asarray(total_norm, dtype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        clip_coef = np.minimum(dtype.type(max_norm) / (norm + dtype.type(1e-6)), dtype.type(1.0))
     if clip_coef < 1.0:
         for p in params:
-            p.grad.array = _scaled(p.grad.array, clip_coef)
-    return total_norm
+            p.grad.array = _scaled(p.grad.array, clip_coef.astype(p.grad.array.dtype))
+    return Tensor(norm)
 
 
 def clip_grad_value_(params: Tensor | Iterable[Tensor], clip_value: float) -> None:
@@ -60,7 +65,7 @@ def clip_grad_value_(params: Tensor | Iterable[Tensor], clip_value: float) -> No
             p.grad.array = np.clip(grad, -clip_value, clip_value)
 
 
-def _scaled(grad: np.ndarray, coef: float) -> np.ndarray:
+def _scaled(grad: np.ndarray, coef: float | np.ndarray) -> np.ndarray:
     if grad.flags.writeable:
         grad *= coef
         return grad
