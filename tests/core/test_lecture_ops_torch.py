@@ -153,3 +153,25 @@ def test_jupyter_shows_graph_nodes_as_it_shows_pytorchs() -> None:
         shown.append(re.sub(r"0x[0-9a-f]+", "0x", text))
     assert shown[0] == shown[1]
     assert re.fullmatch(r"<tinygrad_adam.Generator at 0x[0-9a-f]+>", pretty(tg.Generator()))
+
+
+@pytest.mark.parametrize(("shape", "dim"), [((32, 200), 0), ((32, 27), 1), ((4, 8, 10), (0, 1)), ((1000,), None)])
+@pytest.mark.parametrize("name", ["var", "std"])
+def test_float32_var_and_std_are_pytorchs_bit_for_bit(shape: tuple[int, ...], dim: Any, name: str) -> None:
+    """PyTorch accumulates float32 variances in double: part 3's BatchNorm statistics then agree exactly."""
+    data = (np.random.default_rng(3).standard_normal(shape) * 3 + 1).astype(np.float32)
+    ours = getattr(tg.tensor(data), name)(dim, keepdim=True)
+    theirs = getattr(torch.tensor(data), name)(dim, keepdim=True)
+    assert ours.dtype == tg.float32 and np.array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_std_is_one_node_and_passes_no_gradient_where_it_is_zero() -> None:
+    grads = []
+    for lib in (tg, torch):
+        x = lib.tensor([[1.0, 2.0], [1.0, 5.0]], dtype=lib.float64, requires_grad=True)
+        y = x.std(0)
+        assert y.grad_fn.name() == "StdBackward0"
+        assert type(y.grad_fn.next_functions[0][0]).__name__ == "AccumulateGrad"
+        y.sum().backward()
+        grads.append(x.grad.numpy().tolist())
+    assert grads[0] == grads[1] and grads[0][0][0] == grads[0][1][0] == 0.0

@@ -850,10 +850,8 @@ class Tensor:
         """int64 indices of the smallest values (of the flattened tensor when dim is None)."""
         return self._arg("argmin", dim, keepdim, axis, keepdims)
 
-    def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
-            correction: float | None = None, axis: Any = None, keepdims: bool | None = None,
-            ddof: float | None = None) -> Tensor:
-        """Variance, dividing by N - correction; correction=1 by default, as in PyTorch (ddof is NumPy's name)."""
+    def _variance(self, root: bool, dim: Any, unbiased: bool | None, keepdim: bool, correction: float | None,
+                  axis: Any, keepdims: bool | None, ddof: float | None) -> Tensor:
         if isinstance(dim, bool) and unbiased is None:  # var(unbiased), PyTorch's older positional form
             dim, unbiased = None, dim
         if sum(v is not None for v in (unbiased, correction, ddof)) > 1:
@@ -862,15 +860,21 @@ class Tensor:
             correction = ddof if ddof is not None else (0 if unbiased is False else 1)
         if self.array.dtype.kind != "f":
             raise RuntimeError("std and var only support floating point and complex dtypes")
-        return ops.Var.apply(self, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg(keepdim, keepdims),
-                             ddof=correction)
+        return (ops.Std if root else ops.Var).apply(
+            self, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg(keepdim, keepdims), ddof=correction,
+            root=root)
+
+    def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
+            correction: float | None = None, axis: Any = None, keepdims: bool | None = None,
+            ddof: float | None = None) -> Tensor:
+        """Variance, dividing by N - correction; correction=1 by default, as in PyTorch (ddof is NumPy's name)."""
+        return self._variance(False, dim, unbiased, keepdim, correction, axis, keepdims, ddof)
 
     def std(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
             correction: float | None = None, axis: Any = None, keepdims: bool | None = None,
             ddof: float | None = None) -> Tensor:
         """Standard deviation, dividing by N - correction (correction=1 by default, as in PyTorch)."""
-        return name_node(self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims,
-                                  ddof=ddof).sqrt(), "StdBackward0")
+        return self._variance(True, dim, unbiased, keepdim, correction, axis, keepdims, ddof)
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
         """The p-norm (2 / 'fro' by default, also 1, inf and any positive number) over `dim` or everything."""

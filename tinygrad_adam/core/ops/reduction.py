@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import Context, Op
+from ..graph_nodes import renamed
 
 
 def _normalize_axis(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int, ...]:
@@ -100,23 +101,42 @@ class MaxAlongDim(Op):
 
 
 class Var(Op):
+    """The variance over axes, dividing by N - ddof; with `root`, the standard deviation (torch.std).
+
+    A float32 input is reduced in float64 and rounded once, as PyTorch's CPU kernel accumulates in double:
+    the values are PyTorch's, bit for bit. The backward is PyTorch's, in the input's dtype; a standard
+    deviation of 0 passes no gradient (PyTorch's std_backward).
+    """
+
     @staticmethod
-    def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False,
-                ddof: int = 0) -> np.ndarray:
+    def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False, ddof: float = 0,
+                root: bool = False) -> np.ndarray:
         centered = x - np.mean(x, axis=axis, keepdims=True)
         count = int(np.prod([x.shape[a] for a in _normalize_axis(axis, x.ndim)]))
-        ctx.save_for_backward(centered)
         # N <= correction divides by 0 (inf or nan), as PyTorch does
-        ctx.axis, ctx.keepdims, ctx.divisor = axis, keepdims, x.dtype.type(max(count - ddof, 0))
+        ctx.axis, ctx.keepdims, ctx.divisor, ctx.root = axis, keepdims, x.dtype.type(max(count - ddof, 0)), root
+        wide = centered
+        if x.dtype != np.float64:
+            wide = x.astype(np.float64)
+            wide -= np.mean(wide, axis=axis, keepdims=True)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.sum(centered * centered, axis=axis, keepdims=keepdims) / ctx.divisor
+            out = np.sum(wide * wide, axis=axis, keepdims=keepdims) / np.float64(max(count - ddof, 0))
+            out = np.asarray(np.sqrt(out) if root else out).astype(x.dtype, copy=False)
+        ctx.save_for_backward(centered, out)
+        return out
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
-        (centered,) = ctx.saved_tensors
+        centered, out = ctx.saved_tensors
+        if ctx.root:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                grad = np.where(out == 0, np.zeros((), grad.dtype), grad / (2 * out))
         grad = _expand_reduced(grad, ctx.axis, ctx.keepdims, centered.shape)
         with np.errstate(divide="ignore", invalid="ignore"):
             return grad * (2 / ctx.divisor) * centered
+
+
+Std = renamed(Var, "StdBackward0", "Std")
 
 
 class Norm2(Op):
