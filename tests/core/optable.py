@@ -294,7 +294,6 @@ TABLE: list[OpEntry] = [
     OpEntry("Tensor.__invert__", op(operator.invert), unary(("bool", "uint8", "int32", "int64", "float32"))),
     *every("isfinite", unary()),
     *every("isnan", unary()),
-    *every("isinf", chain(unary(), these(S(x(3, gen=lambda s, d: np.array([np.inf, -np.inf, np.nan]), grad=False))))),
     *every(
         "clamp",
         chain(
@@ -364,21 +363,6 @@ TABLE: list[OpEntry] = [
         ]
     ],
     OpEntry("Tensor.__truediv__", op(operator.truediv), binary(rhs=positive)),
-    *every("floor_divide", binary(NUMERIC, rhs=positive), grad=False),
-    *every("remainder", chain(binary(NUMERIC, rhs=positive), these(S(x(2, 3), -1.5), S(x(2, 3, dtype="int64"), -2)))),
-    *every("fmod", chain(binary(NUMERIC, rhs=positive), these(S(x(2, 3), -1.5), S(x(2, 3, dtype="int64"), -2)))),
-    OpEntry("Tensor.__floordiv__", op(operator.floordiv), binary(rhs=positive), grad=False),
-    OpEntry("Tensor.__mod__", op(operator.mod), binary(rhs=positive)),
-    OpEntry("Tensor.__rfloordiv__", op(lambda a: 7 // a), unary(NUMERIC, gen=positive), grad=False),
-    OpEntry("Tensor.__rmod__", op(lambda a: 7.5 % a), unary(NUMERIC, gen=positive), grad=False),
-    OpEntry("Tensor.__ifloordiv__", op(lambda a, b: operator.ifloordiv(a, b)), binary(FLOATS, rhs=positive),
-            inplace=True, grad=False),
-    *[
-        OpEntry(f"Tensor.{name}", method(name), binary(FLOATS, rhs=positive), inplace=True, grad=False)
-        for name in ("floor_divide_", "remainder_", "fmod_")
-    ],
-    OpEntry("Tensor.__imod__", op(lambda a, b: operator.imod(a, b)), binary(FLOATS, rhs=positive),
-            inplace=True, grad=False),
     OpEntry("Tensor.__pow__", op(operator.pow), binary(NUMERIC, scalars=(2, 0.5), gen=positive)),
     OpEntry("Tensor.__and__", op(operator.and_), binary(("bool", "uint8", "int32", "int64"))),
     OpEntry("Tensor.__or__", op(operator.or_), binary(("bool", "uint8", "int32", "int64"))),
@@ -1682,28 +1666,6 @@ TABLE += [
                 S(x(3, 4, grad=not inplace), 1, _idx([0, 4], [1, 1], [2, 0]), x(3, 2)),
                 S(x(3, 4, grad=not inplace), 1, _idx([0, 3]), x(1, 2, dtype="float32")),
                 *([S(x(3, 4, grad=not inplace), 1, _idx([0, 3], [1, 2], [2, 0]), 1.5)] if "add" not in name else []),
-            ),
-            torch_fn=not inplace,
-            inplace=inplace,
-            grad=not inplace,
-        )
-    ],
-    *[
-        entry
-        for name, inplace in [("index_add", False), ("index_add_", True)]
-        for entry in every(
-            name,
-            these(
-                S(x(3, 4, grad=not inplace), 0, _idx(2, 0, 2), x(3, 4)),
-                S(x(3, 4, grad=not inplace), 1, _idx(3, 1), x(3, 2), alpha=2.5),
-                S(x(3, 4, grad=not inplace), -1, _idx(0), x(3, 1)),
-                S(x(grad=not inplace), 0, _idx(0), x()),
-                S(x(3, 4, dtype="int64", grad=False), 0, _idx(1, 1), x(2, 4, dtype="int64"), alpha=3),
-                S(x(3, 4, grad=not inplace), 0, _idx(3), x(1, 4)),
-                S(x(3, 4, grad=not inplace), 0, _idx(0, 1), x(3, 4)),
-                S(x(3, 4, grad=not inplace), 0, _idx(0, 1), x(2, 3)),
-                S(x(3, 4, grad=not inplace), 0, _idx(0, 1), x(2, 4, dtype="float32")),
-                S(x(3, 4, grad=not inplace), 0, T(np.array([0.0])), x(1, 4)),
             ),
             torch_fn=not inplace,
             inplace=inplace,

@@ -562,51 +562,6 @@ class Tensor:
         a, b = self._true_division_pair(other)
         return ops.Div.apply(b, a)
 
-    def _integer_divisor_check(self, name: str, a: Tensor, b: Tensor) -> None:
-        if a.array.dtype == np.bool_:
-            raise checks.not_implemented_for(name, a.array.dtype)
-        if a.array.dtype.kind in "iu" and not np.all(b.array):
-            raise RuntimeError("ZeroDivisionError")
-
-    def _floor_divide(self, a: Tensor, b: Tensor) -> Tensor:
-        self._integer_divisor_check("div_floor_cpu", a, b)
-        return ops.FloorDivide.apply(a, b, mode="floor")
-
-    def floor_divide(self, other: Any) -> Tensor:
-        """self // other, rounded toward -inf (torch.floor_divide); integers stay integers."""
-        return self._floor_divide(*self._pair(other))
-
-    def __floordiv__(self, other: Any) -> Tensor:
-        return self.floor_divide(other)
-
-    def __rfloordiv__(self, other: Any) -> Tensor:
-        a, b = self._pair(other)
-        return self._floor_divide(b, a)
-
-    def _remainder(self, other: Any, trunc: bool) -> Tensor:
-        a, b = self._pair(other)
-        self._integer_divisor_check("fmod_cpu" if trunc else "remainder_cpu", a, b)
-        out = (ops.Fmod if trunc else ops.Remainder).apply(a, b, trunc=trunc)
-        if isinstance(other, Tensor):  # PyTorch's node for a tensor divisor
-            return name_node(out, "FmodBackward1" if trunc else "RemainderBackward1")
-        return out
-
-    def remainder(self, other: Any) -> Tensor:
-        """self % other with the sign of other, as Python's % (torch.remainder)."""
-        return self._remainder(other, trunc=False)
-
-    def fmod(self, other: Any) -> Tensor:
-        """The remainder of self / other rounded toward zero: it has the sign of self (torch.fmod)."""
-        return self._remainder(other, trunc=True)
-
-    def __mod__(self, other: Any) -> Tensor:
-        return self.remainder(other)
-
-    def __rmod__(self, other: Any) -> Tensor:
-        a, b = self._pair(other)
-        self._integer_divisor_check("remainder_cpu", b, a)
-        return ops.RemainderOfNumber.apply(b, a, trunc=False)
-
     def __neg__(self) -> Tensor:
         checks.no_bool("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
                        "invert a mask, use the `~` or `logical_not()` operator instead.", self.array.dtype)
@@ -757,9 +712,6 @@ class Tensor:
 
     def isnan(self) -> Tensor:
         return Tensor._make(np.isnan(self.array), False)
-
-    def isinf(self) -> Tensor:
-        return Tensor._make(np.isinf(self.array), False)
 
     def __invert__(self) -> Tensor:
         if self.array.dtype.kind not in "biu":
@@ -1370,32 +1322,6 @@ class Tensor:
         index_array = array.reshape(-1).astype(np.int64, copy=False)
         return ops.IndexSelect.apply(self, dim=dim, index=index_array if self.ndim else array.astype(np.int64))
 
-    def index_add(self, dim: int, index: Any, source: Tensor, *, alpha: float = 1) -> Tensor:
-        """A copy with alpha * source's slices added at the positions `index` (a vector) along `dim`."""
-        array = self._index_arg("index_add_", index)
-        dim = self._wrap_dim(dim)
-        if source.array.dtype != self.array.dtype:
-            raise RuntimeError(f"index_add_(): self ({_scalar_type_name(self.array.dtype)}) and source "
-                               f"({_scalar_type_name(source.array.dtype)}) must have the same scalar type")
-        count = source.shape[dim] if source.ndim else 1
-        if array.ndim > 1 or array.size != count:
-            raise RuntimeError(f"index_add_(): Number of indices ({array.size}) should be equal to "
-                               f"source.size(dim): ({count}), for dim: {dim}")
-        if self.ndim and (source.ndim != self.ndim or builtins.any(
-                s != n for d, (s, n) in enumerate(zip(source.shape, self.shape, strict=True)) if d != dim)):
-            raise RuntimeError("source tensor shape must match self tensor shape, excluding the specified "
-                               f"dimension. Got self.shape = {list(self.shape)} source.shape = {list(source.shape)}")
-        size = self.shape[dim] if self.ndim else 1
-        if array.size and (array.min() < 0 or array.max() >= size):
-            if self.ndim <= 1:
-                raise IndexError("index out of range in self")
-            bad = array[(array < 0) | (array >= size)].flat[0]
-            raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
-        return ops.IndexAdd.apply(self, source, dim=dim, index=array.reshape(-1), alpha=alpha)
-
-    def index_add_(self, dim: int, index: Any, source: Tensor, *, alpha: float = 1) -> Tensor:
-        return self._inplace("index_add_", Tensor.index_add, dim, index, source, alpha=alpha)
-
     def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
         """Running sums along `dim`; integer and bool inputs give int64, as in PyTorch."""
         x = self.astype(dtype) if dtype is not None else self if self.array.dtype.kind == "f" else self.astype(np.int64)
@@ -1569,8 +1495,6 @@ class Tensor:
     clamp_, masked_fill_, tril_, triu_ = _in_place(clamp), _in_place(masked_fill), _in_place(tril), _in_place(triu)
     __iadd__, __isub__ = _in_place(__add__, "+="), _in_place(__sub__, "-=")
     __imul__, __itruediv__ = _in_place(__mul__, "*="), _in_place(__truediv__, "/=")
-    __ifloordiv__, __imod__ = _in_place(__floordiv__, "//="), _in_place(__mod__, "%=")
-    floor_divide_, remainder_, fmod_ = _in_place(floor_divide), _in_place(remainder), _in_place(fmod)
 
     @staticmethod
     def _replaced(old: Tensor, new: Any) -> Tensor:

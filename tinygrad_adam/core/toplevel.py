@@ -96,20 +96,6 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     return _operand(input).div(other, rounding_mode=rounding_mode)
 
 
-def floor_divide(input: Any, other: Any) -> Tensor:
-    return _operand(input).floor_divide(other)
-
-
-def remainder(input: Any, other: Any) -> Tensor:
-    if isinstance(other, Tensor) and not isinstance(input, Tensor):
-        return other.__rmod__(_operand(input).item())
-    return _operand(input).remainder(other)
-
-
-def fmod(input: Tensor, other: Any) -> Tensor:
-    return input.fmod(other)
-
-
 amax = _method("amax")
 amin = _method("amin")
 
@@ -181,7 +167,6 @@ eq = _method("eq")
 ne = _method("ne")
 isfinite = _method("isfinite")
 isnan = _method("isnan")
-isinf = _method("isinf")
 allclose = _method("allclose")
 equal = _method("equal")
 
@@ -276,7 +261,6 @@ gather = _method("gather")
 scatter = _method("scatter")
 scatter_add = _method("scatter_add")
 index_select = _method("index_select")
-index_add = _method("index_add")
 cumsum = _method("cumsum")
 sort = _method("sort")
 argsort = _method("argsort")

@@ -12,7 +12,6 @@ import numpy as np
 
 from ..._platform import threads
 from ..engine import Context, Op
-from ..graph_nodes import renamed
 
 
 # ----- arithmetic --------------------------------------------------------------------------------
@@ -85,52 +84,6 @@ class RoundedDiv(Op):
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         zero = np.zeros_like(grad)
         return zero, zero
-
-
-class FloorDivide(RoundedDiv):
-    """a // b (torch.floor_divide): PyTorch records the op but has no derivative for it."""
-
-    node_name = "NotImplemented"
-
-    @staticmethod
-    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        raise RuntimeError("derivative for aten::floor_divide is not implemented")
-
-
-class Remainder(Op):
-    """a % b with the sign of b (torch.remainder, Python's %) or, with `trunc`, of a (torch.fmod).
-
-    The gradient is 1 for a and -(a / b rounded the same way) for b, as PyTorch defines it.
-    """
-
-    @staticmethod
-    def forward(ctx: Context, a: np.ndarray, b: np.ndarray, trunc: bool) -> np.ndarray:
-        ctx.save_for_backward(a, b)
-        ctx.trunc = trunc
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return (np.fmod if trunc else np.remainder)(a, b)
-
-    @staticmethod
-    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        a, b = ctx.saved_tensors
-        if not ctx.needs_input_grad[1]:
-            return grad, None
-        with np.errstate(divide="ignore", invalid="ignore"):
-            quotient = (np.trunc if ctx.trunc else np.floor)(a / b)
-        return grad, -grad * quotient
-
-
-Fmod = renamed(Remainder, "FmodBackward0", "Fmod")
-
-
-class RemainderOfNumber(Remainder):
-    """number % tensor: PyTorch records it but has no derivative for it."""
-
-    node_name = "NotImplemented"
-
-    @staticmethod
-    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        raise RuntimeError("derivative for aten::remainder is not implemented")
 
 
 class Neg(Op):

@@ -185,27 +185,3 @@ class IndexSelect(Op):
             return full + grad.sum()
         np.add.at(np.moveaxis(full, ctx.dim, 0), ctx.index, np.moveaxis(grad, ctx.dim, 0))
         return full
-
-
-class IndexAdd(Op):
-    """A copy of x with alpha * source's slices added at the positions `index` along `dim` (repeats add up)."""
-
-    node_name = "IndexAddBackward0"
-    saves_values = False
-
-    @staticmethod
-    def forward(ctx: Context, x: np.ndarray, source: np.ndarray, dim: int, index: np.ndarray,
-                alpha: float) -> np.ndarray:
-        ctx.dim, ctx.index, ctx.alpha, ctx.source_shape = dim, index, alpha, source.shape
-        added = source if alpha == 1 else source * np.asarray(alpha, dtype=x.dtype)
-        out = x.copy()
-        if x.ndim == 0:
-            out += added.reshape(-1).sum(dtype=x.dtype)
-        else:
-            np.add.at(np.moveaxis(out, dim, 0), index, np.moveaxis(added, dim, 0))
-        return out
-
-    @staticmethod
-    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        picked = np.take(grad, ctx.index, axis=ctx.dim) if grad.ndim else grad.reshape(ctx.source_shape)
-        return grad, picked if ctx.alpha == 1 else picked * np.asarray(ctx.alpha, dtype=grad.dtype)
