@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from ..core import dtypes
 from ..core import random as _random
 from ..core.tensor import Tensor
 
@@ -212,7 +211,7 @@ class RandomHorizontalFlip:
         self.p, self.generator = p, generator
 
     def __call__(self, img: Any) -> Any:
-        if _random.uniform((1,), dtype=dtypes.default_float, generator=self.generator)[0] >= self.p:
+        if _random.uniform((1,), generator=self.generator)[0] >= self.p:
             return img
         array, was_tensor, channels_last = _as_hw(img)
         return _back(array[..., ::-1], was_tensor, channels_last)
