@@ -52,6 +52,7 @@ from .core.dtypes import (
     int32,
     int64,
     long,
+    set_default_dtype,
     short,
     uint8,
 )

@@ -2542,7 +2542,8 @@ NOT_OPS = {
     "torch.cuda",
     "torch.get_default_device",
     "torch.set_default_device",
-    "torch.get_default_dtype",
+    "torch.get_default_dtype",  # tests/core/test_default_dtype_torch.py
+    "torch.set_default_dtype",
     "torch.set_printoptions",  # tests/core/test_printing_torch.py
     "torch.enable_grad",
     "torch.no_grad",
