@@ -184,3 +184,31 @@ def test_printing_follows_the_default(default: str) -> None:
                   np.array([1.0, 2.0], np.float16), np.zeros((0, 2))):
         assert repr(tg.tensor(array)) == repr(torch.tensor(array))
     assert repr(tg.tensor([0.5, 1.25])) == repr(torch.tensor([0.5, 1.25]))
+
+
+_DTYPE_NAMES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
+
+
+def test_promote_types_and_can_cast_equal_torch() -> None:
+    for a in _DTYPE_NAMES:
+        for b in _DTYPE_NAMES:
+            ta, tb = getattr(torch, a), getattr(torch, b)
+            ga, gb = getattr(tg, a), getattr(tg, b)
+            assert repr(tg.promote_types(ga, gb)) == repr(torch.promote_types(ta, tb)), (a, b)
+            assert tg.can_cast(ga, gb) == torch.can_cast(ta, tb), (a, b)
+
+
+@pytest.mark.parametrize("other", [1, 2.5, True, "int64 tensor", "float64 0-dim", "uint8 tensor"])
+def test_result_type_equals_torch(other: object) -> None:
+    def make(lib: object) -> object:
+        if other == "int64 tensor":
+            return lib.tensor([1, 2])
+        if other == "float64 0-dim":
+            return lib.tensor(1.5, dtype=lib.float64)
+        if other == "uint8 tensor":
+            return lib.tensor([1], dtype=lib.uint8)
+        return other
+    for base in ("int32", "float16", "bool"):
+        ours = tg.result_type(tg.zeros(2, dtype=getattr(tg, base)), make(tg))
+        theirs = torch.result_type(torch.zeros(2, dtype=getattr(torch, base)), make(torch))
+        assert repr(ours) == repr(theirs), base

@@ -183,6 +183,20 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
     return _finish(np.linspace(start, end, steps).astype(dtypes.default_float), dtype, device, requires_grad)
 
 
+def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """base ** v for `steps` evenly spaced v from start to end (the default dtype)."""
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    values = np.power(float(base), np.linspace(start, end, steps))
+    return _finish(values.astype(dtypes.default_float), dtype, device, requires_grad)
+
+
+def scalar_tensor(s: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A 0-dim tensor holding `s`, in the default dtype unless `dtype` says otherwise (also for an int)."""
+    return _finish(np.array(s, dtype=_dtype_or_default(dtype)), None, device, requires_grad)
+
+
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:
     if n < 0 or m is not None and m < 0:

@@ -160,6 +160,19 @@ def result_type(a: Any, b: Any) -> np.dtype:
     return np.promote_types(da, db)
 
 
+def promote_types(type1: Any, type2: Any) -> dtype:
+    """torch.promote_types: the smallest dtype both fit in; a float beats any integer, an integer beats bool
+    (int64 with float16 is float16, where NumPy says float64)."""
+    a, b = to_numpy_dtype(type1), to_numpy_dtype(type2)
+    ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
+    return from_numpy_dtype(a if ca > cb else b if cb > ca else np.promote_types(a, b))
+
+
+def can_cast(from_: Any, to: Any) -> builtins.bool:
+    """torch.can_cast: False only from a float to an integer or bool, or from an integer to bool."""
+    return _CATEGORY[to_numpy_dtype(from_).kind] <= _CATEGORY[to_numpy_dtype(to).kind]
+
+
 # PyTorch's short names
 half = float16
 float = float32  # noqa: A001
