@@ -27,9 +27,10 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -87,6 +88,21 @@ def blas_threads() -> int:
         _blas_threads = max((pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"),
                             default=1)
     return _blas_threads
+
+
+_controller: Any = None
+
+
+@contextmanager
+def blas_threads_limited(limit: int) -> Iterator[None]:
+    """BLAS on at most `limit` threads inside the block (threadpoolctl: tens of microseconds to enter and leave)."""
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController
+
+        _controller = ThreadpoolController()
+    with _controller.limit(limits=limit, user_api="blas"):
+        yield
 
 
 def share_cores(processes: int) -> int:

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._platform.products import small_products_on_one_thread
 from ...core.engine import Context, Op
 from ...core.tensor import Tensor
 from .._checks import check_dtypes
@@ -62,43 +63,44 @@ class RecurrentLayerOp(Op):
         scratch = np.empty((batch, hidden), dtype=x.dtype) if lstm else None
         h = h0.copy()
         c = c0.copy() if lstm else None
-        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
-            n = batch if batch_sizes is None else int(batch_sizes[t])
-            h_t = h[:n]
-            h_prev[t, :n] = h_t
-            hp = h_t @ w_hh.T
-            if gru:
-                if has_bias:
-                    hp += b_hh
-                act = gates[t, :n]  # r, z, n computed in place
-                rz, new = act[:, :2 * hidden], act[:, 2 * hidden:]
-                _sigmoid(np.add(xp[t, :n, :2 * hidden], hp[:, :2 * hidden], out=rz))
-                np.multiply(act[:, :hidden], hp[:, 2 * hidden:], out=new)
-                new += xp[t, :n, 2 * hidden:]
-                np.tanh(new, out=new)
-                hp_n[t, :n] = hp[:, 2 * hidden:]
-                h_new = h_t - new
-                h_new *= act[:, hidden:2 * hidden]
-                h_new += new
-            elif lstm:
-                act = gates[t, :n]  # the pre-activations, then in place their activations
-                np.add(xp[t, :n], hp, out=act)
-                i, f, g, o = (act[:, k * hidden:(k + 1) * hidden] for k in range(4))
-                _sigmoid(act[:, :2 * hidden])
-                np.tanh(g, out=g)
-                _sigmoid(o)
-                c_t = c[:n]
-                c_prev[t, :n] = c_t
-                c_t *= f
-                c_t += np.multiply(i, g, out=scratch[:n])
-                np.tanh(c_t, out=tanh_c[t, :n])
-                h_new = np.multiply(o, tanh_c[t, :n], out=out[t, :n])
-            else:
-                pre = xp[t, :n] + hp
-                h_new = np.tanh(pre) if mode == "RNN_TANH" else np.maximum(pre, 0)
-            h[:n] = h_new
-            if not lstm:
-                out[t, :n] = h_new
+        with small_products_on_one_thread(batch * w_hh.size):  # h @ W_hhᵀ at each step
+            for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+                n = batch if batch_sizes is None else int(batch_sizes[t])
+                h_t = h[:n]
+                h_prev[t, :n] = h_t
+                hp = h_t @ w_hh.T
+                if gru:
+                    if has_bias:
+                        hp += b_hh
+                    act = gates[t, :n]  # r, z, n computed in place
+                    rz, new = act[:, :2 * hidden], act[:, 2 * hidden:]
+                    _sigmoid(np.add(xp[t, :n, :2 * hidden], hp[:, :2 * hidden], out=rz))
+                    np.multiply(act[:, :hidden], hp[:, 2 * hidden:], out=new)
+                    new += xp[t, :n, 2 * hidden:]
+                    np.tanh(new, out=new)
+                    hp_n[t, :n] = hp[:, 2 * hidden:]
+                    h_new = h_t - new
+                    h_new *= act[:, hidden:2 * hidden]
+                    h_new += new
+                elif lstm:
+                    act = gates[t, :n]  # the pre-activations, then in place their activations
+                    np.add(xp[t, :n], hp, out=act)
+                    i, f, g, o = (act[:, k * hidden:(k + 1) * hidden] for k in range(4))
+                    _sigmoid(act[:, :2 * hidden])
+                    np.tanh(g, out=g)
+                    _sigmoid(o)
+                    c_t = c[:n]
+                    c_prev[t, :n] = c_t
+                    c_t *= f
+                    c_t += np.multiply(i, g, out=scratch[:n])
+                    np.tanh(c_t, out=tanh_c[t, :n])
+                    h_new = np.multiply(o, tanh_c[t, :n], out=out[t, :n])
+                else:
+                    pre = xp[t, :n] + hp
+                    h_new = np.tanh(pre) if mode == "RNN_TANH" else np.maximum(pre, 0)
+                h[:n] = h_new
+                if not lstm:
+                    out[t, :n] = h_new
         out[steps] = h
         if lstm:
             out[steps + 1] = c
@@ -132,35 +134,36 @@ class RecurrentLayerOp(Op):
             np.subtract(1, d_tanh_c, out=d_tanh_c)
             d_tanh_c *= gates[..., 3 * hidden:]
             scratch = np.empty((batch, hidden), dtype=grad.dtype)
-        for t in (range(steps) if ctx.reverse else range(steps - 1, -1, -1)):
-            n = batch if batch_sizes is None else int(batch_sizes[t])
-            dh_t = dh[:n]
-            dh_t += dy[t, :n]
-            if gru:
-                d = dxp[t, :n]
-                d_new = np.multiply(dh_t, from_h[t, :n], out=d[:, 2 * hidden:])
-                np.multiply(d_new, from_new[t, :n], out=d[:, :hidden])
-                np.multiply(dh_t, from_z[t, :n], out=d[:, hidden:2 * hidden])
-                dhp[t, :n, :2 * hidden] = d[:, :2 * hidden]
-                np.multiply(d_new, gates[t, :n, :hidden], out=dhp[t, :n, 2 * hidden:])
-                dh_t *= gates[t, :n, hidden:2 * hidden]
-                dh_t += dhp[t, :n] @ w_hh
-            elif lstm:
-                act = gates[t, :n]
-                dc_t = dc[:n]
-                dc_t += np.multiply(dh_t, d_tanh_c[t, :n], out=scratch[:n])
-                d = dxp[t, :n]
-                np.multiply(dc_t, act[:, 2 * hidden:3 * hidden], out=d[:, :hidden])
-                np.multiply(dc_t, c_prev[t, :n], out=d[:, hidden:2 * hidden])
-                np.multiply(dc_t, act[:, :hidden], out=d[:, 2 * hidden:3 * hidden])
-                np.multiply(dh_t, tanh_c[t, :n], out=d[:, 3 * hidden:])
-                d *= slopes[t, :n]
-                dc_t *= act[:, hidden:2 * hidden]
-                np.matmul(d, w_hh, out=dh_t)
-            else:
-                h_t = out[t, :n]
-                dxp[t, :n] = dh_t * (1 - h_t * h_t) if mode == "RNN_TANH" else dh_t * (h_t > 0)
-                np.matmul(dxp[t, :n], w_hh, out=dh_t)
+        with small_products_on_one_thread(batch * w_hh.size):  # d @ W_hh at each step
+            for t in (range(steps) if ctx.reverse else range(steps - 1, -1, -1)):
+                n = batch if batch_sizes is None else int(batch_sizes[t])
+                dh_t = dh[:n]
+                dh_t += dy[t, :n]
+                if gru:
+                    d = dxp[t, :n]
+                    d_new = np.multiply(dh_t, from_h[t, :n], out=d[:, 2 * hidden:])
+                    np.multiply(d_new, from_new[t, :n], out=d[:, :hidden])
+                    np.multiply(dh_t, from_z[t, :n], out=d[:, hidden:2 * hidden])
+                    dhp[t, :n, :2 * hidden] = d[:, :2 * hidden]
+                    np.multiply(d_new, gates[t, :n, :hidden], out=dhp[t, :n, 2 * hidden:])
+                    dh_t *= gates[t, :n, hidden:2 * hidden]
+                    dh_t += dhp[t, :n] @ w_hh
+                elif lstm:
+                    act = gates[t, :n]
+                    dc_t = dc[:n]
+                    dc_t += np.multiply(dh_t, d_tanh_c[t, :n], out=scratch[:n])
+                    d = dxp[t, :n]
+                    np.multiply(dc_t, act[:, 2 * hidden:3 * hidden], out=d[:, :hidden])
+                    np.multiply(dc_t, c_prev[t, :n], out=d[:, hidden:2 * hidden])
+                    np.multiply(dc_t, act[:, :hidden], out=d[:, 2 * hidden:3 * hidden])
+                    np.multiply(dh_t, tanh_c[t, :n], out=d[:, 3 * hidden:])
+                    d *= slopes[t, :n]
+                    dc_t *= act[:, hidden:2 * hidden]
+                    np.matmul(d, w_hh, out=dh_t)
+                else:
+                    h_t = out[t, :n]
+                    dxp[t, :n] = dh_t * (1 - h_t * h_t) if mode == "RNN_TANH" else dh_t * (h_t > 0)
+                    np.matmul(dxp[t, :n], w_hh, out=dh_t)
         needs = ctx.needs_input_grad
         flat_dxp, flat_dhp = dxp.reshape(steps * batch, dxp.shape[2]), dhp.reshape(steps * batch, dhp.shape[2])
         dx = (flat_dxp @ w_ih).reshape(x.shape) if needs[0] else None
