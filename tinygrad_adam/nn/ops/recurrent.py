@@ -54,13 +54,13 @@ class RecurrentLayerOp(Op):
         xp = (x.reshape(steps * batch, x.shape[2]) @ w_ih.T).reshape(steps, batch, w_ih.shape[0])
         if has_bias:
             xp += b_ih if gru else b_ih + b_hh  # GRU keeps b_hn inside r · (W_hn h + b_hn)
-        new = np.empty if batch_sizes is None else np.zeros  # a packed batch leaves rows unwritten: they stay 0
-        out = new((steps + (2 if lstm else 1), batch, hidden), dtype=x.dtype)
-        h_prev = new((steps, batch, hidden), dtype=x.dtype)  # the state each step started from
-        gates = new(xp.shape, dtype=x.dtype) if lstm or gru else None  # the gates' activations
-        c_prev = new(h_prev.shape, dtype=x.dtype) if lstm else None
-        tanh_c = new(h_prev.shape, dtype=x.dtype) if lstm else None
-        hp_n = new(h_prev.shape, dtype=x.dtype) if gru else None  # W_hn h + b_hn, needed for dr
+        alloc = np.empty if batch_sizes is None else np.zeros  # a packed batch leaves rows unwritten: they stay 0
+        out = alloc((steps + (2 if lstm else 1), batch, hidden), dtype=x.dtype)
+        h_prev = alloc((steps, batch, hidden), dtype=x.dtype)  # the state each step started from
+        gates = alloc(xp.shape, dtype=x.dtype) if lstm or gru else None  # the gates' activations
+        c_prev = alloc(h_prev.shape, dtype=x.dtype) if lstm else None
+        tanh_c = alloc(h_prev.shape, dtype=x.dtype) if lstm else None
+        hp_n = alloc(h_prev.shape, dtype=x.dtype) if gru else None  # W_hn h + b_hn, needed for dr
         scratch = np.empty((batch, hidden), dtype=x.dtype) if lstm else None
         h = h0.copy()
         c = c0.copy() if lstm else None
@@ -119,9 +119,9 @@ class RecurrentLayerOp(Op):
         dy = grad[:steps]
         dh = grad[steps].copy()
         dc = grad[steps + 1].copy() if lstm else None
-        new = np.empty if batch_sizes is None else np.zeros  # a packed batch leaves rows unwritten: they stay 0
-        dxp = new((steps, batch, w_hh.shape[0]), dtype=grad.dtype)  # d(pre-activations), input side
-        dhp = new(dxp.shape, dtype=grad.dtype) if gru else dxp  # the hidden side: differs only in the GRU's n gate
+        alloc = np.empty if batch_sizes is None else np.zeros  # a packed batch leaves rows unwritten: they stay 0
+        dxp = alloc((steps, batch, w_hh.shape[0]), dtype=grad.dtype)  # d(pre-activations), input side
+        dhp = alloc(dxp.shape, dtype=grad.dtype) if gru else dxp  # the hidden side: differs only in the GRU's n gate
         if gru:  # what does not depend on the incoming gradient, for all steps at once
             r, z, new = gates[..., :hidden], gates[..., hidden:2 * hidden], gates[..., 2 * hidden:]
             from_h = (1 - z) * (1 - new * new)  # d(n's pre-activation) / dh'
