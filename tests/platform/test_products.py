@@ -80,3 +80,19 @@ def test_a_loop_of_small_products_runs_blas_on_one_thread(monkeypatch: pytest.Mo
     assert blas_threads() == before
     with _products.small_products_on_one_thread(_products.MIN_SPLIT_PRODUCT):  # large enough to share out
         assert blas_threads() == before
+
+
+def test_one_blas_thread_holds_until_the_last_block_is_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    from threadpoolctl import threadpool_info
+
+    def blas_threads() -> set[int]:
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    before = blas_threads()
+    first, second = _threads.blas_on_one_thread(), _threads.blas_on_one_thread()
+    first.__enter__()
+    second.__enter__()  # as another thread's time loop would, overlapping the first
+    first.__exit__(None, None, None)
+    assert blas_threads() == {1}
+    second.__exit__(None, None, None)
+    assert blas_threads() == before

@@ -75,7 +75,7 @@ def small_products_on_one_thread(multiply_adds: int) -> AbstractContextManager[N
     for each product and wait for them, which costs more than they save (docs/performance.md)."""
     if multiply_adds >= MIN_SPLIT_PRODUCT or threads.blas_threads() == 1:
         return nullcontext()
-    return threads.blas_threads_limited(1)
+    return threads.blas_on_one_thread()
 
 
 def _share(multiply: Callable[[int, int], None], pieces: int) -> None:

@@ -91,18 +91,31 @@ def blas_threads() -> int:
 
 
 _controller: Any = None
+_one_thread_blocks = 0  # blocks of blas_on_one_thread entered and not yet left, in any thread
+_one_thread_lock = threading.Lock()
+_one_thread_limiter: Any = None
 
 
 @contextmanager
-def blas_threads_limited(limit: int) -> Iterator[None]:
-    """BLAS on at most `limit` threads inside the block (threadpoolctl: tens of microseconds to enter and leave)."""
-    global _controller
-    if _controller is None:
-        from threadpoolctl import ThreadpoolController
+def blas_on_one_thread() -> Iterator[None]:
+    """BLAS on one thread inside the block (threadpoolctl: tens of microseconds to enter and leave). The
+    setting is the process's: the first block entered sets it, the last one left restores BLAS's count."""
+    global _controller, _one_thread_blocks, _one_thread_limiter
+    with _one_thread_lock:
+        if _one_thread_blocks == 0:
+            if _controller is None:
+                from threadpoolctl import ThreadpoolController
 
-        _controller = ThreadpoolController()
-    with _controller.limit(limits=limit, user_api="blas"):
+                _controller = ThreadpoolController()
+            _one_thread_limiter = _controller.limit(limits=1, user_api="blas")
+        _one_thread_blocks += 1
+    try:
         yield
+    finally:
+        with _one_thread_lock:
+            _one_thread_blocks -= 1
+            if _one_thread_blocks == 0:
+                _one_thread_limiter.restore_original_limits()
 
 
 def share_cores(processes: int) -> int:
