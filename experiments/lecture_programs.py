@@ -1,7 +1,8 @@
 """Run a PyTorch program as it is and with only its imports changed to tinygrad_adam, and compare the losses.
 
     python experiments/lecture_programs.py PROGRAM [--data FILE ...] [--set NAME=VALUE ...]
-        [--framework both|ours|torch] [--timeout S] [--threads N] [--keep DIR] [-- THE PROGRAM'S ARGUMENTS]
+        [--framework both|ours|torch] [--timeout S] [--stop-at REGEX] [--threads N] [--keep DIR]
+        [-- THE PROGRAM'S ARGUMENTS]
 
 Examples (the sources are not part of this repository; copy them anywhere first):
 
@@ -93,6 +94,7 @@ class Run:
     cpu_s: float = 0.0
     returncode: int | None = None
     timed_out: bool = False
+    stopped: bool = False
 
 
 def _process_cpu_s(pid: int) -> float:
@@ -105,7 +107,7 @@ def _process_cpu_s(pid: int) -> float:
 
 
 def run_program(framework: str, source: str, data: list[Path], argv: list[str], threads: int,
-                timeout: float, keep: Path | None) -> Run:
+                timeout: float, keep: Path | None, stop_at: re.Pattern[str] | None = None) -> Run:
     workdir = Path(tempfile.mkdtemp(prefix=f"lecture_{framework}_"))
     for path in data:
         shutil.copy(path, workdir / path.name)
@@ -127,6 +129,9 @@ def run_program(framework: str, source: str, data: list[Path], argv: list[str], 
         for line in proc.stdout:
             run.cpu_at_line.append(_process_cpu_s(proc.pid))
             run.lines.append(line.rstrip("\n"))
+            if stop_at is not None and stop_at.search(line) and not run.stopped:
+                run.stopped, run.cpu_s = True, run.cpu_at_line[-1]
+                proc.kill()
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
@@ -140,7 +145,7 @@ def run_program(framework: str, source: str, data: list[Path], argv: list[str], 
     reader.join(5)
     run.wall_s = time.perf_counter() - start_wall
     after = os.times()
-    if not run.timed_out:
+    if not (run.timed_out or run.stopped):
         run.cpu_s = (after.children_user - before.children_user) + (after.children_system - before.children_system)
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
@@ -168,7 +173,7 @@ def cpu_per_step(run: Run) -> float:
 
 def report(runs: list[Run]) -> None:
     for run in runs:
-        status = "timed out" if run.timed_out else f"exit {run.returncode}"
+        status = "timed out" if run.timed_out else "stopped at --stop-at" if run.stopped else f"exit {run.returncode}"
         print(f"==== {run.framework}: {status}, wall {run.wall_s:.1f} s, CPU {run.cpu_s:.1f} s, "
               f"median CPU per step between loss lines {1000 * cpu_per_step(run):.1f} ms")
         print("\n".join(run.lines))
@@ -201,6 +206,8 @@ def main() -> None:
     parser.add_argument("--framework", choices=("both", "ours", "torch"), default="both")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per framework")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--stop-at", type=re.compile, metavar="REGEX",
+                        help="end the program once a line of its output matches (the rest of a long run)")
     parser.add_argument("--keep", type=Path, help="write the outputs and the programs run here")
     own, argv = sys.argv[1:], []
     if "--" in own:
@@ -215,7 +222,8 @@ def main() -> None:
         source = set_constant(source, name.strip(), value.strip())
     frameworks = ["ours", "torch"] if args.framework == "both" else [args.framework]
     programs = {"ours": rewrite_imports(source), "torch": source}
-    runs = [run_program(f, programs[f], args.data, argv, args.threads, args.timeout, args.keep) for f in frameworks]
+    runs = [run_program(f, programs[f], args.data, argv, args.threads, args.timeout, args.keep, args.stop_at)
+            for f in frameworks]
     report(runs)
 
 
