@@ -7,17 +7,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from support.lecture_programs import PROGRAM, TEXT, lecture_program, load_lecture_programs
-
-
-@pytest.fixture(scope="module")
-def lectures() -> ModuleType:
-    return load_lecture_programs()
-
-
-@pytest.fixture(scope="module")
-def program(lectures: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    return lecture_program(lectures, tmp_path_factory.mktemp("lecture"))
+from support.lecture import PROGRAM, TEXT
 
 
 def test_imports_rewritten_and_nothing_else(lectures: ModuleType) -> None:

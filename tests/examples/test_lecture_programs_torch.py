@@ -10,18 +10,6 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from support.lecture_programs import lecture_program, load_lecture_programs  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def lectures() -> ModuleType:
-    return load_lecture_programs()
-
-
-@pytest.fixture(scope="module")
-def program(lectures: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    return lecture_program(lectures, tmp_path_factory.mktemp("lecture"))
-
 
 def test_same_losses_and_samples_as_pytorch(lectures: ModuleType, program: tuple[str, Path]) -> None:
     source, data = program

@@ -1,14 +1,11 @@
 """A lecture-style program for tests/examples/test_lecture_programs*.py: a bigram model written here in the
-style of the GPT lecture's bigram.py, its text, and experiments/lecture_programs.py loaded as a module."""
+style of the GPT lecture's bigram.py, and its text (the fixtures are in tests/examples/conftest.py)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
-EXPERIMENT = Path(__file__).resolve().parents[2] / "experiments" / "lecture_programs.py"
+EXPERIMENTS = Path(__file__).resolve().parents[2] / "experiments"
 
 PROGRAM = '''import torch
 import torch.nn as nn
@@ -69,18 +66,3 @@ print(''.join(chars[i] for i in idx[0].tolist()))
 
 TEXT = "First Citizen: Before we proceed any further, hear me speak. All: Speak, speak. " * 40
 """One line: the sampled text is the last line of the output."""
-
-
-def load_lecture_programs() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("experiment_lecture_programs", EXPERIMENT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-def lecture_program(lectures: ModuleType, folder: Path) -> tuple[str, Path]:
-    """The program shortened to 61 steps (losses printed at steps 0, 20, 40, 60), and its input.txt in folder."""
-    data = folder / "input.txt"
-    data.write_text(TEXT)
-    return lectures.set_constant(PROGRAM, "max_iters", "61"), data
