@@ -1058,5 +1058,234 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     return weights @ v
 
 
+# ----- margin, ranking and likelihood losses; distances -------------------------------------------
+def _loss_reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
+    """‖x1 - x2 + eps‖_p along the last dim (inputs broadcast together)."""
+    a, b = to_tensor(x1), to_tensor(x2)
+    if a.array.dtype.kind != "f" and b.array.dtype.kind != "f":
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{checks.scalar_type_name(np.result_type(a.array, b.array))}")
+    dim = max(a.ndim, b.ndim) - 1
+    return name_node((a - b + eps).norm(p, dim if dim >= 0 else None, keepdim), "NormBackward1")
+
+
+def pdist(input: Tensor, p: float = 2) -> Tensor:
+    """‖x_i - x_j‖_p for each pair of rows i < j of an (N, M) input, in row-major order: N·(N-1)/2 values."""
+    x = to_tensor(input)
+    if x.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {x.ndim}D")
+    if x.array.dtype.kind != "f":
+        raise RuntimeError("pdist only supports floating-point dtypes")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    first, second = np.triu_indices(x.shape[0], 1)
+    diff = x[first] - x[second]
+    same = ~diff.array.any(axis=1)  # equal rows: distance 0 with gradient 0, as PyTorch's
+    out = where(same, 0.0, where(same[:, None], 1.0, diff).norm(p, 1))
+    return name_node(out, "PdistBackward0")
+
+
+def hinge_embedding_loss(input: Tensor, target: Any, margin: float = 1.0, size_average: bool | None = None,
+                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """x where target is 1, max(0, margin - x) where it is -1."""
+    reduction = _loss_reduction(size_average, reduce, reduction)
+    x = to_tensor(input)
+    y = _target(x, target).array
+    zero = x * 0
+    losses = where(y != 1, (margin - x).clamp(min=0), zero) + where(y != -1, x, zero)
+    return _reduce_loss(losses, reduction)
+
+
+def soft_margin_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+                     reduction: str = "mean") -> Tensor:
+    """log(1 + exp(-target·x)) for targets ±1."""
+    reduction = _loss_reduction(size_average, reduce, reduction)
+    x = to_tensor(input)
+    check_kernel_dtype("soft_margin_loss", x)
+    y = _target(x, target)
+    if y.shape != x.shape:
+        np.broadcast_shapes(tuple(x.shape), tuple(y.shape))
+    return name_node(_reduce_loss(softplus(-y * x, 1.0, math.inf), reduction), "SoftMarginLossBackward0")
+
+
+def multilabel_soft_margin_loss(input: Tensor, target: Any, weight: Any = None, size_average: bool | None = None,
+                                reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """Binary cross-entropy of sigmoid(x) against 0/1 targets, averaged over the classes (the last dim)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    x = to_tensor(input)
+    y = _target(x, target)
+    losses = -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x))
+    if weight is not None:
+        losses = losses * _target(x, weight)
+    class_dim = x.ndim - 1
+    losses = losses.sum(class_dim) / x.shape[class_dim]
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not valid")
+    return _reduce_loss(losses, reduction)
+
+
+def _class_targets(op: str, x: Tensor, target: Any, multilabel: bool) -> np.ndarray:
+    y = np.asarray(target.array if isinstance(target, Tensor) else target)
+    if y.dtype != np.int64:
+        raise RuntimeError(f"expected scalar type Long but found {checks.scalar_type_name(y.dtype)}")
+    if x.ndim > 2 or (x.ndim == 2 and x.shape[1] == 0) or (x.ndim < 2 and x.numel() == 0):
+        raise RuntimeError(f"{op}: Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+                           f"{list(x.shape)}")
+    expected = tuple(x.shape) if multilabel else tuple(x.shape[:1]) if x.ndim == 2 else (1,) if x.ndim else ()
+    if tuple(y.shape) != expected and not (not multilabel and y.size == 1 and x.ndim < 2):
+        raise RuntimeError(f"inconsistent target size: {list(y.shape)} for input of size: {list(x.shape)}")
+    return y
+
+
+def multi_margin_loss(input: Tensor, target: Any, p: int = 1, margin: float = 1.0, weight: Any = None,
+                      size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """Σ_{j≠y} max(0, margin - x_y + x_j)^p / C per sample (p 1 or 2), times weight[y]."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and to_tensor(weight).ndim != 1:
+        raise ValueError("weight must be one-dimensional")
+    check_reduction("multi_margin_loss", reduction)
+    x = to_tensor(input)
+    check_kernel_dtype("multi_margin_loss_cpu_out", x)
+    y = _class_targets("multi_margin_loss", x, target, multilabel=False)
+    rows = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
+    labels = y.reshape(-1)
+    classes = rows.shape[1]
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        raise IndexError("target out of range")
+    picked = rows[np.arange(rows.shape[0]), labels].unsqueeze(1)
+    hinge = (margin - picked + rows).clamp(min=0)
+    if p == 2:
+        hinge = hinge * hinge
+    others = np.arange(classes) != labels[:, None]
+    losses = where(others, hinge, 0.0)
+    if weight is not None:
+        losses = losses * to_tensor(weight)[labels].unsqueeze(1)
+    losses = losses.sum(1) / classes
+    losses = losses.reshape(x.shape[:1]) if x.ndim == 2 else losses.reshape(())
+    return name_node(_reduce_loss(losses, reduction), "MultiMarginLossBackward0")
+
+
+def multilabel_margin_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+                           reduction: str = "mean") -> Tensor:
+    """Σ over target classes j and non-target classes i of max(0, 1 - (x_j - x_i)) / C; each row's targets
+    are read up to its first -1."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    check_reduction("multilabel_margin_loss", reduction)
+    x = to_tensor(input)
+    check_kernel_dtype("multilabel_margin_loss_forward_out_frame", x)
+    y = _class_targets("multilabel_margin_loss", x, target, multilabel=True)
+    rows = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
+    labels = y.reshape(rows.shape)
+    classes = rows.shape[1]
+    counts = np.zeros(rows.shape, dtype=rows.array.dtype)
+    for n, row in enumerate(labels):
+        for label in row:
+            if label < 0:
+                break
+            if label >= classes:
+                raise RuntimeError(f"multilabel_margin_loss: target index {label} is out of bounds")
+            counts[n, label] += 1
+    others = counts == 0
+    pairs = (1 - rows.unsqueeze(2) + rows.unsqueeze(1)).clamp(min=0)  # [n, j, i]: 1 - x_j + x_i
+    weights = counts[:, :, None] * others[:, None, :]
+    losses = (pairs * Tensor._make(weights, False)).sum((1, 2)) / classes
+    losses = losses.reshape(x.shape[:1]) if x.ndim == 2 else losses.reshape(())
+    return name_node(_reduce_loss(losses, reduction), "MultilabelMarginLossBackward0")
+
+
+def _check_triplet_dims(anchor: Tensor, positive: Tensor, negative: Tensor) -> None:
+    a, p, n = anchor.ndim, positive.ndim, negative.ndim
+    if not a == p == n:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions, but got: anchor {a}D, positive {p}D, and negative {n}D inputs")
+
+
+def _triplet(anchor: Tensor, positive: Tensor, negative: Tensor, distance: Any, margin: float, swap: bool,
+             reduction: str) -> Tensor:
+    dist_pos = distance(anchor, positive)
+    dist_neg = distance(anchor, negative)
+    if swap:
+        dist_neg = dist_neg.minimum(distance(positive, negative))
+    return _reduce_loss(name_node((margin + dist_pos - dist_neg).clamp(min=0), "ClampMinBackward0"), reduction)
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
+                        eps: float = 1e-6, swap: bool = False, size_average: bool | None = None,
+                        reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """max(0, margin + d(a, p) - d(a, n)) with d the pairwise p-norm distance; swap uses min(d(a, n), d(p, n))."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    check_reduction("triplet_margin_loss", reduction)
+    a, pos, neg = to_tensor(anchor), to_tensor(positive), to_tensor(negative)
+    _check_triplet_dims(a, pos, neg)
+    return _triplet(a, pos, neg, lambda u, v: pairwise_distance(u, v, p, eps), margin, swap, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
+                                      distance_function: Any = None, margin: float = 1.0, swap: bool = False,
+                                      reduction: str = "mean") -> Tensor:
+    """triplet_margin_loss with any distance_function(x1, x2) (pairwise_distance by default)."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    a, pos, neg = to_tensor(anchor), to_tensor(positive), to_tensor(negative)
+    _check_triplet_dims(a, pos, neg)
+    return _triplet(a, pos, neg, distance_function or pairwise_distance, margin, swap, reduction)
+
+
+def poisson_nll_loss(input: Tensor, target: Any, log_input: bool = True, full: bool = False,
+                     size_average: bool | None = None, eps: float = 1e-8, reduce: bool | None = None,
+                     reduction: str = "mean") -> Tensor:
+    """exp(x) - target·x for a log-rate x (log_input), else x - target·log(x + eps); full adds Stirling's
+    approximation of log(target!) where target > 1."""
+    reduction = _loss_reduction(size_average, reduce, reduction)
+    x = to_tensor(input)
+    t = _target(x, target)
+    losses = x.exp() - t * x if log_input else x - t * (x + eps).log()
+    if full:
+        safe = where(t.array > 1, t, 1.0)
+        stirling = safe * safe.log() - safe + (safe * (2 * math.pi)).log() * 0.5
+        losses = losses + where(t.array > 1, stirling, 0.0)
+    return _reduce_loss(losses, reduction)
+
+
+def gaussian_nll_loss(input: Tensor, target: Any, var: Tensor | float, full: bool = False, eps: float = 1e-6,
+                      reduction: str = "mean") -> Tensor:
+    """0.5·(log(var) + (input - target)² / var) with var clamped to eps (the clamp passes the gradient);
+    full adds 0.5·log(2π). var may have input's shape, or one dim fewer or of size 1 (one variance shared)."""
+    x = to_tensor(input)
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        v = Tensor._make(np.full(x.shape, var, dtype=x.array.dtype), False)
+    else:
+        v = to_tensor(var)
+        if np.any(v.array < 0):
+            raise ValueError("var has negative entry/entries")
+    if v.shape != x.shape:
+        if tuple(x.shape[:-1]) == tuple(v.shape):
+            v = v.unsqueeze(-1)
+        elif not (x.ndim == v.ndim and sum(b for a, b in zip(x.shape, v.shape, strict=True) if a != b) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in REDUCTIONS:
+        raise ValueError(reduction + " is not valid")
+    v = v + Tensor._make(np.maximum(v.array, eps) - v.array, False)
+    losses = 0.5 * (v.log() + (x - _target(x, target)) ** 2 / v)
+    if full:
+        losses = losses + 0.5 * math.log(2 * math.pi)
+    return _reduce_loss(losses, reduction)
+
+
 __all__ = sorted(name for name, value in list(globals().items())
                  if not name.startswith("_") and callable(value) and getattr(value, "__module__", None) == __name__)
