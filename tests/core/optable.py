@@ -2486,6 +2486,97 @@ TABLE += [
 ]
 
 
+def _signs(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    return np.where(_rng.random(shape) < 0.5, -1, 1).astype(dtype)
+
+
+_MARGIN_LOSSES = [
+    (
+        "hinge_embedding_loss",
+        "HingeEmbeddingLoss",
+        [S(x(3, 4), x(3, 4, gen=_signs)), S(x(3, 4), x(3, 4, gen=_signs), 0.5, reduction="none"), S(x(0), x(0))],
+    ),
+    (
+        "soft_margin_loss",
+        "SoftMarginLoss",
+        [S(x(3, 4), x(3, 4, gen=_signs, grad=False)), S(x(5), x(5, gen=_signs), reduction="sum")],
+    ),
+    (
+        "multilabel_soft_margin_loss",
+        "MultiLabelSoftMarginLoss",
+        [S(x(3, 4), x(3, 4, gen=_prob)), S(x(3, 4), x(3, 4, gen=_prob), reduction="none")],
+    ),
+    (
+        "multi_margin_loss",
+        "MultiMarginLoss",
+        [
+            S(x(3, 4), _idx(1, 0, 3)),
+            S(x(3, 4), _idx(1, 0, 3), 2, 0.5, reduction="none"),
+            S(x(4), _idx(2)),
+            S(x(3, 4), _idx(1, 0, 3), 3),
+            S(x(3, 4), _idx(1, 0, 4)),
+        ],
+    ),
+    (
+        "multilabel_margin_loss",
+        "MultiLabelMarginLoss",
+        [S(x(2, 4), _idx([3, 0, -1, 1], [1, 2, 0, 3])), S(x(4), _idx(2, -1, 0, 0), reduction="none")],
+    ),
+    (
+        "poisson_nll_loss",
+        "PoissonNLLLoss",
+        [
+            S(x(3, 4), x(3, 4, gen=positive)),
+            S(x(3, 4, gen=positive), x(3, 4, gen=positive), False, True, reduction="none"),
+            S(x(3, 4), x(3, 4), reduction="bad"),
+        ],
+    ),
+    ("pairwise_distance", "PairwiseDistance", [S(x(3, 4), x(3, 4)), S(x(3, 4), x(4), 1.0, 1e-3, True), S(x(4), x(4))]),
+    ("cosine_similarity", "CosineSimilarity", [S(x(3, 4), x(3, 4), 0), S(x(3, 4), x(3, 4), 1, 1e-3)]),
+]
+
+TABLE += [
+    *_functional_and_module(_MARGIN_LOSSES, 2),
+    *_functional_and_module(
+        [
+            (
+                "triplet_margin_loss",
+                "TripletMarginLoss",
+                [
+                    S(x(3, 4), x(3, 4), x(3, 4)),
+                    S(x(3, 4), x(3, 4), x(3, 4), 0.5, 1.0, swap=True, reduction="none"),
+                    S(x(4), x(4), x(4)),
+                    S(x(3, 4), x(4), x(3, 4)),
+                ],
+            ),
+            ("gaussian_nll_loss", "GaussianNLLLoss", [S(x(3, 4), x(3, 4), x(3, 4, gen=positive))]),
+        ],
+        3,
+    ),
+    OpEntry(
+        "F.gaussian_nll_loss",
+        functional("gaussian_nll_loss"),
+        these(
+            S(x(3, 4), x(3, 4), x(3, gen=positive), full=True, reduction="sum"),
+            S(x(3, 4), x(3, 4), x(3, 1, gen=positive), reduction="none"),
+            S(x(3, 4), x(3, 4), 0.5),
+            S(x(3, 4), x(3, 4), x(2, 4, gen=positive)),
+        ),
+    ),
+    OpEntry(
+        "F.triplet_margin_with_distance_loss",
+        functional("triplet_margin_with_distance_loss"),
+        these(S(x(3, 4), x(3, 4), x(3, 4)), S(x(3, 4), x(3, 4), x(3, 4), margin=0.5, swap=True, reduction="sum")),
+    ),
+    OpEntry(
+        "nn.TripletMarginWithDistanceLoss",
+        module("TripletMarginWithDistanceLoss", swap=True),
+        these(S(x(3, 4), x(3, 4), x(3, 4))),
+    ),
+    OpEntry("F.pdist", functional("pdist"), these(S(x(4, 3)), S(x(4, 3), 1.0), S(x(4, 3), float("inf")), S(x(3)))),
+]
+
+
 def _as_dtype(value: Any, dtype: str) -> Any:
     """A sample's float tensors in another dtype (rounded for integers, > 0 for bool); the rest unchanged."""
     if isinstance(value, T):

@@ -1069,9 +1069,6 @@ def _loss_reduction(size_average: bool | None, reduce: bool | None, reduction: s
 def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
     """‖x1 - x2 + eps‖_p along the last dim (inputs broadcast together)."""
     a, b = to_tensor(x1), to_tensor(x2)
-    if a.array.dtype.kind != "f" and b.array.dtype.kind != "f":
-        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-                           f"{checks.scalar_type_name(np.result_type(a.array, b.array))}")
     dim = max(a.ndim, b.ndim) - 1
     return name_node((a - b + eps).norm(p, dim if dim >= 0 else None, keepdim), "NormBackward1")
 
@@ -1098,9 +1095,13 @@ def hinge_embedding_loss(input: Tensor, target: Any, margin: float = 1.0, size_a
     reduction = _loss_reduction(size_average, reduce, reduction)
     x = to_tensor(input)
     y = _target(x, target).array
+    integral = x.array.dtype.kind in "biu"
+    if integral and reduction == "mean":
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                           f"complex dtype. Got: {scalar_type_name(x)}")
     zero = x * 0
-    losses = where(y != 1, (margin - x).clamp(min=0), zero) + where(y != -1, x, zero)
-    return _reduce_loss(losses, reduction)
+    below = ((int(margin) if integral else margin) - x).clamp(min=0)  # PyTorch casts the margin to x's dtype
+    return _reduce_loss(where(y != 1, below, zero) + where(y != -1, x, zero), reduction)
 
 
 def soft_margin_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
@@ -1110,8 +1111,7 @@ def soft_margin_loss(input: Tensor, target: Any, size_average: bool | None = Non
     x = to_tensor(input)
     check_kernel_dtype("soft_margin_loss", x)
     y = _target(x, target)
-    if y.shape != x.shape:
-        np.broadcast_shapes(tuple(x.shape), tuple(y.shape))
+    check_no_grad_argument("soft_margin_loss", "target", y)
     return name_node(_reduce_loss(softplus(-y * x, 1.0, math.inf), reduction), "SoftMarginLossBackward0")
 
 
@@ -1160,7 +1160,7 @@ def multi_margin_loss(input: Tensor, target: Any, p: int = 1, margin: float = 1.
     labels = y.reshape(-1)
     classes = rows.shape[1]
     if labels.size and (labels.min() < 0 or labels.max() >= classes):
-        raise IndexError("target out of range")
+        raise RuntimeError("target out of range")
     picked = rows[np.arange(rows.shape[0]), labels].unsqueeze(1)
     hinge = (margin - picked + rows).clamp(min=0)
     if p == 2:
@@ -1268,7 +1268,8 @@ def gaussian_nll_loss(input: Tensor, target: Any, var: Tensor | float, full: boo
     if isinstance(var, float):
         if var < 0:
             raise ValueError("var has negative entry/entries")
-        v = Tensor._make(np.full(x.shape, var, dtype=x.array.dtype), False)
+        v = Tensor._make(np.full(x.shape, var, dtype=x.array.dtype if x.array.dtype.kind == "f" else np.float32),
+                         False)
     else:
         v = to_tensor(var)
         if np.any(v.array < 0):
@@ -1280,6 +1281,8 @@ def gaussian_nll_loss(input: Tensor, target: Any, var: Tensor | float, full: boo
             raise ValueError("var is of incorrect size")
     if reduction not in REDUCTIONS:
         raise ValueError(reduction + " is not valid")
+    if v.array.dtype.kind != "f":  # PyTorch clamps var in place
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {scalar_type_name(v)}")
     v = v + Tensor._make(np.maximum(v.array, eps) - v.array, False)
     losses = 0.5 * (v.log() + (x - _target(x, target)) ** 2 / v)
     if full:
