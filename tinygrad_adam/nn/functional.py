@@ -1290,5 +1290,85 @@ def gaussian_nll_loss(input: Tensor, target: Any, var: Tensor | float, full: boo
     return _reduce_loss(losses, reduction)
 
 
+# ----- bags of embeddings -------------------------------------------------------------------------
+def _bags(indices: np.ndarray, offsets: Any, include_last_offset: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The flat indices and each bag's [start, end) in them, from a 2-D input (one bag per row) or a 1-D
+    input cut at offsets."""
+    if indices.ndim == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             f"fixed length sequences. However, found offsets of type {type(offsets)}")
+        rows, length = indices.shape
+        starts = np.arange(rows) * length
+        return indices.reshape(-1), starts, starts + length
+    if indices.ndim != 1:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {indices.ndim}")
+    if offsets is None:
+        raise ValueError("offsets has to be a 1D Tensor but got None")
+    cuts = np.asarray(offsets.array if isinstance(offsets, Tensor) else offsets)
+    if cuts.ndim != 1:
+        raise ValueError("offsets has to be a 1D Tensor")
+    if cuts.size and cuts[0] != 0:
+        raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
+                           f"position 0. However, got {cuts[0]}")
+    if cuts.size and cuts[-1] > indices.size:
+        raise RuntimeError(f"offsets[-1] can not be greater than input's length ({indices.size}), but got "
+                           f"offsets[-1] of {cuts[-1]}")
+    bounds = np.append(cuts, indices.size)
+    if include_last_offset:
+        bounds = cuts if cuts.size else np.zeros(1, np.int64)
+    return indices, bounds[:-1].astype(np.int64), bounds[1:].astype(np.int64)
+
+
+def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, max_norm: float | None = None,
+                  norm_type: float = 2, scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False,
+                  per_sample_weights: Tensor | None = None, include_last_offset: bool = False,
+                  padding_idx: int | None = None) -> Tensor:
+    """The sum, mean or max of each bag of rows of weight (num_embeddings, embedding_dim): (bags, embedding_dim).
+    Bags are the rows of a 2-D input, or a 1-D input cut at offsets; entries equal to padding_idx are left
+    out (and not counted in a mean); an empty bag gives zeros. per_sample_weights (mode="sum") scale each
+    entry's row."""
+    check_unsupported("embedding_bag", max_norm=(max_norm, None), sparse=(sparse, False),
+                      scale_grad_by_freq=(scale_grad_by_freq, False))
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError(f"mode has to be one of sum, mean or max but got {mode}")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+                                  f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+                                  "GitHub.")
+    indices = np.asarray(to_tensor(input).array)
+    if indices.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"expected scalar type Long but found {checks.scalar_type_name(indices.dtype)}")
+    if per_sample_weights is not None and tuple(to_tensor(per_sample_weights).shape) != indices.shape:
+        raise ValueError(f"embedding_bag: If per_sample_weights ({tuple(to_tensor(per_sample_weights).shape)}) is "
+                         f"not None, then it must have the same shape as the input ({tuple(indices.shape)})")
+    flat, starts, ends = _bags(indices, offsets, include_last_offset)
+    rows_count = weight.shape[0]
+    if flat.size and (flat.min() < 0 or flat.max() >= rows_count):
+        raise IndexError(f"index out of range in self (embedding_bag: indices must be in [0, {rows_count}))")
+    pad = padding_index(padding_idx, rows_count, "embedding_bag")
+    position = np.arange(flat.size)
+    member = (position >= starts[:, None]) & (position < ends[:, None])  # [bag, entry]
+    if pad is not None:
+        member &= flat != pad
+    rows = weight[flat]
+    if mode == "max":
+        longest = int(member.sum(1).max()) if member.size else 0
+        order = np.argsort(~member, axis=1, kind="stable")[:, :max(longest, 1)]  # each bag's entries first
+        present = np.take_along_axis(member, order, axis=1)
+        picked = rows[order.reshape(-1)].reshape(order.shape + (weight.shape[1],)) if flat.size else \
+            Tensor._make(np.zeros(order.shape + (weight.shape[1],), weight.array.dtype), False)
+        best = where(present[..., None], picked, -np.inf).amax(1)
+        out = where(member.any(1)[:, None], best, 0.0)
+    else:
+        scale = member.astype(weight.array.dtype)
+        if mode == "mean":
+            scale = scale / np.maximum(scale.sum(1, keepdims=True), 1)
+        if per_sample_weights is not None:
+            rows = rows * to_tensor(per_sample_weights).reshape(-1, 1)
+        out = Tensor._make(scale, False) @ rows
+    return name_node(out, "EmbeddingBagBackward0")
+
+
 __all__ = sorted(name for name, value in list(globals().items())
                  if not name.startswith("_") and callable(value) and getattr(value, "__module__", None) == __name__)
