@@ -2577,6 +2577,58 @@ TABLE += [
 ]
 
 
+TABLE += [
+    OpEntry(
+        "F.embedding_bag",
+        functional("embedding_bag"),
+        these(
+            S(_idx(1, 2, 4, 0, 4, 3), x(5, 3), _idx(0, 3, 3)),
+            S(_idx([1, 2], [4, 0]), x(5, 3), mode="max"),
+            S(_idx(1, 2, 4, 0), x(5, 3), _idx(0, 1), mode="sum", per_sample_weights=x(4)),
+            S(_idx(1, 2, 4, 0), x(5, 3), _idx(0, 2, 4), include_last_offset=True, padding_idx=4),
+            S(_idx(1, 2, 4, 0), x(5, 3), _idx(0, 1), per_sample_weights=x(4)),
+            S(_idx(1, 2, 4, 0), x(5, 3)),
+        ),
+    ),
+    *[
+        OpEntry(f"nn.{name}", module(name, *ctor, **kw), these(*samples))
+        for name, ctor, kw, samples in [
+            ("EmbeddingBag", (5, 3), {"mode": "sum", "dtype": D("float64")}, [S(_idx([1, 2], [4, 0]))]),
+            ("EmbeddingBag", (5, 3), {"dtype": D("float64")}, [S(_idx(1, 2, 4, 0), _idx(0, 2))]),
+            (
+                "TransformerEncoderLayer",
+                (4, 2, 8, 0.0),
+                {"dtype": D("float64")},
+                [S(x(3, 2, 4)), S(x(3, 2, 4), _mask(3, 3)), S(x(3, 4))],
+            ),
+            (
+                "TransformerDecoderLayer",
+                (4, 2, 8, 0.0),
+                {"norm_first": True, "batch_first": True, "dtype": D("float64")},
+                [S(x(2, 3, 4), x(2, 5, 4))],
+            ),
+            ("Transformer", (4, 2, 1, 1, 8, 0.0), {"dtype": D("float64")}, [S(x(5, 2, 4), x(3, 2, 4))]),
+        ]
+    ],
+    OpEntry(
+        "nn.TransformerEncoder",
+        with_lib(lambda lib, src: lib.nn.TransformerEncoder(
+            lib.nn.TransformerEncoderLayer(4, 2, 8, 0.0, dtype=lib.float64), 2)(src)),
+        these(S(x(3, 2, 4))),
+        values=False,
+        grad=False,
+    ),
+    OpEntry(
+        "nn.TransformerDecoder",
+        with_lib(lambda lib, tgt, memory: lib.nn.TransformerDecoder(
+            lib.nn.TransformerDecoderLayer(4, 2, 8, 0.0, dtype=lib.float64), 2)(tgt, memory)),
+        these(S(x(3, 2, 4), x(5, 2, 4))),
+        values=False,
+        grad=False,
+    ),
+]
+
+
 def _as_dtype(value: Any, dtype: str) -> Any:
     """A sample's float tensors in another dtype (rounded for integers, > 0 for bool); the rest unchanged."""
     if isinstance(value, T):

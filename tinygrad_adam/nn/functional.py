@@ -1342,6 +1342,10 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     if per_sample_weights is not None and tuple(to_tensor(per_sample_weights).shape) != indices.shape:
         raise ValueError(f"embedding_bag: If per_sample_weights ({tuple(to_tensor(per_sample_weights).shape)}) is "
                          f"not None, then it must have the same shape as the input ({tuple(indices.shape)})")
+    if weight.array.dtype.kind != "f" and (mode == "max" or per_sample_weights is not None):
+        raise RuntimeError("Expected tensor for argument #1 'weight' to have one of the following scalar types: "
+                           f"Half, BFloat16, Float, Double; but got {scalar_type_name(weight)} instead (while "
+                           "checking arguments for embedding_bag)")
     flat, starts, ends = _bags(indices, offsets, include_last_offset)
     rows_count = weight.shape[0]
     if flat.size and (flat.min() < 0 or flat.max() >= rows_count):
