@@ -2629,6 +2629,50 @@ TABLE += [
 ]
 
 
+_MORE_ACTIVATIONS = [
+    ("mish", "Mish", [S(x(2, 3)), S(x()), S(x(0))]),
+    ("selu", "SELU", [S(x(2, 3)), S(x())]),
+    ("celu", "CELU", [S(x(2, 3)), S(x(2, 3), 0.5), S(x(2, 3), 0.0)]),
+    ("softsign", "Softsign", [S(x(2, 3)), S(x())]),
+    ("tanhshrink", "Tanhshrink", [S(x(2, 3)), S(x(0))]),
+    ("softshrink", "Softshrink", [S(x(2, 3)), S(x(2, 3), 1.0), S(x(2, 3), -1.0)]),
+    ("hardshrink", "Hardshrink", [S(x(2, 3)), S(x(2, 3), 1.0)]),
+    ("threshold", "Threshold", [S(x(2, 3), 0.5, 2.0), S(x(2, 3), 1, 5)]),
+    ("hardsigmoid", "Hardsigmoid", [S(x(2, 3, gen=lambda s, d: make(s, d, -5, 5))), S(x())]),
+    ("hardswish", "Hardswish", [S(x(2, 3, gen=lambda s, d: make(s, d, -5, 5))), S(x())]),
+    ("glu", "GLU", [S(x(2, 4)), S(x(4, 3), 0), S(x(3)), S(x())]),
+]
+
+TABLE += [
+    *_functional_and_module(_MORE_ACTIVATIONS, 1),
+    OpEntry("nn.Softmax2d", module("Softmax2d"), these(S(x(2, 3, 2, 2)), S(x(3, 2, 2)), S(x(2, 3)))),
+    OpEntry(
+        "F.rrelu",
+        seeded(functional("rrelu")),
+        these(S(x(2, 3)), S(x(2, 3), 0.1, 0.3), S(x(3, 4), training=True), S(x(0), training=True)),
+    ),
+    OpEntry("nn.RReLU", seeded(module("RReLU")), these(S(x(3, 4)))),
+    OpEntry("nn.RReLU", seeded(module("RReLU", 0.1, 0.3, inplace=True)), these(S(x(3, 4, grad=False))), grad=False),
+    *[
+        OpEntry(f"F.{n}", functional(n), these(*samples), inplace=True, grad=False)
+        for n, samples in [
+            ("relu_", [S(x(2, 3, grad=False))]),
+            ("elu_", [S(x(2, 3, grad=False)), S(x(2, 3, grad=False), 0.5)]),
+            ("leaky_relu_", [S(x(2, 3, grad=False), 0.2)]),
+            ("hardtanh_", [S(x(2, 3, grad=False), -0.5, 0.5)]),
+            ("selu_", [S(x(2, 3, grad=False))]),
+            ("celu_", [S(x(2, 3, grad=False), 0.5)]),
+            ("rrelu_", [S(x(2, 3, grad=False))]),
+            ("threshold_", [S(x(2, 3, grad=False), 0.5, 2.0)]),
+            ("mish", [S(x(2, 3, grad=False), inplace=True)]),
+            ("hardswish", [S(x(2, 3, grad=False), inplace=True)]),
+            ("hardsigmoid", [S(x(2, 3, grad=False), inplace=True)]),
+            ("rrelu", [S(x(2, 3, grad=False), inplace=True)]),
+        ]
+    ],
+]
+
+
 def _as_dtype(value: Any, dtype: str) -> Any:
     """A sample's float tensors in another dtype (rounded for integers, > 0 for bool); the rest unchanged."""
     if isinstance(value, T):

@@ -115,6 +115,20 @@ CASES: dict[str, Callable[[ModuleType, Any, Callable[[np.ndarray], Any]], Any]] 
                                                                        reduction="none"),
     "pairwise_distance": lambda lib, F, leaf: F.pairwise_distance(leaf(X), leaf(Y)),
     "pdist": lambda lib, F, leaf: F.pdist(leaf(X)),
+    "embedding_bag": lambda lib, F, leaf: F.embedding_bag(lib.tensor(T), leaf(X), lib.tensor(np.array([0, 2]))),
+    "mish": lambda lib, F, leaf: F.mish(leaf(X)),
+    "selu": lambda lib, F, leaf: F.selu(leaf(X)),
+    "celu": lambda lib, F, leaf: F.celu(leaf(X)),
+    "softsign": lambda lib, F, leaf: F.softsign(leaf(X)),
+    "tanhshrink": lambda lib, F, leaf: F.tanhshrink(leaf(X)),
+    "softshrink": lambda lib, F, leaf: F.softshrink(leaf(X)),
+    "hardshrink": lambda lib, F, leaf: F.hardshrink(leaf(X)),
+    "threshold": lambda lib, F, leaf: F.threshold(leaf(X), 0.1, 2.0),
+    "hardsigmoid": lambda lib, F, leaf: F.hardsigmoid(leaf(X)),
+    "hardswish": lambda lib, F, leaf: F.hardswish(leaf(X)),
+    "glu": lambda lib, F, leaf: F.glu(leaf(X[:, :4])),
+    "rrelu": lambda lib, F, leaf: F.rrelu(leaf(X)),
+    "rrelu training": lambda lib, F, leaf: F.rrelu(leaf(X), training=True),
 }
 
 

@@ -1374,5 +1374,172 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     return name_node(out, "EmbeddingBagBackward0")
 
 
+# ----- more activations, and their in-place forms --------------------------------------------------
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _maybe_in_place(x: Tensor, inplace: bool, name: str, compute: Any) -> Tensor:
+    return x._inplace(name, compute) if inplace else compute(x)
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """scale·elu(x, alpha) with PyTorch's self-normalising constants."""
+    x = to_tensor(input)
+    check_kernel_dtype("elu_cpu", x)
+    return _maybe_in_place(x, inplace, "selu_", lambda t: name_node(elu(t, _SELU_ALPHA) * _SELU_SCALE,
+                                                                    "EluBackward0"))
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x where x > 0, else alpha·(exp(x / alpha) - 1)."""
+    x = to_tensor(input)
+    check_kernel_dtype("elu_cpu", x)
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return _maybe_in_place(x, inplace, "celu_", lambda t: name_node(elu(t / alpha) * alpha, "CeluBackward0"))
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x·tanh(softplus(x))."""
+    x = to_tensor(input)
+    check_kernel_dtype("mish_cpu", x)
+    return _maybe_in_place(x, inplace, "mish_", lambda t: name_node(t * softplus(t).tanh(), "MishBackward0"))
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|)."""
+    x = to_tensor(input)
+    check_kernel_dtype("abs_cpu", x, "b")
+    return x / (x.abs() + 1)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """x - tanh(x)."""
+    x = to_tensor(input)
+    if x.array.dtype == np.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return x - x.tanh()
+
+
+def _shrink_lambda(x: Tensor, lambd: float, kernel: str) -> None:
+    check_kernel_dtype(kernel, x)
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be in range [0, 3.40282e+38] for input dtype {scalar_type_name(x)}, but "
+                           f"found {lambd:g}")
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x - lambd above lambd, x + lambd below -lambd, 0 between."""
+    x = to_tensor(input)
+    _shrink_lambda(x, lambd, "softshrink_check")
+    out = where(x.array > lambd, x - lambd, where(x.array < -lambd, x + lambd, x * 0))
+    return name_node(out, "SoftshrinkBackward0")
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > lambd, else 0."""
+    x = to_tensor(input)
+    check_kernel_dtype("hardshrink_cpu", x)
+    return name_node(where((x.array > lambd) | (x.array < -lambd), x, 0.0), "HardshrinkBackward0")
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """x where x > threshold, else value."""
+    x = to_tensor(input)
+    check_kernel_dtype("threshold_cpu", x, "b")
+    fill = np.asarray(value).astype(x.array.dtype)  # in x's dtype, as PyTorch
+    return _maybe_in_place(x, inplace, "threshold_",
+                           lambda t: name_node(where(t.array > threshold, t, fill), "ThresholdBackward0"))
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between."""
+    x = to_tensor(input)
+    check_kernel_dtype("hardsigmoid_cpu", x)
+    return _maybe_in_place(x, inplace, "hardsigmoid_",
+                           lambda t: name_node(hardtanh(t, -3.0, 3.0) / 6 + 0.5, "HardsigmoidBackward0"))
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x·relu6(x + 3) / 6."""
+    x = to_tensor(input)
+    check_kernel_dtype("hardswish_cpu", x)
+    return _maybe_in_place(x, inplace, "hardswish_",
+                           lambda t: name_node(t * (hardtanh(t, -3.0, 3.0) / 6 + 0.5), "HardswishBackward0"))
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """a·sigmoid(b), a and b the two halves of input along dim."""
+    x = to_tensor(input)
+    if x.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    check_kernel_dtype("glu_cpu", x)
+    axis = checks.dims(dim, x.ndim)[0]
+    if x.shape[axis] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {axis} is size {x.shape[axis]}")
+    a, b = x.chunk(2, axis)
+    return name_node(a * b.sigmoid(), "GluBackward0")
+
+
+def _rrelu_slopes(x: np.ndarray, lower: float, upper: float) -> np.ndarray:
+    """PyTorch's CPU kernel: one uniform double (53 bits of a 64-bit draw) per element <= 0, in memory order."""
+    compute = x.dtype.type
+    low, high = float(compute(lower)), float(compute(upper))
+    negative = x <= 0
+    words = _random.stream(None)._raw64(int(negative.sum()))
+    slopes = np.ones(x.shape, dtype=x.dtype)
+    slopes[negative] = ((words & np.uint64((1 << 53) - 1)) * 2.0 ** -53 * (high - low) + low).astype(x.dtype)
+    return slopes
+
+
+def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
+          inplace: bool = False) -> Tensor:
+    """leaky_relu with slope (lower + upper) / 2 in evaluation; in training each element at or below 0 gets
+    its own slope drawn from U(lower, upper): the same numbers as PyTorch's after the same manual_seed."""
+    x = to_tensor(input)
+    check_kernel_dtype("leaky_relu_cpu", x)
+
+    def compute(t: Tensor) -> Tensor:
+        if not training:
+            return name_node(t.leaky_relu((lower + upper) / 2), "RreluWithNoiseBackward0")
+        return name_node(where(t.array > 0, t, t * _rrelu_slopes(t.array, lower, upper)), "RreluWithNoiseBackward0")
+
+    return _maybe_in_place(x, inplace, "rrelu_", compute)
+
+
+def relu_(input: Tensor) -> Tensor:
+    return relu(input, inplace=True)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return elu(input, alpha, inplace=True)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    return selu(input, inplace=True)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return celu(input, alpha, inplace=True)
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    return globals()["threshold"](input, threshold, value, inplace=True)
+
+
 __all__ = sorted(name for name, value in list(globals().items())
                  if not name.startswith("_") and callable(value) and getattr(value, "__module__", None) == __name__)
