@@ -1541,5 +1541,186 @@ def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
     return globals()["threshold"](input, threshold, value, inplace=True)
 
 
+# ----- more layers: normalisation, shuffles, bilinear, 1-D adaptive pools, unpooling, fold --------------
+def rms_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Tensor | None = None,
+             eps: float | None = None) -> Tensor:
+    """x / sqrt(mean(x²) + eps) over the last len(normalized_shape) dims, times weight; eps defaults to the
+    dtype's machine epsilon."""
+    x = to_tensor(input)
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(x.shape[x.ndim - len(shape):]) != shape:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
+                           f"{', '.join(map(str, shape))}], but got input of size{list(x.shape)}")
+    check_kernel_dtype("rms_norm", x)
+    if eps is None:
+        eps = float(np.finfo(x.array.dtype).eps)
+    dims = tuple(range(x.ndim - len(shape), x.ndim))
+    out = x * ((x * x).mean(dims, keepdim=True) + eps) ** -0.5
+    return out if weight is None else out * weight
+
+
+def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,
+                  weight: Tensor | None = None, bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """batch_norm of each (sample, channel) plane on its own (N·C channels of one sample); the running
+    statistics, if given, get the mean over the batch of the planes' updates."""
+    x = to_tensor(input)
+    if x.ndim < 3:
+        raise ValueError(f"instance_norm: expected an input of shape (N, C, *), got shape {tuple(x.shape)}")
+    if use_input_stats and math.prod(x.shape[2:]) == 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size {list(x.shape)}")
+    n, channels = x.shape[0], x.shape[1]
+    folded = x.reshape(1, n * channels, *x.shape[2:])
+    stats = [None if s is None else np.tile(s.array, n) for s in (running_mean, running_var)]
+    affine = [None if p is None else p.repeat(n) for p in (weight, bias)]
+    out = ops.batch_norm(folded, *stats, *affine, use_input_stats, momentum, eps, "instance_norm")
+    for kept, tiled in zip((running_mean, running_var), stats, strict=True):
+        if kept is not None and tiled is not None:
+            kept.array[...] = tiled.reshape(n, channels).mean(0)
+    return out.reshape(x.shape)
+
+
+def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> Tensor:
+    """x / (k + alpha · mean of x² over `size` neighbouring channels)^beta (the window zero-padded)."""
+    x = to_tensor(input)
+    if x.ndim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality input (got {x.ndim} dimensions)")
+    if x.numel() == 0:
+        return x
+    squares = (x * x).pad(((0, 0), (size // 2, (size - 1) // 2)) + ((0, 0),) * (x.ndim - 2), 0.0)
+    channels = x.shape[1]
+    window = squares[:, 0:channels]
+    for shift in range(1, size):
+        window = window + squares[:, shift:shift + channels]
+    return x / ((window * (alpha / size) + k) ** beta)
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y_o = x1 · weight[o] · x2 + bias_o for x1 (..., in1), x2 (..., in2), weight (out, in1, in2)."""
+    x1, x2 = to_tensor(input1), to_tensor(input2)
+    out_features, in1, in2 = weight.shape
+    if x1.shape[:-1] != x2.shape[:-1] or x1.shape[-1] != in1 or x2.shape[-1] != in2:
+        raise RuntimeError(f"bilinear(): input sizes {list(x1.shape)} and {list(x2.shape)} do not match weight "
+                           f"{list(weight.shape)}")
+    lead = x1.shape[:-1]
+    a, b = x1.reshape(-1, in1), x2.reshape(-1, in2)
+    mixed = (a @ weight.permute(1, 0, 2).reshape(in1, out_features * in2)).reshape(-1, out_features, in2)
+    out = (mixed * b.unsqueeze(1)).sum(-1).reshape(*lead, out_features)
+    return out if bias is None else out + bias
+
+
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
+    """(*, C, H·r, W·r) to (*, C·r², H, W), r = downscale_factor: the inverse of pixel_shuffle."""
+    x = to_tensor(input)
+    r = downscale_factor
+    if x.ndim < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{x.ndim} dimension(s)")
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    *lead, c, h, w = x.shape
+    if h % r or w % r:
+        raise RuntimeError(f"pixel_unshuffle expects height and width to be divisible by downscale_factor, but "
+                           f"input.size(-2)={h} and input.size(-1)={w} are not divisible by {r}")
+    k = len(lead)
+    out = x.reshape(*lead, c, h // r, r, w // r, r).permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
+    return name_node(out.reshape(*lead, c * r * r, h // r, w // r), "PixelUnshuffleBackward0")
+
+
+def channel_shuffle(input: Tensor, groups: int) -> Tensor:
+    """(N, C, *) with its channels as (groups, C / groups) transposed: channel g·(C/groups)+i goes to i·groups+g."""
+    x = to_tensor(input)
+    if x.ndim <= 2:
+        raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{x.ndim} dimension(s)")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
+    channels = x.shape[1]
+    if channels % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {channels} channels and {groups} "
+                           "groups.")
+    out = x.reshape(x.shape[0], groups, channels // groups, *x.shape[2:]).transpose(1, 2).reshape(x.shape)
+    return name_node(out, "ChannelShuffleBackward0")
+
+
+def _as_2d_pool(x: Tensor, op: str) -> Tensor:
+    if x.ndim not in (2, 3):
+        raise RuntimeError(f"{op}(): Expected 2D or 3D tensor, but got {list(x.shape)}")
+    return x.unsqueeze(-2)
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size: int | Sequence[int]) -> Tensor:
+    """Mean over PyTorch's adaptive windows of the last dim of (N, C, L) or (C, L)."""
+    x = to_tensor(input)
+    size = single(output_size, "output_size", "adaptive_avg_pool1d", minimum=0)
+    return adaptive_avg_pool2d(_as_2d_pool(x, "adaptive_avg_pool1d"), (1, size)).squeeze(-2)
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: int | Sequence[int], return_indices: bool = False) -> Tensor:
+    """Maximum over PyTorch's adaptive windows of the last dim of (N, C, L) or (C, L)."""
+    check_unsupported("adaptive_max_pool1d", return_indices=(return_indices, False))
+    x = to_tensor(input)
+    size = single(output_size, "output_size", "adaptive_max_pool1d", minimum=0)
+    return adaptive_max_pool2d(_as_2d_pool(x, "adaptive_max_pool1d"), (1, size)).squeeze(-2)
+
+
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: IntPair, stride: IntPair | None = None,
+                 padding: IntPair = 0, output_size: Sequence[int] | None = None) -> Tensor:
+    """The inverse of max_pool2d(return_indices=True): each value put at its index in a zero (H, W) plane."""
+    x = to_tensor(input)
+    kernel = pair(kernel_size, "kernel_size", "max_unpool2d")
+    strides = kernel if stride is None else pair(stride, "stride", "max_unpool2d")
+    pads = pair(padding, "padding", "max_unpool2d", minimum=0)
+    if output_size is None:
+        size = tuple((n - 1) * s - 2 * p + k for n, s, p, k in zip(x.shape[-2:], strides, pads, kernel, strict=True))
+    else:
+        size = tuple(output_size)[-2:]
+    where_to = np.asarray(to_tensor(indices).array)
+    if where_to.dtype != np.int64:
+        raise RuntimeError(f"elements in indices should be type int64 but got: {scalar_type_name(to_tensor(indices))}")
+    if where_to.size and (where_to.min() < 0 or where_to.max() >= size[0] * size[1]):
+        raise RuntimeError(f"Found an invalid max index: {where_to.max()} (output volumes are of size "
+                           f"{size[0]}x{size[1]}")
+    lead = x.shape[:-2]
+    flat = x.reshape(*lead, -1)
+    planes = Tensor._make(np.zeros((*lead, size[0] * size[1]), dtype=x.array.dtype), False)
+    out = planes.scatter(-1, Tensor._make(where_to.reshape(*lead, -1), False), flat)
+    return name_node(out.reshape(*lead, *size), "MaxUnpool2DBackward0")
+
+
+def fold(input: Tensor, output_size: IntPair, kernel_size: IntPair, dilation: IntPair = 1, padding: IntPair = 0,
+         stride: IntPair = 1) -> Tensor:
+    """The adjoint of unfold: (N, C·kh·kw, L) blocks summed into (N, C, H, W) (overlaps add up)."""
+    x = to_tensor(input)
+    size, kernel = pair(output_size, "output_size", "fold"), pair(kernel_size, "kernel_size", "fold")
+    dilations, strides = pair(dilation, "dilation", "fold"), pair(stride, "stride", "fold")
+    pads = pair(padding, "padding", "fold", minimum=0)
+    if x.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
+                           f"dimensions for input, but got: {list(x.shape)}")
+    batched = x if x.ndim == 3 else x.unsqueeze(0)
+    blocks = kernel[0] * kernel[1]
+    if batched.shape[1] % blocks:
+        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, but "
+                           f"got input.size(1)={batched.shape[1]} and kernel_size={kernel}")
+    counts = [(n + 2 * p - d * (k - 1) - 1) // s + 1
+              for n, p, d, k, s in zip(size, pads, dilations, kernel, strides, strict=True)]
+    if counts[0] * counts[1] != batched.shape[2]:
+        raise RuntimeError(f"Given output_size={size}, kernel_size={kernel}, dilation={dilations}, padding={pads}, "
+                           f"stride={strides}, expected size of input's dimension 2 to match the calculated number "
+                           f"of sliding blocks {counts[0]} * {counts[1]} = {counts[0] * counts[1]}, but got "
+                           f"input.size(2)={batched.shape[2]}.")
+    padded = (size[0] + 2 * pads[0], size[1] + 2 * pads[1])
+    rows = (np.arange(kernel[0])[:, None] * dilations[0] + np.arange(counts[0])[None] * strides[0])  # [ki, bi]
+    cols = (np.arange(kernel[1])[:, None] * dilations[1] + np.arange(counts[1])[None] * strides[1])  # [kj, bj]
+    target = (rows[:, None, :, None] * padded[1] + cols[None, :, None, :]).reshape(-1)  # (ki, kj, bi, bj)
+    placement = np.zeros((target.size, padded[0] * padded[1]), dtype=x.array.dtype)
+    placement[np.arange(target.size), target] = 1
+    n, channels = batched.shape[0], batched.shape[1] // blocks
+    out = batched.reshape(n, channels, -1) @ Tensor._make(placement, False)
+    out = out.reshape(n, channels, *padded)[..., pads[0]:pads[0] + size[0], pads[1]:pads[1] + size[1]]
+    return name_node(out if x.ndim == 3 else out.squeeze(0), "Col2ImBackward0")
+
+
 __all__ = sorted(name for name, value in list(globals().items())
                  if not name.startswith("_") and callable(value) and getattr(value, "__module__", None) == __name__)
