@@ -2673,6 +2673,73 @@ TABLE += [
 ]
 
 
+def _unpool(lib: Any, x: Any, **options: Any) -> Any:
+    values, indices = lib.nn.functional.max_pool2d(x, 2, return_indices=True)
+    return lib.nn.functional.max_unpool2d(values, indices, 2, **options)
+
+
+TABLE += [
+    *[
+        OpEntry(f"F.{n}", functional(n), these(*samples))
+        for n, samples in [
+            ("rms_norm", [S(x(2, 3, 4), (4,), x(4)), S(x(2, 3, 4), [3, 4], eps=1e-3), S(x(2, 3), (4,))]),
+            ("instance_norm", [S(x(2, 3, 4)), S(x(2, 3, 2, 2), weight=x(3), bias=x(3)), S(x(2, 3, 1))]),
+            ("local_response_norm", [S(x(2, 4, 3), 2), S(x(2, 4, 2, 3), 3, 0.1, 0.5, 2.0), S(x(2, 3), 2)]),
+            ("bilinear", [S(x(4, 2), x(4, 3), x(5, 2, 3), x(5)), S(x(2, 4, 2), x(2, 4, 3), x(5, 2, 3))]),
+            ("pixel_unshuffle", [S(x(1, 2, 4, 6), 2), S(x(2, 4, 6), 2), S(x(1, 2, 3, 4), 2)]),
+            ("channel_shuffle", [S(x(1, 6, 2, 2), 3), S(x(2, 4, 3), 2), S(x(1, 6, 2, 2), 4)]),
+            ("adaptive_avg_pool1d", [S(x(2, 3, 7), 3), S(x(3, 5), 5), S(x(2, 3, 4), (2,))]),
+            ("adaptive_max_pool1d", [S(x(2, 3, 7), 3), S(x(3, 5), 2)]),
+            ("fold", [S(x(2, 12, 6), (4, 5), (2, 3), stride=(2, 1)), S(x(8, 9), 4, 2, 1, 1, 2), S(x(1, 8, 5), 4, 2)]),
+        ]
+    ],
+    OpEntry("F.max_unpool2d", with_lib(_unpool), these(S(x(2, 3, 4, 6)), S(x(1, 2, 5, 5), output_size=(5, 5)))),
+    *[
+        OpEntry(f"nn.{name}", module(name, *ctor, **kw), these(*samples))
+        for name, ctor, kw, samples in [
+            ("RMSNorm", (4,), {"dtype": D("float64")}, [S(x(2, 3, 4))]),
+            ("RMSNorm", ((3, 4),), {"elementwise_affine": False, "eps": 1e-4}, [S(x(2, 3, 4))]),
+            ("InstanceNorm1d", (3,), {"affine": True, "dtype": D("float64")}, [S(x(2, 3, 5)), S(x(3, 5))]),
+            ("InstanceNorm2d", (3,), {}, [S(x(2, 3, 2, 2))]),
+            ("LocalResponseNorm", (3,), {}, [S(x(2, 5, 3))]),
+            ("Bilinear", (2, 3, 4), {"dtype": D("float64")}, [S(x(5, 2), x(5, 3))]),
+            ("PixelUnshuffle", (2,), {}, [S(x(1, 2, 4, 6))]),
+            ("ChannelShuffle", (2,), {}, [S(x(1, 4, 2, 2))]),
+            ("AdaptiveAvgPool1d", (3,), {}, [S(x(2, 3, 7))]),
+            ("AdaptiveMaxPool1d", (3,), {}, [S(x(2, 3, 7))]),
+            ("Fold", ((4, 5), 2), {}, [S(x(1, 8, 12))]),
+            ("ZeroPad1d", (2,), {}, [S(x(2, 3, 4))]),
+            ("ZeroPad3d", ((1, 0, 1, 0, 0, 1),), {}, [S(x(1, 2, 2, 3))]),
+            ("ConstantPad1d", ((1, 2), 0.5), {}, [S(x(2, 3, 4))]),
+            ("ConstantPad3d", (1, 2.0), {}, [S(x(1, 2, 2, 3))]),
+            ("ReflectionPad1d", (2,), {}, [S(x(2, 3, 4))]),
+            ("ReplicationPad1d", ((1, 3),), {}, [S(x(2, 3, 4))]),
+            ("CircularPad1d", (2,), {}, [S(x(2, 3, 4))]),
+            ("CircularPad2d", ((1, 0, 2, 1),), {}, [S(x(1, 2, 3, 4))]),
+            ("UpsamplingNearest2d", (), {"scale_factor": 2}, [S(x(1, 2, 3, 3))]),
+        ]
+    ],
+    OpEntry(
+        "nn.UpsamplingBilinear2d",
+        module("UpsamplingBilinear2d", (4, 5)),
+        these(S(x(1, 2, 3, 3))),
+        differs=_BYTE_RESAMPLING,
+        differs_if=lambda sample: "uint8" in repr(sample.args),
+    ),
+    OpEntry(
+        "nn.LazyLinear",
+        with_lib(lambda lib, t: lib.nn.LazyLinear(3, dtype=lib.float64)(t).shape),
+        these(S(x(5, 2)), S(x(2, 4, 3))),
+        grad=False,
+    ),
+    OpEntry(
+        "nn.MaxUnpool2d",
+        with_lib(lambda lib, t: lib.nn.MaxUnpool2d(2)(*lib.nn.MaxPool2d(2, return_indices=True)(t))),
+        these(S(x(2, 3, 4, 6))),
+    ),
+]
+
+
 def _as_dtype(value: Any, dtype: str) -> Any:
     """A sample's float tensors in another dtype (rounded for integers, > 0 for bool); the rest unchanged."""
     if isinstance(value, T):

@@ -1556,7 +1556,9 @@ def rms_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Tenso
         eps = float(np.finfo(x.array.dtype).eps)
     dims = tuple(range(x.ndim - len(shape), x.ndim))
     out = x * ((x * x).mean(dims, keepdim=True) + eps) ** -0.5
-    return out if weight is None else out * weight
+    if weight is None:
+        return out
+    return out * (weight if weight.dtype == x.dtype else weight.astype(x.array.dtype))  # in x's dtype, as PyTorch
 
 
 def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,
@@ -1585,6 +1587,7 @@ def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: flo
     x = to_tensor(input)
     if x.ndim < 3:
         raise ValueError(f"Expected 3D or higher dimensionality input (got {x.ndim} dimensions)")
+    check_kernel_dtype("avg_pool2d" if x.ndim == 3 else "avg_pool3d_out_frame", x, "bool uint8 int32")
     if x.numel() == 0:
         return x
     squares = (x * x).pad(((0, 0), (size // 2, (size - 1) // 2)) + ((0, 0),) * (x.ndim - 2), 0.0)
@@ -1592,6 +1595,8 @@ def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: flo
     window = squares[:, 0:channels]
     for shift in range(1, size):
         window = window + squares[:, shift:shift + channels]
+    if x.array.dtype.kind in "iu":  # PyTorch's integer average pool divides with truncation
+        return x / ((Tensor._make(window.array // size, False) * alpha + k) ** beta)
     return x / ((window * (alpha / size) + k) ** beta)
 
 
@@ -1606,7 +1611,8 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     a, b = x1.reshape(-1, in1), x2.reshape(-1, in2)
     mixed = (a @ weight.permute(1, 0, 2).reshape(in1, out_features * in2)).reshape(-1, out_features, in2)
     out = (mixed * b.unsqueeze(1)).sum(-1).reshape(*lead, out_features)
-    return out if bias is None else out + bias
+    out = out if bias is None else out + bias
+    return out.astype(x1.array.dtype) if x1.array.dtype.kind in "biu" else out  # integer products wrap, as PyTorch's
 
 
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
@@ -1668,6 +1674,7 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: IntPair, stride: I
                  padding: IntPair = 0, output_size: Sequence[int] | None = None) -> Tensor:
     """The inverse of max_pool2d(return_indices=True): each value put at its index in a zero (H, W) plane."""
     x = to_tensor(input)
+    check_kernel_dtype("max_unpool2d", x)
     kernel = pair(kernel_size, "kernel_size", "max_unpool2d")
     strides = kernel if stride is None else pair(stride, "stride", "max_unpool2d")
     pads = pair(padding, "padding", "max_unpool2d", minimum=0)
@@ -1695,6 +1702,7 @@ def fold(input: Tensor, output_size: IntPair, kernel_size: IntPair, dilation: In
     size, kernel = pair(output_size, "output_size", "fold"), pair(kernel_size, "kernel_size", "fold")
     dilations, strides = pair(dilation, "dilation", "fold"), pair(stride, "stride", "fold")
     pads = pair(padding, "padding", "fold", minimum=0)
+    check_kernel_dtype("col2im_out_cpu", x)
     if x.ndim not in (2, 3):
         raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
                            f"dimensions for input, but got: {list(x.shape)}")
