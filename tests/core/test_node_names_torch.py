@@ -129,6 +129,16 @@ CASES: dict[str, Callable[[ModuleType, Any, Callable[[np.ndarray], Any]], Any]] 
     "glu": lambda lib, F, leaf: F.glu(leaf(X[:, :4])),
     "rrelu": lambda lib, F, leaf: F.rrelu(leaf(X)),
     "rrelu training": lambda lib, F, leaf: F.rrelu(leaf(X), training=True),
+    "hardtanh": lambda lib, F, leaf: F.hardtanh(leaf(X)),
+    "relu6": lambda lib, F, leaf: F.relu6(leaf(X)),
+    **{f"{name} in place": lambda lib, F, leaf, call=call: call(F, leaf(X) * 1) for name, call in [
+        ("relu", lambda F, t: F.relu(t, inplace=True)), ("elu", lambda F, t: F.elu(t, inplace=True)),
+        ("hardtanh", lambda F, t: F.hardtanh(t, inplace=True)), ("leaky_relu", lambda F, t: F.leaky_relu_(t)),
+        ("selu", lambda F, t: F.selu_(t)), ("celu", lambda F, t: F.celu_(t)),
+        ("threshold", lambda F, t: F.threshold_(t, 0.0, 1.0)), ("rrelu", lambda F, t: F.rrelu_(t)),
+        ("mish", lambda F, t: F.mish(t, inplace=True)), ("hardswish", lambda F, t: F.hardswish(t, inplace=True)),
+        ("hardsigmoid", lambda F, t: F.hardsigmoid(t, inplace=True)), ("silu", lambda F, t: F.silu(t, inplace=True)),
+    ]},
 }
 
 

@@ -217,7 +217,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     x = to_tensor(input)
     check_kernel_dtype("leaky_relu_cpu", x)
     if inplace:
-        return x._inplace("leaky_relu_", lambda t: t.leaky_relu(negative_slope))
+        return name_node(x._inplace("leaky_relu_", lambda t: t.leaky_relu(negative_slope)), "LeakyReluBackward1")
     return x.leaky_relu(negative_slope)
 
 
@@ -688,7 +688,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     x = to_tensor(input)
     check_kernel_dtype("elu_cpu", x)
     if inplace:
-        return x._inplace("elu_", lambda t: elu(t, alpha))
+        return name_node(x._inplace("elu_", lambda t: elu(t, alpha)), "EluBackward1")
     return name_node(where(x.array > 0, x, (x.clamp(max=0).exp() - 1) * alpha), "EluBackward0")
 
 
@@ -728,7 +728,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     if inplace:
         return x._inplace("hardtanh_", lambda t: hardtanh(t, min_val, max_val))
     inside = (x.array > min_val) & (x.array < max_val)
-    return where(inside, x, np.clip(x.array, min_val, max_val).astype(x.array.dtype))
+    return name_node(where(inside, x, np.clip(x.array, min_val, max_val).astype(x.array.dtype)), "HardtanhBackward0")
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
@@ -999,7 +999,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x · sigmoid(x) (swish); `inplace=True` writes the result into `input` and returns it."""
     x = to_tensor(input)
     check_kernel_dtype("silu_cpu", x)
-    return x._inplace("silu_", lambda t: t * t.sigmoid()) if inplace else name_node(x * x.sigmoid(), "SiluBackward0")
+    return name_node(x._inplace("silu_", lambda t: t * t.sigmoid()) if inplace else x * x.sigmoid(), "SiluBackward0")
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
@@ -1379,8 +1379,12 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def _maybe_in_place(x: Tensor, inplace: bool, name: str, compute: Any) -> Tensor:
-    return x._inplace(name, compute) if inplace else compute(x)
+def _maybe_in_place(x: Tensor, inplace: bool, name: str, compute: Any, node_in_place: str = "") -> Tensor:
+    """compute(x), or written into x; `node_in_place`: PyTorch's node name for the in-place form (EluBackward1)."""
+    if not inplace:
+        return compute(x)
+    out = x._inplace(name, compute)
+    return name_node(out, node_in_place) if node_in_place else out
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -1388,7 +1392,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     x = to_tensor(input)
     check_kernel_dtype("elu_cpu", x)
     return _maybe_in_place(x, inplace, "selu_", lambda t: name_node(elu(t, _SELU_ALPHA) * _SELU_SCALE,
-                                                                    "EluBackward0"))
+                                                                    "EluBackward0"), "EluBackward1")
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -1397,7 +1401,8 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     check_kernel_dtype("elu_cpu", x)
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
-    return _maybe_in_place(x, inplace, "celu_", lambda t: name_node(elu(t / alpha) * alpha, "CeluBackward0"))
+    return _maybe_in_place(x, inplace, "celu_", lambda t: name_node(elu(t / alpha) * alpha, "CeluBackward0"),
+                           "CeluBackward1")
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
@@ -1451,7 +1456,8 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     check_kernel_dtype("threshold_cpu", x, "b")
     fill = np.asarray(value).astype(x.array.dtype)  # in x's dtype, as PyTorch
     return _maybe_in_place(x, inplace, "threshold_",
-                           lambda t: name_node(where(t.array > threshold, t, fill), "ThresholdBackward0"))
+                           lambda t: name_node(where(t.array > threshold, t, fill), "ThresholdBackward0"),
+                           "ThresholdBackward1")
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
@@ -1506,7 +1512,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
             return name_node(t.leaky_relu((lower + upper) / 2), "RreluWithNoiseBackward0")
         return name_node(where(t.array > 0, t, t * _rrelu_slopes(t.array, lower, upper)), "RreluWithNoiseBackward0")
 
-    return _maybe_in_place(x, inplace, "rrelu_", compute)
+    return _maybe_in_place(x, inplace, "rrelu_", compute, "RreluWithNoiseBackward1")
 
 
 def relu_(input: Tensor) -> Tensor:
