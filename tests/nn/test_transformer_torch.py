@@ -178,3 +178,20 @@ def test_embedding_bag_module_repr_and_refusals() -> None:
         for lib in (torch, tg):
             with pytest.raises(error):
                 call(lib, lib.tensor(WEIGHT))
+
+
+def test_gradcheck_layers_and_bags() -> None:
+    tg.manual_seed(0)
+    encoder = tg.nn.TransformerEncoderLayer(4, 2, 6, 0.0, dtype=tg.float64)
+    decoder = tg.nn.TransformerDecoderLayer(4, 2, 6, 0.0, norm_first=True, dtype=tg.float64)
+    src, tgt = (tg.tensor(RNG.standard_normal(shape), requires_grad=True) for shape in ((3, 2, 4), (2, 2, 4)))
+    mask = tg.nn.Transformer.generate_square_subsequent_mask(3, dtype=tg.float64)
+    assert tg.gradcheck(lambda s: encoder(s, mask), src)
+    assert tg.gradcheck(lambda t, s: decoder(t, s), tgt, src)
+    weight = tg.tensor(WEIGHT, requires_grad=True)
+    scale = tg.tensor(np.linspace(0.5, 2, INDICES.size), requires_grad=True)
+    for mode in ("mean", "max"):
+        assert tg.gradcheck(lambda w, mode=mode: tg.nn.functional.embedding_bag(
+            tg.tensor(INDICES), w, tg.tensor(OFFSETS), mode=mode), weight)
+    assert tg.gradcheck(lambda w, s: tg.nn.functional.embedding_bag(
+        tg.tensor(INDICES), w, tg.tensor(OFFSETS), mode="sum", per_sample_weights=s), weight, scale)
