@@ -1,4 +1,5 @@
-"""Activation layers: ReLU, LeakyReLU, Tanh, Sigmoid, Softmax, LogSoftmax, GELU, SiLU.
+"""Activation layers: ReLU, LeakyReLU, Tanh, Sigmoid, Softmax, LogSoftmax, GELU, SiLU, ELU and the rest of
+PyTorch's (Mish, SELU, CELU, GLU, RReLU, the shrinks, Hardsigmoid, Hardswish, Threshold, Softmax2d, ...).
 
 `inplace=True` is accepted, as PyTorch code passes it, and gives the same values in a new Tensor.
 """
