@@ -1,7 +1,8 @@
 """Activation layers: ReLU, LeakyReLU, Tanh, Sigmoid, Softmax, LogSoftmax, GELU, SiLU, ELU and the rest of
 PyTorch's (Mish, SELU, CELU, GLU, RReLU, the shrinks, Hardsigmoid, Hardswish, Threshold, Softmax2d, ...).
 
-`inplace=True` is accepted, as PyTorch code passes it, and gives the same values in a new Tensor.
+`inplace=True` is accepted by ReLU, LeakyReLU, ELU, Hardtanh and SiLU, as PyTorch code passes it, and gives the
+same values in a new Tensor; Mish, SELU, CELU, Threshold, RReLU, Hardsigmoid and Hardswish write into their input.
 """
 
 from __future__ import annotations
