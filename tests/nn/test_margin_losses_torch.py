@@ -121,3 +121,15 @@ def test_refusals_match_torch(call: Callable[[Any, Any], Any]) -> None:
         call(TF, torch.tensor)
     with pytest.raises(type(theirs.value)):
         call(GF, tg.tensor)
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.nn.MultiMarginLoss(weight=lib.ones(3)), lambda lib: lib.nn.BCELoss(weight=lib.ones(3)),
+    lambda lib: lib.nn.CrossEntropyLoss(weight=lib.ones(3)), lambda lib: lib.nn.NLLLoss(weight=lib.ones(3)),
+    lambda lib: lib.nn.BCEWithLogitsLoss(pos_weight=lib.ones(3), weight=lib.ones(3)),
+    lambda lib: lib.nn.MultiLabelSoftMarginLoss(weight=lib.ones(3)), lambda lib: lib.nn.NLLLoss(),
+])
+def test_loss_weights_are_buffers_as_in_torch(make: Callable[[Any], Any]) -> None:
+    ours, theirs = make(tg), make(torch)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert repr(ours) == repr(theirs)
