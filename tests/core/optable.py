@@ -2492,6 +2492,260 @@ TABLE += [
 ]
 
 
+def _signs(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    return np.where(_rng.random(shape) < 0.5, -1, 1).astype(dtype)
+
+
+_MARGIN_LOSSES = [
+    (
+        "hinge_embedding_loss",
+        "HingeEmbeddingLoss",
+        [S(x(3, 4), x(3, 4, gen=_signs)), S(x(3, 4), x(3, 4, gen=_signs), 0.5, reduction="none"), S(x(0), x(0))],
+    ),
+    (
+        "soft_margin_loss",
+        "SoftMarginLoss",
+        [S(x(3, 4), x(3, 4, gen=_signs, grad=False)), S(x(5), x(5, gen=_signs), reduction="sum")],
+    ),
+    (
+        "multilabel_soft_margin_loss",
+        "MultiLabelSoftMarginLoss",
+        [S(x(3, 4), x(3, 4, gen=_prob)), S(x(3, 4), x(3, 4, gen=_prob), reduction="none")],
+    ),
+    (
+        "multi_margin_loss",
+        "MultiMarginLoss",
+        [
+            S(x(3, 4), _idx(1, 0, 3)),
+            S(x(3, 4), _idx(1, 0, 3), 2, 0.5, reduction="none"),
+            S(x(4), _idx(2)),
+            S(x(3, 4), _idx(1, 0, 3), 3),
+            S(x(3, 4), _idx(1, 0, 4)),
+        ],
+    ),
+    (
+        "multilabel_margin_loss",
+        "MultiLabelMarginLoss",
+        [S(x(2, 4), _idx([3, 0, -1, 1], [1, 2, 0, 3])), S(x(4), _idx(2, -1, 0, 0), reduction="none")],
+    ),
+    (
+        "poisson_nll_loss",
+        "PoissonNLLLoss",
+        [
+            S(x(3, 4), x(3, 4, gen=positive)),
+            S(x(3, 4, gen=positive), x(3, 4, gen=positive), False, True, reduction="none"),
+            S(x(3, 4), x(3, 4), reduction="bad"),
+        ],
+    ),
+    ("pairwise_distance", "PairwiseDistance", [S(x(3, 4), x(3, 4)), S(x(3, 4), x(4), 1.0, 1e-3, True), S(x(4), x(4))]),
+    ("cosine_similarity", "CosineSimilarity", [S(x(3, 4), x(3, 4), 0), S(x(3, 4), x(3, 4), 1, 1e-3)]),
+]
+
+TABLE += [
+    *_functional_and_module(_MARGIN_LOSSES, 2),
+    *_functional_and_module(
+        [
+            (
+                "triplet_margin_loss",
+                "TripletMarginLoss",
+                [
+                    S(x(3, 4), x(3, 4), x(3, 4)),
+                    S(x(3, 4), x(3, 4), x(3, 4), 0.5, 1.0, swap=True, reduction="none"),
+                    S(x(4), x(4), x(4)),
+                    S(x(3, 4), x(4), x(3, 4)),
+                ],
+            ),
+            ("gaussian_nll_loss", "GaussianNLLLoss", [S(x(3, 4), x(3, 4), x(3, 4, gen=positive))]),
+        ],
+        3,
+    ),
+    OpEntry(
+        "F.gaussian_nll_loss",
+        functional("gaussian_nll_loss"),
+        these(
+            S(x(3, 4), x(3, 4), x(3, gen=positive), full=True, reduction="sum"),
+            S(x(3, 4), x(3, 4), x(3, 1, gen=positive), reduction="none"),
+            S(x(3, 4), x(3, 4), 0.5),
+            S(x(3, 4), x(3, 4), x(2, 4, gen=positive)),
+        ),
+    ),
+    OpEntry(
+        "F.triplet_margin_with_distance_loss",
+        functional("triplet_margin_with_distance_loss"),
+        these(S(x(3, 4), x(3, 4), x(3, 4)), S(x(3, 4), x(3, 4), x(3, 4), margin=0.5, swap=True, reduction="sum")),
+    ),
+    OpEntry(
+        "nn.TripletMarginWithDistanceLoss",
+        module("TripletMarginWithDistanceLoss", swap=True),
+        these(S(x(3, 4), x(3, 4), x(3, 4))),
+    ),
+    OpEntry("F.pdist", functional("pdist"), these(S(x(4, 3)), S(x(4, 3), 1.0), S(x(4, 3), float("inf")), S(x(3)))),
+]
+
+
+TABLE += [
+    OpEntry(
+        "F.embedding_bag",
+        functional("embedding_bag"),
+        these(
+            S(_idx(1, 2, 4, 0, 4, 3), x(5, 3), _idx(0, 3, 3)),
+            S(_idx([1, 2], [4, 0]), x(5, 3), mode="max"),
+            S(_idx(1, 2, 4, 0), x(5, 3), _idx(0, 1), mode="sum", per_sample_weights=x(4)),
+            S(_idx(1, 2, 4, 0), x(5, 3), _idx(0, 2, 4), include_last_offset=True, padding_idx=4),
+            S(_idx(1, 2, 4, 0), x(5, 3), _idx(0, 1), per_sample_weights=x(4)),
+            S(_idx(1, 2, 4, 0), x(5, 3)),
+        ),
+    ),
+    *[
+        OpEntry(f"nn.{name}", module(name, *ctor, **kw), these(*samples))
+        for name, ctor, kw, samples in [
+            ("EmbeddingBag", (5, 3), {"mode": "sum", "dtype": D("float64")}, [S(_idx([1, 2], [4, 0]))]),
+            ("EmbeddingBag", (5, 3), {"dtype": D("float64")}, [S(_idx(1, 2, 4, 0), _idx(0, 2))]),
+            (
+                "TransformerEncoderLayer",
+                (4, 2, 8, 0.0),
+                {"dtype": D("float64")},
+                [S(x(3, 2, 4)), S(x(3, 2, 4), _mask(3, 3)), S(x(3, 4))],
+            ),
+            (
+                "TransformerDecoderLayer",
+                (4, 2, 8, 0.0),
+                {"norm_first": True, "batch_first": True, "dtype": D("float64")},
+                [S(x(2, 3, 4), x(2, 5, 4))],
+            ),
+            ("Transformer", (4, 2, 1, 1, 8, 0.0), {"dtype": D("float64")}, [S(x(5, 2, 4), x(3, 2, 4))]),
+        ]
+    ],
+    OpEntry(
+        "nn.TransformerEncoder",
+        with_lib(lambda lib, src: lib.nn.TransformerEncoder(
+            lib.nn.TransformerEncoderLayer(4, 2, 8, 0.0, dtype=lib.float64), 2)(src)),
+        these(S(x(3, 2, 4))),
+        values=False,
+        grad=False,
+    ),
+    OpEntry(
+        "nn.TransformerDecoder",
+        with_lib(lambda lib, tgt, memory: lib.nn.TransformerDecoder(
+            lib.nn.TransformerDecoderLayer(4, 2, 8, 0.0, dtype=lib.float64), 2)(tgt, memory)),
+        these(S(x(3, 2, 4), x(5, 2, 4))),
+        values=False,
+        grad=False,
+    ),
+]
+
+
+_MORE_ACTIVATIONS = [
+    ("mish", "Mish", [S(x(2, 3)), S(x()), S(x(0))]),
+    ("selu", "SELU", [S(x(2, 3)), S(x())]),
+    ("celu", "CELU", [S(x(2, 3)), S(x(2, 3), 0.5), S(x(2, 3), 0.0)]),
+    ("softsign", "Softsign", [S(x(2, 3)), S(x())]),
+    ("tanhshrink", "Tanhshrink", [S(x(2, 3)), S(x(0))]),
+    ("softshrink", "Softshrink", [S(x(2, 3)), S(x(2, 3), 1.0), S(x(2, 3), -1.0)]),
+    ("hardshrink", "Hardshrink", [S(x(2, 3)), S(x(2, 3), 1.0)]),
+    ("threshold", "Threshold", [S(x(2, 3), 0.5, 2.0), S(x(2, 3), 1, 5)]),
+    ("hardsigmoid", "Hardsigmoid", [S(x(2, 3, gen=lambda s, d: make(s, d, -5, 5))), S(x())]),
+    ("hardswish", "Hardswish", [S(x(2, 3, gen=lambda s, d: make(s, d, -5, 5))), S(x())]),
+    ("glu", "GLU", [S(x(2, 4)), S(x(4, 3), 0), S(x(3)), S(x())]),
+]
+
+TABLE += [
+    *_functional_and_module(_MORE_ACTIVATIONS, 1),
+    OpEntry("nn.Softmax2d", module("Softmax2d"), these(S(x(2, 3, 2, 2)), S(x(3, 2, 2)), S(x(2, 3)))),
+    OpEntry(
+        "F.rrelu",
+        seeded(functional("rrelu")),
+        these(S(x(2, 3)), S(x(2, 3), 0.1, 0.3), S(x(3, 4), training=True), S(x(0), training=True)),
+    ),
+    OpEntry("nn.RReLU", seeded(module("RReLU")), these(S(x(3, 4)))),
+    OpEntry("nn.RReLU", seeded(module("RReLU", 0.1, 0.3, inplace=True)), these(S(x(3, 4, grad=False))), grad=False),
+    *[
+        OpEntry(f"F.{n}", functional(n), these(*samples), inplace=True, grad=False)
+        for n, samples in [
+            ("relu_", [S(x(2, 3, grad=False))]),
+            ("elu_", [S(x(2, 3, grad=False)), S(x(2, 3, grad=False), 0.5)]),
+            ("leaky_relu_", [S(x(2, 3, grad=False), 0.2)]),
+            ("hardtanh_", [S(x(2, 3, grad=False), -0.5, 0.5)]),
+            ("selu_", [S(x(2, 3, grad=False))]),
+            ("celu_", [S(x(2, 3, grad=False), 0.5)]),
+            ("rrelu_", [S(x(2, 3, grad=False))]),
+            ("threshold_", [S(x(2, 3, grad=False), 0.5, 2.0)]),
+            ("mish", [S(x(2, 3, grad=False), inplace=True)]),
+            ("hardswish", [S(x(2, 3, grad=False), inplace=True)]),
+            ("hardsigmoid", [S(x(2, 3, grad=False), inplace=True)]),
+            ("rrelu", [S(x(2, 3, grad=False), inplace=True)]),
+        ]
+    ],
+]
+
+
+def _unpool(lib: Any, x: Any, **options: Any) -> Any:
+    values, indices = lib.nn.functional.max_pool2d(x, 2, return_indices=True)
+    return lib.nn.functional.max_unpool2d(values, indices, 2, **options)
+
+
+TABLE += [
+    *[
+        OpEntry(f"F.{n}", functional(n), these(*samples))
+        for n, samples in [
+            ("rms_norm", [S(x(2, 3, 4), (4,), x(4)), S(x(2, 3, 4), [3, 4], eps=1e-3), S(x(2, 3), (4,))]),
+            ("instance_norm", [S(x(2, 3, 4)), S(x(2, 3, 2, 2), weight=x(3), bias=x(3)), S(x(2, 3, 1))]),
+            ("local_response_norm", [S(x(2, 4, 3), 2), S(x(2, 4, 2, 3), 3, 0.1, 0.5, 2.0), S(x(2, 3), 2)]),
+            ("bilinear", [S(x(4, 2), x(4, 3), x(5, 2, 3), x(5)), S(x(2, 4, 2), x(2, 4, 3), x(5, 2, 3))]),
+            ("pixel_unshuffle", [S(x(1, 2, 4, 6), 2), S(x(2, 4, 6), 2), S(x(1, 2, 3, 4), 2)]),
+            ("channel_shuffle", [S(x(1, 6, 2, 2), 3), S(x(2, 4, 3), 2), S(x(1, 6, 2, 2), 4)]),
+            ("adaptive_avg_pool1d", [S(x(2, 3, 7), 3), S(x(3, 5), 5), S(x(2, 3, 4), (2,))]),
+            ("adaptive_max_pool1d", [S(x(2, 3, 7), 3), S(x(3, 5), 2)]),
+            ("fold", [S(x(2, 12, 6), (4, 5), (2, 3), stride=(2, 1)), S(x(8, 9), 4, 2, 1, 1, 2), S(x(1, 8, 5), 4, 2)]),
+        ]
+    ],
+    OpEntry("F.max_unpool2d", with_lib(_unpool), these(S(x(2, 3, 4, 6)), S(x(1, 2, 5, 5), output_size=(5, 5)))),
+    *[
+        OpEntry(f"nn.{name}", module(name, *ctor, **kw), these(*samples))
+        for name, ctor, kw, samples in [
+            ("RMSNorm", (4,), {"dtype": D("float64")}, [S(x(2, 3, 4))]),
+            ("RMSNorm", ((3, 4),), {"elementwise_affine": False, "eps": 1e-4}, [S(x(2, 3, 4))]),
+            ("InstanceNorm1d", (3,), {"affine": True, "dtype": D("float64")}, [S(x(2, 3, 5)), S(x(3, 5))]),
+            ("InstanceNorm2d", (3,), {}, [S(x(2, 3, 2, 2))]),
+            ("LocalResponseNorm", (3,), {}, [S(x(2, 5, 3))]),
+            ("Bilinear", (2, 3, 4), {"dtype": D("float64")}, [S(x(5, 2), x(5, 3))]),
+            ("PixelUnshuffle", (2,), {}, [S(x(1, 2, 4, 6))]),
+            ("ChannelShuffle", (2,), {}, [S(x(1, 4, 2, 2))]),
+            ("AdaptiveAvgPool1d", (3,), {}, [S(x(2, 3, 7))]),
+            ("AdaptiveMaxPool1d", (3,), {}, [S(x(2, 3, 7))]),
+            ("Fold", ((4, 5), 2), {}, [S(x(1, 8, 12))]),
+            ("ZeroPad1d", (2,), {}, [S(x(2, 3, 4))]),
+            ("ZeroPad3d", ((1, 0, 1, 0, 0, 1),), {}, [S(x(1, 2, 2, 3))]),
+            ("ConstantPad1d", ((1, 2), 0.5), {}, [S(x(2, 3, 4))]),
+            ("ConstantPad3d", (1, 2.0), {}, [S(x(1, 2, 2, 3))]),
+            ("ReflectionPad1d", (2,), {}, [S(x(2, 3, 4))]),
+            ("ReplicationPad1d", ((1, 3),), {}, [S(x(2, 3, 4))]),
+            ("CircularPad1d", (2,), {}, [S(x(2, 3, 4))]),
+            ("CircularPad2d", ((1, 0, 2, 1),), {}, [S(x(1, 2, 3, 4))]),
+            ("UpsamplingNearest2d", (), {"scale_factor": 2}, [S(x(1, 2, 3, 3))]),
+        ]
+    ],
+    OpEntry(
+        "nn.UpsamplingBilinear2d",
+        module("UpsamplingBilinear2d", (4, 5)),
+        these(S(x(1, 2, 3, 3))),
+        differs=_BYTE_RESAMPLING,
+        differs_if=lambda sample: "uint8" in repr(sample.args),
+    ),
+    OpEntry(
+        "nn.LazyLinear",
+        with_lib(lambda lib, t: lib.nn.LazyLinear(3, dtype=lib.float64)(t).shape),
+        these(S(x(5, 2)), S(x(2, 4, 3))),
+        grad=False,
+    ),
+    OpEntry(
+        "nn.MaxUnpool2d",
+        with_lib(lambda lib, t: lib.nn.MaxUnpool2d(2)(*lib.nn.MaxPool2d(2, return_indices=True)(t))),
+        these(S(x(2, 3, 4, 6))),
+    ),
+]
+
+
 def _as_dtype(value: Any, dtype: str) -> Any:
     """A sample's float tensors in another dtype (rounded for integers, > 0 for bool); the rest unchanged."""
     if isinstance(value, T):

@@ -21,6 +21,8 @@ X = RNG.standard_normal((4, 5)).astype(np.float32)
 Y = RNG.standard_normal((4, 5)).astype(np.float32)
 P = RNG.random((4, 5)).astype(np.float32)
 T = RNG.integers(0, 4, 4)
+SIGNS = np.where(X > 0, 1.0, -1.0).astype(np.float32)
+LABELS = np.array([[1, 3, -1, 0, 0], [4, -1, 0, 0, 0], [0, 1, 2, 3, 4], [2, 2, -1, 0, 0]])
 
 # each case: (lib, F, leaf) -> output; lib is torch or tinygrad_adam, leaf(array) a tensor that requires grad
 CASES: dict[str, Callable[[ModuleType, Any, Callable[[np.ndarray], Any]], Any]] = {
@@ -98,6 +100,45 @@ CASES: dict[str, Callable[[ModuleType, Any, Callable[[np.ndarray], Any]], Any]] 
     "pad": lambda lib, F, leaf: F.pad(leaf(X), (1, 1)),
     "normalize": lambda lib, F, leaf: F.normalize(leaf(X)),
     "dropout eval": lambda lib, F, leaf: F.dropout(leaf(X), training=False),
+    "hinge_embedding_loss none": lambda lib, F, leaf: F.hinge_embedding_loss(
+        leaf(X), lib.tensor(SIGNS), reduction="none"),
+    "soft_margin_loss": lambda lib, F, leaf: F.soft_margin_loss(leaf(X), lib.tensor(SIGNS)),
+    "multilabel_soft_margin_loss none": lambda lib, F, leaf: F.multilabel_soft_margin_loss(
+        leaf(X), lib.tensor(P), reduction="none"),
+    "multi_margin_loss": lambda lib, F, leaf: F.multi_margin_loss(leaf(X), lib.tensor(T)),
+    "multilabel_margin_loss": lambda lib, F, leaf: F.multilabel_margin_loss(leaf(X), lib.tensor(LABELS)),
+    "triplet_margin_loss none": lambda lib, F, leaf: F.triplet_margin_loss(leaf(X), leaf(Y), leaf(P), reduction="none"),
+    "triplet_margin_with_distance_loss": lambda lib, F, leaf: F.triplet_margin_with_distance_loss(
+        leaf(X), leaf(Y), leaf(P)),
+    "poisson_nll_loss none": lambda lib, F, leaf: F.poisson_nll_loss(leaf(X), lib.tensor(P), reduction="none"),
+    "gaussian_nll_loss none": lambda lib, F, leaf: F.gaussian_nll_loss(leaf(X), lib.tensor(Y), leaf(P),
+                                                                       reduction="none"),
+    "pairwise_distance": lambda lib, F, leaf: F.pairwise_distance(leaf(X), leaf(Y)),
+    "pdist": lambda lib, F, leaf: F.pdist(leaf(X)),
+    "embedding_bag": lambda lib, F, leaf: F.embedding_bag(lib.tensor(T), leaf(X), lib.tensor(np.array([0, 2]))),
+    "mish": lambda lib, F, leaf: F.mish(leaf(X)),
+    "selu": lambda lib, F, leaf: F.selu(leaf(X)),
+    "celu": lambda lib, F, leaf: F.celu(leaf(X)),
+    "softsign": lambda lib, F, leaf: F.softsign(leaf(X)),
+    "tanhshrink": lambda lib, F, leaf: F.tanhshrink(leaf(X)),
+    "softshrink": lambda lib, F, leaf: F.softshrink(leaf(X)),
+    "hardshrink": lambda lib, F, leaf: F.hardshrink(leaf(X)),
+    "threshold": lambda lib, F, leaf: F.threshold(leaf(X), 0.1, 2.0),
+    "hardsigmoid": lambda lib, F, leaf: F.hardsigmoid(leaf(X)),
+    "hardswish": lambda lib, F, leaf: F.hardswish(leaf(X)),
+    "glu": lambda lib, F, leaf: F.glu(leaf(X[:, :4])),
+    "rrelu": lambda lib, F, leaf: F.rrelu(leaf(X)),
+    "rrelu training": lambda lib, F, leaf: F.rrelu(leaf(X), training=True),
+    "hardtanh": lambda lib, F, leaf: F.hardtanh(leaf(X)),
+    "relu6": lambda lib, F, leaf: F.relu6(leaf(X)),
+    **{f"{name} in place": lambda lib, F, leaf, call=call: call(F, leaf(X) * 1) for name, call in [
+        ("relu", lambda F, t: F.relu(t, inplace=True)), ("elu", lambda F, t: F.elu(t, inplace=True)),
+        ("hardtanh", lambda F, t: F.hardtanh(t, inplace=True)), ("leaky_relu", lambda F, t: F.leaky_relu_(t)),
+        ("selu", lambda F, t: F.selu_(t)), ("celu", lambda F, t: F.celu_(t)),
+        ("threshold", lambda F, t: F.threshold_(t, 0.0, 1.0)), ("rrelu", lambda F, t: F.rrelu_(t)),
+        ("mish", lambda F, t: F.mish(t, inplace=True)), ("hardswish", lambda F, t: F.hardswish(t, inplace=True)),
+        ("hardsigmoid", lambda F, t: F.hardsigmoid(t, inplace=True)), ("silu", lambda F, t: F.silu(t, inplace=True)),
+    ]},
 }
 
 
