@@ -98,8 +98,9 @@ def det(a: Tensor) -> Tensor:
 def slogdet(a: Tensor) -> Any:
     """(sign, log|det|): the second differentiable, the first not."""
     a = _matrices("slogdet", a)
+    logabsdet = ops.LogAbsDet.apply(a)
     sign = Tensor._make(np.linalg.slogdet(a.array)[0].astype(a.array.dtype), False)
-    return LinalgSlogdetResult(sign, ops.LogAbsDet.apply(a))
+    return LinalgSlogdetResult(logabsdet * 0 + sign, logabsdet)  # the sign has gradient 0, as in PyTorch
 
 
 def inv(a: Tensor) -> Tensor:
@@ -143,6 +144,8 @@ def eigh(a: Tensor, UPLO: str = "L") -> Any:  # noqa: N803 - PyTorch's name
     """(eigenvalues ascending, eigenvectors as columns) of a symmetric matrix, read from its UPLO triangle."""
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    if isinstance(a, Tensor) and a.array.dtype.kind != "f":
+        raise checks.not_implemented_for("linalg_eigh_cpu", a.array.dtype)
     packed = ops.Eigh.apply(_matrices("eigh", a), upper=UPLO == "U")
     values, vectors = packed[..., -1], packed[..., :-1]
     return EighResult(name_node(values, "LinalgEighBackward0"), name_node(vectors, "LinalgEighBackward0"))
@@ -182,7 +185,7 @@ def qr(a: Tensor, mode: str = "reduced") -> Any:
     q = packed[..., :m * k].reshape(a.shape[:-2] + (m, k))
     r = packed[..., m * k:].reshape(a.shape[:-2] + (k, n))
     if mode == "r":
-        q = Tensor._make(np.zeros((0,), a.array.dtype), False)
+        q = packed.reshape(-1)[:0]
     return LinalgQrResult(name_node(q, "LinalgQrBackward0"), name_node(r, "LinalgQrBackward0"))
 
 
@@ -192,7 +195,8 @@ def matrix_power(a: Tensor, n: int) -> Tensor:
         raise RuntimeError("linalg.matrix_power: A must be batches of square matrices, but they are "
                            f"{a.shape[-2] if a.ndim > 1 else 1} by {a.shape[-1] if a.ndim else 1} matrices")
     if n == 0:
-        return Tensor._make(np.broadcast_to(np.eye(a.shape[-1], dtype=a.array.dtype), a.shape).copy(), False)
+        eye = Tensor._make(np.broadcast_to(np.eye(a.shape[-1], dtype=a.array.dtype), a.shape).copy(), False)
+        return a * 0 + eye if a.array.dtype.kind == "f" else eye  # gradient 0, as in PyTorch
     base, out = (inv(a), None) if n < 0 else (a, None)
     power = abs(n)
     while power:

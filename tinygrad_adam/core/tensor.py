@@ -1638,6 +1638,11 @@ class Tensor:
         return name_node(ops.Cumprod.apply(self._integral_as_long(dtype), axis=self._wrap_dim(dim)),
                          "CumprodBackward0")
 
+    def cumprod_(self, dim: int, *, dtype: Any = None) -> Tensor:
+        if self.array.dtype == np.bool_:
+            raise checks.not_implemented_for("cumprod_out_cpu", self.array.dtype)
+        return self._inplace("cumprod_", Tensor.cumprod, dim, dtype=dtype)
+
     def _running_extreme(self, name: str, dim: int) -> Any:
         """cummax/cummin: the running extreme along `dim` and where it was last reached (NaN wins, as in PyTorch)."""
         d = self._wrap_dim(dim)
@@ -1674,24 +1679,36 @@ class Tensor:
     def _order_statistic(self, name: str, dim: Any, keepdim: bool, position: Callable[..., np.ndarray],
                          result: type | None) -> Any:
         """The entry at sorted position position(valid, n) of each slice along `dim` (NaNs sort last; `valid`
-        counts the others), its value differentiable, as median, nanmedian and kthvalue."""
+        counts the others), as median, nanmedian and kthvalue: along a dim, the gradient goes to that entry;
+        of the whole tensor, it is shared by the entries equal to the result, as in PyTorch."""
         x = self if dim is not None else self.reshape(-1)
         d = x._wrap_dim(0 if dim is None else dim)
         n = x.shape[d] if x.ndim else 1
+        if n == 0 and dim is not None:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+        if self.array.dtype == np.bool_:
+            kernel = "kthvalue_cpu" if name == "kthvalue" else "median_cpu" if dim is None else "median_out"
+            raise checks.not_implemented_for(kernel, self.array.dtype)
         if n == 0:
-            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.") if dim is not None else \
-                RuntimeError(f"{name}() input tensor cannot be empty")
+            kind = self.array.dtype
+            return self.sum() + np.nan if kind.kind == "f" else Tensor._make(np.array(np.iinfo(kind).min, kind), False)
         array = x.array if x.ndim else x.array.reshape(1)
         nan = np.isnan(array) if array.dtype.kind == "f" else np.zeros(array.shape, bool)
         valid = np.sum(~nan, axis=d, keepdims=True)
         k = np.broadcast_to(position(valid, n), valid.shape).astype(np.int64)
         index = np.take_along_axis(x._sorted_order(d, False).reshape(array.shape), k, d)
         index = index if x.ndim else index.reshape(())
+        if dim is None:
+            value = array[index.reshape(())]
+            shared = (array == value) | (nan & np.isnan(value))
+            zero = Tensor._make(np.zeros((), array.dtype), False)
+            if array.dtype.kind != "f" or shared.sum() == 1:
+                return name_node(x.gather(0, index).reshape(()), f"{name.capitalize()}Backward0")
+            return name_node((x._keep_where(shared, zero) / builtins.float(shared.sum())).sum(),
+                             f"{name.capitalize()}Backward0")
         values, kept = x.gather(d, index), index
         if not keepdim and x.ndim:
             values, kept = values.squeeze(d), kept.squeeze(d)
-        if dim is None:
-            return name_node(values.reshape(()), f"{name.capitalize()}Backward0")
         return result(name_node(values, f"{name.capitalize()}Backward{1 if name != 'kthvalue' else 0}"),
                       Tensor._make(np.asarray(kept), False))
 
@@ -1747,21 +1764,26 @@ class Tensor:
             raise RuntimeError(f"{name}() input tensor must be non-empty")
         x = self.reshape(-1) if dim is None else self if self.ndim else self.reshape(1)
         d = x._wrap_dim(0 if dim is None else dim)
+        n = x.shape[d]
         ordered = x.sort(d).values
-        nan = np.isnan(x.array)
-        valid = np.sum(~nan, axis=d, keepdims=True)
-        if not skip_nan:
-            valid = np.where(valid < x.shape[d], 0, valid)  # a NaN makes the result NaN: read the last entry
-        last = np.where(valid == 0, x.shape[d] - 1 if not skip_nan else 0, valid - 1)
+        valid = np.sum(~np.isnan(x.array), axis=d, keepdims=True)
+        last = (valid - 1 if skip_nan else np.full(valid.shape, n - 1)).clip(0)
+        stuck = valid == 0 if skip_nan else valid < n  # all NaN, or (quantile) some NaN: the result is NaN
+        weights = q.reshape(-1) if isinstance(q, Tensor) else None
         picked = []
-        for one in qs.reshape(-1):
-            rank = one * last
+        for i, one in enumerate(qs.reshape(-1)):
+            rank = np.where(stuck, last, one * last)
             rank = {"lower": np.floor(rank), "higher": np.ceil(rank), "nearest": np.round(rank)}.get(interpolation,
                                                                                                       rank)
             low, high = np.floor(rank).astype(np.int64), np.ceil(rank).astype(np.int64)
-            weight = rank - low if interpolation != "midpoint" else np.where(high > low, 0.5, 0.0)
             a, b = ordered.gather(d, low), ordered.gather(d, high)
-            picked.append(a + (b - a) * Tensor._make(weight.astype(x.array.dtype), False))
+            if interpolation == "linear" and weights is not None:  # the weight is differentiable in q
+                weight = weights[i] * Tensor._make(last.astype(x.array.dtype), False) - Tensor._make(
+                    low.astype(x.array.dtype), False)
+            else:
+                weight = Tensor._make((rank - low if interpolation != "midpoint" else np.where(high > low, 0.5, 0.0))
+                                      .astype(x.array.dtype), False)
+            picked.append(a + (b - a) * weight)
         out = ops.Stack.apply(*picked, axis=0)
         if keepdim:
             shape = (1,) * self.ndim if dim is None else out.shape[1:]
@@ -2088,6 +2110,8 @@ class Tensor:
 
     def trace(self) -> Tensor:
         """The sum of the main diagonal of a matrix (int64 for integers)."""
+        if self.array.dtype == np.bool_:
+            raise checks.not_implemented_for("trace", self.array.dtype)
         if self.ndim != 2:
             raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self.ndim}")
         return name_node(self.diagonal().sum(), "TraceBackward0")
@@ -2136,6 +2160,9 @@ class Tensor:
         if checks.broadcast_shapes(self.array.shape, product.array.shape) != product.array.shape:
             raise RuntimeError(f"{name}: the input of shape {list(self.shape)} does not broadcast to the product's "
                                f"shape {list(product.shape)}")
+        if self.array.dtype.kind in "biu":  # integer and bool inputs keep their dtype, and so do the factors
+            alpha, beta = (builtins.bool if self.array.dtype == np.bool_ else builtins.int)(alpha), \
+                (builtins.bool if self.array.dtype == np.bool_ else builtins.int)(beta)
         scaled = product if alpha == 1 else product * alpha
         zero = Tensor._make(np.zeros((), self.array.dtype), False)
         base = self._keep_where(np.zeros((), bool), zero) if beta == 0 else self if beta == 1 else self * beta
@@ -2155,7 +2182,8 @@ class Tensor:
         return self._scaled_sum("baddbmm", batch1.bmm(batch2), beta, alpha)
 
     def addbmm(self, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-        return self._scaled_sum("addbmm", batch1.bmm(batch2).sum(0), beta, alpha)
+        product = batch1.bmm(batch2)
+        return self._scaled_sum("addbmm", product.sum(0).astype(product.array.dtype), beta, alpha)
 
     def kron(self, other: Tensor) -> Tensor:
         """The Kronecker product: every entry of self times all of other, in blocks."""
@@ -2168,6 +2196,8 @@ class Tensor:
 
     def cross(self, other: Tensor, dim: int | None = None) -> Tensor:
         """The cross product of 3-vectors along `dim` (the first dim of size 3 when None)."""
+        if self.array.dtype == np.bool_:
+            raise checks.not_implemented_for("cross", self.array.dtype)
         shape = checks.broadcast_shapes(self.array.shape, other.array.shape)
         if self.ndim != other.ndim:
             raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
@@ -2187,8 +2217,9 @@ class Tensor:
         if self.ndim == 0:
             raise RuntimeError("diff expects input to be at least one-dimensional")
         d = self._wrap_dim(dim)
-        parts = [p if p.ndim else p.expand(self.shape[:d] + (1,) + self.shape[d + 1:])
-                 for p in (prepend, self, append) if p is not None]
+        parts = [p for p in (prepend, self, append) if p is not None]
+        if any(p.ndim != self.ndim for p in parts):
+            raise RuntimeError("diff expects prepend or append to be the same dimension as input")
         x = parts[0] if len(parts) == 1 else ops.Concatenate.apply(*parts, axis=d)
         for _ in range(n):
             length = x.shape[d]
@@ -2213,6 +2244,16 @@ class Tensor:
 
     def _along_index(self, name: str, dim: int, index: Any, source: Tensor) -> tuple[int, np.ndarray]:
         """index_add/index_copy's index as scatter's: source's shape, with index along `dim`."""
+        d = self._wrap_dim(dim)
+        size = self.shape[d] if self.ndim else 1
+        given = np.asarray(index.array if isinstance(index, Tensor) else index).reshape(-1)
+        if given.dtype.kind in "iu" and given.size and (given.min() < -size or given.max() >= size):
+            bad = given[(given < -size) | (given >= size)][0]
+            message = f"index {bad} is out of bounds for dimension {d} with size {size}"
+            raise RuntimeError(message) if name == "index_add" else IndexError(f"{name}_(): {message}")
+        if name == "index_copy" and source.ndim and len(given) != source.shape[d]:
+            raise IndexError(f"index_copy_(): Number of indices ({len(given)}) should be equal to source.size(dim) "
+                             f"({source.shape[d]})")
         d, array = self._index_vector(name, dim, index)
         if source.array.dtype != self.array.dtype:
             raise RuntimeError(f"{name}(): self ({checks.scalar_type_name(self.array.dtype)}) and source "
@@ -2257,12 +2298,16 @@ class Tensor:
                                f"{checks.scalar_type_name(self.array.dtype)} for the destination and "
                                f"{checks.scalar_type_name(value.array.dtype)} for the source.")
         try:
-            target = np.broadcast_shapes(value.array.shape, np.empty(self.array.shape)[index].shape)
+            indexed = np.empty(self.array.shape, np.bool_)[index].shape
         except (ValueError, IndexError) as e:
             raise checks.translate("index_put", [self.array.shape], e) from e
-        if target != np.empty(self.array.shape)[index].shape:
+        try:
+            fits = np.broadcast_shapes(value.array.shape, indexed) == indexed
+        except ValueError:
+            fits = False
+        if not fits:
             raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to "
-                               f"indexing result of shape {list(np.empty(self.array.shape)[index].shape)}")
+                               f"indexing result of shape {list(indexed)}")
         return ops.IndexPut.apply(self, value, index=index, accumulate=bool(accumulate))
 
     def masked_scatter(self, mask: Tensor, source: Tensor) -> Tensor:
@@ -2291,6 +2336,8 @@ class Tensor:
             raise TypeError(f"scatter_reduce(): argument 'src' must be Tensor, not {type(src).__name__}")
         if src.array.dtype != self.array.dtype:
             raise RuntimeError("scatter_reduce(): Expected self.dtype to be equal to src.dtype")
+        if reduce == "mean" and self.array.dtype == np.bool_:
+            raise checks.not_implemented_for("scatter_gather_tensor_cpu_reduce_mean", self.array.dtype)
         index_array = self._index_arg("scatter_reduce", index)
         d = self._along_dim_check("scatter_reduce", dim, index_array, src.shape)
         if self.ndim == 0:
@@ -2300,12 +2347,14 @@ class Tensor:
 
     def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
         """How often each value 0..max occurs in a 1-D tensor of non-negative ints (or the sum of their weights)."""
-        if self.ndim != 1 or self.array.dtype.kind not in "iub" or (self.array.size and self.array.min() < 0):
+        if self.array.dtype.kind in "iu" and (self.ndim != 1 or self.array.size and self.array.min() < 0):
             raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
         if minlength < 0:
             raise RuntimeError("minlength should be >= 0")
         if weights is not None and tuple(weights.shape) != tuple(self.shape):
             raise RuntimeError("weights should be 1-d and have the same length as input")
+        if self.array.dtype.kind not in "iu":
+            raise checks.not_implemented_for("bincount_cpu", self.array.dtype)
         w = None if weights is None else weights.array
         counts = np.bincount(self.array.astype(np.int64), weights=w, minlength=minlength)
         dtype = np.int64 if w is None else w.dtype if w.dtype.kind == "f" else np.float64
@@ -2340,7 +2389,7 @@ class Tensor:
     unsqueeze_ = _view_in_place(unsqueeze, "UnsqueezeBackward1")
     squeeze_ = _view_in_place(squeeze)
     del _view_in_place
-    cumprod_, index_add_, index_copy_ = _in_place(cumprod), _in_place(index_add), _in_place(index_copy)
+    index_add_, index_copy_ = _in_place(index_add), _in_place(index_copy)
     index_fill_, index_put_, masked_scatter_ = _in_place(index_fill), _in_place(index_put), _in_place(masked_scatter)
     scatter_reduce_, addmm_, addmv_ = _in_place(scatter_reduce), _in_place(addmm), _in_place(addmv)
     addr_, baddbmm_, addbmm_ = _in_place(addr), _in_place(baddbmm), _in_place(addbmm)
@@ -2375,6 +2424,8 @@ class Tensor:
 
     def cholesky(self, upper: bool = False) -> Tensor:
         from . import linalg
+        if self.array.dtype.kind != "f":
+            raise checks.not_implemented_for("cholesky_cpu", self.array.dtype)
         return linalg.cholesky(self, upper=upper)
 
     def qr(self, some: bool = True) -> Any:

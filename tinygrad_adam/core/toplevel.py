@@ -488,11 +488,18 @@ def _sorted_positions(boundaries: np.ndarray, values: np.ndarray, right: bool, o
     return Tensor._make(np.asarray(found).astype(np.int32 if out_int32 else np.int64), False)
 
 
+def _no_bool_search(boundaries: np.ndarray, values: np.ndarray) -> None:
+    for array in (boundaries, values):
+        if array.dtype == np.bool_:
+            raise checks.not_implemented_for("searchsorted_out_cpu", array.dtype)
+
+
 def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:
     """The index of the bucket of `boundaries` (1-D, ascending) that holds each value."""
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     values = input.array if isinstance(input, Tensor) else np.asarray(input)
+    _no_bool_search(boundaries.array, values)
     return _sorted_positions(boundaries.array, values, right, out_int32)
 
 
@@ -514,6 +521,7 @@ def searchsorted(sorted_sequence: Tensor, values: Any, *, out_int32: bool = Fals
         raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions "
                            "of boundaries tensor and input value tensor must match, but we got boundaries tensor "
                            f"{list(boundaries.shape)} and input value tensor {list(array.shape)}")
+    _no_bool_search(boundaries, array)
     return _sorted_positions(boundaries, array, right, out_int32)
 
 
@@ -608,7 +616,7 @@ def block_diag(*tensors: Tensor) -> Tensor:
     if not blocks:
         return Tensor._make(np.zeros((1, 0), np.float32), False)
     blocks = _promoted(blocks)
-    width = sum(b.shape[1] for b in blocks)
+    width = int(np.sum([b.shape[1] for b in blocks]))
     rows, left = [], 0
     for b in blocks:
         rows.append(ops.Pad.apply(b, pad_width=((0, 0), (left, width - left - b.shape[1]))))

@@ -212,12 +212,11 @@ _REDUCERS = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maxi
 
 
 def _identity(reduce: str, dtype: np.dtype) -> Any:
-    if reduce in ("sum", "mean"):
-        return 0
-    if reduce == "prod":
-        return 1
-    big = np.inf if dtype.kind == "f" else np.iinfo(dtype).max if dtype.kind in "iu" else True
-    return -big if reduce == "amax" and dtype.kind != "b" else (False if reduce == "amax" else big)
+    if reduce in ("sum", "mean", "prod"):
+        return int(reduce == "prod")
+    low, high = (-np.inf, np.inf) if dtype.kind == "f" else (False, True) if dtype.kind == "b" else \
+        (np.iinfo(dtype).min, np.iinfo(dtype).max)
+    return low if reduce == "amax" else high
 
 
 class ScatterReduce(Op):
@@ -253,9 +252,8 @@ class ScatterReduce(Op):
         if ctx.reduce in ("sum", "mean"):
             grad_x, grad_src = grad.copy(), grad[where]
         elif ctx.reduce == "prod":
-            nonzero = x if ctx.include_self else np.ones_like(x)
-            zeros = np.where(ctx.include_self & (x == 0), 1, 0)
-            nonzero = np.where(nonzero == 0, 1, nonzero)
+            own = ctx.include_self | ~hit  # where x itself is one of the factors
+            nonzero, zeros = np.where(own & (x != 0), x, 1), (own & (x == 0)).astype(np.int64)
             np.multiply.at(nonzero, where, np.where(values == 0, 1, values))
             np.add.at(zeros, where, values == 0)
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -263,7 +261,7 @@ class ScatterReduce(Op):
                     return np.where(v == 0, np.where(zeros[at] == 1, nonzero[at], 0), out[at] / v)
                 grad_x, grad_src = grad * others(x, ...), grad[where] * others(values, where)
         else:
-            ties = np.where(ctx.include_self & (x == out), 1, 0)
+            ties = (x == out).astype(np.int64)  # PyTorch counts x's ties even when include_self=False
             np.add.at(ties, where, values == out[where])
             share = grad / np.maximum(ties, 1)
             grad_x, grad_src = share * (x == out), share[where] * (values == out[where])

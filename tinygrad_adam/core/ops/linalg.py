@@ -237,7 +237,8 @@ class Eigh(Op):
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
         w, v = ctx.saved_tensors
         grad_v, grad_w = grad[..., :-1], grad[..., -1]
-        inner = _off_diagonal_inverse(w[..., None, :] - w[..., :, None]) * (_mT(v) @ grad_v)
+        projected = _mT(v) @ grad_v
+        inner = _off_diagonal_inverse(w[..., None, :] - w[..., :, None]) * (projected - _mT(projected)) / 2
         inner[..., np.arange(w.shape[-1]), np.arange(w.shape[-1])] += grad_w
         return v @ inner @ _mT(v)
 
