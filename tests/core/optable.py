@@ -2748,7 +2748,7 @@ TABLE += [
     OpEntry("torch.linalg.qr", linalg("qr"), these(S(x(4, 3, gen=_well_conditioned)), S(x(2, 3, 3)),
                                                    S(x(4, 3), mode="r"), S(x(4, 3), mode="complete"),
                                                    S(x(3, 3), mode="bad")),
-            grad_if=lambda s: s.kwargs.get("mode") != "complete"),
+            grad_if=lambda s: s.kwargs.get("mode") not in ("complete", "r")),
     OpEntry("torch.linalg.matrix_power", linalg("matrix_power"), these(S(x(3, 3), 4), S(x(3, 3, gen=_spd), -1))),
     OpEntry("torch.linalg.pinv", linalg("pinv"), these(S(x(4, 3, gen=_well_conditioned)), S(x(2, 3, 4)),
                                                        S(x(3, 3), atol=0.5))),
