@@ -2387,7 +2387,13 @@ class Tensor:
     swapaxes_ = _view_in_place(swapaxes, "TransposeBackward1")
     swapdims_ = _view_in_place(swapdims, "TransposeBackward1")
     unsqueeze_ = _view_in_place(unsqueeze, "UnsqueezeBackward1")
-    squeeze_ = _view_in_place(squeeze)
+    _squeeze_in_place = _view_in_place(squeeze)
+
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        recording = grad_mode.recording and self.requires_grad
+        out = Tensor._squeeze_in_place(self, *(() if dim is None else (dim,)))
+        kind = 3 if dim is None else 4 if isinstance(dim, int | np.integer) else 5  # PyTorch's node per form
+        return name_node(out, f"SqueezeBackward{kind}") if recording else out
     del _view_in_place
     index_add_, index_copy_ = _in_place(index_add), _in_place(index_copy)
     index_fill_, index_put_, masked_scatter_ = _in_place(index_fill), _in_place(index_put), _in_place(masked_scatter)

@@ -155,15 +155,21 @@ class LogAbsDet(Op):
         return grad[..., None, None] * _mT(_inverse(a, "slogdet"))
 
 
-class Inv(Op):
-    node_name = "LinalgInvExBackward0"
-    saves_output = True
+class _FromOutput(Op):
+    """A function of one matrix whose gradient needs only its output: `compute` is the forward."""
 
-    @staticmethod
-    def forward(ctx: Context, a: np.ndarray) -> np.ndarray:
-        out = np.linalg.inv(a)
+    saves_output = True
+    compute = staticmethod(np.linalg.inv)
+
+    @classmethod
+    def forward(cls, ctx: Context, a: np.ndarray) -> np.ndarray:
+        out = cls.compute(a)
         ctx.save_for_backward(out)
         return out
+
+
+class Inv(_FromOutput):
+    node_name = "LinalgInvExBackward0"
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
@@ -190,17 +196,11 @@ class Solve(Op):
         return -grad_b @ _mT(out), grad_b
 
 
-class Cholesky(Op):
+class Cholesky(_FromOutput):
     """L lower triangular with L L^T = A; the gradient is symmetric, as PyTorch's."""
 
     node_name = "LinalgCholeskyExBackward0"
-    saves_output = True
-
-    @staticmethod
-    def forward(ctx: Context, a: np.ndarray) -> np.ndarray:
-        out = np.linalg.cholesky(a)
-        ctx.save_for_backward(out)
-        return out
+    compute = staticmethod(np.linalg.cholesky)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
