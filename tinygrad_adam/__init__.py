@@ -103,6 +103,7 @@ from .core.toplevel import (
     cartesian_prod,
     cat,
     cdist,
+    chain_matmul,
     cholesky,
     chunk,
     clamp,

@@ -236,9 +236,39 @@ def matrix_rank(a: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: boo
     return Tensor._make(np.sum(s > _cutoff(a, s, atol, rtol), axis=-1).astype(np.int64), False)
 
 
+def multi_dot(tensors: Any) -> Tensor:
+    """The product of the matrices in order (the first may be a vector, and the last), as torch.linalg.multi_dot."""
+    tensors = list(tensors)
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    for i, t in enumerate(tensors):
+        if t.ndim != 2 and not (t.ndim == 1 and i in (0, len(tensors) - 1)):
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
+    out = tensors[0]
+    for t in tensors[1:]:
+        out = out @ t
+    return out
+
+
+def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
+    """Sums of products along `dim` (the two broadcast together)."""
+    if x.array.dtype.kind != "f":
+        raise RuntimeError("linalg.vecdot: Expected a floating point or complex tensor as input. Got "
+                           f"{checks.scalar_type_name(x.array.dtype)}")
+    if x.array.dtype != y.array.dtype:
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
+                           f"{checks.scalar_type_name(x.array.dtype)} and y of type "
+                           f"{checks.scalar_type_name(y.array.dtype)} instead")
+    return (x * y).sum(dim)
+
+
+def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    return input @ other
+
+
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:  # noqa: A002
     return input.cross(other, dim)
 
 
 __all__ = ["vector_norm", "matrix_norm", "norm", "det", "slogdet", "inv", "solve", "cholesky", "eigh", "eigvalsh",
-           "svd", "svdvals", "qr", "matrix_power", "pinv", "matrix_rank", "cross"]
+           "svd", "svdvals", "qr", "matrix_power", "pinv", "matrix_rank", "cross", "multi_dot", "vecdot", "matmul"]

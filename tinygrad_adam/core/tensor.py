@@ -2400,6 +2400,17 @@ class Tensor:
     scatter_reduce_, addmm_, addmv_ = _in_place(scatter_reduce), _in_place(addmm), _in_place(addmv)
     addr_, baddbmm_, addbmm_ = _in_place(addr), _in_place(baddbmm), _in_place(addbmm)
 
+    def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Tensor:
+        """Write fill_value on the main diagonal (of a matrix, or of a tensor with all dims equal); with wrap,
+        a tall matrix's diagonal starts again every ncols + 1 rows, as NumPy's fill_diagonal."""
+        if self.ndim < 2:
+            raise RuntimeError("dimensions must larger than 1")
+        if self.ndim > 2 and len(set(self.shape)) != 1:
+            raise RuntimeError("all dimensions of input must be of equal length")
+        mask = np.zeros(self.shape, bool)
+        np.fill_diagonal(mask, True, wrap=wrap)
+        return self._inplace("fill_diagonal_", lambda old: old.masked_fill(mask, fill_value))
+
     # linear algebra: the torch.* / Tensor names of core/linalg.py's functions
     def det(self) -> Tensor:
         from . import linalg

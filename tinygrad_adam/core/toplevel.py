@@ -392,6 +392,15 @@ qr = _method("qr")
 svd = _method("svd")
 
 
+def chain_matmul(*matrices: Tensor) -> Tensor:
+    """The product of 2-D matrices in order (torch.linalg.multi_dot is the newer name)."""
+    from .linalg import multi_dot
+    for t in matrices:
+        if t.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {t.ndim}, expected 2 instead.")
+    return matrices[0].clone() if len(matrices) == 1 else multi_dot(matrices)
+
+
 def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None, *,
                       output_size: int | None = None) -> Tensor:
     """input.repeat_interleave(repeats, dim); with input alone, each index i repeated input[i] times."""
