@@ -252,13 +252,13 @@ def multi_dot(tensors: Any) -> Tensor:
 
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     """Sums of products along `dim` (the two broadcast together)."""
-    if x.array.dtype.kind != "f":
-        raise RuntimeError("linalg.vecdot: Expected a floating point or complex tensor as input. Got "
-                           f"{checks.scalar_type_name(x.array.dtype)}")
-    if x.array.dtype != y.array.dtype:
-        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
-                           f"{checks.scalar_type_name(x.array.dtype)} and y of type "
-                           f"{checks.scalar_type_name(y.array.dtype)} instead")
+    names = [checks.scalar_type_name(t.array.dtype) for t in (x, y)]
+    problems = {f"Expected a floating point or complex tensor as input. Got {names[0]}": x.array.dtype.kind != "f",
+                f"Expected x and y to have the same dtype, but found x of type {names[0]} and y of type {names[1]} "
+                "instead": x.array.dtype != y.array.dtype}
+    for message, found in problems.items():
+        if found:
+            raise RuntimeError(f"linalg.vecdot: {message}")
     return (x * y).sum(dim)
 
 

@@ -1638,10 +1638,17 @@ class Tensor:
         return name_node(ops.Cumprod.apply(self._integral_as_long(dtype), axis=self._wrap_dim(dim)),
                          "CumprodBackward0")
 
-    def cumprod_(self, dim: int, *, dtype: Any = None) -> Tensor:
+    def _running_in_place(self, name: str, dim: int, dtype: Any) -> Tensor:
+        """cumsum_/cumprod_: in place, where PyTorch's kernel refuses bool."""
         if self.array.dtype == np.bool_:
-            raise checks.not_implemented_for("cumprod_out_cpu", self.array.dtype)
-        return self._inplace("cumprod_", Tensor.cumprod, dim, dtype=dtype)
+            raise checks.not_implemented_for(f"{name}_out_cpu", self.array.dtype)
+        return self._inplace(f"{name}_", getattr(Tensor, name), dim, dtype=dtype)
+
+    def cumprod_(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return self._running_in_place("cumprod", dim, dtype)
+
+    def cumsum_(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return self._running_in_place("cumsum", dim, dtype)
 
     def _running_extreme(self, name: str, dim: int) -> Any:
         """cummax/cummin: the running extreme along `dim` and where it was last reached (NaN wins, as in PyTorch)."""
@@ -2410,6 +2417,150 @@ class Tensor:
         mask = np.zeros(self.shape, bool)
         np.fill_diagonal(mask, True, wrap=wrap)
         return self._inplace("fill_diagonal_", lambda old: old.masked_fill(mask, fill_value))
+
+    # more of PyTorch's names in the same families, composed from the methods above
+    @property
+    def mH(self) -> Tensor:  # noqa: N802 - PyTorch's name; the conjugate is the tensor itself for real dtypes
+        return self.mT
+
+    def adjoint(self) -> Tensor:
+        return self.mT
+
+    def ndimension(self) -> int:
+        return self.ndim
+
+    def is_same_size(self, other: Tensor) -> bool:
+        return tuple(self.shape) == tuple(other.shape)
+
+    def msort(self) -> Tensor:
+        """The entries sorted along dim 0."""
+        return self.sort(0).values
+
+    def narrow_copy(self, dim: int, start: int, length: int) -> Tensor:
+        return name_node(self.narrow(dim, start, length).clone(), "NarrowCopyBackward0")
+
+    def split_with_sizes(self, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        return self.split(list(split_sizes), dim)
+
+    def unsafe_split(self, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
+        return self.split(split_size, dim)
+
+    def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        return self.chunk(chunks, dim)
+
+    def sum_to_size(self, *size: Any) -> Tensor:
+        """The sum over the dims that broadcasting `size` to this shape would stretch: its inverse."""
+        target = _shape_arg(size)
+        try:
+            fits = np.broadcast_shapes(target, self.array.shape) == self.array.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise RuntimeError(f"size {{{list(target)}}} is not expandable to size {{{list(self.shape)}}}.")
+        lead = self.ndim - len(target)
+        stretched = tuple(lead + i for i, n in enumerate(target) if n == 1 and self.shape[lead + i] != 1)
+        out = self.sum(tuple(range(lead)) + stretched, keepdim=True) if lead or stretched else self
+        return out.reshape(target) if lead else out
+
+    def put(self, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+        """A copy with the flattened tensor's entries at `index` set to (or, with accumulate, added) source's."""
+        n = self.numel()
+        array = self._index_arg("put", index).reshape(-1)
+        if array.size and (array.min() < -n or array.max() >= n):
+            bad = array[(array < -n) | (array >= n)][0]
+            raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+        if source.numel() != array.size:
+            raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
+                               f"source.numel() = {source.numel()}, index.numel() = {array.size}")
+        flat = self.reshape(-1).index_put((array % builtins.max(n, 1),), source.reshape(-1), accumulate)
+        return name_node(flat.reshape(self.shape), "PutBackward0")
+
+    def _scatter_into(self, name: str, src: Tensor, index: tuple[Any, ...], picked: Tensor) -> Tensor:
+        """self with src written where `index` picks `picked` (which src must match in shape)."""
+        if tuple(src.shape) != tuple(picked.shape):
+            raise RuntimeError(f"{name}(): expected src to have a size equal to the slice of self. src size = "
+                               f"{list(src.shape)}, slice size = {list(picked.shape)}")
+        name_of_node = "".join(part.capitalize() for part in name.split("_")) + "Backward0"
+        return name_node(ops.IndexPut.apply(self, src.astype(self.array.dtype), index=index), name_of_node)
+
+    def select_scatter(self, src: Tensor, dim: int, index: int) -> Tensor:
+        d = self._wrap_dim(dim)
+        return self._scatter_into("select_scatter", src, (slice(None),) * d + (int(index),), self.select(d, index))
+
+    def slice_scatter(self, src: Tensor, dim: int = 0, start: int | None = None, end: int | None = None,
+                      step: int = 1) -> Tensor:
+        d = self._wrap_dim(dim)
+        where = (slice(None),) * d + (slice(start, end, step),)
+        return self._scatter_into("slice_scatter", src, where, self[where])
+
+    def diagonal_scatter(self, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        positions = np.arange(self.numel()).reshape(self.shape)
+        picked = Tensor._make(positions, False).diagonal(offset, dim1, dim2).array
+        return self._scatter_into("diagonal_scatter", src, np.unravel_index(picked, self.shape),
+                                  self.diagonal(offset, dim1, dim2))
+
+    def dist(self, other: Tensor, p: float = 2) -> Tensor:
+        """The p-norm of self - other."""
+        from .linalg import vector_norm
+        return name_node(vector_norm(self - other, p), "DistBackward0")
+
+    def renorm(self, p: float, dim: int, maxnorm: float) -> Tensor:
+        """Each slice along `dim` scaled down to p-norm maxnorm where its norm is larger."""
+        if self.array.dtype.kind != "f":
+            raise checks.not_implemented_for("renorm", self.array.dtype)
+        if p <= 0:
+            raise RuntimeError("renorm: non-positive-norm not supported")
+        if maxnorm < 0:
+            raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+        d = self._wrap_dim(dim)
+        others = tuple(i for i in range(self.ndim) if i != d)
+        norms = self.norm(p, others, keepdim=True)
+        one = Tensor._make(np.ones((), self.array.dtype), False)
+        factor = ops.Where.apply(maxnorm / (norms + 1e-7), one, condition=norms.array > maxnorm)
+        return name_node(self * factor, "RenormBackward0")
+
+    def cov(self, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None) -> Tensor:
+        """The covariance matrix of the variables in the rows (observations in the columns)."""
+        if fweights is not None or aweights is not None:
+            raise NotImplementedError("cov(fweights=, aweights=) is not supported here")
+        if self.array.dtype == np.bool_:
+            raise RuntimeError("cov(): bool dtype is not supported for input")
+        if self.ndim > 2:
+            raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
+                               f"{self.ndim} dimensions")
+        x = self.reshape(1, -1) if self.ndim < 2 else self
+        x = x if x.array.dtype.kind == "f" else x.astype(np.float32)
+        centered = x - x.mean(1, keepdim=True)
+        count = Tensor._make(np.asarray(builtins.max(x.shape[1] - correction, 0), x.array.dtype), False)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = (centered @ centered.t()) / count
+        return out.squeeze() if self.ndim < 2 else out
+
+    def corrcoef(self) -> Tensor:
+        """Pearson's correlation coefficients of the variables in the rows, clipped to [-1, 1]."""
+        c = self.cov()
+        if c.ndim == 0:
+            return c / c
+        spread = c.diagonal().sqrt()
+        return (c / spread.unsqueeze(1) / spread.unsqueeze(0)).clamp(-1, 1)
+
+    def cholesky_solve(self, input2: Tensor, upper: bool = False) -> Tensor:
+        """X with A X = self, where A = L L^T and input2 is L (or U = L^T when upper)."""
+        from . import linalg
+        if self.array.dtype.kind in "iu":
+            raise checks.not_implemented_for("cholesky_solve_cpu", self.array.dtype)
+        low = input2.mT if upper else input2
+        return linalg.solve(low @ low.mT, self)
+
+    def cholesky_inverse(self, upper: bool = False) -> Tensor:
+        """inv(L L^T) of this Cholesky factor L (or of U^T U when upper)."""
+        from . import linalg
+        if self.array.dtype.kind in "iu":
+            raise checks.not_implemented_for("cholesky_inverse_out_cpu", self.array.dtype)
+        low = self.mT if upper else self
+        return linalg.inv(low @ low.mT)
+
+    put_ = _in_place(put)
 
     # linear algebra: the torch.* / Tensor names of core/linalg.py's functions
     def det(self) -> Tensor:
