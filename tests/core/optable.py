@@ -2809,6 +2809,28 @@ TABLE += [
                                    S(x(3, 2), T(np.linalg.cholesky(_spd((3, 3), "float64")).T.copy()), True))),
     *every("cholesky_inverse", these(S(T(np.linalg.cholesky(_spd((3, 3), "float64")))),
                                      S(T(np.linalg.cholesky(_spd((3, 3), "float64")).T.copy()), True))),
+    *every("index_reduce", these(*(S(x(3, 4, gen=_distinct), 0, _idx(0, 2, 0), x(3, 4, gen=_distinct), r)
+                                   for r in ("prod", "mean", "amax", "amin")),
+                                 S(x(3, 4, gen=_distinct), 1, _idx(3, 1), x(3, 2, gen=_distinct), "amax",
+                                   include_self=False),
+                                 S(x(3, 4), 0, _idx(0), x(1, 4), "sum"))),
+    OpEntry("Tensor.index_reduce_", method("index_reduce_"), these(S(x(3, 4), 0, _idx(0, 2), x(2, 4), "amax")),
+            inplace=True, grad=False),
+    *every("matrix_exp", these(S(x(3, 3)), S(x(2, 2, 2)), S(T(4 * make((3, 3), "float64"))), S(x(2, 3)))),
+    *[OpEntry(f"torch.{n}", fn(n), these(S(x(3, 4)), S(x(3, 4), dim=0), S(x(3, 4), dx=0.5),
+                                         S(x(3, 4), x(4, gen=_distinct)), S(x(3, 4), x(3, 4)), S(x(1)), S(x(0))))
+      for n in ("trapezoid", "trapz", "cumulative_trapezoid")],
+    OpEntry("torch.linalg.inv_ex", linalg("inv_ex"), these(S(x(3, 3, gen=_well_conditioned)))),
+    OpEntry("torch.linalg.cholesky_ex", linalg("cholesky_ex"), these(S(x(3, 3, gen=_spd)),
+                                                                     S(x(2, 3, 3, gen=_spd), upper=True))),
+    OpEntry("torch.linalg.solve_triangular", linalg("solve_triangular"), these(
+        S(x(3, 3, gen=_well_conditioned), x(3, 2), upper=True), S(x(3, 3, gen=_well_conditioned), x(3, 2), upper=False),
+        S(x(3, 3), x(2, 3), upper=True, left=False), S(x(3, 3), x(3, 2), upper=False, unitriangular=True))),
+    OpEntry("torch.linalg.lstsq", linalg("lstsq"), these(S(x(4, 3, gen=_well_conditioned), x(4, 2)),
+                                                         S(x(2, 4, 3, gen=_well_conditioned), x(2, 4, 1)))),
+    OpEntry("torch.linalg.matrix_exp", linalg("matrix_exp"), these(S(x(3, 3)), S(x(2, 4, 4)))),
+    OpEntry("torch.linalg.diagonal", linalg("diagonal"), these(S(x(3, 4)), S(x(2, 3, 4), offset=1),
+                                                               S(x(2, 3, 4), dim1=0, dim2=2))),
 ]
 
 

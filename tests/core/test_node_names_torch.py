@@ -183,6 +183,18 @@ CASES: dict[str, Callable[[ModuleType, Any, Callable[[np.ndarray], Any]], Any]] 
     "linalg.matrix_norm": lambda lib, F, leaf: lib.linalg.matrix_norm(leaf(X)),
     "linalg.norm": lambda lib, F, leaf: lib.linalg.norm(leaf(X)),
     "det": lambda lib, F, leaf: lib.det(leaf(X[:, :4])),
+    "msort": lambda lib, F, leaf: leaf(X).msort(),
+    "narrow_copy": lambda lib, F, leaf: leaf(X).narrow_copy(0, 0, 1),
+    "dist": lambda lib, F, leaf: leaf(X).dist(leaf(Y)),
+    "renorm": lambda lib, F, leaf: leaf(X).renorm(2, 0, 1.0),
+    "put": lambda lib, F, leaf: leaf(X).put(lib.tensor([1]), leaf(Y[0, :1])),
+    "select_scatter": lambda lib, F, leaf: leaf(X).select_scatter(leaf(Y[0]), 0, 1),
+    "slice_scatter": lambda lib, F, leaf: leaf(X).slice_scatter(leaf(Y[:1]), 0, 1, 2),
+    "diagonal_scatter": lambda lib, F, leaf: leaf(X).diagonal_scatter(leaf(Y[0, :4])),
+    "index_reduce": lambda lib, F, leaf: leaf(X).index_reduce(0, lib.tensor([0, 1]), leaf(Y[:2]), "amax"),
+    "matrix_exp": lambda lib, F, leaf: lib.linalg.matrix_exp(leaf(X[:, :4] / 4)),
+    "solve_triangular": lambda lib, F, leaf: lib.linalg.solve_triangular(
+        leaf(X[:, :4] + 4 * np.eye(4, dtype=np.float32)), leaf(Y[:, :2]), upper=True),
     "svd": lambda lib, F, leaf: lib.svd(leaf(X))[1],
 
 }

@@ -20,6 +20,9 @@ LinalgSlogdetResult = _return_type("linalg_slogdet", "sign", "logabsdet")
 QrResult, LinalgQrResult = _return_type("qr", "Q", "R"), _return_type("linalg_qr", "Q", "R")
 TorchSvdResult, SvdResult = _return_type("svd", "U", "S", "V"), _return_type("linalg_svd", "U", "S", "Vh")
 EighResult = _return_type("linalg_eigh", "eigenvalues", "eigenvectors")
+LstsqResult = _return_type("linalg_lstsq", "solution", "residuals", "rank", "singular_values")
+InvExResult, CholeskyExResult = _return_type("linalg_inv_ex", "inverse", "info"), _return_type("linalg_cholesky_ex",
+                                                                                                "L", "info")
 
 
 def _matrices(name: str, a: Any, square: bool = True) -> Tensor:
@@ -266,9 +269,74 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     return input @ other
 
 
+def _info(a: Tensor) -> Tensor:
+    return Tensor._make(np.zeros(a.shape[:-2], np.int32), False)
+
+
+def inv_ex(a: Tensor, *, check_errors: bool = False) -> Any:
+    """(inv(A), info): info 0 (a singular matrix raises here, as with check_errors=True)."""
+    return InvExResult(inv(a), _info(a))
+
+
+def cholesky_ex(a: Tensor, *, upper: bool = False, check_errors: bool = False) -> Any:
+    """(L, info): info 0 (a matrix that is not positive-definite raises here, as with check_errors=True)."""
+    return CholeskyExResult(cholesky(a, upper=upper), _info(a))
+
+
+def solve_triangular(a: Tensor, b: Tensor, *, upper: bool, left: bool = True,
+                     unitriangular: bool = False) -> Tensor:
+    """X with A X = B (X A = B when left=False), reading only A's upper or lower triangle (1s on its diagonal
+    when unitriangular)."""
+    if isinstance(a, Tensor) and a.array.dtype.kind != "f":
+        raise checks.not_implemented_for("triangular_solve_cpu", a.array.dtype)
+    a = _matrices("solve_triangular", a)
+    triangle = a.triu() if upper else a.tril()
+    if unitriangular:
+        triangle = triangle.tril(-1) if not upper else triangle.triu(1)
+        triangle = triangle + Tensor._make(np.eye(a.shape[-1], dtype=a.array.dtype), False)
+    return name_node(solve(triangle, b, left=left), "LinalgSolveTriangularBackward0")
+
+
+def lstsq(a: Tensor, b: Tensor, rcond: float | None = None, *, driver: str | None = None) -> Any:
+    """The least-squares solution of A X = B (through the pseudo-inverse), with PyTorch's default CPU driver's
+    other outputs: the rank, and empty residuals and singular values."""
+    a = _matrices("lstsq", a, square=False)
+    vector = b.ndim == a.ndim - 1
+    rhs = b.unsqueeze(-1) if vector else b
+    if rhs.shape[-2] != a.shape[-2]:
+        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
+    solution = pinv(a, rtol=rcond) @ rhs
+    empty = solution.reshape(-1)[:0]
+    return LstsqResult(solution.squeeze(-1) if vector else solution, empty, matrix_rank(a, rtol=rcond), empty)
+
+
+def matrix_exp(a: Tensor) -> Tensor:
+    """exp(A) = I + A + A^2/2! + ...: Taylor's series of A / 2^s to 18 terms, squared s times."""
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise RuntimeError("linalg.matrix_exp: A must be batches of square matrices, but they are "
+                           f"{a.shape[-2] if a.ndim > 1 else 1} by {a.shape[-1] if a.ndim else 1} matrices")
+    if a.array.dtype.kind != "f":
+        raise checks.not_implemented_for("linalg_matrix_exp_cpu", a.array.dtype)
+    size = float(np.abs(a.array).sum(-1).max(initial=0.0))
+    squarings = max(0, int(np.ceil(np.log2(size / 0.5)))) if size > 0.5 else 0
+    scaled = a / float(2 ** squarings)
+    eye = Tensor._make(np.eye(a.shape[-1], dtype=a.array.dtype), False)
+    out = eye
+    for k in range(18, 0, -1):
+        out = eye + (scaled @ out) / float(k)
+    for _ in range(squarings):
+        out = out @ out
+    return name_node(out, "LinalgMatrixExpBackward0")
+
+
+def diagonal(a: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    return a.diagonal(offset, dim1, dim2)
+
+
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:  # noqa: A002
     return input.cross(other, dim)
 
 
 __all__ = ["vector_norm", "matrix_norm", "norm", "det", "slogdet", "inv", "solve", "cholesky", "eigh", "eigvalsh",
-           "svd", "svdvals", "qr", "matrix_power", "pinv", "matrix_rank", "cross", "multi_dot", "vecdot", "matmul"]
+           "svd", "svdvals", "qr", "matrix_power", "pinv", "matrix_rank", "cross", "multi_dot", "vecdot", "matmul",
+           "inv_ex", "cholesky_ex", "solve_triangular", "lstsq", "matrix_exp", "diagonal"]

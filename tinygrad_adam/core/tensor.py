@@ -2560,7 +2560,23 @@ class Tensor:
         low = self.mT if upper else self
         return linalg.inv(low @ low.mT)
 
-    put_ = _in_place(put)
+    def index_reduce(self, dim: int, index: Any, source: Tensor, reduce: str, *,
+                     include_self: bool = True) -> Tensor:
+        """A copy with source's slices reduced (prod, mean, amax, amin) into the positions `index` along `dim`."""
+        if reduce not in ("prod", "mean", "amax", "amin"):
+            raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got "
+                               f"{reduce}.")
+        if not include_self and self.array.dtype == np.bool_:
+            raise checks.not_implemented_for("index_reduce_func_exclude_input_init", self.array.dtype)
+        d, spread = self._along_index("index_reduce", dim, index, source)
+        return name_node(self.scatter_reduce(d, np.ascontiguousarray(spread), source, reduce,
+                                             include_self=include_self), "IndexReduceBackward0")
+
+    def matrix_exp(self) -> Tensor:
+        from . import linalg
+        return linalg.matrix_exp(self)
+
+    put_, index_reduce_ = _in_place(put), _in_place(index_reduce)
 
     # linear algebra: the torch.* / Tensor names of core/linalg.py's functions
     def det(self) -> Tensor:

@@ -407,6 +407,40 @@ corrcoef = _method("corrcoef")
 cholesky_solve = _method("cholesky_solve")
 cholesky_inverse = _method("cholesky_inverse")
 adjoint = _method("adjoint")
+index_reduce = _method("index_reduce")
+matrix_exp = _method("matrix_exp")
+
+
+def _trapezoids(name: str, y: Tensor, x: Tensor | None, dx: float | None, dim: int) -> tuple[Tensor, int]:
+    """The areas of the trapezoids between neighbouring samples of y along `dim`, and that dim; the steps are
+    x's differences (x a vector, or y's shape), or dx (1 by default)."""
+    d = _t(y, name)._wrap_dim(dim)
+    if y.array.dtype == np.bool_ or x is not None and x.array.dtype == np.bool_:
+        raise RuntimeError(f"{name}: received a bool input for `{'y' if x is None else 'x` or `y'}`, but bool is "
+                           "not supported")
+    lead = (slice(None),) * d
+    pairs = y[lead + (slice(1, None),)] + y[lead + (slice(None, -1),)]
+    if x is None:
+        return pairs * ((1.0 if dx is None else dx) / 2), d
+    steps = x.diff(dim=-1 if x.ndim == 1 else d)
+    return pairs * (steps if x.ndim != 1 else steps.reshape((-1,) + (1,) * (y.ndim - 1 - d))) / 2, d
+
+
+def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+    """The integral of y along `dim` by the trapezoid rule."""
+    if _t(y, "trapezoid").shape[y._wrap_dim(dim)] == 0:  # nothing to integrate: 0 in y's dtype, as PyTorch
+        return Tensor._make(np.zeros(np.delete(np.array(y.shape, int), y._wrap_dim(dim)), y.array.dtype), False)
+    areas, d = _trapezoids("trapezoid", y, x, dx, dim)
+    return areas.sum(d)
+
+
+def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+    """The running integral of y along `dim` by the trapezoid rule (one entry fewer than y)."""
+    areas, d = _trapezoids("cumulative_trapezoid", y, x, dx, dim)
+    return areas.cumsum(d)
+
+
+trapz = trapezoid
 
 
 def chain_matmul(*matrices: Tensor) -> Tensor:
