@@ -2746,6 +2746,355 @@ TABLE += [
 ]
 
 
+# ----- more reductions, shapes and linear algebra ------------------------------------------------------------
+def linalg(name: str) -> Callable[..., Any]:
+    return lambda lib, *a, **k: getattr(lib.linalg, name)(*a, **k)
+
+
+def _spd(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    """Symmetric positive-definite matrices (a batch when shape has more than 2 dims)."""
+    a = make(shape, "float64", -1, 1)
+    return (a @ np.swapaxes(a, -1, -2) + shape[-1] * np.eye(shape[-1])).astype(dtype)
+
+
+def _well_conditioned(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    return (make(shape, "float64", -1, 1) + 3 * np.eye(shape[-1], M=shape[-2]).T).astype(dtype)
+
+
+def _sign_fixed(vectors: Any, *others: Any) -> tuple[Any, ...]:
+    """Eigen- and singular vectors are unique up to sign, which LAPACK's drivers choose: each column of
+    `vectors` (and the matching row of each of `others`) turned so that its largest entry is positive."""
+    top = vectors.gather(-2, vectors.abs().argmax(-2, keepdim=True))
+    sign = top / top.abs()
+    return (vectors * sign, *(o * sign.mT for o in others))
+
+
+def _eigh(lib: Any, a: Any, **k: Any) -> Any:
+    values, vectors = lib.linalg.eigh(a, **k)
+    return values, *_sign_fixed(vectors)
+
+
+def _svd(result: Any) -> Any:
+    u, s, v = result
+    fixed_u, fixed_vh = _sign_fixed(u, v.mT)
+    return fixed_u, s, fixed_vh
+
+
+def _ties(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    return _rng.integers(0, 3, shape).astype(dtype)
+
+
+def _with_nan(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    a = _distinct(shape, dtype)
+    if dtype in FLOATS and a.size:
+        a.reshape(-1)[:: 3] = np.nan
+    return a
+
+
+def _inplace_view(name: str, *args: Any) -> Callable[..., Any]:
+    """name_(*args) on a copy that stays in the graph (a leaf refuses in-place changes), returned."""
+    def call(lib: Any, t: Any) -> Any:
+        out = t * 1
+        getattr(out, name)(*args)
+        return out
+    return call
+
+
+_ORDER_DIMS = [S(x(2, 3, 4, gen=_distinct), 1), S(x(2, 3, 4, gen=_distinct), -1, keepdim=True),
+               S(x(5, gen=_distinct), 0), S(x(gen=_distinct), 0), S(x(2, 0), 1), S(x(2, 3), 2)]
+
+TABLE += [
+    *every("prod", chain(reduction(tuples=False, dtype=None), these(S(x(2, 3), 1, dtype=D("float64")),
+                                                                    S(T(np.array([[0.0, 2, 3], [0, 0, 1]])), 1),
+                                                                    S(T(np.array([0.0, 2, 3])))))),
+    *every("cumprod", these(S(x(2, 3), 1), S(x(4), 0), S(x(), 0), S(T(np.array([2.0, 0, 3, 0, 5])), 0),
+                            S(x(2, 3, dtype="int32"), 0), S(x(2, 3), 0, dtype=D("float64")), S(x(2, 3), 2))),
+    OpEntry("Tensor.cumprod_", method("cumprod_"), these(S(x(2, 3), 1), S(x(3, dtype="int64"), 0)), inplace=True,
+            grad=False),
+    *every("cummax", these(S(x(2, 5, gen=_distinct), 1), S(x(4, gen=_distinct), 0), S(x(), 0), S(x(0), 0),
+                           S(T(np.array([1.0, np.nan, 3.0, 0.0])), 0), S(x(2, 3), 2))),
+    *every("cummin", these(S(x(2, 5, gen=_distinct), 1), S(x(4, gen=_distinct), -1), S(x(), 0))),
+    *every("logcumsumexp", these(S(x(2, 3), 1), S(x(4), 0), S(x(), 0), S(T(np.array([-np.inf, 0.0, 1.0])), 0),
+                                 S(x(3, dtype="int64"), 0))),
+    *every("median", chain(these(S(x(2, 3, 4, gen=_distinct)), S(x(5, gen=_with_nan)), S(x(0))), these(*_ORDER_DIMS),
+                           these(S(x(2, 5, gen=_with_nan), 1)))),
+    *every("nanmedian", these(S(x(2, 3, 4, gen=_distinct)), S(x(6, gen=_with_nan)), S(x(2, 5, gen=_with_nan), 1),
+                              S(T(np.array([np.nan, np.nan])), 0), *_ORDER_DIMS[:4])),
+    *every("kthvalue", these(S(x(2, 3, 4, gen=_distinct), 2), S(x(2, 3, 4, gen=_distinct), 1, 0, True),
+                             S(x(5, gen=_distinct), 5), S(x(5), 6), S(x(5), 0), S(x(gen=_distinct), 1))),
+    *every("mode", these(S(x(2, 7, gen=_ties)), S(x(2, 7, gen=_ties), 0), S(x(3, 6, gen=_ties), 1, True),
+                         S(x(gen=_ties)), S(x(6, gen=_ties), 0)), grad=True),
+    *every("quantile", these(S(x(2, 5, gen=_distinct), 0.3), S(x(2, 5, gen=_distinct), 0.3, 1),
+                             S(x(2, 5, gen=_distinct), x(3, gen=lambda s, d: np.array([0.0, 0.5, 1.0])), 1, True),
+                             S(x(7, gen=_distinct), 0.4, interpolation="lower"),
+                             S(x(7, gen=_distinct), 0.4, interpolation="higher"),
+                             S(x(7, gen=_distinct), 0.4, interpolation="nearest"),
+                             S(x(7, gen=_distinct), 0.45, interpolation="midpoint"),
+                             S(x(2, 5, gen=_distinct), 0.5, keepdim=True), S(x(6, gen=_with_nan), 0.5),
+                             S(x(gen=_distinct), 0.5), S(x(4), 1.5), S(x(0), 0.5), S(x(4), 0.5, interpolation="bad"))),
+    *every("nanquantile", these(S(x(6, gen=_with_nan), 0.5), S(x(2, 5, gen=_with_nan), 0.25, 1),
+                                S(T(np.array([np.nan, np.nan])), 0.5))),
+    *every("nansum", chain(reduction(tuples=False), these(S(x(6, gen=_with_nan)), S(x(2, 5, gen=_with_nan), 1)))),
+    *every("nanmean", chain(these(S(x(6, gen=_with_nan)), S(x(2, 5, gen=_with_nan), 1, True), S(x(2, 3)), S(x(0)),
+                                  S(x(2, 3, dtype="int64"))))),
+    *every("count_nonzero", these(S(x(2, 3, gen=_ties)), S(x(2, 3, gen=_ties), 1), S(x(2, 3, gen=_ties), (0, 1)),
+                                  S(x()), S(x(0)))),
+    *every("aminmax", these(S(x(2, 3)), S(x(2, 3), dim=1), S(x(2, 3), dim=0, keepdim=True), S(x()), S(x(0)),
+                            S(x(2, 3), keepdim=True))),
+    OpEntry("torch.std_mean", fn("std_mean"), these(S(x(2, 3)), S(x(2, 3), 1), S(x(2, 3), 1, keepdim=True),
+                                                    S(x(2, 3), (0, 1), correction=0), S(x(2, 3), 1, False))),
+    OpEntry("torch.var_mean", fn("var_mean"), these(S(x(2, 3)), S(x(2, 3), 1), S(x(2, 3), 0, keepdim=True),
+                                                    S(x(2, 3), correction=2))),
+    *every("unique", these(S(x(8, gen=_ties)), S(x(2, 4, gen=_ties), return_inverse=True, return_counts=True),
+                           S(x(3, 2, gen=_ties), dim=0, return_inverse=True), S(x(gen=_ties)), S(x(0))), grad=False),
+    *every("unique_consecutive", these(S(x(8, gen=_ties)), S(x(8, gen=_ties), return_inverse=True,
+                                                             return_counts=True),
+                                       S(x(4, 2, gen=_ties), dim=0, return_counts=True), S(x(0))), grad=False),
+    *every("nonzero", these(S(x(2, 3, gen=_ties)), S(x(2, 3, gen=_ties), as_tuple=True), S(x(gen=_ties)), S(x(0)))),
+    *every("argwhere", these(S(x(2, 3, gen=_ties)), S(x(5, gen=_ties)))),
+    *every("masked_select", these(S(x(2, 3), _mask(2, 3)), S(x(2, 3), _mask(3)), S(x(3), _mask(2, 3)),
+                                  S(x(2, 3), x(2, 3, dtype="int64")))),
+    *every("take", these(S(x(2, 3), _idx(0, 5, -1, 5)), S(x(2, 3), T(np.array([[1, 2], [3, 4]]))),
+                         S(x(2, 3), _idx(6)), S(x(), _idx(0)))),
+    *every("take_along_dim", these(S(x(2, 3), T(np.array([[0, 2], [1, 1]])), 1), S(x(2, 3), _idx(0, 5)),
+                                   S(x(2, 3), T(np.array([[2], [0]])), 1), S(x(2, 3), T(np.array([[1, 0, 1]])), 0))),
+    *every("narrow", these(S(x(3, 4), 1, 1, 2), S(x(3, 4), 0, -2, 2), S(x(3, 4), -1, 0, 0), S(x(3, 4), 1, 3, 2),
+                           S(x(3), 0, 1, 1))),
+    *every("select", these(S(x(3, 4), 1, 2), S(x(3, 4), 0, -1), S(x(3, 4), 1, 4), S(x(3), 0, 1))),
+    *[e for n in ("movedim", "moveaxis") for e in every(n, these(
+        S(x(2, 3, 4), 0, 2), S(x(2, 3, 4), (0, 1), (2, 0)), S(x(2, 3, 4), -1, 0), S(x(2, 3), (0, 1), (0,)),
+        S(x(), 0, 0)))],
+    *[e for n in ("swapaxes", "swapdims") for e in every(n, these(S(x(2, 3, 4), 0, 2), S(x(2, 3), -1, 0),
+                                                                   S(x(2, 3), 0, 2)))],
+    *every("unflatten", these(S(x(2, 6), 1, (2, 3)), S(x(2, 6), -1, (3, -1)), S(x(6), 0, (2, 2)))),
+    OpEntry("Tensor.unfold", method("unfold"), these(S(x(2, 7), 1, 3, 2), S(x(5), 0, 2, 1), S(x(2, 3), 0, 2, 1),
+                                                     S(x(4), 0, 5, 1), S(x(4), 0, 2, 0), S(x(), 0, 1, 1))),
+    *every("tile", these(S(x(2, 3), (2,)), S(x(2, 3), (2, 1, 2)), S(x(), (3,)), S(x(3), (2, 2)))),
+    *every("repeat_interleave", these(S(x(2, 3), 2), S(x(2, 3), 2, dim=1), S(x(2, 3), _idx(1, 0), dim=0),
+                                      S(x(3), _idx(1, 2, 3)), S(x(3), _idx(1, 2)), S(x(), 3)), tensor_method=True),
+    OpEntry("torch.repeat_interleave", fn("repeat_interleave"), these(S(_idx(2, 0, 1)))),
+    *every("ravel", these(S(x(2, 3)), S(x()), S(x(4, 3, view="T")))),
+    *every("tensor_split", these(S(x(7, 2), 3), S(x(7, 2), [1, 4]), S(x(2, 7), (2, 9), 1), S(x(5), 0), S(x(4), 6),
+                                 S(x(6), [-2, 2]), S(x(6), _idx(1, 3))), ),
+    *every("hsplit", these(S(x(2, 6), 3), S(x(6), [2, 3]), S(x(2, 6), 4))),
+    *every("vsplit", these(S(x(4, 3), 2), S(x(4, 3), [1]), S(x(4), 2))),
+    *every("dsplit", these(S(x(2, 2, 4), 2), S(x(2, 4), 2))),
+    *every("rot90", these(S(x(2, 3)), S(x(2, 3), 2), S(x(2, 3), 3), S(x(2, 3), -1), S(x(2, 3), 0),
+                          S(x(2, 3, 4), 1, (1, 2)), S(x(3)), S(x(2, 3), 1, (0, 0)))),
+    *every("fliplr", these(S(x(2, 3)), S(x(3)))),
+    *every("flipud", these(S(x(2, 3)), S(x(3)), S(x()))),
+    *every("diag", these(S(x(3)), S(x(3), 1), S(x(3), -2), S(x(3, 4)), S(x(3, 4), 2), S(x(3, 4), -1),
+                         S(x(2, 2, 2)))),
+    *every("diag_embed", these(S(x(2, 3)), S(x(2, 3), 1), S(x(2, 3), -1, 0, 2), S(x(3), 0, 1, 0))),
+    *every("diagflat", these(S(x(2, 2)), S(x(3), 1), S(x(), -1))),
+    *every("diagonal", these(S(x(3, 4)), S(x(3, 4), 1), S(x(3, 4), -2), S(x(2, 3, 4), 0, 1, 2), S(x(2, 3, 4), 1, -1,
+                                                                                                    0),
+                             S(x(3, 4), 5), S(x(3, 4), 0, 0, 0))),
+    *every("trace", these(S(x(3, 4)), S(x(3, 3, dtype="int32")), S(x(3)))),
+    OpEntry("torch.tril_indices", fn("tril_indices"), these(S(3, 3), S(3, 4, 1), S(4, 3, -1), S(0, 3))),
+    OpEntry("torch.triu_indices", fn("triu_indices"), these(S(3, 3), S(3, 4, 1), S(4, 3, -1), S(3, 0))),
+    *[e for n in ("outer", "ger") for e in every(n, these(S(x(3), x(4)), S(x(3, dtype="int64"), x(2)),
+                                                           S(x(2, 3), x(3))))],
+    *every("inner", these(S(x(3), x(3)), S(x(2, 3), x(4, 3)), S(x(2, 3), x()), S(x(2, 3), x(4)))),
+    *every("dot", these(S(x(3), x(3)), S(x(3, dtype="int64"), x(3, dtype="int64")), S(x(3), x(4)), S(x(2, 3), x(3)),
+                        S(x(3, dtype="float32"), x(3)))),
+    *every("vdot", these(S(x(3), x(3)), S(x(3), x(4)))),
+    *every("mv", these(S(x(2, 3), x(3)), S(x(2, 3), x(2)), S(x(3), x(3)))),
+    *every("addmm", these(S(x(2, 4), x(2, 3), x(3, 4)), S(x(4), x(2, 3), x(3, 4), beta=0.5, alpha=2),
+                          S(x(2, 4), x(2, 3), x(3, 4), beta=0), S(x(3, 4), x(2, 3), x(3, 4)))),
+    *every("addmv", these(S(x(2), x(2, 3), x(3)), S(x(), x(2, 3), x(3), beta=2, alpha=0.5))),
+    *every("addr", these(S(x(2, 3), x(2), x(3)), S(x(3), x(2), x(3), alpha=2))),
+    *every("baddbmm", these(S(x(2, 2, 4), x(2, 2, 3), x(2, 3, 4)), S(x(4), x(2, 2, 3), x(2, 3, 4), beta=0.5))),
+    *every("addbmm", these(S(x(2, 4), x(2, 2, 3), x(2, 3, 4)), S(x(2, 4), x(2, 2, 3), x(2, 3, 4), alpha=3))),
+    *[OpEntry(f"Tensor.{n}", method(n), these(s), inplace=True, grad=False) for n, s in (
+        ("addmm_", S(x(2, 4), x(2, 3), x(3, 4))), ("addmv_", S(x(2), x(2, 3), x(3))), ("addr_", S(x(2, 3), x(2), x(3))),
+        ("baddbmm_", S(x(2, 2, 4), x(2, 2, 3), x(2, 3, 4))), ("addbmm_", S(x(2, 4), x(2, 2, 3), x(2, 3, 4))))],
+    *every("kron", these(S(x(2, 3), x(2, 2)), S(x(3), x(2)), S(x(2, 1, 2), x(3, 2)), S(x(2), x()))),
+    *every("cross", these(S(x(2, 3), x(2, 3)), S(x(3, 2), x(3, 2), 0), S(x(2, 3), x(1, 3), dim=1),
+                          S(x(2, 4), x(2, 4), 1))),
+    OpEntry("torch.tensordot", fn("tensordot"), these(S(x(2, 3, 4), x(3, 4, 5)), S(x(2, 3), x(3, 2), 1),
+                                                      S(x(2, 3, 4), x(4, 2), ([0, 2], [1, 0])), S(x(2, 3), x(2, 3), 0),
+                                                      S(x(2, 3), x(4, 3), ([1], [0])))),
+    OpEntry("torch.cdist", fn("cdist"), these(S(x(3, 2), x(4, 2)), S(x(2, 3, 2), x(2, 4, 2), 1.0),
+                                              S(x(3, 2), x(4, 2), 3.0), S(x(3), x(4, 3)), S(x(3, 2), x(4, 3)))),
+    *every("diff", these(S(x(2, 5)), S(x(2, 5), 2, 0), S(x(5), 1, 0, x(2), x(1)), S(x(5), 1, -1, x()),
+                         S(x(5, dtype="bool")), S(x()))),
+    *[e for n in ("index_add", "index_copy") for e in every(n, these(
+        S(x(3, 4), 0, _idx(0, 2), x(2, 4)), S(x(3, 4), 1, _idx(3, 1, 0), x(3, 3)), S(x(3, 4), 0, _idx(0, 0), x(2, 4)),
+        S(x(3, 4), 0, _idx(0), x(2, 4)), S(x(3, 4), 0, _idx(5), x(1, 4))), grad_if=lambda s, n=n: n == "index_add"
+        or "_idx(0, 0)" not in repr(s))],
+    *every("index_add", these(S(x(3, 4), 0, _idx(1), x(1, 4), alpha=2))),
+    *every("index_fill", these(S(x(3, 4), 1, _idx(0, 2), -1.0), S(x(3, 4), 0, _idx(1), x()), S(x(3), 0, _idx(4), 0))),
+    *every("index_put", these(S(x(3, 4), (_idx(0, 2),), x(2, 4)), S(x(3, 4), (_idx(0, 0), _idx(1, 1)), x(2), True),
+                              S(x(3, 4), (_idx(0, 2), _idx(1, 3)), x()), S(x(3, 4), (_mask(3, 4),), x()),
+                              S(x(3, 4), (_idx(0),), x(3)))),
+    *every("masked_scatter", these(S(x(2, 3), _mask(2, 3), x(6)), S(x(2, 3), _mask(3), x(2, 4)),
+                                   S(x(2, 3), T(np.ones((2, 3), bool)), x(2)))),
+    *[e for r in ("sum", "prod", "mean", "amax", "amin") for e in every("scatter_reduce", these(
+        S(x(3, 4, gen=_distinct), 0, T(np.array([[0, 1, 0, 2], [0, 0, 2, 2]])), x(2, 4, gen=_distinct), r),
+        S(x(3, 4, gen=_distinct), 1, T(np.array([[0, 1], [3, 3], [1, 1]])), x(3, 2, gen=_distinct), r,
+          include_self=False)))],
+    *every("scatter_reduce", these(S(x(3, 4), 0, T(np.zeros((1, 4), np.int64)), x(1, 4), "mode"),
+                                   S(T(np.array([1.0, 0.0, 2.0])), 0, _idx(0, 1, 1, 2),
+                                     T(np.array([0.0, 3.0, 0.0, 0.0])), "prod"))),
+    *[OpEntry(f"Tensor.{n}", method(n), these(s), inplace=True, grad=False) for n, s in (
+        ("index_add_", S(x(3, 4), 0, _idx(0, 2), x(2, 4))), ("index_copy_", S(x(3, 4), 0, _idx(0, 2), x(2, 4))),
+        ("index_fill_", S(x(3, 4), 1, _idx(0, 2), 2.0)), ("index_put_", S(x(3, 4), (_idx(0, 2),), x(4))),
+        ("masked_scatter_", S(x(2, 3), _mask(2, 3), x(6))),
+        ("scatter_reduce_", S(x(3, 4), 0, T(np.array([[0, 1, 0, 2]])), x(1, 4), "amax")))],
+    OpEntry("torch.index_put_", fn("index_put_"), these(S(x(3, 4), (_idx(0, 2),), x(4))), inplace=True, grad=False),
+    *every("bincount", these(S(_idx(0, 1, 1, 3)), S(_idx(0, 1, 1, 3), x(4)), S(_idx(0, 1), None, 5),
+                             S(_idx(0, 1, 1), x(3, dtype="int64")), S(_idx(-1, 1)), S(x(2, 2, dtype="int64")),
+                             S(x(3))), grad=False),
+    OpEntry("torch.bucketize", fn("bucketize"), these(S(x(2, 3), x(4, gen=lambda s, d: np.array([-1.0, 0, 1, 2]))),
+                                                      S(x(5), T(np.array([-1.0, 0, 1])), right=True, out_int32=True),
+                                                      S(0.5, T(np.array([0.0, 1.0]))))),
+    OpEntry("torch.searchsorted", fn("searchsorted"), these(
+        S(T(np.array([-1.0, 0, 1, 2])), x(2, 3)), S(T(np.array([[0.0, 1, 2], [1, 2, 3]])), x(2, 4), right=True),
+        S(T(np.array([0.0, 1, 2])), x(3), side="right"), S(T(np.array([2.0, 0, 1])), x(3), sorter=_idx(1, 2, 0)),
+        S(T(np.array([0.0, 1])), 0.5), S(T(np.array([[0.0, 1]])), x(2, 3)))),
+    OpEntry("torch.cartesian_prod", fn("cartesian_prod"), these(S(x(2), x(3)), S(x(2), x(2), x(2)), S(x(3)),
+                                                                S(x(2, 2), x(2)))),
+    OpEntry("torch.meshgrid", fn("meshgrid"), these(S(x(2), x(3), indexing="ij"), S(x(2), x(3), indexing="xy"),
+                                                    S([x(2), x(3), x(4)], indexing="ij"), S(x(2), x(), indexing="ij"))),
+    *every("broadcast_to", these(S(x(3), (2, 3)), S(x(2, 1), (2, 4)), S(x(2, 1), (-1, 3)), S(x(2), (3,)))),
+    OpEntry("torch.broadcast_tensors", fn("broadcast_tensors"), these(S(x(2, 1), x(3)), S(x(), x(2, 2)),
+                                                                      S(x(2), x(3)))),
+    OpEntry("torch.broadcast_shapes", fn("broadcast_shapes"), these(S((2, 1), (3,)), S((2,), 1), S((2,), (3,)))),
+    *[OpEntry(f"torch.atleast_{k}d", fn(f"atleast_{k}d"), these(S(x()), S(x(3)), S(x(2, 3)), S(x(2, 3, 4)),
+                                                               S(x(), x(2)), S([x(), x(2, 2)])))
+      for k in (1, 2, 3)],
+    OpEntry("torch.block_diag", fn("block_diag"), these(S(x(2, 3), x(1, 2)), S(x(), x(3), x(2, 2)),
+                                                        S(x(2, 2, dtype="int64"), x(2)), S(x(2, 2, 2)))),
+    *[OpEntry(f"Tensor.{n}", _inplace_view(n, *a), these(S(s))) for n, a, s in (
+        ("t_", (), x(2, 3)), ("transpose_", (0, 1), x(2, 3)), ("swapaxes_", (0, 2), x(2, 3, 4)),
+        ("swapdims_", (1, 0), x(2, 3)), ("unsqueeze_", (1,), x(2, 3)), ("squeeze_", (), x(2, 1, 3)),
+        ("squeeze_", (1,), x(2, 1, 3)))],
+    OpEntry("Tensor.clone", method("clone"), these(S(x(2, 3)), S(x(4, 3, view="T")), S(x(2, 3, dtype="int64")))),
+    # linear algebra
+    *every("det", these(S(x(3, 3)), S(x(2, 3, 3)), S(x(2, 3)), S(x(3, 3, dtype="int64")))),
+    *every("logdet", these(S(x(3, 3, gen=_spd)), S(x(2, 3, 3, gen=_spd)))),
+    *every("slogdet", these(S(x(3, 3)), S(x(2, 3, 3, gen=_well_conditioned)))),
+    *every("inverse", these(S(x(3, 3, gen=_well_conditioned)), S(x(2, 3, 3, gen=_well_conditioned)), S(x(2, 3)),
+                            S(T(np.zeros((2, 2)))))),
+    *every("pinverse", these(S(x(3, 2, gen=_well_conditioned)), S(x(2, 4)))),
+    *every("matrix_power", these(S(x(3, 3), 3), S(x(2, 3, 3), 2), S(x(3, 3), 0), S(x(3, 3, gen=_well_conditioned), -2),
+                                 S(x(2, 3), 2))),
+    *every("cholesky", these(S(x(3, 3, gen=_spd)), S(x(2, 3, 3, gen=_spd), True))),
+    *every("qr", these(S(x(4, 3, gen=_well_conditioned)), S(x(3, 3, gen=_well_conditioned)))),
+    OpEntry("torch.svd", with_lib(lambda lib, a: _svd(lib.svd(a))), these(S(x(4, 3, gen=_well_conditioned)),
+                                               S(T(_well_conditioned((4, 3), "float64").T.copy())))),
+    OpEntry("Tensor.svd", op(lambda a: _svd(a.svd())), these(S(x(4, 3, gen=_well_conditioned)))),
+    OpEntry("torch.linalg.det", linalg("det"), these(S(x(3, 3)), S(x(2, 2, 2)), S(x(0, 0)), S(x(2, 3)))),
+    OpEntry("torch.linalg.slogdet", linalg("slogdet"), these(S(x(3, 3)), S(x(2, 2, 2, gen=_well_conditioned)))),
+    OpEntry("torch.linalg.inv", linalg("inv"), these(S(x(3, 3, gen=_well_conditioned)), S(x(2, 2, 2, gen=_spd)),
+                                                     S(T(np.zeros((2, 2)))), S(x(3)))),
+    OpEntry("torch.linalg.solve", linalg("solve"), these(
+        S(x(3, 3, gen=_well_conditioned), x(3, 2)), S(x(3, 3, gen=_well_conditioned), x(3)),
+        S(x(2, 3, 3, gen=_well_conditioned), x(3, 1)), S(x(3, 3, gen=_well_conditioned), x(2, 3), left=False),
+        S(x(3, 3, gen=_well_conditioned), x(4, 2)), S(T(np.zeros((2, 2))), x(2)))),
+    OpEntry("torch.linalg.cholesky", linalg("cholesky"), these(S(x(3, 3, gen=_spd)),
+                                                               S(x(2, 3, 3, gen=_spd), upper=True), S(T(-np.eye(2))))),
+    OpEntry("torch.linalg.eigh", with_lib(_eigh), these(S(x(3, 3, gen=_spd)), S(x(2, 3, 3, gen=_spd), UPLO="U")),
+            grad_if=lambda s: True),
+    OpEntry("torch.linalg.eigvalsh", linalg("eigvalsh"), these(S(x(3, 3, gen=_spd)), S(x(2, 3, 3, gen=_spd)))),
+    OpEntry("torch.linalg.svd", with_lib(lambda lib, a, **k: _svd(lib.linalg.svd(a, **k)[:2] + (
+        lib.linalg.svd(a, **k)[2].mT,))), these(S(x(4, 3, gen=_well_conditioned), full_matrices=False),
+                                                S(x(2, 3, 4, gen=_well_conditioned), full_matrices=False))),
+    OpEntry("torch.linalg.svd", with_lib(lambda lib, a: (lib.linalg.svd(a).S, lib.linalg.svd(a).U.shape,
+                                                         lib.linalg.svd(a).Vh.shape)),
+            these(S(x(4, 3, gen=_well_conditioned)), S(x(2, 3)))),
+    OpEntry("torch.linalg.svdvals", linalg("svdvals"), these(S(x(4, 3)), S(x(2, 3, 5)))),
+    OpEntry("torch.linalg.qr", linalg("qr"), these(S(x(4, 3, gen=_well_conditioned)), S(x(2, 3, 3)),
+                                                   S(x(4, 3), mode="r"), S(x(4, 3), mode="complete"),
+                                                   S(x(3, 3), mode="bad")),
+            grad_if=lambda s: s.kwargs.get("mode") not in ("complete", "r")),
+    OpEntry("torch.linalg.matrix_power", linalg("matrix_power"), these(S(x(3, 3), 4), S(x(3, 3, gen=_spd), -1))),
+    OpEntry("torch.linalg.pinv", linalg("pinv"), these(S(x(4, 3, gen=_well_conditioned)), S(x(2, 3, 4)))),
+    # singular values cut by atol: the gradient goes through our SVD, not PyTorch's pinv formula (docs/pytorch.md)
+    OpEntry("torch.linalg.pinv", linalg("pinv"), these(S(x(3, 3), atol=0.5)), grad=False),
+    OpEntry("torch.linalg.matrix_rank", linalg("matrix_rank"), these(S(x(4, 3)), S(T(np.ones((3, 3)))),
+                                                                     S(x(2, 3, 3), atol=1.0))),
+    OpEntry("Tensor.fill_diagonal_", method("fill_diagonal_"), these(S(x(3, 3), 2.0), S(x(5, 2), -1.0, True),
+                                                                     S(x(2, 2, 2), 0), S(x(2, 3, 4), 1), S(x(3), 1)),
+            inplace=True, grad=False),
+    OpEntry("torch.chain_matmul", fn("chain_matmul"), these(S(x(2, 3), x(3, 4), x(4, 2)), S(x(2, 3)),
+                                                            S(x(2, 3), x(3))), grad_if=lambda s: len(s.args) > 1),
+    OpEntry("torch.linalg.multi_dot", linalg("multi_dot"), these(S([x(3), x(3, 4), x(4)]), S([x(2, 3), x(3, 2)]),
+                                                                 S([x(2, 3)]), S([x(2, 3), x(2, 3, 3)]))),
+    OpEntry("torch.linalg.vecdot", linalg("vecdot"), these(S(x(2, 3), x(3)), S(x(2, 3), x(2, 3), dim=0),
+                                                           S(x(3), x(3, dtype="float32")))),
+    OpEntry("torch.linalg.matmul", linalg("matmul"), these(S(x(2, 3), x(3, 4)), S(x(3), x(3, 2)))),
+    OpEntry("torch.linalg.cross", linalg("cross"), these(S(x(2, 3), x(2, 3)), S(x(3, 2), x(3, 2), dim=0),
+                                                         S(x(2, 3), x(3)))),
+    OpEntry("torch.linalg.vector_norm", linalg("vector_norm"), these(
+        S(x(2, 3)), S(x(2, 3), 1), S(x(2, 3), float("inf"), 1), S(x(2, 3), float("-inf")), S(x(2, 3), 0),
+        S(x(2, 3), 3, (0, 1), True), S(x(2, 3, dtype="int64")), S(T(np.zeros(3))))),
+    OpEntry("torch.linalg.matrix_norm", linalg("matrix_norm"), these(
+        S(x(3, 4)), S(x(3, 4), "nuc"), S(x(3, 4), 2), S(x(3, 4), -2), S(x(3, 4), 1), S(x(3, 4), -1),
+        S(x(3, 4), float("inf")), S(x(3, 4), float("-inf")), S(x(2, 3, 4), "fro", (0, 2), True), S(x(3)))),
+    OpEntry("torch.linalg.norm", linalg("norm"), these(
+        S(x(2, 3)), S(x(3), 1), S(x(2, 3), "fro"), S(x(2, 3), 1), S(x(2, 3, 4), None, (1, 2)), S(x(2, 3, 4), 2, 0),
+        S(x(2, 3, 4), 1))),
+    # more names of the same families
+    OpEntry("Tensor.mH", prop("mH"), these(S(x(2, 3)), S(x(2, 3, 4)), S(x(3)))),
+    *every("adjoint", these(S(x(2, 3)), S(x(2, 3, 4)))),
+    OpEntry("Tensor.ndimension", method("ndimension"), these(S(x(2, 3)), S(x()))),
+    *every("is_same_size", these(S(x(2, 3), x(2, 3)), S(x(2, 3), x(3, 2)))),
+    *every("msort", these(S(x(4, 3, gen=_distinct)), S(x(5, gen=_distinct)), S(x()))),
+    *every("narrow_copy", these(S(x(3, 4), 1, 1, 2), S(x(3, 4), 0, 2, 2))),
+    *every("split_with_sizes", these(S(x(5, 2), [2, 3]), S(x(2, 5), [1, 4], 1), S(x(5), [2, 2]))),
+    *every("unsafe_split", these(S(x(5, 2), 2), S(x(2, 5), 3, 1))),
+    *every("unsafe_chunk", these(S(x(5, 2), 2), S(x(2, 5), 3, 1))),
+    OpEntry("Tensor.sum_to_size", method("sum_to_size"), these(S(x(2, 3), 1, 3), S(x(2, 3, 4), (3, 1)),
+                                                               S(x(2, 3), 2, 3), S(x(2, 3), 3), S(x(2, 3), (1,)))),
+    *every("put", these(S(x(2, 3), _idx(0, 5), x(2)), S(x(2, 3), _idx(1, 1), x(2), True), S(x(2, 3), _idx(6), x(1)),
+                        S(x(2, 3), _idx(-1), x(1)), S(x(2, 3), _idx(0, 1), x(3))),
+           ),
+    OpEntry("Tensor.put_", method("put_"), these(S(x(2, 3), _idx(0, 5), x(2))), inplace=True, grad=False),
+    OpEntry("Tensor.cumsum_", method("cumsum_"), these(S(x(2, 3), 1), S(x(3, dtype="int64"), 0)), inplace=True,
+            grad=False),
+    *every("select_scatter", these(S(x(3, 4), x(4), 0, 1), S(x(3, 4), x(3), 1, -1), S(x(3, 4), x(3), 0, 1))),
+    *every("slice_scatter", these(S(x(4, 3), x(2, 3), 0, 1, 3), S(x(4, 3), x(4, 2), 1, None, None, 2),
+                                  S(x(4, 3), x(4, 3)), S(x(4, 3), x(3, 3), 0, 1))),
+    *every("diagonal_scatter", these(S(x(3, 4), x(3)), S(x(3, 4), x(3), 1), S(x(2, 3, 4), x(3, 2), 0, 0, 2),
+                                     S(x(3, 4), x(4)))),
+    *every("dist", these(S(x(2, 3), x(2, 3)), S(x(2, 3), x(3), 1), S(x(2, 3), x(2, 3), float("inf")),
+                         S(x(2, 3), x(2, 3), 0), S(x(3), x(3), 3.5)),
+           grad_if=lambda s: len(s.args) < 3 or s.args[2] != 0),  # torch 2.13's backward of p=0 fails
+    *every("renorm", these(S(x(3, 4), 2, 0, 1.0), S(x(3, 4), 1, 1, 2.0), S(x(2, 3, 4), 2, -1, 0.5),
+                           S(x(3, 4), 0, 0, 1.0), S(x(3, 4), 2, 0, -1.0))),
+    *every("cov", these(S(x(3, 5)), S(x(5)), S(x(3, 5), correction=0), S(x(2, 2, 2)), S(x(3, 1)))),
+    *every("corrcoef", these(S(x(3, 5)), S(x(2, 4)))),
+    *every("cholesky_solve", these(S(x(3, 2), T(np.linalg.cholesky(_spd((3, 3), "float64")))),
+                                   S(x(3, 2), T(np.linalg.cholesky(_spd((3, 3), "float64")).T.copy()), True))),
+    *every("cholesky_inverse", these(S(T(np.linalg.cholesky(_spd((3, 3), "float64")))),
+                                     S(T(np.linalg.cholesky(_spd((3, 3), "float64")).T.copy()), True))),
+    *every("index_reduce", these(*(S(x(3, 4, gen=_distinct), 0, _idx(0, 2, 0), x(3, 4, gen=_distinct), r)
+                                   for r in ("prod", "mean", "amax", "amin")),
+                                 S(x(3, 4, gen=_distinct), 1, _idx(3, 1), x(3, 2, gen=_distinct), "amax",
+                                   include_self=False),
+                                 S(x(3, 4), 0, _idx(0), x(1, 4), "sum"))),
+    OpEntry("Tensor.index_reduce_", method("index_reduce_"), these(S(x(3, 4), 0, _idx(0, 2), x(2, 4), "amax")),
+            inplace=True, grad=False),
+    *every("matrix_exp", these(S(x(3, 3)), S(x(2, 2, 2)), S(T(4 * make((3, 3), "float64"))), S(x(2, 3)))),
+    *[OpEntry(f"torch.{n}", fn(n), these(S(x(3, 4)), S(x(3, 4), dim=0), S(x(3, 4), dx=0.5),
+                                         S(x(3, 4), x(4, gen=_distinct)), S(x(3, 4), x(3, 4)), S(x(1)), S(x(0))))
+      for n in ("trapezoid", "trapz", "cumulative_trapezoid")],
+    OpEntry("torch.linalg.inv_ex", linalg("inv_ex"), these(S(x(3, 3, gen=_well_conditioned)))),
+    OpEntry("torch.linalg.cholesky_ex", linalg("cholesky_ex"), these(S(x(3, 3, gen=_spd)),
+                                                                     S(x(2, 3, 3, gen=_spd), upper=True))),
+    OpEntry("torch.linalg.solve_triangular", linalg("solve_triangular"), these(
+        S(x(3, 3, gen=_well_conditioned), x(3, 2), upper=True), S(x(3, 3, gen=_well_conditioned), x(3, 2), upper=False),
+        S(x(3, 3), x(2, 3), upper=True, left=False), S(x(3, 3), x(3, 2), upper=False, unitriangular=True))),
+    OpEntry("torch.linalg.lstsq", linalg("lstsq"), these(S(x(4, 3, gen=_well_conditioned), x(4, 2)),
+                                                         S(x(2, 4, 3, gen=_well_conditioned), x(2, 4, 1)))),
+    OpEntry("torch.linalg.matrix_exp", linalg("matrix_exp"), these(S(x(3, 3)), S(x(2, 4, 4)))),
+    OpEntry("torch.linalg.diagonal", linalg("diagonal"), these(S(x(3, 4)), S(x(2, 3, 4), offset=1),
+                                                               S(x(2, 3, 4), dim1=0, dim2=2))),
+]
+
+
 def _as_dtype(value: Any, dtype: str) -> Any:
     """A sample's float tensors in another dtype (rounded for integers, > 0 for bool); the rest unchanged."""
     if isinstance(value, T):
@@ -2787,6 +3136,7 @@ def in_every_dtype(entry: OpEntry) -> Iterator[Sample]:
 NOT_OPS = {
     # what is no op: modules, types, switches, I/O, seeds and graph state
     "torch.autograd",
+    "torch.linalg",
     "torch.data",
     "torch.nn",
     "torch.optim",
