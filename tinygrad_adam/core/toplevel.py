@@ -311,3 +311,46 @@ log2 = _method("log2")
 log10 = _method("log10")
 histc = _method("histc")
 histogram = _method("histogram")
+
+
+# ----- more elementwise math (see Tensor's section of the same name) -------------------------------
+neg, negative, positive, absolute = _method("neg"), _method("negative"), _method("positive"), _method("absolute")
+lt, le, gt, ge = _method("lt"), _method("le"), _method("gt"), _method("ge")
+less, less_equal, greater, greater_equal = _method("less"), _method("less_equal"), _method("greater"), \
+    _method("greater_equal")
+not_equal, isclose, isinf, isposinf, isneginf, isreal = _method("not_equal"), _method("isclose"), \
+    _method("isinf"), _method("isposinf"), _method("isneginf"), _method("isreal")
+tan, sinh, cosh = _method("tan"), _method("sinh"), _method("cosh")
+asin, acos, atan, asinh, acosh, atanh = _method("asin"), _method("acos"), _method("atan"), _method("asinh"), \
+    _method("acosh"), _method("atanh")
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = _method("arcsin"), _method("arccos"), _method("arctan"), \
+    _method("arcsinh"), _method("arccosh"), _method("arctanh")
+atan2, arctan2, hypot, logaddexp, logaddexp2 = _method("atan2"), _method("arctan2"), _method("hypot"), \
+    _method("logaddexp"), _method("logaddexp2")
+erf, erfc, erfinv, expm1, exp2 = _method("erf"), _method("erfc"), _method("erfinv"), _method("expm1"), _method("exp2")
+rsqrt, reciprocal, sinc, logit, square = _method("rsqrt"), _method("reciprocal"), _method("sinc"), _method("logit"), \
+    _method("square")
+deg2rad, rad2deg, frac, nan_to_num = _method("deg2rad"), _method("rad2deg"), _method("frac"), _method("nan_to_num")
+ceil, floor, round, trunc, fix = _method("ceil"), _method("floor"), _method("round"), _method("trunc"), _method("fix")
+sign, sgn, signbit = _method("sign"), _method("sgn"), _method("signbit")
+copysign, fmod, heaviside, float_power = _method("copysign"), _method("fmod"), _method("heaviside"), \
+    _method("float_power")
+floor_divide, true_divide = _method("floor_divide"), _method("true_divide")
+multiply, subtract, divide = _method("multiply"), _method("subtract"), _method("divide")
+lerp, addcmul, addcdiv = _method("lerp"), _method("addcmul"), _method("addcdiv")
+clamp_min, clamp_max, fmax, fmin = _method("clamp_min"), _method("clamp_max"), _method("fmax"), _method("fmin")
+logical_and, logical_or, logical_xor, logical_not = _method("logical_and"), _method("logical_or"), \
+    _method("logical_xor"), _method("logical_not")
+bitwise_and, bitwise_or, bitwise_xor, bitwise_not = _method("bitwise_and"), _method("bitwise_or"), \
+    _method("bitwise_xor"), _method("bitwise_not")
+bitwise_left_shift, bitwise_right_shift = _method("bitwise_left_shift"), _method("bitwise_right_shift")
+
+
+def remainder(input: Any, other: Any) -> Tensor:
+    """input % other; either may be a number (not both)."""
+    return _operand(input).remainder(other)
+
+
+def xlogy(input: Any, other: Any) -> Tensor:
+    """input * log(other), 0 where input is 0; either may be a number (not both)."""
+    return _operand(input).xlogy(other)
