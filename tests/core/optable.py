@@ -2757,6 +2757,28 @@ TABLE += [
         "torch.remainder", fn("remainder"), these(S(5, x(3, gen=_nonzero)), S(-2.5, x(3, gen=_nonzero))), grad=False
     ),
     OpEntry("torch.xlogy", fn("xlogy"), these(S(2.0, x(3, gen=positive)), S(0, x(3, gen=positive)))),
+    # out=: the result written into the given tensor (resized, in its dtype), refused where autograd is involved
+    *(
+        OpEntry(f"torch.{n}", fn(n), these(*samples), grad=False)
+        for n, samples in [
+            ("exp", [S(x(3), out=x(3)), S(x(3), out=x(0)), S(x(3), out=x(3, dtype="int64")), S(x(2, 3), out=x(2, 3))]),
+            ("tan", [S(x(3), out=x(3, dtype="float32")), S(x(3, dtype="int64"), out=x(3))]),
+            ("atan2", [S(x(3), x(3), out=x(3)), S(x(2, 3), x(3), out=x(1))]),
+            ("sort", [S(x(2, 3), out=(x(0), T(np.zeros(0, np.int64))))]),
+            ("add", [S(x(3), x(3), out=x(3)), S(x(3), 2, alpha=2, out=x(3, dtype="float32"))]),
+            ("mul", [S(x(3), x(3), out=x(3, dtype="int32"))]),
+            ("div", [S(x(3), x(3, gen=positive), out=x(3))]),
+            ("sub", [S(x(3), x(3), out=x(0))]),
+            ("clamp_min", [S(x(3), 0.5, out=x(3))]),
+        ]
+    ),
+    *(
+        OpEntry(f"torch.{n}", fn(n), these(*samples))
+        for n, samples in [
+            ("exp", [S(x(3), out=x(3, grad=False)), S(x(3, grad=False), out=x(3))]),
+            ("add", [S(x(3), x(3, grad=False), out=x(3, grad=False))]),
+        ]
+    ),
 ]
 
 

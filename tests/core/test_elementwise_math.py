@@ -190,3 +190,24 @@ def test_aliases_are_the_same_math() -> None:
     assert tg.negative(a).tolist() == (-a).tolist() and tg.absolute(a).tolist() == a.abs().tolist()
     assert tg.arcsin(tg.tensor([0.5])).tolist() == tg.asin(tg.tensor([0.5])).tolist()
     assert tg.positive(a) is a
+
+
+def test_out_receives_the_result() -> None:
+    out = tg.empty(2)
+    assert tg.exp(tg.tensor([0.0, 1.0]), out=out) is out and out._version == 1
+    np.testing.assert_allclose(out.array, [1.0, math.e], rtol=1e-6)
+    longs = tg.zeros(2, dtype=tg.int64)
+    tg.add(tg.tensor([1, 2]), 3, out=longs)
+    assert longs.tolist() == [4, 5]
+    with pytest.warns(UserWarning):
+        resized = tg.mul(tg.tensor([1.0, 2.0]), 2, out=tg.empty(5))
+    assert resized.shape == (2,)
+    with pytest.raises(RuntimeError):  # a float result into an integer tensor
+        tg.tan(tg.tensor([1.0]), out=tg.zeros(1, dtype=tg.int64))
+    with pytest.raises(RuntimeError):  # out= does not record a graph
+        tg.exp(tg.tensor([1.0], requires_grad=True), out=tg.empty(1))
+    with tg.no_grad():
+        tg.exp(tg.tensor([1.0], requires_grad=True), out=out)
+    values, indices = tg.empty(0), tg.empty(0, dtype=tg.int64)
+    tg.sort(tg.tensor([3.0, 1.0]), out=(values, indices))
+    assert values.tolist() == [1.0, 3.0] and indices.tolist() == [1, 0]

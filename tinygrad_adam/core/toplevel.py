@@ -8,12 +8,13 @@ method's, it is made by `_method` (one line); the others are written out.
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from . import checks, ops
+from . import checks, grad_mode, ops
 from .dtypes import result_type
 from .tensor import Tensor, _dim_arg, _to_array
 
@@ -26,18 +27,53 @@ def _t(x: Any, op: str = "") -> Tensor:
 
 
 def _method(name: str) -> Callable[..., Any]:
-    """torch.<name>(input, ...): input.<name>(...), with the method's signature and docstring."""
+    """torch.<name>(input, ..., out=None): input.<name>(...), with the method's signature and docstring; `out`
+    receives the result as PyTorch's out= does (see _write_out)."""
     method = getattr(Tensor, name)
 
-    def function(input: Tensor, *args: Any, **kwargs: Any) -> Any:
-        return getattr(_t(input, name), name)(*args, **kwargs)
+    def function(input: Tensor, *args: Any, out: Any = None, **kwargs: Any) -> Any:
+        return _write_out(name, getattr(_t(input, name), name)(*args, **kwargs), out)
 
     signature = inspect.signature(method)
     parameters = list(signature.parameters.values())
-    function.__signature__ = signature.replace(parameters=[parameters[0].replace(name="input"), *parameters[1:]])
+    out_parameter = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)
+    last = len(parameters) - (parameters[-1].kind == inspect.Parameter.VAR_KEYWORD)
+    function.__signature__ = signature.replace(
+        parameters=[parameters[0].replace(name="input"), *parameters[1:last], out_parameter, *parameters[last:]])
     function.__name__ = function.__qualname__ = name
     function.__doc__ = method.__doc__
     return function
+
+
+def _write_out(name: str, result: Any, out: Any) -> Any:
+    """torch.f(..., out=t): the result written into t, in t's dtype (resized if its shape differs), and t
+    returned; refused where autograd would be needed, as PyTorch refuses it. A tuple result takes a tuple."""
+    if out is None:
+        return result
+    if isinstance(result, tuple):
+        if not isinstance(out, tuple | list) or len(out) != len(result):
+            raise TypeError(f"{name}(): argument 'out' must be tuple of {len(result)} Tensors")
+        written = tuple(_write_out(name, r, o) for r, o in zip(result, out, strict=True))
+        return type(result)(*written) if hasattr(result, "_fields") else written
+    if not isinstance(result, Tensor):
+        raise TypeError(f"{name}() got an unexpected keyword argument 'out'")
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if grad_mode.is_grad_enabled() and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    value = out._same_dtype(name, result).array
+    if value.shape != out.array.shape:
+        if out.array.size:
+            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
+                          f"which does not match the required output shape {list(value.shape)}.", stacklevel=3)
+        out.array = np.array(value, copy=True)
+    elif not out.array.flags.writeable:
+        raise RuntimeError(f"{name}(): the out tensor's memory is read-only (an expand() or broadcast view?)")
+    else:
+        np.copyto(out.array, value)
+    out._version += 1
+    return out
 
 
 def _operand(x: Any) -> Tensor:
@@ -80,20 +116,20 @@ def permute(input: Tensor, dims: Sequence[int]) -> Tensor:
     return input.permute(dims)
 
 
-def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
-    return _operand(input).add(other, alpha=alpha)
+def add(input: Any, other: Any, *, alpha: float = 1, out: Tensor | None = None) -> Tensor:
+    return _write_out("add", _operand(input).add(other, alpha=alpha), out)
 
 
-def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
-    return _operand(input).sub(other, alpha=alpha)
+def sub(input: Any, other: Any, *, alpha: float = 1, out: Tensor | None = None) -> Tensor:
+    return _write_out("sub", _operand(input).sub(other, alpha=alpha), out)
 
 
-def mul(input: Any, other: Any) -> Tensor:
-    return _operand(input).mul(other)
+def mul(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    return _write_out("mul", _operand(input).mul(other), out)
 
 
-def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
-    return _operand(input).div(other, rounding_mode=rounding_mode)
+def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Tensor | None = None) -> Tensor:
+    return _write_out("div", _operand(input).div(other, rounding_mode=rounding_mode), out)
 
 
 amax = _method("amax")
