@@ -2554,6 +2554,9 @@ _MATH_UNARY: dict[str, Callable[[], Iterator[Sample]]] = {
             S(x(7, gen=_special, dtype="float32"), posinf=1e30),
         ),
     ),
+    "lgamma": unary(),
+    "digamma": unary(),
+    "i0": unary(),
     "negative": unary(),
     "absolute": unary(),
     "logical_not": unary(),
@@ -2610,6 +2613,9 @@ _MATH_BINARY: dict[str, Callable[[], Iterator[Sample]]] = {
             S(T(np.array([200, 8, 1], np.uint8)), T(np.array([9, 7, 255], np.uint8))),
         ),
     ),
+    "ldexp": chain(binary(rhs=_between(-2, 3)), these(S(x(3), x(3, dtype="int64")))),
+    "gcd": binary(NUMERIC),
+    "lcm": binary(NUMERIC),
     "clamp_min": chain(unary(min=-1), these(S(x(2, 3), x(3)), S(x(2, 3, dtype="int64"), 0.5), S(x(2, 3), 0))),
     "clamp_max": chain(unary(max=1), these(S(x(2, 3), x(3)), S(x(2, 3, dtype="int64"), 0.5), S(x(2, 3), 0))),
     "lerp": these(
@@ -2677,7 +2683,8 @@ def _without_bool(sample: Sample) -> bool:
 
 
 def _one_dtype(sample: Sample) -> bool:
-    """torch 2.13's backward of addcdiv (and lerp, addcmul) with an integer tensor among float64 ones fails."""
+    """torch 2.13's backward of addcdiv (and lerp, addcmul) with an integer tensor among float64 ones fails, and
+    ldexp's gives self a zero gradient when the exponent is an integer 0-d tensor."""
     return len({a.array.dtype for a in sample.args if isinstance(a, T)}) == 1
 
 
@@ -2705,7 +2712,7 @@ TABLE += [
     *(
         e
         for n, s in _MATH_BINARY.items()
-        for e in every(n, s, grad_if=_one_dtype if n in ("lerp", "addcmul", "addcdiv") else _without_bool)
+        for e in every(n, s, grad_if=_one_dtype if n in ("lerp", "addcmul", "addcdiv", "ldexp") else _without_bool)
     ),
     *(
         _in_place_entry(n, these(*(s for s in _MATH_BINARY[n]() if s.args and isinstance(s.args[0], T))))
@@ -2757,6 +2764,13 @@ TABLE += [
         "torch.remainder", fn("remainder"), these(S(5, x(3, gen=_nonzero)), S(-2.5, x(3, gen=_nonzero))), grad=False
     ),
     OpEntry("torch.xlogy", fn("xlogy"), these(S(2.0, x(3, gen=positive)), S(0, x(3, gen=positive)))),
+    OpEntry(
+        "Tensor.polygamma",
+        method("polygamma"),
+        these(S(x(2, 3, gen=positive), 1), S(x(3, gen=positive), 2), S(x(3), 0), S(x(3), n=3), S(x(3), -1)),
+    ),
+    OpEntry("torch.polygamma", fn("polygamma"), these(S(1, x(2, 3, gen=positive)), S(n=2, input=x(3, gen=positive)))),
+    _in_place_entry("polygamma", these(S(x(2, 3, gen=positive), 1), S(x(3, dtype="int64"), 1))),
     # out=: the result written into the given tensor (resized, in its dtype), refused where autograd is involved
     *(
         OpEntry(f"torch.{n}", fn(n), these(*samples), grad=False)
@@ -2781,6 +2795,17 @@ TABLE += [
     ),
 ]
 
+
+_TENSOR_IN_PLACE = {e.name: e.samples for e in TABLE if e.inplace and e.name.startswith("Tensor.")}
+TABLE += [  # torch.f_(t, ...): the in-place forms as functions, with Tensor.f_'s samples
+    OpEntry(f"torch.{n}_", fn(f"{n}_"), _TENSOR_IN_PLACE[f"Tensor.{n}_"], inplace=True, grad=False)
+    for n in (
+        "abs neg negative exp exp2 expm1 log log2 log10 log1p sin cos tan sinh cosh tanh sigmoid relu asin acos atan "
+        "asinh acosh atanh arcsin arccos arctan arcsinh arccosh arctanh ceil floor round trunc fix frac erf erfc "
+        "sqrt rsqrt reciprocal square sinc logit deg2rad rad2deg nan_to_num xlogy clamp clip clamp_min clamp_max "
+        "i0 gcd lcm ldexp"
+    ).split()
+]
 
 def _as_dtype(value: Any, dtype: str) -> Any:
     """A sample's float tensors in another dtype (rounded for integers, > 0 for bool); the rest unchanged."""

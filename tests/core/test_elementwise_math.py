@@ -211,3 +211,23 @@ def test_out_receives_the_result() -> None:
     values, indices = tg.empty(0), tg.empty(0, dtype=tg.int64)
     tg.sort(tg.tensor([3.0, 1.0]), out=(values, indices))
     assert values.tolist() == [1.0, 3.0] and indices.tolist() == [1, 0]
+
+
+@pytest.mark.parametrize("name, fn, values", [
+    ("lgamma", Tensor.lgamma, POSITIVE),
+    ("digamma", Tensor.digamma, POSITIVE),
+    ("polygamma", lambda t: t.polygamma(2), POSITIVE),
+    ("i0", Tensor.i0, X),
+    ("ldexp", lambda t: t.ldexp(tg.tensor([1, -1, 0, 2, 3])), X),
+])
+def test_special_functions_gradcheck(name: str, fn: Callable[[Tensor], Tensor], values: list[float]) -> None:
+    assert gradcheck(lambda t: weighted(fn(t)), leaf(values))
+
+
+def test_special_function_values() -> None:
+    x = np.array([0.5, 1.0, 2.5, 4.0])
+    np.testing.assert_allclose(Tensor(x).lgamma().array, [math.lgamma(v) for v in x])
+    np.testing.assert_allclose(Tensor(x).digamma().array[1], -0.5772156649015329)  # -Euler's gamma
+    assert tg.gcd(tg.tensor([4, -6, 0]), tg.tensor([6, 4, 0])).tolist() == [2, 2, 0]
+    assert tg.lcm(tg.tensor([4, -6]), tg.tensor([6, 4])).tolist() == [12, 12]
+    assert tg.ldexp(tg.tensor([1, 3]), tg.tensor([2, -1])).tolist() == [4.0, 1.5]

@@ -1424,6 +1424,18 @@ class Tensor:
     reciprocal = _float_op(ops.Reciprocal)
     sinc = _float_op(ops.Sinc)
 
+    lgamma = _float_op(ops.Lgamma)
+    i0 = _float_op(ops.I0)
+
+    def digamma(self) -> Tensor:
+        return name_node(ops.Polygamma.apply(self._floating(), n=0), "DigammaBackward0")
+
+    def polygamma(self, n: int) -> Tensor:
+        """The n-th derivative of digamma."""
+        if n < 0:
+            raise RuntimeError("polygamma(n, x) does not support negative n.")
+        return ops.Polygamma.apply(self._floating(), n=builtins.int(n))
+
     def logit(self, eps: float | None = None) -> Tensor:
         """log(p / (1 - p)); with eps, p is first clamped to [eps, 1 - eps]."""
         return ops.Logit.apply(self._floating(), eps=eps)
@@ -1541,6 +1553,24 @@ class Tensor:
     def copysign(self, other: Any) -> Tensor:
         out = ops.Copysign.apply(*self._true_division_pair(other))
         return out if isinstance(other, Tensor) else name_node(out, "CopysignBackward1")
+
+    def ldexp(self, other: Tensor) -> Tensor:
+        """self * 2 ** other."""
+        if self.array.dtype.kind == "f" and self._tensor_arg("ldexp", other).array.dtype == np.bool_:
+            raise checks.not_implemented_for("ldexp_cpu_exp", other.array.dtype)  # as torch 2.13
+        return name_node(self * self._tensor_arg("ldexp", other).exp2(), "LdexpBackward0")
+
+    def _integer_pair(self, other: Any, op: str) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self._pair(self._tensor_arg(op, other))
+        if a.array.dtype.kind not in "iu":
+            raise checks.not_implemented_for(f"{op}_cpu", a.array.dtype)
+        return a.array, b.array
+
+    def gcd(self, other: Tensor) -> Tensor:
+        return Tensor._make(np.asarray(np.gcd(*self._integer_pair(other, "gcd"))), False)
+
+    def lcm(self, other: Tensor) -> Tensor:
+        return Tensor._make(np.asarray(np.lcm(*self._integer_pair(other, "lcm"))), False)
 
     def _modulo(self, other: Any, op: type[engine.Op], kernel: str) -> Tensor:
         a, b = self._pair(other)
@@ -1710,6 +1740,8 @@ class Tensor:
     arcsin_, arccos_, arctan_ = _in_place(asin, "arcsin_"), _in_place(acos, "arccos_"), _in_place(atan, "arctan_")
     arcsinh_, arccosh_ = _in_place(asinh, "arcsinh_"), _in_place(acosh, "arccosh_")
     arctanh_ = _in_place(atanh, "arctanh_")
+    lgamma_, digamma_, polygamma_, i0_ = _in_place(lgamma), _in_place(digamma), _in_place(polygamma), _in_place(i0)
+    ldexp_, gcd_, lcm_ = _in_place(ldexp), _in_place(gcd), _in_place(lcm)
     erf_, erfc_, erfinv_, expm1_, exp2_ = _in_place(erf), _in_place(erfc), _in_place(erfinv), _in_place(expm1), \
         _in_place(exp2)
     log1p_, log2_, log10_, rsqrt_, reciprocal_ = _in_place(log1p), _in_place(log2), _in_place(log10), \

@@ -380,6 +380,31 @@ logical_and, logical_or, logical_xor, logical_not = _method("logical_and"), _met
 bitwise_and, bitwise_or, bitwise_xor, bitwise_not = _method("bitwise_and"), _method("bitwise_or"), \
     _method("bitwise_xor"), _method("bitwise_not")
 bitwise_left_shift, bitwise_right_shift = _method("bitwise_left_shift"), _method("bitwise_right_shift")
+lgamma, digamma, i0, ldexp, gcd, lcm = _method("lgamma"), _method("digamma"), _method("i0"), _method("ldexp"), \
+    _method("gcd"), _method("lcm")
+abs_, neg_, negative_, exp_, exp2_, expm1_, log_, log2_, log10_, log1p_ = _method("abs_"), _method("neg_"), \
+    _method("negative_"), _method("exp_"), _method("exp2_"), _method("expm1_"), _method("log_"), _method("log2_"), \
+    _method("log10_"), _method("log1p_")
+sin_, cos_, tan_, sinh_, cosh_, tanh_, sigmoid_, relu_ = _method("sin_"), _method("cos_"), _method("tan_"), \
+    _method("sinh_"), _method("cosh_"), _method("tanh_"), _method("sigmoid_"), _method("relu_")
+asin_, acos_, atan_, asinh_, acosh_, atanh_ = _method("asin_"), _method("acos_"), _method("atan_"), \
+    _method("asinh_"), _method("acosh_"), _method("atanh_")
+arcsin_, arccos_, arctan_, arcsinh_, arccosh_, arctanh_ = _method("arcsin_"), _method("arccos_"), \
+    _method("arctan_"), _method("arcsinh_"), _method("arccosh_"), _method("arctanh_")
+ceil_, floor_, round_, trunc_, fix_, frac_ = _method("ceil_"), _method("floor_"), _method("round_"), \
+    _method("trunc_"), _method("fix_"), _method("frac_")
+erf_, erfc_, sqrt_, rsqrt_, reciprocal_, square_, sinc_ = _method("erf_"), _method("erfc_"), _method("sqrt_"), \
+    _method("rsqrt_"), _method("reciprocal_"), _method("square_"), _method("sinc_")
+logit_, deg2rad_, rad2deg_, nan_to_num_, xlogy_ = _method("logit_"), _method("deg2rad_"), _method("rad2deg_"), \
+    _method("nan_to_num_"), _method("xlogy_")
+clamp_, clip_, clamp_min_, clamp_max_ = _method("clamp_"), _method("clip_"), _method("clamp_min_"), \
+    _method("clamp_max_")
+i0_, gcd_, lcm_, ldexp_ = _method("i0_"), _method("gcd_"), _method("lcm_"), _method("ldexp_")
+
+
+def polygamma(n: int, input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The n-th derivative of digamma (torch.polygamma's order: n first)."""
+    return _write_out("polygamma", _t(input, "polygamma").polygamma(n), out)
 
 
 def remainder(input: Any, other: Any) -> Tensor:

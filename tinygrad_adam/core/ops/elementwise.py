@@ -681,3 +681,36 @@ class Copysign(Op):
         a, out = ctx.saved_tensors
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(a == 0, np.zeros((), grad.dtype), grad * (out / a)), np.zeros_like(grad)
+
+
+def _polygamma(n: int, x: np.ndarray) -> np.ndarray:
+    """The n-th derivative of digamma (digamma itself for n = 0), in x's dtype."""
+    value = _special("psi")(x) if n == 0 else _special("polygamma")(n, x)
+    return np.asarray(value).astype(x.dtype, copy=False)
+
+
+class Polygamma(Op):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, n: int) -> np.ndarray:
+        ctx.save_for_backward(x)
+        ctx.n = n
+        return _polygamma(n, x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        (x,) = ctx.saved_tensors
+        return grad * _polygamma(ctx.n + 1, x)
+
+
+class Lgamma(UnaryOp):
+    """log |Gamma(x)|."""
+
+    value = staticmethod(lambda x: np.asarray(_special("gammaln")(x)).astype(x.dtype, copy=False))
+    slope = staticmethod(lambda x, y: _polygamma(0, x))
+
+
+class I0(UnaryOp):
+    """The modified Bessel function of the first kind, order 0."""
+
+    value = staticmethod(lambda x: np.asarray(_special("i0")(x)).astype(x.dtype, copy=False))
+    slope = staticmethod(lambda x, y: np.asarray(_special("i1")(x)).astype(x.dtype, copy=False))
