@@ -948,6 +948,12 @@ TABLE: list[OpEntry] = [
         tensor_method=False,
     ),
     *every("eye", these(S(3), S(2, 3), S(0), S(3, dtype="int64"), S(-1)), tensor_method=False),
+    *every(
+        "logspace",
+        these(S(0, 2, 5), S(-1, 1, 3, base=2.0), S(0, 1, 1), S(0, 1, 0), S(0, 1, 4, dtype="float64"), S(0, 1, -1)),
+        tensor_method=False,
+    ),
+    *every("scalar_tensor", these(S(3), S(2.5), S(1, dtype="int64"), S(True)), tensor_method=False, grad=False),
     *[
         e
         for n in ("rand", "randn")
@@ -2863,7 +2869,11 @@ NOT_OPS = {
     "torch.cuda",
     "torch.get_default_device",
     "torch.set_default_device",
-    "torch.get_default_dtype",
+    "torch.get_default_dtype",  # tests/core/test_default_dtype_torch.py
+    "torch.result_type",  # dtype questions: tests/core/test_default_dtype_torch.py
+    "torch.promote_types",
+    "torch.can_cast",
+    "torch.set_default_dtype",
     "torch.set_printoptions",  # tests/core/test_printing_torch.py
     "torch.enable_grad",
     "torch.no_grad",

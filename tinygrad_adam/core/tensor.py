@@ -35,7 +35,7 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     if dtype is not None:
         array = array.astype(to_numpy_dtype(dtype), copy=False)
     elif array.dtype == np.float64 and not isinstance(data, np.ndarray | np.generic):
-        array = array.astype(np.float32)  # Python floats become float32, as in PyTorch
+        array = array.astype(dtypes.default_float, copy=False)  # Python floats take the default dtype
     return array
 
 
@@ -138,7 +138,7 @@ def _keepdim_arg(keepdim: bool, keepdims: bool | None) -> bool:
 
 
 def _float_op(op: type[engine.Op]) -> Callable[[Tensor], Tensor]:
-    """The method that applies `op`; integer tensors are computed in float32 first, as in PyTorch."""
+    """The method that applies `op`; integer tensors are computed in the default dtype first, as in PyTorch."""
     def method(self: Tensor) -> Tensor:
         return op.apply(self._floating())
     method.__name__ = method.__qualname__ = op.__name__.lower()
@@ -173,8 +173,8 @@ def _in_place(compute: Callable[..., Tensor], name: str = "") -> Callable[..., T
 class Tensor:
     """An n-dimensional array with reverse-mode automatic differentiation.
 
-    `array` is the NumPy array that holds the values (float data defaults to
-    float32; float64 arrays stay float64). As in PyTorch, `data` is the same
+    `array` is the NumPy array that holds the values (Python floats take the
+    default dtype; NumPy arrays keep theirs). As in PyTorch, `data` is the same
     values as a Tensor cut off from the graph, and `grad` is None or a Tensor
     of this shape with no history; gradients add up over backward calls until
     reset to None or zeroed.
@@ -189,18 +189,18 @@ class Tensor:
     __hash__ = object.__hash__  # by identity, as in PyTorch; == is elementwise
 
     def __init__(self, *data: Any, requires_grad: bool = False, dtype: Any = None):
-        """PyTorch's legacy constructor: Tensor(2, 3) is a (2, 3) float32 tensor, Tensor() an empty one, and
-        Python data (Tensor([1, 2])) becomes float32. A NumPy array or a Tensor keeps its dtype, and a Python
-        float is a 0-d tensor (where torch's converts to float32 and refuses: see docs/pytorch.md); `dtype=`
-        picks one (torch.tensor's keyword)."""
+        """PyTorch's legacy constructor: Tensor(2, 3) is a (2, 3) tensor of the default dtype (float32 unless
+        set_default_dtype changed it), Tensor() an empty one, and Python data (Tensor([1, 2])) takes the default
+        dtype. A NumPy array or a Tensor keeps its dtype, and a Python float is a 0-d tensor (where torch's
+        refuses: see docs/pytorch.md); `dtype=` picks one (torch.tensor's keyword)."""
         if len(data) == 1 and not isinstance(data[0], int | np.integer) or len(data) == 1 and isinstance(data[0], bool):
             value = data[0]
             if dtype is None and not isinstance(value, np.ndarray | np.generic | Tensor):
-                dtype = np.float32
+                dtype = dtypes.default_float
             self.array = _to_array(value, dtype)
         else:
             shape = checks.shape_arg("Tensor", data) if data else (0,)
-            self.array = np.zeros(shape, dtype=to_numpy_dtype(dtype or np.float32))
+            self.array = np.zeros(shape, dtype=dtypes.default_float if dtype is None else to_numpy_dtype(dtype))
         self.grad: Tensor | None = None
         self.requires_grad = False
         self._ctx: Context | None = None
@@ -529,11 +529,13 @@ class Tensor:
         return ops.Mul.apply(*self._pair(other))  # commutative: self first, as PyTorch records it
 
     def _true_division_pair(self, other: Any) -> tuple[Tensor, Tensor]:
-        """(self, other) in their promoted float dtype; integers go straight to float32 (uint8 / -2 is -0.5)."""
+        """(self, other) in their promoted float dtype; integers go straight to the default dtype (uint8 / -2 is
+        -0.5)."""
         a, b = self._pair(other)
         if a.array.dtype.kind != "f":  # integer / integer is true division into the default float dtype
-            a = self.astype(np.float32)
-            b = (other if isinstance(other, Tensor) else Tensor._make(np.asarray(other), False)).astype(np.float32)
+            a = self.astype(dtypes.default_float)
+            b = (other if isinstance(other, Tensor) else Tensor._make(np.asarray(other), False)).astype(
+                dtypes.default_float)
         return a, b
 
     def __truediv__(self, other: Any) -> Tensor:
@@ -576,7 +578,7 @@ class Tensor:
         if self.array.dtype == np.bool_ and isinstance(exponent, int | np.integer) and not isinstance(exponent, bool):
             return ops.PowScalar.apply(self.astype(np.int64), exponent=exponent)
         if self.array.dtype.kind != "f" and isinstance(exponent, float):
-            return ops.PowScalar.apply(self.astype(np.float32), exponent=exponent)
+            return ops.PowScalar.apply(self.astype(dtypes.default_float), exponent=exponent)
         return ops.PowScalar.apply(self, exponent=exponent)
 
     def __rpow__(self, base: Any) -> Tensor:
@@ -864,8 +866,8 @@ class Tensor:
 
     # ----- elementwise ------------------------------------------------------------------------
     def _floating(self) -> Tensor:
-        """Integer inputs of float functions (exp, sqrt, ...) are computed in float32, as in PyTorch."""
-        return self if self.array.dtype.kind == "f" else self.astype(np.float32)
+        """Integer inputs of float functions (exp, sqrt, ...) are computed in the default dtype, as in PyTorch."""
+        return self if self.array.dtype.kind == "f" else self.astype(dtypes.default_float)
 
     exp = _float_op(ops.Exp)
     log = _float_op(ops.Log)

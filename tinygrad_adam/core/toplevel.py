@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from . import checks, grad_mode, ops
-from .dtypes import result_type
+from . import checks, dtypes, grad_mode, ops
+from .dtypes import result_type as result_type_of_arrays
 from .tensor import Tensor, _dim_arg, _to_array
 
 
@@ -83,6 +83,12 @@ def _operand(x: Any) -> Tensor:
     if not isinstance(x, bool | int | float):
         raise TypeError(f"argument 'input' (position 1) must be Tensor or Number, not {type(x).__name__}")
     return Tensor._make(_to_array(x, None), False)
+
+
+def result_type(tensor1: Any, tensor2: Any) -> Any:
+    """The dtype of an arithmetic op of the two (tensors or numbers), by PyTorch's promotion rules."""
+    arrays = [t.array if isinstance(t, Tensor) else t for t in (tensor1, tensor2)]
+    return dtypes.from_numpy_dtype(np.dtype(result_type_of_arrays(*arrays)))
 
 
 def is_tensor(obj: Any) -> bool:
@@ -223,7 +229,7 @@ def _promoted(tensors: list[Tensor]) -> list[Tensor]:
     target = tensors[0].array
     for t in tensors[1:]:
         if t.array.dtype != target.dtype:
-            target = np.empty((1,), result_type(target, t.array))
+            target = np.empty((1,), result_type_of_arrays(target, t.array))
     return [t.astype(target.dtype) for t in tensors]
 
 
