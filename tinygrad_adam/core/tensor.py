@@ -1407,7 +1407,7 @@ class Tensor:
         dtype = self.array.dtype
         return HistogramResult(Tensor._make(hist.astype(dtype), False), Tensor._make(bin_edges.astype(dtype), False))
 
-    # ----- more elementwise math (float functions compute integer inputs in float32) ------------------
+    # ----- more elementwise math (float functions compute integer inputs in the default dtype) ---------
     tan = _float_op(ops.Tan)
     sinh = _float_op(ops.Sinh)
     cosh = _float_op(ops.Cosh)
@@ -1425,7 +1425,6 @@ class Tensor:
     rsqrt = _float_op(ops.Rsqrt)
     reciprocal = _float_op(ops.Reciprocal)
     sinc = _float_op(ops.Sinc)
-
     lgamma = _float_op(ops.Lgamma)
     i0 = _float_op(ops.I0)
 
@@ -1558,9 +1557,10 @@ class Tensor:
 
     def ldexp(self, other: Tensor) -> Tensor:
         """self * 2 ** other."""
-        if self.array.dtype.kind == "f" and self._tensor_arg("ldexp", other).array.dtype == np.bool_:
+        other = self._tensor_arg("ldexp", other)
+        if self.array.dtype.kind == "f" and other.array.dtype == np.bool_:
             raise checks.not_implemented_for("ldexp_cpu_exp", other.array.dtype)  # as torch 2.13
-        return name_node(self * self._tensor_arg("ldexp", other).exp2(), "LdexpBackward0")
+        return name_node(self * other.exp2(), "LdexpBackward0")
 
     def _integer_pair(self, other: Any, op: str) -> tuple[np.ndarray, np.ndarray]:
         a, b = self._pair(self._tensor_arg(op, other))
