@@ -505,8 +505,11 @@ class Logit(Op):
     def forward(ctx: Context, x: np.ndarray, eps: float | None = None) -> np.ndarray:
         ctx.save_for_backward(x)
         ctx.eps = eps
-        z = x if eps is None else np.clip(x, np.asarray(eps, x.dtype), np.asarray(1 - eps, x.dtype))
-        return np.log(z / (1 - z))
+        if eps is not None:
+            low, high = np.asarray(eps, x.dtype), np.asarray(1 - eps, x.dtype)
+            x = np.where(x < low, low, np.where(x > high, high, x))  # PyTorch's order when eps > 0.5
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(x / (1 - x))
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
