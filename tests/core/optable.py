@@ -2535,7 +2535,12 @@ _MATH_UNARY: dict[str, Callable[[], Iterator[Sample]]] = {
     "sinc": chain(unary(), these(S(x(4, gen=lambda s, d: np.array([0.0, 1.0, -0.5, 2.25]))))),
     "logit": chain(
         unary(gen=_between(0.05, 0.95)),
-        these(S(x(5, gen=_between(-0.5, 1.5)), eps=0.1), S(x(5, gen=_between(0.05, 0.95)), 0.2), S(x(2, 3), eps=None)),
+        these(
+            S(x(5, gen=_between(-0.5, 1.5)), eps=0.1),
+            S(x(5, gen=_between(0.05, 0.95)), 0.2),
+            S(x(2, 3), eps=None),
+            S(x(3), eps=0.7),
+        ),
     ),
     "deg2rad": unary(),
     "rad2deg": unary(),
