@@ -2746,6 +2746,321 @@ TABLE += [
 ]
 
 
+# ----- more elementwise math: functions, methods, aliases, operators and in-place forms -----------
+def _between(low: float, high: float) -> Callable[..., np.ndarray]:
+    return lambda shape, dtype: make(shape, dtype, low, high)
+
+
+def _special(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    """NaN, infinities, signed zeros and ordinary numbers (shape ignored)."""
+    return np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, 1.5, -2.5]).astype(dtype)
+
+
+def _nonzero(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    """Whole or fractional numbers in [-3, -1] and [1, 3] (uint8: [1, 3]): divisors without zeros."""
+    values = make(shape, dtype, 1, 3)
+    return values if dtype in ("uint8", "bool") else values * np.where(_rng.random(shape) < 0.5, -1, 1).astype(dtype)
+
+
+_UNIT = _between(-0.9, 0.9)
+_MATH_UNARY: dict[str, Callable[[], Iterator[Sample]]] = {
+    "tan": unary(gen=_between(-1.2, 1.2)),
+    "sinh": unary(),
+    "cosh": unary(),
+    "asin": unary(gen=_UNIT),
+    "acos": unary(gen=_UNIT),
+    "atan": unary(),
+    "asinh": unary(),
+    "acosh": unary(gen=_between(1.1, 4)),
+    "atanh": unary(gen=_UNIT),
+    "arcsin": unary(FLOATS, gen=_UNIT),
+    "arccos": unary(FLOATS, gen=_UNIT),
+    "arctan": unary(FLOATS),
+    "arcsinh": unary(FLOATS),
+    "arccosh": unary(FLOATS, gen=_between(1.1, 4)),
+    "arctanh": unary(FLOATS, gen=_UNIT),
+    "erf": unary(),
+    "erfc": unary(),
+    "erfinv": unary(gen=_UNIT),
+    "expm1": unary(),
+    "exp2": unary(),
+    "rsqrt": unary(gen=positive),
+    "reciprocal": unary(gen=_nonzero),
+    "sinc": chain(unary(), these(S(x(4, gen=lambda s, d: np.array([0.0, 1.0, -0.5, 2.25]))))),
+    "logit": chain(
+        unary(gen=_between(0.05, 0.95)),
+        these(
+            S(x(5, gen=_between(-0.5, 1.5)), eps=0.1),
+            S(x(5, gen=_between(0.05, 0.95)), 0.2),
+            S(x(2, 3), eps=None),
+            S(x(3), eps=0.7),
+        ),
+    ),
+    "deg2rad": unary(),
+    "rad2deg": unary(),
+    "square": unary(),
+    "frac": unary(),
+    "ceil": unary(),
+    "floor": unary(),
+    "trunc": unary(),
+    "fix": unary(FLOATS),
+    "round": chain(
+        unary(),
+        these(S(x(2, 3), decimals=1), S(x(2, 3, gen=_between(-300, 300)), decimals=-2), S(x(2, 3), decimals=0)),
+    ),
+    "sign": chain(unary(), these(S(x(7, gen=_special)))),
+    "sgn": unary(),
+    "nan_to_num": chain(
+        unary(FLOATS),
+        these(
+            S(x(7, gen=_special)),
+            S(x(7, gen=_special), nan=1.0, posinf=2.0, neginf=-2.0),
+            S(x(7, gen=_special), 0.5, None, -1.0),
+            S(x(7, gen=_special, dtype="float32"), posinf=1e30),
+        ),
+    ),
+    "lgamma": unary(),
+    "digamma": unary(),
+    "i0": unary(),
+    "negative": unary(),
+    "absolute": unary(),
+    "logical_not": unary(),
+    "bitwise_not": unary(),
+}
+"""Functions of one tensor: torch.f and Tensor.f (and Tensor.f_ where PyTorch has it) share these samples."""
+
+_NO_GRAD_UNARY = {
+    "signbit": chain(unary(), these(S(x(7, gen=_special)))),
+    "isinf": chain(unary(), these(S(x(7, gen=_special)))),
+    "isposinf": chain(unary(), these(S(x(7, gen=_special)))),
+    "isneginf": chain(unary(), these(S(x(7, gen=_special)))),
+    "isreal": unary(),
+    "positive": unary(),
+}
+"""Functions of one tensor without an in-place form."""
+
+_SHIFTS = binary(rhs=_between(0, 3))
+_MATH_BINARY: dict[str, Callable[[], Iterator[Sample]]] = {
+    "atan2": chain(binary(), these(S(x(3), x(3, gen=lambda s, d: np.zeros(3))))),
+    "arctan2": binary(FLOATS),
+    "hypot": binary(),
+    "xlogy": chain(
+        binary(rhs=positive),
+        these(S(T(np.array([0.0, 0.0, 1.0, 2.0])), T(np.array([0.0, 2, 3, 0])))),
+    ),
+    "copysign": chain(binary(), these(S(x(5, gen=_special), x(5, gen=_special)))),
+    "remainder": chain(
+        binary(rhs=_nonzero, scalars=(2, 1.5, -2, True)),
+        these(S(x(3, dtype="int64"), 0), S(x(3, dtype="int64"), x(3, dtype="int64", gen=lambda s, d: np.zeros(3)))),
+    ),
+    "fmod": chain(binary(rhs=_nonzero, scalars=(2, 1.5, -2, True)), these(S(x(3, dtype="int32"), 0))),
+    "true_divide": binary(rhs=_nonzero),
+    "float_power": binary(gen=positive, scalars=(2, 0.5, -1)),
+    "multiply": binary(),
+    "subtract": chain(binary(), these(S(x(2, 3), x(3), alpha=2))),
+    "divide": chain(binary(rhs=_nonzero), binary(NUMERIC, rhs=positive, rounding_mode="floor")),
+    "greater": binary(),
+    "greater_equal": binary(),
+    "less": binary(),
+    "less_equal": binary(),
+    "not_equal": binary(),
+    "logical_and": binary(),
+    "logical_or": binary(),
+    "logical_xor": binary(),
+    "bitwise_and": binary(),
+    "bitwise_or": binary(),
+    "bitwise_xor": binary(),
+    "bitwise_left_shift": chain(_SHIFTS, these(S(x(3, dtype="int64"), T(np.array([70, -1, 63]))))),
+    "bitwise_right_shift": chain(
+        _SHIFTS,
+        these(
+            S(T(np.array([-8, 8, -1])), T(np.array([70, -1, 63]))),
+            S(T(np.array([200, 8, 1], np.uint8)), T(np.array([9, 7, 255], np.uint8))),
+        ),
+    ),
+    "ldexp": chain(binary(rhs=_between(-2, 3)), these(S(x(3), x(3, dtype="int64")))),
+    "gcd": binary(NUMERIC),
+    "lcm": binary(NUMERIC),
+    "clamp_min": chain(unary(min=-1), these(S(x(2, 3), x(3)), S(x(2, 3, dtype="int64"), 0.5), S(x(2, 3), 0))),
+    "clamp_max": chain(unary(max=1), these(S(x(2, 3), x(3)), S(x(2, 3, dtype="int64"), 0.5), S(x(2, 3), 0))),
+    "lerp": these(
+        S(x(2, 3), x(2, 3), 0.3),
+        S(x(2, 3), x(3), x(2, 1)),
+        S(x(2, 3), x(2, 3), 2),
+        S(x(2, 3), end=x(2, 3), weight=0.7),
+        S(x(2, 3), x(2, 3, dtype="float32"), 0.5),
+        S(x(2, 3), x(2, 3), x(3, dtype="float32")),
+        S(x(3), x(2, 3), 0.5),
+    ),
+    "addcmul": these(
+        S(x(2, 3), x(2, 3), x(3)),
+        S(x(2, 3), x(3), x(2, 1), value=0.5),
+        S(x(3), x(3, dtype="int64"), x(3), value=2),
+        S(x(3, dtype="int64"), x(3, dtype="int64"), x(3, dtype="int64"), value=2),
+        S(x(3, dtype="int64"), x(3, dtype="int64"), x(3, dtype="int64"), value=0.5),
+        S(x(3), x(2, 3), x(3)),
+    ),
+    "addcdiv": these(
+        S(x(2, 3), x(2, 3), x(3, gen=_nonzero)),
+        S(x(2, 3), x(3), x(2, 1, gen=_nonzero), value=0.5),
+        S(x(3, dtype="int64"), x(3), x(3, dtype="int64", gen=positive)),
+        S(x(3), x(3, dtype="int64"), x(3, dtype="int64", gen=positive)),
+    ),
+}
+"""Functions of two (or three) tensors with an in-place form: torch.f, Tensor.f and Tensor.f_."""
+
+_NO_GRAD_BINARY = {
+    "isclose": chain(
+        binary(scalars=()),
+        these(
+            S(x(5, gen=_special), x(5, gen=_special)),
+            S(x(5, gen=_special), x(5, gen=_special), equal_nan=True),
+            S(x(3), x(3), rtol=0.5, atol=0.1),
+            S(x(3), 1.0),
+        ),
+    ),
+    "logaddexp": binary(),
+    "logaddexp2": binary(),
+    "fmax": chain(binary(), these(S(x(5, gen=_special), T(np.array([1.0, np.nan, 0.0, 2.0, np.nan]))))),
+    "fmin": chain(binary(), these(S(x(5, gen=_special), T(np.array([1.0, np.nan, 0.0, 2.0, np.nan]))))),
+}
+"""Functions of two tensors without an in-place form (gradients compared where they have one)."""
+
+_NOT_DIFFERENTIABLE = {
+    "floor_divide": binary(rhs=_nonzero),
+    "heaviside": chain(binary(scalars=()), these(S(x(5, gen=_special), x(5, gen=_special)))),
+}
+"""PyTorch records these with a node that refuses backward: values only."""
+
+_IN_PLACE_OF_EXISTING = {
+    **{n: these(S(x(2, 3)), S(x(3, 2, view="T")), S(x(3, dtype="int64"))) for n in ("exp", "sin", "cos", "tanh")},
+    **{n: these(S(x(2, 3)), S(x(3, 2, view="T")), S(x(3, dtype="int64"))) for n in ("sigmoid", "relu", "neg", "abs")},
+    **{n: these(S(x(2, 3, gen=positive)), S(x(3, dtype="int64", gen=positive))) for n in ("log", "sqrt", "log1p")},
+    **{n: these(S(x(2, 3, gen=positive)), S(x(3, dtype="int64", gen=positive))) for n in ("log2", "log10")},
+    "clip": these(S(x(2, 3), -1, 1), S(x(3, dtype="int64"), min=0)),
+    **{n: binary(scalars=(1, 0.5), mixed=True) for n in ("eq", "ne", "lt", "le", "gt", "ge")},
+}
+"""The in-place forms of the ops that were there before (Tensor.exp_, Tensor.lt_, ...)."""
+
+def _without_bool(sample: Sample) -> bool:
+    """torch 2.13's backward of atan2 and logaddexp2 fails when the other operand is a bool tensor."""
+    return "bool" not in repr(sample)
+
+
+def _one_dtype(sample: Sample) -> bool:
+    """torch 2.13's backward of addcdiv (and lerp, addcmul) with an integer tensor among float64 ones fails, and
+    ldexp's gives self a zero gradient when the exponent is an integer 0-d tensor."""
+    return len({a.array.dtype for a in sample.args if isinstance(a, T)}) == 1
+
+
+def _in_place_entry(name: str, samples: Callable[[], Iterator[Sample]]) -> OpEntry:
+    return OpEntry(f"Tensor.{name}_", method(f"{name}_"), samples, inplace=True, grad=False)
+
+
+def _dunder(name: str, f: Callable[..., Any], samples: Callable[[], Iterator[Sample]], **options: Any) -> OpEntry:
+    return OpEntry(f"Tensor.{name}", op(f), samples, grad=False, **options)
+
+
+def _reflected(f: Callable[..., Any]) -> Callable[..., Any]:
+    return op(lambda a, b: f(b, a))
+
+
+_SCALAR_LEFT = these(*(S(x(2, 3, dtype=d, gen=_nonzero), s) for d in NUMERIC for s in (2, 3)))
+
+TABLE += [
+    *(e for n, s in _MATH_UNARY.items() for e in every(n, s, grad=n != "sgn")),  # torch's sgn grad: a ZeroTensor
+    *(_in_place_entry(n, s) for n, s in _MATH_UNARY.items() if n not in ("logit", "nan_to_num", "round")),
+    _in_place_entry("logit", these(S(x(2, 3, gen=_between(0.05, 0.95))), S(x(3), eps=0.2))),
+    _in_place_entry("nan_to_num", these(S(x(7, gen=_special)), S(x(7, gen=_special), nan=1.0, posinf=2.0))),
+    _in_place_entry("round", these(S(x(2, 3)), S(x(2, 3), decimals=1), S(x(3, dtype="int64")))),
+    *(e for n, s in _NO_GRAD_UNARY.items() for e in every(n, s)),
+    *(
+        e
+        for n, s in _MATH_BINARY.items()
+        for e in every(n, s, grad_if=_one_dtype if n in ("lerp", "addcmul", "addcdiv", "ldexp") else _without_bool)
+    ),
+    *(
+        _in_place_entry(n, these(*(s for s in _MATH_BINARY[n]() if s.args and isinstance(s.args[0], T))))
+        for n in _MATH_BINARY
+        if n not in ("lerp", "addcmul", "addcdiv", "float_power", "clamp_min", "clamp_max")
+    ),
+    *(_in_place_entry(n, _MATH_BINARY[n]) for n in ("lerp", "addcmul", "addcdiv", "clamp_min", "clamp_max")),
+    _in_place_entry(
+        "float_power",
+        these(S(x(2, 3, gen=positive), 2), S(x(2, 3, gen=positive), x(3)), S(x(3, dtype="float32", gen=positive), 2)),
+    ),
+    *(e for n, s in _NO_GRAD_BINARY.items() for e in every(n, s, grad_if=_without_bool)),
+    *(e for n, s in _NOT_DIFFERENTIABLE.items() for e in every(n, s, grad=False)),
+    *(_in_place_entry(n, s) for n, s in _NOT_DIFFERENTIABLE.items()),
+    *(_in_place_entry(n, s) for n, s in _IN_PLACE_OF_EXISTING.items()),
+    *every("neg", unary(), tensor_method=False),
+    *(e for n in ("lt", "le", "gt", "ge") for e in every(n, binary(), tensor_method=False)),
+    _dunder("__xor__", operator.xor, binary()),
+    _dunder("__lshift__", operator.lshift, _SHIFTS),
+    _dunder("__rshift__", operator.rshift, _SHIFTS),
+    _dunder("__mod__", operator.mod, binary(rhs=_nonzero)),
+    _dunder("__floordiv__", operator.floordiv, binary(rhs=_nonzero)),
+    *(
+        _dunder(n, _reflected(f), _SCALAR_LEFT)
+        for n, f in [
+            ("__rand__", operator.and_),
+            ("__ror__", operator.or_),
+            ("__rxor__", operator.xor),
+            ("__rlshift__", operator.lshift),
+            ("__rrshift__", operator.rshift),
+            ("__rmod__", operator.mod),
+            ("__rfloordiv__", operator.floordiv),
+        ]
+    ),
+    *(
+        _dunder(n, f, binary(scalars=(2,), mixed=False, rhs=_between(1, 3)), inplace=True)
+        for n, f in [
+            ("__iand__", operator.iand),
+            ("__ior__", operator.ior),
+            ("__ixor__", operator.ixor),
+            ("__ilshift__", operator.ilshift),
+            ("__irshift__", operator.irshift),
+            ("__imod__", operator.imod),
+            ("__ifloordiv__", operator.ifloordiv),
+            ("__ipow__", operator.ipow),
+        ]
+    ),
+    OpEntry(  # torch 2.13 has no derivative of remainder(number, tensor)
+        "torch.remainder", fn("remainder"), these(S(5, x(3, gen=_nonzero)), S(-2.5, x(3, gen=_nonzero))), grad=False
+    ),
+    OpEntry("torch.xlogy", fn("xlogy"), these(S(2.0, x(3, gen=positive)), S(0, x(3, gen=positive)))),
+    OpEntry(
+        "Tensor.polygamma",
+        method("polygamma"),
+        these(S(x(2, 3, gen=positive), 1), S(x(3, gen=positive), 2), S(x(3), 0), S(x(3), n=3), S(x(3), -1)),
+    ),
+    OpEntry("torch.polygamma", fn("polygamma"), these(S(1, x(2, 3, gen=positive)), S(n=2, input=x(3, gen=positive)))),
+    _in_place_entry("polygamma", these(S(x(2, 3, gen=positive), 1), S(x(3, dtype="int64"), 1))),
+    # out=: the result written into the given tensor (resized, in its dtype), refused where autograd is involved
+    *(
+        OpEntry(f"torch.{n}", fn(n), these(*samples), grad=False)
+        for n, samples in [
+            ("exp", [S(x(3), out=x(3)), S(x(3), out=x(0)), S(x(3), out=x(3, dtype="int64")), S(x(2, 3), out=x(2, 3))]),
+            ("tan", [S(x(3), out=x(3, dtype="float32")), S(x(3, dtype="int64"), out=x(3))]),
+            ("atan2", [S(x(3), x(3), out=x(3)), S(x(2, 3), x(3), out=x(1))]),
+            ("sort", [S(x(2, 3), out=(x(0), T(np.zeros(0, np.int64))))]),
+            ("add", [S(x(3), x(3), out=x(3)), S(x(3), 2, alpha=2, out=x(3, dtype="float32"))]),
+            ("mul", [S(x(3), x(3), out=x(3, dtype="int32"))]),
+            ("div", [S(x(3), x(3, gen=positive), out=x(3))]),
+            ("sub", [S(x(3), x(3), out=x(0))]),
+            ("clamp_min", [S(x(3), 0.5, out=x(3))]),
+        ]
+    ),
+    *(
+        OpEntry(f"torch.{n}", fn(n), these(*samples))
+        for n, samples in [
+            ("exp", [S(x(3), out=x(3, grad=False)), S(x(3, grad=False), out=x(3))]),
+            ("add", [S(x(3), x(3, grad=False), out=x(3, grad=False))]),
+        ]
+    ),
+]
+
+
 # ----- more reductions, shapes and linear algebra ------------------------------------------------------------
 def linalg(name: str) -> Callable[..., Any]:
     return lambda lib, *a, **k: getattr(lib.linalg, name)(*a, **k)
@@ -3094,6 +3409,17 @@ TABLE += [
                                                                S(x(2, 3, 4), dim1=0, dim2=2))),
 ]
 
+
+_TENSOR_IN_PLACE = {e.name: e.samples for e in TABLE if e.inplace and e.name.startswith("Tensor.")}
+TABLE += [  # torch.f_(t, ...): the in-place forms as functions, with Tensor.f_'s samples
+    OpEntry(f"torch.{n}_", fn(f"{n}_"), _TENSOR_IN_PLACE[f"Tensor.{n}_"], inplace=True, grad=False)
+    for n in (
+        "abs neg negative exp exp2 expm1 log log2 log10 log1p sin cos tan sinh cosh tanh sigmoid relu asin acos atan "
+        "asinh acosh atanh arcsin arccos arctan arcsinh arccosh arctanh ceil floor round trunc fix frac erf erfc "
+        "sqrt rsqrt reciprocal square sinc logit deg2rad rad2deg nan_to_num xlogy clamp clip clamp_min clamp_max "
+        "i0 gcd lcm ldexp"
+    ).split()
+]
 
 def _as_dtype(value: Any, dtype: str) -> Any:
     """A sample's float tensors in another dtype (rounded for integers, > 0 for bool); the rest unchanged."""

@@ -24,6 +24,13 @@ T = RNG.integers(0, 4, 4)
 SIGNS = np.where(X > 0, 1.0, -1.0).astype(np.float32)
 LABELS = np.array([[1, 3, -1, 0, 0], [4, -1, 0, 0, 0], [0, 1, 2, 3, 4], [2, 2, -1, 0, 0]])
 
+
+def _method(name: str, data: np.ndarray, *others: Any) -> Callable[[ModuleType, Any, Callable[..., Any]], Any]:
+    """The case leaf(data).name(*others), an array among others being a leaf too."""
+    return lambda lib, F, leaf: getattr(leaf(data), name)(*(leaf(o) if isinstance(o, np.ndarray) else o
+                                                            for o in others))
+
+
 # each case: (lib, F, leaf) -> output; lib is torch or tinygrad_adam, leaf(array) a tensor that requires grad
 CASES: dict[str, Callable[[ModuleType, Any, Callable[[np.ndarray], Any]], Any]] = {
     "mse_loss": lambda lib, F, leaf: F.mse_loss(leaf(X), lib.tensor(Y)),
@@ -238,6 +245,27 @@ CASES: dict[str, Callable[[ModuleType, Any, Callable[[np.ndarray], Any]], Any]] 
         leaf(X[:, :4] + 4 * np.eye(4, dtype=np.float32)), leaf(Y[:, :2]), upper=True),
     "svd": lambda lib, F, leaf: lib.svd(leaf(X))[1],
 
+    **{f: _method(f, X) for f in (
+        "tan", "sinh", "cosh", "atan", "asinh", "erf", "erfc", "expm1", "exp2", "sinc", "deg2rad", "rad2deg",
+        "square", "frac", "ceil", "floor", "round", "trunc", "fix", "sign", "sgn", "nan_to_num", "negative",
+        "absolute", "arctan", "arcsinh")},
+    **{f: _method(f, P) for f in (
+        "asin", "acos", "atanh", "erfinv", "rsqrt", "reciprocal", "logit", "arcsin", "arccos", "arctanh")},
+    "acosh": lambda lib, F, leaf: (leaf(P) + 1).acosh(),
+    "round decimals": lambda lib, F, leaf: leaf(X).round(decimals=2),
+    "logit eps": lambda lib, F, leaf: leaf(P).logit(eps=0.1),
+    **{f: _method(f, X, Y) for f in (
+        "atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "remainder", "fmod", "copysign", "fmax", "fmin",
+        "clamp_min", "clamp_max", "float_power", "multiply", "subtract", "divide", "true_divide")},
+    **{f"{f} scalar": _method(f, X, 0.5) for f in (
+        "remainder", "fmod", "copysign", "clamp_min", "clamp_max", "float_power", "xlogy")},
+    "xlogy": lambda lib, F, leaf: leaf(X).xlogy(leaf(P)),
+    "lerp": lambda lib, F, leaf: leaf(X).lerp(leaf(Y), 0.3),
+    "lerp tensor": lambda lib, F, leaf: leaf(X).lerp(leaf(Y), leaf(P)),
+    "addcmul": lambda lib, F, leaf: leaf(X).addcmul(leaf(Y), leaf(P), value=2),
+    "addcdiv": lambda lib, F, leaf: leaf(X).addcdiv(leaf(Y), leaf(P) + 1),
+    "tan_": lambda lib, F, leaf: (leaf(X) * 1).tan_(),
+    "sigmoid_": lambda lib, F, leaf: (leaf(X) * 1).sigmoid_(),
 }
 
 

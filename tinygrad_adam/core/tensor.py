@@ -545,9 +545,13 @@ class Tensor:
         return ops.Mul.apply(*self._pair(other))  # commutative: self first, as PyTorch records it
 
     def _true_division_pair(self, other: Any) -> tuple[Tensor, Tensor]:
+        """(self, other) in their promoted float dtype; integers go straight to the default dtype (uint8 / -2 is
+        -0.5)."""
         a, b = self._pair(other)
         if a.array.dtype.kind != "f":  # integer / integer is true division into the default float dtype
-            a, b = a.astype(dtypes.default_float), b.astype(dtypes.default_float)
+            a = self.astype(dtypes.default_float)
+            b = (other if isinstance(other, Tensor) else Tensor._make(np.asarray(other), False)).astype(
+                dtypes.default_float)
         return a, b
 
     def __truediv__(self, other: Any) -> Tensor:
@@ -725,17 +729,17 @@ class Tensor:
             raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
         return Tensor._make(~self.array, False)
 
-    def _bitwise(self, other: Any, name: str, function: Callable[..., np.ndarray]) -> Tensor:
+    def _bitwise(self, other: Any, kernel: str, function: Callable[..., np.ndarray], bools: bool = True) -> Tensor:
         a, b = self._pair(other)
-        if a.array.dtype.kind not in "biu":
-            raise checks.not_implemented_for(f"bitwise_{name}_cpu", a.array.dtype)
+        if a.array.dtype.kind not in ("biu" if bools else "iu"):
+            raise checks.not_implemented_for(kernel, a.array.dtype)
         return a._compare(b, function)
 
     def __and__(self, other: Any) -> Tensor:
-        return self._bitwise(other, "and", np.bitwise_and)
+        return self._bitwise(other, "bitwise_and_cpu", np.bitwise_and)
 
     def __or__(self, other: Any) -> Tensor:
-        return self._bitwise(other, "or", np.bitwise_or)
+        return self._bitwise(other, "bitwise_or_cpu", np.bitwise_or)
 
     # ----- reductions (dim/keepdim as in PyTorch; axis/keepdims accepted too) -------------------
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
@@ -1418,6 +1422,380 @@ class Tensor:
                                            density=density)
         dtype = self.array.dtype
         return HistogramResult(Tensor._make(hist.astype(dtype), False), Tensor._make(bin_edges.astype(dtype), False))
+
+    # ----- more elementwise math (float functions compute integer inputs in the default dtype) ---------
+    tan = _float_op(ops.Tan)
+    sinh = _float_op(ops.Sinh)
+    cosh = _float_op(ops.Cosh)
+    asin = arcsin = _float_op(ops.Asin)
+    acos = arccos = _float_op(ops.Acos)
+    atan = arctan = _float_op(ops.Atan)
+    asinh = arcsinh = _float_op(ops.Asinh)
+    acosh = arccosh = _float_op(ops.Acosh)
+    atanh = arctanh = _float_op(ops.Atanh)
+    erf = _float_op(ops.Erf)
+    erfc = _float_op(ops.Erfc)
+    erfinv = _float_op(ops.Erfinv)
+    expm1 = _float_op(ops.Expm1)
+    exp2 = _float_op(ops.Exp2)
+    rsqrt = _float_op(ops.Rsqrt)
+    reciprocal = _float_op(ops.Reciprocal)
+    sinc = _float_op(ops.Sinc)
+    lgamma = _float_op(ops.Lgamma)
+    i0 = _float_op(ops.I0)
+
+    def digamma(self) -> Tensor:
+        return name_node(ops.Polygamma.apply(self._floating(), n=0), "DigammaBackward0")
+
+    def polygamma(self, n: int) -> Tensor:
+        """The n-th derivative of digamma."""
+        if n < 0:
+            raise RuntimeError("polygamma(n, x) does not support negative n.")
+        return ops.Polygamma.apply(self._floating(), n=builtins.int(n))
+
+    def logit(self, eps: float | None = None) -> Tensor:
+        """log(p / (1 - p)); with eps, p is first clamped to [eps, 1 - eps]."""
+        return ops.Logit.apply(self._floating(), eps=eps)
+
+    def deg2rad(self) -> Tensor:
+        return name_node(self._floating() * (math.pi / 180), "Deg2RadBackward0")
+
+    def rad2deg(self) -> Tensor:
+        return name_node(self._floating() * (180 / math.pi), "Rad2DegBackward0")
+
+    def square(self) -> Tensor:
+        return self ** 2
+
+    def frac(self) -> Tensor:
+        if self.array.dtype.kind != "f":
+            raise checks.not_implemented_for("frac_cpu", self.array.dtype)
+        return ops.Frac.apply(self)
+
+    def _step(self, op: type[engine.Op], kernel: str) -> Tensor:
+        """ceil, floor, round, trunc: integers are already whole (a copy), bool is refused."""
+        if self.array.dtype == np.bool_:
+            raise checks.not_implemented_for(kernel, self.array.dtype)
+        return op.apply(self) if self.array.dtype.kind == "f" else Tensor._make(self.array.copy(), False)
+
+    def ceil(self) -> Tensor:
+        return self._step(ops.Ceil, "ceil_vml_cpu")
+
+    def floor(self) -> Tensor:
+        return self._step(ops.Floor, "floor_vml_cpu")
+
+    def trunc(self) -> Tensor:
+        return self._step(ops.Trunc, "trunc_vml_cpu")
+
+    fix = trunc
+
+    def round(self, *, decimals: int | None = None) -> Tensor:
+        """Half to even, as PyTorch; `decimals` digits after the point (given, floats only)."""
+        if decimals is None:
+            return self._step(ops.Round, "round_vml_cpu")
+        if self.array.dtype.kind != "f":
+            raise checks.not_implemented_for("round_vml_cpu" if decimals == 0 else "round_cpu", self.array.dtype)
+        return name_node(ops.Round.apply(self, decimals=decimals), "RoundBackward1")
+
+    def sign(self) -> Tensor:
+        """-1, 0 or 1 (0 for NaN, as PyTorch); bool stays bool."""
+        if self.array.dtype == np.bool_:
+            return Tensor._make(self.array.copy(), False)
+        return ops.Sign.apply(self) if self.array.dtype.kind == "f" else Tensor._make(np.sign(self.array), False)
+
+    def sgn(self) -> Tensor:
+        return name_node(self.sign(), "SgnBackward0")
+
+    def signbit(self) -> Tensor:
+        return Tensor._make(np.signbit(self.array) if self.array.dtype.kind == "f" else self.array < 0, False)
+
+    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+        """NaN, +inf and -inf replaced (by 0 and the dtype's largest and smallest values unless given)."""
+        if self.array.dtype.kind != "f":
+            return Tensor._make(self.array.copy(), False)
+        filled = np.nan_to_num(self.array, nan=nan, posinf=posinf, neginf=neginf)
+        kept = ops.Where.apply(self, Tensor._make(filled, False), condition=np.isfinite(self.array))
+        return name_node(kept, "NanToNumBackward0")
+
+    def isinf(self) -> Tensor:
+        return Tensor._make((self.array == np.inf) | (self.array == -np.inf), False)
+
+    def isposinf(self) -> Tensor:
+        return Tensor._make(np.asarray(self.array == np.inf), False)
+
+    def isneginf(self) -> Tensor:
+        return Tensor._make(np.asarray(self.array == -np.inf), False)
+
+    def isreal(self) -> Tensor:
+        return Tensor._make(np.ones(self.array.shape, bool), False)
+
+    def _tensor_arg(self, op: str, value: Any, name: str = "other", position: int = 2) -> Tensor:
+        """An argument PyTorch takes only as a Tensor (TypeError for a number), broadcastable with this one."""
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{op}(): argument '{name}' (position {position}) must be Tensor, not "
+                            f"{type(value).__name__}")
+        checks.broadcast_shapes(self.array.shape, value.array.shape)
+        return value
+
+    def _same_dtype_arg(self, op: str, value: Tensor, name: str) -> Tensor:
+        if value.array.dtype != self.array.dtype:
+            raise RuntimeError(f"{op}: expected dtype {self.dtype} for `{name}` but got dtype {value.dtype}")
+        return value
+
+    def atan2(self, other: Tensor) -> Tensor:
+        return ops.Atan2.apply(*self._true_division_pair(self._tensor_arg("atan2", other)))
+
+    arctan2 = atan2
+
+    def _float_kernel_pair(self, other: Any, op: str) -> tuple[Tensor, Tensor]:
+        """hypot, logaddexp: both operands promoted, floats only (as PyTorch's kernels)."""
+        a, b = self._pair(self._tensor_arg(op, other))
+        if a.array.dtype.kind != "f":
+            raise checks.not_implemented_for(f"{op}_cpu", a.array.dtype)
+        return a, b
+
+    def hypot(self, other: Tensor) -> Tensor:
+        return ops.Hypot.apply(*self._float_kernel_pair(other, "hypot"))
+
+    def logaddexp(self, other: Tensor) -> Tensor:
+        return ops.Logaddexp.apply(*self._float_kernel_pair(other, "logaddexp"))
+
+    def logaddexp2(self, other: Tensor) -> Tensor:
+        return ops.Logaddexp2.apply(*self._float_kernel_pair(other, "logaddexp2"))
+
+    def xlogy(self, other: Any) -> Tensor:
+        """self * log(other), 0 where self is 0 (unless other is NaN)."""
+        out = ops.Xlogy.apply(*self._true_division_pair(other))
+        return out if isinstance(other, Tensor) else name_node(out, "XlogyBackward2")
+
+    def copysign(self, other: Any) -> Tensor:
+        out = ops.Copysign.apply(*self._true_division_pair(other))
+        return out if isinstance(other, Tensor) else name_node(out, "CopysignBackward1")
+
+    def ldexp(self, other: Tensor) -> Tensor:
+        """self * 2 ** other."""
+        other = self._tensor_arg("ldexp", other)
+        if self.array.dtype.kind == "f" and other.array.dtype == np.bool_:
+            raise checks.not_implemented_for("ldexp_cpu_exp", other.array.dtype)  # as torch 2.13
+        return name_node(self * other.exp2(), "LdexpBackward0")
+
+    def _integer_pair(self, other: Any, op: str) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self._pair(self._tensor_arg(op, other))
+        if a.array.dtype.kind not in "iu":
+            raise checks.not_implemented_for(f"{op}_cpu", a.array.dtype)
+        return a.array, b.array
+
+    def gcd(self, other: Tensor) -> Tensor:
+        return Tensor._make(np.asarray(np.gcd(*self._integer_pair(other, "gcd"))), False)
+
+    def lcm(self, other: Tensor) -> Tensor:
+        return Tensor._make(np.asarray(np.lcm(*self._integer_pair(other, "lcm"))), False)
+
+    def _modulo(self, other: Any, op: type[engine.Op], kernel: str) -> Tensor:
+        a, b = self._pair(other)
+        if a.array.dtype == np.bool_:
+            raise checks.not_implemented_for(kernel, a.array.dtype)
+        if a.array.dtype.kind in "iu" and not np.all(b.array):
+            raise RuntimeError("ZeroDivisionError")
+        out = op.apply(a, b)
+        return out if isinstance(other, Tensor) else name_node(out, op.node_name[:-1] + "0")  # type: ignore[attr-defined]
+
+    def remainder(self, other: Any) -> Tensor:
+        """The remainder of floor division: the sign of `other`, as Python's %."""
+        return self._modulo(other, ops.Remainder, "remainder_cpu")
+
+    def fmod(self, other: Any) -> Tensor:
+        """The remainder of truncated division: the sign of self, as C's fmod."""
+        return self._modulo(other, ops.Fmod, "fmod_cpu")
+
+    def floor_divide(self, other: Any) -> Tensor:
+        return self.div(other, rounding_mode="floor")
+
+    def true_divide(self, other: Any) -> Tensor:
+        return self / other
+
+    __mod__, __floordiv__ = remainder, floor_divide
+
+    def __rmod__(self, other: Any) -> Tensor:
+        a, b = self._pair(other)
+        return b.remainder(a)
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        a, b = self._pair(other)
+        return b.floor_divide(a)
+
+    def heaviside(self, values: Tensor) -> Tensor:
+        """0 where self < 0, 1 where self > 0, `values` where self is 0 (not differentiable, as in PyTorch)."""
+        values = self._tensor_arg("heaviside", values, "values")
+        if values.array.dtype != self.array.dtype:
+            raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+        return Tensor._make(np.asarray(np.where(self.array == 0, values.array, self.array > 0), self.array.dtype),
+                            False)
+
+    def float_power(self, exponent: Any) -> Tensor:
+        """self ** exponent computed in float64."""
+        base = self.astype(np.float64)
+        return base ** (exponent.astype(np.float64) if isinstance(exponent, Tensor) else builtins.float(exponent))
+
+    def float_power_(self, exponent: Any) -> Tensor:
+        if self.array.dtype != np.float64:
+            raise RuntimeError(f"the base given to float_power_ has dtype {checks.scalar_type_name(self.array.dtype)} "
+                               "but the operation's result requires dtype Double")
+        return self._inplace("float_power_", Tensor.float_power, exponent)
+
+    def lerp(self, end: Tensor, weight: Any) -> Tensor:
+        """self + weight * (end - self); end (and a tensor weight) in self's dtype."""
+        end = self._same_dtype_arg("lerp", self._tensor_arg("lerp", end, "end"), "end")
+        if isinstance(weight, Tensor):
+            self._same_dtype_arg("lerp", weight, "weight")
+        if self.array.dtype.kind != "f":
+            kind = "tensor" if isinstance(weight, Tensor) else "scalar"
+            raise checks.not_implemented_for(f"lerp_kernel_{kind}", self.array.dtype)
+        out = self + weight * (end - self)
+        return name_node(out, "LerpBackward1" if isinstance(weight, Tensor) else "LerpBackward0")
+
+    def _scaled(self, term: Tensor, value: Any) -> Tensor:
+        """addcmul/addcdiv: self + value * term; a float value truncates on integers, as in PyTorch."""
+        if value == 1:
+            return self + term
+        if result_type(self.array, term.array).kind in "biu" and isinstance(value, float):
+            value = builtins.int(value)
+        return self + term * value
+
+    def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        if self.array.dtype == tensor1.array.dtype == tensor2.array.dtype == np.bool_:
+            raise checks.not_implemented_for("addcmul_cpu_out", self.array.dtype)
+        return name_node(self._scaled(tensor1 * tensor2, value), "AddcmulBackward0")
+
+    def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        if tensor1.array.dtype.kind in "biu" and tensor2.array.dtype.kind in "biu":
+            raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release addcdiv "
+                               "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior "
+                               "can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) "
+                               "for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The "
+                               "future addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
+                               "tensor2), for all dtypes.")
+        return name_node(self._scaled(tensor1 / tensor2, value), "AddcdivBackward0")
+
+    def clamp_min(self, min: Any) -> Tensor:  # noqa: A002
+        return name_node(self.clamp(min=min), f"ClampMinBackward{builtins.int(isinstance(min, Tensor))}")
+
+    def clamp_max(self, max: Any) -> Tensor:  # noqa: A002
+        return name_node(self.clamp(max=max), f"ClampMaxBackward{builtins.int(isinstance(max, Tensor))}")
+
+    def _fmax(self, other: Tensor, name: str, largest: bool) -> Tensor:
+        """fmax/fmin: the larger (smaller) value, the number where one side is NaN; ties give self the gradient."""
+        a, b = self._pair(self._tensor_arg(name, other))
+        keep = (a.array >= b.array if largest else a.array <= b.array) | np.isnan(b.array)
+        return name_node(ops.Where.apply(a, b, condition=keep), f"{name.capitalize()}Backward0")
+
+    def fmax(self, other: Tensor) -> Tensor:
+        return self._fmax(other, "fmax", largest=True)
+
+    def fmin(self, other: Tensor) -> Tensor:
+        return self._fmax(other, "fmin", largest=False)
+
+    def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+        """|self - other| <= atol + rtol * |other|, elementwise; both of one dtype."""
+        other = self._tensor_arg("isclose", other)
+        if other.array.dtype != self.array.dtype:
+            raise RuntimeError(f"{checks.scalar_type_name(self.array.dtype)} did not match "
+                               f"{checks.scalar_type_name(other.array.dtype)}")
+        if self.array.dtype == np.bool_:
+            return self.eq(other)
+        return Tensor._make(np.asarray(np.isclose(self.array, other.array, rtol, atol, equal_nan)), False)
+
+    def _logical(self, other: Tensor, name: str, function: np.ufunc) -> Tensor:
+        return Tensor._make(np.asarray(function(self.array, self._tensor_arg(name, other).array)), False)
+
+    def logical_and(self, other: Tensor) -> Tensor:
+        return self._logical(other, "logical_and", np.logical_and)
+
+    def logical_or(self, other: Tensor) -> Tensor:
+        return self._logical(other, "logical_or", np.logical_or)
+
+    def logical_xor(self, other: Tensor) -> Tensor:
+        return self._logical(other, "logical_xor", np.logical_xor)
+
+    def logical_not(self) -> Tensor:
+        return Tensor._make(np.logical_not(self.array), False)
+
+    def __xor__(self, other: Any) -> Tensor:
+        return self._bitwise(other, "bitwise_xor_cpu", np.bitwise_xor)
+
+    def __lshift__(self, other: Any) -> Tensor:
+        return self._bitwise(other, "lshift_cpu", _shift_left, bools=False)
+
+    def __rshift__(self, other: Any) -> Tensor:
+        return self._bitwise(other, "rshift_cpu", _shift_right, bools=False)
+
+    def __rlshift__(self, other: Any) -> Tensor:
+        a, b = self._pair(other)
+        return b << a
+
+    def __rrshift__(self, other: Any) -> Tensor:
+        a, b = self._pair(other)
+        return b >> a
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+    bitwise_and, bitwise_or, bitwise_xor = __and__, __or__, __xor__
+    bitwise_left_shift, bitwise_right_shift = __lshift__, __rshift__
+
+    def bitwise_not(self) -> Tensor:
+        if self.array.dtype.kind not in "biu":
+            raise checks.not_implemented_for("bitwise_not_cpu", self.array.dtype)
+        return ~self
+
+    multiply, subtract, divide, negative, absolute, positive = mul, sub, div, neg, abs, __pos__
+    greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+    # the in-place forms (Tensor._inplace: the result in this tensor's dtype, PyTorch's refusals)
+    exp_, log_, sqrt_, sin_, cos_, tan_ = _in_place(exp), _in_place(log), _in_place(sqrt), _in_place(sin), \
+        _in_place(cos), _in_place(tan)
+    sinh_, cosh_, tanh_, sigmoid_, relu_ = _in_place(sinh), _in_place(cosh), _in_place(tanh), _in_place(sigmoid), \
+        _in_place(relu)
+    asin_, acos_, atan_, asinh_, acosh_, atanh_ = _in_place(asin), _in_place(acos), _in_place(atan), \
+        _in_place(asinh), _in_place(acosh), _in_place(atanh)
+    arcsin_, arccos_, arctan_ = _in_place(asin, "arcsin_"), _in_place(acos, "arccos_"), _in_place(atan, "arctan_")
+    arcsinh_, arccosh_ = _in_place(asinh, "arcsinh_"), _in_place(acosh, "arccosh_")
+    arctanh_ = _in_place(atanh, "arctanh_")
+    lgamma_, digamma_, polygamma_, i0_ = _in_place(lgamma), _in_place(digamma), _in_place(polygamma), _in_place(i0)
+    ldexp_, gcd_, lcm_ = _in_place(ldexp), _in_place(gcd), _in_place(lcm)
+    erf_, erfc_, erfinv_, expm1_, exp2_ = _in_place(erf), _in_place(erfc), _in_place(erfinv), _in_place(expm1), \
+        _in_place(exp2)
+    log1p_, log2_, log10_, rsqrt_, reciprocal_ = _in_place(log1p), _in_place(log2), _in_place(log10), \
+        _in_place(rsqrt), _in_place(reciprocal)
+    sinc_, logit_, deg2rad_, rad2deg_, square_ = _in_place(sinc), _in_place(logit), _in_place(deg2rad), \
+        _in_place(rad2deg), _in_place(square)
+    frac_, ceil_, floor_, trunc_, round_ = _in_place(frac), _in_place(ceil), _in_place(floor), _in_place(trunc), \
+        _in_place(round)
+    fix_, sign_, sgn_, nan_to_num_ = _in_place(trunc, "fix_"), _in_place(sign), _in_place(sgn), _in_place(nan_to_num)
+    neg_, negative_, abs_, absolute_ = _in_place(neg), _in_place(neg, "negative_"), _in_place(abs), \
+        _in_place(abs, "absolute_")
+    atan2_, arctan2_, hypot_, xlogy_ = _in_place(atan2), _in_place(atan2, "arctan2_"), _in_place(hypot), \
+        _in_place(xlogy)
+    copysign_, remainder_, fmod_, heaviside_ = _in_place(copysign), _in_place(remainder), _in_place(fmod), \
+        _in_place(heaviside)
+    floor_divide_, true_divide_ = _in_place(floor_divide), _in_place(true_divide)
+    multiply_, subtract_, divide_ = _in_place(mul, "multiply_"), _in_place(sub, "subtract_"), \
+        _in_place(div, "divide_")
+    lerp_, addcmul_, addcdiv_ = _in_place(lerp), _in_place(addcmul), _in_place(addcdiv)
+    clip_, clamp_min_, clamp_max_ = _in_place(clamp, "clip_"), _in_place(clamp_min), _in_place(clamp_max)
+    eq_, ne_, lt_, le_, gt_, ge_ = _in_place(eq, "eq_"), _in_place(ne, "ne_"), _in_place(lt, "lt_"), \
+        _in_place(le, "le_"), _in_place(gt, "gt_"), _in_place(ge, "ge_")
+    greater_, greater_equal_, less_ = _in_place(gt, "greater_"), _in_place(ge, "greater_equal_"), \
+        _in_place(lt, "less_")
+    less_equal_, not_equal_ = _in_place(le, "less_equal_"), _in_place(ne, "not_equal_")
+    logical_and_, logical_or_, logical_xor_, logical_not_ = _in_place(logical_and), _in_place(logical_or), \
+        _in_place(logical_xor), _in_place(logical_not)
+    bitwise_and_, bitwise_or_, bitwise_xor_ = _in_place(__and__, "bitwise_and_"), \
+        _in_place(__or__, "bitwise_or_"), _in_place(__xor__, "bitwise_xor_")
+    bitwise_not_ = _in_place(bitwise_not)
+    bitwise_left_shift_ = _in_place(__lshift__, "bitwise_left_shift_")
+    bitwise_right_shift_ = _in_place(__rshift__, "bitwise_right_shift_")
+    __iand__, __ior__, __ixor__ = _in_place(__and__, "&="), _in_place(__or__, "|="), _in_place(__xor__, "^=")
+    __ilshift__, __irshift__ = _in_place(__lshift__, "<<="), _in_place(__rshift__, ">>=")
+    __imod__, __ifloordiv__, __ipow__ = _in_place(remainder, "%="), _in_place(floor_divide, "//="), \
+        _in_place(__pow__, "**=")
 
     # ----- in place (PyTorch's rules: see _inplace) ---------------------------------------------
     def _inplace(self, name: str, compute: Callable[..., Tensor], *others: Any, **options: Any) -> Tensor:
@@ -2623,6 +3001,20 @@ class Tensor:
         if not compute_uv:
             u, vh = u.detach() * 0, vh.detach() * 0
         return linalg.TorchSvdResult(u, s, vh.mT)
+
+
+def _shift_left(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a << b, 0 where b is negative or at least a's width (as PyTorch)."""
+    inside = (b >= 0) & (b < a.dtype.itemsize * 8)
+    return np.where(inside, np.left_shift(a, np.where(inside, b, 0)), 0).astype(a.dtype)
+
+
+def _shift_right(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a >> b; where b is negative or at least a's width, the sign bits (0 for unsigned types), as PyTorch."""
+    width = a.dtype.itemsize * 8
+    inside = (b >= 0) & (b < width)
+    shifted = np.right_shift(a, np.where(inside, b, width - 1))
+    return np.where(inside | (a.dtype.kind == "i"), shifted, 0).astype(a.dtype)
 
 
 def _plain_index(index: Any) -> Any:

@@ -8,12 +8,13 @@ method's, it is made by `_method` (one line); the others are written out.
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from . import checks, dtypes, ops
+from . import checks, dtypes, grad_mode, ops
 from .dtypes import result_type as result_type_of_arrays
 from .dtypes import to_numpy_dtype
 from .graph_nodes import name_node
@@ -28,18 +29,53 @@ def _t(x: Any, op: str = "") -> Tensor:
 
 
 def _method(name: str) -> Callable[..., Any]:
-    """torch.<name>(input, ...): input.<name>(...), with the method's signature and docstring."""
+    """torch.<name>(input, ..., out=None): input.<name>(...), with the method's signature and docstring; `out`
+    receives the result as PyTorch's out= does (see _write_out)."""
     method = getattr(Tensor, name)
 
-    def function(input: Tensor, *args: Any, **kwargs: Any) -> Any:
-        return getattr(_t(input, name), name)(*args, **kwargs)
+    def function(input: Tensor, *args: Any, out: Any = None, **kwargs: Any) -> Any:
+        return _write_out(name, getattr(_t(input, name), name)(*args, **kwargs), out)
 
     signature = inspect.signature(method)
     parameters = list(signature.parameters.values())
-    function.__signature__ = signature.replace(parameters=[parameters[0].replace(name="input"), *parameters[1:]])
+    out_parameter = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)
+    last = len(parameters) - (parameters[-1].kind == inspect.Parameter.VAR_KEYWORD)
+    function.__signature__ = signature.replace(
+        parameters=[parameters[0].replace(name="input"), *parameters[1:last], out_parameter, *parameters[last:]])
     function.__name__ = function.__qualname__ = name
     function.__doc__ = method.__doc__
     return function
+
+
+def _write_out(name: str, result: Any, out: Any) -> Any:
+    """torch.f(..., out=t): the result written into t, in t's dtype (resized if its shape differs), and t
+    returned; refused where autograd would be needed, as PyTorch refuses it. A tuple result takes a tuple."""
+    if out is None:
+        return result
+    if isinstance(result, tuple):
+        if not isinstance(out, tuple | list) or len(out) != len(result):
+            raise TypeError(f"{name}(): argument 'out' must be tuple of {len(result)} Tensors")
+        written = tuple(_write_out(name, r, o) for r, o in zip(result, out, strict=True))
+        return type(result)(*written) if hasattr(result, "_fields") else written
+    if not isinstance(result, Tensor):
+        raise TypeError(f"{name}() got an unexpected keyword argument 'out'")
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if grad_mode.is_grad_enabled() and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    value = out._same_dtype(name, result).array
+    if value.shape != out.array.shape:
+        if out.array.size:
+            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
+                          f"which does not match the required output shape {list(value.shape)}.", stacklevel=3)
+        out.array = np.array(value, copy=True)
+    elif not out.array.flags.writeable:
+        raise RuntimeError(f"{name}(): the out tensor's memory is read-only (an expand() or broadcast view?)")
+    else:
+        np.copyto(out.array, value)
+    out._version += 1
+    return out
 
 
 def _operand(x: Any) -> Tensor:
@@ -88,20 +124,20 @@ def permute(input: Tensor, dims: Sequence[int]) -> Tensor:
     return input.permute(dims)
 
 
-def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
-    return _operand(input).add(other, alpha=alpha)
+def add(input: Any, other: Any, *, alpha: float = 1, out: Tensor | None = None) -> Tensor:
+    return _write_out("add", _operand(input).add(other, alpha=alpha), out)
 
 
-def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
-    return _operand(input).sub(other, alpha=alpha)
+def sub(input: Any, other: Any, *, alpha: float = 1, out: Tensor | None = None) -> Tensor:
+    return _write_out("sub", _operand(input).sub(other, alpha=alpha), out)
 
 
-def mul(input: Any, other: Any) -> Tensor:
-    return _operand(input).mul(other)
+def mul(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    return _write_out("mul", _operand(input).mul(other), out)
 
 
-def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
-    return _operand(input).div(other, rounding_mode=rounding_mode)
+def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Tensor | None = None) -> Tensor:
+    return _write_out("div", _operand(input).div(other, rounding_mode=rounding_mode), out)
 
 
 amax = _method("amax")
@@ -689,3 +725,69 @@ def block_diag(*tensors: Tensor) -> Tensor:
         rows.append(ops.Pad.apply(b, pad_width=((0, 0), (left, width - left - b.shape[1]))))
         left += b.shape[1]
     return name_node(ops.Concatenate.apply(*rows, axis=0), "BlockDiagBackward0")
+# ----- more elementwise math (see Tensor's section of the same name) -------------------------------
+neg, negative, positive, absolute = _method("neg"), _method("negative"), _method("positive"), _method("absolute")
+lt, le, gt, ge = _method("lt"), _method("le"), _method("gt"), _method("ge")
+less, less_equal, greater, greater_equal = _method("less"), _method("less_equal"), _method("greater"), \
+    _method("greater_equal")
+not_equal, isclose, isinf, isposinf, isneginf, isreal = _method("not_equal"), _method("isclose"), \
+    _method("isinf"), _method("isposinf"), _method("isneginf"), _method("isreal")
+tan, sinh, cosh = _method("tan"), _method("sinh"), _method("cosh")
+asin, acos, atan, asinh, acosh, atanh = _method("asin"), _method("acos"), _method("atan"), _method("asinh"), \
+    _method("acosh"), _method("atanh")
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = _method("arcsin"), _method("arccos"), _method("arctan"), \
+    _method("arcsinh"), _method("arccosh"), _method("arctanh")
+atan2, arctan2, hypot, logaddexp, logaddexp2 = _method("atan2"), _method("arctan2"), _method("hypot"), \
+    _method("logaddexp"), _method("logaddexp2")
+erf, erfc, erfinv, expm1, exp2 = _method("erf"), _method("erfc"), _method("erfinv"), _method("expm1"), _method("exp2")
+rsqrt, reciprocal, sinc, logit, square = _method("rsqrt"), _method("reciprocal"), _method("sinc"), _method("logit"), \
+    _method("square")
+deg2rad, rad2deg, frac, nan_to_num = _method("deg2rad"), _method("rad2deg"), _method("frac"), _method("nan_to_num")
+ceil, floor, round, trunc, fix = _method("ceil"), _method("floor"), _method("round"), _method("trunc"), _method("fix")
+sign, sgn, signbit = _method("sign"), _method("sgn"), _method("signbit")
+copysign, fmod, heaviside, float_power = _method("copysign"), _method("fmod"), _method("heaviside"), \
+    _method("float_power")
+floor_divide, true_divide = _method("floor_divide"), _method("true_divide")
+multiply, subtract, divide = _method("multiply"), _method("subtract"), _method("divide")
+lerp, addcmul, addcdiv = _method("lerp"), _method("addcmul"), _method("addcdiv")
+clamp_min, clamp_max, fmax, fmin = _method("clamp_min"), _method("clamp_max"), _method("fmax"), _method("fmin")
+logical_and, logical_or, logical_xor, logical_not = _method("logical_and"), _method("logical_or"), \
+    _method("logical_xor"), _method("logical_not")
+bitwise_and, bitwise_or, bitwise_xor, bitwise_not = _method("bitwise_and"), _method("bitwise_or"), \
+    _method("bitwise_xor"), _method("bitwise_not")
+bitwise_left_shift, bitwise_right_shift = _method("bitwise_left_shift"), _method("bitwise_right_shift")
+lgamma, digamma, i0, ldexp, gcd, lcm = _method("lgamma"), _method("digamma"), _method("i0"), _method("ldexp"), \
+    _method("gcd"), _method("lcm")
+abs_, neg_, negative_, exp_, exp2_, expm1_, log_, log2_, log10_, log1p_ = _method("abs_"), _method("neg_"), \
+    _method("negative_"), _method("exp_"), _method("exp2_"), _method("expm1_"), _method("log_"), _method("log2_"), \
+    _method("log10_"), _method("log1p_")
+sin_, cos_, tan_, sinh_, cosh_, tanh_, sigmoid_, relu_ = _method("sin_"), _method("cos_"), _method("tan_"), \
+    _method("sinh_"), _method("cosh_"), _method("tanh_"), _method("sigmoid_"), _method("relu_")
+asin_, acos_, atan_, asinh_, acosh_, atanh_ = _method("asin_"), _method("acos_"), _method("atan_"), \
+    _method("asinh_"), _method("acosh_"), _method("atanh_")
+arcsin_, arccos_, arctan_, arcsinh_, arccosh_, arctanh_ = _method("arcsin_"), _method("arccos_"), \
+    _method("arctan_"), _method("arcsinh_"), _method("arccosh_"), _method("arctanh_")
+ceil_, floor_, round_, trunc_, fix_, frac_ = _method("ceil_"), _method("floor_"), _method("round_"), \
+    _method("trunc_"), _method("fix_"), _method("frac_")
+erf_, erfc_, sqrt_, rsqrt_, reciprocal_, square_, sinc_ = _method("erf_"), _method("erfc_"), _method("sqrt_"), \
+    _method("rsqrt_"), _method("reciprocal_"), _method("square_"), _method("sinc_")
+logit_, deg2rad_, rad2deg_, nan_to_num_, xlogy_ = _method("logit_"), _method("deg2rad_"), _method("rad2deg_"), \
+    _method("nan_to_num_"), _method("xlogy_")
+clamp_, clip_, clamp_min_, clamp_max_ = _method("clamp_"), _method("clip_"), _method("clamp_min_"), \
+    _method("clamp_max_")
+i0_, gcd_, lcm_, ldexp_ = _method("i0_"), _method("gcd_"), _method("lcm_"), _method("ldexp_")
+
+
+def polygamma(n: int, input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The n-th derivative of digamma (torch.polygamma's order: n first)."""
+    return _write_out("polygamma", _t(input, "polygamma").polygamma(n), out)
+
+
+def remainder(input: Any, other: Any) -> Tensor:
+    """input % other; either may be a number (not both)."""
+    return _operand(input).remainder(other)
+
+
+def xlogy(input: Any, other: Any) -> Tensor:
+    """input * log(other), 0 where input is 0; either may be a number (not both)."""
+    return _operand(input).xlogy(other)
