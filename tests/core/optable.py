@@ -948,6 +948,12 @@ TABLE: list[OpEntry] = [
         tensor_method=False,
     ),
     *every("eye", these(S(3), S(2, 3), S(0), S(3, dtype="int64"), S(-1)), tensor_method=False),
+    *every(
+        "logspace",
+        these(S(0, 2, 5), S(-1, 1, 3, base=2.0), S(0, 1, 1), S(0, 1, 0), S(0, 1, 4, dtype="float64"), S(0, 1, -1)),
+        tensor_method=False,
+    ),
+    *every("scalar_tensor", these(S(3), S(2.5), S(1, dtype="int64"), S(True)), tensor_method=False, grad=False),
     *[
         e
         for n in ("rand", "randn")
@@ -2486,6 +2492,935 @@ TABLE += [
 ]
 
 
+def _signs(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    return np.where(_rng.random(shape) < 0.5, -1, 1).astype(dtype)
+
+
+_MARGIN_LOSSES = [
+    (
+        "hinge_embedding_loss",
+        "HingeEmbeddingLoss",
+        [S(x(3, 4), x(3, 4, gen=_signs)), S(x(3, 4), x(3, 4, gen=_signs), 0.5, reduction="none"), S(x(0), x(0))],
+    ),
+    (
+        "soft_margin_loss",
+        "SoftMarginLoss",
+        [S(x(3, 4), x(3, 4, gen=_signs, grad=False)), S(x(5), x(5, gen=_signs), reduction="sum")],
+    ),
+    (
+        "multilabel_soft_margin_loss",
+        "MultiLabelSoftMarginLoss",
+        [S(x(3, 4), x(3, 4, gen=_prob)), S(x(3, 4), x(3, 4, gen=_prob), reduction="none")],
+    ),
+    (
+        "multi_margin_loss",
+        "MultiMarginLoss",
+        [
+            S(x(3, 4), _idx(1, 0, 3)),
+            S(x(3, 4), _idx(1, 0, 3), 2, 0.5, reduction="none"),
+            S(x(4), _idx(2)),
+            S(x(3, 4), _idx(1, 0, 3), 3),
+            S(x(3, 4), _idx(1, 0, 4)),
+        ],
+    ),
+    (
+        "multilabel_margin_loss",
+        "MultiLabelMarginLoss",
+        [S(x(2, 4), _idx([3, 0, -1, 1], [1, 2, 0, 3])), S(x(4), _idx(2, -1, 0, 0), reduction="none")],
+    ),
+    (
+        "poisson_nll_loss",
+        "PoissonNLLLoss",
+        [
+            S(x(3, 4), x(3, 4, gen=positive)),
+            S(x(3, 4, gen=positive), x(3, 4, gen=positive), False, True, reduction="none"),
+            S(x(3, 4), x(3, 4), reduction="bad"),
+        ],
+    ),
+    ("pairwise_distance", "PairwiseDistance", [S(x(3, 4), x(3, 4)), S(x(3, 4), x(4), 1.0, 1e-3, True), S(x(4), x(4))]),
+    ("cosine_similarity", "CosineSimilarity", [S(x(3, 4), x(3, 4), 0), S(x(3, 4), x(3, 4), 1, 1e-3)]),
+]
+
+TABLE += [
+    *_functional_and_module(_MARGIN_LOSSES, 2),
+    *_functional_and_module(
+        [
+            (
+                "triplet_margin_loss",
+                "TripletMarginLoss",
+                [
+                    S(x(3, 4), x(3, 4), x(3, 4)),
+                    S(x(3, 4), x(3, 4), x(3, 4), 0.5, 1.0, swap=True, reduction="none"),
+                    S(x(4), x(4), x(4)),
+                    S(x(3, 4), x(4), x(3, 4)),
+                ],
+            ),
+            ("gaussian_nll_loss", "GaussianNLLLoss", [S(x(3, 4), x(3, 4), x(3, 4, gen=positive))]),
+        ],
+        3,
+    ),
+    OpEntry(
+        "F.gaussian_nll_loss",
+        functional("gaussian_nll_loss"),
+        these(
+            S(x(3, 4), x(3, 4), x(3, gen=positive), full=True, reduction="sum"),
+            S(x(3, 4), x(3, 4), x(3, 1, gen=positive), reduction="none"),
+            S(x(3, 4), x(3, 4), 0.5),
+            S(x(3, 4), x(3, 4), x(2, 4, gen=positive)),
+        ),
+    ),
+    OpEntry(
+        "F.triplet_margin_with_distance_loss",
+        functional("triplet_margin_with_distance_loss"),
+        these(S(x(3, 4), x(3, 4), x(3, 4)), S(x(3, 4), x(3, 4), x(3, 4), margin=0.5, swap=True, reduction="sum")),
+    ),
+    OpEntry(
+        "nn.TripletMarginWithDistanceLoss",
+        module("TripletMarginWithDistanceLoss", swap=True),
+        these(S(x(3, 4), x(3, 4), x(3, 4))),
+    ),
+    OpEntry("F.pdist", functional("pdist"), these(S(x(4, 3)), S(x(4, 3), 1.0), S(x(4, 3), float("inf")), S(x(3)))),
+]
+
+
+TABLE += [
+    OpEntry(
+        "F.embedding_bag",
+        functional("embedding_bag"),
+        these(
+            S(_idx(1, 2, 4, 0, 4, 3), x(5, 3), _idx(0, 3, 3)),
+            S(_idx([1, 2], [4, 0]), x(5, 3), mode="max"),
+            S(_idx(1, 2, 4, 0), x(5, 3), _idx(0, 1), mode="sum", per_sample_weights=x(4)),
+            S(_idx(1, 2, 4, 0), x(5, 3), _idx(0, 2, 4), include_last_offset=True, padding_idx=4),
+            S(_idx(1, 2, 4, 0), x(5, 3), _idx(0, 1), per_sample_weights=x(4)),
+            S(_idx(1, 2, 4, 0), x(5, 3)),
+        ),
+    ),
+    *[
+        OpEntry(f"nn.{name}", module(name, *ctor, **kw), these(*samples))
+        for name, ctor, kw, samples in [
+            ("EmbeddingBag", (5, 3), {"mode": "sum", "dtype": D("float64")}, [S(_idx([1, 2], [4, 0]))]),
+            ("EmbeddingBag", (5, 3), {"dtype": D("float64")}, [S(_idx(1, 2, 4, 0), _idx(0, 2))]),
+            (
+                "TransformerEncoderLayer",
+                (4, 2, 8, 0.0),
+                {"dtype": D("float64")},
+                [S(x(3, 2, 4)), S(x(3, 2, 4), _mask(3, 3)), S(x(3, 4))],
+            ),
+            (
+                "TransformerDecoderLayer",
+                (4, 2, 8, 0.0),
+                {"norm_first": True, "batch_first": True, "dtype": D("float64")},
+                [S(x(2, 3, 4), x(2, 5, 4))],
+            ),
+            ("Transformer", (4, 2, 1, 1, 8, 0.0), {"dtype": D("float64")}, [S(x(5, 2, 4), x(3, 2, 4))]),
+        ]
+    ],
+    OpEntry(
+        "nn.TransformerEncoder",
+        with_lib(lambda lib, src: lib.nn.TransformerEncoder(
+            lib.nn.TransformerEncoderLayer(4, 2, 8, 0.0, dtype=lib.float64), 2)(src)),
+        these(S(x(3, 2, 4))),
+        values=False,
+        grad=False,
+    ),
+    OpEntry(
+        "nn.TransformerDecoder",
+        with_lib(lambda lib, tgt, memory: lib.nn.TransformerDecoder(
+            lib.nn.TransformerDecoderLayer(4, 2, 8, 0.0, dtype=lib.float64), 2)(tgt, memory)),
+        these(S(x(3, 2, 4), x(5, 2, 4))),
+        values=False,
+        grad=False,
+    ),
+]
+
+
+_MORE_ACTIVATIONS = [
+    ("mish", "Mish", [S(x(2, 3)), S(x()), S(x(0))]),
+    ("selu", "SELU", [S(x(2, 3)), S(x())]),
+    ("celu", "CELU", [S(x(2, 3)), S(x(2, 3), 0.5), S(x(2, 3), 0.0)]),
+    ("softsign", "Softsign", [S(x(2, 3)), S(x())]),
+    ("tanhshrink", "Tanhshrink", [S(x(2, 3)), S(x(0))]),
+    ("softshrink", "Softshrink", [S(x(2, 3)), S(x(2, 3), 1.0), S(x(2, 3), -1.0)]),
+    ("hardshrink", "Hardshrink", [S(x(2, 3)), S(x(2, 3), 1.0)]),
+    ("threshold", "Threshold", [S(x(2, 3), 0.5, 2.0), S(x(2, 3), 1, 5)]),
+    ("hardsigmoid", "Hardsigmoid", [S(x(2, 3, gen=lambda s, d: make(s, d, -5, 5))), S(x())]),
+    ("hardswish", "Hardswish", [S(x(2, 3, gen=lambda s, d: make(s, d, -5, 5))), S(x())]),
+    ("glu", "GLU", [S(x(2, 4)), S(x(4, 3), 0), S(x(3)), S(x())]),
+]
+
+TABLE += [
+    *_functional_and_module(_MORE_ACTIVATIONS, 1),
+    OpEntry("nn.Softmax2d", module("Softmax2d"), these(S(x(2, 3, 2, 2)), S(x(3, 2, 2)), S(x(2, 3)))),
+    OpEntry(
+        "F.rrelu",
+        seeded(functional("rrelu")),
+        these(S(x(2, 3)), S(x(2, 3), 0.1, 0.3), S(x(3, 4), training=True), S(x(0), training=True)),
+    ),
+    OpEntry("nn.RReLU", seeded(module("RReLU")), these(S(x(3, 4)))),
+    OpEntry("nn.RReLU", seeded(module("RReLU", 0.1, 0.3, inplace=True)), these(S(x(3, 4, grad=False))), grad=False),
+    *[
+        OpEntry(f"F.{n}", functional(n), these(*samples), inplace=True, grad=False)
+        for n, samples in [
+            ("relu_", [S(x(2, 3, grad=False))]),
+            ("elu_", [S(x(2, 3, grad=False)), S(x(2, 3, grad=False), 0.5)]),
+            ("leaky_relu_", [S(x(2, 3, grad=False), 0.2)]),
+            ("hardtanh_", [S(x(2, 3, grad=False), -0.5, 0.5)]),
+            ("selu_", [S(x(2, 3, grad=False))]),
+            ("celu_", [S(x(2, 3, grad=False), 0.5)]),
+            ("rrelu_", [S(x(2, 3, grad=False))]),
+            ("threshold_", [S(x(2, 3, grad=False), 0.5, 2.0)]),
+            ("mish", [S(x(2, 3, grad=False), inplace=True)]),
+            ("hardswish", [S(x(2, 3, grad=False), inplace=True)]),
+            ("hardsigmoid", [S(x(2, 3, grad=False), inplace=True)]),
+            ("rrelu", [S(x(2, 3, grad=False), inplace=True)]),
+        ]
+    ],
+]
+
+
+def _unpool(lib: Any, x: Any, **options: Any) -> Any:
+    values, indices = lib.nn.functional.max_pool2d(x, 2, return_indices=True)
+    return lib.nn.functional.max_unpool2d(values, indices, 2, **options)
+
+
+TABLE += [
+    *[
+        OpEntry(f"F.{n}", functional(n), these(*samples))
+        for n, samples in [
+            ("rms_norm", [S(x(2, 3, 4), (4,), x(4)), S(x(2, 3, 4), [3, 4], eps=1e-3), S(x(2, 3), (4,))]),
+            ("instance_norm", [S(x(2, 3, 4)), S(x(2, 3, 2, 2), weight=x(3), bias=x(3)), S(x(2, 3, 1))]),
+            ("local_response_norm", [S(x(2, 4, 3), 2), S(x(2, 4, 2, 3), 3, 0.1, 0.5, 2.0), S(x(2, 3), 2)]),
+            ("bilinear", [S(x(4, 2), x(4, 3), x(5, 2, 3), x(5)), S(x(2, 4, 2), x(2, 4, 3), x(5, 2, 3))]),
+            ("pixel_unshuffle", [S(x(1, 2, 4, 6), 2), S(x(2, 4, 6), 2), S(x(1, 2, 3, 4), 2)]),
+            ("channel_shuffle", [S(x(1, 6, 2, 2), 3), S(x(2, 4, 3), 2), S(x(1, 6, 2, 2), 4)]),
+            ("adaptive_avg_pool1d", [S(x(2, 3, 7), 3), S(x(3, 5), 5), S(x(2, 3, 4), (2,))]),
+            ("adaptive_max_pool1d", [S(x(2, 3, 7), 3), S(x(3, 5), 2)]),
+            ("fold", [S(x(2, 12, 6), (4, 5), (2, 3), stride=(2, 1)), S(x(8, 9), 4, 2, 1, 1, 2), S(x(1, 8, 5), 4, 2)]),
+        ]
+    ],
+    OpEntry("F.max_unpool2d", with_lib(_unpool), these(S(x(2, 3, 4, 6)), S(x(1, 2, 5, 5), output_size=(5, 5)))),
+    *[
+        OpEntry(f"nn.{name}", module(name, *ctor, **kw), these(*samples))
+        for name, ctor, kw, samples in [
+            ("RMSNorm", (4,), {"dtype": D("float64")}, [S(x(2, 3, 4))]),
+            ("RMSNorm", ((3, 4),), {"elementwise_affine": False, "eps": 1e-4}, [S(x(2, 3, 4))]),
+            ("InstanceNorm1d", (3,), {"affine": True, "dtype": D("float64")}, [S(x(2, 3, 5)), S(x(3, 5))]),
+            ("InstanceNorm2d", (3,), {}, [S(x(2, 3, 2, 2))]),
+            ("LocalResponseNorm", (3,), {}, [S(x(2, 5, 3))]),
+            ("Bilinear", (2, 3, 4), {"dtype": D("float64")}, [S(x(5, 2), x(5, 3))]),
+            ("PixelUnshuffle", (2,), {}, [S(x(1, 2, 4, 6))]),
+            ("ChannelShuffle", (2,), {}, [S(x(1, 4, 2, 2))]),
+            ("AdaptiveAvgPool1d", (3,), {}, [S(x(2, 3, 7))]),
+            ("AdaptiveMaxPool1d", (3,), {}, [S(x(2, 3, 7))]),
+            ("Fold", ((4, 5), 2), {}, [S(x(1, 8, 12))]),
+            ("ZeroPad1d", (2,), {}, [S(x(2, 3, 4))]),
+            ("ZeroPad3d", ((1, 0, 1, 0, 0, 1),), {}, [S(x(1, 2, 2, 3))]),
+            ("ConstantPad1d", ((1, 2), 0.5), {}, [S(x(2, 3, 4))]),
+            ("ConstantPad3d", (1, 2.0), {}, [S(x(1, 2, 2, 3))]),
+            ("ReflectionPad1d", (2,), {}, [S(x(2, 3, 4))]),
+            ("ReplicationPad1d", ((1, 3),), {}, [S(x(2, 3, 4))]),
+            ("CircularPad1d", (2,), {}, [S(x(2, 3, 4))]),
+            ("CircularPad2d", ((1, 0, 2, 1),), {}, [S(x(1, 2, 3, 4))]),
+            ("UpsamplingNearest2d", (), {"scale_factor": 2}, [S(x(1, 2, 3, 3))]),
+        ]
+    ],
+    OpEntry(
+        "nn.UpsamplingBilinear2d",
+        module("UpsamplingBilinear2d", (4, 5)),
+        these(S(x(1, 2, 3, 3))),
+        differs=_BYTE_RESAMPLING,
+        differs_if=lambda sample: "uint8" in repr(sample.args),
+    ),
+    OpEntry(
+        "nn.LazyLinear",
+        with_lib(lambda lib, t: lib.nn.LazyLinear(3, dtype=lib.float64)(t).shape),
+        these(S(x(5, 2)), S(x(2, 4, 3))),
+        grad=False,
+    ),
+    OpEntry(
+        "nn.MaxUnpool2d",
+        with_lib(lambda lib, t: lib.nn.MaxUnpool2d(2)(*lib.nn.MaxPool2d(2, return_indices=True)(t))),
+        these(S(x(2, 3, 4, 6))),
+    ),
+]
+
+
+# ----- more elementwise math: functions, methods, aliases, operators and in-place forms -----------
+def _between(low: float, high: float) -> Callable[..., np.ndarray]:
+    return lambda shape, dtype: make(shape, dtype, low, high)
+
+
+def _special(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    """NaN, infinities, signed zeros and ordinary numbers (shape ignored)."""
+    return np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, 1.5, -2.5]).astype(dtype)
+
+
+def _nonzero(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    """Whole or fractional numbers in [-3, -1] and [1, 3] (uint8: [1, 3]): divisors without zeros."""
+    values = make(shape, dtype, 1, 3)
+    return values if dtype in ("uint8", "bool") else values * np.where(_rng.random(shape) < 0.5, -1, 1).astype(dtype)
+
+
+_UNIT = _between(-0.9, 0.9)
+_MATH_UNARY: dict[str, Callable[[], Iterator[Sample]]] = {
+    "tan": unary(gen=_between(-1.2, 1.2)),
+    "sinh": unary(),
+    "cosh": unary(),
+    "asin": unary(gen=_UNIT),
+    "acos": unary(gen=_UNIT),
+    "atan": unary(),
+    "asinh": unary(),
+    "acosh": unary(gen=_between(1.1, 4)),
+    "atanh": unary(gen=_UNIT),
+    "arcsin": unary(FLOATS, gen=_UNIT),
+    "arccos": unary(FLOATS, gen=_UNIT),
+    "arctan": unary(FLOATS),
+    "arcsinh": unary(FLOATS),
+    "arccosh": unary(FLOATS, gen=_between(1.1, 4)),
+    "arctanh": unary(FLOATS, gen=_UNIT),
+    "erf": unary(),
+    "erfc": unary(),
+    "erfinv": unary(gen=_UNIT),
+    "expm1": unary(),
+    "exp2": unary(),
+    "rsqrt": unary(gen=positive),
+    "reciprocal": unary(gen=_nonzero),
+    "sinc": chain(unary(), these(S(x(4, gen=lambda s, d: np.array([0.0, 1.0, -0.5, 2.25]))))),
+    "logit": chain(
+        unary(gen=_between(0.05, 0.95)),
+        these(
+            S(x(5, gen=_between(-0.5, 1.5)), eps=0.1),
+            S(x(5, gen=_between(0.05, 0.95)), 0.2),
+            S(x(2, 3), eps=None),
+            S(x(3), eps=0.7),
+        ),
+    ),
+    "deg2rad": unary(),
+    "rad2deg": unary(),
+    "square": unary(),
+    "frac": unary(),
+    "ceil": unary(),
+    "floor": unary(),
+    "trunc": unary(),
+    "fix": unary(FLOATS),
+    "round": chain(
+        unary(),
+        these(S(x(2, 3), decimals=1), S(x(2, 3, gen=_between(-300, 300)), decimals=-2), S(x(2, 3), decimals=0)),
+    ),
+    "sign": chain(unary(), these(S(x(7, gen=_special)))),
+    "sgn": unary(),
+    "nan_to_num": chain(
+        unary(FLOATS),
+        these(
+            S(x(7, gen=_special)),
+            S(x(7, gen=_special), nan=1.0, posinf=2.0, neginf=-2.0),
+            S(x(7, gen=_special), 0.5, None, -1.0),
+            S(x(7, gen=_special, dtype="float32"), posinf=1e30),
+        ),
+    ),
+    "lgamma": unary(),
+    "digamma": unary(),
+    "i0": unary(),
+    "negative": unary(),
+    "absolute": unary(),
+    "logical_not": unary(),
+    "bitwise_not": unary(),
+}
+"""Functions of one tensor: torch.f and Tensor.f (and Tensor.f_ where PyTorch has it) share these samples."""
+
+_NO_GRAD_UNARY = {
+    "signbit": chain(unary(), these(S(x(7, gen=_special)))),
+    "isinf": chain(unary(), these(S(x(7, gen=_special)))),
+    "isposinf": chain(unary(), these(S(x(7, gen=_special)))),
+    "isneginf": chain(unary(), these(S(x(7, gen=_special)))),
+    "isreal": unary(),
+    "positive": unary(),
+}
+"""Functions of one tensor without an in-place form."""
+
+_SHIFTS = binary(rhs=_between(0, 3))
+_MATH_BINARY: dict[str, Callable[[], Iterator[Sample]]] = {
+    "atan2": chain(binary(), these(S(x(3), x(3, gen=lambda s, d: np.zeros(3))))),
+    "arctan2": binary(FLOATS),
+    "hypot": binary(),
+    "xlogy": chain(
+        binary(rhs=positive),
+        these(S(T(np.array([0.0, 0.0, 1.0, 2.0])), T(np.array([0.0, 2, 3, 0])))),
+    ),
+    "copysign": chain(binary(), these(S(x(5, gen=_special), x(5, gen=_special)))),
+    "remainder": chain(
+        binary(rhs=_nonzero, scalars=(2, 1.5, -2, True)),
+        these(S(x(3, dtype="int64"), 0), S(x(3, dtype="int64"), x(3, dtype="int64", gen=lambda s, d: np.zeros(3)))),
+    ),
+    "fmod": chain(binary(rhs=_nonzero, scalars=(2, 1.5, -2, True)), these(S(x(3, dtype="int32"), 0))),
+    "true_divide": binary(rhs=_nonzero),
+    "float_power": binary(gen=positive, scalars=(2, 0.5, -1)),
+    "multiply": binary(),
+    "subtract": chain(binary(), these(S(x(2, 3), x(3), alpha=2))),
+    "divide": chain(binary(rhs=_nonzero), binary(NUMERIC, rhs=positive, rounding_mode="floor")),
+    "greater": binary(),
+    "greater_equal": binary(),
+    "less": binary(),
+    "less_equal": binary(),
+    "not_equal": binary(),
+    "logical_and": binary(),
+    "logical_or": binary(),
+    "logical_xor": binary(),
+    "bitwise_and": binary(),
+    "bitwise_or": binary(),
+    "bitwise_xor": binary(),
+    "bitwise_left_shift": chain(_SHIFTS, these(S(x(3, dtype="int64"), T(np.array([70, -1, 63]))))),
+    "bitwise_right_shift": chain(
+        _SHIFTS,
+        these(
+            S(T(np.array([-8, 8, -1])), T(np.array([70, -1, 63]))),
+            S(T(np.array([200, 8, 1], np.uint8)), T(np.array([9, 7, 255], np.uint8))),
+        ),
+    ),
+    "ldexp": chain(binary(rhs=_between(-2, 3)), these(S(x(3), x(3, dtype="int64")))),
+    "gcd": binary(NUMERIC),
+    "lcm": binary(NUMERIC),
+    "clamp_min": chain(unary(min=-1), these(S(x(2, 3), x(3)), S(x(2, 3, dtype="int64"), 0.5), S(x(2, 3), 0))),
+    "clamp_max": chain(unary(max=1), these(S(x(2, 3), x(3)), S(x(2, 3, dtype="int64"), 0.5), S(x(2, 3), 0))),
+    "lerp": these(
+        S(x(2, 3), x(2, 3), 0.3),
+        S(x(2, 3), x(3), x(2, 1)),
+        S(x(2, 3), x(2, 3), 2),
+        S(x(2, 3), end=x(2, 3), weight=0.7),
+        S(x(2, 3), x(2, 3, dtype="float32"), 0.5),
+        S(x(2, 3), x(2, 3), x(3, dtype="float32")),
+        S(x(3), x(2, 3), 0.5),
+    ),
+    "addcmul": these(
+        S(x(2, 3), x(2, 3), x(3)),
+        S(x(2, 3), x(3), x(2, 1), value=0.5),
+        S(x(3), x(3, dtype="int64"), x(3), value=2),
+        S(x(3, dtype="int64"), x(3, dtype="int64"), x(3, dtype="int64"), value=2),
+        S(x(3, dtype="int64"), x(3, dtype="int64"), x(3, dtype="int64"), value=0.5),
+        S(x(3), x(2, 3), x(3)),
+    ),
+    "addcdiv": these(
+        S(x(2, 3), x(2, 3), x(3, gen=_nonzero)),
+        S(x(2, 3), x(3), x(2, 1, gen=_nonzero), value=0.5),
+        S(x(3, dtype="int64"), x(3), x(3, dtype="int64", gen=positive)),
+        S(x(3), x(3, dtype="int64"), x(3, dtype="int64", gen=positive)),
+    ),
+}
+"""Functions of two (or three) tensors with an in-place form: torch.f, Tensor.f and Tensor.f_."""
+
+_NO_GRAD_BINARY = {
+    "isclose": chain(
+        binary(scalars=()),
+        these(
+            S(x(5, gen=_special), x(5, gen=_special)),
+            S(x(5, gen=_special), x(5, gen=_special), equal_nan=True),
+            S(x(3), x(3), rtol=0.5, atol=0.1),
+            S(x(3), 1.0),
+        ),
+    ),
+    "logaddexp": binary(),
+    "logaddexp2": binary(),
+    "fmax": chain(binary(), these(S(x(5, gen=_special), T(np.array([1.0, np.nan, 0.0, 2.0, np.nan]))))),
+    "fmin": chain(binary(), these(S(x(5, gen=_special), T(np.array([1.0, np.nan, 0.0, 2.0, np.nan]))))),
+}
+"""Functions of two tensors without an in-place form (gradients compared where they have one)."""
+
+_NOT_DIFFERENTIABLE = {
+    "floor_divide": binary(rhs=_nonzero),
+    "heaviside": chain(binary(scalars=()), these(S(x(5, gen=_special), x(5, gen=_special)))),
+}
+"""PyTorch records these with a node that refuses backward: values only."""
+
+_IN_PLACE_OF_EXISTING = {
+    **{n: these(S(x(2, 3)), S(x(3, 2, view="T")), S(x(3, dtype="int64"))) for n in ("exp", "sin", "cos", "tanh")},
+    **{n: these(S(x(2, 3)), S(x(3, 2, view="T")), S(x(3, dtype="int64"))) for n in ("sigmoid", "relu", "neg", "abs")},
+    **{n: these(S(x(2, 3, gen=positive)), S(x(3, dtype="int64", gen=positive))) for n in ("log", "sqrt", "log1p")},
+    **{n: these(S(x(2, 3, gen=positive)), S(x(3, dtype="int64", gen=positive))) for n in ("log2", "log10")},
+    "clip": these(S(x(2, 3), -1, 1), S(x(3, dtype="int64"), min=0)),
+    **{n: binary(scalars=(1, 0.5), mixed=True) for n in ("eq", "ne", "lt", "le", "gt", "ge")},
+}
+"""The in-place forms of the ops that were there before (Tensor.exp_, Tensor.lt_, ...)."""
+
+def _without_bool(sample: Sample) -> bool:
+    """torch 2.13's backward of atan2 and logaddexp2 fails when the other operand is a bool tensor."""
+    return "bool" not in repr(sample)
+
+
+def _one_dtype(sample: Sample) -> bool:
+    """torch 2.13's backward of addcdiv (and lerp, addcmul) with an integer tensor among float64 ones fails, and
+    ldexp's gives self a zero gradient when the exponent is an integer 0-d tensor."""
+    return len({a.array.dtype for a in sample.args if isinstance(a, T)}) == 1
+
+
+def _in_place_entry(name: str, samples: Callable[[], Iterator[Sample]]) -> OpEntry:
+    return OpEntry(f"Tensor.{name}_", method(f"{name}_"), samples, inplace=True, grad=False)
+
+
+def _dunder(name: str, f: Callable[..., Any], samples: Callable[[], Iterator[Sample]], **options: Any) -> OpEntry:
+    return OpEntry(f"Tensor.{name}", op(f), samples, grad=False, **options)
+
+
+def _reflected(f: Callable[..., Any]) -> Callable[..., Any]:
+    return op(lambda a, b: f(b, a))
+
+
+_SCALAR_LEFT = these(*(S(x(2, 3, dtype=d, gen=_nonzero), s) for d in NUMERIC for s in (2, 3)))
+
+TABLE += [
+    *(e for n, s in _MATH_UNARY.items() for e in every(n, s, grad=n != "sgn")),  # torch's sgn grad: a ZeroTensor
+    *(_in_place_entry(n, s) for n, s in _MATH_UNARY.items() if n not in ("logit", "nan_to_num", "round")),
+    _in_place_entry("logit", these(S(x(2, 3, gen=_between(0.05, 0.95))), S(x(3), eps=0.2))),
+    _in_place_entry("nan_to_num", these(S(x(7, gen=_special)), S(x(7, gen=_special), nan=1.0, posinf=2.0))),
+    _in_place_entry("round", these(S(x(2, 3)), S(x(2, 3), decimals=1), S(x(3, dtype="int64")))),
+    *(e for n, s in _NO_GRAD_UNARY.items() for e in every(n, s)),
+    *(
+        e
+        for n, s in _MATH_BINARY.items()
+        for e in every(n, s, grad_if=_one_dtype if n in ("lerp", "addcmul", "addcdiv", "ldexp") else _without_bool)
+    ),
+    *(
+        _in_place_entry(n, these(*(s for s in _MATH_BINARY[n]() if s.args and isinstance(s.args[0], T))))
+        for n in _MATH_BINARY
+        if n not in ("lerp", "addcmul", "addcdiv", "float_power", "clamp_min", "clamp_max")
+    ),
+    *(_in_place_entry(n, _MATH_BINARY[n]) for n in ("lerp", "addcmul", "addcdiv", "clamp_min", "clamp_max")),
+    _in_place_entry(
+        "float_power",
+        these(S(x(2, 3, gen=positive), 2), S(x(2, 3, gen=positive), x(3)), S(x(3, dtype="float32", gen=positive), 2)),
+    ),
+    *(e for n, s in _NO_GRAD_BINARY.items() for e in every(n, s, grad_if=_without_bool)),
+    *(e for n, s in _NOT_DIFFERENTIABLE.items() for e in every(n, s, grad=False)),
+    *(_in_place_entry(n, s) for n, s in _NOT_DIFFERENTIABLE.items()),
+    *(_in_place_entry(n, s) for n, s in _IN_PLACE_OF_EXISTING.items()),
+    *every("neg", unary(), tensor_method=False),
+    *(e for n in ("lt", "le", "gt", "ge") for e in every(n, binary(), tensor_method=False)),
+    _dunder("__xor__", operator.xor, binary()),
+    _dunder("__lshift__", operator.lshift, _SHIFTS),
+    _dunder("__rshift__", operator.rshift, _SHIFTS),
+    _dunder("__mod__", operator.mod, binary(rhs=_nonzero)),
+    _dunder("__floordiv__", operator.floordiv, binary(rhs=_nonzero)),
+    *(
+        _dunder(n, _reflected(f), _SCALAR_LEFT)
+        for n, f in [
+            ("__rand__", operator.and_),
+            ("__ror__", operator.or_),
+            ("__rxor__", operator.xor),
+            ("__rlshift__", operator.lshift),
+            ("__rrshift__", operator.rshift),
+            ("__rmod__", operator.mod),
+            ("__rfloordiv__", operator.floordiv),
+        ]
+    ),
+    *(
+        _dunder(n, f, binary(scalars=(2,), mixed=False, rhs=_between(1, 3)), inplace=True)
+        for n, f in [
+            ("__iand__", operator.iand),
+            ("__ior__", operator.ior),
+            ("__ixor__", operator.ixor),
+            ("__ilshift__", operator.ilshift),
+            ("__irshift__", operator.irshift),
+            ("__imod__", operator.imod),
+            ("__ifloordiv__", operator.ifloordiv),
+            ("__ipow__", operator.ipow),
+        ]
+    ),
+    OpEntry(  # torch 2.13 has no derivative of remainder(number, tensor)
+        "torch.remainder", fn("remainder"), these(S(5, x(3, gen=_nonzero)), S(-2.5, x(3, gen=_nonzero))), grad=False
+    ),
+    OpEntry("torch.xlogy", fn("xlogy"), these(S(2.0, x(3, gen=positive)), S(0, x(3, gen=positive)))),
+    OpEntry(
+        "Tensor.polygamma",
+        method("polygamma"),
+        these(S(x(2, 3, gen=positive), 1), S(x(3, gen=positive), 2), S(x(3), 0), S(x(3), n=3), S(x(3), -1)),
+    ),
+    OpEntry("torch.polygamma", fn("polygamma"), these(S(1, x(2, 3, gen=positive)), S(n=2, input=x(3, gen=positive)))),
+    _in_place_entry("polygamma", these(S(x(2, 3, gen=positive), 1), S(x(3, dtype="int64"), 1))),
+    # out=: the result written into the given tensor (resized, in its dtype), refused where autograd is involved
+    *(
+        OpEntry(f"torch.{n}", fn(n), these(*samples), grad=False)
+        for n, samples in [
+            ("exp", [S(x(3), out=x(3)), S(x(3), out=x(0)), S(x(3), out=x(3, dtype="int64")), S(x(2, 3), out=x(2, 3))]),
+            ("tan", [S(x(3), out=x(3, dtype="float32")), S(x(3, dtype="int64"), out=x(3))]),
+            ("atan2", [S(x(3), x(3), out=x(3)), S(x(2, 3), x(3), out=x(1))]),
+            ("sort", [S(x(2, 3), out=(x(0), T(np.zeros(0, np.int64))))]),
+            ("add", [S(x(3), x(3), out=x(3)), S(x(3), 2, alpha=2, out=x(3, dtype="float32"))]),
+            ("mul", [S(x(3), x(3), out=x(3, dtype="int32"))]),
+            ("div", [S(x(3), x(3, gen=positive), out=x(3))]),
+            ("sub", [S(x(3), x(3), out=x(0))]),
+            ("clamp_min", [S(x(3), 0.5, out=x(3))]),
+        ]
+    ),
+    *(
+        OpEntry(f"torch.{n}", fn(n), these(*samples))
+        for n, samples in [
+            ("exp", [S(x(3), out=x(3, grad=False)), S(x(3, grad=False), out=x(3))]),
+            ("add", [S(x(3), x(3, grad=False), out=x(3, grad=False))]),
+        ]
+    ),
+]
+
+
+# ----- more reductions, shapes and linear algebra ------------------------------------------------------------
+def linalg(name: str) -> Callable[..., Any]:
+    return lambda lib, *a, **k: getattr(lib.linalg, name)(*a, **k)
+
+
+def _spd(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    """Symmetric positive-definite matrices (a batch when shape has more than 2 dims)."""
+    a = make(shape, "float64", -1, 1)
+    return (a @ np.swapaxes(a, -1, -2) + shape[-1] * np.eye(shape[-1])).astype(dtype)
+
+
+def _well_conditioned(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    return (make(shape, "float64", -1, 1) + 3 * np.eye(shape[-1], M=shape[-2]).T).astype(dtype)
+
+
+def _sign_fixed(vectors: Any, *others: Any) -> tuple[Any, ...]:
+    """Eigen- and singular vectors are unique up to sign, which LAPACK's drivers choose: each column of
+    `vectors` (and the matching row of each of `others`) turned so that its largest entry is positive."""
+    top = vectors.gather(-2, vectors.abs().argmax(-2, keepdim=True))
+    sign = top / top.abs()
+    return (vectors * sign, *(o * sign.mT for o in others))
+
+
+def _eigh(lib: Any, a: Any, **k: Any) -> Any:
+    values, vectors = lib.linalg.eigh(a, **k)
+    return values, *_sign_fixed(vectors)
+
+
+def _svd(result: Any) -> Any:
+    u, s, v = result
+    fixed_u, fixed_vh = _sign_fixed(u, v.mT)
+    return fixed_u, s, fixed_vh
+
+
+def _ties(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    return _rng.integers(0, 3, shape).astype(dtype)
+
+
+def _with_nan(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    a = _distinct(shape, dtype)
+    if dtype in FLOATS and a.size:
+        a.reshape(-1)[:: 3] = np.nan
+    return a
+
+
+def _inplace_view(name: str, *args: Any) -> Callable[..., Any]:
+    """name_(*args) on a copy that stays in the graph (a leaf refuses in-place changes), returned."""
+    def call(lib: Any, t: Any) -> Any:
+        out = t * 1
+        getattr(out, name)(*args)
+        return out
+    return call
+
+
+_ORDER_DIMS = [S(x(2, 3, 4, gen=_distinct), 1), S(x(2, 3, 4, gen=_distinct), -1, keepdim=True),
+               S(x(5, gen=_distinct), 0), S(x(gen=_distinct), 0), S(x(2, 0), 1), S(x(2, 3), 2)]
+
+TABLE += [
+    *every("prod", chain(reduction(tuples=False, dtype=None), these(S(x(2, 3), 1, dtype=D("float64")),
+                                                                    S(T(np.array([[0.0, 2, 3], [0, 0, 1]])), 1),
+                                                                    S(T(np.array([0.0, 2, 3])))))),
+    *every("cumprod", these(S(x(2, 3), 1), S(x(4), 0), S(x(), 0), S(T(np.array([2.0, 0, 3, 0, 5])), 0),
+                            S(x(2, 3, dtype="int32"), 0), S(x(2, 3), 0, dtype=D("float64")), S(x(2, 3), 2))),
+    OpEntry("Tensor.cumprod_", method("cumprod_"), these(S(x(2, 3), 1), S(x(3, dtype="int64"), 0)), inplace=True,
+            grad=False),
+    *every("cummax", these(S(x(2, 5, gen=_distinct), 1), S(x(4, gen=_distinct), 0), S(x(), 0), S(x(0), 0),
+                           S(T(np.array([1.0, np.nan, 3.0, 0.0])), 0), S(x(2, 3), 2))),
+    *every("cummin", these(S(x(2, 5, gen=_distinct), 1), S(x(4, gen=_distinct), -1), S(x(), 0))),
+    *every("logcumsumexp", these(S(x(2, 3), 1), S(x(4), 0), S(x(), 0), S(T(np.array([-np.inf, 0.0, 1.0])), 0),
+                                 S(x(3, dtype="int64"), 0))),
+    *every("median", chain(these(S(x(2, 3, 4, gen=_distinct)), S(x(5, gen=_with_nan)), S(x(0))), these(*_ORDER_DIMS),
+                           these(S(x(2, 5, gen=_with_nan), 1)))),
+    *every("nanmedian", these(S(x(2, 3, 4, gen=_distinct)), S(x(6, gen=_with_nan)), S(x(2, 5, gen=_with_nan), 1),
+                              S(T(np.array([np.nan, np.nan])), 0), *_ORDER_DIMS[:4])),
+    *every("kthvalue", these(S(x(2, 3, 4, gen=_distinct), 2), S(x(2, 3, 4, gen=_distinct), 1, 0, True),
+                             S(x(5, gen=_distinct), 5), S(x(5), 6), S(x(5), 0), S(x(gen=_distinct), 1))),
+    *every("mode", these(S(x(2, 7, gen=_ties)), S(x(2, 7, gen=_ties), 0), S(x(3, 6, gen=_ties), 1, True),
+                         S(x(gen=_ties)), S(x(6, gen=_ties), 0)), grad=True),
+    *every("quantile", these(S(x(2, 5, gen=_distinct), 0.3), S(x(2, 5, gen=_distinct), 0.3, 1),
+                             S(x(2, 5, gen=_distinct), x(3, gen=lambda s, d: np.array([0.0, 0.5, 1.0])), 1, True),
+                             S(x(7, gen=_distinct), 0.4, interpolation="lower"),
+                             S(x(7, gen=_distinct), 0.4, interpolation="higher"),
+                             S(x(7, gen=_distinct), 0.4, interpolation="nearest"),
+                             S(x(7, gen=_distinct), 0.45, interpolation="midpoint"),
+                             S(x(2, 5, gen=_distinct), 0.5, keepdim=True), S(x(6, gen=_with_nan), 0.5),
+                             S(x(gen=_distinct), 0.5), S(x(4), 1.5), S(x(0), 0.5), S(x(4), 0.5, interpolation="bad"))),
+    *every("nanquantile", these(S(x(6, gen=_with_nan), 0.5), S(x(2, 5, gen=_with_nan), 0.25, 1),
+                                S(T(np.array([np.nan, np.nan])), 0.5))),
+    *every("nansum", chain(reduction(tuples=False), these(S(x(6, gen=_with_nan)), S(x(2, 5, gen=_with_nan), 1)))),
+    *every("nanmean", chain(these(S(x(6, gen=_with_nan)), S(x(2, 5, gen=_with_nan), 1, True), S(x(2, 3)), S(x(0)),
+                                  S(x(2, 3, dtype="int64"))))),
+    *every("count_nonzero", these(S(x(2, 3, gen=_ties)), S(x(2, 3, gen=_ties), 1), S(x(2, 3, gen=_ties), (0, 1)),
+                                  S(x()), S(x(0)))),
+    *every("aminmax", these(S(x(2, 3)), S(x(2, 3), dim=1), S(x(2, 3), dim=0, keepdim=True), S(x()), S(x(0)),
+                            S(x(2, 3), keepdim=True))),
+    OpEntry("torch.std_mean", fn("std_mean"), these(S(x(2, 3)), S(x(2, 3), 1), S(x(2, 3), 1, keepdim=True),
+                                                    S(x(2, 3), (0, 1), correction=0), S(x(2, 3), 1, False))),
+    OpEntry("torch.var_mean", fn("var_mean"), these(S(x(2, 3)), S(x(2, 3), 1), S(x(2, 3), 0, keepdim=True),
+                                                    S(x(2, 3), correction=2))),
+    *every("unique", these(S(x(8, gen=_ties)), S(x(2, 4, gen=_ties), return_inverse=True, return_counts=True),
+                           S(x(3, 2, gen=_ties), dim=0, return_inverse=True), S(x(gen=_ties)), S(x(0))), grad=False),
+    *every("unique_consecutive", these(S(x(8, gen=_ties)), S(x(8, gen=_ties), return_inverse=True,
+                                                             return_counts=True),
+                                       S(x(4, 2, gen=_ties), dim=0, return_counts=True), S(x(0))), grad=False),
+    *every("nonzero", these(S(x(2, 3, gen=_ties)), S(x(2, 3, gen=_ties), as_tuple=True), S(x(gen=_ties)), S(x(0)))),
+    *every("argwhere", these(S(x(2, 3, gen=_ties)), S(x(5, gen=_ties)))),
+    *every("masked_select", these(S(x(2, 3), _mask(2, 3)), S(x(2, 3), _mask(3)), S(x(3), _mask(2, 3)),
+                                  S(x(2, 3), x(2, 3, dtype="int64")))),
+    *every("take", these(S(x(2, 3), _idx(0, 5, -1, 5)), S(x(2, 3), T(np.array([[1, 2], [3, 4]]))),
+                         S(x(2, 3), _idx(6)), S(x(), _idx(0)))),
+    *every("take_along_dim", these(S(x(2, 3), T(np.array([[0, 2], [1, 1]])), 1), S(x(2, 3), _idx(0, 5)),
+                                   S(x(2, 3), T(np.array([[2], [0]])), 1), S(x(2, 3), T(np.array([[1, 0, 1]])), 0))),
+    *every("narrow", these(S(x(3, 4), 1, 1, 2), S(x(3, 4), 0, -2, 2), S(x(3, 4), -1, 0, 0), S(x(3, 4), 1, 3, 2),
+                           S(x(3), 0, 1, 1))),
+    *every("select", these(S(x(3, 4), 1, 2), S(x(3, 4), 0, -1), S(x(3, 4), 1, 4), S(x(3), 0, 1))),
+    *[e for n in ("movedim", "moveaxis") for e in every(n, these(
+        S(x(2, 3, 4), 0, 2), S(x(2, 3, 4), (0, 1), (2, 0)), S(x(2, 3, 4), -1, 0), S(x(2, 3), (0, 1), (0,)),
+        S(x(), 0, 0)))],
+    *[e for n in ("swapaxes", "swapdims") for e in every(n, these(S(x(2, 3, 4), 0, 2), S(x(2, 3), -1, 0),
+                                                                   S(x(2, 3), 0, 2)))],
+    *every("unflatten", these(S(x(2, 6), 1, (2, 3)), S(x(2, 6), -1, (3, -1)), S(x(6), 0, (2, 2)))),
+    OpEntry("Tensor.unfold", method("unfold"), these(S(x(2, 7), 1, 3, 2), S(x(5), 0, 2, 1), S(x(2, 3), 0, 2, 1),
+                                                     S(x(4), 0, 5, 1), S(x(4), 0, 2, 0), S(x(), 0, 1, 1))),
+    *every("tile", these(S(x(2, 3), (2,)), S(x(2, 3), (2, 1, 2)), S(x(), (3,)), S(x(3), (2, 2)))),
+    *every("repeat_interleave", these(S(x(2, 3), 2), S(x(2, 3), 2, dim=1), S(x(2, 3), _idx(1, 0), dim=0),
+                                      S(x(3), _idx(1, 2, 3)), S(x(3), _idx(1, 2)), S(x(), 3)), tensor_method=True),
+    OpEntry("torch.repeat_interleave", fn("repeat_interleave"), these(S(_idx(2, 0, 1)))),
+    *every("ravel", these(S(x(2, 3)), S(x()), S(x(4, 3, view="T")))),
+    *every("tensor_split", these(S(x(7, 2), 3), S(x(7, 2), [1, 4]), S(x(2, 7), (2, 9), 1), S(x(5), 0), S(x(4), 6),
+                                 S(x(6), [-2, 2]), S(x(6), _idx(1, 3))), ),
+    *every("hsplit", these(S(x(2, 6), 3), S(x(6), [2, 3]), S(x(2, 6), 4))),
+    *every("vsplit", these(S(x(4, 3), 2), S(x(4, 3), [1]), S(x(4), 2))),
+    *every("dsplit", these(S(x(2, 2, 4), 2), S(x(2, 4), 2))),
+    *every("rot90", these(S(x(2, 3)), S(x(2, 3), 2), S(x(2, 3), 3), S(x(2, 3), -1), S(x(2, 3), 0),
+                          S(x(2, 3, 4), 1, (1, 2)), S(x(3)), S(x(2, 3), 1, (0, 0)))),
+    *every("fliplr", these(S(x(2, 3)), S(x(3)))),
+    *every("flipud", these(S(x(2, 3)), S(x(3)), S(x()))),
+    *every("diag", these(S(x(3)), S(x(3), 1), S(x(3), -2), S(x(3, 4)), S(x(3, 4), 2), S(x(3, 4), -1),
+                         S(x(2, 2, 2)))),
+    *every("diag_embed", these(S(x(2, 3)), S(x(2, 3), 1), S(x(2, 3), -1, 0, 2), S(x(3), 0, 1, 0))),
+    *every("diagflat", these(S(x(2, 2)), S(x(3), 1), S(x(), -1))),
+    *every("diagonal", these(S(x(3, 4)), S(x(3, 4), 1), S(x(3, 4), -2), S(x(2, 3, 4), 0, 1, 2), S(x(2, 3, 4), 1, -1,
+                                                                                                    0),
+                             S(x(3, 4), 5), S(x(3, 4), 0, 0, 0))),
+    *every("trace", these(S(x(3, 4)), S(x(3, 3, dtype="int32")), S(x(3)))),
+    OpEntry("torch.tril_indices", fn("tril_indices"), these(S(3, 3), S(3, 4, 1), S(4, 3, -1), S(0, 3))),
+    OpEntry("torch.triu_indices", fn("triu_indices"), these(S(3, 3), S(3, 4, 1), S(4, 3, -1), S(3, 0))),
+    *[e for n in ("outer", "ger") for e in every(n, these(S(x(3), x(4)), S(x(3, dtype="int64"), x(2)),
+                                                           S(x(2, 3), x(3))))],
+    *every("inner", these(S(x(3), x(3)), S(x(2, 3), x(4, 3)), S(x(2, 3), x()), S(x(2, 3), x(4)))),
+    *every("dot", these(S(x(3), x(3)), S(x(3, dtype="int64"), x(3, dtype="int64")), S(x(3), x(4)), S(x(2, 3), x(3)),
+                        S(x(3, dtype="float32"), x(3)))),
+    *every("vdot", these(S(x(3), x(3)), S(x(3), x(4)))),
+    *every("mv", these(S(x(2, 3), x(3)), S(x(2, 3), x(2)), S(x(3), x(3)))),
+    *every("addmm", these(S(x(2, 4), x(2, 3), x(3, 4)), S(x(4), x(2, 3), x(3, 4), beta=0.5, alpha=2),
+                          S(x(2, 4), x(2, 3), x(3, 4), beta=0), S(x(3, 4), x(2, 3), x(3, 4)))),
+    *every("addmv", these(S(x(2), x(2, 3), x(3)), S(x(), x(2, 3), x(3), beta=2, alpha=0.5))),
+    *every("addr", these(S(x(2, 3), x(2), x(3)), S(x(3), x(2), x(3), alpha=2))),
+    *every("baddbmm", these(S(x(2, 2, 4), x(2, 2, 3), x(2, 3, 4)), S(x(4), x(2, 2, 3), x(2, 3, 4), beta=0.5))),
+    *every("addbmm", these(S(x(2, 4), x(2, 2, 3), x(2, 3, 4)), S(x(2, 4), x(2, 2, 3), x(2, 3, 4), alpha=3))),
+    *[OpEntry(f"Tensor.{n}", method(n), these(s), inplace=True, grad=False) for n, s in (
+        ("addmm_", S(x(2, 4), x(2, 3), x(3, 4))), ("addmv_", S(x(2), x(2, 3), x(3))), ("addr_", S(x(2, 3), x(2), x(3))),
+        ("baddbmm_", S(x(2, 2, 4), x(2, 2, 3), x(2, 3, 4))), ("addbmm_", S(x(2, 4), x(2, 2, 3), x(2, 3, 4))))],
+    *every("kron", these(S(x(2, 3), x(2, 2)), S(x(3), x(2)), S(x(2, 1, 2), x(3, 2)), S(x(2), x()))),
+    *every("cross", these(S(x(2, 3), x(2, 3)), S(x(3, 2), x(3, 2), 0), S(x(2, 3), x(1, 3), dim=1),
+                          S(x(2, 4), x(2, 4), 1))),
+    OpEntry("torch.tensordot", fn("tensordot"), these(S(x(2, 3, 4), x(3, 4, 5)), S(x(2, 3), x(3, 2), 1),
+                                                      S(x(2, 3, 4), x(4, 2), ([0, 2], [1, 0])), S(x(2, 3), x(2, 3), 0),
+                                                      S(x(2, 3), x(4, 3), ([1], [0])))),
+    OpEntry("torch.cdist", fn("cdist"), these(S(x(3, 2), x(4, 2)), S(x(2, 3, 2), x(2, 4, 2), 1.0),
+                                              S(x(3, 2), x(4, 2), 3.0), S(x(3), x(4, 3)), S(x(3, 2), x(4, 3)))),
+    *every("diff", these(S(x(2, 5)), S(x(2, 5), 2, 0), S(x(5), 1, 0, x(2), x(1)), S(x(5), 1, -1, x()),
+                         S(x(5, dtype="bool")), S(x()))),
+    *[e for n in ("index_add", "index_copy") for e in every(n, these(
+        S(x(3, 4), 0, _idx(0, 2), x(2, 4)), S(x(3, 4), 1, _idx(3, 1, 0), x(3, 3)), S(x(3, 4), 0, _idx(0, 0), x(2, 4)),
+        S(x(3, 4), 0, _idx(0), x(2, 4)), S(x(3, 4), 0, _idx(5), x(1, 4))), grad_if=lambda s, n=n: n == "index_add"
+        or "_idx(0, 0)" not in repr(s))],
+    *every("index_add", these(S(x(3, 4), 0, _idx(1), x(1, 4), alpha=2))),
+    *every("index_fill", these(S(x(3, 4), 1, _idx(0, 2), -1.0), S(x(3, 4), 0, _idx(1), x()), S(x(3), 0, _idx(4), 0))),
+    *every("index_put", these(S(x(3, 4), (_idx(0, 2),), x(2, 4)), S(x(3, 4), (_idx(0, 0), _idx(1, 1)), x(2), True),
+                              S(x(3, 4), (_idx(0, 2), _idx(1, 3)), x()), S(x(3, 4), (_mask(3, 4),), x()),
+                              S(x(3, 4), (_idx(0),), x(3)))),
+    *every("masked_scatter", these(S(x(2, 3), _mask(2, 3), x(6)), S(x(2, 3), _mask(3), x(2, 4)),
+                                   S(x(2, 3), T(np.ones((2, 3), bool)), x(2)))),
+    *[e for r in ("sum", "prod", "mean", "amax", "amin") for e in every("scatter_reduce", these(
+        S(x(3, 4, gen=_distinct), 0, T(np.array([[0, 1, 0, 2], [0, 0, 2, 2]])), x(2, 4, gen=_distinct), r),
+        S(x(3, 4, gen=_distinct), 1, T(np.array([[0, 1], [3, 3], [1, 1]])), x(3, 2, gen=_distinct), r,
+          include_self=False)))],
+    *every("scatter_reduce", these(S(x(3, 4), 0, T(np.zeros((1, 4), np.int64)), x(1, 4), "mode"),
+                                   S(T(np.array([1.0, 0.0, 2.0])), 0, _idx(0, 1, 1, 2),
+                                     T(np.array([0.0, 3.0, 0.0, 0.0])), "prod"))),
+    *[OpEntry(f"Tensor.{n}", method(n), these(s), inplace=True, grad=False) for n, s in (
+        ("index_add_", S(x(3, 4), 0, _idx(0, 2), x(2, 4))), ("index_copy_", S(x(3, 4), 0, _idx(0, 2), x(2, 4))),
+        ("index_fill_", S(x(3, 4), 1, _idx(0, 2), 2.0)), ("index_put_", S(x(3, 4), (_idx(0, 2),), x(4))),
+        ("masked_scatter_", S(x(2, 3), _mask(2, 3), x(6))),
+        ("scatter_reduce_", S(x(3, 4), 0, T(np.array([[0, 1, 0, 2]])), x(1, 4), "amax")))],
+    OpEntry("torch.index_put_", fn("index_put_"), these(S(x(3, 4), (_idx(0, 2),), x(4))), inplace=True, grad=False),
+    *every("bincount", these(S(_idx(0, 1, 1, 3)), S(_idx(0, 1, 1, 3), x(4)), S(_idx(0, 1), None, 5),
+                             S(_idx(0, 1, 1), x(3, dtype="int64")), S(_idx(-1, 1)), S(x(2, 2, dtype="int64")),
+                             S(x(3))), grad=False),
+    OpEntry("torch.bucketize", fn("bucketize"), these(S(x(2, 3), x(4, gen=lambda s, d: np.array([-1.0, 0, 1, 2]))),
+                                                      S(x(5), T(np.array([-1.0, 0, 1])), right=True, out_int32=True),
+                                                      S(0.5, T(np.array([0.0, 1.0]))))),
+    OpEntry("torch.searchsorted", fn("searchsorted"), these(
+        S(T(np.array([-1.0, 0, 1, 2])), x(2, 3)), S(T(np.array([[0.0, 1, 2], [1, 2, 3]])), x(2, 4), right=True),
+        S(T(np.array([0.0, 1, 2])), x(3), side="right"), S(T(np.array([2.0, 0, 1])), x(3), sorter=_idx(1, 2, 0)),
+        S(T(np.array([0.0, 1])), 0.5), S(T(np.array([[0.0, 1]])), x(2, 3)))),
+    OpEntry("torch.cartesian_prod", fn("cartesian_prod"), these(S(x(2), x(3)), S(x(2), x(2), x(2)), S(x(3)),
+                                                                S(x(2, 2), x(2)))),
+    OpEntry("torch.meshgrid", fn("meshgrid"), these(S(x(2), x(3), indexing="ij"), S(x(2), x(3), indexing="xy"),
+                                                    S([x(2), x(3), x(4)], indexing="ij"), S(x(2), x(), indexing="ij"))),
+    *every("broadcast_to", these(S(x(3), (2, 3)), S(x(2, 1), (2, 4)), S(x(2, 1), (-1, 3)), S(x(2), (3,)))),
+    OpEntry("torch.broadcast_tensors", fn("broadcast_tensors"), these(S(x(2, 1), x(3)), S(x(), x(2, 2)),
+                                                                      S(x(2), x(3)))),
+    OpEntry("torch.broadcast_shapes", fn("broadcast_shapes"), these(S((2, 1), (3,)), S((2,), 1), S((2,), (3,)))),
+    *[OpEntry(f"torch.atleast_{k}d", fn(f"atleast_{k}d"), these(S(x()), S(x(3)), S(x(2, 3)), S(x(2, 3, 4)),
+                                                               S(x(), x(2)), S([x(), x(2, 2)])))
+      for k in (1, 2, 3)],
+    OpEntry("torch.block_diag", fn("block_diag"), these(S(x(2, 3), x(1, 2)), S(x(), x(3), x(2, 2)),
+                                                        S(x(2, 2, dtype="int64"), x(2)), S(x(2, 2, 2)))),
+    *[OpEntry(f"Tensor.{n}", _inplace_view(n, *a), these(S(s))) for n, a, s in (
+        ("t_", (), x(2, 3)), ("transpose_", (0, 1), x(2, 3)), ("swapaxes_", (0, 2), x(2, 3, 4)),
+        ("swapdims_", (1, 0), x(2, 3)), ("unsqueeze_", (1,), x(2, 3)), ("squeeze_", (), x(2, 1, 3)),
+        ("squeeze_", (1,), x(2, 1, 3)))],
+    OpEntry("Tensor.clone", method("clone"), these(S(x(2, 3)), S(x(4, 3, view="T")), S(x(2, 3, dtype="int64")))),
+    # linear algebra
+    *every("det", these(S(x(3, 3)), S(x(2, 3, 3)), S(x(2, 3)), S(x(3, 3, dtype="int64")))),
+    *every("logdet", these(S(x(3, 3, gen=_spd)), S(x(2, 3, 3, gen=_spd)))),
+    *every("slogdet", these(S(x(3, 3)), S(x(2, 3, 3, gen=_well_conditioned)))),
+    *every("inverse", these(S(x(3, 3, gen=_well_conditioned)), S(x(2, 3, 3, gen=_well_conditioned)), S(x(2, 3)),
+                            S(T(np.zeros((2, 2)))))),
+    *every("pinverse", these(S(x(3, 2, gen=_well_conditioned)), S(x(2, 4)))),
+    *every("matrix_power", these(S(x(3, 3), 3), S(x(2, 3, 3), 2), S(x(3, 3), 0), S(x(3, 3, gen=_well_conditioned), -2),
+                                 S(x(2, 3), 2))),
+    *every("cholesky", these(S(x(3, 3, gen=_spd)), S(x(2, 3, 3, gen=_spd), True))),
+    *every("qr", these(S(x(4, 3, gen=_well_conditioned)), S(x(3, 3, gen=_well_conditioned)))),
+    OpEntry("torch.svd", with_lib(lambda lib, a: _svd(lib.svd(a))), these(S(x(4, 3, gen=_well_conditioned)),
+                                               S(T(_well_conditioned((4, 3), "float64").T.copy())))),
+    OpEntry("Tensor.svd", op(lambda a: _svd(a.svd())), these(S(x(4, 3, gen=_well_conditioned)))),
+    OpEntry("torch.linalg.det", linalg("det"), these(S(x(3, 3)), S(x(2, 2, 2)), S(x(0, 0)), S(x(2, 3)))),
+    OpEntry("torch.linalg.slogdet", linalg("slogdet"), these(S(x(3, 3)), S(x(2, 2, 2, gen=_well_conditioned)))),
+    OpEntry("torch.linalg.inv", linalg("inv"), these(S(x(3, 3, gen=_well_conditioned)), S(x(2, 2, 2, gen=_spd)),
+                                                     S(T(np.zeros((2, 2)))), S(x(3)))),
+    OpEntry("torch.linalg.solve", linalg("solve"), these(
+        S(x(3, 3, gen=_well_conditioned), x(3, 2)), S(x(3, 3, gen=_well_conditioned), x(3)),
+        S(x(2, 3, 3, gen=_well_conditioned), x(3, 1)), S(x(3, 3, gen=_well_conditioned), x(2, 3), left=False),
+        S(x(3, 3, gen=_well_conditioned), x(4, 2)), S(T(np.zeros((2, 2))), x(2)))),
+    OpEntry("torch.linalg.cholesky", linalg("cholesky"), these(S(x(3, 3, gen=_spd)),
+                                                               S(x(2, 3, 3, gen=_spd), upper=True), S(T(-np.eye(2))))),
+    OpEntry("torch.linalg.eigh", with_lib(_eigh), these(S(x(3, 3, gen=_spd)), S(x(2, 3, 3, gen=_spd), UPLO="U")),
+            grad_if=lambda s: True),
+    OpEntry("torch.linalg.eigvalsh", linalg("eigvalsh"), these(S(x(3, 3, gen=_spd)), S(x(2, 3, 3, gen=_spd)))),
+    OpEntry("torch.linalg.svd", with_lib(lambda lib, a, **k: _svd(lib.linalg.svd(a, **k)[:2] + (
+        lib.linalg.svd(a, **k)[2].mT,))), these(S(x(4, 3, gen=_well_conditioned), full_matrices=False),
+                                                S(x(2, 3, 4, gen=_well_conditioned), full_matrices=False))),
+    OpEntry("torch.linalg.svd", with_lib(lambda lib, a: (lib.linalg.svd(a).S, lib.linalg.svd(a).U.shape,
+                                                         lib.linalg.svd(a).Vh.shape)),
+            these(S(x(4, 3, gen=_well_conditioned)), S(x(2, 3)))),
+    OpEntry("torch.linalg.svdvals", linalg("svdvals"), these(S(x(4, 3)), S(x(2, 3, 5)))),
+    OpEntry("torch.linalg.qr", linalg("qr"), these(S(x(4, 3, gen=_well_conditioned)), S(x(2, 3, 3)),
+                                                   S(x(4, 3), mode="r"), S(x(4, 3), mode="complete"),
+                                                   S(x(3, 3), mode="bad")),
+            grad_if=lambda s: s.kwargs.get("mode") not in ("complete", "r")),
+    OpEntry("torch.linalg.matrix_power", linalg("matrix_power"), these(S(x(3, 3), 4), S(x(3, 3, gen=_spd), -1))),
+    OpEntry("torch.linalg.pinv", linalg("pinv"), these(S(x(4, 3, gen=_well_conditioned)), S(x(2, 3, 4)))),
+    # singular values cut by atol: the gradient goes through our SVD, not PyTorch's pinv formula (docs/pytorch.md)
+    OpEntry("torch.linalg.pinv", linalg("pinv"), these(S(x(3, 3), atol=0.5)), grad=False),
+    OpEntry("torch.linalg.matrix_rank", linalg("matrix_rank"), these(S(x(4, 3)), S(T(np.ones((3, 3)))),
+                                                                     S(x(2, 3, 3), atol=1.0))),
+    OpEntry("Tensor.fill_diagonal_", method("fill_diagonal_"), these(S(x(3, 3), 2.0), S(x(5, 2), -1.0, True),
+                                                                     S(x(2, 2, 2), 0), S(x(2, 3, 4), 1), S(x(3), 1)),
+            inplace=True, grad=False),
+    OpEntry("torch.chain_matmul", fn("chain_matmul"), these(S(x(2, 3), x(3, 4), x(4, 2)), S(x(2, 3)),
+                                                            S(x(2, 3), x(3))), grad_if=lambda s: len(s.args) > 1),
+    OpEntry("torch.linalg.multi_dot", linalg("multi_dot"), these(S([x(3), x(3, 4), x(4)]), S([x(2, 3), x(3, 2)]),
+                                                                 S([x(2, 3)]), S([x(2, 3), x(2, 3, 3)]))),
+    OpEntry("torch.linalg.vecdot", linalg("vecdot"), these(S(x(2, 3), x(3)), S(x(2, 3), x(2, 3), dim=0),
+                                                           S(x(3), x(3, dtype="float32")))),
+    OpEntry("torch.linalg.matmul", linalg("matmul"), these(S(x(2, 3), x(3, 4)), S(x(3), x(3, 2)))),
+    OpEntry("torch.linalg.cross", linalg("cross"), these(S(x(2, 3), x(2, 3)), S(x(3, 2), x(3, 2), dim=0),
+                                                         S(x(2, 3), x(3)))),
+    OpEntry("torch.linalg.vector_norm", linalg("vector_norm"), these(
+        S(x(2, 3)), S(x(2, 3), 1), S(x(2, 3), float("inf"), 1), S(x(2, 3), float("-inf")), S(x(2, 3), 0),
+        S(x(2, 3), 3, (0, 1), True), S(x(2, 3, dtype="int64")), S(T(np.zeros(3))))),
+    OpEntry("torch.linalg.matrix_norm", linalg("matrix_norm"), these(
+        S(x(3, 4)), S(x(3, 4), "nuc"), S(x(3, 4), 2), S(x(3, 4), -2), S(x(3, 4), 1), S(x(3, 4), -1),
+        S(x(3, 4), float("inf")), S(x(3, 4), float("-inf")), S(x(2, 3, 4), "fro", (0, 2), True), S(x(3)))),
+    OpEntry("torch.linalg.norm", linalg("norm"), these(
+        S(x(2, 3)), S(x(3), 1), S(x(2, 3), "fro"), S(x(2, 3), 1), S(x(2, 3, 4), None, (1, 2)), S(x(2, 3, 4), 2, 0),
+        S(x(2, 3, 4), 1))),
+    # more names of the same families
+    OpEntry("Tensor.mH", prop("mH"), these(S(x(2, 3)), S(x(2, 3, 4)), S(x(3)))),
+    *every("adjoint", these(S(x(2, 3)), S(x(2, 3, 4)))),
+    OpEntry("Tensor.ndimension", method("ndimension"), these(S(x(2, 3)), S(x()))),
+    *every("is_same_size", these(S(x(2, 3), x(2, 3)), S(x(2, 3), x(3, 2)))),
+    *every("msort", these(S(x(4, 3, gen=_distinct)), S(x(5, gen=_distinct)), S(x()))),
+    *every("narrow_copy", these(S(x(3, 4), 1, 1, 2), S(x(3, 4), 0, 2, 2))),
+    *every("split_with_sizes", these(S(x(5, 2), [2, 3]), S(x(2, 5), [1, 4], 1), S(x(5), [2, 2]))),
+    *every("unsafe_split", these(S(x(5, 2), 2), S(x(2, 5), 3, 1))),
+    *every("unsafe_chunk", these(S(x(5, 2), 2), S(x(2, 5), 3, 1))),
+    OpEntry("Tensor.sum_to_size", method("sum_to_size"), these(S(x(2, 3), 1, 3), S(x(2, 3, 4), (3, 1)),
+                                                               S(x(2, 3), 2, 3), S(x(2, 3), 3), S(x(2, 3), (1,)))),
+    *every("put", these(S(x(2, 3), _idx(0, 5), x(2)), S(x(2, 3), _idx(1, 1), x(2), True), S(x(2, 3), _idx(6), x(1)),
+                        S(x(2, 3), _idx(-1), x(1)), S(x(2, 3), _idx(0, 1), x(3))),
+           ),
+    OpEntry("Tensor.put_", method("put_"), these(S(x(2, 3), _idx(0, 5), x(2))), inplace=True, grad=False),
+    OpEntry("Tensor.cumsum_", method("cumsum_"), these(S(x(2, 3), 1), S(x(3, dtype="int64"), 0)), inplace=True,
+            grad=False),
+    *every("select_scatter", these(S(x(3, 4), x(4), 0, 1), S(x(3, 4), x(3), 1, -1), S(x(3, 4), x(3), 0, 1))),
+    *every("slice_scatter", these(S(x(4, 3), x(2, 3), 0, 1, 3), S(x(4, 3), x(4, 2), 1, None, None, 2),
+                                  S(x(4, 3), x(4, 3)), S(x(4, 3), x(3, 3), 0, 1))),
+    *every("diagonal_scatter", these(S(x(3, 4), x(3)), S(x(3, 4), x(3), 1), S(x(2, 3, 4), x(3, 2), 0, 0, 2),
+                                     S(x(3, 4), x(4)))),
+    *every("dist", these(S(x(2, 3), x(2, 3)), S(x(2, 3), x(3), 1), S(x(2, 3), x(2, 3), float("inf")),
+                         S(x(2, 3), x(2, 3), 0), S(x(3), x(3), 3.5)),
+           grad_if=lambda s: len(s.args) < 3 or s.args[2] != 0),  # torch 2.13's backward of p=0 fails
+    *every("renorm", these(S(x(3, 4), 2, 0, 1.0), S(x(3, 4), 1, 1, 2.0), S(x(2, 3, 4), 2, -1, 0.5),
+                           S(x(3, 4), 0, 0, 1.0), S(x(3, 4), 2, 0, -1.0))),
+    *every("cov", these(S(x(3, 5)), S(x(5)), S(x(3, 5), correction=0), S(x(2, 2, 2)), S(x(3, 1)))),
+    *every("corrcoef", these(S(x(3, 5)), S(x(2, 4)))),
+    *every("cholesky_solve", these(S(x(3, 2), T(np.linalg.cholesky(_spd((3, 3), "float64")))),
+                                   S(x(3, 2), T(np.linalg.cholesky(_spd((3, 3), "float64")).T.copy()), True))),
+    *every("cholesky_inverse", these(S(T(np.linalg.cholesky(_spd((3, 3), "float64")))),
+                                     S(T(np.linalg.cholesky(_spd((3, 3), "float64")).T.copy()), True))),
+    *every("index_reduce", these(*(S(x(3, 4, gen=_distinct), 0, _idx(0, 2, 0), x(3, 4, gen=_distinct), r)
+                                   for r in ("prod", "mean", "amax", "amin")),
+                                 S(x(3, 4, gen=_distinct), 1, _idx(3, 1), x(3, 2, gen=_distinct), "amax",
+                                   include_self=False),
+                                 S(x(3, 4), 0, _idx(0), x(1, 4), "sum"))),
+    OpEntry("Tensor.index_reduce_", method("index_reduce_"), these(S(x(3, 4), 0, _idx(0, 2), x(2, 4), "amax")),
+            inplace=True, grad=False),
+    *every("matrix_exp", these(S(x(3, 3)), S(x(2, 2, 2)), S(T(4 * make((3, 3), "float64"))), S(x(2, 3)))),
+    *[OpEntry(f"torch.{n}", fn(n), these(S(x(3, 4)), S(x(3, 4), dim=0), S(x(3, 4), dx=0.5),
+                                         S(x(3, 4), x(4, gen=_distinct)), S(x(3, 4), x(3, 4)), S(x(1)), S(x(0))))
+      for n in ("trapezoid", "trapz", "cumulative_trapezoid")],
+    OpEntry("torch.linalg.inv_ex", linalg("inv_ex"), these(S(x(3, 3, gen=_well_conditioned)))),
+    OpEntry("torch.linalg.cholesky_ex", linalg("cholesky_ex"), these(S(x(3, 3, gen=_spd)),
+                                                                     S(x(2, 3, 3, gen=_spd), upper=True))),
+    OpEntry("torch.linalg.solve_triangular", linalg("solve_triangular"), these(
+        S(x(3, 3, gen=_well_conditioned), x(3, 2), upper=True), S(x(3, 3, gen=_well_conditioned), x(3, 2), upper=False),
+        S(x(3, 3), x(2, 3), upper=True, left=False), S(x(3, 3), x(3, 2), upper=False, unitriangular=True))),
+    OpEntry("torch.linalg.lstsq", linalg("lstsq"), these(S(x(4, 3, gen=_well_conditioned), x(4, 2)),
+                                                         S(x(2, 4, 3, gen=_well_conditioned), x(2, 4, 1)))),
+    OpEntry("torch.linalg.matrix_exp", linalg("matrix_exp"), these(S(x(3, 3)), S(x(2, 4, 4)))),
+    OpEntry("torch.linalg.diagonal", linalg("diagonal"), these(S(x(3, 4)), S(x(2, 3, 4), offset=1),
+                                                               S(x(2, 3, 4), dim1=0, dim2=2))),
+]
+
+
+_TENSOR_IN_PLACE = {e.name: e.samples for e in TABLE if e.inplace and e.name.startswith("Tensor.")}
+TABLE += [  # torch.f_(t, ...): the in-place forms as functions, with Tensor.f_'s samples
+    OpEntry(f"torch.{n}_", fn(f"{n}_"), _TENSOR_IN_PLACE[f"Tensor.{n}_"], inplace=True, grad=False)
+    for n in (
+        "abs neg negative exp exp2 expm1 log log2 log10 log1p sin cos tan sinh cosh tanh sigmoid relu asin acos atan "
+        "asinh acosh atanh arcsin arccos arctan arcsinh arccosh arctanh ceil floor round trunc fix frac erf erfc "
+        "sqrt rsqrt reciprocal square sinc logit deg2rad rad2deg nan_to_num xlogy clamp clip clamp_min clamp_max "
+        "i0 gcd lcm ldexp"
+    ).split()
+]
+
 def _as_dtype(value: Any, dtype: str) -> Any:
     """A sample's float tensors in another dtype (rounded for integers, > 0 for bool); the rest unchanged."""
     if isinstance(value, T):
@@ -2527,6 +3462,7 @@ def in_every_dtype(entry: OpEntry) -> Iterator[Sample]:
 NOT_OPS = {
     # what is no op: modules, types, switches, I/O, seeds and graph state
     "torch.autograd",
+    "torch.linalg",
     "torch.data",
     "torch.nn",
     "torch.optim",
@@ -2542,7 +3478,11 @@ NOT_OPS = {
     "torch.cuda",
     "torch.get_default_device",
     "torch.set_default_device",
-    "torch.get_default_dtype",
+    "torch.get_default_dtype",  # tests/core/test_default_dtype_torch.py
+    "torch.result_type",  # dtype questions: tests/core/test_default_dtype_torch.py
+    "torch.promote_types",
+    "torch.can_cast",
+    "torch.set_default_dtype",
     "torch.set_printoptions",  # tests/core/test_printing_torch.py
     "torch.enable_grad",
     "torch.no_grad",

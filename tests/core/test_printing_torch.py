@@ -90,7 +90,7 @@ def test_printoptions_context_restores() -> None:
     assert repr(tg.tensor([1.25, 2.5])) == "tensor([1.2500, 2.5000])"
 
 
-def _test_default_dtype_float64_shows_float32() -> None:
+def test_default_dtype_float64_shows_float32() -> None:
     tg.set_default_dtype(tg.float64)
     torch.set_default_dtype(torch.float64)
     try:

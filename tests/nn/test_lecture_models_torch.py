@@ -240,3 +240,15 @@ def test_gpt_lecture_model_follows_torch(words: list[str]) -> None:
             losses[name].append(loss.item())
     np.testing.assert_allclose(losses["ours"], losses["torch"], rtol=5e-4)
     assert losses["ours"][-1] < losses["ours"][0] - 0.3
+
+
+def test_gpt_lecture_model_starts_from_torchs_weights_after_the_same_seed() -> None:
+    """Its `self.apply(self._init_weights)` redraws the Linear and Embedding weights: in PyTorch's module order
+    (each child before its parent, children in registration order), the same numbers reach the same weights."""
+    models = {}
+    for name, t in (("ours", tinygrad_adam), ("torch", torch)):
+        t.manual_seed(1337)
+        models[name] = _gpt(t, 65)
+    theirs = models["torch"].state_dict()
+    for key, value in models["ours"].state_dict().items():
+        np.testing.assert_array_equal(value.numpy(), theirs[key].numpy(), err_msg=key)

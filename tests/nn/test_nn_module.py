@@ -231,10 +231,17 @@ def test_to_double_casts_parameters_and_float_buffers() -> None:
     assert out.dtype == np.float64
 
 
-def test_apply_visits_every_module_children_first() -> None:
+def test_apply_visits_children_in_order_each_before_its_parent() -> None:
+    """PyTorch's order (post-order, children in registration order): a custom init that draws random numbers,
+    as the GPT lecture's `self.apply(self._init_weights)`, then draws them for the same modules."""
     visited: list[str] = []
-    nn.Sequential(nn.Linear(1, 1), nn.Sequential(nn.ReLU())).apply(lambda m: visited.append(type(m).__name__))
-    assert visited == ["ReLU", "Sequential", "Linear", "Sequential"]
+    model = nn.Sequential(nn.Linear(1, 1), nn.Sequential(nn.ReLU()), nn.Tanh())
+    model.apply(lambda m: visited.append(type(m).__name__))
+    assert visited == ["Linear", "ReLU", "Sequential", "Tanh", "Sequential"]
+    shared = nn.Linear(1, 1)
+    visited.clear()
+    nn.Sequential(shared, nn.Sequential(shared)).apply(lambda m: visited.append(type(m).__name__))
+    assert visited == ["Linear", "Linear", "Sequential", "Sequential"]
 
 
 def test_subclass_forgetting_super_init_still_has_training_flag() -> None:

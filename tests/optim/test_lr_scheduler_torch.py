@@ -36,6 +36,7 @@ def _scale(epoch: int) -> float:
 
 SCHEDULERS: dict[str, tuple[str, Callable[[Any, Any], Any]]] = {
     "StepLR": ("sgd", lambda m, o: m.StepLR(o, step_size=7, gamma=0.5)),
+    "StepLR float step": ("sgd", lambda m, o: m.StepLR(o, 2.5, gamma=0.95)),  # the Transformer tutorial's 1.0
     "MultiStepLR": ("sgd", lambda m, o: m.MultiStepLR(o, milestones=[10, 30, 30, 80], gamma=0.3)),
     "ConstantLR": ("sgd", lambda m, o: m.ConstantLR(o, factor=0.25, total_iters=12)),
     "LinearLR": ("sgd", lambda m, o: m.LinearLR(o, start_factor=0.1, end_factor=0.8, total_iters=40)),

@@ -65,3 +65,34 @@ def test_small_products_are_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
     assert np.array_equal(_products.long_matmul(a, b), a @ b)  # blocks of 10 < MIN_DEPTH
     s, t = rng.standard_normal((2, 4, 5)), rng.standard_normal((2, 5, 6))
     assert np.array_equal(_products.stacked_matmul(s, t), s @ t)
+
+
+def test_a_loop_of_small_products_runs_blas_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    from threadpoolctl import threadpool_info
+
+    def blas_threads() -> list[int]:
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    monkeypatch.setattr(_threads, "_blas_threads", 2)
+    before = blas_threads()
+    with _products.small_products_on_one_thread(_products.MIN_SPLIT_PRODUCT - 1):
+        assert set(blas_threads()) == {1}
+    assert blas_threads() == before
+    with _products.small_products_on_one_thread(_products.MIN_SPLIT_PRODUCT):  # large enough to share out
+        assert blas_threads() == before
+
+
+def test_one_blas_thread_holds_until_the_last_block_is_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    from threadpoolctl import threadpool_info
+
+    def blas_threads() -> set[int]:
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    before = blas_threads()
+    first, second = _threads.blas_on_one_thread(), _threads.blas_on_one_thread()
+    first.__enter__()
+    second.__enter__()  # as another thread's time loop would, overlapping the first
+    first.__exit__(None, None, None)
+    assert blas_threads() == {1}
+    second.__exit__(None, None, None)
+    assert blas_threads() == before

@@ -19,6 +19,7 @@ docs/performance.md has the measurements.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 import numpy as np
 
@@ -66,6 +67,15 @@ def long_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
     _share(multiply, len(parts))
     return parts.sum(axis=0)
+
+
+def small_products_on_one_thread(multiply_adds: int) -> AbstractContextManager[None]:
+    """A block that loops over products of `multiply_adds` each (an RNN's time steps): under
+    MIN_SPLIT_PRODUCT, BLAS runs them on the calling thread. Otherwise OpenBLAS would wake its workers
+    for each product and wait for them, which costs more than they save (docs/performance.md)."""
+    if multiply_adds >= MIN_SPLIT_PRODUCT or threads.blas_threads() == 1:
+        return nullcontext()
+    return threads.blas_on_one_thread()
 
 
 def _share(multiply: Callable[[int, int], None], pieces: int) -> None:

@@ -27,9 +27,10 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -87,6 +88,34 @@ def blas_threads() -> int:
         _blas_threads = max((pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"),
                             default=1)
     return _blas_threads
+
+
+_controller: Any = None
+_one_thread_blocks = 0  # blocks of blas_on_one_thread entered and not yet left, in any thread
+_one_thread_lock = threading.Lock()
+_one_thread_limiter: Any = None
+
+
+@contextmanager
+def blas_on_one_thread() -> Iterator[None]:
+    """BLAS on one thread inside the block (threadpoolctl: tens of microseconds to enter and leave). The
+    setting is the process's: the first block entered sets it, the last one left restores BLAS's count."""
+    global _controller, _one_thread_blocks, _one_thread_limiter
+    with _one_thread_lock:
+        if _one_thread_blocks == 0:
+            if _controller is None:
+                from threadpoolctl import ThreadpoolController
+
+                _controller = ThreadpoolController()
+            _one_thread_limiter = _controller.limit(limits=1, user_api="blas")
+        _one_thread_blocks += 1
+    try:
+        yield
+    finally:
+        with _one_thread_lock:
+            _one_thread_blocks -= 1
+            if _one_thread_blocks == 0:
+                _one_thread_limiter.restore_original_limits()
 
 
 def share_cores(processes: int) -> int:

@@ -1,6 +1,7 @@
 """PyTorch's tensor constructors: tensor, zeros, ones, full, rand, randn, randint, arange, linspace, eye, ...
 
-Floating-point results are float32 unless a dtype is given, integer ones int64, as in PyTorch.
+Floating-point results have the default dtype (float32 unless torch.set_default_dtype changed it) unless a
+dtype is given, integer ones int64, as in PyTorch.
 Random ones draw from the default generator (`manual_seed`) or from `generator=` (a `Generator`), with
 PyTorch's algorithms (core/random.py), so that they give PyTorch's numbers for the same seed.
 `device` is accepted for the CPU only (see device.py).
@@ -13,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import checks
+from . import checks, dtypes
 from . import random as _random
 from .device import check_device
 from .dtypes import to_numpy_dtype
@@ -28,8 +29,8 @@ def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> 
     return Tensor._make(array, False).requires_grad_(requires_grad)
 
 
-def _float_dtype(dtype: Any) -> np.dtype:
-    return np.dtype(np.float32) if dtype is None else np.dtype(to_numpy_dtype(dtype))
+def _dtype_or_default(dtype: Any) -> np.dtype:
+    return dtypes.default_float if dtype is None else np.dtype(to_numpy_dtype(dtype))
 
 
 def _size(op: str, size: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[int, ...]:
@@ -43,7 +44,7 @@ def _size(op: str, size: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[int, 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
            pin_memory: bool = False) -> Tensor:
-    """A new tensor holding a copy of `data` (Python floats become float32, ints int64)."""
+    """A new tensor holding a copy of `data` (Python floats take the default dtype, ints int64)."""
     if device is not None:
         check_device(device)
     if isinstance(data, list | tuple) and any(isinstance(d, Tensor) for d in data):
@@ -73,26 +74,26 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
           **kwargs: Any) -> Tensor:
-    return _finish(np.zeros(_size("zeros", size, kwargs), dtype=np.float32), dtype, device, requires_grad)
+    return _finish(np.zeros(_size("zeros", size, kwargs), dtype=_dtype_or_default(dtype)), None, device, requires_grad)
 
 
 def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
          **kwargs: Any) -> Tensor:
-    return _finish(np.ones(_size("ones", size, kwargs), dtype=np.float32), dtype, device, requires_grad)
+    return _finish(np.ones(_size("ones", size, kwargs), dtype=_dtype_or_default(dtype)), None, device, requires_grad)
 
 
 def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
           **kwargs: Any) -> Tensor:
     """Uninitialised values, as in PyTorch (here: whatever NumPy's empty gives)."""
-    return _finish(np.empty(_size("empty", size, kwargs), dtype=np.float32), dtype, device, requires_grad)
+    return _finish(np.empty(_size("empty", size, kwargs), dtype=_dtype_or_default(dtype)), None, device, requires_grad)
 
 
 def full(size: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    """`fill_value` everywhere; its type gives the dtype when none is given (float -> float32)."""
+    """`fill_value` everywhere; its type gives the dtype when none is given (a float: the default dtype)."""
     if not isinstance(fill_value, int | float | np.number) and not isinstance(fill_value, Tensor):
         raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not {type(fill_value).__name__}")
     inferred = np.asarray(fill_value).dtype
-    base = np.float32 if inferred.kind == "f" else np.int64 if inferred.kind in "iu" else inferred
+    base = dtypes.default_float if inferred.kind == "f" else np.int64 if inferred.kind in "iu" else inferred
     return _finish(np.full(checks.shape_arg("full", (size,)), fill_value, dtype=base), dtype, device,
                    requires_grad)
 
@@ -117,14 +118,14 @@ def full_like(input: Tensor, fill_value: Any, dtype: Any = None, device: Any = N
 def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False, **kwargs: Any) -> Tensor:
     """Uniform samples from [0, 1), PyTorch's for the same generator state."""
-    values = _random.uniform(_size("rand", size, kwargs), dtype=_float_dtype(dtype), generator=generator)
+    values = _random.uniform(_size("rand", size, kwargs), dtype=_dtype_or_default(dtype), generator=generator)
     return _finish(values, None, device, requires_grad)
 
 
 def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kwargs: Any) -> Tensor:
     """Standard normal samples, PyTorch's for the same generator state."""
-    values = _random.normal(_size("randn", size, kwargs), dtype=_float_dtype(dtype), generator=generator)
+    values = _random.normal(_size("randn", size, kwargs), dtype=_dtype_or_default(dtype), generator=generator)
     return _finish(values, None, device, requires_grad)
 
 
@@ -158,7 +159,7 @@ def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = 
 
 def arange(start: float = 0, end: float | None = None, step: float = 1, *, dtype: Any = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:
-    """[start, end) by step; int64 when all three are integers, else float32."""
+    """[start, end) by step; int64 when all three are integers, else the default dtype."""
     if end is None:
         start, end = 0, start
     for name, value in (("start", start), ("end", end), ("step", step)):
@@ -171,15 +172,29 @@ def arange(start: float = 0, end: float | None = None, step: float = 1, *, dtype
     integral = all(isinstance(v, int | np.integer) for v in (start, end, step))
     count = max(0, math.ceil((end - start) / step))
     values = start + np.arange(count, dtype=np.int64 if integral else np.float64) * step
-    return _finish(values.astype(np.int64 if integral else np.float32), dtype, device, requires_grad)
+    return _finish(values.astype(np.int64 if integral else dtypes.default_float), dtype, device, requires_grad)
 
 
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
-    """`steps` evenly spaced values from start to end, both included (float32)."""
+    """`steps` evenly spaced values from start to end, both included (the default dtype)."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    return _finish(np.linspace(start, end, steps).astype(np.float32), dtype, device, requires_grad)
+    return _finish(np.linspace(start, end, steps).astype(dtypes.default_float), dtype, device, requires_grad)
+
+
+def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """base ** v for `steps` evenly spaced v from start to end (the default dtype)."""
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    values = np.power(float(base), np.linspace(start, end, steps))
+    return _finish(values.astype(dtypes.default_float), dtype, device, requires_grad)
+
+
+def scalar_tensor(s: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A 0-dim tensor holding `s`, in the default dtype unless `dtype` says otherwise (also for an int)."""
+    return _finish(np.array(s, dtype=_dtype_or_default(dtype)), None, device, requires_grad)
 
 
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
@@ -187,4 +202,4 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
     if n < 0 or m is not None and m < 0:
         raise RuntimeError(f"n must be greater or equal to 0, got {n}" if n < 0 else
                            f"m must be greater or equal to 0, got {m}")
-    return _finish(np.eye(n, m, dtype=np.float32), dtype, device, requires_grad)
+    return _finish(np.eye(n, m, dtype=_dtype_or_default(dtype)), None, device, requires_grad)

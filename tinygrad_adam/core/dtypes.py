@@ -7,7 +7,12 @@ function that takes a dtype (it has a `.dtype` attribute, which NumPy accepts).
 Promotion follows `torch.result_type`: the operand of the higher category (bool < integer < float)
 decides the kind; Python numbers and 0-dim tensors never widen a dimensioned tensor of their own
 category (`float32 tensor * 2.0` stays float32, `float32 tensor * int64 tensor` is float32); an integer
-tensor meeting a float number gives float32, the default dtype.
+tensor meeting a float number gives the default dtype.
+
+The default dtype (float32 until `set_default_dtype` changes it) is what Python floats become and what every
+float result made from nothing float (`zeros`, `int / int`, `exp` of an int tensor, layers' parameters) has.
+Code reads it as `dtypes.default_float` (a NumPy dtype) or `get_default_dtype()`, never by importing the name,
+which `set_default_dtype` rebinds.
 """
 
 from __future__ import annotations
@@ -112,13 +117,26 @@ def from_legacy_type_name(name: str) -> dtype:
     raise ValueError(f"invalid type: {name!r}")
 
 
-def get_default_dtype() -> dtype:
-    """float32: the dtype of floating-point data given without a dtype."""
-    return float32
-
-
+default_float: np.dtype = float32.dtype
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
-_DEFAULT_FOR_CATEGORY = {0: np.dtype(np.bool_), 1: np.dtype(np.int64), 2: np.dtype(np.float32)}
+_DEFAULT_FOR_CATEGORY = {0: np.dtype(np.bool_), 1: np.dtype(np.int64), 2: default_float}
+
+
+def get_default_dtype() -> dtype:
+    """The dtype of floating-point data given without a dtype: float32 unless `set_default_dtype` changed it."""
+    return _BY_NUMPY[default_float]
+
+
+def set_default_dtype(d: dtype, /) -> None:
+    """Make `d` (float16, float32 or float64) the dtype of Python floats and of new float tensors, as
+    torch.set_default_dtype does; anything else raises PyTorch's TypeError."""
+    global default_float
+    if not isinstance(d, dtype | np.dtype) and not (isinstance(d, type) and issubclass(d, np.generic)):
+        raise TypeError("invalid dtype object: only floating-point types are supported as the default type")
+    chosen = np.dtype(d.dtype if isinstance(d, dtype) else d)
+    if chosen not in (float16.dtype, float32.dtype, float64.dtype):
+        raise TypeError("only floating-point types are supported as the default type")
+    default_float = _DEFAULT_FOR_CATEGORY[2] = chosen
 
 
 def _operand(x: Any) -> tuple[np.dtype, builtins.int, builtins.int]:
@@ -140,6 +158,19 @@ def result_type(a: Any, b: Any) -> np.dtype:
     if pa != pb:
         return da if pa > pb else db
     return np.promote_types(da, db)
+
+
+def promote_types(type1: Any, type2: Any) -> dtype:
+    """torch.promote_types: the smallest dtype both fit in; a float beats any integer, an integer beats bool
+    (int64 with float16 is float16, where NumPy says float64)."""
+    a, b = to_numpy_dtype(type1), to_numpy_dtype(type2)
+    ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
+    return from_numpy_dtype(a if ca > cb else b if cb > ca else np.promote_types(a, b))
+
+
+def can_cast(from_: Any, to: Any) -> builtins.bool:
+    """torch.can_cast: False only from a float to an integer or bool, or from an integer to bool."""
+    return _CATEGORY[to_numpy_dtype(from_).kind] <= _CATEGORY[to_numpy_dtype(to).kind]
 
 
 # PyTorch's short names

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from .._platform import threads
+from . import dtypes
 
 __all__ = [
     "Generator", "default_generator", "fork_rng", "get_rng_state", "initial_seed", "manual_seed", "seed",
@@ -243,7 +244,8 @@ _FLOAT_DIGITS = {np.dtype(np.float16): 11, np.dtype(np.float32): 24, np.dtype(np
 
 
 def _float_kind(dtype: Any) -> np.dtype:
-    dtype = np.dtype(dtype)
+    """A sampler's dtype: the default dtype when None, as torch.rand's."""
+    dtype = dtypes.default_float if dtype is None else np.dtype(dtype)
     if dtype.kind != "f":
         raise NotImplementedError(f"\"check_uniform_bounds\" not implemented for '{dtype}'")
     return dtype
@@ -266,7 +268,7 @@ def _unit(gen: Stream, n: int, dtype: np.dtype) -> np.ndarray:
     return values
 
 
-def uniform(shape: tuple[int, ...], low: float = 0.0, high: float = 1.0, dtype: Any = np.float32,
+def uniform(shape: tuple[int, ...], low: float = 0.0, high: float = 1.0, dtype: Any = None,
             generator: Any = None) -> np.ndarray:
     """U(low, high) as in PyTorch's uniform_: x * (high - low) + low in the working precision, high mapped to low."""
     dtype = _float_kind(dtype)
@@ -534,7 +536,7 @@ def _normal_scalar(gen: Stream, n: int) -> np.ndarray:
 _ROWS = 2048  # blocks of 16 per piece of normals: few calls per number, temporaries that stay in the caches
 
 
-def normal(shape: tuple[int, ...], mean: float = 0.0, std: float = 1.0, dtype: Any = np.float32,
+def normal(shape: tuple[int, ...], mean: float = 0.0, std: float = 1.0, dtype: Any = None,
            generator: Any = None) -> np.ndarray:
     """N(mean, std²) as PyTorch's normal_ fills a contiguous tensor of `shape`."""
     dtype = _float_kind(dtype)
@@ -655,7 +657,7 @@ def _swap_forward(targets: np.ndarray) -> np.ndarray:
     return np.where(target == index, value, moved)
 
 
-def exponential(shape: tuple[int, ...], lambd: float = 1.0, dtype: Any = np.float32,
+def exponential(shape: tuple[int, ...], lambd: float = 1.0, dtype: Any = None,
                 generator: Any = None) -> np.ndarray:
     """Exp(lambd) as PyTorch's CPU exponential_: -1/lambd * log1p(-u) in float64 from 53-bit uniforms."""
     dtype = _float_kind(dtype)

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from . import checks, random
+from . import checks, dtypes, random
 from .device import check_device
 from .dtypes import to_numpy_dtype
 from .tensor import Tensor
@@ -67,7 +67,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
         if size is None:
             raise TypeError("normal(mean, std, size): size is required when mean and std are numbers")
         shape = tuple(size) if isinstance(size, list | tuple) else (int(size),)
-        np_dtype = np.dtype(np.float32) if dtype is None else np.dtype(to_numpy_dtype(dtype))
+        np_dtype = dtypes.default_float if dtype is None else np.dtype(to_numpy_dtype(dtype))
         return _new(random.normal(shape, float(mean), float(std), np_dtype, generator), device, requires_grad)
     m, s = _array(mean), _array(std)
     if std_is_tensor and (s < 0).any():

@@ -7,6 +7,7 @@ a few); the ops hold the math, forward beside backward, and core/engine.py walks
 from __future__ import annotations
 
 import builtins
+import collections
 import inspect
 import math
 from collections.abc import Callable, Sequence
@@ -35,7 +36,7 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     if dtype is not None:
         array = array.astype(to_numpy_dtype(dtype), copy=False)
     elif array.dtype == np.float64 and not isinstance(data, np.ndarray | np.generic):
-        array = array.astype(np.float32)  # Python floats become float32, as in PyTorch
+        array = array.astype(dtypes.default_float, copy=False)  # Python floats take the default dtype
     return array
 
 
@@ -128,6 +129,20 @@ class HistogramResult(NamedTuple):
     __repr__ = _return_type_repr
 
 
+def _return_type(name: str, *fields: str) -> type:
+    """A torch.return_types.<name> named tuple (median's (values, indices), slogdet's (sign, logabsdet), ...)."""
+    made = collections.namedtuple(name, fields)  # type: ignore[misc]
+    made.__repr__ = _return_type_repr  # type: ignore[method-assign]
+    return made
+
+
+CummaxResult, CumminResult = _return_type("cummax", "values", "indices"), _return_type("cummin", "values", "indices")
+MedianResult, NanmedianResult = _return_type("median", "values", "indices"), _return_type("nanmedian", "values",
+                                                                                           "indices")
+ModeResult, KthvalueResult = _return_type("mode", "values", "indices"), _return_type("kthvalue", "values", "indices")
+AminmaxResult = _return_type("aminmax", "min", "max")
+
+
 def _dim_arg(dim: Any, axis: Any) -> Any:
     """PyTorch's `dim=`, with NumPy's `axis=` still accepted; a list of dims becomes a tuple."""
     if axis is not None:
@@ -147,7 +162,7 @@ def _keepdim_arg(keepdim: bool, keepdims: bool | None) -> bool:
 
 
 def _float_op(op: type[engine.Op]) -> Callable[[Tensor], Tensor]:
-    """The method that applies `op`; integer tensors are computed in float32 first, as in PyTorch."""
+    """The method that applies `op`; integer tensors are computed in the default dtype first, as in PyTorch."""
     def method(self: Tensor) -> Tensor:
         return op.apply(self._floating())
     method.__name__ = method.__qualname__ = op.__name__.lower()
@@ -182,8 +197,8 @@ def _in_place(compute: Callable[..., Tensor], name: str = "") -> Callable[..., T
 class Tensor:
     """An n-dimensional array with reverse-mode automatic differentiation.
 
-    `array` is the NumPy array that holds the values (float data defaults to
-    float32; float64 arrays stay float64). As in PyTorch, `data` is the same
+    `array` is the NumPy array that holds the values (Python floats take the
+    default dtype; NumPy arrays keep theirs). As in PyTorch, `data` is the same
     values as a Tensor cut off from the graph, and `grad` is None or a Tensor
     of this shape with no history; gradients add up over backward calls until
     reset to None or zeroed.
@@ -198,18 +213,18 @@ class Tensor:
     __hash__ = object.__hash__  # by identity, as in PyTorch; == is elementwise
 
     def __init__(self, *data: Any, requires_grad: bool = False, dtype: Any = None):
-        """PyTorch's legacy constructor: Tensor(2, 3) is a (2, 3) float32 tensor, Tensor() an empty one, and
-        Python data (Tensor([1, 2])) becomes float32. A NumPy array or a Tensor keeps its dtype, and a Python
-        float is a 0-d tensor (where torch's converts to float32 and refuses: see docs/pytorch.md); `dtype=`
-        picks one (torch.tensor's keyword)."""
+        """PyTorch's legacy constructor: Tensor(2, 3) is a (2, 3) tensor of the default dtype (float32 unless
+        set_default_dtype changed it), Tensor() an empty one, and Python data (Tensor([1, 2])) takes the default
+        dtype. A NumPy array or a Tensor keeps its dtype, and a Python float is a 0-d tensor (where torch's
+        refuses: see docs/pytorch.md); `dtype=` picks one (torch.tensor's keyword)."""
         if len(data) == 1 and not isinstance(data[0], int | np.integer) or len(data) == 1 and isinstance(data[0], bool):
             value = data[0]
             if dtype is None and not isinstance(value, np.ndarray | np.generic | Tensor):
-                dtype = np.float32
+                dtype = dtypes.default_float
             self.array = _to_array(value, dtype)
         else:
             shape = checks.shape_arg("Tensor", data) if data else (0,)
-            self.array = np.zeros(shape, dtype=to_numpy_dtype(dtype or np.float32))
+            self.array = np.zeros(shape, dtype=dtypes.default_float if dtype is None else to_numpy_dtype(dtype))
         self.grad: Tensor | None = None
         self.requires_grad = False
         self._ctx: Context | None = None
@@ -379,8 +394,9 @@ class Tensor:
         self._ctx, self.requires_grad = None, False
         return self
 
-    def clone(self) -> Tensor:
-        """A copy of the data that stays in the graph (its gradient flows back to this tensor)."""
+    def clone(self, *, memory_format: Any = None) -> Tensor:
+        """A copy of the data that stays in the graph (its gradient flows back to this tensor); every memory
+        format is the one contiguous layout here."""
         return ops.Clone.apply(self)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -538,9 +554,13 @@ class Tensor:
         return ops.Mul.apply(*self._pair(other))  # commutative: self first, as PyTorch records it
 
     def _true_division_pair(self, other: Any) -> tuple[Tensor, Tensor]:
+        """(self, other) in their promoted float dtype; integers go straight to the default dtype (uint8 / -2 is
+        -0.5)."""
         a, b = self._pair(other)
         if a.array.dtype.kind != "f":  # integer / integer is true division into the default float dtype
-            a, b = a.astype(np.float32), b.astype(np.float32)
+            a = self.astype(dtypes.default_float)
+            b = (other if isinstance(other, Tensor) else Tensor._make(np.asarray(other), False)).astype(
+                dtypes.default_float)
         return a, b
 
     def __truediv__(self, other: Any) -> Tensor:
@@ -583,7 +603,7 @@ class Tensor:
         if self.array.dtype == np.bool_ and isinstance(exponent, int | np.integer) and not isinstance(exponent, bool):
             return ops.PowScalar.apply(self.astype(np.int64), exponent=exponent)
         if self.array.dtype.kind != "f" and isinstance(exponent, float):
-            return ops.PowScalar.apply(self.astype(np.float32), exponent=exponent)
+            return ops.PowScalar.apply(self.astype(dtypes.default_float), exponent=exponent)
         return ops.PowScalar.apply(self, exponent=exponent)
 
     def __rpow__(self, base: Any) -> Tensor:
@@ -718,17 +738,17 @@ class Tensor:
             raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
         return Tensor._make(~self.array, False)
 
-    def _bitwise(self, other: Any, name: str, function: Callable[..., np.ndarray]) -> Tensor:
+    def _bitwise(self, other: Any, kernel: str, function: Callable[..., np.ndarray], bools: bool = True) -> Tensor:
         a, b = self._pair(other)
-        if a.array.dtype.kind not in "biu":
-            raise checks.not_implemented_for(f"bitwise_{name}_cpu", a.array.dtype)
+        if a.array.dtype.kind not in ("biu" if bools else "iu"):
+            raise checks.not_implemented_for(kernel, a.array.dtype)
         return a._compare(b, function)
 
     def __and__(self, other: Any) -> Tensor:
-        return self._bitwise(other, "and", np.bitwise_and)
+        return self._bitwise(other, "bitwise_and_cpu", np.bitwise_and)
 
     def __or__(self, other: Any) -> Tensor:
-        return self._bitwise(other, "or", np.bitwise_or)
+        return self._bitwise(other, "bitwise_or_cpu", np.bitwise_or)
 
     # ----- reductions (dim/keepdim as in PyTorch; axis/keepdims accepted too) -------------------
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
@@ -876,8 +896,8 @@ class Tensor:
 
     # ----- elementwise ------------------------------------------------------------------------
     def _floating(self) -> Tensor:
-        """Integer inputs of float functions (exp, sqrt, ...) are computed in float32, as in PyTorch."""
-        return self if self.array.dtype.kind == "f" else self.astype(np.float32)
+        """Integer inputs of float functions (exp, sqrt, ...) are computed in the default dtype, as in PyTorch."""
+        return self if self.array.dtype.kind == "f" else self.astype(dtypes.default_float)
 
     exp = _float_op(ops.Exp)
     log = _float_op(ops.Log)
@@ -1442,6 +1462,380 @@ class Tensor:
         dtype = self.array.dtype
         return HistogramResult(Tensor._make(hist.astype(dtype), False), Tensor._make(bin_edges.astype(dtype), False))
 
+    # ----- more elementwise math (float functions compute integer inputs in the default dtype) ---------
+    tan = _float_op(ops.Tan)
+    sinh = _float_op(ops.Sinh)
+    cosh = _float_op(ops.Cosh)
+    asin = arcsin = _float_op(ops.Asin)
+    acos = arccos = _float_op(ops.Acos)
+    atan = arctan = _float_op(ops.Atan)
+    asinh = arcsinh = _float_op(ops.Asinh)
+    acosh = arccosh = _float_op(ops.Acosh)
+    atanh = arctanh = _float_op(ops.Atanh)
+    erf = _float_op(ops.Erf)
+    erfc = _float_op(ops.Erfc)
+    erfinv = _float_op(ops.Erfinv)
+    expm1 = _float_op(ops.Expm1)
+    exp2 = _float_op(ops.Exp2)
+    rsqrt = _float_op(ops.Rsqrt)
+    reciprocal = _float_op(ops.Reciprocal)
+    sinc = _float_op(ops.Sinc)
+    lgamma = _float_op(ops.Lgamma)
+    i0 = _float_op(ops.I0)
+
+    def digamma(self) -> Tensor:
+        return name_node(ops.Polygamma.apply(self._floating(), n=0), "DigammaBackward0")
+
+    def polygamma(self, n: int) -> Tensor:
+        """The n-th derivative of digamma."""
+        if n < 0:
+            raise RuntimeError("polygamma(n, x) does not support negative n.")
+        return ops.Polygamma.apply(self._floating(), n=builtins.int(n))
+
+    def logit(self, eps: float | None = None) -> Tensor:
+        """log(p / (1 - p)); with eps, p is first clamped to [eps, 1 - eps]."""
+        return ops.Logit.apply(self._floating(), eps=eps)
+
+    def deg2rad(self) -> Tensor:
+        return name_node(self._floating() * (math.pi / 180), "Deg2RadBackward0")
+
+    def rad2deg(self) -> Tensor:
+        return name_node(self._floating() * (180 / math.pi), "Rad2DegBackward0")
+
+    def square(self) -> Tensor:
+        return self ** 2
+
+    def frac(self) -> Tensor:
+        if self.array.dtype.kind != "f":
+            raise checks.not_implemented_for("frac_cpu", self.array.dtype)
+        return ops.Frac.apply(self)
+
+    def _step(self, op: type[engine.Op], kernel: str) -> Tensor:
+        """ceil, floor, round, trunc: integers are already whole (a copy), bool is refused."""
+        if self.array.dtype == np.bool_:
+            raise checks.not_implemented_for(kernel, self.array.dtype)
+        return op.apply(self) if self.array.dtype.kind == "f" else Tensor._make(self.array.copy(), False)
+
+    def ceil(self) -> Tensor:
+        return self._step(ops.Ceil, "ceil_vml_cpu")
+
+    def floor(self) -> Tensor:
+        return self._step(ops.Floor, "floor_vml_cpu")
+
+    def trunc(self) -> Tensor:
+        return self._step(ops.Trunc, "trunc_vml_cpu")
+
+    fix = trunc
+
+    def round(self, *, decimals: int | None = None) -> Tensor:
+        """Half to even, as PyTorch; `decimals` digits after the point (given, floats only)."""
+        if decimals is None:
+            return self._step(ops.Round, "round_vml_cpu")
+        if self.array.dtype.kind != "f":
+            raise checks.not_implemented_for("round_vml_cpu" if decimals == 0 else "round_cpu", self.array.dtype)
+        return name_node(ops.Round.apply(self, decimals=decimals), "RoundBackward1")
+
+    def sign(self) -> Tensor:
+        """-1, 0 or 1 (0 for NaN, as PyTorch); bool stays bool."""
+        if self.array.dtype == np.bool_:
+            return Tensor._make(self.array.copy(), False)
+        return ops.Sign.apply(self) if self.array.dtype.kind == "f" else Tensor._make(np.sign(self.array), False)
+
+    def sgn(self) -> Tensor:
+        return name_node(self.sign(), "SgnBackward0")
+
+    def signbit(self) -> Tensor:
+        return Tensor._make(np.signbit(self.array) if self.array.dtype.kind == "f" else self.array < 0, False)
+
+    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+        """NaN, +inf and -inf replaced (by 0 and the dtype's largest and smallest values unless given)."""
+        if self.array.dtype.kind != "f":
+            return Tensor._make(self.array.copy(), False)
+        filled = np.nan_to_num(self.array, nan=nan, posinf=posinf, neginf=neginf)
+        kept = ops.Where.apply(self, Tensor._make(filled, False), condition=np.isfinite(self.array))
+        return name_node(kept, "NanToNumBackward0")
+
+    def isinf(self) -> Tensor:
+        return Tensor._make((self.array == np.inf) | (self.array == -np.inf), False)
+
+    def isposinf(self) -> Tensor:
+        return Tensor._make(np.asarray(self.array == np.inf), False)
+
+    def isneginf(self) -> Tensor:
+        return Tensor._make(np.asarray(self.array == -np.inf), False)
+
+    def isreal(self) -> Tensor:
+        return Tensor._make(np.ones(self.array.shape, bool), False)
+
+    def _tensor_arg(self, op: str, value: Any, name: str = "other", position: int = 2) -> Tensor:
+        """An argument PyTorch takes only as a Tensor (TypeError for a number), broadcastable with this one."""
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{op}(): argument '{name}' (position {position}) must be Tensor, not "
+                            f"{type(value).__name__}")
+        checks.broadcast_shapes(self.array.shape, value.array.shape)
+        return value
+
+    def _same_dtype_arg(self, op: str, value: Tensor, name: str) -> Tensor:
+        if value.array.dtype != self.array.dtype:
+            raise RuntimeError(f"{op}: expected dtype {self.dtype} for `{name}` but got dtype {value.dtype}")
+        return value
+
+    def atan2(self, other: Tensor) -> Tensor:
+        return ops.Atan2.apply(*self._true_division_pair(self._tensor_arg("atan2", other)))
+
+    arctan2 = atan2
+
+    def _float_kernel_pair(self, other: Any, op: str) -> tuple[Tensor, Tensor]:
+        """hypot, logaddexp: both operands promoted, floats only (as PyTorch's kernels)."""
+        a, b = self._pair(self._tensor_arg(op, other))
+        if a.array.dtype.kind != "f":
+            raise checks.not_implemented_for(f"{op}_cpu", a.array.dtype)
+        return a, b
+
+    def hypot(self, other: Tensor) -> Tensor:
+        return ops.Hypot.apply(*self._float_kernel_pair(other, "hypot"))
+
+    def logaddexp(self, other: Tensor) -> Tensor:
+        return ops.Logaddexp.apply(*self._float_kernel_pair(other, "logaddexp"))
+
+    def logaddexp2(self, other: Tensor) -> Tensor:
+        return ops.Logaddexp2.apply(*self._float_kernel_pair(other, "logaddexp2"))
+
+    def xlogy(self, other: Any) -> Tensor:
+        """self * log(other), 0 where self is 0 (unless other is NaN)."""
+        out = ops.Xlogy.apply(*self._true_division_pair(other))
+        return out if isinstance(other, Tensor) else name_node(out, "XlogyBackward2")
+
+    def copysign(self, other: Any) -> Tensor:
+        out = ops.Copysign.apply(*self._true_division_pair(other))
+        return out if isinstance(other, Tensor) else name_node(out, "CopysignBackward1")
+
+    def ldexp(self, other: Tensor) -> Tensor:
+        """self * 2 ** other."""
+        other = self._tensor_arg("ldexp", other)
+        if self.array.dtype.kind == "f" and other.array.dtype == np.bool_:
+            raise checks.not_implemented_for("ldexp_cpu_exp", other.array.dtype)  # as torch 2.13
+        return name_node(self * other.exp2(), "LdexpBackward0")
+
+    def _integer_pair(self, other: Any, op: str) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self._pair(self._tensor_arg(op, other))
+        if a.array.dtype.kind not in "iu":
+            raise checks.not_implemented_for(f"{op}_cpu", a.array.dtype)
+        return a.array, b.array
+
+    def gcd(self, other: Tensor) -> Tensor:
+        return Tensor._make(np.asarray(np.gcd(*self._integer_pair(other, "gcd"))), False)
+
+    def lcm(self, other: Tensor) -> Tensor:
+        return Tensor._make(np.asarray(np.lcm(*self._integer_pair(other, "lcm"))), False)
+
+    def _modulo(self, other: Any, op: type[engine.Op], kernel: str) -> Tensor:
+        a, b = self._pair(other)
+        if a.array.dtype == np.bool_:
+            raise checks.not_implemented_for(kernel, a.array.dtype)
+        if a.array.dtype.kind in "iu" and not np.all(b.array):
+            raise RuntimeError("ZeroDivisionError")
+        out = op.apply(a, b)
+        return out if isinstance(other, Tensor) else name_node(out, op.node_name[:-1] + "0")  # type: ignore[attr-defined]
+
+    def remainder(self, other: Any) -> Tensor:
+        """The remainder of floor division: the sign of `other`, as Python's %."""
+        return self._modulo(other, ops.Remainder, "remainder_cpu")
+
+    def fmod(self, other: Any) -> Tensor:
+        """The remainder of truncated division: the sign of self, as C's fmod."""
+        return self._modulo(other, ops.Fmod, "fmod_cpu")
+
+    def floor_divide(self, other: Any) -> Tensor:
+        return self.div(other, rounding_mode="floor")
+
+    def true_divide(self, other: Any) -> Tensor:
+        return self / other
+
+    __mod__, __floordiv__ = remainder, floor_divide
+
+    def __rmod__(self, other: Any) -> Tensor:
+        a, b = self._pair(other)
+        return b.remainder(a)
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        a, b = self._pair(other)
+        return b.floor_divide(a)
+
+    def heaviside(self, values: Tensor) -> Tensor:
+        """0 where self < 0, 1 where self > 0, `values` where self is 0 (not differentiable, as in PyTorch)."""
+        values = self._tensor_arg("heaviside", values, "values")
+        if values.array.dtype != self.array.dtype:
+            raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+        return Tensor._make(np.asarray(np.where(self.array == 0, values.array, self.array > 0), self.array.dtype),
+                            False)
+
+    def float_power(self, exponent: Any) -> Tensor:
+        """self ** exponent computed in float64."""
+        base = self.astype(np.float64)
+        return base ** (exponent.astype(np.float64) if isinstance(exponent, Tensor) else builtins.float(exponent))
+
+    def float_power_(self, exponent: Any) -> Tensor:
+        if self.array.dtype != np.float64:
+            raise RuntimeError(f"the base given to float_power_ has dtype {checks.scalar_type_name(self.array.dtype)} "
+                               "but the operation's result requires dtype Double")
+        return self._inplace("float_power_", Tensor.float_power, exponent)
+
+    def lerp(self, end: Tensor, weight: Any) -> Tensor:
+        """self + weight * (end - self); end (and a tensor weight) in self's dtype."""
+        end = self._same_dtype_arg("lerp", self._tensor_arg("lerp", end, "end"), "end")
+        if isinstance(weight, Tensor):
+            self._same_dtype_arg("lerp", weight, "weight")
+        if self.array.dtype.kind != "f":
+            kind = "tensor" if isinstance(weight, Tensor) else "scalar"
+            raise checks.not_implemented_for(f"lerp_kernel_{kind}", self.array.dtype)
+        out = self + weight * (end - self)
+        return name_node(out, "LerpBackward1" if isinstance(weight, Tensor) else "LerpBackward0")
+
+    def _scaled(self, term: Tensor, value: Any) -> Tensor:
+        """addcmul/addcdiv: self + value * term; a float value truncates on integers, as in PyTorch."""
+        if value == 1:
+            return self + term
+        if result_type(self.array, term.array).kind in "biu" and isinstance(value, float):
+            value = builtins.int(value)
+        return self + term * value
+
+    def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        if self.array.dtype == tensor1.array.dtype == tensor2.array.dtype == np.bool_:
+            raise checks.not_implemented_for("addcmul_cpu_out", self.array.dtype)
+        return name_node(self._scaled(tensor1 * tensor2, value), "AddcmulBackward0")
+
+    def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        if tensor1.array.dtype.kind in "biu" and tensor2.array.dtype.kind in "biu":
+            raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release addcdiv "
+                               "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior "
+                               "can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) "
+                               "for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The "
+                               "future addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
+                               "tensor2), for all dtypes.")
+        return name_node(self._scaled(tensor1 / tensor2, value), "AddcdivBackward0")
+
+    def clamp_min(self, min: Any) -> Tensor:  # noqa: A002
+        return name_node(self.clamp(min=min), f"ClampMinBackward{builtins.int(isinstance(min, Tensor))}")
+
+    def clamp_max(self, max: Any) -> Tensor:  # noqa: A002
+        return name_node(self.clamp(max=max), f"ClampMaxBackward{builtins.int(isinstance(max, Tensor))}")
+
+    def _fmax(self, other: Tensor, name: str, largest: bool) -> Tensor:
+        """fmax/fmin: the larger (smaller) value, the number where one side is NaN; ties give self the gradient."""
+        a, b = self._pair(self._tensor_arg(name, other))
+        keep = (a.array >= b.array if largest else a.array <= b.array) | np.isnan(b.array)
+        return name_node(ops.Where.apply(a, b, condition=keep), f"{name.capitalize()}Backward0")
+
+    def fmax(self, other: Tensor) -> Tensor:
+        return self._fmax(other, "fmax", largest=True)
+
+    def fmin(self, other: Tensor) -> Tensor:
+        return self._fmax(other, "fmin", largest=False)
+
+    def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+        """|self - other| <= atol + rtol * |other|, elementwise; both of one dtype."""
+        other = self._tensor_arg("isclose", other)
+        if other.array.dtype != self.array.dtype:
+            raise RuntimeError(f"{checks.scalar_type_name(self.array.dtype)} did not match "
+                               f"{checks.scalar_type_name(other.array.dtype)}")
+        if self.array.dtype == np.bool_:
+            return self.eq(other)
+        return Tensor._make(np.asarray(np.isclose(self.array, other.array, rtol, atol, equal_nan)), False)
+
+    def _logical(self, other: Tensor, name: str, function: np.ufunc) -> Tensor:
+        return Tensor._make(np.asarray(function(self.array, self._tensor_arg(name, other).array)), False)
+
+    def logical_and(self, other: Tensor) -> Tensor:
+        return self._logical(other, "logical_and", np.logical_and)
+
+    def logical_or(self, other: Tensor) -> Tensor:
+        return self._logical(other, "logical_or", np.logical_or)
+
+    def logical_xor(self, other: Tensor) -> Tensor:
+        return self._logical(other, "logical_xor", np.logical_xor)
+
+    def logical_not(self) -> Tensor:
+        return Tensor._make(np.logical_not(self.array), False)
+
+    def __xor__(self, other: Any) -> Tensor:
+        return self._bitwise(other, "bitwise_xor_cpu", np.bitwise_xor)
+
+    def __lshift__(self, other: Any) -> Tensor:
+        return self._bitwise(other, "lshift_cpu", _shift_left, bools=False)
+
+    def __rshift__(self, other: Any) -> Tensor:
+        return self._bitwise(other, "rshift_cpu", _shift_right, bools=False)
+
+    def __rlshift__(self, other: Any) -> Tensor:
+        a, b = self._pair(other)
+        return b << a
+
+    def __rrshift__(self, other: Any) -> Tensor:
+        a, b = self._pair(other)
+        return b >> a
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+    bitwise_and, bitwise_or, bitwise_xor = __and__, __or__, __xor__
+    bitwise_left_shift, bitwise_right_shift = __lshift__, __rshift__
+
+    def bitwise_not(self) -> Tensor:
+        if self.array.dtype.kind not in "biu":
+            raise checks.not_implemented_for("bitwise_not_cpu", self.array.dtype)
+        return ~self
+
+    multiply, subtract, divide, negative, absolute, positive = mul, sub, div, neg, abs, __pos__
+    greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+    # the in-place forms (Tensor._inplace: the result in this tensor's dtype, PyTorch's refusals)
+    exp_, log_, sqrt_, sin_, cos_, tan_ = _in_place(exp), _in_place(log), _in_place(sqrt), _in_place(sin), \
+        _in_place(cos), _in_place(tan)
+    sinh_, cosh_, tanh_, sigmoid_, relu_ = _in_place(sinh), _in_place(cosh), _in_place(tanh), _in_place(sigmoid), \
+        _in_place(relu)
+    asin_, acos_, atan_, asinh_, acosh_, atanh_ = _in_place(asin), _in_place(acos), _in_place(atan), \
+        _in_place(asinh), _in_place(acosh), _in_place(atanh)
+    arcsin_, arccos_, arctan_ = _in_place(asin, "arcsin_"), _in_place(acos, "arccos_"), _in_place(atan, "arctan_")
+    arcsinh_, arccosh_ = _in_place(asinh, "arcsinh_"), _in_place(acosh, "arccosh_")
+    arctanh_ = _in_place(atanh, "arctanh_")
+    lgamma_, digamma_, polygamma_, i0_ = _in_place(lgamma), _in_place(digamma), _in_place(polygamma), _in_place(i0)
+    ldexp_, gcd_, lcm_ = _in_place(ldexp), _in_place(gcd), _in_place(lcm)
+    erf_, erfc_, erfinv_, expm1_, exp2_ = _in_place(erf), _in_place(erfc), _in_place(erfinv), _in_place(expm1), \
+        _in_place(exp2)
+    log1p_, log2_, log10_, rsqrt_, reciprocal_ = _in_place(log1p), _in_place(log2), _in_place(log10), \
+        _in_place(rsqrt), _in_place(reciprocal)
+    sinc_, logit_, deg2rad_, rad2deg_, square_ = _in_place(sinc), _in_place(logit), _in_place(deg2rad), \
+        _in_place(rad2deg), _in_place(square)
+    frac_, ceil_, floor_, trunc_, round_ = _in_place(frac), _in_place(ceil), _in_place(floor), _in_place(trunc), \
+        _in_place(round)
+    fix_, sign_, sgn_, nan_to_num_ = _in_place(trunc, "fix_"), _in_place(sign), _in_place(sgn), _in_place(nan_to_num)
+    neg_, negative_, abs_, absolute_ = _in_place(neg), _in_place(neg, "negative_"), _in_place(abs), \
+        _in_place(abs, "absolute_")
+    atan2_, arctan2_, hypot_, xlogy_ = _in_place(atan2), _in_place(atan2, "arctan2_"), _in_place(hypot), \
+        _in_place(xlogy)
+    copysign_, remainder_, fmod_, heaviside_ = _in_place(copysign), _in_place(remainder), _in_place(fmod), \
+        _in_place(heaviside)
+    floor_divide_, true_divide_ = _in_place(floor_divide), _in_place(true_divide)
+    multiply_, subtract_, divide_ = _in_place(mul, "multiply_"), _in_place(sub, "subtract_"), \
+        _in_place(div, "divide_")
+    lerp_, addcmul_, addcdiv_ = _in_place(lerp), _in_place(addcmul), _in_place(addcdiv)
+    clip_, clamp_min_, clamp_max_ = _in_place(clamp, "clip_"), _in_place(clamp_min), _in_place(clamp_max)
+    eq_, ne_, lt_, le_, gt_, ge_ = _in_place(eq, "eq_"), _in_place(ne, "ne_"), _in_place(lt, "lt_"), \
+        _in_place(le, "le_"), _in_place(gt, "gt_"), _in_place(ge, "ge_")
+    greater_, greater_equal_, less_ = _in_place(gt, "greater_"), _in_place(ge, "greater_equal_"), \
+        _in_place(lt, "less_")
+    less_equal_, not_equal_ = _in_place(le, "less_equal_"), _in_place(ne, "not_equal_")
+    logical_and_, logical_or_, logical_xor_, logical_not_ = _in_place(logical_and), _in_place(logical_or), \
+        _in_place(logical_xor), _in_place(logical_not)
+    bitwise_and_, bitwise_or_, bitwise_xor_ = _in_place(__and__, "bitwise_and_"), \
+        _in_place(__or__, "bitwise_or_"), _in_place(__xor__, "bitwise_xor_")
+    bitwise_not_ = _in_place(bitwise_not)
+    bitwise_left_shift_ = _in_place(__lshift__, "bitwise_left_shift_")
+    bitwise_right_shift_ = _in_place(__rshift__, "bitwise_right_shift_")
+    __iand__, __ior__, __ixor__ = _in_place(__and__, "&="), _in_place(__or__, "|="), _in_place(__xor__, "^=")
+    __ilshift__, __irshift__ = _in_place(__lshift__, "<<="), _in_place(__rshift__, ">>=")
+    __imod__, __ifloordiv__, __ipow__ = _in_place(remainder, "%="), _in_place(floor_divide, "//="), \
+        _in_place(__pow__, "**=")
+
     # ----- in place (PyTorch's rules: see _inplace) ---------------------------------------------
     def _inplace(self, name: str, compute: Callable[..., Tensor], *others: Any, **options: Any) -> Tensor:
         """Make `self` hold compute(self, *others, **options), as PyTorch's in-place ops do.
@@ -1640,6 +2034,1026 @@ class Tensor:
     @property
     def nbytes(self) -> int:
         return self.array.nbytes
+
+    # ----- more reductions, shapes and linear algebra (PyTorch's names; compositions where they serve) --------
+    def _integral_as_long(self, dtype: Any) -> Tensor:
+        """sum's and prod's input: `dtype` when given, else integers and bools as int64, as in PyTorch."""
+        if dtype is not None:
+            return self.astype(dtype)
+        return self if self.array.dtype.kind == "f" else self.astype(np.int64)
+
+    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        """The product of all entries, or along one `dim`."""
+        x = self._integral_as_long(dtype)
+        if dim is None:
+            return name_node(ops.Prod.apply(x), "ProdBackward0")
+        axes = checks.dims(checks.dim(dim, self.ndim), self.ndim)
+        return name_node(ops.Prod.apply(x, axis=axes, keepdims=bool(keepdim)), "ProdBackward1")
+
+    def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
+        """Running products along `dim`; integer and bool inputs give int64, as in PyTorch."""
+        return name_node(ops.Cumprod.apply(self._integral_as_long(dtype), axis=self._wrap_dim(dim)),
+                         "CumprodBackward0")
+
+    def _running_in_place(self, name: str, dim: int, dtype: Any) -> Tensor:
+        """cumsum_/cumprod_: in place, where PyTorch's kernel refuses bool."""
+        if self.array.dtype == np.bool_:
+            raise checks.not_implemented_for(f"{name}_out_cpu", self.array.dtype)
+        return self._inplace(f"{name}_", getattr(Tensor, name), dim, dtype=dtype)
+
+    def cumprod_(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return self._running_in_place("cumprod", dim, dtype)
+
+    def cumsum_(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return self._running_in_place("cumsum", dim, dtype)
+
+    def _running_extreme(self, name: str, dim: int) -> Any:
+        """cummax/cummin: the running extreme along `dim` and where it was last reached (NaN wins, as in PyTorch)."""
+        d = self._wrap_dim(dim)
+        moved = np.moveaxis(self.array.reshape(self.shape or (1,)), d, 0)
+        better = np.greater_equal if name == "cummax" else np.less_equal
+        indices = np.zeros(moved.shape, np.int64)
+        best, where = (moved[0].copy(), np.zeros(moved.shape[1:], np.int64)) if len(moved) else (None, None)
+        for i, v in enumerate(moved):
+            nan_v = np.isnan(v) if v.dtype.kind == "f" else False
+            nan_best = np.isnan(best) if v.dtype.kind == "f" else False
+            take = nan_v | (~nan_best & better(v, best))
+            best, where = np.where(take, v, best), np.where(take, i, where)
+            indices[i] = where
+        index = np.moveaxis(indices, 0, d).reshape(self.shape)
+        values = name_node(self.gather(d, index), f"{name.capitalize()}Backward0")
+        return (CummaxResult if name == "cummax" else CumminResult)(values, Tensor._make(index, False))
+
+    def cummax(self, dim: int) -> Any:
+        return self._running_extreme("cummax", dim)
+
+    def cummin(self, dim: int) -> Any:
+        return self._running_extreme("cummin", dim)
+
+    def logcumsumexp(self, dim: int) -> Tensor:
+        """log(cumsum(exp(x))) along `dim`, shifted by the slice's maximum so that nothing overflows."""
+        if self.array.dtype.kind != "f":
+            raise checks.not_implemented_for("logcumsumexp_out_cpu", self.array.dtype)
+        d = self._wrap_dim(dim)
+        top = np.max(self.array, axis=d if self.ndim else None, keepdims=True, initial=-np.inf)
+        shift = Tensor._make(np.where(np.isfinite(top), top, 0).astype(self.array.dtype), False)
+        with np.errstate(divide="ignore"):
+            return name_node((self - shift).exp().cumsum(d).log() + shift, "LogcumsumexpBackward0")
+
+    def _order_statistic(self, name: str, dim: Any, keepdim: bool, position: Callable[..., np.ndarray],
+                         result: type | None) -> Any:
+        """The entry at sorted position position(valid, n) of each slice along `dim` (NaNs sort last; `valid`
+        counts the others), as median, nanmedian and kthvalue: along a dim, the gradient goes to that entry;
+        of the whole tensor, it is shared by the entries equal to the result, as in PyTorch."""
+        x = self if dim is not None else self.reshape(-1)
+        d = x._wrap_dim(0 if dim is None else dim)
+        n = x.shape[d] if x.ndim else 1
+        if n == 0 and dim is not None:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+        if self.array.dtype == np.bool_:
+            kernel = "kthvalue_cpu" if name == "kthvalue" else "median_cpu" if dim is None else "median_out"
+            raise checks.not_implemented_for(kernel, self.array.dtype)
+        if n == 0:
+            kind = self.array.dtype
+            return self.sum() + np.nan if kind.kind == "f" else Tensor._make(np.array(np.iinfo(kind).min, kind), False)
+        array = x.array if x.ndim else x.array.reshape(1)
+        nan = np.isnan(array) if array.dtype.kind == "f" else np.zeros(array.shape, bool)
+        valid = np.sum(~nan, axis=d, keepdims=True)
+        k = np.broadcast_to(position(valid, n), valid.shape).astype(np.int64)
+        index = np.take_along_axis(x._sorted_order(d, False).reshape(array.shape), k, d)
+        index = index if x.ndim else index.reshape(())
+        if dim is None:
+            value = array[index.reshape(())]
+            shared = (array == value) | (nan & np.isnan(value))
+            zero = Tensor._make(np.zeros((), array.dtype), False)
+            if array.dtype.kind != "f" or shared.sum() == 1:
+                return name_node(x.gather(0, index).reshape(()), f"{name.capitalize()}Backward0")
+            return name_node((x._keep_where(shared, zero) / builtins.float(shared.sum())).sum(),
+                             f"{name.capitalize()}Backward0")
+        values, kept = x.gather(d, index), index
+        if not keepdim and x.ndim:
+            values, kept = values.squeeze(d), kept.squeeze(d)
+        return result(name_node(values, f"{name.capitalize()}Backward{1 if name != 'kthvalue' else 0}"),
+                      Tensor._make(np.asarray(kept), False))
+
+    def median(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """The lower median (NaN if the slice holds one); with `dim`, (values, indices) along it."""
+        return self._order_statistic("median", dim, keepdim, lambda v, n: np.where(v < n, v, (n - 1) // 2),
+                                     MedianResult)
+
+    def nanmedian(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """The lower median of the entries that are not NaN."""
+        return self._order_statistic("nanmedian", dim, keepdim, lambda v, n: np.maximum(v - 1, 0) // 2,
+                                     NanmedianResult)
+
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+        """The k-th smallest entry (k from 1) along `dim` and its index."""
+        size = self.shape[self._wrap_dim(dim)] if self.ndim else 1
+        if not 1 <= k <= size:
+            raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {self._wrap_dim(dim)}")
+        return self._order_statistic("kthvalue", dim, keepdim, lambda v, n: np.asarray(k - 1), KthvalueResult)
+
+    def mode(self, dim: int = -1, keepdim: bool = False) -> Any:
+        """The most frequent value along `dim` (the smallest of equally frequent ones) and its last index."""
+        d = self._wrap_dim(dim)
+        array = np.moveaxis(self.array.reshape(self.shape or (1,)), d, -1)
+        rows = array.reshape(-1, array.shape[-1])
+        if rows.shape[-1] == 0:
+            raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+        found = np.zeros(len(rows), np.int64)
+        for r, row in enumerate(rows):
+            values, counts = np.unique(row, return_counts=True)
+            found[r] = np.flatnonzero(row == values[np.argmax(counts)])[-1]
+        index = np.moveaxis(found.reshape(array.shape[:-1] + (1,)), -1, d) if self.ndim else np.zeros((), np.int64)
+        values, kept = self.gather(d, index), index
+        if not keepdim and self.ndim:
+            values, kept = values.squeeze(d), kept.squeeze(d)
+        return ModeResult(name_node(values, "ModeBackward0"), Tensor._make(np.asarray(kept), False))
+
+    def _quantile(self, name: str, q: Any, dim: Any, keepdim: bool, interpolation: str, skip_nan: bool) -> Tensor:
+        if self.array.dtype.kind != "f":
+            raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+        if isinstance(q, Tensor):
+            if q.array.dtype != self.array.dtype:
+                raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
+            if q.ndim > 1:
+                raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+        qs = np.asarray(q.array if isinstance(q, Tensor) else q, dtype=np.float64)
+        if qs.size and (qs.min() < 0 or qs.max() > 1):
+            raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
+        if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
+            raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest. "
+                               f"Got {interpolation}")
+        if self.numel() == 0:
+            raise RuntimeError(f"{name}() input tensor must be non-empty")
+        x = self.reshape(-1) if dim is None else self if self.ndim else self.reshape(1)
+        d = x._wrap_dim(0 if dim is None else dim)
+        n = x.shape[d]
+        ordered = x.sort(d).values
+        valid = np.sum(~np.isnan(x.array), axis=d, keepdims=True)
+        last = (valid - 1 if skip_nan else np.full(valid.shape, n - 1)).clip(0)
+        stuck = valid == 0 if skip_nan else valid < n  # all NaN, or (quantile) some NaN: the result is NaN
+        weights = q.reshape(-1) if isinstance(q, Tensor) else None
+        picked = []
+        for i, one in enumerate(qs.reshape(-1)):
+            rank = np.where(stuck, last, one * last)
+            rank = {"lower": np.floor(rank), "higher": np.ceil(rank), "nearest": np.round(rank)}.get(interpolation,
+                                                                                                      rank)
+            low, high = np.floor(rank).astype(np.int64), np.ceil(rank).astype(np.int64)
+            a, b = ordered.gather(d, low), ordered.gather(d, high)
+            if interpolation == "linear" and weights is not None:  # the weight is differentiable in q
+                weight = weights[i] * Tensor._make(last.astype(x.array.dtype), False) - Tensor._make(
+                    low.astype(x.array.dtype), False)
+            else:
+                weight = Tensor._make((rank - low if interpolation != "midpoint" else np.where(high > low, 0.5, 0.0))
+                                      .astype(x.array.dtype), False)
+            picked.append(a + (b - a) * weight)
+        out = ops.Stack.apply(*picked, axis=0)
+        if keepdim:
+            shape = (1,) * self.ndim if dim is None else out.shape[1:]
+            out = out.reshape((len(picked),) + tuple(shape))
+        else:
+            out = out.squeeze(d + 1) if dim is not None and self.ndim else out.reshape(len(picked))
+        return out if qs.ndim else out.squeeze(0)
+
+    def quantile(self, q: Any, dim: Any = None, keepdim: bool = False, *, interpolation: str = "linear") -> Tensor:
+        """The q-th quantiles along `dim` (of everything when None); a tensor q adds a first dim."""
+        return self._quantile("quantile", q, dim, keepdim, interpolation, skip_nan=False)
+
+    def nanquantile(self, q: Any, dim: Any = None, keepdim: bool = False, *, interpolation: str = "linear") -> Tensor:
+        """quantile of the entries that are not NaN."""
+        return self._quantile("nanquantile", q, dim, keepdim, interpolation, skip_nan=True)
+
+    def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        """sum with NaN counted as 0."""
+        if self.array.dtype.kind != "f":
+            return self.sum(dim, keepdim, dtype=dtype)
+        zero = Tensor._make(np.zeros((), self.array.dtype), False)
+        return name_node(self._keep_where(~np.isnan(self.array), zero).sum(dim, keepdim, dtype=dtype),
+                         "NansumBackward0")
+
+    def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        """mean of the entries that are not NaN."""
+        x = self if dtype is None else self.astype(dtype)
+        if x.array.dtype.kind != "f":
+            raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
+                               f"{checks.scalar_type_name(x.array.dtype)}")
+        count = Tensor._make(np.asarray(np.sum(~np.isnan(x.array), axis=checks.dims(dim, x.ndim), keepdims=keepdim),
+                                        dtype=x.array.dtype), False)
+        return x.nansum(dim, keepdim) / count
+
+    def count_nonzero(self, dim: Any = None) -> Tensor:
+        """The number of nonzero entries (int64), over `dim` or everything."""
+        return Tensor._make(np.asarray(np.count_nonzero(self.array, axis=checks.dims(dim, self.ndim)), np.int64),
+                            False)
+
+    def aminmax(self, *, dim: int | None = None, keepdim: bool = False) -> Any:
+        """(min, max) at once: amin and amax over `dim` (everything when None)."""
+        if dim is None and keepdim:
+            low, high = self.amin(tuple(range(self.ndim)), True), self.amax(tuple(range(self.ndim)), True)
+        else:
+            axes = () if dim is None else dim
+            low, high = self.amin(axes, keepdim), self.amax(axes, keepdim)
+        return AminmaxResult(name_node(low, "AminmaxBackward0"), name_node(high, "AminmaxBackward0"))
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
+               dim: int | None = None) -> Any:
+        """The distinct entries (or slices along `dim`) in ascending order, optionally with the inverse
+        indices and the counts; never differentiable, as in PyTorch."""
+        axis = None if dim is None else self._wrap_dim(dim)
+        values, inverse, counts = np.unique(self.array, return_inverse=True, return_counts=True, axis=axis)
+        inverse = inverse.reshape(self.shape if axis is None else (self.shape[axis],) if self.ndim else ())
+        return self._with_extras(values, inverse, counts, return_inverse, return_counts)
+
+    @staticmethod
+    def _with_extras(values: np.ndarray, inverse: np.ndarray, counts: np.ndarray, return_inverse: bool,
+                     return_counts: bool) -> Any:
+        extras = [Tensor._make(a.astype(np.int64), False) for a, wanted in ((inverse, return_inverse),
+                                                                            (counts, return_counts)) if wanted]
+        out = Tensor._make(values, False)
+        return (out, *extras) if extras else out
+
+    def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False,
+                           dim: int | None = None) -> Any:
+        """Keep the first of each run of equal entries (or slices along `dim`)."""
+        axis = None if dim is None else self._wrap_dim(dim)
+        array = self.array.reshape(-1) if axis is None else np.moveaxis(self.array.reshape(self.shape or (1,)),
+                                                                        axis, 0)
+        changed = np.ones(len(array), bool)
+        if len(array) > 1:
+            differ = array[1:] != array[:-1]
+            changed[1:] = differ.reshape(len(array) - 1, -1).any(axis=1)
+        starts = np.flatnonzero(changed)
+        values = array[starts] if axis is None else np.moveaxis(array[starts], 0, axis)
+        inverse = np.cumsum(changed) - 1
+        counts = np.diff(np.append(starts, len(array)))
+        return self._with_extras(values, inverse.reshape(self.shape) if axis is None else inverse, counts,
+                                 return_inverse, return_counts)
+
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
+        """int64 indices of the nonzero entries: one row each, or with as_tuple one index tensor per dim."""
+        if as_tuple:
+            return tuple(Tensor._make(i.astype(np.int64), False) for i in np.nonzero(np.atleast_1d(self.array)))
+        return Tensor._make(np.argwhere(self.array).astype(np.int64), False)
+
+    def argwhere(self) -> Tensor:
+        return self.nonzero()
+
+    def masked_select(self, mask: Tensor) -> Tensor:
+        """The entries where the boolean `mask` (broadcast with this tensor) is True, as a 1-D tensor."""
+        mask_array = np.asarray(mask.array if isinstance(mask, Tensor) else mask)
+        if mask_array.dtype != np.bool_:
+            raise RuntimeError(f"masked_select: expected BoolTensor for mask but got "
+                               f"{checks.scalar_type_name(mask_array.dtype)}")
+        shape = checks.broadcast_shapes(self.array.shape, mask_array.shape)
+        return name_node(ops.GetItem.apply(self.expand(shape), index=np.broadcast_to(mask_array, shape)),
+                         "MaskedSelectBackward0")
+
+    def take(self, index: Tensor) -> Tensor:
+        """The entries at `index` of the flattened tensor (negative indices count from the end)."""
+        array = np.asarray(index.array if isinstance(index, Tensor) else index)
+        if array.dtype != np.int64:
+            raise RuntimeError("take(): Expected a long tensor for index, but got "
+                               f"{checks.scalar_type_name(array.dtype)}")
+        n = self.numel()
+        if array.size and (array.min() < -n or array.max() >= n):
+            bad = array[(array < -n) | (array >= n)].flat[0]
+            raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+        return name_node(ops.GetItem.apply(self.reshape(-1), index=array % builtins.max(n, 1)), "TakeBackward0")
+
+    def take_along_dim(self, indices: Tensor, dim: int | None = None) -> Tensor:
+        """gather with `indices` broadcast against this tensor off `dim` (of the flattened tensor when None)."""
+        if dim is None:
+            return self.reshape(-1).gather(0, indices.reshape(-1))
+        d = self._wrap_dim(dim)
+        index = np.asarray(indices.array)
+        if index.dtype != np.int64:
+            raise RuntimeError("torch.take_along_dim(): dtype of indices should be int64 but got "
+                               f"{checks.scalar_type_name(index.dtype)} instead.")
+        if index.ndim != self.ndim:
+            raise RuntimeError("torch.take_along_dim(): input and indices should have the same number of dimensions, "
+                               f"but got {self.ndim} dimensions for input, and {index.ndim} dimensions for indices")
+        off = list(checks.broadcast_shapes(tuple(1 if i == d else n for i, n in enumerate(self.shape)),
+                                           tuple(1 if i == d else n for i, n in enumerate(index.shape))))
+        x = self.expand(tuple(n if i != d else self.shape[d] for i, n in enumerate(off)))
+        return x.gather(d, np.broadcast_to(index, tuple(n if i != d else index.shape[d] for i, n in enumerate(off))))
+
+    def narrow(self, dim: int, start: Any, length: int) -> Tensor:
+        """The entries start..start+length-1 along `dim` (a view in PyTorch)."""
+        if self.ndim == 0:
+            raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+        d = self._wrap_dim(dim)
+        size, start = self.shape[d], int(start)
+        if not -size <= start <= size:
+            raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+        start %= builtins.max(size, 1) if start < 0 else size + 1
+        if length < 0 or start + length > size:
+            raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+        return self[(slice(None),) * d + (slice(start, start + length),)]
+
+    def select(self, dim: int, index: int) -> Tensor:
+        """The slice at `index` along `dim`, that dim removed."""
+        if self.ndim == 0:
+            raise IndexError("select() cannot be applied to a 0-dim tensor.")
+        d = self._wrap_dim(dim)
+        size = self.shape[d]
+        if not -size <= index < size:
+            raise IndexError(f"select(): index {index} out of range for tensor of size {list(self.shape)} at "
+                             f"dimension {d}")
+        return self[(slice(None),) * d + (int(index),)]
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        """Move the dims `source` to the positions `destination`, the others keeping their order."""
+        src = [source] if isinstance(source, int | np.integer) else list(source)
+        dst = [destination] if isinstance(destination, int | np.integer) else list(destination)
+        if len(src) != len(dst):
+            raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain the "
+                               f"same number of dims as destination ({dst} dims)")
+        src, dst = [checks.dim(s, self.ndim) for s in src], [checks.dim(s, self.ndim) for s in dst]
+        if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+            raise RuntimeError("movedim: repeated dim in `source` or `destination`")
+        if self.ndim == 0:
+            return self.reshape(())
+        rest = iter(i for i in range(self.ndim) if i not in src)
+        placed = dict(zip(dst, src, strict=True))
+        return ops.Permute.apply(self, order=tuple(placed[i] if i in placed else next(rest) for i in range(self.ndim)))
+
+    moveaxis = movedim
+
+    def swapaxes(self, axis0: int, axis1: int) -> Tensor:
+        return self.transpose(axis0, axis1)
+
+    def swapdims(self, dim0: int, dim1: int) -> Tensor:
+        return self.transpose(dim0, dim1)
+
+    def unflatten(self, dim: int, sizes: Sequence[int]) -> Tensor:
+        """Split dim `dim` into the dims `sizes` (one may be -1)."""
+        d = self._wrap_dim(dim)
+        sizes = tuple(int(n) for n in sizes)
+        if not sizes:
+            raise RuntimeError("unflatten: sizes must be non-empty")
+        return self.reshape(self.shape[:d] + sizes + self.shape[d + 1:])
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        """The windows of `size` entries every `step` along `dimension`, as a new last dim."""
+        d = self._wrap_dim(dimension)
+        length = self.shape[d] if self.ndim else 1
+        if size > length:
+            raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size is {size}")
+        if step <= 0:
+            raise RuntimeError(f"step is {step} but must be > 0")
+        windows = np.arange(0, length - size + 1, step)[:, None] + np.arange(size)
+        x = self if self.ndim else self.reshape(1)
+        picked = ops.GetItem.apply(x, index=(slice(None),) * d + (windows,))
+        order = tuple(i for i in range(picked.ndim) if i != d + 1) + (d + 1,)
+        out = ops.Permute.apply(picked, order=order)
+        return name_node(out if self.ndim else out.reshape(size), "UnfoldBackward0")
+
+    def tile(self, *dims: Any) -> Tensor:
+        """repeat, with fewer `dims` than dims taken as leading 1s (NumPy's tile)."""
+        reps = _shape_arg(dims)
+        return self.repeat((1,) * (self.ndim - len(reps)) + reps)
+
+    def repeat_interleave(self, repeats: Any = None, dim: int | None = None, *,
+                          output_size: int | None = None) -> Tensor:
+        """Each entry (or slice along `dim`) repeated `repeats` times (a number, or one count per entry)."""
+        x = self.reshape(-1) if dim is None else self
+        d = x._wrap_dim(0 if dim is None else dim)
+        n = x.shape[d] if x.ndim else 1
+        counts = np.asarray(repeats.array if isinstance(repeats, Tensor) else repeats)
+        if counts.dtype.kind not in "iu" or counts.ndim > 1:
+            raise RuntimeError("repeat_interleave: repeats must be an int or a 0-d or 1-d tensor of ints")
+        if counts.ndim == 1 and len(counts) not in (1, n):
+            raise RuntimeError("repeats must have the same size as input along dim, but got repeats.size(0) = "
+                               f"{len(counts)} and input.size({d}) = {n}")
+        if (counts < 0).any():
+            raise RuntimeError("repeats can not be negative")
+        index = np.repeat(np.arange(n), counts.reshape(-1) if counts.ndim else int(counts))
+        out = x.index_select(d, index) if x.ndim else x.reshape(1).index_select(0, index)
+        return name_node(out, "ViewBackward0") if not isinstance(repeats, Tensor) else out
+
+    def ravel(self) -> Tensor:
+        return self.reshape(-1)
+
+    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        """Pieces along `dim`: n of nearly equal size (the first ones larger), or cut at the given indices."""
+        if self.ndim == 0:
+            raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+        d = self._wrap_dim(dim)
+        length = self.shape[d]
+        cuts = indices_or_sections.tolist() if isinstance(indices_or_sections, Tensor) else indices_or_sections
+        if isinstance(cuts, int):
+            if cuts <= 0:
+                raise RuntimeError(f"number of sections must be larger than 0, got {cuts}")
+            small, extra = divmod(length, cuts)
+            bounds = list(np.cumsum([small + 1] * extra + [small] * (cuts - extra))[:-1])
+        else:
+            bounds = [builtins.min(builtins.max(int(c) if c >= 0 else length + int(c), 0), length) for c in cuts]
+        edges = [0, *bounds, length]
+        return tuple(self[(slice(None),) * d + (slice(a, builtins.max(a, b)),)]
+                     for a, b in zip(edges[:-1], edges[1:], strict=True))
+
+    def _split_along(self, name: str, dim: int, needed: int, sections: Any) -> tuple[Tensor, ...]:
+        if self.ndim < needed:
+            raise RuntimeError(f"torch.{name} requires a tensor with at least {needed} dimension, but got a tensor "
+                               f"with {self.ndim} dimensions!")
+        if isinstance(sections, int) and (sections == 0 or self.shape[dim] % sections):
+            raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the size of the dimension "
+                               f"{self.shape[dim]} is not divisible by the split_size {sections}!")
+        return self.tensor_split(sections, dim)
+
+    def hsplit(self, sections: Any) -> tuple[Tensor, ...]:
+        return self._split_along("hsplit", 0 if self.ndim == 1 else 1, 1, sections)
+
+    def vsplit(self, sections: Any) -> tuple[Tensor, ...]:
+        return self._split_along("vsplit", 0, 2, sections)
+
+    def dsplit(self, sections: Any) -> tuple[Tensor, ...]:
+        return self._split_along("dsplit", 2, 3, sections)
+
+    def rot90(self, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+        """Rotate by 90 degrees k times in the plane of `dims`, from the first towards the second."""
+        if len(dims) != 2:
+            raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+        if self.ndim < 2:
+            raise RuntimeError(f"expected total dims >= 2, but got total dims = {self.ndim}")
+        a, b = (checks.dim(v, self.ndim) for v in dims)
+        if a == b:
+            raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {a} and dim1 = {b}")
+        turns = k % 4
+        out = self.clone() if turns == 0 else self.flip(a, b) if turns == 2 else \
+            self.flip(b).transpose(a, b) if turns == 1 else self.transpose(a, b).flip(b)
+        return name_node(out, "Rot90Backward0")
+
+    def fliplr(self) -> Tensor:
+        if self.ndim < 2:
+            raise RuntimeError("Input must be >= 2-d.")
+        return self.flip(1)
+
+    def flipud(self) -> Tensor:
+        if self.ndim < 1:
+            raise RuntimeError("Input must be >= 1-d.")
+        return self.flip(0)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """The entries (i, i + offset) of the plane (dim1, dim2), as a new last dim."""
+        a, b = checks.dim(dim1, self.ndim), checks.dim(dim2, self.ndim)
+        if a == b:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        x = self.movedim((a, b), (-2, -1))
+        rows, cols = x.shape[-2:]
+        start_row, start_col = builtins.max(-offset, 0), builtins.max(offset, 0)
+        count = builtins.max(builtins.min(rows - start_row, cols - start_col), 0)
+        steps = np.arange(count)
+        return name_node(ops.GetItem.apply(x, index=(Ellipsis, start_row + steps, start_col + steps)),
+                         "DiagonalBackward0")
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+        """Matrices in the plane (dim1, dim2) of a new tensor, with the last dim's entries on diagonal `offset`."""
+        if self.ndim == 0:
+            raise IndexError("Dimension specified as -1 but tensor has no dimensions")
+        a, b = checks.dim(dim1, self.ndim + 1), checks.dim(dim2, self.ndim + 1)
+        if a == b:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        n = self.shape[-1]
+        size = n + builtins.abs(offset)
+        steps = np.arange(n)
+        zeros = Tensor._make(np.zeros(self.shape[:-1] + (size, size), self.array.dtype), False)
+        index = (Ellipsis, steps + builtins.max(-offset, 0), steps + builtins.max(offset, 0))
+        out = ops.IndexPut.apply(zeros, self, index=index)
+        return name_node(out.movedim((-2, -1), (a, b)), "DiagEmbedBackward0")
+
+    def diagflat(self, offset: int = 0) -> Tensor:
+        return self.reshape(-1).diag_embed(offset)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        """A vector's square matrix with it on `diagonal`, or a matrix's `diagonal` as a vector."""
+        if self.ndim not in (1, 2):
+            raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
+        return self.diag_embed(diagonal) if self.ndim == 1 else self.diagonal(diagonal)
+
+    def trace(self) -> Tensor:
+        """The sum of the main diagonal of a matrix (int64 for integers)."""
+        if self.array.dtype == np.bool_:
+            raise checks.not_implemented_for("trace", self.array.dtype)
+        if self.ndim != 2:
+            raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self.ndim}")
+        return name_node(self.diagonal().sum(), "TraceBackward0")
+
+    def outer(self, vec2: Tensor) -> Tensor:
+        """vec1[i] * vec2[j], as a matrix."""
+        for name, v in (("self", self), ("vec2", vec2)):
+            if v.ndim != 1:
+                raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
+        return self.reshape(-1, 1) * vec2
+
+    ger = outer
+
+    def _vector_product(self, name: str, other: Tensor) -> Tensor:
+        if self.ndim != 1 or other.ndim != 1:
+            raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
+        if self.array.dtype != other.array.dtype:
+            raise RuntimeError(f"{name} : expected both vectors to have same dtype, but found "
+                               f"{_scalar_type_name(self.array.dtype)} and {_scalar_type_name(other.array.dtype)}")
+        return self @ other
+
+    def dot(self, other: Tensor) -> Tensor:
+        return self._vector_product("dot", other)
+
+    def vdot(self, other: Tensor) -> Tensor:
+        return name_node(self._vector_product("vdot", other), "VdotBackward0")
+
+    def inner(self, other: Tensor) -> Tensor:
+        """Sums of products over the last dims: shape self.shape[:-1] + other.shape[:-1]."""
+        if self.ndim == 0 or other.ndim == 0:
+            return self * other
+        if self.shape[-1] != other.shape[-1]:
+            raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                               f"{list(self.shape)} and {list(other.shape)}")
+        k = self.shape[-1]
+        return (self.reshape(-1, k) @ other.reshape(-1, k).t()).reshape(self.shape[:-1] + other.shape[:-1])
+
+    def mv(self, vec: Tensor) -> Tensor:
+        if self.ndim != 2 or vec.ndim != 1:
+            raise RuntimeError(f"vector + matrix @ vector expected, got 1, {self.ndim}, {vec.ndim}")
+        return self @ vec
+
+    def _scaled_sum(self, name: str, product: Tensor, beta: Any, alpha: Any) -> Tensor:
+        """beta * self + alpha * product (self broadcast to the product's shape; beta=0 ignores self's values)."""
+        checks.broadcast_shapes(self.array.shape, product.array.shape)
+        if checks.broadcast_shapes(self.array.shape, product.array.shape) != product.array.shape:
+            raise RuntimeError(f"{name}: the input of shape {list(self.shape)} does not broadcast to the product's "
+                               f"shape {list(product.shape)}")
+        if self.array.dtype.kind in "biu":  # integer and bool inputs keep their dtype, and so do the factors
+            alpha, beta = (builtins.bool if self.array.dtype == np.bool_ else builtins.int)(alpha), \
+                (builtins.bool if self.array.dtype == np.bool_ else builtins.int)(beta)
+        scaled = product if alpha == 1 else product * alpha
+        zero = Tensor._make(np.zeros((), self.array.dtype), False)
+        base = self._keep_where(np.zeros((), bool), zero) if beta == 0 else self if beta == 1 else self * beta
+        return name_node(base + scaled, f"{name.capitalize()}Backward0")
+
+    def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * self + alpha * (mat1 @ mat2)."""
+        return self._scaled_sum("addmm", mat1.mm(mat2), beta, alpha)
+
+    def addmv(self, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return self._scaled_sum("addmv", mat.mv(vec), beta, alpha)
+
+    def addr(self, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return self._scaled_sum("addr", vec1.outer(vec2), beta, alpha)
+
+    def baddbmm(self, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return self._scaled_sum("baddbmm", batch1.bmm(batch2), beta, alpha)
+
+    def addbmm(self, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        product = batch1.bmm(batch2)
+        return self._scaled_sum("addbmm", product.sum(0).astype(product.array.dtype), beta, alpha)
+
+    def kron(self, other: Tensor) -> Tensor:
+        """The Kronecker product: every entry of self times all of other, in blocks."""
+        n = builtins.max(self.ndim, other.ndim)
+        a, b = self.reshape((1,) * (n - self.ndim) + self.shape), other.reshape((1,) * (n - other.ndim) + other.shape)
+        product = a.reshape(tuple(v for m in a.shape for v in (m, 1))) * b.reshape(
+            tuple(v for m in b.shape for v in (1, m)))
+        return name_node(product.reshape(tuple(p * q for p, q in zip(a.shape, b.shape, strict=True))),
+                         "UnsafeViewBackward0")
+
+    def cross(self, other: Tensor, dim: int | None = None) -> Tensor:
+        """The cross product of 3-vectors along `dim` (the first dim of size 3 when None)."""
+        if self.array.dtype == np.bool_:
+            raise checks.not_implemented_for("cross", self.array.dtype)
+        shape = checks.broadcast_shapes(self.array.shape, other.array.shape)
+        if self.ndim != other.ndim:
+            raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+        if dim is None:
+            dim = next((i for i, n in enumerate(shape) if n == 3), None)
+            if dim is None:
+                raise RuntimeError("no dimension of size 3 in input")
+        d = checks.dim(dim, len(shape))
+        if self.shape[d] != 3 or other.shape[d] != 3:
+            raise RuntimeError(f"linalg.cross: inputs dimension {d} must have length 3. Got {self.shape[d]} and "
+                               f"{other.shape[d]}")
+        a, b = self.expand(shape), other.expand(shape)
+        return name_node(a.roll(-1, d) * b.roll(-2, d) - a.roll(-2, d) * b.roll(-1, d), "LinalgCrossBackward0")
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None) -> Tensor:
+        """The n-th forward difference along `dim` (!= for bools), after joining prepend and append."""
+        if self.ndim == 0:
+            raise RuntimeError("diff expects input to be at least one-dimensional")
+        d = self._wrap_dim(dim)
+        parts = [p for p in (prepend, self, append) if p is not None]
+        if any(p.ndim != self.ndim for p in parts):
+            raise RuntimeError("diff expects prepend or append to be the same dimension as input")
+        x = parts[0] if len(parts) == 1 else ops.Concatenate.apply(*parts, axis=d)
+        for _ in range(n):
+            length = x.shape[d]
+            if length == 0:
+                break
+            later, earlier = x.narrow(d, 1, length - 1), x.narrow(d, 0, length - 1)
+            x = later.ne(earlier) if x.array.dtype == np.bool_ else later - earlier
+        return x
+
+    def _index_vector(self, name: str, dim: int, index: Any) -> tuple[int, np.ndarray]:
+        d = self._wrap_dim(dim)
+        array = np.asarray(index.array if isinstance(index, Tensor) else index)
+        if array.dtype not in (np.int32, np.int64):
+            raise IndexError(f"{name}(): Expected dtype int32/int64 for index but got "
+                             f"{checks.scalar_type_name(array.dtype)}")
+        if array.ndim > 1:
+            raise IndexError(f"{name}(): Index is supposed to be a vector")
+        size = self.shape[d] if self.ndim else 1
+        if array.size and (array.min() < -size or array.max() >= size):
+            raise IndexError("index out of range in self")
+        return d, array.reshape(-1).astype(np.int64) % builtins.max(size, 1)
+
+    def _along_index(self, name: str, dim: int, index: Any, source: Tensor) -> tuple[int, np.ndarray]:
+        """index_add/index_copy's index as scatter's: source's shape, with index along `dim`."""
+        d = self._wrap_dim(dim)
+        size = self.shape[d] if self.ndim else 1
+        given = np.asarray(index.array if isinstance(index, Tensor) else index).reshape(-1)
+        if given.dtype.kind in "iu" and given.size and (given.min() < -size or given.max() >= size):
+            bad = given[(given < -size) | (given >= size)][0]
+            message = f"index {bad} is out of bounds for dimension {d} with size {size}"
+            raise RuntimeError(message) if name == "index_add" else IndexError(f"{name}_(): {message}")
+        if name == "index_copy" and source.ndim and len(given) != source.shape[d]:
+            raise IndexError(f"index_copy_(): Number of indices ({len(given)}) should be equal to source.size(dim) "
+                             f"({source.shape[d]})")
+        d, array = self._index_vector(name, dim, index)
+        if source.array.dtype != self.array.dtype:
+            raise RuntimeError(f"{name}(): self ({checks.scalar_type_name(self.array.dtype)}) and source "
+                               f"({checks.scalar_type_name(source.array.dtype)}) must have the same scalar type")
+        expected = self.shape[:d] + (len(array),) + self.shape[d + 1:] if self.ndim else (len(array),) * (
+            source.ndim > 0)
+        if tuple(source.shape) != tuple(expected):
+            raise RuntimeError(f"{name}(): Source/destination tensor must have same slice shapes. Destination slice "
+                               f"shape: {list(self.shape)} at dimension {d} and source slice shape: "
+                               f"{list(source.shape)} at dimension {d}.")
+        if not self.ndim:
+            return d, array.reshape(source.shape)
+        return d, np.broadcast_to(np.expand_dims(array, tuple(i for i in range(self.ndim) if i != d)), source.shape)
+
+    def index_add(self, dim: int, index: Any, source: Tensor, *, alpha: Any = 1) -> Tensor:
+        """A copy with source's slices (times alpha) added at the positions `index` along `dim`."""
+        d, spread = self._along_index("index_add", dim, index, source)
+        return name_node(ops.ScatterAdd.apply(self, source if alpha == 1 else source * alpha, dim=d, index=spread,
+                                              add=True), "IndexAddBackward0")
+
+    def index_copy(self, dim: int, index: Any, source: Tensor) -> Tensor:
+        """A copy with source's slices written at the positions `index` along `dim`."""
+        d, spread = self._along_index("index_copy", dim, index, source)
+        return name_node(ops.ScatterSrc.apply(self, source, dim=d, index=spread, add=False), "IndexCopyBackward0")
+
+    def index_fill(self, dim: int, index: Any, value: Any) -> Tensor:
+        """A copy with `value` at the positions `index` along `dim`."""
+        d, array = self._index_vector("index_fill", dim, index)
+        mask = np.zeros(self.shape[d] if self.ndim else 1, bool)
+        mask[array] = True
+        mask = mask.reshape((-1,) + (1,) * (self.ndim - d - 1)) if self.ndim else mask.reshape(())
+        return name_node(self.masked_fill(np.broadcast_to(mask, self.shape), value), "IndexFillBackward0")
+
+    def index_put(self, indices: Sequence[Any], values: Any, accumulate: bool = False) -> Tensor:
+        """A copy with self[indices] = values (with accumulate, += and repeated indices add up)."""
+        if not isinstance(indices, tuple | list):
+            raise TypeError(f"index_put(): argument 'indices' must be tuple of Tensors, not {type(indices).__name__}")
+        index = _plain_index(tuple(indices))
+        value = values if isinstance(values, Tensor) else Tensor._make(np.asarray(values), False)
+        if value.array.dtype != self.array.dtype:
+            raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                               f"{checks.scalar_type_name(self.array.dtype)} for the destination and "
+                               f"{checks.scalar_type_name(value.array.dtype)} for the source.")
+        try:
+            indexed = np.empty(self.array.shape, np.bool_)[index].shape
+        except (ValueError, IndexError) as e:
+            raise checks.translate("index_put", [self.array.shape], e) from e
+        try:
+            fits = np.broadcast_shapes(value.array.shape, indexed) == indexed
+        except ValueError:
+            fits = False
+        if not fits:
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to "
+                               f"indexing result of shape {list(indexed)}")
+        return ops.IndexPut.apply(self, value, index=index, accumulate=bool(accumulate))
+
+    def masked_scatter(self, mask: Tensor, source: Tensor) -> Tensor:
+        """A copy with the entries where `mask` holds replaced, in order, by source's first entries."""
+        mask_array = np.asarray(mask.array if isinstance(mask, Tensor) else mask)
+        if mask_array.dtype != np.bool_:
+            raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with dtype "
+                               f"{checks.scalar_type_name(mask_array.dtype)}")
+        if source.array.dtype != self.array.dtype:
+            raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got "
+                               f"{checks.scalar_type_name(self.array.dtype)} and "
+                               f"{checks.scalar_type_name(source.array.dtype)}")
+        shape = checks.broadcast_shapes(self.array.shape, mask_array.shape)
+        mask_array = np.broadcast_to(mask_array, shape)
+        count = int(mask_array.sum())
+        if count > source.numel():
+            raise RuntimeError("masked_scatter: expected source to have at least as many elements as ones in mask")
+        return name_node(ops.IndexPut.apply(self.expand(shape), source.reshape(-1)[:count], index=mask_array),
+                         "MaskedScatterBackward0")
+
+    def scatter_reduce(self, dim: int, index: Any, src: Tensor, reduce: str, *, include_self: bool = True) -> Tensor:
+        """A copy with src reduced into self at index along dim by sum, prod, mean, amax or amin."""
+        if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+            raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+        if not isinstance(src, Tensor):
+            raise TypeError(f"scatter_reduce(): argument 'src' must be Tensor, not {type(src).__name__}")
+        if src.array.dtype != self.array.dtype:
+            raise RuntimeError("scatter_reduce(): Expected self.dtype to be equal to src.dtype")
+        if reduce == "mean" and self.array.dtype == np.bool_:
+            raise checks.not_implemented_for("scatter_gather_tensor_cpu_reduce_mean", self.array.dtype)
+        index_array = self._index_arg("scatter_reduce", index)
+        d = self._along_dim_check("scatter_reduce", dim, index_array, src.shape)
+        if self.ndim == 0:
+            raise NotImplementedError("scatter_reduce on a 0-d tensor is not supported here")
+        return ops.ScatterReduce.apply(self, src, dim=d, index=index_array, reduce=reduce,
+                                       include_self=bool(include_self))
+
+    def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+        """How often each value 0..max occurs in a 1-D tensor of non-negative ints (or the sum of their weights)."""
+        if self.array.dtype.kind in "iu" and (self.ndim != 1 or self.array.size and self.array.min() < 0):
+            raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+        if minlength < 0:
+            raise RuntimeError("minlength should be >= 0")
+        if weights is not None and tuple(weights.shape) != tuple(self.shape):
+            raise RuntimeError("weights should be 1-d and have the same length as input")
+        if self.array.dtype.kind not in "iu":
+            raise checks.not_implemented_for("bincount_cpu", self.array.dtype)
+        w = None if weights is None else weights.array
+        counts = np.bincount(self.array.astype(np.int64), weights=w, minlength=minlength)
+        dtype = np.int64 if w is None else w.dtype if w.dtype.kind == "f" else np.float64
+        return Tensor._make(counts.astype(dtype), False)
+
+    def broadcast_to(self, size: Sequence[int]) -> Tensor:
+        return self.expand(size)
+
+    def _view_in_place(compute: Callable[..., Tensor], node: str = "") -> Callable[..., Tensor]:  # noqa: N805
+        """squeeze_, t_, ...: this tensor becomes compute(self), a new shape over the same values."""
+        def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+            if not (grad_mode.recording and self.requires_grad):
+                self.array = compute(self, *args, **kwargs).array
+                return self
+            if self._ctx is None:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+            old = Tensor._make(self.array, True)
+            old._ctx, old._version, old._before = self._ctx, self._version, self._before
+            out = compute(old, *args, **kwargs)
+            self.array, self._ctx = out.array, out._ctx
+            if node:
+                name_node(self, node)
+            return self
+        method.__name__ = method.__qualname__ = f"{compute.__name__}_"
+        method.__signature__ = inspect.signature(compute)  # type: ignore[attr-defined]
+        return method
+
+    t_ = _view_in_place(t, "TBackward1")
+    transpose_ = _view_in_place(transpose, "TransposeBackward1")
+    swapaxes_ = _view_in_place(swapaxes, "TransposeBackward1")
+    swapdims_ = _view_in_place(swapdims, "TransposeBackward1")
+    unsqueeze_ = _view_in_place(unsqueeze, "UnsqueezeBackward1")
+    _squeeze_in_place = _view_in_place(squeeze)
+
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        recording = grad_mode.recording and self.requires_grad
+        out = Tensor._squeeze_in_place(self, *(() if dim is None else (dim,)))
+        kind = 3 if dim is None else 4 if isinstance(dim, int | np.integer) else 5  # PyTorch's node per form
+        return name_node(out, f"SqueezeBackward{kind}") if recording else out
+    del _view_in_place
+    index_add_, index_copy_ = _in_place(index_add), _in_place(index_copy)
+    index_fill_, index_put_, masked_scatter_ = _in_place(index_fill), _in_place(index_put), _in_place(masked_scatter)
+    scatter_reduce_, addmm_, addmv_ = _in_place(scatter_reduce), _in_place(addmm), _in_place(addmv)
+    addr_, baddbmm_, addbmm_ = _in_place(addr), _in_place(baddbmm), _in_place(addbmm)
+
+    def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Tensor:
+        """Write fill_value on the main diagonal (of a matrix, or of a tensor with all dims equal); with wrap,
+        a tall matrix's diagonal starts again every ncols + 1 rows, as NumPy's fill_diagonal."""
+        if self.ndim < 2:
+            raise RuntimeError("dimensions must larger than 1")
+        if self.ndim > 2 and len(set(self.shape)) != 1:
+            raise RuntimeError("all dimensions of input must be of equal length")
+        mask = np.zeros(self.shape, bool)
+        np.fill_diagonal(mask, True, wrap=wrap)
+        return self._inplace("fill_diagonal_", lambda old: old.masked_fill(mask, fill_value))
+
+    # more of PyTorch's names in the same families, composed from the methods above
+    @property
+    def mH(self) -> Tensor:  # noqa: N802 - PyTorch's name; the conjugate is the tensor itself for real dtypes
+        return self.mT
+
+    def adjoint(self) -> Tensor:
+        return self.mT
+
+    def ndimension(self) -> int:
+        return self.ndim
+
+    def is_same_size(self, other: Tensor) -> bool:
+        return tuple(self.shape) == tuple(other.shape)
+
+    def msort(self) -> Tensor:
+        """The entries sorted along dim 0."""
+        return self.sort(0).values
+
+    def narrow_copy(self, dim: int, start: int, length: int) -> Tensor:
+        return name_node(self.narrow(dim, start, length).clone(), "NarrowCopyBackward0")
+
+    def split_with_sizes(self, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        return self.split(list(split_sizes), dim)
+
+    def unsafe_split(self, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
+        return self.split(split_size, dim)
+
+    def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        return self.chunk(chunks, dim)
+
+    def sum_to_size(self, *size: Any) -> Tensor:
+        """The sum over the dims that broadcasting `size` to this shape would stretch: its inverse."""
+        target = _shape_arg(size)
+        try:
+            fits = np.broadcast_shapes(target, self.array.shape) == self.array.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise RuntimeError(f"size {{{list(target)}}} is not expandable to size {{{list(self.shape)}}}.")
+        lead = self.ndim - len(target)
+        stretched = tuple(lead + i for i, n in enumerate(target) if n == 1 and self.shape[lead + i] != 1)
+        out = self.sum(tuple(range(lead)) + stretched, keepdim=True) if lead or stretched else self
+        return out.reshape(target) if lead else out
+
+    def put(self, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+        """A copy with the flattened tensor's entries at `index` set to (or, with accumulate, added) source's."""
+        n = self.numel()
+        array = self._index_arg("put", index).reshape(-1)
+        if array.size and (array.min() < -n or array.max() >= n):
+            bad = array[(array < -n) | (array >= n)][0]
+            raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+        if source.numel() != array.size:
+            raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
+                               f"source.numel() = {source.numel()}, index.numel() = {array.size}")
+        flat = self.reshape(-1).index_put((array % builtins.max(n, 1),), source.reshape(-1), accumulate)
+        return name_node(flat.reshape(self.shape), "PutBackward0")
+
+    def _scatter_into(self, name: str, src: Tensor, index: tuple[Any, ...], picked: Tensor) -> Tensor:
+        """self with src written where `index` picks `picked` (which src must match in shape)."""
+        if tuple(src.shape) != tuple(picked.shape):
+            raise RuntimeError(f"{name}(): expected src to have a size equal to the slice of self. src size = "
+                               f"{list(src.shape)}, slice size = {list(picked.shape)}")
+        name_of_node = "".join(part.capitalize() for part in name.split("_")) + "Backward0"
+        return name_node(ops.IndexPut.apply(self, src.astype(self.array.dtype), index=index), name_of_node)
+
+    def select_scatter(self, src: Tensor, dim: int, index: int) -> Tensor:
+        d = self._wrap_dim(dim)
+        return self._scatter_into("select_scatter", src, (slice(None),) * d + (int(index),), self.select(d, index))
+
+    def slice_scatter(self, src: Tensor, dim: int = 0, start: int | None = None, end: int | None = None,
+                      step: int = 1) -> Tensor:
+        d = self._wrap_dim(dim)
+        where = (slice(None),) * d + (slice(start, end, step),)
+        return self._scatter_into("slice_scatter", src, where, self[where])
+
+    def diagonal_scatter(self, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        positions = np.arange(self.numel()).reshape(self.shape)
+        picked = Tensor._make(positions, False).diagonal(offset, dim1, dim2).array
+        return self._scatter_into("diagonal_scatter", src, np.unravel_index(picked, self.shape),
+                                  self.diagonal(offset, dim1, dim2))
+
+    def dist(self, other: Tensor, p: float = 2) -> Tensor:
+        """The p-norm of self - other."""
+        from .linalg import vector_norm
+        return name_node(vector_norm(self - other, p), "DistBackward0")
+
+    def renorm(self, p: float, dim: int, maxnorm: float) -> Tensor:
+        """Each slice along `dim` scaled down to p-norm maxnorm where its norm is larger."""
+        if self.array.dtype.kind != "f":
+            raise checks.not_implemented_for("renorm", self.array.dtype)
+        if p <= 0:
+            raise RuntimeError("renorm: non-positive-norm not supported")
+        if maxnorm < 0:
+            raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+        d = self._wrap_dim(dim)
+        others = tuple(i for i in range(self.ndim) if i != d)
+        norms = self.norm(p, others, keepdim=True)
+        one = Tensor._make(np.ones((), self.array.dtype), False)
+        factor = ops.Where.apply(maxnorm / (norms + 1e-7), one, condition=norms.array > maxnorm)
+        return name_node(self * factor, "RenormBackward0")
+
+    def cov(self, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None) -> Tensor:
+        """The covariance matrix of the variables in the rows (observations in the columns)."""
+        if fweights is not None or aweights is not None:
+            raise NotImplementedError("cov(fweights=, aweights=) is not supported here")
+        if self.array.dtype == np.bool_:
+            raise RuntimeError("cov(): bool dtype is not supported for input")
+        if self.ndim > 2:
+            raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
+                               f"{self.ndim} dimensions")
+        x = self.reshape(1, -1) if self.ndim < 2 else self
+        x = x if x.array.dtype.kind == "f" else x.astype(np.float32)
+        centered = x - x.mean(1, keepdim=True)
+        count = Tensor._make(np.asarray(builtins.max(x.shape[1] - correction, 0), x.array.dtype), False)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = (centered @ centered.t()) / count
+        return out.squeeze() if self.ndim < 2 else out
+
+    def corrcoef(self) -> Tensor:
+        """Pearson's correlation coefficients of the variables in the rows, clipped to [-1, 1]."""
+        c = self.cov()
+        if c.ndim == 0:
+            return c / c
+        spread = c.diagonal().sqrt()
+        return (c / spread.unsqueeze(1) / spread.unsqueeze(0)).clamp(-1, 1)
+
+    def cholesky_solve(self, input2: Tensor, upper: bool = False) -> Tensor:
+        """X with A X = self, where A = L L^T and input2 is L (or U = L^T when upper)."""
+        from . import linalg
+        if self.array.dtype.kind in "iu":
+            raise checks.not_implemented_for("cholesky_solve_cpu", self.array.dtype)
+        low = input2.mT if upper else input2
+        return linalg.solve(low @ low.mT, self)
+
+    def cholesky_inverse(self, upper: bool = False) -> Tensor:
+        """inv(L L^T) of this Cholesky factor L (or of U^T U when upper)."""
+        from . import linalg
+        if self.array.dtype.kind in "iu":
+            raise checks.not_implemented_for("cholesky_inverse_out_cpu", self.array.dtype)
+        low = self.mT if upper else self
+        return linalg.inv(low @ low.mT)
+
+    def index_reduce(self, dim: int, index: Any, source: Tensor, reduce: str, *,
+                     include_self: bool = True) -> Tensor:
+        """A copy with source's slices reduced (prod, mean, amax, amin) into the positions `index` along `dim`."""
+        if reduce not in ("prod", "mean", "amax", "amin"):
+            raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got "
+                               f"{reduce}.")
+        if not include_self and self.array.dtype == np.bool_:
+            raise checks.not_implemented_for("index_reduce_func_exclude_input_init", self.array.dtype)
+        d, spread = self._along_index("index_reduce", dim, index, source)
+        return name_node(self.scatter_reduce(d, np.ascontiguousarray(spread), source, reduce,
+                                             include_self=include_self), "IndexReduceBackward0")
+
+    def matrix_exp(self) -> Tensor:
+        from . import linalg
+        return linalg.matrix_exp(self)
+
+    put_, index_reduce_ = _in_place(put), _in_place(index_reduce)
+
+    # linear algebra: the torch.* / Tensor names of core/linalg.py's functions
+    def det(self) -> Tensor:
+        from . import linalg
+        return linalg.det(self)
+
+    def logdet(self) -> Tensor:
+        """log(det): NaN for a negative determinant, -inf for a singular matrix."""
+        from . import linalg
+        sign, logabsdet = linalg.slogdet(self)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return logabsdet + Tensor._make(np.log(sign.array).astype(self.array.dtype), False)
+
+    def slogdet(self) -> Any:
+        from . import linalg
+        return linalg.SlogdetResult(*linalg.slogdet(self))
+
+    def inverse(self) -> Tensor:
+        from . import linalg
+        return linalg.inv(self)
+
+    def pinverse(self, rcond: float = 1e-15) -> Tensor:
+        from . import linalg
+        return linalg.pinv(self, rtol=rcond)
+
+    def matrix_power(self, n: int) -> Tensor:
+        from . import linalg
+        return linalg.matrix_power(self, n)
+
+    def cholesky(self, upper: bool = False) -> Tensor:
+        from . import linalg
+        if self.array.dtype.kind != "f":
+            raise checks.not_implemented_for("cholesky_cpu", self.array.dtype)
+        return linalg.cholesky(self, upper=upper)
+
+    def qr(self, some: bool = True) -> Any:
+        from . import linalg
+        return linalg.QrResult(*linalg.qr(self, "reduced" if some else "complete"))
+
+    def svd(self, some: bool = True, compute_uv: bool = True) -> Any:
+        """(U, S, V) with A = U diag(S) V^T (torch.svd's older form: V, not Vh)."""
+        from . import linalg
+        u, s, vh = linalg.svd(self, full_matrices=not some)
+        if not compute_uv:
+            u, vh = u.detach() * 0, vh.detach() * 0
+        return linalg.TorchSvdResult(u, s, vh.mT)
+
+
+def _shift_left(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a << b, 0 where b is negative or at least a's width (as PyTorch)."""
+    inside = (b >= 0) & (b < a.dtype.itemsize * 8)
+    return np.where(inside, np.left_shift(a, np.where(inside, b, 0)), 0).astype(a.dtype)
+
+
+def _shift_right(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a >> b; where b is negative or at least a's width, the sign bits (0 for unsigned types), as PyTorch."""
+    width = a.dtype.itemsize * 8
+    inside = (b >= 0) & (b < width)
+    shifted = np.right_shift(a, np.where(inside, b, width - 1))
+    return np.where(inside | (a.dtype.kind == "i"), shifted, 0).astype(a.dtype)
 
 
 def _plain_index(index: Any) -> Any:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core import dtypes
 from ..core.checks import not_implemented_for
 from ..core.tensor import Tensor
 
@@ -118,8 +119,9 @@ def check_dtypes(op: str, x: Tensor, *params: Tensor | None) -> None:
 
 
 def float_dtype(dtype: Any) -> np.dtype:
-    """A layer's parameter dtype: float32 by default, and floating point always."""
-    dtype = np.dtype(np.float32 if dtype is None else dtype)
+    """A layer's parameter dtype: the default dtype (torch.get_default_dtype()) unless given, and floating point
+    always."""
+    dtype = dtypes.default_float if dtype is None else np.dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(f"parameters must have a floating-point dtype, got {dtype}")
     return dtype

@@ -217,7 +217,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     x = to_tensor(input)
     check_kernel_dtype("leaky_relu_cpu", x)
     if inplace:
-        return x._inplace("leaky_relu_", lambda t: t.leaky_relu(negative_slope))
+        return name_node(x._inplace("leaky_relu_", lambda t: t.leaky_relu(negative_slope)), "LeakyReluBackward1")
     return x.leaky_relu(negative_slope)
 
 
@@ -688,7 +688,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     x = to_tensor(input)
     check_kernel_dtype("elu_cpu", x)
     if inplace:
-        return x._inplace("elu_", lambda t: elu(t, alpha))
+        return name_node(x._inplace("elu_", lambda t: elu(t, alpha)), "EluBackward1")
     return name_node(where(x.array > 0, x, (x.clamp(max=0).exp() - 1) * alpha), "EluBackward0")
 
 
@@ -728,7 +728,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     if inplace:
         return x._inplace("hardtanh_", lambda t: hardtanh(t, min_val, max_val))
     inside = (x.array > min_val) & (x.array < max_val)
-    return where(inside, x, np.clip(x.array, min_val, max_val).astype(x.array.dtype))
+    return name_node(where(inside, x, np.clip(x.array, min_val, max_val).astype(x.array.dtype)), "HardtanhBackward0")
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
@@ -999,7 +999,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x · sigmoid(x) (swish); `inplace=True` writes the result into `input` and returns it."""
     x = to_tensor(input)
     check_kernel_dtype("silu_cpu", x)
-    return x._inplace("silu_", lambda t: t * t.sigmoid()) if inplace else name_node(x * x.sigmoid(), "SiluBackward0")
+    return name_node(x._inplace("silu_", lambda t: t * t.sigmoid()) if inplace else x * x.sigmoid(), "SiluBackward0")
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
@@ -1056,6 +1056,684 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     if dropout_p > 0:
         weights = dropout(weights, dropout_p, True)
     return weights @ v
+
+
+# ----- margin, ranking and likelihood losses; distances -------------------------------------------
+def _loss_reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
+    """‖x1 - x2 + eps‖_p along the last dim (inputs broadcast together)."""
+    a, b = to_tensor(x1), to_tensor(x2)
+    dim = max(a.ndim, b.ndim) - 1
+    return name_node((a - b + eps).norm(p, dim if dim >= 0 else None, keepdim), "NormBackward1")
+
+
+def pdist(input: Tensor, p: float = 2) -> Tensor:
+    """‖x_i - x_j‖_p for each pair of rows i < j of an (N, M) input, in row-major order: N·(N-1)/2 values."""
+    x = to_tensor(input)
+    if x.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {x.ndim}D")
+    if x.array.dtype.kind != "f":
+        raise RuntimeError("pdist only supports floating-point dtypes")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    first, second = np.triu_indices(x.shape[0], 1)
+    diff = x[first] - x[second]
+    same = ~diff.array.any(axis=1)  # equal rows: distance 0 with gradient 0, as PyTorch's
+    out = where(same, 0.0, where(same[:, None], 1.0, diff).norm(p, 1))
+    return name_node(out, "PdistBackward0")
+
+
+def hinge_embedding_loss(input: Tensor, target: Any, margin: float = 1.0, size_average: bool | None = None,
+                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """x where target is 1, max(0, margin - x) where it is -1."""
+    reduction = _loss_reduction(size_average, reduce, reduction)
+    x = to_tensor(input)
+    y = _target(x, target).array
+    integral = x.array.dtype.kind in "biu"
+    if integral and reduction == "mean":
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                           f"complex dtype. Got: {scalar_type_name(x)}")
+    zero = x * 0
+    below = ((int(margin) if integral else margin) - x).clamp(min=0)  # PyTorch casts the margin to x's dtype
+    return _reduce_loss(where(y != 1, below, zero) + where(y != -1, x, zero), reduction)
+
+
+def soft_margin_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+                     reduction: str = "mean") -> Tensor:
+    """log(1 + exp(-target·x)) for targets ±1."""
+    reduction = _loss_reduction(size_average, reduce, reduction)
+    x = to_tensor(input)
+    check_kernel_dtype("soft_margin_loss", x)
+    y = _target(x, target)
+    check_no_grad_argument("soft_margin_loss", "target", y)
+    return name_node(_reduce_loss(softplus(-y * x, 1.0, math.inf), reduction), "SoftMarginLossBackward0")
+
+
+def multilabel_soft_margin_loss(input: Tensor, target: Any, weight: Any = None, size_average: bool | None = None,
+                                reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """Binary cross-entropy of sigmoid(x) against 0/1 targets, averaged over the classes (the last dim)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    x = to_tensor(input)
+    y = _target(x, target)
+    losses = -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x))
+    if weight is not None:
+        losses = losses * _target(x, weight)
+    class_dim = x.ndim - 1
+    losses = losses.sum(class_dim) / x.shape[class_dim]
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not valid")
+    return _reduce_loss(losses, reduction)
+
+
+def _class_targets(op: str, x: Tensor, target: Any, multilabel: bool) -> np.ndarray:
+    y = np.asarray(target.array if isinstance(target, Tensor) else target)
+    if y.dtype != np.int64:
+        raise RuntimeError(f"expected scalar type Long but found {checks.scalar_type_name(y.dtype)}")
+    if x.ndim > 2 or (x.ndim == 2 and x.shape[1] == 0) or (x.ndim < 2 and x.numel() == 0):
+        raise RuntimeError(f"{op}: Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+                           f"{list(x.shape)}")
+    expected = tuple(x.shape) if multilabel else tuple(x.shape[:1]) if x.ndim == 2 else (1,) if x.ndim else ()
+    if tuple(y.shape) != expected and not (not multilabel and y.size == 1 and x.ndim < 2):
+        raise RuntimeError(f"inconsistent target size: {list(y.shape)} for input of size: {list(x.shape)}")
+    return y
+
+
+def multi_margin_loss(input: Tensor, target: Any, p: int = 1, margin: float = 1.0, weight: Any = None,
+                      size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """Σ_{j≠y} max(0, margin - x_y + x_j)^p / C per sample (p 1 or 2), times weight[y]."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and to_tensor(weight).ndim != 1:
+        raise ValueError("weight must be one-dimensional")
+    check_reduction("multi_margin_loss", reduction)
+    x = to_tensor(input)
+    check_kernel_dtype("multi_margin_loss_cpu_out", x)
+    y = _class_targets("multi_margin_loss", x, target, multilabel=False)
+    rows = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
+    labels = y.reshape(-1)
+    classes = rows.shape[1]
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        raise RuntimeError("target out of range")
+    picked = rows[np.arange(rows.shape[0]), labels].unsqueeze(1)
+    hinge = (margin - picked + rows).clamp(min=0)
+    if p == 2:
+        hinge = hinge * hinge
+    others = np.arange(classes) != labels[:, None]
+    losses = where(others, hinge, 0.0)
+    if weight is not None:
+        losses = losses * to_tensor(weight)[labels].unsqueeze(1)
+    losses = losses.sum(1) / classes
+    losses = losses.reshape(x.shape[:1]) if x.ndim == 2 else losses.reshape(())
+    return name_node(_reduce_loss(losses, reduction), "MultiMarginLossBackward0")
+
+
+def multilabel_margin_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+                           reduction: str = "mean") -> Tensor:
+    """Σ over target classes j and non-target classes i of max(0, 1 - (x_j - x_i)) / C; each row's targets
+    are read up to its first -1."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    check_reduction("multilabel_margin_loss", reduction)
+    x = to_tensor(input)
+    check_kernel_dtype("multilabel_margin_loss_forward_out_frame", x)
+    y = _class_targets("multilabel_margin_loss", x, target, multilabel=True)
+    rows = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
+    labels = y.reshape(rows.shape)
+    classes = rows.shape[1]
+    counts = np.zeros(rows.shape, dtype=rows.array.dtype)
+    for n, row in enumerate(labels):
+        for label in row:
+            if label < 0:
+                break
+            if label >= classes:
+                raise RuntimeError(f"multilabel_margin_loss: target index {label} is out of bounds")
+            counts[n, label] += 1
+    others = counts == 0
+    pairs = (1 - rows.unsqueeze(2) + rows.unsqueeze(1)).clamp(min=0)  # [n, j, i]: 1 - x_j + x_i
+    weights = counts[:, :, None] * others[:, None, :]
+    losses = (pairs * Tensor._make(weights, False)).sum((1, 2)) / classes
+    losses = losses.reshape(x.shape[:1]) if x.ndim == 2 else losses.reshape(())
+    return name_node(_reduce_loss(losses, reduction), "MultilabelMarginLossBackward0")
+
+
+def _check_triplet_dims(anchor: Tensor, positive: Tensor, negative: Tensor) -> None:
+    a, p, n = anchor.ndim, positive.ndim, negative.ndim
+    if not a == p == n:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions, but got: anchor {a}D, positive {p}D, and negative {n}D inputs")
+
+
+def _triplet(anchor: Tensor, positive: Tensor, negative: Tensor, distance: Any, margin: float, swap: bool,
+             reduction: str) -> Tensor:
+    dist_pos = distance(anchor, positive)
+    dist_neg = distance(anchor, negative)
+    if swap:
+        dist_neg = dist_neg.minimum(distance(positive, negative))
+    return _reduce_loss(name_node((margin + dist_pos - dist_neg).clamp(min=0), "ClampMinBackward0"), reduction)
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
+                        eps: float = 1e-6, swap: bool = False, size_average: bool | None = None,
+                        reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """max(0, margin + d(a, p) - d(a, n)) with d the pairwise p-norm distance; swap uses min(d(a, n), d(p, n))."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    check_reduction("triplet_margin_loss", reduction)
+    a, pos, neg = to_tensor(anchor), to_tensor(positive), to_tensor(negative)
+    _check_triplet_dims(a, pos, neg)
+    return _triplet(a, pos, neg, lambda u, v: pairwise_distance(u, v, p, eps), margin, swap, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
+                                      distance_function: Any = None, margin: float = 1.0, swap: bool = False,
+                                      reduction: str = "mean") -> Tensor:
+    """triplet_margin_loss with any distance_function(x1, x2) (pairwise_distance by default)."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    a, pos, neg = to_tensor(anchor), to_tensor(positive), to_tensor(negative)
+    _check_triplet_dims(a, pos, neg)
+    return _triplet(a, pos, neg, distance_function or pairwise_distance, margin, swap, reduction)
+
+
+def poisson_nll_loss(input: Tensor, target: Any, log_input: bool = True, full: bool = False,
+                     size_average: bool | None = None, eps: float = 1e-8, reduce: bool | None = None,
+                     reduction: str = "mean") -> Tensor:
+    """exp(x) - target·x for a log-rate x (log_input), else x - target·log(x + eps); full adds Stirling's
+    approximation of log(target!) where target > 1."""
+    reduction = _loss_reduction(size_average, reduce, reduction)
+    x = to_tensor(input)
+    t = _target(x, target)
+    losses = x.exp() - t * x if log_input else x - t * (x + eps).log()
+    if full:
+        safe = where(t.array > 1, t, 1.0)
+        stirling = safe * safe.log() - safe + (safe * (2 * math.pi)).log() * 0.5
+        losses = losses + where(t.array > 1, stirling, 0.0)
+    return _reduce_loss(losses, reduction)
+
+
+def gaussian_nll_loss(input: Tensor, target: Any, var: Tensor | float, full: bool = False, eps: float = 1e-6,
+                      reduction: str = "mean") -> Tensor:
+    """0.5·(log(var) + (input - target)² / var) with var clamped to eps (the clamp passes the gradient);
+    full adds 0.5·log(2π). var may have input's shape, or one dim fewer or of size 1 (one variance shared)."""
+    x = to_tensor(input)
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        v = Tensor._make(np.full(x.shape, var, dtype=x.array.dtype if x.array.dtype.kind == "f" else np.float32),
+                         False)
+    else:
+        v = to_tensor(var)
+        if np.any(v.array < 0):
+            raise ValueError("var has negative entry/entries")
+    if v.shape != x.shape:
+        if tuple(x.shape[:-1]) == tuple(v.shape):
+            v = v.unsqueeze(-1)
+        elif not (x.ndim == v.ndim and sum(b for a, b in zip(x.shape, v.shape, strict=True) if a != b) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in REDUCTIONS:
+        raise ValueError(reduction + " is not valid")
+    if v.array.dtype.kind != "f":  # PyTorch clamps var in place
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {scalar_type_name(v)}")
+    v = v + Tensor._make(np.maximum(v.array, eps) - v.array, False)
+    losses = 0.5 * (v.log() + (x - _target(x, target)) ** 2 / v)
+    if full:
+        losses = losses + 0.5 * math.log(2 * math.pi)
+    return _reduce_loss(losses, reduction)
+
+
+# ----- bags of embeddings -------------------------------------------------------------------------
+def _bags(indices: np.ndarray, offsets: Any, include_last_offset: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The flat indices and each bag's [start, end) in them, from a 2-D input (one bag per row) or a 1-D
+    input cut at offsets."""
+    if indices.ndim == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             f"fixed length sequences. However, found offsets of type {type(offsets)}")
+        rows, length = indices.shape
+        starts = np.arange(rows) * length
+        return indices.reshape(-1), starts, starts + length
+    if indices.ndim != 1:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {indices.ndim}")
+    if offsets is None:
+        raise ValueError("offsets has to be a 1D Tensor but got None")
+    cuts = np.asarray(offsets.array if isinstance(offsets, Tensor) else offsets)
+    if cuts.ndim != 1:
+        raise ValueError("offsets has to be a 1D Tensor")
+    if cuts.size and cuts[0] != 0:
+        raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
+                           f"position 0. However, got {cuts[0]}")
+    if cuts.size and cuts[-1] > indices.size:
+        raise RuntimeError(f"offsets[-1] can not be greater than input's length ({indices.size}), but got "
+                           f"offsets[-1] of {cuts[-1]}")
+    bounds = np.append(cuts, indices.size)
+    if include_last_offset:
+        bounds = cuts if cuts.size else np.zeros(1, np.int64)
+    return indices, bounds[:-1].astype(np.int64), bounds[1:].astype(np.int64)
+
+
+def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, max_norm: float | None = None,
+                  norm_type: float = 2, scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False,
+                  per_sample_weights: Tensor | None = None, include_last_offset: bool = False,
+                  padding_idx: int | None = None) -> Tensor:
+    """The sum, mean or max of each bag of rows of weight (num_embeddings, embedding_dim): (bags, embedding_dim).
+    Bags are the rows of a 2-D input, or a 1-D input cut at offsets; entries equal to padding_idx are left
+    out (and not counted in a mean); an empty bag gives zeros. per_sample_weights (mode="sum") scale each
+    entry's row."""
+    check_unsupported("embedding_bag", max_norm=(max_norm, None), sparse=(sparse, False),
+                      scale_grad_by_freq=(scale_grad_by_freq, False))
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError(f"mode has to be one of sum, mean or max but got {mode}")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+                                  f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+                                  "GitHub.")
+    indices = np.asarray(to_tensor(input).array)
+    if indices.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"expected scalar type Long but found {checks.scalar_type_name(indices.dtype)}")
+    if per_sample_weights is not None and tuple(to_tensor(per_sample_weights).shape) != indices.shape:
+        raise ValueError(f"embedding_bag: If per_sample_weights ({tuple(to_tensor(per_sample_weights).shape)}) is "
+                         f"not None, then it must have the same shape as the input ({tuple(indices.shape)})")
+    if weight.array.dtype.kind != "f" and (mode == "max" or per_sample_weights is not None):
+        raise RuntimeError("Expected tensor for argument #1 'weight' to have one of the following scalar types: "
+                           f"Half, BFloat16, Float, Double; but got {scalar_type_name(weight)} instead (while "
+                           "checking arguments for embedding_bag)")
+    flat, starts, ends = _bags(indices, offsets, include_last_offset)
+    rows_count = weight.shape[0]
+    if flat.size and (flat.min() < 0 or flat.max() >= rows_count):
+        raise IndexError(f"index out of range in self (embedding_bag: indices must be in [0, {rows_count}))")
+    pad = padding_index(padding_idx, rows_count, "embedding_bag")
+    position = np.arange(flat.size)
+    member = (position >= starts[:, None]) & (position < ends[:, None])  # [bag, entry]
+    if pad is not None:
+        member &= flat != pad
+    rows = weight[flat]
+    if mode == "max":
+        longest = int(member.sum(1).max()) if member.size else 0
+        order = np.argsort(~member, axis=1, kind="stable")[:, :max(longest, 1)]  # each bag's entries first
+        present = np.take_along_axis(member, order, axis=1)
+        picked = rows[order.reshape(-1)].reshape(order.shape + (weight.shape[1],)) if flat.size else \
+            Tensor._make(np.zeros(order.shape + (weight.shape[1],), weight.array.dtype), False)
+        best = where(present[..., None], picked, -np.inf).amax(1)
+        out = where(member.any(1)[:, None], best, 0.0)
+    else:
+        scale = member.astype(weight.array.dtype)
+        if mode == "mean":
+            scale = scale / np.maximum(scale.sum(1, keepdims=True), 1)
+        if per_sample_weights is not None:
+            rows = rows * to_tensor(per_sample_weights).reshape(-1, 1)
+        out = Tensor._make(scale, False) @ rows
+    return name_node(out, "EmbeddingBagBackward0")
+
+
+# ----- more activations, and their in-place forms --------------------------------------------------
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _maybe_in_place(x: Tensor, inplace: bool, name: str, compute: Any, node_in_place: str = "") -> Tensor:
+    """compute(x), or written into x; `node_in_place`: PyTorch's node name for the in-place form (EluBackward1)."""
+    if not inplace:
+        return compute(x)
+    out = x._inplace(name, compute)
+    return name_node(out, node_in_place) if node_in_place else out
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """scale·elu(x, alpha) with PyTorch's self-normalising constants."""
+    x = to_tensor(input)
+    check_kernel_dtype("elu_cpu", x)
+    return _maybe_in_place(x, inplace, "selu_", lambda t: name_node(elu(t, _SELU_ALPHA) * _SELU_SCALE,
+                                                                    "EluBackward0"), "EluBackward1")
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x where x > 0, else alpha·(exp(x / alpha) - 1)."""
+    x = to_tensor(input)
+    check_kernel_dtype("elu_cpu", x)
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return _maybe_in_place(x, inplace, "celu_", lambda t: name_node(elu(t / alpha) * alpha, "CeluBackward0"),
+                           "CeluBackward1")
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x·tanh(softplus(x))."""
+    x = to_tensor(input)
+    check_kernel_dtype("mish_cpu", x)
+    return _maybe_in_place(x, inplace, "mish_", lambda t: name_node(t * softplus(t).tanh(), "MishBackward0"))
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|)."""
+    x = to_tensor(input)
+    check_kernel_dtype("abs_cpu", x, "b")
+    return x / (x.abs() + 1)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """x - tanh(x)."""
+    x = to_tensor(input)
+    if x.array.dtype == np.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return x - x.tanh()
+
+
+def _shrink_lambda(x: Tensor, lambd: float, kernel: str) -> None:
+    check_kernel_dtype(kernel, x)
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be in range [0, 3.40282e+38] for input dtype {scalar_type_name(x)}, but "
+                           f"found {lambd:g}")
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x - lambd above lambd, x + lambd below -lambd, 0 between."""
+    x = to_tensor(input)
+    _shrink_lambda(x, lambd, "softshrink_check")
+    out = where(x.array > lambd, x - lambd, where(x.array < -lambd, x + lambd, x * 0))
+    return name_node(out, "SoftshrinkBackward0")
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > lambd, else 0."""
+    x = to_tensor(input)
+    check_kernel_dtype("hardshrink_cpu", x)
+    return name_node(where((x.array > lambd) | (x.array < -lambd), x, 0.0), "HardshrinkBackward0")
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """x where x > threshold, else value."""
+    x = to_tensor(input)
+    check_kernel_dtype("threshold_cpu", x, "b")
+    fill = np.asarray(value).astype(x.array.dtype)  # in x's dtype, as PyTorch
+    return _maybe_in_place(x, inplace, "threshold_",
+                           lambda t: name_node(where(t.array > threshold, t, fill), "ThresholdBackward0"),
+                           "ThresholdBackward1")
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between."""
+    x = to_tensor(input)
+    check_kernel_dtype("hardsigmoid_cpu", x)
+    return _maybe_in_place(x, inplace, "hardsigmoid_",
+                           lambda t: name_node(hardtanh(t, -3.0, 3.0) / 6 + 0.5, "HardsigmoidBackward0"))
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x·relu6(x + 3) / 6."""
+    x = to_tensor(input)
+    check_kernel_dtype("hardswish_cpu", x)
+    return _maybe_in_place(x, inplace, "hardswish_",
+                           lambda t: name_node(t * (hardtanh(t, -3.0, 3.0) / 6 + 0.5), "HardswishBackward0"))
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """a·sigmoid(b), a and b the two halves of input along dim."""
+    x = to_tensor(input)
+    if x.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    check_kernel_dtype("glu_cpu", x)
+    axis = checks.dims(dim, x.ndim)[0]
+    if x.shape[axis] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {axis} is size {x.shape[axis]}")
+    a, b = x.chunk(2, axis)
+    return name_node(a * b.sigmoid(), "GluBackward0")
+
+
+def _rrelu_slopes(x: np.ndarray, lower: float, upper: float) -> np.ndarray:
+    """PyTorch's CPU kernel: one uniform double (53 bits of a 64-bit draw) per element <= 0, in memory order."""
+    compute = x.dtype.type
+    low, high = float(compute(lower)), float(compute(upper))
+    negative = x <= 0
+    words = _random.stream(None)._raw64(int(negative.sum()))
+    slopes = np.ones(x.shape, dtype=x.dtype)
+    slopes[negative] = ((words & np.uint64((1 << 53) - 1)) * 2.0 ** -53 * (high - low) + low).astype(x.dtype)
+    return slopes
+
+
+def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
+          inplace: bool = False) -> Tensor:
+    """leaky_relu with slope (lower + upper) / 2 in evaluation; in training each element at or below 0 gets
+    its own slope drawn from U(lower, upper): the same numbers as PyTorch's after the same manual_seed."""
+    x = to_tensor(input)
+    check_kernel_dtype("leaky_relu_cpu", x)
+
+    def compute(t: Tensor) -> Tensor:
+        if not training:
+            return name_node(t.leaky_relu((lower + upper) / 2), "RreluWithNoiseBackward0")
+        return name_node(where(t.array > 0, t, t * _rrelu_slopes(t.array, lower, upper)), "RreluWithNoiseBackward0")
+
+    return _maybe_in_place(x, inplace, "rrelu_", compute, "RreluWithNoiseBackward1")
+
+
+def relu_(input: Tensor) -> Tensor:
+    return relu(input, inplace=True)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return elu(input, alpha, inplace=True)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    return selu(input, inplace=True)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return celu(input, alpha, inplace=True)
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    return globals()["threshold"](input, threshold, value, inplace=True)
+
+
+# ----- more layers: normalisation, shuffles, bilinear, 1-D adaptive pools, unpooling, fold --------------
+def rms_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Tensor | None = None,
+             eps: float | None = None) -> Tensor:
+    """x / sqrt(mean(x²) + eps) over the last len(normalized_shape) dims, times weight; eps defaults to the
+    dtype's machine epsilon."""
+    x = to_tensor(input)
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(x.shape[x.ndim - len(shape):]) != shape:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
+                           f"{', '.join(map(str, shape))}], but got input of size{list(x.shape)}")
+    check_kernel_dtype("rms_norm", x)
+    if eps is None:
+        eps = float(np.finfo(x.array.dtype).eps)
+    dims = tuple(range(x.ndim - len(shape), x.ndim))
+    out = x * ((x * x).mean(dims, keepdim=True) + eps) ** -0.5
+    if weight is None:
+        return out
+    return out * (weight if weight.dtype == x.dtype else weight.astype(x.array.dtype))  # in x's dtype, as PyTorch
+
+
+def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,
+                  weight: Tensor | None = None, bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """batch_norm of each (sample, channel) plane on its own (N·C channels of one sample); the running
+    statistics, if given, get the mean over the batch of the planes' updates."""
+    x = to_tensor(input)
+    if x.ndim < 3:
+        raise ValueError(f"instance_norm: expected an input of shape (N, C, *), got shape {tuple(x.shape)}")
+    if use_input_stats and math.prod(x.shape[2:]) == 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size {list(x.shape)}")
+    n, channels = x.shape[0], x.shape[1]
+    folded = x.reshape(1, n * channels, *x.shape[2:])
+    stats = [None if s is None else np.tile(s.array, n) for s in (running_mean, running_var)]
+    affine = [None if p is None else p.repeat(n) for p in (weight, bias)]
+    out = ops.batch_norm(folded, *stats, *affine, use_input_stats, momentum, eps, "instance_norm")
+    for kept, tiled in zip((running_mean, running_var), stats, strict=True):
+        if kept is not None and tiled is not None:
+            kept.array[...] = tiled.reshape(n, channels).mean(0)
+    return out.reshape(x.shape)
+
+
+def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> Tensor:
+    """x / (k + alpha · mean of x² over `size` neighbouring channels)^beta (the window zero-padded)."""
+    x = to_tensor(input)
+    if x.ndim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality input (got {x.ndim} dimensions)")
+    check_kernel_dtype("avg_pool2d" if x.ndim == 3 else "avg_pool3d_out_frame", x, "bool uint8 int32")
+    if x.numel() == 0:
+        return x
+    squares = (x * x).pad(((0, 0), (size // 2, (size - 1) // 2)) + ((0, 0),) * (x.ndim - 2), 0.0)
+    channels = x.shape[1]
+    window = squares[:, 0:channels]
+    for shift in range(1, size):
+        window = window + squares[:, shift:shift + channels]
+    if x.array.dtype.kind in "iu":  # PyTorch's integer average pool divides with truncation
+        return x / ((Tensor._make(window.array // size, False) * alpha + k) ** beta)
+    return x / ((window * (alpha / size) + k) ** beta)
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y_o = x1 · weight[o] · x2 + bias_o for x1 (..., in1), x2 (..., in2), weight (out, in1, in2)."""
+    x1, x2 = to_tensor(input1), to_tensor(input2)
+    out_features, in1, in2 = weight.shape
+    if x1.shape[:-1] != x2.shape[:-1] or x1.shape[-1] != in1 or x2.shape[-1] != in2:
+        raise RuntimeError(f"bilinear(): input sizes {list(x1.shape)} and {list(x2.shape)} do not match weight "
+                           f"{list(weight.shape)}")
+    lead = x1.shape[:-1]
+    a, b = x1.reshape(-1, in1), x2.reshape(-1, in2)
+    mixed = (a @ weight.permute(1, 0, 2).reshape(in1, out_features * in2)).reshape(-1, out_features, in2)
+    out = (mixed * b.unsqueeze(1)).sum(-1).reshape(*lead, out_features)
+    out = out if bias is None else out + bias
+    return out.astype(x1.array.dtype) if x1.array.dtype.kind in "biu" else out  # integer products wrap, as PyTorch's
+
+
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
+    """(*, C, H·r, W·r) to (*, C·r², H, W), r = downscale_factor: the inverse of pixel_shuffle."""
+    x = to_tensor(input)
+    r = downscale_factor
+    if x.ndim < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{x.ndim} dimension(s)")
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    *lead, c, h, w = x.shape
+    if h % r or w % r:
+        raise RuntimeError(f"pixel_unshuffle expects height and width to be divisible by downscale_factor, but "
+                           f"input.size(-2)={h} and input.size(-1)={w} are not divisible by {r}")
+    k = len(lead)
+    out = x.reshape(*lead, c, h // r, r, w // r, r).permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
+    return name_node(out.reshape(*lead, c * r * r, h // r, w // r), "PixelUnshuffleBackward0")
+
+
+def channel_shuffle(input: Tensor, groups: int) -> Tensor:
+    """(N, C, *) with its channels as (groups, C / groups) transposed: channel g·(C/groups)+i goes to i·groups+g."""
+    x = to_tensor(input)
+    if x.ndim <= 2:
+        raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{x.ndim} dimension(s)")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
+    channels = x.shape[1]
+    if channels % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {channels} channels and {groups} "
+                           "groups.")
+    out = x.reshape(x.shape[0], groups, channels // groups, *x.shape[2:]).transpose(1, 2).reshape(x.shape)
+    return name_node(out, "ChannelShuffleBackward0")
+
+
+def _as_2d_pool(x: Tensor, op: str) -> Tensor:
+    if x.ndim not in (2, 3):
+        raise RuntimeError(f"{op}(): Expected 2D or 3D tensor, but got {list(x.shape)}")
+    return x.unsqueeze(-2)
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size: int | Sequence[int]) -> Tensor:
+    """Mean over PyTorch's adaptive windows of the last dim of (N, C, L) or (C, L)."""
+    x = to_tensor(input)
+    size = single(output_size, "output_size", "adaptive_avg_pool1d", minimum=0)
+    return adaptive_avg_pool2d(_as_2d_pool(x, "adaptive_avg_pool1d"), (1, size)).squeeze(-2)
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: int | Sequence[int], return_indices: bool = False) -> Tensor:
+    """Maximum over PyTorch's adaptive windows of the last dim of (N, C, L) or (C, L)."""
+    check_unsupported("adaptive_max_pool1d", return_indices=(return_indices, False))
+    x = to_tensor(input)
+    size = single(output_size, "output_size", "adaptive_max_pool1d", minimum=0)
+    return adaptive_max_pool2d(_as_2d_pool(x, "adaptive_max_pool1d"), (1, size)).squeeze(-2)
+
+
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: IntPair, stride: IntPair | None = None,
+                 padding: IntPair = 0, output_size: Sequence[int] | None = None) -> Tensor:
+    """The inverse of max_pool2d(return_indices=True): each value put at its index in a zero (H, W) plane."""
+    x = to_tensor(input)
+    check_kernel_dtype("max_unpool2d", x)
+    kernel = pair(kernel_size, "kernel_size", "max_unpool2d")
+    strides = kernel if stride is None else pair(stride, "stride", "max_unpool2d")
+    pads = pair(padding, "padding", "max_unpool2d", minimum=0)
+    if output_size is None:
+        size = tuple((n - 1) * s - 2 * p + k for n, s, p, k in zip(x.shape[-2:], strides, pads, kernel, strict=True))
+    else:
+        size = tuple(output_size)[-2:]
+    where_to = np.asarray(to_tensor(indices).array)
+    if where_to.dtype != np.int64:
+        raise RuntimeError(f"elements in indices should be type int64 but got: {scalar_type_name(to_tensor(indices))}")
+    if where_to.size and (where_to.min() < 0 or where_to.max() >= size[0] * size[1]):
+        raise RuntimeError(f"Found an invalid max index: {where_to.max()} (output volumes are of size "
+                           f"{size[0]}x{size[1]}")
+    lead = x.shape[:-2]
+    flat = x.reshape(*lead, -1)
+    planes = Tensor._make(np.zeros((*lead, size[0] * size[1]), dtype=x.array.dtype), False)
+    out = planes.scatter(-1, Tensor._make(where_to.reshape(*lead, -1), False), flat)
+    return name_node(out.reshape(*lead, *size), "MaxUnpool2DBackward0")
+
+
+def fold(input: Tensor, output_size: IntPair, kernel_size: IntPair, dilation: IntPair = 1, padding: IntPair = 0,
+         stride: IntPair = 1) -> Tensor:
+    """The adjoint of unfold: (N, C·kh·kw, L) blocks summed into (N, C, H, W) (overlaps add up)."""
+    x = to_tensor(input)
+    size, kernel = pair(output_size, "output_size", "fold"), pair(kernel_size, "kernel_size", "fold")
+    dilations, strides = pair(dilation, "dilation", "fold"), pair(stride, "stride", "fold")
+    pads = pair(padding, "padding", "fold", minimum=0)
+    check_kernel_dtype("col2im_out_cpu", x)
+    if x.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
+                           f"dimensions for input, but got: {list(x.shape)}")
+    batched = x if x.ndim == 3 else x.unsqueeze(0)
+    blocks = kernel[0] * kernel[1]
+    if batched.shape[1] % blocks:
+        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, but "
+                           f"got input.size(1)={batched.shape[1]} and kernel_size={kernel}")
+    counts = [(n + 2 * p - d * (k - 1) - 1) // s + 1
+              for n, p, d, k, s in zip(size, pads, dilations, kernel, strides, strict=True)]
+    if counts[0] * counts[1] != batched.shape[2]:
+        raise RuntimeError(f"Given output_size={size}, kernel_size={kernel}, dilation={dilations}, padding={pads}, "
+                           f"stride={strides}, expected size of input's dimension 2 to match the calculated number "
+                           f"of sliding blocks {counts[0]} * {counts[1]} = {counts[0] * counts[1]}, but got "
+                           f"input.size(2)={batched.shape[2]}.")
+    padded = (size[0] + 2 * pads[0], size[1] + 2 * pads[1])
+    rows = (np.arange(kernel[0])[:, None] * dilations[0] + np.arange(counts[0])[None] * strides[0])  # [ki, bi]
+    cols = (np.arange(kernel[1])[:, None] * dilations[1] + np.arange(counts[1])[None] * strides[1])  # [kj, bj]
+    target = (rows[:, None, :, None] * padded[1] + cols[None, :, None, :]).reshape(-1)  # (ki, kj, bi, bj)
+    placement = np.zeros((target.size, padded[0] * padded[1]), dtype=x.array.dtype)
+    placement[np.arange(target.size), target] = 1
+    n, channels = batched.shape[0], batched.shape[1] // blocks
+    out = batched.reshape(n, channels, -1) @ Tensor._make(placement, False)
+    out = out.reshape(n, channels, *padded)[..., pads[0]:pads[0] + size[0], pads[1]:pads[1] + size[1]]
+    return name_node(out if x.ndim == 3 else out.squeeze(0), "Col2ImBackward0")
 
 
 __all__ = sorted(name for name, value in list(globals().items())

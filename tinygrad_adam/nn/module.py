@@ -233,9 +233,11 @@ class Module:
         return self
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
-        """Call fn on every sub-module and then on this one (e.g. for custom initialisation)."""
-        for m in list(self.modules())[::-1]:
-            fn(m)
+        """Call fn on every sub-module and then on this one (e.g. for custom initialisation): each child's
+        apply in registration order, then fn(self), as PyTorch does (a shared sub-module is visited once per parent)."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> Module:

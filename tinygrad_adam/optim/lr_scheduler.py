@@ -114,8 +114,9 @@ class LRScheduler:
 class StepLR(LRScheduler):
     """lr = initial_lr · gamma^⌊epoch / step_size⌋: decay by gamma every step_size epochs."""
 
-    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
-        self._require(isinstance(step_size, int) and step_size > 0, "step_size must be a positive int", step_size)
+    def __init__(self, optimizer: Optimizer, step_size: float, gamma: float = 0.1, last_epoch: int = -1):
+        positive = isinstance(step_size, int | float) and not isinstance(step_size, bool) and step_size > 0
+        self._require(positive, "step_size must be a positive number", step_size)  # 1.0 as in the tutorials
         self._require(gamma >= 0, "gamma must be >= 0", gamma)
         self.step_size, self.gamma = step_size, gamma
         super().__init__(optimizer, last_epoch)

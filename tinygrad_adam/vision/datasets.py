@@ -5,9 +5,10 @@ a folder holding the four files itself; files may be gzipped or not. ``download=
 into ``root/<ClassName>/raw/`` with tinygrad_adam.data.mnist's atomic, checksum-verified download.
 
 Without a transform an image is a uint8 H x W NumPy array (torchvision gives a PIL image; this project does
-not depend on PIL), so ``transforms.ToTensor()`` turns it into a float32 1 x H x W Tensor in [0, 1]. When the
-transform has the batch protocol (Compose of ToTensor and Normalize does), DataLoader's batches are
-transformed in one NumPy call per transform (``__getbatch__``) rather than one Python call per image.
+not depend on PIL), so ``transforms.ToTensor()`` turns it into a 1 x H x W Tensor of the default dtype in
+[0, 1]. When the transform has the batch protocol (Compose of ToTensor and Normalize does), DataLoader's
+batches are transformed in one NumPy call per transform (``__getbatch__``) rather than one Python call per
+image.
 """
 
 from __future__ import annotations

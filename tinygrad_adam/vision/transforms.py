@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core import dtypes
 from ..core.tensor import Tensor
 from .transforms_geometry import CenterCrop, InterpolationMode, Pad, RandomCrop, RandomHorizontalFlip, Resize
 
@@ -63,12 +64,14 @@ def _to_float_chw(images: np.ndarray, batched: bool) -> np.ndarray:
         shape = "N x H x W or N x H x W x C" if batched else "H x W or H x W x C"
         raise ValueError(f"ToTensor: expected an image of shape {shape}, got shape {x.shape}")
     if x.dtype == np.uint8:
-        return x.astype(np.float32) / np.float32(255)
+        floats = x.astype(dtypes.default_float)  # torchvision's to_tensor: the default dtype, then / 255
+        return floats / floats.dtype.type(255)
     return np.ascontiguousarray(x)
 
 
 class ToTensor:
-    """An H x W (x C) NumPy image to a C x H x W Tensor; uint8 is scaled to float32 in [0, 1]."""
+    """An H x W (x C) NumPy image to a C x H x W Tensor; uint8 is scaled to the default dtype (float32 unless
+    torch.set_default_dtype changed it) in [0, 1]."""
 
     def __call__(self, pic: np.ndarray) -> Tensor:
         if not isinstance(pic, np.ndarray):

@@ -390,3 +390,330 @@ class Where(Op):
         (condition,) = ctx.saved_tensors
         zero = np.zeros((), dtype=grad.dtype)
         return np.where(condition, grad, zero), np.where(condition, zero, grad)
+
+
+# ----- more elementwise math ---------------------------------------------------------------------
+def _special(name: str) -> np.ufunc:
+    """scipy.special's ufunc `name` (scipy comes with scikit-learn), imported on first use."""
+    from scipy import special
+    return getattr(special, name)
+
+
+class Tan(UnaryOp):
+    saves_output = True
+    value = staticmethod(np.tan)
+    slope = staticmethod(lambda x, y: 1 + y * y)
+
+
+class Sinh(UnaryOp):
+    value = staticmethod(np.sinh)
+    slope = staticmethod(lambda x, y: np.cosh(x))
+
+
+class Cosh(UnaryOp):
+    value = staticmethod(np.cosh)
+    slope = staticmethod(lambda x, y: np.sinh(x))
+
+
+class Asin(UnaryOp):
+    value = staticmethod(np.arcsin)
+    slope = staticmethod(lambda x, y: 1 / np.sqrt(1 - x * x))
+
+
+class Acos(UnaryOp):
+    value = staticmethod(np.arccos)
+    slope = staticmethod(lambda x, y: -1 / np.sqrt(1 - x * x))
+
+
+class Atan(UnaryOp):
+    value = staticmethod(np.arctan)
+    slope = staticmethod(lambda x, y: 1 / (1 + x * x))
+
+
+class Asinh(UnaryOp):
+    value = staticmethod(np.arcsinh)
+    slope = staticmethod(lambda x, y: 1 / np.sqrt(x * x + 1))
+
+
+class Acosh(UnaryOp):
+    value = staticmethod(np.arccosh)
+    slope = staticmethod(lambda x, y: 1 / np.sqrt(x * x - 1))
+
+
+class Atanh(UnaryOp):
+    value = staticmethod(np.arctanh)
+    slope = staticmethod(lambda x, y: 1 / (1 - x * x))
+
+
+class Erf(UnaryOp):
+    value = staticmethod(lambda x: _special("erf")(x))
+    slope = staticmethod(lambda x, y: 2 / np.sqrt(np.pi) * np.exp(-x * x))
+
+
+class Erfc(UnaryOp):
+    value = staticmethod(lambda x: _special("erfc")(x))
+    slope = staticmethod(lambda x, y: -2 / np.sqrt(np.pi) * np.exp(-x * x))
+
+
+class Erfinv(UnaryOp):
+    saves_output = True
+    value = staticmethod(lambda x: _special("erfinv")(x))
+    slope = staticmethod(lambda x, y: np.sqrt(np.pi) / 2 * np.exp(y * y))
+
+
+class Expm1(UnaryOp):
+    saves_output = True
+    value = staticmethod(np.expm1)
+    slope = staticmethod(lambda x, y: y + 1)
+
+
+class Exp2(UnaryOp):
+    saves_output = True
+    value = staticmethod(np.exp2)
+    slope = staticmethod(lambda x, y: y * np.log(2.0))
+
+
+class Rsqrt(UnaryOp):
+    saves_output = True
+    value = staticmethod(lambda x: 1 / np.sqrt(x))
+    slope = staticmethod(lambda x, y: -0.5 * y * y * y)
+
+
+class Reciprocal(UnaryOp):
+    saves_output = True
+    value = staticmethod(lambda x: 1 / x)
+    slope = staticmethod(lambda x, y: -y * y)
+
+
+class Sinc(UnaryOp):
+    """sin(pi x) / (pi x), 1 at 0 (where its slope is 0)."""
+
+    value = staticmethod(np.sinc)
+    slope = staticmethod(lambda x, y: np.where(x == 0, 0, (np.cos(np.pi * x) - y) / np.where(x == 0, 1, x)))
+
+
+class Frac(UnaryOp):
+    value = staticmethod(lambda x: x - np.trunc(x))
+    slope = staticmethod(lambda x, y: np.ones_like(x))
+
+
+class Logit(Op):
+    """log(x / (1 - x)), x first clamped to [eps, 1 - eps] when eps is given (gradient 0 outside; NaN outside
+    [0, 1] without eps, as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, eps: float | None = None) -> np.ndarray:
+        ctx.save_for_backward(x)
+        ctx.eps = eps
+        if eps is not None:
+            low, high = np.asarray(eps, x.dtype), np.asarray(1 - eps, x.dtype)
+            x = np.where(x < low, low, np.where(x > high, high, x))  # PyTorch's order when eps > 0.5
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(x / (1 - x))
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        (x,) = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = grad / (x * (1 - x))
+        low, high, outside = (0, 1, np.nan) if ctx.eps is None else (ctx.eps, 1 - ctx.eps, 0)
+        return np.where((x < low) | (x > high), np.asarray(outside, grad.dtype), slope)
+
+
+class Step(Op):
+    """A function that is constant between jumps (ceil, floor, round, trunc, sign): its gradient is zero."""
+
+    saves_values = False
+
+    @staticmethod
+    def value(x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray) -> np.ndarray:  # type: ignore[override]
+        return cls.value(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        return np.zeros_like(grad)
+
+
+class Ceil(Step):
+    value = staticmethod(np.ceil)
+
+
+class Floor(Step):
+    value = staticmethod(np.floor)
+
+
+class Trunc(Step):
+    value = staticmethod(np.trunc)
+
+
+class Sign(Step):
+    """-1, 0 or 1; 0 for NaN, as PyTorch."""
+
+    value = staticmethod(lambda x: (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype))
+
+
+class Round(Step):
+    """Half to even, as PyTorch; `decimals` digits after the point."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, decimals: int = 0) -> np.ndarray:  # type: ignore[override]
+        return np.round(x, decimals)
+
+
+class Atan2(Op):
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(a, b)
+        return np.arctan2(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a, b = ctx.saved_tensors
+        scale = grad / (a * a + b * b)
+        return scale * b, -scale * a
+
+
+class Hypot(Op):
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = np.hypot(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a, b, out = ctx.saved_tensors
+        scale = grad / out
+        return scale * a, scale * b
+
+
+def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((x == 0) & ~np.isnan(y), np.zeros((), x.dtype), x * np.log(y))
+
+
+class Xlogy(Op):
+    """x * log(y), 0 where x = 0 (unless y is NaN)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x, y)
+        return _xlogy(x, y)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        x, y = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            zero = np.zeros((), grad.dtype)
+            return (np.where((x == 0) & (y <= 0), zero, _xlogy(grad, y)) if ctx.needs_input_grad[0] else None,
+                    grad * x / y if ctx.needs_input_grad[1] else None)
+
+
+class Logaddexp(Op):
+    """log(e^a + e^b) without overflow."""
+
+    combine = staticmethod(np.logaddexp)
+    power = staticmethod(np.exp)
+
+    @classmethod
+    def forward(cls, ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:  # type: ignore[override]
+        ctx.save_for_backward(a, b)
+        return cls.combine(a, b)
+
+    @classmethod
+    def backward(cls, ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[override]
+        a, b = ctx.saved_tensors
+        with np.errstate(over="ignore"):
+            return grad / (1 + cls.power(b - a)), grad / (1 + cls.power(a - b))
+
+
+class Logaddexp2(Logaddexp):
+    """log2(2^a + 2^b) without overflow."""
+
+    combine = staticmethod(np.logaddexp2)
+    power = staticmethod(np.exp2)
+
+
+class Remainder(Op):
+    """a - floor(a / b) * b (the sign of b, as Python's %); the gradient to b is -floor(a / b)."""
+
+    node_name = "RemainderBackward1"
+    value = staticmethod(np.remainder)
+    rounding = staticmethod(np.floor)
+
+    @classmethod
+    def forward(cls, ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:  # type: ignore[override]
+        ctx.save_for_backward(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return cls.value(a, b)
+
+    @classmethod
+    def backward(cls, ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:  # type: ignore[override]
+        a, b = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return grad, -grad * cls.rounding(a / b) if ctx.needs_input_grad[1] else None
+
+
+class Fmod(Remainder):
+    """a - trunc(a / b) * b (the sign of a, as C's fmod)."""
+
+    node_name = "FmodBackward1"
+    value = staticmethod(np.fmod)
+    rounding = staticmethod(np.trunc)
+
+
+class Copysign(Op):
+    """|a| with the sign of b; b gets a zero gradient."""
+
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = np.copysign(a, b)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a, out = ctx.saved_tensors
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(a == 0, np.zeros((), grad.dtype), grad * (out / a)), np.zeros_like(grad)
+
+
+def _polygamma(n: int, x: np.ndarray) -> np.ndarray:
+    """The n-th derivative of digamma (digamma itself for n = 0), in x's dtype."""
+    value = _special("psi")(x) if n == 0 else _special("polygamma")(n, x)
+    return np.asarray(value).astype(x.dtype, copy=False)
+
+
+class Polygamma(Op):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, n: int) -> np.ndarray:
+        ctx.save_for_backward(x)
+        ctx.n = n
+        return _polygamma(n, x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        (x,) = ctx.saved_tensors
+        return grad * _polygamma(ctx.n + 1, x)
+
+
+class Lgamma(UnaryOp):
+    """log |Gamma(x)|."""
+
+    value = staticmethod(lambda x: np.asarray(_special("gammaln")(x)).astype(x.dtype, copy=False))
+    slope = staticmethod(lambda x, y: _polygamma(0, x))
+
+
+class I0(UnaryOp):
+    """The modified Bessel function of the first kind, order 0."""
+
+    value = staticmethod(lambda x: np.asarray(_special("i0")(x)).astype(x.dtype, copy=False))
+    slope = staticmethod(lambda x, y: np.asarray(_special("i1")(x)).astype(x.dtype, copy=False))

@@ -185,3 +185,86 @@ class IndexSelect(Op):
             return full + grad.sum()
         np.add.at(np.moveaxis(full, ctx.dim, 0), ctx.index, np.moveaxis(grad, ctx.dim, 0))
         return full
+
+
+class IndexPut(SetItem):
+    """x[index] = value, or with `accumulate` x[index] += value (repeated indices add up)."""
+
+    node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, value: np.ndarray, index: Any, accumulate: bool = False) -> np.ndarray:
+        if not accumulate:
+            return SetItem.forward(ctx, x, value, index)
+        ctx.index = index
+        out = x.copy()
+        np.add.at(out, index, value)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if ctx.kwargs.get("accumulate"):
+            return grad, grad[ctx.index]
+        return SetItem.backward(ctx, grad)
+
+
+_REDUCERS = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}
+
+
+def _identity(reduce: str, dtype: np.dtype) -> Any:
+    if reduce in ("sum", "mean", "prod"):
+        return int(reduce == "prod")
+    low, high = (-np.inf, np.inf) if dtype.kind == "f" else (False, True) if dtype.kind == "b" else \
+        (np.iinfo(dtype).min, np.iinfo(dtype).max)
+    return low if reduce == "amax" else high
+
+
+class ScatterReduce(Op):
+    """torch.scatter_reduce: src[i][j] reduced into x[index[i][j]][j] (dim 0) with sum, prod, mean, amax or
+    amin; with include_self=False the scattered positions start from the reduction's identity. The gradient of
+    amax/amin is shared evenly among the values equal to the result, as in PyTorch."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, src: np.ndarray, dim: int, index: np.ndarray, reduce: str,
+                include_self: bool = True) -> np.ndarray:
+        where = along_dim(index, dim)
+        values = _corner(src, index.shape)
+        out = x.copy()
+        if not include_self:
+            out[where] = _identity(reduce, x.dtype)
+        _REDUCERS[reduce].at(out, where, values)
+        counts = np.full(x.shape, 1 if include_self else 0, dtype=np.int64)
+        np.add.at(counts, where, 1)
+        if reduce == "mean":
+            divisor = np.maximum(counts, 1).astype(x.dtype)
+            out = out / divisor if x.dtype.kind == "f" else out // divisor
+        ctx.save_for_backward(x, values, out, counts)
+        ctx.dim, ctx.index, ctx.reduce, ctx.include_self, ctx.src_shape = dim, index, reduce, include_self, src.shape
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x, values, out, counts = ctx.saved_tensors
+        where = along_dim(ctx.index, ctx.dim)
+        hit = _scattered(ctx.index, ctx.dim, x.shape)
+        if ctx.reduce == "mean":
+            grad = grad / np.maximum(counts, 1)
+        if ctx.reduce in ("sum", "mean"):
+            grad_x, grad_src = grad.copy(), grad[where]
+        elif ctx.reduce == "prod":
+            own = ctx.include_self | ~hit  # where x itself is one of the factors
+            nonzero, zeros = np.where(own & (x != 0), x, 1), (own & (x == 0)).astype(np.int64)
+            np.multiply.at(nonzero, where, np.where(values == 0, 1, values))
+            np.add.at(zeros, where, values == 0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                def others(v: np.ndarray, at: Any) -> np.ndarray:
+                    return np.where(v == 0, np.where(zeros[at] == 1, nonzero[at], 0), out[at] / v)
+                grad_x, grad_src = grad * others(x, ...), grad[where] * others(values, where)
+        else:
+            ties = (x == out).astype(np.int64)  # PyTorch counts x's ties even when include_self=False
+            np.add.at(ties, where, values == out[where])
+            share = grad / np.maximum(ties, 1)
+            grad_x, grad_src = share * (x == out), share[where] * (values == out[where])
+        if not ctx.include_self:
+            grad_x = np.where(hit, 0, grad_x)
+        return grad_x, _into(np.asarray(grad_src), ctx.src_shape)

@@ -1,4 +1,5 @@
-"""Linear algebra: the matrix product."""
+"""Linear algebra: the matrix product, einsum, and the decompositions of torch.linalg (det, inv, solve,
+cholesky, eigh, svd, qr), each with its gradient."""
 
 from __future__ import annotations
 
@@ -107,3 +108,200 @@ class Einsum(Op):
                 g = full
             grads.append(g)
         return grads
+
+
+def _mT(a: np.ndarray) -> np.ndarray:  # noqa: N802 - PyTorch's name for the matrix transpose
+    return np.swapaxes(a, -1, -2)
+
+
+class Det(Op):
+    """det(A); its gradient is det(A) inv(A)^T (refused clearly for a singular A)."""
+
+    node_name = "LinalgDetBackward0"
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray) -> np.ndarray:
+        out = np.linalg.det(a)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        a, out = ctx.saved_tensors
+        return (grad * out)[..., None, None] * _mT(_inverse(a, "det"))
+
+
+def _inverse(a: np.ndarray, op: str) -> np.ndarray:
+    try:
+        return np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        raise RuntimeError(f"linalg.{op}: the gradient at a singular matrix is not supported here") from None
+
+
+class LogAbsDet(Op):
+    """log|det(A)| (slogdet's second output); its gradient is inv(A)^T."""
+
+    node_name = "LinalgSlogdetBackward0"
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(a)
+        return np.linalg.slogdet(a)[1]
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        (a,) = ctx.saved_tensors
+        return grad[..., None, None] * _mT(_inverse(a, "slogdet"))
+
+
+class _FromOutput(Op):
+    """A function of one matrix whose gradient needs only its output: `compute` is the forward."""
+
+    saves_output = True
+    compute = staticmethod(np.linalg.inv)
+
+    @classmethod
+    def forward(cls, ctx: Context, a: np.ndarray) -> np.ndarray:
+        out = cls.compute(a)
+        ctx.save_for_backward(out)
+        return out
+
+
+class Inv(_FromOutput):
+    node_name = "LinalgInvExBackward0"
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        (out,) = ctx.saved_tensors
+        return -_mT(out) @ grad @ _mT(out)
+
+
+class Solve(Op):
+    """X with A X = B (B a batch of matrices; the caller makes a vector a column)."""
+
+    node_name = "LinalgSolveExBackward0"
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = np.linalg.solve(a, b)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a, out = ctx.saved_tensors
+        grad_b = np.linalg.solve(_mT(a), grad)
+        return -grad_b @ _mT(out), grad_b
+
+
+class Cholesky(_FromOutput):
+    """L lower triangular with L L^T = A; the gradient is symmetric, as PyTorch's."""
+
+    node_name = "LinalgCholeskyExBackward0"
+    compute = staticmethod(np.linalg.cholesky)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        (low,) = ctx.saved_tensors
+        phi = np.tril(_mT(low) @ grad)
+        phi[..., np.arange(low.shape[-1]), np.arange(low.shape[-1])] /= 2
+        inv = np.linalg.inv(low)
+        g = _mT(inv) @ phi @ inv
+        return (g + _mT(g)) / 2
+
+
+def _off_diagonal_inverse(d: np.ndarray) -> np.ndarray:
+    """1 / d with 0 on the diagonal (d[..., i, j] = lambda_j - lambda_i of eigh or svd)."""
+    n = d.shape[-1]
+    with np.errstate(divide="ignore"):
+        f = 1 / np.where(np.eye(n, dtype=bool), 1, d)
+    f[..., np.arange(n), np.arange(n)] = 0
+    return f
+
+
+class Eigh(Op):
+    """The eigenvalues and eigenvectors of a symmetric matrix (its lower triangle), packed as [V | w]: the
+    columns of V then w as one last column, which Tensor.linalg slices apart."""
+
+    node_name = "LinalgEighBackward0"
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, upper: bool = False) -> np.ndarray:
+        w, v = np.linalg.eigh(a, UPLO="U" if upper else "L")
+        ctx.save_for_backward(w, v)
+        return np.concatenate([v, w[..., None]], axis=-1)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        w, v = ctx.saved_tensors
+        grad_v, grad_w = grad[..., :-1], grad[..., -1]
+        projected = _mT(v) @ grad_v
+        inner = _off_diagonal_inverse(w[..., None, :] - w[..., :, None]) * (projected - _mT(projected)) / 2
+        inner[..., np.arange(w.shape[-1]), np.arange(w.shape[-1])] += grad_w
+        return v @ inner @ _mT(v)
+
+
+class Svd(Op):
+    """The reduced SVD A = U diag(S) Vh, packed as U, S and Vh flattened along one last axis (k = min(m, n)).
+    Its gradient is Townsend's (real case); PyTorch's full_matrices=True is the caller's (the extra vectors get
+    no gradient)."""
+
+    node_name = "LinalgSvdBackward0"
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, full_matrices: bool = False) -> np.ndarray:
+        u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+        ctx.save_for_backward(u, s, vh)
+        lead = a.shape[:-2]
+        return np.concatenate([u.reshape(lead + (-1,)), s, vh.reshape(lead + (-1,))], axis=-1)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        u, s, vh = ctx.saved_tensors
+        k = s.shape[-1]
+        split = [u.shape[-1] * u.shape[-2], u.shape[-1] * u.shape[-2] + k]
+        gu, gs, gvh = np.split(grad, split, axis=-1)
+        gu, gvh = gu.reshape(u.shape)[..., :k], gvh.reshape(vh.shape)[..., :k, :]
+        u, vh = u[..., :k], vh[..., :k, :]
+        v, gv = _mT(vh), _mT(gvh)
+        f = _off_diagonal_inverse(s[..., None, :] ** 2 - s[..., :, None] ** 2)
+        ut_gu, vt_gv = _mT(u) @ gu, _mT(v) @ gv
+        middle = (f * (ut_gu - _mT(ut_gu))) * s[..., None, :] + (f * (vt_gv - _mT(vt_gv))) * s[..., :, None]
+        middle[..., np.arange(k), np.arange(k)] += gs
+        out = u @ middle @ vh
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inv_s = np.where(s == 0, 0, 1 / s)
+        m, n = u.shape[-2], v.shape[-2]
+        if m > k:
+            out = out + (gu - u @ ut_gu) * inv_s[..., None, :] @ vh
+        if n > k:
+            out = out + (u * inv_s[..., None, :]) @ _mT(gv - v @ vt_gv)
+        return out
+
+
+class Qr(Op):
+    """The QR decomposition, packed as Q and R flattened along one last axis; the gradient for reduced Q, R
+    with m >= n."""
+
+    node_name = "LinalgQrBackward0"
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, mode: str = "reduced") -> np.ndarray:
+        q, r = np.linalg.qr(a, mode=mode)
+        ctx.save_for_backward(q, r)
+        lead = a.shape[:-2]
+        return np.concatenate([q.reshape(lead + (-1,)), r.reshape(lead + (-1,))], axis=-1)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        q, r = ctx.saved_tensors
+        m, n = q.shape[-2], r.shape[-1]
+        if m < n or q.shape[-1] != n:
+            raise NotImplementedError("linalg.qr: the gradient is computed for mode='reduced' with m >= n only")
+        gq, gr = grad[..., :m * n].reshape(q.shape), grad[..., m * n:].reshape(r.shape)
+        prod = r @ _mT(gr) - _mT(gq) @ q
+        low = np.tril(prod, -1)
+        sym = low + _mT(low) + prod * np.eye(n, dtype=prod.dtype)
+        return _mT(np.linalg.solve(r, _mT(gq + q @ sym)))

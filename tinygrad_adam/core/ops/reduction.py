@@ -226,3 +226,54 @@ class Cumsum(Op):
         if grad.ndim == 0:
             return grad
         return np.flip(np.cumsum(np.flip(grad, ctx.axis), axis=ctx.axis), ctx.axis)
+
+
+def _products_of_the_others(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """For each element, the product of the other elements of its slice over `axes` (exact with zeros)."""
+    if x.size == 0:
+        return np.zeros_like(x)
+    ends = tuple(range(-len(axes), 0))
+    moved = np.moveaxis(x, axes, ends)
+    flat = moved.reshape(moved.shape[:moved.ndim - len(axes)] + (-1,))
+    ones = np.ones_like(flat[..., :1])
+    before = np.cumprod(np.concatenate([ones, flat[..., :-1]], -1), -1)
+    after = np.flip(np.cumprod(np.concatenate([ones, np.flip(flat, -1)[..., :-1]], -1), -1), -1)
+    return np.moveaxis((before * after).reshape(moved.shape), ends, axes)
+
+
+class Prod(Op):
+    """The product over axes; each input's gradient is the product of the others (zeros included)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+        ctx.save_for_backward(x)
+        ctx.axis, ctx.keepdims = axis, keepdims
+        return np.prod(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        (x,) = ctx.saved_tensors
+        others = _products_of_the_others(x, _normalize_axis(ctx.axis, x.ndim))
+        return others * _expand_reduced(grad, ctx.axis, ctx.keepdims, x.shape)
+
+
+class Cumprod(Op):
+    """Running products along `axis`; d out_j / d x_i (i <= j) is the product of x_0..x_j without x_i."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axis: int) -> np.ndarray:
+        ctx.save_for_backward(x)
+        ctx.axis = axis
+        return np.cumprod(x, axis=axis, dtype=x.dtype) if x.ndim else x.copy()
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        (x,) = ctx.saved_tensors
+        if x.ndim == 0:
+            return grad
+        moved, g = np.moveaxis(x, ctx.axis, -1), np.moveaxis(grad, ctx.axis, -1)
+        n = moved.shape[-1]
+        without = np.repeat(moved[..., None, :], n, axis=-2)  # row i: x with x_i set to 1
+        without[..., np.arange(n), np.arange(n)] = 1
+        partial = np.cumprod(without, axis=-1) * np.triu(np.ones((n, n), dtype=x.dtype))
+        return np.moveaxis(np.einsum("...ij,...j->...i", partial, g), -1, ctx.axis)

@@ -18,7 +18,7 @@ from .. import functional as F
 from .. import init
 from .._checks import check_device, check_unsupported, float_dtype, to_tensor
 from ..module import Module, Parameter
-from .linear import Linear
+from .linear import NonDynamicallyQuantizableLinear
 
 
 class MultiheadAttention(Module):
@@ -48,7 +48,7 @@ class MultiheadAttention(Module):
             self.v_proj_weight = Parameter(np.empty((embed_dim, self.vdim), dtype=dtype))
             self.in_proj_weight = None
         self.in_proj_bias = Parameter(np.empty(3 * embed_dim, dtype=dtype)) if bias else None
-        self.out_proj = Linear(embed_dim, embed_dim, bias=bias, dtype=dtype)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, dtype=dtype)
         self._reset_parameters()
 
     def _reset_parameters(self) -> None:

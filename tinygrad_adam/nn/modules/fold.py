@@ -24,3 +24,19 @@ class Unfold(Module):
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding}, "
                 f"stride={self.stride}")
+
+
+class Fold(Unfold):
+    """Columns (N, C·kH·kW, L) summed back into (N, C, H, W) of output_size (see functional.fold)."""
+
+    def __init__(self, output_size: IntPair, kernel_size: IntPair, dilation: IntPair = 1, padding: IntPair = 0,
+                 stride: IntPair = 1):
+        super().__init__(kernel_size, dilation, padding, stride)
+        pair(output_size, "output_size", "Fold")
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}, " + super().extra_repr()

@@ -55,3 +55,61 @@ class Linear(Module):
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """A Linear under the name PyTorch gives MultiheadAttention's out_proj (so print(model) reads the same)."""
+
+
+class Bilinear(Module):
+    """y_o = x1 · weight[o] · x2 + bias_o, weight (out_features, in1_features, in2_features), both initialised
+    U(-1/√in1_features, 1/√in1_features)."""
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True,
+                 device: Any = None, dtype: Any = None):
+        super().__init__()
+        check_device(device, "Bilinear")
+        self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
+        dtype = float_dtype(dtype)
+        self.weight = Parameter(np.empty((out_features, in1_features, in2_features), dtype=dtype))
+        self.bias = Parameter(np.empty(out_features, dtype=dtype)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        bound = 1 / math.sqrt(self.weight.shape[1])
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")
+
+
+class LazyLinear(Linear):
+    """A Linear whose in_features is read from its first input; then it becomes a Linear (as in PyTorch)."""
+
+    def __init__(self, out_features: int, bias: bool = True, device: Any = None, dtype: Any = None):
+        Module.__init__(self)
+        check_device(device, "LazyLinear")
+        self.in_features, self.out_features = 0, out_features
+        self._dtype = float_dtype(dtype)
+        self.weight = Parameter(np.empty((out_features, 0), dtype=self._dtype))
+        self.bias = Parameter(np.empty(0, dtype=self._dtype)) if bias else None
+
+    def reset_parameters(self) -> None:
+        if self.in_features:
+            super().reset_parameters()
+
+    def forward(self, x: Tensor) -> Tensor:
+        self.in_features = int(x.shape[-1])
+        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=self._dtype))
+        if self.bias is not None:
+            self.bias = Parameter(np.empty(self.out_features, dtype=self._dtype))
+        super().reset_parameters()
+        del self._dtype
+        self.__class__ = Linear
+        return Linear.forward(self, x)

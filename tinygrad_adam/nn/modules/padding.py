@@ -1,4 +1,5 @@
-"""The 2-D padding layers: ZeroPad2d, ConstantPad2d, ReflectionPad2d, ReplicationPad2d (F.pad with a mode)."""
+"""The padding layers: Zero, Constant, Reflection, Replication and Circular padding of the last 1, 2 or 3 dims
+(F.pad with a mode)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,17 @@ from ..module import Module
 
 
 class _Pad2d(Module):
-    """Padding layers of (N, C, H, W) or (C, H, W): padding is one int or (left, right, top, bottom)."""
+    """Padding layers of (N, C, H, W) or (C, H, W): padding is one int or (left, right, top, bottom); the 1-D
+    and 3-D layers set `dims` (padding: 2 or 6 ints, the last dim's pair first)."""
 
     mode = "constant"
+    dims = 2
 
     def __init__(self, padding: int | Sequence[int]):
         super().__init__()
-        sides = (padding,) * 4 if isinstance(padding, int) else tuple(padding)
-        if len(sides) != 4 or not all(isinstance(p, int) for p in sides):
-            raise ValueError(f"{type(self).__name__}: padding must be an int or 4 ints, got {padding!r}")
+        sides = (padding,) * (2 * self.dims) if isinstance(padding, int) else tuple(padding)
+        if len(sides) != 2 * self.dims or not all(isinstance(p, int) for p in sides):
+            raise ValueError(f"{type(self).__name__}: padding must be an int or {2 * self.dims} ints, got {padding!r}")
         self.padding = sides
 
     def forward(self, input: Tensor) -> Tensor:
@@ -50,3 +53,35 @@ class ConstantPad2d(_Pad2d):
 
     def extra_repr(self) -> str:
         return f"padding={self.padding}, value={self.value}"
+
+
+class ZeroPad1d(ZeroPad2d):
+    dims = 1
+
+
+class ZeroPad3d(ZeroPad2d):
+    dims = 3
+
+
+class ConstantPad1d(ConstantPad2d):
+    dims = 1
+
+
+class ConstantPad3d(ConstantPad2d):
+    dims = 3
+
+
+class ReflectionPad1d(ReflectionPad2d):
+    dims = 1
+
+
+class ReplicationPad1d(ReplicationPad2d):
+    dims = 1
+
+
+class CircularPad2d(_Pad2d):
+    mode = "circular"
+
+
+class CircularPad1d(CircularPad2d):
+    dims = 1

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...core.tensor import Tensor
 from .. import functional as F
-from .._checks import IntPair, check_unsupported, pool_arguments, single
+from .._checks import IntPair, check_unsupported, pair, pool_arguments, single
 from ..module import Module
 
 
@@ -111,3 +111,38 @@ class MaxPool1d(Module):
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
                 f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
+    """Average over output_size windows that tile the last dim of (N, C, L) or (C, L)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.adaptive_avg_pool1d(input, self.output_size)
+
+
+class AdaptiveMaxPool1d(AdaptiveAvgPool2d):
+    """Maximum over output_size windows that tile the last dim of (N, C, L) or (C, L)."""
+
+    def __init__(self, output_size: Any, return_indices: bool = False):
+        check_unsupported("AdaptiveMaxPool1d", return_indices=(return_indices, False))
+        super().__init__(output_size)
+        self.return_indices = return_indices
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.adaptive_max_pool1d(input, self.output_size)
+
+
+class MaxUnpool2d(Module):
+    """The inverse of MaxPool2d(return_indices=True): values back at their indices, zeros elsewhere."""
+
+    def __init__(self, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0):
+        super().__init__()
+        self.kernel_size = pair(kernel_size, "kernel_size", "MaxUnpool2d")
+        self.stride = self.kernel_size if stride is None else pair(stride, "stride", "MaxUnpool2d")
+        self.padding = pair(padding, "padding", "MaxUnpool2d", minimum=0)
+
+    def forward(self, input: Tensor, indices: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
+        return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

@@ -47,3 +47,39 @@ class PixelShuffle(ShowsArguments):
         return F.pixel_shuffle(input, self.upscale_factor)
 
 
+
+
+class PixelUnshuffle(ShowsArguments):
+    """(N, C, H·r, W·r) to (N, C·r², H, W), r = downscale_factor: the inverse of PixelShuffle."""
+
+    def __init__(self, downscale_factor: int):
+        super().__init__()
+        self.downscale_factor = downscale_factor
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.pixel_unshuffle(input, self.downscale_factor)
+
+
+class ChannelShuffle(ShowsArguments):
+    """Interleave the channels of `groups` groups (ShuffleNet)."""
+
+    def __init__(self, groups: int):
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.channel_shuffle(input, self.groups)
+
+
+class UpsamplingNearest2d(Upsample):
+    """Upsample with mode="nearest"."""
+
+    def __init__(self, size: int | Sequence[int] | None = None, scale_factor: float | Sequence[float] | None = None):
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    """Upsample with mode="bilinear" and align_corners=True."""
+
+    def __init__(self, size: int | Sequence[int] | None = None, scale_factor: float | Sequence[float] | None = None):
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)

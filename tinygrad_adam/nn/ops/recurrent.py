@@ -20,13 +20,23 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.special import expit  # the logistic sigmoid as one ufunc, without overflow
 
+from ..._platform.products import small_products_on_one_thread
 from ...core.engine import Context, Op
 from ...core.tensor import Tensor
 from .._checks import check_dtypes
 
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+
+
+def _sigmoid(a: np.ndarray) -> np.ndarray:
+    """a = 1 / (1 + e^-a) in place (where e^-a overflows to inf, 0: the limit). NumPy's exp is vectorised:
+    these four calls beat SciPy's expit (docs/performance.md)."""
+    np.negative(a, out=a)
+    with np.errstate(over="ignore"):
+        np.exp(a, out=a)
+    a += 1
+    return np.reciprocal(a, out=a)
 
 
 class RecurrentLayerOp(Op):
@@ -44,50 +54,54 @@ class RecurrentLayerOp(Op):
         xp = (x.reshape(steps * batch, x.shape[2]) @ w_ih.T).reshape(steps, batch, w_ih.shape[0])
         if has_bias:
             xp += b_ih if gru else b_ih + b_hh  # GRU keeps b_hn inside r · (W_hn h + b_hn)
-        out = np.zeros((steps + (2 if lstm else 1), batch, hidden), dtype=x.dtype)
-        h_prev = np.zeros((steps, batch, hidden), dtype=x.dtype)  # the state each step started from
-        gates = np.zeros_like(xp) if lstm or gru else None  # the gates' activations
-        c_prev = np.zeros_like(h_prev) if lstm else None
-        tanh_c = np.zeros_like(h_prev) if lstm else None
-        hp_n = np.zeros_like(h_prev) if gru else None  # W_hn h + b_hn, needed for dr
+        alloc = np.empty if batch_sizes is None else np.zeros  # a packed batch leaves rows unwritten: they stay 0
+        out = alloc((steps + (2 if lstm else 1), batch, hidden), dtype=x.dtype)
+        h_prev = alloc((steps, batch, hidden), dtype=x.dtype)  # the state each step started from
+        gates = alloc(xp.shape, dtype=x.dtype) if lstm or gru else None  # the gates' activations
+        c_prev = alloc(h_prev.shape, dtype=x.dtype) if lstm else None
+        tanh_c = alloc(h_prev.shape, dtype=x.dtype) if lstm else None
+        hp_n = alloc(h_prev.shape, dtype=x.dtype) if gru else None  # W_hn h + b_hn, needed for dr
+        scratch = np.empty((batch, hidden), dtype=x.dtype) if lstm else None
         h = h0.copy()
         c = c0.copy() if lstm else None
-        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
-            n = batch if batch_sizes is None else int(batch_sizes[t])
-            h_t = h[:n]
-            h_prev[t, :n] = h_t
-            hp = h_t @ w_hh.T
-            if gru:
-                if has_bias:
-                    hp += b_hh
-                act = gates[t, :n]  # r, z, n computed in place
-                rz, new = act[:, :2 * hidden], act[:, 2 * hidden:]
-                expit(np.add(xp[t, :n, :2 * hidden], hp[:, :2 * hidden], out=rz), out=rz)
-                np.multiply(act[:, :hidden], hp[:, 2 * hidden:], out=new)
-                new += xp[t, :n, 2 * hidden:]
-                np.tanh(new, out=new)
-                hp_n[t, :n] = hp[:, 2 * hidden:]
-                h_new = h_t - new
-                h_new *= act[:, hidden:2 * hidden]
-                h_new += new
-            elif lstm:
-                act = gates[t, :n]  # the pre-activations, then in place their activations
-                np.add(xp[t, :n], hp, out=act)
-                g = np.tanh(act[:, 2 * hidden:3 * hidden])
-                expit(act, out=act)
-                act[:, 2 * hidden:3 * hidden] = g
-                c_t = c[:n]
-                c_prev[t, :n] = c_t
-                c_t *= act[:, hidden:2 * hidden]
-                c_t += act[:, :hidden] * g
-                np.tanh(c_t, out=tanh_c[t, :n])
-                h_new = np.multiply(act[:, 3 * hidden:], tanh_c[t, :n], out=out[t, :n])
-            else:
-                pre = xp[t, :n] + hp
-                h_new = np.tanh(pre) if mode == "RNN_TANH" else np.maximum(pre, 0)
-            h[:n] = h_new
-            if not lstm:
-                out[t, :n] = h_new
+        with small_products_on_one_thread(batch * w_hh.size):  # h @ W_hhᵀ at each step
+            for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+                n = batch if batch_sizes is None else int(batch_sizes[t])
+                h_t = h[:n]
+                h_prev[t, :n] = h_t
+                hp = h_t @ w_hh.T
+                if gru:
+                    if has_bias:
+                        hp += b_hh
+                    act = gates[t, :n]  # r, z, n computed in place
+                    rz, new = act[:, :2 * hidden], act[:, 2 * hidden:]
+                    _sigmoid(np.add(xp[t, :n, :2 * hidden], hp[:, :2 * hidden], out=rz))
+                    np.multiply(act[:, :hidden], hp[:, 2 * hidden:], out=new)
+                    new += xp[t, :n, 2 * hidden:]
+                    np.tanh(new, out=new)
+                    hp_n[t, :n] = hp[:, 2 * hidden:]
+                    h_new = h_t - new
+                    h_new *= act[:, hidden:2 * hidden]
+                    h_new += new
+                elif lstm:
+                    act = gates[t, :n]  # the pre-activations, then in place their activations
+                    np.add(xp[t, :n], hp, out=act)
+                    i, f, g, o = (act[:, k * hidden:(k + 1) * hidden] for k in range(4))
+                    _sigmoid(act[:, :2 * hidden])
+                    np.tanh(g, out=g)
+                    _sigmoid(o)
+                    c_t = c[:n]
+                    c_prev[t, :n] = c_t
+                    c_t *= f
+                    c_t += np.multiply(i, g, out=scratch[:n])
+                    np.tanh(c_t, out=tanh_c[t, :n])
+                    h_new = np.multiply(o, tanh_c[t, :n], out=out[t, :n])
+                else:
+                    pre = xp[t, :n] + hp
+                    h_new = np.tanh(pre) if mode == "RNN_TANH" else np.maximum(pre, 0)
+                h[:n] = h_new
+                if not lstm:
+                    out[t, :n] = h_new
         out[steps] = h
         if lstm:
             out[steps + 1] = c
@@ -105,47 +119,53 @@ class RecurrentLayerOp(Op):
         dy = grad[:steps]
         dh = grad[steps].copy()
         dc = grad[steps + 1].copy() if lstm else None
-        dxp = np.zeros((steps, batch, w_hh.shape[0]), dtype=grad.dtype)  # d(pre-activations), input side
-        dhp = np.zeros_like(dxp) if gru else dxp  # the hidden side: differs only in the GRU's n gate
+        alloc = np.empty if batch_sizes is None else np.zeros  # a packed batch leaves rows unwritten: they stay 0
+        dxp = alloc((steps, batch, w_hh.shape[0]), dtype=grad.dtype)  # d(pre-activations), input side
+        dhp = alloc(dxp.shape, dtype=grad.dtype) if gru else dxp  # the hidden side: differs only in the GRU's n gate
         if gru:  # what does not depend on the incoming gradient, for all steps at once
             r, z, new = gates[..., :hidden], gates[..., hidden:2 * hidden], gates[..., 2 * hidden:]
             from_h = (1 - z) * (1 - new * new)  # d(n's pre-activation) / dh'
             from_new = hp_n * r * (1 - r)  # d(r's pre-activation) / d(n's pre-activation)
             from_z = (h_prev - new) * z * (1 - z)  # d(z's pre-activation) / dh'
         if lstm:  # the activations' slopes for all steps at once: σ' = σ(1 - σ), tanh' = 1 - tanh²
-            slopes = gates * (1 - gates)
-            g_all = gates[..., 2 * hidden:3 * hidden]
-            slopes[..., 2 * hidden:3 * hidden] = 1 - g_all * g_all
-            d_tanh_c = gates[..., 3 * hidden:] * (1 - tanh_c * tanh_c)  # dc from dh: o (1 - tanh(c)²)
-        for t in (range(steps) if ctx.reverse else range(steps - 1, -1, -1)):
-            n = batch if batch_sizes is None else int(batch_sizes[t])
-            dh_t = dh[:n] + dy[t, :n]
-            if gru:
-                d = dxp[t, :n]
-                d_new = np.multiply(dh_t, from_h[t, :n], out=d[:, 2 * hidden:])
-                np.multiply(d_new, from_new[t, :n], out=d[:, :hidden])
-                np.multiply(dh_t, from_z[t, :n], out=d[:, hidden:2 * hidden])
-                dhp[t, :n, :2 * hidden] = d[:, :2 * hidden]
-                np.multiply(d_new, gates[t, :n, :hidden], out=dhp[t, :n, 2 * hidden:])
-                dh_t *= gates[t, :n, hidden:2 * hidden]
-                dh_t += dhp[t, :n] @ w_hh
-                dh[:n] = dh_t
-            elif lstm:
-                act = gates[t, :n]
-                dc_t = dc[:n]
-                dc_t += dh_t * d_tanh_c[t, :n]
-                d = dxp[t, :n]
-                np.multiply(dc_t, act[:, 2 * hidden:3 * hidden], out=d[:, :hidden])
-                np.multiply(dc_t, c_prev[t, :n], out=d[:, hidden:2 * hidden])
-                np.multiply(dc_t, act[:, :hidden], out=d[:, 2 * hidden:3 * hidden])
-                np.multiply(dh_t, tanh_c[t, :n], out=d[:, 3 * hidden:])
-                d *= slopes[t, :n]
-                dc_t *= act[:, hidden:2 * hidden]
-                np.matmul(d, w_hh, out=dh[:n])
-            else:
-                h_t = out[t, :n]
-                dxp[t, :n] = dh_t * (1 - h_t * h_t) if mode == "RNN_TANH" else dh_t * (h_t > 0)
-                dh[:n] = dxp[t, :n] @ w_hh
+            slopes = 1 - gates
+            slopes *= gates
+            g_all, g_slope = gates[..., 2 * hidden:3 * hidden], slopes[..., 2 * hidden:3 * hidden]
+            np.subtract(1, np.multiply(g_all, g_all, out=g_slope), out=g_slope)
+            d_tanh_c = tanh_c * tanh_c  # dc from dh: o (1 - tanh(c)²)
+            np.subtract(1, d_tanh_c, out=d_tanh_c)
+            d_tanh_c *= gates[..., 3 * hidden:]
+            scratch = np.empty((batch, hidden), dtype=grad.dtype)
+        with small_products_on_one_thread(batch * w_hh.size):  # d @ W_hh at each step
+            for t in (range(steps) if ctx.reverse else range(steps - 1, -1, -1)):
+                n = batch if batch_sizes is None else int(batch_sizes[t])
+                dh_t = dh[:n]
+                dh_t += dy[t, :n]
+                if gru:
+                    d = dxp[t, :n]
+                    d_new = np.multiply(dh_t, from_h[t, :n], out=d[:, 2 * hidden:])
+                    np.multiply(d_new, from_new[t, :n], out=d[:, :hidden])
+                    np.multiply(dh_t, from_z[t, :n], out=d[:, hidden:2 * hidden])
+                    dhp[t, :n, :2 * hidden] = d[:, :2 * hidden]
+                    np.multiply(d_new, gates[t, :n, :hidden], out=dhp[t, :n, 2 * hidden:])
+                    dh_t *= gates[t, :n, hidden:2 * hidden]
+                    dh_t += dhp[t, :n] @ w_hh
+                elif lstm:
+                    act = gates[t, :n]
+                    dc_t = dc[:n]
+                    dc_t += np.multiply(dh_t, d_tanh_c[t, :n], out=scratch[:n])
+                    d = dxp[t, :n]
+                    np.multiply(dc_t, act[:, 2 * hidden:3 * hidden], out=d[:, :hidden])
+                    np.multiply(dc_t, c_prev[t, :n], out=d[:, hidden:2 * hidden])
+                    np.multiply(dc_t, act[:, :hidden], out=d[:, 2 * hidden:3 * hidden])
+                    np.multiply(dh_t, tanh_c[t, :n], out=d[:, 3 * hidden:])
+                    d *= slopes[t, :n]
+                    dc_t *= act[:, hidden:2 * hidden]
+                    np.matmul(d, w_hh, out=dh_t)
+                else:
+                    h_t = out[t, :n]
+                    dxp[t, :n] = dh_t * (1 - h_t * h_t) if mode == "RNN_TANH" else dh_t * (h_t > 0)
+                    np.matmul(dxp[t, :n], w_hh, out=dh_t)
         needs = ctx.needs_input_grad
         flat_dxp, flat_dhp = dxp.reshape(steps * batch, dxp.shape[2]), dhp.reshape(steps * batch, dhp.shape[2])
         dx = (flat_dxp @ w_ih).reshape(x.shape) if needs[0] else None
@@ -154,8 +174,9 @@ class RecurrentLayerOp(Op):
         grads.append(flat_dxp.T @ x.reshape(steps * batch, x.shape[2]) if needs[k] else None)
         grads.append(flat_dhp.T @ h_prev.reshape(steps * batch, hidden) if needs[k + 1] else None)
         if ctx.has_bias:
-            grads.append(flat_dxp.sum(axis=0) if needs[k + 2] else None)
-            grads.append(flat_dhp.sum(axis=0) if needs[k + 3] else None)
+            db_ih = flat_dxp.sum(axis=0)
+            db_hh = flat_dhp.sum(axis=0) if gru else db_ih.copy()
+            grads += [db_ih if needs[k + 2] else None, db_hh if needs[k + 3] else None]
         return tuple(grads)
 
 
