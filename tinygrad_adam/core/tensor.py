@@ -566,7 +566,7 @@ class Tensor:
     def __truediv__(self, other: Any) -> Tensor:
         return ops.Div.apply(*self._true_division_pair(other))
 
-    def _rounded_division(self, other: Any, rounding_mode: str) -> Tensor:
+    def _rounded_division(self, other: Any, rounding_mode: str, op: type[engine.Op] = ops.RoundedDiv) -> Tensor:
         """div(rounding_mode='floor' | 'trunc'): integer inputs stay integer; the gradient is zero, as in PyTorch."""
         if rounding_mode not in ("floor", "trunc"):
             raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
@@ -576,7 +576,7 @@ class Tensor:
             raise checks.not_implemented_for(f"div_{rounding_mode}_cpu", a.array.dtype)
         if a.array.dtype.kind in "iu" and not np.all(b.array):
             raise RuntimeError("ZeroDivisionError")
-        return ops.RoundedDiv.apply(a, b, mode=rounding_mode)
+        return op.apply(a, b, mode=rounding_mode)
 
     def __rtruediv__(self, other: Any) -> Tensor:
         a, b = self._true_division_pair(other)
@@ -1647,7 +1647,8 @@ class Tensor:
         return self._modulo(other, ops.Fmod, "fmod_cpu")
 
     def floor_divide(self, other: Any) -> Tensor:
-        return self.div(other, rounding_mode="floor")
+        """self / other rounded toward -inf; PyTorch records it without a derivative (backward raises)."""
+        return self._rounded_division(other, "floor", ops.FloorDivide)
 
     def true_divide(self, other: Any) -> Tensor:
         return self / other
@@ -1656,7 +1657,7 @@ class Tensor:
 
     def __rmod__(self, other: Any) -> Tensor:
         a, b = self._pair(other)
-        return b.remainder(a)
+        return b._modulo(a, ops.NumberRemainder, "remainder_cpu")  # no derivative in PyTorch either
 
     def __rfloordiv__(self, other: Any) -> Tensor:
         a, b = self._pair(other)

@@ -785,6 +785,8 @@ def polygamma(n: int, input: Tensor, *, out: Tensor | None = None) -> Tensor:
 
 def remainder(input: Any, other: Any) -> Tensor:
     """input % other; either may be a number (not both)."""
+    if isinstance(other, Tensor) and not isinstance(input, Tensor):
+        return other.__rmod__(_operand(input).item())
     return _operand(input).remainder(other)
 
 

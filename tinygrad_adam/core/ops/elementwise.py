@@ -668,6 +668,26 @@ class Fmod(Remainder):
     rounding = staticmethod(np.trunc)
 
 
+class NumberRemainder(Remainder):
+    """number % tensor: PyTorch records it but has no derivative for it."""
+
+    node_name = "NotImplemented"
+
+    @classmethod
+    def backward(cls, ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:  # type: ignore[override]
+        raise RuntimeError("derivative for aten::remainder is not implemented")
+
+
+class FloorDivide(RoundedDiv):
+    """a // b (torch.floor_divide): PyTorch records it but has no derivative for it."""
+
+    node_name = "NotImplemented"
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+
 class Copysign(Op):
     """|a| with the sign of b; b gets a zero gradient."""
 
