@@ -40,14 +40,16 @@ class LeakyReLU(ShowsArguments):
         return F.leaky_relu(x, self.negative_slope)
 
 
-class Tanh(Module):
-    def forward(self, x: Tensor) -> Tensor:
-        return F.tanh(x)
+class Tanh(ShowsArguments):
+    """(exp(x) - exp(-x)) / (exp(x) + exp(-x))."""
+
+    function = staticmethod(F.tanh)
 
 
-class Sigmoid(Module):
-    def forward(self, x: Tensor) -> Tensor:
-        return F.sigmoid(x)
+class Sigmoid(ShowsArguments):
+    """1 / (1 + exp(-x))."""
+
+    function = staticmethod(F.sigmoid)
 
 
 class Softmax(ShowsArguments):
@@ -124,9 +126,8 @@ class ReLU6(Hardtanh):
         return "inplace=True" if self.inplace else ""
 
 
-class LogSigmoid(Module):
-    def forward(self, input: Tensor) -> Tensor:
-        return F.logsigmoid(input)
+class LogSigmoid(ShowsArguments):
+    function = staticmethod(F.logsigmoid)
 
 
 class Softmin(Softmax):
@@ -243,18 +244,16 @@ class Hardshrink(Softshrink):
         return F.hardshrink(input, self.lambd)
 
 
-class Softsign(Module):
+class Softsign(ShowsArguments):
     """x / (1 + |x|)."""
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.softsign(input)
+    function = staticmethod(F.softsign)
 
 
-class Tanhshrink(Module):
+class Tanhshrink(ShowsArguments):
     """x - tanh(x)."""
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.tanhshrink(input)
+    function = staticmethod(F.tanhshrink)
 
 
 class Softmax2d(Module):

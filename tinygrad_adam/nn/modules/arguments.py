@@ -15,7 +15,8 @@ _NAMES: dict[type, tuple[str, ...]] = {}
 def _argument_names(cls: type) -> tuple[str, ...]:
     """The parameters of cls.__init__ after self, looked up once per class."""
     if cls not in _NAMES:
-        _NAMES[cls] = tuple(inspect.signature(cls.__init__).parameters)[1:]
+        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+        _NAMES[cls] = tuple(p.name for p in parameters if p.kind is not p.VAR_KEYWORD)
     return _NAMES[cls]
 
 
