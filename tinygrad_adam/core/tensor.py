@@ -899,11 +899,8 @@ class Tensor:
         """Integer inputs of float functions (exp, sqrt, ...) are computed in the default dtype, as in PyTorch."""
         return self if self.array.dtype.kind == "f" else self.astype(dtypes.default_float)
 
-    exp = _float_op(ops.Exp)
-    log = _float_op(ops.Log)
-    sqrt = _float_op(ops.Sqrt)
-    sin = _float_op(ops.Sin)
-    cos = _float_op(ops.Cos)
+    exp, log, sqrt = _float_op(ops.Exp), _float_op(ops.Log), _float_op(ops.Sqrt)
+    sin, cos = _float_op(ops.Sin), _float_op(ops.Cos)
 
     def abs(self) -> Tensor:
         if self.array.dtype == np.bool_:
@@ -1473,15 +1470,9 @@ class Tensor:
     acosh = arccosh = _float_op(ops.Acosh)
     atanh = arctanh = _float_op(ops.Atanh)
     erf = _float_op(ops.Erf)
-    erfc = _float_op(ops.Erfc)
-    erfinv = _float_op(ops.Erfinv)
-    expm1 = _float_op(ops.Expm1)
-    exp2 = _float_op(ops.Exp2)
-    rsqrt = _float_op(ops.Rsqrt)
-    reciprocal = _float_op(ops.Reciprocal)
-    sinc = _float_op(ops.Sinc)
-    lgamma = _float_op(ops.Lgamma)
-    i0 = _float_op(ops.I0)
+    erfc, erfinv, expm1, exp2 = _float_op(ops.Erfc), _float_op(ops.Erfinv), _float_op(ops.Expm1), _float_op(ops.Exp2)
+    rsqrt, reciprocal, sinc = _float_op(ops.Rsqrt), _float_op(ops.Reciprocal), _float_op(ops.Sinc)
+    lgamma, i0 = _float_op(ops.Lgamma), _float_op(ops.I0)
 
     def digamma(self) -> Tensor:
         return name_node(ops.Polygamma.apply(self._floating(), n=0), "DigammaBackward0")

@@ -40,30 +40,29 @@ class LeakyReLU(ShowsArguments):
         return F.leaky_relu(x, self.negative_slope)
 
 
-class Tanh(Module):
-    def forward(self, x: Tensor) -> Tensor:
-        return F.tanh(x)
+class Tanh(ShowsArguments):
+    """(exp(x) - exp(-x)) / (exp(x) + exp(-x))."""
+
+    function = staticmethod(F.tanh)
 
 
-class Sigmoid(Module):
-    def forward(self, x: Tensor) -> Tensor:
-        return F.sigmoid(x)
+class Sigmoid(ShowsArguments):
+    """1 / (1 + exp(-x))."""
+
+    function = staticmethod(F.sigmoid)
 
 
 class Softmax(ShowsArguments):
     """exp(x) / sum(exp(x)) along dim."""
 
-    def __init__(self, dim: int | None = None):
-        super().__init__()
-        self.dim = dim
+    function = staticmethod(F.softmax)
 
-    def forward(self, x: Tensor) -> Tensor:
-        return F.softmax(x, self.dim)
+    def __init__(self, dim: int | None = None):
+        super().__init__(dim=dim)
 
 
 class LogSoftmax(Softmax):
-    def forward(self, x: Tensor) -> Tensor:
-        return F.log_softmax(x, self.dim)
+    function = staticmethod(F.log_softmax)
 
 
 class ELU(ShowsArguments):
@@ -80,12 +79,10 @@ class ELU(ShowsArguments):
 class Softplus(ShowsArguments):
     """log(1 + exp(beta · x)) / beta, and x itself where beta · x > threshold."""
 
-    def __init__(self, beta: float = 1.0, threshold: float = 20.0):
-        super().__init__()
-        self.beta, self.threshold = beta, threshold
+    function = staticmethod(F.softplus)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.softplus(input, self.beta, self.threshold)
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0):
+        super().__init__(beta=beta, threshold=threshold)
 
 
 class PReLU(Module):
@@ -129,14 +126,14 @@ class ReLU6(Hardtanh):
         return "inplace=True" if self.inplace else ""
 
 
-class LogSigmoid(Module):
-    def forward(self, input: Tensor) -> Tensor:
-        return F.logsigmoid(input)
+class LogSigmoid(ShowsArguments):
+    function = staticmethod(F.logsigmoid)
 
 
 class Softmin(Softmax):
-    def forward(self, input: Tensor) -> Tensor:
-        return F.softmin(input, self.dim)
+    function = staticmethod(F.softmin)
+
+
 class GELU(ShowsArguments):
     """x · Φ(x); approximate="tanh" uses the tanh formula."""
 
@@ -158,52 +155,43 @@ class SiLU(ReLU):
 class Mish(ShowsArguments):
     """x · tanh(softplus(x))."""
 
-    def __init__(self, inplace: bool = False):
-        super().__init__()
-        self.inplace = inplace
+    function = staticmethod(F.mish)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.mish(input, self.inplace)
+    def __init__(self, inplace: bool = False):
+        super().__init__(inplace=inplace)
 
 
 class SELU(Mish):
     """scale · elu(x, alpha) with the self-normalising constants."""
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.selu(input, self.inplace)
+    function = staticmethod(F.selu)
 
 
 class CELU(ShowsArguments):
     """x where x > 0, else alpha · (exp(x / alpha) - 1)."""
 
-    def __init__(self, alpha: float = 1.0, inplace: bool = False):
-        super().__init__()
-        self.alpha, self.inplace = alpha, inplace
+    function = staticmethod(F.celu)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.celu(input, self.alpha, self.inplace)
+    def __init__(self, alpha: float = 1.0, inplace: bool = False):
+        super().__init__(alpha=alpha, inplace=inplace)
 
 
 class Threshold(ShowsArguments):
     """x where x > threshold, else value."""
 
-    def __init__(self, threshold: float, value: float, inplace: bool = False):
-        super().__init__()
-        self.threshold, self.value, self.inplace = threshold, value, inplace
+    function = staticmethod(F.threshold)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.threshold(input, self.threshold, self.value, self.inplace)
+    def __init__(self, threshold: float, value: float, inplace: bool = False):
+        super().__init__(threshold=threshold, value=value, inplace=inplace)
 
 
 class GLU(ShowsArguments):
     """a · sigmoid(b), a and b the two halves of the input along dim."""
 
-    def __init__(self, dim: int = -1):
-        super().__init__()
-        self.dim = dim
+    function = staticmethod(F.glu)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.glu(input, self.dim)
+    def __init__(self, dim: int = -1):
+        super().__init__(dim=dim)
 
 
 class RReLU(ShowsArguments):
@@ -256,18 +244,16 @@ class Hardshrink(Softshrink):
         return F.hardshrink(input, self.lambd)
 
 
-class Softsign(Module):
+class Softsign(ShowsArguments):
     """x / (1 + |x|)."""
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.softsign(input)
+    function = staticmethod(F.softsign)
 
 
-class Tanhshrink(Module):
+class Tanhshrink(ShowsArguments):
     """x - tanh(x)."""
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.tanhshrink(input)
+    function = staticmethod(F.tanhshrink)
 
 
 class Softmax2d(Module):

@@ -55,33 +55,18 @@ class ConstantPad2d(_Pad2d):
         return f"padding={self.padding}, value={self.value}"
 
 
-class ZeroPad1d(ZeroPad2d):
-    dims = 1
-
-
-class ZeroPad3d(ZeroPad2d):
-    dims = 3
-
-
-class ConstantPad1d(ConstantPad2d):
-    dims = 1
-
-
-class ConstantPad3d(ConstantPad2d):
-    dims = 3
-
-
-class ReflectionPad1d(ReflectionPad2d):
-    dims = 1
-
-
-class ReplicationPad1d(ReplicationPad2d):
-    dims = 1
-
-
 class CircularPad2d(_Pad2d):
     mode = "circular"
 
 
-class CircularPad1d(CircularPad2d):
-    dims = 1
+def _other_dims(base: type[_Pad2d], name: str, dims: int) -> type[_Pad2d]:
+    """The 1-D or 3-D form of a 2-D padding layer: the same padding over the last `dims` dims."""
+    return type(name, (base,), {"dims": dims, "__module__": __name__, "__qualname__": name})
+
+
+ZeroPad1d, ZeroPad3d = _other_dims(ZeroPad2d, "ZeroPad1d", 1), _other_dims(ZeroPad2d, "ZeroPad3d", 3)
+ConstantPad1d = _other_dims(ConstantPad2d, "ConstantPad1d", 1)
+ConstantPad3d = _other_dims(ConstantPad2d, "ConstantPad3d", 3)
+ReflectionPad1d = _other_dims(ReflectionPad2d, "ReflectionPad1d", 1)
+ReplicationPad1d = _other_dims(ReplicationPad2d, "ReplicationPad1d", 1)
+CircularPad1d = _other_dims(CircularPad2d, "CircularPad1d", 1)

@@ -52,11 +52,12 @@ class _TransformerLayer(Module):
     """What encoder and decoder layers share: their parts (in PyTorch's order, so that state_dict keys agree),
     the self-attention block and the feed-forward block."""
 
-    def _build(self, blocks: int, d_model: int, nhead: int, dim_feedforward: int, dropout: float,
-               activation: Activation, layer_norm_eps: float, batch_first: bool, norm_first: bool, bias: bool,
-               device: Any, dtype: Any) -> None:
+    def __init__(self, blocks: int, d_model: int, nhead: int, dim_feedforward: int, dropout: float,
+                 activation: Activation, layer_norm_eps: float, batch_first: bool, norm_first: bool, bias: bool,
+                 device: Any, dtype: Any) -> None:
         """self_attn (and multihead_attn for a decoder's 3 blocks), linear1, dropout, linear2, then one norm and one
         dropout per block."""
+        super().__init__()
         for name in ("self_attn", "multihead_attn")[:blocks - 1]:
             setattr(self, name, MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
                                                    batch_first=batch_first, device=device, dtype=dtype))
@@ -87,9 +88,8 @@ class TransformerEncoderLayer(_TransformerLayer):
     def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
                  activation: Activation = F.relu, layer_norm_eps: float = 1e-5, batch_first: bool = False,
                  norm_first: bool = False, bias: bool = True, device: Any = None, dtype: Any = None):
-        super().__init__()
-        self._build(2, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first,
-                    bias, device, dtype)
+        super().__init__(2, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first,
+                         norm_first, bias, device, dtype)
 
     def forward(self, src: Tensor, src_mask: Tensor | None = None, src_key_padding_mask: Tensor | None = None,
                 is_causal: bool = False) -> Tensor:
@@ -111,9 +111,8 @@ class TransformerDecoderLayer(_TransformerLayer):
     def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
                  activation: Activation = F.relu, layer_norm_eps: float = 1e-5, batch_first: bool = False,
                  norm_first: bool = False, bias: bool = True, device: Any = None, dtype: Any = None):
-        super().__init__()
-        self._build(3, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first,
-                    bias, device, dtype)
+        super().__init__(3, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first,
+                         norm_first, bias, device, dtype)
 
     def forward(self, tgt: Tensor, memory: Tensor, tgt_mask: Tensor | None = None,
                 memory_mask: Tensor | None = None, tgt_key_padding_mask: Tensor | None = None,
@@ -260,18 +259,13 @@ class Transformer(Module):
         super().__init__()
         options = dict(layer_norm_eps=layer_norm_eps, batch_first=batch_first, norm_first=norm_first, bias=bias,
                        device=device, dtype=dtype)
-        if custom_encoder is not None:
-            self.encoder = custom_encoder
-        else:
-            layer = TransformerEncoderLayer(d_model, nhead, dim_feedforward, dropout, activation, **options)
-            norm = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-            self.encoder = TransformerEncoder(layer, num_encoder_layers, norm)
-        if custom_decoder is not None:
-            self.decoder = custom_decoder
-        else:
-            layer = TransformerDecoderLayer(d_model, nhead, dim_feedforward, dropout, activation, **options)
-            norm = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-            self.decoder = TransformerDecoder(layer, num_decoder_layers, norm)
+        for name, custom, stack, layer_class, count in (
+                ("encoder", custom_encoder, TransformerEncoder, TransformerEncoderLayer, num_encoder_layers),
+                ("decoder", custom_decoder, TransformerDecoder, TransformerDecoderLayer, num_decoder_layers)):
+            if custom is None:  # `count` copies of one layer, then a LayerNorm
+                layer = layer_class(d_model, nhead, dim_feedforward, dropout, activation, **options)
+                custom = stack(layer, count, LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype))
+            setattr(self, name, custom)
         self._reset_parameters()
         self.d_model, self.nhead, self.batch_first = d_model, nhead, batch_first
 

@@ -39,36 +39,28 @@ class Upsample(Module):
 class PixelShuffle(ShowsArguments):
     """(N, C·r², H, W) to (N, C, H·r, W·r), r = upscale_factor (sub-pixel convolution's upsampling)."""
 
+    function = staticmethod(F.pixel_shuffle)
+
     def __init__(self, upscale_factor: int):
-        super().__init__()
-        self.upscale_factor = upscale_factor
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.pixel_shuffle(input, self.upscale_factor)
-
-
+        super().__init__(upscale_factor=upscale_factor)
 
 
 class PixelUnshuffle(ShowsArguments):
     """(N, C, H·r, W·r) to (N, C·r², H, W), r = downscale_factor: the inverse of PixelShuffle."""
 
-    def __init__(self, downscale_factor: int):
-        super().__init__()
-        self.downscale_factor = downscale_factor
+    function = staticmethod(F.pixel_unshuffle)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.pixel_unshuffle(input, self.downscale_factor)
+    def __init__(self, downscale_factor: int):
+        super().__init__(downscale_factor=downscale_factor)
 
 
 class ChannelShuffle(ShowsArguments):
     """Interleave the channels of `groups` groups (ShuffleNet)."""
 
-    def __init__(self, groups: int):
-        super().__init__()
-        self.groups = groups
+    function = staticmethod(F.channel_shuffle)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.channel_shuffle(input, self.groups)
+    def __init__(self, groups: int):
+        super().__init__(groups=groups)
 
 
 class UpsamplingNearest2d(Upsample):
