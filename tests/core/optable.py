@@ -1315,6 +1315,13 @@ TABLE: list[OpEntry] = [
     ),
     OpEntry("Tensor.transpose", method("transpose"), these(S(x(2, 3), dim0=0, dim1=1))),
     OpEntry("torch.cat", fn("cat"), these(S(tensors=[x(2, 3), x(2, 3)], dim=1), S((x(2, 3), x(1, 3)), dim=0))),
+    OpEntry("torch.vstack", fn("vstack"), these(S([x(3), x(3)]), S([x(2, 3), x(1, 3)]), S([x(2, 3), x(3)]))),
+    OpEntry("torch.row_stack", fn("row_stack"), these(S([x(3), x(3)]), S([x(2, 3), x(1, 3)]))),
+    OpEntry("torch.hstack", fn("hstack"), these(S([x(3), x(2)]), S([x(2, 3), x(2, 1)]), S([x(), x()]))),
+    OpEntry("torch.dstack", fn("dstack"), these(S([x(3), x(3)]), S([x(2, 3), x(2, 3)]), S([x(2, 2, 1), x(2, 2, 3)]))),
+    OpEntry("torch.column_stack", fn("column_stack"), these(S([x(3), x(3)]), S([x(3, 2), x(3)]), S([x(), x()]))),
+    OpEntry("torch.clone", fn("clone"), these(S(x(2, 3)), S(x()))),
+    OpEntry("torch.isin", fn("isin"), these(S(x(2, 3), x(4)), S(x(5), x(3), invert=True)), grad=False),
     OpEntry("Tensor.flatten", method("flatten"), these(S(x(2, 3, 4), start_dim=1), S(x(2, 3, 4), end_dim=1))),
     OpEntry("Tensor.squeeze", method("squeeze"), these(S(x(1, 3), dim=0), S(x(1, 3, 1), dim=(0, 2)))),
     OpEntry(
@@ -3484,6 +3491,11 @@ NOT_OPS = {
     "torch.can_cast",
     "torch.set_default_dtype",
     "torch.set_printoptions",  # tests/core/test_printing_torch.py
+    # program-level switches and dtype facts: tests/core/test_default_dtype_torch.py
+    "torch.compile", "torch.use_deterministic_algorithms", "torch.are_deterministic_algorithms_enabled",
+    "torch.set_float32_matmul_precision", "torch.get_float32_matmul_precision", "torch.set_num_threads",
+    "torch.get_num_threads", "torch.finfo", "torch.iinfo", "torch.is_complex", "torch.is_floating_point",
+    "torch.is_nonzero", "Tensor.is_complex", "Tensor.is_nonzero",
     "torch.enable_grad",
     "torch.no_grad",
     "torch.inference_mode",

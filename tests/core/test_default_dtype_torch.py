@@ -212,3 +212,54 @@ def test_result_type_equals_torch(other: object) -> None:
         ours = tg.result_type(tg.zeros(2, dtype=getattr(tg, base)), make(tg))
         theirs = torch.result_type(torch.zeros(2, dtype=getattr(torch, base)), make(torch))
         assert repr(ours) == repr(theirs), base
+
+
+def test_finfo_iinfo_equal_torch() -> None:
+    for name in ("float16", "float32", "float64"):
+        ours, theirs = tg.finfo(getattr(tg, name)), torch.finfo(getattr(torch, name))
+        assert repr(ours) == repr(theirs)
+        assert (ours.eps, ours.max, ours.min, ours.tiny, ours.bits) == (theirs.eps, theirs.max, theirs.min,
+                                                                         theirs.tiny, theirs.bits)
+    for name in ("uint8", "int8", "int16", "int32", "int64"):
+        ours, theirs = tg.iinfo(getattr(tg, name)), torch.iinfo(getattr(torch, name))
+        assert repr(ours) == repr(theirs) and (ours.max, ours.min, ours.bits) == (theirs.max, theirs.min, theirs.bits)
+    with pytest.raises(TypeError, match="requires a floating point input type"):
+        tg.finfo(tg.int32)
+    with pytest.raises(TypeError, match="requires an integer input type"):
+        tg.iinfo(tg.float32)
+    tg.set_default_dtype(tg.float64)
+    try:
+        assert tg.finfo().dtype == "float64"
+    finally:
+        tg.set_default_dtype(tg.float32)
+
+
+@pytest.mark.parametrize("name", ["vstack", "hstack", "dstack", "column_stack", "row_stack"])
+def test_stacking_equals_torch(name: str) -> None:
+    second = {"vstack": [(2, 3), (1, 3)], "row_stack": [(2, 3), (1, 3)], "dstack": [(2, 3), (2, 3)]}
+    for shapes in ([(3,), (3,)], second.get(name, [(2, 3), (2, 1)]),
+                   [()] * 2 if name in ("hstack", "column_stack") else [(3,)]):
+        arrays = [np.arange(int(np.prod(s)), dtype=np.float32).reshape(s) + i for i, s in enumerate(shapes)]
+        ours = getattr(tg, name)([tg.tensor(a) for a in arrays])
+        theirs = getattr(torch, name)([torch.tensor(a) for a in arrays])
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_program_switches() -> None:
+    """What benchmark and training scripts call around the model: accepted, and read back as set."""
+    model = tg.nn.Linear(2, 2)
+    assert tg.compile(model) is model and tg.compile(mode="max-autotune")(model) is model
+    tg.use_deterministic_algorithms(True)
+    assert tg.are_deterministic_algorithms_enabled()
+    tg.use_deterministic_algorithms(False)
+    tg.set_float32_matmul_precision("high")
+    assert tg.get_float32_matmul_precision() == "high"
+    tg.set_float32_matmul_precision("highest")
+    threads = tg.get_num_threads()
+    tg.set_num_threads(1)
+    assert tg.get_num_threads() == 1
+    tg.set_num_threads(threads)
+    assert tg.isin(tg.tensor([1, 2, 3]), tg.tensor([2])).tolist() == [False, True, False]
+    assert tg.is_nonzero(tg.tensor([2])) and not tg.is_complex(tg.tensor([1.0]))
+    with pytest.raises(RuntimeError, match="more than one value is ambiguous"):
+        tg.tensor([1, 2]).is_nonzero()

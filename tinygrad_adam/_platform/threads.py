@@ -138,6 +138,23 @@ def share_cores(processes: int) -> int:
     return cores
 
 
+def set_num_threads(threads: int) -> None:
+    """torch.set_num_threads: the threads of matrix products (BLAS) and of the split passes, from now on."""
+    global THREADS, _blas_threads
+    if not isinstance(threads, int) or threads < 1:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=threads, user_api="blas")
+    _blas_threads = threads
+    THREADS = min(MAX_THREADS, threads) if blas_workers_sleep() else 1
+
+
+def get_num_threads() -> int:
+    """torch.get_num_threads: the threads a large matrix product runs on."""
+    return blas_threads()
+
+
 _pool: ThreadPoolExecutor | None = None
 
 

@@ -173,6 +173,39 @@ def can_cast(from_: Any, to: Any) -> builtins.bool:
     return _CATEGORY[to_numpy_dtype(from_).kind] <= _CATEGORY[to_numpy_dtype(to).kind]
 
 
+class finfo:  # noqa: N801 - PyTorch's name
+    """torch.finfo: the limits of a floating dtype (the default dtype when none is given)."""
+
+    def __init__(self, type: Any = None):  # noqa: A002 - PyTorch's argument name
+        d = default_float if type is None else np.dtype(to_numpy_dtype(type))
+        if d.kind != "f":
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
+                            "'torch.finfo'")
+        info = np.finfo(d)
+        self.bits, self.dtype = info.bits, d.name
+        self.eps, self.max, self.min = builtins.float(info.eps), builtins.float(info.max), builtins.float(info.min)
+        self.tiny = self.smallest_normal = builtins.float(info.smallest_normal)
+        self.resolution = 10.0 ** -info.precision
+
+    def __repr__(self) -> str:
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+class iinfo:  # noqa: N801 - PyTorch's name
+    """torch.iinfo: the limits of an integer dtype."""
+
+    def __init__(self, type: Any):  # noqa: A002 - PyTorch's argument name
+        d = np.dtype(to_numpy_dtype(type))
+        if d.kind not in "iu":
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
+        info = np.iinfo(d)
+        self.bits, self.max, self.min, self.dtype = info.bits, builtins.int(info.max), builtins.int(info.min), d.name
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={builtins.float(self.min):g}, max={builtins.float(self.max):g}, dtype={self.dtype})"
+
+
 # PyTorch's short names
 half = float16
 float = float32  # noqa: A001

@@ -313,6 +313,16 @@ class Tensor:
     def element_size(self) -> int:
         return self.array.itemsize
 
+    def is_nonzero(self) -> bool:
+        """Whether the one element is not 0 (PyTorch's RuntimeError for none or several)."""
+        if self.array.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {'no' if self.array.size == 0 else 'more than one'} "
+                               f"value{'s' if self.array.size == 0 else ''} is ambiguous")
+        return bool(self.array.reshape(-1)[0] != 0)
+
+    def is_complex(self) -> bool:
+        return False  # no complex dtypes here
+
     def is_floating_point(self) -> bool:
         return self.array.dtype.kind == "f"
 

@@ -793,3 +793,71 @@ def remainder(input: Any, other: Any) -> Tensor:
 def xlogy(input: Any, other: Any) -> Tensor:
     """input * log(other), 0 where input is 0; either may be a number (not both)."""
     return _operand(input).xlogy(other)
+
+
+# ----- stacking, membership and program-level switches -----------------------------------------------------
+def vstack(tensors: Iterable[Tensor]) -> Tensor:
+    """Rows on top of each other: 1-D tensors become rows, then cat along dim 0."""
+    return concatenate([atleast_2d(t) for t in _tensor_list("vstack", tensors)], 0)
+
+
+row_stack = vstack
+
+
+def hstack(tensors: Iterable[Tensor]) -> Tensor:
+    """Side by side: cat along dim 1, or dim 0 for 1-D tensors."""
+    tensors = [atleast_1d(t) for t in _tensor_list("hstack", tensors)]
+    return concatenate(tensors, 0 if tensors and tensors[0].ndim == 1 else 1)
+
+
+def dstack(tensors: Iterable[Tensor]) -> Tensor:
+    """Along a third dim: each tensor as at least 3-D, then cat along dim 2."""
+    return concatenate([atleast_3d(t) for t in _tensor_list("dstack", tensors)], 2)
+
+
+def column_stack(tensors: Iterable[Tensor]) -> Tensor:
+    """0-D and 1-D tensors as columns, then cat along dim 1."""
+    tensors = _tensor_list("column_stack", tensors)
+    return concatenate([t.reshape(t.numel(), 1) if t.ndim <= 1 else t for t in tensors], 1)
+
+
+def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
+    """Whether each of `elements` is among `test_elements` (a bool tensor; either may be a number)."""
+    values = [x.array if isinstance(x, Tensor) else np.asarray(x) for x in (elements, test_elements)]
+    if np.bool_ in (values[0].dtype, values[1].dtype):
+        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+    return Tensor._make(np.isin(*values, assume_unique=assume_unique, invert=invert), False)
+
+
+is_floating_point = _method("is_floating_point")
+is_nonzero, is_complex = _method("is_nonzero"), _method("is_complex")
+clone = _method("clone")
+
+
+def compile(model: Any = None, **options: Any) -> Any:  # noqa: A001 - PyTorch's name
+    """torch.compile: there is no compiler here; the model (or function) is returned as it is, so programs
+    that compile for speed run unchanged. Used as a decorator with options, it returns the identity."""
+    return model if model is not None else (lambda fn: fn)
+
+
+_switches = {"deterministic": False, "matmul_precision": "highest"}
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    """Accepted and remembered: every op here is deterministic already."""
+    _switches["deterministic"] = bool(mode)
+
+
+def are_deterministic_algorithms_enabled() -> bool:
+    return _switches["deterministic"]
+
+
+def set_float32_matmul_precision(precision: str) -> None:
+    """Accepted and remembered ("highest", "high", "medium"): float32 products are always full float32 here."""
+    if precision not in ("highest", "high", "medium"):
+        raise RuntimeError(f"Invalid precision {precision!r}: expected one of 'highest', 'high', 'medium'")
+    _switches["matmul_precision"] = precision
+
+
+def get_float32_matmul_precision() -> str:
+    return _switches["matmul_precision"]
