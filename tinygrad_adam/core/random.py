@@ -32,7 +32,6 @@ from typing import Any
 
 import numpy as np
 
-from .._platform import threads
 from . import dtypes
 
 __all__ = [
@@ -546,20 +545,12 @@ def normal(shape: tuple[int, ...], mean: float = 0.0, std: float = 1.0, dtype: A
     if n < 16:
         return _cast(_fma(_normal_scalar(gen, n), std, mean), dtype).reshape(shape)
     full = n - n % 16
-    make_kernel = _BoxMuller64 if dtype == np.float64 else _BoxMuller32
-    kernel = make_kernel(min(_ROWS, full // 16))
+    kernel = (_BoxMuller64 if dtype == np.float64 else _BoxMuller32)(min(_ROWS, full // 16))
     words = kernel.words_per_number
     out = np.empty(n, dtype=kernel.dtype)
-    drawn = gen._raw32(words * full)
-    pieces = range(0, full, 16 * _ROWS)
-
-    def fill(first: int, last: int) -> None:  # pieces[first:last], with a kernel (buffers) of this thread's own
-        part_kernel = kernel if first == 0 else make_kernel(min(_ROWS, full // 16))
-        for start in pieces[first:last]:
-            stop = min(start + 16 * _ROWS, full)
-            part_kernel(drawn[words * start:words * stop], mean, std, out[start:stop])
-
-    threads.run_split(fill, len(pieces), out.nbytes)
+    for start in range(0, full, 16 * _ROWS):
+        stop = min(start + 16 * _ROWS, full)
+        kernel(gen._raw32(words * (stop - start)), mean, std, out[start:stop])
     if dtype != np.float16:  # float16 is filled block by block: the words past the last block are not drawn
         gen._raw32(words * (n - full))
     if n % 16:  # the last, partial block from 16 fresh uniforms
