@@ -2735,7 +2735,7 @@ TABLE += [
     OpEntry(
         "nn.UpsamplingBilinear2d",
         module("UpsamplingBilinear2d", (4, 5)),
-        these(S(x(1, 2, 3, 3))),
+        these(S(x(1, 2, 3, 3)), S(T(np.array([[[[217, 163, 130], [69, 78, 10], [19, 4, 44]]]], np.uint8)))),
         differs=_BYTE_RESAMPLING,
         differs_if=lambda sample: "uint8" in repr(sample.args),
     ),

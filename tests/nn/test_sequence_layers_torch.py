@@ -309,3 +309,21 @@ def test_attention_dropout_keeps_the_expectation() -> None:
     assert not np.allclose(draws[0], exact)  # dropped weights change single outputs
     standard_error = draws.std(axis=0) / np.sqrt(len(draws))
     assert np.all(np.abs(draws.mean(axis=0) - exact) < 5 * standard_error)  # and keep their mean (1/(1-p) scaling)
+
+
+def test_attention_row_masked_out_entirely_is_zero_as_in_torch() -> None:
+    """PyTorch's safe softmax: a query that may attend to no key gets zeros (and zero gradients), not NaN."""
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(s) for s in ((2, 3, 4), (2, 5, 4), (2, 5, 2))]
+    mask = np.ones((3, 5), bool)
+    mask[1] = False
+    ours = [tg.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out = tg.nn.functional.scaled_dot_product_attention(*ours, attn_mask=tg.tensor(mask))
+    ref = torch.nn.functional.scaled_dot_product_attention(*theirs, attn_mask=torch.tensor(mask))
+    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), atol=1e-12)
+    assert not np.isnan(out.detach().numpy()).any()
+    out.sum().backward()
+    ref.sum().backward()
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), atol=1e-12)

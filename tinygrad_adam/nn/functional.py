@@ -1052,7 +1052,11 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
         scores = scores.masked_fill(~np.tri(q.shape[-2], k.shape[-2], dtype=bool), -np.inf)
     elif attn_mask is not None:
         scores = scores + _additive_mask(attn_mask, scores, true_means_keep=True)
-    weights = scores.softmax(-1)
+    masked_out = np.isneginf(scores.array).all(-1, keepdims=True)  # rows that may attend to nothing
+    if masked_out.any():  # PyTorch's safe softmax: such a row's weights are 0, not NaN, and so are its gradients
+        weights = scores.masked_fill(masked_out, 0.0).softmax(-1).masked_fill(masked_out, 0.0)
+    else:
+        weights = scores.softmax(-1)
     if dropout_p > 0:
         weights = dropout(weights, dropout_p, True)
     return weights @ v
