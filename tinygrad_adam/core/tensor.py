@@ -11,7 +11,7 @@ import collections
 import inspect
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -86,47 +86,7 @@ def _scalar_type_name(dtype: np.dtype) -> str:
 def _return_type_repr(self: tuple) -> str:
     """torch.return_types' way of printing: the type's name, then one field a line."""
     fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self, strict=True))  # type: ignore[attr-defined]
-    return f"torch.return_types.{type(self).__name__.removesuffix('Result').lower()}(\n{fields})"
-
-
-class MaxResult(NamedTuple):
-    """What `max(dim)` returns, as torch.return_types.max: the values and their int64 indices."""
-
-    values: Tensor
-    indices: Tensor
-    __repr__ = _return_type_repr
-
-
-class MinResult(NamedTuple):
-    """What `min(dim)` returns, as torch.return_types.min: the values and their int64 indices."""
-
-    values: Tensor
-    indices: Tensor
-    __repr__ = _return_type_repr
-
-
-class SortResult(NamedTuple):
-    """What `sort` returns, as torch.return_types.sort: the sorted values and their int64 indices."""
-
-    values: Tensor
-    indices: Tensor
-    __repr__ = _return_type_repr
-
-
-class TopkResult(NamedTuple):
-    """What `topk` returns, as torch.return_types.topk."""
-
-    values: Tensor
-    indices: Tensor
-    __repr__ = _return_type_repr
-
-
-class HistogramResult(NamedTuple):
-    """What `histogram` returns, as torch.return_types.histogram: the counts and the bins' edges."""
-
-    hist: Tensor
-    bin_edges: Tensor
-    __repr__ = _return_type_repr
+    return f"torch.return_types.{type(self).__name__}(\n{fields})"
 
 
 def _return_type(name: str, *fields: str) -> type:
@@ -136,6 +96,9 @@ def _return_type(name: str, *fields: str) -> type:
     return made
 
 
+MaxResult, MinResult = _return_type("max", "values", "indices"), _return_type("min", "values", "indices")
+SortResult, TopkResult = _return_type("sort", "values", "indices"), _return_type("topk", "values", "indices")
+HistogramResult = _return_type("histogram", "hist", "bin_edges")
 CummaxResult, CumminResult = _return_type("cummax", "values", "indices"), _return_type("cummin", "values", "indices")
 MedianResult, NanmedianResult = _return_type("median", "values", "indices"), _return_type("nanmedian", "values",
                                                                                            "indices")

@@ -205,33 +205,31 @@ class RReLU(ShowsArguments):
         return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
 
 
-class Hardsigmoid(Module):
+class Hardsigmoid(ShowsArguments):
     """relu6(x + 3) / 6."""
 
-    def __init__(self, inplace: bool = False):
-        super().__init__()
-        self.inplace = inplace
+    function = staticmethod(F.hardsigmoid)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.hardsigmoid(input, self.inplace)
+    def __init__(self, inplace: bool = False):
+        super().__init__(inplace=inplace)
+
+    def extra_repr(self) -> str:
+        return ""  # PyTorch prints Hardsigmoid() and Hardswish(), in place or not
 
 
 class Hardswish(Hardsigmoid):
     """x · relu6(x + 3) / 6."""
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.hardswish(input, self.inplace)
+    function = staticmethod(F.hardswish)
 
 
-class Softshrink(Module):
+class Softshrink(ShowsArguments):
     """x - lambd above lambd, x + lambd below -lambd, 0 between."""
 
-    def __init__(self, lambd: float = 0.5):
-        super().__init__()
-        self.lambd = lambd
+    function = staticmethod(F.softshrink)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.softshrink(input, self.lambd)
+    def __init__(self, lambd: float = 0.5):
+        super().__init__(lambd=lambd)
 
     def extra_repr(self) -> str:
         return str(self.lambd)
@@ -240,8 +238,7 @@ class Softshrink(Module):
 class Hardshrink(Softshrink):
     """x where |x| > lambd, else 0."""
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.hardshrink(input, self.lambd)
+    function = staticmethod(F.hardshrink)
 
 
 class Softsign(ShowsArguments):

@@ -78,6 +78,12 @@ class BatchNorm2d(_BatchNorm):
     layout = "(N, C, H, W)"
 
 
+def _shape_tuple(normalized_shape: int | Sequence[int]) -> tuple[int, ...]:
+    """normalized_shape as a tuple of ints (an int n is (n,))."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int | np.integer) else tuple(normalized_shape)
+    return tuple(int(n) for n in shape)
+
+
 class LayerNorm(Module):
     """Normalisation over the last dims (normalized_shape) of each sample, with a weight and bias of that shape."""
 
@@ -85,8 +91,7 @@ class LayerNorm(Module):
                  bias: bool = True, device: Any = None, dtype: Any = None):
         super().__init__()
         check_device(device, "LayerNorm")
-        shape = (normalized_shape,) if isinstance(normalized_shape, int | np.integer) else tuple(normalized_shape)
-        self.normalized_shape = tuple(int(n) for n in shape)
+        self.normalized_shape = _shape_tuple(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         dtype = float_dtype(dtype)
         self.weight = Parameter(np.ones(self.normalized_shape, dtype=dtype)) if elementwise_affine else None
@@ -167,8 +172,7 @@ class RMSNorm(Module):
                  elementwise_affine: bool = True, device: Any = None, dtype: Any = None):
         super().__init__()
         check_device(device, "RMSNorm")
-        shape = (normalized_shape,) if isinstance(normalized_shape, int | np.integer) else tuple(normalized_shape)
-        self.normalized_shape = tuple(int(n) for n in shape)
+        self.normalized_shape = _shape_tuple(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         self.weight = Parameter(np.ones(self.normalized_shape, dtype=float_dtype(dtype))) if elementwise_affine \
             else None

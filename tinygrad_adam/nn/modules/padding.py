@@ -16,6 +16,7 @@ class _Pad2d(Module):
 
     mode = "constant"
     dims = 2
+    value: float | None = None  # ConstantPad sets its fill value; the other modes take none
 
     def __init__(self, padding: int | Sequence[int]):
         super().__init__()
@@ -25,7 +26,7 @@ class _Pad2d(Module):
         self.padding = sides
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.pad(input, self.padding, mode=self.mode)
+        return F.pad(input, self.padding, mode=self.mode, value=self.value)
 
     def extra_repr(self) -> str:
         return f"{self.padding}"
@@ -47,9 +48,6 @@ class ConstantPad2d(_Pad2d):
     def __init__(self, padding: int | Sequence[int], value: float):
         super().__init__(padding)
         self.value = value
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.pad(input, self.padding, value=self.value)
 
     def extra_repr(self) -> str:
         return f"padding={self.padding}, value={self.value}"

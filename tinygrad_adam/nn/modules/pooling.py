@@ -67,7 +67,7 @@ class AdaptiveAvgPool2d(Module):
 
 class AdaptiveMaxPool2d(AdaptiveAvgPool2d):
     def __init__(self, output_size: Any, return_indices: bool = False):
-        check_unsupported("AdaptiveMaxPool2d", return_indices=(return_indices, False))
+        check_unsupported(type(self).__name__, return_indices=(return_indices, False))
         super().__init__(output_size)
         self.return_indices = return_indices
 
@@ -120,13 +120,8 @@ class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
         return F.adaptive_avg_pool1d(input, self.output_size)
 
 
-class AdaptiveMaxPool1d(AdaptiveAvgPool2d):
+class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
     """Maximum over output_size windows that tile the last dim of (N, C, L) or (C, L)."""
-
-    def __init__(self, output_size: Any, return_indices: bool = False):
-        check_unsupported("AdaptiveMaxPool1d", return_indices=(return_indices, False))
-        super().__init__(output_size)
-        self.return_indices = return_indices
 
     def forward(self, input: Tensor) -> Tensor:
         return F.adaptive_max_pool1d(input, self.output_size)
