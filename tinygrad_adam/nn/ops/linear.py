@@ -16,7 +16,9 @@ class LinearOp(Op):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray) -> np.ndarray:
-        out = x @ weight.T
+        # (..., in) as one 2-D product: NumPy's batched matmul calls BLAS once per leading index (2x slower)
+        out = (x.reshape(-1, x.shape[-1]) @ weight.T).reshape(*x.shape[:-1], weight.shape[0]) if x.ndim > 2 \
+            else x @ weight.T
         if bias:
             out += bias[0]
         ctx.save_for_backward(x, weight)
