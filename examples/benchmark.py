@@ -144,19 +144,24 @@ def initial_weights(model_name: str, path: Path, seed: int = 0) -> None:
     np.savez(path, **{k: np.asarray(v) for k, v in state.items()})
 
 
+def worker_env(one_thread: bool) -> dict[str, str]:
+    """The environment of a timed worker process: OpenBLAS's thread timeout as `import tinygrad_adam` sets it
+    when it comes before NumPy (tinygrad_adam/_platform/threads.py; a worker imports NumPy first, and PyTorch's
+    step does not use NumPy's OpenBLAS, so both frameworks get it), and one thread everywhere if asked."""
+    env = dict(os.environ)
+    env.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+    if one_thread:
+        env.update({name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
+    return env
+
+
 def spawn(framework: str, model: str, batch: int, weights: Path, args: argparse.Namespace,
           epoch: bool = False) -> dict[str, Any]:
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", framework, "--models", model,
                "--batch-sizes", str(batch), "--weights", str(weights), "--steps", str(args.steps),
                "--warmup", str(args.warmup), "--lr", str(args.lr)] + (["--epoch"] if epoch else [])
-    env = dict(os.environ)
-    # what `import tinygrad_adam` sets when it comes before NumPy (tinygrad_adam/_platform/threads.py); the worker
-    # imports NumPy first. PyTorch's step does not use NumPy's OpenBLAS, so both workers get it
-    env.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
-    if args.one_thread:
-        command.append("--one-thread")
-        env.update({name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
-    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    command += ["--one-thread"] * args.one_thread
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=worker_env(args.one_thread))
     if done.returncode != 0:
         raise SystemExit(f"benchmark worker {framework} {model} batch {batch} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,9 @@ from typing import Any
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from benchmark import worker_env  # noqa: E402  (examples/benchmark.py: stdlib and NumPy only, no framework)
+
 FRAMEWORKS = ("tinygrad_adam", "torch")
 MODELS = ("vae", "dcgan", "gpt", "lstm", "mlp")
 
@@ -246,12 +248,8 @@ def run_worker(args: argparse.Namespace) -> dict[str, Any]:
 def spawn(framework: str, model: str, args: argparse.Namespace) -> list[float]:
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", framework, "--models", model,
                "--steps", str(args.steps), "--warmup", str(args.warmup)]
-    env = dict(os.environ)
-    env.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # as examples/benchmark.py: what `import tinygrad_adam` sets
-    if args.one_thread:
-        command.append("--one-thread")
-        env.update({name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
-    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    command += ["--one-thread"] * args.one_thread
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=worker_env(args.one_thread))
     if done.returncode != 0:
         raise SystemExit(f"benchmark worker {framework} {model} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])["seconds"]

@@ -276,6 +276,9 @@ def _setitem(t: Any, index: Any, value: Any) -> Any:
     return out
 
 
+_LEGACY_CONSTRUCTORS = ("FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor",
+                        "ShortTensor", "CharTensor")
+
 TABLE: list[OpEntry] = [
     # elementwise, one input
     *every("abs", unary()),
@@ -867,31 +870,11 @@ TABLE: list[OpEntry] = [
     OpEntry("torch.Tensor", fn("Tensor"), these(S([1, 2]), S([1.5]), S([[1], [2]]), S((2, 3)), S([True]))),
     *[
         OpEntry(f"torch.{n}", fn(n), these(S(), S(2, 3), S(0), S(-1)), values=False)
-        for n in (
-            "Tensor",
-            "FloatTensor",
-            "DoubleTensor",
-            "LongTensor",
-            "IntTensor",
-            "ByteTensor",
-            "BoolTensor",
-            "ShortTensor",
-            "CharTensor",
-            "HalfTensor",
-        )
+        for n in ("Tensor", *_LEGACY_CONSTRUCTORS, "HalfTensor")
     ],
     *[
         OpEntry(f"torch.{n}", fn(n), these(S([1, 2]), S([1.5, -2.5]), S([[1], [0]]), S([True])))
-        for n in (
-            "FloatTensor",
-            "DoubleTensor",
-            "LongTensor",
-            "IntTensor",
-            "ByteTensor",
-            "BoolTensor",
-            "ShortTensor",
-            "CharTensor",
-        )
+        for n in _LEGACY_CONSTRUCTORS
     ],
     *[
         e
