@@ -2259,6 +2259,13 @@ TABLE += [
         these(S(x(2, 3, 4, 4), 0.0), S(x(2, 3, 4, 4), 1.0), S(x(2, 3, 4, 4), 0.5, training=False), S(x(2, 3, 4), 1.5)),
         grad=False,
     ),
+    *[
+        OpEntry(f"F.{name}", functional(name),
+                these(S(x(*shape), 0.0), S(x(*shape), 1.0), S(x(*shape), 0.5, training=False), S(x(*shape), 1.5)),
+                grad=False)
+        for name, shape in (("dropout1d", (2, 3, 4)), ("dropout3d", (2, 3, 2, 2, 2)), ("alpha_dropout", (2, 3)),
+                            ("feature_alpha_dropout", (2, 3, 4)))
+    ],
     OpEntry(
         "F.embedding",
         functional("embedding"),
@@ -2712,6 +2719,13 @@ TABLE += [
             ("ReplicationPad1d", ((1, 3),), {}, [S(x(2, 3, 4))]),
             ("CircularPad1d", (2,), {}, [S(x(2, 3, 4))]),
             ("CircularPad2d", ((1, 0, 2, 1),), {}, [S(x(1, 2, 3, 4))]),
+            ("CircularPad3d", (1,), {}, [S(x(1, 2, 2, 3, 3))]),
+            ("ReflectionPad3d", ((1, 0, 1, 1, 0, 1),), {}, [S(x(1, 2, 2, 3, 3))]),
+            ("ReplicationPad3d", (1,), {}, [S(x(2, 2, 2, 3))]),
+            ("Dropout1d", (0.0,), {}, [S(x(2, 3, 4))]),
+            ("Dropout3d", (0.0,), {}, [S(x(2, 3, 2, 2, 2))]),
+            ("AlphaDropout", (0.0,), {}, [S(x(2, 3))]),
+            ("FeatureAlphaDropout", (0.0,), {}, [S(x(2, 3, 4))]),
             ("UpsamplingNearest2d", (), {"scale_factor": 2}, [S(x(1, 2, 3, 3))]),
         ]
     ],

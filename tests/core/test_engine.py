@@ -246,3 +246,16 @@ def test_backward_observer_sees_every_node_in_the_engine_order() -> None:
     finally:
         handle.remove()
     assert visited == ["Sum", "Mul", "Exp"]
+
+
+def test_a_gradient_has_its_inputs_dtype() -> None:
+    """As PyTorch's engine: a float32 leaf used in float64 arithmetic gets a float32 gradient, in .grad and from
+    autograd.grad, and a cast's backward needs no cast of its own."""
+    import tinygrad_adam as tg
+
+    leaf = tg.ones(3, dtype=tg.float32, requires_grad=True)
+    out = (leaf * tg.ones(3, dtype=tg.float64)).sum() + leaf.double().sum()
+    (grad,) = tg.autograd.grad(out, leaf, retain_graph=True)
+    out.backward()
+    assert grad.dtype == tg.float32 and leaf.grad.dtype == tg.float32
+    assert leaf.grad.tolist() == [2.0, 2.0, 2.0]

@@ -145,9 +145,9 @@ def test_mse_loss_values_and_gradcheck(reduction: str) -> None:
     a, b = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
     squares = (a - b) ** 2
     expected = {"mean": squares.mean(), "sum": squares.sum(), "none": squares}[reduction]
-    np.testing.assert_allclose(nn.MSELoss(reduction)(Tensor(a), b).array, expected, rtol=1e-12)
+    np.testing.assert_allclose(nn.MSELoss(reduction=reduction)(Tensor(a), b).array, expected, rtol=1e-12)
     r = rng.standard_normal(np.shape(expected))
-    assert gradcheck(lambda x, y: (F.mse_loss(x, y, reduction) * r).sum(),
+    assert gradcheck(lambda x, y: (F.mse_loss(x, y, reduction=reduction) * r).sum(),
                      Tensor(a, requires_grad=True), Tensor(b, requires_grad=True))
 
 
@@ -185,6 +185,6 @@ def test_matches_pytorch() -> None:
                 np.testing.assert_allclose(logits.grad, ref.grad.detach().numpy(), atol=1e-10)
     a, b = np.random.default_rng(11).standard_normal((2, 3, 4))
     for reduction in REDUCTIONS:
-        np.testing.assert_allclose(F.mse_loss(Tensor(a), b, reduction).array,
+        np.testing.assert_allclose(F.mse_loss(Tensor(a), b, reduction=reduction).array,
                                    torch.nn.functional.mse_loss(torch.from_numpy(a), torch.from_numpy(b),
                                                                 reduction=reduction).detach().numpy(), atol=1e-12)

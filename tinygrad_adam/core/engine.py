@@ -13,13 +13,13 @@ An op is a subclass of `Op` with `forward` and `backward` on NumPy arrays, side 
             (x,) = ctx.saved_tensors
             return 2 * x * grad
 
-`Square.apply(t)` runs forward on the arrays of its Tensor arguments and, when one of them requires a
-gradient and grad mode is on, records a `Context` on the output. `backpropagate` walks the recorded nodes in
-reverse topological order (an explicit stack), calls each op's backward once with the sum of the gradients
-that reached it, reduces a broadcast gradient to its input's shape (`unbroadcast`, the one place that does
-it), runs the hooks where PyTorch runs them, and hands each leaf its gradient. It works on any object with
-the Tensor's graph state (`array`, `requires_grad`, `_ctx`, `_version`, ...): core/tensor.py registers the
-Tensor class with `register_tensor_class`, so that ops make Tensors without this file importing it.
+`Square.apply(t)` runs forward on the arrays of its Tensor arguments and, when one of them requires a gradient and
+grad mode is on, records a `Context` on the output. `backpropagate` walks the recorded nodes in reverse topological
+order (an explicit stack), calls each op's backward once with the sum of the gradients that reached it, reduces a
+broadcast gradient to its input's shape (`unbroadcast`, the one place that does it) and gives it its input's dtype,
+runs the hooks where PyTorch runs them, and hands each leaf its gradient. It works on any object with the Tensor's
+graph state (`array`, `requires_grad`, `_ctx`, `_version`, ...): core/tensor.py registers the Tensor class with
+`register_tensor_class`, so that ops make Tensors without this file importing it.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ class Context:
                     f"{name}.backward returned a gradient of shape {g.shape} for input {i} of shape "
                     f"{parent.shape}"
                 ) from e
-            out.append(g)
+            out.append(g if g.dtype == parent.array.dtype else g.astype(parent.array.dtype))
         return out
 
 

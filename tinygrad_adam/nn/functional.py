@@ -195,14 +195,11 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
             generator: np.random.Generator | None = None) -> Tensor:
     """Zero each element with probability p and scale the rest by 1/(1-p) (identity when not training);
     `inplace=True` writes the result into `input` and returns it, as PyTorch."""
-    check_dropout_probability(p)
     x = to_tensor(input)
     if training and 0 < p < 1 and x.array.dtype.kind != "f":
         raise RuntimeError(f"result type Float can't be cast to the desired output type "
                            f"{checks.scalar_type_name(x.array.dtype)}")
-    if inplace:
-        return x._inplace("dropout_", lambda t: ops.dropout(t, p, training, generator))
-    return ops.dropout(x, p, training, generator)
+    return _dropout(x, p, training, inplace, generator, "dropout_")
 
 
 # ----- activations and shapes -------------------------------------------------------------------
@@ -222,10 +219,12 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 
 
 def tanh(input: Tensor) -> Tensor:
+    """(exp(x) - exp(-x)) / (exp(x) + exp(-x))."""
     return to_tensor(input).tanh()
 
 
 def sigmoid(input: Tensor) -> Tensor:
+    """1 / (1 + exp(-x))."""
     return to_tensor(input).sigmoid()
 
 
@@ -238,11 +237,13 @@ def _softmax_dim(name: str, ndim: int, dim: int | None) -> int:
 
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """exp(x) / sum(exp(x)) along dim."""
     x = to_tensor(input)
     return x.softmax(_softmax_dim("softmax", x.ndim, dim), dtype)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """log(softmax(x)) along dim, computed without the overflow of exp."""
     x = to_tensor(input)
     return x.log_softmax(_softmax_dim("log_softmax", x.ndim, dim), dtype)
 
@@ -253,12 +254,14 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 # ----- losses ------------------------------------------------------------------------------------
-def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
-                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: bool | None = None,
+                  ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
     """Cross-entropy between raw logits (N, C) (or (N, C, d1, ...), or (C,)) and integer class targets.
 
     One fused, stable op: log-softmax and pick forward, (softmax − smoothed onehot)·scale backward.
     """
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction("cross_entropy", reduction)
     check_label_smoothing("cross_entropy", label_smoothing)
     if target is None:
@@ -268,15 +271,22 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: 
                                "cross_entropy")
 
 
-def nll_loss(input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
-             reduction: str = "mean") -> Tensor:
+def nll_loss(input: Tensor, target: Any, weight: Any = None, size_average: bool | None = None,
+             ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of integer targets given log-probabilities (N, C) (e.g. from log_softmax)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction("nll_loss", reduction)
     return ops.nll_loss(to_tensor(input), target, weight, ignore_index, reduction, "nll_loss")
 
 
-def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
-    """Mean (or sum, or elementwise) squared error; a target of another shape is broadcast with a warning."""
+def mse_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+             reduction: str = "mean", weight: Any = None) -> Tensor:
+    """Mean (or sum, or elementwise) squared error; a target of another shape is broadcast with a warning.
+    With a weight per element, the mean is the weighted sum over the sum of the weights."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if weight is not None:
+        x, t = _broadcast_target(to_tensor(input), target)
+        return _weighted_loss((x - t) ** 2, weight, reduction)
     check_reduction("mse_loss", reduction)
     check_kernel_dtype("mse_cpu", to_tensor(input))
     return ops.mse_loss(to_tensor(input), target, reduction, "mse_loss")
@@ -542,21 +552,70 @@ def max_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Se
     return ops.max_pool2d(x, kernel, strides, pads, "max_pool1d").squeeze(-2)
 
 
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+              generator: Any = None) -> Tensor:
+    """Zero whole channels of (N, C, L) (or (C, L)) with probability p, scale the rest by 1/(1-p)."""
+    return _channel_dropout(input, p, training, inplace, generator, 1)
+
+
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
               generator: Any = None) -> Tensor:
-    """Zero whole channels of (N, C, H, W) (or (C, H, W)) with probability p, scale the rest by 1/(1-p)."""
+    """Zero whole channels of (N, C, H, W) with probability p, scale the rest by 1/(1-p). A 3-D input is taken as
+    (N, C, L), as PyTorch does (with its warning)."""
+    return _channel_dropout(input, p, training, inplace, generator, 2)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+              generator: Any = None) -> Tensor:
+    """Zero whole channels of (N, C, D, H, W) (or (C, D, H, W)) with probability p, scale the rest by 1/(1-p)."""
+    return _channel_dropout(input, p, training, inplace, generator, 3)
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False,
+                  generator: Any = None) -> Tensor:
+    """Dropout that keeps the zero mean and unit variance of SELU's outputs."""
+    return _dropout(input, p, training, inplace, generator, "alpha_dropout_", alpha=True)
+
+
+def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False,
+                          generator: Any = None) -> Tensor:
+    """Alpha dropout of whole channels of (N, C, *)."""
+    return _dropout(input, p, training, inplace, generator, "feature_alpha_dropout_", per_leading=2, alpha=True)
+
+
+def _dropout(input: Tensor, p: float, training: bool, inplace: bool, generator: Any, name: str,
+             per_leading: int = 0, alpha: bool = False) -> Tensor:
     check_dropout_probability(p)
     x = to_tensor(input)
-    if x.ndim not in (3, 4):
-        raise RuntimeError(f"dropout2d: Expected 3D or 4D input, got shape {list(x.shape)}")
-    if not training or p == 0:
-        return x
-    mask_shape = x.shape[:-2] + (1, 1)
-    if p == 1:
-        return x * np.zeros(mask_shape, dtype=x.array.dtype)
-    dtype = x.array.dtype
-    keep = _random.bernoulli(1 - p, mask_shape, generator).astype(dtype)  # PyTorch's bernoulli_(1 - p) draws
-    return x * (keep / dtype.type(1 - p))
+    if inplace:
+        return x._inplace(name, lambda t: ops.dropout(t, p, training, generator, per_leading, alpha))
+    return ops.dropout(x, p, training, generator, per_leading, alpha)
+
+
+def _channel_dropout(input: Tensor, p: float, training: bool, inplace: bool, generator: Any, dims: int) -> Tensor:
+    """PyTorch's dropout1d/2d/3d: feature dropout over (N, C, *spatial); an input of another rank is unbatched,
+    a batch of one (dropout2d excepted: it takes every input as batched, a 3-D one as (N, C, L))."""
+    check_dropout_probability(p)
+    x = to_tensor(input)
+    name = f"dropout{dims}d"
+    if dims == 1 and x.ndim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {x.ndim}D input. Note that dropout1d "
+                           "exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel "
+                           "dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
+    if dims > 1 and x.ndim not in (dims + 1, dims + 2):
+        warnings.warn(f"{name}: Received a {x.ndim}-D input to {name}, which is deprecated and will result in an "
+                      "error in a future release. To retain the behavior and silence this warning, please use "
+                      f"dropout instead. Note that {name} exists to provide channel-wise dropout on inputs with "
+                      f"{dims} spatial dimensions, a channel dimension, and an optional batch dimension (i.e. "
+                      f"{dims + 1}D or {dims + 2}D inputs).", stacklevel=3)
+    if dims == 2 and x.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior "
+                      "is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This "
+                      "behavior will change in a future release to interpret the input as one without a batch "
+                      "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please "
+                      "switch to using dropout1d instead.", stacklevel=3)
+    unbatched = dims != 2 and x.ndim != dims + 2
+    return _dropout(x, p, training, inplace, generator, f"{name}_", per_leading=1 if unbatched else 2)
 
 
 # ----- padding and blocks ------------------------------------------------------------------------
@@ -764,6 +823,23 @@ def _reduce_loss(losses: Tensor, reduction: str) -> Tensor:
     raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
+def _element_weight(input: Tensor, weight: Any) -> Tensor:
+    w = _target(input, weight)
+    if w.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    return w
+
+
+def _weighted_loss(losses: Tensor, weight: Any, reduction: str) -> Tensor:
+    """mse_loss and l1_loss with a weight per element: the mean is sum(w · loss) / sum(w), as PyTorch's."""
+    w = _element_weight(losses, weight)
+    if reduction == "mean":
+        return (losses * w).sum() / w.sum()
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+    return _reduce_loss(losses * w, reduction)
+
+
 def _target(input: Tensor, target: Any) -> Tensor:
     return target if isinstance(target, Tensor) else Tensor(np.asarray(target, dtype=input.array.dtype))
 
@@ -832,12 +908,14 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
 
 
 def l1_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
-            reduction: str = "mean") -> Tensor:
-    """Mean (or sum, or elementwise) absolute error."""
+            reduction: str = "mean", weight: Any = None) -> Tensor:
+    """Mean (or sum, or elementwise) absolute error; weighted as mse_loss."""
     reduction = legacy_reduction(size_average, reduce, reduction)
+    x, t = _broadcast_target(to_tensor(input), target)
+    if weight is not None:
+        return _weighted_loss((x - t).abs(), weight, reduction)
     if reduction not in REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    x, t = _broadcast_target(to_tensor(input), target)
     return _reduce_loss((x - t).abs(), reduction)
 
 
@@ -866,7 +944,7 @@ def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float
     d = (x - t).abs()
     losses = where(d.array < delta, d * d * 0.5, (d - 0.5 * delta) * delta)
     if weight is not None:
-        losses = losses * _target(x, weight)
+        return _reduce_loss(losses * _element_weight(x, weight), reduction)
     return name_node(_reduce_loss(losses, reduction), "HuberLossBackward0")
 
 
@@ -1468,8 +1546,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between."""
     x = to_tensor(input)
     check_kernel_dtype("hardsigmoid_cpu", x)
-    return _maybe_in_place(x, inplace, "hardsigmoid_",
-                           lambda t: name_node(hardtanh(t, -3.0, 3.0) / 6 + 0.5, "HardsigmoidBackward0"))
+    return _maybe_in_place(x, inplace, "hardsigmoid_", ops.hardsigmoid)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:

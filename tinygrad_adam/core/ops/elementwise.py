@@ -156,17 +156,12 @@ class Clone(Op):
         return grad
 
 
-class Cast(Op):
-    saves_values = False
+class Cast(Clone):
+    """A copy in another dtype; the engine gives the gradient back its input's dtype."""
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
-        ctx.input_dtype = x.dtype
         return x.astype(dtype)
-
-    @staticmethod
-    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
-        return grad.astype(ctx.input_dtype)
 
 
 # ----- elementwise -------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from .activation import (
 from .attention import MultiheadAttention
 from .conv import Conv1d, Conv2d, ConvTranspose2d
 from .distance import CosineSimilarity, PairwiseDistance
-from .dropout import Dropout, Dropout2d
+from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .flatten import Flatten, Unflatten
 from .fold import Fold, Unfold
 from .linear import Bilinear, Identity, LazyLinear, Linear
@@ -76,13 +76,16 @@ from .normalization import (
 from .padding import (
     CircularPad1d,
     CircularPad2d,
+    CircularPad3d,
     ConstantPad1d,
     ConstantPad2d,
     ConstantPad3d,
     ReflectionPad1d,
     ReflectionPad2d,
+    ReflectionPad3d,
     ReplicationPad1d,
     ReplicationPad2d,
+    ReplicationPad3d,
     ZeroPad1d,
     ZeroPad2d,
     ZeroPad3d,
@@ -136,5 +139,6 @@ __all__ += [
     "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "Bilinear", "ChannelShuffle", "CircularPad1d", "CircularPad2d",
     "ConstantPad1d", "ConstantPad3d", "Fold", "InstanceNorm1d", "InstanceNorm2d", "LazyLinear", "LocalResponseNorm",
     "MaxUnpool2d", "PixelUnshuffle", "RMSNorm", "ReflectionPad1d", "ReplicationPad1d", "UpsamplingBilinear2d",
-    "UpsamplingNearest2d", "ZeroPad1d", "ZeroPad3d",
+    "UpsamplingNearest2d", "ZeroPad1d", "ZeroPad3d", "CircularPad3d", "ReflectionPad3d", "ReplicationPad3d",
+    "AlphaDropout", "Dropout1d", "Dropout3d", "FeatureAlphaDropout",
 ]

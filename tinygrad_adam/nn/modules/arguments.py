@@ -1,4 +1,5 @@
-"""ShowsArguments: the base of layers that are one nn.functional call with their constructor's arguments."""
+"""ShowsArguments: the base of layers that are one nn.functional call with their constructor's arguments;
+`layers` makes the ones that add nothing to their base but the function."""
 
 from __future__ import annotations
 
@@ -22,27 +23,45 @@ def _argument_names(cls: type) -> tuple[str, ...]:
 
 class ShowsArguments(Module):
     """A layer whose constructor arguments are its whole state: `__init__` keeps them as attributes of the same
-    names, `forward(input)` is `function(input, *arguments)` (a layer that does more overrides it), and
+    names (a deprecated alias it folds into another is not kept), `forward(*inputs)` is
+    `function(*inputs, **arguments)` (a layer that does more overrides it), and
     print(layer) lists them the way PyTorch prints these layers: `negative_slope=0.01, inplace=True`, with
     `inplace` only when True.
 
-        class CELU(ShowsArguments):
-            function = staticmethod(F.celu)
-
+        class CELU(ShowsArguments, function=F.celu):
             def __init__(self, alpha: float = 1.0, inplace: bool = False):
                 super().__init__(alpha=alpha, inplace=inplace)
     """
 
     function: Callable[..., Tensor]
 
+    def __init_subclass__(cls, function: Callable[..., Tensor] | None = None, **kwargs: Any):
+        super().__init_subclass__(**kwargs)
+        if function is not None:
+            cls.function = staticmethod(function)  # type: ignore[assignment]
+
     def __init__(self, **arguments: Any):
         super().__init__()
         for name, value in arguments.items():
             setattr(self, name, value)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return self.function(input, *(getattr(self, name) for name in _argument_names(type(self))))
+    def _arguments(self) -> dict[str, Any]:
+        kept = vars(self)
+        return {name: kept[name] for name in _argument_names(type(self)) if name in kept}
+
+    def forward(self, *inputs: Any, **named_inputs: Any) -> Tensor:
+        return self.function(*inputs, **named_inputs, **self._arguments())
 
     def extra_repr(self) -> str:
-        shown = [f"{name}={getattr(self, name)!r}" for name in _argument_names(type(self)) if name != "inplace"]
+        shown = [f"{name}={value!r}" for name, value in self._arguments().items() if name != "inplace"]
         return ", ".join(shown + (["inplace=True"] if getattr(self, "inplace", False) else []))
+
+
+def layers(module: str, base: type[ShowsArguments], **functions: Callable[..., Tensor]) -> tuple[type, ...]:
+    """One layer class per `Name=function`, in order: `base` calling that function, with its docstring.
+
+        ReLU, SiLU = layers(__name__, _InPlace, ReLU=F.relu, SiLU=F.silu)
+    """
+    return tuple(type(name, (base,), {"function": staticmethod(function), "__doc__": function.__doc__,
+                                      "__module__": module, "__qualname__": name})
+                 for name, function in functions.items())

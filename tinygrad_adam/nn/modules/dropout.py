@@ -1,4 +1,4 @@
-"""Dropout: p is checked once, here; forward applies the fused mask."""
+"""Dropout layers: p is checked once, here; forward applies the functional dropout in training mode only."""
 
 from __future__ import annotations
 
@@ -7,29 +7,23 @@ from typing import Any
 from ...core.tensor import Tensor
 from .. import functional as F
 from .._checks import check_dropout_probability
-from ..module import Module
+from .arguments import ShowsArguments, layers
 
 
-class Dropout(Module):
-    """In training, zero each element with probability p and scale the rest by 1/(1-p); identity in eval.
-
-    `inplace=True` is accepted, as PyTorch code passes it, and gives the same values in a new Tensor.
-    """
+class _DropoutNd(ShowsArguments):
+    """`generator` (not in PyTorch) draws the mask from a generator of its own instead of the global one."""
 
     def __init__(self, p: float = 0.5, inplace: bool = False, generator: Any = None):
-        super().__init__()
         check_dropout_probability(p)
-        self.p, self.inplace, self.generator = p, inplace, generator
+        super().__init__(p=p, inplace=inplace, generator=generator)
 
-    def forward(self, x: Tensor) -> Tensor:
-        return F.dropout(x, self.p, self.training, generator=self.generator)
+    def forward(self, input: Tensor) -> Tensor:
+        return self.function(input, self.p, self.training, self.inplace, self.generator)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
 
 
-class Dropout2d(Dropout):
-    """In training, zero whole channels with probability p and scale the rest by 1/(1-p); identity in eval."""
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.dropout2d(input, self.p, self.training, generator=self.generator)
+Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout = layers(
+    __name__, _DropoutNd, Dropout=F.dropout, Dropout1d=F.dropout1d, Dropout2d=F.dropout2d, Dropout3d=F.dropout3d,
+    AlphaDropout=F.alpha_dropout, FeatureAlphaDropout=F.feature_alpha_dropout)

@@ -1,5 +1,5 @@
 """The padding layers: Zero, Constant, Reflection, Replication and Circular padding of the last 1, 2 or 3 dims
-(F.pad with a mode)."""
+(F.pad with a mode). Each family is one class; its 1-D, 2-D and 3-D layers differ only in `dims`."""
 
 from __future__ import annotations
 
@@ -10,13 +10,12 @@ from .. import functional as F
 from ..module import Module
 
 
-class _Pad2d(Module):
-    """Padding layers of (N, C, H, W) or (C, H, W): padding is one int or (left, right, top, bottom); the 1-D
-    and 3-D layers set `dims` (padding: 2 or 6 ints, the last dim's pair first)."""
+class _PadNd(Module):
+    """Padding of the last `dims` dims: padding is one int or 2·dims ints, the last dim's (left, right) first."""
 
     mode = "constant"
     dims = 2
-    value: float | None = None  # ConstantPad sets its fill value; the other modes take none
+    value: float | None = None  # the constant layers set their fill value; the other modes take none
 
     def __init__(self, padding: int | Sequence[int]):
         super().__init__()
@@ -32,19 +31,7 @@ class _Pad2d(Module):
         return f"{self.padding}"
 
 
-class ZeroPad2d(_Pad2d):
-    pass
-
-
-class ReflectionPad2d(_Pad2d):
-    mode = "reflect"
-
-
-class ReplicationPad2d(_Pad2d):
-    mode = "replicate"
-
-
-class ConstantPad2d(_Pad2d):
+class _ConstantPadNd(_PadNd):
     def __init__(self, padding: int | Sequence[int], value: float):
         super().__init__(padding)
         self.value = value
@@ -53,18 +40,36 @@ class ConstantPad2d(_Pad2d):
         return f"padding={self.padding}, value={self.value}"
 
 
-class CircularPad2d(_Pad2d):
+class _ZeroPadNd(_ConstantPadNd):
+    def __init__(self, padding: int | Sequence[int]):
+        super().__init__(padding, 0.0)
+
+    def extra_repr(self) -> str:
+        return f"{self.padding}"
+
+
+class _ReflectionPadNd(_PadNd):
+    mode = "reflect"
+
+
+class _ReplicationPadNd(_PadNd):
+    mode = "replicate"
+
+
+class _CircularPadNd(_PadNd):
     mode = "circular"
 
 
-def _other_dims(base: type[_Pad2d], name: str, dims: int) -> type[_Pad2d]:
-    """The 1-D or 3-D form of a 2-D padding layer: the same padding over the last `dims` dims."""
-    return type(name, (base,), {"dims": dims, "__module__": __name__, "__qualname__": name})
+def _layers(family: type[_PadNd], name: str) -> tuple[type, ...]:
+    """The 1-D, 2-D and 3-D layers of a padding family, e.g. ReflectionPad1d, ReflectionPad2d, ReflectionPad3d."""
+    return tuple(type(f"{name}{d}d", (family,), {"dims": d, "__module__": __name__, "__qualname__": f"{name}{d}d"})
+                 for d in (1, 2, 3))
 
 
-ZeroPad1d, ZeroPad3d = _other_dims(ZeroPad2d, "ZeroPad1d", 1), _other_dims(ZeroPad2d, "ZeroPad3d", 3)
-ConstantPad1d = _other_dims(ConstantPad2d, "ConstantPad1d", 1)
-ConstantPad3d = _other_dims(ConstantPad2d, "ConstantPad3d", 3)
-ReflectionPad1d = _other_dims(ReflectionPad2d, "ReflectionPad1d", 1)
-ReplicationPad1d = _other_dims(ReplicationPad2d, "ReplicationPad1d", 1)
-CircularPad1d = _other_dims(CircularPad2d, "CircularPad1d", 1)
+ConstantPad1d, ConstantPad2d, ConstantPad3d = _layers(_ConstantPadNd, "ConstantPad")
+ReflectionPad1d, ReflectionPad2d, ReflectionPad3d = _layers(_ReflectionPadNd, "ReflectionPad")
+ReplicationPad1d, ReplicationPad2d, ReplicationPad3d = _layers(_ReplicationPadNd, "ReplicationPad")
+CircularPad1d, CircularPad2d, CircularPad3d = _layers(_CircularPadNd, "CircularPad")
+ZeroPad1d, ZeroPad2d, ZeroPad3d = (
+    type(f"ZeroPad{d}d", (_ZeroPadNd, constant), {"__module__": __name__, "__qualname__": f"ZeroPad{d}d"})
+    for d, constant in ((1, ConstantPad1d), (2, ConstantPad2d), (3, ConstantPad3d)))

@@ -9,6 +9,7 @@ from ...core.tensor import Tensor
 from .. import functional as F
 from .._checks import IntPair, check_unsupported, pair, pool_arguments, single
 from ..module import Module
+from .arguments import ShowsArguments, layers
 
 
 class MaxPool2d(Module):
@@ -51,28 +52,24 @@ class AvgPool2d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AdaptiveAvgPool2d(Module):
-    """Average over output_size windows that tile the input (PyTorch's window rule); None keeps that size."""
-
+class _AdaptiveAvgPoolNd(ShowsArguments):
     def __init__(self, output_size: Any):
-        super().__init__()
-        self.output_size = output_size
+        super().__init__(output_size=output_size)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.adaptive_avg_pool2d(input, self.output_size)
+
+class _AdaptiveMaxPoolNd(ShowsArguments):
+    def __init__(self, output_size: Any, return_indices: bool = False):
+        check_unsupported(type(self).__name__, return_indices=(return_indices, False))
+        super().__init__(output_size=output_size, return_indices=return_indices)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
 
 
-class AdaptiveMaxPool2d(AdaptiveAvgPool2d):
-    def __init__(self, output_size: Any, return_indices: bool = False):
-        check_unsupported(type(self).__name__, return_indices=(return_indices, False))
-        super().__init__(output_size)
-        self.return_indices = return_indices
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.adaptive_max_pool2d(input, self.output_size)
+AdaptiveAvgPool1d, AdaptiveAvgPool2d = layers(__name__, _AdaptiveAvgPoolNd, AdaptiveAvgPool1d=F.adaptive_avg_pool1d,
+                                              AdaptiveAvgPool2d=F.adaptive_avg_pool2d)
+AdaptiveMaxPool1d, AdaptiveMaxPool2d = layers(__name__, _AdaptiveMaxPoolNd, AdaptiveMaxPool1d=F.adaptive_max_pool1d,
+                                              AdaptiveMaxPool2d=F.adaptive_max_pool2d)
 
 
 class AvgPool1d(Module):
@@ -111,20 +108,6 @@ class MaxPool1d(Module):
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
                 f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
-
-
-class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
-    """Average over output_size windows that tile the last dim of (N, C, L) or (C, L)."""
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.adaptive_avg_pool1d(input, self.output_size)
-
-
-class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
-    """Maximum over output_size windows that tile the last dim of (N, C, L) or (C, L)."""
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.adaptive_max_pool1d(input, self.output_size)
 
 
 class MaxUnpool2d(Module):

@@ -1,4 +1,4 @@
-"""GELU as one op, exact (with erf) or with PyTorch's tanh approximation.
+"""GELU as one op, exact (with erf) or with PyTorch's tanh approximation; Hardsigmoid with PyTorch's slope.
 
     exact:  y = x · Φ(x),  Φ(x) = (1 + erf(x / √2)) / 2,          dy/dx = Φ(x) + x · φ(x),  φ the normal pdf
     tanh:   y = x · (1 + tanh(u)) / 2,  u = √(2/π) · (x + 0.044715 x³)
@@ -13,6 +13,7 @@ import numpy as np
 from scipy.special import erf
 
 from ...core.engine import Context, Op
+from ...core.ops.elementwise import UnaryOp
 from ...core.tensor import Tensor
 
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
@@ -47,3 +48,15 @@ def gelu(x: Tensor, approximate: str, op: str) -> Tensor:
     if x.array.dtype.kind != "f":
         raise RuntimeError(f"{op}: expected a floating-point input, got {x.dtype}")
     return GELUOp.apply(x, approximate=approximate)
+
+
+class HardsigmoidOp(UnaryOp):
+    """relu6(x + 3) / 6. Its slope inside (-3, 3) is 1/6 rounded to float32 in every dtype, as PyTorch's kernel."""
+
+    node_name = "HardsigmoidBackward0"
+    value = staticmethod(lambda x: np.clip(x + 3, 0, 6) / 6)
+    slope = staticmethod(lambda x, y: ((x > -3) & (x < 3)) * np.float32(1 / 6))
+
+
+def hardsigmoid(x: Tensor) -> Tensor:
+    return HardsigmoidOp.apply(x)
