@@ -2443,7 +2443,7 @@ TABLE += [
     OpEntry(
         "nn.Upsample",
         module("Upsample", (4, 5), mode="bilinear", align_corners=True),
-        these(S(x(1, 2, 3, 3))),
+        these(S(x(1, 2, 3, 3)), S(T(np.array([[[[217, 163, 130], [69, 78, 10], [19, 4, 44]]]], np.uint8)))),
         differs=_BYTE_RESAMPLING,
         differs_if=lambda sample: "uint8" in repr(sample.args),
     ),

@@ -384,7 +384,8 @@ class Where(Op):
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         (condition,) = ctx.saved_tensors
         zero = np.zeros((), dtype=grad.dtype)
-        return np.where(condition, grad, zero), np.where(condition, zero, grad)
+        return (np.where(condition, grad, zero) if ctx.needs_input_grad[0] else None,
+                np.where(condition, zero, grad) if ctx.needs_input_grad[1] else None)
 
 
 # ----- more elementwise math ---------------------------------------------------------------------

@@ -16,11 +16,17 @@ class MatMul(Op):
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError("matmul needs operands with at least one dimension")
         ctx.save_for_backward(a, b)
+        if a.ndim > 2 and b.ndim == 2:  # a stack times one matrix: one 2-D product (NumPy would call BLAS per matrix)
+            return (a.reshape(-1, a.shape[-1]) @ b).reshape(*a.shape[:-1], b.shape[1])
         return a @ b
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         a, b = ctx.saved_tensors
+        if a.ndim > 2 and b.ndim == 2:  # b's gradient as one product over all rows, not a stack to be summed
+            rows = grad.reshape(-1, grad.shape[-1])
+            return ((rows @ b.T).reshape(a.shape) if ctx.needs_input_grad[0] else None,
+                    a.reshape(-1, a.shape[-1]).T @ rows if ctx.needs_input_grad[1] else None)
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
         g2 = grad

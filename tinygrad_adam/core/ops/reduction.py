@@ -174,13 +174,17 @@ class Softmax(Op):
 
     @staticmethod
     def normalized(shifted: np.ndarray, axis: int) -> np.ndarray:
-        e = np.exp(shifted)
-        return e / np.sum(e, axis=axis, keepdims=True)
+        e = np.exp(shifted, out=shifted)  # shifted is this op's own temporary: each pass writes in place
+        e /= np.sum(e, axis=axis, keepdims=True)
+        return e
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
         (out,) = ctx.saved_tensors
-        return out * (grad - np.sum(grad * out, axis=ctx.axis, keepdims=True))
+        result = grad * out
+        np.subtract(grad, np.sum(result, axis=ctx.axis, keepdims=True), out=result)
+        result *= out
+        return result
 
 
 class LogSoftmax(Softmax):
