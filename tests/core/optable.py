@@ -3463,6 +3463,34 @@ def in_every_dtype(entry: OpEntry) -> Iterator[Sample]:
                 yield variant
 
 
+TABLE += [  # grid sampling (the spatial transformer's two functions)
+    OpEntry(
+        "F.affine_grid",
+        functional("affine_grid"),
+        these(
+            S(x(2, 2, 3), [2, 3, 4, 5], align_corners=False),
+            S(x(1, 2, 3), [1, 1, 3, 1], align_corners=True),
+            S(x(1, 2, 3), (1, 2, 2, 2), False),
+            S(x(1, 3, 3), [1, 1, 2, 2], align_corners=False),
+            S(x(1, 2, 3), [1, 1, 0, 2], align_corners=False),
+        ),
+    ),
+    OpEntry(
+        "F.grid_sample",
+        functional("grid_sample"),
+        these(
+            S(x(2, 3, 4, 5), x(2, 3, 2, 2, gen=lambda s, d: make(s, d, -1.5, 1.5)), align_corners=False),
+            S(x(1, 2, 4, 4), x(1, 2, 3, 2), mode="nearest", padding_mode="border", align_corners=True),
+            S(x(1, 2, 3, 5), x(1, 3, 3, 2), "bilinear", "reflection", True),
+            S(x(1, 2, 3, 5), x(1, 3, 3, 2), "bilinear", "reflection", False),
+            S(x(0, 2, 3, 3), x(0, 2, 2, 2), align_corners=False),
+            S(x(2, 3, 4), x(2, 3, 3, 2), align_corners=False),
+            S(x(1, 1, 2, 2), x(1, 1, 1, 2), mode="area", align_corners=False),
+        ),
+    ),
+]
+
+
 NOT_OPS = {
     # what is no op: modules, types, switches, I/O, seeds and graph state
     "torch.autograd",

@@ -1817,5 +1817,159 @@ def fold(input: Tensor, output_size: IntPair, kernel_size: IntPair, dilation: In
     return name_node(out if x.ndim == 3 else out.squeeze(0), "Col2ImBackward0")
 
 
+
+_ALIGN_CORNERS_WARNING = ("Default grid_sample and affine_grid behavior has changed to align_corners=False since "
+                          "1.3.0. Please specify align_corners=True if the old behavior is desired. See the "
+                          "documentation of grid_sample for details.")
+
+
+def _linspace_from_neg_one(steps: int, align_corners: bool, dtype: np.dtype) -> np.ndarray:
+    """ATen's linspace(-1, 1, steps) in `dtype` (the first half from -1 up, the second from 1 down), shrunk by
+    (steps - 1) / steps without align_corners."""
+    if steps <= 1:
+        return np.zeros(steps, dtype=dtype)
+    step = dtype.type(2) / dtype.type(steps - 1)
+    i = np.arange(steps)
+    values = np.where(i < steps // 2, dtype.type(-1) + step * i.astype(dtype),
+                      dtype.type(1) - step * (steps - 1 - i).astype(dtype)).astype(dtype)
+    return values if align_corners else (values * dtype.type(steps - 1) / dtype.type(steps)).astype(dtype)
+
+
+def affine_grid(theta: Tensor, size: list[int], align_corners: bool | None = None) -> Tensor:
+    """The sampling grid (N, H, W, 2) of the affine maps theta (N, 2, 3) over [-1, 1]^2, for grid_sample."""
+    if align_corners is None:
+        warnings.warn(_ALIGN_CORNERS_WARNING, stacklevel=2)
+        align_corners = False
+    t = to_tensor(theta)
+    if t.array.dtype.kind != "f":
+        raise ValueError(f"Expected theta to have floating point type, but got {t.dtype}")
+    size = [int(s) for s in size]
+    if len(size) == 5:
+        raise NotImplementedError("affine_grid: 3-D affine grids (a 5-D size) are not supported, 2-D ones are")
+    if len(size) != 4:
+        raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
+                                  f"respectively. Got size {size}.")
+    if t.ndim != 3 or t.shape[-2] != 2 or t.shape[-1] != 3:
+        raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size {size}. "
+                         f"Got {size_text(t)}.")
+    if align_corners and min(size[-2:]) == 1:
+        warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
+                      "align_corners=True. This is not an intended use case of affine_grid. See the documentation "
+                      "of affine_grid for details.", stacklevel=2)
+    elif min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {size}")
+    n, _, h, w = size
+    if t.shape[0] != n:
+        raise RuntimeError(f"Expected size of theta's batch ({t.shape[0]}) to equal size[0] ({n})")
+    dtype = t.array.dtype
+    base = np.ones((h, w, 3), dtype=dtype)
+    base[..., 0] = _linspace_from_neg_one(w, align_corners, dtype)
+    base[..., 1] = _linspace_from_neg_one(h, align_corners, dtype)[:, None]
+    grid = Tensor._make(np.broadcast_to(base.reshape(1, h * w, 3), (n, h * w, 3)).copy(), False) @ t.transpose(1, 2)
+    return name_node(grid.reshape(n, h, w, 2), "AffineGridGeneratorBackward0")
+
+
+def _offset(x: Tensor, value: np.ndarray) -> Tensor:
+    """`value` in place of x's values, with x's gradient (d value / dx = 1: a piecewise shift of x)."""
+    return x + Tensor._make((value - x.array).astype(x.array.dtype), False)
+
+
+def _clip_coordinates(x: Tensor, size: int) -> Tensor:
+    """PyTorch's clip: [0, size - 1], with a zero gradient wherever the coordinate is at or past an edge."""
+    a = x.array
+    inside = (a > 0) & (a < size - 1)
+    return where(Tensor._make(inside, False), x, Tensor._make(np.clip(a, 0, size - 1).astype(a.dtype), False))
+
+
+def _reflect_coordinates(x: Tensor, twice_low: int, twice_high: int) -> Tensor:
+    """PyTorch's reflection of x about the edges twice_low / 2 and twice_high / 2 until it lies between them."""
+    if twice_low == twice_high:
+        return x * 0
+    low, double_span = twice_low / 2, float(twice_high - twice_low)
+    distance = (x - low).abs()
+    extra = _offset(distance, distance.array - np.trunc(distance.array / double_span) * double_span)
+    flipped = extra.array > double_span - extra.array
+    return where(Tensor._make(flipped, False), double_span - extra, extra) + low
+
+
+def _source_coordinates(coordinate: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
+    """Grid values in [-1, 1] as pixel coordinates of an axis of `size`, clipped or reflected by padding_mode."""
+    if align_corners:
+        x = (coordinate + 1) * ((size - 1) / 2)
+    else:
+        x = (coordinate + 1) * (size / 2) - 0.5
+    if padding_mode == "border":
+        return _clip_coordinates(x, size)
+    if padding_mode == "reflection":
+        twice = (0, 2 * (size - 1)) if align_corners else (-1, 2 * size - 1)
+        return _clip_coordinates(_reflect_coordinates(x, *twice), size)
+    return x
+
+
+def _check_grid_sample(x: Tensor, g: Tensor) -> None:
+    if x.ndim < 1 or g.ndim < 1 or x.shape[0] != g.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, but got input with "
+                           f"sizes {list(x.shape)} and grid with sizes {list(g.shape)}")
+    if g.shape[-1] != x.ndim - 2:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {x.ndim - 2} in last dimension, but got grid "
+                           f"with sizes {list(g.shape)}")
+    for i in range(2, x.ndim):
+        if x.shape[i] <= 0:
+            raise RuntimeError(f"grid_sampler(): expected input to have non-empty spatial dimensions, but input has "
+                               f"sizes {list(x.shape)} with dimension {i} being empty")
+    if x.ndim == 5 and g.ndim == 5:
+        raise NotImplementedError("grid_sample: 3-D sampling (5-D input) is not supported, 2-D sampling is")
+    if x.ndim != 4 or g.ndim != 4:
+        raise RuntimeError(f"grid_sampler(): expected 4D input and grid with same number of dimensions, but got "
+                           f"input with sizes {list(x.shape)} and grid with sizes {list(g.shape)}")
+    if x.array.dtype.kind != "f":
+        raise checks.not_implemented_for("grid_sampler_2d_cpu", x.array.dtype)
+    if g.array.dtype != x.array.dtype:
+        raise RuntimeError(f"expected scalar type {scalar_type_name(x)} but found {scalar_type_name(g)}")
+
+
+def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
+                align_corners: bool | None = None) -> Tensor:
+    """Sample (N, C, H, W) at the points of grid (N, Ho, Wo, 2) (x, y in [-1, 1]): bilinear or nearest, with
+    zeros, border or reflection padding; differentiable in input and (bilinear) grid."""
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', "
+                         f"but got: '{mode}'")
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
+                         f"'reflection', but got: '{padding_mode}'")
+    if align_corners is None:
+        warnings.warn(_ALIGN_CORNERS_WARNING, stacklevel=2)
+        align_corners = False
+    x, g = to_tensor(input), to_tensor(grid)
+    _check_grid_sample(x, g)
+    if mode == "bicubic":
+        raise NotImplementedError("grid_sample: mode='bicubic' is not supported (bilinear and nearest are)")
+    n, c, h, w = x.shape
+    ho, wo = g.shape[1:3]
+    ix = _source_coordinates(g[..., 0], w, padding_mode, align_corners)
+    iy = _source_coordinates(g[..., 1], h, padding_mode, align_corners)
+    flat = x.reshape(n, c, h * w)
+
+    def corner(cols: np.ndarray, rows: np.ndarray) -> Tensor:
+        inside = (cols >= 0) & (cols < w) & (rows >= 0) & (rows < h)
+        index = np.where(inside, rows * w + cols, 0).astype(np.int64).reshape(n, 1, ho * wo)
+        values = flat.gather(2, Tensor._make(np.broadcast_to(index, (n, c, ho * wo)).copy(), False))
+        return values.reshape(n, c, ho, wo) * Tensor._make(inside.astype(x.array.dtype)[:, None], False)
+
+    if mode == "nearest":
+        out = corner(np.rint(ix.array).astype(np.int64), np.rint(iy.array).astype(np.int64))
+        if g.requires_grad:  # PyTorch's grid gradient of nearest sampling: zeros
+            out = out + where(Tensor._make(np.zeros((n, 1, ho, wo), bool), False), g[..., :1].permute(0, 3, 1, 2), 0)
+    else:
+        west, north = np.floor(ix.array), np.floor(iy.array)
+        we, ns = ix - Tensor._make(west, False), iy - Tensor._make(north, False)
+        ea, so = 1 - we, 1 - ns
+        west_i, north_i = west.astype(np.int64), north.astype(np.int64)
+        out = (corner(west_i, north_i) * (so * ea).unsqueeze(1) + corner(west_i + 1, north_i) * (so * we).unsqueeze(1)
+               + corner(west_i, north_i + 1) * (ns * ea).unsqueeze(1)
+               + corner(west_i + 1, north_i + 1) * (ns * we).unsqueeze(1))
+    return name_node(out, "GridSampler2DBackward0")
+
 __all__ = sorted(name for name, value in list(globals().items())
                  if not name.startswith("_") and callable(value) and getattr(value, "__module__", None) == __name__)
