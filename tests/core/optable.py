@@ -3488,6 +3488,23 @@ TABLE += [  # grid sampling (the spatial transformer's two functions)
             S(x(1, 1, 2, 2), x(1, 1, 1, 2), mode="area", align_corners=False),
         ),
     ),
+    # log-probabilities or not, PyTorch's gradient is that of the logits under log_softmax: compared as it is
+    OpEntry(
+        "F.ctc_loss",
+        functional("ctc_loss"),
+        these(
+            S(x(6, 2, 4), T(np.array([[1, 2, 2], [3, 1, 0]])), [6, 5], [3, 2]),
+            S(x(6, 2, 4), T(np.array([1, 2, 0])), [6, 6], [2, 1], blank=3, reduction="sum"),
+            S(x(5, 4), T(np.array([1, 1])), T(np.array(5)), T(np.array(2)), reduction="none"),
+            S(x(3, 1, 3), T(np.array([[1, 1, 1]])), [3], [3], zero_infinity=True),
+            S(x(6, 2, 4), T(np.array([[1, 2]] * 2)), [7, 6], [2, 2]),
+        ),
+    ),
+    OpEntry(
+        "nn.CTCLoss",
+        module("CTCLoss", blank=1, reduction="none"),
+        these(S(x(6, 2, 4), T(np.array([[0, 2, 2], [3, 3, 0]])), [6, 6], [3, 2])),
+    ),
 ]
 
 

@@ -53,6 +53,7 @@ from ._checks import (
 )
 from .ops.binary_loss import BinaryCrossEntropyOp, BinaryCrossEntropyWithLogitsOp
 from .ops.conv_transpose import conv_transpose2d as _conv_transpose2d
+from .ops.ctc_loss import CTCLossOp, extended_targets
 from .ops.unfold import UnfoldOp
 
 
@@ -1970,6 +1971,86 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
                + corner(west_i, north_i + 1) * (ns * ea).unsqueeze(1)
                + corner(west_i + 1, north_i + 1) * (ns * we).unsqueeze(1))
     return name_node(out, "GridSampler2DBackward0")
+
+
+def _ctc_lengths(name: str, value: Any) -> np.ndarray:
+    if isinstance(value, Tensor):
+        if value.array.dtype.kind not in "iu":
+            raise RuntimeError(f"{name} must be integral")
+        return value.array.reshape(-1).astype(np.int64)
+    if not isinstance(value, Sequence | np.ndarray):
+        raise TypeError(f"ctc_loss(): argument '{name}' must be tuple of ints, not {type(value).__name__}")
+    return np.asarray([int(v) for v in value], dtype=np.int64).reshape(-1)
+
+
+def _ctc_targets(targets: np.ndarray, target_lengths: np.ndarray, batch: int) -> np.ndarray:
+    """Padded (N, S) targets from either layout, after PyTorch's checks of the lengths against them."""
+    where_from = "(while checking arguments for ctc_loss_allocate_outputs)"
+    for length in target_lengths:
+        if length < 0:
+            raise RuntimeError(f"Expected target_lengths to have value at least 0, but got value {length} {where_from}")
+    longest = int(target_lengths.max(initial=0))
+    if targets.ndim == 1:
+        if targets.shape[0] != target_lengths.sum():
+            raise RuntimeError(f"Expected tensor to have size {target_lengths.sum()} at dimension 0, but got size "
+                               f"{targets.shape[0]} for argument #2 'targets' {where_from}")
+        starts = np.concatenate([[0], np.cumsum(target_lengths)[:-1]]).astype(np.int64)
+        positions = np.minimum(starts[:, None] + np.arange(longest), max(targets.shape[0] - 1, 0))
+        return targets[positions] if targets.size else np.zeros((batch, longest), np.int64)
+    if targets.shape[0] != batch:
+        raise RuntimeError(f"Expected tensor to have size {batch} at dimension 0, but got size {targets.shape[0]} "
+                           f"for argument #2 'targets' {where_from}")
+    if targets.shape[1] < longest:
+        raise RuntimeError(f"Expected tensor to have size at least {longest} at dimension 1, but got size "
+                           f"{targets.shape[1]} for argument #2 'targets' {where_from}")
+    return targets[:, :longest]
+
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Tensor | Sequence[int],
+             target_lengths: Tensor | Sequence[int], blank: int = 0, reduction: str = "mean",
+             zero_infinity: bool = False) -> Tensor:
+    """The Connectionist Temporal Classification loss of log_probs (T, N, C) (or (T, C)) against targets padded
+    (N, S) or concatenated (sum(target_lengths),); "mean" divides each loss by its target length first."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    lp, target = to_tensor(log_probs), to_tensor(targets)
+    if isinstance(input_lengths, Tensor) != isinstance(target_lengths, Tensor):
+        raise TypeError("ctc_loss(): input_lengths and target_lengths must both be tensors or both tuples of ints")
+    lengths_in, lengths_target = _ctc_lengths("input_lengths", input_lengths), \
+        _ctc_lengths("target_lengths", target_lengths)
+    batched = lp.ndim == 3
+    if not batched:
+        lp, target = lp.unsqueeze(1), target.unsqueeze(0)
+    check_kernel_dtype("ctc_loss_cpu", lp)
+    if lp.ndim != 3:
+        raise RuntimeError(f"Expected 3-dimensional tensor, but got {lp.ndim}-dimensional tensor for argument #1 "
+                           "'log_probs' (while checking arguments for ctc_loss_allocate_outputs)")
+    steps, batch, classes = lp.shape
+    if not 0 <= blank < classes:
+        raise RuntimeError("blank must be in label range")
+    for name, lengths in (("input_lengths", lengths_in), ("target_lengths", lengths_target)):
+        if lengths.size != batch:
+            raise RuntimeError(f"{name} must be of size batch_size")
+    padded = _ctc_targets(target.array.astype(np.int64), lengths_target, batch)
+    for length in lengths_in:
+        if not 0 <= length <= steps:
+            bound = "at least 0" if length < 0 else f"at most {steps}"
+            raise RuntimeError(f"Expected input_lengths to have value {bound}, but got value {length} (while checking "
+                               "arguments for ctc_loss_allocate_outputs)")
+    if padded.size and (padded.min() < 0 or padded.max() >= classes):
+        raise RuntimeError(f"ctc_loss: target labels must lie in [0, {classes}), got {padded.min()}..{padded.max()}")
+    losses = CTCLossOp.apply(lp, extended_targets(padded, lengths_target, blank), lengths_in, lengths_target,
+                             blank=blank, zero_infinity=zero_infinity)
+    name_node(losses, "CtcLossBackward0")
+    if zero_infinity:
+        losses = where(Tensor._make(np.isposinf(losses.array), False), Tensor._make(np.zeros((), lp.array.dtype),
+                                                                                     False), losses)
+    if reduction == "mean":
+        divisors = np.maximum(lengths_target, 1).astype(lp.array.dtype)
+        return (losses / Tensor._make(divisors, False)).mean()
+    if reduction == "sum":
+        return losses.sum()
+    return losses if batched else losses.squeeze(0)
 
 __all__ = sorted(name for name, value in list(globals().items())
                  if not name.startswith("_") and callable(value) and getattr(value, "__module__", None) == __name__)

@@ -46,6 +46,7 @@ from .loss import (
     BCEWithLogitsLoss,
     CosineEmbeddingLoss,
     CrossEntropyLoss,
+    CTCLoss,
     GaussianNLLLoss,
     HingeEmbeddingLoss,
     HuberLoss,
@@ -142,3 +143,4 @@ __all__ += [
     "UpsamplingNearest2d", "ZeroPad1d", "ZeroPad3d", "CircularPad3d", "ReflectionPad3d", "ReplicationPad3d",
     "AlphaDropout", "Dropout1d", "Dropout3d", "FeatureAlphaDropout",
 ]
+__all__ += ["CTCLoss"]
