@@ -3505,6 +3505,24 @@ TABLE += [  # grid sampling (the spatial transformer's two functions)
         module("CTCLoss", blank=1, reduction="none"),
         these(S(x(6, 2, 4), T(np.array([[0, 2, 2], [3, 3, 0]])), [6, 6], [3, 2])),
     ),
+    OpEntry(
+        "F.gumbel_softmax",
+        seeded(functional("gumbel_softmax")),
+        these(S(x(3, 5)), S(x(2, 3, 4), tau=0.5, hard=True), S(x(4, 3), hard=True, dim=0), S(x(0, 3))),
+    ),
+    OpEntry("F.upsample", functional("upsample"), these(S(x(1, 2, 3, 3), scale_factor=2, mode="bilinear")),
+            differs=_BYTE_RESAMPLING, differs_if=_byte_resampling),
+    OpEntry("F.upsample_nearest", functional("upsample_nearest"), these(S(x(1, 2, 3), 5), S(x(1, 1, 2, 2), None, 2))),
+    OpEntry("F.upsample_bilinear", functional("upsample_bilinear"), these(S(x(1, 2, 3, 3), (4, 5))),
+            differs=_BYTE_RESAMPLING, differs_if=lambda sample: "uint8" in repr(sample.args)),
+    OpEntry("F.max_pool2d_with_indices", functional("max_pool2d_with_indices"),
+            these(S(x(2, 3, 5, 6), 2), S(x(3, 5, 5), 3, 2, 1, ceil_mode=True))),
+    # refused (NotImplementedError) until max_pool1d / adaptive max pools take return_indices=True
+    OpEntry("F.max_pool1d_with_indices", functional("max_pool1d_with_indices"), these(S(x(2, 3, 7), 2))),
+    OpEntry("F.adaptive_max_pool1d_with_indices", functional("adaptive_max_pool1d_with_indices"),
+            these(S(x(2, 3, 7), 3))),
+    OpEntry("F.adaptive_max_pool2d_with_indices", functional("adaptive_max_pool2d_with_indices"),
+            these(S(x(2, 3, 5, 5), (2, 3)))),
 ]
 
 
@@ -3603,6 +3621,7 @@ NOT_OPS = {
             "RNNBase",
             "RNNCellBase",
             "Parameter",
+            "Buffer",
             "Sequential",
             "functional",
             "init",
