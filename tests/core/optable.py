@@ -3523,6 +3523,36 @@ TABLE += [  # grid sampling (the spatial transformer's two functions)
             these(S(x(2, 3, 7), 3))),
     OpEntry("F.adaptive_max_pool2d_with_indices", functional("adaptive_max_pool2d_with_indices"),
             these(S(x(2, 3, 5, 5), (2, 3)))),
+    OpEntry(
+        "F.conv_transpose1d",
+        functional("conv_transpose1d"),
+        these(
+            S(x(2, 4, 5), x(4, 3, 3)),
+            S(x(2, 4, 5), x(4, 3, 2), x(6), 2, 1, 1, 2),
+            S(x(4, 5), x(4, 2, 3), dilation=2),
+            S(x(2, 3, 5), x(4, 3, 3)),
+            S(x(2, 4, 5), x(4, 3, 3), output_padding=1),
+        ),
+    ),
+    OpEntry("nn.ConvTranspose1d", module("ConvTranspose1d", 4, 6, 3, stride=2, groups=2, dtype=D("float64")),
+            these(S(x(2, 4, 5)), S(x(4, 5)))),
+    OpEntry("F.lp_pool1d", functional("lp_pool1d"), these(S(x(2, 3, 8), 2, 3), S(x(3, 8), 3, 2, 1))),
+    OpEntry("F.lp_pool2d", functional("lp_pool2d"),
+            these(S(x(2, 3, 6, 6), 2, 3), S(x(3, 5, 6), 3, (2, 3), 2, ceil_mode=True), S(x(1, 2, 4, 4), 1, 2))),
+    OpEntry("nn.LPPool1d", module("LPPool1d", 2, 3, 2), these(S(x(2, 3, 8)))),
+    OpEntry("nn.LPPool2d", module("LPPool2d", 2, 2), these(S(x(2, 3, 4, 6)))),
+    OpEntry(
+        "F.max_unpool1d",
+        with_lib(lambda lib, t: lib.nn.functional.max_unpool1d(*(r.squeeze(-2) for r in lib.nn.functional.max_pool2d(
+            t.unsqueeze(-2), (1, 2), return_indices=True)), 2)),
+        these(S(x(2, 3, 8)), S(x(3, 8))),
+    ),
+    OpEntry(
+        "nn.MaxUnpool1d",
+        with_lib(lambda lib, t: lib.nn.MaxUnpool1d(2)(*(r.squeeze(-2) for r in lib.nn.functional.max_pool2d(
+            t.unsqueeze(-2), (1, 2), return_indices=True)))),
+        these(S(x(2, 3, 8))),
+    ),
 ]
 
 

@@ -354,6 +354,25 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     return _conv_transpose2d(to_tensor(input), weight, bias, strides, pads, out_pads, dilations, groups, op)
 
 
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int | Sequence[int] = 1,
+                     padding: int | Sequence[int] = 0, output_padding: int | Sequence[int] = 0, groups: int = 1,
+                     dilation: int | Sequence[int] = 1) -> Tensor:
+    """1-D transposed convolution of (N, C_in, L) (or (C_in, L)) with weight (C_in, C_out / groups, k): the 2-D
+    one on a height of 1."""
+    op = "conv_transpose1d"
+    x = to_tensor(input)
+    if x.ndim not in (2, 3) or weight.ndim != 3:
+        raise RuntimeError(f"{op}: expected a 2D or 3D input and a 3D weight, got input of shape {x.shape} and "
+                           f"weight of shape {weight.shape}")
+    s, d = single(stride, "stride", op), single(dilation, "dilation", op)
+    p, extra = single(padding, "padding", op, 0), single(output_padding, "output_padding", op, 0)
+    check_output_padding((0, extra), (1, s), (1, d))
+    check_groups(op, weight.shape[0], groups, "in_channels")
+    check_kernel_dtype("slow_conv_transpose2d_out_cpu", x, "bool uint8 int8 int16 int32")
+    return _conv_transpose2d(x.unsqueeze(-2), weight.unsqueeze(2), bias, (1, s), (0, p), (0, extra), (1, d), groups,
+                             op).squeeze(-2)
+
+
 # ----- resampling --------------------------------------------------------------------------------
 _LINEAR = {"linear": 3, "bilinear": 4, "bicubic": 4}
 
@@ -2116,6 +2135,43 @@ def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any,
                                      return_indices: bool = False) -> tuple[Tensor, Tensor]:
     """adaptive_max_pool2d's maxima and their indices, whatever return_indices says."""
     return adaptive_max_pool2d(input, output_size, return_indices=True)  # type: ignore[return-value]
+
+
+def _lp_root(pooled: Tensor, norm_type: float, window: int) -> Tensor:
+    """PyTorch's finish of an Lp pool: (sign(mean) · relu(|mean|) · window) ** (1 / p)."""
+    return (pooled.sign() * relu(pooled.abs())).mul(window).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input: Tensor, norm_type: int | float, kernel_size: int, stride: int | Sequence[int] | None = None,
+              ceil_mode: bool = False) -> Tensor:
+    """The p-norm of each window of (N, C, L) or (C, L): (sum of x ** p) ** (1 / p)."""
+    pooled = avg_pool1d(to_tensor(input).pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return _lp_root(pooled, norm_type, kernel_size)  # type: ignore[arg-type]
+
+
+def lp_pool2d(input: Tensor, norm_type: int | float, kernel_size: IntPair, stride: IntPair | None = None,
+              ceil_mode: bool = False) -> Tensor:
+    """The p-norm of each window of (N, C, H, W) or (C, H, W): (sum of x ** p) ** (1 / p)."""
+    kh, kw = pair(kernel_size, "kernel_size", "lp_pool2d")
+    pooled = avg_pool2d(to_tensor(input).pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return _lp_root(pooled, norm_type, kh * kw)
+
+
+def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: int | Sequence[int],
+                 stride: int | Sequence[int] | None = None, padding: int | Sequence[int] = 0,
+                 output_size: Sequence[int] | None = None) -> Tensor:
+    """The inverse of max_pool1d(return_indices=True): max_unpool2d on a height of 1."""
+    op = "max_unpool1d"
+    k = single(kernel_size, "kernel_size", op)
+    s = k if stride is None else single(stride, "stride", op)
+    size = None if output_size is None else (1, int(list(output_size)[-1]))
+    x = to_tensor(input)
+    if x.ndim not in (2, 3):
+        raise RuntimeError(f"Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with "
+                           f"{x.ndim + 1} dimensions.")
+    out = max_unpool2d(x.unsqueeze(-2), to_tensor(indices).unsqueeze(-2), (1, k), (1, s),
+                       (0, single(padding, "padding", op, 0)), size)
+    return out.squeeze(-2)
 
 __all__ = sorted(name for name, value in list(globals().items())
                  if not name.startswith("_") and callable(value) and getattr(value, "__module__", None) == __name__)

@@ -149,6 +149,53 @@ class Conv1d(_ConvNd):
         return _conv_repr(self, 1)
 
 
+def _transposed_output_padding(m: Any, x: Tensor, output_size: Any, dims: int) -> tuple[int, ...]:
+    """The output_padding that makes a transposed convolution's output `output_size` (m's own without one)."""
+    if output_size is None:
+        return m.output_padding
+    size = [int(s) for s in output_size][-dims:]
+    result = []
+    for i in range(dims):
+        smallest = transposed_output_size(x.shape[-dims + i], m.kernel_size[i], m.stride[i], m.padding[i], 0,
+                                          m.dilation[i])
+        if not smallest <= size[i] < smallest + m.stride[i]:
+            raise ValueError(f"requested an output size of {size}, but valid sizes range from {smallest} to "
+                             f"{smallest + m.stride[i] - 1} (for an input of {list(x.shape[-dims:])})")
+        result.append(size[i] - smallest)
+    return tuple(result)
+
+
+class ConvTranspose1d(_ConvNd):
+    """1-D transposed convolution of (N, C, L), weight of shape (in_channels, out_channels / groups, k)."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int],
+                 stride: int | tuple[int] = 1, padding: int | tuple[int] = 0, output_padding: int | tuple[int] = 0,
+                 groups: int = 1, bias: bool = True, dilation: int | tuple[int] = 1, padding_mode: str = "zeros",
+                 device: Any = None, dtype: Any = None):
+        super().__init__()
+        op = "ConvTranspose1d"
+        check_device(device, op)
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
+        _check_channels(op, in_channels, out_channels, groups)
+        self.in_channels, self.out_channels, self.groups, self.padding_mode = in_channels, out_channels, groups, \
+            padding_mode
+        self.kernel_size = (single(kernel_size, "kernel_size", op),)
+        self.stride, self.dilation = (single(stride, "stride", op),), (single(dilation, "dilation", op),)
+        self.padding = (single(padding, "padding", op, 0),)
+        self.output_padding = (single(output_padding, "output_padding", op, 0),)
+        check_output_padding((0,) + self.output_padding, (1,) + self.stride, (1,) + self.dilation)
+        self._make_parameters((in_channels, out_channels // groups) + self.kernel_size, out_channels, bias, dtype)
+
+    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
+        x = to_tensor(input)
+        return F.conv_transpose1d(x, self.weight, self.bias, self.stride, self.padding,
+                                  _transposed_output_padding(self, x, output_size, 1), self.groups, self.dilation)
+
+    def extra_repr(self) -> str:
+        return _conv_repr(self, 1)
+
+
 class ConvTranspose2d(_ConvNd):
     """2-D transposed convolution, weight of shape (in_channels, out_channels / groups, kH, kW)."""
 
@@ -171,18 +218,7 @@ class ConvTranspose2d(_ConvNd):
         self._make_parameters((in_channels, out_channels // groups) + self.kernel_size, out_channels, bias, dtype)
 
     def _output_padding(self, x: Tensor, output_size: Any) -> tuple[int, int]:
-        if output_size is None:
-            return self.output_padding
-        size = [int(s) for s in output_size][-2:]
-        result = []
-        for i in range(2):
-            smallest = transposed_output_size(x.shape[-2 + i], self.kernel_size[i], self.stride[i], self.padding[i],
-                                              0, self.dilation[i])
-            if not smallest <= size[i] < smallest + self.stride[i]:
-                raise ValueError(f"requested an output size of {size}, but valid sizes range from {smallest} to "
-                                 f"{smallest + self.stride[i] - 1} (for an input of {list(x.shape[-2:])})")
-            result.append(size[i] - smallest)
-        return result[0], result[1]
+        return _transposed_output_padding(self, x, output_size, 2)  # type: ignore[return-value]
 
     def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
         x = to_tensor(input)

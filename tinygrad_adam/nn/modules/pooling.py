@@ -124,3 +124,28 @@ class MaxUnpool2d(Module):
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class _LPPoolNd(ShowsArguments):
+    def __init__(self, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False):
+        super().__init__(norm_type=norm_type, kernel_size=kernel_size, stride=stride, ceil_mode=ceil_mode)
+
+
+LPPool1d, LPPool2d = layers(__name__, _LPPoolNd, LPPool1d=F.lp_pool1d, LPPool2d=F.lp_pool2d)
+
+
+class MaxUnpool1d(Module):
+    """The inverse of MaxPool1d(return_indices=True): values back at their indices, zeros elsewhere."""
+
+    def __init__(self, kernel_size: int | tuple[int], stride: int | tuple[int] | None = None,
+                 padding: int | tuple[int] = 0):
+        super().__init__()
+        self.kernel_size = (single(kernel_size, "kernel_size", "MaxUnpool1d"),)
+        self.stride = self.kernel_size if stride is None else (single(stride, "stride", "MaxUnpool1d"),)
+        self.padding = (single(padding, "padding", "MaxUnpool1d", 0),)
+
+    def forward(self, input: Tensor, indices: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
+        return F.max_unpool1d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
