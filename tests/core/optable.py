@@ -3553,6 +3553,41 @@ TABLE += [  # grid sampling (the spatial transformer's two functions)
             t.unsqueeze(-2), (1, 2), return_indices=True)))),
         these(S(x(2, 3, 8))),
     ),
+    # the 3-D family
+    OpEntry(
+        "F.conv3d",
+        functional("conv3d"),
+        these(
+            S(x(2, 3, 4, 4, 4), x(4, 3, 2, 2, 2)),
+            S(x(1, 4, 5, 4, 5), x(2, 2, 3, 1, 2), x(2), (2, 1, 1), (1, 0, 1), (1, 1, 2), 2),
+            S(x(2, 4, 4, 4), x(3, 2, 2, 2, 2), padding="same"),
+            S(x(1, 2, 2, 4, 4), x(3, 2, 3, 3, 3)),
+            S(x(1, 3, 4, 4, 4), x(3, 2, 2, 2, 2)),
+        ),
+    ),
+    OpEntry("nn.Conv3d", module("Conv3d", 2, 3, 2, padding=1, dtype=D("float64")), these(S(x(1, 2, 3, 4, 3)))),
+    OpEntry(
+        "F.max_pool3d",
+        functional("max_pool3d"),
+        these(S(x(2, 3, 5, 4, 4), 2), S(x(3, 5, 6, 5), (3, 2, 2), (2, 1, 2), 1, ceil_mode=True), S(x(2, 4, 4), 2)),
+    ),
+    OpEntry(
+        "F.avg_pool3d",
+        functional("avg_pool3d"),
+        these(
+            S(x(2, 3, 5, 4, 4), 2),
+            S(x(3, 5, 6, 5), 3, 2, 1, count_include_pad=False),
+            S(x(1, 2, 5, 5, 5), 2, ceil_mode=True, divisor_override=3),
+        ),
+    ),
+    OpEntry("F.adaptive_avg_pool3d", functional("adaptive_avg_pool3d"),
+            these(S(x(2, 3, 5, 4, 6), (2, 3, None)), S(x(3, 4, 4, 4), 2), S(x(4, 4, 4), 2))),
+    OpEntry("nn.MaxPool3d", module("MaxPool3d", 2, 1), these(S(x(1, 2, 3, 3, 3)))),
+    OpEntry("nn.AvgPool3d", module("AvgPool3d", 2, 1, 1), these(S(x(1, 2, 3, 3, 3)))),
+    OpEntry("nn.AdaptiveAvgPool3d", module("AdaptiveAvgPool3d", (1, 2, 3)), these(S(x(1, 2, 3, 4, 5)))),
+    OpEntry("nn.BatchNorm3d", module("BatchNorm3d", 2, dtype=D("float64")), these(S(x(2, 2, 3, 2, 2)))),
+    OpEntry("nn.InstanceNorm3d", module("InstanceNorm3d", 2, affine=True, dtype=D("float64")),
+            these(S(x(2, 2, 3, 2, 2)), S(x(2, 3, 2, 2)))),
 ]
 
 

@@ -50,6 +50,7 @@ from ._checks import (
     single,
     size_text,
     to_tensor,
+    triple,
 )
 from .ops.binary_loss import BinaryCrossEntropyOp, BinaryCrossEntropyWithLogitsOp
 from .ops.conv_transpose import conv_transpose2d as _conv_transpose2d
@@ -2172,6 +2173,115 @@ def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: int | Sequence[int
     out = max_unpool2d(x.unsqueeze(-2), to_tensor(indices).unsqueeze(-2), (1, k), (1, s),
                        (0, single(padding, "padding", op, 0)), size)
     return out.squeeze(-2)
+
+
+# ----- the 3-D family: each a composition of the 2-D op over (H, W) and again over D ---------------
+def _volume(op: str, x: Tensor) -> tuple[tuple[int, ...], int, int, int, int]:
+    """The leading dims of (N, C, D, H, W) or (C, D, H, W), their product, and D, H, W."""
+    if x.ndim not in (4, 5):
+        raise RuntimeError(f"{op}: Expected 4D or 5D (batch mode) tensor for input, but got: {list(x.shape)}")
+    lead = tuple(x.shape[:-3])
+    return (lead, int(np.prod(lead)), *x.shape[-3:])  # type: ignore[return-value]
+
+
+def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """3-D cross-correlation of (N, C, D, H, W) (or (C, D, H, W)) with weight (O, C / groups, kD, kH, kW):
+    one conv2d of the strided depth slices per kernel depth, summed."""
+    op = "conv3d"
+    x = to_tensor(input)
+    if x.ndim == 4:
+        return conv3d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
+    if x.ndim != 5 or weight.ndim != 5:
+        raise RuntimeError(f"{op}: expected a 4D or 5D input and a 5D weight, got input of shape {x.shape} and "
+                           f"weight of shape {weight.shape}")
+    strides, dilations = triple(stride, "stride", op), triple(dilation, "dilation", op)
+    kernel = tuple(weight.shape[2:])
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            raise ValueError(f"Invalid padding string {padding!r}, should be one of ('valid', 'same')")
+        if padding == "same" and strides != (1, 1, 1):
+            raise ValueError("padding='same' is not supported for strided convolutions")
+        totals = [d * (k - 1) if padding == "same" else 0 for d, k in zip(dilations, kernel, strict=True)]
+        sides = [(t // 2, t - t // 2) for t in totals]
+    else:
+        sides = [(p, p) for p in triple(padding, "padding", op, 0)]
+    check_groups(op, weight.shape[0], groups, "out_channels")
+    if any(a or b for a, b in sides):
+        x = pad(x, [side for pair_ in reversed(sides) for side in pair_])
+    n, channels, depth, height, width = x.shape
+    out_depth = (depth - dilations[0] * (kernel[0] - 1) - 1) // strides[0] + 1
+    if out_depth <= 0:
+        raise RuntimeError(f"Calculated padded input size per channel: ({depth} x {height} x {width}). Kernel size: "
+                           f"({' x '.join(str(dk * (k - 1) + 1) for dk, k in zip(dilations, kernel, strict=True))})."
+                           f" Kernel size can't be greater than actual input size")
+    total = None
+    for k in range(kernel[0]):
+        start = k * dilations[0]
+        planes = x[:, :, start:start + (out_depth - 1) * strides[0] + 1:strides[0]].transpose(1, 2)
+        part = conv2d(planes.reshape(n * out_depth, channels, height, width), weight[:, :, k], None, strides[1:],
+                      0, dilations[1:], groups)
+        total = part if total is None else total + part
+    assert total is not None
+    out = total.reshape(n, out_depth, *total.shape[1:]).transpose(1, 2)
+    if bias is not None:
+        out = out + bias.reshape(1, -1, 1, 1, 1)
+    return name_node(out, "ConvolutionBackward0")
+
+
+def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
+    """Max over windows of (N, C, D, H, W) or (C, D, H, W): max_pool2d over (H, W), then over D."""
+    op = "max_pool3d"
+    kernel = triple(kernel_size, "kernel_size", op)
+    strides = kernel if stride is None or stride == () else triple(stride, "stride", op)
+    pads = triple(padding, "padding", op, 0)
+    check_unsupported(op, dilation=(triple(dilation, "dilation", op), (1, 1, 1)),
+                      return_indices=(return_indices, False))
+    x = to_tensor(input)
+    lead, size, depth, height, width = _volume(op, x)
+    planes = max_pool2d(x.reshape(size * depth, height, width), kernel[1:], strides[1:], pads[1:], 1, ceil_mode)
+    oh, ow = planes.shape[-2:]
+    out = max_pool2d(planes.reshape(size, depth, oh * ow), (kernel[0], 1), (strides[0], 1), (pads[0], 0), 1,
+                     ceil_mode)
+    return out.reshape(*lead, out.shape[1], oh, ow)
+
+
+def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """Mean over windows of (N, C, D, H, W) or (C, D, H, W): avg_pool2d over (H, W), then over D (a box's
+    count of elements is the product of its sides' counts, so every option separates)."""
+    op = "avg_pool3d"
+    kernel = triple(kernel_size, "kernel_size", op)
+    strides = kernel if stride is None or stride == () else triple(stride, "stride", op)
+    pads = triple(padding, "padding", op, 0)
+    if divisor_override is not None and divisor_override <= 0:
+        raise RuntimeError("divisor must be not zero")
+    x = to_tensor(input)
+    lead, size, depth, height, width = _volume(op, x)
+    per_stage = None if divisor_override is None else 1
+    planes = avg_pool2d(x.reshape(size * depth, height, width), kernel[1:], strides[1:], pads[1:], ceil_mode,
+                        count_include_pad, per_stage)
+    oh, ow = planes.shape[-2:]
+    out = avg_pool2d(planes.reshape(size, depth, oh * ow), (kernel[0], 1), (strides[0], 1), (pads[0], 0), ceil_mode,
+                     count_include_pad, per_stage)
+    out = out.reshape(*lead, out.shape[1], oh, ow)
+    return out if divisor_override is None else out / divisor_override
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
+    """Mean over PyTorch's adaptive windows of (N, C, D, H, W) or (C, D, H, W): over (H, W), then over D."""
+    op = "adaptive_avg_pool3d"
+    x = to_tensor(input)
+    lead, size, depth, height, width = _volume(op, x)
+    sizes = (output_size,) * 3 if isinstance(output_size, int | np.integer) or output_size is None \
+        else tuple(output_size)
+    if len(sizes) != 3:
+        raise ValueError(f"{op}: output_size must be an int or a triple, got {output_size!r}")
+    od, oh, ow = (n if s is None else int(s) for s, n in zip(sizes, (depth, height, width), strict=True))
+    planes = adaptive_avg_pool2d(x.reshape(size * depth, height, width), (oh, ow))
+    out = adaptive_avg_pool2d(planes.reshape(size, depth, oh * ow), (od, oh * ow))
+    return out.reshape(*lead, od, oh, ow)
 
 __all__ = sorted(name for name, value in list(globals().items())
                  if not name.startswith("_") and callable(value) and getattr(value, "__module__", None) == __name__)

@@ -18,6 +18,7 @@ from .._checks import (
     pair,
     single,
     to_tensor,
+    triple,
 )
 from ..module import Module, Parameter
 from ..ops.conv_transpose import conv_transpose2d, transposed_output_size
@@ -82,7 +83,7 @@ _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 def _conv_repr(m: Module, dims: int) -> str:
     text = f"{m.in_channels}, {m.out_channels}, kernel_size={m.kernel_size}, stride={m.stride}"
     if m.padding != (0,) * dims:
-        text += f", padding={m.padding!r}"
+        text += f", padding={m.padding}"
     if m.dilation != (1,) * dims:
         text += f", dilation={m.dilation}"
     if getattr(m, "output_padding", (0,) * dims) != (0,) * dims:
@@ -163,6 +164,51 @@ def _transposed_output_padding(m: Any, x: Tensor, output_size: Any, dims: int) -
                              f"{smallest + m.stride[i] - 1} (for an input of {list(x.shape[-dims:])})")
         result.append(size[i] - smallest)
     return tuple(result)
+
+
+class Conv3d(_ConvNd):
+    """3-D convolution (cross-correlation) of (N, C, D, H, W), weight (out, in / groups, kD, kH, kW)."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device: Any = None,
+                 dtype: Any = None):
+        super().__init__()
+        op = "Conv3d"
+        check_device(device, op)
+        _check_channels(op, in_channels, out_channels, groups)
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError(f"padding_mode must be one of {list(_PADDING_MODES)}, "
+                             f"but got padding_mode='{padding_mode}'")
+        self.in_channels, self.out_channels, self.groups, self.padding_mode = in_channels, out_channels, groups, \
+            padding_mode
+        self.kernel_size = triple(kernel_size, "kernel_size", op)
+        self.stride, self.dilation = triple(stride, "stride", op), triple(dilation, "dilation", op)
+        if isinstance(padding, str):
+            if padding not in ("valid", "same"):
+                raise ValueError(f"Invalid padding string {padding!r}, should be one of ('valid', 'same')")
+            if padding == "same" and self.stride != (1, 1, 1):
+                raise ValueError("padding='same' is not supported for strided convolutions")
+            self.padding: Any = padding
+        else:
+            self.padding = triple(padding, "padding", op, 0)
+        self._make_parameters((out_channels, in_channels // groups) + self.kernel_size, out_channels, bias, dtype)
+
+    def forward(self, input: Tensor) -> Tensor:
+        x = to_tensor(input)
+        if self.padding_mode == "zeros":
+            return F.conv3d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        if self.padding == "valid":
+            sides = [0] * 6
+        elif self.padding == "same":
+            totals = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size, strict=True)]
+            sides = [side for t in reversed(totals) for side in (t // 2, t - t // 2)]
+        else:
+            sides = [p for p in reversed(self.padding) for _ in range(2)]
+        x = F.pad(x, sides, mode=self.padding_mode)
+        return F.conv3d(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+
+    def extra_repr(self) -> str:
+        return _conv_repr(self, 3)
 
 
 class ConvTranspose1d(_ConvNd):

@@ -149,3 +149,31 @@ class MaxUnpool1d(Module):
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+AdaptiveAvgPool3d, = layers(__name__, _AdaptiveAvgPoolNd, AdaptiveAvgPool3d=F.adaptive_avg_pool3d)
+
+
+class MaxPool3d(ShowsArguments, function=F.max_pool3d):
+    """Max over kernel_size windows of (N, C, D, H, W); stride defaults to kernel_size; padding is -inf."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+                 return_indices: bool = False, ceil_mode: bool = False):
+        super().__init__(kernel_size=kernel_size, stride=kernel_size if stride is None else stride, padding=padding,
+                         dilation=dilation, return_indices=return_indices, ceil_mode=ceil_mode)
+
+    def extra_repr(self) -> str:
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class AvgPool3d(ShowsArguments, function=F.avg_pool3d):
+    """Mean over kernel_size windows of (N, C, D, H, W); zero padding counts unless count_include_pad=False."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+                 count_include_pad: bool = True, divisor_override: int | None = None):
+        super().__init__(kernel_size=kernel_size, stride=kernel_size if stride is None else stride, padding=padding,
+                         ceil_mode=ceil_mode, count_include_pad=count_include_pad, divisor_override=divisor_override)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
