@@ -46,9 +46,11 @@ from ._checks import (
     pair,
     pool1d_input,
     pool_arguments,
+    same_sides,
     scalar_type_name,
     single,
     size_text,
+    string_padding,
     to_tensor,
     triple,
 )
@@ -309,12 +311,7 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
     check_kernel_dtype("slow_conv2d_cpu" if d == 1 else "slow_conv_dilated<>", x, "b" if d == 1 else "biu")
     k = weight.shape[2]
     if isinstance(padding, str):
-        if padding not in ("valid", "same"):
-            raise ValueError(f"Invalid padding string {padding!r}, should be one of ('valid', 'same')")
-        if padding == "same" and s != 1:
-            raise ValueError("padding='same' is not supported for strided convolutions")
-        total = d * (k - 1) if padding == "same" else 0
-        sides = (0, 0, total // 2, total - total // 2)
+        sides = (0, 0, *same_sides((d,), (k,))[0]) if string_padding(padding, (s,)) == "same" else (0, 0, 0, 0)
     else:
         p = single(padding, "padding", "conv1d", minimum=0)
         sides = (0, 0, p, p)
@@ -2189,21 +2186,15 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     """3-D cross-correlation of (N, C, D, H, W) (or (C, D, H, W)) with weight (O, C / groups, kD, kH, kW):
     one conv2d of the strided depth slices per kernel depth, summed."""
     op = "conv3d"
-    x = to_tensor(input)
-    if x.ndim == 4:
-        return conv3d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
-    if x.ndim != 5 or weight.ndim != 5:
-        raise RuntimeError(f"{op}: expected a 4D or 5D input and a 5D weight, got input of shape {x.shape} and "
+    given = to_tensor(input)
+    if given.ndim not in (4, 5) or weight.ndim != 5:
+        raise RuntimeError(f"{op}: expected a 4D or 5D input and a 5D weight, got input of shape {given.shape} and "
                            f"weight of shape {weight.shape}")
+    x = given if given.ndim == 5 else given.unsqueeze(0)
     strides, dilations = triple(stride, "stride", op), triple(dilation, "dilation", op)
     kernel = tuple(weight.shape[2:])
     if isinstance(padding, str):
-        if padding not in ("valid", "same"):
-            raise ValueError(f"Invalid padding string {padding!r}, should be one of ('valid', 'same')")
-        if padding == "same" and strides != (1, 1, 1):
-            raise ValueError("padding='same' is not supported for strided convolutions")
-        totals = [d * (k - 1) if padding == "same" else 0 for d, k in zip(dilations, kernel, strict=True)]
-        sides = [(t // 2, t - t // 2) for t in totals]
+        sides = same_sides(dilations, kernel) if string_padding(padding, strides) == "same" else [(0, 0)] * 3
     else:
         sides = [(p, p) for p in triple(padding, "padding", op, 0)]
     check_groups(op, weight.shape[0], groups, "out_channels")
@@ -2226,7 +2217,7 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     out = total.reshape(n, out_depth, *total.shape[1:]).transpose(1, 2)
     if bias is not None:
         out = out + bias.reshape(1, -1, 1, 1, 1)
-    return name_node(out, "ConvolutionBackward0")
+    return name_node(out if given.ndim == 5 else out.squeeze(0), "ConvolutionBackward0")
 
 
 def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,

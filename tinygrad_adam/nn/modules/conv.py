@@ -16,7 +16,9 @@ from .._checks import (
     conv_padding,
     float_dtype,
     pair,
+    same_sides,
     single,
+    string_padding,
     to_tensor,
     triple,
 )
@@ -36,6 +38,19 @@ class _ConvNd(Module):
 
     def reset_parameters(self) -> None:
         init_weight_and_bias(self.weight, self.bias)
+
+    def _padded_forward(self, input: Tensor, function: Any) -> Tensor:
+        """function(input, weight, ...) after padding by padding_mode (zeros: the function's own padding)."""
+        x = to_tensor(input)
+        if self.padding_mode == "zeros":
+            return function(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        if self.padding == "same":
+            sides = [side for pair_ in reversed(same_sides(self.dilation, self.kernel_size)) for side in pair_]
+        else:
+            pads = (0,) * len(self.kernel_size) if self.padding == "valid" else self.padding
+            sides = [p for p in reversed(pads) for _ in range(2)]
+        x = F.pad(x, sides, mode=self.padding_mode)
+        return function(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
 
 
 class Conv2d(_ConvNd):
@@ -124,27 +139,12 @@ class Conv1d(_ConvNd):
         self.kernel_size = (single(kernel_size, "kernel_size", "Conv1d"),)
         self.stride = (single(stride, "stride", "Conv1d"),)
         self.dilation = (single(dilation, "dilation", "Conv1d"),)
-        if isinstance(padding, str):
-            if padding not in ("valid", "same"):
-                raise ValueError(f"Invalid padding string {padding!r}, should be one of ('valid', 'same')")
-            if padding == "same" and self.stride != (1,):
-                raise ValueError("padding='same' is not supported for strided convolutions")
-            self.padding: Any = padding
-        else:
-            self.padding = (single(padding, "padding", "Conv1d", 0),)
+        self.padding: Any = string_padding(padding, self.stride) if isinstance(padding, str) else \
+            (single(padding, "padding", "Conv1d", 0),)
         self._make_parameters((out_channels, in_channels // groups) + self.kernel_size, out_channels, bias, dtype)
 
     def forward(self, input: Tensor) -> Tensor:
-        x = to_tensor(input)
-        if self.padding_mode == "zeros":
-            return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
-        if self.padding == "same":
-            total = self.dilation[0] * (self.kernel_size[0] - 1)
-            sides = [total // 2, total - total // 2]
-        else:
-            sides = [0, 0] if self.padding == "valid" else [self.padding[0]] * 2
-        x = F.pad(x, sides, mode=self.padding_mode)
-        return F.conv1d(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+        return self._padded_forward(input, F.conv1d)
 
     def extra_repr(self) -> str:
         return _conv_repr(self, 1)
@@ -183,29 +183,12 @@ class Conv3d(_ConvNd):
             padding_mode
         self.kernel_size = triple(kernel_size, "kernel_size", op)
         self.stride, self.dilation = triple(stride, "stride", op), triple(dilation, "dilation", op)
-        if isinstance(padding, str):
-            if padding not in ("valid", "same"):
-                raise ValueError(f"Invalid padding string {padding!r}, should be one of ('valid', 'same')")
-            if padding == "same" and self.stride != (1, 1, 1):
-                raise ValueError("padding='same' is not supported for strided convolutions")
-            self.padding: Any = padding
-        else:
-            self.padding = triple(padding, "padding", op, 0)
+        self.padding: Any = string_padding(padding, self.stride) if isinstance(padding, str) else \
+            triple(padding, "padding", op, 0)
         self._make_parameters((out_channels, in_channels // groups) + self.kernel_size, out_channels, bias, dtype)
 
     def forward(self, input: Tensor) -> Tensor:
-        x = to_tensor(input)
-        if self.padding_mode == "zeros":
-            return F.conv3d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
-        if self.padding == "valid":
-            sides = [0] * 6
-        elif self.padding == "same":
-            totals = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size, strict=True)]
-            sides = [side for t in reversed(totals) for side in (t // 2, t - t // 2)]
-        else:
-            sides = [p for p in reversed(self.padding) for _ in range(2)]
-        x = F.pad(x, sides, mode=self.padding_mode)
-        return F.conv3d(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+        return self._padded_forward(input, F.conv3d)
 
     def extra_repr(self) -> str:
         return _conv_repr(self, 3)
