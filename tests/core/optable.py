@@ -3483,6 +3483,7 @@ TABLE += [  # grid sampling (the spatial transformer's two functions)
             S(x(1, 2, 4, 4), x(1, 2, 3, 2), mode="nearest", padding_mode="border", align_corners=True),
             S(x(1, 2, 3, 5), x(1, 3, 3, 2), "bilinear", "reflection", True),
             S(x(1, 2, 3, 5), x(1, 3, 3, 2), "bilinear", "reflection", False),
+            S(x(1, 2, 4, 3), x(1, 2, 3, 2), "bicubic", "border", False),
             S(x(0, 2, 3, 3), x(0, 2, 2, 2), align_corners=False),
             S(x(2, 3, 4), x(2, 3, 3, 2), align_corners=False),
             S(x(1, 1, 2, 2), x(1, 1, 1, 2), mode="area", align_corners=False),

@@ -12,7 +12,7 @@ import tinygrad_adam as tg
 
 torch = pytest.importorskip("torch")
 
-MODES = list(itertools.product(("bilinear", "nearest"), ("zeros", "border", "reflection"), (True, False)))
+MODES = list(itertools.product(("bilinear", "nearest", "bicubic"), ("zeros", "border", "reflection"), (True, False)))
 
 
 @pytest.mark.parametrize(("mode", "padding_mode", "align_corners"), MODES)

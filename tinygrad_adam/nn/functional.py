@@ -1910,18 +1910,32 @@ def _reflect_coordinates(x: Tensor, twice_low: int, twice_high: int) -> Tensor:
     return where(Tensor._make(flipped, False), double_span - extra, extra) + low
 
 
-def _source_coordinates(coordinate: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
-    """Grid values in [-1, 1] as pixel coordinates of an axis of `size`, clipped or reflected by padding_mode."""
-    if align_corners:
-        x = (coordinate + 1) * ((size - 1) / 2)
-    else:
-        x = (coordinate + 1) * (size / 2) - 0.5
+def _unnormalize(coordinate: Tensor, size: int, align_corners: bool) -> Tensor:
+    """Grid values in [-1, 1] as pixel coordinates of an axis of `size`."""
+    return (coordinate + 1) * ((size - 1) / 2) if align_corners else (coordinate + 1) * (size / 2) - 0.5
+
+
+def _source_coordinates(x: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
+    """Pixel coordinates clipped or reflected into an axis of `size` by padding_mode (zeros: unchanged)."""
     if padding_mode == "border":
         return _clip_coordinates(x, size)
     if padding_mode == "reflection":
         twice = (0, 2 * (size - 1)) if align_corners else (-1, 2 * size - 1)
         return _clip_coordinates(_reflect_coordinates(x, *twice), size)
     return x
+
+
+def _cubic_coefficients(t: Tensor) -> list[Tensor]:
+    """The weights of the taps at -1, 0, 1, 2 of cubic convolution (A = -0.75) at fraction t, as PyTorch's."""
+    a = -0.75
+
+    def near(d: Tensor) -> Tensor:
+        return ((d * (a + 2) - (a + 3)) * d) * d + 1
+
+    def far(d: Tensor) -> Tensor:
+        return ((d * a - 5 * a) * d + 8 * a) * d - 4 * a
+
+    return [far(t + 1), near(t), near(1 - t), far(2 - t)]
 
 
 def _check_grid_sample(x: Tensor, g: Tensor) -> None:
@@ -1948,8 +1962,8 @@ def _check_grid_sample(x: Tensor, g: Tensor) -> None:
 
 def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
                 align_corners: bool | None = None) -> Tensor:
-    """Sample (N, C, H, W) at the points of grid (N, Ho, Wo, 2) (x, y in [-1, 1]): bilinear or nearest, with
-    zeros, border or reflection padding; differentiable in input and (bilinear) grid."""
+    """Sample (N, C, H, W) at the points of grid (N, Ho, Wo, 2) (x, y in [-1, 1]): bilinear, nearest or bicubic,
+    with zeros, border or reflection padding; differentiable in input and grid (nearest: a zero gradient)."""
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', "
                          f"but got: '{mode}'")
@@ -1961,12 +1975,12 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
         align_corners = False
     x, g = to_tensor(input), to_tensor(grid)
     _check_grid_sample(x, g)
-    if mode == "bicubic":
-        raise NotImplementedError("grid_sample: mode='bicubic' is not supported (bilinear and nearest are)")
     n, c, h, w = x.shape
     ho, wo = g.shape[1:3]
-    ix = _source_coordinates(g[..., 0], w, padding_mode, align_corners)
-    iy = _source_coordinates(g[..., 1], h, padding_mode, align_corners)
+    ix, iy = _unnormalize(g[..., 0], w, align_corners), _unnormalize(g[..., 1], h, align_corners)
+    if mode != "bicubic":  # bicubic pads each of its 16 taps instead
+        ix, iy = _source_coordinates(ix, w, padding_mode, align_corners), \
+            _source_coordinates(iy, h, padding_mode, align_corners)
     flat = x.reshape(n, c, h * w)
 
     def corner(cols: np.ndarray, rows: np.ndarray) -> Tensor:
@@ -1979,6 +1993,19 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
         out = corner(np.rint(ix.array).astype(np.int64), np.rint(iy.array).astype(np.int64))
         if g.requires_grad:  # PyTorch's grid gradient of nearest sampling: zeros
             out = out + where(Tensor._make(np.zeros((n, 1, ho, wo), bool), False), g[..., :1].permute(0, 3, 1, 2), 0)
+    elif mode == "bicubic":
+        west, north = np.floor(ix.array), np.floor(iy.array)
+        across = _cubic_coefficients(ix - Tensor._make(west, False))
+        down = _cubic_coefficients(iy - Tensor._make(north, False))
+
+        def tap(start: np.ndarray, size: int) -> np.ndarray:
+            padded = _source_coordinates(Tensor._make(start, False), size, padding_mode, align_corners)
+            return padded.array.astype(np.int64)
+
+        cols = [tap(west + i - 1, w) for i in range(4)]
+        rows = [tap(north + j - 1, h) for j in range(4)]
+        out = sum(sum(corner(cols[i], rows[j]) * across[i].unsqueeze(1) for i in range(4)) * down[j].unsqueeze(1)
+                  for j in range(4))
     else:
         west, north = np.floor(ix.array), np.floor(iy.array)
         we, ns = ix - Tensor._make(west, False), iy - Tensor._make(north, False)
