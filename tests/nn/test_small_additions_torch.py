@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import inspect
 import warnings
 
 import numpy as np
@@ -87,3 +88,31 @@ def test_max_pool2d_with_indices_returns_both_whatever_return_indices_says() -> 
     for a, b in zip(ours, theirs, strict=True):
         assert a.dtype.__repr__() == b.dtype.__repr__()
         np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+NEW_FUNCTIONS = ["affine_grid", "grid_sample", "ctc_loss", "gumbel_softmax", "upsample", "upsample_nearest",
+                 "upsample_bilinear", "max_pool1d_with_indices", "max_pool2d_with_indices",
+                 "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "lp_pool1d", "lp_pool2d",
+                 "max_unpool1d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "conv_transpose1d", "conv3d"]
+NEW_LAYERS = ["CTCLoss", "ConvTranspose1d", "LPPool1d", "LPPool2d", "MaxUnpool1d", "Conv3d", "MaxPool3d",
+              "AvgPool3d", "AdaptiveAvgPool3d", "BatchNorm3d", "InstanceNorm3d"]
+
+
+def _parameters(callable_) -> list[tuple[str, object]] | None:
+    try:
+        return [(p.name, p.default) for p in inspect.signature(callable_).parameters.values()]
+    except ValueError:  # a builtin without a signature (torch.conv3d, ...)
+        return None
+
+
+@pytest.mark.parametrize("name", NEW_FUNCTIONS)
+def test_functional_signature_equals_torch(name: str) -> None:
+    theirs = _parameters(getattr(torch.nn.functional, name))
+    if theirs is None or theirs == [("args", inspect.Parameter.empty), ("kwargs", inspect.Parameter.empty)]:
+        pytest.skip(f"torch's {name} shows no signature")
+    assert _parameters(getattr(tg.nn.functional, name)) == theirs
+
+
+@pytest.mark.parametrize("name", NEW_LAYERS)
+def test_constructor_signature_equals_torch(name: str) -> None:
+    assert _parameters(getattr(tg.nn, name).__init__) == _parameters(getattr(torch.nn, name).__init__)
