@@ -3570,7 +3570,8 @@ TABLE += [  # grid sampling (the spatial transformer's two functions)
     OpEntry(
         "F.max_pool3d",
         functional("max_pool3d"),
-        these(S(x(2, 3, 5, 4, 4), 2), S(x(3, 5, 6, 5), (3, 2, 2), (2, 1, 2), 1, ceil_mode=True), S(x(2, 4, 4), 2)),
+        these(S(x(2, 3, 5, 4, 4), 2), S(x(3, 5, 6, 5), (3, 2, 2), (2, 1, 2), 1, ceil_mode=True), S(x(2, 4, 4), 2),
+              S(x(1, 2, 4, 4, 5), 2, return_indices=True)),
     ),
     OpEntry(
         "F.avg_pool3d",

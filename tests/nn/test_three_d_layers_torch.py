@@ -57,6 +57,19 @@ def test_layer_agrees_with_pytorch(name: str, args: tuple, kwargs: dict, shape: 
     assert ours[5:] == theirs[5:]
 
 
+@pytest.mark.parametrize(("args", "kwargs", "shape"), [
+    ((3, 2, 1), {}, (2, 3, 7, 6, 5)), (((2, 3, 2), (2, 2, 3)), {"ceil_mode": True}, (2, 3, 7, 6, 5)),
+    ((2,), {}, (3, 4, 4, 5)),
+])
+def test_max_pool3d_indices(args: tuple, kwargs: dict, shape: tuple) -> None:
+    data = np.random.default_rng(3).standard_normal(shape)
+    ours = tg.nn.MaxPool3d(*args, return_indices=True, **kwargs)(tg.tensor(data))
+    theirs = torch.nn.MaxPool3d(*args, return_indices=True, **kwargs)(torch.tensor(data))
+    for a, b in zip(ours, theirs, strict=True):
+        assert str(a.dtype) == str(b.dtype)
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
 def test_float32_conv3d_and_pools() -> None:
     rng = np.random.default_rng(2)
     x, w = rng.standard_normal((2, 3, 5, 5, 5)).astype(np.float32), rng.standard_normal((4, 3, 3, 3, 3))

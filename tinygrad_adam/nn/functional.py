@@ -2254,15 +2254,22 @@ def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     kernel = triple(kernel_size, "kernel_size", op)
     strides = kernel if stride is None or stride == () else triple(stride, "stride", op)
     pads = triple(padding, "padding", op, 0)
-    check_unsupported(op, dilation=(triple(dilation, "dilation", op), (1, 1, 1)),
-                      return_indices=(return_indices, False))
+    check_unsupported(op, dilation=(triple(dilation, "dilation", op), (1, 1, 1)))
     x = to_tensor(input)
     lead, size, depth, height, width = _volume(op, x)
-    planes = max_pool2d(x.reshape(size * depth, height, width), kernel[1:], strides[1:], pads[1:], 1, ceil_mode)
+    planes = max_pool2d(x.reshape(size * depth, height, width), kernel[1:], strides[1:], pads[1:], 1, ceil_mode,
+                        return_indices)
+    planes, plane_index = planes if return_indices else (planes, None)
     oh, ow = planes.shape[-2:]
     out = max_pool2d(planes.reshape(size, depth, oh * ow), (kernel[0], 1), (strides[0], 1), (pads[0], 0), 1,
-                     ceil_mode)
-    return out.reshape(*lead, out.shape[1], oh, ow)
+                     ceil_mode, return_indices)
+    out, depth_index = out if return_indices else (out, None)
+    out = out.reshape(*lead, out.shape[1], oh, ow)
+    if plane_index is None or depth_index is None:
+        return out
+    d, column = np.divmod(depth_index.array, oh * ow)  # the winning depth, and the (oh, ow) position it pooled
+    within = plane_index.array.reshape(size, depth, oh * ow)[np.arange(size)[:, None, None], d, column]
+    return out, Tensor._make((d * (height * width) + within).reshape(out.shape).astype(np.int64), False)
 
 
 def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
