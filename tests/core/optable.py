@@ -3511,11 +3511,12 @@ TABLE += [  # grid sampling (the spatial transformer's two functions)
         seeded(functional("gumbel_softmax")),
         these(S(x(3, 5)), S(x(2, 3, 4), tau=0.5, hard=True), S(x(4, 3), hard=True, dim=0), S(x(0, 3))),
     ),
-    OpEntry("F.upsample", functional("upsample"), these(S(x(1, 2, 3, 3), scale_factor=2, mode="bilinear")),
-            differs=_BYTE_RESAMPLING, differs_if=_byte_resampling),
+    # bytes are resampled as interpolate's (its entry marks where they differ): these compare in float64
+    OpEntry("F.upsample", with_lib(lambda lib, t, **k: lib.nn.functional.upsample(t.double(), **k)),
+            these(S(x(1, 2, 3, 3), scale_factor=2, mode="bilinear"), S(x(1, 2, 3), size=5))),
     OpEntry("F.upsample_nearest", functional("upsample_nearest"), these(S(x(1, 2, 3), 5), S(x(1, 1, 2, 2), None, 2))),
-    OpEntry("F.upsample_bilinear", functional("upsample_bilinear"), these(S(x(1, 2, 3, 3), (4, 5))),
-            differs=_BYTE_RESAMPLING, differs_if=lambda sample: "uint8" in repr(sample.args)),
+    OpEntry("F.upsample_bilinear", with_lib(lambda lib, t, *a: lib.nn.functional.upsample_bilinear(t.double(), *a)),
+            these(S(x(1, 2, 3, 3), (4, 5)))),
     OpEntry("F.max_pool2d_with_indices", functional("max_pool2d_with_indices"),
             these(S(x(2, 3, 5, 6), 2), S(x(3, 5, 5), 3, 2, 1, ceil_mode=True))),
     # refused (NotImplementedError) until max_pool1d / adaptive max pools take return_indices=True
