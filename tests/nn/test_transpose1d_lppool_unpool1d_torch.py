@@ -1,4 +1,4 @@
-"""nn.ConvTranspose1d / F.conv_transpose1d, nn.LPPool1d/2d / F.lp_pool1d/2d and nn.MaxUnpool1d against PyTorch:
+"""nn.ConvTranspose1d / F.conv_transpose1d, nn.LPPool1d/2d / F.lp_pool1d/2d and nn.MaxUnpool1d/3d against PyTorch:
 initial weights after the same seed, print(), state_dict keys, values, float64 gradients, errors."""
 
 from __future__ import annotations
@@ -80,18 +80,21 @@ def test_lp_pool(norm_type: float, kernel: int, stride: int | None, ceil_mode: b
         assert results[1][3:] == results[0][3:]
 
 
-def test_max_unpool1d() -> None:
-    data = np.random.default_rng(3).standard_normal((2, 3, 8))
-    pooled, indices = torch.nn.functional.max_pool1d(torch.tensor(data), 2, return_indices=True)
+@pytest.mark.parametrize(("dims", "shape", "output_size"), [(1, (2, 3, 8), [2, 3, 9]), (3, (2, 3, 6, 4, 6), [6, 5, 7])])
+def test_max_unpool(dims: int, shape: tuple, output_size: list) -> None:
+    data = np.random.default_rng(3).standard_normal(shape)
+    pool = getattr(torch.nn.functional, f"max_pool{dims}d")
+    pooled, indices = pool(torch.tensor(data), 2, return_indices=True)
+    weights = np.arange(float(np.prod(output_size[-dims:]))).reshape(output_size[-dims:])
     results = []
     for lib in (torch, tg):
-        layer = lib.nn.MaxUnpool1d(2)
+        layer = getattr(lib.nn, f"MaxUnpool{dims}d")(2)
         x = lib.tensor(pooled.numpy(), requires_grad=True)
-        y = layer(x, lib.tensor(indices.numpy()), output_size=[2, 3, 9])
-        (y * lib.tensor(np.arange(27.0).reshape(1, 3, 9))).sum().backward()
-        plain = lib.nn.functional.max_unpool1d(x, lib.tensor(indices.numpy()), 2, 2)
+        y = layer(x, lib.tensor(indices.numpy()), output_size=output_size)
+        (y * lib.tensor(weights)).sum().backward()
+        plain = getattr(lib.nn.functional, f"max_unpool{dims}d")(x[0], lib.tensor(indices.numpy())[0], 2, 2)
         results.append((y.detach().numpy(), x.grad.numpy(), plain.detach().numpy(), repr(layer),
-                        repr(lib.nn.MaxUnpool1d(3, 1, 1))))
+                        repr(getattr(lib.nn, f"MaxUnpool{dims}d")(3, 1, 1))))
     for a, b in zip(results[1][:3], results[0][:3], strict=True):
         np.testing.assert_array_equal(a, b)
     assert results[1][3:] == results[0][3:]

@@ -2294,9 +2294,8 @@ def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     return out if divisor_override is None else out / divisor_override
 
 
-def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
-    """Mean over PyTorch's adaptive windows of (N, C, D, H, W) or (C, D, H, W): over (H, W), then over D."""
-    op = "adaptive_avg_pool3d"
+def _adaptive_pool3d(op: str, input: Tensor, output_size: Any, pool2d: Any) -> Tensor:
+    """A 2-D adaptive pool over (H, W), then over D (the windows of an axis do not depend on the others)."""
     x = to_tensor(input)
     lead, size, depth, height, width = _volume(op, x)
     sizes = (output_size,) * 3 if isinstance(output_size, int | np.integer) or output_size is None \
@@ -2304,9 +2303,56 @@ def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
     if len(sizes) != 3:
         raise ValueError(f"{op}: output_size must be an int or a triple, got {output_size!r}")
     od, oh, ow = (n if s is None else int(s) for s, n in zip(sizes, (depth, height, width), strict=True))
-    planes = adaptive_avg_pool2d(x.reshape(size * depth, height, width), (oh, ow))
-    out = adaptive_avg_pool2d(planes.reshape(size, depth, oh * ow), (od, oh * ow))
+    planes = pool2d(x.reshape(size * depth, height, width), (oh, ow))
+    out = pool2d(planes.reshape(size, depth, oh * ow), (od, oh * ow))
     return out.reshape(*lead, od, oh, ow)
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
+    """Mean over PyTorch's adaptive windows of (N, C, D, H, W) or (C, D, H, W): over (H, W), then over D."""
+    return _adaptive_pool3d("adaptive_avg_pool3d", input, output_size, adaptive_avg_pool2d)
+
+
+def lp_pool3d(input: Tensor, norm_type: int | float, kernel_size: Any, stride: Any = None,
+              ceil_mode: bool = False) -> Tensor:
+    """The p-norm of each window of (N, C, D, H, W) or (C, D, H, W): (sum of x ** p) ** (1 / p)."""
+    kd, kh, kw = triple(kernel_size, "kernel_size", "lp_pool3d")
+    pooled = avg_pool3d(to_tensor(input).pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return _lp_root(pooled, norm_type, kd * kh * kw)
+
+
+def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = False) -> Tensor:
+    """Maximum over PyTorch's adaptive windows of (N, C, D, H, W) or (C, D, H, W): over (H, W), then over D."""
+    check_unsupported("adaptive_max_pool3d", return_indices=(return_indices, False))
+    return _adaptive_pool3d("adaptive_max_pool3d", input, output_size, adaptive_max_pool2d)
+
+
+def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any,
+                                     return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """adaptive_max_pool3d's maxima and their indices, whatever return_indices says."""
+    return adaptive_max_pool3d(input, output_size, return_indices=True)  # type: ignore[return-value]
+
+
+def max_unpool3d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 output_size: Sequence[int] | None = None) -> Tensor:
+    """The inverse of max_pool3d(return_indices=True): max_unpool2d into planes of D·H rows of W."""
+    op = "max_unpool3d"
+    x = to_tensor(input)
+    kernel = triple(kernel_size, "kernel_size", op)
+    strides = kernel if stride is None else triple(stride, "stride", op)
+    pads = triple(padding, "padding", op, 0)
+    if x.ndim not in (4, 5):
+        raise RuntimeError(f"Input to max_unpooling3d should be a 4d or 5d Tensor, but got a tensor with {x.ndim} "
+                           "dimensions.")
+    if output_size is None:
+        size = tuple((n - 1) * s - 2 * p + k for n, s, p, k in zip(x.shape[-3:], strides, pads, kernel, strict=True))
+    else:
+        size = tuple(int(n) for n in list(output_size)[-3:])
+    lead = x.shape[:-3]
+    planes = x.reshape(*lead, x.shape[-3] * x.shape[-2], x.shape[-1])
+    where_to = to_tensor(indices).reshape(*lead, x.shape[-3] * x.shape[-2], x.shape[-1])
+    out = max_unpool2d(planes, where_to, 1, 1, 0, (size[0] * size[1], size[2]))
+    return name_node(out.reshape(*lead, *size), "MaxUnpool3DBackward0")
 
 __all__ = sorted(name for name, value in list(globals().items())
                  if not name.startswith("_") and callable(value) and getattr(value, "__module__", None) == __name__)

@@ -99,16 +99,19 @@ from .pooling import (
     AdaptiveAvgPool3d,
     AdaptiveMaxPool1d,
     AdaptiveMaxPool2d,
+    AdaptiveMaxPool3d,
     AvgPool1d,
     AvgPool2d,
     AvgPool3d,
     LPPool1d,
     LPPool2d,
+    LPPool3d,
     MaxPool1d,
     MaxPool2d,
     MaxPool3d,
     MaxUnpool1d,
     MaxUnpool2d,
+    MaxUnpool3d,
 )
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .sparse import Embedding, EmbeddingBag
@@ -152,4 +155,5 @@ __all__ += [
     "AlphaDropout", "Dropout1d", "Dropout3d", "FeatureAlphaDropout",
 ]
 __all__ += ["CTCLoss", "ConvTranspose1d", "LPPool1d", "LPPool2d", "MaxUnpool1d", "BatchNorm3d", "InstanceNorm3d",
-            "Conv3d", "MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d"]
+            "Conv3d", "MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d",
+            "LPPool3d", "AdaptiveMaxPool3d", "MaxUnpool3d"]

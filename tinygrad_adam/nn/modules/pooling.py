@@ -7,7 +7,7 @@ from typing import Any
 
 from ...core.tensor import Tensor
 from .. import functional as F
-from .._checks import IntPair, check_unsupported, pair, pool_arguments, single
+from .._checks import IntPair, check_unsupported, pair, pool_arguments, single, triple
 from ..module import Module
 from .arguments import ShowsArguments, layers
 
@@ -131,7 +131,8 @@ class _LPPoolNd(ShowsArguments):
         super().__init__(norm_type=norm_type, kernel_size=kernel_size, stride=stride, ceil_mode=ceil_mode)
 
 
-LPPool1d, LPPool2d = layers(__name__, _LPPoolNd, LPPool1d=F.lp_pool1d, LPPool2d=F.lp_pool2d)
+LPPool1d, LPPool2d, LPPool3d = layers(__name__, _LPPoolNd, LPPool1d=F.lp_pool1d, LPPool2d=F.lp_pool2d,
+                                      LPPool3d=F.lp_pool3d)
 
 
 class MaxUnpool1d(Module):
@@ -152,6 +153,7 @@ class MaxUnpool1d(Module):
 
 
 AdaptiveAvgPool3d, = layers(__name__, _AdaptiveAvgPoolNd, AdaptiveAvgPool3d=F.adaptive_avg_pool3d)
+AdaptiveMaxPool3d, = layers(__name__, _AdaptiveMaxPoolNd, AdaptiveMaxPool3d=F.adaptive_max_pool3d)
 
 
 class MaxPool3d(ShowsArguments, function=F.max_pool3d):
@@ -174,6 +176,22 @@ class AvgPool3d(ShowsArguments, function=F.avg_pool3d):
                  count_include_pad: bool = True, divisor_override: int | None = None):
         super().__init__(kernel_size=kernel_size, stride=kernel_size if stride is None else stride, padding=padding,
                          ceil_mode=ceil_mode, count_include_pad=count_include_pad, divisor_override=divisor_override)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool3d(Module):
+    """The inverse of MaxPool3d(return_indices=True): values back at their indices, zeros elsewhere."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0):
+        super().__init__()
+        self.kernel_size = triple(kernel_size, "kernel_size", "MaxUnpool3d")
+        self.stride = self.kernel_size if stride is None else triple(stride, "stride", "MaxUnpool3d")
+        self.padding = triple(padding, "padding", "MaxUnpool3d", 0)
+
+    def forward(self, input: Tensor, indices: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
+        return F.max_unpool3d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
