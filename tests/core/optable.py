@@ -3569,6 +3569,18 @@ TABLE += [  # grid sampling (the spatial transformer's two functions)
     ),
     OpEntry("nn.Conv3d", module("Conv3d", 2, 3, 2, padding=1, dtype=D("float64")), these(S(x(1, 2, 3, 4, 3)))),
     OpEntry(
+        "F.conv_transpose3d",
+        functional("conv_transpose3d"),
+        these(
+            S(x(2, 2, 3, 3, 3), x(2, 3, 2, 2, 2)),
+            S(x(1, 4, 2, 3, 2), x(4, 1, 2, 2, 3), x(2), (2, 1, 2), (1, 0, 1), (1, 0, 0), 2, (2, 1, 1)),
+            S(x(2, 3, 3, 3), x(2, 3, 2, 2, 2)),
+            S(x(1, 3, 3, 3, 3), x(2, 3, 2, 2, 2)),
+        ),
+    ),
+    OpEntry("nn.ConvTranspose3d", module("ConvTranspose3d", 2, 3, 2, stride=2, dtype=D("float64")),
+            these(S(x(1, 2, 2, 3, 2)))),
+    OpEntry(
         "F.max_pool3d",
         functional("max_pool3d"),
         these(S(x(2, 3, 5, 4, 4), 2), S(x(3, 5, 6, 5), (3, 2, 2), (2, 1, 2), 1, ceil_mode=True), S(x(2, 4, 4), 2),

@@ -94,10 +94,10 @@ NEW_FUNCTIONS = ["affine_grid", "grid_sample", "ctc_loss", "gumbel_softmax", "up
                  "upsample_bilinear", "max_pool1d_with_indices", "max_pool2d_with_indices",
                  "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "lp_pool1d", "lp_pool2d",
                  "max_unpool1d", "max_pool3d", "lp_pool3d", "adaptive_max_pool3d_with_indices", "max_unpool3d",
-                 "avg_pool3d", "adaptive_avg_pool3d", "conv_transpose1d", "conv3d"]
+                 "avg_pool3d", "adaptive_avg_pool3d", "conv_transpose1d", "conv3d", "conv_transpose3d"]
 NEW_LAYERS = ["CTCLoss", "ConvTranspose1d", "LPPool1d", "LPPool2d", "MaxUnpool1d", "Conv3d", "MaxPool3d",
               "AvgPool3d", "AdaptiveAvgPool3d", "BatchNorm3d", "InstanceNorm3d", "LPPool3d", "AdaptiveMaxPool3d",
-              "MaxUnpool3d"]
+              "MaxUnpool3d", "ConvTranspose3d"]
 
 
 def _parameters(callable_) -> list[tuple[str, object]] | None:

@@ -20,6 +20,9 @@ LAYERS = [
      (1, 2, 4, 5, 4)),
     ("Conv3d", (2, 3, 2), {"padding": "valid", "padding_mode": "replicate"}, (1, 2, 3, 3, 3)),
     ("Conv1d", (2, 3, 3), {"padding": "valid", "padding_mode": "reflect"}, (2, 2, 6)),
+    ("ConvTranspose3d", (4, 6, (2, 3, 2)), {"stride": (2, 1, 2), "padding": (1, 0, 1), "output_padding": (1, 0, 0),
+                                            "groups": 2, "dilation": (2, 1, 1)}, (2, 4, 3, 4, 3)),
+    ("ConvTranspose3d", (2, 3, 2), {"stride": 3, "bias": False}, (2, 3, 2, 3)),
     ("MaxPool3d", (3, 2, 1), {}, (2, 3, 7, 6, 5)),
     ("MaxPool3d", ((2, 3, 2), (2, 2, 3)), {"ceil_mode": True}, (2, 3, 7, 6, 5)),
     ("AvgPool3d", (3, 2, 1), {}, (2, 3, 7, 6, 5)),
@@ -72,6 +75,17 @@ def test_max_pool3d_indices(args: tuple, kwargs: dict, shape: tuple) -> None:
     for a, b in zip(ours, theirs, strict=True):
         assert str(a.dtype) == str(b.dtype)
         np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_conv_transpose3d_output_size() -> None:
+    data = np.random.default_rng(5).standard_normal((1, 2, 3, 3, 3))
+    shapes = []
+    for lib in (torch, tg):
+        layer = lib.nn.ConvTranspose3d(2, 2, 3, stride=2)
+        shapes.append(tuple(layer(lib.tensor(data, dtype=lib.float32), output_size=[8, 7, 8]).shape))
+        with pytest.raises(ValueError):
+            layer(lib.tensor(data, dtype=lib.float32), output_size=[9, 7, 7])
+    assert shapes[0] == shapes[1] == (1, 2, 8, 7, 8)
 
 
 def test_float32_conv3d_and_pools() -> None:

@@ -2208,16 +2208,21 @@ def _volume(op: str, x: Tensor) -> tuple[tuple[int, ...], int, int, int, int]:
     return (lead, int(np.prod(lead)), *x.shape[-3:])  # type: ignore[return-value]
 
 
+def _convolution_volume(op: str, input: Tensor, weight: Tensor) -> tuple[Tensor, Tensor]:
+    """The input as given, and as a batch (N, C, D, H, W), after checking it and the weight's dims."""
+    given = to_tensor(input)
+    if given.ndim not in (4, 5) or weight.ndim != 5:
+        raise RuntimeError(f"{op}: expected a 4D or 5D input and a 5D weight, got input of shape {given.shape} and "
+                           f"weight of shape {weight.shape}")
+    return given, given if given.ndim == 5 else given.unsqueeze(0)
+
+
 def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Tensor:
     """3-D cross-correlation of (N, C, D, H, W) (or (C, D, H, W)) with weight (O, C / groups, kD, kH, kW):
     one conv2d of the strided depth slices per kernel depth, summed."""
     op = "conv3d"
-    given = to_tensor(input)
-    if given.ndim not in (4, 5) or weight.ndim != 5:
-        raise RuntimeError(f"{op}: expected a 4D or 5D input and a 5D weight, got input of shape {given.shape} and "
-                           f"weight of shape {weight.shape}")
-    x = given if given.ndim == 5 else given.unsqueeze(0)
+    given, x = _convolution_volume(op, input, weight)
     strides, dilations = triple(stride, "stride", op), triple(dilation, "dilation", op)
     kernel = tuple(weight.shape[2:])
     if isinstance(padding, str):
@@ -2353,6 +2358,44 @@ def max_unpool3d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any =
     where_to = to_tensor(indices).reshape(*lead, x.shape[-3] * x.shape[-2], x.shape[-1])
     out = max_unpool2d(planes, where_to, 1, 1, 0, (size[0] * size[1], size[2]))
     return name_node(out.reshape(*lead, *size), "MaxUnpool3DBackward0")
+
+
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """3-D transposed convolution of (N, C_in, D, H, W) (or unbatched) with weight (C_in, C_out / groups, kD, kH,
+    kW): per kernel depth, conv_transpose2d of every input slice, spread stride apart in depth and summed."""
+    op = "conv_transpose3d"
+    given, x = _convolution_volume(op, input, weight)
+    strides, dilations = triple(stride, "stride", op), triple(dilation, "dilation", op)
+    pads, extra = triple(padding, "padding", op, 0), triple(output_padding, "output_padding", op, 0)
+    check_output_padding(extra, strides, dilations)
+    check_groups(op, weight.shape[0], groups, "in_channels")
+    check_kernel_dtype("slow_conv_transpose3d_cpu", x, "bool uint8 int8 int16 int32")
+    n, channels, depth, height, width = x.shape
+    kernel_depth = weight.shape[2]
+    full = (depth - 1) * strides[0] + dilations[0] * (kernel_depth - 1) + extra[0] + 1
+    if full - 2 * pads[0] <= 0:
+        raise RuntimeError(f"{op}: the output depth {full - 2 * pads[0]} is too small (input shape {given.shape})")
+    planes = x.transpose(1, 2).reshape(n * depth, channels, height, width)
+    total = None
+    for k in range(kernel_depth):
+        part = _conv_transpose2d(planes, weight[:, :, k], None, strides[1:], pads[1:], extra[1:], dilations[1:],
+                                 groups, op)
+        part = part.reshape(n, depth, *part.shape[1:]).transpose(1, 2)  # (N, O, D, H', W')
+        if strides[0] > 1:  # stride - 1 zero slices after every input slice
+            gaps = Tensor._make(np.zeros(part.shape[:2] + (depth, strides[0] - 1) + part.shape[3:], part.array.dtype),
+                                False)
+            part = concatenate([part.unsqueeze(3), gaps], 3).reshape(*part.shape[:2], depth * strides[0],
+                                                                        *part.shape[3:])
+            part = part[:, :, :(depth - 1) * strides[0] + 1]
+        before = k * dilations[0]
+        part = pad(part, [0, 0, 0, 0, before, full - before - part.shape[2]])
+        total = part if total is None else total + part
+    assert total is not None
+    out = total[:, :, pads[0]:full - pads[0]]
+    if bias is not None:
+        out = out + bias.reshape(1, -1, 1, 1, 1)
+    return name_node(out if given.ndim == 5 else out.squeeze(0), "ConvolutionBackward0")
 
 __all__ = sorted(name for name, value in list(globals().items())
                  if not name.startswith("_") and callable(value) and getattr(value, "__module__", None) == __name__)

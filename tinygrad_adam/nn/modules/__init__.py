@@ -35,7 +35,7 @@ from .activation import (
     Threshold,
 )
 from .attention import MultiheadAttention
-from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .flatten import Flatten, Unflatten
@@ -156,4 +156,4 @@ __all__ += [
 ]
 __all__ += ["CTCLoss", "ConvTranspose1d", "LPPool1d", "LPPool2d", "MaxUnpool1d", "BatchNorm3d", "InstanceNorm3d",
             "Conv3d", "MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d",
-            "LPPool3d", "AdaptiveMaxPool3d", "MaxUnpool3d"]
+            "LPPool3d", "AdaptiveMaxPool3d", "MaxUnpool3d", "ConvTranspose3d"]

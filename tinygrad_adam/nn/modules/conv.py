@@ -194,35 +194,68 @@ class Conv3d(_ConvNd):
         return _conv_repr(self, 3)
 
 
-class ConvTranspose1d(_ConvNd):
+class _ConvTransposeNd(_ConvNd):
+    """What ConvTranspose1d and ConvTranspose3d share: PyTorch's checks, arguments as tuples of `dims` ints,
+    and a forward through `function` with the output_padding that an output_size asks for."""
+
+    dims: int
+    function: Any
+
+    def _setup(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any, padding: Any,
+               output_padding: Any, groups: int, bias: bool, dilation: Any, padding_mode: str, device: Any,
+               dtype: Any) -> None:
+        op = type(self).__name__
+        check_device(device, op)
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {op}')
+        _check_channels(op, in_channels, out_channels, groups)
+        self.in_channels, self.out_channels, self.groups, self.padding_mode = in_channels, out_channels, groups, \
+            padding_mode
+
+        def ints(value: Any, name: str, minimum: int = 1) -> tuple[int, ...]:
+            return (single(value, name, op, minimum),) if self.dims == 1 else triple(value, name, op, minimum)
+
+        self.kernel_size, self.stride, self.dilation = ints(kernel_size, "kernel_size"), ints(stride, "stride"), \
+            ints(dilation, "dilation")
+        self.padding, self.output_padding = ints(padding, "padding", 0), ints(output_padding, "output_padding", 0)
+        check_output_padding(self.output_padding, self.stride, self.dilation)
+        self._make_parameters((in_channels, out_channels // groups) + self.kernel_size, out_channels, bias, dtype)
+
+    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
+        x = to_tensor(input)
+        return self.function(x, self.weight, self.bias, self.stride, self.padding,
+                             _transposed_output_padding(self, x, output_size, self.dims), self.groups, self.dilation)
+
+    def extra_repr(self) -> str:
+        return _conv_repr(self, self.dims)
+
+
+class ConvTranspose1d(_ConvTransposeNd):
     """1-D transposed convolution of (N, C, L), weight of shape (in_channels, out_channels / groups, k)."""
+
+    dims, function = 1, staticmethod(F.conv_transpose1d)
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int],
                  stride: int | tuple[int] = 1, padding: int | tuple[int] = 0, output_padding: int | tuple[int] = 0,
                  groups: int = 1, bias: bool = True, dilation: int | tuple[int] = 1, padding_mode: str = "zeros",
                  device: Any = None, dtype: Any = None):
         super().__init__()
-        op = "ConvTranspose1d"
-        check_device(device, op)
-        if padding_mode != "zeros":
-            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
-        _check_channels(op, in_channels, out_channels, groups)
-        self.in_channels, self.out_channels, self.groups, self.padding_mode = in_channels, out_channels, groups, \
-            padding_mode
-        self.kernel_size = (single(kernel_size, "kernel_size", op),)
-        self.stride, self.dilation = (single(stride, "stride", op),), (single(dilation, "dilation", op),)
-        self.padding = (single(padding, "padding", op, 0),)
-        self.output_padding = (single(output_padding, "output_padding", op, 0),)
-        check_output_padding((0,) + self.output_padding, (1,) + self.stride, (1,) + self.dilation)
-        self._make_parameters((in_channels, out_channels // groups) + self.kernel_size, out_channels, bias, dtype)
+        self._setup(in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation,
+                    padding_mode, device, dtype)
 
-    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
-        x = to_tensor(input)
-        return F.conv_transpose1d(x, self.weight, self.bias, self.stride, self.padding,
-                                  _transposed_output_padding(self, x, output_size, 1), self.groups, self.dilation)
 
-    def extra_repr(self) -> str:
-        return _conv_repr(self, 1)
+class ConvTranspose3d(_ConvTransposeNd):
+    """3-D transposed convolution of (N, C, D, H, W), weight of shape (in_channels, out_channels / groups, kD, kH,
+    kW)."""
+
+    dims, function = 3, staticmethod(F.conv_transpose3d)
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None):
+        super().__init__()
+        self._setup(in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation,
+                    padding_mode, device, dtype)
 
 
 class ConvTranspose2d(_ConvNd):
