@@ -3463,6 +3463,168 @@ def in_every_dtype(entry: OpEntry) -> Iterator[Sample]:
                 yield variant
 
 
+TABLE += [  # grid sampling (the spatial transformer's two functions)
+    OpEntry(
+        "F.affine_grid",
+        functional("affine_grid"),
+        these(
+            S(x(2, 2, 3), [2, 3, 4, 5], align_corners=False),
+            S(x(1, 2, 3), [1, 1, 3, 1], align_corners=True),
+            S(x(1, 2, 3), (1, 2, 2, 2), False),
+            S(x(1, 3, 3), [1, 1, 2, 2], align_corners=False),
+            S(x(1, 2, 3), [1, 1, 0, 2], align_corners=False),
+        ),
+    ),
+    OpEntry(
+        "F.grid_sample",
+        functional("grid_sample"),
+        these(
+            S(x(2, 3, 4, 5), x(2, 3, 2, 2, gen=lambda s, d: make(s, d, -1.5, 1.5)), align_corners=False),
+            S(x(1, 2, 4, 4), x(1, 2, 3, 2), mode="nearest", padding_mode="border", align_corners=True),
+            S(x(1, 2, 3, 5), x(1, 3, 3, 2), "bilinear", "reflection", True),
+            S(x(1, 2, 3, 5), x(1, 3, 3, 2), "bilinear", "reflection", False),
+            S(x(1, 2, 4, 3), x(1, 2, 3, 2), "bicubic", "border", False),
+            S(x(0, 2, 3, 3), x(0, 2, 2, 2), align_corners=False),
+            S(x(2, 3, 4), x(2, 3, 3, 2), align_corners=False),
+            S(x(1, 1, 2, 2), x(1, 1, 1, 2), mode="area", align_corners=False),
+        ),
+    ),
+    # log-probabilities or not, PyTorch's gradient is that of the logits under log_softmax: compared as it is
+    OpEntry(
+        "F.ctc_loss",
+        functional("ctc_loss"),
+        these(
+            S(x(6, 2, 4), T(np.array([[1, 2, 2], [3, 1, 0]])), [6, 5], [3, 2]),
+            S(x(6, 2, 4), T(np.array([1, 2, 0])), [6, 6], [2, 1], blank=3, reduction="sum"),
+            S(x(5, 4), T(np.array([1, 1])), T(np.array(5)), T(np.array(2)), reduction="none"),
+            S(x(3, 1, 3), T(np.array([[1, 1, 1]])), [3], [3], zero_infinity=True),
+            S(x(6, 2, 4), T(np.array([[1, 2]] * 2)), [7, 6], [2, 2]),
+        ),
+    ),
+    OpEntry(
+        "nn.CTCLoss",
+        module("CTCLoss", blank=1, reduction="none"),
+        these(S(x(6, 2, 4), T(np.array([[0, 2, 2], [3, 3, 0]])), [6, 6], [3, 2])),
+    ),
+    OpEntry(
+        "F.gumbel_softmax",
+        seeded(functional("gumbel_softmax")),
+        these(S(x(3, 5)), S(x(2, 3, 4), tau=0.5, hard=True), S(x(4, 3), hard=True, dim=0), S(x(0, 3))),
+    ),
+    # bytes are resampled as interpolate's (its entry marks where they differ): these compare in float64
+    OpEntry("F.upsample", with_lib(lambda lib, t, **k: lib.nn.functional.upsample(t.double(), **k)),
+            these(S(x(1, 2, 3, 3), scale_factor=2, mode="bilinear"), S(x(1, 2, 3), size=5))),
+    OpEntry("F.upsample_nearest", functional("upsample_nearest"), these(S(x(1, 2, 3), 5), S(x(1, 1, 2, 2), None, 2))),
+    OpEntry("F.upsample_bilinear", with_lib(lambda lib, t, *a: lib.nn.functional.upsample_bilinear(t.double(), *a)),
+            these(S(x(1, 2, 3, 3), (4, 5)))),
+    OpEntry("F.max_pool2d_with_indices", functional("max_pool2d_with_indices"),
+            these(S(x(2, 3, 5, 6), 2), S(x(3, 5, 5), 3, 2, 1, ceil_mode=True))),
+    # refused (NotImplementedError) until max_pool1d / adaptive max pools take return_indices=True
+    OpEntry("F.max_pool1d_with_indices", functional("max_pool1d_with_indices"), these(S(x(2, 3, 7), 2))),
+    OpEntry("F.adaptive_max_pool1d_with_indices", functional("adaptive_max_pool1d_with_indices"),
+            these(S(x(2, 3, 7), 3))),
+    OpEntry("F.adaptive_max_pool2d_with_indices", functional("adaptive_max_pool2d_with_indices"),
+            these(S(x(2, 3, 5, 5), (2, 3)))),
+    OpEntry(
+        "F.conv_transpose1d",
+        functional("conv_transpose1d"),
+        these(
+            S(x(2, 4, 5), x(4, 3, 3)),
+            S(x(2, 4, 5), x(4, 3, 2), x(6), 2, 1, 1, 2),
+            S(x(4, 5), x(4, 2, 3), dilation=2),
+            S(x(2, 3, 5), x(4, 3, 3)),
+            S(x(2, 4, 5), x(4, 3, 3), output_padding=1),
+        ),
+    ),
+    OpEntry("nn.ConvTranspose1d", module("ConvTranspose1d", 4, 6, 3, stride=2, groups=2, dtype=D("float64")),
+            these(S(x(2, 4, 5)), S(x(4, 5)))),
+    OpEntry("F.lp_pool1d", functional("lp_pool1d"), these(S(x(2, 3, 8), 2, 3), S(x(3, 8), 3, 2, 1))),
+    OpEntry("F.lp_pool2d", functional("lp_pool2d"),
+            these(S(x(2, 3, 6, 6), 2, 3), S(x(3, 5, 6), 3, (2, 3), 2, ceil_mode=True), S(x(1, 2, 4, 4), 1, 2))),
+    OpEntry("nn.LPPool1d", module("LPPool1d", 2, 3, 2), these(S(x(2, 3, 8)))),
+    OpEntry("nn.LPPool2d", module("LPPool2d", 2, 2), these(S(x(2, 3, 4, 6)))),
+    OpEntry(
+        "F.max_unpool1d",
+        with_lib(lambda lib, t: lib.nn.functional.max_unpool1d(*(r.squeeze(-2) for r in lib.nn.functional.max_pool2d(
+            t.unsqueeze(-2), (1, 2), return_indices=True)), 2)),
+        these(S(x(2, 3, 8)), S(x(3, 8))),
+    ),
+    OpEntry(
+        "nn.MaxUnpool1d",
+        with_lib(lambda lib, t: lib.nn.MaxUnpool1d(2)(*(r.squeeze(-2) for r in lib.nn.functional.max_pool2d(
+            t.unsqueeze(-2), (1, 2), return_indices=True)))),
+        these(S(x(2, 3, 8))),
+    ),
+    # the 3-D family
+    OpEntry(
+        "F.conv3d",
+        functional("conv3d"),
+        these(
+            S(x(2, 3, 4, 4, 4), x(4, 3, 2, 2, 2)),
+            S(x(1, 4, 5, 4, 5), x(2, 2, 3, 1, 2), x(2), (2, 1, 1), (1, 0, 1), (1, 1, 2), 2),
+            S(x(2, 4, 4, 4), x(3, 2, 2, 2, 2), padding="same"),
+            S(x(1, 2, 2, 4, 4), x(3, 2, 3, 3, 3)),
+            S(x(1, 3, 4, 4, 4), x(3, 2, 2, 2, 2)),
+        ),
+    ),
+    OpEntry("nn.Conv3d", module("Conv3d", 2, 3, 2, padding=1, dtype=D("float64")), these(S(x(1, 2, 3, 4, 3)))),
+    OpEntry(
+        "F.conv_transpose3d",
+        functional("conv_transpose3d"),
+        these(
+            S(x(2, 2, 3, 3, 3), x(2, 3, 2, 2, 2)),
+            S(x(1, 4, 2, 3, 2), x(4, 1, 2, 2, 3), x(2), (2, 1, 2), (1, 0, 1), (1, 0, 0), 2, (2, 1, 1)),
+            S(x(2, 3, 3, 3), x(2, 3, 2, 2, 2)),
+            S(x(1, 3, 3, 3, 3), x(2, 3, 2, 2, 2)),
+        ),
+    ),
+    OpEntry("nn.ConvTranspose3d", module("ConvTranspose3d", 2, 3, 2, stride=2, dtype=D("float64")),
+            these(S(x(1, 2, 2, 3, 2)))),
+    OpEntry(
+        "F.max_pool3d",
+        functional("max_pool3d"),
+        these(S(x(2, 3, 5, 4, 4), 2), S(x(3, 5, 6, 5), (3, 2, 2), (2, 1, 2), 1, ceil_mode=True), S(x(2, 4, 4), 2),
+              S(x(1, 2, 4, 4, 5), 2, return_indices=True)),
+    ),
+    OpEntry(
+        "F.avg_pool3d",
+        functional("avg_pool3d"),
+        these(
+            S(x(2, 3, 5, 4, 4), 2),
+            S(x(3, 5, 6, 5), 3, 2, 1, count_include_pad=False),
+            S(x(1, 2, 5, 5, 5), 2, ceil_mode=True, divisor_override=3),
+        ),
+    ),
+    OpEntry("F.adaptive_avg_pool3d", functional("adaptive_avg_pool3d"),
+            these(S(x(2, 3, 5, 4, 6), (2, 3, None)), S(x(3, 4, 4, 4), 2), S(x(4, 4, 4), 2))),
+    OpEntry("nn.MaxPool3d", module("MaxPool3d", 2, 1), these(S(x(1, 2, 3, 3, 3)))),
+    OpEntry("nn.AvgPool3d", module("AvgPool3d", 2, 1, 1), these(S(x(1, 2, 3, 3, 3)))),
+    OpEntry("nn.AdaptiveAvgPool3d", module("AdaptiveAvgPool3d", (1, 2, 3)), these(S(x(1, 2, 3, 4, 5)))),
+    OpEntry("F.lp_pool3d", functional("lp_pool3d"), these(S(x(2, 3, 4, 4, 4), 2, 2), S(x(3, 4, 5, 4), 3, 3, 1))),
+    OpEntry("nn.LPPool3d", module("LPPool3d", 2, (2, 1, 2)), these(S(x(1, 2, 3, 3, 4)))),
+    OpEntry("F.adaptive_max_pool3d", functional("adaptive_max_pool3d"),
+            these(S(x(2, 3, 5, 4, 6), (2, 3, None)), S(x(3, 4, 4, 4), 2), S(x(4, 4, 4), 2))),
+    OpEntry("F.adaptive_max_pool3d_with_indices", functional("adaptive_max_pool3d_with_indices"),
+            these(S(x(2, 3, 5, 4, 6), 2))),  # refused (NotImplementedError) until return_indices is supported
+    OpEntry("nn.AdaptiveMaxPool3d", module("AdaptiveMaxPool3d", (1, 2, 3)), these(S(x(1, 2, 3, 4, 5)))),
+    OpEntry(
+        "F.max_unpool3d",
+        with_lib(lambda lib, t: lib.nn.functional.max_unpool3d(*lib.nn.functional.max_pool3d(t, 2, return_indices=True),
+                                                               2)),
+        these(S(x(2, 3, 4, 4, 6)), S(x(3, 4, 2, 4))),
+    ),
+    OpEntry(
+        "nn.MaxUnpool3d",
+        with_lib(lambda lib, t: lib.nn.MaxUnpool3d(2)(*lib.nn.functional.max_pool3d(t, 2, return_indices=True),
+                                                      output_size=[5, 4, 6])),
+        these(S(x(1, 2, 5, 4, 6))),
+    ),
+    OpEntry("nn.BatchNorm3d", module("BatchNorm3d", 2, dtype=D("float64")), these(S(x(2, 2, 3, 2, 2)))),
+    OpEntry("nn.InstanceNorm3d", module("InstanceNorm3d", 2, affine=True, dtype=D("float64")),
+            these(S(x(2, 2, 3, 2, 2)), S(x(2, 3, 2, 2)))),
+]
+
+
 NOT_OPS = {
     # what is no op: modules, types, switches, I/O, seeds and graph state
     "torch.autograd",
@@ -3558,6 +3720,7 @@ NOT_OPS = {
             "RNNBase",
             "RNNCellBase",
             "Parameter",
+            "Buffer",
             "Sequential",
             "functional",
             "init",

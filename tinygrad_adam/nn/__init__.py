@@ -12,8 +12,8 @@
 
 from . import functional, init, modules, parallel, utils
 from .containers import ModuleDict, ParameterDict, ParameterList
-from .module import Module, ModuleList, Parameter, Sequential
+from .module import Buffer, Module, ModuleList, Parameter, Sequential
 from .modules import *  # noqa: F403  (the layers, activations and losses; listed in modules/__init__.py)
 
-__all__ = ["Module", "ModuleDict", "ModuleList", "Parameter", "ParameterDict", "ParameterList", "Sequential",
+__all__ = ["Buffer", "Module", "ModuleDict", "ModuleList", "Parameter", "ParameterDict", "ParameterList", "Sequential",
            "functional", "init", "parallel", "utils", *modules.__all__]

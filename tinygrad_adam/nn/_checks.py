@@ -40,6 +40,28 @@ def pair(value: IntPair, name: str, op: str, minimum: int = 1) -> Pair:
     return int(result[0]), int(result[1])
 
 
+def triple(value: Any, name: str, op: str, minimum: int = 1) -> tuple[int, int, int]:
+    """`pair` for the 3-D ops: (value,) * 3 for an int, the triple itself for a triple."""
+    result = (value,) * 3 if isinstance(value, int | np.integer) else tuple(value)
+    if len(result) != 3 or not all(isinstance(v, int | np.integer) and v >= minimum for v in result):
+        raise ValueError(f"{op}: {name} must be an int >= {minimum} or a triple of them, got {value!r}")
+    return int(result[0]), int(result[1]), int(result[2])
+
+
+def string_padding(padding: str, stride: Sequence[int]) -> str:
+    """A convolution's padding given as a string, checked as PyTorch does: "valid", or "same" when unstrided."""
+    if padding not in ("valid", "same"):
+        raise ValueError(f"Invalid padding string {padding!r}, should be one of ('valid', 'same')")
+    if padding == "same" and any(s != 1 for s in stride):
+        raise ValueError("padding='same' is not supported for strided convolutions")
+    return padding
+
+
+def same_sides(dilation: Sequence[int], kernel: Sequence[int]) -> list[tuple[int, int]]:
+    """Each dim's (before, after) padding for padding='same': the odd one after, as PyTorch."""
+    return [(d * (k - 1) // 2, d * (k - 1) - d * (k - 1) // 2) for d, k in zip(dilation, kernel, strict=True)]
+
+
 def as_pair(value: IntPair) -> Pair:
     """`pair` for a value that was checked before: no checks."""
     return (value, value) if isinstance(value, int | np.integer) else (value[0], value[1])

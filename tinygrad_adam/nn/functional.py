@@ -46,13 +46,17 @@ from ._checks import (
     pair,
     pool1d_input,
     pool_arguments,
+    same_sides,
     scalar_type_name,
     single,
     size_text,
+    string_padding,
     to_tensor,
+    triple,
 )
 from .ops.binary_loss import BinaryCrossEntropyOp, BinaryCrossEntropyWithLogitsOp
 from .ops.conv_transpose import conv_transpose2d as _conv_transpose2d
+from .ops.ctc_loss import CTCLossOp, extended_targets
 from .ops.unfold import UnfoldOp
 
 
@@ -307,12 +311,7 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
     check_kernel_dtype("slow_conv2d_cpu" if d == 1 else "slow_conv_dilated<>", x, "b" if d == 1 else "biu")
     k = weight.shape[2]
     if isinstance(padding, str):
-        if padding not in ("valid", "same"):
-            raise ValueError(f"Invalid padding string {padding!r}, should be one of ('valid', 'same')")
-        if padding == "same" and s != 1:
-            raise ValueError("padding='same' is not supported for strided convolutions")
-        total = d * (k - 1) if padding == "same" else 0
-        sides = (0, 0, total // 2, total - total // 2)
+        sides = (0, 0, *same_sides((d,), (k,))[0]) if string_padding(padding, (s,)) == "same" else (0, 0, 0, 0)
     else:
         p = single(padding, "padding", "conv1d", minimum=0)
         sides = (0, 0, p, p)
@@ -351,6 +350,25 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     check_groups(op, weight.shape[0], groups, "in_channels")
     check_kernel_dtype("slow_conv_transpose2d_out_cpu", to_tensor(input), "bool uint8 int8 int16 int32")
     return _conv_transpose2d(to_tensor(input), weight, bias, strides, pads, out_pads, dilations, groups, op)
+
+
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int | Sequence[int] = 1,
+                     padding: int | Sequence[int] = 0, output_padding: int | Sequence[int] = 0, groups: int = 1,
+                     dilation: int | Sequence[int] = 1) -> Tensor:
+    """1-D transposed convolution of (N, C_in, L) (or (C_in, L)) with weight (C_in, C_out / groups, k): the 2-D
+    one on a height of 1."""
+    op = "conv_transpose1d"
+    x = to_tensor(input)
+    if x.ndim not in (2, 3) or weight.ndim != 3:
+        raise RuntimeError(f"{op}: expected a 2D or 3D input and a 3D weight, got input of shape {x.shape} and "
+                           f"weight of shape {weight.shape}")
+    s, d = single(stride, "stride", op), single(dilation, "dilation", op)
+    p, extra = single(padding, "padding", op, 0), single(output_padding, "output_padding", op, 0)
+    check_output_padding((0, extra), (1, s), (1, d))
+    check_groups(op, weight.shape[0], groups, "in_channels")
+    check_kernel_dtype("slow_conv_transpose2d_out_cpu", x, "bool uint8 int8 int16 int32")
+    return _conv_transpose2d(x.unsqueeze(-2), weight.unsqueeze(2), bias, (1, s), (0, p), (0, extra), (1, d), groups,
+                             op).squeeze(-2)
 
 
 # ----- resampling --------------------------------------------------------------------------------
@@ -1816,6 +1834,568 @@ def fold(input: Tensor, output_size: IntPair, kernel_size: IntPair, dilation: In
     out = out.reshape(n, channels, *padded)[..., pads[0]:pads[0] + size[0], pads[1]:pads[1] + size[1]]
     return name_node(out if x.ndim == 3 else out.squeeze(0), "Col2ImBackward0")
 
+
+
+_ALIGN_CORNERS_WARNING = ("Default grid_sample and affine_grid behavior has changed to align_corners=False since "
+                          "1.3.0. Please specify align_corners=True if the old behavior is desired. See the "
+                          "documentation of grid_sample for details.")
+
+
+def _linspace_from_neg_one(steps: int, align_corners: bool, dtype: np.dtype) -> np.ndarray:
+    """ATen's linspace(-1, 1, steps) in `dtype` (the first half from -1 up, the second from 1 down), shrunk by
+    (steps - 1) / steps without align_corners."""
+    if steps <= 1:
+        return np.zeros(steps, dtype=dtype)
+    step = dtype.type(2) / dtype.type(steps - 1)
+    i = np.arange(steps)
+    values = np.where(i < steps // 2, dtype.type(-1) + step * i.astype(dtype),
+                      dtype.type(1) - step * (steps - 1 - i).astype(dtype)).astype(dtype)
+    return values if align_corners else (values * dtype.type(steps - 1) / dtype.type(steps)).astype(dtype)
+
+
+def affine_grid(theta: Tensor, size: list[int], align_corners: bool | None = None) -> Tensor:
+    """The sampling grid (N, H, W, 2) of the affine maps theta (N, 2, 3) over [-1, 1]^2, for grid_sample."""
+    if align_corners is None:
+        warnings.warn(_ALIGN_CORNERS_WARNING, stacklevel=2)
+        align_corners = False
+    t = to_tensor(theta)
+    if t.array.dtype.kind != "f":
+        raise ValueError(f"Expected theta to have floating point type, but got {t.dtype}")
+    size = [int(s) for s in size]
+    if len(size) == 5:
+        raise NotImplementedError("affine_grid: 3-D affine grids (a 5-D size) are not supported, 2-D ones are")
+    if len(size) != 4:
+        raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
+                                  f"respectively. Got size {size}.")
+    if t.ndim != 3 or t.shape[-2] != 2 or t.shape[-1] != 3:
+        raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size {size}. "
+                         f"Got {size_text(t)}.")
+    if align_corners and min(size[-2:]) == 1:
+        warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
+                      "align_corners=True. This is not an intended use case of affine_grid. See the documentation "
+                      "of affine_grid for details.", stacklevel=2)
+    elif min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {size}")
+    n, _, h, w = size
+    if t.shape[0] != n:
+        raise RuntimeError(f"Expected size of theta's batch ({t.shape[0]}) to equal size[0] ({n})")
+    dtype = t.array.dtype
+    base = np.ones((h, w, 3), dtype=dtype)
+    base[..., 0] = _linspace_from_neg_one(w, align_corners, dtype)
+    base[..., 1] = _linspace_from_neg_one(h, align_corners, dtype)[:, None]
+    grid = Tensor._make(np.broadcast_to(base.reshape(1, h * w, 3), (n, h * w, 3)).copy(), False) @ t.transpose(1, 2)
+    return name_node(grid.reshape(n, h, w, 2), "AffineGridGeneratorBackward0")
+
+
+def _offset(x: Tensor, value: np.ndarray) -> Tensor:
+    """`value` in place of x's values, with x's gradient (d value / dx = 1: a piecewise shift of x)."""
+    return x + Tensor._make((value - x.array).astype(x.array.dtype), False)
+
+
+def _clip_coordinates(x: Tensor, size: int) -> Tensor:
+    """PyTorch's clip: [0, size - 1], with a zero gradient wherever the coordinate is at or past an edge."""
+    a = x.array
+    inside = (a > 0) & (a < size - 1)
+    return where(Tensor._make(inside, False), x, Tensor._make(np.clip(a, 0, size - 1).astype(a.dtype), False))
+
+
+def _reflect_coordinates(x: Tensor, twice_low: int, twice_high: int) -> Tensor:
+    """PyTorch's reflection of x about the edges twice_low / 2 and twice_high / 2 until it lies between them."""
+    if twice_low == twice_high:
+        return x * 0
+    low, double_span = twice_low / 2, float(twice_high - twice_low)
+    distance = (x - low).abs()
+    extra = _offset(distance, distance.array - np.trunc(distance.array / double_span) * double_span)
+    flipped = extra.array > double_span - extra.array
+    return where(Tensor._make(flipped, False), double_span - extra, extra) + low
+
+
+def _unnormalize(coordinate: Tensor, size: int, align_corners: bool) -> Tensor:
+    """Grid values in [-1, 1] as pixel coordinates of an axis of `size`."""
+    return (coordinate + 1) * ((size - 1) / 2) if align_corners else (coordinate + 1) * (size / 2) - 0.5
+
+
+def _source_coordinates(x: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
+    """Pixel coordinates clipped or reflected into an axis of `size` by padding_mode (zeros: unchanged)."""
+    if padding_mode == "border":
+        return _clip_coordinates(x, size)
+    if padding_mode == "reflection":
+        twice = (0, 2 * (size - 1)) if align_corners else (-1, 2 * size - 1)
+        return _clip_coordinates(_reflect_coordinates(x, *twice), size)
+    return x
+
+
+def _cubic_coefficients(t: Tensor) -> list[Tensor]:
+    """The weights of the taps at -1, 0, 1, 2 of cubic convolution (A = -0.75) at fraction t, as PyTorch's."""
+    a = -0.75
+
+    def near(d: Tensor) -> Tensor:
+        return ((d * (a + 2) - (a + 3)) * d) * d + 1
+
+    def far(d: Tensor) -> Tensor:
+        return ((d * a - 5 * a) * d + 8 * a) * d - 4 * a
+
+    return [far(t + 1), near(t), near(1 - t), far(2 - t)]
+
+
+def _check_grid_sample(x: Tensor, g: Tensor) -> None:
+    if x.ndim < 1 or g.ndim < 1 or x.shape[0] != g.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, but got input with "
+                           f"sizes {list(x.shape)} and grid with sizes {list(g.shape)}")
+    if g.shape[-1] != x.ndim - 2:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {x.ndim - 2} in last dimension, but got grid "
+                           f"with sizes {list(g.shape)}")
+    for i in range(2, x.ndim):
+        if x.shape[i] <= 0:
+            raise RuntimeError(f"grid_sampler(): expected input to have non-empty spatial dimensions, but input has "
+                               f"sizes {list(x.shape)} with dimension {i} being empty")
+    if x.ndim == 5 and g.ndim == 5:
+        raise NotImplementedError("grid_sample: 3-D sampling (5-D input) is not supported, 2-D sampling is")
+    if x.ndim != 4 or g.ndim != 4:
+        raise RuntimeError(f"grid_sampler(): expected 4D input and grid with same number of dimensions, but got "
+                           f"input with sizes {list(x.shape)} and grid with sizes {list(g.shape)}")
+    if x.array.dtype.kind != "f":
+        raise checks.not_implemented_for("grid_sampler_2d_cpu", x.array.dtype)
+    if g.array.dtype != x.array.dtype:
+        raise RuntimeError(f"expected scalar type {scalar_type_name(x)} but found {scalar_type_name(g)}")
+
+
+def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
+                align_corners: bool | None = None) -> Tensor:
+    """Sample (N, C, H, W) at the points of grid (N, Ho, Wo, 2) (x, y in [-1, 1]): bilinear, nearest or bicubic,
+    with zeros, border or reflection padding; differentiable in input and grid (nearest: a zero gradient)."""
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', "
+                         f"but got: '{mode}'")
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
+                         f"'reflection', but got: '{padding_mode}'")
+    if align_corners is None:
+        warnings.warn(_ALIGN_CORNERS_WARNING, stacklevel=2)
+        align_corners = False
+    x, g = to_tensor(input), to_tensor(grid)
+    _check_grid_sample(x, g)
+    n, c, h, w = x.shape
+    ho, wo = g.shape[1:3]
+    ix, iy = _unnormalize(g[..., 0], w, align_corners), _unnormalize(g[..., 1], h, align_corners)
+    if mode != "bicubic":  # bicubic pads each of its 16 taps instead
+        ix, iy = _source_coordinates(ix, w, padding_mode, align_corners), \
+            _source_coordinates(iy, h, padding_mode, align_corners)
+    flat = x.reshape(n, c, h * w)
+
+    def corner(cols: np.ndarray, rows: np.ndarray) -> Tensor:
+        inside = (cols >= 0) & (cols < w) & (rows >= 0) & (rows < h)
+        index = np.where(inside, rows * w + cols, 0).astype(np.int64).reshape(n, 1, ho * wo)
+        values = flat.gather(2, Tensor._make(np.broadcast_to(index, (n, c, ho * wo)).copy(), False))
+        return values.reshape(n, c, ho, wo) * Tensor._make(inside.astype(x.array.dtype)[:, None], False)
+
+    if mode == "nearest":
+        out = corner(np.rint(ix.array).astype(np.int64), np.rint(iy.array).astype(np.int64))
+        if g.requires_grad:  # PyTorch's grid gradient of nearest sampling: zeros
+            out = out + where(Tensor._make(np.zeros((n, 1, ho, wo), bool), False), g[..., :1].permute(0, 3, 1, 2), 0)
+    elif mode == "bicubic":
+        west, north = np.floor(ix.array), np.floor(iy.array)
+        across = _cubic_coefficients(ix - Tensor._make(west, False))
+        down = _cubic_coefficients(iy - Tensor._make(north, False))
+
+        def tap(start: np.ndarray, size: int) -> np.ndarray:
+            padded = _source_coordinates(Tensor._make(start, False), size, padding_mode, align_corners)
+            return padded.array.astype(np.int64)
+
+        cols = [tap(west + i - 1, w) for i in range(4)]
+        rows = [tap(north + j - 1, h) for j in range(4)]
+        out = sum(sum(corner(cols[i], rows[j]) * across[i].unsqueeze(1) for i in range(4)) * down[j].unsqueeze(1)
+                  for j in range(4))
+    else:
+        west, north = np.floor(ix.array), np.floor(iy.array)
+        we, ns = ix - Tensor._make(west, False), iy - Tensor._make(north, False)
+        ea, so = 1 - we, 1 - ns
+        west_i, north_i = west.astype(np.int64), north.astype(np.int64)
+        out = (corner(west_i, north_i) * (so * ea).unsqueeze(1) + corner(west_i + 1, north_i) * (so * we).unsqueeze(1)
+               + corner(west_i, north_i + 1) * (ns * ea).unsqueeze(1)
+               + corner(west_i + 1, north_i + 1) * (ns * we).unsqueeze(1))
+    return name_node(out, "GridSampler2DBackward0")
+
+
+def _ctc_lengths(name: str, value: Any) -> np.ndarray:
+    if isinstance(value, Tensor):
+        if value.array.dtype.kind not in "iu":
+            raise RuntimeError(f"{name} must be integral")
+        return value.array.reshape(-1).astype(np.int64)
+    if not isinstance(value, Sequence | np.ndarray):
+        raise TypeError(f"ctc_loss(): argument '{name}' must be tuple of ints, not {type(value).__name__}")
+    return np.asarray([int(v) for v in value], dtype=np.int64).reshape(-1)
+
+
+def _ctc_targets(targets: np.ndarray, target_lengths: np.ndarray, batch: int) -> np.ndarray:
+    """Padded (N, S) targets from either layout, after PyTorch's checks of the lengths against them."""
+    where_from = "(while checking arguments for ctc_loss_allocate_outputs)"
+    for length in target_lengths:
+        if length < 0:
+            raise RuntimeError(f"Expected target_lengths to have value at least 0, but got value {length} {where_from}")
+    longest = int(target_lengths.max(initial=0))
+    if targets.ndim == 1:
+        if targets.shape[0] != target_lengths.sum():
+            raise RuntimeError(f"Expected tensor to have size {target_lengths.sum()} at dimension 0, but got size "
+                               f"{targets.shape[0]} for argument #2 'targets' {where_from}")
+        starts = np.concatenate([[0], np.cumsum(target_lengths)[:-1]]).astype(np.int64)
+        positions = np.minimum(starts[:, None] + np.arange(longest), max(targets.shape[0] - 1, 0))
+        return targets[positions] if targets.size else np.zeros((batch, longest), np.int64)
+    if targets.shape[0] != batch:
+        raise RuntimeError(f"Expected tensor to have size {batch} at dimension 0, but got size {targets.shape[0]} "
+                           f"for argument #2 'targets' {where_from}")
+    if targets.shape[1] < longest:
+        raise RuntimeError(f"Expected tensor to have size at least {longest} at dimension 1, but got size "
+                           f"{targets.shape[1]} for argument #2 'targets' {where_from}")
+    return targets[:, :longest]
+
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Tensor | Sequence[int],
+             target_lengths: Tensor | Sequence[int], blank: int = 0, reduction: str = "mean",
+             zero_infinity: bool = False) -> Tensor:
+    """The Connectionist Temporal Classification loss of log_probs (T, N, C) (or (T, C)) against targets padded
+    (N, S) or concatenated (sum(target_lengths),); "mean" divides each loss by its target length first."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    lp, target = to_tensor(log_probs), to_tensor(targets)
+    if isinstance(input_lengths, Tensor) != isinstance(target_lengths, Tensor):
+        raise TypeError("ctc_loss(): input_lengths and target_lengths must both be tensors or both tuples of ints")
+    lengths_in, lengths_target = _ctc_lengths("input_lengths", input_lengths), \
+        _ctc_lengths("target_lengths", target_lengths)
+    batched = lp.ndim == 3
+    if not batched:
+        lp, target = lp.unsqueeze(1), target.unsqueeze(0)
+    check_kernel_dtype("ctc_loss_cpu", lp)
+    if lp.ndim != 3:
+        raise RuntimeError(f"Expected 3-dimensional tensor, but got {lp.ndim}-dimensional tensor for argument #1 "
+                           "'log_probs' (while checking arguments for ctc_loss_allocate_outputs)")
+    steps, batch, classes = lp.shape
+    if not 0 <= blank < classes:
+        raise RuntimeError("blank must be in label range")
+    for name, lengths in (("input_lengths", lengths_in), ("target_lengths", lengths_target)):
+        if lengths.size != batch:
+            raise RuntimeError(f"{name} must be of size batch_size")
+    padded = _ctc_targets(target.array.astype(np.int64), lengths_target, batch)
+    for length in lengths_in:
+        if not 0 <= length <= steps:
+            bound = "at least 0" if length < 0 else f"at most {steps}"
+            raise RuntimeError(f"Expected input_lengths to have value {bound}, but got value {length} (while checking "
+                               "arguments for ctc_loss_allocate_outputs)")
+    if padded.size and (padded.min() < 0 or padded.max() >= classes):
+        raise RuntimeError(f"ctc_loss: target labels must lie in [0, {classes}), got {padded.min()}..{padded.max()}")
+    losses = CTCLossOp.apply(lp, extended_targets(padded, lengths_target, blank), lengths_in, lengths_target,
+                             blank=blank, zero_infinity=zero_infinity)
+    name_node(losses, "CtcLossBackward0")
+    if zero_infinity:
+        losses = where(Tensor._make(np.isposinf(losses.array), False), Tensor._make(np.zeros((), lp.array.dtype),
+                                                                                     False), losses)
+    if reduction == "mean":
+        divisors = np.maximum(lengths_target, 1).astype(lp.array.dtype)
+        return (losses / Tensor._make(divisors, False)).mean()
+    if reduction == "sum":
+        return losses.sum()
+    return losses if batched else losses.squeeze(0)
+
+
+def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10, dim: int = -1) -> Tensor:
+    """softmax((logits + g) / tau) with Gumbel noise g = -log(Exp(1)) drawn as PyTorch's exponential_; `hard`:
+    the one-hot of its argmax in the forward, the soft sample's gradient in the backward."""
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    x = to_tensor(logits)
+    gumbels = -Tensor._make(_random.exponential(tuple(x.shape), 1.0, x.array.dtype), False).log()
+    y_soft = ((x + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = Tensor._make(np.zeros(x.shape, x.array.dtype), False).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
+
+
+def upsample(input: Tensor, size: int | Sequence[int] | None = None,
+             scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
+             align_corners: bool | None = None) -> Tensor:
+    """Deprecated: interpolate."""
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input: Tensor, size: int | Sequence[int] | None = None,
+                     scale_factor: float | Sequence[float] | None = None) -> Tensor:
+    """Deprecated: interpolate(mode="nearest")."""
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
+                  stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input: Tensor, size: int | Sequence[int] | None = None,
+                      scale_factor: float | Sequence[float] | None = None) -> Tensor:
+    """Deprecated: interpolate(mode="bilinear", align_corners=True)."""
+    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
+                  stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+def max_pool1d_with_indices(input: Tensor, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,
+                            padding: int | Sequence[int] = 0, dilation: int | Sequence[int] = 1,
+                            ceil_mode: bool = False, return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """max_pool1d's maxima and their indices, whatever return_indices says."""
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices=True)  # type: ignore
+
+
+def max_pool2d_with_indices(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
+                            dilation: IntPair = 1, ceil_mode: bool = False,
+                            return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """max_pool2d's maxima and their indices, whatever return_indices says."""
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices=True)
+
+
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size: int | Sequence[int],
+                                     return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """adaptive_max_pool1d's maxima and their indices, whatever return_indices says."""
+    return adaptive_max_pool1d(input, output_size, return_indices=True)  # type: ignore[return-value]
+
+
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any,
+                                     return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """adaptive_max_pool2d's maxima and their indices, whatever return_indices says."""
+    return adaptive_max_pool2d(input, output_size, return_indices=True)  # type: ignore[return-value]
+
+
+def _lp_root(pooled: Tensor, norm_type: float, window: int) -> Tensor:
+    """PyTorch's finish of an Lp pool: (sign(mean) · relu(|mean|) · window) ** (1 / p)."""
+    return (pooled.sign() * relu(pooled.abs())).mul(window).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input: Tensor, norm_type: int | float, kernel_size: int, stride: int | Sequence[int] | None = None,
+              ceil_mode: bool = False) -> Tensor:
+    """The p-norm of each window of (N, C, L) or (C, L): (sum of x ** p) ** (1 / p)."""
+    pooled = avg_pool1d(to_tensor(input).pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return _lp_root(pooled, norm_type, kernel_size)  # type: ignore[arg-type]
+
+
+def lp_pool2d(input: Tensor, norm_type: int | float, kernel_size: IntPair, stride: IntPair | None = None,
+              ceil_mode: bool = False) -> Tensor:
+    """The p-norm of each window of (N, C, H, W) or (C, H, W): (sum of x ** p) ** (1 / p)."""
+    kh, kw = pair(kernel_size, "kernel_size", "lp_pool2d")
+    pooled = avg_pool2d(to_tensor(input).pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return _lp_root(pooled, norm_type, kh * kw)
+
+
+def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: int | Sequence[int],
+                 stride: int | Sequence[int] | None = None, padding: int | Sequence[int] = 0,
+                 output_size: Sequence[int] | None = None) -> Tensor:
+    """The inverse of max_pool1d(return_indices=True): max_unpool2d on a height of 1."""
+    op = "max_unpool1d"
+    k = single(kernel_size, "kernel_size", op)
+    s = k if stride is None else single(stride, "stride", op)
+    size = None if output_size is None else (1, int(list(output_size)[-1]))
+    x = to_tensor(input)
+    if x.ndim not in (2, 3):
+        raise RuntimeError(f"Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with "
+                           f"{x.ndim + 1} dimensions.")
+    out = max_unpool2d(x.unsqueeze(-2), to_tensor(indices).unsqueeze(-2), (1, k), (1, s),
+                       (0, single(padding, "padding", op, 0)), size)
+    return out.squeeze(-2)
+
+
+# ----- the 3-D family: each a composition of the 2-D op over (H, W) and again over D ---------------
+def _volume(op: str, x: Tensor) -> tuple[tuple[int, ...], int, int, int, int]:
+    """The leading dims of (N, C, D, H, W) or (C, D, H, W), their product, and D, H, W."""
+    if x.ndim not in (4, 5):
+        raise RuntimeError(f"{op}: Expected 4D or 5D (batch mode) tensor for input, but got: {list(x.shape)}")
+    lead = tuple(x.shape[:-3])
+    return (lead, int(np.prod(lead)), *x.shape[-3:])  # type: ignore[return-value]
+
+
+def _convolution_volume(op: str, input: Tensor, weight: Tensor) -> tuple[Tensor, Tensor]:
+    """The input as given, and as a batch (N, C, D, H, W), after checking it and the weight's dims."""
+    given = to_tensor(input)
+    if given.ndim not in (4, 5) or weight.ndim != 5:
+        raise RuntimeError(f"{op}: expected a 4D or 5D input and a 5D weight, got input of shape {given.shape} and "
+                           f"weight of shape {weight.shape}")
+    return given, given if given.ndim == 5 else given.unsqueeze(0)
+
+
+def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """3-D cross-correlation of (N, C, D, H, W) (or (C, D, H, W)) with weight (O, C / groups, kD, kH, kW):
+    one conv2d of the strided depth slices per kernel depth, summed."""
+    op = "conv3d"
+    given, x = _convolution_volume(op, input, weight)
+    strides, dilations = triple(stride, "stride", op), triple(dilation, "dilation", op)
+    kernel = tuple(weight.shape[2:])
+    if isinstance(padding, str):
+        sides = same_sides(dilations, kernel) if string_padding(padding, strides) == "same" else [(0, 0)] * 3
+    else:
+        sides = [(p, p) for p in triple(padding, "padding", op, 0)]
+    check_groups(op, weight.shape[0], groups, "out_channels")
+    if any(a or b for a, b in sides):
+        x = pad(x, [side for pair_ in reversed(sides) for side in pair_])
+    n, channels, depth, height, width = x.shape
+    out_depth = (depth - dilations[0] * (kernel[0] - 1) - 1) // strides[0] + 1
+    if out_depth <= 0:
+        raise RuntimeError(f"Calculated padded input size per channel: ({depth} x {height} x {width}). Kernel size: "
+                           f"({' x '.join(str(dk * (k - 1) + 1) for dk, k in zip(dilations, kernel, strict=True))})."
+                           f" Kernel size can't be greater than actual input size")
+    total = None
+    for k in range(kernel[0]):
+        start = k * dilations[0]
+        planes = x[:, :, start:start + (out_depth - 1) * strides[0] + 1:strides[0]].transpose(1, 2)
+        part = conv2d(planes.reshape(n * out_depth, channels, height, width), weight[:, :, k], None, strides[1:],
+                      0, dilations[1:], groups)
+        total = part if total is None else total + part
+    assert total is not None
+    out = total.reshape(n, out_depth, *total.shape[1:]).transpose(1, 2)
+    if bias is not None:
+        out = out + bias.reshape(1, -1, 1, 1, 1)
+    return name_node(out if given.ndim == 5 else out.squeeze(0), "ConvolutionBackward0")
+
+
+def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
+    """Max over windows of (N, C, D, H, W) or (C, D, H, W): max_pool2d over (H, W), then over D."""
+    op = "max_pool3d"
+    kernel = triple(kernel_size, "kernel_size", op)
+    strides = kernel if stride is None or stride == () else triple(stride, "stride", op)
+    pads = triple(padding, "padding", op, 0)
+    check_unsupported(op, dilation=(triple(dilation, "dilation", op), (1, 1, 1)))
+    x = to_tensor(input)
+    lead, size, depth, height, width = _volume(op, x)
+    planes = max_pool2d(x.reshape(size * depth, height, width), kernel[1:], strides[1:], pads[1:], 1, ceil_mode,
+                        return_indices)
+    planes, plane_index = planes if return_indices else (planes, None)
+    oh, ow = planes.shape[-2:]
+    out = max_pool2d(planes.reshape(size, depth, oh * ow), (kernel[0], 1), (strides[0], 1), (pads[0], 0), 1,
+                     ceil_mode, return_indices)
+    out, depth_index = out if return_indices else (out, None)
+    out = out.reshape(*lead, out.shape[1], oh, ow)
+    if plane_index is None or depth_index is None:
+        return out
+    d, column = np.divmod(depth_index.array, oh * ow)  # the winning depth, and the (oh, ow) position it pooled
+    within = plane_index.array.reshape(size, depth, oh * ow)[np.arange(size)[:, None, None], d, column]
+    return out, Tensor._make((d * (height * width) + within).reshape(out.shape).astype(np.int64), False)
+
+
+def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """Mean over windows of (N, C, D, H, W) or (C, D, H, W): avg_pool2d over (H, W), then over D (a box's
+    count of elements is the product of its sides' counts, so every option separates)."""
+    op = "avg_pool3d"
+    kernel = triple(kernel_size, "kernel_size", op)
+    strides = kernel if stride is None or stride == () else triple(stride, "stride", op)
+    pads = triple(padding, "padding", op, 0)
+    if divisor_override is not None and divisor_override <= 0:
+        raise RuntimeError("divisor must be not zero")
+    x = to_tensor(input)
+    lead, size, depth, height, width = _volume(op, x)
+    per_stage = None if divisor_override is None else 1
+    planes = avg_pool2d(x.reshape(size * depth, height, width), kernel[1:], strides[1:], pads[1:], ceil_mode,
+                        count_include_pad, per_stage)
+    oh, ow = planes.shape[-2:]
+    out = avg_pool2d(planes.reshape(size, depth, oh * ow), (kernel[0], 1), (strides[0], 1), (pads[0], 0), ceil_mode,
+                     count_include_pad, per_stage)
+    out = out.reshape(*lead, out.shape[1], oh, ow)
+    return out if divisor_override is None else out / divisor_override
+
+
+def _adaptive_pool3d(op: str, input: Tensor, output_size: Any, pool2d: Any) -> Tensor:
+    """A 2-D adaptive pool over (H, W), then over D (the windows of an axis do not depend on the others)."""
+    x = to_tensor(input)
+    lead, size, depth, height, width = _volume(op, x)
+    sizes = (output_size,) * 3 if isinstance(output_size, int | np.integer) or output_size is None \
+        else tuple(output_size)
+    if len(sizes) != 3:
+        raise ValueError(f"{op}: output_size must be an int or a triple, got {output_size!r}")
+    od, oh, ow = (n if s is None else int(s) for s, n in zip(sizes, (depth, height, width), strict=True))
+    planes = pool2d(x.reshape(size * depth, height, width), (oh, ow))
+    out = pool2d(planes.reshape(size, depth, oh * ow), (od, oh * ow))
+    return out.reshape(*lead, od, oh, ow)
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
+    """Mean over PyTorch's adaptive windows of (N, C, D, H, W) or (C, D, H, W): over (H, W), then over D."""
+    return _adaptive_pool3d("adaptive_avg_pool3d", input, output_size, adaptive_avg_pool2d)
+
+
+def lp_pool3d(input: Tensor, norm_type: int | float, kernel_size: Any, stride: Any = None,
+              ceil_mode: bool = False) -> Tensor:
+    """The p-norm of each window of (N, C, D, H, W) or (C, D, H, W): (sum of x ** p) ** (1 / p)."""
+    kd, kh, kw = triple(kernel_size, "kernel_size", "lp_pool3d")
+    pooled = avg_pool3d(to_tensor(input).pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return _lp_root(pooled, norm_type, kd * kh * kw)
+
+
+def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = False) -> Tensor:
+    """Maximum over PyTorch's adaptive windows of (N, C, D, H, W) or (C, D, H, W): over (H, W), then over D."""
+    check_unsupported("adaptive_max_pool3d", return_indices=(return_indices, False))
+    return _adaptive_pool3d("adaptive_max_pool3d", input, output_size, adaptive_max_pool2d)
+
+
+def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any,
+                                     return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """adaptive_max_pool3d's maxima and their indices, whatever return_indices says."""
+    return adaptive_max_pool3d(input, output_size, return_indices=True)  # type: ignore[return-value]
+
+
+def max_unpool3d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 output_size: Sequence[int] | None = None) -> Tensor:
+    """The inverse of max_pool3d(return_indices=True): max_unpool2d into planes of D·H rows of W."""
+    op = "max_unpool3d"
+    x = to_tensor(input)
+    kernel = triple(kernel_size, "kernel_size", op)
+    strides = kernel if stride is None else triple(stride, "stride", op)
+    pads = triple(padding, "padding", op, 0)
+    if x.ndim not in (4, 5):
+        raise RuntimeError(f"Input to max_unpooling3d should be a 4d or 5d Tensor, but got a tensor with {x.ndim} "
+                           "dimensions.")
+    if output_size is None:
+        size = tuple((n - 1) * s - 2 * p + k for n, s, p, k in zip(x.shape[-3:], strides, pads, kernel, strict=True))
+    else:
+        size = tuple(int(n) for n in list(output_size)[-3:])
+    lead = x.shape[:-3]
+    planes = x.reshape(*lead, x.shape[-3] * x.shape[-2], x.shape[-1])
+    where_to = to_tensor(indices).reshape(*lead, x.shape[-3] * x.shape[-2], x.shape[-1])
+    out = max_unpool2d(planes, where_to, 1, 1, 0, (size[0] * size[1], size[2]))
+    return name_node(out.reshape(*lead, *size), "MaxUnpool3DBackward0")
+
+
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """3-D transposed convolution of (N, C_in, D, H, W) (or unbatched) with weight (C_in, C_out / groups, kD, kH,
+    kW): per kernel depth, conv_transpose2d of every input slice, spread stride apart in depth and summed."""
+    op = "conv_transpose3d"
+    given, x = _convolution_volume(op, input, weight)
+    strides, dilations = triple(stride, "stride", op), triple(dilation, "dilation", op)
+    pads, extra = triple(padding, "padding", op, 0), triple(output_padding, "output_padding", op, 0)
+    check_output_padding(extra, strides, dilations)
+    check_groups(op, weight.shape[0], groups, "in_channels")
+    check_kernel_dtype("slow_conv_transpose3d_cpu", x, "bool uint8 int8 int16 int32")
+    n, channels, depth, height, width = x.shape
+    kernel_depth = weight.shape[2]
+    full = (depth - 1) * strides[0] + dilations[0] * (kernel_depth - 1) + extra[0] + 1
+    if full - 2 * pads[0] <= 0:
+        raise RuntimeError(f"{op}: the output depth {full - 2 * pads[0]} is too small (input shape {given.shape})")
+    planes = x.transpose(1, 2).reshape(n * depth, channels, height, width)
+    total = None
+    for k in range(kernel_depth):
+        part = _conv_transpose2d(planes, weight[:, :, k], None, strides[1:], pads[1:], extra[1:], dilations[1:],
+                                 groups, op)
+        part = part.reshape(n, depth, *part.shape[1:]).transpose(1, 2)  # (N, O, D, H', W')
+        if strides[0] > 1:  # stride - 1 zero slices after every input slice
+            gaps = Tensor._make(np.zeros(part.shape[:2] + (depth, strides[0] - 1) + part.shape[3:], part.array.dtype),
+                                False)
+            part = concatenate([part.unsqueeze(3), gaps], 3).reshape(*part.shape[:2], depth * strides[0],
+                                                                        *part.shape[3:])
+            part = part[:, :, :(depth - 1) * strides[0] + 1]
+        before = k * dilations[0]
+        part = pad(part, [0, 0, 0, 0, before, full - before - part.shape[2]])
+        total = part if total is None else total + part
+    assert total is not None
+    out = total[:, :, pads[0]:full - pads[0]]
+    if bias is not None:
+        out = out + bias.reshape(1, -1, 1, 1, 1)
+    return name_node(out if given.ndim == 5 else out.squeeze(0), "ConvolutionBackward0")
 
 __all__ = sorted(name for name, value in list(globals().items())
                  if not name.startswith("_") and callable(value) and getattr(value, "__module__", None) == __name__)

@@ -49,6 +49,19 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
+class Buffer(Tensor):
+    """torch.nn.Buffer: a Tensor that, assigned to a Module attribute, becomes one of its buffers (in its
+    state_dict unless persistent=False). It shares the memory of `data` (an empty tensor without it)."""
+
+    __slots__ = ("persistent",)
+
+    def __init__(self, data: Tensor | None = None, *, persistent: bool = True):
+        super().__init__()
+        if data is not None:
+            self.array, self.requires_grad = data.detach().array, data.requires_grad
+        self.persistent = persistent
+
+
 class IncompatibleKeys(NamedTuple):
     """What `load_state_dict(strict=False)` could not match."""
 
@@ -82,6 +95,11 @@ class Module:
 
     def __init__(self) -> None:
         self.training = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, Buffer):
+            self.__dict__.setdefault("_buffers", {})[name] = value.persistent
+        object.__setattr__(self, name, value)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")

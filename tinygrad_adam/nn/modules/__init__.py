@@ -35,7 +35,7 @@ from .activation import (
     Threshold,
 )
 from .attention import MultiheadAttention
-from .conv import Conv1d, Conv2d, ConvTranspose2d
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .flatten import Flatten, Unflatten
@@ -46,6 +46,7 @@ from .loss import (
     BCEWithLogitsLoss,
     CosineEmbeddingLoss,
     CrossEntropyLoss,
+    CTCLoss,
     GaussianNLLLoss,
     HingeEmbeddingLoss,
     HuberLoss,
@@ -66,9 +67,11 @@ from .loss import (
 from .normalization import (
     BatchNorm1d,
     BatchNorm2d,
+    BatchNorm3d,
     GroupNorm,
     InstanceNorm1d,
     InstanceNorm2d,
+    InstanceNorm3d,
     LayerNorm,
     LocalResponseNorm,
     RMSNorm,
@@ -93,13 +96,22 @@ from .padding import (
 from .pooling import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
+    AdaptiveAvgPool3d,
     AdaptiveMaxPool1d,
     AdaptiveMaxPool2d,
+    AdaptiveMaxPool3d,
     AvgPool1d,
     AvgPool2d,
+    AvgPool3d,
+    LPPool1d,
+    LPPool2d,
+    LPPool3d,
     MaxPool1d,
     MaxPool2d,
+    MaxPool3d,
+    MaxUnpool1d,
     MaxUnpool2d,
+    MaxUnpool3d,
 )
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .sparse import Embedding, EmbeddingBag
@@ -142,3 +154,6 @@ __all__ += [
     "UpsamplingNearest2d", "ZeroPad1d", "ZeroPad3d", "CircularPad3d", "ReflectionPad3d", "ReplicationPad3d",
     "AlphaDropout", "Dropout1d", "Dropout3d", "FeatureAlphaDropout",
 ]
+__all__ += ["CTCLoss", "ConvTranspose1d", "LPPool1d", "LPPool2d", "MaxUnpool1d", "BatchNorm3d", "InstanceNorm3d",
+            "Conv3d", "MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d",
+            "LPPool3d", "AdaptiveMaxPool3d", "MaxUnpool3d", "ConvTranspose3d"]

@@ -16,8 +16,11 @@ from .._checks import (
     conv_padding,
     float_dtype,
     pair,
+    same_sides,
     single,
+    string_padding,
     to_tensor,
+    triple,
 )
 from ..module import Module, Parameter
 from ..ops.conv_transpose import conv_transpose2d, transposed_output_size
@@ -35,6 +38,19 @@ class _ConvNd(Module):
 
     def reset_parameters(self) -> None:
         init_weight_and_bias(self.weight, self.bias)
+
+    def _padded_forward(self, input: Tensor, function: Any) -> Tensor:
+        """function(input, weight, ...) after padding by padding_mode (zeros: the function's own padding)."""
+        x = to_tensor(input)
+        if self.padding_mode == "zeros":
+            return function(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        if self.padding == "same":
+            sides = [side for pair_ in reversed(same_sides(self.dilation, self.kernel_size)) for side in pair_]
+        else:
+            pads = (0,) * len(self.kernel_size) if self.padding == "valid" else self.padding
+            sides = [p for p in reversed(pads) for _ in range(2)]
+        x = F.pad(x, sides, mode=self.padding_mode)
+        return function(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
 
 
 class Conv2d(_ConvNd):
@@ -82,7 +98,7 @@ _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 def _conv_repr(m: Module, dims: int) -> str:
     text = f"{m.in_channels}, {m.out_channels}, kernel_size={m.kernel_size}, stride={m.stride}"
     if m.padding != (0,) * dims:
-        text += f", padding={m.padding!r}"
+        text += f", padding={m.padding}"
     if m.dilation != (1,) * dims:
         text += f", dilation={m.dilation}"
     if getattr(m, "output_padding", (0,) * dims) != (0,) * dims:
@@ -123,30 +139,123 @@ class Conv1d(_ConvNd):
         self.kernel_size = (single(kernel_size, "kernel_size", "Conv1d"),)
         self.stride = (single(stride, "stride", "Conv1d"),)
         self.dilation = (single(dilation, "dilation", "Conv1d"),)
-        if isinstance(padding, str):
-            if padding not in ("valid", "same"):
-                raise ValueError(f"Invalid padding string {padding!r}, should be one of ('valid', 'same')")
-            if padding == "same" and self.stride != (1,):
-                raise ValueError("padding='same' is not supported for strided convolutions")
-            self.padding: Any = padding
-        else:
-            self.padding = (single(padding, "padding", "Conv1d", 0),)
+        self.padding: Any = string_padding(padding, self.stride) if isinstance(padding, str) else \
+            (single(padding, "padding", "Conv1d", 0),)
         self._make_parameters((out_channels, in_channels // groups) + self.kernel_size, out_channels, bias, dtype)
 
     def forward(self, input: Tensor) -> Tensor:
-        x = to_tensor(input)
-        if self.padding_mode == "zeros":
-            return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
-        if self.padding == "same":
-            total = self.dilation[0] * (self.kernel_size[0] - 1)
-            sides = [total // 2, total - total // 2]
-        else:
-            sides = [0, 0] if self.padding == "valid" else [self.padding[0]] * 2
-        x = F.pad(x, sides, mode=self.padding_mode)
-        return F.conv1d(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+        return self._padded_forward(input, F.conv1d)
 
     def extra_repr(self) -> str:
         return _conv_repr(self, 1)
+
+
+def _transposed_output_padding(m: Any, x: Tensor, output_size: Any, dims: int) -> tuple[int, ...]:
+    """The output_padding that makes a transposed convolution's output `output_size` (m's own without one)."""
+    if output_size is None:
+        return m.output_padding
+    size = [int(s) for s in output_size][-dims:]
+    result = []
+    for i in range(dims):
+        smallest = transposed_output_size(x.shape[-dims + i], m.kernel_size[i], m.stride[i], m.padding[i], 0,
+                                          m.dilation[i])
+        if not smallest <= size[i] < smallest + m.stride[i]:
+            raise ValueError(f"requested an output size of {size}, but valid sizes range from {smallest} to "
+                             f"{smallest + m.stride[i] - 1} (for an input of {list(x.shape[-dims:])})")
+        result.append(size[i] - smallest)
+    return tuple(result)
+
+
+class Conv3d(_ConvNd):
+    """3-D convolution (cross-correlation) of (N, C, D, H, W), weight (out, in / groups, kD, kH, kW)."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device: Any = None,
+                 dtype: Any = None):
+        super().__init__()
+        op = "Conv3d"
+        check_device(device, op)
+        _check_channels(op, in_channels, out_channels, groups)
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError(f"padding_mode must be one of {list(_PADDING_MODES)}, "
+                             f"but got padding_mode='{padding_mode}'")
+        self.in_channels, self.out_channels, self.groups, self.padding_mode = in_channels, out_channels, groups, \
+            padding_mode
+        self.kernel_size = triple(kernel_size, "kernel_size", op)
+        self.stride, self.dilation = triple(stride, "stride", op), triple(dilation, "dilation", op)
+        self.padding: Any = string_padding(padding, self.stride) if isinstance(padding, str) else \
+            triple(padding, "padding", op, 0)
+        self._make_parameters((out_channels, in_channels // groups) + self.kernel_size, out_channels, bias, dtype)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self._padded_forward(input, F.conv3d)
+
+    def extra_repr(self) -> str:
+        return _conv_repr(self, 3)
+
+
+class _ConvTransposeNd(_ConvNd):
+    """What ConvTranspose1d and ConvTranspose3d share: PyTorch's checks, arguments as tuples of `dims` ints,
+    and a forward through `function` with the output_padding that an output_size asks for."""
+
+    dims: int
+    function: Any
+
+    def _setup(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any, padding: Any,
+               output_padding: Any, groups: int, bias: bool, dilation: Any, padding_mode: str, device: Any,
+               dtype: Any) -> None:
+        op = type(self).__name__
+        check_device(device, op)
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {op}')
+        _check_channels(op, in_channels, out_channels, groups)
+        self.in_channels, self.out_channels, self.groups, self.padding_mode = in_channels, out_channels, groups, \
+            padding_mode
+
+        def ints(value: Any, name: str, minimum: int = 1) -> tuple[int, ...]:
+            return (single(value, name, op, minimum),) if self.dims == 1 else triple(value, name, op, minimum)
+
+        self.kernel_size, self.stride, self.dilation = ints(kernel_size, "kernel_size"), ints(stride, "stride"), \
+            ints(dilation, "dilation")
+        self.padding, self.output_padding = ints(padding, "padding", 0), ints(output_padding, "output_padding", 0)
+        check_output_padding(self.output_padding, self.stride, self.dilation)
+        self._make_parameters((in_channels, out_channels // groups) + self.kernel_size, out_channels, bias, dtype)
+
+    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
+        x = to_tensor(input)
+        return self.function(x, self.weight, self.bias, self.stride, self.padding,
+                             _transposed_output_padding(self, x, output_size, self.dims), self.groups, self.dilation)
+
+    def extra_repr(self) -> str:
+        return _conv_repr(self, self.dims)
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """1-D transposed convolution of (N, C, L), weight of shape (in_channels, out_channels / groups, k)."""
+
+    dims, function = 1, staticmethod(F.conv_transpose1d)
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int],
+                 stride: int | tuple[int] = 1, padding: int | tuple[int] = 0, output_padding: int | tuple[int] = 0,
+                 groups: int = 1, bias: bool = True, dilation: int | tuple[int] = 1, padding_mode: str = "zeros",
+                 device: Any = None, dtype: Any = None):
+        super().__init__()
+        self._setup(in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation,
+                    padding_mode, device, dtype)
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """3-D transposed convolution of (N, C, D, H, W), weight of shape (in_channels, out_channels / groups, kD, kH,
+    kW)."""
+
+    dims, function = 3, staticmethod(F.conv_transpose3d)
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None):
+        super().__init__()
+        self._setup(in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation,
+                    padding_mode, device, dtype)
 
 
 class ConvTranspose2d(_ConvNd):
@@ -171,18 +280,7 @@ class ConvTranspose2d(_ConvNd):
         self._make_parameters((in_channels, out_channels // groups) + self.kernel_size, out_channels, bias, dtype)
 
     def _output_padding(self, x: Tensor, output_size: Any) -> tuple[int, int]:
-        if output_size is None:
-            return self.output_padding
-        size = [int(s) for s in output_size][-2:]
-        result = []
-        for i in range(2):
-            smallest = transposed_output_size(x.shape[-2 + i], self.kernel_size[i], self.stride[i], self.padding[i],
-                                              0, self.dilation[i])
-            if not smallest <= size[i] < smallest + self.stride[i]:
-                raise ValueError(f"requested an output size of {size}, but valid sizes range from {smallest} to "
-                                 f"{smallest + self.stride[i] - 1} (for an input of {list(x.shape[-2:])})")
-            result.append(size[i] - smallest)
-        return result[0], result[1]
+        return _transposed_output_padding(self, x, output_size, 2)  # type: ignore[return-value]
 
     def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
         x = to_tensor(input)

@@ -163,3 +163,11 @@ class GaussianNLLLoss(_Loss, function=F.gaussian_nll_loss):
     def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean"):
         super().__init__(reduction=reduction)
         self.full, self.eps = full, eps
+
+
+class CTCLoss(_Loss, function=F.ctc_loss):
+    """The Connectionist Temporal Classification loss of log-probabilities (T, N, C) against unaligned targets."""
+
+    def __init__(self, blank: int = 0, reduction: str = "mean", zero_infinity: bool = False):
+        super().__init__(reduction=reduction)
+        self.blank, self.zero_infinity = blank, zero_infinity

@@ -78,6 +78,13 @@ class BatchNorm2d(_BatchNorm):
     layout = "(N, C, H, W)"
 
 
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation over (N, C, D, H, W) inputs, per channel."""
+
+    expected_dims = (5,)
+    layout = "(N, C, D, H, W)"
+
+
 def _shape_tuple(normalized_shape: int | Sequence[int]) -> tuple[int, ...]:
     """normalized_shape as a tuple of ints (an int n is (n,))."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int | np.integer) else tuple(normalized_shape)
@@ -163,6 +170,10 @@ class InstanceNorm1d(_InstanceNorm):
 
 class InstanceNorm2d(_InstanceNorm):
     expected_dims = (3, 4)
+
+
+class InstanceNorm3d(_InstanceNorm):
+    expected_dims = (4, 5)
 
 
 class RMSNorm(Module):

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...core.tensor import Tensor
 from .. import functional as F
-from .._checks import IntPair, check_unsupported, pair, pool_arguments, single
+from .._checks import IntPair, check_unsupported, pair, pool_arguments, single, triple
 from ..module import Module
 from .arguments import ShowsArguments, layers
 
@@ -121,6 +121,77 @@ class MaxUnpool2d(Module):
 
     def forward(self, input: Tensor, indices: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
         return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class _LPPoolNd(ShowsArguments):
+    def __init__(self, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False):
+        super().__init__(norm_type=norm_type, kernel_size=kernel_size, stride=stride, ceil_mode=ceil_mode)
+
+
+LPPool1d, LPPool2d, LPPool3d = layers(__name__, _LPPoolNd, LPPool1d=F.lp_pool1d, LPPool2d=F.lp_pool2d,
+                                      LPPool3d=F.lp_pool3d)
+
+
+class MaxUnpool1d(Module):
+    """The inverse of MaxPool1d(return_indices=True): values back at their indices, zeros elsewhere."""
+
+    def __init__(self, kernel_size: int | tuple[int], stride: int | tuple[int] | None = None,
+                 padding: int | tuple[int] = 0):
+        super().__init__()
+        self.kernel_size = (single(kernel_size, "kernel_size", "MaxUnpool1d"),)
+        self.stride = self.kernel_size if stride is None else (single(stride, "stride", "MaxUnpool1d"),)
+        self.padding = (single(padding, "padding", "MaxUnpool1d", 0),)
+
+    def forward(self, input: Tensor, indices: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
+        return F.max_unpool1d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+AdaptiveAvgPool3d, = layers(__name__, _AdaptiveAvgPoolNd, AdaptiveAvgPool3d=F.adaptive_avg_pool3d)
+AdaptiveMaxPool3d, = layers(__name__, _AdaptiveMaxPoolNd, AdaptiveMaxPool3d=F.adaptive_max_pool3d)
+
+
+class MaxPool3d(ShowsArguments, function=F.max_pool3d):
+    """Max over kernel_size windows of (N, C, D, H, W); stride defaults to kernel_size; padding is -inf."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+                 return_indices: bool = False, ceil_mode: bool = False):
+        super().__init__(kernel_size=kernel_size, stride=kernel_size if stride is None else stride, padding=padding,
+                         dilation=dilation, return_indices=return_indices, ceil_mode=ceil_mode)
+
+    def extra_repr(self) -> str:
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class AvgPool3d(ShowsArguments, function=F.avg_pool3d):
+    """Mean over kernel_size windows of (N, C, D, H, W); zero padding counts unless count_include_pad=False."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+                 count_include_pad: bool = True, divisor_override: int | None = None):
+        super().__init__(kernel_size=kernel_size, stride=kernel_size if stride is None else stride, padding=padding,
+                         ceil_mode=ceil_mode, count_include_pad=count_include_pad, divisor_override=divisor_override)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool3d(Module):
+    """The inverse of MaxPool3d(return_indices=True): values back at their indices, zeros elsewhere."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0):
+        super().__init__()
+        self.kernel_size = triple(kernel_size, "kernel_size", "MaxUnpool3d")
+        self.stride = self.kernel_size if stride is None else triple(stride, "stride", "MaxUnpool3d")
+        self.padding = triple(padding, "padding", "MaxUnpool3d", 0)
+
+    def forward(self, input: Tensor, indices: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
+        return F.max_unpool3d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
