@@ -1,0 +1,153 @@
+"""Differential fuzzer: tinygrad_adam against PyTorch on random variations of the op table's samples.
+
+    python experiments/fuzz_ops.py --seed 0 --iterations 20000              # every entry of tests/core/optable.py
+    python experiments/fuzz_ops.py --ops 'Tensor\\.(add|sum)$' --iterations 2000
+    python experiments/fuzz_ops.py --seed 0 --case 1234 --verbose           # replay one case, with its arrays
+
+Cases come from tests/core/fuzz.py (other dtypes, 0-dim, empty and broadcast shapes, NaN/inf, Python numbers
+in place of tensors and dims, out=, random indexing); each is checked as the op table's runner checks a sample
+(tests/core/test_optable_torch.py: error or not and its built-in type, result dtype, shape and values, the
+in-place target, float64 gradients), with tighter tolerances here (--rtol64, --rtol32), and out= must return
+the out tensor itself. Disagreements are grouped by entry and message; each group shows its first case and the
+command that replays it. The exit status is 1 when any disagreement remains.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+import traceback
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "core"))
+import fuzz  # noqa: E402
+import test_optable_torch as runner  # noqa: E402
+from optable import OpEntry, Sample, T  # noqa: E402
+
+
+def tolerances(rtol64: float, rtol32: float) -> None:
+    """The runner's value comparison, with this run's tolerances (an entry's own looser rtol still counts)."""
+
+    def same_values(ours: np.ndarray, theirs: np.ndarray, entry: OpEntry, where: str) -> None:
+        if theirs.dtype.kind in "fc":
+            double = theirs.dtype == np.float64
+            rtol = max(entry.rtol if entry.rtol != 1e-5 else 0.0, rtol64 if double else rtol32)
+            atol = 1e-12 if double else 1e-6
+            ok = ours.shape == theirs.shape and np.allclose(ours, theirs, rtol=rtol, atol=atol, equal_nan=True)
+        else:
+            ok = np.array_equal(ours, theirs)
+        if not ok:
+            raise runner.Mismatch(f"{where}: values differ:\n{ours}\ntorch:\n{theirs}")
+
+    runner._same_values = same_values
+
+
+def errors_by_outcome_only() -> None:
+    """Both raise, or neither: the exception's type is not compared (--error-types compares it, as the table's
+    runner does). A message in NumPy's words still counts: it is an internal error showing through."""
+    check_error = runner._check_error
+
+    def outcome(ours: BaseException | None, theirs: BaseException | None) -> None:
+        check_error(ours, theirs if theirs is None or ours is None else ours)
+
+    runner._check_error = outcome
+
+
+def _with_out_check(entry: OpEntry) -> OpEntry:
+    """entry whose call also asks that a result given out= is the out tensor itself (as PyTorch returns it)."""
+
+    def call(lib: Any, *args: Any, **kwargs: Any) -> Any:
+        result = entry.call(lib, *args, **kwargs)
+        out = kwargs.get("out")
+        if isinstance(out, lib.Tensor) and result is not out:
+            return "a result that is not the out tensor"
+        return result
+
+    return OpEntry(entry.name, call, entry.samples, entry.grad, entry.grad_if, entry.values, entry.inplace,
+                   entry.rtol, entry.differs, entry.differs_if)
+
+
+def check(case: fuzz.Case) -> str | None:
+    """None when tinygrad_adam agrees with torch on the case, else what differs."""
+    entry = _with_out_check(case.entry) if "out" in case.sample.kwargs else case.entry
+    try:
+        runner.check_sample(entry, case.sample)
+    except runner.Mismatch as m:
+        return None if case.entry.differs_if(case.sample) else str(m)
+    except Exception:  # noqa: BLE001 - the comparison itself failed: report it too
+        return "the comparison raised:\n" + traceback.format_exc(limit=3)
+    return None
+
+
+def _key(entry: OpEntry, message: str) -> str:
+    first = message.splitlines()[0] if message else ""
+    first = re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", first)  # numbers and shapes: one group per kind of message
+    return f"{entry.name}: {first[:160]}"
+
+
+def _arrays(sample: Sample) -> str:
+    lines = []
+
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, T):
+            lines.append(f"  {where} = np.array({value.array.tolist()!r}, dtype={value.array.dtype})"
+                         + (f"  # view {value.view}" if value.view else ""))
+        elif isinstance(value, list | tuple):
+            for i, v in enumerate(value):
+                walk(v, f"{where}[{i}]")
+
+    walk(sample.args, "args")
+    for k, v in sample.kwargs.items():
+        walk(v, k)
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--iterations", type=int, default=2000)
+    parser.add_argument("--ops", default=None, help="regular expression searched in entry names (Tensor.add, F.relu)")
+    parser.add_argument("--case", type=int, default=None, help="replay this case number only")
+    parser.add_argument("--indexing", type=float, default=0.1, help="share of random indexing cases")
+    parser.add_argument("--rtol64", type=float, default=1e-9)
+    parser.add_argument("--rtol32", type=float, default=2e-6)
+    parser.add_argument("--error-types", action="store_true", help="compare the exception types too")
+    parser.add_argument("--verbose", action="store_true", help="print every disagreement's arrays")
+    args = parser.parse_args(argv)
+    tolerances(args.rtol64, args.rtol32)
+    if not args.error_types:
+        errors_by_outcome_only()
+    pool = fuzz.entries(args.ops)
+    if not pool:
+        parser.error(f"no entry matches {args.ops!r}")
+    numbers = [args.case] if args.case is not None else range(args.iterations)
+    groups: dict[str, list[tuple[fuzz.Case, str]]] = defaultdict(list)
+    start = time.perf_counter()
+    for n in numbers:
+        c = fuzz.case(args.seed, n, pool, args.indexing)
+        message = check(c)
+        if message is not None:
+            groups[_key(c.entry, message)].append((c, message))
+            if args.verbose:
+                print(f"case {n}: {c.entry.name}{c.sample!r} [{c.how}]\n{message}\n{_arrays(c.sample)}\n")
+    seconds = time.perf_counter() - start
+    total = sum(len(g) for g in groups.values())
+    print(f"{len(numbers)} cases over {len(pool)} entries in {seconds:.0f} s: {total} disagreements in "
+          f"{len(groups)} groups")
+    ops = f" --ops '{args.ops}'" if args.ops else ""
+    for key, found in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        c, message = found[0]
+        print(f"\n[{len(found)}x] {key}\n  case {c.number}: {c.entry.name}{c.sample!r} [{c.how}]")
+        print("  " + "\n  ".join(message.splitlines()[:6]))
+        print(f"  replay: python experiments/fuzz_ops.py --seed {args.seed}{ops} --case {c.number} --verbose")
+    return 1 if groups else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
