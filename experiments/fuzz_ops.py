@@ -25,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "core"))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "core")]  # this tree's package, not an installed one
 import fuzz  # noqa: E402
 import test_optable_torch as runner  # noqa: E402
 from optable import OpEntry, Sample, T  # noqa: E402

@@ -1156,13 +1156,20 @@ class Tensor:
         return ops.Pad.apply(self, pad_width=pad_width, value=value)
 
     def __getitem__(self, index: Any) -> Tensor:
-        return ops.GetItem.apply(self, index=_plain_index(index))
+        return ops.GetItem.apply(self, index=ops.torch_order(_plain_index(index)))
 
     def __setitem__(self, index: Any, value: Any) -> None:
         """t[index] = value, in place (the rules of the in-place ops apply)."""
         if isinstance(index, Tensor) and index.array.dtype == np.uint8 and not isinstance(value, Tensor):
             raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
-        index = _plain_index(index)
+        plain = _plain_index(index)
+        index = ops.torch_order(plain)
+        if isinstance(value, int) and not isinstance(value, bool) and self.array.dtype.kind in "iu":
+            value = _wrapped_int(value, self.array.dtype)
+        if isinstance(value, Tensor) and value.array.dtype != self.array.dtype and _through_index_put(plain, value):
+            raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                               f"{checks.scalar_type_name(self.array.dtype)} for the destination and "
+                               f"{checks.scalar_type_name(value.array.dtype)} for the source.")
         if grad_mode.recording and (self.requires_grad or isinstance(value, Tensor) and value.requires_grad):
             self._inplace("__setitem__", lambda old, new: ops.SetItem.apply(old, old._lift(new), index=index), value)
             return
@@ -1170,7 +1177,7 @@ class Tensor:
             raise RuntimeError("__setitem__: this tensor's memory is read-only (an expand() or broadcast view?); "
                                "modify a .clone()")
         try:
-            self.array[index] = value.array if isinstance(value, Tensor) else value
+            ops.put(self.array, index, value.array if isinstance(value, Tensor) else value)
         except (ValueError, IndexError) as e:
             raise checks.translate("__setitem__", [self.array.shape], e) from e
         self._version += 1
@@ -3027,6 +3034,30 @@ def _plain_index(index: Any) -> Any:
     if isinstance(index, tuple):
         return tuple(_plain_index_part(i) for i in index)
     return _plain_index_part(index)
+
+
+def _through_index_put(index: Any, value: Tensor) -> bool:
+    """Whether PyTorch's t[index] = value goes through index_put (which wants value in t's dtype): an integer
+    array, a mask or a bool in the index, except a bool alone, not in a tuple (a copy), and one mask of one
+    dim or more with a one-element value (masked_fill)."""
+    if isinstance(index, bool | np.bool_):
+        return False
+    parts = index if isinstance(index, tuple) else (index,)
+    advanced = [p for p in parts if isinstance(p, list | bool | np.bool_)
+                or isinstance(p, np.ndarray) and (p.ndim or p.dtype == np.bool_)]
+    if not advanced:
+        return False
+    one_mask = len(advanced) == 1 and np.ndim(advanced[0]) > 0 and np.asarray(advanced[0]).dtype == np.bool_
+    return not (one_mask and value.array.size == 1)
+
+
+def _wrapped_int(value: int, dtype: np.dtype) -> Any:
+    """A Python int written into an integer tensor: PyTorch refuses one out of the dtype's range, except that
+    uint8 takes -255..-1 too, wrapped around."""
+    info = np.iinfo(dtype)
+    if value > info.max or value < (info.min or -info.max):
+        raise RuntimeError(f"value cannot be converted to type {dtype}_t without overflow")
+    return np.array(value).astype(dtype)
 
 
 def _plain_index_part(index: Any) -> Any:
