@@ -62,7 +62,7 @@ SETS = [
     ((True,), np.array(7, np.int64)),  # in a tuple: index_put
     (0, np.ones(4, np.int64)),  # basic: a copy converts
     (torch.tensor(1), np.ones(4, np.int64)),
-    ((0, 1), np.ones((1, 1, 4))),  # the value's leading size-1 dims are dropped
+    (0, np.ones((1, 1, 4))),  # the value's leading size-1 dims are dropped
     ((0, 0, 0), np.array([5.0])),
     ([0], np.ones((1, 1, 4))),
 ]
