@@ -1661,7 +1661,17 @@ class Tensor:
         if self.array.dtype.kind != "f":
             kind = "tensor" if isinstance(weight, Tensor) else "scalar"
             raise checks.not_implemented_for(f"lerp_kernel_{kind}", self.array.dtype)
-        out = self + weight * (end - self)
+        # PyTorch's two forms: from self for |weight| < 0.5, from end otherwise (exact at both ends, and
+        # lerp(inf, end, 0.5) is inf, not NaN)
+        if isinstance(weight, Tensor):
+            near_self = np.abs(weight.array) < 0.5
+            out = self + weight * (end - self)
+            if not near_self.all():
+                far = end - (end - self) * (1 - weight)
+                out = ops.Where.apply(out, far, condition=np.broadcast_to(near_self, np.broadcast_shapes(
+                    near_self.shape, out.shape, far.shape)))
+        else:
+            out = self + weight * (end - self) if abs(weight) < 0.5 else end - (end - self) * (1 - weight)
         return name_node(out, "LerpBackward1" if isinstance(weight, Tensor) else "LerpBackward0")
 
     def _scaled(self, term: Tensor, value: Any) -> Tensor:
