@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import sys
 import time
 import traceback
@@ -74,15 +75,30 @@ def _with_out_check(entry: OpEntry) -> OpEntry:
                    entry.rtol, entry.differs, entry.differs_if)
 
 
-def check(case: fuzz.Case) -> str | None:
-    """None when tinygrad_adam agrees with torch on the case, else what differs."""
+class TimedOut(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise TimedOut
+
+
+def check(case: fuzz.Case, seconds: int = 0) -> str | None:
+    """None when tinygrad_adam agrees with torch on the case, else what differs (a case that runs longer than
+    `seconds`, when given, is stopped and reported)."""
     entry = _with_out_check(case.entry) if "out" in case.sample.kwargs else case.entry
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(seconds)
     try:
         runner.check_sample(entry, case.sample)
     except runner.Mismatch as m:
         return None if case.entry.differs_if(case.sample) else str(m)
+    except TimedOut:
+        return f"ran over {seconds} s"
     except Exception:  # noqa: BLE001 - the comparison itself failed: report it too
         return "the comparison raised:\n" + traceback.format_exc(limit=3)
+    finally:
+        signal.alarm(0)
     return None
 
 
@@ -118,7 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--indexing", type=float, default=0.1, help="share of random indexing cases")
     parser.add_argument("--rtol64", type=float, default=1e-9)
     parser.add_argument("--rtol32", type=float, default=2e-6)
+    parser.add_argument("--no-numbers", action="store_true",
+                        help="leave Python numbers (dims, flags, options) as the table has them")
     parser.add_argument("--error-types", action="store_true", help="compare the exception types too")
+    parser.add_argument("--timeout", type=int, default=10, help="seconds a case may run (0: no limit)")
     parser.add_argument("--verbose", action="store_true", help="print every disagreement's arrays")
     args = parser.parse_args(argv)
     tolerances(args.rtol64, args.rtol32)
@@ -131,8 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     groups: dict[str, list[tuple[fuzz.Case, str]]] = defaultdict(list)
     start = time.perf_counter()
     for n in numbers:
-        c = fuzz.case(args.seed, n, pool, args.indexing)
-        message = check(c)
+        c = fuzz.case(args.seed, n, pool, args.indexing, not args.no_numbers)
+        began = time.perf_counter()
+        message = check(c, args.timeout)
+        if args.timeout and message is None and time.perf_counter() - began > args.timeout:
+            message = f"ran over {args.timeout} s (in NumPy's or torch's C code: not stopped)"
         if message is not None:
             groups[_key(c.entry, message)].append((c, message))
             if args.verbose:
@@ -142,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(numbers)} cases over {len(pool)} entries in {seconds:.0f} s: {total} disagreements in "
           f"{len(groups)} groups")
     ops = f" --ops '{args.ops}'" if args.ops else ""
+    ops += " --no-numbers" if args.no_numbers else ""
+    ops += f" --indexing {args.indexing}" if args.indexing != 0.1 else ""
     for key, found in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         c, message = found[0]
         print(f"\n[{len(found)}x] {key}\n  case {c.number}: {c.entry.name}{c.sample!r} [{c.how}]")

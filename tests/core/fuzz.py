@@ -116,13 +116,13 @@ def _number(rng: np.random.Generator, v: Any, notes: list[str]) -> Any:
     return new
 
 
-def _mutated(rng: np.random.Generator, value: Any, notes: list[str]) -> Any:
+def _mutated(rng: np.random.Generator, value: Any, notes: list[str], numbers: bool) -> Any:
     if isinstance(value, T):
         return _tensor(rng, value, notes)
-    if isinstance(value, bool | int | float) and rng.random() < 0.3:
+    if numbers and isinstance(value, bool | int | float) and rng.random() < 0.3:
         return _number(rng, value, notes)
     if isinstance(value, list | tuple) and not isinstance(value, str):
-        return type(value)(_mutated(rng, v, notes) for v in value)
+        return type(value)(_mutated(rng, v, notes, numbers) for v in value)
     return value
 
 
@@ -145,14 +145,15 @@ def _out(rng: np.random.Generator, sample: Sample, notes: list[str]) -> dict[str
     return {"out": T(_values(rng, shape, dtype, None), grad=False)}
 
 
-def vary(rng: np.random.Generator, entry: OpEntry, sample: Sample) -> tuple[Sample, str]:
-    """A random variation of one sample of entry (sometimes the sample itself)."""
+def vary(rng: np.random.Generator, entry: OpEntry, sample: Sample, numbers: bool = True) -> tuple[Sample, str]:
+    """A random variation of one sample of entry (sometimes the sample itself); `numbers`: Python numbers
+    change too (dims, flags and options: Python argument types), and a tensor operand becomes one."""
     notes: list[str] = []
     if rng.random() < 0.15:
         return sample, "as in the table"
-    args = tuple(_mutated(rng, a, notes) for a in sample.args)
-    kwargs = {k: _mutated(rng, v, notes) for k, v in sample.kwargs.items()}
-    if rng.random() < 0.15:
+    args = tuple(_mutated(rng, a, notes, numbers) for a in sample.args)
+    kwargs = {k: _mutated(rng, v, notes, numbers) for k, v in sample.kwargs.items()}
+    if numbers and rng.random() < 0.15:
         args = _scalar_operand(rng, args, notes)
     if entry.name.startswith("torch.") and "out" not in kwargs and not entry.inplace and rng.random() < 0.08:
         kwargs.update(_out(rng, sample, notes))
@@ -246,7 +247,7 @@ def _samples(entry: OpEntry) -> list[Sample]:
     return _SAMPLES[id(entry)]
 
 
-def case(seed: int, number: int, pool: list[OpEntry], indexing: float = 0.1) -> Case:
+def case(seed: int, number: int, pool: list[OpEntry], indexing: float = 0.1, numbers: bool = True) -> Case:
     """Case `number` of the run `seed`: one of pool's entries (or, with probability `indexing`, an indexing
     case when pool holds Tensor.__getitem__/__setitem__) and a variation of one of its samples."""
     rng = np.random.default_rng((seed, number))
@@ -257,5 +258,5 @@ def case(seed: int, number: int, pool: list[OpEntry], indexing: float = 0.1) -> 
         return Case(number, entry, sample, how)
     entry = pool[int(rng.integers(len(pool)))]
     samples = _samples(entry)
-    sample, how = vary(rng, entry, samples[int(rng.integers(len(samples)))])
+    sample, how = vary(rng, entry, samples[int(rng.integers(len(samples)))], numbers)
     return Case(number, entry, sample, how)

@@ -3042,7 +3042,9 @@ def _plain_index(index: Any) -> Any:
     """Replace Tensors inside an index by their arrays (a uint8 tensor is a mask, as in PyTorch); refuse
     what PyTorch refuses (float tensors, negative steps)."""
     if isinstance(index, tuple):
-        return tuple(_plain_index_part(i) for i in index)
+        first = next((k for k, i in enumerate(index) if i is Ellipsis), len(index))
+        # PyTorch's first Ellipsis takes all the dims left; a later one takes none
+        return tuple(_plain_index_part(i) for k, i in enumerate(index) if i is not Ellipsis or k == first)
     return _plain_index_part(index)
 
 

@@ -64,8 +64,32 @@ def torch_order(index: Any) -> Any:
     return TwoStep(tuple(basic), tuple(advanced))
 
 
+def _check_masks(shape: tuple[int, ...], index: Any) -> None:
+    """PyTorch's IndexError for a mask whose shape is not that of the dims it indexes (NumPy lets an empty mask
+    pass beside other indices)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if not any(isinstance(p, np.ndarray) and p.ndim and p.dtype == np.bool_ for p in parts):
+        return
+    def width(p: Any) -> int:
+        return 0 if p is None or p is Ellipsis or _is_bool(p) else np.ndim(p) if np.asarray(p).dtype == bool else 1
+    pos = 0
+    for i, p in enumerate(parts):
+        if p is Ellipsis:
+            pos = len(shape) - sum(width(q) for q in parts[i + 1 :])
+            continue
+        if isinstance(p, np.ndarray) and p.ndim and p.dtype == np.bool_ and p.shape != shape[pos : pos + p.ndim]:
+            raise IndexError(f"The shape of the mask {list(p.shape)} at index {i} does not match the shape of the "
+                             f"indexed tensor {list(shape)} at index {pos}")
+        pos += width(p)
+
+
 def take(x: np.ndarray, index: Any) -> np.ndarray:
-    return x[index.basic][index.advanced] if isinstance(index, TwoStep) else x[index]
+    if isinstance(index, TwoStep):
+        view = x[index.basic]
+        _check_masks(view.shape, index.advanced)
+        return view[index.advanced]
+    _check_masks(x.shape, index)
+    return x[index]
 
 
 def put(x: np.ndarray, index: Any, value: Any) -> None:
@@ -73,8 +97,11 @@ def put(x: np.ndarray, index: Any, value: Any) -> None:
     if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == 1:
         value = value.reshape(value.shape[len(value.shape) - len(np.trim_zeros(np.array(value.shape) - 1, "f")):])
     if isinstance(index, TwoStep):
-        x[index.basic][index.advanced] = value
+        view = x[index.basic]
+        _check_masks(view.shape, index.advanced)
+        view[index.advanced] = value
     else:
+        _check_masks(x.shape, index)
         x[index] = value
 
 
