@@ -108,3 +108,21 @@ def test_python_int_into_an_integer_tensor_as_torch(dtype: str, index: object, v
         return
     ours[index] = value
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("index", [(-1, "mask0"), ("mask0", 0), (slice(None), "mask0"), (Ellipsis, Ellipsis),
+                                   (Ellipsis, 0, Ellipsis), (0, Ellipsis, None, Ellipsis)], ids=repr)
+def test_empty_masks_and_second_ellipses_as_torch(index: tuple) -> None:
+    """A mask must have the shape of the dims it indexes (an empty one too); a second Ellipsis takes no dims."""
+    def run(lib: object) -> object:
+        idx = tuple(lib.tensor(np.zeros(0, bool)) if i == "mask0" else i for i in index)
+        try:
+            return lib.tensor(A)[idx].numpy()
+        except IndexError:
+            return IndexError
+
+    ours, theirs = run(tg), run(torch)
+    if theirs is IndexError:
+        assert ours is IndexError
+    else:
+        np.testing.assert_array_equal(ours, theirs)
