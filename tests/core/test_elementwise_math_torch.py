@@ -32,3 +32,18 @@ def test_lerp_takes_torchs_form_on_each_side_of_one_half(weight: object) -> None
 def test_lgamma_of_minus_infinity_is_infinity() -> None:
     x = np.array([-np.inf, np.inf, -0.0, 0.0, -1.0, 0.5], np.float32)
     np.testing.assert_array_equal(tg.lgamma(tg.tensor(x)).numpy(), torch.lgamma(torch.tensor(x)).numpy())
+
+
+@pytest.mark.parametrize("name", ["addcmul", "addcdiv"])
+@pytest.mark.parametrize("dtypes", [("float64", "int64", "float32"), ("float32", "int64", "float64"),
+                                    ("int32", "int64", "float32"), ("float64", "float32", "float32")], ids=repr)
+def test_addcmul_addcdiv_compute_in_the_dtype_of_all_three(name: str, dtypes: tuple[str, str, str]) -> None:
+    """PyTorch promotes self and both factors together: an int64 x float32 product beside a float64 self is
+    computed in float64, not rounded to float32 first."""
+    rng = np.random.default_rng(0)
+    arrays = [rng.uniform(1, 3, (2, 3)).astype(dtypes[0]), rng.integers(1, 4, (1, 3)).astype(dtypes[1]),
+              rng.uniform(1, 3, (2, 1)).astype(dtypes[2])]
+    ours = getattr(tg, name)(*(tg.tensor(a) for a in arrays), value=0.5)
+    theirs = getattr(torch, name)(*(torch.tensor(a) for a in arrays), value=0.5)
+    assert str(ours.dtype) == str(theirs.dtype)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-15 if theirs.dtype == torch.float64 else 1e-7)

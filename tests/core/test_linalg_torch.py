@@ -44,3 +44,29 @@ def test_singular_values_of_a_matrix_with_an_infinity_are_nan_as_torch(name: str
     ours, theirs = SVD_FAMILY[name](tg, tg.tensor(_bad(bad))), SVD_FAMILY[name](torch, torch.tensor(_bad(bad)))
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12, equal_nan=True)
     assert str(ours.dtype) == str(theirs.dtype)
+
+
+PRODUCT_SUMS: dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = {
+    "addmm": ((2, 2), (2, 3), (3, 2)),
+    "addmv": ((2,), (2, 3), (3,)),
+    "addr": ((2, 3), (2,), (3,)),
+    "baddbmm": ((1, 2, 2), (1, 2, 3), (1, 3, 2)),
+    "addbmm": ((2, 2), (1, 2, 3), (1, 3, 2)),
+}
+
+
+@pytest.mark.parametrize("self_dtype", ["float32", "int64"])
+@pytest.mark.parametrize("name", sorted(PRODUCT_SUMS))
+def test_product_sums_want_self_in_the_product_dtype_as_torch(name: str, self_dtype: str) -> None:
+    """addmm, addmv, baddbmm and addbmm refuse a self of another dtype than the product's; addr promotes."""
+    shapes = PRODUCT_SUMS[name]
+    arrays = [np.ones(shapes[0], self_dtype), np.ones(shapes[1]), np.ones(shapes[2])]
+    try:
+        theirs = getattr(torch, name)(*(torch.tensor(a) for a in arrays))
+    except RuntimeError:
+        with pytest.raises(RuntimeError, match="same dtype"):
+            getattr(tg, name)(*(tg.tensor(a) for a in arrays))
+        return
+    ours = getattr(tg, name)(*(tg.tensor(a) for a in arrays))
+    assert str(ours.dtype) == str(theirs.dtype)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

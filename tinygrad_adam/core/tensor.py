@@ -1682,9 +1682,15 @@ class Tensor:
             value = builtins.int(value)
         return self + term * value
 
+    def _in_common_dtype(self, *others: Tensor) -> tuple[Tensor, ...]:
+        """others in the dtype of self and others together (addcmul/addcdiv compute in it, not in the factors')."""
+        dtype = dtypes.common_dtype(self.array, *(t.array for t in others))
+        return tuple(t if t.array.dtype == dtype else t.astype(dtype) for t in others)
+
     def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
         if self.array.dtype == tensor1.array.dtype == tensor2.array.dtype == np.bool_:
             raise checks.not_implemented_for("addcmul_cpu_out", self.array.dtype)
+        tensor1, tensor2 = self._in_common_dtype(tensor1, tensor2)
         return name_node(self._scaled(tensor1 * tensor2, value), "AddcmulBackward0")
 
     def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
@@ -1695,6 +1701,7 @@ class Tensor:
                                "for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The "
                                "future addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
                                "tensor2), for all dtypes.")
+        tensor1, tensor2 = self._in_common_dtype(tensor1, tensor2)
         return name_node(self._scaled(tensor1 / tensor2, value), "AddcdivBackward0")
 
     def clamp_min(self, min: Any) -> Tensor:  # noqa: A002
@@ -2562,6 +2569,11 @@ class Tensor:
 
     def _scaled_sum(self, name: str, product: Tensor, beta: Any, alpha: Any) -> Tensor:
         """beta * self + alpha * product (self broadcast to the product's shape; beta=0 ignores self's values)."""
+        if name != "addr" and self.array.dtype != product.array.dtype:  # addr alone promotes
+            ours, theirs = checks.scalar_type_name(self.array.dtype), checks.scalar_type_name(product.array.dtype)
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got {ours}, {theirs}, and {theirs}"
+                               if name == "addmv" else
+                               f"self and mat2 must have the same dtype, but got {ours} and {theirs}")
         checks.broadcast_shapes(self.array.shape, product.array.shape)
         if checks.broadcast_shapes(self.array.shape, product.array.shape) != product.array.shape:
             raise RuntimeError(f"{name}: the input of shape {list(self.shape)} does not broadcast to the product's "
