@@ -108,7 +108,7 @@ def _number(rng: np.random.Generator, v: Any, notes: list[str]) -> Any:
     if isinstance(v, bool):
         new: Any = rng.choice([not v, int(v), float(v)]).item()
     elif isinstance(v, int):
-        new = [v - 1, v + 1, -v, 0, int(rng.integers(-4, 5)), float(v), True, 2**40][int(rng.integers(8))]
+        new = [v - 1, v + 1, -v, 0, int(rng.integers(-4, 5)), float(v), True, 1000][int(rng.integers(8))]
     else:
         whole = round(v) if math.isfinite(v) else 2
         new = [0.0, -0.0, 1.0, -1.5, 2.5, math.nan, math.inf, -math.inf, whole, True][int(rng.integers(10))]
