@@ -89,3 +89,15 @@ def test_softmax2d_is_over_channels() -> None:
     images = np.random.default_rng(1).standard_normal((2, 3, 2, 2))
     np.testing.assert_allclose(tg.nn.Softmax2d()(tg.tensor(images)).numpy(),
                                torch.nn.Softmax2d()(torch.tensor(images)).numpy(), rtol=1e-12)
+
+
+def test_threshold_keeps_nan_as_torch() -> None:
+    """F.threshold replaces x <= threshold: NaN is not, so it stays (found by experiments/fuzz_ops.py)."""
+    x = np.array([[0.9, np.nan, -2.1, np.inf, -np.inf]])
+    for threshold in (0.5, np.inf, -np.inf):
+        xo, xt = tg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        ours, theirs = tg.nn.functional.threshold(xo, threshold, 2.0), torch.nn.functional.threshold(xt, threshold, 2.0)
+        np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
+        ours.sum().backward()
+        theirs.sum().backward()
+        np.testing.assert_array_equal(xo.grad.numpy(), xt.grad.numpy())

@@ -1460,12 +1460,12 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    """x where x > threshold, else value."""
+    """value where x <= threshold, else x (NaN stays NaN, as in PyTorch)."""
     x = to_tensor(input)
     check_kernel_dtype("threshold_cpu", x, "b")
     fill = np.asarray(value).astype(x.array.dtype)  # in x's dtype, as PyTorch
     return _maybe_in_place(x, inplace, "threshold_",
-                           lambda t: name_node(where(t.array > threshold, t, fill), "ThresholdBackward0"),
+                           lambda t: name_node(where(~(t.array <= threshold), t, fill), "ThresholdBackward0"),
                            "ThresholdBackward1")
 
 
