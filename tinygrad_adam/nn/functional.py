@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..core import checks
+from ..core import checks, dtypes
 from ..core import random as _random
 from ..core.graph_nodes import name_node
 from ..core.tensor import Tensor
@@ -673,12 +673,17 @@ def _norm(x: Tensor, p: float, dim: int) -> Tensor:
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """Σ x1·x2 / (max(‖x1‖, eps)·max(‖x2‖, eps)) along dim (inputs broadcast together)."""
     a, b = to_tensor(x1), to_tensor(x2)
-    common = np.result_type(a.array, b.array)
+    common = dtypes.common_dtype(np.empty(1, a.array.dtype), np.empty(1, b.array.dtype))  # as broadcast: no 0-dim
     if common.kind != "f":
         raise RuntimeError("expected common dtype to be floating point, yet common dtype is "
                            f"{checks.scalar_type_name(common)}")
+    if eps < 0:
+        raise RuntimeError(f"eps must be non-negative, got: {eps}")
     shape = checks.broadcast_shapes(tuple(a.shape), tuple(b.shape))
-    a, b = a.expand(shape), b.expand(shape)
+    dim = checks.dim(dim, len(shape))
+    a, b = a.expand(shape).astype(common), b.expand(shape).astype(common)
+    if not shape[dim]:  # no elements to compare: 0 / eps²
+        return (a * b).sum(dim)
     return ((a / _norm(a, 2, dim).clamp(min=eps)) * (b / _norm(b, 2, dim).clamp(min=eps))).sum(dim)
 
 
