@@ -13,6 +13,7 @@ without it.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import operator
 from collections.abc import Callable, Iterator
@@ -71,8 +72,58 @@ class OpEntry:
     differs: str = ""  # a known difference, listed in docs/pytorch.md: why the samples below disagree
     differs_if: Callable[[Sample], bool] = lambda sample: False  # the samples that must (still) disagree
 
+    def __post_init__(self) -> None:
+        self.samples = _own_stream(self.samples, entry_seed(self.name))
 
-_rng = np.random.default_rng(0)
+
+def entry_seed(name: str) -> int:
+    """The seed of an entry's random values: a stable hash of its name, so that adding an entry changes no other."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "little")
+
+
+class _Stream:
+    """The generator that sample values draw from: the entry's own while its samples are made, none otherwise
+    (a value drawn while the table is built would depend on every entry above it: write x(...) instead)."""
+
+    generator: np.random.Generator | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self.generator is None:
+            raise RuntimeError("random sample values drawn outside an entry: use x(...) or a gen= function")
+        return getattr(self.generator, name)
+
+
+_rng = _Stream()
+
+
+@dataclass(frozen=True)
+class _Later:
+    """An array that x(...) draws when its entry's samples are made, from that entry's stream."""
+
+    draw: Callable[[], np.ndarray]
+
+
+def _resolved(value: Any) -> Any:
+    if isinstance(value, T) and isinstance(value.array, _Later):
+        return T(value.array.draw(), value.view, value.grad)
+    if isinstance(value, Sample):
+        return Sample(_resolved(value.args), {k: _resolved(v) for k, v in value.kwargs.items()})
+    if isinstance(value, list | tuple):
+        return type(value)(_resolved(v) for v in value)
+    return value
+
+
+def _own_stream(samples: Callable[[], Iterator[Sample]], seed: int) -> Callable[[], Iterator[Sample]]:
+    """samples(), drawn afresh from default_rng(seed) at each call: the same values every time."""
+
+    def drawn() -> Iterator[Sample]:
+        outer, _rng.generator = _rng.generator, np.random.default_rng(seed)
+        try:
+            return iter([_resolved(sample) for sample in samples()])
+        finally:
+            _rng.generator = outer
+
+    return drawn
 
 
 def make(shape: tuple[int, ...], dtype: str, low: float = -3, high: float = 3) -> np.ndarray:
@@ -202,7 +253,8 @@ def x(
     gen: Callable[..., np.ndarray] = make,
     grad: bool = True,
 ) -> T:
-    return T(gen(shape, dtype), view=view, grad=grad)
+    """A tensor argument whose values are drawn when its entry's samples are made (from the entry's stream)."""
+    return T(_Later(lambda: gen(shape, dtype)), view=view, grad=grad)  # type: ignore[arg-type]
 
 
 # ----- how to call a name on a library -----------------------------------------------------------
@@ -694,7 +746,7 @@ TABLE: list[OpEntry] = [
                 S(x(4, 3), (0, 0, 0)),
                 S(x(4, 3), slice(None, None, -1)),
                 S(x(), None),
-                S(x(4, 3), T(make((4, 3), "bool"))),
+                S(x(4, 3), x(4, 3, dtype="bool")),
                 S(x(4, 3), (T(np.array([0, 1])), T(np.array([2, 0])))),
                 S(x(4, 3), T(np.array(1.0))),
                 S(x(4, 3, view="T"), 1),
@@ -728,7 +780,7 @@ TABLE: list[OpEntry] = [
             S(x(4, 3), [0, 2], x(2, 3)),
             S(x(4, 3), T(np.array([0, 2, 0])), x(3, 3)),
             S(x(4, 3), T(np.array([True, False, True, False])), x(3)),
-            S(x(4, 3), T(make((4, 3), "bool")), 0.0),
+            S(x(4, 3), x(4, 3, dtype="bool"), 0.0),
             S(x(4, 3), T(np.array([1, 0, 1, 0], dtype=np.uint8)), x(3)),
             S(x(4, 3), (T(np.array([0, 1])), T(np.array([2, 0]))), x(2)),
             S(x(4, 3), Ellipsis, x(3)),
@@ -1029,7 +1081,7 @@ TABLE: list[OpEntry] = [
         these(
             S(x(4, 3), T(np.zeros(3), grad=False), T(np.ones(3), grad=False), training=True),
             S(x(4, 3, 2, 2), T(np.zeros(3), grad=False), T(np.ones(3), grad=False), x(3), x(3), training=True),
-            S(x(4, 3), T(make((3,), "float64"), grad=False), T(positive((3,), "float64"), grad=False)),
+            S(x(4, 3), x(3, grad=False), x(3, gen=positive, grad=False)),
             S(x(4, 3), None, None, training=True),
             S(x(0, 3), None, None, training=True),
             S(x(1, 3), None, None, training=True),
@@ -1527,7 +1579,7 @@ def _idx(*values: Any) -> T:
 
 
 def _mask(*shape: int) -> T:
-    return T(make(shape, "bool"))
+    return x(*shape, dtype="bool")
 
 
 def _rng_state_round_trip(lib: Any) -> Any:
@@ -2984,7 +3036,7 @@ TABLE += [
         for e in every(n, s, grad_if=_one_dtype if n in ("lerp", "addcmul", "addcdiv", "ldexp") else _without_bool)
     ),
     *(
-        _in_place_entry(n, these(*(s for s in _MATH_BINARY[n]() if s.args and isinstance(s.args[0], T))))
+        _in_place_entry(n, lambda n=n: (s for s in _MATH_BINARY[n]() if s.args and isinstance(s.args[0], T)))
         for n in _MATH_BINARY
         if n not in ("lerp", "addcmul", "addcdiv", "float_power", "clamp_min", "clamp_max")
     ),
@@ -3074,6 +3126,14 @@ def _spd(shape: tuple[int, ...], dtype: str) -> np.ndarray:
     """Symmetric positive-definite matrices (a batch when shape has more than 2 dims)."""
     a = make(shape, "float64", -1, 1)
     return (a @ np.swapaxes(a, -1, -2) + shape[-1] * np.eye(shape[-1])).astype(dtype)
+
+
+def _lower_cholesky(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    return np.linalg.cholesky(_spd(shape, dtype))
+
+
+def _upper_cholesky(shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    return _lower_cholesky(shape, dtype).T.copy()
 
 
 def _well_conditioned(shape: tuple[int, ...], dtype: str) -> np.ndarray:
@@ -3302,7 +3362,7 @@ TABLE += [
     *every("cholesky", these(S(x(3, 3, gen=_spd)), S(x(2, 3, 3, gen=_spd), True))),
     *every("qr", these(S(x(4, 3, gen=_well_conditioned)), S(x(3, 3, gen=_well_conditioned)))),
     OpEntry("torch.svd", with_lib(lambda lib, a: _svd(lib.svd(a))), these(S(x(4, 3, gen=_well_conditioned)),
-                                               S(T(_well_conditioned((4, 3), "float64").T.copy())))),
+                                               S(x(3, 4, gen=lambda s, d: _well_conditioned(s[::-1], d).T.copy())))),
     OpEntry("Tensor.svd", op(lambda a: _svd(a.svd())), these(S(x(4, 3, gen=_well_conditioned)))),
     OpEntry("torch.linalg.det", linalg("det"), these(S(x(3, 3)), S(x(2, 2, 2)), S(x(0, 0)), S(x(2, 3)))),
     OpEntry("torch.linalg.slogdet", linalg("slogdet"), these(S(x(3, 3)), S(x(2, 2, 2, gen=_well_conditioned)))),
@@ -3385,10 +3445,10 @@ TABLE += [
                            S(x(3, 4), 0, 0, 1.0), S(x(3, 4), 2, 0, -1.0))),
     *every("cov", these(S(x(3, 5)), S(x(5)), S(x(3, 5), correction=0), S(x(2, 2, 2)), S(x(3, 1)))),
     *every("corrcoef", these(S(x(3, 5)), S(x(2, 4)))),
-    *every("cholesky_solve", these(S(x(3, 2), T(np.linalg.cholesky(_spd((3, 3), "float64")))),
-                                   S(x(3, 2), T(np.linalg.cholesky(_spd((3, 3), "float64")).T.copy()), True))),
-    *every("cholesky_inverse", these(S(T(np.linalg.cholesky(_spd((3, 3), "float64")))),
-                                     S(T(np.linalg.cholesky(_spd((3, 3), "float64")).T.copy()), True))),
+    *every("cholesky_solve", these(S(x(3, 2), x(3, 3, gen=_lower_cholesky)),
+                                   S(x(3, 2), x(3, 3, gen=_upper_cholesky), True))),
+    *every("cholesky_inverse", these(S(x(3, 3, gen=_lower_cholesky)),
+                                     S(x(3, 3, gen=_upper_cholesky), True))),
     *every("index_reduce", these(*(S(x(3, 4, gen=_distinct), 0, _idx(0, 2, 0), x(3, 4, gen=_distinct), r)
                                    for r in ("prod", "mean", "amax", "amin")),
                                  S(x(3, 4, gen=_distinct), 1, _idx(3, 1), x(3, 2, gen=_distinct), "amax",
@@ -3396,7 +3456,7 @@ TABLE += [
                                  S(x(3, 4), 0, _idx(0), x(1, 4), "sum"))),
     OpEntry("Tensor.index_reduce_", method("index_reduce_"), these(S(x(3, 4), 0, _idx(0, 2), x(2, 4), "amax")),
             inplace=True, grad=False),
-    *every("matrix_exp", these(S(x(3, 3)), S(x(2, 2, 2)), S(T(4 * make((3, 3), "float64"))), S(x(2, 3)))),
+    *every("matrix_exp", these(S(x(3, 3)), S(x(2, 2, 2)), S(x(3, 3, gen=lambda s, d: 4 * make(s, d))), S(x(2, 3)))),
     *[OpEntry(f"torch.{n}", fn(n), these(S(x(3, 4)), S(x(3, 4), dim=0), S(x(3, 4), dx=0.5),
                                          S(x(3, 4), x(4, gen=_distinct)), S(x(3, 4), x(3, 4)), S(x(1)), S(x(0))))
       for n in ("trapezoid", "trapz", "cumulative_trapezoid")],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from optable import NOT_IN_PYTORCH, NOT_OPS, TABLE
 
 import tinygrad_adam as tg
@@ -43,3 +44,16 @@ def test_every_entry_has_samples_and_a_known_kind() -> None:
     for entry in TABLE:
         assert entry.name.split(".")[0] in ("torch", "Tensor", "F", "nn"), entry.name
         assert next(iter(entry.samples()), None) is not None, entry.name
+
+
+def test_an_entrys_values_depend_on_its_name_alone() -> None:
+    """Each entry draws from its own stream (seeded by its name): the same values at every call, whatever
+    other entries draw before it, and other values under another name."""
+    from optable import OpEntry, fn, unary
+
+    first = [s.args[0].array for s in OpEntry("torch.abs", fn("abs"), unary()).samples()]
+    list(OpEntry("torch.exp", fn("exp"), unary()).samples())
+    again = [s.args[0].array for s in OpEntry("torch.abs", fn("abs"), unary()).samples()]
+    other = [s.args[0].array for s in OpEntry("torch.sin", fn("sin"), unary()).samples()]
+    assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
+    assert not all(np.array_equal(a, b) for a, b in zip(first, other, strict=True))

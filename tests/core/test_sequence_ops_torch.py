@@ -335,3 +335,13 @@ def test_scatter_reads_only_the_index_block_of_a_larger_src() -> None:
     s = tg.tensor(src, requires_grad=True)
     tg.zeros(2, 3, dtype=tg.float64).scatter_add(0, tg.tensor(index), s).sum().backward()
     assert s.grad.tolist() == [[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 0, 0]]
+
+
+def test_cat_promotes_over_the_skipped_empty_1d_tensors() -> None:
+    """torch.cat skips a legacy empty 1-D tensor's shape, not its dtype (found by experiments/fuzz_ops.py)."""
+    for dtypes in (("int32", "float64"), ("bool", "uint8"), ("float32", "int64")):
+        parts = [np.ones((2, 3), dtypes[0]), np.zeros(0, dtypes[1])]
+        ours = tg.cat([tg.tensor(p) for p in parts])
+        theirs = torch.cat([torch.tensor(p) for p in parts])
+        assert str(ours.dtype) == str(theirs.dtype)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

@@ -89,3 +89,40 @@ def test_softmax2d_is_over_channels() -> None:
     images = np.random.default_rng(1).standard_normal((2, 3, 2, 2))
     np.testing.assert_allclose(tg.nn.Softmax2d()(tg.tensor(images)).numpy(),
                                torch.nn.Softmax2d()(torch.tensor(images)).numpy(), rtol=1e-12)
+
+
+def test_threshold_keeps_nan_as_torch() -> None:
+    """F.threshold replaces x <= threshold: NaN is not, so it stays (found by experiments/fuzz_ops.py)."""
+    x = np.array([[0.9, np.nan, -2.1, np.inf, -np.inf]])
+    for threshold in (0.5, np.inf, -np.inf):
+        xo, xt = tg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        ours, theirs = tg.nn.functional.threshold(xo, threshold, 2.0), torch.nn.functional.threshold(xt, threshold, 2.0)
+        np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
+        ours.sum().backward()
+        theirs.sum().backward()
+        np.testing.assert_array_equal(xo.grad.numpy(), xt.grad.numpy())
+
+
+@pytest.mark.parametrize(("a", "b", "dim"), [
+    (((3, 4), "float32"), ((), "float64"), 1), (((3, 4), "float64"), ((4,), "int64"), 1),
+    (((3, 4), "float32"), ((4,), "int64"), -1), (((2, 0), "float64"), ((2, 0), "float64"), 1),
+    (((2, 0), "float64"), ((2, 0), "float64"), 0), (((3, 4), "float64"), ((3, 4), "float64"), 2),
+    (((3, 4), "int64"), ((3, 4), "int32"), 1)], ids=repr)
+def test_cosine_similarity_dtypes_dims_and_empty_dims_as_torch(a: tuple, b: tuple, dim: int) -> None:
+    """The inputs promote as broadcast tensors (a 0-dim one counts fully), dim is checked against the broadcast
+    shape, and an empty dim gives zeros (found by experiments/fuzz_ops.py)."""
+    rng = np.random.default_rng(0)
+    x, y = (np.asarray(rng.uniform(1, 3, shape)).astype(dtype) for shape, dtype in (a, b))
+
+    def run(lib: Any) -> Any:
+        try:
+            return lib.nn.functional.cosine_similarity(lib.tensor(x), lib.tensor(y), dim)
+        except (IndexError, RuntimeError) as e:
+            return type(e)
+
+    ours, theirs = run(tg), run(torch)
+    if isinstance(theirs, type):
+        assert ours is theirs
+        return
+    assert str(ours.dtype) == str(theirs.dtype) and tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)

@@ -195,3 +195,22 @@ def test_gradcheck_layers_and_bags() -> None:
             tg.tensor(INDICES), w, tg.tensor(OFFSETS), mode=mode), weight)
     assert tg.gradcheck(lambda w, s: tg.nn.functional.embedding_bag(
         tg.tensor(INDICES), w, tg.tensor(OFFSETS), mode="sum", per_sample_weights=s), weight, scale)
+
+
+def test_attention_row_masked_out_entirely_as_torch() -> None:
+    """Without weights PyTorch's MultiheadAttention is scaled_dot_product_attention: a row that may attend to
+    nothing gives zeros (then out_proj's bias) and zero gradients; with weights it is softmax's NaN."""
+    mask = np.array([[True, True, True], [False, True, False], [False, False, False]])
+    padding = np.array([[False, False, False], [True, True, True]])
+    x = RNG.standard_normal((3, 2, 4))
+    ours, theirs = _pair(lambda lib: lib.nn.MultiheadAttention(4, 2, dtype=lib.float64))
+    for need_weights in (False, True):
+        for masks in ({"attn_mask": mask}, {"key_padding_mask": padding}):
+            xo, xt = tg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+            out_o = ours(xo, xo, xo, need_weights=need_weights, **{k: tg.tensor(v) for k, v in masks.items()})[0]
+            out_t = theirs(xt, xt, xt, need_weights=need_weights, **{k: torch.tensor(v) for k, v in masks.items()})[0]
+            np.testing.assert_allclose(out_o.detach().numpy(), out_t.detach().numpy(), rtol=1e-10, atol=1e-12)
+            if not need_weights:
+                out_o.sum().backward()
+                out_t.sum().backward()
+                np.testing.assert_allclose(xo.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-12)

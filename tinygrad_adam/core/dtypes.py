@@ -151,13 +151,22 @@ def result_type(a: Any, b: Any) -> np.dtype:
     """The dtype of `a op b` under PyTorch's rules, for arrays and Python/NumPy numbers."""
     if isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype:
         return a.dtype
-    (da, ca, pa), (db, cb, pb) = _operand(a), _operand(b)
-    if ca != cb:
-        d, c, p = (da, ca, pa) if ca > cb else (db, cb, pb)
-        return d if p else _DEFAULT_FOR_CATEGORY[c]
-    if pa != pb:
-        return da if pa > pb else db
-    return np.promote_types(da, db)
+    return common_dtype(a, b)
+
+
+def common_dtype(*operands: Any) -> np.dtype:
+    """The dtype of an op over all the operands under PyTorch's rules: the highest category (bool, integer,
+    float) decides; within it dimensioned arrays count before 0-dim arrays, and those before numbers (which
+    give the category's default dtype)."""
+    described = [_operand(x) for x in operands]
+    top = max((c, p) for _, c, p in described)
+    if not top[1]:
+        return _DEFAULT_FOR_CATEGORY[top[0]]
+    chosen = [d for d, c, p in described if (c, p) == top]
+    out = chosen[0]
+    for d in chosen[1:]:
+        out = np.promote_types(out, d)
+    return out
 
 
 def promote_types(type1: Any, type2: Any) -> dtype:

@@ -235,7 +235,7 @@ def _cutoff(a: Tensor, s: np.ndarray, atol: Any, rtol: Any) -> np.ndarray:
 def matrix_rank(a: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
     """The number of singular values above max(atol, rtol * largest), as int64."""
     a = _matrices("matrix_rank", a, square=False)
-    s = np.linalg.svd(a.array, compute_uv=False)
+    s = ops.svd(a.array, compute_uv=False)
     return Tensor._make(np.sum(s > _cutoff(a, s, atol, rtol), axis=-1).astype(np.int64), False)
 
 

@@ -1156,13 +1156,20 @@ class Tensor:
         return ops.Pad.apply(self, pad_width=pad_width, value=value)
 
     def __getitem__(self, index: Any) -> Tensor:
-        return ops.GetItem.apply(self, index=_plain_index(index))
+        return ops.GetItem.apply(self, index=ops.torch_order(_plain_index(index)))
 
     def __setitem__(self, index: Any, value: Any) -> None:
         """t[index] = value, in place (the rules of the in-place ops apply)."""
         if isinstance(index, Tensor) and index.array.dtype == np.uint8 and not isinstance(value, Tensor):
             raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
-        index = _plain_index(index)
+        plain = _plain_index(index)
+        index = ops.torch_order(plain)
+        if isinstance(value, int) and not isinstance(value, bool) and self.array.dtype.kind in "iu":
+            value = _wrapped_int(value, self.array.dtype)
+        if isinstance(value, Tensor) and value.array.dtype != self.array.dtype and _through_index_put(plain, value):
+            raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                               f"{checks.scalar_type_name(self.array.dtype)} for the destination and "
+                               f"{checks.scalar_type_name(value.array.dtype)} for the source.")
         if grad_mode.recording and (self.requires_grad or isinstance(value, Tensor) and value.requires_grad):
             self._inplace("__setitem__", lambda old, new: ops.SetItem.apply(old, old._lift(new), index=index), value)
             return
@@ -1170,7 +1177,7 @@ class Tensor:
             raise RuntimeError("__setitem__: this tensor's memory is read-only (an expand() or broadcast view?); "
                                "modify a .clone()")
         try:
-            self.array[index] = value.array if isinstance(value, Tensor) else value
+            ops.put(self.array, index, value.array if isinstance(value, Tensor) else value)
         except (ValueError, IndexError) as e:
             raise checks.translate("__setitem__", [self.array.shape], e) from e
         self._version += 1
@@ -1654,7 +1661,17 @@ class Tensor:
         if self.array.dtype.kind != "f":
             kind = "tensor" if isinstance(weight, Tensor) else "scalar"
             raise checks.not_implemented_for(f"lerp_kernel_{kind}", self.array.dtype)
-        out = self + weight * (end - self)
+        # PyTorch's two forms: from self for |weight| < 0.5, from end otherwise (exact at both ends, and
+        # lerp(inf, end, 0.5) is inf, not NaN)
+        if isinstance(weight, Tensor):
+            near_self = np.abs(weight.array) < 0.5
+            out = self + weight * (end - self)
+            if not near_self.all():
+                far = end - (end - self) * (1 - weight)
+                out = ops.Where.apply(out, far, condition=np.broadcast_to(near_self, np.broadcast_shapes(
+                    near_self.shape, out.shape, far.shape)))
+        else:
+            out = self + weight * (end - self) if abs(weight) < 0.5 else end - (end - self) * (1 - weight)
         return name_node(out, "LerpBackward1" if isinstance(weight, Tensor) else "LerpBackward0")
 
     def _scaled(self, term: Tensor, value: Any) -> Tensor:
@@ -1665,9 +1682,15 @@ class Tensor:
             value = builtins.int(value)
         return self + term * value
 
+    def _in_common_dtype(self, *others: Tensor) -> tuple[Tensor, ...]:
+        """others in the dtype of self and others together (addcmul/addcdiv compute in it, not in the factors')."""
+        dtype = dtypes.common_dtype(self.array, *(t.array for t in others))
+        return tuple(t if t.array.dtype == dtype else t.astype(dtype) for t in others)
+
     def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
         if self.array.dtype == tensor1.array.dtype == tensor2.array.dtype == np.bool_:
             raise checks.not_implemented_for("addcmul_cpu_out", self.array.dtype)
+        tensor1, tensor2 = self._in_common_dtype(tensor1, tensor2)
         return name_node(self._scaled(tensor1 * tensor2, value), "AddcmulBackward0")
 
     def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
@@ -1678,6 +1701,7 @@ class Tensor:
                                "for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The "
                                "future addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
                                "tensor2), for all dtypes.")
+        tensor1, tensor2 = self._in_common_dtype(tensor1, tensor2)
         return name_node(self._scaled(tensor1 / tensor2, value), "AddcdivBackward0")
 
     def clamp_min(self, min: Any) -> Tensor:  # noqa: A002
@@ -2545,6 +2569,11 @@ class Tensor:
 
     def _scaled_sum(self, name: str, product: Tensor, beta: Any, alpha: Any) -> Tensor:
         """beta * self + alpha * product (self broadcast to the product's shape; beta=0 ignores self's values)."""
+        if name != "addr" and self.array.dtype != product.array.dtype:  # addr alone promotes
+            ours, theirs = checks.scalar_type_name(self.array.dtype), checks.scalar_type_name(product.array.dtype)
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got {ours}, {theirs}, and {theirs}"
+                               if name == "addmv" else
+                               f"self and mat2 must have the same dtype, but got {ours} and {theirs}")
         checks.broadcast_shapes(self.array.shape, product.array.shape)
         if checks.broadcast_shapes(self.array.shape, product.array.shape) != product.array.shape:
             raise RuntimeError(f"{name}: the input of shape {list(self.shape)} does not broadcast to the product's "
@@ -3025,8 +3054,34 @@ def _plain_index(index: Any) -> Any:
     """Replace Tensors inside an index by their arrays (a uint8 tensor is a mask, as in PyTorch); refuse
     what PyTorch refuses (float tensors, negative steps)."""
     if isinstance(index, tuple):
-        return tuple(_plain_index_part(i) for i in index)
+        first = next((k for k, i in enumerate(index) if i is Ellipsis), len(index))
+        # PyTorch's first Ellipsis takes all the dims left; a later one takes none
+        return tuple(_plain_index_part(i) for k, i in enumerate(index) if i is not Ellipsis or k == first)
     return _plain_index_part(index)
+
+
+def _through_index_put(index: Any, value: Tensor) -> bool:
+    """Whether PyTorch's t[index] = value goes through index_put (which wants value in t's dtype): an integer
+    array, a mask or a bool in the index, except a bool alone, not in a tuple (a copy), and one mask of one
+    dim or more with a one-element value (masked_fill)."""
+    if isinstance(index, bool | np.bool_):
+        return False
+    parts = index if isinstance(index, tuple) else (index,)
+    advanced = [p for p in parts if isinstance(p, list | bool | np.bool_)
+                or isinstance(p, np.ndarray) and (p.ndim or p.dtype == np.bool_)]
+    if not advanced:
+        return False
+    one_mask = len(advanced) == 1 and np.ndim(advanced[0]) > 0 and np.asarray(advanced[0]).dtype == np.bool_
+    return not (one_mask and value.array.size == 1)
+
+
+def _wrapped_int(value: int, dtype: np.dtype) -> Any:
+    """A Python int written into an integer tensor: PyTorch refuses one out of the dtype's range, except that
+    uint8 takes -255..-1 too, wrapped around."""
+    info = np.iinfo(dtype)
+    if value > info.max or value < (info.min or -info.max):
+        raise RuntimeError(f"value cannot be converted to type {dtype}_t without overflow")
+    return np.array(value).astype(dtype)
 
 
 def _plain_index_part(index: Any) -> Any:

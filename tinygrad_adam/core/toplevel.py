@@ -243,7 +243,8 @@ def concatenate(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = N
     for i, t in enumerate(tensors):
         if t.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
-    kept = [t for t in tensors if t.array.shape != (0,)] or tensors[:1]  # PyTorch skips legacy empty 1-D tensors
+    promoted = _promoted(tensors)  # PyTorch skips legacy empty 1-D tensors below, but counts their dtypes
+    kept = [p for t, p in zip(tensors, promoted, strict=True) if t.array.shape != (0,)] or promoted[:1]
     d = checks.dim(_dim_arg(dim if axis is None else None, axis), kept[0].ndim)
     first = kept[0].array.shape
     for i, t in enumerate(kept[1:], 1):
@@ -254,7 +255,7 @@ def concatenate(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = N
             if k != d and m != n:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size {m} but got "
                                    f"size {n} for tensor number {i} in the list.")
-    return ops.Concatenate.apply(*_promoted(kept), axis=d)
+    return ops.Concatenate.apply(*kept, axis=d)
 
 
 def stack(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..core import checks
+from ..core import checks, dtypes
 from ..core import random as _random
 from ..core.graph_nodes import name_node
 from ..core.tensor import Tensor
@@ -750,12 +750,17 @@ def _norm(x: Tensor, p: float, dim: int) -> Tensor:
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """Σ x1·x2 / (max(‖x1‖, eps)·max(‖x2‖, eps)) along dim (inputs broadcast together)."""
     a, b = to_tensor(x1), to_tensor(x2)
-    common = np.result_type(a.array, b.array)
+    common = dtypes.common_dtype(np.empty(1, a.array.dtype), np.empty(1, b.array.dtype))  # as broadcast: no 0-dim
     if common.kind != "f":
         raise RuntimeError("expected common dtype to be floating point, yet common dtype is "
                            f"{checks.scalar_type_name(common)}")
+    if eps < 0:
+        raise RuntimeError(f"eps must be non-negative, got: {eps}")
     shape = checks.broadcast_shapes(tuple(a.shape), tuple(b.shape))
-    a, b = a.expand(shape), b.expand(shape)
+    dim = checks.dim(dim, len(shape))
+    a, b = a.expand(shape).astype(common), b.expand(shape).astype(common)
+    if not shape[dim]:  # no elements to compare: 0 / eps²
+        return (a * b).sum(dim)
     return ((a / _norm(a, 2, dim).clamp(min=eps)) * (b / _norm(b, 2, dim).clamp(min=eps))).sum(dim)
 
 
@@ -1126,6 +1131,15 @@ def _additive_mask(mask: Any, like: Tensor, true_means_keep: bool) -> Tensor:
     return mask.astype(like.array.dtype)
 
 
+def _safe_softmax(scores: Tensor) -> Tensor:
+    """softmax over the last dim, where a row that may attend to nothing (all -inf) gets weights 0, not NaN,
+    and so do its gradients: PyTorch's safe softmax of attention."""
+    masked_out = np.isneginf(scores.array).all(-1, keepdims=True)
+    if masked_out.any():
+        return scores.masked_fill(masked_out, 0.0).softmax(-1).masked_fill(masked_out, 0.0)
+    return scores.softmax(-1)
+
+
 def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
                                  dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
                                  enable_gqa: bool = False) -> Tensor:
@@ -1148,11 +1162,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
         scores = scores.masked_fill(~np.tri(q.shape[-2], k.shape[-2], dtype=bool), -np.inf)
     elif attn_mask is not None:
         scores = scores + _additive_mask(attn_mask, scores, true_means_keep=True)
-    masked_out = np.isneginf(scores.array).all(-1, keepdims=True)  # rows that may attend to nothing
-    if masked_out.any():  # PyTorch's safe softmax: such a row's weights are 0, not NaN, and so are its gradients
-        weights = scores.masked_fill(masked_out, 0.0).softmax(-1).masked_fill(masked_out, 0.0)
-    else:
-        weights = scores.softmax(-1)
+    weights = _safe_softmax(scores)
     if dropout_p > 0:
         weights = dropout(weights, dropout_p, True)
     return weights @ v
@@ -1551,12 +1561,12 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    """x where x > threshold, else value."""
+    """value where x <= threshold, else x (NaN stays NaN, as in PyTorch)."""
     x = to_tensor(input)
     check_kernel_dtype("threshold_cpu", x, "b")
     fill = np.asarray(value).astype(x.array.dtype)  # in x's dtype, as PyTorch
     return _maybe_in_place(x, inplace, "threshold_",
-                           lambda t: name_node(where(t.array > threshold, t, fill), "ThresholdBackward0"),
+                           lambda t: name_node(where(~(t.array <= threshold), t, fill), "ThresholdBackward0"),
                            "ThresholdBackward1")
 
 

@@ -721,10 +721,15 @@ class Polygamma(Op):
         return grad * _polygamma(ctx.n + 1, x)
 
 
+def _lgamma(x: np.ndarray) -> np.ndarray:
+    y = np.asarray(_special("gammaln")(x)).astype(x.dtype, copy=False)
+    return np.where(np.isneginf(x), np.inf, y).astype(x.dtype, copy=False)  # PyTorch's (and C's) lgamma(-inf)
+
+
 class Lgamma(UnaryOp):
     """log |Gamma(x)|."""
 
-    value = staticmethod(lambda x: np.asarray(_special("gammaln")(x)).astype(x.dtype, copy=False))
+    value = staticmethod(_lgamma)
     slope = staticmethod(lambda x, y: _polygamma(0, x))
 
 

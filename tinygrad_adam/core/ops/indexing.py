@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..engine import Context, Op
+from ..engine import Context, Op, unbroadcast
 from ..graph_nodes import renamed
 
 
@@ -14,6 +15,101 @@ def _is_basic_index(index: Any) -> bool:
     """Slices, ints, None and Ellipsis select without repeats; arrays and lists may repeat."""
     parts = index if isinstance(index, tuple) else (index,)
     return all(isinstance(i, slice | int | np.integer | type(None) | type(Ellipsis)) for i in parts)
+
+
+def _is_int(part: Any) -> bool:
+    return (isinstance(part, int | np.integer) and not isinstance(part, bool | np.bool_)
+            or isinstance(part, np.ndarray) and part.ndim == 0 and part.dtype.kind in "iu")
+
+
+def _is_bool(part: Any) -> bool:
+    return isinstance(part, bool | np.bool_) or isinstance(part, np.ndarray) and part.ndim == 0 and part.dtype == bool
+
+
+def _is_array(part: Any) -> bool:
+    return isinstance(part, list) or isinstance(part, np.ndarray) and part.ndim > 0
+
+
+@dataclass(frozen=True)
+class TwoStep:
+    """An index in PyTorch's order where NumPy's would differ: its ints (and 0-dim integer tensors) select
+    first, with its slices and Nones (`basic`, a view); then the integer arrays, masks and bools index that view
+    (`advanced`). NumPy counts the ints among the advanced indices (t[0, :, [0, 1]] is (2, n) in NumPy, (n, 2) in
+    PyTorch), and a bool adds a size-1 dim that PyTorch indexes with [0] (True) or [] (False)."""
+
+    basic: tuple[Any, ...]
+    advanced: tuple[Any, ...]
+
+
+def torch_order(index: Any) -> Any:
+    """index as NumPy reads it when that is PyTorch's reading, else the TwoStep that gives PyTorch's result."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if not any(_is_bool(p) for p in parts) and not (any(_is_array(p) for p in parts) and any(map(_is_int, parts))):
+        return index
+    basic: list[Any] = []
+    advanced: list[Any] = []
+    for p in parts:
+        if _is_bool(p):
+            basic.append(None)
+            advanced.append(np.arange(1 if p else 0))
+        elif _is_int(p):
+            basic.append(int(p))
+        elif _is_array(p):
+            array = np.asarray(p)
+            basic.extend([slice(None)] * (array.ndim if array.dtype == bool else 1))
+            advanced.append(p)
+        else:  # a slice, None or Ellipsis
+            basic.append(p)
+            advanced.append(p if p is Ellipsis else slice(None))
+    return TwoStep(tuple(basic), tuple(advanced))
+
+
+def _check_masks(shape: tuple[int, ...], index: Any) -> None:
+    """PyTorch's IndexError for a mask whose shape is not that of the dims it indexes (NumPy lets an empty mask
+    pass beside other indices)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if not any(isinstance(p, np.ndarray) and p.ndim and p.dtype == np.bool_ for p in parts):
+        return
+    def width(p: Any) -> int:
+        return 0 if p is None or p is Ellipsis or _is_bool(p) else np.ndim(p) if np.asarray(p).dtype == bool else 1
+    pos = 0
+    for i, p in enumerate(parts):
+        if p is Ellipsis:
+            pos = len(shape) - sum(width(q) for q in parts[i + 1 :])
+            continue
+        if isinstance(p, np.ndarray) and p.ndim and p.dtype == np.bool_ and p.shape != shape[pos : pos + p.ndim]:
+            raise IndexError(f"The shape of the mask {list(p.shape)} at index {i} does not match the shape of the "
+                             f"indexed tensor {list(shape)} at index {pos}")
+        pos += width(p)
+
+
+def take(x: np.ndarray, index: Any) -> np.ndarray:
+    if isinstance(index, TwoStep):
+        view = x[index.basic]
+        _check_masks(view.shape, index.advanced)
+        return view[index.advanced]
+    _check_masks(x.shape, index)
+    return x[index]
+
+
+def put(x: np.ndarray, index: Any, value: Any) -> None:
+    """x[index] = value, value's leading size-1 dims dropped first (PyTorch's copy and index_put do)."""
+    if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == 1:
+        value = value.reshape(value.shape[len(value.shape) - len(np.trim_zeros(np.array(value.shape) - 1, "f")):])
+    if isinstance(index, TwoStep):
+        view = x[index.basic]
+        _check_masks(view.shape, index.advanced)
+        view[index.advanced] = value
+    else:
+        _check_masks(x.shape, index)
+        x[index] = value
+
+
+def _add_at(x: np.ndarray, index: Any, value: np.ndarray) -> None:
+    if isinstance(index, TwoStep):
+        np.add.at(x[index.basic], index.advanced, value)
+    else:
+        np.add.at(x, index, value)
 
 
 class GetItem(Op):
@@ -24,7 +120,7 @@ class GetItem(Op):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, index: Any) -> np.ndarray:
         ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index
-        return x[index]
+        return take(x, index)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
@@ -32,7 +128,7 @@ class GetItem(Op):
         if _is_basic_index(ctx.index):
             full[ctx.index] = grad
         else:
-            np.add.at(full, ctx.index, grad)
+            _add_at(full, ctx.index, grad)
         return full
 
 
@@ -43,16 +139,20 @@ class SetItem(Op):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, value: np.ndarray, index: Any) -> np.ndarray:
-        ctx.index = index
+        ctx.index, ctx.value_shape = index, np.shape(value)
         out = x.copy()
-        out[index] = value
+        put(out, index, value)
         return out
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         grad_x = grad.copy()
-        grad_x[ctx.index] = 0
-        return grad_x, grad[ctx.index]
+        put(grad_x, ctx.index, 0)
+        grad_value = take(grad, ctx.index)
+        extra = len(ctx.value_shape) - grad_value.ndim  # value's leading size-1 dims, dropped by put
+        if extra > 0:
+            grad_value = unbroadcast(grad_value, ctx.value_shape[extra:]).reshape(ctx.value_shape)
+        return grad_x, grad_value
 
 
 # ----- along one dim, as torch.gather / scatter / index_select ----------------------------------

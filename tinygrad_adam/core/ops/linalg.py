@@ -3,6 +3,8 @@ cholesky, eigh, svd, qr), each with its gradient."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..engine import Context, Op
@@ -249,6 +251,21 @@ class Eigh(Op):
         return v @ inner @ _mT(v)
 
 
+def svd(a: np.ndarray, **options: bool) -> Any:
+    """np.linalg.svd, which LAPACK may never finish on NaN or inf, kept from them as PyTorch is: NaN is
+    refused, and a matrix holding an infinity gets NaN factors."""
+    if np.isnan(a).any():
+        raise RuntimeError("linalg.svd: The algorithm failed to converge because the input matrix contained "
+                           "non-finite values.")
+    infinite = np.isinf(a).any(axis=(-2, -1))
+    if not infinite.any():
+        return np.linalg.svd(a, **options)
+    out = np.linalg.svd(np.where(infinite[..., None, None], 0.0, a).astype(a.dtype), **options)
+    for part in out if isinstance(out, tuple) else (out,):
+        part[infinite] = np.nan
+    return out
+
+
 class Svd(Op):
     """The reduced SVD A = U diag(S) Vh, packed as U, S and Vh flattened along one last axis (k = min(m, n)).
     Its gradient is Townsend's (real case); PyTorch's full_matrices=True is the caller's (the extra vectors get
@@ -258,7 +275,7 @@ class Svd(Op):
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, full_matrices: bool = False) -> np.ndarray:
-        u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+        u, s, vh = svd(a, full_matrices=full_matrices)
         ctx.save_for_backward(u, s, vh)
         lead = a.shape[:-2]
         return np.concatenate([u.reshape(lead + (-1,)), s, vh.reshape(lead + (-1,))], axis=-1)
