@@ -399,9 +399,10 @@ class Sequential(Module):
 class ModuleList(Module):
     """A list of modules whose parameters are named "0.weight", "1.weight", ... (indexable, appendable)."""
 
-    def __init__(self, modules: Iterable[Module] = ()):
+    def __init__(self, modules: Iterable[Module] | None = None):
         super().__init__()
-        self.extend(modules)
+        if modules is not None:
+            self.extend(modules)
 
     def _items(self) -> list[Module]:
         return [m for m in vars(self).values() if isinstance(m, Module)]
