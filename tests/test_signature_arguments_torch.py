@@ -164,6 +164,11 @@ REFUSED_BY_BOTH: dict[str, Callable[[Any], Any]] = {
     "add's alpha is keyword-only": lambda lib: lib.ones(2).add(lib.ones(2), 2),
     "gelu's approximate is keyword-only": lambda lib: lib.nn.functional.gelu(lib.ones(2), "tanh"),
     "tensor_split has no indices_or_sections keyword": lambda lib: lib.ones(4).tensor_split(indices_or_sections=2),
+    "tensor_split needs its sections": lambda lib: lib.ones(4).tensor_split(),
+    "repeat needs its repeats": lambda lib: lib.ones(2).repeat(),
+    "repeat takes its repeats once": lambda lib: lib.ones(2).repeat(2, repeats=(2,)),
+    "tile needs its dims": lambda lib: lib.ones(2).tile(),
+    "sum_to_size needs its size": lambda lib: lib.ones(2).sum_to_size(),
 }
 
 

@@ -45,6 +45,15 @@ def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
     return checks.shape_arg("size", shape, negative=True)
 
 
+def _sizes_arg(op: str, name: str, sizes: tuple[Any, ...], keyword: Any) -> tuple[int, ...]:
+    """f(2, 3), f((2, 3)) or f(name=(2, 3)), as PyTorch's expand, repeat, tile and sum_to_size take their sizes."""
+    if sizes and keyword is not None:
+        raise TypeError(f"{op}() got multiple values for argument '{name}'")
+    if not sizes and keyword is None:
+        raise TypeError(f'{op}() missing 1 required positional arguments: "{name}"')
+    return _shape_arg(sizes or (keyword,))
+
+
 def _size_arg(op: str, size: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[int, ...]:
     """new_zeros(2, 3), new_zeros((2, 3)) or new_zeros(size=(2, 3)), as PyTorch's new_* take it."""
     if "size" in kwargs and not size:
@@ -1156,7 +1165,7 @@ class Tensor:
     def expand(self, *shape: Any, size: Any = None, implicit: bool = False) -> Tensor:
         """Broadcast to `shape` (-1 keeps a dimension), as torch.Tensor.expand (`implicit` is autograd's internal
         flag there and changes nothing)."""
-        target = _shape_arg(shape or (size,))
+        target = _sizes_arg("expand", "size", shape, size)
         offset = len(target) - self.ndim
         if offset < 0:
             raise RuntimeError(f"expand({self.type()}{{{list(self.array.shape)}}}, size={list(target)}): the number "
@@ -1173,7 +1182,7 @@ class Tensor:
 
     def repeat(self, *sizes: Any, repeats: Any = None) -> Tensor:
         """Tile the tensor `sizes[i]` times along each dim (PyTorch's repeat, NumPy's tile)."""
-        reps = _shape_arg(sizes or (repeats,))
+        reps = _sizes_arg("repeat", "repeats", sizes, repeats)
         if len(reps) < self.ndim:
             raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions "
                                "of tensor")
@@ -2409,7 +2418,7 @@ class Tensor:
 
     def tile(self, *sizes: Any, dims: Any = None) -> Tensor:
         """repeat, with fewer `dims` than dims taken as leading 1s (NumPy's tile)."""
-        reps = _shape_arg(sizes or (dims,))
+        reps = _sizes_arg("tile", "dims", sizes, dims)
         return self.repeat((1,) * (self.ndim - len(reps)) + reps)
 
     def repeat_interleave(self, repeats: Any = None, dim: int | None = None, *,
@@ -2870,7 +2879,7 @@ class Tensor:
 
     def sum_to_size(self, *sizes: Any, size: Any = None) -> Tensor:
         """The sum over the dims that broadcasting `size` to this shape would stretch: its inverse."""
-        target = _shape_arg(sizes or (size,))
+        target = _sizes_arg("sum_to_size", "size", sizes, size)
         try:
             fits = np.broadcast_shapes(target, self.array.shape) == self.array.shape
         except ValueError:
