@@ -1080,9 +1080,9 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     return name_node(x._inplace("silu_", lambda t: t * t.sigmoid()) if inplace else x * x.sigmoid(), "SiluBackward0")
 
 
-def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
-    """int64 tensor of shape (*tensor.shape, num_classes) with 1 at each index (num_classes -1: max + 1)."""
-    indices = tensor.array if isinstance(tensor, Tensor) else np.asarray(tensor)
+def one_hot(input: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 tensor of shape (*input.shape, num_classes) with 1 at each index (num_classes -1: max + 1)."""
+    indices = input.array if isinstance(input, Tensor) else np.asarray(input)
     if indices.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if indices.size and indices.min() < 0:
