@@ -20,6 +20,10 @@ def _data(lib: Any) -> Any:
     return lib.tensor(np.arange(12, dtype=np.float32).reshape(3, 4) - 5)
 
 
+def _square(lib: Any) -> Any:
+    return lib.tensor([[4.0, 1.0, 0.5], [1.0, 3.0, 0.25], [0.5, 0.25, 2.0]], dtype=lib.float64)
+
+
 def _seeded(lib: Any) -> Any:
     lib.manual_seed(3)
     return lib
@@ -127,6 +131,15 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "torch.bernoulli(out=)": lambda lib: _out(_seeded(lib), lambda m, o: m.bernoulli(m.full((6,), 0.5), out=o)),
     "torch.multinomial(out=)": lambda lib: _out(_seeded(lib), lambda m, o: m.multinomial(m.ones(4), 2, out=o),
                                                 lib.int64),
+    "linalg.solve(A=, B=)": lambda lib: lib.linalg.solve(A=_square(lib), B=lib.ones(3, dtype=lib.float64)),
+    "linalg.inv(A=, out=)": lambda lib: _out(lib, lambda m, o: m.linalg.inv(A=_square(m), out=o), lib.float64),
+    "linalg.svd(out=)": lambda lib: lib.linalg.svd(_square(lib), out=tuple(lib.empty(0, dtype=lib.float64)
+                                                                           for _ in range(3)))[1],
+    "linalg.vector_norm(input=)": lambda lib: lib.linalg.vector_norm(input=_data(lib), ord=1),
+    "linalg.pinv(input, rcond)": lambda lib: lib.linalg.pinv(_square(lib) * lib.tensor([1.0, 1e-4, 1.0]), 1e-3),
+    "linalg.matrix_rank(input, tol)": lambda lib: lib.linalg.matrix_rank(_square(lib) * lib.tensor([1.0, 1e-4, 1.0]),
+                                                                         1e-3),
+    "F.one_hot(input=)": lambda lib: lib.nn.functional.one_hot(input=lib.tensor([0, 2]), num_classes=3),
     "nn.ModuleList(None)": lambda lib: len(lib.nn.ModuleList(None)),
     "clip_grad_norm_(parameters=, foreach=)": lambda lib: _clipped(lib, True),
     "clip_grad_value_(parameters=, foreach=)": lambda lib: _clipped(lib, False),
@@ -179,6 +192,12 @@ def test_what_torch_refuses_is_refused(label: str) -> None:
             REFUSED_BY_BOTH[label](lib)
 
 
+def test_linalg_svd_has_no_driver_on_the_cpu() -> None:
+    for lib in (tg, torch):
+        with pytest.raises(RuntimeError, match="driver="):
+            lib.linalg.svd(_square(lib), driver="gesvd")
+
+
 def test_meshgrid_without_indexing_warns_and_uses_ij() -> None:
     for lib in (tg, torch):
         with pytest.warns(UserWarning, match="indexing argument"):
@@ -206,3 +225,51 @@ def test_what_cannot_be_supported_is_refused_by_name() -> None:
     for name in ("check_batched_grad", "check_forward_ad", "check_batched_forward_grad", "masked"):
         with pytest.raises(NotImplementedError, match=name):
             tg.autograd.gradcheck(lambda t: t.sum(), (x,), **{name: True})
+
+
+def _model(lib: Any) -> Any:
+    lib.manual_seed(0)
+    shared = lib.nn.Linear(2, 2)
+    return lib.nn.Sequential(lib.nn.Linear(2, 2), lib.nn.BatchNorm1d(2), shared, lib.nn.Sequential(shared))
+
+
+MODULE_CALLS: dict[str, Callable[[Any], Any]] = {
+    "parameters(recurse=False)": lambda m: len(list(m[0].parameters(recurse=False))) + len(list(m.parameters(False))),
+    "named_parameters(prefix, recurse, remove_duplicate)": lambda m: [
+        n for n, _ in m.named_parameters("net", remove_duplicate=False)] + [n for n, _ in m[0].named_parameters(
+            prefix="fc", recurse=False)],
+    "named_buffers(recurse=, remove_duplicate=)": lambda m: [
+        n for n, _ in m.named_buffers(prefix="b", recurse=True, remove_duplicate=False)] + [
+        n for n, _ in m.named_buffers(recurse=False)],
+    "buffers(recurse=False)": lambda m: len(list(m[1].buffers(recurse=False))),
+    "named_modules(memo, prefix, remove_duplicate)": lambda m: [
+        n for n, _ in m.named_modules(prefix="net", remove_duplicate=False)] + [
+        n for n, _ in m.named_modules(memo={m[0]})],
+    "modules(remove_duplicate=False)": lambda m: len(list(m.modules(remove_duplicate=False))),
+    "state_dict(prefix=, keep_vars=)": lambda m: [
+        (k, type(v).__name__) for k, v in m.state_dict(prefix="model.", keep_vars=True).items()],
+    "state_dict(destination=)": lambda m: list(m[0].state_dict(destination={"x": 1}, prefix="a.")),
+    "forward(input=)": lambda m: m[0](input=m[0].weight.detach()),
+}
+
+
+@pytest.mark.parametrize("label", MODULE_CALLS)
+def test_module_methods_take_torch_arguments(label: str) -> None:
+    assert _describe(MODULE_CALLS[label](_model(tg))) == _describe(MODULE_CALLS[label](_model(torch)))
+
+
+def test_state_dict_positional_arguments_are_deprecated_as_in_torch() -> None:
+    for lib in (tg, torch):
+        with pytest.warns(FutureWarning, match="Positional args are being deprecated"):
+            keys = list(_model(lib)[0].state_dict(None, "p."))
+        assert keys == ["p.weight", "p.bias"]
+
+
+def test_load_state_dict_assign_takes_the_values_themselves() -> None:
+    for lib in (tg, torch):
+        layer = lib.nn.Linear(2, 2)
+        state = {"weight": lib.ones(2, 2, dtype=lib.float64), "bias": lib.zeros(2, dtype=lib.float64)}
+        layer.load_state_dict(state, assign=True)
+        assert layer.weight.dtype == lib.float64 and layer.weight.requires_grad
+        state["weight"][0, 0] = 5.0  # shares memory with the module's parameter now
+        assert layer.weight[0, 0].item() == 5.0

@@ -180,6 +180,8 @@ def binding_overloads(f: Callable[..., Any]) -> list[Overload]:
 
 
 def _literal(text: str) -> Any:
+    if text.startswith("{") and text.endswith("}"):  # the argument parser prints a list as C++ does: {-2, -1}
+        text = f"({text[1:-1]},)"
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
@@ -312,7 +314,7 @@ def overload_problems(ours: Overload, overloads: list[Overload]) -> Iterator[tup
     always_kw = {n for o in overloads for n, k, _ in o.params if k == "kw"} - positional
     for name in sorted({n for o in overloads for n, _, _ in o.params} - set(ABSENT)):
         if name not in mine:
-            if not ours.varkw and name != "self" and not (name == "input" and name in at.get(0, ())):
+            if not ours.varkw and name != "self":
                 yield name, "missing"
             continue
         our_kind, our_default = mine[name]
@@ -339,10 +341,33 @@ def _pairs(prefix: str, ours: Any, theirs: Any, names: list[str] | None = None) 
             yield f"{prefix}{name}", getattr(ours, name), getattr(theirs, name)
 
 
-def _classes(pairs: Iterator[tuple[str, Any, Any]]) -> Iterator[tuple[str, Any, Any]]:
-    for name, ours, theirs in pairs:
-        if inspect.isclass(ours) and inspect.isclass(theirs) and ours.__module__ not in SKIPPED_MODULES:
-            yield name, ours.__init__, theirs.__init__
+def _class_pairs() -> Iterator[tuple[str, type, type]]:
+    """(name, ours, theirs) for the classes both have: layers, optimizers, schedulers, data, autograd."""
+    for prefix, ours, theirs, names in [
+            ("nn.", tg.nn, torch.nn, None), ("nn.utils.rnn.", tg.nn.utils.rnn, torch.nn.utils.rnn, ["PackedSequence"]),
+            ("optim.", tg.optim, torch.optim, None),
+            ("optim.lr_scheduler.", tg.optim.lr_scheduler, torch.optim.lr_scheduler, None),
+            ("utils.data.", our_data, torch_data, None), ("autograd.", tg.autograd, torch.autograd, None)]:
+        for name, o, t in _pairs(prefix, ours, theirs, names):
+            if inspect.isclass(o) and inspect.isclass(t) and o.__module__ not in SKIPPED_MODULES:
+                yield name, o, t
+
+
+def _constructors_and_methods() -> Iterator[tuple[str, Any, Any]]:
+    """Each class's __init__, and its public methods that torch writes in Python (each pair of definitions
+    once: Module.state_dict is compared once, not once per layer)."""
+    seen = set()
+    for name, ours, theirs in _class_pairs():
+        yield name, ours.__init__, theirs.__init__
+        prefix = name.rsplit(".", 1)[0] + "."
+        for method in dir(theirs):
+            t, o = getattr(theirs, method), getattr(ours, method, None)
+            if method.startswith("_") or not inspect.isfunction(t) or not callable(o):
+                continue
+            key = (t.__qualname__, getattr(o, "__qualname__", None))
+            if key not in seen:
+                seen.add(key)
+                yield prefix + t.__qualname__, o, t
 
 
 def _functions(pairs: Iterator[tuple[str, Any, Any]]) -> Iterator[tuple[str, Any, Any]]:
@@ -359,21 +384,16 @@ def _only_varargs(signature: inspect.Signature) -> bool:
 
 def python_level() -> list[tuple[str, Any, Any]]:
     """(name, ours, theirs) for everything whose torch signature is Python."""
-    lr = torch.optim.lr_scheduler
     candidates = [
-        *_classes(_pairs("nn.", tg.nn, torch.nn)),
+        *_constructors_and_methods(),
         *_functions(_pairs("nn.init.", tg.nn.init, torch.nn.init)),
         *_functions(_pairs("nn.utils.", tg.nn.utils, torch.nn.utils)),
         *_functions(_pairs("nn.utils.rnn.", tg.nn.utils.rnn, torch.nn.utils.rnn)),
-        *_classes(_pairs("nn.utils.rnn.", tg.nn.utils.rnn, torch.nn.utils.rnn, ["PackedSequence"])),
         *_functions(_pairs("F.", our_F, torch_F)),
-        *_classes(_pairs("optim.", tg.optim, torch.optim)),
-        *_classes(_pairs("optim.lr_scheduler.", tg.optim.lr_scheduler, lr)),
-        *_classes(_pairs("utils.data.", our_data, torch_data)),
         *_functions(_pairs("utils.data.", our_data, torch_data)),
         *_functions(_pairs("autograd.", tg.autograd, torch.autograd)),
-        *_classes(_pairs("autograd.", tg.autograd, torch.autograd)),
         *_functions(_pairs("torch.", tg, torch)),
+        *_functions(_pairs("linalg.", tg.linalg, torch.linalg)),
         *((f"Tensor.{n}", o, t) for n, o, t in _pairs("", tg.Tensor, torch.Tensor, sorted(vars(torch.Tensor)))
           if not n.startswith("_") and callable(t)),
     ]
@@ -391,7 +411,8 @@ def python_level() -> list[tuple[str, Any, Any]]:
 def c_level() -> list[tuple[str, Any, list[Overload], bool]]:
     """(name, ours, torch's overloads, is a method) for what torch implements in C."""
     found = []
-    for name, ours, theirs in [*_functions(_pairs("torch.", tg, torch)), *_functions(_pairs("F.", our_F, torch_F))]:
+    for name, ours, theirs in [*_functions(_pairs("torch.", tg, torch)), *_functions(_pairs("F.", our_F, torch_F)),
+                               *_functions(_pairs("linalg.", tg.linalg, torch.linalg))]:
         signature = python_signature(theirs)
         if signature is not None and not _only_varargs(signature):
             continue
@@ -431,7 +452,7 @@ def all_problems() -> list[tuple[str, str, str]]:
         if our_signature is None:
             problems.append((name, "*", "our signature cannot be read"))
             continue
-        method = name.startswith("Tensor.") or inspect.isfunction(theirs) and theirs.__name__ == "__init__"
+        method = "." in theirs.__qualname__  # a method or a constructor: self is not compared
         problems += [(name, p, m) for p, m in strict_problems(from_signature(our_signature, method),
                                                                 from_signature(inspect.signature(theirs), method))]
     for name, ours, overloads, method in c_level():
@@ -449,7 +470,7 @@ def problems() -> list[tuple[str, str, str]]:
 
 
 def test_enough_names_are_compared() -> None:
-    assert len(python_level()) > 150
+    assert len(python_level()) > 350
     assert len(c_level()) > 700
 
 
