@@ -9,7 +9,8 @@ op has no schema (torch.tensor, F.max_pool2d). There overloads are checked as a 
 parameter name is accepted, defaults agree, each overload's positional arguments fit, and an overload whose
 positional names all appear among ours has them at the same positions.
 
-DELIBERATE lists the differences we chose (each in docs/pytorch.md); a stale entry fails.
+DELIBERATE lists the differences we chose (each in docs/pytorch.md), TO_FIX the accidental ones still open;
+a stale entry in either fails.
 """
 
 from __future__ import annotations
@@ -32,14 +33,11 @@ import torch.utils.data as torch_data  # noqa: E402
 E = inspect.Parameter.empty
 POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 
-# Left out while they are being rewritten (the losses, the activation layers, Unfold/Fold): add them back then.
-SKIPPED_MODULES = ("tinygrad_adam.nn.modules.loss", "tinygrad_adam.nn.modules.activation",
-                   "tinygrad_adam.nn.modules.fold")
-SKIPPED_F = {"binary_cross_entropy", "binary_cross_entropy_with_logits", "cosine_embedding_loss", "cross_entropy",
-             "ctc_loss", "gaussian_nll_loss", "hinge_embedding_loss", "huber_loss", "kl_div", "l1_loss",
-             "margin_ranking_loss", "mse_loss", "multi_margin_loss", "multilabel_margin_loss",
-             "multilabel_soft_margin_loss", "nll_loss", "poisson_nll_loss", "smooth_l1_loss", "soft_margin_loss",
-             "triplet_margin_loss", "triplet_margin_with_distance_loss", "fold", "unfold"}
+# Accidental differences not fixed yet, each with who fixes it; like DELIBERATE, a stale entry fails.
+TO_FIX: dict[tuple[str, str], str] = {
+    ("F.cosine_embedding_loss", "margin"): "default 0.0, torch's 0: the losses' rewrite",
+    ("F.margin_ranking_loss", "margin"): "default 0.0, torch's 0: the losses' rewrite",
+}
 
 # Parameters of things that do not exist here (layouts, memory formats, pinned memory, CUDA-only dtypes).
 ABSENT = {
@@ -68,9 +66,17 @@ DELIBERATE: dict[tuple[str, str], str] = {
     ("F.elu_", "scale"): "aten's internal SELU scaling, undocumented",
     ("F.elu_", "input_scale"): "aten's internal SELU scaling, undocumented",
     ("F.dropout", "generator"): "our extension: a Generator for the mask",
+    ("F.dropout1d", "generator"): "our extension: a Generator for the mask",
     ("F.dropout2d", "generator"): "our extension: a Generator for the mask",
+    ("F.dropout3d", "generator"): "our extension: a Generator for the mask",
+    ("F.alpha_dropout", "generator"): "our extension: a Generator for the mask",
+    ("F.feature_alpha_dropout", "generator"): "our extension: a Generator for the mask",
     ("nn.Dropout", "generator"): "our extension: a Generator for the mask",
+    ("nn.Dropout1d", "generator"): "our extension: a Generator for the mask",
     ("nn.Dropout2d", "generator"): "our extension: a Generator for the mask",
+    ("nn.Dropout3d", "generator"): "our extension: a Generator for the mask",
+    ("nn.AlphaDropout", "generator"): "our extension: a Generator for the mask",
+    ("nn.FeatureAlphaDropout", "generator"): "our extension: a Generator for the mask",
     ("optim.Adam", "eps_hat"): "our extension: the paper's epsilon-hat form",
     ("optim.AdamW", "eps_hat"): "our extension: the paper's epsilon-hat form",
     ("autograd.detect_anomaly", "check_forward"): "our extension: also check forward outputs",
@@ -349,7 +355,7 @@ def _class_pairs() -> Iterator[tuple[str, type, type]]:
             ("optim.lr_scheduler.", tg.optim.lr_scheduler, torch.optim.lr_scheduler, None),
             ("utils.data.", our_data, torch_data, None), ("autograd.", tg.autograd, torch.autograd, None)]:
         for name, o, t in _pairs(prefix, ours, theirs, names):
-            if inspect.isclass(o) and inspect.isclass(t) and o.__module__ not in SKIPPED_MODULES:
+            if inspect.isclass(o) and inspect.isclass(t):
                 yield name, o, t
 
 
@@ -372,8 +378,7 @@ def _constructors_and_methods() -> Iterator[tuple[str, Any, Any]]:
 
 def _functions(pairs: Iterator[tuple[str, Any, Any]]) -> Iterator[tuple[str, Any, Any]]:
     for name, ours, theirs in pairs:
-        if callable(ours) and callable(theirs) and not inspect.isclass(ours) and not inspect.ismodule(ours) \
-                and name.rsplit(".", 1)[-1] not in SKIPPED_F:
+        if callable(ours) and callable(theirs) and not inspect.isclass(ours) and not inspect.ismodule(ours):
             yield name, ours, theirs
 
 
@@ -441,8 +446,9 @@ def c_level() -> list[tuple[str, Any, list[Overload], bool]]:
 
 
 def _report(problems: list[tuple[str, str, str]]) -> list[str]:
+    allowed = {**DELIBERATE, **TO_FIX}
     return [f"{name}({param}): {message}" for name, param, message in problems
-            if (name, param) not in DELIBERATE and (name.split(".", 1)[0] + ".*", param) not in DELIBERATE]
+            if (name, param) not in allowed and (name.split(".", 1)[0] + ".*", param) not in allowed]
 
 
 def all_problems() -> list[tuple[str, str, str]]:
@@ -489,4 +495,4 @@ def test_docs_name_every_deliberate_difference() -> None:
 def test_every_deliberate_difference_is_still_one(problems: list[tuple[str, str, str]]) -> None:
     seen = {(name, param) for name, param, _ in problems} | \
         {(name.split(".", 1)[0] + ".*", param) for name, param, _ in problems}
-    assert not [key for key in DELIBERATE if key not in seen]
+    assert not [key for key in {**DELIBERATE, **TO_FIX} if key not in seen]
