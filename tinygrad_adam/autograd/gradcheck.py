@@ -82,7 +82,8 @@ def numerical_grad(fn: Callable[..., Tensor], *inputs: Any, eps: float = 1e-6) -
     return [jac.reshape(shape) for jac, shape in zip(jacobians, shapes, strict=True)]
 
 
-def _analytic_vjp(fn: Callable[..., Tensor], args: list[Any], v: np.ndarray) -> list[np.ndarray]:
+def _analytic_vjp(fn: Callable[..., Tensor], args: list[Any], v: np.ndarray, check_dtypes: bool = False
+                  ) -> list[np.ndarray]:
     """vᵀJ for every input that requires grad, from one backward pass of a fresh graph."""
     checked = [t for t in args if isinstance(t, Tensor) and t.requires_grad]
     for t in checked:
@@ -92,23 +93,45 @@ def _analytic_vjp(fn: Callable[..., Tensor], args: list[Any], v: np.ndarray) -> 
         raise TypeError(f"gradcheck: fn must return a Tensor, it returned {type(out).__name__}")
     if out.requires_grad:
         out.backward(v.reshape(out.shape).astype(out.dtype))
+    for t in checked:
+        if check_dtypes and t.grad is not None and t.grad.dtype != t.dtype:
+            raise GradcheckError(f"Gradient has dtype mismatch: the input's dtype is {t.dtype}, its gradient's "
+                                 f"{t.grad.dtype}")
     return [np.zeros(t.size) if t.grad is None else t.grad.array.reshape(-1).astype(np.float64) for t in checked]
 
 
-def gradcheck(fn: Callable[..., Tensor], *inputs: Any, eps: float = 1e-6, atol: float = 1e-5,
-              rtol: float = 1e-3, raise_exception: bool = True, full_jacobian_limit: int = 256,
-              projections: int = 4, seed: int = 0) -> bool:
-    """Compare the analytic gradient of `fn` with central differences for every input element.
+def gradcheck(func: Callable[..., Tensor], inputs: Any, *more_inputs: Any, eps: float = 1e-6, atol: float = 1e-5,
+              rtol: float = 1e-3, raise_exception: bool = True, nondet_tol: float = 0.0,
+              check_undefined_grad: bool = True, check_grad_dtypes: bool = False, check_batched_grad: bool = False,
+              check_batched_forward_grad: bool = False, check_forward_ad: bool = False,
+              check_backward_ad: bool = True, fast_mode: bool = False, masked: bool | None = None,
+              full_jacobian_limit: int = 256, projections: int = 4, seed: int = 0) -> bool:
+    """Compare the analytic gradient of `func` with central differences for every input element.
 
-    `fn` takes the inputs and returns a Tensor. The inputs come one by one, or as one tuple as in
-    torch.autograd.gradcheck(fn, (x, w)). Inputs that are Tensors with requires_grad are checked
+    `func` takes the inputs and returns a Tensor. The inputs come as one tuple, as in
+    torch.autograd.gradcheck(func, (x, w)), or one by one. Inputs that are Tensors with requires_grad are checked
     (as float64 copies; a warning says when an input is not float64); other arguments are passed
     through. An element passes when |analytic - numerical| <= atol + rtol * |numerical|. On
     failure raises GradcheckError naming the input, the worst element and both values (or returns
     False when raise_exception is False).
+
+    PyTorch's switches: `check_grad_dtypes` compares each gradient's dtype with its input's;
+    `check_backward_ad=False` is refused, as PyTorch refuses it without forward AD; `fast_mode` and
+    `nondet_tol` are accepted (the check here is always the full one, and backward is deterministic); there
+    are no undefined gradients to check. Batched gradients, forward-mode AD and masked (sparse) gradients do
+    not exist here: asking for them raises.
     """
-    if len(inputs) == 1 and isinstance(inputs[0], tuple):
+    if not check_backward_ad:
+        raise AssertionError("Expected at least one of check_forward_ad or check_backward_ad to be True")
+    for name, wanted in (("check_batched_grad", check_batched_grad), ("check_forward_ad", check_forward_ad),
+                         ("check_batched_forward_grad", check_batched_forward_grad), ("masked", masked)):
+        if wanted:
+            raise NotImplementedError(f"gradcheck({name}=True): there is no vmap, forward-mode AD or sparse "
+                                      "tensor here")
+    inputs = (inputs, *more_inputs)
+    if len(inputs) == 1 and isinstance(inputs[0], tuple | list):
         inputs = tuple(inputs[0])
+    fn = func
     args = _checked_copies(inputs, warn=True)
     positions = [i for i, t in enumerate(args) if isinstance(t, Tensor) and t.requires_grad]
     if not positions:
@@ -122,7 +145,7 @@ def gradcheck(fn: Callable[..., Tensor], *inputs: Any, eps: float = 1e-6, atol: 
         probes = np.random.default_rng(seed).standard_normal((projections, n_out))
         kind = "random projection"
     for row, v in enumerate(probes):
-        analytic = _analytic_vjp(fn, args, v)
+        analytic = _analytic_vjp(fn, args, v, check_grad_dtypes)
         for position, num_jac, ana in zip(positions, numerical, analytic, strict=True):
             num = v @ num_jac
             excess = np.abs(ana - num) - (atol + rtol * np.abs(num))

@@ -3,6 +3,7 @@ the type of every grad_fn (torch.autograd.graph.Node)."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,22 +11,30 @@ import numpy as np
 
 from ..core.engine import backpropagate
 from ..core.graph_nodes import Node
-from ..core.tensor import Tensor
+from ..core.tensor import Tensor, backward_into
 
 __all__ = ["Node", "backward", "grad"]
 
 
 def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
          grad_outputs: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
-         allow_unused: bool | None = None, materialize_grads: bool = False) -> tuple[Tensor | None, ...]:
+         only_inputs: bool = True, allow_unused: bool | None = None, is_grads_batched: bool = False,
+         materialize_grads: bool = False) -> tuple[Tensor | None, ...]:
     """The gradients of `outputs` with respect to `inputs`, returned (not added into `.grad`).
 
-    create_graph=True (gradients that can be differentiated again) is not supported: backward
-    functions here compute on NumPy arrays without recording.
+    create_graph=True (gradients that can be differentiated again) and is_grads_batched=True (vmap) are
+    not supported: backward functions here compute on NumPy arrays without recording. `only_inputs` is
+    deprecated and ignored, as in PyTorch.
     """
     if create_graph:
         raise NotImplementedError("autograd.grad(create_graph=True): higher-order gradients are not supported; "
                                   "backward functions work on NumPy arrays and record no graph")
+    if is_grads_batched:
+        raise NotImplementedError("autograd.grad(is_grads_batched=True): there is no vmap here")
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
+                      "gradient for other parts of the graph, please use torch.autograd.backward.", FutureWarning,
+                      stacklevel=2)
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None:
@@ -69,12 +78,4 @@ def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Any = None, retai
     if len(seeds) != len(outputs):
         raise RuntimeError(f"grad can be implicitly created only for scalar outputs; got {len(seeds)} gradients "
                            f"for {len(outputs)} tensors")
-    if inputs is None:
-        backpropagate(outputs, seeds, bool(retain_graph))
-        return
-    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    if not inputs:
-        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
-    for t, g in zip(inputs, backpropagate(outputs, seeds, bool(retain_graph), inputs=inputs) or (), strict=True):
-        if g is not None:
-            t._accumulate_grad(g)
+    backward_into(outputs, seeds, bool(retain_graph), inputs)

@@ -18,6 +18,7 @@ from . import checks, dtypes
 from . import random as _random
 from .device import check_device
 from .dtypes import to_numpy_dtype
+from .out import with_out
 from .tensor import Tensor, _to_array
 
 
@@ -42,7 +43,7 @@ def _size(op: str, size: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[int, 
     return checks.shape_arg(op, size, allow_empty=False)
 
 
-def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
            pin_memory: bool = False) -> Tensor:
     """A new tensor holding a copy of `data` (Python floats take the default dtype, ints int64)."""
     if device is not None:
@@ -56,7 +57,7 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     return Tensor._make(array, False).requires_grad_(requires_grad)
 
 
-def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+def as_tensor(data: Any, *, dtype: Any = None, device: Any = None) -> Tensor:
     """`data` as a tensor, sharing memory with a NumPy array or Tensor when no conversion is needed."""
     if isinstance(data, Tensor):
         return data if dtype is None else data.astype(dtype)
@@ -65,11 +66,11 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     return tensor(data, dtype=dtype, device=device)
 
 
-def from_numpy(array: np.ndarray) -> Tensor:
-    """A tensor sharing `array`'s memory (changes to one show in the other)."""
-    if not isinstance(array, np.ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
-    return Tensor._make(array, False) if array.dtype.kind in "biuf" else Tensor(array)
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """A tensor sharing `ndarray`'s memory (changes to one show in the other)."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    return Tensor._make(ndarray, False) if ndarray.dtype.kind in "biuf" else Tensor(ndarray)
 
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
@@ -88,7 +89,8 @@ def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     return _finish(np.empty(_size("empty", size, kwargs), dtype=_dtype_or_default(dtype)), None, device, requires_grad)
 
 
-def full(size: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+@with_out(factory=True)
+def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """`fill_value` everywhere; its type gives the dtype when none is given (a float: the default dtype)."""
     if not isinstance(fill_value, int | float | np.number) and not isinstance(fill_value, Tensor):
         raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not {type(fill_value).__name__}")
@@ -98,19 +100,19 @@ def full(size: Any, fill_value: Any, dtype: Any = None, device: Any = None, requ
                    requires_grad)
 
 
-def zeros_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     return _finish(np.zeros_like(np.asarray(input)), dtype, device, requires_grad)
 
 
-def ones_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def ones_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     return _finish(np.ones_like(np.asarray(input)), dtype, device, requires_grad)
 
 
-def empty_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def empty_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     return _finish(np.empty_like(np.asarray(input)), dtype, device, requires_grad)
 
 
-def full_like(input: Tensor, fill_value: Any, dtype: Any = None, device: Any = None,
+def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
     return _finish(np.full_like(np.asarray(input), fill_value), dtype, device, requires_grad)
 
@@ -129,6 +131,7 @@ def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = No
     return _finish(values, None, device, requires_grad)
 
 
+@with_out(factory=True)
 def randint(low: int = 0, high: Any = None, size: Any = None, *, generator: Any = None,
             dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Integers from [low, high) (int64), PyTorch's for the same generator state.
@@ -148,6 +151,7 @@ def randint(low: int = 0, high: Any = None, size: Any = None, *, generator: Any 
     return _finish(values, None, device, requires_grad)
 
 
+@with_out(factory=True)
 def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """A random permutation of range(n) (int64), PyTorch's for the same generator state."""
@@ -157,6 +161,7 @@ def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = 
     return _finish(_random.randperm(int(n), np_dtype, generator), None, device, requires_grad)
 
 
+@with_out(factory=True)
 def arange(start: float = 0, end: float | None = None, step: float = 1, *, dtype: Any = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:
     """[start, end) by step; int64 when all three are integers, else the default dtype."""
@@ -175,6 +180,7 @@ def arange(start: float = 0, end: float | None = None, step: float = 1, *, dtype
     return _finish(values.astype(np.int64 if integral else dtypes.default_float), dtype, device, requires_grad)
 
 
+@with_out(factory=True)
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """`steps` evenly spaced values from start to end, both included (the default dtype)."""
@@ -183,6 +189,7 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
     return _finish(np.linspace(start, end, steps).astype(dtypes.default_float), dtype, device, requires_grad)
 
 
+@with_out(factory=True)
 def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """base ** v for `steps` evenly spaced v from start to end (the default dtype)."""
@@ -197,6 +204,7 @@ def scalar_tensor(s: Any, *, dtype: Any = None, device: Any = None, requires_gra
     return _finish(np.array(s, dtype=_dtype_or_default(dtype)), None, device, requires_grad)
 
 
+@with_out(factory=True)
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:
     if n < 0 or m is not None and m < 0:

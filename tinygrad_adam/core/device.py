@@ -44,10 +44,10 @@ def check_device(value: Any) -> None:
         )
 
 
-def set_default_device(value: Any) -> None:
+def set_default_device(device: Any) -> None:
     """Accepted for "cpu" (the only device); anything else is refused as by `device`."""
-    if value is not None:
-        check_device(value)
+    if device is not None:
+        check_device(device)
 
 
 def get_default_device() -> device:

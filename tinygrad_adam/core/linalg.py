@@ -13,6 +13,7 @@ import numpy as np
 
 from . import checks, ops
 from .graph_nodes import name_node
+from .out import with_out
 from .tensor import Tensor, _return_type
 
 SlogdetResult = _return_type("slogdet", "sign", "logabsdet")
@@ -45,162 +46,185 @@ def _failed(name: str, error: Exception) -> RuntimeError:
     return RuntimeError(f"linalg.{name}: The factorization could not be completed because {reason} ({error}).")
 
 
-def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *,  # noqa: A002
+@with_out
+def vector_norm(input: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *,  # noqa: A002
                 dtype: Any = None) -> Tensor:
     """The ord-norm of the entries over `dim` (all of them when None): 2, 1, inf, -inf, 0 or any number."""
-    if x.array.dtype.kind != "f" and dtype is None:
+    if input.array.dtype.kind != "f" and dtype is None:
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-                           f"{checks.scalar_type_name(x.array.dtype)}")
+                           f"{checks.scalar_type_name(input.array.dtype)}")
     if ord == float("-inf") or ord == float("inf"):
-        y = x if dtype is None else x.astype(dtype)
+        y = input if dtype is None else input.astype(dtype)
         axes = checks.dims(dim, y.ndim) or ()
         checks.nonempty_reduction("linalg.vector_norm", y.array.shape, axes or None)
         out = y.abs().amax(axes, keepdim) if ord > 0 else y.abs().amin(axes, keepdim)
     else:
-        out = x.norm(ord, dim, keepdim, dtype)
+        out = input.norm(ord, dim, keepdim, dtype)
     return name_node(out, "LinalgVectorNormBackward0")
 
 
-def matrix_norm(a: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *,  # noqa: A002
+@with_out
+def matrix_norm(input: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *,  # noqa: A002
                 dtype: Any = None) -> Tensor:
     """'fro', 'nuc', 1, -1, 2, -2, inf or -inf norm of the matrices in the dims `dim`."""
-    a = _matrices("matrix_norm", a if dtype is None else a.astype(dtype), square=False)
-    rows, cols = (checks.dim(d, a.ndim) for d in dim)
+    input = _matrices("matrix_norm", input if dtype is None else input.astype(dtype), square=False)
+    rows, cols = (checks.dim(d, input.ndim) for d in dim)
     if ord == "fro":
-        return vector_norm(a, 2, (rows, cols), keepdim)
+        return vector_norm(input, 2, (rows, cols), keepdim)
     if ord in ("nuc", 2, -2):
-        values = svdvals(a.movedim((rows, cols), (-2, -1)))
+        values = svdvals(input.movedim((rows, cols), (-2, -1)))
         out = values.sum(-1) if ord == "nuc" else values.amax(-1) if ord == 2 else values.amin(-1)
         return out.unsqueeze(min(rows, cols)).unsqueeze(max(rows, cols)) if keepdim else out
     if ord not in (1, -1, float("inf"), float("-inf")):
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     summed, other = (rows, cols) if ord in (1, -1) else (cols, rows)
-    sums = a.abs().sum(summed, keepdim=True)
+    sums = input.abs().sum(summed, keepdim=True)
     out = sums.amax(other, keepdim=True) if ord > 0 else sums.amin(other, keepdim=True)
     return out if keepdim else out.squeeze((rows, cols))
 
 
-def norm(a: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,  # noqa: A002
+@with_out
+def norm(input: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,  # noqa: A002
          dtype: Any = None) -> Tensor:
     """vector_norm for a vector or one dim, matrix_norm for a matrix or two dims (2 / 'fro' by default)."""
     dims = (dim,) if isinstance(dim, int) else None if dim is None else tuple(dim)
     if dims is None and ord is not None:
-        if a.ndim not in (1, 2):
+        if input.ndim not in (1, 2):
             raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got "
-                               f"{a.ndim}D.")
-        dims = tuple(range(a.ndim))
+                               f"{input.ndim}D.")
+        dims = tuple(range(input.ndim))
     if dims is not None and len(dims) == 2:
-        return matrix_norm(a, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)
-    return vector_norm(a, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
+        return matrix_norm(input, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)
+    return vector_norm(input, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
 
 
-def det(a: Tensor) -> Tensor:
-    return ops.Det.apply(_matrices("det", a))
+@with_out
+def det(A: Tensor) -> Tensor:
+    return ops.Det.apply(_matrices("det", A))
 
 
-def slogdet(a: Tensor) -> Any:
+@with_out
+def slogdet(A: Tensor) -> Any:
     """(sign, log|det|): the second differentiable, the first not."""
-    a = _matrices("slogdet", a)
-    logabsdet = ops.LogAbsDet.apply(a)
-    sign = Tensor._make(np.linalg.slogdet(a.array)[0].astype(a.array.dtype), False)
+    A = _matrices("slogdet", A)
+    logabsdet = ops.LogAbsDet.apply(A)
+    sign = Tensor._make(np.linalg.slogdet(A.array)[0].astype(A.array.dtype), False)
     return LinalgSlogdetResult(logabsdet * 0 + sign, logabsdet)  # the sign has gradient 0, as in PyTorch
 
 
-def inv(a: Tensor) -> Tensor:
+@with_out
+def inv(A: Tensor) -> Tensor:
     try:
-        return ops.Inv.apply(_matrices("inv", a))
+        return ops.Inv.apply(_matrices("inv", A))
     except np.linalg.LinAlgError as e:
         raise _failed("inv", e) from None
 
 
-def solve(a: Tensor, b: Tensor, *, left: bool = True) -> Tensor:
+@with_out
+def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     """X with A X = B (X A = B when left=False); B a batch of matrices, or of vectors."""
-    a = _matrices("solve", a)
-    if b.array.dtype != a.array.dtype:
+    A = _matrices("solve", A)
+    if B.array.dtype != A.array.dtype:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
-                           f"{checks.scalar_type_name(a.array.dtype)} and {checks.scalar_type_name(b.array.dtype)}")
+                           f"{checks.scalar_type_name(A.array.dtype)} and {checks.scalar_type_name(B.array.dtype)}")
     if not left:
-        return solve(a.mT, b.mT).mT
-    vector = b.ndim == 1 or b.ndim == a.ndim - 1 and b.shape == a.shape[:-1]
-    rhs = b.unsqueeze(-1) if vector else b
-    if rhs.shape[-2] != a.shape[-1]:
-        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B ({a.shape[-2]}x"
-                           f"{a.shape[-1]} and {rhs.shape[-2]}x{rhs.shape[-1]})")
-    batch = checks.broadcast_shapes(a.shape[:-2], rhs.shape[:-2])
+        return solve(A.mT, B.mT).mT
+    vector = B.ndim == 1 or B.ndim == A.ndim - 1 and B.shape == A.shape[:-1]
+    rhs = B.unsqueeze(-1) if vector else B
+    if rhs.shape[-2] != A.shape[-1]:
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B ({A.shape[-2]}x"
+                           f"{A.shape[-1]} and {rhs.shape[-2]}x{rhs.shape[-1]})")
+    batch = checks.broadcast_shapes(A.shape[:-2], rhs.shape[:-2])
     try:
-        out = ops.Solve.apply(a.expand(batch + a.shape[-2:]), rhs.expand(batch + rhs.shape[-2:]))
+        out = ops.Solve.apply(A.expand(batch + A.shape[-2:]), rhs.expand(batch + rhs.shape[-2:]))
     except np.linalg.LinAlgError as e:
         raise _failed("solve", e) from None
     return name_node(out.squeeze(-1), "LinalgSolveExBackward0") if vector else out
 
 
-def cholesky(a: Tensor, *, upper: bool = False) -> Tensor:
+@with_out
+def cholesky(input: Tensor, *, upper: bool = False) -> Tensor:
     """L lower triangular with A = L L^T (or U = L^T with upper=True), for symmetric positive-definite A."""
     try:
-        low = ops.Cholesky.apply(_matrices("cholesky", a))
+        low = ops.Cholesky.apply(_matrices("cholesky", input))
     except np.linalg.LinAlgError as e:
         raise _failed("cholesky", e) from None
     return low.mT if upper else low
 
 
-def eigh(a: Tensor, UPLO: str = "L") -> Any:  # noqa: N803 - PyTorch's name
+@with_out
+def eigh(input: Tensor, UPLO: str = "L") -> Any:  # noqa: N803 - PyTorch's name
     """(eigenvalues ascending, eigenvectors as columns) of a symmetric matrix, read from its UPLO triangle."""
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
-    if isinstance(a, Tensor) and a.array.dtype.kind != "f":
-        raise checks.not_implemented_for("linalg_eigh_cpu", a.array.dtype)
-    packed = ops.Eigh.apply(_matrices("eigh", a), upper=UPLO == "U")
+    if isinstance(input, Tensor) and input.array.dtype.kind != "f":
+        raise checks.not_implemented_for("linalg_eigh_cpu", input.array.dtype)
+    packed = ops.Eigh.apply(_matrices("eigh", input), upper=UPLO == "U")
     values, vectors = packed[..., -1], packed[..., :-1]
     return EighResult(name_node(values, "LinalgEighBackward0"), name_node(vectors, "LinalgEighBackward0"))
 
 
-def eigvalsh(a: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
-    return eigh(a, UPLO).eigenvalues
+@with_out
+def eigvalsh(input: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
+    return eigh(input, UPLO).eigenvalues
 
 
-def svd(a: Tensor, full_matrices: bool = True) -> Any:
+def _no_driver(name: str, driver: str | None) -> None:
+    if driver is not None:
+        raise RuntimeError(f"torch.linalg.{name}: keyword argument `driver=` is only supported on CUDA inputs with "
+                           "cuSOLVER backend.")
+
+
+@with_out
+def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> Any:
     """(U, S, Vh) with A = U diag(S) Vh, S descending."""
-    a = _matrices("svd", a, square=False)
-    m, n = a.shape[-2:]
+    _no_driver("svd", driver)
+    A = _matrices("svd", A, square=False)
+    m, n = A.shape[-2:]
     k = min(m, n)
     u_cols, v_rows = (m, n) if full_matrices else (k, k)
-    packed = ops.Svd.apply(a, full_matrices=bool(full_matrices))
-    lead = a.shape[:-2]
+    packed = ops.Svd.apply(A, full_matrices=bool(full_matrices))
+    lead = A.shape[:-2]
     u = packed[..., :m * u_cols].reshape(lead + (m, u_cols))
     s = packed[..., m * u_cols:m * u_cols + k]
     vh = packed[..., m * u_cols + k:].reshape(lead + (v_rows, n))
     return SvdResult(*(name_node(t, "LinalgSvdBackward0") for t in (u, s, vh)))
 
 
-def svdvals(a: Tensor) -> Tensor:
-    return svd(a, full_matrices=False).S
+@with_out
+def svdvals(A: Tensor, *, driver: str | None = None) -> Tensor:
+    _no_driver("svdvals", driver)
+    return svd(A, full_matrices=False).S
 
 
-def qr(a: Tensor, mode: str = "reduced") -> Any:
+@with_out
+def qr(A: Tensor, mode: str = "reduced") -> Any:
     """(Q, R) with A = Q R, Q orthonormal columns, R upper triangular ('reduced', 'complete' or 'r')."""
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', "
                            "or 'complete'")
-    a = _matrices("qr", a, square=False)
-    m, n = a.shape[-2:]
+    A = _matrices("qr", A, square=False)
+    m, n = A.shape[-2:]
     k = m if mode == "complete" else min(m, n)
-    packed = ops.Qr.apply(a, mode="complete" if mode == "complete" else "reduced")
-    q = packed[..., :m * k].reshape(a.shape[:-2] + (m, k))
-    r = packed[..., m * k:].reshape(a.shape[:-2] + (k, n))
+    packed = ops.Qr.apply(A, mode="complete" if mode == "complete" else "reduced")
+    q = packed[..., :m * k].reshape(A.shape[:-2] + (m, k))
+    r = packed[..., m * k:].reshape(A.shape[:-2] + (k, n))
     if mode == "r":
         q = packed.reshape(-1)[:0]
     return LinalgQrResult(name_node(q, "LinalgQrBackward0"), name_node(r, "LinalgQrBackward0"))
 
 
-def matrix_power(a: Tensor, n: int) -> Tensor:
+@with_out
+def matrix_power(input: Tensor, n: int) -> Tensor:
     """A @ A @ ... (n times; inv(A) for negative n; the identity for 0), by repeated squaring."""
-    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
-        raise RuntimeError("linalg.matrix_power: A must be batches of square matrices, but they are "
-                           f"{a.shape[-2] if a.ndim > 1 else 1} by {a.shape[-1] if a.ndim else 1} matrices")
+    if input.ndim < 2 or input.shape[-1] != input.shape[-2]:
+        rows, cols = input.shape[-2] if input.ndim > 1 else 1, input.shape[-1] if input.ndim else 1
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they are {rows} by {cols} "
+                           "matrices")
     if n == 0:
-        eye = Tensor._make(np.broadcast_to(np.eye(a.shape[-1], dtype=a.array.dtype), a.shape).copy(), False)
-        return a * 0 + eye if a.array.dtype.kind == "f" else eye  # gradient 0, as in PyTorch
-    base, out = (inv(a), None) if n < 0 else (a, None)
+        eye = Tensor._make(np.broadcast_to(np.eye(input.shape[-1], dtype=input.array.dtype), input.shape).copy(), False)
+        return input * 0 + eye if input.array.dtype.kind == "f" else eye  # gradient 0, as in PyTorch
+    base, out = (inv(input), None) if n < 0 else (input, None)
     power = abs(n)
     while power:
         if power & 1:
@@ -211,15 +235,20 @@ def matrix_power(a: Tensor, n: int) -> Tensor:
     return out
 
 
-def pinv(a: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
-    """The Moore-Penrose pseudo-inverse from the SVD, singular values <= max(atol, rtol * largest) dropped."""
-    a = _matrices("pinv", a, square=False)
-    u, s, vh = svd(a, full_matrices=False)
-    cutoff = _cutoff(a, s.array, atol, rtol)
+@with_out
+def pinv(input: Tensor, rcond: Any = None, hermitian: bool = False, *, atol: Any = None,  # noqa: A002
+         rtol: Any = None) -> Tensor:
+    """The Moore-Penrose pseudo-inverse from the SVD, singular values <= max(atol, rtol * largest) dropped
+    (PyTorch's older pinv(input, rcond) is rtol=rcond, atol=0)."""
+    if rcond is not None:
+        atol, rtol = 0.0, rcond
+    input = _matrices("pinv", input, square=False)
+    u, s, vh = svd(input, full_matrices=False)
+    cutoff = _cutoff(input, s.array, atol, rtol)
     keep = s.array > cutoff
-    one = Tensor._make(np.ones((), a.array.dtype), False)
+    one = Tensor._make(np.ones((), input.array.dtype), False)
     inverted = one / s._keep_where(keep, one)
-    scaled = inverted._keep_where(keep, Tensor._make(np.zeros((), a.array.dtype), False))
+    scaled = inverted._keep_where(keep, Tensor._make(np.zeros((), input.array.dtype), False))
     return name_node((vh.mT * scaled.unsqueeze(-2)) @ u.mT, "LinalgPinvBackward0")
 
 
@@ -232,13 +261,19 @@ def _cutoff(a: Tensor, s: np.ndarray, atol: Any, rtol: Any) -> np.ndarray:
     return np.maximum(np.asarray(atol)[..., None] if np.ndim(atol) else atol, rtol * largest)
 
 
-def matrix_rank(a: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
-    """The number of singular values above max(atol, rtol * largest), as int64."""
-    a = _matrices("matrix_rank", a, square=False)
-    s = ops.svd(a.array, compute_uv=False)
-    return Tensor._make(np.sum(s > _cutoff(a, s, atol, rtol), axis=-1).astype(np.int64), False)
+@with_out
+def matrix_rank(input: Tensor, tol: Any = None, hermitian: bool = False, *, atol: Any = None,  # noqa: A002
+                rtol: Any = None) -> Tensor:
+    """The number of singular values above max(atol, rtol * largest), as int64 (PyTorch's older
+    matrix_rank(input, tol) is atol=tol, rtol=0)."""
+    if tol is not None:
+        atol, rtol = tol, 0.0
+    input = _matrices("matrix_rank", input, square=False)
+    s = ops.svd(input.array, compute_uv=False)
+    return Tensor._make(np.sum(s > _cutoff(input, s, atol, rtol), axis=-1).astype(np.int64), False)
 
 
+@with_out
 def multi_dot(tensors: Any) -> Tensor:
     """The product of the matrices in order (the first may be a vector, and the last), as torch.linalg.multi_dot."""
     tensors = list(tensors)
@@ -253,6 +288,7 @@ def multi_dot(tensors: Any) -> Tensor:
     return out
 
 
+@with_out
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     """Sums of products along `dim` (the two broadcast together)."""
     names = [checks.scalar_type_name(t.array.dtype) for t in (x, y)]
@@ -265,6 +301,7 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     return (x * y).sum(dim)
 
 
+@with_out
 def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     return input @ other
 
@@ -273,54 +310,60 @@ def _info(a: Tensor) -> Tensor:
     return Tensor._make(np.zeros(a.shape[:-2], np.int32), False)
 
 
-def inv_ex(a: Tensor, *, check_errors: bool = False) -> Any:
+@with_out
+def inv_ex(A: Tensor, *, check_errors: bool = False) -> Any:
     """(inv(A), info): info 0 (a singular matrix raises here, as with check_errors=True)."""
-    return InvExResult(inv(a), _info(a))
+    return InvExResult(inv(A), _info(A))
 
 
-def cholesky_ex(a: Tensor, *, upper: bool = False, check_errors: bool = False) -> Any:
+@with_out
+def cholesky_ex(input: Tensor, *, upper: bool = False, check_errors: bool = False) -> Any:
     """(L, info): info 0 (a matrix that is not positive-definite raises here, as with check_errors=True)."""
-    return CholeskyExResult(cholesky(a, upper=upper), _info(a))
+    return CholeskyExResult(cholesky(input, upper=upper), _info(input))
 
 
-def solve_triangular(a: Tensor, b: Tensor, *, upper: bool, left: bool = True,
+@with_out
+def solve_triangular(input: Tensor, B: Tensor, *, upper: bool, left: bool = True,
                      unitriangular: bool = False) -> Tensor:
     """X with A X = B (X A = B when left=False), reading only A's upper or lower triangle (1s on its diagonal
     when unitriangular)."""
-    if isinstance(a, Tensor) and a.array.dtype.kind != "f":
-        raise checks.not_implemented_for("triangular_solve_cpu", a.array.dtype)
-    a = _matrices("solve_triangular", a)
-    triangle = a.triu() if upper else a.tril()
+    if isinstance(input, Tensor) and input.array.dtype.kind != "f":
+        raise checks.not_implemented_for("triangular_solve_cpu", input.array.dtype)
+    input = _matrices("solve_triangular", input)
+    triangle = input.triu() if upper else input.tril()
     if unitriangular:
         triangle = triangle.tril(-1) if not upper else triangle.triu(1)
-        triangle = triangle + Tensor._make(np.eye(a.shape[-1], dtype=a.array.dtype), False)
-    return name_node(solve(triangle, b, left=left), "LinalgSolveTriangularBackward0")
+        triangle = triangle + Tensor._make(np.eye(input.shape[-1], dtype=input.array.dtype), False)
+    return name_node(solve(triangle, B, left=left), "LinalgSolveTriangularBackward0")
 
 
-def lstsq(a: Tensor, b: Tensor, rcond: float | None = None, *, driver: str | None = None) -> Any:
+@with_out
+def lstsq(input: Tensor, b: Tensor, rcond: float | None = None, *, driver: str | None = None) -> Any:
     """The least-squares solution of A X = B (through the pseudo-inverse), with PyTorch's default CPU driver's
     other outputs: the rank, and empty residuals and singular values."""
-    a = _matrices("lstsq", a, square=False)
-    vector = b.ndim == a.ndim - 1
+    input = _matrices("lstsq", input, square=False)
+    vector = b.ndim == input.ndim - 1
     rhs = b.unsqueeze(-1) if vector else b
-    if rhs.shape[-2] != a.shape[-2]:
+    if rhs.shape[-2] != input.shape[-2]:
         raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
-    solution = pinv(a, rtol=rcond) @ rhs
+    solution = pinv(input, rtol=rcond) @ rhs
     empty = solution.reshape(-1)[:0]
-    return LstsqResult(solution.squeeze(-1) if vector else solution, empty, matrix_rank(a, rtol=rcond), empty)
+    return LstsqResult(solution.squeeze(-1) if vector else solution, empty, matrix_rank(input, rtol=rcond), empty)
 
 
-def matrix_exp(a: Tensor) -> Tensor:
+@with_out
+def matrix_exp(input: Tensor) -> Tensor:
     """exp(A) = I + A + A^2/2! + ...: Taylor's series of A / 2^s to 18 terms, squared s times."""
-    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
-        raise RuntimeError("linalg.matrix_exp: A must be batches of square matrices, but they are "
-                           f"{a.shape[-2] if a.ndim > 1 else 1} by {a.shape[-1] if a.ndim else 1} matrices")
-    if a.array.dtype.kind != "f":
-        raise checks.not_implemented_for("linalg_matrix_exp_cpu", a.array.dtype)
-    size = float(np.abs(a.array).sum(-1).max(initial=0.0))
+    if input.ndim < 2 or input.shape[-1] != input.shape[-2]:
+        rows, cols = input.shape[-2] if input.ndim > 1 else 1, input.shape[-1] if input.ndim else 1
+        raise RuntimeError(f"linalg.matrix_exp: A must be batches of square matrices, but they are {rows} by {cols} "
+                           "matrices")
+    if input.array.dtype.kind != "f":
+        raise checks.not_implemented_for("linalg_matrix_exp_cpu", input.array.dtype)
+    size = float(np.abs(input.array).sum(-1).max(initial=0.0))
     squarings = max(0, int(np.ceil(np.log2(size / 0.5)))) if size > 0.5 else 0
-    scaled = a / float(2 ** squarings)
-    eye = Tensor._make(np.eye(a.shape[-1], dtype=a.array.dtype), False)
+    scaled = input / float(2 ** squarings)
+    eye = Tensor._make(np.eye(input.shape[-1], dtype=input.array.dtype), False)
     out = eye
     for k in range(18, 0, -1):
         out = eye + (scaled @ out) / float(k)
@@ -329,10 +372,11 @@ def matrix_exp(a: Tensor) -> Tensor:
     return name_node(out, "LinalgMatrixExpBackward0")
 
 
-def diagonal(a: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
-    return a.diagonal(offset, dim1, dim2)
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    return A.diagonal(offset, dim1, dim2)
 
 
+@with_out
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:  # noqa: A002
     return input.cross(other, dim)
 

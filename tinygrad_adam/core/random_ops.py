@@ -13,6 +13,7 @@ import numpy as np
 from . import checks, dtypes, random
 from .device import check_device
 from .dtypes import to_numpy_dtype
+from .out import with_out
 from .tensor import Tensor
 
 __all__ = ["bernoulli", "multinomial", "normal", "rand_like", "randint_like", "randn_like"]
@@ -55,6 +56,7 @@ def randint_like(input: Tensor, low: int = 0, high: int | None = None, *, dtype:
     return _new(values, device, requires_grad)
 
 
+@with_out(factory=True)
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any = None, dtype: Any = None,
            device: Any = None, requires_grad: bool = False) -> Tensor:
     """Samples of N(mean, std²); mean and std may be tensors (broadcast together), as in torch.normal.
@@ -82,11 +84,13 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
     return _new(np.asarray(values, dtype=out_dtype), device, requires_grad)
 
 
+@with_out
 def bernoulli(input: Tensor, p: float | None = None, *, generator: Any = None) -> Tensor:
     """0/1 samples in input's dtype: with probability input (elementwise), or p when given."""
     return input.bernoulli(p, generator=generator)
 
 
+@with_out
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
     """Indices (int64) drawn from each row of input's non-negative weights, as torch.multinomial."""
     return input.multinomial(num_samples, replacement, generator=generator)

@@ -45,6 +45,15 @@ def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
     return checks.shape_arg("size", shape, negative=True)
 
 
+def _sizes_arg(op: str, name: str, sizes: tuple[Any, ...], keyword: Any) -> tuple[int, ...]:
+    """f(2, 3), f((2, 3)) or f(name=(2, 3)), as PyTorch's expand, repeat, tile and sum_to_size take their sizes."""
+    if sizes and keyword is not None:
+        raise TypeError(f"{op}() got multiple values for argument '{name}'")
+    if not sizes and keyword is None:
+        raise TypeError(f'{op}() missing 1 required positional arguments: "{name}"')
+    return _shape_arg(sizes or (keyword,))
+
+
 def _size_arg(op: str, size: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[int, ...]:
     """new_zeros(2, 3), new_zeros((2, 3)) or new_zeros(size=(2, 3)), as PyTorch's new_* take it."""
     if "size" in kwargs and not size:
@@ -52,6 +61,27 @@ def _size_arg(op: str, size: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[i
     if kwargs:
         raise TypeError(f"{op}() got an unexpected keyword argument '{next(iter(kwargs))}'")
     return checks.shape_arg(op, size)
+
+
+def backward_into(outputs: Sequence[Tensor], seeds: Sequence[Any], retain_graph: bool, inputs: Any) -> None:
+    """The backward pass from `outputs`, added into `.grad` of the leaves, or only of `inputs` when given."""
+    if inputs is None:
+        backpropagate(outputs, seeds, retain_graph)
+        return
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if not inputs:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    for t, g in zip(inputs, backpropagate(outputs, seeds, retain_graph, inputs=inputs) or (), strict=True):
+        if g is not None:
+            t._accumulate_grad(g)
+
+
+def _one_argument(op: str, **given: Any) -> Any:
+    """The one argument given under one of the names of torch's overloads (tensor_split(sections=) or (indices=))."""
+    found = [value for value in given.values() if value is not None]
+    if len(found) != 1:
+        raise TypeError(f"{op}() takes exactly one of the arguments {', '.join(given)}")
+    return found[0]
 
 
 class Size(tuple):
@@ -399,7 +429,7 @@ class Tensor:
             return ops.Cast.apply(self, dtype=target)
         return Tensor._make(self.array.astype(target), False)
 
-    def type(self, dtype: Any = None) -> Any:
+    def type(self, dtype: Any = None, non_blocking: bool = False) -> Any:
         """With a dtype, convert to it; without, PyTorch's type name ('torch.FloatTensor')."""
         if dtype is None:
             return dtypes.legacy_type_name(self.dtype)
@@ -409,16 +439,23 @@ class Tensor:
     long, int, bool = _cast(np.int64), _cast(np.int32), _cast(np.bool_)
 
     def to(self, *args: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False,
-           copy: bool = False) -> Tensor:
-        """PyTorch's to(device), to(dtype), to(device, dtype) and to(other_tensor); the device must be the CPU."""
+           copy: bool = False, tensor: Tensor | None = None) -> Tensor:
+        """PyTorch's to(device, dtype, non_blocking, copy), to(dtype, non_blocking, copy) and
+        to(tensor, non_blocking, copy); the device must be the CPU."""
         from .device import check_device
-        for arg in args:
+        args = list(args) if tensor is None else [tensor, *args]
+        while args and not isinstance(args[0], bool):
+            arg = args.pop(0)
             if isinstance(arg, Tensor):
                 dtype = arg.dtype
             elif isinstance(arg, str) or type(arg).__name__ == "device" or isinstance(arg, int | np.integer):
                 device = arg
             else:
                 dtype = arg
+        if len(args) > 2:
+            raise TypeError(f"to() takes at most 4 positional arguments ({len(args) + 2} given)")
+        if len(args) == 2:
+            copy = args[1]
         if device is not None:
             check_device(device)
         out = self if dtype is None else self.astype(dtype)
@@ -438,8 +475,9 @@ class Tensor:
 
     # ----- backward -------------------------------------------------------------------------
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
-                 grad: Any = None) -> None:
-        """Accumulate d(self)/d(leaf) into `.grad` of every leaf that requires a gradient.
+                 inputs: Any = None) -> None:
+        """Accumulate d(self)/d(leaf) into `.grad` of every leaf that requires a gradient (only of `inputs` when
+        given).
 
         A scalar (one-element) output is seeded with 1; any other output needs
         `gradient` of its own shape. Unless `retain_graph`, the arrays saved for
@@ -448,7 +486,7 @@ class Tensor:
         if create_graph:
             raise NotImplementedError("backward(create_graph=True): higher-order gradients are not supported; "
                                       "backward functions work on NumPy arrays and record no graph")
-        backpropagate([self], [gradient if grad is None else grad], bool(retain_graph))
+        backward_into([self], [gradient], bool(retain_graph), inputs)
 
     def _accumulate_grad(self, g: np.ndarray) -> None:
         """Add g into `.grad` (the first gradient is copied: g may be shared), then run the hooks."""
@@ -629,10 +667,10 @@ class Tensor:
             return other & bool(alpha)  # bool stays bool, as in PyTorch
         return other * alpha
 
-    def add(self, other: Any, alpha: float = 1) -> Tensor:
+    def add(self, other: Any, *, alpha: float = 1) -> Tensor:
         return self + self._alpha(other, alpha)
 
-    def sub(self, other: Any, alpha: float = 1) -> Tensor:
+    def sub(self, other: Any, *, alpha: float = 1) -> Tensor:
         return self - self._alpha(other, alpha)
 
     def mul(self, other: Any) -> Tensor:
@@ -650,12 +688,12 @@ class Tensor:
     def matmul(self, other: Any) -> Tensor:
         return self @ other
 
-    def mm(self, other: Tensor) -> Tensor:
+    def mm(self, mat2: Tensor) -> Tensor:
         if self.ndim != 2:
             raise RuntimeError("self must be a matrix")
-        if other.ndim != 2:
+        if mat2.ndim != 2:
             raise RuntimeError("mat2 must be a matrix")
-        return self @ other
+        return self @ mat2
 
     # ----- comparisons: elementwise, giving bool tensors outside the graph --------------------
     def _compare(self, other: Any, compare: Callable[[np.ndarray, Any], np.ndarray]) -> Tensor:
@@ -754,13 +792,15 @@ class Tensor:
         indices = (np.argmax if name == "max" else np.argmin)(self.array, axis=d, keepdims=keep)
         return result(values, Tensor._make(np.asarray(indices, np.int64), False))
 
-    def max(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None) -> Any:
-        """The largest value; with an int `dim`, (values, indices) along it, as torch.max."""
-        return self._max_or_min("max", dim, keepdim, axis, keepdims)
+    def max(self, dim: Any = None, keepdim: bool = False, *, other: Tensor | None = None, axis: Any = None,
+            keepdims: bool | None = None) -> Any:
+        """The largest value; with an int `dim`, (values, indices) along it; max(other) elementwise, as torch.max."""
+        return self._max_or_min("max", dim if other is None else other, keepdim, axis, keepdims)
 
-    def min(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None) -> Any:
-        """The smallest value; with an int `dim`, (values, indices) along it, as torch.min."""
-        return self._max_or_min("min", dim, keepdim, axis, keepdims)
+    def min(self, dim: Any = None, keepdim: bool = False, *, other: Tensor | None = None, axis: Any = None,
+            keepdims: bool | None = None) -> Any:
+        """The smallest value; with an int `dim`, (values, indices) along it; min(other) elementwise, as torch.min."""
+        return self._max_or_min("min", dim if other is None else other, keepdim, axis, keepdims)
 
     def _amax_or_amin(self, name: str, dim: Any, keepdim: bool) -> Tensor:
         axes = checks.dims(dim, self.array.ndim)
@@ -1122,9 +1162,10 @@ class Tensor:
         d = checks.dim(d, self.ndim + 1)
         return name_node(self.reshape(self.array.shape[:d] + (1,) + self.array.shape[d:]), "UnsqueezeBackward0")
 
-    def expand(self, *shape: Any, size: Any = None) -> Tensor:
-        """Broadcast to `shape` (-1 keeps a dimension), as torch.Tensor.expand."""
-        target = _shape_arg(shape or (size,))
+    def expand(self, *shape: Any, size: Any = None, implicit: bool = False) -> Tensor:
+        """Broadcast to `shape` (-1 keeps a dimension), as torch.Tensor.expand (`implicit` is autograd's internal
+        flag there and changes nothing)."""
+        target = _sizes_arg("expand", "size", shape, size)
         offset = len(target) - self.ndim
         if offset < 0:
             raise RuntimeError(f"expand({self.type()}{{{list(self.array.shape)}}}, size={list(target)}): the number "
@@ -1139,9 +1180,9 @@ class Tensor:
                                    f"{list(self.array.shape)}")
         return ops.Expand.apply(self, shape=target)
 
-    def repeat(self, *sizes: Any) -> Tensor:
+    def repeat(self, *sizes: Any, repeats: Any = None) -> Tensor:
         """Tile the tensor `sizes[i]` times along each dim (PyTorch's repeat, NumPy's tile)."""
-        reps = _shape_arg(sizes)
+        reps = _sizes_arg("repeat", "repeats", sizes, repeats)
         if len(reps) < self.ndim:
             raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions "
                                "of tensor")
@@ -1518,11 +1559,11 @@ class Tensor:
     def signbit(self) -> Tensor:
         return Tensor._make(np.signbit(self.array) if self.array.dtype.kind == "f" else self.array < 0, False)
 
-    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+    def nan_to_num(self, nan: float | None = None, posinf: float | None = None, neginf: float | None = None) -> Tensor:
         """NaN, +inf and -inf replaced (by 0 and the dtype's largest and smallest values unless given)."""
         if self.array.dtype.kind != "f":
             return Tensor._make(self.array.copy(), False)
-        filled = np.nan_to_num(self.array, nan=nan, posinf=posinf, neginf=neginf)
+        filled = np.nan_to_num(self.array, nan=0.0 if nan is None else nan, posinf=posinf, neginf=neginf)
         kept = ops.Where.apply(self, Tensor._make(filled, False), condition=np.isfinite(self.array))
         return name_node(kept, "NanToNumBackward0")
 
@@ -1886,9 +1927,10 @@ class Tensor:
         new = new.astype(old.array.dtype).expand(old.shape)
         return ops.Where.apply(old, new, condition=np.zeros((), dtype=bool))
 
-    def copy_(self, src: Any) -> Tensor:
-        """Copy src's values (broadcast to this shape, converted to this dtype) into this tensor."""
-        return self._inplace("copy_", Tensor._replaced, src)
+    def copy_(self, other: Any, non_blocking: bool = False) -> Tensor:
+        """Copy other's values (broadcast to this shape, converted to this dtype) into this tensor (`non_blocking`
+        changes nothing on the CPU)."""
+        return self._inplace("copy_", Tensor._replaced, other)
 
     def fill_(self, value: Any) -> Tensor:
         return self._inplace("fill_", lambda old: Tensor._replaced(old, np.asarray(value, old.array.dtype)))
@@ -1979,7 +2021,7 @@ class Tensor:
             check_device(device)
         return Tensor(array, requires_grad=requires_grad, dtype=self.array.dtype if dtype is None else dtype)
 
-    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
         """A copy of `data` in this tensor's dtype (or `dtype`), with no history."""
         return self._new(np.array(data.array if isinstance(data, Tensor) else data), dtype, device, requires_grad)
 
@@ -1995,7 +2037,7 @@ class Tensor:
                   **kwargs: Any) -> Tensor:
         return self._new(np.empty(_size_arg("new_empty", size, kwargs)), dtype, device, requires_grad)
 
-    def new_full(self, size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> Tensor:
         return self._new(np.full(_shape_arg((size,)), fill_value), dtype, device, requires_grad)
 
@@ -2398,9 +2440,9 @@ class Tensor:
         out = ops.Permute.apply(picked, order=order)
         return name_node(out if self.ndim else out.reshape(size), "UnfoldBackward0")
 
-    def tile(self, *dims: Any) -> Tensor:
+    def tile(self, *sizes: Any, dims: Any = None) -> Tensor:
         """repeat, with fewer `dims` than dims taken as leading 1s (NumPy's tile)."""
-        reps = _shape_arg(dims)
+        reps = _sizes_arg("tile", "dims", sizes, dims)
         return self.repeat((1,) * (self.ndim - len(reps)) + reps)
 
     def repeat_interleave(self, repeats: Any = None, dim: int | None = None, *,
@@ -2424,8 +2466,12 @@ class Tensor:
     def ravel(self) -> Tensor:
         return self.reshape(-1)
 
-    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
-        """Pieces along `dim`: n of nearly equal size (the first ones larger), or cut at the given indices."""
+    def tensor_split(self, sections: Any = None, dim: int = 0, *, indices: Any = None,
+                     tensor_indices_or_sections: Any = None) -> tuple[Tensor, ...]:
+        """Pieces along `dim`: n of nearly equal size (the first ones larger), or cut at the given indices (the
+        keyword names are torch's overloads': sections, indices, tensor_indices_or_sections)."""
+        indices_or_sections = _one_argument("tensor_split", sections=sections, indices=indices,
+                                            tensor_indices_or_sections=tensor_indices_or_sections)
         if self.ndim == 0:
             raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
         d = self._wrap_dim(dim)
@@ -2451,14 +2497,15 @@ class Tensor:
                                f"{self.shape[dim]} is not divisible by the split_size {sections}!")
         return self.tensor_split(sections, dim)
 
-    def hsplit(self, sections: Any) -> tuple[Tensor, ...]:
-        return self._split_along("hsplit", 0 if self.ndim == 1 else 1, 1, sections)
+    def hsplit(self, sections: Any = None, *, indices: Any = None) -> tuple[Tensor, ...]:
+        return self._split_along("hsplit", 0 if self.ndim == 1 else 1, 1,
+                                 _one_argument("hsplit", sections=sections, indices=indices))
 
-    def vsplit(self, sections: Any) -> tuple[Tensor, ...]:
-        return self._split_along("vsplit", 0, 2, sections)
+    def vsplit(self, sections: Any = None, *, indices: Any = None) -> tuple[Tensor, ...]:
+        return self._split_along("vsplit", 0, 2, _one_argument("vsplit", sections=sections, indices=indices))
 
-    def dsplit(self, sections: Any) -> tuple[Tensor, ...]:
-        return self._split_along("dsplit", 2, 3, sections)
+    def dsplit(self, sections: Any = None, *, indices: Any = None) -> tuple[Tensor, ...]:
+        return self._split_along("dsplit", 2, 3, _one_argument("dsplit", sections=sections, indices=indices))
 
     def rot90(self, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
         """Rotate by 90 degrees k times in the plane of `dims`, from the first towards the second."""
@@ -2546,8 +2593,8 @@ class Tensor:
                                f"{_scalar_type_name(self.array.dtype)} and {_scalar_type_name(other.array.dtype)}")
         return self @ other
 
-    def dot(self, other: Tensor) -> Tensor:
-        return self._vector_product("dot", other)
+    def dot(self, tensor: Tensor) -> Tensor:
+        return self._vector_product("dot", tensor)
 
     def vdot(self, other: Tensor) -> Tensor:
         return name_node(self._vector_product("vdot", other), "VdotBackward0")
@@ -2859,9 +2906,9 @@ class Tensor:
     def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         return self.chunk(chunks, dim)
 
-    def sum_to_size(self, *size: Any) -> Tensor:
+    def sum_to_size(self, *sizes: Any, size: Any = None) -> Tensor:
         """The sum over the dims that broadcasting `size` to this shape would stretch: its inverse."""
-        target = _shape_arg(size)
+        target = _sizes_arg("sum_to_size", "size", sizes, size)
         try:
             fits = np.broadcast_shapes(target, self.array.shape) == self.array.shape
         except ValueError:

@@ -14,10 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from . import checks, dtypes, grad_mode, ops
+from . import checks, dtypes, ops
 from .dtypes import result_type as result_type_of_arrays
 from .dtypes import to_numpy_dtype
 from .graph_nodes import name_node
+from .out import with_out, write_out
 from .tensor import Tensor, _dim_arg, _to_array
 
 
@@ -30,52 +31,18 @@ def _t(x: Any, op: str = "") -> Tensor:
 
 def _method(name: str) -> Callable[..., Any]:
     """torch.<name>(input, ..., out=None): input.<name>(...), with the method's signature and docstring; `out`
-    receives the result as PyTorch's out= does (see _write_out)."""
+    receives the result as PyTorch's out= does (see core/out.py)."""
     method = getattr(Tensor, name)
 
-    def function(input: Tensor, *args: Any, out: Any = None, **kwargs: Any) -> Any:
-        return _write_out(name, getattr(_t(input, name), name)(*args, **kwargs), out)
+    def function(input: Tensor, *args: Any, **kwargs: Any) -> Any:
+        return getattr(_t(input, name), name)(*args, **kwargs)
 
     signature = inspect.signature(method)
     parameters = list(signature.parameters.values())
-    out_parameter = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)
-    last = len(parameters) - (parameters[-1].kind == inspect.Parameter.VAR_KEYWORD)
-    function.__signature__ = signature.replace(
-        parameters=[parameters[0].replace(name="input"), *parameters[1:last], out_parameter, *parameters[last:]])
+    function.__signature__ = signature.replace(parameters=[parameters[0].replace(name="input"), *parameters[1:]])
     function.__name__ = function.__qualname__ = name
     function.__doc__ = method.__doc__
-    return function
-
-
-def _write_out(name: str, result: Any, out: Any) -> Any:
-    """torch.f(..., out=t): the result written into t, in t's dtype (resized if its shape differs), and t
-    returned; refused where autograd would be needed, as PyTorch refuses it. A tuple result takes a tuple."""
-    if out is None:
-        return result
-    if isinstance(result, tuple):
-        if not isinstance(out, tuple | list) or len(out) != len(result):
-            raise TypeError(f"{name}(): argument 'out' must be tuple of {len(result)} Tensors")
-        written = tuple(_write_out(name, r, o) for r, o in zip(result, out, strict=True))
-        return type(result)(*written) if hasattr(result, "_fields") else written
-    if not isinstance(result, Tensor):
-        raise TypeError(f"{name}() got an unexpected keyword argument 'out'")
-    if not isinstance(out, Tensor):
-        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
-    if grad_mode.is_grad_enabled() and (result.requires_grad or out.requires_grad):
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
-                           "but one of the arguments requires grad.")
-    value = out._same_dtype(name, result).array
-    if value.shape != out.array.shape:
-        if out.array.size:
-            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
-                          f"which does not match the required output shape {list(value.shape)}.", stacklevel=3)
-        out.array = np.array(value, copy=True)
-    elif not out.array.flags.writeable:
-        raise RuntimeError(f"{name}(): the out tensor's memory is read-only (an expand() or broadcast view?)")
-    else:
-        np.copyto(out.array, value)
-    out._version += 1
-    return out
+    return with_out(function)
 
 
 def _operand(x: Any) -> Tensor:
@@ -87,9 +54,9 @@ def _operand(x: Any) -> Tensor:
     return Tensor._make(_to_array(x, None), False)
 
 
-def result_type(tensor1: Any, tensor2: Any) -> Any:
+def result_type(tensor: Any, other: Any) -> Any:
     """The dtype of an arithmetic op of the two (tensors or numbers), by PyTorch's promotion rules."""
-    arrays = [t.array if isinstance(t, Tensor) else t for t in (tensor1, tensor2)]
+    arrays = [t.array if isinstance(t, Tensor) else t for t in (tensor, other)]
     return dtypes.from_numpy_dtype(np.dtype(result_type_of_arrays(*arrays)))
 
 
@@ -125,39 +92,32 @@ def permute(input: Tensor, dims: Sequence[int]) -> Tensor:
 
 
 def add(input: Any, other: Any, *, alpha: float = 1, out: Tensor | None = None) -> Tensor:
-    return _write_out("add", _operand(input).add(other, alpha=alpha), out)
+    return write_out("add", _operand(input).add(other, alpha=alpha), out)
 
 
 def sub(input: Any, other: Any, *, alpha: float = 1, out: Tensor | None = None) -> Tensor:
-    return _write_out("sub", _operand(input).sub(other, alpha=alpha), out)
+    return write_out("sub", _operand(input).sub(other, alpha=alpha), out)
 
 
 def mul(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
-    return _write_out("mul", _operand(input).mul(other), out)
+    return write_out("mul", _operand(input).mul(other), out)
 
 
 def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Tensor | None = None) -> Tensor:
-    return _write_out("div", _operand(input).div(other, rounding_mode=rounding_mode), out)
+    return write_out("div", _operand(input).div(other, rounding_mode=rounding_mode), out)
 
 
 amax = _method("amax")
 amin = _method("amin")
 
 
+@with_out
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     return input.logsumexp(dim, keepdim)
 
 
-def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Tensor | None = None) -> Any:  # noqa: A001
-    """The largest value; max(input, dim) gives (values, indices); max(input, other) is elementwise."""
-    return input.max(dim, keepdim) if other is None else input.maximum(other)
-
-
-def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Tensor | None = None) -> Any:  # noqa: A001
-    """The smallest value; min(input, dim) gives (values, indices); min(input, other) is elementwise."""
-    return input.min(dim, keepdim) if other is None else input.minimum(other)
-
-
+max = _method("max")  # noqa: A001
+min = _method("min")  # noqa: A001
 sum = _method("sum")
 mean = _method("mean")
 var = _method("var")
@@ -166,7 +126,13 @@ argmax = _method("argmax")
 argmin = _method("argmin")
 all = _method("all")
 any = _method("any")
-norm = _method("norm")
+
+
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, out: Tensor | None = None,
+         dtype: Any = None) -> Tensor:
+    return write_out("norm", _t(input, "norm").norm(p, dim, keepdim, dtype), out)
+
+
 exp = _method("exp")
 log = _method("log")
 sin = _method("sin")
@@ -186,15 +152,18 @@ def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
     return input.log_softmax(dim, dtype)
 
 
+@with_out
 def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
     """input ** exponent; either may be a number (not both)."""
     return input ** exponent if isinstance(input, Tensor) else exponent.__rpow__(input)
 
 
+@with_out
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     return input @ other
 
 
+@with_out
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     return input.mm(mat2)
 
@@ -235,6 +204,7 @@ def _promoted(tensors: list[Tensor]) -> list[Tensor]:
     return [t.astype(target.dtype) for t in tensors]
 
 
+@with_out
 def concatenate(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
     """Join tensors along an existing dim (torch.cat; `axis` as np.concatenate)."""
     tensors = _tensor_list("cat", tensors)
@@ -258,6 +228,7 @@ def concatenate(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = N
     return ops.Concatenate.apply(*kept, axis=d)
 
 
+@with_out
 def stack(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
     """Join tensors along a new dim (torch.stack; `axis` as np.stack)."""
     tensors = _tensor_list("stack", tensors)
@@ -271,6 +242,7 @@ def stack(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = None) -
     return ops.Stack.apply(*_promoted(tensors), axis=d)
 
 
+@with_out
 def where(condition: Any, input: Any = None, other: Any = None) -> Any:
     """Elements of input where condition holds, else of other; differentiable in both. where(condition) alone
     is condition.nonzero(as_tuple=True): a tuple of int64 index tensors, one per dim."""
@@ -487,6 +459,7 @@ def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None
 trapz = trapezoid
 
 
+@with_out
 def chain_matmul(*matrices: Tensor) -> Tensor:
     """The product of 2-D matrices in order (torch.linalg.multi_dot is the newer name)."""
     from .linalg import multi_dot
@@ -533,12 +506,12 @@ def _indices_of_triangle(which: Callable[..., tuple[np.ndarray, np.ndarray]], ro
     return Tensor._make(found.astype(to_numpy_dtype(dtype)), False)
 
 
-def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = np.int64, device: Any = None) -> Tensor:
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = dtypes.int64, device: Any = None) -> Tensor:
     """The (2, N) row and column indices of the lower triangle of a row x col matrix."""
     return _indices_of_triangle(np.tril_indices, row, col, offset, dtype)
 
 
-def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = np.int64, device: Any = None) -> Tensor:
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = dtypes.int64, device: Any = None) -> Tensor:
     """The (2, N) row and column indices of the upper triangle of a row x col matrix."""
     return _indices_of_triangle(np.triu_indices, row, col, offset, dtype)
 
@@ -598,6 +571,7 @@ def _no_bool_search(boundaries: np.ndarray, values: np.ndarray) -> None:
             raise checks.not_implemented_for("searchsorted_out_cpu", array.dtype)
 
 
+@with_out
 def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:
     """The index of the bucket of `boundaries` (1-D, ascending) that holds each value."""
     if boundaries.ndim != 1:
@@ -607,7 +581,8 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right:
     return _sorted_positions(boundaries.array, values, right, out_int32)
 
 
-def searchsorted(sorted_sequence: Tensor, values: Any, *, out_int32: bool = False, right: bool = False,
+@with_out
+def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False, right: bool = False,
                  side: str | None = None, sorter: Tensor | None = None) -> Tensor:
     """Where each value would be inserted into the sorted last dim of `sorted_sequence` to keep it sorted."""
     if side is not None:
@@ -620,7 +595,7 @@ def searchsorted(sorted_sequence: Tensor, values: Any, *, out_int32: bool = Fals
     boundaries = sorted_sequence.array
     if sorter is not None:
         boundaries = np.take_along_axis(boundaries, sorter.array, axis=-1)
-    array = values.array if isinstance(values, Tensor) else np.asarray(values)
+    array = input.array if isinstance(input, Tensor) else np.asarray(input)
     if boundaries.ndim > 1 and boundaries.shape[:-1] != array.shape[:-1]:
         raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions "
                            "of boundaries tensor and input value tensor must match, but we got boundaries tensor "
@@ -636,9 +611,14 @@ def _tensors_arg(op: str, tensors: tuple[Any, ...]) -> list[Tensor]:
     return _tensor_list(op, tensors)
 
 
-def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
-    """Grids of the 1-D inputs' values: output i varies along dim i ('xy' swaps the first two dims)."""
+def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
+    """Grids of the 1-D inputs' values: output i varies along dim i ('xy' swaps the first two dims; None is 'ij'
+    with PyTorch's warning)."""
     grids = _tensors_arg("meshgrid", tensors)
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+                      UserWarning, stacklevel=2)
+        indexing = "ij"
     if indexing not in ("ij", "xy"):
         raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}")
     for t in grids:
@@ -781,9 +761,10 @@ i0_, gcd_, lcm_, ldexp_ = _method("i0_"), _method("gcd_"), _method("lcm_"), _met
 
 def polygamma(n: int, input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The n-th derivative of digamma (torch.polygamma's order: n first)."""
-    return _write_out("polygamma", _t(input, "polygamma").polygamma(n), out)
+    return write_out("polygamma", _t(input, "polygamma").polygamma(n), out)
 
 
+@with_out
 def remainder(input: Any, other: Any) -> Tensor:
     """input % other; either may be a number (not both)."""
     if isinstance(other, Tensor) and not isinstance(input, Tensor):
@@ -791,12 +772,14 @@ def remainder(input: Any, other: Any) -> Tensor:
     return _operand(input).remainder(other)
 
 
+@with_out
 def xlogy(input: Any, other: Any) -> Tensor:
     """input * log(other), 0 where input is 0; either may be a number (not both)."""
     return _operand(input).xlogy(other)
 
 
 # ----- stacking, membership and program-level switches -----------------------------------------------------
+@with_out
 def vstack(tensors: Iterable[Tensor]) -> Tensor:
     """Rows on top of each other: 1-D tensors become rows, then cat along dim 0."""
     return concatenate([atleast_2d(t) for t in _tensor_list("vstack", tensors)], 0)
@@ -805,17 +788,20 @@ def vstack(tensors: Iterable[Tensor]) -> Tensor:
 row_stack = vstack
 
 
+@with_out
 def hstack(tensors: Iterable[Tensor]) -> Tensor:
     """Side by side: cat along dim 1, or dim 0 for 1-D tensors."""
     tensors = [atleast_1d(t) for t in _tensor_list("hstack", tensors)]
     return concatenate(tensors, 0 if tensors and tensors[0].ndim == 1 else 1)
 
 
+@with_out
 def dstack(tensors: Iterable[Tensor]) -> Tensor:
     """Along a third dim: each tensor as at least 3-D, then cat along dim 2."""
     return concatenate([atleast_3d(t) for t in _tensor_list("dstack", tensors)], 2)
 
 
+@with_out
 def column_stack(tensors: Iterable[Tensor]) -> Tensor:
     """0-D and 1-D tensors as columns, then cat along dim 1."""
     tensors = _tensor_list("column_stack", tensors)

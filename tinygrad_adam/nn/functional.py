@@ -1090,7 +1090,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     return out
 
 
-def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+def gelu(input: Tensor, *, approximate: str = "none") -> Tensor:
     """x · Φ(x), Φ the standard normal CDF; approximate="tanh" uses PyTorch's tanh formula."""
     check_kernel_dtype("GeluKernelImpl", to_tensor(input))
     return ops.gelu(to_tensor(input), approximate, "gelu")
@@ -1103,9 +1103,9 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     return name_node(x._inplace("silu_", lambda t: t * t.sigmoid()) if inplace else x * x.sigmoid(), "SiluBackward0")
 
 
-def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
-    """int64 tensor of shape (*tensor.shape, num_classes) with 1 at each index (num_classes -1: max + 1)."""
-    indices = tensor.array if isinstance(tensor, Tensor) else np.asarray(tensor)
+def one_hot(input: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 tensor of shape (*input.shape, num_classes) with 1 at each index (num_classes -1: max + 1)."""
+    indices = input.array if isinstance(input, Tensor) else np.asarray(input)
     if indices.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if indices.size and indices.min() < 0:
@@ -1141,7 +1141,7 @@ def _safe_softmax(scores: Tensor) -> Tensor:
 
 
 def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
-                                 dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
+                                 dropout_p: float = 0.0, is_causal: bool = False, *, scale: float | None = None,
                                  enable_gqa: bool = False) -> Tensor:
     """softmax(query @ keyᵀ · scale + mask) @ value over the last two dims: (..., L, E), (..., S, E),
     (..., S, Ev) -> (..., L, Ev). A bool attn_mask says which positions take part (True); a float one is
@@ -1598,12 +1598,12 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     return name_node(a * b.sigmoid(), "GluBackward0")
 
 
-def _rrelu_slopes(x: np.ndarray, lower: float, upper: float) -> np.ndarray:
+def _rrelu_slopes(x: np.ndarray, lower: float, upper: float, generator: Any) -> np.ndarray:
     """PyTorch's CPU kernel: one uniform double (53 bits of a 64-bit draw) per element <= 0, in memory order."""
     compute = x.dtype.type
     low, high = float(compute(lower)), float(compute(upper))
     negative = x <= 0
-    words = _random.stream(None)._raw64(int(negative.sum()))
+    words = _random.stream(generator)._raw64(int(negative.sum()))
     slopes = np.ones(x.shape, dtype=x.dtype)
     slopes[negative] = ((words & np.uint64((1 << 53) - 1)) * 2.0 ** -53 * (high - low) + low).astype(x.dtype)
     return slopes
@@ -1613,13 +1613,18 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
           inplace: bool = False) -> Tensor:
     """leaky_relu with slope (lower + upper) / 2 in evaluation; in training each element at or below 0 gets
     its own slope drawn from U(lower, upper): the same numbers as PyTorch's after the same manual_seed."""
+    return _rrelu(input, lower, upper, training, inplace, None)
+
+
+def _rrelu(input: Tensor, lower: float, upper: float, training: bool, inplace: bool, generator: Any) -> Tensor:
     x = to_tensor(input)
     check_kernel_dtype("leaky_relu_cpu", x)
 
     def compute(t: Tensor) -> Tensor:
         if not training:
             return name_node(t.leaky_relu((lower + upper) / 2), "RreluWithNoiseBackward0")
-        return name_node(where(t.array > 0, t, t * _rrelu_slopes(t.array, lower, upper)), "RreluWithNoiseBackward0")
+        return name_node(where(t.array > 0, t, t * _rrelu_slopes(t.array, lower, upper, generator)),
+                         "RreluWithNoiseBackward0")
 
     return _maybe_in_place(x, inplace, "rrelu_", compute, "RreluWithNoiseBackward1")
 
@@ -1648,8 +1653,9 @@ def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
     return celu(input, alpha, inplace=True)
 
 
-def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:
-    return rrelu(input, lower, upper, training, inplace=True)
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
+           generator: Any = None) -> Tensor:
+    return _rrelu(input, lower, upper, training, True, generator)
 
 
 def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:

@@ -102,7 +102,7 @@ def xavier_normal_(tensor: T, gain: float = 1.0, generator: Any = None) -> T:
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
 
-def kaiming_uniform_(tensor: T, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+def kaiming_uniform_(tensor: T, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
                      generator: Any = None) -> T:
     """U(-bound, bound) with bound = gain·√(3 / fan) (He et al., 2015); `a` is the leaky_relu slope."""
     fan = _calculate_correct_fan(tensor, mode)
@@ -112,7 +112,7 @@ def kaiming_uniform_(tensor: T, a: float = 0.0, mode: str = "fan_in", nonlineari
     return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(tensor: T, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+def kaiming_normal_(tensor: T, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
                     generator: Any = None) -> T:
     """N(0, std²) with std = gain / √fan."""
     fan = _calculate_correct_fan(tensor, mode)
@@ -159,7 +159,7 @@ def trunc_normal_(tensor: T, mean: float = 0.0, std: float = 1.0, a: float = -2.
     return _fill(tensor, result)
 
 
-def orthogonal_(tensor: T, gain: float = 1.0, generator: Any = None) -> T:
+def orthogonal_(tensor: T, gain: float = 1, generator: Any = None) -> T:
     """A (semi-)orthogonal matrix (Saxe et al., 2013) from the QR factorization of a normal draw, the signs
     fixed by R's diagonal, times `gain`; dims after the first are flattened."""
     array = _array(tensor)

@@ -21,6 +21,7 @@ statistics) are Tensors declared with `register_buffer`, as in PyTorch.
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
@@ -158,10 +159,11 @@ class Module:
             if name != "_buffers":
                 yield from _members(name, value)
 
-    def _walk(self, prefix: str, ancestors: tuple[int, ...] = ()) -> Iterator[tuple[str, Any, str]]:
+    def _walk(self, prefix: str, ancestors: tuple[int, ...] = (), recurse: bool = True
+              ) -> Iterator[tuple[str, Any, str]]:
         """Depth-first (full name, object, kind) in PyTorch's order: this module's parameters ("parameter"),
         then its buffers ("buffer", or "transient buffer" for one left out of state_dict), each in the order
-        they were set, then each sub-module ("module") followed by its own walk.
+        they were set, then (when `recurse`) each sub-module ("module") followed by its own walk.
 
         A module is entered only once along a path, so a module that refers back to its
         parent does not recurse forever.
@@ -177,42 +179,56 @@ class Module:
             if vars(self).get(name) is not None:
                 yield f"{prefix}{name}", vars(self)[name], "buffer" if persistent else "transient buffer"
         for name, member in members:
-            if not isinstance(member, Parameter) and id(member) not in ancestors:
+            if recurse and not isinstance(member, Parameter) and id(member) not in ancestors:
                 yield name, member, "module"
                 yield from member._walk(name + ".", ancestors)
 
-    def _unique(self, kind: str, prefix: str) -> Iterator[tuple[str, Any]]:
-        """The (name, object) pairs of one kind from `_walk`, each object once (the first name wins)."""
-        seen: set[int] = set()
-        for name, obj, found in self._walk(prefix + "." if prefix else ""):
-            if found == kind and id(obj) not in seen:
+    def _unique(self, kinds: tuple[str, ...], prefix: str, recurse: bool = True, remove_duplicate: bool = True,
+                seen: set[int] | None = None) -> Iterator[tuple[str, Any]]:
+        """The (name, object) pairs of the given kinds from `_walk`, each object once (the first name wins)
+        unless not `remove_duplicate`; `seen` holds the ids already given."""
+        seen = set() if seen is None else seen
+        for name, obj, found in self._walk(prefix + "." if prefix else "", recurse=recurse):
+            if found in kinds and (id(obj) not in seen or not remove_duplicate):
                 seen.add(id(obj))
                 yield name, obj
 
-    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
-        """(name, parameter) pairs in definition order; a parameter shared by two layers is listed once."""
-        return self._unique("parameter", prefix)
+    def named_parameters(self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+                         ) -> Iterator[tuple[str, Parameter]]:
+        """(name, parameter) pairs in definition order (this module's own only, unless `recurse`); a parameter
+        shared by two layers is listed once, unless not `remove_duplicate`."""
+        return self._unique(("parameter",), prefix, recurse, remove_duplicate)
 
-    def parameters(self) -> Iterator[Parameter]:
-        for _, p in self.named_parameters():
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
-        for name, obj, kind in self._walk(prefix + "." if prefix else ""):
-            if kind.endswith("buffer"):
-                yield name, obj
+    def named_buffers(self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+                      ) -> Iterator[tuple[str, Tensor]]:
+        return self._unique(("buffer", "transient buffer"), prefix, recurse, remove_duplicate)
 
-    def buffers(self) -> Iterator[Tensor]:
-        for _, b in self.named_buffers():
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        for _, b in self.named_buffers(recurse=recurse):
             yield b
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module (named `prefix`) and every sub-module, each once, in definition order."""
+    def named_modules(self, memo: set[Module] | None = None, prefix: str = "", remove_duplicate: bool = True
+                      ) -> Iterator[tuple[str, Module]]:
+        """This module (named `prefix`) and every sub-module, each once (unless not `remove_duplicate`), in
+        definition order; modules in `memo` are left out, and those given are added to it."""
+        seen = {id(m) for m in memo} if memo is not None else set()
+        if id(self) in seen and remove_duplicate:
+            return
+        seen.add(id(self))
+        if memo is not None:
+            memo.add(self)
         yield prefix, self
-        yield from self._unique("module", prefix)
+        for name, module in self._unique(("module",), prefix, remove_duplicate=remove_duplicate, seen=seen):
+            if memo is not None:
+                memo.add(module)
+            yield name, module
 
-    def modules(self) -> Iterator[Module]:
-        for _, m in self.named_modules():
+    def modules(self, remove_duplicate: bool = True) -> Iterator[Module]:
+        for _, m in self.named_modules(remove_duplicate=remove_duplicate):
             yield m
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
@@ -315,16 +331,30 @@ class Module:
             if kind in ("parameter", "buffer"):
                 yield name, obj
 
-    def state_dict(self) -> OrderedDict[str, Tensor]:
-        """{name: Tensor} for every parameter and persistent buffer, with PyTorch's keys (an OrderedDict, as there).
+    def state_dict(self, *args: Any, destination: Any = None, prefix: str = "", keep_vars: bool = False) -> Any:
+        """{name: Tensor} for every parameter and persistent buffer, with PyTorch's keys (an OrderedDict, as there),
+        each key after `prefix`, written into `destination` when given.
 
         Values are copies without history (PyTorch's share memory with the model), so a saved
-        state_dict does not change as training goes on.
+        state_dict does not change as training goes on; with `keep_vars` they are the parameters and
+        buffers themselves. Positional arguments (destination, prefix, keep_vars) are deprecated, as in PyTorch.
         """
-        return OrderedDict((name, Tensor._make(np.array(obj.array), False)) for name, obj in self._state_items())
+        if args:
+            warnings.warn("Positional args are being deprecated, use kwargs instead. Refer to "
+                          "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict "
+                          "for details.", FutureWarning, stacklevel=2)
+            destination = args[0] if destination is None else destination
+            prefix = args[1] if len(args) > 1 and prefix == "" else prefix
+            keep_vars = args[2] if len(args) > 2 and keep_vars is False else keep_vars
+        destination = OrderedDict() if destination is None else destination
+        for name, obj in self._state_items():
+            destination[prefix + name] = obj if keep_vars else Tensor._make(np.array(obj.array), False)
+        return destination
 
-    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Copy values into the existing parameters and buffers (keeping their dtypes).
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
+                        ) -> IncompatibleKeys:
+        """Copy values into the existing parameters and buffers (keeping their dtypes), or with `assign` make
+        them hold the given values themselves (their arrays and dtypes; a parameter stays the same object).
 
         Raises RuntimeError naming every missing key and unexpected key (when
         `strict`) and every shape mismatch (always); nothing is changed then.
@@ -339,7 +369,7 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            value = np.asarray(value.array if isinstance(value, Tensor) else value)
+            value = value.array if isinstance(value, Tensor) else np.asarray(value)
             target_shape = target.shape
             if value.shape != target_shape:
                 mismatched.append(f"size mismatch for {key}: copying a param with shape {tuple(value.shape)} from "
@@ -355,6 +385,9 @@ class Module:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors))
         for key, value in values.items():
             target = own[key]
+            if assign and isinstance(target, Tensor):
+                target.array = value
+                continue
             array = target.array if isinstance(target, Tensor) else target
             np.copyto(array, value, casting="unsafe")
         return IncompatibleKeys(missing, unexpected)
@@ -394,10 +427,10 @@ class Sequential(Module):
     def _layers(self) -> list[Module]:
         return [m for m in vars(self).values() if isinstance(m, Module)]
 
-    def forward(self, x: Any) -> Any:
+    def forward(self, input: Any) -> Any:
         for module in self._layers():
-            x = module(x)
-        return x
+            input = module(input)
+        return input
 
     def append(self, module: Module) -> Sequential:
         setattr(self, str(len(self)), module)
@@ -417,9 +450,10 @@ class Sequential(Module):
 class ModuleList(Module):
     """A list of modules whose parameters are named "0.weight", "1.weight", ... (indexable, appendable)."""
 
-    def __init__(self, modules: Iterable[Module] = ()):
+    def __init__(self, modules: Iterable[Module] | None = None):
         super().__init__()
-        self.extend(modules)
+        if modules is not None:
+            self.extend(modules)
 
     def _items(self) -> list[Module]:
         return [m for m in vars(self).values() if isinstance(m, Module)]

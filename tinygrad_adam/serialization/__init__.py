@@ -19,6 +19,7 @@ import io
 import json
 import math
 import os
+import pickle
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -77,14 +78,23 @@ def _flatten(obj: Any, path: list[Any], entries: list[dict], arrays: dict[str, n
         raise TypeError(f"{where}: cannot save a value of type {type(obj).__name__}{hint}")
 
 
-def save(obj: Any, path: str | os.PathLike[str] | io.IOBase) -> None:
-    """Save a (nested) state dict to `path`, atomically: a failed save leaves the old file.
+def save(obj: Any, f: str | os.PathLike[str] | io.IOBase, pickle_module: Any = pickle, pickle_protocol: int = 2,
+         _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False) -> None:
+    """Save a (nested) state dict to `f`, atomically: a failed save leaves the old file.
 
     A name ending in .pt or .pth gets PyTorch's format, which `torch.load(path, weights_only=True)` reads
     (arrays and Tensors become torch tensors); any other name gets the .npz format, used as given (no ".npz"
     is appended). A file object (io.BytesIO, an open file) gets PyTorch's format, written at its position.
-    Raises TypeError for values that neither format can hold without pickling code.
+    Raises TypeError for values that neither format can hold without pickling code. PyTorch's other
+    arguments are accepted at their defaults (pickle, protocol 2, the zip format with its byte order record)
+    and refused otherwise.
     """
+    for given, default, name in ((pickle_module, pickle, "pickle_module"), (pickle_protocol, 2, "pickle_protocol"),
+                                 (_use_new_zipfile_serialization, True, "_use_new_zipfile_serialization"),
+                                 (_disable_byteorder_record, False, "_disable_byteorder_record")):
+        if given is not default and given != default:
+            raise NotImplementedError(f"save({name}={given!r}): only PyTorch's default ({default!r}) is written here")
+    path = f
     if is_file_object(path) or os.fspath(path).lower().endswith(PYTORCH_SUFFIXES):
         pth.write_pth(obj, path)
         return
@@ -193,7 +203,8 @@ def _to_tensor(array: np.ndarray, requires_grad: bool) -> Any:
     return Tensor(array, requires_grad=requires_grad)
 
 
-def load(path: str | os.PathLike[str] | io.IOBase, map_location: Any = None, *, weights_only: bool = True) -> Any:
+def load(f: str | os.PathLike[str] | io.IOBase, map_location: Any = None, pickle_module: Any = None, *,
+         weights_only: bool | None = None, mmap: bool | None = None, **pickle_load_args: Any) -> Any:
     """Load a checkpoint: the project's .npz format or PyTorch's zip format (torch.save, torch >= 1.6).
 
     The format is read from the file, not its name. From a PyTorch file, tensors come back as Tensors and
@@ -201,8 +212,9 @@ def load(path: str | os.PathLike[str] | io.IOBase, map_location: Any = None, *, 
     .npz, arrays come back as NumPy arrays and a plain .npz without the manifest as a flat {name: array} dict.
 
     Nothing is ever unpickled unrestricted: PyTorch files go through an unpickler that can only rebuild
-    tensors and containers, `weights_only=False` is accepted for PyTorch's signature and changes nothing.
-    `path` may be a file object opened for binary reading (read from its position, as torch.load does).
+    tensors and containers, `weights_only=False` is accepted for PyTorch's signature and changes nothing
+    (None means True, PyTorch's default); a `pickle_module`, `mmap=True` or arguments for pickle.load are refused.
+    `f` may be a file object opened for binary reading (read from its position, as torch.load does).
     `map_location` may be None or "cpu" (tinygrad_adam runs on the CPU; storages saved from a GPU load too).
     Raises FileNotFoundError for a missing file and CheckpointError, naming the file, for anything else that
     is not a valid checkpoint: truncated or corrupt archives, sizes that disagree with the data, unsupported
@@ -211,8 +223,14 @@ def load(path: str | os.PathLike[str] | io.IOBase, map_location: Any = None, *, 
     if map_location is not None and str(map_location) != "cpu":
         raise ValueError(f"load: map_location={map_location!r} is not supported; tinygrad_adam runs on the CPU, "
                          f"pass None or 'cpu'")
-    if not isinstance(weights_only, bool):
+    if weights_only is not None and not isinstance(weights_only, bool):
         raise TypeError(f"load: weights_only must be a bool, got {type(weights_only).__name__}")
+    for name, given in (("pickle_module", pickle_module), ("mmap", mmap or None),
+                        *((key, value) for key, value in pickle_load_args.items())):
+        if given is not None:
+            raise NotImplementedError(f"load({name}=...): checkpoints are read by this library's own restricted "
+                                      "unpickler, without memory mapping")
+    path = f
     name = str(getattr(path, "name", "<file object>")) if is_file_object(path) else os.fspath(path)
     with _readable(path) as f:
         head = f.read(4)

@@ -76,8 +76,8 @@ class Conv2d(_ConvNd):
         self.groups, self.padding_mode = groups, padding_mode
         self._make_parameters((out_channels, in_channels // groups) + self.kernel_size, out_channels, bias, dtype)
 
-    def forward(self, x: Tensor) -> Tensor:
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+    def forward(self, input: Tensor) -> Tensor:
+        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"

@@ -30,8 +30,8 @@ class Identity(Module):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__()
 
-    def forward(self, x: Tensor) -> Tensor:
-        return x
+    def forward(self, input: Tensor) -> Tensor:
+        return input
 
 
 class Linear(Module):
@@ -50,8 +50,8 @@ class Linear(Module):
     def reset_parameters(self) -> None:
         init_weight_and_bias(self.weight, self.bias)
 
-    def forward(self, x: Tensor) -> Tensor:
-        return F.linear(x, self.weight, self.bias)
+    def forward(self, input: Tensor) -> Tensor:
+        return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
@@ -104,12 +104,12 @@ class LazyLinear(Linear):
         if self.in_features:
             super().reset_parameters()
 
-    def forward(self, x: Tensor) -> Tensor:
-        self.in_features = int(x.shape[-1])
+    def forward(self, input: Tensor) -> Tensor:
+        self.in_features = int(input.shape[-1])
         self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=self._dtype))
         if self.bias is not None:
             self.bias = Parameter(np.empty(self.out_features, dtype=self._dtype))
         super().reset_parameters()
         del self._dtype
         self.__class__ = Linear
-        return Linear.forward(self, x)
+        return Linear.forward(self, input)

@@ -40,23 +40,23 @@ class _BatchNorm(Module):
             self.running_var[...] = 1
             self.num_batches_tracked[...] = 0
 
-    def forward(self, x: Tensor) -> Tensor:
-        x = to_tensor(x)
+    def forward(self, input: Tensor) -> Tensor:
+        input = to_tensor(input)
         name = type(self).__name__
-        if x.ndim not in self.expected_dims:
+        if input.ndim not in self.expected_dims:
             raise ValueError(f"{name}: expected {' or '.join(f'{d}D' for d in self.expected_dims)} input "
-                             f"{self.layout}, got shape {tuple(x.shape)}")
-        if x.shape[1] != self.num_features:
+                             f"{self.layout}, got shape {tuple(input.shape)}")
+        if input.shape[1] != self.num_features:
             raise RuntimeError(f"{name}: expected input with {self.num_features} channels "
-                               f"{self.layout.replace('C', str(self.num_features))}, got shape {tuple(x.shape)} "
-                               f"(running_mean should contain {x.shape[1]} elements not {self.num_features})")
+                               f"{self.layout.replace('C', str(self.num_features))}, got shape {tuple(input.shape)} "
+                               f"(running_mean should contain {input.shape[1]} elements not {self.num_features})")
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked += 1
             if self.momentum is None:  # a cumulative moving average
                 factor = 1.0 / float(self.num_batches_tracked)
         use_batch_stats = self.training or not self.track_running_stats
-        return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, use_batch_stats,
+        return F.batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias, use_batch_stats,
                             factor, self.eps)
 
     def extra_repr(self) -> str:
@@ -110,8 +110,8 @@ class LayerNorm(Module):
         if self.bias is not None:
             self.bias.array[...] = 0
 
-    def forward(self, x: Tensor) -> Tensor:
-        return ops.layer_norm(to_tensor(x), self.normalized_shape, self.weight, self.bias, self.eps, "LayerNorm")
+    def forward(self, input: Tensor) -> Tensor:
+        return ops.layer_norm(to_tensor(input), self.normalized_shape, self.weight, self.bias, self.eps, "LayerNorm")
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
@@ -132,8 +132,8 @@ class GroupNorm(Module):
         self.weight = Parameter(np.ones(num_channels, dtype=dtype)) if affine else None
         self.bias = Parameter(np.zeros(num_channels, dtype=dtype)) if affine and bias else None
 
-    def forward(self, x: Tensor) -> Tensor:
-        return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+    def forward(self, input: Tensor) -> Tensor:
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
@@ -147,18 +147,18 @@ class _InstanceNorm(_BatchNorm):
                  track_running_stats: bool = False, device: Any = None, dtype: Any = None, *, bias: bool = True):
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
 
-    def forward(self, x: Tensor) -> Tensor:
-        x = to_tensor(x)
-        if x.ndim not in self.expected_dims:
-            raise ValueError(f"expected {' or '.join(f'{d}D' for d in self.expected_dims)} input (got {x.ndim}D "
+    def forward(self, input: Tensor) -> Tensor:
+        input = to_tensor(input)
+        if input.ndim not in self.expected_dims:
+            raise ValueError(f"expected {' or '.join(f'{d}D' for d in self.expected_dims)} input (got {input.ndim}D "
                              "input)")
-        unbatched = x.ndim == self.expected_dims[0]
+        unbatched = input.ndim == self.expected_dims[0]
         if unbatched:
-            x = x.unsqueeze(0)
-        if x.shape[1] != self.num_features and self.affine:
+            input = input.unsqueeze(0)
+        if input.shape[1] != self.num_features and self.affine:
             raise ValueError(f"expected input's size at dim=1 to match num_features ({self.num_features}), but got: "
-                             f"{x.shape[1]}.")
-        out = F.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                             f"{input.shape[1]}.")
+        out = F.instance_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
                               self.training or not self.track_running_stats,
                               0.0 if self.momentum is None else self.momentum, self.eps)
         return out.squeeze(0) if unbatched else out

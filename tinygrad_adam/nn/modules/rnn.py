@@ -220,12 +220,15 @@ class GRU(RNNBase):
 class RNNCellBase(Module):
     """One time step: weight_ih (G·H, input), weight_hh (G·H, H), bias_ih, bias_hh, all U(-1/√H, 1/√H)."""
 
-    def __init__(self, mode: str, input_size: int, hidden_size: int, bias: bool, device: Any, dtype: Any):
+    mode = "RNN_TANH"  # the recurrence a subclass computes (RNNCell sets RNN_RELU for nonlinearity="relu")
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int, device: Any = None,
+                 dtype: Any = None):
         super().__init__()
         check_device(device, type(self).__name__)
-        self.mode, self.input_size, self.hidden_size, self.bias = mode, input_size, hidden_size, bias
+        self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
         dtype = float_dtype(dtype)
-        gate_size = GATES[mode] * hidden_size
+        gate_size = num_chunks * hidden_size
         self.weight_ih = Parameter(np.empty((gate_size, input_size), dtype=dtype))
         self.weight_hh = Parameter(np.empty((gate_size, hidden_size), dtype=dtype))
         self.bias_ih = Parameter(np.empty(gate_size, dtype=dtype)) if bias else None
@@ -281,20 +284,24 @@ class RNNCell(RNNCellBase):
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"Unknown nonlinearity: {nonlinearity}")
         self.nonlinearity = nonlinearity
-        super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", input_size, hidden_size, bias,
-                         device, dtype)
+        self.mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
+        super().__init__(input_size, hidden_size, bias, 1, device, dtype)
 
 
 class GRUCell(RNNCellBase):
+    mode = "GRU"
+
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
                  dtype: Any = None):
-        super().__init__("GRU", input_size, hidden_size, bias, device, dtype)
+        super().__init__(input_size, hidden_size, bias, GATES[self.mode], device, dtype)
 
 
 class LSTMCell(RNNCellBase):
+    mode = "LSTM"
+
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
                  dtype: Any = None):
-        super().__init__("LSTM", input_size, hidden_size, bias, device, dtype)
+        super().__init__(input_size, hidden_size, bias, GATES[self.mode], device, dtype)
 
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
         h, c, unbatched = self._step(input, hx)

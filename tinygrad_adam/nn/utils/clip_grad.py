@@ -16,21 +16,21 @@ def _with_grads(params: Tensor | Iterable[Tensor]) -> list[Tensor]:
     return [p for p in params if p.grad is not None]
 
 
-def clip_grad_norm_(params: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
-                    error_if_nonfinite: bool = False) -> Tensor:
+def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
+                    error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
     """Scale all gradients together so that their joint norm is at most `max_norm`; return the norm before.
 
     The norm is taken over all gradients as if concatenated into one vector (accumulated in float64) and
     returned as PyTorch does: a 0-d tensor in the gradients' promoted dtype. Gradients are multiplied by
     min(1, max_norm / (total_norm + 1e-6)), computed in that dtype; parameters without a gradient are
-    ignored. `norm_type` may be any p >= 1 or math.inf.
+    ignored. `norm_type` may be any p >= 1 or math.inf. `foreach` (PyTorch's choice of kernel) changes nothing.
     """
     if not max_norm >= 0:
         raise ValueError(f"clip_grad_norm_: max_norm must be >= 0, got {max_norm!r}")
     norm_type = float(norm_type)
     if not norm_type >= 1:
         raise ValueError(f"clip_grad_norm_: norm_type must be >= 1 or inf, got {norm_type!r}")
-    params = _with_grads(params)
+    params = _with_grads(parameters)
     if not params:
         return Tensor(np.zeros((), np.float32))
     dtype = functools.reduce(np.promote_types, (p.grad.array.dtype for p in params))
@@ -53,11 +53,11 @@ def clip_grad_norm_(params: Tensor | Iterable[Tensor], max_norm: float, norm_typ
     return Tensor(norm)
 
 
-def clip_grad_value_(params: Tensor | Iterable[Tensor], clip_value: float) -> None:
-    """Clamp every gradient element into [-clip_value, clip_value], in place."""
+def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float, foreach: bool | None = None) -> None:
+    """Clamp every gradient element into [-clip_value, clip_value], in place (`foreach` changes nothing)."""
     if not clip_value >= 0:
         raise ValueError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value!r}")
-    for p in _with_grads(params):
+    for p in _with_grads(parameters):
         grad = p.grad.array
         if grad.flags.writeable:
             np.clip(grad, -clip_value, clip_value, out=grad)

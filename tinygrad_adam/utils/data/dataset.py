@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
+from ...core import random
 from ...core.tensor import Tensor
 from .collate import default_collate
 
@@ -136,7 +137,7 @@ class ConcatDataset(Dataset[T_co]):
 def random_split(
     dataset: Dataset[T_co],
     lengths: Sequence[int | float],
-    generator: Any = None,
+    generator: Any = random.default_generator,
 ) -> list[Subset[T_co]]:
     """Split `dataset` into non-overlapping random Subsets of the given lengths, as torch.utils.data does.
 
@@ -165,8 +166,6 @@ def random_split(
     lengths = [int(x) for x in lengths]
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    from ...core import random
-
     order = random.randperm(n, np.int64, generator).tolist()
     splits, offset = [], 0
     for length in lengths:

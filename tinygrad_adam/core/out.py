@@ -1,0 +1,67 @@
+"""PyTorch's out= argument: torch.f(..., out=t) writes the result into t (torch.* functions and factories)."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import grad_mode
+from .tensor import Tensor
+
+
+def with_out(function: Callable[..., Any] | None = None, *, factory: bool = False) -> Any:
+    """`function` with PyTorch's keyword-only out=None, last before any **kwargs (see write_out). A factory
+    (arange, full, randint, ...) without a dtype makes its values in out's dtype, as PyTorch's do."""
+    if function is None:
+        return functools.partial(with_out, factory=factory)
+    name = function.__name__
+
+    @functools.wraps(function)
+    def with_out_argument(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+        if factory and isinstance(out, Tensor) and kwargs.get("dtype") is None:
+            kwargs["dtype"] = out.dtype
+        return write_out(name, function(*args, **kwargs), out)
+
+    signature = inspect.signature(function)
+    parameters = list(signature.parameters.values())
+    last = len(parameters) - (bool(parameters) and parameters[-1].kind == inspect.Parameter.VAR_KEYWORD)
+    out_parameter = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)
+    with_out_argument.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*parameters[:last], out_parameter, *parameters[last:]])
+    return with_out_argument
+
+
+def write_out(name: str, result: Any, out: Any) -> Any:
+    """torch.f(..., out=t): the result written into t, in t's dtype (resized if its shape differs), and t
+    returned; refused where autograd would be needed, as PyTorch refuses it. A tuple result takes a tuple."""
+    if out is None:
+        return result
+    if isinstance(result, tuple):
+        if not isinstance(out, tuple | list) or len(out) != len(result):
+            raise TypeError(f"{name}(): argument 'out' must be tuple of {len(result)} Tensors")
+        written = tuple(write_out(name, r, o) for r, o in zip(result, out, strict=True))
+        return type(result)(*written) if hasattr(result, "_fields") else written
+    if not isinstance(result, Tensor):
+        raise TypeError(f"{name}() got an unexpected keyword argument 'out'")
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if grad_mode.is_grad_enabled() and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    value = out._same_dtype(name, result).array
+    if value.shape != out.array.shape:
+        if out.array.size:
+            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
+                          f"which does not match the required output shape {list(value.shape)}.", stacklevel=3)
+        out.array = np.array(value, copy=True)
+    elif not out.array.flags.writeable:
+        raise RuntimeError(f"{name}(): the out tensor's memory is read-only (an expand() or broadcast view?)")
+    else:
+        np.copyto(out.array, value)
+    out._version += 1
+    return out
