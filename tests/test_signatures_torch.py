@@ -34,10 +34,7 @@ E = inspect.Parameter.empty
 POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 
 # Accidental differences not fixed yet, each with who fixes it; like DELIBERATE, a stale entry fails.
-TO_FIX: dict[tuple[str, str], str] = {
-    ("F.cosine_embedding_loss", "margin"): "default 0.0, torch's 0: the losses' rewrite",
-    ("F.margin_ranking_loss", "margin"): "default 0.0, torch's 0: the losses' rewrite",
-}
+TO_FIX: dict[tuple[str, str], str] = {}
 
 # Parameters of things that do not exist here (layouts, memory formats, pinned memory, CUDA-only dtypes).
 ABSENT = {

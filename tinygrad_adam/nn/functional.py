@@ -1008,7 +1008,7 @@ def _pair_inputs(input1: Any, input2: Any, size_average: bool | None, reduce: bo
     return to_tensor(input1), to_tensor(input2), legacy_reduction(size_average, reduce, reduction)
 
 
-def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0,
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0,
                           size_average: bool | None = None, reduce: bool | None = None,
                           reduction: str = "mean") -> Tensor:
     """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1 (rows of (N, D) or one (D,))."""
@@ -1032,7 +1032,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: f
     return _reduce_loss(where(y == 1, 1 - cos, zero) + where(y == -1, (cos - margin).clamp(min=0), zero), reduction)
 
 
-def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0,
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0,
                         size_average: bool | None = None, reduce: bool | None = None,
                         reduction: str = "mean") -> Tensor:
     """max(0, -target·(input1 - input2) + margin): input1 should rank higher where target is 1."""
