@@ -1,0 +1,258 @@
+"""Run public PyTorch programs as they are and with only their imports changed, and compare what they print.
+
+    python experiments/pytorch_programs.py [NAME ...] [--sources DIR] [--list] [--show diff|all|none]
+        [--timeout S] [--keep DIR]
+
+The programs are not part of this repository. Copy each repository named in PROGRAMS into
+`DIR/OWNER+NAME/` (default DIR: /tmp/pytorch_programs), for instance from a clone:
+`git --git-dir=CLONE/.git archive HEAD | tar -x -C /tmp/pytorch_programs/pytorch+examples`.
+pytorch/tutorials may come from any of its copies that keep the paths (PyTorch-China/tutorials was used).
+
+For each program, in its own temporary folder: the program and the files it imports are copied with the
+listed `edits` (exact replacements, each of which must match: data that the program would download becomes
+local data, sizes and epochs shrink), then it runs once with PyTorch and once with every `torch`/`torchvision`
+import pointed at tinygrad_adam (the import table of lecture_programs.py plus torchvision -> tinygrad_adam.vision),
+nothing else changed. Both runs have one thread and start with `manual_seed(0)`, `random.seed(0)` and
+`numpy.random.seed(0)`, so unseeded programs draw the same numbers too; a program that seeds itself overrides
+this. Data: `mnist` lays out $TINYGRAD_ADAM_DATA/mnist as torchvision's `data/MNIST/raw/` (decompressed; also
+`../data`), `names` copies names.txt; torchvision is needed for the PyTorch side of programs that import it.
+
+Per program it prints `equal` (the same output), `close` (the same text, every number within 1e-3
+relative: float32 sums round in another order, see docs/pytorch.md), `differ` or `error`, with the CPU
+seconds of each run; --show diff prints the differing lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import gzip
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lecture_notebooks import compare  # noqa: E402
+from lecture_programs import IMPORTS, rewrite_imports  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+VISION_IMPORTS: list[tuple[str, str]] = [
+    (r"^(\s*)import torchvision\s*$", r"\1import tinygrad_adam.vision as torchvision"),
+    (r"^(\s*)import torchvision((?:\.\w+)+) as (\w+)\s*$", r"\1import tinygrad_adam.vision\2 as \3"),
+    (r"^(\s*)from torchvision((?:\.\w+)*) import ", r"\1from tinygrad_adam.vision\2 import "),
+]
+MASKS = [
+    (re.compile(r"0x[0-9a-fA-F]{6,}"), "0x…"),
+    (re.compile(r"(?i)\b(elapsed|time|took|ms/batch|s/it|it/s)\b[^\n]*"), r"\1 …"),
+]
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str
+    repo: str
+    path: str
+    files: tuple[str, ...] = ()
+    """Other files of the repository the program imports or reads, copied beside it (imports rewritten)."""
+    args: tuple[str, ...] = ()
+    edits: tuple[tuple[str, str], ...] = ()
+    """Exact replacements in the program's text; each must occur."""
+    data: tuple[str, ...] = ()
+    masks: tuple[str, ...] = ()
+    """Regular expressions whose matches are blanked in both outputs before they are compared (timings)."""
+    timeout: float = 900.0
+
+
+TUTORIALS = "pytorch/tutorials"
+EXAMPLES = "pytorch/examples"
+MNIST_FASHION = (("datasets.FashionMNIST(", "datasets.MNIST("),)
+
+PROGRAMS: list[Program] = [
+    Program("polynomial_tensor", TUTORIALS, "beginner_source/examples_tensor/polynomial_tensor.py"),
+    Program("polynomial_autograd", TUTORIALS, "beginner_source/examples_autograd/polynomial_autograd.py"),
+    Program("polynomial_custom_function", TUTORIALS, "beginner_source/examples_autograd/polynomial_custom_function.py"),
+    Program("polynomial_nn", TUTORIALS, "beginner_source/examples_nn/polynomial_nn.py"),
+    Program("polynomial_optim", TUTORIALS, "beginner_source/examples_nn/polynomial_optim.py"),
+    Program("polynomial_module", TUTORIALS, "beginner_source/examples_nn/polynomial_module.py"),
+    Program("dynamic_net", TUTORIALS, "beginner_source/examples_nn/dynamic_net.py",
+            edits=(("for t in range(30000):", "for t in range(6000):"),)),
+    Program("basics_quickstart", TUTORIALS, "beginner_source/basics/quickstart_tutorial.py", data=("mnist",),
+            edits=(*MNIST_FASHION, ("epochs = 5", "epochs = 2"))),
+    Program("basics_tensors", TUTORIALS, "beginner_source/basics/tensorqs_tutorial.py"),
+    Program("basics_transforms", TUTORIALS, "beginner_source/basics/transforms_tutorial.py", data=("mnist",),
+            edits=MNIST_FASHION),
+    Program("basics_buildmodel", TUTORIALS, "beginner_source/basics/buildmodel_tutorial.py"),
+    Program("basics_autograd", TUTORIALS, "beginner_source/basics/autogradqs_tutorial.py"),
+    Program("basics_optimization", TUTORIALS, "beginner_source/basics/optimization_tutorial.py", data=("mnist",),
+            edits=(*MNIST_FASHION, ("epochs = 10\n", "epochs = 2\n"))),
+    Program("blitz_tensor", TUTORIALS, "beginner_source/blitz/tensor_tutorial.py"),
+    Program("blitz_neural_networks", TUTORIALS, "beginner_source/blitz/neural_networks_tutorial.py"),
+    Program("nn_tutorial", TUTORIALS, "beginner_source/nn_tutorial.py", data=("mnist_pkl",)),
+    Program("nlp_pytorch", TUTORIALS, "beginner_source/nlp/pytorch_tutorial.py"),
+    Program("nlp_deep_learning", TUTORIALS, "beginner_source/nlp/deep_learning_tutorial.py"),
+    Program("nlp_word_embeddings", TUTORIALS, "beginner_source/nlp/word_embeddings_tutorial.py"),
+    Program("nlp_sequence_models", TUTORIALS, "beginner_source/nlp/sequence_models_tutorial.py"),
+    Program("nlp_advanced", TUTORIALS, "beginner_source/nlp/advanced_tutorial.py"),
+    Program("introyt_tensors", TUTORIALS, "beginner_source/introyt/tensors_deeper_tutorial.py"),
+    Program("introyt_autograd", TUTORIALS, "beginner_source/introyt/autogradyt_tutorial.py"),
+    Program("introyt_models", TUTORIALS, "beginner_source/introyt/modelsyt_tutorial.py"),
+]
+
+
+def prepare(program: Program, sources: Path, folder: Path, framework: str) -> None:
+    """Copy the program and its files into folder, edited, with the imports of `framework`."""
+    root = sources / program.repo.replace("/", "+")
+    for relative in (program.path, *program.files):
+        source = root / relative
+        if not source.exists():
+            raise SystemExit(f"{program.name}: {source} is missing (see --help: copy {program.repo} into {root})")
+        target = folder / Path(relative).relative_to(Path(program.path).parent)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.suffix != ".py":
+            shutil.copy(source, target)
+            continue
+        text = source.read_text()
+        if relative == program.path:
+            for old, new in program.edits:
+                if old not in text:
+                    raise SystemExit(f"{program.name}: the edit {old!r} does not match the program")
+                text = text.replace(old, new)
+        if framework == "ours":
+            text = rewrite_imports(text, IMPORTS + VISION_IMPORTS)
+        target.write_text(text)
+
+
+def lay_out_data(program: Program, folder: Path, cache: Path) -> None:
+    data = Path(os.environ.get("TINYGRAD_ADAM_DATA", REPO.parent / "shared" / "datasets"))
+    for name in program.data:
+        if name == "mnist":
+            raw = cache / "MNIST" / "raw"
+            if not raw.exists():
+                raw.mkdir(parents=True)
+                for packed in sorted((data / "mnist").glob("*.gz")):
+                    (raw / packed.stem).write_bytes(gzip.decompress(packed.read_bytes()))
+            for where in (folder / "data", folder.parent / "data"):
+                if not where.exists():
+                    where.symlink_to(cache, target_is_directory=True)
+        elif name == "mnist_pkl":
+            mnist_pickle(data / "mnist", folder / "data" / "mnist" / "mnist.pkl.gz")
+        elif name == "names":
+            shutil.copy(data / "names" / "names.txt", folder / "names.txt")
+        else:
+            raise SystemExit(f"{program.name}: unknown data {name!r}")
+
+
+def mnist_pickle(source: Path, target: Path) -> None:
+    """mnist.pkl.gz as the nn tutorial downloads it: (train 50,000, valid 10,000, test), float32 rows in [0, 1]."""
+    import pickle
+
+    import numpy as np
+
+    def read(name: str, offset: int) -> np.ndarray:
+        return np.frombuffer(gzip.decompress((source / name).read_bytes()), np.uint8, offset=offset)
+
+    images = read("train-images-idx3-ubyte.gz", 16).reshape(-1, 784).astype(np.float32) / 255
+    labels = read("train-labels-idx1-ubyte.gz", 8).astype(np.int64)
+    test = (read("t10k-images-idx3-ubyte.gz", 16).reshape(-1, 784).astype(np.float32) / 255,
+            read("t10k-labels-idx1-ubyte.gz", 8).astype(np.int64))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(target, "wb") as f:
+        pickle.dump(((images[:50000], labels[:50000]), (images[50000:], labels[50000:]), test), f)
+
+
+BOOT = """\
+import random, runpy, sys
+import numpy
+import {module} as torch
+torch.manual_seed(0); random.seed(0); numpy.random.seed(0); torch.set_num_threads(1)
+sys.argv = [{program!r}, *{args!r}]
+runpy.run_path({program!r}, run_name="__main__")
+"""
+
+
+def run(program: Program, sources: Path, framework: str, cache: Path, timeout: float) -> tuple[str, float, bool]:
+    """The program's stdout and stderr, its CPU seconds, and whether it exited 0."""
+    with tempfile.TemporaryDirectory(prefix=f"pytorch_program_{framework}_") as top:
+        folder = Path(top) / "run"
+        folder.mkdir()
+        prepare(program, sources, folder, framework)
+        lay_out_data(program, folder, cache)
+        env = dict(os.environ, PYTHONUNBUFFERED="1", MPLBACKEND="Agg", PYTHONHASHSEED="0")
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TINYGRAD_ADAM_THREADS"):
+            env[name] = "1"
+        if framework == "ours":
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+        module = "torch" if framework == "torch" else "tinygrad_adam"
+        boot = BOOT.format(module=module, program=Path(program.path).name, args=list(program.args))
+        before = os.times()
+        try:
+            done = subprocess.run([sys.executable, "-c", boot], cwd=folder, env=env, text=True, timeout=timeout,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            output, ok = done.stdout, done.returncode == 0
+        except subprocess.TimeoutExpired as expired:
+            output, ok = (expired.stdout or b"").decode() + f"\n[timed out after {timeout:.0f} s]", False
+        after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return output, cpu, ok
+
+
+def masked(program: Program, text: str) -> str:
+    for pattern, replacement in MASKS:
+        text = pattern.sub(replacement, text)
+    for pattern in program.masks:
+        text = re.sub(pattern, "…", text)
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", help="programs to run (default: all)")
+    parser.add_argument("--sources", type=Path, default=Path("/tmp/pytorch_programs"))
+    parser.add_argument("--list", action="store_true", help="list the programs and exit")
+    parser.add_argument("--show", choices=("diff", "all", "none"), default="diff")
+    parser.add_argument("--timeout", type=float, default=None, help="seconds per run (default: the program's)")
+    parser.add_argument("--keep", type=Path, help="write both outputs of each program here")
+    args = parser.parse_args()
+    chosen = [p for p in PROGRAMS if not args.names or p.name in args.names]
+    unknown = set(args.names) - {p.name for p in PROGRAMS}
+    if unknown:
+        parser.error(f"unknown programs: {', '.join(sorted(unknown))}")
+    if args.list:
+        for p in chosen:
+            print(f"{p.name:28s} {p.repo}:{p.path}")
+        return
+    results = []
+    with tempfile.TemporaryDirectory(prefix="pytorch_programs_data_") as cache:
+        for program in chosen:
+            outputs, row = {}, [program.name]
+            for framework in ("torch", "ours"):
+                start = time.perf_counter()
+                text, cpu, ok = run(program, args.sources, framework, Path(cache), args.timeout or program.timeout)
+                outputs[framework] = (text, ok)
+                row.append(f"{framework} {'ok' if ok else 'FAILED'} {cpu:.1f} s CPU"
+                           f" ({time.perf_counter() - start:.1f} s wall)")
+                if args.keep:
+                    args.keep.mkdir(parents=True, exist_ok=True)
+                    (args.keep / f"{program.name}.{framework}.txt").write_text(text)
+            (theirs, their_ok), (ours, our_ok) = outputs["torch"], outputs["ours"]
+            verdict = ("error" if their_ok != our_ok else "both fail" if not our_ok
+                       else compare(masked(program, theirs), masked(program, ours), atol=1e-5))
+            results.append((program.name, verdict))
+            print(f"{program.name:28s} {verdict:9s} | " + " | ".join(row[1:]), flush=True)
+            if args.show == "all" or (args.show == "diff" and verdict not in ("equal",)):
+                lines = difflib.unified_diff(theirs.splitlines(), ours.splitlines(), "torch", "tinygrad_adam",
+                                             n=0, lineterm="")
+                for line in list(lines)[:60]:
+                    print("    " + line[:200])
+    kinds = ("equal", "close", "differ", "error", "both fail")
+    print("\n" + ", ".join(f"{kind} {sum(v == kind for _, v in results)}" for kind in kinds))
+
+
+if __name__ == "__main__":
+    main()
