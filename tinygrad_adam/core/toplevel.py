@@ -186,17 +186,17 @@ def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
     return input.log_softmax(dim, dtype)
 
 
-def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
+def pow(input: Any, exponent: Any, *, out: Tensor | None = None) -> Tensor:  # noqa: A001 - PyTorch's name
     """input ** exponent; either may be a number (not both)."""
-    return input ** exponent if isinstance(input, Tensor) else exponent.__rpow__(input)
+    return _write_out("pow", input ** exponent if isinstance(input, Tensor) else exponent.__rpow__(input), out)
 
 
-def matmul(input: Tensor, other: Tensor) -> Tensor:
-    return input @ other
+def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return _write_out("matmul", input @ other, out)
 
 
-def mm(input: Tensor, mat2: Tensor) -> Tensor:
-    return input.mm(mat2)
+def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return _write_out("mm", input.mm(mat2), out)
 
 
 clamp = _method("clamp")
@@ -235,7 +235,8 @@ def _promoted(tensors: list[Tensor]) -> list[Tensor]:
     return [t.astype(target.dtype) for t in tensors]
 
 
-def concatenate(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
+def concatenate(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = None,
+                out: Tensor | None = None) -> Tensor:
     """Join tensors along an existing dim (torch.cat; `axis` as np.concatenate)."""
     tensors = _tensor_list("cat", tensors)
     if not tensors:
@@ -254,10 +255,10 @@ def concatenate(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = N
             if k != d and m != n:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size {m} but got "
                                    f"size {n} for tensor number {i} in the list.")
-    return ops.Concatenate.apply(*_promoted(kept), axis=d)
+    return _write_out("cat", ops.Concatenate.apply(*_promoted(kept), axis=d), out)
 
 
-def stack(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
+def stack(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = None, out: Tensor | None = None) -> Tensor:
     """Join tensors along a new dim (torch.stack; `axis` as np.stack)."""
     tensors = _tensor_list("stack", tensors)
     if not tensors:
@@ -267,10 +268,10 @@ def stack(tensors: Iterable[Tensor], dim: int = 0, *, axis: int | None = None) -
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].array.shape)} "
                                f"at entry 0 and {list(t.array.shape)} at entry {i}")
     d = checks.dim(_dim_arg(dim if axis is None else None, axis), tensors[0].ndim + 1)
-    return ops.Stack.apply(*_promoted(tensors), axis=d)
+    return _write_out("stack", ops.Stack.apply(*_promoted(tensors), axis=d), out)
 
 
-def where(condition: Any, input: Any = None, other: Any = None) -> Any:
+def where(condition: Any, input: Any = None, other: Any = None, *, out: Tensor | None = None) -> Any:
     """Elements of input where condition holds, else of other; differentiable in both. where(condition) alone
     is condition.nonzero(as_tuple=True): a tuple of int64 index tensors, one per dim."""
     x, y = input, other
@@ -283,7 +284,7 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
     ref = x if isinstance(x, Tensor) else y if isinstance(y, Tensor) else Tensor._make(_to_array(x, None), False)
     a, b = ref._pair(y) if ref is x else ref._pair(x)[::-1] if ref is y else ref._pair(y)
     checks.broadcast_shapes(checks.broadcast_shapes(cond.shape, a.array.shape), b.array.shape)
-    return ops.Where.apply(a, b, condition=cond)
+    return _write_out("where", ops.Where.apply(a, b, condition=cond), out)
 
 
 cat = concat = concatenate
