@@ -50,6 +50,7 @@ VISION_IMPORTS: list[tuple[str, str]] = [
 MASKS = [
     (re.compile(r"0x[0-9a-fA-F]{6,}"), "0x…"),
     (re.compile(r"(?i)\b(elapsed|time|took|ms/batch|s/it|it/s)\b[^\n]*"), r"\1 …"),
+    (re.compile(r"\b\d+m \d+s\b"), "…m …s"),  # the tutorials' timeSince
 ]
 
 
@@ -63,6 +64,8 @@ class Program:
     args: tuple[str, ...] = ()
     edits: tuple[tuple[str, str], ...] = ()
     """Exact replacements in the program's text; each must occur."""
+    before: tuple[str, ...] = ()
+    """Scripts of the repository, beside the program, run first in the same folder and framework (data makers)."""
     data: tuple[str, ...] = ()
     masks: tuple[str, ...] = ()
     """Regular expressions whose matches are blanked in both outputs before they are compared (timings)."""
@@ -100,8 +103,38 @@ PROGRAMS: list[Program] = [
     Program("nlp_sequence_models", TUTORIALS, "beginner_source/nlp/sequence_models_tutorial.py"),
     Program("nlp_advanced", TUTORIALS, "beginner_source/nlp/advanced_tutorial.py"),
     Program("introyt_tensors", TUTORIALS, "beginner_source/introyt/tensors_deeper_tutorial.py"),
-    Program("introyt_autograd", TUTORIALS, "beginner_source/introyt/autogradyt_tutorial.py"),
+    Program("introyt_autograd", TUTORIALS, "beginner_source/introyt/autogradyt_tutorial.py",
+            masks=(r"aten::\w+ .*", r"USDT:.*", r"Self CPU time total.*")),
     Program("introyt_models", TUTORIALS, "beginner_source/introyt/modelsyt_tutorial.py"),
+    Program("char_rnn_classification", TUTORIALS, "intermediate_source/char_rnn_classification_tutorial.py",
+            data=("names_by_language",), edits=(("n_epoch=27, learning_rate=0.15, report_every=5",
+                                                 "n_epoch=2, learning_rate=0.15, report_every=1"),)),
+    Program("char_rnn_classification_2017", "PyTorch-China/tutorials",
+            "intermediate_source/char_rnn_classification_tutorial.py", data=("names_by_language",),
+            edits=(("n_iters = 100000", "n_iters = 3000"), ("print_every = 5000", "print_every = 500"),
+                   ("plot_every = 1000", "plot_every = 100"), ("n_confusion = 10000", "n_confusion = 1000"))),
+    Program("char_rnn_generation", TUTORIALS, "intermediate_source/char_rnn_generation_tutorial.py",
+            data=("names_by_language",), edits=(("n_iters = 100000", "n_iters = 3000"),
+                                                ("print_every = 5000", "print_every = 500"),
+                                                ("plot_every = 500", "plot_every = 100"))),
+    Program("examples_mnist", EXAMPLES, "mnist/main.py", data=("mnist",), args=("--epochs", "1")),
+    Program("examples_mnist_rnn", EXAMPLES, "mnist_rnn/main.py", data=("mnist",), args=("--epochs", "1")),
+    Program("examples_vae", EXAMPLES, "vae/main.py", files=("vae/results/.gitignore",), data=("mnist",),
+            args=("--epochs", "1")),
+    Program("examples_regression", EXAMPLES, "regression/main.py"),
+    Program("examples_time_sequence", EXAMPLES, "time_sequence_prediction/train.py",
+            edits=(("torch.load('traindata.pt')", "torch.load('traindata.pt', weights_only=False)"),),
+            files=("time_sequence_prediction/generate_sine_wave.py",), before=("generate_sine_wave.py",),
+            args=("--steps", "3")),
+    *(Program(f"examples_word_language_model_{model.lower()}", EXAMPLES, "word_language_model/main.py",
+              files=("word_language_model/data.py", "word_language_model/model.py",
+                     "word_language_model/data/wikitext-2/valid.txt"), data=("wikitext_small",),
+              args=("--model", model, "--epochs", "1", "--emsize", "32", "--nhid", "32", "--bptt", "20",
+                    "--log-interval", "20", "--lr", "5" if model == "Transformer" else "20"))
+      for model in ("LSTM", "GRU", "RNN_TANH", "Transformer")),
+    Program("seq2seq_translation", TUTORIALS, "intermediate_source/seq2seq_translation_tutorial.py",
+            data=("eng_fra",), edits=(("train(train_dataloader, encoder, decoder, 80, print_every=5, plot_every=5)",
+                                       "train(train_dataloader, encoder, decoder, 3, print_every=1, plot_every=1)"),)),
 ]
 
 
@@ -142,6 +175,14 @@ def lay_out_data(program: Program, folder: Path, cache: Path) -> None:
                     where.symlink_to(cache, target_is_directory=True)
         elif name == "mnist_pkl":
             mnist_pickle(data / "mnist", folder / "data" / "mnist" / "mnist.pkl.gz")
+        elif name == "names_by_language":
+            names_by_language(data / "names" / "names.txt", folder / "data" / "names")
+        elif name == "eng_fra":
+            english_french(data / "names" / "names.txt", folder / "data" / "eng-fra.txt")
+        elif name == "wikitext_small":  # train, valid and test from the repository's valid.txt (its train.txt is large)
+            lines = (folder / "data" / "wikitext-2" / "valid.txt").read_text().splitlines(keepends=True)
+            for split, part in (("train", lines[:1500]), ("valid", lines[1500:1800]), ("test", lines[1800:2100])):
+                (folder / "data" / "wikitext-2" / f"{split}.txt").write_text("".join(part))
         elif name == "names":
             shutil.copy(data / "names" / "names.txt", folder / "names.txt")
         else:
@@ -164,6 +205,37 @@ def mnist_pickle(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(target, "wb") as f:
         pickle.dump(((images[:50000], labels[:50000]), (images[50000:], labels[50000:]), test), f)
+
+
+LANGUAGES = ["Arabic", "Chinese", "Czech", "Dutch", "English", "French", "German", "Greek", "Irish", "Italian",
+             "Japanese", "Korean", "Polish", "Portuguese", "Russian", "Scottish", "Spanish", "Vietnamese"]
+
+
+def names_by_language(names: Path, folder: Path) -> None:
+    """The char-RNN tutorials' data/names/<Language>.txt, made from every 8th name of names.txt: a name's
+    "language" is the sum of its letters' codes modulo 18 (something to learn; the tutorials' own data is a
+    download)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    by_language: dict[str, list[str]] = {language: [] for language in LANGUAGES}
+    for name in names.read_text().split()[::8]:
+        by_language[LANGUAGES[sum(map(ord, name)) % len(LANGUAGES)]].append(name.capitalize())
+    for language, lines in by_language.items():
+        (folder / f"{language}.txt").write_text("\n".join(lines) + "\n")
+
+
+def english_french(names: Path, target: Path) -> None:
+    """The seq2seq tutorial's data/eng-fra.txt (English<TAB>French), made from 300 names and simple sentences."""
+    patterns = [("I am {}.", "Je suis {}."), ("He is {}.", "Il est {}."), ("She is {}.", "Elle est {}."),
+                ("You are {}.", "Tu es {}."), ("We are with {}.", "Nous sommes avec {}."),
+                ("They are not {}.", "Ils ne sont pas {}.")]
+    lines = [f"{english.format(name.capitalize())}\t{french.format(name.capitalize())}"
+             for name in names.read_text().split()[::100] for english, french in patterns]
+    lines += ["He is not as tall as his father.\tIl n'est pas aussi grand que son père.",  # what it translates at
+              "I am too tired to drive.\tJe suis trop fatigué pour conduire.",  # the end
+              "I am sorry if this is a stupid question.\tJe suis désolé si c'est une question idiote.",
+              "I am really proud of you.\tJe suis réellement fière de vous."]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("\n".join(lines) + "\n")
 
 
 BOOT = """\
@@ -191,10 +263,16 @@ def run(program: Program, sources: Path, framework: str, cache: Path, timeout: f
         module = "torch" if framework == "torch" else "tinygrad_adam"
         boot = BOOT.format(module=module, program=Path(program.path).name, args=list(program.args))
         before = os.times()
+        output = ""
         try:
+            for script in program.before:
+                done = subprocess.run([sys.executable, "-c", BOOT.format(module=module, program=script, args=[])],
+                                      cwd=folder, env=env, text=True, timeout=timeout, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT)
+                output += done.stdout
             done = subprocess.run([sys.executable, "-c", boot], cwd=folder, env=env, text=True, timeout=timeout,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-            output, ok = done.stdout, done.returncode == 0
+            output, ok = output + done.stdout, done.returncode == 0
         except subprocess.TimeoutExpired as expired:
             output, ok = (expired.stdout or b"").decode() + f"\n[timed out after {timeout:.0f} s]", False
         after = os.times()

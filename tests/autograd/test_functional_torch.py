@@ -111,3 +111,11 @@ def test_torch_functional_names() -> None:
     a, b = _inputs((2, 3), (3, 4))
     _same(F.einsum("ij,jk->ik", *a), torch.functional.einsum("ij,jk->ik", *b))
     _same(F.split(a[0], 1), torch.functional.split(b[0], 1))
+
+
+def test_torch_onnx_is_importable_and_export_says_it_is_unsupported() -> None:
+    import tinygrad_adam.onnx
+
+    assert tg.onnx is tinygrad_adam.onnx and tg.functional.einsum is tg.einsum
+    with pytest.raises(NotImplementedError, match="ONNX"):
+        tg.onnx.export(tg.nn.Linear(2, 2), (tg.zeros(1, 2),), "model.onnx")

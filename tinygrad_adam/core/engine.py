@@ -24,7 +24,6 @@ Tensor class with `register_tensor_class`, so that ops make Tensors without this
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -37,14 +36,6 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 _tensor_class: Any = None
-
-# PyTorch computes inf and nan silently; NumPy warns once per line. The floating-point warnings raised in this
-# package's lines, and in NumPy's Python reductions (np.sum, np.prod, ...) that it calls, are dropped: a filter
-# costs nothing until a warning is raised, unlike np.errstate around every op. The user's own NumPy lines keep
-# their warnings (but not those of np.sum-style reductions: docs/pytorch.md).
-for _module in (r"tinygrad_adam\.", r"numpy\._core\.(fromnumeric|_methods)$"):
-    warnings.filterwarnings("ignore", r"(overflow|divide by zero|invalid value|underflow) encountered in",
-                            RuntimeWarning, _module)
 
 
 def register_tensor_class(cls: type) -> None:
