@@ -38,8 +38,9 @@ from .core.creation import (
     zeros,
     zeros_like,
 )
-from .core.device import accelerator, backends, cuda, device, get_default_device, set_default_device
+from .core.device import accelerator, amp, autocast, backends, cuda, device, get_default_device, set_default_device
 from .core.dtypes import (
+    bfloat16,
     bool,
     can_cast,
     double,
