@@ -3472,6 +3472,7 @@ NOT_OPS = {
     "torch.accelerator",
     "torch.backends",
     "torch.cuda",
+    "torch.amp", "torch.autocast", "torch.bfloat16",  # mixed precision's names: tests/core/test_amp_names_torch.py
     "torch.get_default_device",
     "torch.set_default_device",
     "torch.get_default_dtype",  # tests/core/test_default_dtype_torch.py
