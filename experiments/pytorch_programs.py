@@ -132,6 +132,15 @@ PROGRAMS: list[Program] = [
               args=("--model", model, "--epochs", "1", "--emsize", "32", "--nhid", "32", "--bptt", "20",
                     "--log-interval", "20", "--lr", "5" if model == "Transformer" else "20"))
       for model in ("LSTM", "GRU", "RNN_TANH", "Transformer")),
+    Program("nanogpt_names", "karpathy/nanoGPT", "train.py",
+            files=("model.py", "configurator.py", "config/train_shakespeare_char.py",
+                   "data/shakespeare_char/prepare.py"),
+            before=("data/shakespeare_char/prepare.py",), data=("names_as_shakespeare",),
+            args=("config/train_shakespeare_char.py", "--device=cpu", "--compile=False", "--dtype=float32",
+                  "--eval_iters=4", "--eval_interval=10", "--log_interval=1", "--block_size=32", "--batch_size=8",
+                  "--n_layer=2", "--n_head=2", "--n_embd=32", "--max_iters=20", "--lr_decay_iters=20",
+                  "--dropout=0.0"),
+            masks=(r"mfu -?\d+\.\d+%",)),
     Program("seq2seq_translation", TUTORIALS, "intermediate_source/seq2seq_translation_tutorial.py",
             data=("eng_fra",), edits=(("train(train_dataloader, encoder, decoder, 80, print_every=5, plot_every=5)",
                                        "train(train_dataloader, encoder, decoder, 3, print_every=1, plot_every=1)"),)),
@@ -183,6 +192,8 @@ def lay_out_data(program: Program, folder: Path, cache: Path) -> None:
             lines = (folder / "data" / "wikitext-2" / "valid.txt").read_text().splitlines(keepends=True)
             for split, part in (("train", lines[:1500]), ("valid", lines[1500:1800]), ("test", lines[1800:2100])):
                 (folder / "data" / "wikitext-2" / f"{split}.txt").write_text("".join(part))
+        elif name == "names_as_shakespeare":  # nanoGPT's shakespeare_char, on the names
+            shutil.copy(data / "names" / "names.txt", folder / "data" / "shakespeare_char" / "input.txt")
         elif name == "names":
             shutil.copy(data / "names" / "names.txt", folder / "names.txt")
         else:

@@ -19,7 +19,13 @@ def test_bfloat16_can_be_named_but_not_used() -> None:
 
 
 def test_a_disabled_grad_scaler_passes_through_as_in_torch() -> None:
-    for ours, theirs in ((tg.cuda.amp.GradScaler(enabled=False), torch.amp.GradScaler("cuda", enabled=False)),
+    with pytest.warns(FutureWarning) as ours_warned:
+        deprecated = tg.cuda.amp.GradScaler(enabled=False)
+    with pytest.warns(FutureWarning) as torch_warned:
+        torch.cuda.amp.GradScaler(enabled=False)
+    assert str(ours_warned[0].message) == str(torch_warned[0].message)
+    assert ours_warned[0].filename == torch_warned[0].filename == __file__
+    for ours, theirs in ((deprecated, torch.amp.GradScaler("cuda", enabled=False)),
                          (tg.amp.GradScaler("cuda", enabled=False), torch.amp.GradScaler("cuda", enabled=False))):
         assert ours.is_enabled() == theirs.is_enabled() is False
         model = tg.nn.Linear(2, 1)
@@ -33,7 +39,7 @@ def test_a_disabled_grad_scaler_passes_through_as_in_torch() -> None:
         ours.update()
         assert float(model.bias) == pytest.approx(float(before) - 0.5)
     with pytest.warns(UserWarning):
-        assert not tg.cuda.amp.GradScaler(enabled=True).is_enabled()
+        assert not tg.amp.GradScaler("cuda", enabled=True).is_enabled()
 
 
 def test_cpu_backend_switches_and_autocast() -> None:

@@ -122,13 +122,24 @@ class autocast:  # noqa: N801 - PyTorch's name
         return function
 
 
+def _deprecated_cuda_amp(cls: type) -> Any:
+    """torch.cuda.amp.<name>(...): torch.amp.<name>('cuda', ...) with PyTorch's FutureWarning."""
+
+    def make(*args: Any, **kwargs: Any) -> Any:
+        warnings.warn(f"`torch.cuda.amp.{cls.__name__}(args...)` is deprecated. Please use "
+                      f"`torch.amp.{cls.__name__}('cuda', args...)` instead.", FutureWarning, stacklevel=2)
+        return cls("cuda", *args, **kwargs)
+
+    return make
+
+
 amp = SimpleNamespace(GradScaler=GradScaler, autocast=autocast)
 cuda = SimpleNamespace(is_available=_false, device_count=lambda: 0, is_initialized=_false,
                        manual_seed=lambda seed: None, manual_seed_all=lambda seed: None,
                        synchronize=lambda device=None: None, empty_cache=lambda: None, current_device=_no_device,
                        get_device_name=_no_device, is_bf16_supported=lambda including_emulation=True: False,
-                       amp=SimpleNamespace(GradScaler=lambda *args, **kwargs: GradScaler("cuda", *args, **kwargs),
-                                           autocast=lambda *args, **kwargs: autocast("cuda", *args, **kwargs)))
+                       amp=SimpleNamespace(GradScaler=_deprecated_cuda_amp(GradScaler),
+                                           autocast=_deprecated_cuda_amp(autocast)))
 mps = SimpleNamespace(is_available=_false, is_built=_false)
 backends = SimpleNamespace(mps=mps, cuda=SimpleNamespace(is_built=_false, matmul=SimpleNamespace(allow_tf32=False)),
                            cudnn=SimpleNamespace(is_available=_false, enabled=False, deterministic=False,
