@@ -141,6 +141,12 @@ PROGRAMS: list[Program] = [
                   "--n_layer=2", "--n_head=2", "--n_embd=32", "--max_iters=20", "--lr_decay_iters=20",
                   "--dropout=0.0"),
             masks=(r"mfu -?\d+\.\d+%",)),
+    Program("mingpt_chargpt", "karpathy/minGPT", "projects/chargpt/chargpt.py",
+            files=("mingpt/__init__.py", "mingpt/model.py", "mingpt/trainer.py", "mingpt/utils.py"),
+            data=("names_with_the_prompt",),
+            args=("--trainer.max_iters=31", "--trainer.num_workers=0", "--trainer.batch_size=16",
+                  "--trainer.device=cpu", "--data.block_size=32", "--model.model_type=gpt-nano"),
+            masks=(r"iter_dt \d+\.\d+ms",)),
     Program("seq2seq_translation", TUTORIALS, "intermediate_source/seq2seq_translation_tutorial.py",
             data=("eng_fra",), edits=(("train(train_dataloader, encoder, decoder, 80, print_every=5, plot_every=5)",
                                        "train(train_dataloader, encoder, decoder, 3, print_every=1, plot_every=1)"),)),
@@ -154,7 +160,8 @@ def prepare(program: Program, sources: Path, folder: Path, framework: str) -> No
         source = root / relative
         if not source.exists():
             raise SystemExit(f"{program.name}: {source} is missing (see --help: copy {program.repo} into {root})")
-        target = folder / Path(relative).relative_to(Path(program.path).parent)
+        home = Path(program.path).parent  # the program's folder; a file outside it keeps its path from the root
+        target = folder / (Path(relative).relative_to(home) if Path(relative).is_relative_to(home) else relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.suffix != ".py":
             shutil.copy(source, target)
@@ -194,6 +201,8 @@ def lay_out_data(program: Program, folder: Path, cache: Path) -> None:
                 (folder / "data" / "wikitext-2" / f"{split}.txt").write_text("".join(part))
         elif name == "names_as_shakespeare":  # nanoGPT's shakespeare_char, on the names
             shutil.copy(data / "names" / "names.txt", folder / "data" / "shakespeare_char" / "input.txt")
+        elif name == "names_with_the_prompt":  # minGPT's chargpt samples from "O God, O God!"
+            (folder / "input.txt").write_text((data / "names" / "names.txt").read_text() + "O God, O God!\n")
         elif name == "names":
             shutil.copy(data / "names" / "names.txt", folder / "names.txt")
         else:
