@@ -14,8 +14,10 @@ local data, sizes and epochs shrink), then it runs once with PyTorch and once wi
 import pointed at tinygrad_adam (the import table of lecture_programs.py plus torchvision -> tinygrad_adam.vision),
 nothing else changed. Both runs have one thread, PYTHONHASHSEED=0 (set orders) and start with `manual_seed(0)`,
 `random.seed(0)` and `numpy.random.seed(0)`, so unseeded programs draw the same numbers too; a program that seeds
-itself overrides this. PyTorch's side needs torchvision (and requests, which nn_tutorial imports) importable. Data: `mnist` lays out $TINYGRAD_ADAM_DATA/mnist as torchvision's `data/MNIST/raw/` (decompressed; also
-`../data`), `names` copies names.txt; torchvision is needed for the PyTorch side of programs that import it.
+itself overrides this. Data (`data=`): `mnist` lays out $TINYGRAD_ADAM_DATA/mnist as torchvision's
+`data/MNIST/raw/` (decompressed; also `../data`), `mnist_pkl` writes the nn tutorial's mnist.pkl.gz, and
+names.txt becomes the char-RNN tutorials' language files, the seq2seq tutorial's eng-fra.txt, nanoGPT's and
+minGPT's input.txt. PyTorch's side needs torchvision (and requests, which nn_tutorial imports) importable.
 
 Per program it prints `equal` (the same output), `close` (the same text, every number within 1e-3
 relative: float32 sums round in another order, see docs/pytorch.md), `differ` or `error`, with the CPU
