@@ -78,36 +78,41 @@ TUTORIALS = "pytorch/tutorials"
 EXAMPLES = "pytorch/examples"
 MNIST_FASHION = (("datasets.FashionMNIST(", "datasets.MNIST("),)
 
+PLAIN = """
+polynomial_tensor beginner_source/examples_tensor/polynomial_tensor.py
+polynomial_autograd beginner_source/examples_autograd/polynomial_autograd.py
+polynomial_custom_function beginner_source/examples_autograd/polynomial_custom_function.py
+polynomial_nn beginner_source/examples_nn/polynomial_nn.py
+polynomial_optim beginner_source/examples_nn/polynomial_optim.py
+polynomial_module beginner_source/examples_nn/polynomial_module.py
+basics_tensors beginner_source/basics/tensorqs_tutorial.py
+basics_buildmodel beginner_source/basics/buildmodel_tutorial.py
+basics_autograd beginner_source/basics/autogradqs_tutorial.py
+blitz_tensor beginner_source/blitz/tensor_tutorial.py
+blitz_neural_networks beginner_source/blitz/neural_networks_tutorial.py
+nlp_pytorch beginner_source/nlp/pytorch_tutorial.py
+nlp_deep_learning beginner_source/nlp/deep_learning_tutorial.py
+nlp_word_embeddings beginner_source/nlp/word_embeddings_tutorial.py
+nlp_sequence_models beginner_source/nlp/sequence_models_tutorial.py
+nlp_advanced beginner_source/nlp/advanced_tutorial.py
+introyt_tensors beginner_source/introyt/tensors_deeper_tutorial.py
+introyt_models beginner_source/introyt/modelsyt_tutorial.py
+"""
+"""Tutorials run as they are: name and path in pytorch/tutorials."""
+
 PROGRAMS: list[Program] = [
-    Program("polynomial_tensor", TUTORIALS, "beginner_source/examples_tensor/polynomial_tensor.py"),
-    Program("polynomial_autograd", TUTORIALS, "beginner_source/examples_autograd/polynomial_autograd.py"),
-    Program("polynomial_custom_function", TUTORIALS, "beginner_source/examples_autograd/polynomial_custom_function.py"),
-    Program("polynomial_nn", TUTORIALS, "beginner_source/examples_nn/polynomial_nn.py"),
-    Program("polynomial_optim", TUTORIALS, "beginner_source/examples_nn/polynomial_optim.py"),
-    Program("polynomial_module", TUTORIALS, "beginner_source/examples_nn/polynomial_module.py"),
+    *(Program(name, TUTORIALS, path) for name, path in (line.split() for line in PLAIN.split("\n") if line)),
     Program("dynamic_net", TUTORIALS, "beginner_source/examples_nn/dynamic_net.py",
             edits=(("for t in range(30000):", "for t in range(6000):"),)),
     Program("basics_quickstart", TUTORIALS, "beginner_source/basics/quickstart_tutorial.py", data=("mnist",),
             edits=(*MNIST_FASHION, ("epochs = 5", "epochs = 2"))),
-    Program("basics_tensors", TUTORIALS, "beginner_source/basics/tensorqs_tutorial.py"),
     Program("basics_transforms", TUTORIALS, "beginner_source/basics/transforms_tutorial.py", data=("mnist",),
             edits=MNIST_FASHION),
-    Program("basics_buildmodel", TUTORIALS, "beginner_source/basics/buildmodel_tutorial.py"),
-    Program("basics_autograd", TUTORIALS, "beginner_source/basics/autogradqs_tutorial.py"),
     Program("basics_optimization", TUTORIALS, "beginner_source/basics/optimization_tutorial.py", data=("mnist",),
             edits=(*MNIST_FASHION, ("epochs = 10\n", "epochs = 2\n"))),
-    Program("blitz_tensor", TUTORIALS, "beginner_source/blitz/tensor_tutorial.py"),
-    Program("blitz_neural_networks", TUTORIALS, "beginner_source/blitz/neural_networks_tutorial.py"),
     Program("nn_tutorial", TUTORIALS, "beginner_source/nn_tutorial.py", data=("mnist_pkl",)),
-    Program("nlp_pytorch", TUTORIALS, "beginner_source/nlp/pytorch_tutorial.py"),
-    Program("nlp_deep_learning", TUTORIALS, "beginner_source/nlp/deep_learning_tutorial.py"),
-    Program("nlp_word_embeddings", TUTORIALS, "beginner_source/nlp/word_embeddings_tutorial.py"),
-    Program("nlp_sequence_models", TUTORIALS, "beginner_source/nlp/sequence_models_tutorial.py"),
-    Program("nlp_advanced", TUTORIALS, "beginner_source/nlp/advanced_tutorial.py"),
-    Program("introyt_tensors", TUTORIALS, "beginner_source/introyt/tensors_deeper_tutorial.py"),
     Program("introyt_autograd", TUTORIALS, "beginner_source/introyt/autogradyt_tutorial.py",
             masks=(r"aten::\w+ .*", r"USDT:.*", r"Self CPU time total.*")),
-    Program("introyt_models", TUTORIALS, "beginner_source/introyt/modelsyt_tutorial.py"),
     Program("char_rnn_classification", TUTORIALS, "intermediate_source/char_rnn_classification_tutorial.py",
             data=("names_by_language",), edits=(("n_epoch=27, learning_rate=0.15, report_every=5",
                                                  "n_epoch=2, learning_rate=0.15, report_every=1"),)),
