@@ -152,8 +152,8 @@ def masked(text: str) -> str:
     return ADDRESS.sub("0x…", text).rstrip()
 
 
-def compare(a: str, b: str, rtol: float = 1e-3) -> str:
-    """'equal', 'close' (same words, numbers within rtol) or 'differ'."""
+def compare(a: str, b: str, rtol: float = 1e-3, atol: float = 0.0) -> str:
+    """'equal', 'close' (same words, numbers within rtol, or atol of each other) or 'differ'."""
     a, b = masked(a), masked(b)
     if a == b:
         return "equal"
@@ -161,7 +161,7 @@ def compare(a: str, b: str, rtol: float = 1e-3) -> str:
         return "differ"
     for x, y in zip(NUMBER.findall(a), NUMBER.findall(b), strict=True):
         fx, fy = float(x), float(y)
-        if abs(fx - fy) > rtol * max(abs(fx), abs(fy), 1e-12):
+        if abs(fx - fy) > max(rtol * max(abs(fx), abs(fy), 1e-12), atol):
             return "differ"
     return "close"
 

@@ -56,17 +56,17 @@ IMPORTS: list[tuple[str, str]] = [
 ]
 """Textual replacements, line by line, that turn PyTorch's imports into tinygrad_adam's."""
 
-TORCH_IMPORT = re.compile(r"^\s*(import|from)\s+torch\b")
+TORCH_IMPORT = re.compile(r"^\s*(import|from)\s+torch(vision)?\b")
 STEP = re.compile(r"\bstep (\d+)")
 LOSS = re.compile(r"loss\b[^0-9\-\n]{0,12}?(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)", re.IGNORECASE)
 
 
-def rewrite_imports(source: str) -> str:
+def rewrite_imports(source: str, table: list[tuple[str, str]] = IMPORTS) -> str:
     """The program with only its torch imports pointed at tinygrad_adam; fails on an import the table misses."""
     lines = []
     for line in source.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        for pattern, replacement in IMPORTS:
+        for pattern, replacement in table:
             body, n = re.subn(pattern, replacement, body)
             if n:
                 break

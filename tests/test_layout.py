@@ -88,7 +88,7 @@ def _cycles(edges: dict[str, set[str]]) -> list[set[str]]:
 LEVELS = {
     "_platform": 0, "extras": 0,
     "core": 1,
-    "autograd": 2, "serialization": 2, "utils": 2, "distributed": 2,
+    "autograd": 2, "serialization": 2, "utils": 2, "distributed": 2, "functional": 2, "onnx": 0,
     "nn": 3, "data": 3,
     "optim": 4, "vision": 4, "viz": 4, "cli": 4,
     "playground": 5,

@@ -11,7 +11,7 @@ written for PyTorch (see docs/pytorch.md).
 import types as _types  # isort: skip
 
 from ._platform import threads  # isort: skip  # noqa: F401  (first: sets OpenBLAS up before NumPy loads it)
-from . import autograd, data, nn, optim, utils
+from . import autograd, data, functional, nn, onnx, optim, utils
 from ._platform.malloc import keep_freed_memory
 from ._platform.threads import get_num_threads, set_num_threads
 from .autograd.gradcheck import GradcheckError, gradcheck, numerical_grad, numerical_jacobian
@@ -38,8 +38,9 @@ from .core.creation import (
     zeros,
     zeros_like,
 )
-from .core.device import accelerator, backends, cuda, device, get_default_device, set_default_device
+from .core.device import accelerator, amp, autocast, backends, cuda, device, get_default_device, set_default_device
 from .core.dtypes import (
+    bfloat16,
     bool,
     can_cast,
     double,

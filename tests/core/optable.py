@@ -3105,6 +3105,12 @@ TABLE += [
             ("div", [S(x(3), x(3, gen=positive), out=x(3))]),
             ("sub", [S(x(3), x(3), out=x(0))]),
             ("clamp_min", [S(x(3), 0.5, out=x(3))]),
+            ("matmul", [S(x(2, 3), x(3, 4), out=x(2, 4)), S(x(3), x(3), out=x(0))]),
+            ("mm", [S(x(2, 3), x(3, 4), out=x(0))]),
+            ("pow", [S(x(3), 2, out=x(3)), S(2, x(3), out=x(3))]),
+            ("cat", [S([x(2), x(3)], out=x(5)), S([x(2, 3), x(2, 3)], 1, out=x(0))]),
+            ("stack", [S([x(2), x(2)], out=x(2, 2)), S([x(2), x(2)], dim=1, out=x(1))]),
+            ("where", [S(T(np.array([True, False, True])), x(3), x(3), out=x(3))]),
         ]
     ),
     *(
@@ -3702,6 +3708,7 @@ NOT_OPS = {
     "torch.accelerator",
     "torch.backends",
     "torch.cuda",
+    "torch.amp", "torch.autocast", "torch.bfloat16",  # mixed precision's names: tests/core/test_amp_names_torch.py
     "torch.get_default_device",
     "torch.set_default_device",
     "torch.get_default_dtype",  # tests/core/test_default_dtype_torch.py

@@ -72,3 +72,22 @@ def test_batch_sampler_matches():
         a = ours.BatchSampler(ours.SequentialSampler(range(11)), 4, drop_last)
         b = theirs.BatchSampler(theirs.SequentialSampler(range(11)), 4, drop_last)
         assert list(a) == list(b) and len(a) == len(b)
+
+
+@pytest.mark.parametrize("options", [{"pin_memory": True}, {"pin_memory": True, "pin_memory_device": "cpu"}, {}])
+def test_pin_memory_on_a_cpu_warns_as_torch_when_iteration_starts(options: dict) -> None:
+    """minGPT's Trainer asks for pin_memory=True: PyTorch's CPU build warns that it is not used."""
+    import warnings
+
+    from tinygrad_adam.utils.data import DataLoader
+
+    caught = {}
+    for name, make in (("ours", DataLoader), ("torch", torch.utils.data.DataLoader)):
+        loader = make(list(range(4)), batch_size=2, **options)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            iterator = iter(loader)
+        next(iterator)
+        caught[name] = [(w.category, str(w.message)) for w in seen]
+    assert caught["ours"] == caught["torch"]
+    assert len(caught["ours"]) == len(options)

@@ -250,3 +250,30 @@ def test_flatten_parameters_and_all_weights_as_in_torch() -> None:
     assert [[tuple(w.shape) for w in group] for group in ours.all_weights] == \
         [[tuple(w.shape) for w in group] for group in reference.all_weights]
     assert ours.all_weights[1][0] is ours.weight_ih_l0_reverse
+
+
+
+def _tensors(value: object) -> list:
+    """The tensors of a layer's result: output, (h_n, c_n) or h_n, flattened."""
+    if isinstance(value, tuple):
+        return [t for part in value for t in _tensors(part)]
+    return [value]
+
+
+@pytest.mark.parametrize("kind", [*CLASSES, *CELLS])
+@pytest.mark.parametrize("options", [{}, {"num_layers": 2}, {"bidirectional": True}, {"batch_first": True},
+                                     {"nonlinearity": "relu"}, {"unbatched": True}])
+def test_output_grad_fn_names_as_torch(kind: str, options: dict) -> None:
+    """print(lstm_out) shows grad_fn=<MkldnnRnnLayerBackward0> in PyTorch's sequence models tutorial."""
+    options = dict(options)
+    unbatched = options.pop("unbatched", False)
+    cell = kind in CELLS
+    if ("nonlinearity" in options and kind not in ("RNN", "RNNCell")) or (cell and options):
+        pytest.skip("not an option of this layer")
+    ours, reference = _twins(*(CELLS if cell else CLASSES)[kind], 3, 4, **options)
+    shape = ((3,) if unbatched else (2, 3)) if cell else ((5, 3) if unbatched else (5, 2, 3))
+    x, tx = _pair(shape)
+    for dtype in ("float64", "float32"):  # PyTorch's oneDNN LSTM runs float32 only
+        ours_result = ours.to(getattr(tg, dtype))(x.to(getattr(tg, dtype)))
+        torch_result = reference.to(getattr(torch, dtype))(tx.to(getattr(torch, dtype)))
+        assert [t.grad_fn.name() for t in _tensors(ours_result)] == [t.grad_fn.name() for t in _tensors(torch_result)]

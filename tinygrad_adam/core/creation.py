@@ -176,17 +176,62 @@ def arange(start: float = 0, end: float | None = None, step: float = 1, *, dtype
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     integral = all(isinstance(v, int | np.integer) for v in (start, end, step))
     count = max(0, math.ceil((end - start) / step))
-    values = start + np.arange(count, dtype=np.int64 if integral else np.float64) * step
-    return _finish(values.astype(np.int64 if integral else dtypes.default_float), dtype, device, requires_grad)
+    result = np.dtype(np.int64) if integral and dtype is None else _dtype_or_default(dtype)
+    if result.kind != "f":  # PyTorch truncates start and step to the integer type; the count is the double one
+        if int(step) == 0:
+            raise ValueError("step must be nonzero")
+        values = int(start) + np.arange(count, dtype=np.int64) * int(step)
+        return _finish(values.astype(result), None, device, requires_grad)
+    return _finish(_arange_values(float(start), float(step), count, result), None, device, requires_grad)
+
+
+def _arange_values(start: float, step: float, count: int, dtype: np.dtype) -> np.ndarray:
+    """PyTorch's CPU arange kernel for floats (AVX2, one thread's chunk: all of it up to 32768 values): in
+    blocks of two vectors (8 float32 or 4 float64 lanes each), a lane is base + lane * step with base =
+    start + step * (block start) rounded to the dtype; the rest start + step * i. Both are multiply-adds in double
+    that the build fuses (emulated in long double), rounded to the dtype."""
+    lanes = 32 // dtype.itemsize
+    accumulate = np.float32 if dtype.itemsize < 4 else np.float64  # at::acc_type on the CPU
+    start, step = accumulate(start), np.longdouble(accumulate(step))
+    index = np.arange(count)
+    values = (step * index + np.longdouble(start)).astype(accumulate).astype(dtype)
+    vectorized = count // (2 * lanes) * (2 * lanes)
+    if vectorized:
+        base = values[:vectorized:lanes].astype(np.longdouble)
+        block = step * np.arange(lanes) + base[:, None]
+        values[:vectorized] = block.astype(accumulate).astype(dtype).reshape(-1)
+    return values
+
+
+def _linspace_values(start: float, end: float, steps: int, dtype: np.dtype) -> np.ndarray:
+    """PyTorch's CPU linspace kernel: start + step * i for the first half, end - step * (steps - 1 - i) for the
+    rest. Float32/64: a multiply-add that the build fuses, emulated in long double (exact while the index has at
+    most 11 bits: up to 4097 steps in float64). Integers: start and end truncated, the step in double, each value
+    truncated. Float16: every operation rounded to half, as c10::Half's operators do."""
+    if dtype.kind in "iub":
+        first, last = np.float64(math.trunc(start)), np.float64(math.trunc(end))
+    else:
+        first, last = dtype.type(start), dtype.type(end)
+    if steps == 1:
+        return np.array([first]).astype(dtype)
+    index = np.arange(steps)
+    ahead = index < steps // 2
+    if dtype == np.float16:
+        step = (last - first) / np.float16(steps - 1)
+        before, after = index.astype(np.float16), (steps - 1 - index).astype(np.float16)
+        return np.where(ahead, first + step * before, last - step * after).astype(np.float16)
+    step = np.longdouble((last - first) / first.dtype.type(steps - 1))
+    values = np.where(ahead, np.longdouble(first) + step * index, np.longdouble(last) - step * (steps - 1 - index))
+    return values.astype(first.dtype).astype(dtype)
 
 
 @with_out(factory=True)
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
-    """`steps` evenly spaced values from start to end, both included (the default dtype)."""
+    """`steps` evenly spaced values from start to end, both included (the default dtype), PyTorch's values."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    return _finish(np.linspace(start, end, steps).astype(dtypes.default_float), dtype, device, requires_grad)
+    return _finish(_linspace_values(start, end, steps, _dtype_or_default(dtype)), None, device, requires_grad)
 
 
 @with_out(factory=True)
@@ -195,8 +240,16 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype:
     """base ** v for `steps` evenly spaced v from start to end (the default dtype)."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    values = np.power(float(base), np.linspace(start, end, steps))
-    return _finish(values.astype(dtypes.default_float), dtype, device, requires_grad)
+    result = _dtype_or_default(dtype)
+    # PyTorch's loop: start and end in the dtype, then in double (unfused) start + step * i for the first half,
+    # end - step * (steps - 1 - i) for the rest, and std::pow(base, that)
+    first, last = (result.type(start), result.type(end)) if result.kind == "f" else (math.trunc(start), math.trunc(end))
+    index = np.arange(steps)
+    step = float(result.type(last - first)) / (steps - 1) if steps > 1 else 0.0
+    exponents = np.where(index < steps // 2, float(first) + step * index, float(last) - step * (steps - 1 - index))
+    if steps == 1:
+        exponents = np.array([float(start)])
+    return _finish(np.power(float(base), exponents).astype(result), None, device, requires_grad)
 
 
 def scalar_tensor(s: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:

@@ -87,10 +87,29 @@ def from_numpy_dtype(numpy_dtype: np.dtype) -> dtype:
     return found
 
 
+class unavailable_dtype:  # noqa: N801 - beside PyTorch's dtype
+    """A PyTorch dtype that NumPy has no type for (bfloat16): programs may name it (nanoGPT's dtype table does),
+    and anything that would make a tensor of it raises TypeError."""
+
+    __slots__ = ("name",)
+    is_floating_point = True
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+bfloat16 = unavailable_dtype("bfloat16")
+
+
 def to_numpy_dtype(value: Any) -> np.dtype:
     """NumPy dtype for a `dtype`, a NumPy dtype or type, or a Python type (float means float64, as in PyTorch)."""
     if isinstance(value, dtype):
         return value.dtype
+    if isinstance(value, unavailable_dtype):
+        raise TypeError(f"torch.{value.name} is not supported: NumPy has no {value.name} type (use torch.float32)")
     if value in _PYTHON_TYPES:
         return _PYTHON_TYPES[value].dtype
     try:

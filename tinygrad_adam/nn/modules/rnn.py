@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ...core.graph_nodes import name_node
 from ...core.tensor import Tensor
 from ...core.toplevel import concatenate, stack
 from .. import functional as F
@@ -27,6 +28,10 @@ def _reset_uniform(module: Module, hidden_size: int) -> None:
     bound = 1.0 / math.sqrt(hidden_size) if hidden_size > 0 else 0.0
     for weight in module.parameters():
         init.uniform_(weight, -bound, bound)
+
+
+CELL_NODES = {"RNN_TANH": "TanhBackward0", "RNN_RELU": "ReluBackward0", "GRU": "AddBackward0", "LSTM": "MulBackward0"}
+"""The node PyTorch's cells end in: the new h is tanh(...), relu(...), n + z * (h - n), o * tanh(c)."""
 
 
 def _zeros(shape: tuple[int, ...], like: Tensor) -> Tensor:
@@ -150,6 +155,8 @@ class RNNBase(Module):
             x = outputs[0] if directions == 1 else concatenate(outputs, dim=2)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
+        if directions == 1:  # PyTorch's CPU kernels: oneDNN's layer for a float32 LSTM, else the steps stacked
+            name_node(x, "MkldnnRnnLayerBackward0" if lstm and x.dtype == np.float32 else "StackBackward0")
         h_n = stack(final_h)
         c_n = stack(final_c) if lstm else None
         if packed:
@@ -163,6 +170,8 @@ class RNNBase(Module):
             h_n, c_n = h_n.squeeze(1), (c_n.squeeze(1) if lstm else None)
         else:
             output = x.transpose(0, 1) if self.batch_first else x
+            if self.batch_first and not lstm:
+                name_node(output, "TransposeBackward1")
         return output, ((h_n, c_n) if lstm else h_n)
 
     def extra_repr(self) -> str:
@@ -262,7 +271,8 @@ class RNNCellBase(Module):
                                        f"{list(state.shape)}, expected {list(shape)}")
         out = recurrent_layer(self.mode, x.unsqueeze(0), h, c, self.weight_ih, self.weight_hh, self.bias_ih,
                               self.bias_hh)
-        return out[1], (out[2] if lstm else None), unbatched
+        h, c = name_node(out[1], CELL_NODES[self.mode]), (name_node(out[2], "AddBackward0") if lstm else None)
+        return h, c, unbatched
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         """The new hidden state (RNNCell, GRUCell; LSTMCell returns (h, c))."""

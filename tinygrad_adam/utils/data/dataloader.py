@@ -11,6 +11,7 @@ worker processes would mostly add copying. `worker_init_fn` is therefore never c
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -145,6 +146,12 @@ class DataLoader:
     def __iter__(self) -> Iterator[Any]:
         from ...core import random
 
+        if self.pin_memory and self.pin_memory_device:  # PyTorch's warnings when an iterator starts, on a CPU
+            warnings.warn("pin_memory_device is deprecated, the current accelerator will be used as the device,"
+                          f"ignore pin_memory_device='{self.pin_memory_device}'.", stacklevel=2)
+        if self.pin_memory:
+            warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
+                          "memory won't be used.", stacklevel=2)
         if isinstance(self.dataset, IterableDataset):
             random.random_full((), np.int64, self.generator)  # PyTorch's iterator draws its workers' base seed
             return self._iterable_batches(iter(self.dataset))
