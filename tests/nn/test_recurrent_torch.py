@@ -250,3 +250,16 @@ def test_flatten_parameters_and_all_weights_as_in_torch() -> None:
     assert [[tuple(w.shape) for w in group] for group in ours.all_weights] == \
         [[tuple(w.shape) for w in group] for group in reference.all_weights]
     assert ours.all_weights[1][0] is ours.weight_ih_l0_reverse
+
+
+@pytest.mark.parametrize("kind", ["LSTMCell", "LSTM"])
+def test_float32_lstm_of_hidden_size_one_matches_torch(kind: str) -> None:
+    """Each LSTM gate is then a float32 column 16 bytes apart, which NumPy 2.4's in-place np.negative got
+    wrong (found by experiments/fuzz_nn.py): every row of the batch after the first differed."""
+    array = RNG.standard_normal((3, 4)).astype(np.float32)
+    torch.manual_seed(0)
+    reference = CELLS[kind][1](4, 1) if kind in CELLS else torch.nn.LSTM(4, 1)
+    tg.manual_seed(0)
+    ours = CELLS[kind][0](4, 1) if kind in CELLS else nn.LSTM(4, 1)
+    out, expected = ours(tg.tensor(array))[0], reference(torch.tensor(array))[0]
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), rtol=1e-5, atol=1e-6)
