@@ -12,7 +12,6 @@ from .._checks import (
     IntPair,
     check_device,
     check_output_padding,
-    check_unsupported,
     conv_padding,
     float_dtype,
     pair,
@@ -44,7 +43,7 @@ class Conv2d(_ConvNd):
                  padding: IntPair | str = 0, dilation: IntPair = 1, groups: int = 1, bias: bool = True,
                  padding_mode: str = "zeros", device: Any = None, dtype: Any = None):
         super().__init__()
-        check_unsupported("Conv2d", padding_mode=(padding_mode, "zeros"))
+        _check_padding_mode(padding_mode)
         if not isinstance(groups, int) or groups <= 0 or in_channels % groups or out_channels % groups:
             raise ValueError(f"Conv2d: groups must be a positive integer dividing in_channels ({in_channels}) and "
                              f"out_channels ({out_channels}), got {groups!r}")
@@ -61,28 +60,38 @@ class Conv2d(_ConvNd):
         self._make_parameters((out_channels, in_channels // groups) + self.kernel_size, out_channels, bias, dtype)
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        if self.padding_mode == "zeros":
+            return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return F.conv2d(_mode_padded(self, to_tensor(x)), self.weight, self.bias, self.stride, 0, self.dilation,
+                        self.groups)
 
     def extra_repr(self) -> str:
-        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
-        if self.padding != (0, 0):
-            text += f", padding={self.padding}"
-        if self.dilation != (1, 1):
-            text += f", dilation={self.dilation}"
-        if self.groups != 1:
-            text += f", groups={self.groups}"
-        if self.bias is None:
-            text += ", bias=False"
-        return text
+        return _conv_repr(self, 2)
 
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
+def _check_padding_mode(padding_mode: str) -> None:
+    if padding_mode not in _PADDING_MODES:
+        raise ValueError(f"padding_mode must be one of {list(_PADDING_MODES)}, but got padding_mode='{padding_mode}'")
+
+
+def _mode_padded(m: Module, x: Tensor) -> Tensor:
+    """x padded by the layer's padding_mode (reflect, replicate, circular), as PyTorch pads before its convolution:
+    each dim's padding on both sides ("same": the odd one at the end), the last dim first."""
+    sides: list[int] = []
+    for k, d, p in reversed(list(zip(m.kernel_size, m.dilation, m.padding if isinstance(m.padding, tuple)
+                                     else (m.padding,) * len(m.kernel_size), strict=True))):
+        total = d * (k - 1) if p == "same" else 0 if p == "valid" else 2 * p
+        sides += [total // 2, total - total // 2]
+    return F.pad(x, sides, mode=m.padding_mode)
+
+
 def _conv_repr(m: Module, dims: int) -> str:
     text = f"{m.in_channels}, {m.out_channels}, kernel_size={m.kernel_size}, stride={m.stride}"
     if m.padding != (0,) * dims:
-        text += f", padding={m.padding!r}"
+        text += f", padding={m.padding}"
     if m.dilation != (1,) * dims:
         text += f", dilation={m.dilation}"
     if getattr(m, "output_padding", (0,) * dims) != (0,) * dims:
@@ -115,9 +124,7 @@ class Conv1d(_ConvNd):
         super().__init__()
         check_device(device, "Conv1d")
         _check_channels("Conv1d", in_channels, out_channels, groups)
-        if padding_mode not in _PADDING_MODES:
-            raise ValueError(f"padding_mode must be one of {list(_PADDING_MODES)}, "
-                             f"but got padding_mode='{padding_mode}'")
+        _check_padding_mode(padding_mode)
         self.in_channels, self.out_channels, self.groups, self.padding_mode = in_channels, out_channels, groups, \
             padding_mode
         self.kernel_size = (single(kernel_size, "kernel_size", "Conv1d"),)
@@ -137,13 +144,7 @@ class Conv1d(_ConvNd):
         x = to_tensor(input)
         if self.padding_mode == "zeros":
             return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
-        if self.padding == "same":
-            total = self.dilation[0] * (self.kernel_size[0] - 1)
-            sides = [total // 2, total - total // 2]
-        else:
-            sides = [0, 0] if self.padding == "valid" else [self.padding[0]] * 2
-        x = F.pad(x, sides, mode=self.padding_mode)
-        return F.conv1d(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+        return F.conv1d(_mode_padded(self, x), self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
         return _conv_repr(self, 1)

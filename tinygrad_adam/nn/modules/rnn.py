@@ -192,10 +192,6 @@ class RNN(RNNBase):
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", input_size, hidden_size, num_layers,
                          bias, batch_first, dropout, bidirectional, 0, device, dtype)
 
-    def extra_repr(self) -> str:
-        text = super().extra_repr()
-        return text + (", nonlinearity='relu'" if self.nonlinearity != "tanh" else "")
-
 
 class LSTM(RNNBase):
     """Long short-term memory; forward(input, (h_0, c_0)) returns (output, (h_n, c_n))."""
@@ -271,7 +267,7 @@ class RNNCellBase(Module):
         if self.bias is not True:
             text += f", bias={self.bias}"
         if getattr(self, "nonlinearity", "tanh") != "tanh":
-            text += f", nonlinearity={self.nonlinearity!r}"
+            text += f", nonlinearity={self.nonlinearity}"
         return text
 
 

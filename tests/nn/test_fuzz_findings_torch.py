@@ -1,0 +1,48 @@
+"""What experiments/fuzz_nn.py found, each pinned against PyTorch: print(module) of the recurrent layers,
+Embedding and convolutions, and Conv2d's padding modes; and a short seeded run of the fuzzer itself."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import tinygrad_adam as tg  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "experiments"))
+import fuzz_nn  # noqa: E402
+
+REPRS = [
+    ("RNN", (1, 2), {"nonlinearity": "relu", "bidirectional": True}),
+    ("RNNCell", (2, 1), {"bias": False, "nonlinearity": "relu"}),
+    ("Embedding", (5, 1), {"norm_type": 1.0}),
+    ("Conv1d", (2, 1, 1), {"padding": "valid", "bias": False}),
+    ("Conv2d", (1, 2, 3), {"padding": "same", "padding_mode": "reflect"}),
+    ("Conv2d", (2, 4, (3, 2)), {"groups": 2, "padding": 1, "padding_mode": "circular", "dilation": 2}),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "kwargs"), REPRS)
+def test_print_module_as_torch(name: str, args: tuple, kwargs: dict) -> None:
+    assert str(getattr(tg.nn, name)(*args, **kwargs)) == str(getattr(torch.nn, name)(*args, **kwargs))
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("padding", [1, (2, 1), "same"])
+def test_conv2d_padding_modes_match_torch(mode: str, padding: object) -> None:
+    x = np.random.default_rng(0).standard_normal((2, 2, 5, 6))
+    torch.manual_seed(0)
+    reference = torch.nn.Conv2d(2, 3, (3, 2), padding=padding, padding_mode=mode, dilation=(1, 2)).double()
+    tg.manual_seed(0)
+    ours = tg.nn.Conv2d(2, 3, (3, 2), padding=padding, padding_mode=mode, dilation=(1, 2)).double()
+    tx, ox = torch.tensor(x, requires_grad=True), tg.tensor(x, requires_grad=True)
+    out, expected = ours(ox), reference(tx)
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), rtol=1e-10, atol=1e-12)
+    out.sum().backward()
+    expected.sum().backward()
+    np.testing.assert_allclose(ox.grad.numpy(), tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.weight.grad.numpy(), reference.weight.grad.numpy(), rtol=1e-10, atol=1e-12)
