@@ -3,18 +3,12 @@ Embedding and convolutions, and Conv2d's padding modes; and a short seeded run o
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
 import tinygrad_adam as tg  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "experiments"))
-import fuzz_nn  # noqa: E402
 
 REPRS = [
     ("RNN", (1, 2), {"nonlinearity": "relu", "bidirectional": True}),
@@ -46,3 +40,21 @@ def test_conv2d_padding_modes_match_torch(mode: str, padding: object) -> None:
     expected.sum().backward()
     np.testing.assert_allclose(ox.grad.numpy(), tx.grad.numpy(), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(ours.weight.grad.numpy(), reference.weight.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("need_weights", [False, True])
+def test_attention_to_a_fully_padded_row_as_torch(need_weights: bool) -> None:
+    """PyTorch's MultiheadAttention attends through scaled_dot_product_attention when no weights are asked
+    (as inside every Transformer layer): a query whose keys are all padding gets 0 there, NaN otherwise."""
+    rng = np.random.default_rng(1)
+    x, mask = rng.standard_normal((1, 2, 4)), np.array([[True], [False]])
+    results = []
+    for lib in (torch, tg):
+        lib.manual_seed(0)
+        attention = lib.nn.MultiheadAttention(4, 2).double()
+        inp = lib.tensor(x, requires_grad=True)
+        out, _ = attention(inp, inp, inp, key_padding_mask=lib.tensor(mask), need_weights=need_weights)
+        out[:, 1].sum().backward()
+        results.append((out.detach().numpy(), inp.grad.numpy(), attention.in_proj_weight.grad.numpy()))
+    for expected, got in zip(*results, strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12, equal_nan=True)

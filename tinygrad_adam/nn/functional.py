@@ -1030,6 +1030,15 @@ def _additive_mask(mask: Any, like: Tensor, true_means_keep: bool) -> Tensor:
     return mask.astype(like.array.dtype)
 
 
+def _safe_softmax(scores: Tensor) -> Tensor:
+    """softmax over the last dim, except that a row masked out entirely (all -inf) gets weights 0, not NaN, and
+    so do its gradients: PyTorch's safe softmax inside scaled_dot_product_attention."""
+    masked_out = np.isneginf(scores.array).all(-1, keepdims=True)
+    if masked_out.any():
+        return scores.masked_fill(masked_out, 0.0).softmax(-1).masked_fill(masked_out, 0.0)
+    return scores.softmax(-1)
+
+
 def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
                                  dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
                                  enable_gqa: bool = False) -> Tensor:
@@ -1052,11 +1061,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
         scores = scores.masked_fill(~np.tri(q.shape[-2], k.shape[-2], dtype=bool), -np.inf)
     elif attn_mask is not None:
         scores = scores + _additive_mask(attn_mask, scores, true_means_keep=True)
-    masked_out = np.isneginf(scores.array).all(-1, keepdims=True)  # rows that may attend to nothing
-    if masked_out.any():  # PyTorch's safe softmax: such a row's weights are 0, not NaN, and so are its gradients
-        weights = scores.masked_fill(masked_out, 0.0).softmax(-1).masked_fill(masked_out, 0.0)
-    else:
-        weights = scores.softmax(-1)
+    weights = _safe_softmax(scores)
     if dropout_p > 0:
         weights = dropout(weights, dropout_p, True)
     return weights @ v

@@ -113,7 +113,8 @@ class MultiheadAttention(Module):
         if key_padding_mask is not None:
             padding = F._additive_mask(key_padding_mask, scores, true_means_keep=False)
             scores = scores + padding.reshape(n, 1, 1, src_len)
-        weights = scores.softmax(-1)
+        # without weights PyTorch attends through scaled_dot_product_attention: a row with nothing to attend gives 0
+        weights = scores.softmax(-1) if need_weights else F._safe_softmax(scores)
         if self.dropout > 0 and self.training:
             weights = F.dropout(weights, self.dropout, True)
         out = (weights @ v).transpose(1, 2).reshape(n, tgt_len, self.embed_dim)
