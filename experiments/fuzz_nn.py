@@ -963,7 +963,7 @@ def draw_optimizer(r: random.Random) -> tuple[str, dict, str | None, dict, bool]
     skw = SCHEDULERS[sched](r, hyper) if sched else {}
     groups = _b(r, .3)
     if _b(r, .1):   # an invalid hyperparameter: both must refuse
-        key = r.choice(list(hyper))
+        key = r.choice([k for k in hyper if k != "dampening"])  # ours refuses dampening < 0 (PyTorch: no check)
         hyper[key] = {"betas": (1.5, 0.9), "nesterov": True}.get(key, -1.0 if key != "maximize" else hyper[key])
     return name, hyper, sched, skw, groups
 
@@ -1021,6 +1021,8 @@ def check_optimizer(seed: int, r: random.Random, verbose: bool) -> str:
             tsd, osd = tsch.state_dict(), osch.state_dict()
             if {k for k in tsd if not k.startswith("_")} != {k for k in osd if not k.startswith("_")}:
                 raise Mismatch(f"scheduler state_dict keys differ: {sorted(set(tsd) ^ set(osd))}")
+            if {k for k in tsd if k.startswith("_") and k not in osd} - {"_get_lr_called_within_step"}:
+                raise Mismatch(f"scheduler state_dict private keys differ: {sorted(set(tsd) ^ set(osd))}")
             for k in tsd:
                 if k.startswith("_") or callable(tsd[k]):
                     continue
