@@ -58,3 +58,17 @@ def test_attention_to_a_fully_padded_row_as_torch(need_weights: bool) -> None:
         results.append((out.detach().numpy(), inp.grad.numpy(), attention.in_proj_weight.grad.numpy()))
     for expected, got in zip(*results, strict=True):
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12, equal_nan=True)
+
+
+def test_cosine_similarity_gradient_below_eps_as_torch() -> None:
+    """PyTorch clamps the norms to eps in place under no_grad: the value uses eps, the gradient the norm's."""
+    rng = np.random.default_rng(2)
+    x1, x2 = rng.standard_normal((3, 4)) * np.array([[0.05], [0.02], [1.0]]), rng.standard_normal((1, 4))
+    grads = []
+    for lib in (torch, tg):
+        a, b = lib.tensor(x1, requires_grad=True), lib.tensor(x2, requires_grad=True)
+        out = lib.nn.CosineSimilarity(dim=1, eps=0.1)(a, b)
+        (out * lib.tensor(np.array([1.0, 2.0, 3.0]))).sum().backward()
+        grads.append((out.detach().numpy(), a.grad.numpy(), b.grad.numpy()))
+    for expected, got in zip(*grads, strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)

@@ -679,7 +679,12 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
                            f"{checks.scalar_type_name(common)}")
     shape = checks.broadcast_shapes(tuple(a.shape), tuple(b.shape))
     a, b = a.expand(shape), b.expand(shape)
-    return ((a / _norm(a, 2, dim).clamp(min=eps)) * (b / _norm(b, 2, dim).clamp(min=eps))).sum(dim)
+
+    def clamped_norm(x: Tensor) -> Tensor:  # PyTorch clamps the norm in place under no_grad: its gradient is the norm's
+        norm = _norm(x, 2, dim)
+        return norm.detach().clamp(min=eps) + (norm - norm.detach())
+
+    return ((a / clamped_norm(a)) * (b / clamped_norm(b))).sum(dim)
 
 
 # ----- activations -------------------------------------------------------------------------------
