@@ -72,3 +72,32 @@ def test_cosine_similarity_gradient_below_eps_as_torch() -> None:
         grads.append((out.detach().numpy(), a.grad.numpy(), b.grad.numpy()))
     for expected, got in zip(*grads, strict=True):
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+
+
+POOLS = [
+    ("MaxPool1d", (3,), {"stride": 2, "padding": 1, "ceil_mode": True, "return_indices": True}, (2, 3, 8)),
+    ("MaxPool1d", (2,), {"stride": 3, "ceil_mode": True}, (3, 7)),
+    ("MaxPool1d", (2,), {"return_indices": True}, (2, 2, 5)),
+    ("AvgPool1d", (3,), {"stride": 2, "padding": 1, "ceil_mode": True, "count_include_pad": False}, (2, 3, 8)),
+    ("AvgPool1d", (2,), {"stride": 3, "ceil_mode": True}, (3, 7)),
+    ("AdaptiveMaxPool1d", (3,), {"return_indices": True}, (2, 3, 7)),
+    ("AdaptiveMaxPool2d", ((2, 3),), {"return_indices": True}, (2, 1, 5, 7)),
+    ("AdaptiveMaxPool2d", ((3, None),), {"return_indices": True}, (2, 4, 5)),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "kwargs", "shape"), POOLS)
+def test_pool_options_as_torch(name: str, args: tuple, kwargs: dict, shape: tuple) -> None:
+    """ceil_mode and return_indices of the 1-D pools, return_indices of the adaptive max pools (were
+    NotImplementedError): values, indices and float64 input gradients."""
+    x = np.random.default_rng(3).standard_normal(shape)
+    results = []
+    for lib in (torch, tg):
+        inp = lib.tensor(x, requires_grad=True)
+        out = getattr(lib.nn, name)(*args, **kwargs)(inp)
+        values = out[0] if kwargs.get("return_indices") else out
+        (values * lib.tensor(np.arange(values.numel(), dtype=np.float64).reshape(values.shape))).sum().backward()
+        results.append([o.detach().numpy() for o in (out if isinstance(out, tuple) else (out,))] + [inp.grad.numpy()])
+    for expected, got in zip(*results, strict=True):
+        assert got.dtype == expected.dtype
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)

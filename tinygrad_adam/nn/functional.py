@@ -498,8 +498,8 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
 
 
 def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Tensor:
-    """Maximum over PyTorch's adaptive windows (of columns, then of rows: the maximum is separable)."""
-    check_unsupported("adaptive_max_pool2d", return_indices=(return_indices, False))
+    """Maximum over PyTorch's adaptive windows (of columns, then of rows: the maximum is separable);
+    return_indices also gives each maximum's index in (H, W) (the first one, or a NaN's, as PyTorch)."""
     x = to_tensor(input)
     check_kernel_dtype("adaptive_max_pool2d", x)
     check_pool_input("adaptive_max_pool2d", x)
@@ -509,6 +509,20 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
         parts = [out[(Ellipsis, slice(lo, hi)) + (slice(None),) * (-1 - axis)].amax(axis, keepdim=True)
                  for lo, hi in _adaptive_bounds(o, n)]
         out = concatenate(parts, axis) if len(parts) > 1 else parts[0]
+    if not return_indices:
+        return out
+    return out, Tensor._make(_adaptive_argmax(x.array, oh, ow), False)
+
+
+def _adaptive_argmax(a: np.ndarray, oh: int, ow: int) -> np.ndarray:
+    """The flat (H, W) index of each adaptive window's maximum (a NaN counts as the maximum)."""
+    width = a.shape[-1]
+    out = np.empty(a.shape[:-2] + (oh, ow), dtype=np.int64)
+    for i, (h0, h1) in enumerate(_adaptive_bounds(oh, a.shape[-2])):
+        for j, (w0, w1) in enumerate(_adaptive_bounds(ow, width)):
+            window = a[..., h0:h1, w0:w1].reshape(a.shape[:-2] + (-1,))
+            best = np.argmax(np.where(np.isnan(window), np.inf, window), axis=-1)
+            out[..., i, j] = (h0 + best // (w1 - w0)) * width + w0 + best % (w1 - w0)
     return out
 
 
@@ -523,22 +537,26 @@ def _pool1d_arguments(op: str, input: Any, kernel_size: Any, stride: Any, paddin
 def avg_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,
                padding: int | Sequence[int] = 0, ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
     """Mean over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view."""
-    check_unsupported("avg_pool1d", ceil_mode=(ceil_mode, False))
     check_positive("avg_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1)
     x, kernel, strides, pads = _pool1d_arguments("avg_pool1d", input, kernel_size, stride, padding)
     check_kernel_dtype("avg_pool2d", x, "bool uint8 int8 int16 int32")
+    if ceil_mode:
+        return avg_pool2d(x, kernel, strides, pads, True, count_include_pad).squeeze(-2)
     return ops.avg_pool2d(x, kernel, strides, pads, count_include_pad, "avg_pool1d").squeeze(-2)
 
 
 def max_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,
                padding: int | Sequence[int] = 0, dilation: int | Sequence[int] = 1, ceil_mode: bool = False,
-               return_indices: bool = False) -> Tensor:
-    """Max over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view."""
-    check_unsupported("max_pool1d", dilation=(dilation, 1), ceil_mode=(ceil_mode, False),
-                      return_indices=(return_indices, False))
+               return_indices: bool = False) -> Any:
+    """Max over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view (its indices are then
+    the positions along L)."""
+    check_unsupported("max_pool1d", dilation=(dilation, 1))
     check_positive("max_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1)
     x, kernel, strides, pads = _pool1d_arguments("max_pool1d", input, kernel_size, stride, padding)
     check_kernel_dtype("max_pool1d_impl", x)
+    if ceil_mode or return_indices:
+        out = max_pool2d(x, kernel, strides, pads, 1, ceil_mode, return_indices)
+        return (out[0].squeeze(-2), out[1].squeeze(-2)) if return_indices else out.squeeze(-2)
     return ops.max_pool2d(x, kernel, strides, pads, "max_pool1d").squeeze(-2)
 
 
@@ -1684,10 +1702,10 @@ def adaptive_avg_pool1d(input: Tensor, output_size: int | Sequence[int]) -> Tens
 
 def adaptive_max_pool1d(input: Tensor, output_size: int | Sequence[int], return_indices: bool = False) -> Tensor:
     """Maximum over PyTorch's adaptive windows of the last dim of (N, C, L) or (C, L)."""
-    check_unsupported("adaptive_max_pool1d", return_indices=(return_indices, False))
     x = to_tensor(input)
     size = single(output_size, "output_size", "adaptive_max_pool1d", minimum=0)
-    return adaptive_max_pool2d(_as_2d_pool(x, "adaptive_max_pool1d"), (1, size)).squeeze(-2)
+    out = adaptive_max_pool2d(_as_2d_pool(x, "adaptive_max_pool1d"), (1, size), return_indices)
+    return (out[0].squeeze(-2), out[1].squeeze(-2)) if return_indices else out.squeeze(-2)
 
 
 def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: IntPair, stride: IntPair | None = None,
