@@ -101,3 +101,12 @@ def test_pool_options_as_torch(name: str, args: tuple, kwargs: dict, shape: tupl
     for expected, got in zip(*results, strict=True):
         assert got.dtype == expected.dtype
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("proj_size", [-1, 2, 3])
+def test_lstm_refuses_an_invalid_proj_size_as_torch(proj_size: int) -> None:
+    """A proj_size PyTorch refuses is its ValueError here too, not the NotImplementedError of a valid one."""
+    with pytest.raises(ValueError) as expected:
+        torch.nn.LSTM(1, 2, proj_size=proj_size)
+    with pytest.raises(ValueError, match=str(expected.value)):
+        tg.nn.LSTM(1, 2, proj_size=proj_size)
