@@ -110,3 +110,20 @@ def test_lstm_refuses_an_invalid_proj_size_as_torch(proj_size: int) -> None:
         torch.nn.LSTM(1, 2, proj_size=proj_size)
     with pytest.raises(ValueError, match=str(expected.value)):
         tg.nn.LSTM(1, 2, proj_size=proj_size)
+
+
+@pytest.mark.parametrize(("shape", "out_features"), [((1, 6), 0), ((2, 0, 6), 3), ((2, 3, 0), 4)])
+def test_linear_with_a_zero_size_backpropagates_as_torch(shape: tuple, out_features: int) -> None:
+    grads = []
+    for lib in (torch, tg):
+        lib.manual_seed(0)
+        layer = lib.nn.Linear(shape[-1], out_features).double()
+        x = lib.tensor(np.ones(shape), requires_grad=True)
+        layer(x).sum().backward()
+        grads.append((x.grad.numpy(), layer.weight.grad.numpy(), layer.bias.grad.numpy()))
+    for expected, got in zip(*grads, strict=True):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_upsample_with_a_zero_scale_factor_prints_as_torch() -> None:
+    assert str(tg.nn.Upsample(scale_factor=0.0)) == str(torch.nn.Upsample(scale_factor=0.0))

@@ -32,7 +32,7 @@ class Upsample(Module):
                               recompute_scale_factor=self.recompute_scale_factor)
 
     def extra_repr(self) -> str:
-        info = f"scale_factor={self.scale_factor!r}" if self.scale_factor is not None else f"size={self.size!r}"
+        info = f"scale_factor={self.scale_factor!r}" if self.scale_factor else f"size={self.size!r}"  # as PyTorch
         return info + f", mode={self.mode!r}"
 
 
