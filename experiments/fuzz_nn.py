@@ -249,12 +249,13 @@ def lrn(r):
 
 def dropout(r, name):
     p = r.choice([0.0, 0.3, 0.5, 1.0])
-    train = p in (0.0, 1.0) and _b(r)
-    if name == "Dropout":
-        shape = _batch(r, 3)
-    else:
-        shape = (r.randint(1, 2), r.randint(1, 3), r.randint(1, 3), r.randint(1, 3))[:r.choice([3, 4])]
-    return Case(name, (p,), {"inplace": False}, [Arr("f", shape)], train=train)
+    rank = {"Dropout": r.randint(0, 3), "Dropout1d": r.choice([2, 3]), "Dropout2d": r.choice([3, 4, 4, 5]),
+            "Dropout3d": r.choice([4, 5])}[name]
+    shape = tuple(r.randint(1, 3) for _ in range(rank))
+    case = Case(name, (p,), {"inplace": _b(r, .3)}, [Arr("f", shape)], train=_b(r, .7))  # masks: PyTorch's stream
+    if case.kwargs["inplace"]:
+        case.forward = lambda lib, m, x: m(x * 1)
+    return case
 
 
 def embedding(r):
@@ -291,7 +292,7 @@ def recurrent(r, name):
     i, h = r.randint(1, 4), r.randint(1, 4)
     layers = r.randint(1, 3)
     kw = {"num_layers": layers, "bias": _b(r, .7), "batch_first": _b(r), "bidirectional": _b(r),
-          "dropout": r.choice([0.0, 0.0, 0.3])}
+          "dropout": r.choice([0.0, 0.0, 0.3])}  # dropout masks are PyTorch's stream: train with them too
     if name == "RNN":
         kw["nonlinearity"] = r.choice(["tanh", "relu"])
     if name == "LSTM" and _b(r, .3):
@@ -306,11 +307,11 @@ def recurrent(r, name):
         hs = (d * layers, hout) if unbatched else (d * layers, n, hout)
         if name == "LSTM":
             cs = (d * layers, h) if unbatched else (d * layers, n, h)
-            case = Case(name, (i, h), kw, [*inputs, Arr("f", hs), Arr("f", cs)], train=_b(r) and not kw["dropout"])
+            case = Case(name, (i, h), kw, [*inputs, Arr("f", hs), Arr("f", cs)], train=_b(r))
             case.forward = lambda lib, m, x, h0, c0: m(x, (h0, c0))
             return case
         inputs.append(Arr("f", hs))
-    return Case(name, (i, h), kw, inputs, train=_b(r) and not kw["dropout"])
+    return Case(name, (i, h), kw, inputs, train=_b(r))
 
 
 def cell(r, name):
@@ -333,7 +334,8 @@ def cell(r, name):
 def mha(r):
     heads = r.randint(1, 3)
     e = heads * r.randint(1, 3)
-    kw = {"dropout": 0.0, "bias": _b(r, .8), "add_bias_kv": _b(r, .25), "add_zero_attn": _b(r, .25),
+    kw = {"dropout": r.choice([0.0, 0.0, 0.5]), "bias": _b(r, .8), "add_bias_kv": _b(r, .25),
+          "add_zero_attn": _b(r, .25),
           "kdim": r.choice([None, None, r.randint(1, 4)]), "vdim": r.choice([None, None, r.randint(1, 4)]),
           "batch_first": _b(r)}
     kd, vd = kw["kdim"] or e, kw["vdim"] or e
@@ -358,7 +360,8 @@ def mha(r):
 
 
 def _layer_kwargs(r, d):
-    return {"dim_feedforward": r.randint(1, 8), "dropout": 0.0, "activation": r.choice(["relu", "gelu"]),
+    return {"dim_feedforward": r.randint(1, 8), "dropout": r.choice([0.0, 0.0, 0.1, 0.5]),
+            "activation": r.choice(["relu", "gelu"]),
             "layer_norm_eps": r.choice([1e-5, 1e-3]), "batch_first": _b(r), "norm_first": _b(r), "bias": _b(r, .8)}
 
 
@@ -602,7 +605,7 @@ SPECS: dict[str, Callable[[random.Random], Case]] = {
     "InstanceNorm1d": lambda r: instancenorm(r, 1), "InstanceNorm2d": lambda r: instancenorm(r, 2),
     "LayerNorm": layernorm, "GroupNorm": groupnorm, "RMSNorm": rmsnorm, "LocalResponseNorm": lrn,
     "Dropout": lambda r: dropout(r, "Dropout"), "Dropout2d": lambda r: dropout(r, "Dropout2d"),
-    "Dropout1d": lambda r: dropout(r, "Dropout1d"),
+    "Dropout1d": lambda r: dropout(r, "Dropout1d"), "Dropout3d": lambda r: dropout(r, "Dropout3d"),
     "Embedding": embedding, "EmbeddingBag": embeddingbag,
     **{n: (lambda n: lambda r, n=n: recurrent(r, n))(n) for n in ("RNN", "LSTM", "GRU")},
     **{n: (lambda n: lambda r, n=n: cell(r, n))(n) for n in ("RNNCell", "LSTMCell", "GRUCell")},
@@ -837,6 +840,8 @@ def check_module(case: Case, seed: int) -> None:
     # (b, c) float64 output and gradients
     tm.double()
     om.double()
+    torch.manual_seed(lib_seed + 1)
+    tg.manual_seed(lib_seed + 1)
     om.load_state_dict({k: tg.tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
     to, txs, tkw = run(torch, tm, np.float64, case.grad)
     oo, oxs, okw = run(tg, om, np.float64, case.grad)

@@ -127,3 +127,17 @@ def test_linear_with_a_zero_size_backpropagates_as_torch(shape: tuple, out_featu
 
 def test_upsample_with_a_zero_scale_factor_prints_as_torch() -> None:
     assert str(tg.nn.Upsample(scale_factor=0.0)) == str(torch.nn.Upsample(scale_factor=0.0))
+
+
+@pytest.mark.filterwarnings("ignore:dropout")
+@pytest.mark.parametrize(("name", "shape"), [("Dropout1d", (3, 4, 5)), ("Dropout1d", (4, 5)), ("Dropout2d", (3, 4, 5)),
+                                             ("Dropout2d", (2, 3, 4, 5)), ("Dropout3d", (3, 2, 2, 2)),
+                                             ("Dropout3d", (2, 3, 2, 2, 2)), ("Dropout3d", (4, 3, 2))])
+def test_channel_dropout_masks_as_torch(name: str, shape: tuple) -> None:
+    """The same channels dropped after the same seed; a 3-D input to Dropout2d is (N, C, L) as in PyTorch."""
+    x = np.random.default_rng(4).standard_normal(shape)
+    outs = []
+    for lib in (torch, tg):
+        lib.manual_seed(5)
+        outs.append(getattr(lib.nn, name)(0.5)(lib.tensor(x)).numpy())
+    np.testing.assert_array_equal(outs[1], outs[0])

@@ -560,21 +560,68 @@ def max_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Se
     return ops.max_pool2d(x, kernel, strides, pads, "max_pool1d").squeeze(-2)
 
 
-def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
-              generator: Any = None) -> Tensor:
-    """Zero whole channels of (N, C, H, W) (or (C, H, W)) with probability p, scale the rest by 1/(1-p)."""
+def _feature_dropout(x: Tensor, p: float, training: bool, generator: Any) -> Tensor:
+    """Zero whole channels of (N, C, ...) with probability p and scale the rest by 1/(1-p): PyTorch's
+    feature_dropout, one bernoulli_(1 - p) draw per (N, C)."""
     check_dropout_probability(p)
-    x = to_tensor(input)
-    if x.ndim not in (3, 4):
-        raise RuntimeError(f"dropout2d: Expected 3D or 4D input, got shape {list(x.shape)}")
+    if x.ndim < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
     if not training or p == 0:
         return x
-    mask_shape = x.shape[:-2] + (1, 1)
+    mask_shape = x.shape[:2] + (1,) * (x.ndim - 2)
     if p == 1:
         return x * np.zeros(mask_shape, dtype=x.array.dtype)
     dtype = x.array.dtype
     keep = _random.bernoulli(1 - p, mask_shape, generator).astype(dtype)  # PyTorch's bernoulli_(1 - p) draws
     return x * (keep / dtype.type(1 - p))
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+              generator: Any = None) -> Tensor:
+    """Zero whole channels of (N, C, L) (or (C, L)) with probability p, scale the rest by 1/(1-p)."""
+    x = to_tensor(input)
+    if x.ndim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {x.ndim}D input. Note that dropout1d "
+                           "exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel "
+                           "dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
+    if x.ndim == 2:
+        return _feature_dropout(x.unsqueeze(0), p, training, generator).squeeze(0)
+    return _feature_dropout(x, p, training, generator)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+              generator: Any = None) -> Tensor:
+    """Zero whole channels of (N, C, H, W) with probability p, scale the rest by 1/(1-p). As in PyTorch, a 3-D
+    input is taken as (N, C, L) (with its warning), and other ranks as (N, C, ...) with a deprecation warning."""
+    x = to_tensor(input)
+    if x.ndim not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {x.ndim}-D input to dropout2d, which is deprecated and will result in "
+                      "an error in a future release. To retain the behavior and silence this warning, please use "
+                      "dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 "
+                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D "
+                      "inputs).", stacklevel=2)
+    if x.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                      "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
+                      "This behavior will change in a future release to interpret the input as one without a batch "
+                      "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please "
+                      "switch to using dropout1d instead.", stacklevel=2)
+    return _feature_dropout(x, p, training, generator)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+              generator: Any = None) -> Tensor:
+    """Zero whole channels of (N, C, D, H, W) (or (C, D, H, W)) with probability p, scale the rest by 1/(1-p)."""
+    x = to_tensor(input)
+    if x.ndim not in (4, 5):
+        warnings.warn(f"dropout3d: Received a {x.ndim}-D input to dropout3d, which is deprecated and will result in "
+                      "an error in a future release. To retain the behavior and silence this warning, please use "
+                      "dropout instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 "
+                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D "
+                      "inputs).", stacklevel=2)
+    if x.ndim != 5:  # PyTorch takes any other rank as unbatched
+        return _feature_dropout(x.unsqueeze(0), p, training, generator).squeeze(0)
+    return _feature_dropout(x, p, training, generator)
 
 
 # ----- padding and blocks ------------------------------------------------------------------------

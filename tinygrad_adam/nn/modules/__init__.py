@@ -37,7 +37,7 @@ from .activation import (
 from .attention import MultiheadAttention
 from .conv import Conv1d, Conv2d, ConvTranspose2d
 from .distance import CosineSimilarity, PairwiseDistance
-from .dropout import Dropout, Dropout2d
+from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .flatten import Flatten, Unflatten
 from .fold import Fold, Unfold
 from .linear import Bilinear, Identity, LazyLinear, Linear
@@ -138,3 +138,4 @@ __all__ += [
     "MaxUnpool2d", "PixelUnshuffle", "RMSNorm", "ReflectionPad1d", "ReplicationPad1d", "UpsamplingBilinear2d",
     "UpsamplingNearest2d", "ZeroPad1d", "ZeroPad3d",
 ]
+__all__ += ["Dropout1d", "Dropout3d"]

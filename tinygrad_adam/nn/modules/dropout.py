@@ -28,8 +28,22 @@ class Dropout(Module):
         return f"p={self.p}, inplace={self.inplace}"
 
 
+class Dropout1d(Dropout):
+    """In training, zero whole channels of (N, C, L) with probability p and scale the rest by 1/(1-p)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout1d(input, self.p, self.training, generator=self.generator)
+
+
 class Dropout2d(Dropout):
     """In training, zero whole channels with probability p and scale the rest by 1/(1-p); identity in eval."""
 
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout2d(input, self.p, self.training, generator=self.generator)
+
+
+class Dropout3d(Dropout):
+    """In training, zero whole channels of (N, C, D, H, W) with probability p and scale the rest by 1/(1-p)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout3d(input, self.p, self.training, generator=self.generator)
