@@ -141,3 +141,23 @@ def test_channel_dropout_masks_as_torch(name: str, shape: tuple) -> None:
         lib.manual_seed(5)
         outs.append(getattr(lib.nn, name)(0.5)(lib.tensor(x)).numpy())
     np.testing.assert_array_equal(outs[1], outs[0])
+
+
+@pytest.mark.filterwarnings("ignore:enable_nested_tensor")
+@pytest.mark.parametrize("norm_first", [False, True])
+@pytest.mark.parametrize("kind", ["Encoder", "Decoder"])
+def test_batch_first_transformer_layer_in_training_as_torch(kind: str, norm_first: bool) -> None:
+    """The dropout after a batch_first attention draws its mask over (L, N, E), as PyTorch's on its
+    transposed view: the same training outputs and gradients after the same seed."""
+    x = np.random.default_rng(6).standard_normal((3, 4, 6))
+    results = []
+    for lib in (torch, tg):
+        lib.manual_seed(1)
+        layer = getattr(lib.nn, f"Transformer{kind}Layer")(6, 2, 8, dropout=0.3, batch_first=True,
+                                                           norm_first=norm_first).double()
+        inp = lib.tensor(x, requires_grad=True)
+        out = layer(inp) if kind == "Encoder" else layer(inp, inp * 0.5)
+        out.sum().backward()
+        results.append((out.detach().numpy(), inp.grad.numpy(), layer.linear1.weight.grad.numpy()))
+    for expected, got in zip(*results, strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-10)
