@@ -161,3 +161,27 @@ def test_batch_first_transformer_layer_in_training_as_torch(kind: str, norm_firs
         results.append((out.detach().numpy(), inp.grad.numpy(), layer.linear1.weight.grad.numpy()))
     for expected, got in zip(*results, strict=True):
         np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-10)
+
+
+@pytest.mark.parametrize(("name", "kwargs", "shape"), [
+    ("Upsample", {"size": 0}, (1, 1, 2, 3)), ("Upsample", {"scale_factor": -2.0, "mode": "bilinear"}, (1, 1, 2, 3)),
+    ("UpsamplingNearest2d", {"size": 5}, (2, 1, 1, 0)), ("Upsample", {"size": 4, "mode": "linear"}, (1, 2, 0)),
+])
+def test_interpolate_refuses_an_empty_size_as_torch(name: str, kwargs: dict, shape: tuple) -> None:
+    with pytest.raises(RuntimeError) as expected:
+        getattr(torch.nn, name)(**kwargs)(torch.zeros(shape))
+    with pytest.raises(RuntimeError, match=str(expected.value).replace("(", r"\(").replace(")", r"\)")):
+        getattr(tg.nn, name)(**kwargs)(tg.zeros(shape))
+
+
+def test_upsample_with_a_zero_scale_factor_refuses_as_torch() -> None:
+    with pytest.raises(ValueError, match="either size or scale_factor should be defined"):
+        torch.nn.Upsample(scale_factor=0)(torch.zeros(1, 1, 2, 2))
+    with pytest.raises(ValueError, match="either size or scale_factor should be defined"):
+        tg.nn.Upsample(scale_factor=0)(tg.zeros(1, 1, 2, 2))
+
+
+def test_adaptive_max_pool_indices_of_an_empty_batch_as_torch() -> None:
+    out, indices = tg.nn.AdaptiveMaxPool2d((2, None), return_indices=True)(tg.zeros(0, 2, 5, 8))
+    expected = torch.nn.AdaptiveMaxPool2d((2, None), return_indices=True)(torch.zeros(0, 2, 5, 8))
+    assert out.shape == expected[0].shape and indices.shape == expected[1].shape

@@ -424,19 +424,24 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
                              f"spatial dimensions of {list(in_size)} and output size of {list(out_size)}. Please "
                              "provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, "
                              "...,oK) format.")
-        scales = [i / o for i, o in zip(in_size, out_size, strict=True)]
+        scales = None
     elif scale_factor is not None:
         factors = tuple(scale_factor) if isinstance(scale_factor, Sequence) else (scale_factor,) * spatial
         if len(factors) != spatial:
             raise ValueError(f"Input and scale_factor must have the same number of spatial dimensions, but got input "
                              f"with spatial dimensions of {list(in_size)} and scale_factor of shape {list(factors)}.")
         out_size = tuple(math.floor(float(i) * f) for i, f in zip(in_size, factors, strict=True))
-        scales = ([i / o for i, o in zip(in_size, out_size, strict=True)] if recompute_scale_factor
-                  else [1 / f for f in factors])
+        scales = None if recompute_scale_factor or min(out_size) <= 0 else [1 / f for f in factors]
     else:
         raise ValueError("either size or scale_factor should be defined")
-    if min(out_size) <= 0:
-        raise ValueError(f"interpolate: output size {out_size} must be positive")
+    if min(out_size) <= 0 or min(in_size) <= 0:
+        names = ("D", "H", "W")[-spatial:]
+        raise RuntimeError("Input and output sizes should be greater than 0, but got input ("
+                           + ", ".join(f"{n}: {i}" for n, i in zip(names, in_size, strict=True))
+                           + (") and output (" if spatial == 1 else ") output (")  # PyTorch's 1-D words
+                           + ", ".join(f"{n}: {o}" for n, o in zip(names, out_size, strict=True)) + ")")
+    if scales is None:
+        scales = [i / o for i, o in zip(in_size, out_size, strict=True)]
     if x.array.dtype.kind in "bi":
         kernel = "adaptive_avg_pool2d" if mode == "area" else f"upsample_{mode}{spatial}d_channels_last"
         raise checks.not_implemented_for(kernel, x.array.dtype)
@@ -520,7 +525,7 @@ def _adaptive_argmax(a: np.ndarray, oh: int, ow: int) -> np.ndarray:
     out = np.empty(a.shape[:-2] + (oh, ow), dtype=np.int64)
     for i, (h0, h1) in enumerate(_adaptive_bounds(oh, a.shape[-2])):
         for j, (w0, w1) in enumerate(_adaptive_bounds(ow, width)):
-            window = a[..., h0:h1, w0:w1].reshape(a.shape[:-2] + (-1,))
+            window = a[..., h0:h1, w0:w1].reshape(a.shape[:-2] + ((h1 - h0) * (w1 - w0),))
             best = np.argmax(np.where(np.isnan(window), np.inf, window), axis=-1)
             out[..., i, j] = (h0 + best // (w1 - w0)) * width + w0 + best % (w1 - w0)
     return out

@@ -28,7 +28,7 @@ class Upsample(Module):
         self.mode, self.align_corners, self.recompute_scale_factor = mode, align_corners, recompute_scale_factor
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.interpolate(input, self.size, self.scale_factor, self.mode, self.align_corners,
+        return F.interpolate(input, self.size, self.scale_factor or None, self.mode, self.align_corners,  # as PyTorch
                               recompute_scale_factor=self.recompute_scale_factor)
 
     def extra_repr(self) -> str:
