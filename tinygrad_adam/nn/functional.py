@@ -581,6 +581,17 @@ def _feature_dropout(x: Tensor, p: float, training: bool, generator: Any) -> Ten
     return x * (keep / dtype.type(1 - p))
 
 
+def _warn_feature_dropout_rank(x: Tensor, spatial: int) -> None:
+    """PyTorch's deprecation warning for dropout2d/dropout3d on an input of another rank."""
+    if x.ndim not in (spatial + 1, spatial + 2):
+        op = f"dropout{spatial}d"
+        warnings.warn(f"{op}: Received a {x.ndim}-D input to {op}, which is deprecated and will result in an error "
+                      "in a future release. To retain the behavior and silence this warning, please use dropout "
+                      f"instead. Note that {op} exists to provide channel-wise dropout on inputs with {spatial} "
+                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. "
+                      f"{spatial + 1}D or {spatial + 2}D inputs).", stacklevel=3)
+
+
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
               generator: Any = None) -> Tensor:
     """Zero whole channels of (N, C, L) (or (C, L)) with probability p, scale the rest by 1/(1-p)."""
@@ -599,12 +610,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     """Zero whole channels of (N, C, H, W) with probability p, scale the rest by 1/(1-p). As in PyTorch, a 3-D
     input is taken as (N, C, L) (with its warning), and other ranks as (N, C, ...) with a deprecation warning."""
     x = to_tensor(input)
-    if x.ndim not in (3, 4):
-        warnings.warn(f"dropout2d: Received a {x.ndim}-D input to dropout2d, which is deprecated and will result in "
-                      "an error in a future release. To retain the behavior and silence this warning, please use "
-                      "dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 "
-                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D "
-                      "inputs).", stacklevel=2)
+    _warn_feature_dropout_rank(x, 2)
     if x.ndim == 3:
         warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
                       "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
@@ -618,12 +624,7 @@ def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
               generator: Any = None) -> Tensor:
     """Zero whole channels of (N, C, D, H, W) (or (C, D, H, W)) with probability p, scale the rest by 1/(1-p)."""
     x = to_tensor(input)
-    if x.ndim not in (4, 5):
-        warnings.warn(f"dropout3d: Received a {x.ndim}-D input to dropout3d, which is deprecated and will result in "
-                      "an error in a future release. To retain the behavior and silence this warning, please use "
-                      "dropout instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 "
-                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D "
-                      "inputs).", stacklevel=2)
+    _warn_feature_dropout_rank(x, 3)
     if x.ndim != 5:  # PyTorch takes any other rank as unbatched
         return _feature_dropout(x.unsqueeze(0), p, training, generator).squeeze(0)
     return _feature_dropout(x, p, training, generator)
