@@ -707,7 +707,8 @@ def close(a: Any, b: Any, what: str, rtol: float, atol: float | None = None) -> 
         if not np.array_equal(a, b):
             raise Mismatch(f"{what}: values differ ({a.ravel()[:6]} vs {b.ravel()[:6]})")
         return
-    scale = max(1.0, float(np.nanmax(np.abs(a))) if a.size and not np.all(np.isnan(a)) else 1.0)
+    finite = np.abs(a[np.isfinite(a)])
+    scale = max(1.0, float(finite.max()) if finite.size else 1.0)
     atol = rtol * scale if atol is None else atol
     if not np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True):
         diff = np.nanmax(np.abs(a - b)) if a.size else 0
@@ -1048,11 +1049,26 @@ def check_optimizer(seed: int, r: random.Random, verbose: bool) -> str:
                     close(np.asarray(a, dtype=float), np.asarray(b, dtype=float), f"scheduler {k}", 1e-12)
                 elif a != b and not (isinstance(a, float) and math.isnan(a)):
                     raise Mismatch(f"scheduler state_dict[{k}]: {a!r} vs {b!r}")
-    # the optimizer's state_dict loaded into a fresh one of ours continues the same
+    # torch's state_dict loaded into a fresh optimizer of ours (over torch's current parameters) continues the same
     ps2, opt2, _ = setup(tg)
-    opt2.load_state_dict(oopt.state_dict())
+    for p, q in zip(ps2, tps, strict=True):
+        p.array[...] = q.detach().numpy()
+    opt2.load_state_dict(_to_ours(topt.state_dict()))
     compare_opt_state(topt.state_dict(), opt2.state_dict(), "loaded")
+    for lib, ps, opt in ((torch, tps, topt), (tg, ps2, opt2)):
+        opt.zero_grad()
+        sum(((p - lib.tensor(t)) ** 2).sum() for p, t in zip(ps, targets, strict=True)).backward()
+        opt.step()
+    for j, (a, b) in enumerate(zip(tps, ps2, strict=True)):
+        close(a, b, f"step after loading torch's state_dict, param {j}", 1e-9)
     return desc
+
+
+def _to_ours(state_dict: dict) -> dict:
+    """A PyTorch optimizer state_dict with its tensors as ours."""
+    state = {k: {n: tg.tensor(v.numpy()) if isinstance(v, torch.Tensor) else v for n, v in s.items()}
+             for k, s in state_dict["state"].items()}
+    return {"state": state, "param_groups": state_dict["param_groups"]}
 
 
 # ----- main ---------------------------------------------------------------------------------------------
