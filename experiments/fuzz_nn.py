@@ -52,6 +52,8 @@ class Arr:
             return rng.standard_normal(self.shape)
         if self.kind == "p":
             return rng.uniform(0.1, 2.0, self.shape)
+        if self.kind == "u":
+            return rng.uniform(0.05, 0.95, self.shape)
         if self.kind == "i":
             return rng.integers(0, max(int(self.high), 1), self.shape).astype(np.int64)
         if self.kind == "b":
@@ -591,7 +593,65 @@ def container(r):
     return case
 
 
+def loss(r, name):
+    reduction = r.choice(["mean", "sum", "none"])
+    n, c = r.randint(1, 4), r.randint(2, 4)
+    shape = (n, *tuple(r.randint(1, 3) for _ in range(r.randint(0, 2))))
+    kw: dict[str, Any] = {"reduction": reduction}
+    if name in ("MSELoss", "L1Loss"):
+        inputs = [Arr("f", shape), Arr("f", shape)]
+    elif name == "SmoothL1Loss":
+        kw["beta"] = r.choice([1.0, 0.5, 0.0])
+        inputs = [Arr("f", shape), Arr("f", shape)]
+    elif name == "HuberLoss":
+        kw["delta"] = r.choice([1.0, 0.5, 2.0])
+        inputs = [Arr("f", shape), Arr("f", shape)]
+    elif name == "BCELoss":
+        inputs = [Arr("u", shape), Arr("u", shape)]
+    elif name == "BCEWithLogitsLoss":
+        if _b(r, .3):
+            kw["pos_weight"] = Lib(lambda lib, k=shape[-1]: lib.tensor(np.linspace(0.5, 2.0, k, dtype=np.float32)),
+                                   "pos_weight")
+        inputs = [Arr("f", shape), Arr("u", shape)]
+    elif name == "KLDivLoss":
+        kw["log_target"] = _b(r)
+        kw["reduction"] = r.choice(["mean", "sum", "none", "batchmean"])
+        inputs = [Arr("f", shape), Arr("f" if kw["log_target"] else "u", shape)]
+    elif name == "SoftMarginLoss":
+        inputs = [Arr("f", shape), Arr("c", value=np.sign(np.random.default_rng(n).standard_normal(shape)))]
+    elif name == "PoissonNLLLoss":
+        kw.update(log_input=_b(r), full=_b(r, .3))
+        inputs = [Arr("f" if kw["log_input"] else "p", shape), Arr("p", shape)]
+    elif name == "GaussianNLLLoss":
+        kw.update(full=_b(r, .3), eps=r.choice([1e-6, 0.1]))
+        inputs = [Arr("f", shape), Arr("f", shape), Arr("p", shape)]
+    else:  # CrossEntropyLoss, NLLLoss
+        extra = tuple(r.randint(1, 3) for _ in range(r.randint(0, 2)))
+        if _b(r, .3):
+            kw["weight"] = Lib(lambda lib, c=c: lib.tensor(np.linspace(0.5, 1.5, c, dtype=np.float32)), "weight")
+        if _b(r, .3):
+            kw["ignore_index"] = r.randint(0, c - 1)
+        if name == "CrossEntropyLoss" and _b(r, .4):
+            kw["label_smoothing"] = r.choice([0.1, 0.3])
+        target = Arr("i", (n, *extra), c)
+        if name == "CrossEntropyLoss" and _b(r, .25):
+            target = Arr("u", (n, c, *extra))
+            kw.pop("ignore_index", None)
+        unbatched = _b(r, .15) and not extra
+        inputs = [Arr("f", (c,) if unbatched else (n, c, *extra)),
+                  Arr(target.kind, () if unbatched and target.kind == "i" else (c,) if unbatched else target.shape,
+                      target.high)]
+    case = Case(name, (), kw, inputs)
+    if inputs[1].kind == "c":  # a constant target: float for the loss
+        case.forward = lambda lib, m, x, y: m(x, y.to(x.dtype))
+    return case
+
+
+LOSSES = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss",
+          "SoftMarginLoss", "PoissonNLLLoss", "GaussianNLLLoss", "CrossEntropyLoss", "NLLLoss"]
+
 SPECS: dict[str, Callable[[random.Random], Case]] = {
+    **{n: (lambda n: lambda r, n=n: loss(r, n))(n) for n in LOSSES},
     "Linear": linear, "Bilinear": bilinear, "Identity": identity,
     "Conv1d": lambda r: conv(r, 1), "Conv2d": lambda r: conv(r, 2), "Conv3d": lambda r: conv(r, 3),
     "ConvTranspose1d": lambda r: conv_transpose(r, 1), "ConvTranspose2d": lambda r: conv_transpose(r, 2),
