@@ -185,3 +185,21 @@ def test_adaptive_max_pool_indices_of_an_empty_batch_as_torch() -> None:
     out, indices = tg.nn.AdaptiveMaxPool2d((2, None), return_indices=True)(tg.zeros(0, 2, 5, 8))
     expected = torch.nn.AdaptiveMaxPool2d((2, None), return_indices=True)(torch.zeros(0, 2, 5, 8))
     assert out.shape == expected[0].shape and indices.shape == expected[1].shape
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.0])
+@pytest.mark.parametrize("bag", [False, True])
+def test_embedding_max_norm_renormalises_rows_as_torch(norm_type: float, bag: bool) -> None:
+    """The rows a lookup picks are scaled in place to max_norm (were NotImplementedError): the same weights
+    after the lookup, the same outputs and weight gradients."""
+    indices = np.array([[0, 3, 3], [5, 1, 0]])
+    results = []
+    for lib in (torch, tg):
+        lib.manual_seed(0)
+        layer = (lib.nn.EmbeddingBag(6, 4, max_norm=1.5, norm_type=norm_type, mode="sum") if bag
+                 else lib.nn.Embedding(6, 4, max_norm=1.5, norm_type=norm_type)).double()
+        out = layer(lib.tensor(indices))
+        (out * lib.tensor(np.arange(out.numel(), dtype=np.float64).reshape(out.shape))).sum().backward()
+        results.append((layer.weight.detach().numpy(), out.detach().numpy(), layer.weight.grad.numpy()))
+    for expected, got in zip(*results, strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)

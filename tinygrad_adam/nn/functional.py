@@ -1020,15 +1020,30 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: flo
 
 
 # ----- text and sequences -----------------------------------------------------------------------
+def _embedding_renorm(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type: float) -> None:
+    """PyTorch's embedding_renorm_: each row the indices pick whose norm exceeds max_norm is scaled, in place
+    and outside the graph, by max_norm / (norm + 1e-7)."""
+    rows = np.unique(indices)
+    rows = rows[(rows >= 0) & (rows < weight.shape[0])]  # out-of-range indices are refused by the lookup
+    w = weight.array
+    norms = np.linalg.norm(w[rows], ord=norm_type, axis=1).astype(np.float64)
+    over = norms > max_norm
+    if over.any():
+        w[rows[over]] *= (max_norm / (norms[over] + 1e-7)).astype(w.dtype)[:, None]
+        weight._version += 1
+
+
 def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
               norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
     """Rows of weight (num_embeddings, embedding_dim) picked by the integer indices in input: (*, embedding_dim)."""
-    check_unsupported("embedding", max_norm=(max_norm, None), sparse=(sparse, False))
+    check_unsupported("embedding", sparse=(sparse, False))
     indices = to_tensor(input)
     if indices.array.dtype not in (np.int32, np.int64):
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
                            f"Long, Int; but got torch.{scalar_type_name(indices)}Tensor instead (while checking "
                            "arguments for embedding)")
+    if max_norm is not None:
+        _embedding_renorm(weight, indices.array, max_norm, norm_type)
     return ops.embedding(to_tensor(input), weight, padding_index(padding_idx, weight.shape[0], "embedding"),
                            scale_grad_by_freq, "embedding")
 
@@ -1413,8 +1428,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     Bags are the rows of a 2-D input, or a 1-D input cut at offsets; entries equal to padding_idx are left
     out (and not counted in a mean); an empty bag gives zeros. per_sample_weights (mode="sum") scale each
     entry's row."""
-    check_unsupported("embedding_bag", max_norm=(max_norm, None), sparse=(sparse, False),
-                      scale_grad_by_freq=(scale_grad_by_freq, False))
+    check_unsupported("embedding_bag", sparse=(sparse, False), scale_grad_by_freq=(scale_grad_by_freq, False))
     if mode not in ("sum", "mean", "max"):
         raise ValueError(f"mode has to be one of sum, mean or max but got {mode}")
     if per_sample_weights is not None and mode != "sum":
@@ -1435,6 +1449,8 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     rows_count = weight.shape[0]
     if flat.size and (flat.min() < 0 or flat.max() >= rows_count):
         raise IndexError(f"index out of range in self (embedding_bag: indices must be in [0, {rows_count}))")
+    if max_norm is not None:
+        _embedding_renorm(weight, indices, max_norm, norm_type)
     pad = padding_index(padding_idx, rows_count, "embedding_bag")
     position = np.arange(flat.size)
     member = (position >= starts[:, None]) & (position < ends[:, None])  # [bag, entry]
