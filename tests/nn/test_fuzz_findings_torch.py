@@ -203,3 +203,26 @@ def test_embedding_max_norm_renormalises_rows_as_torch(norm_type: float, bag: bo
         results.append((layer.weight.detach().numpy(), out.detach().numpy(), layer.weight.grad.numpy()))
     for expected, got in zip(*results, strict=True):
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(("bias_kv", "zero_attn"), [(True, False), (False, True), (True, True)])
+def test_attention_with_added_keys_as_torch(bias_kv: bool, zero_attn: bool) -> None:
+    """add_bias_kv and add_zero_attn (were NotImplementedError): PyTorch's parameters (bias_k, bias_v after
+    the same init stream), outputs, weights and gradients, with both masks."""
+    rng = np.random.default_rng(7)
+    q, kv = rng.standard_normal((3, 2, 4)), rng.standard_normal((5, 2, 4))
+    attn_mask, padding = rng.random((3, 5)) < 0.3, np.array([[False] * 4 + [True], [False] * 5])
+    results = []
+    for lib in (torch, tg):
+        lib.manual_seed(0)
+        attention = lib.nn.MultiheadAttention(4, 2, add_bias_kv=bias_kv, add_zero_attn=zero_attn).double()
+        query = lib.tensor(q, requires_grad=True)
+        out, weights = attention(query, lib.tensor(kv), lib.tensor(kv), attn_mask=lib.tensor(attn_mask),
+                                 key_padding_mask=lib.tensor(padding))
+        (out.sum() + weights.sum()).backward()
+        results.append([out.detach().numpy(), weights.detach().numpy(), query.grad.numpy()]
+                       + [p.grad.numpy() for p in attention.parameters()])
+        results[-1].append(list(attention.state_dict()))
+    assert results[0].pop() == results[1].pop()
+    for expected, got in zip(*results, strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
