@@ -226,3 +226,12 @@ def test_attention_with_added_keys_as_torch(bias_kv: bool, zero_attn: bool) -> N
     assert results[0].pop() == results[1].pop()
     for expected, got in zip(*results, strict=True):
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize(("groups", "channels", "shape"), [(3, 3, (1, 3)), (2, 2, (1, 2, 1)), (-2, 4, (1, 4, 2))])
+def test_group_norm_refuses_as_torch(groups: int, channels: int, shape: tuple) -> None:
+    """One value per group, or a non-positive number of groups: PyTorch's errors."""
+    with pytest.raises((ValueError, RuntimeError)) as expected:
+        torch.nn.GroupNorm(groups, channels)(torch.zeros(shape))
+    with pytest.raises(expected.type, match=str(expected.value).replace("[", r"\[").replace("]", r"\]")):
+        tg.nn.GroupNorm(groups, channels)(tg.zeros(shape))

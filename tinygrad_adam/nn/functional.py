@@ -1066,10 +1066,15 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     check_kernel_dtype("GroupNormKernelImpl", x)
     if any(p is not None and p.dtype != x.dtype for p in (weight, bias)):
         raise RuntimeError(f"mixed dtype (CPU): expect parameter to have scalar type of {scalar_type_name(x)}")
+    if num_groups <= 0:
+        raise RuntimeError(f"Expected num groups to be greater than 0, got {num_groups}")
     if x.ndim < 2 or x.shape[1] % num_groups:
         raise RuntimeError(f"group_norm: expected input of shape (N, C, *) with C divisible by num_groups="
                            f"{num_groups}, but got input of size {list(x.shape)}")
     n, channels = x.shape[0], x.shape[1]
+    if n * channels // num_groups * math.prod(x.shape[2:]) == 1:  # PyTorch's _verify_batch_size, always applied
+        raise ValueError("Expected more than 1 value per channel when training, got input size "
+                         f"{[n * channels // num_groups, num_groups, *x.shape[2:]]}")
     grouped = x.reshape(n, num_groups, (channels // num_groups) * math.prod(x.shape[2:]))
     out = ops.layer_norm(grouped, grouped.shape[2:], None, None, eps, "group_norm").reshape(x.shape)
     affine_shape = (1, channels) + (1,) * (x.ndim - 2)
