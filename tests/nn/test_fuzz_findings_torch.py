@@ -235,3 +235,24 @@ def test_group_norm_refuses_as_torch(groups: int, channels: int, shape: tuple) -
         torch.nn.GroupNorm(groups, channels)(torch.zeros(shape))
     with pytest.raises(expected.type, match=str(expected.value).replace("[", r"\[").replace("]", r"\]")):
         tg.nn.GroupNorm(groups, channels)(tg.zeros(shape))
+
+
+@pytest.mark.parametrize(("q", "k", "padding", "mask"), [
+    ((3, 2, 4), (5, 4), None, None), ((3, 4), (5, 2, 4), None, None), ((3, 4), (5, 4), (1, 5), None),
+    ((3, 2, 4), (5, 2, 4), (2,), None), ((3, 2, 4), (5, 2, 4), None, (5,)), ((3, 4), (5, 4), None, (3, 3, 5)),
+    ((3, 2, 4), (5, 2, 4), None, (3, 4)), ((3, 2, 4), (5, 2, 4), None, (3, 3, 5)),
+])
+def test_attention_refuses_mismatched_ranks_and_masks_as_torch(q: tuple, k: tuple, padding: tuple | None,
+                                                                mask: tuple | None) -> None:
+    """PyTorch's shape checks of MultiheadAttention's inputs and masks, with its exception types and words."""
+    errors = []
+    for lib in (torch, tg):
+        lib.manual_seed(0)
+        attention = lib.nn.MultiheadAttention(4, 2)
+        kwargs = {"key_padding_mask": None if padding is None else lib.zeros(padding, dtype=lib.bool),
+                  "attn_mask": None if mask is None else lib.zeros(mask, dtype=lib.bool)}
+        with pytest.raises((AssertionError, RuntimeError)) as error:
+            attention(lib.zeros(q), lib.zeros(k), lib.zeros(k), **kwargs)
+        errors.append(error)
+    assert errors[1].type is errors[0].type
+    assert str(errors[1].value) == str(errors[0].value)

@@ -91,11 +91,9 @@ class MultiheadAttention(Module):
             raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the Transformer "
                                "module method `generate_square_subsequent_mask` to create this mask.")
         batched = q_in.ndim == 3
+        _shape_check(q_in, k_in, v_in, key_padding_mask, attn_mask, self.num_heads)
         if k_in.shape[:-1] != v_in.shape[:-1]:
             raise AssertionError(f"key shape {k_in.shape} does not match value shape {v_in.shape}")
-        if q_in.ndim not in (2, 3):
-            raise AssertionError(f"query should be unbatched 2D or batched 3D tensor but received {q_in.ndim}-D "
-                                 "query tensor")
         same = query is key and key is value
 
         def batch_major(x: Tensor) -> Tensor:
@@ -122,6 +120,11 @@ class MultiheadAttention(Module):
         extra = k.shape[2] - src_len  # the added keys: never masked
         scores = (q @ k.transpose(-2, -1)) * (1 / math.sqrt(self.head_dim))
         if attn_mask is not None:
+            expected = (tgt_len, src_len) if to_tensor(attn_mask).ndim == 2 else \
+                (n * self.num_heads, tgt_len, src_len)
+            if tuple(to_tensor(attn_mask).shape) != expected:
+                raise RuntimeError(f"The shape of the {len(expected)}D attn_mask is {to_tensor(attn_mask).shape}, but "
+                                   f"should be {expected}.")
             mask = F._additive_mask(attn_mask, scores, true_means_keep=False)
             if mask.ndim == 3:
                 mask = mask.reshape(n, self.num_heads, tgt_len, src_len)
@@ -141,3 +144,26 @@ class MultiheadAttention(Module):
         if average_attn_weights:
             weights = weights.mean(1)
         return out, (weights if batched else weights.squeeze(0))
+
+
+def _shape_check(query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Any, attn_mask: Any,
+                 num_heads: int) -> None:
+    """PyTorch's _mha_shape_check: the ranks of query, key, value and the masks agree (AssertionError)."""
+    kind = {3: "batched (3-D)", 2: "unbatched (2-D)"}.get(query.ndim)
+    if kind is None:
+        raise AssertionError(f"query should be unbatched 2D or batched 3D tensor but received {query.ndim}-D query "
+                             "tensor")
+    if key.ndim != query.ndim or value.ndim != query.ndim:
+        raise AssertionError(f"For {kind} `query`, expected `key` and `value` to be {query.ndim}-D but found "
+                             f"{key.ndim}-D and {value.ndim}-D tensors respectively")
+    if key_padding_mask is not None and to_tensor(key_padding_mask).ndim != query.ndim - 1:
+        raise AssertionError(f"For {kind} `query`, expected `key_padding_mask` to be `None` or {query.ndim - 1}-D "
+                             f"but found {to_tensor(key_padding_mask).ndim}-D tensor instead")
+    if attn_mask is not None:
+        mask = to_tensor(attn_mask)
+        if mask.ndim not in (2, 3):
+            raise AssertionError(f"For {kind} `query`, expected `attn_mask` to be `None`, 2-D or 3-D but found "
+                                 f"{mask.ndim}-D tensor instead")
+        if query.ndim == 2 and mask.ndim == 3 and tuple(mask.shape) != (num_heads, query.shape[0], key.shape[0]):
+            raise AssertionError(f"Expected `attn_mask` shape to be {(num_heads, query.shape[0], key.shape[0])} but "
+                                 f"got {mask.shape}")
