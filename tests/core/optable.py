@@ -2254,6 +2254,19 @@ TABLE += [
         ),
     ),
     OpEntry(
+        "F.dropout1d",
+        functional("dropout1d"),
+        these(S(x(2, 3, 4), 0.0), S(x(2, 3, 4), 1.0), S(x(3, 4), 0.5, training=False), S(x(2, 3, 4, 4), 0.5)),
+        grad=False,
+    ),
+    OpEntry(
+        "F.dropout3d",
+        functional("dropout3d"),
+        these(S(x(2, 3, 2, 2, 2), 0.0), S(x(2, 3, 2, 2, 2), 1.0), S(x(3, 2, 2, 2), 0.5, training=False),
+              S(x(2, 3, 2, 2), 1.5)),
+        grad=False,
+    ),
+    OpEntry(
         "F.dropout2d",
         functional("dropout2d"),
         these(S(x(2, 3, 4, 4), 0.0), S(x(2, 3, 4, 4), 1.0), S(x(2, 3, 4, 4), 0.5, training=False), S(x(2, 3, 4), 1.5)),
@@ -2397,6 +2410,8 @@ TABLE += [
             ("Conv1d", (4, 2, 3), {"groups": 2, "padding": "same", "dtype": D("float64")}, [S(x(1, 4, 6))]),
             ("ConvTranspose2d", (2, 3, 3), {"stride": 2, "padding": 1, "dtype": D("float64")}, [S(x(1, 2, 3, 3))]),
             ("Dropout2d", (0.0,), {}, [S(x(2, 3, 4, 4))]),
+            ("Dropout1d", (0.0,), {}, [S(x(2, 3, 4)), S(x(3, 4))]),
+            ("Dropout3d", (0.0,), {}, [S(x(2, 3, 2, 2, 2)), S(x(3, 2, 2, 2))]),
             ("Embedding", (5, 3), {"dtype": D("float64")}, [S(_idx([0, 4], [2, 2])), S(_idx(5))]),
             ("Embedding", (5, 3), {"padding_idx": 1, "dtype": D("float64")}, [S(_idx(1, 0, 1))]),
             ("LayerNorm", (4,), {"dtype": D("float64")}, [S(x(2, 3, 4)), S(x(4))]),
