@@ -12,8 +12,10 @@ is refused here too (and the other way round). Optimizers (with random hyperpara
 sometimes an lr scheduler) run a few steps on the same float64 problem, comparing parameters, the learning
 rates and state_dict() after each step.
 
-A failure prints its case (module, arguments, shapes) and a one-line reason; the same --seed replays it, and
-each failing case prints its own seed (`--replay SEED`) so it can be run alone. Exit status 1 if any failed.
+A failure prints its case (module, arguments, shapes) and a one-line reason with its case seed: `--replay SEED`
+(with the same --modules, which changes the draw) runs it alone. At the end, failures are counted by kind, then
+the options this package refuses with NotImplementedError (known gaps) and the layers it lacks. Exit status 1 if
+any case failed. Run from anywhere: the tinygrad_adam imported is this tree's.
 """
 
 from __future__ import annotations
