@@ -2315,8 +2315,7 @@ TABLE += [
         OpEntry(f"F.{name}", functional(name),
                 these(S(x(*shape), 0.0), S(x(*shape), 1.0), S(x(*shape), 0.5, training=False), S(x(*shape), 1.5)),
                 grad=False)
-        for name, shape in (("dropout1d", (2, 3, 4)), ("dropout3d", (2, 3, 2, 2, 2)), ("alpha_dropout", (2, 3)),
-                            ("feature_alpha_dropout", (2, 3, 4)))
+        for name, shape in (("alpha_dropout", (2, 3)), ("feature_alpha_dropout", (2, 3, 4)))
     ],
     OpEntry(
         "F.embedding",
@@ -2774,8 +2773,6 @@ TABLE += [
             ("CircularPad3d", (1,), {}, [S(x(1, 2, 2, 3, 3))]),
             ("ReflectionPad3d", ((1, 0, 1, 1, 0, 1),), {}, [S(x(1, 2, 2, 3, 3))]),
             ("ReplicationPad3d", (1,), {}, [S(x(2, 2, 2, 3))]),
-            ("Dropout1d", (0.0,), {}, [S(x(2, 3, 4))]),
-            ("Dropout3d", (0.0,), {}, [S(x(2, 3, 2, 2, 2))]),
             ("AlphaDropout", (0.0,), {}, [S(x(2, 3))]),
             ("FeatureAlphaDropout", (0.0,), {}, [S(x(2, 3, 4))]),
             ("UpsamplingNearest2d", (), {"scale_factor": 2}, [S(x(1, 2, 3, 3))]),
@@ -3489,6 +3486,24 @@ TABLE += [  # torch.f_(t, ...): the in-place forms as functions, with Tensor.f_'
         "sqrt rsqrt reciprocal square sinc logit deg2rad rad2deg nan_to_num xlogy clamp clip clamp_min clamp_max "
         "i0 gcd lcm ldexp"
     ).split()
+]
+
+TABLE += [
+    OpEntry(
+        "F.dropout1d",
+        functional("dropout1d"),
+        these(S(x(2, 3, 4), 0.0), S(x(2, 3, 4), 1.0), S(x(3, 4), 0.5, training=False), S(x(2, 3, 4, 4), 0.5)),
+        grad=False,
+    ),
+    OpEntry(
+        "F.dropout3d",
+        functional("dropout3d"),
+        these(S(x(2, 3, 2, 2, 2), 0.0), S(x(2, 3, 2, 2, 2), 1.0), S(x(3, 2, 2, 2), 0.5, training=False),
+              S(x(2, 3, 2, 2), 1.5)),
+        grad=False,
+    ),
+    OpEntry("nn.Dropout1d", module("Dropout1d", 0.0), these(S(x(2, 3, 4)), S(x(3, 4)))),
+    OpEntry("nn.Dropout3d", module("Dropout3d", 0.0), these(S(x(2, 3, 2, 2, 2)), S(x(3, 2, 2, 2)))),
 ]
 
 def _as_dtype(value: Any, dtype: str) -> Any:

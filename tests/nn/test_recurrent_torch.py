@@ -277,3 +277,16 @@ def test_output_grad_fn_names_as_torch(kind: str, options: dict) -> None:
         ours_result = ours.to(getattr(tg, dtype))(x.to(getattr(tg, dtype)))
         torch_result = reference.to(getattr(torch, dtype))(tx.to(getattr(torch, dtype)))
         assert [t.grad_fn.name() for t in _tensors(ours_result)] == [t.grad_fn.name() for t in _tensors(torch_result)]
+
+
+@pytest.mark.parametrize("kind", ["LSTMCell", "LSTM"])
+def test_float32_lstm_of_hidden_size_one_matches_torch(kind: str) -> None:
+    """Each LSTM gate is then a float32 column 16 bytes apart, which NumPy 2.4's in-place np.negative got
+    wrong (found by experiments/fuzz_nn.py): every row of the batch after the first differed."""
+    array = RNG.standard_normal((3, 4) if kind in CELLS else (2, 3, 4)).astype(np.float32)
+    torch.manual_seed(0)
+    reference = CELLS[kind][1](4, 1) if kind in CELLS else torch.nn.LSTM(4, 1)
+    tg.manual_seed(0)
+    ours = CELLS[kind][0](4, 1) if kind in CELLS else nn.LSTM(4, 1)
+    out, expected = ours(tg.tensor(array))[0], reference(torch.tensor(array))[0]
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), rtol=1e-5, atol=1e-6)

@@ -102,7 +102,7 @@ def test_nadam_momentum_schedule() -> None:
     for t, g in enumerate(GRADS, start=1):
         mu = b1 * (1 - 0.5 * 0.96 ** (t * psi))
         mu_next = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi))
-        mu_product *= mu
+        mu_product = float(np.float32(mu_product) * np.float32(mu))  # a float32 scalar, as PyTorch's
         m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
         denom = math.sqrt(v / (1 - b2**t)) + eps
         theta -= lr * (1 - mu) / (1 - mu_product) * g / denom

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+import tinygrad_adam
 from tinygrad_adam import Tensor
 from tinygrad_adam import nn as tg_nn
 from tinygrad_adam import optim as tg
@@ -17,10 +18,12 @@ torch = pytest.importorskip("torch")
 @pytest.fixture(autouse=True)
 def _float64_default():
     """PyTorch keeps scalar state (NAdam's mu_product, every "step") in the default dtype: make it float64."""
-    previous = torch.get_default_dtype()
+    previous, ours = torch.get_default_dtype(), tinygrad_adam.get_default_dtype()
     torch.set_default_dtype(torch.float64)
+    tinygrad_adam.set_default_dtype(tinygrad_adam.float64)
     yield
     torch.set_default_dtype(previous)
+    tinygrad_adam.set_default_dtype(ours)
 
 CASES = [
     ("Adam", {}),

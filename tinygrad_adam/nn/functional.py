@@ -452,19 +452,24 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
                              f"spatial dimensions of {list(in_size)} and output size of {list(out_size)}. Please "
                              "provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, "
                              "...,oK) format.")
-        scales = [i / o for i, o in zip(in_size, out_size, strict=True)]
+        scales = None
     elif scale_factor is not None:
         factors = tuple(scale_factor) if isinstance(scale_factor, Sequence) else (scale_factor,) * spatial
         if len(factors) != spatial:
             raise ValueError(f"Input and scale_factor must have the same number of spatial dimensions, but got input "
                              f"with spatial dimensions of {list(in_size)} and scale_factor of shape {list(factors)}.")
         out_size = tuple(math.floor(float(i) * f) for i, f in zip(in_size, factors, strict=True))
-        scales = ([i / o for i, o in zip(in_size, out_size, strict=True)] if recompute_scale_factor
-                  else [1 / f for f in factors])
+        scales = None if recompute_scale_factor or min(out_size) <= 0 else [1 / f for f in factors]
     else:
         raise ValueError("either size or scale_factor should be defined")
-    if min(out_size) <= 0:
-        raise ValueError(f"interpolate: output size {out_size} must be positive")
+    if min(out_size) <= 0 or min(in_size) <= 0:
+        names = ("D", "H", "W")[-spatial:]
+        raise RuntimeError("Input and output sizes should be greater than 0, but got input ("
+                           + ", ".join(f"{n}: {i}" for n, i in zip(names, in_size, strict=True))
+                           + (") and output (" if spatial == 1 else ") output (")  # PyTorch's 1-D words
+                           + ", ".join(f"{n}: {o}" for n, o in zip(names, out_size, strict=True)) + ")")
+    if scales is None:
+        scales = [i / o for i, o in zip(in_size, out_size, strict=True)]
     if x.array.dtype.kind in "bi":
         kernel = "adaptive_avg_pool2d" if mode == "area" else f"upsample_{mode}{spatial}d_channels_last"
         raise checks.not_implemented_for(kernel, x.array.dtype)
@@ -526,8 +531,8 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
 
 
 def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Tensor:
-    """Maximum over PyTorch's adaptive windows (of columns, then of rows: the maximum is separable)."""
-    check_unsupported("adaptive_max_pool2d", return_indices=(return_indices, False))
+    """Maximum over PyTorch's adaptive windows (of columns, then of rows: the maximum is separable);
+    return_indices also gives each maximum's index in (H, W) (the first one, or a NaN's, as PyTorch)."""
     x = to_tensor(input)
     check_kernel_dtype("adaptive_max_pool2d", x)
     check_pool_input("adaptive_max_pool2d", x)
@@ -537,6 +542,20 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
         parts = [out[(Ellipsis, slice(lo, hi)) + (slice(None),) * (-1 - axis)].amax(axis, keepdim=True)
                  for lo, hi in _adaptive_bounds(o, n)]
         out = concatenate(parts, axis) if len(parts) > 1 else parts[0]
+    if not return_indices:
+        return out
+    return out, Tensor._make(_adaptive_argmax(x.array, oh, ow), False)
+
+
+def _adaptive_argmax(a: np.ndarray, oh: int, ow: int) -> np.ndarray:
+    """The flat (H, W) index of each adaptive window's maximum (a NaN counts as the maximum)."""
+    width = a.shape[-1]
+    out = np.empty(a.shape[:-2] + (oh, ow), dtype=np.int64)
+    for i, (h0, h1) in enumerate(_adaptive_bounds(oh, a.shape[-2])):
+        for j, (w0, w1) in enumerate(_adaptive_bounds(ow, width)):
+            window = a[..., h0:h1, w0:w1].reshape(a.shape[:-2] + ((h1 - h0) * (w1 - w0),))
+            best = np.argmax(np.where(np.isnan(window), np.inf, window), axis=-1)
+            out[..., i, j] = (h0 + best // (w1 - w0)) * width + w0 + best % (w1 - w0)
     return out
 
 
@@ -551,22 +570,26 @@ def _pool1d_arguments(op: str, input: Any, kernel_size: Any, stride: Any, paddin
 def avg_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,
                padding: int | Sequence[int] = 0, ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
     """Mean over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view."""
-    check_unsupported("avg_pool1d", ceil_mode=(ceil_mode, False))
     check_positive("avg_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1)
     x, kernel, strides, pads = _pool1d_arguments("avg_pool1d", input, kernel_size, stride, padding)
     check_kernel_dtype("avg_pool2d", x, "bool uint8 int8 int16 int32")
+    if ceil_mode:
+        return avg_pool2d(x, kernel, strides, pads, True, count_include_pad).squeeze(-2)
     return ops.avg_pool2d(x, kernel, strides, pads, count_include_pad, "avg_pool1d").squeeze(-2)
 
 
 def max_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,
                padding: int | Sequence[int] = 0, dilation: int | Sequence[int] = 1, ceil_mode: bool = False,
-               return_indices: bool = False) -> Tensor:
-    """Max over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view."""
-    check_unsupported("max_pool1d", dilation=(dilation, 1), ceil_mode=(ceil_mode, False),
-                      return_indices=(return_indices, False))
+               return_indices: bool = False) -> Any:
+    """Max over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view (its indices are then
+    the positions along L)."""
+    check_unsupported("max_pool1d", dilation=(dilation, 1))
     check_positive("max_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1)
     x, kernel, strides, pads = _pool1d_arguments("max_pool1d", input, kernel_size, stride, padding)
     check_kernel_dtype("max_pool1d_impl", x)
+    if ceil_mode or return_indices:
+        out = max_pool2d(x, kernel, strides, pads, 1, ceil_mode, return_indices)
+        return (out[0].squeeze(-2), out[1].squeeze(-2)) if return_indices else out.squeeze(-2)
     return ops.max_pool2d(x, kernel, strides, pads, "max_pool1d").squeeze(-2)
 
 
@@ -761,7 +784,12 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     a, b = a.expand(shape).astype(common), b.expand(shape).astype(common)
     if not shape[dim]:  # no elements to compare: 0 / eps²
         return (a * b).sum(dim)
-    return ((a / _norm(a, 2, dim).clamp(min=eps)) * (b / _norm(b, 2, dim).clamp(min=eps))).sum(dim)
+
+    def clamped_norm(x: Tensor) -> Tensor:  # PyTorch clamps the norm in place under no_grad: its gradient is the norm's
+        norm = _norm(x, 2, dim)
+        return norm.detach().clamp(min=eps) + (norm - norm.detach())
+
+    return ((a / clamped_norm(a)) * (b / clamped_norm(b))).sum(dim)
 
 
 # ----- activations -------------------------------------------------------------------------------
@@ -1045,15 +1073,30 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: flo
 
 
 # ----- text and sequences -----------------------------------------------------------------------
+def _embedding_renorm(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type: float) -> None:
+    """PyTorch's embedding_renorm_: each row the indices pick whose norm exceeds max_norm is scaled, in place
+    and outside the graph, by max_norm / (norm + 1e-7)."""
+    rows = np.unique(indices)
+    rows = rows[(rows >= 0) & (rows < weight.shape[0])]  # out-of-range indices are refused by the lookup
+    w = weight.array
+    norms = np.linalg.norm(w[rows], ord=norm_type, axis=1).astype(np.float64)
+    over = norms > max_norm
+    if over.any():
+        w[rows[over]] *= (max_norm / (norms[over] + 1e-7)).astype(w.dtype)[:, None]
+        weight._version += 1
+
+
 def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
               norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
     """Rows of weight (num_embeddings, embedding_dim) picked by the integer indices in input: (*, embedding_dim)."""
-    check_unsupported("embedding", max_norm=(max_norm, None), sparse=(sparse, False))
+    check_unsupported("embedding", sparse=(sparse, False))
     indices = to_tensor(input)
     if indices.array.dtype not in (np.int32, np.int64):
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
                            f"Long, Int; but got torch.{scalar_type_name(indices)}Tensor instead (while checking "
                            "arguments for embedding)")
+    if max_norm is not None:
+        _embedding_renorm(weight, indices.array, max_norm, norm_type)
     return ops.embedding(to_tensor(input), weight, padding_index(padding_idx, weight.shape[0], "embedding"),
                            scale_grad_by_freq, "embedding")
 
@@ -1076,10 +1119,15 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     check_kernel_dtype("GroupNormKernelImpl", x)
     if any(p is not None and p.dtype != x.dtype for p in (weight, bias)):
         raise RuntimeError(f"mixed dtype (CPU): expect parameter to have scalar type of {scalar_type_name(x)}")
+    if num_groups <= 0:
+        raise RuntimeError(f"Expected num groups to be greater than 0, got {num_groups}")
     if x.ndim < 2 or x.shape[1] % num_groups:
         raise RuntimeError(f"group_norm: expected input of shape (N, C, *) with C divisible by num_groups="
                            f"{num_groups}, but got input of size {list(x.shape)}")
     n, channels = x.shape[0], x.shape[1]
+    if n * channels // num_groups * math.prod(x.shape[2:]) == 1:  # PyTorch's _verify_batch_size, always applied
+        raise ValueError("Expected more than 1 value per channel when training, got input size "
+                         f"{[n * channels // num_groups, num_groups, *x.shape[2:]]}")
     grouped = x.reshape(n, num_groups, (channels // num_groups) * math.prod(x.shape[2:]))
     out = ops.layer_norm(grouped, grouped.shape[2:], None, None, eps, "group_norm").reshape(x.shape)
     affine_shape = (1, channels) + (1,) * (x.ndim - 2)
@@ -1438,8 +1486,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     Bags are the rows of a 2-D input, or a 1-D input cut at offsets; entries equal to padding_idx are left
     out (and not counted in a mean); an empty bag gives zeros. per_sample_weights (mode="sum") scale each
     entry's row."""
-    check_unsupported("embedding_bag", max_norm=(max_norm, None), sparse=(sparse, False),
-                      scale_grad_by_freq=(scale_grad_by_freq, False))
+    check_unsupported("embedding_bag", sparse=(sparse, False), scale_grad_by_freq=(scale_grad_by_freq, False))
     if mode not in ("sum", "mean", "max"):
         raise ValueError(f"mode has to be one of sum, mean or max but got {mode}")
     if per_sample_weights is not None and mode != "sum":
@@ -1460,6 +1507,8 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     rows_count = weight.shape[0]
     if flat.size and (flat.min() < 0 or flat.max() >= rows_count):
         raise IndexError(f"index out of range in self (embedding_bag: indices must be in [0, {rows_count}))")
+    if max_norm is not None:
+        _embedding_renorm(weight, indices, max_norm, norm_type)
     pad = padding_index(padding_idx, rows_count, "embedding_bag")
     position = np.arange(flat.size)
     member = (position >= starts[:, None]) & (position < ends[:, None])  # [bag, entry]
@@ -1785,10 +1834,10 @@ def adaptive_avg_pool1d(input: Tensor, output_size: int | Sequence[int]) -> Tens
 
 def adaptive_max_pool1d(input: Tensor, output_size: int | Sequence[int], return_indices: bool = False) -> Tensor:
     """Maximum over PyTorch's adaptive windows of the last dim of (N, C, L) or (C, L)."""
-    check_unsupported("adaptive_max_pool1d", return_indices=(return_indices, False))
     x = to_tensor(input)
     size = single(output_size, "output_size", "adaptive_max_pool1d", minimum=0)
-    return adaptive_max_pool2d(_as_2d_pool(x, "adaptive_max_pool1d"), (1, size)).squeeze(-2)
+    out = adaptive_max_pool2d(_as_2d_pool(x, "adaptive_max_pool1d"), (1, size), return_indices)
+    return (out[0].squeeze(-2), out[1].squeeze(-2)) if return_indices else out.squeeze(-2)
 
 
 def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: IntPair, stride: IntPair | None = None,

@@ -32,6 +32,9 @@ class Adagrad(Optimizer):
         super().__init__(params, {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
                                   "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
                                   "maximize": maximize, "differentiable": differentiable, "fused": fused})
+        for group in self.param_groups:  # PyTorch makes Adagrad's state at once, not at the first update
+            for p in group["params"]:
+                self.state[p] = self._new_state(p, group)
 
     def _check_hyperparameters(self, group: Mapping[str, Any]) -> None:
         super()._check_hyperparameters(group)

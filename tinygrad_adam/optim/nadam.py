@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core import dtypes
 from ..core.tensor import Tensor
 from .optimizer import Optimizer, ParamsT
 
@@ -55,7 +56,8 @@ class NAdam(Optimizer):
 
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
-        state["mu_product"] *= mu
+        scalar = dtypes.default_float.type  # PyTorch keeps mu_product in the default dtype (float32 unless changed)
+        state["mu_product"] = float(scalar(state["mu_product"]) * scalar(mu))
         mu_product = state["mu_product"]
         mu_product_next = mu_product * mu_next
 

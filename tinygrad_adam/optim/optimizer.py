@@ -5,7 +5,7 @@
     g ← −g                            if maximize
     g ← g + λ·θ                       L2 weight decay (λ = weight_decay), or
     θ ← θ·(1 − lr·λ)                  decoupled weight decay (AdamW, NAdam's option), g unchanged
-    state["step"] ← state["step"] + 1
+    state["step"] ← state["step"] + 1    (not SGD's: PyTorch's SGD keeps only its momentum buffer)
 
 then hands g to the subclass, which writes only its state and its update equations (DeZero's
 `update` / `update_one` split; optax chains decay and the update as separate transforms):
@@ -17,7 +17,8 @@ then hands g to the subclass, which writes only its state and its update equatio
         def _update(self, param, grad, state, group):
             param.array -= group["lr"] * grad
 
-A parameter's state is created on its first update: {"step": 0} plus what `_init_state` returns.
+A parameter's state is created on its first update: {"step": 0} plus what `_init_state` returns
+(Adagrad makes it at construction, as PyTorch does).
 Updates work on the NumPy arrays directly (`param.array` in place), so no graph is recorded, and
 `.grad` is only read. The common hyperparameters (lr, eps, weight_decay, betas) are checked here,
 at construction and when a state dict is loaded; a subclass checks its own after `super()`.
@@ -44,6 +45,10 @@ class Optimizer:
     #: Whether weight decay shrinks θ directly instead of joining the gradient, unless a group says
     #: otherwise with its own "decoupled_weight_decay" entry (NAdam's option). AdamW sets it.
     decoupled_weight_decay: bool = False
+    #: Whether a parameter's state counts its updates in "step" (every optimizer of PyTorch's but SGD does).
+    counts_steps: bool = True
+    #: State entries the update creates when it first needs them, so a state dict may lack them (SGD's buffer).
+    lazy_state: tuple[str, ...] = ()
 
     def __init__(self, params: ParamsT, defaults: Mapping[str, Any]):
         self.defaults: dict[str, Any] = dict(defaults)
@@ -168,7 +173,8 @@ class Optimizer:
                 if state is None:
                     state = self.state[param] = self._new_state(param, group)
                 grad = self._maximize_and_decay(param, grad, group)
-                state["step"] += 1
+                if self.counts_steps:
+                    state["step"] += 1
                 self._update(param, grad, _Arrays(state), group)
         return loss
 
@@ -188,9 +194,11 @@ class Optimizer:
         return grad
 
     def _new_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        """{"step": 0} and the subclass's state, its arrays as Tensors (sharing memory), as PyTorch keeps them."""
+        """{"step": 0} (if counted) and the subclass's state, its arrays as Tensors (sharing memory), as PyTorch
+        keeps them."""
         state = self._init_state(param, group)
-        return {"step": 0, **{k: Tensor._make(v, False) if isinstance(v, np.ndarray) else v for k, v in state.items()}}
+        return {**({"step": 0} if self.counts_steps else {}),
+                **{k: Tensor._make(v, False) if isinstance(v, np.ndarray) else v for k, v in state.items()}}
 
     def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
         """A parameter's state besides "step" before its first update (arrays in the parameter's dtype)."""
@@ -280,6 +288,9 @@ class Optimizer:
                 raise ValueError(f"{name}.load_state_dict: the state names parameter {index}, which no group holds")
             p, group = index_to_param[int(index)]
             expected = self._new_state(p, group)
+            for key in self.lazy_state:
+                if key in saved_state and key not in expected:
+                    expected[key] = Tensor._make(np.zeros_like(p.array), False)
             if set(saved_state) != set(expected):
                 raise ValueError(
                     f"{name}.load_state_dict: parameter {index} has state entries {sorted(saved_state)}, "

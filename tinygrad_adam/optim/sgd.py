@@ -44,17 +44,15 @@ class SGD(Optimizer):
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("SGD: Nesterov momentum requires a momentum > 0 and zero dampening")
 
-    def _init_state(self, param: Tensor, group: Mapping[str, Any]) -> dict[str, Any]:
-        return {"momentum_buffer": np.zeros_like(param.array)} if group["momentum"] != 0 else {}
+    counts_steps = False  # as PyTorch's SGD: the state is only the momentum buffer, made at the first update
+    lazy_state = ("momentum_buffer",)
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict[str, Any], group: Mapping[str, Any]) -> None:
         momentum = group["momentum"]
         if momentum != 0:
             buf = state.get("momentum_buffer")
-            if buf is None:  # momentum switched on mid-run: the buffer starts here, as at t = 1
+            if buf is None:  # the first update (or momentum switched on mid-run): b_1 = g_1
                 buf = state["momentum_buffer"] = np.array(grad, dtype=param.dtype)
-            elif state["step"] == 1:
-                buf[...] = grad
             else:
                 buf *= momentum
                 buf += (1 - group["dampening"]) * grad

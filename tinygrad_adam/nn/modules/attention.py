@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 
 from ...core.tensor import Tensor
+from ...core.toplevel import concatenate
 from .. import functional as F
 from .. import init
-from .._checks import check_device, check_unsupported, float_dtype, to_tensor
+from .._checks import check_device, float_dtype, to_tensor
 from ..module import Module, Parameter
 from .linear import NonDynamicallyQuantizableLinear
 
@@ -27,7 +28,6 @@ class MultiheadAttention(Module):
                  vdim: int | None = None, batch_first: bool = False, device: Any = None, dtype: Any = None):
         super().__init__()
         check_device(device, "MultiheadAttention")
-        check_unsupported("MultiheadAttention", add_bias_kv=(add_bias_kv, False), add_zero_attn=(add_zero_attn, False))
         if embed_dim <= 0 or num_heads <= 0:
             raise ValueError(f"embed_dim and num_heads must be greater than 0, got embed_dim={embed_dim} and "
                              f"num_heads={num_heads} instead")
@@ -49,6 +49,12 @@ class MultiheadAttention(Module):
             self.in_proj_weight = None
         self.in_proj_bias = Parameter(np.empty(3 * embed_dim, dtype=dtype)) if bias else None
         self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, dtype=dtype)
+        if add_bias_kv:  # one more key and value, learned, at the end of every sequence
+            self.bias_k = Parameter(np.empty((1, 1, embed_dim), dtype=dtype))
+            self.bias_v = Parameter(np.empty((1, 1, embed_dim), dtype=dtype))
+        else:
+            self.bias_k = self.bias_v = None
+        self.add_zero_attn = add_zero_attn  # one more key and value of zeros, after those
         self._reset_parameters()
 
     def _reset_parameters(self) -> None:
@@ -58,6 +64,9 @@ class MultiheadAttention(Module):
         for bias in (self.in_proj_bias, self.out_proj.bias):
             if bias is not None:
                 init.constant_(bias, 0.0)
+        for bias in (self.bias_k, self.bias_v):
+            if bias is not None:
+                init.xavier_normal_(bias)
 
     def _projections(self, query: Tensor, key: Tensor, value: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         e = self.embed_dim
@@ -82,11 +91,9 @@ class MultiheadAttention(Module):
             raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the Transformer "
                                "module method `generate_square_subsequent_mask` to create this mask.")
         batched = q_in.ndim == 3
+        _shape_check(q_in, k_in, v_in, key_padding_mask, attn_mask, self.num_heads)
         if k_in.shape[:-1] != v_in.shape[:-1]:
             raise AssertionError(f"key shape {k_in.shape} does not match value shape {v_in.shape}")
-        if q_in.ndim not in (2, 3):
-            raise AssertionError(f"query should be unbatched 2D or batched 3D tensor but received {q_in.ndim}-D "
-                                 "query tensor")
         same = query is key and key is value
 
         def batch_major(x: Tensor) -> Tensor:
@@ -99,21 +106,33 @@ class MultiheadAttention(Module):
         if q_in.shape[-1] != self.embed_dim:
             raise AssertionError(f"was expecting embedding dimension of {self.embed_dim}, but got {q_in.shape[-1]}")
         q, k, v = self._projections(q_in, k_in, v_in)
+        if self.bias_k is not None:
+            k = concatenate([k, self.bias_k.expand(n, 1, self.embed_dim)], dim=1)
+            v = concatenate([v, self.bias_v.expand(n, 1, self.embed_dim)], dim=1)
 
-        def heads(x: Tensor, length: int) -> Tensor:
-            return x.reshape(n, length, self.num_heads, self.head_dim).transpose(1, 2)
+        def heads(x: Tensor) -> Tensor:
+            return x.reshape(n, x.shape[1], self.num_heads, self.head_dim).transpose(1, 2)
 
-        q, k, v = heads(q, tgt_len), heads(k, src_len), heads(v, src_len)
+        q, k, v = heads(q), heads(k), heads(v)
+        if self.add_zero_attn:
+            zeros = Tensor._make(np.zeros((n, self.num_heads, 1, self.head_dim), dtype=k.array.dtype), False)
+            k, v = concatenate([k, zeros], dim=2), concatenate([v, zeros], dim=2)
+        extra = k.shape[2] - src_len  # the added keys: never masked
         scores = (q @ k.transpose(-2, -1)) * (1 / math.sqrt(self.head_dim))
         if attn_mask is not None:
+            expected = (tgt_len, src_len) if to_tensor(attn_mask).ndim == 2 else \
+                (n * self.num_heads, tgt_len, src_len)
+            if tuple(to_tensor(attn_mask).shape) != expected:
+                raise RuntimeError(f"The shape of the {len(expected)}D attn_mask is {to_tensor(attn_mask).shape}, but "
+                                   f"should be {expected}.")
             mask = F._additive_mask(attn_mask, scores, true_means_keep=False)
             if mask.ndim == 3:
                 mask = mask.reshape(n, self.num_heads, tgt_len, src_len)
-            scores = scores + mask
+            scores = scores + (F.pad(mask, (0, extra)) if extra else mask)
         if key_padding_mask is not None:
-            padding = F._additive_mask(key_padding_mask, scores, true_means_keep=False)
-            scores = scores + padding.reshape(n, 1, 1, src_len)
-        # without weights PyTorch takes scaled_dot_product_attention's path: a row masked out entirely gives 0
+            padding = F._additive_mask(key_padding_mask, scores, true_means_keep=False).reshape(n, 1, 1, src_len)
+            scores = scores + (F.pad(padding, (0, extra)) if extra else padding)
+        # without weights PyTorch attends through scaled_dot_product_attention: a row with nothing to attend gives 0
         weights = scores.softmax(-1) if need_weights else F._safe_softmax(scores)
         if self.dropout > 0 and self.training:
             weights = F.dropout(weights, self.dropout, True)
@@ -125,3 +144,26 @@ class MultiheadAttention(Module):
         if average_attn_weights:
             weights = weights.mean(1)
         return out, (weights if batched else weights.squeeze(0))
+
+
+def _shape_check(query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Any, attn_mask: Any,
+                 num_heads: int) -> None:
+    """PyTorch's _mha_shape_check: the ranks of query, key, value and the masks agree (AssertionError)."""
+    kind = {3: "batched (3-D)", 2: "unbatched (2-D)"}.get(query.ndim)
+    if kind is None:
+        raise AssertionError(f"query should be unbatched 2D or batched 3D tensor but received {query.ndim}-D query "
+                             "tensor")
+    if key.ndim != query.ndim or value.ndim != query.ndim:
+        raise AssertionError(f"For {kind} `query`, expected `key` and `value` to be {query.ndim}-D but found "
+                             f"{key.ndim}-D and {value.ndim}-D tensors respectively")
+    if key_padding_mask is not None and to_tensor(key_padding_mask).ndim != query.ndim - 1:
+        raise AssertionError(f"For {kind} `query`, expected `key_padding_mask` to be `None` or {query.ndim - 1}-D "
+                             f"but found {to_tensor(key_padding_mask).ndim}-D tensor instead")
+    if attn_mask is not None:
+        mask = to_tensor(attn_mask)
+        if mask.ndim not in (2, 3):
+            raise AssertionError(f"For {kind} `query`, expected `attn_mask` to be `None`, 2-D or 3-D but found "
+                                 f"{mask.ndim}-D tensor instead")
+        if query.ndim == 2 and mask.ndim == 3 and tuple(mask.shape) != (num_heads, query.shape[0], key.shape[0]):
+            raise AssertionError(f"Expected `attn_mask` shape to be {(num_heads, query.shape[0], key.shape[0])} but "
+                                 f"got {mask.shape}")

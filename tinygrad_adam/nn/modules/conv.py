@@ -12,7 +12,6 @@ from .._checks import (
     IntPair,
     check_device,
     check_output_padding,
-    check_unsupported,
     conv_padding,
     float_dtype,
     pair,
@@ -60,7 +59,7 @@ class Conv2d(_ConvNd):
                  padding: IntPair | str = 0, dilation: IntPair = 1, groups: int = 1, bias: bool = True,
                  padding_mode: str = "zeros", device: Any = None, dtype: Any = None):
         super().__init__()
-        check_unsupported("Conv2d", padding_mode=(padding_mode, "zeros"))
+        _check_padding_mode(padding_mode)
         if not isinstance(groups, int) or groups <= 0 or in_channels % groups or out_channels % groups:
             raise ValueError(f"Conv2d: groups must be a positive integer dividing in_channels ({in_channels}) and "
                              f"out_channels ({out_channels}), got {groups!r}")
@@ -77,22 +76,18 @@ class Conv2d(_ConvNd):
         self._make_parameters((out_channels, in_channels // groups) + self.kernel_size, out_channels, bias, dtype)
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return self._padded_forward(input, F.conv2d)
 
     def extra_repr(self) -> str:
-        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
-        if self.padding != (0, 0):
-            text += f", padding={self.padding}"
-        if self.dilation != (1, 1):
-            text += f", dilation={self.dilation}"
-        if self.groups != 1:
-            text += f", groups={self.groups}"
-        if self.bias is None:
-            text += ", bias=False"
-        return text
+        return _conv_repr(self, 2)
 
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def _check_padding_mode(padding_mode: str) -> None:
+    if padding_mode not in _PADDING_MODES:
+        raise ValueError(f"padding_mode must be one of {list(_PADDING_MODES)}, but got padding_mode='{padding_mode}'")
 
 
 def _conv_repr(m: Module, dims: int) -> str:
@@ -131,9 +126,7 @@ class Conv1d(_ConvNd):
         super().__init__()
         check_device(device, "Conv1d")
         _check_channels("Conv1d", in_channels, out_channels, groups)
-        if padding_mode not in _PADDING_MODES:
-            raise ValueError(f"padding_mode must be one of {list(_PADDING_MODES)}, "
-                             f"but got padding_mode='{padding_mode}'")
+        _check_padding_mode(padding_mode)
         self.in_channels, self.out_channels, self.groups, self.padding_mode = in_channels, out_channels, groups, \
             padding_mode
         self.kernel_size = (single(kernel_size, "kernel_size", "Conv1d"),)

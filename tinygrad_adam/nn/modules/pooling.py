@@ -59,7 +59,6 @@ class _AdaptiveAvgPoolNd(ShowsArguments):
 
 class _AdaptiveMaxPoolNd(ShowsArguments):
     def __init__(self, output_size: Any, return_indices: bool = False):
-        check_unsupported(type(self).__name__, return_indices=(return_indices, False))
         super().__init__(output_size=output_size, return_indices=return_indices)
 
     def extra_repr(self) -> str:
@@ -76,7 +75,6 @@ class AvgPool1d(Module):
     def __init__(self, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,
                  padding: int | Sequence[int] = 0, ceil_mode: bool = False, count_include_pad: bool = True):
         super().__init__()
-        check_unsupported("AvgPool1d", ceil_mode=(ceil_mode, False))
         self.kernel_size = (single(kernel_size, "kernel_size", "AvgPool1d"),)
         self.stride = self.kernel_size if stride is None or stride == () else \
             (single(stride, "stride", "AvgPool1d"),)
@@ -84,8 +82,8 @@ class AvgPool1d(Module):
         self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding,
-                             count_include_pad=self.count_include_pad)
+        return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -96,14 +94,14 @@ class MaxPool1d(Module):
                  padding: int | Sequence[int] = 0, dilation: int | Sequence[int] = 1, return_indices: bool = False,
                  ceil_mode: bool = False):
         super().__init__()
-        check_unsupported("MaxPool1d", dilation=(dilation, 1), return_indices=(return_indices, False),
-                          ceil_mode=(ceil_mode, False))
+        check_unsupported("MaxPool1d", dilation=(dilation, 1))
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None and stride != () else kernel_size
         self.padding, self.dilation, self.return_indices, self.ceil_mode = padding, dilation, return_indices, ceil_mode
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding)
+        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                            self.return_indices)
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "

@@ -47,8 +47,6 @@ class RNNBase(Module):
         super().__init__()
         name = type(self).__name__
         check_device(device, name)
-        if proj_size != 0:
-            raise NotImplementedError(f"{name}: proj_size={proj_size} is not supported (only proj_size=0)")
         if not isinstance(dropout, int | float) or isinstance(dropout, bool) or not 0 <= dropout <= 1:
             raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
                              "element being zeroed")
@@ -62,6 +60,12 @@ class RNNBase(Module):
         if not isinstance(num_layers, int) or num_layers <= 0:
             raise ValueError("num_layers must be greater than zero" if isinstance(num_layers, int)
                              else f"num_layers should be of type int, got: {type(num_layers).__name__}")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
+        if proj_size != 0:
+            raise NotImplementedError(f"{name}: proj_size={proj_size} is not supported (only proj_size=0)")
         self.mode, self.input_size, self.hidden_size, self.num_layers = mode, input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
         self.bidirectional, self.proj_size = bidirectional, proj_size
@@ -201,10 +205,6 @@ class RNN(RNNBase):
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", input_size, hidden_size, num_layers,
                          bias, batch_first, dropout, bidirectional, 0, device, dtype)
 
-    def extra_repr(self) -> str:
-        text = super().extra_repr()
-        return text + (", nonlinearity='relu'" if self.nonlinearity != "tanh" else "")
-
 
 class LSTM(RNNBase):
     """Long short-term memory; forward(input, (h_0, c_0)) returns (output, (h_n, c_n))."""
@@ -284,7 +284,7 @@ class RNNCellBase(Module):
         if self.bias is not True:
             text += f", bias={self.bias}"
         if getattr(self, "nonlinearity", "tanh") != "tanh":
-            text += f", nonlinearity={self.nonlinearity!r}"
+            text += f", nonlinearity={self.nonlinearity}"
         return text
 
 

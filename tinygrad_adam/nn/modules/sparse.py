@@ -22,7 +22,7 @@ class Embedding(Module):
                  dtype: Any = None):
         super().__init__()
         check_device(device, "Embedding")
-        check_unsupported("Embedding", max_norm=(max_norm, None), sparse=(sparse, False))
+        check_unsupported("Embedding", sparse=(sparse, False))
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.padding_idx = padding_index(padding_idx, num_embeddings, "Embedding")
         self.max_norm, self.norm_type = max_norm, norm_type
@@ -43,7 +43,7 @@ class Embedding(Module):
             self.weight.array[self.padding_idx] = 0
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.embedding(input, self.weight, self.padding_idx, scale_grad_by_freq=self.scale_grad_by_freq)
+        return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type, self.scale_grad_by_freq)
 
     @classmethod
     def from_pretrained(cls, embeddings: Tensor, freeze: bool = True, padding_idx: int | None = None,
@@ -61,8 +61,14 @@ class Embedding(Module):
         text = f"{self.num_embeddings}, {self.embedding_dim}"
         if self.padding_idx is not None:
             text += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            text += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            text += f", norm_type={self.norm_type}"
         if self.scale_grad_by_freq:
             text += ", scale_grad_by_freq=True"
+        if self.sparse:
+            text += ", sparse=True"
         return text
 
 
@@ -76,8 +82,7 @@ class EmbeddingBag(Module):
                  device: Any = None, dtype: Any = None):
         super().__init__()
         check_device(device, "EmbeddingBag")
-        check_unsupported("EmbeddingBag", max_norm=(max_norm, None), sparse=(sparse, False),
-                          scale_grad_by_freq=(scale_grad_by_freq, False))
+        check_unsupported("EmbeddingBag", sparse=(sparse, False), scale_grad_by_freq=(scale_grad_by_freq, False))
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
         self.padding_idx = padding_index(padding_idx, num_embeddings, "EmbeddingBag")
@@ -95,7 +100,8 @@ class EmbeddingBag(Module):
 
     def forward(self, input: Tensor, offsets: Tensor | None = None,
                 per_sample_weights: Tensor | None = None) -> Tensor:
-        return F.embedding_bag(input, self.weight, offsets, mode=self.mode, per_sample_weights=per_sample_weights,
+        return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type, mode=self.mode,
+                               per_sample_weights=per_sample_weights,
                                include_last_offset=self.include_last_offset, padding_idx=self.padding_idx)
 
     @classmethod

@@ -76,7 +76,14 @@ class _TransformerLayer(Module):
                   is_causal: bool = False) -> Tensor:
         x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=False,
                            is_causal=is_causal)[0]
-        return self.dropout1(x)
+        return self._dropout_after_attention(self.dropout1, x)
+
+    def _dropout_after_attention(self, dropout: Module, x: Tensor) -> Tensor:
+        """PyTorch's attention gives a batch_first output as a transposed view of (L, N, E), and dropout draws
+        its mask in memory order: drawing it over (L, N, E) here gives the same mask after the same seed."""
+        if self.self_attn.batch_first and x.ndim == 3:
+            return dropout(x.transpose(0, 1)).transpose(0, 1)
+        return dropout(x)
 
     def _feed_forward(self, x: Tensor) -> Tensor:
         return self.linear2(self.dropout(self.activation(self.linear1(x))))
@@ -134,7 +141,7 @@ class TransformerDecoderLayer(_TransformerLayer):
                    is_causal: bool = False) -> Tensor:
         x = self.multihead_attn(x, mem, mem, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
                                 is_causal=is_causal, need_weights=False)[0]
-        return self.dropout2(x)
+        return self._dropout_after_attention(self.dropout2, x)
 
 
 def _clones(module: Module, n: int) -> ModuleList:

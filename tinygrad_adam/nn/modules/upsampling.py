@@ -28,11 +28,11 @@ class Upsample(Module):
         self.mode, self.align_corners, self.recompute_scale_factor = mode, align_corners, recompute_scale_factor
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.interpolate(input, self.size, self.scale_factor, self.mode, self.align_corners,
+        return F.interpolate(input, self.size, self.scale_factor or None, self.mode, self.align_corners,  # as PyTorch
                               recompute_scale_factor=self.recompute_scale_factor)
 
     def extra_repr(self) -> str:
-        info = f"scale_factor={self.scale_factor!r}" if self.scale_factor is not None else f"size={self.size!r}"
+        info = f"scale_factor={self.scale_factor!r}" if self.scale_factor else f"size={self.size!r}"  # as PyTorch
         return info + f", mode={self.mode!r}"
 
 

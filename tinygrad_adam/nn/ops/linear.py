@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,8 @@ class LinearOp(Op):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray) -> np.ndarray:
         # (..., in) as one 2-D product: NumPy's batched matmul calls BLAS once per leading index (2x slower)
-        out = (x.reshape(-1, x.shape[-1]) @ weight.T).reshape(*x.shape[:-1], weight.shape[0]) if x.ndim > 2 \
+        rows = math.prod(x.shape[:-1])  # not -1: a reshape cannot infer it when a size is 0
+        out = (x.reshape(rows, x.shape[-1]) @ weight.T).reshape(*x.shape[:-1], weight.shape[0]) if x.ndim > 2 \
             else x @ weight.T
         if bias:
             out += bias[0]
@@ -28,9 +30,10 @@ class LinearOp(Op):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[Any, ...]:
         x, weight = ctx.saved_tensors
-        grad_2d = grad.reshape(-1, weight.shape[0])
+        rows = math.prod(x.shape[:-1])
+        grad_2d = grad.reshape(rows, weight.shape[0])
         grad_x = (grad_2d @ weight).reshape(x.shape) if ctx.needs_input_grad[0] else None  # 2-D: one BLAS call
-        grad_w = grad_2d.T @ x.reshape(-1, weight.shape[1]) if ctx.needs_input_grad[1] else None
+        grad_w = grad_2d.T @ x.reshape(rows, weight.shape[1]) if ctx.needs_input_grad[1] else None
         if not ctx.has_bias:
             return grad_x, grad_w
         return grad_x, grad_w, grad_2d.sum(axis=0) if ctx.needs_input_grad[2] else None

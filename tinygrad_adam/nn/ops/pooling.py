@@ -176,7 +176,8 @@ class AvgPool2dOp(Op):
 
 def _check_input(op: str, x: Tensor, kernel: Pair, stride: Pair, padding: Pair) -> None:
     if x.ndim != 4:
-        raise ValueError(f"{op}: expected a 4-D input (N, C, H, W), got shape {tuple(x.shape)}")
+        raise RuntimeError(f"{op}: expected a 3-D or 4-D input ((C, H, W) or (N, C, H, W)), got shape "
+                           f"{tuple(x.shape)}")
     oh, ow = pool_output_size(x.shape[2:], kernel, stride, padding)
     if oh < 1 or ow < 1:
         raise RuntimeError(f"{op}: kernel size {kernel} is larger than the padded input "

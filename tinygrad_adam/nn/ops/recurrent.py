@@ -31,8 +31,9 @@ GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 def _sigmoid(a: np.ndarray) -> np.ndarray:
     """a = 1 / (1 + e^-a) in place (where e^-a overflows to inf, 0: the limit). NumPy's exp is vectorised:
-    these four calls beat SciPy's expit (docs/performance.md)."""
-    np.negative(a, out=a)
+    these four calls beat SciPy's expit (docs/performance.md). Not np.negative(a, out=a): NumPy 2.4 negates a
+    strided view in place wrongly (a float32 column 16 bytes apart: an LSTM gate of hidden_size 1)."""
+    np.multiply(a, -1, out=a)
     with np.errstate(over="ignore"):
         np.exp(a, out=a)
     a += 1
