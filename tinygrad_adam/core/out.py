@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from . import grad_mode
+from . import checks, grad_mode
 from .tensor import Tensor
 
 
@@ -53,6 +53,9 @@ def write_out(name: str, result: Any, out: Any) -> Any:
     if grad_mode.is_grad_enabled() and (result.requires_grad or out.requires_grad):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")
+    if name in ("any", "all") and out.array.dtype not in (np.bool_, np.uint8):
+        raise RuntimeError(f"{name} only supports bool tensor for result, got: "
+                           f"{checks.scalar_type_name(out.array.dtype)}")
     value = out._same_dtype(name, result).array
     if value.shape != out.array.shape:
         if out.array.size:

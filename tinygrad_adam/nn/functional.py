@@ -1057,7 +1057,8 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: f
     denominator = (((x1 * x1).sum(dim) + eps) * ((x2 * x2).sum(dim) + eps)).sqrt()
     cos = dot / denominator
     zero = cos * 0
-    return _reduce_loss(where(y == 1, 1 - cos, zero) + where(y == -1, (cos - margin).clamp(min=0), zero), reduction)
+    dissimilar = (cos - float(margin)).clamp(min=0)  # margin is a C++ double in PyTorch
+    return _reduce_loss(where(y == 1, 1 - cos, zero) + where(y == -1, dissimilar, zero), reduction)
 
 
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0,
@@ -1069,7 +1070,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: flo
     if x1.ndim != x2.ndim or x1.ndim != y.ndim:
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
                            f"input1: {size_text(x1)}, input2: {size_text(x2)}, target: {size_text(y)} ")
-    return _reduce_loss((-y * (x1 - x2) + margin).clamp(min=0), reduction)
+    return _reduce_loss((-y * (x1 - x2) + float(margin)).clamp(min=0), reduction)  # a C++ double in PyTorch
 
 
 # ----- text and sequences -----------------------------------------------------------------------
@@ -2371,7 +2372,7 @@ def _adaptive_pool3d(op: str, input: Tensor, output_size: Any, pool2d: Any) -> T
     sizes = (output_size,) * 3 if isinstance(output_size, int | np.integer) or output_size is None \
         else tuple(output_size)
     if len(sizes) != 3:
-        raise ValueError(f"{op}: output_size must be an int or a triple, got {output_size!r}")
+        raise RuntimeError(f"{op}: output_size must be 3")
     od, oh, ow = (n if s is None else int(s) for s, n in zip(sizes, (depth, height, width), strict=True))
     planes = pool2d(x.reshape(size * depth, height, width), (oh, ow))
     out = pool2d(planes.reshape(size, depth, oh * ow), (od, oh * ow))
