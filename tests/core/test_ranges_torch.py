@@ -27,12 +27,14 @@ def _same(name: str, args: tuple, dtype: str | None) -> None:
     np.testing.assert_array_equal(ours, theirs, err_msg=f"{name}{args} {dtype}")
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("args", [(-math.pi, math.pi, 2000), (0.0, 2 * math.pi, 25), (0, 1, 7), (-3.7, 12.1, 1001),
-                                  (1e-3, 5.5, 31), (2, -7.5, 4097), (0, 255, 256), (0, 1, 1), (0, 1, 0), (-5, 5, 3)])
+LINSPACE_ARGS = [(-math.pi, math.pi, 2000), (0.0, 2 * math.pi, 25), (0, 1, 7), (-3.7, 12.1, 1001), (1e-3, 5.5, 31),
+                 (2, -7.5, 4097), (0, 255, 256), (0, 1, 1), (0, 1, 0), (-5, 5, 3)]
+
+
+# negative values into uint8 are left out: C's cast of a negative double to uint8 is undefined (docs/pytorch.md)
+@pytest.mark.parametrize("args, dtype", [(args, dtype) for args in LINSPACE_ARGS for dtype in DTYPES
+                                         if not (dtype == "uint8" and min(args[:2]) < 0)])
 def test_linspace_bit_for_bit(args: tuple, dtype: str | None) -> None:
-    if dtype == "uint8" and min(args[:2]) < 0:
-        pytest.skip("negative values wrap differently in a uint8 cast")
     _same("linspace", args, dtype)
 
 
