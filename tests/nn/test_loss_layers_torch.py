@@ -89,3 +89,18 @@ def test_losses_take_their_inputs_by_name_and_print_as_torch() -> None:
         assert repr(loss) == "SmoothL1Loss()" and repr(lib.nn.TripletMarginWithDistanceLoss()).startswith(
             "TripletMarginWithDistanceLoss(\n  (distance_function): PairwiseDistance()")
     assert values[0] == pytest.approx(values[1], rel=1e-12)
+
+
+@pytest.mark.parametrize("function", ["cross_entropy", "nll_loss"])
+def test_class_weight_and_ignore_index_refused_as_torch(function: str) -> None:
+    messages = []
+    for lib in (tg, torch):
+        f = getattr(lib.nn.functional, function)
+        x, t = lib.randn(3, 4), lib.tensor([0, 1, 2])
+        found = []
+        for kwargs in ({"ignore_index": 1.5}, {"ignore_index": True}, {"weight": lib.ones(4, dtype=lib.float64)}):
+            with pytest.raises((TypeError, RuntimeError)) as caught:
+                f(x, t, **kwargs)
+            found.append((caught.type, str(caught.value)))
+        messages.append(found)
+    assert messages[0] == messages[1]

@@ -289,3 +289,9 @@ def padding_index(padding_idx: int | None, num_embeddings: int, op: str) -> int 
     if not -num_embeddings <= padding_idx < num_embeddings:
         raise AssertionError(f"{op}: padding_idx must be within num_embeddings ({num_embeddings}), got {padding_idx}")
     return padding_idx % num_embeddings
+
+
+def check_int(binding: str, name: str, position: int, value: Any) -> None:
+    """PyTorch's TypeError for a non-integer where its binding takes an int (a bool or float ignore_index)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{binding}(): argument '{name}' (position {position}) must be int, not {type(value).__name__}")

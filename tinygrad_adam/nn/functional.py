@@ -31,6 +31,7 @@ from ._checks import (
     check_float,
     check_groups,
     check_input_channels,
+    check_int,
     check_kernel_dtype,
     check_label_smoothing,
     check_no_grad_argument,
@@ -266,6 +267,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: 
     One fused, stable op: log-softmax and pick forward, (softmax − smoothed onehot)·scale backward.
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
+    check_int("cross_entropy_loss", "ignore_index", 5, ignore_index)
     check_reduction("cross_entropy", reduction)
     check_label_smoothing("cross_entropy", label_smoothing)
     if target is None:
@@ -279,6 +281,7 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, size_average: bool 
              ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of integer targets given log-probabilities (N, C) (e.g. from log_softmax)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
+    check_int("nll_loss_nd", "ignore_index", 5, ignore_index)
     check_reduction("nll_loss", reduction)
     return ops.nll_loss(to_tensor(input), target, weight, ignore_index, reduction, "nll_loss")
 

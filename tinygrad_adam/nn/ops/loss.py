@@ -164,6 +164,9 @@ def _class_targets(op: str, x: Tensor, target: Any, ignore_index: int) -> tuple[
 def _class_weight(op: str, weight: Any, x: Tensor) -> np.ndarray | None:
     if weight is None:
         return None
+    if isinstance(weight, Tensor) and weight.array.dtype != x.array.dtype:
+        raise RuntimeError(f"expected scalar type {scalar_type_name(x.array.dtype)} but found "
+                           f"{scalar_type_name(weight.array.dtype)}")
     w = np.asarray(weight.array if isinstance(weight, Tensor) else weight, dtype=x.dtype)
     if w.shape != (x.shape[1],):
         raise ValueError(f"{op}: weight must have one entry per class, shape ({x.shape[1]},), got {w.shape}")
