@@ -57,3 +57,13 @@ def test_hardtanh_deprecated_arguments() -> None:
         assert repr(layer) == "Hardtanh(min_val=-0.25, max_val=3.0)"
         out = layer(lib.tensor([-1.0, 0.0, 5.0]))
         assert out.tolist() == [-0.25, 0.0, 3.0]
+
+
+def test_relu_passes_the_gradient_at_nan_as_torch() -> None:
+    """PyTorch's threshold_backward zeroes the gradient where the output is <= 0: a NaN output passes it."""
+    grads = []
+    for lib in (tg, torch):
+        x = lib.tensor([float("nan"), -1.0, 0.0, 2.0], requires_grad=True)
+        (lib.relu(x) * lib.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+        grads.append(x.grad.tolist())
+    assert grads[0] == grads[1] == [1.0, 0.0, 0.0, 4.0]

@@ -291,11 +291,11 @@ class ReLU(Op):
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
-        (out,) = ctx.saved_tensors
+        (out,) = ctx.saved_tensors  # the gradient passes where out is not <= 0: a NaN passes it, as in PyTorch
         if grad.shape != out.shape:
-            return grad * (out > 0)
+            return grad * np.logical_not(out <= 0)
         result = np.empty_like(out, dtype=np.result_type(grad, out))
-        threads.run_elementwise(lambda g, o, r: np.multiply(g, o > 0, out=r), (grad, out), result)
+        threads.run_elementwise(lambda g, o, r: np.multiply(g, np.logical_not(o <= 0), out=r), (grad, out), result)
         return result
 
 
