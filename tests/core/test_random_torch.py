@@ -252,3 +252,16 @@ def test_dropout_masks_are_pytorchs(p):
     x, tx = tg.randn(8, 40), torch.randn(8, 40)
     _same(tg.nn.functional.dropout(x, p), torch.nn.functional.dropout(tx, p))
     _same(tg.nn.Dropout(p)(x), torch.nn.Dropout(p)(tx))
+
+
+def test_factories_write_into_out_as_torch() -> None:
+    """torch.rand(2, 2, out=c) (the introyt tensors tutorial): c's dtype, the same numbers, c returned."""
+    results = []
+    for lib in (tg, torch):
+        lib.manual_seed(0)
+        out = lib.zeros(2, 3, dtype=lib.float64)
+        made = [getattr(lib, name)(2, 3, out=out).numpy().copy() for name in ("rand", "randn", "ones", "zeros")]
+        results.append((made, lib.rand(2, out=out) is out, str(out.dtype).split(".")[-1]))
+    for a, b in zip(results[0][0], results[1][0], strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert results[0][1:] == results[1][1:] == (True, "float64")

@@ -73,16 +73,19 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     return Tensor._make(ndarray, False) if ndarray.dtype.kind in "biuf" else Tensor(ndarray)
 
 
+@with_out(factory=True)
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
           **kwargs: Any) -> Tensor:
     return _finish(np.zeros(_size("zeros", size, kwargs), dtype=_dtype_or_default(dtype)), None, device, requires_grad)
 
 
+@with_out(factory=True)
 def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
          **kwargs: Any) -> Tensor:
     return _finish(np.ones(_size("ones", size, kwargs), dtype=_dtype_or_default(dtype)), None, device, requires_grad)
 
 
+@with_out(factory=True)
 def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
           **kwargs: Any) -> Tensor:
     """Uninitialised values, as in PyTorch (here: whatever NumPy's empty gives)."""
@@ -117,6 +120,7 @@ def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any 
     return _finish(np.full_like(np.asarray(input), fill_value), dtype, device, requires_grad)
 
 
+@with_out(factory=True)
 def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False, **kwargs: Any) -> Tensor:
     """Uniform samples from [0, 1), PyTorch's for the same generator state."""
@@ -124,6 +128,7 @@ def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = Non
     return _finish(values, None, device, requires_grad)
 
 
+@with_out(factory=True)
 def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kwargs: Any) -> Tensor:
     """Standard normal samples, PyTorch's for the same generator state."""
