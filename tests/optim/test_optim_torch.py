@@ -132,7 +132,7 @@ def test_clip_grad_norm_matches_torch() -> None:
 
 
 @pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "NAdam", "RMSprop", "Rprop",
-                                  "RAdam", "ASGD"])
+                                  "RAdam", "ASGD", "LBFGS"])
 def test_param_groups_and_repr_equal_torch(name: str) -> None:
     """The same keys, order and default values (foreach, fused, ... included) and the same print(optimizer)."""
     import inspect
