@@ -162,3 +162,25 @@ def test_maximize_is_descent_on_the_negated_gradient(opt_cls: type[Optimizer]) -
     up = _run(opt_cls, lr=0.01, maximize=True)
     down = _run(opt_cls, [-g for g in GRADS], lr=0.01)
     assert up == down
+
+
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+def test_lbfgs_solves_least_squares(line_search_fn: str | None) -> None:
+    from tinygrad_adam.optim import LBFGS
+
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(20, 4)), rng.normal(size=20)
+    w = Tensor(np.zeros(4), requires_grad=True)
+    optimizer = LBFGS([w], line_search_fn=line_search_fn, history_size=5, tolerance_change=1e-15)
+    at, bt = Tensor(a), Tensor(b)
+
+    def closure() -> Tensor:
+        optimizer.zero_grad()
+        loss = ((at @ w - bt) ** 2).mean()
+        loss.backward()
+        return loss
+
+    for _ in range(3):
+        optimizer.step(closure)
+    np.testing.assert_allclose(w.array, np.linalg.lstsq(a, b, rcond=None)[0], atol=1e-6)
+    assert optimizer.state[w]["func_evals"] >= optimizer.state[w]["n_iter"] > 3

@@ -47,6 +47,13 @@ CASES = [
     ("Adagrad", {"lr": 0.1, "lr_decay": 0.05, "weight_decay": 0.1, "initial_accumulator_value": 0.3}),
     ("Adadelta", {}),
     ("Adadelta", {"lr": 0.5, "rho": 0.8, "eps": 1e-4, "weight_decay": 0.1, "maximize": True}),
+    ("Rprop", {}),
+    ("Rprop", {"lr": 0.1, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2), "maximize": True}),
+    ("RAdam", {}),
+    ("RAdam", {"lr": 0.01, "betas": (0.8, 0.9), "eps": 1e-6, "weight_decay": 0.1}),
+    ("RAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True, "maximize": True}),
+    ("ASGD", {}),
+    ("ASGD", {"lr": 0.05, "lambd": 0.01, "alpha": 0.5, "t0": 5, "weight_decay": 0.1, "maximize": True}),
 ]
 
 
@@ -124,7 +131,8 @@ def test_clip_grad_norm_matches_torch() -> None:
             np.testing.assert_allclose(p.grad, tp.grad.detach().numpy(), rtol=1e-12)
 
 
-@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "NAdam", "RMSprop"])
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "NAdam", "RMSprop", "Rprop",
+                                  "RAdam", "ASGD", "LBFGS"])
 def test_param_groups_and_repr_equal_torch(name: str) -> None:
     """The same keys, order and default values (foreach, fused, ... included) and the same print(optimizer)."""
     import inspect
@@ -149,3 +157,13 @@ def test_named_parameters_keep_their_names() -> None:
         tg.Adam([Tensor(np.zeros(2), requires_grad=True)], differentiable=True)
     with pytest.raises(RuntimeError, match="cannot be `True` together"):
         tg.SGD([Tensor(np.zeros(2), requires_grad=True)], fused=True, foreach=True)
+
+
+@pytest.mark.parametrize(("name", "hyper"), [("Rprop", {"etas": (1.1, 1.2)}), ("Rprop", {"etas": (0.5, 0.9)}),
+                                             ("RAdam", {"betas": (0.9, 1.0)}), ("ASGD", {"weight_decay": -1.0}),
+                                             ("Rprop", {"lr": -1.0})])
+def test_invalid_hyperparameters_raise_as_torch(name: str, hyper: dict) -> None:
+    with pytest.raises(ValueError):
+        getattr(torch.optim, name)([torch.zeros(2, requires_grad=True)], **hyper)
+    with pytest.raises(ValueError):
+        getattr(tg, name)([Tensor(np.zeros(2), requires_grad=True)], **hyper)

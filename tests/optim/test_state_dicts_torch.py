@@ -29,7 +29,9 @@ def _entries(state_dict: dict) -> dict:
 
 
 @pytest.mark.parametrize(("name", "hyper"), [("SGD", {"lr": 0.1}), ("SGD", {"lr": 0.1, "momentum": 0.9}),
-                                             ("Adagrad", {}), ("Adam", {"amsgrad": True}), ("NAdam", {})])
+                                             ("Adagrad", {}), ("Adam", {"amsgrad": True}), ("NAdam", {}),
+                                             ("Rprop", {}), ("RAdam", {"decoupled_weight_decay": True}),
+                                             ("ASGD", {"t0": 1, "lambd": 0.1})])
 def test_state_entries_before_and_after_steps_as_torch(name: str, hyper: dict) -> None:
     ours, opt, theirs, topt = _pair(name, **hyper)
     assert _entries(opt.state_dict()) == _entries(topt.state_dict())  # Adagrad's state exists before any step
@@ -41,19 +43,25 @@ def test_state_entries_before_and_after_steps_as_torch(name: str, hyper: dict) -
         np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-14, atol=0)
 
 
-def test_torch_sgd_momentum_state_loads_into_ours_and_continues_the_same() -> None:
-    ours, opt, theirs, topt = _pair("SGD", lr=0.1, momentum=0.9, nesterov=True)
-    for _ in range(2):
+@pytest.mark.parametrize(("name", "hyper"), [("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+                                             ("Rprop", {"lr": 0.1}), ("RAdam", {"lr": 0.1, "weight_decay": 0.1}),
+                                             ("ASGD", {"lr": 0.1, "t0": 1, "lambd": 0.1})])
+def test_torch_state_loads_into_ours_and_continues_the_same(name: str, hyper: dict) -> None:
+    ours, opt, theirs, topt = _pair(name, **hyper)
+    for _ in range(7):
         _step(theirs, topt, torch)
     for p, q in zip(ours, theirs, strict=True):
         p.array[...] = q.detach().numpy()
     opt.load_state_dict({"state": {k: {n: tg.tensor(v.numpy()) for n, v in s.items()}
                                    for k, s in topt.state_dict()["state"].items()},
                          "param_groups": topt.state_dict()["param_groups"]})
-    _step(ours, opt, tg)
-    _step(theirs, topt, torch)
+    for _ in range(3):
+        _step(ours, opt, tg)
+        _step(theirs, topt, torch)
     for p, q in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-14, atol=0)
+    for key, value in opt.state_dict()["state"][0].items():
+        np.testing.assert_allclose(np.asarray(value), topt.state_dict()["state"][0][key].numpy(), rtol=1e-14)
 
 
 def test_nadam_mu_product_is_a_float32_scalar_by_default() -> None:

@@ -17,13 +17,18 @@ from .adagrad import Adagrad
 from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
+from .asgd import ASGD
 from .by_name import ALIASES, LABELS, OPTIMIZERS, make_optimizer, optimizer_name
+from .lbfgs import LBFGS
 from .nadam import NAdam
 from .optimizer import Optimizer
+from .radam import RAdam
 from .rmsprop import RMSprop
+from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = [
-    "ALIASES", "LABELS", "OPTIMIZERS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer",
-    "RMSprop", "clip_grad_norm_", "clip_grad_value_", "lr_scheduler", "make_optimizer", "optimizer_name",
+    "ALIASES", "ASGD", "LABELS", "LBFGS", "OPTIMIZERS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax",
+    "NAdam", "Optimizer", "RAdam", "RMSprop", "Rprop", "clip_grad_norm_", "clip_grad_value_", "lr_scheduler",
+    "make_optimizer", "optimizer_name",
 ]

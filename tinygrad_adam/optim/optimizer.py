@@ -287,34 +287,40 @@ class Optimizer:
             if int(index) not in index_to_param:
                 raise ValueError(f"{name}.load_state_dict: the state names parameter {index}, which no group holds")
             p, group = index_to_param[int(index)]
-            expected = self._new_state(p, group)
-            for key in self.lazy_state:
-                if key in saved_state and key not in expected:
-                    expected[key] = Tensor._make(np.zeros_like(p.array), False)
-            if set(saved_state) != set(expected):
-                raise ValueError(
-                    f"{name}.load_state_dict: parameter {index} has state entries {sorted(saved_state)}, "
-                    f"{name} with these hyperparameters expects {sorted(expected)} (a state from another optimizer?)"
-                )
-            restored = {}
-            for key, template in expected.items():
-                value = _plain(saved_state[key])
-                if isinstance(template, Tensor):
-                    array = np.asarray(value)
-                    if array.shape != template.shape:
-                        raise ValueError(
-                            f"{name}.load_state_dict: state '{key}' of parameter {index} has shape {array.shape}, "
-                            f"the parameter has shape {tuple(p.shape)}"
-                        )
-                    restored[key] = Tensor._make(np.array(array, dtype=p.array.dtype, copy=True), False)
-                else:
-                    restored[key] = type(template)(value)
-            new_state[p] = restored
+            new_state[p] = self._restored_state(index, p, group, saved_state)
 
         for group, new_group in zip(self.param_groups, new_groups, strict=True):
             group.clear()
             group.update(new_group)
         self.state = new_state
+
+    def _restored_state(self, index: Any, p: Tensor, group: Mapping[str, Any],
+                        saved_state: Mapping[str, Any]) -> dict[str, Any]:
+        """One parameter's state from a state dict, checked against what this optimizer would create."""
+        name = type(self).__name__
+        expected = self._new_state(p, group)
+        for key in self.lazy_state:
+            if key in saved_state and key not in expected:
+                expected[key] = Tensor._make(np.zeros_like(p.array), False)
+        if set(saved_state) != set(expected):
+            raise ValueError(
+                f"{name}.load_state_dict: parameter {index} has state entries {sorted(saved_state)}, "
+                f"{name} with these hyperparameters expects {sorted(expected)} (a state from another optimizer?)"
+            )
+        restored = {}
+        for key, template in expected.items():
+            value = _plain(saved_state[key])
+            if isinstance(template, Tensor):
+                array = np.asarray(value)
+                if array.shape != template.shape:
+                    raise ValueError(
+                        f"{name}.load_state_dict: state '{key}' of parameter {index} has shape {array.shape}, "
+                        f"the parameter has shape {tuple(p.shape)}"
+                    )
+                restored[key] = Tensor._make(np.array(array, dtype=p.array.dtype, copy=True), False)
+            else:
+                restored[key] = type(template)(value)
+        return restored
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -328,7 +334,9 @@ class Optimizer:
 
 
 def _state_value(value: Any) -> Any:
-    """A copy of one state entry for state_dict(): Tensors stay Tensors, as in PyTorch."""
+    """A copy of one state entry for state_dict(): Tensors stay Tensors (in lists too: LBFGS's), as in PyTorch."""
+    if isinstance(value, list):
+        return [_state_value(v) for v in value]
     return Tensor._make(value.array.copy(), False) if isinstance(value, Tensor) else _plain(value)
 
 
