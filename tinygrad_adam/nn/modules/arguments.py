@@ -65,3 +65,10 @@ def layers(module: str, base: type[ShowsArguments], **functions: Callable[..., T
     return tuple(type(name, (base,), {"function": staticmethod(function), "__doc__": function.__doc__,
                                       "__module__": module, "__qualname__": name})
                  for name, function in functions.items())
+
+
+def changed_options(layer: Module, **defaults: Any) -> str:
+    """`, name=value` for each of the layer's options that differs from its default, in the order given: the
+    tail of PyTorch's print of an RNN or an Embedding."""
+    return "".join(f", {name}={getattr(layer, name)}" for name, default in defaults.items()
+                   if getattr(layer, name) != default)

@@ -22,6 +22,7 @@ from .._checks import check_device, float_dtype, to_tensor
 from ..module import Module, Parameter
 from ..ops.recurrent import GATES, recurrent_layer
 from ..utils.rnn import PackedSequence, packed_to_padded, padded_to_packed
+from .arguments import changed_options
 
 
 def _reset_uniform(module: Module, hidden_size: int) -> None:
@@ -179,18 +180,8 @@ class RNNBase(Module):
         return output, ((h_n, c_n) if lstm else h_n)
 
     def extra_repr(self) -> str:
-        text = f"{self.input_size}, {self.hidden_size}"
-        if self.num_layers != 1:
-            text += f", num_layers={self.num_layers}"
-        if self.bias is not True:
-            text += f", bias={self.bias}"
-        if self.batch_first is not False:
-            text += f", batch_first={self.batch_first}"
-        if self.dropout != 0:
-            text += f", dropout={self.dropout}"
-        if self.bidirectional is not False:
-            text += f", bidirectional={self.bidirectional}"
-        return text
+        return f"{self.input_size}, {self.hidden_size}" + changed_options(
+            self, num_layers=1, bias=True, batch_first=False, dropout=0, bidirectional=False)
 
 
 class RNN(RNNBase):

@@ -11,6 +11,7 @@ from .. import functional as F
 from .. import init
 from .._checks import check_device, check_unsupported, float_dtype, padding_index, to_tensor
 from ..module import Module, Parameter
+from .arguments import changed_options
 
 
 class Embedding(Module):
@@ -58,18 +59,8 @@ class Embedding(Module):
                    _freeze=freeze)
 
     def extra_repr(self) -> str:
-        text = f"{self.num_embeddings}, {self.embedding_dim}"
-        if self.padding_idx is not None:
-            text += f", padding_idx={self.padding_idx}"
-        if self.max_norm is not None:
-            text += f", max_norm={self.max_norm}"
-        if self.norm_type != 2:
-            text += f", norm_type={self.norm_type}"
-        if self.scale_grad_by_freq:
-            text += ", scale_grad_by_freq=True"
-        if self.sparse:
-            text += ", sparse=True"
-        return text
+        return f"{self.num_embeddings}, {self.embedding_dim}" + changed_options(
+            self, padding_idx=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, sparse=False)
 
 
 class EmbeddingBag(Module):
