@@ -65,10 +65,12 @@ class _AdaptiveMaxPoolNd(ShowsArguments):
         return f"output_size={self.output_size}"
 
 
-AdaptiveAvgPool1d, AdaptiveAvgPool2d = layers(__name__, _AdaptiveAvgPoolNd, AdaptiveAvgPool1d=F.adaptive_avg_pool1d,
-                                              AdaptiveAvgPool2d=F.adaptive_avg_pool2d)
-AdaptiveMaxPool1d, AdaptiveMaxPool2d = layers(__name__, _AdaptiveMaxPoolNd, AdaptiveMaxPool1d=F.adaptive_max_pool1d,
-                                              AdaptiveMaxPool2d=F.adaptive_max_pool2d)
+AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d = layers(
+    __name__, _AdaptiveAvgPoolNd, AdaptiveAvgPool1d=F.adaptive_avg_pool1d, AdaptiveAvgPool2d=F.adaptive_avg_pool2d,
+    AdaptiveAvgPool3d=F.adaptive_avg_pool3d)
+AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d = layers(
+    __name__, _AdaptiveMaxPoolNd, AdaptiveMaxPool1d=F.adaptive_max_pool1d, AdaptiveMaxPool2d=F.adaptive_max_pool2d,
+    AdaptiveMaxPool3d=F.adaptive_max_pool3d)
 
 
 class AvgPool1d(Module):
@@ -150,8 +152,6 @@ class MaxUnpool1d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-AdaptiveAvgPool3d, = layers(__name__, _AdaptiveAvgPoolNd, AdaptiveAvgPool3d=F.adaptive_avg_pool3d)
-AdaptiveMaxPool3d, = layers(__name__, _AdaptiveMaxPoolNd, AdaptiveMaxPool3d=F.adaptive_max_pool3d)
 
 
 class MaxPool3d(ShowsArguments, function=F.max_pool3d):
