@@ -67,3 +67,13 @@ def test_relu_passes_the_gradient_at_nan_as_torch() -> None:
         (lib.relu(x) * lib.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
         grads.append(x.grad.tolist())
     assert grads[0] == grads[1] == [1.0, 0.0, 0.0, 4.0]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_abs_and_l1_loss_give_no_gradient_at_nan_as_torch(dtype: str) -> None:
+    grads = []
+    for lib in (tg, torch):
+        x = lib.tensor([float("nan"), -1.0, 0.0, 2.0], dtype=getattr(lib, dtype), requires_grad=True)
+        (lib.abs(x).sum() + lib.nn.functional.l1_loss(x, lib.zeros_like(x))).backward()
+        grads.append(x.grad.tolist())
+    assert grads[0] == grads[1]

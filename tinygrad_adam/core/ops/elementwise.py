@@ -251,10 +251,10 @@ class Cos(UnaryOp):
 
 
 class Abs(UnaryOp):
-    """|x|, with gradient sign(x) (0 at x = 0, as in PyTorch)."""
+    """|x|, with gradient sign(x) (0 at x = 0 and at NaN, as in PyTorch)."""
 
     value = staticmethod(np.abs)
-    slope = staticmethod(lambda x, y: np.sign(x))
+    slope = staticmethod(lambda x, y: (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype))
 
 
 class Tanh(UnaryOp):
