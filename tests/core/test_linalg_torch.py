@@ -70,3 +70,18 @@ def test_product_sums_want_self_in_the_product_dtype_as_torch(name: str, self_dt
     ours = getattr(tg, name)(*(tg.tensor(a) for a in arrays))
     assert str(ours.dtype) == str(theirs.dtype)
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("shapes", [((2, 3, 0), (0, 5)), ((0, 3, 4), (4, 5)), ((2, 3, 4), (4, 0)), ((2, 3, 4), (4, 5))])
+def test_stack_times_matrix_equals_torch(shapes: tuple) -> None:
+    """x @ W with a 3-D x is one 2-D product here, empty sizes included (a reshape to -1 could not infer them)."""
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(shape) for shape in shapes]
+    results = []
+    for lib in (tg, torch):
+        a, b = (lib.tensor(x, requires_grad=True) for x in arrays)
+        out = a @ b
+        (out * out).sum().backward()
+        results.append((out.detach().numpy(), a.grad.numpy(), b.grad.numpy()))
+    for ours, theirs in zip(*results, strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ...core.engine import Context, Op
+from ...core.ops.linalg import rows_matmul
 from ...core.tensor import Tensor
 from .._checks import check_dtypes
 
@@ -17,10 +18,7 @@ class LinearOp(Op):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray) -> np.ndarray:
-        # (..., in) as one 2-D product: NumPy's batched matmul calls BLAS once per leading index (2x slower)
-        rows = math.prod(x.shape[:-1])  # not -1: a reshape cannot infer it when a size is 0
-        out = (x.reshape(rows, x.shape[-1]) @ weight.T).reshape(*x.shape[:-1], weight.shape[0]) if x.ndim > 2 \
-            else x @ weight.T
+        out = rows_matmul(x, weight.T) if x.ndim > 2 else x @ weight.T
         if bias:
             out += bias[0]
         ctx.save_for_backward(x, weight)
