@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._platform.sums import sum_leading_axes
 from ...core.engine import Context, Op
 from ...core.ops.linalg import rows_matmul
 from ...core.tensor import Tensor
@@ -34,7 +35,7 @@ class LinearOp(Op):
         grad_w = grad_2d.T @ x.reshape(rows, weight.shape[1]) if ctx.needs_input_grad[1] else None
         if not ctx.has_bias:
             return grad_x, grad_w
-        return grad_x, grad_w, grad_2d.sum(axis=0) if ctx.needs_input_grad[2] else None
+        return grad_x, grad_w, sum_leading_axes(grad_2d) if ctx.needs_input_grad[2] else None
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None, op: str) -> Tensor:
