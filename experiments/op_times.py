@@ -5,7 +5,7 @@ of every Op subclass are timed (wall clock) over a few steps, and the step itsel
     python experiments/op_times.py --model gpt --medium-products-threaded   # the products' earlier threading
 
 --medium-products-threaded alternates the step, one step each, between the package's setting (products of
-10**6 to 16·2**20 multiply-adds on one BLAS thread, _platform/products.py) and OpenBLAS's own threading of
+2.6·10**5 to 16·2**20 multiply-adds on one BLAS thread, _platform/products.py) and OpenBLAS's own threading of
 them, and prints the paired ratio: the A/B behind docs/performance.md's "Medium products on one thread".
 """
 

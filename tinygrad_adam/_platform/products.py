@@ -9,8 +9,8 @@ wake-up again and again or split badly between workers:
 - a product with a long inner dimension and a small result (the weight gradient of a
   convolution: all the threads would share a few dozen output rows).
 
-A product of medium size (`matmul`: up to MIN_SPLIT_PRODUCT multiply-adds, the GPT lecture model's)
-runs on the calling thread. Multi-threaded, OpenBLAS's threads wait for each other; while another
+A product of medium size (`matmul`: from THREADED_PRODUCT up to MIN_SPLIT_PRODUCT multiply-adds, the
+GPT lecture model's) runs on the calling thread. Multi-threaded, OpenBLAS's threads wait for each other; while another
 process had the second core, such a product took 10-100 ms instead of 0.1-0.3 ms, and on a free
 machine the GPT step ran no faster with them (docs/performance.md).
 
@@ -33,6 +33,9 @@ from .threads import MIN_BYTES
 
 SMALL_PRODUCT = 1_000_000
 """Multiply-adds of the largest product OpenBLAS's small-matrix kernels take (M·N·K <= 10**6)."""
+THREADED_PRODUCT = 4 * 65536
+"""OpenBLAS hands a product of more multiply-adds than this to its threads (its GEMM_MULTITHREAD_THRESHOLD
+times SMP_THRESHOLD_MIN)."""
 MIN_SPLIT_PRODUCT = 16 << 20
 """A product with fewer multiply-adds than this in all is one NumPy call: cutting it would cost more."""
 MIN_ROWS = 8
@@ -42,8 +45,8 @@ MIN_DEPTH = 256
 
 
 def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a @ b; for 2-D a and b on one BLAS thread from SMALL_PRODUCT up to MIN_SPLIT_PRODUCT multiply-adds."""
-    if (a.ndim == 2 == b.ndim and SMALL_PRODUCT < a.shape[0] * a.shape[1] * b.shape[1] < MIN_SPLIT_PRODUCT
+    """a @ b; for 2-D a and b on one BLAS thread from THREADED_PRODUCT up to MIN_SPLIT_PRODUCT multiply-adds."""
+    if (a.ndim == 2 == b.ndim and THREADED_PRODUCT < a.shape[0] * a.shape[1] * b.shape[1] < MIN_SPLIT_PRODUCT
             and threads.blas_threads() > 1):
         with threads.blas_on_one_thread():
             return a @ b
