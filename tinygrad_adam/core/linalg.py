@@ -145,6 +145,7 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
 @with_out
 def cholesky(input: Tensor, *, upper: bool = False) -> Tensor:
     """L lower triangular with A = L L^T (or U = L^T with upper=True), for symmetric positive-definite A."""
+    checks.boolean("linalg_cholesky", "upper", upper)
     try:
         low = ops.Cholesky.apply(_matrices("cholesky", input))
     except np.linalg.LinAlgError as e:

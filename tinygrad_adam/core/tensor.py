@@ -150,8 +150,8 @@ def _axes(dim: Any, axis: Any, ndim: int) -> tuple[int, ...] | None:
     return checks.dims(_dim_arg(dim, axis), ndim)
 
 
-def _keepdim_arg(keepdim: bool, keepdims: bool | None) -> bool:
-    return bool(keepdim if keepdims is None else keepdims)
+def _keepdim_arg(op: str, keepdim: bool, keepdims: bool | None) -> bool:
+    return checks.boolean(op, "keepdim", keepdim) if keepdims is None else bool(keepdims)
 
 
 def _float_op(op: type[engine.Op]) -> Callable[[Tensor], Tensor]:
@@ -456,6 +456,10 @@ class Tensor:
             raise TypeError(f"to() takes at most 4 positional arguments ({len(args) + 2} given)")
         if len(args) == 2:
             copy = args[1]
+        if args:
+            non_blocking = args[0]
+        checks.boolean("to", "non_blocking", non_blocking)
+        checks.boolean("to", "copy", copy)
         if device is not None:
             check_device(device)
         out = self if dtype is None else self.astype(dtype)
@@ -766,7 +770,7 @@ class Tensor:
             keepdims: bool | None = None) -> Tensor:
         x = self if dtype is not None or self.array.dtype.kind == "f" else self.astype(np.int64)
         x = x if dtype is None else x.astype(dtype)
-        return ops.Sum.apply(x, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg(keepdim, keepdims))
+        return ops.Sum.apply(x, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg("sum", keepdim, keepdims))
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
              keepdims: bool | None = None) -> Tensor:
@@ -774,16 +778,17 @@ class Tensor:
         if x.array.dtype.kind != "f":
             raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
                                f"or complex dtype. Got: {checks.scalar_type_name(x.array.dtype)}")
-        return ops.Mean.apply(x, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg(keepdim, keepdims))
+        return ops.Mean.apply(x, axis=_axes(dim, axis, self.array.ndim),
+                              keepdims=_keepdim_arg("mean", keepdim, keepdims))
 
     def _max_or_min(self, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: bool | None) -> Any:
-        dim, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
+        dim, keep = _dim_arg(dim, axis), _keepdim_arg(name, keepdim, keepdims)
         if isinstance(dim, Tensor):  # max(other): elementwise, as torch.max(a, b)
             return self.maximum(dim) if name == "max" else self.minimum(dim)
         if dim is None:
             checks.nonempty_reduction(name, self.array.shape, None)
             return ops.Max.apply(self, axis=None, keepdims=False, largest=name == "max")
-        d = checks.dim(dim, self.array.ndim)
+        d = checks.dim(dim, self.array.ndim, name)
         checks.nonempty_reduction(name, self.array.shape, (d,))
         result = MaxResult if name == "max" else MinResult
         if self.array.ndim == 0:
@@ -814,11 +819,11 @@ class Tensor:
         return self._amax_or_amin("amin", dim, keepdim)
 
     def _arg(self, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: bool | None) -> Tensor:
-        d, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
+        d, keep = _dim_arg(dim, axis), _keepdim_arg(name, keepdim, keepdims)
         if self.array.dtype == np.bool_:
             raise RuntimeError(f"{name}(): does not support bool input")
         if d is not None:
-            d = checks.dim(d, self.array.ndim)
+            d = checks.dim(d, self.array.ndim, name)
         checks.nonempty_reduction(name, self.array.shape, None if d is None else (d,))
         array = self.array if self.array.ndim else self.array.reshape(1)
         found = (np.argmax if name == "argmax" else np.argmin)(array, axis=d, keepdims=keep)
@@ -837,8 +842,11 @@ class Tensor:
 
     def _variance(self, root: bool, dim: Any, unbiased: bool | None, keepdim: bool, correction: float | None,
                   axis: Any, keepdims: bool | None, ddof: float | None) -> Tensor:
+        name = "std" if root else "var"
         if isinstance(dim, bool) and unbiased is None:  # var(unbiased), PyTorch's older positional form
             dim, unbiased = None, dim
+        if unbiased is not None:
+            checks.boolean(name, "unbiased", unbiased)
         if sum(v is not None for v in (unbiased, correction, ddof)) > 1:
             raise TypeError("var/std: give only one of unbiased, correction and ddof")
         if correction is None:
@@ -846,8 +854,8 @@ class Tensor:
         if self.array.dtype.kind != "f":
             raise RuntimeError("std and var only support floating point and complex dtypes")
         return (ops.Std if root else ops.Var).apply(
-            self, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg(keepdim, keepdims), ddof=correction,
-            root=root)
+            self, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg(name, keepdim, keepdims),
+            ddof=correction, root=root)
 
     def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
             correction: float | None = None, axis: Any = None, keepdims: bool | None = None,
@@ -885,7 +893,7 @@ class Tensor:
 
     def _all_or_any(self, reduce: Callable[..., np.ndarray], dim: Any, keepdim: bool, axis: Any,
                     keepdims: bool | None) -> Tensor:
-        d, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
+        d, keep = _dim_arg(dim, axis), _keepdim_arg("all" if reduce is np.all else "any", keepdim, keepdims)
         axes = None if d is None else checks.dims(d if isinstance(d, int | np.integer) else d, self.array.ndim)
         out = np.asarray(reduce(self.array, axis=axes, keepdims=keep))
         return Tensor._make(out.astype(np.uint8) if self.array.dtype == np.uint8 else out, False)
@@ -905,7 +913,7 @@ class Tensor:
             raise TypeError("logsumexp() missing 1 required positional argument: 'dim'") if d is None else \
                 RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * self.array.ndim}")
         return ops.LogSumExp.apply(self._floating(), axis=checks.dims(d, self.array.ndim),
-                                   keepdims=_keepdim_arg(keepdim, keepdims))
+                                   keepdims=_keepdim_arg("logsumexp", keepdim, keepdims))
 
     # ----- elementwise ------------------------------------------------------------------------
     def _floating(self) -> Tensor:
@@ -1016,11 +1024,13 @@ class Tensor:
 
     def tril(self, diagonal: int = 0) -> Tensor:
         """The lower triangle of the last two dims (column - row <= diagonal); the rest 0."""
+        diagonal = checks.integer("tril", "diagonal", diagonal)
         rows, cols = self.shape[-2:] if self.ndim >= 2 else (0, 0)
         return name_node(self._triangle("tril", np.tri(rows, cols, diagonal, dtype=bool)), "TrilBackward0")
 
     def triu(self, diagonal: int = 0) -> Tensor:
         """The upper triangle of the last two dims (column - row >= diagonal); the rest 0."""
+        diagonal = checks.integer("triu", "diagonal", diagonal)
         rows, cols = self.shape[-2:] if self.ndim >= 2 else (0, 0)
         return name_node(self._triangle("triu", ~np.tri(rows, cols, diagonal - 1, dtype=bool)), "TriuBackward0")
 
@@ -1224,21 +1234,20 @@ class Tensor:
         self._version += 1
 
     # ----- sequence ops: split and join by pieces, gather/scatter along a dim, sort, cumsum, einsum ---------
-    def _wrap_dim(self, dim: int) -> int:
-        """`dim` in [0, ndim) (a 0-d tensor has dims -1 and 0), with PyTorch's IndexError otherwise."""
-        n = builtins.max(self.ndim, 1)
-        if not -n <= dim < n:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-        return dim % n
+    def _wrap_dim(self, dim: int, op: str = "") -> int:
+        """`dim` in [0, ndim) (a 0-d tensor has dims -1 and 0), with PyTorch's IndexError otherwise (and its
+        TypeError, naming `op`, for a dim that is not an int)."""
+        return checks.dim(dim, self.array.ndim, op)
 
     def split(self, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
         """Pieces of `split_size` along `dim` (the last may be smaller), or pieces of the listed sizes."""
         if self.ndim == 0:
             raise RuntimeError("split expects at least a 1-dimensional tensor")
-        dim = self._wrap_dim(dim)
+        dim = self._wrap_dim(dim, "split")
         length = self.shape[dim]
-        if isinstance(split_size, int | np.integer):
-            size = int(split_size)
+        by_size = not isinstance(split_size, Sequence | np.ndarray)
+        if by_size:
+            size = checks.integer("split", "split_size", split_size)
             if size < 0:
                 raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
             if size == 0 and length != 0:
@@ -1247,7 +1256,7 @@ class Tensor:
             count = builtins.max(-(-length // size), 1) if size else 1
             sizes = [builtins.min(size, length - i * size) for i in range(count)]
         else:
-            sizes = [int(n) for n in split_size]
+            sizes = list(checks.integers("split_with_sizes", "split_sizes", split_size))
             if builtins.any(n < 0 for n in sizes):
                 raise RuntimeError("split_with_sizes expects split_sizes have only non-negative entries, but got "
                                    f"split_sizes={sizes}")
@@ -1256,7 +1265,7 @@ class Tensor:
                                    f"size at dimension {dim}), but got split_sizes={sizes}")
         starts = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
         lead = (slice(None),) * dim
-        op = ops.SplitPiece if isinstance(split_size, int | np.integer) else ops.SplitWithSizesPiece
+        op = ops.SplitPiece if by_size else ops.SplitWithSizesPiece
         return tuple(op.apply(self, index=lead + (slice(int(a), int(b)),))
                      for a, b in zip(starts[:-1], starts[1:], strict=True))
 
@@ -1264,9 +1273,10 @@ class Tensor:
         """At most `chunks` pieces of equal size along `dim` (the last may be smaller), as torch.chunk."""
         if self.ndim == 0:
             raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+        chunks = checks.integer("chunk", "chunks", chunks)
         if chunks <= 0:
             raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-        length = self.shape[self._wrap_dim(dim)]
+        length = self.shape[self._wrap_dim(dim, "chunk")]
         if length == 0:
             return self.split([0] * chunks, dim)
         return self.split(-(-length // chunks), dim)
@@ -1286,7 +1296,7 @@ class Tensor:
 
     def _along_dim_check(self, name: str, dim: int, index: np.ndarray, src_shape: tuple[int, ...] | None) -> int:
         """PyTorch's checks of gather/scatter: same rank, index no larger than input (and src) off `dim`, in range."""
-        dim = self._wrap_dim(dim)
+        dim = self._wrap_dim(dim, name)
         if index.ndim != builtins.max(self.ndim, 1) and not (self.ndim == 0 and index.ndim <= 1):
             raise RuntimeError("Index tensor must have the same number of dimensions as "
                                f"{'input' if name == 'gather' else 'self'} tensor")
@@ -1365,7 +1375,7 @@ class Tensor:
         x = self.astype(dtype) if dtype is not None else self if self.array.dtype.kind == "f" else self.astype(np.int64)
         if x.array.dtype.kind != "f" and self.requires_grad and grad_mode.is_grad_enabled():
             raise RuntimeError(f"Autograd not support dtype: {_scalar_type_name(x.array.dtype)}")
-        return ops.Cumsum.apply(x, axis=self._wrap_dim(dim))
+        return ops.Cumsum.apply(x, axis=self._wrap_dim(dim, "cumsum"))
 
     def _sorted_order(self, dim: int, descending: bool) -> np.ndarray:
         """int64 indices that sort along `dim`, stable, NaN counted largest (as PyTorch does)."""
@@ -1378,19 +1388,24 @@ class Tensor:
 
     def sort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> SortResult:
         """(values, indices) sorted along `dim`; ties keep their order (always stable here)."""
-        dim = self._wrap_dim(dim)
+        dim = self._wrap_dim(dim, "sort")
+        checks.boolean("sort", "descending", descending)
         order = self._sorted_order(dim, descending)
         values = ops.SortValues.apply(self, dim=dim, index=order)
         return SortResult(values, Tensor._make(order, False))
 
     def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
-        return Tensor._make(self._sorted_order(self._wrap_dim(dim), descending), False)
+        checks.boolean("argsort", "descending", descending)
+        return Tensor._make(self._sorted_order(self._wrap_dim(dim, "argsort"), descending), False)
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopkResult:  # noqa: A002
         """The k largest (or smallest) entries along `dim` and their indices, largest first."""
+        k = checks.integer("topk", "k", k)
+        checks.boolean("topk", "largest", largest)
+        checks.boolean("topk", "sorted", sorted)
         if self.array.dtype == np.bool_:
             raise RuntimeError("topk does not support bool dtypes on CPU")
-        dim = self._wrap_dim(dim)
+        dim = self._wrap_dim(dim, "topk")
         size = self.shape[dim] if self.ndim else 1
         if not 0 <= k <= size:
             raise RuntimeError("selected index k out of range")
@@ -1463,7 +1478,8 @@ class Tensor:
         """(hist, bin_edges): `bins` equal bins over `range` (default the data's), or the given edges."""
         if self.array.dtype.kind != "f":
             raise NotImplementedError(f"\"histogramdd\" not implemented for '{_scalar_type_name(self.array.dtype)}'")
-        edges = bins.array if isinstance(bins, Tensor) else bins
+        edges = bins.array if isinstance(bins, Tensor) else bins if isinstance(bins, Sequence | np.ndarray) else \
+            checks.integer("histogram", "bins", bins)
         if isinstance(edges, int | np.integer) and edges <= 0:
             raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {edges} for dimension 0")
         data_range = None if range is None else (float(range[0]), float(range[1]))
@@ -1995,7 +2011,9 @@ class Tensor:
 
     def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
         """int64 indices drawn from each row of this tensor's non-negative weights, as torch.multinomial."""
-        return Tensor._make(_random.multinomial(self.array, int(num_samples), replacement, generator), False)
+        num_samples = checks.integer("multinomial", "num_samples", num_samples)
+        replacement = checks.boolean("multinomial", "replacement", replacement)
+        return Tensor._make(_random.multinomial(self.array, num_samples, replacement, generator), False)
 
     # ----- hooks (run by the engine's backward walk, see core/hooks.py) -----------------------------
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
@@ -2083,7 +2101,7 @@ class Tensor:
 
     def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
         """Running products along `dim`; integer and bool inputs give int64, as in PyTorch."""
-        return name_node(ops.Cumprod.apply(self._integral_as_long(dtype), axis=self._wrap_dim(dim)),
+        return name_node(ops.Cumprod.apply(self._integral_as_long(dtype), axis=self._wrap_dim(dim, "cumprod")),
                          "CumprodBackward0")
 
     def _running_in_place(self, name: str, dim: int, dtype: Any) -> Tensor:
@@ -2186,7 +2204,8 @@ class Tensor:
 
     def mode(self, dim: int = -1, keepdim: bool = False) -> Any:
         """The most frequent value along `dim` (the smallest of equally frequent ones) and its last index."""
-        d = self._wrap_dim(dim)
+        d = self._wrap_dim(dim, "mode")
+        checks.boolean("mode", "keepdim", keepdim)
         array = np.moveaxis(self.array.reshape(self.shape or (1,)), d, -1)
         rows = array.reshape(-1, array.shape[-1])
         if rows.shape[-1] == 0:
@@ -2257,6 +2276,7 @@ class Tensor:
 
     def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         """sum with NaN counted as 0."""
+        checks.boolean("nansum", "keepdim", keepdim)
         if self.array.dtype.kind != "f":
             return self.sum(dim, keepdim, dtype=dtype)
         zero = Tensor._make(np.zeros((), self.array.dtype), False)
@@ -2386,7 +2406,7 @@ class Tensor:
         """The slice at `index` along `dim`, that dim removed."""
         if self.ndim == 0:
             raise IndexError("select() cannot be applied to a 0-dim tensor.")
-        d = self._wrap_dim(dim)
+        d, index = self._wrap_dim(dim, "select"), checks.integer("select", "index", index)
         size = self.shape[d]
         if not -size <= index < size:
             raise IndexError(f"select(): index {index} out of range for tensor of size {list(self.shape)} at "
@@ -2395,8 +2415,8 @@ class Tensor:
 
     def movedim(self, source: Any, destination: Any) -> Tensor:
         """Move the dims `source` to the positions `destination`, the others keeping their order."""
-        src = [source] if isinstance(source, int | np.integer) else list(source)
-        dst = [destination] if isinstance(destination, int | np.integer) else list(destination)
+        src, dst = list(checks.integers("movedim", "source", source)), list(
+            checks.integers("movedim", "destination", destination))
         if len(src) != len(dst):
             raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain the "
                                f"same number of dims as destination ({dst} dims)")
@@ -2419,8 +2439,8 @@ class Tensor:
 
     def unflatten(self, dim: int, sizes: Sequence[int]) -> Tensor:
         """Split dim `dim` into the dims `sizes` (one may be -1)."""
-        d = self._wrap_dim(dim)
-        sizes = tuple(int(n) for n in sizes)
+        d = self._wrap_dim(dim, "unflatten")
+        sizes = checks.integers("unflatten", "sizes", sizes)
         if not sizes:
             raise RuntimeError("unflatten: sizes must be non-empty")
         return self.reshape(self.shape[:d] + sizes + self.shape[d + 1:])
@@ -2492,6 +2512,8 @@ class Tensor:
         if self.ndim < needed:
             raise RuntimeError(f"torch.{name} requires a tensor with at least {needed} dimension, but got a tensor "
                                f"with {self.ndim} dimensions!")
+        if not isinstance(sections, Sequence | Tensor):
+            sections = checks.integer(name, "sections", sections)
         if isinstance(sections, int) and (sections == 0 or self.shape[dim] % sections):
             raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the size of the dimension "
                                f"{self.shape[dim]} is not divisible by the split_size {sections}!")
@@ -2509,6 +2531,7 @@ class Tensor:
 
     def rot90(self, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
         """Rotate by 90 degrees k times in the plane of `dims`, from the first towards the second."""
+        k, dims = checks.integer("rot90", "k", k), checks.integers("rot90", "dims", dims)
         if len(dims) != 2:
             raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
         if self.ndim < 2:
@@ -2898,13 +2921,14 @@ class Tensor:
         return name_node(self.narrow(dim, start, length).clone(), "NarrowCopyBackward0")
 
     def split_with_sizes(self, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
-        return self.split(list(split_sizes), dim)
+        return self.split(list(checks.integers("split_with_sizes", "split_sizes", split_sizes)),
+                          self._wrap_dim(dim, "split_with_sizes"))
 
     def unsafe_split(self, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
         return self.split(split_size, dim)
 
     def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-        return self.chunk(chunks, dim)
+        return self.chunk(checks.integer("unsafe_chunk", "chunks", chunks), dim)
 
     def sum_to_size(self, *sizes: Any, size: Any = None) -> Tensor:
         """The sum over the dims that broadcasting `size` to this shape would stretch: its inverse."""
@@ -2942,7 +2966,7 @@ class Tensor:
         return name_node(ops.IndexPut.apply(self, src.astype(self.array.dtype), index=index), name_of_node)
 
     def select_scatter(self, src: Tensor, dim: int, index: int) -> Tensor:
-        d = self._wrap_dim(dim)
+        d, index = self._wrap_dim(dim, "select_scatter"), checks.integer("select_scatter", "index", index)
         return self._scatter_into("select_scatter", src, (slice(None),) * d + (int(index),), self.select(d, index))
 
     def slice_scatter(self, src: Tensor, dim: int = 0, start: int | None = None, end: int | None = None,
@@ -2952,6 +2976,7 @@ class Tensor:
         return self._scatter_into("slice_scatter", src, where, self[where])
 
     def diagonal_scatter(self, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        offset = checks.integer("diagonal_scatter", "offset", offset)
         positions = np.arange(self.numel()).reshape(self.shape)
         picked = Tensor._make(positions, False).diagonal(offset, dim1, dim2).array
         return self._scatter_into("diagonal_scatter", src, np.unravel_index(picked, self.shape),

@@ -500,6 +500,9 @@ def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool
 
 def _indices_of_triangle(which: Callable[..., tuple[np.ndarray, np.ndarray]], row: int, col: int, offset: int,
                          dtype: Any) -> Tensor:
+    op = which.__name__
+    row, col = checks.integer(op, "row", row), checks.integer(op, "col", col)
+    offset = checks.integer(op, "offset", offset)
     if row < 0 or col < 0:
         raise RuntimeError(f"row must be non-negative, got{row}" if row < 0 else f"col must be non-negative, got{col}")
     found = np.stack(which(row, offset, col)) if row and col else np.zeros((2, 0), np.int64)
@@ -574,6 +577,8 @@ def _no_bool_search(boundaries: np.ndarray, values: np.ndarray) -> None:
 @with_out
 def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:
     """The index of the bucket of `boundaries` (1-D, ascending) that holds each value."""
+    checks.boolean("bucketize", "out_int32", out_int32)
+    checks.boolean("bucketize", "right", right)
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     values = input.array if isinstance(input, Tensor) else np.asarray(input)
@@ -585,6 +590,8 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right:
 def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False, right: bool = False,
                  side: str | None = None, sorter: Tensor | None = None) -> Tensor:
     """Where each value would be inserted into the sorted last dim of `sorted_sequence` to keep it sorted."""
+    checks.boolean("searchsorted", "out_int32", out_int32)
+    checks.boolean("searchsorted", "right", right)
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")

@@ -574,6 +574,8 @@ def avg_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Se
                padding: int | Sequence[int] = 0, ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
     """Mean over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view."""
     check_positive("avg_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1)
+    checks.boolean("avg_pool1d", "ceil_mode", ceil_mode)
+    checks.boolean("avg_pool1d", "count_include_pad", count_include_pad)
     x, kernel, strides, pads = _pool1d_arguments("avg_pool1d", input, kernel_size, stride, padding)
     check_kernel_dtype("avg_pool2d", x, "bool uint8 int8 int16 int32")
     if ceil_mode:
@@ -735,7 +737,7 @@ def unfold(input: Tensor, kernel_size: IntPair, dilation: IntPair = 1, padding: 
 
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """(*, C·r², H, W) to (*, C, H·r, W·r): each group of r² channels becomes an r x r block of pixels."""
-    x, r = to_tensor(input), int(upscale_factor)
+    x, r = to_tensor(input), checks.integer("pixel_shuffle", "upscale_factor", upscale_factor)
     if x.ndim < 3:
         raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
                            f"{x.ndim} dimension(s)")
@@ -1385,6 +1387,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """max(0, margin + d(a, p) - d(a, n)) with d the pairwise p-norm distance; swap uses min(d(a, n), d(p, n))."""
     reduction = legacy_reduction(size_average, reduce, reduction)
+    checks.boolean("triplet_margin_loss", "swap", swap)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
     check_reduction("triplet_margin_loss", reduction)
@@ -1792,7 +1795,7 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """(*, C, H·r, W·r) to (*, C·r², H, W), r = downscale_factor: the inverse of pixel_shuffle."""
     x = to_tensor(input)
-    r = downscale_factor
+    r = checks.integer("pixel_unshuffle", "downscale_factor", downscale_factor)
     if x.ndim < 3:
         raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
                            f"{x.ndim} dimension(s)")
@@ -2091,9 +2094,7 @@ def _ctc_lengths(name: str, value: Any) -> np.ndarray:
         if value.array.dtype.kind not in "iu":
             raise RuntimeError(f"{name} must be integral")
         return value.array.reshape(-1).astype(np.int64)
-    if not isinstance(value, Sequence | np.ndarray):
-        raise TypeError(f"ctc_loss(): argument '{name}' must be tuple of ints, not {type(value).__name__}")
-    return np.asarray([int(v) for v in value], dtype=np.int64).reshape(-1)
+    return np.asarray(checks.integers("ctc_loss", name, value), dtype=np.int64).reshape(-1)
 
 
 def _ctc_targets(targets: np.ndarray, target_lengths: np.ndarray, batch: int) -> np.ndarray:
