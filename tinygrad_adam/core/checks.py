@@ -56,16 +56,16 @@ def boolean(op: str, name: str, value: Any) -> bool:
     raise argument_error(op, name, "bool", value)
 
 
-def integers(op: str, name: str, values: Any) -> tuple[int, ...]:
-    """An int-list parameter (`int[]`: sizes, dims) as PyTorch's argument parser takes it: one int, or a
-    sequence of them, each as `integer` takes it."""
+def integers(op: str, name: str, values: Any, single: bool = False) -> tuple[int, ...]:
+    """An int-list parameter (`int[]`: sizes, dims) as PyTorch's argument parser takes it: a sequence of ints,
+    each as `integer` takes it; one int too where `single` (its sized lists, `int[2] kernel_size`)."""
     if isinstance(values, Sequence | np.ndarray) and not isinstance(values, str):
         for i, n in enumerate(values):
             if not _is_int(n) and not (i and isinstance(n, bool)):  # PyTorch's parser: a bool but at pos 0 passes
                 raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, but found element of type "
                                 f"{type_name(n)} at pos {i}")
         return tuple(int(n) for n in values)
-    if _is_int(values):
+    if single and _is_int(values):
         return (int(values),)
     raise argument_error(op, name, "tuple of ints", values)
 

@@ -14,7 +14,7 @@ import numpy as np
 from . import checks, ops
 from .graph_nodes import name_node
 from .out import with_out
-from .tensor import Tensor, _return_type
+from .tensor import Tensor, _return_type, _tensors
 
 SlogdetResult = _return_type("slogdet", "sign", "logabsdet")
 LinalgSlogdetResult = _return_type("linalg_slogdet", "sign", "logabsdet")
@@ -124,6 +124,7 @@ def inv(A: Tensor) -> Tensor:
 def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     """X with A X = B (X A = B when left=False); B a batch of matrices, or of vectors."""
     A = _matrices("solve", A)
+    _tensors("linalg_solve", B=B)
     if B.array.dtype != A.array.dtype:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
                            f"{checks.scalar_type_name(A.array.dtype)} and {checks.scalar_type_name(B.array.dtype)}")
@@ -218,6 +219,7 @@ def qr(A: Tensor, mode: str = "reduced") -> Any:
 @with_out
 def matrix_power(input: Tensor, n: int) -> Tensor:
     """A @ A @ ... (n times; inv(A) for negative n; the identity for 0), by repeated squaring."""
+    n = checks.integer("linalg_matrix_power", "n", n)
     if input.ndim < 2 or input.shape[-1] != input.shape[-2]:
         rows, cols = input.shape[-2] if input.ndim > 1 else 1, input.shape[-1] if input.ndim else 1
         raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they are {rows} by {cols} "
@@ -292,6 +294,7 @@ def multi_dot(tensors: Any) -> Tensor:
 @with_out
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     """Sums of products along `dim` (the two broadcast together)."""
+    _tensors("linalg_vecdot", x=x, y=y)
     names = [checks.scalar_type_name(t.array.dtype) for t in (x, y)]
     problems = {f"Expected a floating point or complex tensor as input. Got {names[0]}": x.array.dtype.kind != "f",
                 f"Expected x and y to have the same dtype, but found x of type {names[0]} and y of type {names[1]} "
@@ -331,6 +334,7 @@ def solve_triangular(input: Tensor, B: Tensor, *, upper: bool, left: bool = True
     if isinstance(input, Tensor) and input.array.dtype.kind != "f":
         raise checks.not_implemented_for("triangular_solve_cpu", input.array.dtype)
     input = _matrices("solve_triangular", input)
+    _tensors("linalg_solve_triangular", B=B)
     triangle = input.triu() if upper else input.tril()
     if unitriangular:
         triangle = triangle.tril(-1) if not upper else triangle.triu(1)
@@ -379,6 +383,7 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
 
 @with_out
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:  # noqa: A002
+    _tensors("linalg_cross", input=input, other=other)
     return input.cross(other, dim)
 
 

@@ -150,6 +150,13 @@ def _axes(dim: Any, axis: Any, ndim: int) -> tuple[int, ...] | None:
     return checks.dims(_dim_arg(dim, axis), ndim)
 
 
+def _tensors(op: str, **given: Any) -> None:
+    """PyTorch's TypeError for an argument that must be a Tensor and is not (a number, a bool, None, ...)."""
+    for name, value in given.items():
+        if not isinstance(value, Tensor):
+            raise checks.argument_error(op, name, "Tensor", value)
+
+
 def _keepdim_arg(op: str, keepdim: bool, keepdims: bool | None) -> bool:
     return checks.boolean(op, "keepdim", keepdim) if keepdims is None else bool(keepdims)
 
@@ -693,6 +700,7 @@ class Tensor:
         return self @ other
 
     def mm(self, mat2: Tensor) -> Tensor:
+        _tensors("mm", mat2=mat2)
         if self.ndim != 2:
             raise RuntimeError("self must be a matrix")
         if mat2.ndim != 2:
@@ -732,10 +740,12 @@ class Tensor:
 
     def equal(self, other: Tensor) -> bool:
         """True if both have the same shape and elements."""
+        _tensors("equal", other=other)
         return self.array.shape == other.array.shape and bool(np.array_equal(self.array, other.array))
 
     def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
-        if isinstance(other, Tensor) and other.array.dtype != self.array.dtype:
+        _tensors("allclose", other=other)
+        if other.array.dtype != self.array.dtype:
             raise RuntimeError(f"{checks.scalar_type_name(self.array.dtype)} did not match "
                                f"{checks.scalar_type_name(other.array.dtype)}")
         other_array = other.array if isinstance(other, Tensor) else np.asarray(other)
@@ -774,12 +784,12 @@ class Tensor:
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
              keepdims: bool | None = None) -> Tensor:
+        keep = _keepdim_arg("mean", keepdim, keepdims)
         x = self if dtype is None else self.astype(dtype)
         if x.array.dtype.kind != "f":
             raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
                                f"or complex dtype. Got: {checks.scalar_type_name(x.array.dtype)}")
-        return ops.Mean.apply(x, axis=_axes(dim, axis, self.array.ndim),
-                              keepdims=_keepdim_arg("mean", keepdim, keepdims))
+        return ops.Mean.apply(x, axis=_axes(dim, axis, self.array.ndim), keepdims=keep)
 
     def _max_or_min(self, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: bool | None) -> Any:
         dim, keep = _dim_arg(dim, axis), _keepdim_arg(name, keepdim, keepdims)
@@ -820,6 +830,7 @@ class Tensor:
 
     def _arg(self, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: bool | None) -> Tensor:
         d, keep = _dim_arg(dim, axis), _keepdim_arg(name, keepdim, keepdims)
+        d = checks.optional_integer(name, "dim", d)
         if self.array.dtype == np.bool_:
             raise RuntimeError(f"{name}(): does not support bool input")
         if d is not None:
@@ -851,11 +862,11 @@ class Tensor:
             raise TypeError("var/std: give only one of unbiased, correction and ddof")
         if correction is None:
             correction = ddof if ddof is not None else (0 if unbiased is False else 1)
+        keep = _keepdim_arg(name, keepdim, keepdims)
         if self.array.dtype.kind != "f":
             raise RuntimeError("std and var only support floating point and complex dtypes")
         return (ops.Std if root else ops.Var).apply(
-            self, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg(name, keepdim, keepdims),
-            ddof=correction, root=root)
+            self, axis=_axes(dim, axis, self.array.ndim), keepdims=keep, ddof=correction, root=root)
 
     def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
             correction: float | None = None, axis: Any = None, keepdims: bool | None = None,
@@ -909,7 +920,7 @@ class Tensor:
     def logsumexp(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
                   keepdims: bool | None = None) -> Tensor:
         d = _dim_arg(dim, axis)
-        if d is None or d == ():
+        if d is None or d == () and self.array.ndim:
             raise TypeError("logsumexp() missing 1 required positional argument: 'dim'") if d is None else \
                 RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * self.array.ndim}")
         return ops.LogSumExp.apply(self._floating(), axis=checks.dims(d, self.array.ndim),
@@ -1078,6 +1089,7 @@ class Tensor:
         return Tensor._make(out if self.array.ndim else out.reshape(()), False)
 
     def view_as(self, other: Tensor) -> Tensor:
+        _tensors("view_as", other=other)
         return self.reshape(other.shape)
 
     def reshape_as(self, other: Tensor) -> Tensor:
@@ -1440,6 +1452,7 @@ class Tensor:
 
     def bmm(self, mat2: Tensor) -> Tensor:
         """(b, n, m) @ (b, m, p) -> (b, n, p), both 3-D with the same batch, as torch.bmm (no broadcasting)."""
+        _tensors("bmm", mat2=mat2)
         if self.ndim != 3:
             raise RuntimeError("batch1 must be a 3D tensor")
         if mat2.ndim != 3:
@@ -1476,10 +1489,11 @@ class Tensor:
     def histogram(self, bins: Any = 100, *, range: Sequence[float] | None = None,  # noqa: A002
                   weight: Tensor | None = None, density: bool = False) -> HistogramResult:
         """(hist, bin_edges): `bins` equal bins over `range` (default the data's), or the given edges."""
-        if self.array.dtype.kind != "f":
-            raise NotImplementedError(f"\"histogramdd\" not implemented for '{_scalar_type_name(self.array.dtype)}'")
+        checks.boolean("histogram", "density", density)
         edges = bins.array if isinstance(bins, Tensor) else bins if isinstance(bins, Sequence | np.ndarray) else \
             checks.integer("histogram", "bins", bins)
+        if self.array.dtype.kind != "f":
+            raise NotImplementedError(f"\"histogramdd\" not implemented for '{_scalar_type_name(self.array.dtype)}'")
         if isinstance(edges, int | np.integer) and edges <= 0:
             raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {edges} for dimension 0")
         data_range = None if range is None else (float(range[0]), float(range[1]))
@@ -1745,12 +1759,14 @@ class Tensor:
         return tuple(t if t.array.dtype == dtype else t.astype(dtype) for t in others)
 
     def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        _tensors("addcmul", tensor1=tensor1, tensor2=tensor2)
         if self.array.dtype == tensor1.array.dtype == tensor2.array.dtype == np.bool_:
             raise checks.not_implemented_for("addcmul_cpu_out", self.array.dtype)
         tensor1, tensor2 = self._in_common_dtype(tensor1, tensor2)
         return name_node(self._scaled(tensor1 * tensor2, value), "AddcmulBackward0")
 
     def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        _tensors("addcdiv", tensor1=tensor1, tensor2=tensor2)
         if tensor1.array.dtype.kind in "biu" and tensor2.array.dtype.kind in "biu":
             raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release addcdiv "
                                "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior "
@@ -2061,6 +2077,7 @@ class Tensor:
 
     def type_as(self, other: Tensor) -> Tensor:
         """This tensor in other's dtype (itself when the dtypes already match)."""
+        _tensors("type_as", other=other)
         return self.astype(other.array.dtype)
 
     def apply_(self, callable: Callable[[Any], Any]) -> Tensor:  # noqa: A002 - PyTorch's name
@@ -2374,6 +2391,7 @@ class Tensor:
 
     def take_along_dim(self, indices: Tensor, dim: int | None = None) -> Tensor:
         """gather with `indices` broadcast against this tensor off `dim` (of the flattened tensor when None)."""
+        _tensors("take_along_dim", indices=indices)
         if dim is None:
             return self.reshape(-1).gather(0, indices.reshape(-1))
         d = self._wrap_dim(dim)
@@ -2415,8 +2433,8 @@ class Tensor:
 
     def movedim(self, source: Any, destination: Any) -> Tensor:
         """Move the dims `source` to the positions `destination`, the others keeping their order."""
-        src, dst = list(checks.integers("movedim", "source", source)), list(
-            checks.integers("movedim", "destination", destination))
+        src, dst = list(checks.integers("movedim", "source", source, single=True)), list(
+            checks.integers("movedim", "destination", destination, single=True))
         if len(src) != len(dst):
             raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain the "
                                f"same number of dims as destination ({dst} dims)")
@@ -2601,6 +2619,7 @@ class Tensor:
 
     def outer(self, vec2: Tensor) -> Tensor:
         """vec1[i] * vec2[j], as a matrix."""
+        _tensors("outer", vec2=vec2)
         for name, v in (("self", self), ("vec2", vec2)):
             if v.ndim != 1:
                 raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
@@ -2609,6 +2628,7 @@ class Tensor:
     ger = outer
 
     def _vector_product(self, name: str, other: Tensor) -> Tensor:
+        _tensors(name, tensor=other)
         if self.ndim != 1 or other.ndim != 1:
             raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
         if self.array.dtype != other.array.dtype:
@@ -2624,6 +2644,7 @@ class Tensor:
 
     def inner(self, other: Tensor) -> Tensor:
         """Sums of products over the last dims: shape self.shape[:-1] + other.shape[:-1]."""
+        _tensors("inner", other=other)
         if self.ndim == 0 or other.ndim == 0:
             return self * other
         if self.shape[-1] != other.shape[-1]:
@@ -2633,6 +2654,7 @@ class Tensor:
         return (self.reshape(-1, k) @ other.reshape(-1, k).t()).reshape(self.shape[:-1] + other.shape[:-1])
 
     def mv(self, vec: Tensor) -> Tensor:
+        _tensors("mv", vec=vec)
         if self.ndim != 2 or vec.ndim != 1:
             raise RuntimeError(f"vector + matrix @ vector expected, got 1, {self.ndim}, {vec.ndim}")
         return self @ vec
@@ -2658,18 +2680,23 @@ class Tensor:
 
     def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
         """beta * self + alpha * (mat1 @ mat2)."""
+        _tensors("addmm", mat1=mat1, mat2=mat2)
         return self._scaled_sum("addmm", mat1.mm(mat2), beta, alpha)
 
     def addmv(self, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        _tensors("addmv", mat=mat, vec=vec)
         return self._scaled_sum("addmv", mat.mv(vec), beta, alpha)
 
     def addr(self, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        _tensors("addr", vec1=vec1, vec2=vec2)
         return self._scaled_sum("addr", vec1.outer(vec2), beta, alpha)
 
     def baddbmm(self, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        _tensors("baddbmm", batch1=batch1, batch2=batch2)
         return self._scaled_sum("baddbmm", batch1.bmm(batch2), beta, alpha)
 
     def addbmm(self, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        _tensors("addbmm", batch1=batch1, batch2=batch2)
         product = batch1.bmm(batch2)
         return self._scaled_sum("addbmm", product.sum(0).astype(product.array.dtype), beta, alpha)
 
@@ -2684,6 +2711,7 @@ class Tensor:
 
     def cross(self, other: Tensor, dim: int | None = None) -> Tensor:
         """The cross product of 3-vectors along `dim` (the first dim of size 3 when None)."""
+        _tensors("cross", other=other)
         if self.array.dtype == np.bool_:
             raise checks.not_implemented_for("cross", self.array.dtype)
         shape = checks.broadcast_shapes(self.array.shape, other.array.shape)
@@ -2702,9 +2730,11 @@ class Tensor:
 
     def diff(self, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None) -> Tensor:
         """The n-th forward difference along `dim` (!= for bools), after joining prepend and append."""
+        n = checks.integer("diff", "n", n)
+        _tensors("diff", **{k: v for k, v in (("prepend", prepend), ("append", append)) if v is not None})
         if self.ndim == 0:
             raise RuntimeError("diff expects input to be at least one-dimensional")
-        d = self._wrap_dim(dim)
+        d = self._wrap_dim(dim, "diff")
         parts = [p for p in (prepend, self, append) if p is not None]
         if any(p.ndim != self.ndim for p in parts):
             raise RuntimeError("diff expects prepend or append to be the same dimension as input")
@@ -2764,6 +2794,7 @@ class Tensor:
 
     def index_copy(self, dim: int, index: Any, source: Tensor) -> Tensor:
         """A copy with source's slices written at the positions `index` along `dim`."""
+        _tensors("index_copy", source=source)
         d, spread = self._along_index("index_copy", dim, index, source)
         return name_node(ops.ScatterSrc.apply(self, source, dim=d, index=spread, add=False), "IndexCopyBackward0")
 
@@ -2911,6 +2942,7 @@ class Tensor:
         return self.ndim
 
     def is_same_size(self, other: Tensor) -> bool:
+        _tensors("is_same_size", other=other)
         return tuple(self.shape) == tuple(other.shape)
 
     def msort(self) -> Tensor:
@@ -2959,6 +2991,7 @@ class Tensor:
 
     def _scatter_into(self, name: str, src: Tensor, index: tuple[Any, ...], picked: Tensor) -> Tensor:
         """self with src written where `index` picks `picked` (which src must match in shape)."""
+        _tensors(name, src=src)
         if tuple(src.shape) != tuple(picked.shape):
             raise RuntimeError(f"{name}(): expected src to have a size equal to the slice of self. src size = "
                                f"{list(src.shape)}, slice size = {list(picked.shape)}")
@@ -2984,6 +3017,7 @@ class Tensor:
 
     def dist(self, other: Tensor, p: float = 2) -> Tensor:
         """The p-norm of self - other."""
+        _tensors("dist", other=other)
         from .linalg import vector_norm
         return name_node(vector_norm(self - other, p), "DistBackward0")
 
@@ -3029,6 +3063,8 @@ class Tensor:
 
     def cholesky_solve(self, input2: Tensor, upper: bool = False) -> Tensor:
         """X with A X = self, where A = L L^T and input2 is L (or U = L^T when upper)."""
+        _tensors("cholesky_solve", input2=input2)
+        checks.boolean("cholesky_solve", "upper", upper)
         from . import linalg
         if self.array.dtype.kind in "iu":
             raise checks.not_implemented_for("cholesky_solve_cpu", self.array.dtype)
@@ -3087,6 +3123,7 @@ class Tensor:
 
     def matrix_power(self, n: int) -> Tensor:
         from . import linalg
+        n = checks.integer("matrix_power", "n", n)
         return linalg.matrix_power(self, n)
 
     def cholesky(self, upper: bool = False) -> Tensor:

@@ -19,7 +19,7 @@ from .dtypes import result_type as result_type_of_arrays
 from .dtypes import to_numpy_dtype
 from .graph_nodes import name_node
 from .out import with_out, write_out
-from .tensor import Tensor, _dim_arg, _to_array
+from .tensor import Tensor, _dim_arg, _tensors, _to_array
 
 
 def _t(x: Any, op: str = "") -> Tensor:
@@ -29,9 +29,19 @@ def _t(x: Any, op: str = "") -> Tensor:
     return x
 
 
+# torch.<name> functions that PyTorch gives no out= (an out= there is its TypeError, not a result written)
+_WITHOUT_OUT = frozenset({
+    "numel", "flatten", "squeeze", "relu", "isfinite", "isnan", "allclose", "equal", "chunk", "unbind", "roll",
+    "count_nonzero", "unique", "unique_consecutive", "argwhere", "narrow", "select", "movedim", "moveaxis",
+    "swapaxes", "swapdims", "tile", "ravel", "tensor_split", "hsplit", "vsplit", "rot90", "fliplr", "flipud",
+    "diag_embed", "diagflat", "diagonal", "trace", "bincount", "broadcast_to", "det", "logdet", "pinverse",
+    "split_with_sizes", "unsafe_split", "unsafe_chunk", "is_same_size", "diagonal_scatter", "dist", "cov",
+    "corrcoef", "adjoint", "matrix_exp", "is_floating_point", "clone"})
+
+
 def _method(name: str) -> Callable[..., Any]:
     """torch.<name>(input, ..., out=None): input.<name>(...), with the method's signature and docstring; `out`
-    receives the result as PyTorch's out= does (see core/out.py)."""
+    receives the result as PyTorch's out= does (see core/out.py), where PyTorch has one."""
     method = getattr(Tensor, name)
 
     def function(input: Tensor, *args: Any, **kwargs: Any) -> Any:
@@ -42,7 +52,7 @@ def _method(name: str) -> Callable[..., Any]:
     function.__signature__ = signature.replace(parameters=[parameters[0].replace(name="input"), *parameters[1:]])
     function.__name__ = function.__qualname__ = name
     function.__doc__ = method.__doc__
-    return with_out(function)
+    return function if name in _WITHOUT_OUT else with_out(function)
 
 
 def _operand(x: Any) -> Tensor:
@@ -155,7 +165,13 @@ def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
 @with_out
 def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
     """input ** exponent; either may be a number (not both)."""
-    return input ** exponent if isinstance(input, Tensor) else exponent.__rpow__(input)
+    if isinstance(input, Tensor):
+        return input ** exponent
+    if not isinstance(exponent, Tensor):
+        raise TypeError(f"pow() received an invalid combination of arguments - got ({checks.type_name(input)}, "
+                        f"{checks.type_name(exponent)}), but expected one of: (Tensor input, Tensor exponent), "
+                        "(Scalar self, Tensor exponent), (Tensor input, Scalar exponent)")
+    return exponent.__rpow__(input)
 
 
 @with_out
@@ -250,6 +266,10 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
     cond = condition.array if isinstance(condition, Tensor) else np.asarray(condition)
     if x is None and y is None:
         return tuple(Tensor._make(i.astype(np.int64), False) for i in np.nonzero(np.atleast_1d(cond)))
+    if cond.dtype == np.uint8:
+        warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and will be removed in a "
+                      "future version of PyTorch. Use a boolean condition instead.", UserWarning, stacklevel=2)
+        cond = cond.astype(np.bool_)
     if cond.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{checks.scalar_type_name(cond.dtype)}")
@@ -463,6 +483,7 @@ trapz = trapezoid
 def chain_matmul(*matrices: Tensor) -> Tensor:
     """The product of 2-D matrices in order (torch.linalg.multi_dot is the newer name)."""
     from .linalg import multi_dot
+    _tensors("chain_matmul", **{f"matrices[{i}]": t for i, t in enumerate(matrices)})
     for t in matrices:
         if t.ndim != 2:
             raise RuntimeError(f"Tensor dimension is {t.ndim}, expected 2 instead.")
@@ -543,6 +564,7 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
 
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
     """The p-norm distances between the rows of x1 and the rows of x2 (batched over leading dims)."""
+    _tensors("cdist", x1=x1, x2=x2)
     if x1.ndim < 2 or x2.ndim < 2:
         raise RuntimeError(f"cdist only supports at least 2D tensors, X{1 if x1.ndim < 2 else 2} got: "
                            f"{x1.ndim if x1.ndim < 2 else x2.ndim}D")
@@ -577,6 +599,7 @@ def _no_bool_search(boundaries: np.ndarray, values: np.ndarray) -> None:
 @with_out
 def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:
     """The index of the bucket of `boundaries` (1-D, ascending) that holds each value."""
+    _tensors("bucketize", boundaries=boundaries)
     checks.boolean("bucketize", "out_int32", out_int32)
     checks.boolean("bucketize", "right", right)
     if boundaries.ndim != 1:

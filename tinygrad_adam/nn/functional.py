@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ..core import checks, dtypes
 from ..core import random as _random
 from ..core.graph_nodes import name_node
-from ..core.tensor import Tensor
+from ..core.tensor import Tensor, _tensors
 from ..core.toplevel import concatenate, where
 from . import ops
 from ._checks import (
@@ -65,8 +65,7 @@ from .ops.unfold import UnfoldOp
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ weight.T + bias for x of shape (..., in_features) and weight (out_features, in_features), or a
     1-D weight (in_features,)."""
-    if not isinstance(weight, Tensor):
-        raise TypeError(f"linear(): argument 'weight' (position 2) must be Tensor, not {type(weight).__name__}")
+    _tensors("linear", weight=weight)
     check_kernel_dtype("addmm_impl_cpu_", to_tensor(input), "b")
     if weight.ndim == 1:
         out = to_tensor(input) @ weight
@@ -78,6 +77,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: In
            padding: IntPair | str = 0, dilation: IntPair = 1, groups: int = 1) -> Tensor:
     """2-D cross-correlation of input (N, C, H, W) (or unbatched (C, H, W)) with weight (O, C / groups, kH, kW);
     with groups > 1, each group of C / groups input channels makes O / groups output channels."""
+    _tensors("conv2d", weight=weight)
     strides = pair(stride, "stride", "conv2d")
     dilations = pair(dilation, "dilation", "conv2d")
     sides = padding_sides(conv_padding(padding, strides, "conv2d"), weight.shape[2:], dilations)
@@ -302,6 +302,7 @@ def mse_loss(input: Tensor, target: Any, size_average: bool | None = None, reduc
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int | Sequence[int] = 1,
            padding: int | Sequence[int] | str = 0, dilation: int | Sequence[int] = 1, groups: int = 1) -> Tensor:
     """1-D cross-correlation of input (N, C, L) (or unbatched (C, L)) with weight (O, C / groups, k)."""
+    _tensors("conv1d", weight=weight)
     x = to_tensor(input)
     if x.ndim == 2:
         return conv1d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
@@ -347,6 +348,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     The output is (H - 1)·stride - 2·padding + dilation·(kH - 1) + output_padding + 1 high (and as wide).
     """
     op = "conv_transpose2d"
+    _tensors(op, weight=weight)
     strides, dilations = pair(stride, "stride", op), pair(dilation, "dilation", op)
     pads, out_pads = pair(padding, "padding", op, 0), pair(output_padding, "output_padding", op, 0)
     check_output_padding(out_pads, strides, dilations)
@@ -361,6 +363,7 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     """1-D transposed convolution of (N, C_in, L) (or (C_in, L)) with weight (C_in, C_out / groups, k): the 2-D
     one on a height of 1."""
     op = "conv_transpose1d"
+    _tensors(op, weight=weight)
     x = to_tensor(input)
     if x.ndim not in (2, 3) or weight.ndim != 3:
         raise RuntimeError(f"{op}: expected a 2D or 3D input and a 3D weight, got input of shape {x.shape} and "
@@ -819,6 +822,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x where x > 0, else weight·x, with one weight per channel (dim 1) or one for all."""
     x = to_tensor(input)
+    _tensors("prelu", weight=weight)
     check_kernel_dtype("prelu_cpu", x)
     if weight.dtype != x.dtype:
         raise RuntimeError(f"prelu: Type promoting not supported. Got {scalar_type_name(x)} and "
@@ -1012,6 +1016,7 @@ def kl_div(input: Tensor, target: Any, size_average: bool | None = None, reduce:
     the batch size (the mathematical KL divergence); "mean" divides by the number of elements, with PyTorch's
     warning.
     """
+    _tensors("kl_div", target=target)
     reduction = legacy_reduction(size_average, reduce, reduction)
     if reduction not in (*REDUCTIONS, "batchmean"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
@@ -1096,6 +1101,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
               norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
     """Rows of weight (num_embeddings, embedding_dim) picked by the integer indices in input: (*, embedding_dim)."""
     check_unsupported("embedding", sparse=(sparse, False))
+    _tensors("embedding", weight=weight)
     indices = to_tensor(input)
     if indices.array.dtype not in (np.int32, np.int64):
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
@@ -1256,6 +1262,7 @@ def pdist(input: Tensor, p: float = 2) -> Tensor:
 def hinge_embedding_loss(input: Tensor, target: Any, margin: float = 1.0, size_average: bool | None = None,
                          reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """x where target is 1, max(0, margin - x) where it is -1."""
+    _tensors("hinge_embedding_loss", target=target)
     reduction = _loss_reduction(size_average, reduce, reduction)
     x = to_tensor(input)
     y = _target(x, target).array
@@ -1271,6 +1278,7 @@ def hinge_embedding_loss(input: Tensor, target: Any, margin: float = 1.0, size_a
 def soft_margin_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
                      reduction: str = "mean") -> Tensor:
     """log(1 + exp(-target·x)) for targets ±1."""
+    _tensors("soft_margin_loss", target=target)
     reduction = _loss_reduction(size_average, reduce, reduction)
     x = to_tensor(input)
     check_kernel_dtype("soft_margin_loss", x)
@@ -1414,6 +1422,7 @@ def poisson_nll_loss(input: Tensor, target: Any, log_input: bool = True, full: b
                      reduction: str = "mean") -> Tensor:
     """exp(x) - target·x for a log-rate x (log_input), else x - target·log(x + eps); full adds Stirling's
     approximation of log(target!) where target > 1."""
+    _tensors("poisson_nll_loss", target=target)
     reduction = _loss_reduction(size_average, reduce, reduction)
     x = to_tensor(input)
     t = _target(x, target)
@@ -1637,8 +1646,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x·relu6(x + 3) / 6."""
     x = to_tensor(input)
     check_kernel_dtype("hardswish_cpu", x)
-    return _maybe_in_place(x, inplace, "hardswish_",
-                           lambda t: name_node(t * (hardtanh(t, -3.0, 3.0) / 6 + 0.5), "HardswishBackward0"))
+    return _maybe_in_place(x, inplace, "hardswish_", ops.hardswish)
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:
@@ -2281,6 +2289,7 @@ def _volume(op: str, x: Tensor) -> tuple[tuple[int, ...], int, int, int, int]:
 def _convolution_volume(op: str, input: Tensor, weight: Tensor) -> tuple[Tensor, Tensor]:
     """The input as given, and as a batch (N, C, D, H, W), after checking it and the weight's dims."""
     given = to_tensor(input)
+    _tensors(op, weight=weight)
     if given.ndim not in (4, 5) or weight.ndim != 5:
         raise RuntimeError(f"{op}: expected a 4D or 5D input and a 5D weight, got input of shape {given.shape} and "
                            f"weight of shape {weight.shape}")
