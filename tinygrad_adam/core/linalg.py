@@ -180,6 +180,7 @@ def _no_driver(name: str, driver: str | None) -> None:
 @with_out
 def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> Any:
     """(U, S, Vh) with A = U diag(S) Vh, S descending."""
+    checks.boolean("linalg_svd", "full_matrices", full_matrices)
     _no_driver("svd", driver)
     A = _matrices("svd", A, square=False)
     m, n = A.shape[-2:]

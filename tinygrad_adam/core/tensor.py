@@ -882,7 +882,7 @@ class Tensor:
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
         """The p-norm (2 / 'fro' by default, also 1, inf and any positive number) over `dim` or everything."""
-        keep = bool(keepdim)
+        keep = checks.boolean("linalg_vector_norm", "keepdim", keepdim)
         x = self if dtype is None else self.astype(dtype)
         if x.array.dtype.kind != "f":
             raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
@@ -978,9 +978,11 @@ class Tensor:
     clip = clamp
 
     def maximum(self, other: Any) -> Tensor:
+        _tensors("maximum", other=other)
         return ops.Maximum.apply(*self._pair(other))
 
     def minimum(self, other: Any) -> Tensor:
+        _tensors("minimum", other=other)
         return ops.Maximum.apply(*self._pair(other), largest=False)
 
     def _softmax(self, op: type, name: str, dim: Any, axis: Any, dtype: Any) -> Tensor:
@@ -1438,12 +1440,12 @@ class Tensor:
 
     def roll(self, shifts: Any, dims: Any = None) -> Tensor:
         """Shift the entries along `dims`, wrapping around (of the flattened tensor when dims is None)."""
-        shift_list = [int(s) for s in (shifts if isinstance(shifts, Sequence) else (shifts,))]
+        shift_list = list(checks.integers("roll", "shifts", shifts, single=True))
         if dims is None:
             if len(shift_list) != 1:
                 raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shift_list)}, dims:0")
             return ops.Roll.apply(self, shifts=tuple(shift_list), dims=None) if self.ndim else self.clone()
-        dim_list = [self._wrap_dim(int(d)) for d in (dims if isinstance(dims, Sequence) else (dims,))]
+        dim_list = [self._wrap_dim(d) for d in checks.integers("roll", "dims", dims, single=True)]
         if len(shift_list) != len(dim_list):
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shift_list)}, dims:{len(dim_list)}")
         if self.ndim == 0:
@@ -1530,6 +1532,7 @@ class Tensor:
 
     def polygamma(self, n: int) -> Tensor:
         """The n-th derivative of digamma."""
+        n = checks.integer("polygamma", "n", n)
         if n < 0:
             raise RuntimeError("polygamma(n, x) does not support negative n.")
         return ops.Polygamma.apply(self._floating(), n=builtins.int(n))
@@ -2317,6 +2320,7 @@ class Tensor:
 
     def aminmax(self, *, dim: int | None = None, keepdim: bool = False) -> Any:
         """(min, max) at once: amin and amax over `dim` (everything when None)."""
+        dim, keepdim = checks.optional_integer("aminmax", "dim", dim), checks.boolean("aminmax", "keepdim", keepdim)
         if dim is None and keepdim:
             low, high = self.amin(tuple(range(self.ndim)), True), self.amax(tuple(range(self.ndim)), True)
         else:
@@ -2328,6 +2332,8 @@ class Tensor:
                dim: int | None = None) -> Any:
         """The distinct entries (or slices along `dim`) in ascending order, optionally with the inverse
         indices and the counts; never differentiable, as in PyTorch."""
+        for name, flag in (("sorted", sorted), ("return_inverse", return_inverse), ("return_counts", return_counts)):
+            checks.boolean("_unique2", name, flag)
         axis = None if dim is None else self._wrap_dim(dim)
         values, inverse, counts = np.unique(self.array, return_inverse=True, return_counts=True, axis=axis)
         inverse = inverse.reshape(self.shape if axis is None else (self.shape[axis],) if self.ndim else ())
@@ -2605,6 +2611,7 @@ class Tensor:
 
     def diag(self, diagonal: int = 0) -> Tensor:
         """A vector's square matrix with it on `diagonal`, or a matrix's `diagonal` as a vector."""
+        diagonal = checks.integer("diag", "diagonal", diagonal)
         if self.ndim not in (1, 2):
             raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
         return self.diag_embed(diagonal) if self.ndim == 1 else self.diagonal(diagonal)
@@ -2702,6 +2709,7 @@ class Tensor:
 
     def kron(self, other: Tensor) -> Tensor:
         """The Kronecker product: every entry of self times all of other, in blocks."""
+        _tensors("kron", other=other)
         n = builtins.max(self.ndim, other.ndim)
         a, b = self.reshape((1,) * (n - self.ndim) + self.shape), other.reshape((1,) * (n - other.ndim) + other.shape)
         product = a.reshape(tuple(v for m in a.shape for v in (m, 1))) * b.reshape(
@@ -3082,6 +3090,7 @@ class Tensor:
     def index_reduce(self, dim: int, index: Any, source: Tensor, reduce: str, *,
                      include_self: bool = True) -> Tensor:
         """A copy with source's slices reduced (prod, mean, amax, amin) into the positions `index` along `dim`."""
+        _tensors("index_reduce", source=source)
         if reduce not in ("prod", "mean", "amax", "amin"):
             raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got "
                                f"{reduce}.")

@@ -64,6 +64,14 @@ def _operand(x: Any) -> Tensor:
     return Tensor._make(_to_array(x, None), False)
 
 
+def _not_two_numbers(op: str, input: Any, other: Any) -> None:
+    """PyTorch's TypeError for op(number, number) where one of the two must be a Tensor (pow, remainder, xlogy)."""
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError(f"{op}() received an invalid combination of arguments - got ({checks.type_name(input)}, "
+                        f"{checks.type_name(other)}), but expected one of: (Tensor input, Tensor other), (Scalar "
+                        "self, Tensor other), (Tensor input, Scalar other)")
+
+
 def result_type(tensor: Any, other: Any) -> Any:
     """The dtype of an arithmetic op of the two (tensors or numbers), by PyTorch's promotion rules."""
     arrays = [t.array if isinstance(t, Tensor) else t for t in (tensor, other)]
@@ -165,13 +173,8 @@ def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
 @with_out
 def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
     """input ** exponent; either may be a number (not both)."""
-    if isinstance(input, Tensor):
-        return input ** exponent
-    if not isinstance(exponent, Tensor):
-        raise TypeError(f"pow() received an invalid combination of arguments - got ({checks.type_name(input)}, "
-                        f"{checks.type_name(exponent)}), but expected one of: (Tensor input, Tensor exponent), "
-                        "(Scalar self, Tensor exponent), (Tensor input, Scalar exponent)")
-    return exponent.__rpow__(input)
+    _not_two_numbers("pow", input, exponent)
+    return input ** exponent if isinstance(input, Tensor) else exponent.__rpow__(input)
 
 
 @with_out
@@ -797,6 +800,7 @@ def polygamma(n: int, input: Tensor, *, out: Tensor | None = None) -> Tensor:
 @with_out
 def remainder(input: Any, other: Any) -> Tensor:
     """input % other; either may be a number (not both)."""
+    _not_two_numbers("remainder", input, other)
     if isinstance(other, Tensor) and not isinstance(input, Tensor):
         return other.__rmod__(_operand(input).item())
     return _operand(input).remainder(other)
@@ -805,6 +809,7 @@ def remainder(input: Any, other: Any) -> Tensor:
 @with_out
 def xlogy(input: Any, other: Any) -> Tensor:
     """input * log(other), 0 where input is 0; either may be a number (not both)."""
+    _not_two_numbers("xlogy", input, other)
     return _operand(input).xlogy(other)
 
 

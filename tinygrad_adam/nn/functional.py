@@ -134,6 +134,7 @@ def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
     ceil_mode keeps a last partial window; return_indices also gives each maximum's index in (H, W)."""
     check_unsupported("max_pool2d", dilation=(dilation, 1))
     kernel, strides, pads = pool_arguments("max_pool2d", kernel_size, stride, padding)
+    checks.boolean("max_pool2d", "ceil_mode", ceil_mode)
     x = to_tensor(input)
     check_kernel_dtype("max_pool2d", x, "b")
     extra = _ceil_overhang(x.shape[-2:], kernel, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
@@ -152,6 +153,8 @@ def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
     ceil_mode keeps a last partial window (its mean is over what it covers); divisor_override divides every
     window's sum by that number instead."""
     kernel, strides, pads = pool_arguments("avg_pool2d", kernel_size, stride, padding)
+    checks.boolean("avg_pool2d", "ceil_mode", ceil_mode)
+    checks.boolean("avg_pool2d", "count_include_pad", count_include_pad)
     x = to_tensor(input)
     check_kernel_dtype("avg_pool2d", x, "bool uint8 int8 int16 int32")
     extra = _ceil_overhang(x.shape[-2:], kernel, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
@@ -592,6 +595,7 @@ def max_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Se
     """Max over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view (its indices are then
     the positions along L)."""
     check_unsupported("max_pool1d", dilation=(dilation, 1))
+    checks.boolean("max_pool1d", "ceil_mode", ceil_mode)
     check_positive("max_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1)
     x, kernel, strides, pads = _pool1d_arguments("max_pool1d", input, kernel_size, stride, padding)
     check_kernel_dtype("max_pool1d_impl", x)
@@ -678,7 +682,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
     edge), circular (wrap around).
     """
     x = to_tensor(input)
-    widths = [int(v) for v in pad]
+    widths = list(checks.integers("pad", "pad", pad))
     if len(widths) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
     if len(widths) // 2 > x.ndim:
@@ -780,6 +784,7 @@ def _norm(x: Tensor, p: float, dim: int) -> Tensor:
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """Σ x1·x2 / (max(‖x1‖, eps)·max(‖x2‖, eps)) along dim (inputs broadcast together)."""
+    _tensors("cosine_similarity", x1=x1, x2=x2)
     a, b = to_tensor(x1), to_tensor(x2)
     common = dtypes.common_dtype(np.empty(1, a.array.dtype), np.empty(1, b.array.dtype))  # as broadcast: no 0-dim
     if common.kind != "f":
@@ -1128,6 +1133,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     """Normalise each of num_groups groups of channels of (N, C, *) over its channels and positions, then
     scale and shift each channel."""
     x = to_tensor(input)
+    num_groups = checks.integer("group_norm", "num_groups", num_groups)
     check_kernel_dtype("GroupNormKernelImpl", x)
     if any(p is not None and p.dtype != x.dtype for p in (weight, bias)):
         raise RuntimeError(f"mixed dtype (CPU): expect parameter to have scalar type of {scalar_type_name(x)}")
@@ -1238,6 +1244,8 @@ def _loss_reduction(size_average: bool | None, reduce: bool | None, reduction: s
 
 def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
     """‖x1 - x2 + eps‖_p along the last dim (inputs broadcast together)."""
+    _tensors("pairwise_distance", x1=x1, x2=x2)
+    checks.boolean("pairwise_distance", "keepdim", keepdim)
     a, b = to_tensor(x1), to_tensor(x2)
     dim = max(a.ndim, b.ndim) - 1
     return name_node((a - b + eps).norm(p, dim if dim >= 0 else None, keepdim), "NormBackward1")
@@ -2053,6 +2061,7 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
     if align_corners is None:
         warnings.warn(_ALIGN_CORNERS_WARNING, stacklevel=2)
         align_corners = False
+    checks.boolean("grid_sampler", "align_corners", align_corners)
     x, g = to_tensor(input), to_tensor(grid)
     _check_grid_sample(x, g)
     n, c, h, w = x.shape
@@ -2335,6 +2344,7 @@ def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
     """Max over windows of (N, C, D, H, W) or (C, D, H, W): max_pool2d over (H, W), then over D."""
     op = "max_pool3d"
+    checks.boolean(op, "ceil_mode", ceil_mode)
     kernel = triple(kernel_size, "kernel_size", op)
     strides = kernel if stride is None or stride == () else triple(stride, "stride", op)
     pads = triple(padding, "padding", op, 0)
@@ -2361,6 +2371,8 @@ def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     """Mean over windows of (N, C, D, H, W) or (C, D, H, W): avg_pool2d over (H, W), then over D (a box's
     count of elements is the product of its sides' counts, so every option separates)."""
     op = "avg_pool3d"
+    checks.boolean(op, "ceil_mode", ceil_mode)
+    checks.boolean(op, "count_include_pad", count_include_pad)
     kernel = triple(kernel_size, "kernel_size", op)
     strides = kernel if stride is None or stride == () else triple(stride, "stride", op)
     pads = triple(padding, "padding", op, 0)
