@@ -123,8 +123,9 @@ def inv(A: Tensor) -> Tensor:
 @with_out
 def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     """X with A X = B (X A = B when left=False); B a batch of matrices, or of vectors."""
-    A = _matrices("solve", A)
     _tensors("linalg_solve", B=B)
+    checks.boolean("linalg_solve", "left", left)
+    A = _matrices("solve", A)
     if B.array.dtype != A.array.dtype:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
                            f"{checks.scalar_type_name(A.array.dtype)} and {checks.scalar_type_name(B.array.dtype)}")
@@ -332,10 +333,10 @@ def solve_triangular(input: Tensor, B: Tensor, *, upper: bool, left: bool = True
                      unitriangular: bool = False) -> Tensor:
     """X with A X = B (X A = B when left=False), reading only A's upper or lower triangle (1s on its diagonal
     when unitriangular)."""
+    _tensors("linalg_solve_triangular", B=B)
     if isinstance(input, Tensor) and input.array.dtype.kind != "f":
         raise checks.not_implemented_for("triangular_solve_cpu", input.array.dtype)
     input = _matrices("solve_triangular", input)
-    _tensors("linalg_solve_triangular", B=B)
     triangle = input.triu() if upper else input.tril()
     if unitriangular:
         triangle = triangle.tril(-1) if not upper else triangle.triu(1)
@@ -347,6 +348,7 @@ def solve_triangular(input: Tensor, B: Tensor, *, upper: bool, left: bool = True
 def lstsq(input: Tensor, b: Tensor, rcond: float | None = None, *, driver: str | None = None) -> Any:
     """The least-squares solution of A X = B (through the pseudo-inverse), with PyTorch's default CPU driver's
     other outputs: the rank, and empty residuals and singular values."""
+    _tensors("linalg_lstsq", b=b)
     input = _matrices("lstsq", input, square=False)
     vector = b.ndim == input.ndim - 1
     rhs = b.unsqueeze(-1) if vector else b

@@ -1095,9 +1095,11 @@ class Tensor:
         return self.reshape(other.shape)
 
     def reshape_as(self, other: Tensor) -> Tensor:
+        _tensors("reshape_as", other=other)
         return self.reshape(other.shape)
 
     def expand_as(self, other: Tensor) -> Tensor:
+        _tensors("expand_as", other=other)
         return self.expand(other.shape)
 
     def contiguous(self) -> Tensor:
@@ -1574,6 +1576,7 @@ class Tensor:
 
     def round(self, *, decimals: int | None = None) -> Tensor:
         """Half to even, as PyTorch; `decimals` digits after the point (given, floats only)."""
+        decimals = checks.optional_integer("round", "decimals", decimals)
         if decimals is None:
             return self._step(ops.Round, "round_vml_cpu")
         if self.array.dtype.kind != "f":
@@ -2174,8 +2177,9 @@ class Tensor:
         """The entry at sorted position position(valid, n) of each slice along `dim` (NaNs sort last; `valid`
         counts the others), as median, nanmedian and kthvalue: along a dim, the gradient goes to that entry;
         of the whole tensor, it is shared by the entries equal to the result, as in PyTorch."""
+        checks.boolean(name, "keepdim", keepdim)
         x = self if dim is not None else self.reshape(-1)
-        d = x._wrap_dim(0 if dim is None else dim)
+        d = x._wrap_dim(0 if dim is None else dim, name)
         n = x.shape[d] if x.ndim else 1
         if n == 0 and dim is not None:
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
@@ -2350,6 +2354,8 @@ class Tensor:
     def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False,
                            dim: int | None = None) -> Any:
         """Keep the first of each run of equal entries (or slices along `dim`)."""
+        checks.boolean("unique_consecutive", "return_inverse", return_inverse)
+        checks.boolean("unique_consecutive", "return_counts", return_counts)
         axis = None if dim is None else self._wrap_dim(dim)
         array = self.array.reshape(-1) if axis is None else np.moveaxis(self.array.reshape(self.shape or (1,)),
                                                                         axis, 0)
@@ -2366,6 +2372,7 @@ class Tensor:
 
     def nonzero(self, *, as_tuple: bool = False) -> Any:
         """int64 indices of the nonzero entries: one row each, or with as_tuple one index tensor per dim."""
+        checks.boolean("nonzero", "as_tuple", as_tuple)
         if as_tuple:
             return tuple(Tensor._make(i.astype(np.int64), False) for i in np.nonzero(np.atleast_1d(self.array)))
         return Tensor._make(np.argwhere(self.array).astype(np.int64), False)
@@ -2839,6 +2846,7 @@ class Tensor:
 
     def masked_scatter(self, mask: Tensor, source: Tensor) -> Tensor:
         """A copy with the entries where `mask` holds replaced, in order, by source's first entries."""
+        _tensors("masked_scatter", mask=mask, source=source)
         mask_array = np.asarray(mask.array if isinstance(mask, Tensor) else mask)
         if mask_array.dtype != np.bool_:
             raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with dtype "
@@ -2859,6 +2867,7 @@ class Tensor:
         """A copy with src reduced into self at index along dim by sum, prod, mean, amax or amin."""
         if reduce not in ("sum", "prod", "mean", "amax", "amin"):
             raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+        checks.boolean("scatter_reduce", "include_self", include_self)
         if not isinstance(src, Tensor):
             raise TypeError(f"scatter_reduce(): argument 'src' must be Tensor, not {type(src).__name__}")
         if src.array.dtype != self.array.dtype:
@@ -2986,6 +2995,8 @@ class Tensor:
 
     def put(self, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
         """A copy with the flattened tensor's entries at `index` set to (or, with accumulate, added) source's."""
+        _tensors("put", source=source)
+        checks.boolean("put", "accumulate", accumulate)
         n = self.numel()
         array = self._index_arg("put", index).reshape(-1)
         if array.size and (array.min() < -n or array.max() >= n):
@@ -3081,6 +3092,7 @@ class Tensor:
 
     def cholesky_inverse(self, upper: bool = False) -> Tensor:
         """inv(L L^T) of this Cholesky factor L (or of U^T U when upper)."""
+        checks.boolean("cholesky_inverse", "upper", upper)
         from . import linalg
         if self.array.dtype.kind in "iu":
             raise checks.not_implemented_for("cholesky_inverse_out_cpu", self.array.dtype)

@@ -204,6 +204,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     """Zero each element with probability p and scale the rest by 1/(1-p) (identity when not training);
     `inplace=True` writes the result into `input` and returns it, as PyTorch."""
     x = to_tensor(input)
+    checks.boolean("dropout_" if inplace else "dropout", "train", training)
     if training and 0 < p < 1 and x.array.dtype.kind != "f":
         raise RuntimeError(f"result type Float can't be cast to the desired output type "
                            f"{checks.scalar_type_name(x.array.dtype)}")
@@ -639,6 +640,7 @@ def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
 def _dropout(input: Tensor, p: float, training: bool, inplace: bool, generator: Any, name: str,
              per_leading: int = 0, alpha: bool = False) -> Tensor:
     check_dropout_probability(p)
+    checks.boolean(name if inplace else name.rstrip("_"), "train", training)
     x = to_tensor(input)
     if inplace:
         return x._inplace(name, lambda t: ops.dropout(t, p, training, generator, per_leading, alpha))
@@ -1431,6 +1433,8 @@ def poisson_nll_loss(input: Tensor, target: Any, log_input: bool = True, full: b
     """exp(x) - target·x for a log-rate x (log_input), else x - target·log(x + eps); full adds Stirling's
     approximation of log(target!) where target > 1."""
     _tensors("poisson_nll_loss", target=target)
+    checks.boolean("poisson_nll_loss", "log_input", log_input)
+    checks.boolean("poisson_nll_loss", "full", full)
     reduction = _loss_reduction(size_average, reduce, reduction)
     x = to_tensor(input)
     t = _target(x, target)
