@@ -3955,5 +3955,21 @@ TABLE += [
         ("Tensor.masked_scatter", method("masked_scatter"), [S(x(3), _mask(3), 1.0)]),
         ("torch.cholesky_inverse", fn("cholesky_inverse"), [S(T(np.eye(2)), 1.0)]),
         ("torch.nonzero", fn("nonzero"), [S(x(3), as_tuple=1.0)]),
+        ("Tensor.diagflat", method("diagflat"), [S(x(3), True)]),
+        ("torch.diagonal", fn("diagonal"), [S(x(3, 3), 1.0)]),
+        ("torch.bincount", fn("bincount"), [S(_idx(0, 1), 1.0), S(_idx(0, 1), minlength=True)]),
+        ("torch.index_put", fn("index_put"), [S(x(3), (_idx(0),), 1.0)]),
+        ("Tensor.histc", method("histc"), [S(x(4), True)]),
+        ("Tensor.fill_diagonal_", method("fill_diagonal_"), [S(x(3, 3, grad=False), 1.0, 1.0)]),
+        ("torch.isin", fn("isin"), [S(x(3), x(2), invert=1.0)]),
+        ("torch.isinf", fn("isinf"), [S(x(3, grad=False), out=T(np.empty(0, bool)))]),
+        ("torch.isclose", fn("isclose"), [S(x(3, grad=False), x(3, grad=False), out=T(np.empty(0, bool)))]),
+        ("F.kl_div", functional("kl_div"), [S(x(2, 3), x(2, 3), log_target=1.0)]),
+        ("F.rrelu", functional("rrelu"), [S(x(2, 3), training=0.0)]),
+        ("F.channel_shuffle", functional("channel_shuffle"), [S(x(1, 4, 2), True)]),
     ]
+]
+TABLE += [
+    OpEntry("torch.tensordot", fn("tensordot"), these(S(x(2, 3), 1.0)), differs="a number for a tensor: TypeError, "
+            "where PyTorch's Python code fails on b.dim() (AttributeError)", differs_if=lambda sample: True),
 ]

@@ -1476,6 +1476,7 @@ class Tensor:
 
     def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
         """Counts in `bins` equal bins over [min, max] (the data's range when both are 0); outside values skipped."""
+        bins = checks.integer("histc", "bins", bins)
         if self.array.dtype.kind != "f":
             raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_scalar_type_name(self.array.dtype)}'")
         if bins <= 0:
@@ -2587,7 +2588,8 @@ class Tensor:
 
     def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
         """The entries (i, i + offset) of the plane (dim1, dim2), as a new last dim."""
-        a, b = checks.dim(dim1, self.ndim), checks.dim(dim2, self.ndim)
+        offset = checks.integer("diagonal", "offset", offset)
+        a, b = checks.dim(dim1, self.ndim, "diagonal"), checks.dim(dim2, self.ndim, "diagonal")
         if a == b:
             raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
         x = self.movedim((a, b), (-2, -1))
@@ -2600,6 +2602,7 @@ class Tensor:
 
     def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
         """Matrices in the plane (dim1, dim2) of a new tensor, with the last dim's entries on diagonal `offset`."""
+        offset = checks.integer("diag_embed", "offset", offset)
         if self.ndim == 0:
             raise IndexError("Dimension specified as -1 but tensor has no dimensions")
         a, b = checks.dim(dim1, self.ndim + 1), checks.dim(dim2, self.ndim + 1)
@@ -2614,7 +2617,7 @@ class Tensor:
         return name_node(out.movedim((-2, -1), (a, b)), "DiagEmbedBackward0")
 
     def diagflat(self, offset: int = 0) -> Tensor:
-        return self.reshape(-1).diag_embed(offset)
+        return self.reshape(-1).diag_embed(checks.integer("diagflat", "offset", offset))
 
     def diag(self, diagonal: int = 0) -> Tensor:
         """A vector's square matrix with it on `diagonal`, or a matrix's `diagonal` as a vector."""
@@ -2823,6 +2826,8 @@ class Tensor:
 
     def index_put(self, indices: Sequence[Any], values: Any, accumulate: bool = False) -> Tensor:
         """A copy with self[indices] = values (with accumulate, += and repeated indices add up)."""
+        _tensors("index_put", values=values)
+        checks.boolean("index_put", "accumulate", accumulate)
         if not isinstance(indices, tuple | list):
             raise TypeError(f"index_put(): argument 'indices' must be tuple of Tensors, not {type(indices).__name__}")
         index = _plain_index(tuple(indices))
@@ -2883,6 +2888,9 @@ class Tensor:
 
     def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
         """How often each value 0..max occurs in a 1-D tensor of non-negative ints (or the sum of their weights)."""
+        if weights is not None:
+            _tensors("bincount", weights=weights)
+        minlength = checks.integer("bincount", "minlength", minlength)
         if self.array.dtype.kind in "iu" and (self.ndim != 1 or self.array.size and self.array.min() < 0):
             raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
         if minlength < 0:
@@ -2939,6 +2947,7 @@ class Tensor:
     def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Tensor:
         """Write fill_value on the main diagonal (of a matrix, or of a tensor with all dims equal); with wrap,
         a tall matrix's diagonal starts again every ncols + 1 rows, as NumPy's fill_diagonal."""
+        checks.boolean("fill_diagonal_", "wrap", wrap)
         if self.ndim < 2:
             raise RuntimeError("dimensions must larger than 1")
         if self.ndim > 2 and len(set(self.shape)) != 1:

@@ -34,9 +34,9 @@ _WITHOUT_OUT = frozenset({
     "numel", "flatten", "squeeze", "relu", "isfinite", "isnan", "allclose", "equal", "chunk", "unbind", "roll",
     "count_nonzero", "unique", "unique_consecutive", "argwhere", "narrow", "select", "movedim", "moveaxis",
     "swapaxes", "swapdims", "tile", "ravel", "tensor_split", "hsplit", "vsplit", "rot90", "fliplr", "flipud",
-    "diag_embed", "diagflat", "diagonal", "trace", "bincount", "broadcast_to", "det", "logdet", "pinverse",
-    "split_with_sizes", "unsafe_split", "unsafe_chunk", "is_same_size", "diagonal_scatter", "dist", "cov",
-    "corrcoef", "adjoint", "matrix_exp", "is_floating_point", "clone"})
+    "diag_embed", "diagflat", "diagonal", "isinf", "isreal", "trace", "bincount", "broadcast_to", "det", "logdet",
+    "pinverse", "split_with_sizes", "unsafe_split", "unsafe_chunk", "is_same_size", "diagonal_scatter", "dist", "cov",
+    "corrcoef", "adjoint", "matrix_exp", "is_floating_point", "clone", "isclose"})
 
 
 def _method(name: str) -> Callable[..., Any]:
@@ -545,6 +545,7 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = dtypes.int
 
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
     """Sum of products over a's last `dims` dims and b's first (or the listed pairs of dims)."""
+    _tensors("tensordot", a=a, b=b)
     if isinstance(dims, int | np.integer):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
@@ -845,6 +846,8 @@ def column_stack(tensors: Iterable[Tensor]) -> Tensor:
 
 def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
     """Whether each of `elements` is among `test_elements` (a bool tensor; either may be a number)."""
+    checks.boolean("isin", "assume_unique", assume_unique)
+    checks.boolean("isin", "invert", invert)
     values = [x.array if isinstance(x, Tensor) else np.asarray(x) for x in (elements, test_elements)]
     if np.bool_ in (values[0].dtype, values[1].dtype):
         raise RuntimeError("Unsupported input type encountered for isin(): Bool")

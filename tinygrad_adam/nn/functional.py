@@ -1024,6 +1024,7 @@ def kl_div(input: Tensor, target: Any, size_average: bool | None = None, reduce:
     warning.
     """
     _tensors("kl_div", target=target)
+    checks.boolean("kl_div", "log_target", log_target)
     reduction = legacy_reduction(size_average, reduce, reduction)
     if reduction not in (*REDUCTIONS, "batchmean"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
@@ -1689,6 +1690,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
           inplace: bool = False) -> Tensor:
     """leaky_relu with slope (lower + upper) / 2 in evaluation; in training each element at or below 0 gets
     its own slope drawn from U(lower, upper): the same numbers as PyTorch's after the same manual_seed."""
+    checks.boolean("rrelu", "training", training)
     return _rrelu(input, lower, upper, training, inplace, None)
 
 
@@ -1833,6 +1835,7 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
 def channel_shuffle(input: Tensor, groups: int) -> Tensor:
     """(N, C, *) with its channels as (groups, C / groups) transposed: channel g·(C/groups)+i goes to i·groups+g."""
     x = to_tensor(input)
+    groups = checks.integer("channel_shuffle", "groups", groups)
     if x.ndim <= 2:
         raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got input with "
                            f"{x.ndim} dimension(s)")
