@@ -3967,6 +3967,10 @@ TABLE += [
         ("F.kl_div", functional("kl_div"), [S(x(2, 3), x(2, 3), log_target=1.0)]),
         ("F.rrelu", functional("rrelu"), [S(x(2, 3), training=0.0)]),
         ("F.channel_shuffle", functional("channel_shuffle"), [S(x(1, 4, 2), True)]),
+        ("torch.index_add", fn("index_add"), [S(x(3), 0, 1, x(1))]),
+        ("torch.linalg.solve_triangular", linalg("solve_triangular"), [S(T(np.eye(2)), x(2, 2), upper=1.0)]),
+        ("F.cosine_embedding_loss", functional("cosine_embedding_loss"), [S(x(2, 3), x(2, 3), 1.0)]),
+        ("torch.positive", fn("positive"), [S(x(3, grad=False), out=T(np.empty(0)))]),
     ]
 ]
 TABLE += [

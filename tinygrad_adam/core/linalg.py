@@ -334,6 +334,8 @@ def solve_triangular(input: Tensor, B: Tensor, *, upper: bool, left: bool = True
     """X with A X = B (X A = B when left=False), reading only A's upper or lower triangle (1s on its diagonal
     when unitriangular)."""
     _tensors("linalg_solve_triangular", B=B)
+    for name, flag in (("upper", upper), ("left", left), ("unitriangular", unitriangular)):
+        checks.boolean("linalg_solve_triangular", name, flag)
     if isinstance(input, Tensor) and input.array.dtype.kind != "f":
         raise checks.not_implemented_for("triangular_solve_cpu", input.array.dtype)
     input = _matrices("solve_triangular", input)

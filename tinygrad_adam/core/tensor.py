@@ -2806,6 +2806,7 @@ class Tensor:
 
     def index_add(self, dim: int, index: Any, source: Tensor, *, alpha: Any = 1) -> Tensor:
         """A copy with source's slices (times alpha) added at the positions `index` along `dim`."""
+        _tensors("index_add", index=index, source=source)
         d, spread = self._along_index("index_add", dim, index, source)
         return name_node(ops.ScatterAdd.apply(self, source if alpha == 1 else source * alpha, dim=d, index=spread,
                                               add=True), "IndexAddBackward0")

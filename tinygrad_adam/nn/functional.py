@@ -1058,6 +1058,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: f
                           size_average: bool | None = None, reduce: bool | None = None,
                           reduction: str = "mean") -> Tensor:
     """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1 (rows of (N, D) or one (D,))."""
+    _tensors("cosine_embedding_loss", target=target)
     x1, x2, reduction = _pair_inputs(input1, input2, size_average, reduce, reduction)
     y = np.asarray(target.array if isinstance(target, Tensor) else target)
     if x1.shape != x2.shape:
