@@ -46,7 +46,7 @@ def with_out(function: Callable[..., Any] | None = None, *, factory: bool = Fals
 # only in their (values, indices) form: the elementwise one casts
 _EXACT_DTYPE = frozenset({
     "mm", "bmm", "matmul", "mv", "dot", "vdot", "addmm", "addmv", "baddbmm", "addbmm", "gather", "index_select",
-    "take", "take_along_dim", "cross", "tril", "triu", "diag", "inner", "tensordot", "clamp", "clamp_min",
+    "take", "take_along_dim", "cross", "tril", "triu", "diag", "tensordot", "clamp", "clamp_min",
     "clamp_max", "where", "inv", "inverse", "norm", "vector_norm", "matrix_norm", "amax", "amin", "softmax",
     "log_softmax", "multi_dot", "vecdot", "index_add", "index_copy", "scatter", "scatter_add", "masked_select",
     "nonzero", "argmax", "argmin", "histc", "matrix_power", "solve", "cholesky", "slogdet", "renorm", "sign",
