@@ -20,10 +20,65 @@ import numpy as np
 _INT = (int, np.integer)
 
 
-def dim(d: Any, ndim: int) -> int:
-    """`d` wrapped into [0, ndim) (a 0-d tensor takes 0 and -1), or PyTorch's IndexError."""
-    if isinstance(d, bool) or not isinstance(d, _INT):
-        raise TypeError(f"dim must be an int, not {type(d).__name__}")
+def type_name(value: Any) -> str:
+    """A value's type as PyTorch's argument parser names it: float, numpy.float64, Tensor."""
+    kind = type(value)
+    if kind.__module__ in ("builtins", "torch") or kind.__module__.startswith("tinygrad_adam"):
+        return kind.__name__
+    return f"{kind.__module__}.{kind.__name__}"
+
+
+def argument_error(op: str, name: str, expected: str, value: Any) -> TypeError:
+    """PyTorch's TypeError for an argument of the wrong type: "tril(): argument 'diagonal' must be int, not float"
+    (its keyword form: the position an argument came in is not known here; without `op`, no op is named)."""
+    return TypeError(f"{op + '(): ' if op else ''}argument '{name}' must be {expected}, not {type_name(value)}")
+
+
+def integer(op: str, name: str, value: Any) -> int:
+    """An int parameter as PyTorch's argument parser takes it: a Python or NumPy int or a 0-d integer tensor.
+    A bool, a float (even 2.0) or anything else is its TypeError."""
+    if type(value) is int:
+        return value
+    if _is_int(value):
+        return int(value)
+    raise argument_error(op, name, "int", value)
+
+
+def optional_integer(op: str, name: str, value: Any) -> int | None:
+    """`integer` for a parameter that may be None (PyTorch's `int?`)."""
+    return None if value is None else integer(op, name, value)
+
+
+def boolean(op: str, name: str, value: Any) -> bool:
+    """A bool parameter as PyTorch's argument parser takes it: True or False only (not 1, 1.0 or numpy.bool)."""
+    if value is True or value is False:
+        return value
+    raise argument_error(op, name, "bool", value)
+
+
+def integers(op: str, name: str, values: Any, single: bool = False) -> tuple[int, ...]:
+    """An int-list parameter (`int[]`: sizes, dims) as PyTorch's argument parser takes it: a sequence of ints,
+    each as `integer` takes it; one int too where `single` (its sized lists, `int[2] kernel_size`)."""
+    if isinstance(values, Sequence | np.ndarray) and not isinstance(values, str):
+        for i, n in enumerate(values):
+            if not _is_int(n) and not (i and isinstance(n, bool)):  # PyTorch's parser: a bool but at pos 0 passes
+                raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, but found element of type "
+                                f"{type_name(n)} at pos {i}")
+        return tuple(int(n) for n in values)
+    if single and _is_int(values):
+        return (int(values),)
+    raise argument_error(op, name, "tuple of ints", values)
+
+
+def _is_int(n: Any) -> bool:
+    return type(n) is int or isinstance(n, np.integer) or _is_int_tensor(n)
+
+
+def dim(d: Any, ndim: int, op: str = "") -> int:
+    """`d` wrapped into [0, ndim) (a 0-d tensor takes 0 and -1), or PyTorch's IndexError; a `d` that is not an
+    int is PyTorch's TypeError (naming `op` where given)."""
+    if type(d) is not int:
+        d = integer(op, "dim", d)
     n = max(ndim, 1)
     if not -n <= d < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
@@ -88,11 +143,7 @@ def shape_arg(op: str, shape: tuple[Any, ...], allow_empty: bool = True, negativ
         raise TypeError(f'{op}() missing 1 required positional arguments: "size"')
     if len(shape) == 1 and isinstance(shape[0], Sequence | np.ndarray) and not isinstance(shape[0], str):
         shape = tuple(shape[0])
-    for n in shape:
-        if isinstance(n, bool) or not isinstance(n, _INT) and not _is_int_tensor(n):
-            raise TypeError(f"{op}(): argument 'size' must be tuple of ints, but found element of type "
-                            f"{type(n).__name__}")
-    sizes = tuple(int(n) for n in shape)
+    sizes = integers(op, "size", shape)
     for n in sizes:
         if n < 0 and not negative:
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(sizes)}")

@@ -234,6 +234,7 @@ def _linspace_values(start: float, end: float, steps: int, dtype: np.dtype) -> n
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """`steps` evenly spaced values from start to end, both included (the default dtype), PyTorch's values."""
+    steps = checks.integer("linspace", "steps", steps)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     return _finish(_linspace_values(start, end, steps, _dtype_or_default(dtype)), None, device, requires_grad)
@@ -243,6 +244,7 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
 def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """base ** v for `steps` evenly spaced v from start to end (the default dtype)."""
+    steps = checks.integer("logspace", "steps", steps)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     result = _dtype_or_default(dtype)

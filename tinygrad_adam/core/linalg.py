@@ -14,7 +14,7 @@ import numpy as np
 from . import checks, ops
 from .graph_nodes import name_node
 from .out import with_out
-from .tensor import Tensor, _return_type
+from .tensor import Tensor, _return_type, _tensors
 
 SlogdetResult = _return_type("slogdet", "sign", "logabsdet")
 LinalgSlogdetResult = _return_type("linalg_slogdet", "sign", "logabsdet")
@@ -123,6 +123,8 @@ def inv(A: Tensor) -> Tensor:
 @with_out
 def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     """X with A X = B (X A = B when left=False); B a batch of matrices, or of vectors."""
+    _tensors("linalg_solve", B=B)
+    checks.boolean("linalg_solve", "left", left)
     A = _matrices("solve", A)
     if B.array.dtype != A.array.dtype:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
@@ -145,6 +147,7 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
 @with_out
 def cholesky(input: Tensor, *, upper: bool = False) -> Tensor:
     """L lower triangular with A = L L^T (or U = L^T with upper=True), for symmetric positive-definite A."""
+    checks.boolean("linalg_cholesky", "upper", upper)
     try:
         low = ops.Cholesky.apply(_matrices("cholesky", input))
     except np.linalg.LinAlgError as e:
@@ -178,6 +181,7 @@ def _no_driver(name: str, driver: str | None) -> None:
 @with_out
 def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> Any:
     """(U, S, Vh) with A = U diag(S) Vh, S descending."""
+    checks.boolean("linalg_svd", "full_matrices", full_matrices)
     _no_driver("svd", driver)
     A = _matrices("svd", A, square=False)
     m, n = A.shape[-2:]
@@ -217,6 +221,7 @@ def qr(A: Tensor, mode: str = "reduced") -> Any:
 @with_out
 def matrix_power(input: Tensor, n: int) -> Tensor:
     """A @ A @ ... (n times; inv(A) for negative n; the identity for 0), by repeated squaring."""
+    n = checks.integer("linalg_matrix_power", "n", n)
     if input.ndim < 2 or input.shape[-1] != input.shape[-2]:
         rows, cols = input.shape[-2] if input.ndim > 1 else 1, input.shape[-1] if input.ndim else 1
         raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they are {rows} by {cols} "
@@ -291,6 +296,7 @@ def multi_dot(tensors: Any) -> Tensor:
 @with_out
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     """Sums of products along `dim` (the two broadcast together)."""
+    _tensors("linalg_vecdot", x=x, y=y)
     names = [checks.scalar_type_name(t.array.dtype) for t in (x, y)]
     problems = {f"Expected a floating point or complex tensor as input. Got {names[0]}": x.array.dtype.kind != "f",
                 f"Expected x and y to have the same dtype, but found x of type {names[0]} and y of type {names[1]} "
@@ -327,6 +333,9 @@ def solve_triangular(input: Tensor, B: Tensor, *, upper: bool, left: bool = True
                      unitriangular: bool = False) -> Tensor:
     """X with A X = B (X A = B when left=False), reading only A's upper or lower triangle (1s on its diagonal
     when unitriangular)."""
+    _tensors("linalg_solve_triangular", B=B)
+    for name, flag in (("upper", upper), ("left", left), ("unitriangular", unitriangular)):
+        checks.boolean("linalg_solve_triangular", name, flag)
     if isinstance(input, Tensor) and input.array.dtype.kind != "f":
         raise checks.not_implemented_for("triangular_solve_cpu", input.array.dtype)
     input = _matrices("solve_triangular", input)
@@ -341,6 +350,7 @@ def solve_triangular(input: Tensor, B: Tensor, *, upper: bool, left: bool = True
 def lstsq(input: Tensor, b: Tensor, rcond: float | None = None, *, driver: str | None = None) -> Any:
     """The least-squares solution of A X = B (through the pseudo-inverse), with PyTorch's default CPU driver's
     other outputs: the rank, and empty residuals and singular values."""
+    _tensors("linalg_lstsq", b=b)
     input = _matrices("lstsq", input, square=False)
     vector = b.ndim == input.ndim - 1
     rhs = b.unsqueeze(-1) if vector else b
@@ -378,6 +388,7 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
 
 @with_out
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:  # noqa: A002
+    _tensors("linalg_cross", input=input, other=other)
     return input.cross(other, dim)
 
 

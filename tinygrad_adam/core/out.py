@@ -11,20 +11,26 @@ from typing import Any
 import numpy as np
 
 from . import checks, grad_mode
+from .dtypes import to_numpy_dtype
 from .tensor import Tensor
 
 
 def with_out(function: Callable[..., Any] | None = None, *, factory: bool = False) -> Any:
     """`function` with PyTorch's keyword-only out=None, last before any **kwargs (see write_out). A factory
-    (arange, full, randint, ...) without a dtype makes its values in out's dtype, as PyTorch's do."""
+    (arange, full, randint, ...) without a dtype makes its values in out's dtype, as PyTorch's do; with another
+    dtype than out's, it is PyTorch's RuntimeError."""
     if function is None:
         return functools.partial(with_out, factory=factory)
     name = function.__name__
 
     @functools.wraps(function)
     def with_out_argument(*args: Any, out: Any = None, **kwargs: Any) -> Any:
-        if factory and isinstance(out, Tensor) and kwargs.get("dtype") is None:
-            kwargs["dtype"] = out.dtype
+        if factory and isinstance(out, Tensor):
+            if kwargs.get("dtype") is None:
+                kwargs["dtype"] = out.dtype
+            elif np.dtype(to_numpy_dtype(kwargs["dtype"])) != out.array.dtype:
+                raise RuntimeError(f"dtype {checks.scalar_type_name(to_numpy_dtype(kwargs['dtype']))} does not match "
+                                   f"dtype of out parameter ({checks.scalar_type_name(out.array.dtype)})")
         return write_out(name, function(*args, **kwargs), out)
 
     signature = inspect.signature(function)
@@ -36,7 +42,21 @@ def with_out(function: Callable[..., Any] | None = None, *, factory: bool = Fals
     return with_out_argument
 
 
-def write_out(name: str, result: Any, out: Any) -> Any:
+# ops whose out= must have the result's dtype exactly (PyTorch's RuntimeError, where others cast); max and min
+# only in their (values, indices) form: the elementwise one casts
+_EXACT_DTYPE = frozenset({
+    "mm", "bmm", "matmul", "mv", "dot", "vdot", "addmm", "addmv", "baddbmm", "addbmm", "gather", "index_select",
+    "take", "take_along_dim", "cross", "tril", "triu", "diag", "tensordot", "clamp", "clamp_min",
+    "clamp_max", "where", "inv", "inverse", "norm", "vector_norm", "matrix_norm", "amax", "amin", "softmax",
+    "log_softmax", "multi_dot", "vecdot", "index_add", "index_copy", "scatter", "scatter_add", "masked_select",
+    "nonzero", "argmax", "argmin", "histc", "matrix_power", "solve", "cholesky", "slogdet", "renorm", "sign",
+    "nan_to_num", "round", "logcumsumexp"})
+_EXACT_DTYPE_TUPLE = frozenset({"sort", "topk", "max", "min", "kthvalue", "median", "mode", "cummax", "cummin"})
+_C_TYPE = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int",
+           "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+
+
+def write_out(name: str, result: Any, out: Any, exact: bool = False) -> Any:
     """torch.f(..., out=t): the result written into t, in t's dtype (resized if its shape differs), and t
     returned; refused where autograd would be needed, as PyTorch refuses it. A tuple result takes a tuple."""
     if out is None:
@@ -44,7 +64,8 @@ def write_out(name: str, result: Any, out: Any) -> Any:
     if isinstance(result, tuple):
         if not isinstance(out, tuple | list) or len(out) != len(result):
             raise TypeError(f"{name}(): argument 'out' must be tuple of {len(result)} Tensors")
-        written = tuple(write_out(name, r, o) for r, o in zip(result, out, strict=True))
+        exact = name in _EXACT_DTYPE_TUPLE
+        written = tuple(write_out(name, r, o, exact) for r, o in zip(result, out, strict=True))
         return type(result)(*written) if hasattr(result, "_fields") else written
     if not isinstance(result, Tensor):
         raise TypeError(f"{name}() got an unexpected keyword argument 'out'")
@@ -56,6 +77,9 @@ def write_out(name: str, result: Any, out: Any) -> Any:
     if name in ("any", "all") and out.array.dtype not in (np.bool_, np.uint8):
         raise RuntimeError(f"{name} only supports bool tensor for result, got: "
                            f"{checks.scalar_type_name(out.array.dtype)}")
+    if (exact or name in _EXACT_DTYPE) and out.array.dtype != result.array.dtype:
+        raise RuntimeError(f"Expected out tensor to have dtype {_C_TYPE[result.array.dtype.name]}, but got "
+                           f"{_C_TYPE[out.array.dtype.name]} instead")
     value = out._same_dtype(name, result).array
     if value.shape != out.array.shape:
         if out.array.size:

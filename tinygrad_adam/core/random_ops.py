@@ -52,6 +52,7 @@ def randint_like(input: Tensor, low: int = 0, high: int | None = None, *, dtype:
     """randint with input's shape and dtype: randint_like(x, high) or randint_like(x, low, high)."""
     if high is None:
         low, high = 0, low
+    low, high = checks.integer("randint_like", "low", low), checks.integer("randint_like", "high", high)
     values = random.randint(tuple(input.shape), low, high, _like_dtype(input, dtype), generator)
     return _new(values, device, requires_grad)
 

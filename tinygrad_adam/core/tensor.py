@@ -150,8 +150,15 @@ def _axes(dim: Any, axis: Any, ndim: int) -> tuple[int, ...] | None:
     return checks.dims(_dim_arg(dim, axis), ndim)
 
 
-def _keepdim_arg(keepdim: bool, keepdims: bool | None) -> bool:
-    return bool(keepdim if keepdims is None else keepdims)
+def _tensors(op: str, **given: Any) -> None:
+    """PyTorch's TypeError for an argument that must be a Tensor and is not (a number, a bool, None, ...)."""
+    for name, value in given.items():
+        if not isinstance(value, Tensor):
+            raise checks.argument_error(op, name, "Tensor", value)
+
+
+def _keepdim_arg(op: str, keepdim: bool, keepdims: bool | None) -> bool:
+    return checks.boolean(op, "keepdim", keepdim) if keepdims is None else bool(keepdims)
 
 
 def _float_op(op: type[engine.Op]) -> Callable[[Tensor], Tensor]:
@@ -456,6 +463,10 @@ class Tensor:
             raise TypeError(f"to() takes at most 4 positional arguments ({len(args) + 2} given)")
         if len(args) == 2:
             copy = args[1]
+        if args:
+            non_blocking = args[0]
+        checks.boolean("to", "non_blocking", non_blocking)
+        checks.boolean("to", "copy", copy)
         if device is not None:
             check_device(device)
         out = self if dtype is None else self.astype(dtype)
@@ -689,6 +700,7 @@ class Tensor:
         return self @ other
 
     def mm(self, mat2: Tensor) -> Tensor:
+        _tensors("mm", mat2=mat2)
         if self.ndim != 2:
             raise RuntimeError("self must be a matrix")
         if mat2.ndim != 2:
@@ -728,10 +740,12 @@ class Tensor:
 
     def equal(self, other: Tensor) -> bool:
         """True if both have the same shape and elements."""
+        _tensors("equal", other=other)
         return self.array.shape == other.array.shape and bool(np.array_equal(self.array, other.array))
 
     def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
-        if isinstance(other, Tensor) and other.array.dtype != self.array.dtype:
+        _tensors("allclose", other=other)
+        if other.array.dtype != self.array.dtype:
             raise RuntimeError(f"{checks.scalar_type_name(self.array.dtype)} did not match "
                                f"{checks.scalar_type_name(other.array.dtype)}")
         other_array = other.array if isinstance(other, Tensor) else np.asarray(other)
@@ -766,24 +780,25 @@ class Tensor:
             keepdims: bool | None = None) -> Tensor:
         x = self if dtype is not None or self.array.dtype.kind == "f" else self.astype(np.int64)
         x = x if dtype is None else x.astype(dtype)
-        return ops.Sum.apply(x, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg(keepdim, keepdims))
+        return ops.Sum.apply(x, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg("sum", keepdim, keepdims))
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
              keepdims: bool | None = None) -> Tensor:
+        keep = _keepdim_arg("mean", keepdim, keepdims)
         x = self if dtype is None else self.astype(dtype)
         if x.array.dtype.kind != "f":
             raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
                                f"or complex dtype. Got: {checks.scalar_type_name(x.array.dtype)}")
-        return ops.Mean.apply(x, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg(keepdim, keepdims))
+        return ops.Mean.apply(x, axis=_axes(dim, axis, self.array.ndim), keepdims=keep)
 
     def _max_or_min(self, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: bool | None) -> Any:
-        dim, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
+        dim, keep = _dim_arg(dim, axis), _keepdim_arg(name, keepdim, keepdims)
         if isinstance(dim, Tensor):  # max(other): elementwise, as torch.max(a, b)
             return self.maximum(dim) if name == "max" else self.minimum(dim)
         if dim is None:
             checks.nonempty_reduction(name, self.array.shape, None)
             return ops.Max.apply(self, axis=None, keepdims=False, largest=name == "max")
-        d = checks.dim(dim, self.array.ndim)
+        d = checks.dim(dim, self.array.ndim, name)
         checks.nonempty_reduction(name, self.array.shape, (d,))
         result = MaxResult if name == "max" else MinResult
         if self.array.ndim == 0:
@@ -814,11 +829,12 @@ class Tensor:
         return self._amax_or_amin("amin", dim, keepdim)
 
     def _arg(self, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: bool | None) -> Tensor:
-        d, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
+        d, keep = _dim_arg(dim, axis), _keepdim_arg(name, keepdim, keepdims)
+        d = checks.optional_integer(name, "dim", d)
         if self.array.dtype == np.bool_:
             raise RuntimeError(f"{name}(): does not support bool input")
         if d is not None:
-            d = checks.dim(d, self.array.ndim)
+            d = checks.dim(d, self.array.ndim, name)
         checks.nonempty_reduction(name, self.array.shape, None if d is None else (d,))
         array = self.array if self.array.ndim else self.array.reshape(1)
         found = (np.argmax if name == "argmax" else np.argmin)(array, axis=d, keepdims=keep)
@@ -837,17 +853,20 @@ class Tensor:
 
     def _variance(self, root: bool, dim: Any, unbiased: bool | None, keepdim: bool, correction: float | None,
                   axis: Any, keepdims: bool | None, ddof: float | None) -> Tensor:
+        name = "std" if root else "var"
         if isinstance(dim, bool) and unbiased is None:  # var(unbiased), PyTorch's older positional form
             dim, unbiased = None, dim
+        if unbiased is not None:
+            checks.boolean(name, "unbiased", unbiased)
         if sum(v is not None for v in (unbiased, correction, ddof)) > 1:
             raise TypeError("var/std: give only one of unbiased, correction and ddof")
         if correction is None:
             correction = ddof if ddof is not None else (0 if unbiased is False else 1)
+        keep = _keepdim_arg(name, keepdim, keepdims)
         if self.array.dtype.kind != "f":
             raise RuntimeError("std and var only support floating point and complex dtypes")
         return (ops.Std if root else ops.Var).apply(
-            self, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg(keepdim, keepdims), ddof=correction,
-            root=root)
+            self, axis=_axes(dim, axis, self.array.ndim), keepdims=keep, ddof=correction, root=root)
 
     def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
             correction: float | None = None, axis: Any = None, keepdims: bool | None = None,
@@ -863,7 +882,7 @@ class Tensor:
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
         """The p-norm (2 / 'fro' by default, also 1, inf and any positive number) over `dim` or everything."""
-        keep = bool(keepdim)
+        keep = checks.boolean("linalg_vector_norm", "keepdim", keepdim)
         x = self if dtype is None else self.astype(dtype)
         if x.array.dtype.kind != "f":
             raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
@@ -885,7 +904,7 @@ class Tensor:
 
     def _all_or_any(self, reduce: Callable[..., np.ndarray], dim: Any, keepdim: bool, axis: Any,
                     keepdims: bool | None) -> Tensor:
-        d, keep = _dim_arg(dim, axis), _keepdim_arg(keepdim, keepdims)
+        d, keep = _dim_arg(dim, axis), _keepdim_arg("all" if reduce is np.all else "any", keepdim, keepdims)
         axes = None if d is None else checks.dims(d if isinstance(d, int | np.integer) else d, self.array.ndim)
         out = np.asarray(reduce(self.array, axis=axes, keepdims=keep))
         return Tensor._make(out.astype(np.uint8) if self.array.dtype == np.uint8 else out, False)
@@ -901,11 +920,11 @@ class Tensor:
     def logsumexp(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
                   keepdims: bool | None = None) -> Tensor:
         d = _dim_arg(dim, axis)
-        if d is None or d == ():
+        if d is None or d == () and self.array.ndim:
             raise TypeError("logsumexp() missing 1 required positional argument: 'dim'") if d is None else \
                 RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * self.array.ndim}")
         return ops.LogSumExp.apply(self._floating(), axis=checks.dims(d, self.array.ndim),
-                                   keepdims=_keepdim_arg(keepdim, keepdims))
+                                   keepdims=_keepdim_arg("logsumexp", keepdim, keepdims))
 
     # ----- elementwise ------------------------------------------------------------------------
     def _floating(self) -> Tensor:
@@ -959,9 +978,11 @@ class Tensor:
     clip = clamp
 
     def maximum(self, other: Any) -> Tensor:
+        _tensors("maximum", other=other)
         return ops.Maximum.apply(*self._pair(other))
 
     def minimum(self, other: Any) -> Tensor:
+        _tensors("minimum", other=other)
         return ops.Maximum.apply(*self._pair(other), largest=False)
 
     def _softmax(self, op: type, name: str, dim: Any, axis: Any, dtype: Any) -> Tensor:
@@ -1016,11 +1037,13 @@ class Tensor:
 
     def tril(self, diagonal: int = 0) -> Tensor:
         """The lower triangle of the last two dims (column - row <= diagonal); the rest 0."""
+        diagonal = checks.integer("tril", "diagonal", diagonal)
         rows, cols = self.shape[-2:] if self.ndim >= 2 else (0, 0)
         return name_node(self._triangle("tril", np.tri(rows, cols, diagonal, dtype=bool)), "TrilBackward0")
 
     def triu(self, diagonal: int = 0) -> Tensor:
         """The upper triangle of the last two dims (column - row >= diagonal); the rest 0."""
+        diagonal = checks.integer("triu", "diagonal", diagonal)
         rows, cols = self.shape[-2:] if self.ndim >= 2 else (0, 0)
         return name_node(self._triangle("triu", ~np.tri(rows, cols, diagonal - 1, dtype=bool)), "TriuBackward0")
 
@@ -1068,12 +1091,15 @@ class Tensor:
         return Tensor._make(out if self.array.ndim else out.reshape(()), False)
 
     def view_as(self, other: Tensor) -> Tensor:
+        _tensors("view_as", other=other)
         return self.reshape(other.shape)
 
     def reshape_as(self, other: Tensor) -> Tensor:
+        _tensors("reshape_as", other=other)
         return self.reshape(other.shape)
 
     def expand_as(self, other: Tensor) -> Tensor:
+        _tensors("expand_as", other=other)
         return self.expand(other.shape)
 
     def contiguous(self) -> Tensor:
@@ -1224,21 +1250,20 @@ class Tensor:
         self._version += 1
 
     # ----- sequence ops: split and join by pieces, gather/scatter along a dim, sort, cumsum, einsum ---------
-    def _wrap_dim(self, dim: int) -> int:
-        """`dim` in [0, ndim) (a 0-d tensor has dims -1 and 0), with PyTorch's IndexError otherwise."""
-        n = builtins.max(self.ndim, 1)
-        if not -n <= dim < n:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-        return dim % n
+    def _wrap_dim(self, dim: int, op: str = "") -> int:
+        """`dim` in [0, ndim) (a 0-d tensor has dims -1 and 0), with PyTorch's IndexError otherwise (and its
+        TypeError, naming `op`, for a dim that is not an int)."""
+        return checks.dim(dim, self.array.ndim, op)
 
     def split(self, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
         """Pieces of `split_size` along `dim` (the last may be smaller), or pieces of the listed sizes."""
         if self.ndim == 0:
             raise RuntimeError("split expects at least a 1-dimensional tensor")
-        dim = self._wrap_dim(dim)
+        dim = self._wrap_dim(dim, "split")
         length = self.shape[dim]
-        if isinstance(split_size, int | np.integer):
-            size = int(split_size)
+        by_size = not isinstance(split_size, Sequence | np.ndarray)
+        if by_size:
+            size = checks.integer("split", "split_size", split_size)
             if size < 0:
                 raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
             if size == 0 and length != 0:
@@ -1247,7 +1272,7 @@ class Tensor:
             count = builtins.max(-(-length // size), 1) if size else 1
             sizes = [builtins.min(size, length - i * size) for i in range(count)]
         else:
-            sizes = [int(n) for n in split_size]
+            sizes = list(checks.integers("split_with_sizes", "split_sizes", split_size))
             if builtins.any(n < 0 for n in sizes):
                 raise RuntimeError("split_with_sizes expects split_sizes have only non-negative entries, but got "
                                    f"split_sizes={sizes}")
@@ -1256,7 +1281,7 @@ class Tensor:
                                    f"size at dimension {dim}), but got split_sizes={sizes}")
         starts = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
         lead = (slice(None),) * dim
-        op = ops.SplitPiece if isinstance(split_size, int | np.integer) else ops.SplitWithSizesPiece
+        op = ops.SplitPiece if by_size else ops.SplitWithSizesPiece
         return tuple(op.apply(self, index=lead + (slice(int(a), int(b)),))
                      for a, b in zip(starts[:-1], starts[1:], strict=True))
 
@@ -1264,9 +1289,10 @@ class Tensor:
         """At most `chunks` pieces of equal size along `dim` (the last may be smaller), as torch.chunk."""
         if self.ndim == 0:
             raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+        chunks = checks.integer("chunk", "chunks", chunks)
         if chunks <= 0:
             raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-        length = self.shape[self._wrap_dim(dim)]
+        length = self.shape[self._wrap_dim(dim, "chunk")]
         if length == 0:
             return self.split([0] * chunks, dim)
         return self.split(-(-length // chunks), dim)
@@ -1286,7 +1312,7 @@ class Tensor:
 
     def _along_dim_check(self, name: str, dim: int, index: np.ndarray, src_shape: tuple[int, ...] | None) -> int:
         """PyTorch's checks of gather/scatter: same rank, index no larger than input (and src) off `dim`, in range."""
-        dim = self._wrap_dim(dim)
+        dim = self._wrap_dim(dim, name)
         if index.ndim != builtins.max(self.ndim, 1) and not (self.ndim == 0 and index.ndim <= 1):
             raise RuntimeError("Index tensor must have the same number of dimensions as "
                                f"{'input' if name == 'gather' else 'self'} tensor")
@@ -1365,7 +1391,7 @@ class Tensor:
         x = self.astype(dtype) if dtype is not None else self if self.array.dtype.kind == "f" else self.astype(np.int64)
         if x.array.dtype.kind != "f" and self.requires_grad and grad_mode.is_grad_enabled():
             raise RuntimeError(f"Autograd not support dtype: {_scalar_type_name(x.array.dtype)}")
-        return ops.Cumsum.apply(x, axis=self._wrap_dim(dim))
+        return ops.Cumsum.apply(x, axis=self._wrap_dim(dim, "cumsum"))
 
     def _sorted_order(self, dim: int, descending: bool) -> np.ndarray:
         """int64 indices that sort along `dim`, stable, NaN counted largest (as PyTorch does)."""
@@ -1378,19 +1404,24 @@ class Tensor:
 
     def sort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> SortResult:
         """(values, indices) sorted along `dim`; ties keep their order (always stable here)."""
-        dim = self._wrap_dim(dim)
+        dim = self._wrap_dim(dim, "sort")
+        checks.boolean("sort", "descending", descending)
         order = self._sorted_order(dim, descending)
         values = ops.SortValues.apply(self, dim=dim, index=order)
         return SortResult(values, Tensor._make(order, False))
 
     def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
-        return Tensor._make(self._sorted_order(self._wrap_dim(dim), descending), False)
+        checks.boolean("argsort", "descending", descending)
+        return Tensor._make(self._sorted_order(self._wrap_dim(dim, "argsort"), descending), False)
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopkResult:  # noqa: A002
         """The k largest (or smallest) entries along `dim` and their indices, largest first."""
+        k = checks.integer("topk", "k", k)
+        checks.boolean("topk", "largest", largest)
+        checks.boolean("topk", "sorted", sorted)
         if self.array.dtype == np.bool_:
             raise RuntimeError("topk does not support bool dtypes on CPU")
-        dim = self._wrap_dim(dim)
+        dim = self._wrap_dim(dim, "topk")
         size = self.shape[dim] if self.ndim else 1
         if not 0 <= k <= size:
             raise RuntimeError("selected index k out of range")
@@ -1411,12 +1442,12 @@ class Tensor:
 
     def roll(self, shifts: Any, dims: Any = None) -> Tensor:
         """Shift the entries along `dims`, wrapping around (of the flattened tensor when dims is None)."""
-        shift_list = [int(s) for s in (shifts if isinstance(shifts, Sequence) else (shifts,))]
+        shift_list = list(checks.integers("roll", "shifts", shifts, single=True))
         if dims is None:
             if len(shift_list) != 1:
                 raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shift_list)}, dims:0")
             return ops.Roll.apply(self, shifts=tuple(shift_list), dims=None) if self.ndim else self.clone()
-        dim_list = [self._wrap_dim(int(d)) for d in (dims if isinstance(dims, Sequence) else (dims,))]
+        dim_list = [self._wrap_dim(d) for d in checks.integers("roll", "dims", dims, single=True)]
         if len(shift_list) != len(dim_list):
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shift_list)}, dims:{len(dim_list)}")
         if self.ndim == 0:
@@ -1425,6 +1456,7 @@ class Tensor:
 
     def bmm(self, mat2: Tensor) -> Tensor:
         """(b, n, m) @ (b, m, p) -> (b, n, p), both 3-D with the same batch, as torch.bmm (no broadcasting)."""
+        _tensors("bmm", mat2=mat2)
         if self.ndim != 3:
             raise RuntimeError("batch1 must be a 3D tensor")
         if mat2.ndim != 3:
@@ -1444,6 +1476,7 @@ class Tensor:
 
     def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
         """Counts in `bins` equal bins over [min, max] (the data's range when both are 0); outside values skipped."""
+        bins = checks.integer("histc", "bins", bins)
         if self.array.dtype.kind != "f":
             raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_scalar_type_name(self.array.dtype)}'")
         if bins <= 0:
@@ -1461,9 +1494,11 @@ class Tensor:
     def histogram(self, bins: Any = 100, *, range: Sequence[float] | None = None,  # noqa: A002
                   weight: Tensor | None = None, density: bool = False) -> HistogramResult:
         """(hist, bin_edges): `bins` equal bins over `range` (default the data's), or the given edges."""
+        checks.boolean("histogram", "density", density)
+        edges = bins.array if isinstance(bins, Tensor) else bins if isinstance(bins, Sequence | np.ndarray) else \
+            checks.integer("histogram", "bins", bins)
         if self.array.dtype.kind != "f":
             raise NotImplementedError(f"\"histogramdd\" not implemented for '{_scalar_type_name(self.array.dtype)}'")
-        edges = bins.array if isinstance(bins, Tensor) else bins
         if isinstance(edges, int | np.integer) and edges <= 0:
             raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {edges} for dimension 0")
         data_range = None if range is None else (float(range[0]), float(range[1]))
@@ -1500,6 +1535,7 @@ class Tensor:
 
     def polygamma(self, n: int) -> Tensor:
         """The n-th derivative of digamma."""
+        n = checks.integer("polygamma", "n", n)
         if n < 0:
             raise RuntimeError("polygamma(n, x) does not support negative n.")
         return ops.Polygamma.apply(self._floating(), n=builtins.int(n))
@@ -1541,6 +1577,7 @@ class Tensor:
 
     def round(self, *, decimals: int | None = None) -> Tensor:
         """Half to even, as PyTorch; `decimals` digits after the point (given, floats only)."""
+        decimals = checks.optional_integer("round", "decimals", decimals)
         if decimals is None:
             return self._step(ops.Round, "round_vml_cpu")
         if self.array.dtype.kind != "f":
@@ -1729,12 +1766,14 @@ class Tensor:
         return tuple(t if t.array.dtype == dtype else t.astype(dtype) for t in others)
 
     def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        _tensors("addcmul", tensor1=tensor1, tensor2=tensor2)
         if self.array.dtype == tensor1.array.dtype == tensor2.array.dtype == np.bool_:
             raise checks.not_implemented_for("addcmul_cpu_out", self.array.dtype)
         tensor1, tensor2 = self._in_common_dtype(tensor1, tensor2)
         return name_node(self._scaled(tensor1 * tensor2, value), "AddcmulBackward0")
 
     def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        _tensors("addcdiv", tensor1=tensor1, tensor2=tensor2)
         if tensor1.array.dtype.kind in "biu" and tensor2.array.dtype.kind in "biu":
             raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release addcdiv "
                                "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior "
@@ -1995,7 +2034,9 @@ class Tensor:
 
     def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
         """int64 indices drawn from each row of this tensor's non-negative weights, as torch.multinomial."""
-        return Tensor._make(_random.multinomial(self.array, int(num_samples), replacement, generator), False)
+        num_samples = checks.integer("multinomial", "num_samples", num_samples)
+        replacement = checks.boolean("multinomial", "replacement", replacement)
+        return Tensor._make(_random.multinomial(self.array, num_samples, replacement, generator), False)
 
     # ----- hooks (run by the engine's backward walk, see core/hooks.py) -----------------------------
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
@@ -2043,6 +2084,7 @@ class Tensor:
 
     def type_as(self, other: Tensor) -> Tensor:
         """This tensor in other's dtype (itself when the dtypes already match)."""
+        _tensors("type_as", other=other)
         return self.astype(other.array.dtype)
 
     def apply_(self, callable: Callable[[Any], Any]) -> Tensor:  # noqa: A002 - PyTorch's name
@@ -2083,7 +2125,7 @@ class Tensor:
 
     def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
         """Running products along `dim`; integer and bool inputs give int64, as in PyTorch."""
-        return name_node(ops.Cumprod.apply(self._integral_as_long(dtype), axis=self._wrap_dim(dim)),
+        return name_node(ops.Cumprod.apply(self._integral_as_long(dtype), axis=self._wrap_dim(dim, "cumprod")),
                          "CumprodBackward0")
 
     def _running_in_place(self, name: str, dim: int, dtype: Any) -> Tensor:
@@ -2136,8 +2178,9 @@ class Tensor:
         """The entry at sorted position position(valid, n) of each slice along `dim` (NaNs sort last; `valid`
         counts the others), as median, nanmedian and kthvalue: along a dim, the gradient goes to that entry;
         of the whole tensor, it is shared by the entries equal to the result, as in PyTorch."""
+        checks.boolean(name, "keepdim", keepdim)
         x = self if dim is not None else self.reshape(-1)
-        d = x._wrap_dim(0 if dim is None else dim)
+        d = x._wrap_dim(0 if dim is None else dim, name)
         n = x.shape[d] if x.ndim else 1
         if n == 0 and dim is not None:
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
@@ -2186,7 +2229,8 @@ class Tensor:
 
     def mode(self, dim: int = -1, keepdim: bool = False) -> Any:
         """The most frequent value along `dim` (the smallest of equally frequent ones) and its last index."""
-        d = self._wrap_dim(dim)
+        d = self._wrap_dim(dim, "mode")
+        checks.boolean("mode", "keepdim", keepdim)
         array = np.moveaxis(self.array.reshape(self.shape or (1,)), d, -1)
         rows = array.reshape(-1, array.shape[-1])
         if rows.shape[-1] == 0:
@@ -2257,6 +2301,7 @@ class Tensor:
 
     def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         """sum with NaN counted as 0."""
+        checks.boolean("nansum", "keepdim", keepdim)
         if self.array.dtype.kind != "f":
             return self.sum(dim, keepdim, dtype=dtype)
         zero = Tensor._make(np.zeros((), self.array.dtype), False)
@@ -2280,6 +2325,7 @@ class Tensor:
 
     def aminmax(self, *, dim: int | None = None, keepdim: bool = False) -> Any:
         """(min, max) at once: amin and amax over `dim` (everything when None)."""
+        dim, keepdim = checks.optional_integer("aminmax", "dim", dim), checks.boolean("aminmax", "keepdim", keepdim)
         if dim is None and keepdim:
             low, high = self.amin(tuple(range(self.ndim)), True), self.amax(tuple(range(self.ndim)), True)
         else:
@@ -2291,6 +2337,8 @@ class Tensor:
                dim: int | None = None) -> Any:
         """The distinct entries (or slices along `dim`) in ascending order, optionally with the inverse
         indices and the counts; never differentiable, as in PyTorch."""
+        for name, flag in (("sorted", sorted), ("return_inverse", return_inverse), ("return_counts", return_counts)):
+            checks.boolean("_unique2", name, flag)
         axis = None if dim is None else self._wrap_dim(dim)
         values, inverse, counts = np.unique(self.array, return_inverse=True, return_counts=True, axis=axis)
         inverse = inverse.reshape(self.shape if axis is None else (self.shape[axis],) if self.ndim else ())
@@ -2307,6 +2355,8 @@ class Tensor:
     def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False,
                            dim: int | None = None) -> Any:
         """Keep the first of each run of equal entries (or slices along `dim`)."""
+        checks.boolean("unique_consecutive", "return_inverse", return_inverse)
+        checks.boolean("unique_consecutive", "return_counts", return_counts)
         axis = None if dim is None else self._wrap_dim(dim)
         array = self.array.reshape(-1) if axis is None else np.moveaxis(self.array.reshape(self.shape or (1,)),
                                                                         axis, 0)
@@ -2323,6 +2373,7 @@ class Tensor:
 
     def nonzero(self, *, as_tuple: bool = False) -> Any:
         """int64 indices of the nonzero entries: one row each, or with as_tuple one index tensor per dim."""
+        checks.boolean("nonzero", "as_tuple", as_tuple)
         if as_tuple:
             return tuple(Tensor._make(i.astype(np.int64), False) for i in np.nonzero(np.atleast_1d(self.array)))
         return Tensor._make(np.argwhere(self.array).astype(np.int64), False)
@@ -2354,6 +2405,7 @@ class Tensor:
 
     def take_along_dim(self, indices: Tensor, dim: int | None = None) -> Tensor:
         """gather with `indices` broadcast against this tensor off `dim` (of the flattened tensor when None)."""
+        _tensors("take_along_dim", indices=indices)
         if dim is None:
             return self.reshape(-1).gather(0, indices.reshape(-1))
         d = self._wrap_dim(dim)
@@ -2386,7 +2438,7 @@ class Tensor:
         """The slice at `index` along `dim`, that dim removed."""
         if self.ndim == 0:
             raise IndexError("select() cannot be applied to a 0-dim tensor.")
-        d = self._wrap_dim(dim)
+        d, index = self._wrap_dim(dim, "select"), checks.integer("select", "index", index)
         size = self.shape[d]
         if not -size <= index < size:
             raise IndexError(f"select(): index {index} out of range for tensor of size {list(self.shape)} at "
@@ -2395,8 +2447,8 @@ class Tensor:
 
     def movedim(self, source: Any, destination: Any) -> Tensor:
         """Move the dims `source` to the positions `destination`, the others keeping their order."""
-        src = [source] if isinstance(source, int | np.integer) else list(source)
-        dst = [destination] if isinstance(destination, int | np.integer) else list(destination)
+        src, dst = list(checks.integers("movedim", "source", source, single=True)), list(
+            checks.integers("movedim", "destination", destination, single=True))
         if len(src) != len(dst):
             raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain the "
                                f"same number of dims as destination ({dst} dims)")
@@ -2419,8 +2471,8 @@ class Tensor:
 
     def unflatten(self, dim: int, sizes: Sequence[int]) -> Tensor:
         """Split dim `dim` into the dims `sizes` (one may be -1)."""
-        d = self._wrap_dim(dim)
-        sizes = tuple(int(n) for n in sizes)
+        d = self._wrap_dim(dim, "unflatten")
+        sizes = checks.integers("unflatten", "sizes", sizes)
         if not sizes:
             raise RuntimeError("unflatten: sizes must be non-empty")
         return self.reshape(self.shape[:d] + sizes + self.shape[d + 1:])
@@ -2492,6 +2544,8 @@ class Tensor:
         if self.ndim < needed:
             raise RuntimeError(f"torch.{name} requires a tensor with at least {needed} dimension, but got a tensor "
                                f"with {self.ndim} dimensions!")
+        if not isinstance(sections, Sequence | Tensor):
+            sections = checks.integer(name, "sections", sections)
         if isinstance(sections, int) and (sections == 0 or self.shape[dim] % sections):
             raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the size of the dimension "
                                f"{self.shape[dim]} is not divisible by the split_size {sections}!")
@@ -2509,6 +2563,7 @@ class Tensor:
 
     def rot90(self, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
         """Rotate by 90 degrees k times in the plane of `dims`, from the first towards the second."""
+        k, dims = checks.integer("rot90", "k", k), checks.integers("rot90", "dims", dims)
         if len(dims) != 2:
             raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
         if self.ndim < 2:
@@ -2533,7 +2588,8 @@ class Tensor:
 
     def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
         """The entries (i, i + offset) of the plane (dim1, dim2), as a new last dim."""
-        a, b = checks.dim(dim1, self.ndim), checks.dim(dim2, self.ndim)
+        offset = checks.integer("diagonal", "offset", offset)
+        a, b = checks.dim(dim1, self.ndim, "diagonal"), checks.dim(dim2, self.ndim, "diagonal")
         if a == b:
             raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
         x = self.movedim((a, b), (-2, -1))
@@ -2546,6 +2602,7 @@ class Tensor:
 
     def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
         """Matrices in the plane (dim1, dim2) of a new tensor, with the last dim's entries on diagonal `offset`."""
+        offset = checks.integer("diag_embed", "offset", offset)
         if self.ndim == 0:
             raise IndexError("Dimension specified as -1 but tensor has no dimensions")
         a, b = checks.dim(dim1, self.ndim + 1), checks.dim(dim2, self.ndim + 1)
@@ -2560,10 +2617,11 @@ class Tensor:
         return name_node(out.movedim((-2, -1), (a, b)), "DiagEmbedBackward0")
 
     def diagflat(self, offset: int = 0) -> Tensor:
-        return self.reshape(-1).diag_embed(offset)
+        return self.reshape(-1).diag_embed(checks.integer("diagflat", "offset", offset))
 
     def diag(self, diagonal: int = 0) -> Tensor:
         """A vector's square matrix with it on `diagonal`, or a matrix's `diagonal` as a vector."""
+        diagonal = checks.integer("diag", "diagonal", diagonal)
         if self.ndim not in (1, 2):
             raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
         return self.diag_embed(diagonal) if self.ndim == 1 else self.diagonal(diagonal)
@@ -2578,6 +2636,7 @@ class Tensor:
 
     def outer(self, vec2: Tensor) -> Tensor:
         """vec1[i] * vec2[j], as a matrix."""
+        _tensors("outer", vec2=vec2)
         for name, v in (("self", self), ("vec2", vec2)):
             if v.ndim != 1:
                 raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
@@ -2586,6 +2645,7 @@ class Tensor:
     ger = outer
 
     def _vector_product(self, name: str, other: Tensor) -> Tensor:
+        _tensors(name, tensor=other)
         if self.ndim != 1 or other.ndim != 1:
             raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
         if self.array.dtype != other.array.dtype:
@@ -2601,6 +2661,7 @@ class Tensor:
 
     def inner(self, other: Tensor) -> Tensor:
         """Sums of products over the last dims: shape self.shape[:-1] + other.shape[:-1]."""
+        _tensors("inner", other=other)
         if self.ndim == 0 or other.ndim == 0:
             return self * other
         if self.shape[-1] != other.shape[-1]:
@@ -2610,6 +2671,7 @@ class Tensor:
         return (self.reshape(-1, k) @ other.reshape(-1, k).t()).reshape(self.shape[:-1] + other.shape[:-1])
 
     def mv(self, vec: Tensor) -> Tensor:
+        _tensors("mv", vec=vec)
         if self.ndim != 2 or vec.ndim != 1:
             raise RuntimeError(f"vector + matrix @ vector expected, got 1, {self.ndim}, {vec.ndim}")
         return self @ vec
@@ -2635,23 +2697,29 @@ class Tensor:
 
     def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
         """beta * self + alpha * (mat1 @ mat2)."""
+        _tensors("addmm", mat1=mat1, mat2=mat2)
         return self._scaled_sum("addmm", mat1.mm(mat2), beta, alpha)
 
     def addmv(self, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        _tensors("addmv", mat=mat, vec=vec)
         return self._scaled_sum("addmv", mat.mv(vec), beta, alpha)
 
     def addr(self, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        _tensors("addr", vec1=vec1, vec2=vec2)
         return self._scaled_sum("addr", vec1.outer(vec2), beta, alpha)
 
     def baddbmm(self, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        _tensors("baddbmm", batch1=batch1, batch2=batch2)
         return self._scaled_sum("baddbmm", batch1.bmm(batch2), beta, alpha)
 
     def addbmm(self, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        _tensors("addbmm", batch1=batch1, batch2=batch2)
         product = batch1.bmm(batch2)
         return self._scaled_sum("addbmm", product.sum(0).astype(product.array.dtype), beta, alpha)
 
     def kron(self, other: Tensor) -> Tensor:
         """The Kronecker product: every entry of self times all of other, in blocks."""
+        _tensors("kron", other=other)
         n = builtins.max(self.ndim, other.ndim)
         a, b = self.reshape((1,) * (n - self.ndim) + self.shape), other.reshape((1,) * (n - other.ndim) + other.shape)
         product = a.reshape(tuple(v for m in a.shape for v in (m, 1))) * b.reshape(
@@ -2661,6 +2729,7 @@ class Tensor:
 
     def cross(self, other: Tensor, dim: int | None = None) -> Tensor:
         """The cross product of 3-vectors along `dim` (the first dim of size 3 when None)."""
+        _tensors("cross", other=other)
         if self.array.dtype == np.bool_:
             raise checks.not_implemented_for("cross", self.array.dtype)
         shape = checks.broadcast_shapes(self.array.shape, other.array.shape)
@@ -2679,9 +2748,11 @@ class Tensor:
 
     def diff(self, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None) -> Tensor:
         """The n-th forward difference along `dim` (!= for bools), after joining prepend and append."""
+        n = checks.integer("diff", "n", n)
+        _tensors("diff", **{k: v for k, v in (("prepend", prepend), ("append", append)) if v is not None})
         if self.ndim == 0:
             raise RuntimeError("diff expects input to be at least one-dimensional")
-        d = self._wrap_dim(dim)
+        d = self._wrap_dim(dim, "diff")
         parts = [p for p in (prepend, self, append) if p is not None]
         if any(p.ndim != self.ndim for p in parts):
             raise RuntimeError("diff expects prepend or append to be the same dimension as input")
@@ -2735,12 +2806,14 @@ class Tensor:
 
     def index_add(self, dim: int, index: Any, source: Tensor, *, alpha: Any = 1) -> Tensor:
         """A copy with source's slices (times alpha) added at the positions `index` along `dim`."""
+        _tensors("index_add", index=index, source=source)
         d, spread = self._along_index("index_add", dim, index, source)
         return name_node(ops.ScatterAdd.apply(self, source if alpha == 1 else source * alpha, dim=d, index=spread,
                                               add=True), "IndexAddBackward0")
 
     def index_copy(self, dim: int, index: Any, source: Tensor) -> Tensor:
         """A copy with source's slices written at the positions `index` along `dim`."""
+        _tensors("index_copy", source=source)
         d, spread = self._along_index("index_copy", dim, index, source)
         return name_node(ops.ScatterSrc.apply(self, source, dim=d, index=spread, add=False), "IndexCopyBackward0")
 
@@ -2754,6 +2827,8 @@ class Tensor:
 
     def index_put(self, indices: Sequence[Any], values: Any, accumulate: bool = False) -> Tensor:
         """A copy with self[indices] = values (with accumulate, += and repeated indices add up)."""
+        _tensors("index_put", values=values)
+        checks.boolean("index_put", "accumulate", accumulate)
         if not isinstance(indices, tuple | list):
             raise TypeError(f"index_put(): argument 'indices' must be tuple of Tensors, not {type(indices).__name__}")
         index = _plain_index(tuple(indices))
@@ -2777,6 +2852,7 @@ class Tensor:
 
     def masked_scatter(self, mask: Tensor, source: Tensor) -> Tensor:
         """A copy with the entries where `mask` holds replaced, in order, by source's first entries."""
+        _tensors("masked_scatter", mask=mask, source=source)
         mask_array = np.asarray(mask.array if isinstance(mask, Tensor) else mask)
         if mask_array.dtype != np.bool_:
             raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with dtype "
@@ -2797,6 +2873,7 @@ class Tensor:
         """A copy with src reduced into self at index along dim by sum, prod, mean, amax or amin."""
         if reduce not in ("sum", "prod", "mean", "amax", "amin"):
             raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+        checks.boolean("scatter_reduce", "include_self", include_self)
         if not isinstance(src, Tensor):
             raise TypeError(f"scatter_reduce(): argument 'src' must be Tensor, not {type(src).__name__}")
         if src.array.dtype != self.array.dtype:
@@ -2812,6 +2889,9 @@ class Tensor:
 
     def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
         """How often each value 0..max occurs in a 1-D tensor of non-negative ints (or the sum of their weights)."""
+        if weights is not None:
+            _tensors("bincount", weights=weights)
+        minlength = checks.integer("bincount", "minlength", minlength)
         if self.array.dtype.kind in "iu" and (self.ndim != 1 or self.array.size and self.array.min() < 0):
             raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
         if minlength < 0:
@@ -2868,6 +2948,7 @@ class Tensor:
     def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Tensor:
         """Write fill_value on the main diagonal (of a matrix, or of a tensor with all dims equal); with wrap,
         a tall matrix's diagonal starts again every ncols + 1 rows, as NumPy's fill_diagonal."""
+        checks.boolean("fill_diagonal_", "wrap", wrap)
         if self.ndim < 2:
             raise RuntimeError("dimensions must larger than 1")
         if self.ndim > 2 and len(set(self.shape)) != 1:
@@ -2888,6 +2969,7 @@ class Tensor:
         return self.ndim
 
     def is_same_size(self, other: Tensor) -> bool:
+        _tensors("is_same_size", other=other)
         return tuple(self.shape) == tuple(other.shape)
 
     def msort(self) -> Tensor:
@@ -2898,13 +2980,14 @@ class Tensor:
         return name_node(self.narrow(dim, start, length).clone(), "NarrowCopyBackward0")
 
     def split_with_sizes(self, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
-        return self.split(list(split_sizes), dim)
+        return self.split(list(checks.integers("split_with_sizes", "split_sizes", split_sizes)),
+                          self._wrap_dim(dim, "split_with_sizes"))
 
     def unsafe_split(self, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
         return self.split(split_size, dim)
 
     def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-        return self.chunk(chunks, dim)
+        return self.chunk(checks.integer("unsafe_chunk", "chunks", chunks), dim)
 
     def sum_to_size(self, *sizes: Any, size: Any = None) -> Tensor:
         """The sum over the dims that broadcasting `size` to this shape would stretch: its inverse."""
@@ -2922,6 +3005,8 @@ class Tensor:
 
     def put(self, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
         """A copy with the flattened tensor's entries at `index` set to (or, with accumulate, added) source's."""
+        _tensors("put", source=source)
+        checks.boolean("put", "accumulate", accumulate)
         n = self.numel()
         array = self._index_arg("put", index).reshape(-1)
         if array.size and (array.min() < -n or array.max() >= n):
@@ -2935,6 +3020,7 @@ class Tensor:
 
     def _scatter_into(self, name: str, src: Tensor, index: tuple[Any, ...], picked: Tensor) -> Tensor:
         """self with src written where `index` picks `picked` (which src must match in shape)."""
+        _tensors(name, src=src)
         if tuple(src.shape) != tuple(picked.shape):
             raise RuntimeError(f"{name}(): expected src to have a size equal to the slice of self. src size = "
                                f"{list(src.shape)}, slice size = {list(picked.shape)}")
@@ -2942,7 +3028,7 @@ class Tensor:
         return name_node(ops.IndexPut.apply(self, src.astype(self.array.dtype), index=index), name_of_node)
 
     def select_scatter(self, src: Tensor, dim: int, index: int) -> Tensor:
-        d = self._wrap_dim(dim)
+        d, index = self._wrap_dim(dim, "select_scatter"), checks.integer("select_scatter", "index", index)
         return self._scatter_into("select_scatter", src, (slice(None),) * d + (int(index),), self.select(d, index))
 
     def slice_scatter(self, src: Tensor, dim: int = 0, start: int | None = None, end: int | None = None,
@@ -2952,6 +3038,7 @@ class Tensor:
         return self._scatter_into("slice_scatter", src, where, self[where])
 
     def diagonal_scatter(self, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        offset = checks.integer("diagonal_scatter", "offset", offset)
         positions = np.arange(self.numel()).reshape(self.shape)
         picked = Tensor._make(positions, False).diagonal(offset, dim1, dim2).array
         return self._scatter_into("diagonal_scatter", src, np.unravel_index(picked, self.shape),
@@ -2959,6 +3046,7 @@ class Tensor:
 
     def dist(self, other: Tensor, p: float = 2) -> Tensor:
         """The p-norm of self - other."""
+        _tensors("dist", other=other)
         from .linalg import vector_norm
         return name_node(vector_norm(self - other, p), "DistBackward0")
 
@@ -3004,6 +3092,8 @@ class Tensor:
 
     def cholesky_solve(self, input2: Tensor, upper: bool = False) -> Tensor:
         """X with A X = self, where A = L L^T and input2 is L (or U = L^T when upper)."""
+        _tensors("cholesky_solve", input2=input2)
+        checks.boolean("cholesky_solve", "upper", upper)
         from . import linalg
         if self.array.dtype.kind in "iu":
             raise checks.not_implemented_for("cholesky_solve_cpu", self.array.dtype)
@@ -3012,6 +3102,7 @@ class Tensor:
 
     def cholesky_inverse(self, upper: bool = False) -> Tensor:
         """inv(L L^T) of this Cholesky factor L (or of U^T U when upper)."""
+        checks.boolean("cholesky_inverse", "upper", upper)
         from . import linalg
         if self.array.dtype.kind in "iu":
             raise checks.not_implemented_for("cholesky_inverse_out_cpu", self.array.dtype)
@@ -3021,6 +3112,7 @@ class Tensor:
     def index_reduce(self, dim: int, index: Any, source: Tensor, reduce: str, *,
                      include_self: bool = True) -> Tensor:
         """A copy with source's slices reduced (prod, mean, amax, amin) into the positions `index` along `dim`."""
+        _tensors("index_reduce", source=source)
         if reduce not in ("prod", "mean", "amax", "amin"):
             raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got "
                                f"{reduce}.")
@@ -3062,6 +3154,7 @@ class Tensor:
 
     def matrix_power(self, n: int) -> Tensor:
         from . import linalg
+        n = checks.integer("matrix_power", "n", n)
         return linalg.matrix_power(self, n)
 
     def cholesky(self, upper: bool = False) -> Tensor:

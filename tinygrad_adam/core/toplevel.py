@@ -19,7 +19,7 @@ from .dtypes import result_type as result_type_of_arrays
 from .dtypes import to_numpy_dtype
 from .graph_nodes import name_node
 from .out import with_out, write_out
-from .tensor import Tensor, _dim_arg, _to_array
+from .tensor import Tensor, _dim_arg, _tensors, _to_array
 
 
 def _t(x: Any, op: str = "") -> Tensor:
@@ -29,9 +29,19 @@ def _t(x: Any, op: str = "") -> Tensor:
     return x
 
 
+# torch.<name> functions that PyTorch gives no out= (an out= there is its TypeError, not a result written)
+_WITHOUT_OUT = frozenset({
+    "numel", "flatten", "squeeze", "relu", "isfinite", "isnan", "allclose", "equal", "chunk", "unbind", "roll",
+    "count_nonzero", "unique", "unique_consecutive", "argwhere", "narrow", "select", "movedim", "moveaxis",
+    "swapaxes", "swapdims", "tile", "ravel", "tensor_split", "hsplit", "vsplit", "rot90", "fliplr", "flipud",
+    "diag_embed", "diagflat", "diagonal", "isinf", "isreal", "trace", "bincount", "broadcast_to", "det", "logdet",
+    "pinverse", "split_with_sizes", "unsafe_split", "unsafe_chunk", "is_same_size", "diagonal_scatter", "dist", "cov",
+    "corrcoef", "adjoint", "matrix_exp", "is_floating_point", "clone", "isclose", "positive"})
+
+
 def _method(name: str) -> Callable[..., Any]:
     """torch.<name>(input, ..., out=None): input.<name>(...), with the method's signature and docstring; `out`
-    receives the result as PyTorch's out= does (see core/out.py)."""
+    receives the result as PyTorch's out= does (see core/out.py), where PyTorch has one."""
     method = getattr(Tensor, name)
 
     def function(input: Tensor, *args: Any, **kwargs: Any) -> Any:
@@ -42,7 +52,7 @@ def _method(name: str) -> Callable[..., Any]:
     function.__signature__ = signature.replace(parameters=[parameters[0].replace(name="input"), *parameters[1:]])
     function.__name__ = function.__qualname__ = name
     function.__doc__ = method.__doc__
-    return with_out(function)
+    return function if name in _WITHOUT_OUT else with_out(function)
 
 
 def _operand(x: Any) -> Tensor:
@@ -52,6 +62,14 @@ def _operand(x: Any) -> Tensor:
     if not isinstance(x, bool | int | float):
         raise TypeError(f"argument 'input' (position 1) must be Tensor or Number, not {type(x).__name__}")
     return Tensor._make(_to_array(x, None), False)
+
+
+def _not_two_numbers(op: str, input: Any, other: Any) -> None:
+    """PyTorch's TypeError for op(number, number) where one of the two must be a Tensor (pow, remainder, xlogy)."""
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError(f"{op}() received an invalid combination of arguments - got ({checks.type_name(input)}, "
+                        f"{checks.type_name(other)}), but expected one of: (Tensor input, Tensor other), (Scalar "
+                        "self, Tensor other), (Tensor input, Scalar other)")
 
 
 def result_type(tensor: Any, other: Any) -> Any:
@@ -155,6 +173,7 @@ def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
 @with_out
 def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
     """input ** exponent; either may be a number (not both)."""
+    _not_two_numbers("pow", input, exponent)
     return input ** exponent if isinstance(input, Tensor) else exponent.__rpow__(input)
 
 
@@ -250,6 +269,10 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
     cond = condition.array if isinstance(condition, Tensor) else np.asarray(condition)
     if x is None and y is None:
         return tuple(Tensor._make(i.astype(np.int64), False) for i in np.nonzero(np.atleast_1d(cond)))
+    if cond.dtype == np.uint8:
+        warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and will be removed in a "
+                      "future version of PyTorch. Use a boolean condition instead.", UserWarning, stacklevel=2)
+        cond = cond.astype(np.bool_)
     if cond.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{checks.scalar_type_name(cond.dtype)}")
@@ -463,6 +486,7 @@ trapz = trapezoid
 def chain_matmul(*matrices: Tensor) -> Tensor:
     """The product of 2-D matrices in order (torch.linalg.multi_dot is the newer name)."""
     from .linalg import multi_dot
+    _tensors("chain_matmul", **{f"matrices[{i}]": t for i, t in enumerate(matrices)})
     for t in matrices:
         if t.ndim != 2:
             raise RuntimeError(f"Tensor dimension is {t.ndim}, expected 2 instead.")
@@ -500,6 +524,9 @@ def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool
 
 def _indices_of_triangle(which: Callable[..., tuple[np.ndarray, np.ndarray]], row: int, col: int, offset: int,
                          dtype: Any) -> Tensor:
+    op = which.__name__
+    row, col = checks.integer(op, "row", row), checks.integer(op, "col", col)
+    offset = checks.integer(op, "offset", offset)
     if row < 0 or col < 0:
         raise RuntimeError(f"row must be non-negative, got{row}" if row < 0 else f"col must be non-negative, got{col}")
     found = np.stack(which(row, offset, col)) if row and col else np.zeros((2, 0), np.int64)
@@ -518,6 +545,7 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = dtypes.int
 
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
     """Sum of products over a's last `dims` dims and b's first (or the listed pairs of dims)."""
+    _tensors("tensordot", a=a, b=b)
     if isinstance(dims, int | np.integer):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
@@ -540,6 +568,7 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
 
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
     """The p-norm distances between the rows of x1 and the rows of x2 (batched over leading dims)."""
+    _tensors("cdist", x1=x1, x2=x2)
     if x1.ndim < 2 or x2.ndim < 2:
         raise RuntimeError(f"cdist only supports at least 2D tensors, X{1 if x1.ndim < 2 else 2} got: "
                            f"{x1.ndim if x1.ndim < 2 else x2.ndim}D")
@@ -574,6 +603,9 @@ def _no_bool_search(boundaries: np.ndarray, values: np.ndarray) -> None:
 @with_out
 def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:
     """The index of the bucket of `boundaries` (1-D, ascending) that holds each value."""
+    _tensors("bucketize", boundaries=boundaries)
+    checks.boolean("bucketize", "out_int32", out_int32)
+    checks.boolean("bucketize", "right", right)
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     values = input.array if isinstance(input, Tensor) else np.asarray(input)
@@ -585,6 +617,8 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right:
 def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False, right: bool = False,
                  side: str | None = None, sorter: Tensor | None = None) -> Tensor:
     """Where each value would be inserted into the sorted last dim of `sorted_sequence` to keep it sorted."""
+    checks.boolean("searchsorted", "out_int32", out_int32)
+    checks.boolean("searchsorted", "right", right)
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
@@ -767,6 +801,7 @@ def polygamma(n: int, input: Tensor, *, out: Tensor | None = None) -> Tensor:
 @with_out
 def remainder(input: Any, other: Any) -> Tensor:
     """input % other; either may be a number (not both)."""
+    _not_two_numbers("remainder", input, other)
     if isinstance(other, Tensor) and not isinstance(input, Tensor):
         return other.__rmod__(_operand(input).item())
     return _operand(input).remainder(other)
@@ -775,6 +810,7 @@ def remainder(input: Any, other: Any) -> Tensor:
 @with_out
 def xlogy(input: Any, other: Any) -> Tensor:
     """input * log(other), 0 where input is 0; either may be a number (not both)."""
+    _not_two_numbers("xlogy", input, other)
     return _operand(input).xlogy(other)
 
 
@@ -810,6 +846,8 @@ def column_stack(tensors: Iterable[Tensor]) -> Tensor:
 
 def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
     """Whether each of `elements` is among `test_elements` (a bool tensor; either may be a number)."""
+    checks.boolean("isin", "assume_unique", assume_unique)
+    checks.boolean("isin", "invert", invert)
     values = [x.array if isinstance(x, Tensor) else np.asarray(x) for x in (elements, test_elements)]
     if np.bool_ in (values[0].dtype, values[1].dtype):
         raise RuntimeError("Unsupported input type encountered for isin(): Bool")

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import dtypes
+from ..core import checks, dtypes
 from ..core.checks import not_implemented_for
 from ..core.tensor import Tensor
 
@@ -31,7 +31,9 @@ REDUCTIONS = ("mean", "sum", "none")
 
 
 def pair(value: IntPair, name: str, op: str, minimum: int = 1) -> Pair:
-    """(value, value) for an int, the pair itself for a pair; a ValueError naming `op` for anything else."""
+    """(value, value) for an int, the pair itself for a pair; PyTorch's TypeError for what is not ints, a
+    ValueError naming `op` for anything else."""
+    checks.integers(op, name, value, single=True)
     if isinstance(value, int | np.integer):
         result: tuple[Any, ...] = (value, value)
     else:
@@ -43,6 +45,7 @@ def pair(value: IntPair, name: str, op: str, minimum: int = 1) -> Pair:
 
 def triple(value: Any, name: str, op: str, minimum: int = 1) -> tuple[int, int, int]:
     """`pair` for the 3-D ops: (value,) * 3 for an int, the triple itself for a triple."""
+    checks.integers(op, name, value, single=True)
     result = (value,) * 3 if isinstance(value, int | np.integer) else tuple(value)
     if len(result) != 3 or not all(isinstance(v, int | np.integer) and v >= minimum for v in result):
         raise ValueError(f"{op}: {name} must be an int >= {minimum} or a triple of them, got {value!r}")
@@ -205,6 +208,7 @@ def check_positive(op: str, **values: Any) -> None:
 
 def single(value: int | Sequence[int], name: str, op: str, minimum: int = 1) -> int:
     """The int of a 1-D argument given as an int or a one-element tuple."""
+    checks.integers(op, name, value, single=True)
     if not isinstance(value, int | np.integer):
         value = tuple(value)
         if len(value) != 1:

@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ..core import checks, dtypes
 from ..core import random as _random
 from ..core.graph_nodes import name_node
-from ..core.tensor import Tensor
+from ..core.tensor import Tensor, _tensors
 from ..core.toplevel import concatenate, where
 from . import ops
 from ._checks import (
@@ -65,8 +65,7 @@ from .ops.unfold import UnfoldOp
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ weight.T + bias for x of shape (..., in_features) and weight (out_features, in_features), or a
     1-D weight (in_features,)."""
-    if not isinstance(weight, Tensor):
-        raise TypeError(f"linear(): argument 'weight' (position 2) must be Tensor, not {type(weight).__name__}")
+    _tensors("linear", weight=weight)
     check_kernel_dtype("addmm_impl_cpu_", to_tensor(input), "b")
     if weight.ndim == 1:
         out = to_tensor(input) @ weight
@@ -78,6 +77,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: In
            padding: IntPair | str = 0, dilation: IntPair = 1, groups: int = 1) -> Tensor:
     """2-D cross-correlation of input (N, C, H, W) (or unbatched (C, H, W)) with weight (O, C / groups, kH, kW);
     with groups > 1, each group of C / groups input channels makes O / groups output channels."""
+    _tensors("conv2d", weight=weight)
     strides = pair(stride, "stride", "conv2d")
     dilations = pair(dilation, "dilation", "conv2d")
     sides = padding_sides(conv_padding(padding, strides, "conv2d"), weight.shape[2:], dilations)
@@ -134,6 +134,7 @@ def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
     ceil_mode keeps a last partial window; return_indices also gives each maximum's index in (H, W)."""
     check_unsupported("max_pool2d", dilation=(dilation, 1))
     kernel, strides, pads = pool_arguments("max_pool2d", kernel_size, stride, padding)
+    checks.boolean("max_pool2d", "ceil_mode", ceil_mode)
     x = to_tensor(input)
     check_kernel_dtype("max_pool2d", x, "b")
     extra = _ceil_overhang(x.shape[-2:], kernel, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
@@ -152,6 +153,8 @@ def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
     ceil_mode keeps a last partial window (its mean is over what it covers); divisor_override divides every
     window's sum by that number instead."""
     kernel, strides, pads = pool_arguments("avg_pool2d", kernel_size, stride, padding)
+    checks.boolean("avg_pool2d", "ceil_mode", ceil_mode)
+    checks.boolean("avg_pool2d", "count_include_pad", count_include_pad)
     x = to_tensor(input)
     check_kernel_dtype("avg_pool2d", x, "bool uint8 int8 int16 int32")
     extra = _ceil_overhang(x.shape[-2:], kernel, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
@@ -201,6 +204,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     """Zero each element with probability p and scale the rest by 1/(1-p) (identity when not training);
     `inplace=True` writes the result into `input` and returns it, as PyTorch."""
     x = to_tensor(input)
+    checks.boolean("dropout_" if inplace else "dropout", "train", training)
     if training and 0 < p < 1 and x.array.dtype.kind != "f":
         raise RuntimeError(f"result type Float can't be cast to the desired output type "
                            f"{checks.scalar_type_name(x.array.dtype)}")
@@ -302,6 +306,7 @@ def mse_loss(input: Tensor, target: Any, size_average: bool | None = None, reduc
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int | Sequence[int] = 1,
            padding: int | Sequence[int] | str = 0, dilation: int | Sequence[int] = 1, groups: int = 1) -> Tensor:
     """1-D cross-correlation of input (N, C, L) (or unbatched (C, L)) with weight (O, C / groups, k)."""
+    _tensors("conv1d", weight=weight)
     x = to_tensor(input)
     if x.ndim == 2:
         return conv1d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
@@ -347,6 +352,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     The output is (H - 1)·stride - 2·padding + dilation·(kH - 1) + output_padding + 1 high (and as wide).
     """
     op = "conv_transpose2d"
+    _tensors(op, weight=weight)
     strides, dilations = pair(stride, "stride", op), pair(dilation, "dilation", op)
     pads, out_pads = pair(padding, "padding", op, 0), pair(output_padding, "output_padding", op, 0)
     check_output_padding(out_pads, strides, dilations)
@@ -361,6 +367,7 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     """1-D transposed convolution of (N, C_in, L) (or (C_in, L)) with weight (C_in, C_out / groups, k): the 2-D
     one on a height of 1."""
     op = "conv_transpose1d"
+    _tensors(op, weight=weight)
     x = to_tensor(input)
     if x.ndim not in (2, 3) or weight.ndim != 3:
         raise RuntimeError(f"{op}: expected a 2D or 3D input and a 3D weight, got input of shape {x.shape} and "
@@ -574,6 +581,8 @@ def avg_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Se
                padding: int | Sequence[int] = 0, ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
     """Mean over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view."""
     check_positive("avg_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1)
+    checks.boolean("avg_pool1d", "ceil_mode", ceil_mode)
+    checks.boolean("avg_pool1d", "count_include_pad", count_include_pad)
     x, kernel, strides, pads = _pool1d_arguments("avg_pool1d", input, kernel_size, stride, padding)
     check_kernel_dtype("avg_pool2d", x, "bool uint8 int8 int16 int32")
     if ceil_mode:
@@ -587,6 +596,7 @@ def max_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Se
     """Max over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view (its indices are then
     the positions along L)."""
     check_unsupported("max_pool1d", dilation=(dilation, 1))
+    checks.boolean("max_pool1d", "ceil_mode", ceil_mode)
     check_positive("max_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1)
     x, kernel, strides, pads = _pool1d_arguments("max_pool1d", input, kernel_size, stride, padding)
     check_kernel_dtype("max_pool1d_impl", x)
@@ -630,6 +640,7 @@ def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
 def _dropout(input: Tensor, p: float, training: bool, inplace: bool, generator: Any, name: str,
              per_leading: int = 0, alpha: bool = False) -> Tensor:
     check_dropout_probability(p)
+    checks.boolean(name if inplace else name.rstrip("_"), "train", training)
     x = to_tensor(input)
     if inplace:
         return x._inplace(name, lambda t: ops.dropout(t, p, training, generator, per_leading, alpha))
@@ -673,7 +684,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
     edge), circular (wrap around).
     """
     x = to_tensor(input)
-    widths = [int(v) for v in pad]
+    widths = list(checks.integers("pad", "pad", pad))
     if len(widths) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
     if len(widths) // 2 > x.ndim:
@@ -735,7 +746,7 @@ def unfold(input: Tensor, kernel_size: IntPair, dilation: IntPair = 1, padding: 
 
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """(*, C·r², H, W) to (*, C, H·r, W·r): each group of r² channels becomes an r x r block of pixels."""
-    x, r = to_tensor(input), int(upscale_factor)
+    x, r = to_tensor(input), checks.integer("pixel_shuffle", "upscale_factor", upscale_factor)
     if x.ndim < 3:
         raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
                            f"{x.ndim} dimension(s)")
@@ -775,6 +786,7 @@ def _norm(x: Tensor, p: float, dim: int) -> Tensor:
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """Σ x1·x2 / (max(‖x1‖, eps)·max(‖x2‖, eps)) along dim (inputs broadcast together)."""
+    _tensors("cosine_similarity", x1=x1, x2=x2)
     a, b = to_tensor(x1), to_tensor(x2)
     common = dtypes.common_dtype(np.empty(1, a.array.dtype), np.empty(1, b.array.dtype))  # as broadcast: no 0-dim
     if common.kind != "f":
@@ -817,6 +829,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x where x > 0, else weight·x, with one weight per channel (dim 1) or one for all."""
     x = to_tensor(input)
+    _tensors("prelu", weight=weight)
     check_kernel_dtype("prelu_cpu", x)
     if weight.dtype != x.dtype:
         raise RuntimeError(f"prelu: Type promoting not supported. Got {scalar_type_name(x)} and "
@@ -1010,6 +1023,8 @@ def kl_div(input: Tensor, target: Any, size_average: bool | None = None, reduce:
     the batch size (the mathematical KL divergence); "mean" divides by the number of elements, with PyTorch's
     warning.
     """
+    _tensors("kl_div", target=target)
+    checks.boolean("kl_div", "log_target", log_target)
     reduction = legacy_reduction(size_average, reduce, reduction)
     if reduction not in (*REDUCTIONS, "batchmean"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
@@ -1043,6 +1058,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: f
                           size_average: bool | None = None, reduce: bool | None = None,
                           reduction: str = "mean") -> Tensor:
     """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1 (rows of (N, D) or one (D,))."""
+    _tensors("cosine_embedding_loss", target=target)
     x1, x2, reduction = _pair_inputs(input1, input2, size_average, reduce, reduction)
     y = np.asarray(target.array if isinstance(target, Tensor) else target)
     if x1.shape != x2.shape:
@@ -1094,6 +1110,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
               norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
     """Rows of weight (num_embeddings, embedding_dim) picked by the integer indices in input: (*, embedding_dim)."""
     check_unsupported("embedding", sparse=(sparse, False))
+    _tensors("embedding", weight=weight)
     indices = to_tensor(input)
     if indices.array.dtype not in (np.int32, np.int64):
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
@@ -1120,6 +1137,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     """Normalise each of num_groups groups of channels of (N, C, *) over its channels and positions, then
     scale and shift each channel."""
     x = to_tensor(input)
+    num_groups = checks.integer("group_norm", "num_groups", num_groups)
     check_kernel_dtype("GroupNormKernelImpl", x)
     if any(p is not None and p.dtype != x.dtype for p in (weight, bias)):
         raise RuntimeError(f"mixed dtype (CPU): expect parameter to have scalar type of {scalar_type_name(x)}")
@@ -1230,6 +1248,8 @@ def _loss_reduction(size_average: bool | None, reduce: bool | None, reduction: s
 
 def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
     """‖x1 - x2 + eps‖_p along the last dim (inputs broadcast together)."""
+    _tensors("pairwise_distance", x1=x1, x2=x2)
+    checks.boolean("pairwise_distance", "keepdim", keepdim)
     a, b = to_tensor(x1), to_tensor(x2)
     dim = max(a.ndim, b.ndim) - 1
     return name_node((a - b + eps).norm(p, dim if dim >= 0 else None, keepdim), "NormBackward1")
@@ -1254,6 +1274,7 @@ def pdist(input: Tensor, p: float = 2) -> Tensor:
 def hinge_embedding_loss(input: Tensor, target: Any, margin: float = 1.0, size_average: bool | None = None,
                          reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """x where target is 1, max(0, margin - x) where it is -1."""
+    _tensors("hinge_embedding_loss", target=target)
     reduction = _loss_reduction(size_average, reduce, reduction)
     x = to_tensor(input)
     y = _target(x, target).array
@@ -1269,6 +1290,7 @@ def hinge_embedding_loss(input: Tensor, target: Any, margin: float = 1.0, size_a
 def soft_margin_loss(input: Tensor, target: Any, size_average: bool | None = None, reduce: bool | None = None,
                      reduction: str = "mean") -> Tensor:
     """log(1 + exp(-target·x)) for targets ±1."""
+    _tensors("soft_margin_loss", target=target)
     reduction = _loss_reduction(size_average, reduce, reduction)
     x = to_tensor(input)
     check_kernel_dtype("soft_margin_loss", x)
@@ -1385,6 +1407,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """max(0, margin + d(a, p) - d(a, n)) with d the pairwise p-norm distance; swap uses min(d(a, n), d(p, n))."""
     reduction = legacy_reduction(size_average, reduce, reduction)
+    checks.boolean("triplet_margin_loss", "swap", swap)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
     check_reduction("triplet_margin_loss", reduction)
@@ -1411,6 +1434,9 @@ def poisson_nll_loss(input: Tensor, target: Any, log_input: bool = True, full: b
                      reduction: str = "mean") -> Tensor:
     """exp(x) - target·x for a log-rate x (log_input), else x - target·log(x + eps); full adds Stirling's
     approximation of log(target!) where target > 1."""
+    _tensors("poisson_nll_loss", target=target)
+    checks.boolean("poisson_nll_loss", "log_input", log_input)
+    checks.boolean("poisson_nll_loss", "full", full)
     reduction = _loss_reduction(size_average, reduce, reduction)
     x = to_tensor(input)
     t = _target(x, target)
@@ -1634,8 +1660,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x·relu6(x + 3) / 6."""
     x = to_tensor(input)
     check_kernel_dtype("hardswish_cpu", x)
-    return _maybe_in_place(x, inplace, "hardswish_",
-                           lambda t: name_node(t * (hardtanh(t, -3.0, 3.0) / 6 + 0.5), "HardswishBackward0"))
+    return _maybe_in_place(x, inplace, "hardswish_", ops.hardswish)
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:
@@ -1666,6 +1691,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
           inplace: bool = False) -> Tensor:
     """leaky_relu with slope (lower + upper) / 2 in evaluation; in training each element at or below 0 gets
     its own slope drawn from U(lower, upper): the same numbers as PyTorch's after the same manual_seed."""
+    checks.boolean("rrelu", "training", training)
     return _rrelu(input, lower, upper, training, inplace, None)
 
 
@@ -1792,7 +1818,7 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """(*, C, H·r, W·r) to (*, C·r², H, W), r = downscale_factor: the inverse of pixel_shuffle."""
     x = to_tensor(input)
-    r = downscale_factor
+    r = checks.integer("pixel_unshuffle", "downscale_factor", downscale_factor)
     if x.ndim < 3:
         raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
                            f"{x.ndim} dimension(s)")
@@ -1810,6 +1836,7 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
 def channel_shuffle(input: Tensor, groups: int) -> Tensor:
     """(N, C, *) with its channels as (groups, C / groups) transposed: channel g·(C/groups)+i goes to i·groups+g."""
     x = to_tensor(input)
+    groups = checks.integer("channel_shuffle", "groups", groups)
     if x.ndim <= 2:
         raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got input with "
                            f"{x.ndim} dimension(s)")
@@ -2042,6 +2069,7 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
     if align_corners is None:
         warnings.warn(_ALIGN_CORNERS_WARNING, stacklevel=2)
         align_corners = False
+    checks.boolean("grid_sampler", "align_corners", align_corners)
     x, g = to_tensor(input), to_tensor(grid)
     _check_grid_sample(x, g)
     n, c, h, w = x.shape
@@ -2091,9 +2119,7 @@ def _ctc_lengths(name: str, value: Any) -> np.ndarray:
         if value.array.dtype.kind not in "iu":
             raise RuntimeError(f"{name} must be integral")
         return value.array.reshape(-1).astype(np.int64)
-    if not isinstance(value, Sequence | np.ndarray):
-        raise TypeError(f"ctc_loss(): argument '{name}' must be tuple of ints, not {type(value).__name__}")
-    return np.asarray([int(v) for v in value], dtype=np.int64).reshape(-1)
+    return np.asarray(checks.integers("ctc_loss", name, value), dtype=np.int64).reshape(-1)
 
 
 def _ctc_targets(targets: np.ndarray, target_lengths: np.ndarray, batch: int) -> np.ndarray:
@@ -2280,6 +2306,7 @@ def _volume(op: str, x: Tensor) -> tuple[tuple[int, ...], int, int, int, int]:
 def _convolution_volume(op: str, input: Tensor, weight: Tensor) -> tuple[Tensor, Tensor]:
     """The input as given, and as a batch (N, C, D, H, W), after checking it and the weight's dims."""
     given = to_tensor(input)
+    _tensors(op, weight=weight)
     if given.ndim not in (4, 5) or weight.ndim != 5:
         raise RuntimeError(f"{op}: expected a 4D or 5D input and a 5D weight, got input of shape {given.shape} and "
                            f"weight of shape {weight.shape}")
@@ -2325,6 +2352,7 @@ def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
     """Max over windows of (N, C, D, H, W) or (C, D, H, W): max_pool2d over (H, W), then over D."""
     op = "max_pool3d"
+    checks.boolean(op, "ceil_mode", ceil_mode)
     kernel = triple(kernel_size, "kernel_size", op)
     strides = kernel if stride is None or stride == () else triple(stride, "stride", op)
     pads = triple(padding, "padding", op, 0)
@@ -2351,6 +2379,8 @@ def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     """Mean over windows of (N, C, D, H, W) or (C, D, H, W): avg_pool2d over (H, W), then over D (a box's
     count of elements is the product of its sides' counts, so every option separates)."""
     op = "avg_pool3d"
+    checks.boolean(op, "ceil_mode", ceil_mode)
+    checks.boolean(op, "count_include_pad", count_include_pad)
     kernel = triple(kernel_size, "kernel_size", op)
     strides = kernel if stride is None or stride == () else triple(stride, "stride", op)
     pads = triple(padding, "padding", op, 0)

@@ -6,7 +6,7 @@ arrive already checked (by a layer's constructor or by `nn.functional`).
 layout.py holds the batch-last layout and window geometry that conv and pooling share.
 """
 
-from .activation import gelu, hardsigmoid
+from .activation import gelu, hardsigmoid, hardswish
 from .batchnorm import batch_norm
 from .conv import conv2d
 from .dropout import dropout
@@ -17,4 +17,4 @@ from .pooling import avg_pool2d, max_pool2d
 from .sparse import embedding
 
 __all__ = ["avg_pool2d", "batch_norm", "conv2d", "cross_entropy", "dropout", "embedding", "gelu", "hardsigmoid",
-           "layer_norm", "linear", "max_pool2d", "mse_loss", "nll_loss"]
+           "hardswish", "layer_norm", "linear", "max_pool2d", "mse_loss", "nll_loss"]

@@ -1,4 +1,5 @@
-"""GELU as one op, exact (with erf) or with PyTorch's tanh approximation; Hardsigmoid with PyTorch's slope.
+"""GELU as one op, exact (with erf) or with PyTorch's tanh approximation; Hardsigmoid and Hardswish with
+PyTorch's slopes.
 
     exact:  y = x · Φ(x),  Φ(x) = (1 + erf(x / √2)) / 2,          dy/dx = Φ(x) + x · φ(x),  φ the normal pdf
     tanh:   y = x · (1 + tanh(u)) / 2,  u = √(2/π) · (x + 0.044715 x³)
@@ -60,3 +61,16 @@ class HardsigmoidOp(UnaryOp):
 
 def hardsigmoid(x: Tensor) -> Tensor:
     return HardsigmoidOp.apply(x)
+
+
+class HardswishOp(UnaryOp):
+    """x·relu6(x + 3) / 6, with the slope of PyTorch's scalar kernel: 0 up to -3, x/3 + 1/2 below 3, else 1 (so
+    1 at NaN, where every comparison fails; its vectorized kernel gives NaN there, see docs/pytorch.md)."""
+
+    node_name = "HardswishBackward0"
+    value = staticmethod(lambda x: x * np.clip(x + 3, 0, 6) / 6)
+    slope = staticmethod(lambda x, y: np.where(x <= -3, 0, np.where(x < 3, x / 3 + 0.5, 1)).astype(x.dtype))
+
+
+def hardswish(x: Tensor) -> Tensor:
+    return HardswishOp.apply(x)
