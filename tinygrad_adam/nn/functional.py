@@ -33,7 +33,6 @@ from ._checks import (
     check_input_channels,
     check_int,
     check_kernel_dtype,
-    check_label_smoothing,
     check_no_grad_argument,
     check_output_padding,
     check_pool_input,
@@ -41,6 +40,7 @@ from ._checks import (
     check_reduction,
     check_unsupported,
     conv_padding,
+    label_smoothing_amount,
     legacy_reduction,
     padding_index,
     padding_sides,
@@ -55,6 +55,7 @@ from ._checks import (
     to_tensor,
     triple,
 )
+from .ops import activation as _activation
 from .ops.binary_loss import BinaryCrossEntropyOp, BinaryCrossEntropyWithLogitsOp
 from .ops.conv_transpose import conv_transpose2d as _conv_transpose2d
 from .ops.ctc_loss import CTCLossOp, extended_targets
@@ -269,12 +270,11 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: 
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_int("cross_entropy_loss", "ignore_index", 5, ignore_index)
     check_reduction("cross_entropy", reduction)
-    check_label_smoothing("cross_entropy", label_smoothing)
     if target is None:
         raise TypeError("cross_entropy_loss(): argument 'target' (position 2) must be Tensor, not NoneType")
     check_kernel_dtype("log_softmax_lastdim_kernel_impl", to_tensor(input))
-    return ops.cross_entropy(to_tensor(input), target, weight, ignore_index, reduction, label_smoothing,
-                               "cross_entropy")
+    return ops.cross_entropy(to_tensor(input), target, weight, ignore_index, reduction,
+                             label_smoothing_amount(label_smoothing), "cross_entropy")
 
 
 def nll_loss(input: Tensor, target: Any, weight: Any = None, size_average: bool | None = None,
@@ -802,16 +802,14 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     check_kernel_dtype("elu_cpu", x)
     if inplace:
         return name_node(x._inplace("elu_", lambda t: elu(t, alpha)), "EluBackward1")
-    return name_node(where(x.array > 0, x, (x.clamp(max=0).exp() - 1) * alpha), "EluBackward0")
+    return _activation.elu(x, alpha)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta·x)) / beta, and x itself where beta·x > threshold."""
     x = to_tensor(input)
     check_kernel_dtype("softplus_cpu", x)
-    bx = x * beta
-    softplus_value = (bx.clamp(max=threshold).exp() + 1).log() / beta
-    return name_node(where(bx.array > threshold, x, softplus_value), "SoftplusBackward0")
+    return _activation.softplus(x, beta, threshold)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
@@ -950,14 +948,21 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
     check_float("binary_cross_entropy_with_logits", x, t)
     check_no_grad_argument("binary_cross_entropy_with_logits", "weight", weight)
     check_no_grad_argument("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
+    # PyTorch's steps: log_sigmoid(x) *= (pos_weight - 1) * t + 1; loss = (1 - t) * x - that; loss *= weight.
+    # Each in-place step keeps its tensor's shape, and the loss takes the target's dtype.
     args = [x, t]
     if pos_weight is not None:
         p = _target(x, pos_weight)
-        np.broadcast_shapes(p.shape, x.shape)
+        p._no_bool_subtraction(1)
+        checks.fits_in_place(tuple(x.shape), checks.broadcast_shapes(tuple(p.shape), tuple(t.shape)))
         args.append(p)
     losses = BinaryCrossEntropyWithLogitsOp.apply(*args)
     if weight is not None:
-        losses = losses * _target(x, weight)
+        w = _target(x, weight)
+        checks.fits_in_place(tuple(x.shape), checks.broadcast_shapes(tuple(x.shape), tuple(w.shape)))
+        losses = losses * w
+    if losses.dtype != t.dtype:
+        losses = losses.to(t.dtype)
     return name_node(_reduce_loss(losses, reduction), "BinaryCrossEntropyWithLogitsBackward0")
 
 
@@ -977,7 +982,7 @@ def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """0.5·d²/beta where |d| < beta, else |d| - 0.5·beta (d = input - target); beta = 0 is the L1 loss."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    if beta < 0:
+    if not beta >= 0:  # NaN too
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     check_kernel_dtype("smooth_l1_cpu", to_tensor(input))
     x, t = _broadcast_target(to_tensor(input), target)
@@ -991,7 +996,7 @@ def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
 def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0,
                weight: Any = None) -> Tensor:
     """0.5·d² where |d| < delta, else delta·(|d| - 0.5·delta); smooth_l1_loss times delta when beta = delta."""
-    if delta <= 0:
+    if not delta > 0:  # NaN too
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     check_kernel_dtype("huber_cpu", to_tensor(input))
     x, t = _broadcast_target(to_tensor(input), target)
@@ -1554,8 +1559,8 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale·elu(x, alpha) with PyTorch's self-normalising constants."""
     x = to_tensor(input)
     check_kernel_dtype("elu_cpu", x)
-    return _maybe_in_place(x, inplace, "selu_", lambda t: name_node(elu(t, _SELU_ALPHA) * _SELU_SCALE,
-                                                                    "EluBackward0"), "EluBackward1")
+    return _maybe_in_place(x, inplace, "selu_", lambda t: _activation.elu(t, _SELU_ALPHA, _SELU_SCALE),
+                           "EluBackward1")
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -1564,7 +1569,8 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     check_kernel_dtype("elu_cpu", x)
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
-    return _maybe_in_place(x, inplace, "celu_", lambda t: name_node(elu(t / alpha) * alpha, "CeluBackward0"),
+    return _maybe_in_place(x, inplace, "celu_",
+                           lambda t: name_node(_activation.elu(t, alpha, 1.0, 1.0 / alpha), "CeluBackward0"),
                            "CeluBackward1")
 
 
@@ -1593,7 +1599,7 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 def _shrink_lambda(x: Tensor, lambd: float, kernel: str) -> None:
     check_kernel_dtype(kernel, x)
-    if lambd < 0:
+    if not lambd >= 0:  # NaN too
         raise RuntimeError(f"lambda must be in range [0, 3.40282e+38] for input dtype {scalar_type_name(x)}, but "
                            f"found {lambd:g}")
 
@@ -1610,7 +1616,9 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x where |x| > lambd, else 0."""
     x = to_tensor(input)
     check_kernel_dtype("hardshrink_cpu", x)
-    return name_node(where((x.array > lambd) | (x.array < -lambd), x, 0.0), "HardshrinkBackward0")
+    kept = ~((x.array >= -lambd) & (x.array <= lambd))  # PyTorch's test: a NaN input or lambd keeps x
+    passes = (x.array < -lambd) | (x.array > lambd)  # its vectorised backward: NaN gets no gradient
+    return name_node(where(passes, x, np.where(kept, x.array, 0).astype(x.array.dtype)), "HardshrinkBackward0")
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ...core.creation import empty
 from ...core.graph_nodes import name_node
 from ...core.tensor import Tensor
 from ...core.toplevel import concatenate, stack
@@ -55,9 +56,11 @@ class RNNBase(Module):
             warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
                           f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
                           stacklevel=3)
-        if not isinstance(hidden_size, int) or hidden_size <= 0:
-            raise ValueError("hidden_size must be greater than zero" if isinstance(hidden_size, int)
-                             else f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
+        for size_name, size in (("input_size", input_size), ("hidden_size", hidden_size)):
+            if not isinstance(size, int):
+                raise TypeError(f"{size_name} should be of type int, got: {type(size).__name__}")
+            if size <= 0:
+                raise ValueError(f"{size_name} must be greater than zero")
         if not isinstance(num_layers, int) or num_layers <= 0:
             raise ValueError("num_layers must be greater than zero" if isinstance(num_layers, int)
                              else f"num_layers should be of type int, got: {type(num_layers).__name__}")
@@ -77,11 +80,11 @@ class RNNBase(Module):
             layer_input = input_size if layer == 0 else hidden_size * directions
             for direction in range(directions):
                 sfx = f"_l{layer}" + ("_reverse" if direction else "")
-                setattr(self, "weight_ih" + sfx, Parameter(np.empty((gate_size, layer_input), dtype=dtype)))
-                setattr(self, "weight_hh" + sfx, Parameter(np.empty((gate_size, hidden_size), dtype=dtype)))
+                setattr(self, "weight_ih" + sfx, Parameter(empty((gate_size, layer_input), dtype=dtype)))
+                setattr(self, "weight_hh" + sfx, Parameter(empty((gate_size, hidden_size), dtype=dtype)))
                 if bias:
-                    setattr(self, "bias_ih" + sfx, Parameter(np.empty(gate_size, dtype=dtype)))
-                    setattr(self, "bias_hh" + sfx, Parameter(np.empty(gate_size, dtype=dtype)))
+                    setattr(self, "bias_ih" + sfx, Parameter(empty(gate_size, dtype=dtype)))
+                    setattr(self, "bias_hh" + sfx, Parameter(empty(gate_size, dtype=dtype)))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -229,10 +232,10 @@ class RNNCellBase(Module):
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
         dtype = float_dtype(dtype)
         gate_size = num_chunks * hidden_size
-        self.weight_ih = Parameter(np.empty((gate_size, input_size), dtype=dtype))
-        self.weight_hh = Parameter(np.empty((gate_size, hidden_size), dtype=dtype))
-        self.bias_ih = Parameter(np.empty(gate_size, dtype=dtype)) if bias else None
-        self.bias_hh = Parameter(np.empty(gate_size, dtype=dtype)) if bias else None
+        self.weight_ih = Parameter(empty((gate_size, input_size), dtype=dtype))
+        self.weight_hh = Parameter(empty((gate_size, hidden_size), dtype=dtype))
+        self.bias_ih = Parameter(empty(gate_size, dtype=dtype)) if bias else None
+        self.bias_hh = Parameter(empty(gate_size, dtype=dtype)) if bias else None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

@@ -1,0 +1,210 @@
+"""Edge cases experiments/fuzz_nn.py found, each against PyTorch: activations with a negative, zero or NaN
+parameter (CELU, ELU, Softplus, the shrinks, Hardtanh), cross_entropy's label_smoothing outside [0, 1],
+smooth_l1/huber with a NaN beta or delta, BCEWithLogits with a pos_weight or weight of another dtype or shape,
+and layer constructors given negative sizes."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import tinygrad_adam as tg  # noqa: E402
+
+NAN = math.nan
+LIBS = (torch, tg)
+X = np.array([-0.0, 0.0, -1e-30, -1.0, 30.0, -30.0, 0.3, 100.0, -2.5, 1e-30, 2.0, -0.7])
+
+
+def outcome(call: Callable[[], Any]) -> tuple[str, Any]:
+    try:
+        return "ok", call()
+    except Exception as e:  # noqa: BLE001 (the exception is the result compared)
+        return type(e).__name__, str(e)
+
+
+def run_both(build: Callable[[Any], Any]) -> list[tuple[str, Any]]:
+    return [outcome(lambda lib=lib: build(lib)) for lib in LIBS]
+
+
+def assert_same_error(expected: tuple[str, Any], got: tuple[str, Any]) -> None:
+    assert expected[0] != "ok", f"PyTorch computes: {expected[1]}"
+    assert got == expected
+
+
+def values_and_grad(lib: Any, function: str, dtype: str, kwargs: dict, grad: bool = True) -> tuple:
+    x = lib.tensor(X.astype(dtype), requires_grad=grad)
+    y = getattr(lib.nn.functional, function)(x, **kwargs)
+    if not grad:
+        return y.detach().numpy(), None
+    y.sum().backward()
+    return y.detach().numpy(), x.grad.numpy()
+
+
+ACTIVATIONS = [
+    ("celu", {"alpha": a}) for a in (1.0, 2.0, -1.0, -0.5, NAN)
+] + [
+    ("elu", {"alpha": a}) for a in (1.0, 0.0, -1.0, NAN)
+] + [
+    ("selu", {}),
+    ("softplus", {}), ("softplus", {"beta": 2.0, "threshold": 3.0}), ("softplus", {"beta": 0.0}),
+    ("softplus", {"beta": -1.0}), ("softplus", {"beta": NAN}), ("softplus", {"threshold": NAN}),
+    ("hardshrink", {"lambd": 0.5}), ("hardshrink", {"lambd": 0.0}),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(("function", "kwargs"), ACTIVATIONS)
+def test_activation_parameters_as_torch(function: str, kwargs: dict, dtype: str) -> None:
+    """Values (signed zeros included) in both dtypes, and float64 gradients."""
+    (expected, expected_grad), (got, got_grad) = (values_and_grad(lib, function, dtype, kwargs) for lib in LIBS)
+    assert got.dtype == expected.dtype
+    rtol = 1e-6 if dtype == "float32" else 1e-12
+    np.testing.assert_allclose(got, expected, rtol=rtol, atol=1e-37 if dtype == "float32" else 0, equal_nan=True)
+    assert (np.signbit(got) == np.signbit(expected))[np.abs(expected) < 1e-300].all()
+    if dtype == "float64":
+        np.testing.assert_allclose(got_grad, expected_grad, rtol=1e-12, atol=0, equal_nan=True)
+
+
+@pytest.mark.parametrize(("function", "kwargs"), [
+    ("hardshrink", {"lambd": NAN}), ("hardtanh", {"min_val": NAN}), ("hardtanh", {"max_val": NAN}),
+    ("hardtanh", {"min_val": NAN, "max_val": NAN}),
+])
+def test_nan_bounds_give_torch_values(function: str, kwargs: dict) -> None:
+    """A NaN bound gives PyTorch's values: hardshrink keeps x (its test `-lambd <= x <= lambd` fails), hardtanh
+    gives NaN. (PyTorch's gradient there depends on which of its loops, vectorised or not, met the element.)"""
+    (expected, _), (got, _) = (values_and_grad(lib, function, "float64", kwargs, grad=False) for lib in LIBS)
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.functional.softshrink(lib.ones(3), NAN),
+    lambda lib: lib.nn.functional.softshrink(lib.ones(3), -1.0),
+    lambda lib: lib.nn.Softshrink(NAN)(lib.ones(3)),
+    lambda lib: lib.nn.functional.celu(lib.ones(3), 0.0),
+    lambda lib: lib.nn.CELU(0.0)(lib.ones(3)),
+])
+def test_refused_activation_parameters_as_torch(call: Callable[[Any], Any]) -> None:
+    assert_same_error(*run_both(call))
+
+
+def test_activation_layers_with_odd_parameters_as_torch() -> None:
+    x = X.astype("float32")
+    for name, args in [("CELU", (-1.0,)), ("Softplus", (1.0, NAN)), ("Hardshrink", (NAN,)), ("ELU", (NAN,))]:
+        expected, got = (getattr(lib.nn, name)(*args)(lib.tensor(x)).numpy() for lib in LIBS)
+        np.testing.assert_allclose(got, expected, rtol=1e-6, equal_nan=True, err_msg=name)
+
+
+# ----- losses ------------------------------------------------------------------------------------------
+LOGITS = np.random.default_rng(0).standard_normal((3, 4))
+CLASSES = np.array([0, 2, 1])
+PROBABILITIES = np.full((3, 4), 0.25)
+
+
+@pytest.mark.parametrize("probabilities", [False, True])
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+@pytest.mark.parametrize("label_smoothing", [NAN, -0.1, -math.inf, 0.0, 0.3, 1.0])
+def test_label_smoothing_as_torch(label_smoothing: float, reduction: str, probabilities: bool) -> None:
+    """PyTorch smooths only above 0 (NaN and negative values are no smoothing) and refuses only above 1."""
+    results = []
+    for lib in LIBS:
+        x = lib.tensor(LOGITS, requires_grad=True)
+        target = lib.tensor(PROBABILITIES if probabilities else CLASSES)
+        loss = lib.nn.functional.cross_entropy(x, target, reduction=reduction, label_smoothing=label_smoothing)
+        loss.sum().backward()
+        results.append((loss.detach().numpy(), x.grad.numpy()))
+    for expected, got in zip(*results, strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("label_smoothing", [1.5, math.inf, 2.0])
+def test_label_smoothing_above_one_refused_as_torch(label_smoothing: float) -> None:
+    assert_same_error(*run_both(lambda lib: lib.nn.CrossEntropyLoss(label_smoothing=label_smoothing)(
+        lib.tensor(LOGITS), lib.tensor(CLASSES))))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.functional.smooth_l1_loss(lib.ones(3), lib.zeros(3), beta=NAN),
+    lambda lib: lib.nn.SmoothL1Loss(beta=NAN, reduction="none")(lib.ones(3), lib.zeros(3)),
+    lambda lib: lib.nn.functional.huber_loss(lib.ones(3), lib.zeros(3), delta=NAN),
+    lambda lib: lib.nn.HuberLoss(delta=NAN)(lib.ones(3), lib.zeros(3)),
+])
+def test_nan_beta_and_delta_refused_as_torch(call: Callable[[Any], Any]) -> None:
+    assert_same_error(*run_both(call))
+
+
+BCE_DTYPES = ["float32", "float64"]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+@pytest.mark.parametrize("weight_dtype", [None, "float32", "float64", "int64"])
+@pytest.mark.parametrize("pos_weight_dtype", [None, "float32", "float64", "int64", "bool"])
+@pytest.mark.parametrize("target_dtype", BCE_DTYPES)
+@pytest.mark.parametrize("input_dtype", BCE_DTYPES)
+def test_bce_with_logits_dtypes_as_torch(input_dtype: str, target_dtype: str, pos_weight_dtype: str | None,
+                                         weight_dtype: str | None, reduction: str) -> None:
+    """PyTorch weighs log_sigmoid(x) in place, then builds the loss in place on (1 - target): the result has the
+    target's dtype whatever the dtypes of pos_weight and weight; a bool pos_weight is refused (pos_weight - 1)."""
+    rng = np.random.default_rng(1)
+    x, t = rng.standard_normal((2, 3)), rng.uniform(0, 1, (2, 3))
+    pos_weight, weight = np.array([1, 2, 0]), np.array([[2], [1]])
+
+    def build(lib: Any) -> tuple:
+        inp = lib.tensor(x.astype(input_dtype), requires_grad=True)
+        loss = lib.nn.functional.binary_cross_entropy_with_logits(
+            inp, lib.tensor(t.astype(target_dtype)), reduction=reduction,
+            pos_weight=None if pos_weight_dtype is None else lib.tensor(pos_weight.astype(pos_weight_dtype)),
+            weight=None if weight_dtype is None else lib.tensor(weight.astype(weight_dtype)))
+        loss.sum().backward()
+        return str(loss.dtype).removeprefix("torch."), loss.detach().numpy(), inp.grad.dtype, inp.grad.numpy()
+
+    expected, got = run_both(build)
+    if expected[0] != "ok":
+        assert_same_error(expected, got)
+        return
+    assert got[0] == "ok", got[1]
+    (e_dtype, e_loss, e_grad_dtype, e_grad), (g_dtype, g_loss, g_grad_dtype, g_grad) = expected[1], got[1]
+    assert g_dtype == e_dtype
+    assert str(g_grad_dtype).removeprefix("torch.") == str(e_grad_dtype).removeprefix("torch.")
+    np.testing.assert_allclose(g_loss, e_loss, rtol=1e-6)
+    np.testing.assert_allclose(g_grad, e_grad, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize(("pos_weight_shape", "weight_shape"), [((2, 2, 3), None), (None, (4, 2, 3)), ((4,), None),
+                                                                 (None, (3, 1))])
+def test_bce_with_logits_shapes_as_torch(pos_weight_shape: tuple | None, weight_shape: tuple | None) -> None:
+    """pos_weight and weight multiply in place: they may broadcast to the input's shape, never beyond it."""
+    def build(lib: Any) -> Any:
+        return lib.nn.functional.binary_cross_entropy_with_logits(
+            lib.zeros(2, 3), lib.ones(2, 3),
+            pos_weight=None if pos_weight_shape is None else lib.ones(pos_weight_shape),
+            weight=None if weight_shape is None else lib.ones(weight_shape))
+
+    assert_same_error(*run_both(build))
+
+
+# ----- constructors given negative sizes -------------------------------------------------------------------
+CONSTRUCTORS = [
+    "Linear(-1, 3)", "Linear(3, -1)", "Bilinear(-1, 2, 3)", "Bilinear(2, 2, -3)", "Bilinear(0, 1, 3)",
+    "Conv1d(3, -2, 3)", "Conv2d(3, -2, 3)", "Conv2d(-3, 2, 3)", "Conv3d(3, -2, 3)", "ConvTranspose2d(3, -2, 3)",
+    "ConvTranspose2d(-3, 2, 3)", "Embedding(-1, 2)", "Embedding(2, -1)", "EmbeddingBag(-1, 2)",
+    "LSTM(-1, 4)", "GRU(0, 4)", "RNN(2, -4)", "LSTM(2.5, 4)", "LSTM(2, 4.0)", "LSTMCell(-1, 4)", "GRUCell(2, -4)",
+    "RNNCell(-1, 4)", "MultiheadAttention(4, 2, kdim=-1)", "BatchNorm1d(-1)", "LayerNorm(-1)", "GroupNorm(1, -1)",
+    "PReLU(-1)", "InstanceNorm1d(-1, affine=True)", "RMSNorm(-2)", "Linear(2.5, 3)",
+]
+
+
+@pytest.mark.parametrize("constructor", CONSTRUCTORS)
+def test_negative_sizes_refused_as_torch(constructor: str) -> None:
+    """PyTorch's words and type: "Trying to create tensor with negative dimension -1: [3, -1]" (RuntimeError)
+    from the parameter's torch.empty, or the recurrent layers' own ValueError/TypeError."""
+    expected, got = run_both(lambda lib: eval(f"lib.nn.{constructor}", {"lib": lib}))
+    assert expected[0] != "ok"
+    assert got[0] == expected[0]
+    if expected[0] != "TypeError":  # PyTorch's TypeError for a float size quotes its argument parser
+        assert got == expected
