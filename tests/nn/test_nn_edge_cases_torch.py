@@ -208,3 +208,44 @@ def test_negative_sizes_refused_as_torch(constructor: str) -> None:
     assert got[0] == expected[0]
     if expected[0] != "TypeError":  # PyTorch's TypeError for a float size quotes its argument parser
         assert got == expected
+
+
+# ----- max pooling with dilation ------------------------------------------------------------------------------
+POOL_CASES = [  # (dims, kernel, stride, padding, dilation, ceil_mode, input size)
+    (1, 3, 1, 1, 2, False, 9), (1, 2, 3, 1, 3, True, 8), (1, 3, 2, 0, 2, True, 7),
+    (2, 2, 1, 0, 2, False, (6, 7)), (2, (3, 2), (2, 1), (1, 0), (2, 3), True, (7, 8)),
+    (2, 3, 2, 1, (1, 3), True, (9, 9)),
+    (3, 2, 1, 0, (2, 1, 2), False, (5, 6, 5)), (3, (2, 3, 2), 2, (1, 1, 0), (1, 2, 3), True, (6, 7, 8)),
+]
+
+
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("return_indices", [False, True])
+@pytest.mark.parametrize(("dims", "kernel", "stride", "padding", "dilation", "ceil_mode", "size"), POOL_CASES)
+def test_max_pool_dilation_as_torch(dims: int, kernel: Any, stride: Any, padding: Any, dilation: Any,
+                                    ceil_mode: bool, size: Any, return_indices: bool, ties: bool) -> None:
+    """Values, indices and the gradient (to the first maximum of each dilated window, ties included)."""
+    x = np.random.default_rng(dims).standard_normal((2, 3) + (size if isinstance(size, tuple) else (size,)))
+    x = np.round(x) if ties else x
+    results = []
+    for lib in LIBS:
+        inp = lib.tensor(x, requires_grad=True)
+        out = getattr(lib.nn.functional, f"max_pool{dims}d")(inp, kernel, stride, padding, dilation, ceil_mode,
+                                                              return_indices)
+        values = out[0] if return_indices else out
+        (values * lib.tensor(np.arange(values.numel(), dtype=np.float64).reshape(values.shape))).sum().backward()
+        results.append((values.detach().numpy(), out[1].numpy() if return_indices else 0, inp.grad.numpy()))
+    for expected, got in zip(*results, strict=True):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_max_pool_layers_with_dilation_as_torch() -> None:
+    x = np.random.default_rng(0).standard_normal((1, 2, 7, 7, 7))
+    for name, args, kwargs, view in [("MaxPool1d", (3,), {"dilation": 2, "padding": 1}, (1, 2, 7)),
+                                     ("MaxPool2d", (2,), {"dilation": (2, 3), "stride": 1}, (1, 2, 7, 7)),
+                                     ("MaxPool3d", (2,), {"dilation": 2, "ceil_mode": True}, (1, 2, 7, 7, 7))]:
+        layers = [getattr(lib.nn, name)(*args, **kwargs) for lib in LIBS]
+        assert str(layers[1]) == str(layers[0])
+        data = x.reshape(-1)[:int(np.prod(view))].reshape(view)
+        expected, got = (layer(lib.tensor(data)).numpy() for layer, lib in zip(layers, LIBS, strict=True))
+        np.testing.assert_array_equal(got, expected)

@@ -115,14 +115,16 @@ def _padded(x: Tensor, pads: Pair, extra: Pair, value: float) -> Tensor:
     return x.pad(widths, value)
 
 
-def _window_argmax(x: np.ndarray, kernel: Pair, stride: Pair, pads: Pair, extra: Pair) -> np.ndarray:
+def _window_argmax(x: np.ndarray, kernel: Pair, stride: Pair, pads: Pair, extra: Pair,
+                   dilation: Pair = (1, 1)) -> np.ndarray:
     """Each window's maximum as an index into the flattened (H, W) input, as max_pool2d's return_indices."""
     h, w = x.shape[-2:]
+    (dh, dw), spans = dilation, _dilated(kernel, dilation)
     widths = ((0, 0),) * (x.ndim - 2) + ((pads[0], pads[0] + extra[0]), (pads[1], pads[1] + extra[1]))
     values = np.pad(x.astype(np.float64), widths, constant_values=-np.inf)  # padding never wins, as in PyTorch
     where = np.pad(np.arange(h * w, dtype=np.int64).reshape(h, w), widths[-2:], constant_values=-1)
-    windows = sliding_window_view(values, kernel, axis=(-2, -1))[..., ::stride[0], ::stride[1], :, :]
-    places = sliding_window_view(where, kernel)[::stride[0], ::stride[1]]
+    windows = sliding_window_view(values, spans, axis=(-2, -1))[..., ::stride[0], ::stride[1], ::dh, ::dw]
+    places = sliding_window_view(where, spans)[::stride[0], ::stride[1], ::dh, ::dw]
     flat = windows.reshape(windows.shape[:-2] + (-1,))
     best = np.argmax(flat, axis=-1)
     return np.take_along_axis(np.broadcast_to(places.reshape(places.shape[:2] + (-1,)), flat.shape),
@@ -133,18 +135,25 @@ def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
                dilation: IntPair = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """Max over windows of (N, C, H, W) or (C, H, W); stride defaults to kernel_size; pads with -inf.
     ceil_mode keeps a last partial window; return_indices also gives each maximum's index in (H, W)."""
-    check_unsupported("max_pool2d", dilation=(dilation, 1))
+    dilations = pair(dilation, "dilation", "max_pool2d")
     kernel, strides, pads = pool_arguments("max_pool2d", kernel_size, stride, padding)
     x = to_tensor(input)
     check_kernel_dtype("max_pool2d", x, "b")
-    extra = _ceil_overhang(x.shape[-2:], kernel, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
+    spans = _dilated(kernel, dilations)
+    extra = _ceil_overhang(x.shape[-2:], spans, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
     if any(extra):
-        out = ops.max_pool2d(_padded(x, pads, extra, _lowest(x.array.dtype)), kernel, strides, (0, 0), "max_pool2d")
+        out = ops.max_pool2d(_padded(x, pads, extra, _lowest(x.array.dtype)), kernel, strides, (0, 0), "max_pool2d",
+                             dilations)
     else:
-        out = ops.max_pool2d(x, kernel, strides, pads, "max_pool2d")
+        out = ops.max_pool2d(x, kernel, strides, pads, "max_pool2d", dilations)
     if not return_indices:
         return out
-    return out, Tensor._make(_window_argmax(x.array, kernel, strides, pads, extra), False)
+    return out, Tensor._make(_window_argmax(x.array, kernel, strides, pads, extra, dilations), False)
+
+
+def _dilated(kernel: Pair, dilation: Pair) -> Pair:
+    """The span of a dilated window, d·(k - 1) + 1."""
+    return dilation[0] * (kernel[0] - 1) + 1, dilation[1] * (kernel[1] - 1) + 1
 
 
 def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
@@ -586,14 +595,15 @@ def max_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Se
                return_indices: bool = False) -> Any:
     """Max over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view (its indices are then
     the positions along L)."""
-    check_unsupported("max_pool1d", dilation=(dilation, 1))
-    check_positive("max_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1)
+    check_positive("max_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1,
+                   dilation=dilation)
+    d = single(dilation, "dilation", "max_pool1d")
     x, kernel, strides, pads = _pool1d_arguments("max_pool1d", input, kernel_size, stride, padding)
     check_kernel_dtype("max_pool1d_impl", x)
     if ceil_mode or return_indices:
-        out = max_pool2d(x, kernel, strides, pads, 1, ceil_mode, return_indices)
+        out = max_pool2d(x, kernel, strides, pads, (1, d), ceil_mode, return_indices)
         return (out[0].squeeze(-2), out[1].squeeze(-2)) if return_indices else out.squeeze(-2)
-    return ops.max_pool2d(x, kernel, strides, pads, "max_pool1d").squeeze(-2)
+    return ops.max_pool2d(x, kernel, strides, pads, "max_pool1d", (1, d)).squeeze(-2)
 
 
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
@@ -2336,15 +2346,15 @@ def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     kernel = triple(kernel_size, "kernel_size", op)
     strides = kernel if stride is None or stride == () else triple(stride, "stride", op)
     pads = triple(padding, "padding", op, 0)
-    check_unsupported(op, dilation=(triple(dilation, "dilation", op), (1, 1, 1)))
+    dilations = triple(dilation, "dilation", op)
     x = to_tensor(input)
     lead, size, depth, height, width = _volume(op, x)
-    planes = max_pool2d(x.reshape(size * depth, height, width), kernel[1:], strides[1:], pads[1:], 1, ceil_mode,
-                        return_indices)
+    planes = max_pool2d(x.reshape(size * depth, height, width), kernel[1:], strides[1:], pads[1:], dilations[1:],
+                        ceil_mode, return_indices)
     planes, plane_index = planes if return_indices else (planes, None)
     oh, ow = planes.shape[-2:]
-    out = max_pool2d(planes.reshape(size, depth, oh * ow), (kernel[0], 1), (strides[0], 1), (pads[0], 0), 1,
-                     ceil_mode, return_indices)
+    out = max_pool2d(planes.reshape(size, depth, oh * ow), (kernel[0], 1), (strides[0], 1), (pads[0], 0),
+                     (dilations[0], 1), ceil_mode, return_indices)
     out, depth_index = out if return_indices else (out, None)
     out = out.reshape(*lead, out.shape[1], oh, ow)
     if plane_index is None or depth_index is None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...core.tensor import Tensor
 from .. import functional as F
-from .._checks import IntPair, check_unsupported, pair, pool_arguments, single, triple
+from .._checks import IntPair, pair, pool_arguments, single, triple
 from ..module import Module
 from .arguments import ShowsArguments, layers
 
@@ -18,8 +18,8 @@ class MaxPool2d(Module):
     def __init__(self, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
                  dilation: IntPair = 1, return_indices: bool = False, ceil_mode: bool = False):
         super().__init__()
-        check_unsupported("MaxPool2d", dilation=(dilation, 1))
         pool_arguments("MaxPool2d", kernel_size, stride, padding)
+        pair(dilation, "dilation", "MaxPool2d")
         self.kernel_size, self.padding, self.dilation = kernel_size, padding, dilation
         self.stride = stride if stride not in (None, ()) else kernel_size
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
@@ -96,7 +96,6 @@ class MaxPool1d(Module):
                  padding: int | Sequence[int] = 0, dilation: int | Sequence[int] = 1, return_indices: bool = False,
                  ceil_mode: bool = False):
         super().__init__()
-        check_unsupported("MaxPool1d", dilation=(dilation, 1))
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None and stride != () else kernel_size
         self.padding, self.dilation, self.return_indices, self.ceil_mode = padding, dilation, return_indices, ceil_mode
