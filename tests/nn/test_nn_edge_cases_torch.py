@@ -249,3 +249,40 @@ def test_max_pool_layers_with_dilation_as_torch() -> None:
         data = x.reshape(-1)[:int(np.prod(view))].reshape(view)
         expected, got = (layer(lib.tensor(data)).numpy() for layer, lib in zip(layers, LIBS, strict=True))
         np.testing.assert_array_equal(got, expected)
+
+
+# ----- interpolate in 3-D (5-D inputs) --------------------------------------------------------------------------
+@pytest.mark.parametrize(("mode", "kwargs"), [
+    ("trilinear", {"scale_factor": 2}), ("trilinear", {"size": (3, 5, 2), "align_corners": True}),
+    ("trilinear", {"scale_factor": (1.5, 0.5, 2.7)}),
+    ("trilinear", {"scale_factor": 1.7, "recompute_scale_factor": True}),
+    ("nearest", {"size": (5, 3, 7)}), ("nearest-exact", {"scale_factor": (2.5, 1, 0.5)}), ("area", {"size": (2, 3, 3)}),
+])
+def test_interpolate_5d_as_torch(mode: str, kwargs: dict) -> None:
+    x = np.random.default_rng(2).standard_normal((2, 3, 4, 3, 5))
+    results = []
+    for lib in LIBS:
+        inp = lib.tensor(x, requires_grad=True)
+        out = lib.nn.functional.interpolate(inp, mode=mode, **kwargs)
+        (out * lib.tensor(np.arange(out.numel(), dtype=np.float64).reshape(out.shape))).sum().backward()
+        results.append((out.detach().numpy(), inp.grad.numpy()))
+    for expected, got in zip(*results, strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+    layer = [lib.nn.Upsample(scale_factor=2, mode="trilinear") for lib in LIBS]
+    assert str(layer[1]) == str(layer[0])
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.functional.interpolate(lib.ones(1, 1, 2, 2, 2), scale_factor=2, mode="bicubic"),
+    lambda lib: lib.nn.functional.interpolate(lib.ones(1, 1, 2), scale_factor=2, mode="bicubic"),
+    lambda lib: lib.nn.functional.interpolate(lib.ones(1, 1, 2, 2), scale_factor=2, mode="trilinear"),
+    lambda lib: lib.nn.functional.interpolate(lib.ones(1, 1, 2, 2, 2), scale_factor=2, mode="bilinear"),
+    lambda lib: lib.nn.functional.interpolate(lib.ones((1,) * 6), scale_factor=2),
+    lambda lib: lib.nn.functional.interpolate(lib.ones(1, 1, 2, 2, 2, dtype=lib.uint8), scale_factor=2,
+                                              mode="trilinear"),
+    lambda lib: lib.nn.functional.interpolate(lib.ones(1, 1, 2, dtype=lib.uint8), scale_factor=2, mode="linear"),
+    lambda lib: lib.nn.functional.interpolate(lib.ones(1, 1, 2, 2, 2, dtype=lib.int64), scale_factor=2),
+    lambda lib: lib.nn.functional.interpolate(lib.ones(1, 1, 2, 2, 2, dtype=lib.uint8), scale_factor=2, mode="area"),
+])
+def test_interpolate_refusals_as_torch(call: Callable[[Any], Any]) -> None:
+    assert_same_error(*run_both(call))

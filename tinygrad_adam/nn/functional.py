@@ -384,7 +384,7 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
 
 
 # ----- resampling --------------------------------------------------------------------------------
-_LINEAR = {"linear": 3, "bilinear": 4, "bicubic": 4}
+_LINEAR = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
 
 
 _MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
@@ -436,21 +436,22 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
                 scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
                 antialias: bool = False) -> Tensor:
-    """Resize (N, C, L) or (N, C, H, W) to `size` or by `scale_factor`: nearest, nearest-exact, linear, bilinear,
-    bicubic (each separable: one interpolation matrix per axis) or area (adaptive average pooling)."""
+    """Resize (N, C, L), (N, C, H, W) or (N, C, D, H, W) to `size` or by `scale_factor`: nearest, nearest-exact,
+    linear, bilinear, bicubic, trilinear (each separable: one interpolation matrix per axis) or area (adaptive
+    average pooling)."""
     x = to_tensor(input)
+    unsupported = NotImplementedError(
+        f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.ndim}D) for the modes: nearest | linear | "
+        f"bilinear | bicubic | trilinear | lanczos | area | nearest-exact (got {mode})")
     if mode not in _MODES:
-        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.ndim}D) for "
-                                  f"the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
-                                  f"nearest-exact (got {mode})")
-    if mode == "trilinear" or antialias:
-        raise NotImplementedError(f"interpolate: mode={mode!r}{' with antialias' if antialias else ''} is not "
-                                  "supported (nearest, nearest-exact, linear, bilinear, bicubic, area are)")
+        raise unsupported
+    if antialias:
+        raise NotImplementedError(f"interpolate: mode={mode!r} with antialias is not supported")
     if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
-    if x.ndim not in (3, 4):
-        raise NotImplementedError(f"interpolate: only 3D and 4D inputs are supported, got {x.ndim}D")
+    if x.ndim not in (3, 4, 5) or mode == "bicubic" and x.ndim != 4:
+        raise unsupported
     if mode in _LINEAR and x.ndim != _LINEAR[mode]:
         raise NotImplementedError(f"Got {x.ndim}D input, but {mode} mode needs {_LINEAR[mode]}D input")
     spatial = x.ndim - 2
@@ -482,13 +483,18 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
                            + ", ".join(f"{n}: {o}" for n, o in zip(names, out_size, strict=True)) + ")")
     if scales is None:
         scales = [i / o for i, o in zip(in_size, out_size, strict=True)]
+    if x.array.dtype.kind == "u" and mode in ("linear", "trilinear") or x.ndim == 5 and (
+            x.array.dtype.kind in "bi" or x.array.dtype.kind == "u" and mode == "area"):
+        raise checks.not_implemented_for("adaptive_avg_pool3d_cpu" if mode == "area" else
+                                         f"compute_indices_weights_{'nearest' if 'nearest' in mode else 'linear'}",
+                                         x.array.dtype)
     if x.array.dtype.kind in "bi":
         kernel = "adaptive_avg_pool2d" if mode == "area" else f"upsample_{mode}{spatial}d_channels_last"
         raise checks.not_implemented_for(kernel, x.array.dtype)
     if mode == "area":  # PyTorch's area mode is adaptive average pooling
         if x.ndim == 3:
             return adaptive_avg_pool2d(x.unsqueeze(2), (1, out_size[0])).squeeze(2)
-        return adaptive_avg_pool2d(x, out_size)
+        return adaptive_avg_pool3d(x, out_size) if x.ndim == 5 else adaptive_avg_pool2d(x, out_size)
     if x.array.dtype == np.uint8 and mode in _LINEAR:  # PyTorch interpolates bytes in float and rounds
         wide = interpolate(x.astype(np.float32), size, scale_factor, mode, align_corners, recompute_scale_factor)
         return Tensor._make(np.clip(np.rint(wide.array), 0, 255).astype(np.uint8), False)
