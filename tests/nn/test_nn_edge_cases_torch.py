@@ -286,3 +286,43 @@ def test_interpolate_5d_as_torch(mode: str, kwargs: dict) -> None:
 ])
 def test_interpolate_refusals_as_torch(call: Callable[[Any], Any]) -> None:
     assert_same_error(*run_both(call))
+
+
+# ----- LSTM with proj_size ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("num_layers", "bidirectional", "bias", "batch_first", "initial_state", "packed"), [
+    (1, False, True, False, False, False), (2, True, True, True, True, False), (2, False, False, False, True, True),
+    (1, True, True, True, False, True),
+])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN")  # torch's, about its CPU kernel
+def test_lstm_projection_as_torch(num_layers: int, bidirectional: bool, bias: bool, batch_first: bool,
+                                  initial_state: bool, packed: bool, dtype: str) -> None:
+    """h = W_hr (o tanh(c)) of size proj_size: the same parameters (weight_hr_l0 after the biases) from the same
+    seed, print, outputs, final states and the gradients of the input, the initial states and every weight."""
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((3, 4, 3) if batch_first else (4, 3, 3)).astype(dtype)
+    directions = 2 if bidirectional else 1
+    h0 = rng.standard_normal((num_layers * directions, 3, 2)).astype(dtype)
+    c0 = rng.standard_normal((num_layers * directions, 3, 5)).astype(dtype)
+    results = []
+    for lib in LIBS:
+        lib.manual_seed(0)
+        lstm = lib.nn.LSTM(3, 5, num_layers, bias, batch_first, bidirectional=bidirectional, proj_size=2)
+        lstm = lstm.double() if dtype == "float64" else lstm
+        inputs = [lib.tensor(a, requires_grad=True) for a in (x, h0, c0)]
+        data = inputs[0]
+        if packed:
+            data = lib.nn.utils.rnn.pack_padded_sequence(data, [4, 2, 3], batch_first, enforce_sorted=False)
+        out, (h, c) = lstm(data, (inputs[1], inputs[2])) if initial_state else lstm(data)
+        if packed:
+            out = lib.nn.utils.rnn.pad_packed_sequence(out, batch_first)[0]
+        weights = lib.tensor(np.arange(out.numel(), dtype=dtype).reshape(tuple(out.shape)) / 10)
+        ((out * weights).sum() + (h * 1.5).sum() + (c * 0.7).sum()).backward()
+        grads = [t.grad.numpy() for t in inputs if t.grad is not None] + [p.grad.numpy() for p in lstm.parameters()]
+        results.append((str(lstm), list(lstm.state_dict()), [out.detach().numpy(), h.detach().numpy(),
+                                                              c.detach().numpy(), *grads]))
+    (expected_text, expected_keys, expected), (got_text, got_keys, got) = results
+    assert got_text == expected_text and got_keys == expected_keys and len(got) == len(expected)
+    tol = 1e-10 if dtype == "float64" else 2e-5
+    for e, g in zip(expected, got, strict=True):
+        np.testing.assert_allclose(g, e, rtol=tol, atol=tol)
