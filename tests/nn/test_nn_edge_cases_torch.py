@@ -294,7 +294,7 @@ def test_interpolate_refusals_as_torch(call: Callable[[Any], Any]) -> None:
     (1, True, True, True, False, True),
 ])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-@pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN")  # torch's, about its CPU kernel
+@pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN")  # torch, on its kernel
 def test_lstm_projection_as_torch(num_layers: int, bidirectional: bool, bias: bool, batch_first: bool,
                                   initial_state: bool, packed: bool, dtype: str) -> None:
     """h = W_hr (o tanh(c)) of size proj_size: the same parameters (weight_hr_l0 after the biases) from the same
