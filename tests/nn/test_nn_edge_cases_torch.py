@@ -326,3 +326,22 @@ def test_lstm_projection_as_torch(num_layers: int, bidirectional: bool, bias: bo
     tol = 1e-10 if dtype == "float64" else 2e-5
     for e, g in zip(expected, got, strict=True):
         np.testing.assert_allclose(g, e, rtol=tol, atol=tol)
+
+
+POOL3D_ARGUMENTS = [
+    {"kernel_size": (2, 2)}, {"kernel_size": 0}, {"kernel_size": -2}, {"kernel_size": 2, "stride": (1, 1)},
+    {"kernel_size": 2, "stride": 0}, {"kernel_size": 2, "stride": -1}, {"kernel_size": 2, "padding": (1, 1)},
+    {"kernel_size": 2, "padding": -1}, {"kernel_size": 2, "padding": 2},
+    {"kernel_size": (3, 2, 3), "padding": (1, 2, 0)},
+]
+
+
+@pytest.mark.parametrize("pool", ["avg_pool3d", "max_pool3d"])
+@pytest.mark.parametrize("kwargs", POOL3D_ARGUMENTS + [{"kernel_size": 2, "dilation": (1, 1)},
+                                                       {"kernel_size": 2, "dilation": 0},
+                                                       {"kernel_size": 3, "padding": 2, "dilation": 2}])
+def test_pool3d_arguments_refused_as_torch(pool: str, kwargs: dict) -> None:
+    """PyTorch's checks, order and words (RuntimeError), where ours were ValueErrors of our own."""
+    if pool == "avg_pool3d" and "dilation" in kwargs:
+        return
+    assert_same_error(*run_both(lambda lib: getattr(lib.nn.functional, pool)(lib.ones(1, 1, 6, 6, 6), **kwargs)))

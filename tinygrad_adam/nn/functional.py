@@ -2349,10 +2349,7 @@ def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
     """Max over windows of (N, C, D, H, W) or (C, D, H, W): max_pool2d over (H, W), then over D."""
     op = "max_pool3d"
-    kernel = triple(kernel_size, "kernel_size", op)
-    strides = kernel if stride is None or stride == () else triple(stride, "stride", op)
-    pads = triple(padding, "padding", op, 0)
-    dilations = triple(dilation, "dilation", op)
+    kernel, strides, pads, dilations = _pool3d_arguments(op, kernel_size, stride, padding, dilation)
     x = to_tensor(input)
     lead, size, depth, height, width = _volume(op, x)
     planes = max_pool2d(x.reshape(size * depth, height, width), kernel[1:], strides[1:], pads[1:], dilations[1:],
@@ -2370,14 +2367,53 @@ def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     return out, Tensor._make((d * (height * width) + within).reshape(out.shape).astype(np.int64), False)
 
 
+def _pool3d_arguments(op: str, kernel_size: Any, stride: Any, padding: Any,
+                      dilation: Any) -> tuple[tuple[int, int, int], ...]:
+    """(kernel, stride, padding, dilation) of a 3-D pool, checked in PyTorch's order and words: each a single int
+    or three (stride omitted: the kernel's), then per dim T, H, W a stride not 0, a padding >= 0 and at most half
+    the dilated kernel, then kernel, stride and dilation > 0, and the padding at most half the kernel."""
+    either = "either " if op == "max_pool3d" else ""
+    values = {}
+    for name, value, omitted in (("kernel_size", kernel_size, False), ("stride", stride, True),
+                                 ("padding", padding, False), ("dilation", dilation, False)):
+        if omitted and (value is None or value == ()):
+            continue
+        sizes = (value,) if isinstance(value, int | np.integer) else tuple(value) if isinstance(value, Sequence) \
+            else None
+        if sizes is None or any(isinstance(n, bool) or not isinstance(n, int | np.integer) for n in sizes):
+            raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, not {type(value).__name__}")
+        if len(sizes) not in (1, 3):
+            raise RuntimeError(f"{op}: {name} must {'be either' if name == 'dilation' else either + 'be'} "
+                               f"{'omitted, ' if omitted else ''}a single int, or a tuple of three ints")
+        values[name] = tuple(int(n) for n in sizes * (3 if len(sizes) == 1 else 1))
+    kernel, pads, dilations = values["kernel_size"], values["padding"], values["dilation"]
+    strides = values.get("stride", kernel)
+    for k, s, p, d in zip(kernel, strides, pads, dilations, strict=True):
+        if s == 0:
+            raise RuntimeError("stride should not be zero")
+        if p < 0:
+            raise RuntimeError(f"pad must be non-negative, but got pad: {p}")
+        if p > int(((k - 1) * d + 1) / 2):  # C++'s division, toward zero
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
+                               f"kernel_size={k} and dilation={d}")
+    for what, short, sizes in (("kernel size", "k", kernel), ("stride", "d", strides),
+                               ("dilation", "dilation", dilations)):
+        if min(sizes) <= 0:
+            raise RuntimeError(f"{what} should be greater than zero, but got " + " ".join(
+                f"{short}{axis}: {n}" for axis, n in zip("THW", sizes, strict=True)))
+    if any(p > k // 2 for p, k in zip(pads, kernel, strict=True)):
+        (kt, kh, kw), (pt, ph, pw) = kernel, pads
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got kT: {kt} kW: {kw} "
+                           f"kH: {kh} padT: {pt} padW: {pw} padH: {ph}")
+    return kernel, strides, pads, dilations
+
+
 def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
     """Mean over windows of (N, C, D, H, W) or (C, D, H, W): avg_pool2d over (H, W), then over D (a box's
     count of elements is the product of its sides' counts, so every option separates)."""
     op = "avg_pool3d"
-    kernel = triple(kernel_size, "kernel_size", op)
-    strides = kernel if stride is None or stride == () else triple(stride, "stride", op)
-    pads = triple(padding, "padding", op, 0)
+    kernel, strides, pads, _ = _pool3d_arguments(op, kernel_size, stride, padding, 1)
     if divisor_override is not None and divisor_override <= 0:
         raise RuntimeError("divisor must be not zero")
     x = to_tensor(input)
