@@ -345,3 +345,49 @@ def test_pool3d_arguments_refused_as_torch(pool: str, kwargs: dict) -> None:
     if pool == "avg_pool3d" and "dilation" in kwargs:
         return
     assert_same_error(*run_both(lambda lib: getattr(lib.nn.functional, pool)(lib.ones(1, 1, 6, 6, 6), **kwargs)))
+
+
+# ----- more refusals and empty outputs the fuzzer found ---------------------------------------------------------
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.functional.rrelu(lib.ones(3), 0.3, 0.1),
+    lambda lib: lib.nn.RReLU(0.3, 0.1)(lib.ones(3)),
+    lambda lib: lib.nn.functional.rrelu(lib.ones(3), 0.1, NAN, training=True),
+    lambda lib: lib.nn.functional.rrelu_(lib.ones(3), 0.1, NAN),
+    lambda lib: lib.nn.functional.rrelu(lib.ones(3), -math.inf, 0.3),
+    lambda lib: lib.nn.functional.max_pool2d(lib.ones(1, 0, 6, 6), 2),
+    lambda lib: lib.nn.functional.max_pool2d(lib.ones(2, 2, 0, 7), 2, 1, 1),
+    lambda lib: lib.nn.functional.max_pool2d(lib.ones(0, 6, 6), 2),
+    lambda lib: lib.nn.functional.avg_pool2d(lib.ones(1, 0, 6, 6), 2),
+    lambda lib: lib.nn.functional.max_pool1d(lib.ones(0, 7), 2),
+    lambda lib: lib.nn.functional.max_pool1d(lib.ones(1, 2, 0), 1),
+    lambda lib: lib.nn.MaxPool1d(3, 3, -1)(lib.ones(2, 2, 3)),
+    lambda lib: lib.nn.functional.max_pool3d(lib.ones(1, 0, 4, 4, 4), 2),
+    lambda lib: lib.nn.functional.avg_pool3d(lib.ones(0, 4, 4, 4), 2),
+    lambda lib: lib.nn.functional.adaptive_avg_pool2d(lib.ones(2, 1, 1, 7), -1),
+    lambda lib: lib.nn.functional.adaptive_avg_pool1d(lib.ones(2, 1, 7), -1),
+    lambda lib: lib.nn.functional.adaptive_avg_pool3d(lib.ones(2, 2, 3, 2, 8), -2),
+    lambda lib: lib.nn.functional.adaptive_max_pool2d(lib.ones(2, 1, 4, 4), -1, True),
+    lambda lib: lib.nn.functional.adaptive_max_pool1d(lib.ones(2, 1, 7), -2),
+    lambda lib: lib.nn.functional.adaptive_max_pool3d(lib.ones(2, 2, 3, 2, 8), -2),
+])
+def test_refusals_as_torch(call: Callable[[Any], Any]) -> None:
+    expected, got = run_both(call)
+    assert expected[0] != "ok" and got[0] == expected[0], (expected, got)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.functional.max_pool2d(lib.ones(0, 2, 6, 6), 2),
+    lambda lib: lib.nn.functional.max_pool1d(lib.ones(0, 2, 7), 2),
+    lambda lib: lib.nn.functional.max_pool3d(lib.ones(0, 1, 4, 4, 4), 2, return_indices=True)[1],
+    lambda lib: lib.nn.functional.avg_pool3d(lib.ones(0, 1, 4, 4, 4), 2, ceil_mode=True),
+    lambda lib: lib.nn.functional.adaptive_max_pool1d(lib.ones(2, 1, 7), 0),
+    lambda lib: lib.nn.functional.adaptive_max_pool2d(lib.ones(2, 1, 4, 4), (0, 2), True)[1],
+    lambda lib: lib.nn.functional.adaptive_avg_pool2d(lib.ones(2, 1, 3, 7), 0),
+    lambda lib: lib.nn.PReLU()(lib.tensor(-2.0)),
+    lambda lib: lib.nn.functional.rrelu_(lib.ones(3), -math.inf, 0.3),  # the in-place form checks only lower <= upper
+])
+def test_empty_and_0d_results_as_torch(call: Callable[[Any], Any]) -> None:
+    expected, got = run_both(call)
+    assert expected[0] == "ok" and got[0] == "ok", (expected, got)
+    assert tuple(got[1].shape) == tuple(expected[1].shape)
+    np.testing.assert_array_equal(got[1].detach().numpy(), expected[1].detach().numpy())

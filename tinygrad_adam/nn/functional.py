@@ -10,6 +10,7 @@ call the fused ops directly.
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -125,7 +126,7 @@ def _window_argmax(x: np.ndarray, kernel: Pair, stride: Pair, pads: Pair, extra:
     where = np.pad(np.arange(h * w, dtype=np.int64).reshape(h, w), widths[-2:], constant_values=-1)
     windows = sliding_window_view(values, spans, axis=(-2, -1))[..., ::stride[0], ::stride[1], ::dh, ::dw]
     places = sliding_window_view(where, spans)[::stride[0], ::stride[1], ::dh, ::dw]
-    flat = windows.reshape(windows.shape[:-2] + (-1,))
+    flat = windows.reshape(windows.shape[:-2] + (windows.shape[-2] * windows.shape[-1],))
     best = np.argmax(flat, axis=-1)
     return np.take_along_axis(np.broadcast_to(places.reshape(places.shape[:2] + (-1,)), flat.shape),
                               best[..., None], axis=-1)[..., 0]
@@ -139,6 +140,7 @@ def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
     kernel, strides, pads = pool_arguments("max_pool2d", kernel_size, stride, padding)
     x = to_tensor(input)
     check_kernel_dtype("max_pool2d", x, "b")
+    _check_pool2d_sizes(x)
     spans = _dilated(kernel, dilations)
     extra = _ceil_overhang(x.shape[-2:], spans, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
     if any(extra):
@@ -149,6 +151,13 @@ def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
     if not return_indices:
         return out
     return out, Tensor._make(_window_argmax(x.array, kernel, strides, pads, extra, dilations), False)
+
+
+def _check_pool2d_sizes(x: Tensor) -> None:
+    """PyTorch's refusal of an empty channel, row or column dim (an empty batch is fine)."""
+    if x.ndim in (3, 4) and 0 in x.shape[x.ndim - 3:]:
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but "
+                           f"got:{list(x.shape)}")
 
 
 def _dilated(kernel: Pair, dilation: Pair) -> Pair:
@@ -163,6 +172,7 @@ def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
     window's sum by that number instead."""
     kernel, strides, pads = pool_arguments("avg_pool2d", kernel_size, stride, padding)
     x = to_tensor(input)
+    _check_pool2d_sizes(x)
     check_kernel_dtype("avg_pool2d", x, "bool uint8 int8 int16 int32")
     extra = _ceil_overhang(x.shape[-2:], kernel, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
     if not any(extra) and divisor_override is None:
@@ -537,6 +547,9 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     check_kernel_dtype("adaptive_avg_pool2d", x)
     check_pool_input("adaptive_avg_pool2d", x)
     oh, ow = _adaptive_size(output_size, x.shape[-2:])
+    if min(oh, ow) < 0:
+        raise RuntimeError(f"adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but "
+                           f"received {{{oh}, {ow}}}")
     out = x
     for axis, (o, n) in ((x.ndim - 1, (ow, x.shape[-1])), (x.ndim - 2, (oh, x.shape[-2]))):
         if o == n:
@@ -555,10 +568,11 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     check_kernel_dtype("adaptive_max_pool2d", x)
     check_pool_input("adaptive_max_pool2d", x)
     oh, ow = _adaptive_size(output_size, x.shape[-2:])
+    checks.shape_arg("empty", tuple(x.shape[:-2]) + (oh, ow))  # PyTorch's error for a negative size
     out = x
     for axis, (o, n) in ((-1, (ow, x.shape[-1])), (-2, (oh, x.shape[-2]))):
         parts = [out[(Ellipsis, slice(lo, hi)) + (slice(None),) * (-1 - axis)].amax(axis, keepdim=True)
-                 for lo, hi in _adaptive_bounds(o, n)]
+                 for lo, hi in _adaptive_bounds(o, n)] or [out[(Ellipsis, slice(0, 0)) + (slice(None),) * (-1 - axis)]]
         out = concatenate(parts, axis) if len(parts) > 1 else parts[0]
     if not return_indices:
         return out
@@ -603,6 +617,12 @@ def max_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Se
     the positions along L)."""
     check_positive("max_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1,
                    dilation=dilation)
+    if isinstance(padding, int | np.integer) and padding < 0:
+        raise RuntimeError(f"max_pool1d() padding must be non-negative, but got {padding}")
+    given = to_tensor(input)
+    if given.ndim in (2, 3) and 0 in given.shape[given.ndim - 2:]:
+        raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
+                           f"input, but got:{list(given.shape)}")
     d = single(dilation, "dilation", "max_pool1d")
     x, kernel, strides, pads = _pool1d_arguments("max_pool1d", input, kernel_size, stride, padding)
     check_kernel_dtype("max_pool1d_impl", x)
@@ -839,7 +859,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         channels = x.shape[1] if x.ndim >= 2 else 1
         raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
                            f"{weight.numel()} and channel size = {channels}.")
-    w = weight.reshape((-1,) + (1,) * (x.ndim - 2)) if x.ndim >= 2 else weight
+    w = weight.reshape((-1,) + (1,) * (x.ndim - 2)) if x.ndim >= 2 else weight.reshape(x.shape and (-1,))
     return where(x.array > 0, x, x * w)
 
 
@@ -1695,6 +1715,11 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
 
 def _rrelu(input: Tensor, lower: float, upper: float, training: bool, inplace: bool, generator: Any) -> Tensor:
     x = to_tensor(input)
+    for bound, value in (("lower", lower), ("upper", upper)) if not inplace else ():  # rrelu_ has no such check
+        if not math.isfinite(value):
+            raise RuntimeError(f"rrelu: {bound} bound must be finite, got {value}")
+    if not lower <= upper:  # NaN too
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     check_kernel_dtype("leaky_relu_cpu", x)
 
     def compute(t: Tensor) -> Tensor:
@@ -1856,14 +1881,14 @@ def _as_2d_pool(x: Tensor, op: str) -> Tensor:
 def adaptive_avg_pool1d(input: Tensor, output_size: int | Sequence[int]) -> Tensor:
     """Mean over PyTorch's adaptive windows of the last dim of (N, C, L) or (C, L)."""
     x = to_tensor(input)
-    size = single(output_size, "output_size", "adaptive_avg_pool1d", minimum=0)
+    size = single(output_size, "output_size", "adaptive_avg_pool1d", minimum=-sys.maxsize)
     return adaptive_avg_pool2d(_as_2d_pool(x, "adaptive_avg_pool1d"), (1, size)).squeeze(-2)
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: int | Sequence[int], return_indices: bool = False) -> Tensor:
     """Maximum over PyTorch's adaptive windows of the last dim of (N, C, L) or (C, L)."""
     x = to_tensor(input)
-    size = single(output_size, "output_size", "adaptive_max_pool1d", minimum=0)
+    size = single(output_size, "output_size", "adaptive_max_pool1d", minimum=-sys.maxsize)
     out = adaptive_max_pool2d(_as_2d_pool(x, "adaptive_max_pool1d"), (1, size), return_indices)
     return (out[0].squeeze(-2), out[1].squeeze(-2)) if return_indices else out.squeeze(-2)
 
@@ -2351,20 +2376,32 @@ def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     op = "max_pool3d"
     kernel, strides, pads, dilations = _pool3d_arguments(op, kernel_size, stride, padding, dilation)
     x = to_tensor(input)
-    lead, size, depth, height, width = _volume(op, x)
-    planes = max_pool2d(x.reshape(size * depth, height, width), kernel[1:], strides[1:], pads[1:], dilations[1:],
+    lead, size, depth, height, width = _pool3d_volume("max_pool3d_with_indices_out_cpu_template", x)
+    planes = max_pool2d(x.reshape(size * depth, 1, height, width), kernel[1:], strides[1:], pads[1:], dilations[1:],
                         ceil_mode, return_indices)
     planes, plane_index = planes if return_indices else (planes, None)
     oh, ow = planes.shape[-2:]
-    out = max_pool2d(planes.reshape(size, depth, oh * ow), (kernel[0], 1), (strides[0], 1), (pads[0], 0),
+    out = max_pool2d(planes.reshape(size, 1, depth, oh * ow), (kernel[0], 1), (strides[0], 1), (pads[0], 0),
                      (dilations[0], 1), ceil_mode, return_indices)
     out, depth_index = out if return_indices else (out, None)
-    out = out.reshape(*lead, out.shape[1], oh, ow)
+    od = out.shape[-2]
+    out = out.reshape(*lead, od, oh, ow)
     if plane_index is None or depth_index is None:
         return out
-    d, column = np.divmod(depth_index.array, oh * ow)  # the winning depth, and the (oh, ow) position it pooled
+    # the winning depth, and the (oh, ow) position it pooled
+    d, column = np.divmod(depth_index.array.reshape(size, od, oh * ow), oh * ow)
     within = plane_index.array.reshape(size, depth, oh * ow)[np.arange(size)[:, None, None], d, column]
     return out, Tensor._make((d * (height * width) + within).reshape(out.shape).astype(np.int64), False)
+
+
+def _pool3d_volume(kernel: str, x: Tensor) -> tuple[tuple[int, ...], int, int, int, int]:
+    """_volume of a 3-D pool's input: only its batch dim may be empty (the 2-D stages see each plane and each
+    column of depths as a batch of one channel)."""
+    volume = _volume(kernel.split("_with")[0], x)
+    if 0 in x.shape[x.ndim - 4:]:
+        raise RuntimeError(f"{kernel}(): Expected input's non-batch dimensions to have positive length, but input "
+                           f"has a shape of {list(x.shape)} and non-batch dimension 0 has length zero!")
+    return volume
 
 
 def _pool3d_arguments(op: str, kernel_size: Any, stride: Any, padding: Any,
@@ -2417,14 +2454,14 @@ def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     if divisor_override is not None and divisor_override <= 0:
         raise RuntimeError("divisor must be not zero")
     x = to_tensor(input)
-    lead, size, depth, height, width = _volume(op, x)
+    lead, size, depth, height, width = _pool3d_volume("avg_pool3d", x)
     per_stage = None if divisor_override is None else 1
-    planes = avg_pool2d(x.reshape(size * depth, height, width), kernel[1:], strides[1:], pads[1:], ceil_mode,
+    planes = avg_pool2d(x.reshape(size * depth, 1, height, width), kernel[1:], strides[1:], pads[1:], ceil_mode,
                         count_include_pad, per_stage)
     oh, ow = planes.shape[-2:]
-    out = avg_pool2d(planes.reshape(size, depth, oh * ow), (kernel[0], 1), (strides[0], 1), (pads[0], 0), ceil_mode,
-                     count_include_pad, per_stage)
-    out = out.reshape(*lead, out.shape[1], oh, ow)
+    out = avg_pool2d(planes.reshape(size, 1, depth, oh * ow), (kernel[0], 1), (strides[0], 1), (pads[0], 0),
+                     ceil_mode, count_include_pad, per_stage)
+    out = out.reshape(*lead, out.shape[-2], oh, ow)
     return out if divisor_override is None else out / divisor_override
 
 
@@ -2437,6 +2474,10 @@ def _adaptive_pool3d(op: str, input: Tensor, output_size: Any, pool2d: Any) -> T
     if len(sizes) != 3:
         raise RuntimeError(f"{op}: output_size must be 3")
     od, oh, ow = (n if s is None else int(s) for s, n in zip(sizes, (depth, height, width), strict=True))
+    if min(od, oh, ow) < 0 and op == "adaptive_avg_pool3d":
+        raise RuntimeError(f"{op}: elements of output_size must be greater than or equal to 0 but received "
+                           f"{{{od}, {oh},{ow}}}")  # PyTorch's spacing
+    checks.shape_arg("empty", tuple(lead) + (od, oh, ow))  # a negative size, as the max pool's output
     planes = pool2d(x.reshape(size * depth, height, width), (oh, ow))
     out = pool2d(planes.reshape(size, depth, oh * ow), (od, oh * ow))
     return out.reshape(*lead, od, oh, ow)
