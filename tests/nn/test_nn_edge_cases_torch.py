@@ -391,3 +391,21 @@ def test_empty_and_0d_results_as_torch(call: Callable[[Any], Any]) -> None:
     assert expected[0] == "ok" and got[0] == "ok", (expected, got)
     assert tuple(got[1].shape) == tuple(expected[1].shape)
     np.testing.assert_array_equal(got[1].detach().numpy(), expected[1].detach().numpy())
+
+
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize(("shape", "output_size"), [((2, 3, 6, 3, 3), (4, 1, 5)), ((3, 5, 5, 6), (2, None, 4)),
+                                                    ((2, 3, 2, 5, 1), (1, 4, None)), ((0, 2, 3, 3, 3), 2)])
+def test_adaptive_max_pool3d_indices_as_torch(shape: tuple, output_size: Any, ties: bool) -> None:
+    """Values, indices and gradients, the gradient to each window's first maximum (in D, H, W order) as the
+    index says, also when windows overlap and values tie (the 2-D pool's too: it was split between ties)."""
+    x = np.random.default_rng(3).standard_normal(shape)
+    x = np.round(x) if ties else x
+    results = []
+    for lib in LIBS:
+        inp = lib.tensor(x, requires_grad=True)
+        out, index = lib.nn.AdaptiveMaxPool3d(output_size, return_indices=True)(inp)
+        (out * lib.tensor(np.arange(out.numel(), dtype=np.float64).reshape(tuple(out.shape)))).sum().backward()
+        results.append((out.detach().numpy(), index.numpy(), inp.grad.numpy()))
+    for expected, got in zip(*results, strict=True):
+        np.testing.assert_array_equal(got, expected)

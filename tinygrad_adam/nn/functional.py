@@ -562,21 +562,18 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
 
 
 def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Tensor:
-    """Maximum over PyTorch's adaptive windows (of columns, then of rows: the maximum is separable);
-    return_indices also gives each maximum's index in (H, W) (the first one, or a NaN's, as PyTorch)."""
+    """Maximum over PyTorch's adaptive windows, picked at each window's index of its maximum in (H, W) (the first
+    one, or a NaN's, as PyTorch), which return_indices also gives."""
     x = to_tensor(input)
     check_kernel_dtype("adaptive_max_pool2d", x)
     check_pool_input("adaptive_max_pool2d", x)
     oh, ow = _adaptive_size(output_size, x.shape[-2:])
     checks.shape_arg("empty", tuple(x.shape[:-2]) + (oh, ow))  # PyTorch's error for a negative size
-    out = x
-    for axis, (o, n) in ((-1, (ow, x.shape[-1])), (-2, (oh, x.shape[-2]))):
-        parts = [out[(Ellipsis, slice(lo, hi)) + (slice(None),) * (-1 - axis)].amax(axis, keepdim=True)
-                 for lo, hi in _adaptive_bounds(o, n)] or [out[(Ellipsis, slice(0, 0)) + (slice(None),) * (-1 - axis)]]
-        out = concatenate(parts, axis) if len(parts) > 1 else parts[0]
-    if not return_indices:
-        return out
-    return out, Tensor._make(_adaptive_argmax(x.array, oh, ow), False)
+    index = _adaptive_argmax(x.array, oh, ow)  # the gradient goes to each window's first maximum, as PyTorch's
+    lead, plane = tuple(x.shape[:-2]), x.shape[-2] * x.shape[-1]
+    out = x.reshape(lead + (plane,)).gather(-1, Tensor._make(index.reshape(lead + (oh * ow,)), False))
+    out = name_node(out.reshape(lead + (oh, ow)), "AdaptiveMaxPool2DBackward0")
+    return (out, Tensor._make(index, False)) if return_indices else out
 
 
 def _adaptive_argmax(a: np.ndarray, oh: int, ow: int) -> np.ndarray:
@@ -2388,10 +2385,17 @@ def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     out = out.reshape(*lead, od, oh, ow)
     if plane_index is None or depth_index is None:
         return out
-    # the winning depth, and the (oh, ow) position it pooled
+    return out, _volume_indices(depth_index, plane_index, size, depth, (od, oh, ow), height * width, out.shape)
+
+
+def _volume_indices(depth_index: Tensor, plane_index: Tensor, size: int, depth: int, out_size: tuple[int, int, int],
+                    plane: int, shape: Any) -> Tensor:
+    """The flat (D, H, W) index of each maximum of a pool done by planes, then along D: the winning depth of each
+    output column, and the (H, W) index that the plane stage found in that depth's plane."""
+    od, oh, ow = out_size
     d, column = np.divmod(depth_index.array.reshape(size, od, oh * ow), oh * ow)
     within = plane_index.array.reshape(size, depth, oh * ow)[np.arange(size)[:, None, None], d, column]
-    return out, Tensor._make((d * (height * width) + within).reshape(out.shape).astype(np.int64), False)
+    return Tensor._make((d * plane + within).reshape(shape).astype(np.int64), False)
 
 
 def _pool3d_volume(kernel: str, x: Tensor) -> tuple[tuple[int, ...], int, int, int, int]:
@@ -2465,8 +2469,9 @@ def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     return out if divisor_override is None else out / divisor_override
 
 
-def _adaptive_pool3d(op: str, input: Tensor, output_size: Any, pool2d: Any) -> Tensor:
-    """A 2-D adaptive pool over (H, W), then over D (the windows of an axis do not depend on the others)."""
+def _adaptive_pool3d(op: str, input: Tensor, output_size: Any, pool2d: Any, *return_indices: bool) -> Any:
+    """A 2-D adaptive pool over (H, W), then over D (the windows of an axis do not depend on the others);
+    `return_indices` (the max pool's) also gives each maximum's flat (D, H, W) index."""
     x = to_tensor(input)
     lead, size, depth, height, width = _volume(op, x)
     sizes = (output_size,) * 3 if isinstance(output_size, int | np.integer) or output_size is None \
@@ -2478,9 +2483,15 @@ def _adaptive_pool3d(op: str, input: Tensor, output_size: Any, pool2d: Any) -> T
         raise RuntimeError(f"{op}: elements of output_size must be greater than or equal to 0 but received "
                            f"{{{od}, {oh},{ow}}}")  # PyTorch's spacing
     checks.shape_arg("empty", tuple(lead) + (od, oh, ow))  # a negative size, as the max pool's output
-    planes = pool2d(x.reshape(size * depth, height, width), (oh, ow))
-    out = pool2d(planes.reshape(size, depth, oh * ow), (od, oh * ow))
-    return out.reshape(*lead, od, oh, ow)
+    indices = bool(return_indices and return_indices[0])
+    planes = pool2d(x.reshape(size * depth, height, width), (oh, ow), *return_indices)
+    planes, plane_index = planes if indices else (planes, None)
+    out = pool2d(planes.reshape(size, depth, oh * ow), (od, oh * ow), *return_indices)
+    out, depth_index = out if indices else (out, None)
+    out = out.reshape(*lead, od, oh, ow)
+    if plane_index is None or depth_index is None:
+        return out
+    return out, _volume_indices(depth_index, plane_index, size, depth, (od, oh, ow), height * width, out.shape)
 
 
 def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
@@ -2498,8 +2509,7 @@ def lp_pool3d(input: Tensor, norm_type: int | float, kernel_size: Any, stride: A
 
 def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = False) -> Tensor:
     """Maximum over PyTorch's adaptive windows of (N, C, D, H, W) or (C, D, H, W): over (H, W), then over D."""
-    check_unsupported("adaptive_max_pool3d", return_indices=(return_indices, False))
-    return _adaptive_pool3d("adaptive_max_pool3d", input, output_size, adaptive_max_pool2d)
+    return _adaptive_pool3d("adaptive_max_pool3d", input, output_size, adaptive_max_pool2d, return_indices)
 
 
 def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any,
