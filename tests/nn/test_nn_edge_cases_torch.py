@@ -409,3 +409,36 @@ def test_adaptive_max_pool3d_indices_as_torch(shape: tuple, output_size: Any, ti
         results.append((out.detach().numpy(), index.numpy(), inp.grad.numpy()))
     for expected, got in zip(*results, strict=True):
         np.testing.assert_array_equal(got, expected)
+
+
+# ----- negative padding (cropping) in every mode -------------------------------------------------------------------
+PAD_CASES = [
+    ("constant", (1, 1, 2), (-1, -1)), ("constant", (1, 1, 2), (-2, -2)), ("constant", (1, 1, 2), (-3, 1)),
+    ("constant", (1, 2, 2, 4), (-2, 1, 1, -2)), ("reflect", (2, 1, 3, 4), (-1, -1, -1, -1)),
+    ("reflect", (2, 1, 4), (-1, 2)), ("reflect", (2, 1, 3, 2), (-2, -2, -2, -2)), ("reflect", (1, 1, 4), (-3, -2)),
+    ("replicate", (1, 3, 4, 4), (-1, 2, 3, -2)), ("replicate", (1, 1, 3, 4), (-3, -2, 0, 0)),
+    ("replicate", (2, 2, 3, 5, 1), (3, 1, -4, 0, -4, 1)), ("replicate", (1, 2, 2, 3, 4), (-1, -1, 1, -2, 0, 1)),
+    ("circular", (2, 2, 3, 3), (-1, -1, -1, -1)), ("circular", (1, 3, 2, 4), (-1, -1, -1, -1, -1, -1)),
+    ("circular", (2, 2, 2, 2), (-2, -2, 0, 0)), ("circular", (2, 2, 5), (-1, 2)),
+    ("circular", (2, 2, 4, 3), (2, -4, 0, -3)),
+]
+
+
+@pytest.mark.parametrize(("mode", "shape", "pads"), PAD_CASES)
+def test_negative_padding_as_torch(mode: str, shape: tuple, pads: tuple) -> None:
+    """A negative padding crops, in every mode (it was a NumPy ValueError in the non-constant ones); PyTorch
+    refuses a crop past the input (constant), a result without one element (reflect, replicate) or an empty
+    dimension (circular)."""
+    x = np.random.default_rng(4).standard_normal(shape)
+
+    def build(lib: Any) -> tuple:
+        inp = lib.tensor(x, requires_grad=True)
+        out = lib.nn.functional.pad(inp, pads, mode=mode)
+        (out * lib.tensor(np.arange(out.numel(), dtype=np.float64).reshape(tuple(out.shape)))).sum().backward()
+        return out.detach().numpy(), inp.grad.numpy()
+
+    expected, got = run_both(build)
+    assert got[0] == expected[0], (expected, got)
+    if expected[0] == "ok":
+        for e, g in zip(expected[1], got[1], strict=True):
+            np.testing.assert_array_equal(g, e)

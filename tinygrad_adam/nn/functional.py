@@ -696,7 +696,7 @@ def _channel_dropout(input: Tensor, p: float, training: bool, inplace: bool, gen
 
 
 # ----- padding and blocks ------------------------------------------------------------------------
-_NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+_PAD_MODES = ("reflect", "replicate", "circular")  # besides constant
 
 
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
@@ -715,11 +715,13 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
     dims = len(widths) // 2
     pairs = [(0, 0)] * (x.ndim - dims) + [(widths[2 * i], widths[2 * i + 1]) for i in reversed(range(dims))]
     if mode == "constant":
+        if any(n + min(lo, 0) + min(hi, 0) < 0 for (lo, hi), n in zip(pairs, x.shape, strict=True)):
+            raise RuntimeError("narrow(): length must be non-negative.")  # PyTorch crops with narrow
         crop = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(pairs, x.shape, strict=True))
         out = x[crop] if any(lo < 0 or hi < 0 for lo, hi in pairs) else x
         grow = [(max(lo, 0), max(hi, 0)) for lo, hi in pairs]
         return out.pad(grow, value=0.0 if value is None else value) if any(map(any, grow)) else out
-    if mode not in _NUMPY_MODES:
+    if mode not in _PAD_MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if mode != "circular":
         check_kernel_dtype(f"{'reflection' if mode == 'reflect' else 'replication'}_pad{dims}d", x, "b")
@@ -730,6 +732,16 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
             f"Padding size {len(widths)} is not supported for {x.ndim}D input tensor.\nSupported combinations for "
             "non-constant padding:\n  - 2D or 3D input: padding size = 2 (pads last dimension)\n  - 3D or 4D input: "
             "padding size = 4 (pads last 2 dimensions)\n  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    sizes = [n + lo + hi for (lo, hi), n in zip(pairs[-dims:], x.shape[-dims:], strict=True)]
+    if mode != "circular" and max(sizes) < 1:  # negative padding crops (PyTorch's test: one dim left)
+        names = "DHW"[-dims:]
+        given = ", ".join(f"{a}: {n}" for a, n in zip(names, x.shape[-dims:], strict=True))
+        result = " ".join(f"{a}: {n}" for a, n in zip(names, sizes, strict=True))
+        raise RuntimeError(f"input ({given}) is too small. Calculated output {result}")
+    if min(sizes) < 0:
+        if mode == "circular":
+            raise RuntimeError("Negative padding value is resulting in an empty dimension")
+        checks.shape_arg("empty", tuple(x.shape[:-dims]) + tuple(sizes))
     out = x
     for axis, (lo, hi) in enumerate(pairs):
         if not (lo or hi):
@@ -740,7 +752,18 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
                                f"but got: padding ({lo}, {hi}) at dimension {axis} of input {list(x.shape)}")
         if mode == "circular" and (lo > n or hi > n):
             raise RuntimeError("Padding value causes wrapping around more than once.")
-        index = np.pad(np.arange(n), (lo, hi), mode=_NUMPY_MODES[mode])  # type: ignore[call-overload]
+        index = np.arange(n + lo + hi) - lo  # each output position's source, before the mode folds it in
+        if mode == "reflect":
+            index = np.abs(index)
+            index = np.where(index >= n, 2 * (n - 1) - index, index)
+        elif mode == "replicate":
+            index = np.clip(index, 0, n - 1)
+        else:  # circular: crop, then wrap around what is left
+            kept = np.arange(max(-lo, 0), n - max(-hi, 0))
+            if not len(kept) and n + lo + hi:  # nothing left to wrap (PyTorch reads memory it never wrote)
+                raise RuntimeError("narrow(): length must be non-negative." if n + min(lo, 0) + min(hi, 0) < 0 else
+                                   "Padding value causes wrapping around more than once.")
+            index = kept[(np.arange(n + lo + hi) - max(lo, 0)) % max(len(kept), 1)]
         out = out[(slice(None),) * axis + (index,)]
     return out
 
