@@ -442,3 +442,29 @@ def test_negative_padding_as_torch(mode: str, shape: tuple, pads: tuple) -> None
     if expected[0] == "ok":
         for e, g in zip(expected[1], got[1], strict=True):
             np.testing.assert_array_equal(g, e)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.EmbeddingBag(0, 4, mode="sum")(lib.zeros(3, 3, dtype=lib.int64)),
+    lambda lib: lib.nn.EmbeddingBag(5, 4, mode="mean")(lib.full((3, 3), -1, dtype=lib.int64)),
+    lambda lib: lib.nn.functional.interpolate(lib.ones(1, 0, 2, 4), size=4, mode="bilinear"),
+    lambda lib: lib.nn.functional.interpolate(lib.ones(1, 0, 2, 4), size=4),
+    lambda lib: lib.nn.functional.interpolate(lib.ones(1, 0, 2, 4, 4), size=4, mode="trilinear"),
+    lambda lib: lib.nn.UpsamplingBilinear2d(size=0.0)(lib.ones(1, 2, 4, 1)),
+    lambda lib: lib.nn.functional.interpolate(lib.ones(1, 2, 2, 4), size=3.0),
+])
+def test_more_refusals_as_torch(call: Callable[[Any], Any]) -> None:
+    expected, got = run_both(call)
+    assert expected[0] != "ok" and got[0] == expected[0], (expected, got)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.functional.pixel_unshuffle(lib.ones(2, 0, 2, 4), 2),
+    lambda lib: lib.nn.PixelUnshuffle(2)(lib.ones(0, 1, 2, 4)),
+    lambda lib: lib.nn.functional.interpolate(lib.ones(0, 1, 2, 4), size=4, mode="bilinear"),
+    lambda lib: lib.nn.functional.interpolate(lib.ones(1, 0, 2, 4), size=4, mode="area"),
+])
+def test_more_empty_results_as_torch(call: Callable[[Any], Any]) -> None:
+    expected, got = run_both(call)
+    assert expected[0] == "ok" and got[0] == "ok", (expected, got)
+    assert tuple(got[1].shape) == tuple(expected[1].shape)

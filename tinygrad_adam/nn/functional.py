@@ -462,6 +462,8 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
                          "linear | bilinear | bicubic | trilinear")
     if x.ndim not in (3, 4, 5) or mode == "bicubic" and x.ndim != 4:
         raise unsupported
+    if mode != "area" and 0 in x.shape[1:]:
+        raise RuntimeError(f"Non-empty {x.ndim}D data tensor expected but got a tensor with sizes {list(x.shape)}")
     if mode in _LINEAR and x.ndim != _LINEAR[mode]:
         raise NotImplementedError(f"Got {x.ndim}D input, but {mode} mode needs {_LINEAR[mode]}D input")
     spatial = x.ndim - 2
@@ -475,6 +477,8 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
                              f"spatial dimensions of {list(in_size)} and output size of {list(out_size)}. Please "
                              "provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, "
                              "...,oK) format.")
+        if any(isinstance(n, bool | float) for n in out_size):
+            raise TypeError(f"interpolate(): size must be ints, got {list(out_size)}")  # PyTorch's parser refuses
         scales = None
     elif scale_factor is not None:
         factors = tuple(scale_factor) if isinstance(scale_factor, Sequence) else (scale_factor,) * spatial
@@ -1570,8 +1574,10 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
                            "checking arguments for embedding_bag)")
     flat, starts, ends = _bags(indices, offsets, include_last_offset)
     rows_count = weight.shape[0]
-    if flat.size and (flat.min() < 0 or flat.max() >= rows_count):
-        raise IndexError(f"index out of range in self (embedding_bag: indices must be in [0, {rows_count}))")
+    if flat.size and (flat.min() < 0 or flat.max() >= rows_count):  # a RuntimeError, unlike embedding's
+        bad = int(np.argmax((flat < 0) | (flat >= rows_count)))
+        raise RuntimeError(f"embedding_bag: Index {bad} of input takes value {int(flat[bad])} which is not in the "
+                           f"valid range [0, {rows_count})")
     if max_norm is not None:
         _embedding_renorm(weight, indices, max_norm, norm_type)
     pad = padding_index(padding_idx, rows_count, "embedding_bag")
@@ -1871,6 +1877,8 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     if h % r or w % r:
         raise RuntimeError(f"pixel_unshuffle expects height and width to be divisible by downscale_factor, but "
                            f"input.size(-2)={h} and input.size(-1)={w} are not divisible by {r}")
+    if not x.numel():  # PyTorch returns an empty input as it is (a copy)
+        return x.clone()
     k = len(lead)
     out = x.reshape(*lead, c, h // r, r, w // r, r).permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
     return name_node(out.reshape(*lead, c * r * r, h // r, w // r), "PixelUnshuffleBackward0")
