@@ -463,6 +463,8 @@ def test_more_refusals_as_torch(call: Callable[[Any], Any]) -> None:
     lambda lib: lib.nn.PixelUnshuffle(2)(lib.ones(0, 1, 2, 4)),
     lambda lib: lib.nn.functional.interpolate(lib.ones(0, 1, 2, 4), size=4, mode="bilinear"),
     lambda lib: lib.nn.functional.interpolate(lib.ones(1, 0, 2, 4), size=4, mode="area"),
+    lambda lib: lib.nn.AdaptiveMaxPool3d((2, 0, 3), return_indices=True)(lib.ones(1, 1, 4, 4, 6))[1],
+    lambda lib: lib.nn.AdaptiveAvgPool3d((0, None, 2))(lib.ones(1, 1, 4, 4, 6)),
 ])
 def test_more_empty_results_as_torch(call: Callable[[Any], Any]) -> None:
     expected, got = run_both(call)

@@ -2515,6 +2515,9 @@ def _adaptive_pool3d(op: str, input: Tensor, output_size: Any, pool2d: Any, *ret
                            f"{{{od}, {oh},{ow}}}")  # PyTorch's spacing
     checks.shape_arg("empty", tuple(lead) + (od, oh, ow))  # a negative size, as the max pool's output
     indices = bool(return_indices and return_indices[0])
+    if 0 in (od, oh, ow):  # an empty result (the 2-D stages would see an empty plane)
+        out = x.flatten()[:0].sum().expand(*lead, od, oh, ow)
+        return (out, Tensor._make(np.zeros(out.shape, dtype=np.int64), False)) if indices else out
     planes = pool2d(x.reshape(size * depth, height, width), (oh, ow), *return_indices)
     planes, plane_index = planes if indices else (planes, None)
     out = pool2d(planes.reshape(size, depth, oh * ow), (od, oh * ow), *return_indices)
