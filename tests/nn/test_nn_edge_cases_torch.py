@@ -452,6 +452,11 @@ def test_negative_padding_as_torch(mode: str, shape: tuple, pads: tuple) -> None
     lambda lib: lib.nn.functional.interpolate(lib.ones(1, 0, 2, 4, 4), size=4, mode="trilinear"),
     lambda lib: lib.nn.UpsamplingBilinear2d(size=0.0)(lib.ones(1, 2, 4, 1)),
     lambda lib: lib.nn.functional.interpolate(lib.ones(1, 2, 2, 4), size=3.0),
+    lambda lib: lib.nn.functional.pad(lib.ones(2, 0, 3), (1, 1), mode="reflect"),
+    lambda lib: lib.nn.ReplicationPad3d(1)(lib.ones(1, 2, 0, 4, 2)),
+    lambda lib: lib.nn.CircularPad1d(1)(lib.ones(2, 1, 1, 3)),
+    lambda lib: lib.nn.CircularPad3d(0)(lib.ones(2, 1, 2, 4, 3, 2)),
+    lambda lib: lib.nn.functional.bilinear(lib.tensor(1.0), lib.ones(4), lib.ones(4, 2, 4)),
 ])
 def test_more_refusals_as_torch(call: Callable[[Any], Any]) -> None:
     expected, got = run_both(call)
@@ -465,6 +470,8 @@ def test_more_refusals_as_torch(call: Callable[[Any], Any]) -> None:
     lambda lib: lib.nn.functional.interpolate(lib.ones(1, 0, 2, 4), size=4, mode="area"),
     lambda lib: lib.nn.AdaptiveMaxPool3d((2, 0, 3), return_indices=True)(lib.ones(1, 1, 4, 4, 6))[1],
     lambda lib: lib.nn.AdaptiveAvgPool3d((0, None, 2))(lib.ones(1, 1, 4, 4, 6)),
+    lambda lib: lib.nn.functional.pad(lib.ones(0, 2, 3), (1, 1), mode="reflect"),
+    lambda lib: lib.nn.functional.pad(lib.ones(2, 0, 3), (1, 1), mode="circular"),
 ])
 def test_more_empty_results_as_torch(call: Callable[[Any], Any]) -> None:
     expected, got = run_both(call)

@@ -736,6 +736,9 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
             f"Padding size {len(widths)} is not supported for {x.ndim}D input tensor.\nSupported combinations for "
             "non-constant padding:\n  - 2D or 3D input: padding size = 2 (pads last dimension)\n  - 3D or 4D input: "
             "padding size = 4 (pads last 2 dimensions)\n  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    if mode != "circular" and 0 in x.shape[x.ndim - dims - 1 if x.ndim == dims + 2 else 0:]:
+        raise RuntimeError(f"Expected {dims + 1}D or {dims + 2}D (batch mode) tensor with possibly 0 batch size and "
+                           f"other non-zero dimensions for input, but got: {list(x.shape)}")
     sizes = [n + lo + hi for (lo, hi), n in zip(pairs[-dims:], x.shape[-dims:], strict=True)]
     if mode != "circular" and max(sizes) < 1:  # negative padding crops (PyTorch's test: one dim left)
         names = "DHW"[-dims:]
@@ -1853,6 +1856,8 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     """y_o = x1 · weight[o] · x2 + bias_o for x1 (..., in1), x2 (..., in2), weight (out, in1, in2)."""
     x1, x2 = to_tensor(input1), to_tensor(input2)
     out_features, in1, in2 = weight.shape
+    if x1.ndim != x2.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {x1.ndim} and {x2.ndim}")
     if x1.shape[:-1] != x2.shape[:-1] or x1.shape[-1] != in1 or x2.shape[-1] != in2:
         raise RuntimeError(f"bilinear(): input sizes {list(x1.shape)} and {list(x2.shape)} do not match weight "
                            f"{list(weight.shape)}")
