@@ -141,8 +141,7 @@ def test_nan_beta_and_delta_refused_as_torch(call: Callable[[Any], Any]) -> None
 BCE_DTYPES = ["float32", "float64"]
 
 
-@pytest.mark.parametrize("reduction", ["mean", "none"])
-@pytest.mark.parametrize("weight_dtype", [None, "float32", "float64", "int64"])
+@pytest.mark.parametrize(("weight_dtype", "reduction"), [(None, "mean"), ("float64", "none"), ("int64", "mean")])
 @pytest.mark.parametrize("pos_weight_dtype", [None, "float32", "float64", "int64", "bool"])
 @pytest.mark.parametrize("target_dtype", BCE_DTYPES)
 @pytest.mark.parametrize("input_dtype", BCE_DTYPES)
