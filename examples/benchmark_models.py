@@ -4,6 +4,7 @@ each framework in its own process.
     python examples/benchmark_models.py                  # every model, 5 alternated rounds
     python examples/benchmark_models.py --one-thread     # CPU time, one thread each: robust on a busy machine
     python examples/benchmark_models.py --models dcgan gpt --rounds 3 --steps 10
+    python examples/benchmark_models.py --models gpt --interleave --steps 40   # steps taken in turns
 
 - vae: pytorch/examples' VAE (784-400-20) on a batch of 128, summed BCE + KL, one Adam step;
 - dcgan: a small DCGAN on 28 x 28 (generator z=64 -> 128x7x7 -> ConvTranspose2d -> 64x14x14 ->
@@ -18,6 +19,10 @@ Both are written once, against the PyTorch API (`build_vae`, `build_dcgan` take 
 which is what this project promises. The processes alternate as in examples/benchmark.py (whose
 load-average and machine helpers this reuses); the inputs are the same seeded arrays in both, the
 initial weights are each framework's own default initialisation (the timing does not depend on them).
+
+With --interleave both processes stay alive and take single steps in turns (a pause between), and the ratio
+is the median of the ratios of neighbouring steps: on a VM whose speed changes within seconds this is steadier
+than whole rounds.
 """
 
 from __future__ import annotations
@@ -237,6 +242,13 @@ def run_worker(args: argparse.Namespace) -> dict[str, Any]:
     inputs = batches(lib, args.models[0], rng)
     for i in range(args.warmup):
         step(*inputs[i % len(inputs)])
+    if args.serve:  # one timed step per line read, until stdin closes
+        print("ready", flush=True)
+        for i, _ in enumerate(sys.stdin):
+            start = clock()
+            step(*inputs[i % len(inputs)])
+            print(clock() - start, flush=True)
+        return {}
     times = []
     for i in range(args.steps):
         start = clock()
@@ -255,28 +267,63 @@ def spawn(framework: str, model: str, args: argparse.Namespace) -> list[float]:
     return json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
 
 
+def interleaved(model: str, frameworks: list[str], args: argparse.Namespace) -> dict[str, list[float]]:
+    """Step times (ms) of both frameworks' long-lived workers, taking one step each in turns."""
+    workers = {}
+    for f in frameworks:
+        command = [sys.executable, str(Path(__file__).resolve()), "--worker", f, "--models", model, "--serve",
+                   "--warmup", str(args.warmup)] + ["--one-thread"] * args.one_thread
+        workers[f] = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                      env=worker_env(args.one_thread))
+    times: dict[str, list[float]] = {f: [] for f in frameworks}
+    try:
+        for f, worker in workers.items():
+            if worker.stdout.readline().strip() != "ready":
+                raise SystemExit(f"benchmark worker {f} {model} failed to start")
+        for i in range(args.steps):
+            for f in frameworks if i % 2 == 0 else frameworks[::-1]:
+                workers[f].stdin.write("step\n")
+                workers[f].stdin.flush()
+                times[f].append(float(workers[f].stdout.readline()) * 1e3)
+                time.sleep(0.2)  # the other process's idle BLAS or OpenMP threads spin for up to 0.1 s
+    finally:
+        for worker in workers.values():
+            worker.stdin.close()
+            worker.wait()
+    return times
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parse_args(argv)
     if args.worker:
-        print(json.dumps(run_worker(args)))
+        report = run_worker(args)
+        if report:
+            print(json.dumps(report))
         return {}
     sys.path.insert(0, str(HERE))
     from benchmark import _cpu_count, _load_average, available_frameworks
 
     frameworks = available_frameworks(list(FRAMEWORKS))
     print(f"{_cpu_count()} cores, load average {_load_average()}, "
-          f"{'CPU time, one thread' if args.one_thread else 'wall clock'}, {args.rounds} rounds x {args.steps} steps")
+          f"{'CPU time, one thread' if args.one_thread else 'wall clock'}, "
+          + (f"{args.steps} steps each in turns" if args.interleave else f"{args.rounds} rounds x {args.steps} steps"))
     report: dict[str, Any] = {}
     for model in args.models:
         medians: dict[str, list[float]] = {f: [] for f in frameworks}
-        for r in range(args.rounds):
+        if args.interleave:
+            medians = interleaved(model, frameworks, args)
+        for r in range(0 if args.interleave else args.rounds):
             for f in frameworks if r % 2 == 0 else frameworks[::-1]:
                 medians[f].append(statistics.median(spawn(f, model, args)) * 1e3)
         row = {f: statistics.median(m) for f, m in medians.items()}
         text = ", ".join(f"{f} {row[f]:.1f} ms/step ({min(medians[f]):.1f}-{max(medians[f]):.1f})" for f in row)
         if len(frameworks) == 2:
             ratios = [a / b for a, b in zip(medians["tinygrad_adam"], medians["torch"], strict=True)]
-            text += f", ratio {row['tinygrad_adam'] / row['torch']:.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
+            ratio = statistics.median(ratios) if args.interleave else row["tinygrad_adam"] / row["torch"]
+            quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+            spread = f"quartiles {quartiles[0]:.2f}-{quartiles[2]:.2f}" if args.interleave else \
+                f"{min(ratios):.2f}-{max(ratios):.2f}"
+            text += f", ratio {ratio:.2f} ({spread})"
         print(f"{model}: {text}")
         report[model] = {"medians_ms": medians, **row}
     return report
@@ -289,6 +336,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--steps", type=int, default=20, help="timed steps per process (20)")
     p.add_argument("--warmup", type=int, default=3, help="untimed steps first in every process (3)")
     p.add_argument("--one-thread", action="store_true", help="CPU time with one thread per framework")
+    p.add_argument("--interleave", action="store_true",
+                   help="both processes alive, one step each in turns; the ratio of neighbouring steps")
+    p.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--worker", choices=FRAMEWORKS, default=None, help=argparse.SUPPRESS)
     return p.parse_args(argv)
 

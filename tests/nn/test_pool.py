@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
@@ -197,15 +198,22 @@ def test_pooling_layers_pass_ceil_mode_return_indices_and_divisor_override() -> 
 
 def test_pooling_layers_go_through_functional(monkeypatch: pytest.MonkeyPatch) -> None:
     """As in PyTorch, a layer's forward is its functional op with the layer's arguments (module -> F -> op)."""
-    calls: list[tuple] = []
-    for name in ("max_pool2d", "avg_pool2d"):
-        real = getattr(F, name)
-        def spy(*args: object, _real: object = real, _name: str = name) -> object:
-            calls.append((_name, args[1:]))
-            return _real(*args)
-        monkeypatch.setattr(F, name, spy)
+    def spied(name: str, layer: Any, x: Tensor) -> tuple[Any, tuple]:
+        real, calls = getattr(F, name), []
+        def spy(*args: Any, **kwargs: Any) -> Any:
+            bound = inspect.signature(real).bind(*args, **kwargs)
+            bound.apply_defaults()
+            calls.append(tuple(bound.arguments.values())[1:])
+            return real(*args, **kwargs)
+        with monkeypatch.context() as patch:
+            patch.setattr(F, name, spy)
+            out = layer(x)
+        assert len(calls) == 1
+        return out, calls[0]
+    for dims in (1, 2, 3):
+        x = Tensor(np.arange(2.0 * 4 ** dims).reshape((1, 2) + (4,) * dims))
+        out, arguments = spied(f"max_pool{dims}d", getattr(nn, f"MaxPool{dims}d")(3, 2, 1), x)
+        np.testing.assert_array_equal(out.array, getattr(F, f"max_pool{dims}d")(x, 3, 2, 1).array)
+        assert arguments == (3, 2, 1, 1, False, False)
     x = Tensor(np.arange(32.0).reshape(1, 2, 4, 4))
-    np.testing.assert_array_equal(nn.MaxPool2d(3, 2, 1)(x).array, F.max_pool2d(x, 3, 2, 1).array)
-    nn.AvgPool2d(2, count_include_pad=False)(x)
-    assert calls[0] == ("max_pool2d", (3, 2, 1, 1, False, False))
-    assert calls[-1] == ("avg_pool2d", (2, 2, 0, False, False, None))
+    assert spied("avg_pool2d", nn.AvgPool2d(2, count_include_pad=False), x)[1] == (2, 2, 0, False, False, None)

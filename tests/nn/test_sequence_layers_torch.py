@@ -95,6 +95,48 @@ def test_layer_norm_matches_torch(shape: tuple, normalized: object, options: dic
     assert repr(ours) == repr(reference)
 
 
+def test_layer_norm_float32_rows_of_the_gpt_lecture() -> None:
+    """float32, 2048 rows of 64 (the lecture model's LayerNorm): values and all gradients within float32 rounding."""
+    values = RNG.standard_normal((32, 64, 64)).astype(np.float32) * 3 + 1
+    weight, bias = (RNG.standard_normal(64).astype(np.float32) for _ in range(2))
+    grad = RNG.standard_normal(values.shape).astype(np.float32)
+    ours = [tg.tensor(a, requires_grad=True) for a in (values, weight, bias)]
+    theirs = [torch.tensor(a, requires_grad=True) for a in (values, weight, bias)]
+    out = F.layer_norm(ours[0], (64,), ours[1], ours[2])
+    tout = torch.nn.functional.layer_norm(theirs[0], (64,), theirs[1], theirs[2])
+    out.backward(tg.tensor(grad))
+    tout.backward(torch.tensor(grad))
+    assert out.dtype == tg.float32
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-5, atol=1e-5)
+    for a, ta in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a.grad.numpy(), ta.grad.numpy(), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("affine", ["weight", "bias"])
+def test_layer_norm_with_only_a_weight_or_only_a_bias(affine: str) -> None:
+    x, tx = _pair((4, 6))
+    p, tp = _pair((6,))
+    options, toptions = {affine: p}, {affine: tp}
+    out, tout = F.layer_norm(x, (6,), **options), torch.nn.functional.layer_norm(tx, (6,), **toptions)
+    _close(out, tout)
+    _backward_both(out, tout)
+    _close(x.grad, tx.grad, "input gradient")
+    _close(p.grad, tp.grad, f"{affine} gradient")
+
+
+def test_layer_norm_output_changed_in_place_keeps_the_gradient() -> None:
+    """Without weight and bias the output holds the normalised input that backward reads; changing the output in
+    place (as PyTorch allows) leaves the input gradient PyTorch's."""
+    x, tx = _pair((3, 5))
+    out, tout = F.layer_norm(x, (5,)), torch.nn.functional.layer_norm(tx, (5,))
+    out.mul_(2)
+    tout.mul_(2)
+    scale = RNG.standard_normal((3, 5))
+    (out * tg.tensor(scale)).sum().backward()
+    (tout * torch.tensor(scale)).sum().backward()
+    _close(x.grad, tx.grad, "input gradient")
+
+
 @pytest.mark.parametrize("shape", [(2, 6), (3, 6, 4), (2, 6, 3, 2)])
 def test_group_norm_matches_torch(shape: tuple) -> None:
     ours, reference = _twins(nn.GroupNorm, torch.nn.GroupNorm, 3, 6)

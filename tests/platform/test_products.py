@@ -3,6 +3,8 @@ not depend on the number of threads."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import numpy as np
 import pytest
 
@@ -96,3 +98,30 @@ def test_one_blas_thread_holds_until_the_last_block_is_left(monkeypatch: pytest.
     assert blas_threads() == {1}
     second.__exit__(None, None, None)
     assert blas_threads() == before
+
+
+def test_medium_products_run_on_one_blas_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    entered: list[tuple[int, ...]] = []
+    real = _threads.blas_on_one_thread
+
+    def recording() -> object:
+        entered.append(shape)
+        return real()
+
+    monkeypatch.setattr(_threads, "_blas_threads", 2)
+    monkeypatch.setattr(_threads, "blas_on_one_thread", recording)
+    rng = np.random.default_rng(3)
+    for shape in [(2048, 64, 16), (16, 2048, 64), (8, 8, 8), (4096, 4096, 2), (2, 2048, 2048), (16, 2048, 16)]:
+        a, b = rng.standard_normal(shape[:2], dtype=np.float32), rng.standard_normal(shape[1:], dtype=np.float32)
+        medium = _products.THREADED_PRODUCT < np.prod(shape) < _products.MIN_SPLIT_PRODUCT
+        with real() if medium else nullcontext():  # OpenBLAS's float32 sums may differ in the last bit
+            expected = a @ b                        # between one thread and two
+        assert np.array_equal(_products.matmul(a, b), expected)
+    assert entered == [(2048, 64, 16), (16, 2048, 64), (2, 2048, 2048), (16, 2048, 16)]
+    stack, vector = rng.standard_normal((3, 64, 64)), rng.standard_normal(64)
+    assert np.array_equal(_products.matmul(stack, stack), stack @ stack)  # NumPy's stacked matmul, unchanged
+    assert np.array_equal(_products.matmul(stack[0], vector), stack[0] @ vector)
+    assert len(entered) == 4
+    monkeypatch.setattr(_threads, "_blas_threads", 1)  # BLAS already on one thread: nothing to set
+    _products.matmul(*(rng.standard_normal(s) for s in [(2048, 64), (64, 16)]))
+    assert len(entered) == 4

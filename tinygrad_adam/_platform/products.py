@@ -9,7 +9,12 @@ wake-up again and again or split badly between workers:
 - a product with a long inner dimension and a small result (the weight gradient of a
   convolution: all the threads would share a few dozen output rows).
 
-Here such a product is cut into pieces under SMALL_PRODUCT, by shape alone, so the result does
+A product of medium size (`matmul`: from THREADED_PRODUCT up to MIN_SPLIT_PRODUCT multiply-adds, the
+GPT lecture model's) runs on the calling thread. Multi-threaded, OpenBLAS's threads wait for each other; while another
+process had the second core, such a product took 10-100 ms instead of 0.1-0.3 ms, and on a free
+machine the GPT step ran no faster with them (docs/performance.md).
+
+Here a product of the two kinds above is cut into pieces under SMALL_PRODUCT, by shape alone, so the result does
 not depend on the number of threads. The threads of threads.run_split take the pieces only when BLAS
 itself runs on one thread: two threads calling a multi-threaded OpenBLAS at once wait on each other
 (a CNN step four times slower, docs/performance.md), so otherwise the calling thread takes them all.
@@ -28,12 +33,24 @@ from .threads import MIN_BYTES
 
 SMALL_PRODUCT = 1_000_000
 """Multiply-adds of the largest product OpenBLAS's small-matrix kernels take (M·N·K <= 10**6)."""
+THREADED_PRODUCT = 4 * 65536
+"""OpenBLAS hands a product of more multiply-adds than this to its threads (its GEMM_MULTITHREAD_THRESHOLD
+times SMP_THRESHOLD_MIN)."""
 MIN_SPLIT_PRODUCT = 16 << 20
 """A product with fewer multiply-adds than this in all is one NumPy call: cutting it would cost more."""
 MIN_ROWS = 8
 """Row blocks thinner than this are not worth a call each: the stack is one NumPy call."""
 MIN_DEPTH = 256
 """Blocks of the inner dimension shorter than this would make the partial sums outweigh the product."""
+
+
+def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a @ b; for 2-D a and b on one BLAS thread from THREADED_PRODUCT up to MIN_SPLIT_PRODUCT multiply-adds."""
+    if (a.ndim == 2 == b.ndim and THREADED_PRODUCT < a.shape[0] * a.shape[1] * b.shape[1] < MIN_SPLIT_PRODUCT
+            and threads.blas_threads() > 1):
+        with threads.blas_on_one_thread():
+            return a @ b
+    return a @ b
 
 
 def stacked_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:

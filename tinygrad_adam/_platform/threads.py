@@ -24,12 +24,12 @@ once, when NumPy loads it, and has no call that changes it afterwards.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -94,28 +94,64 @@ _controller: Any = None
 _one_thread_blocks = 0  # blocks of blas_on_one_thread entered and not yet left, in any thread
 _one_thread_lock = threading.Lock()
 _one_thread_limiter: Any = None
+_openblas_setters: list[Callable[[int], object]] | None = None
 
 
-@contextmanager
-def blas_on_one_thread() -> Iterator[None]:
-    """BLAS on one thread inside the block (threadpoolctl: tens of microseconds to enter and leave). The
-    setting is the process's: the first block entered sets it, the last one left restores BLAS's count."""
-    global _controller, _one_thread_blocks, _one_thread_limiter
-    with _one_thread_lock:
-        if _one_thread_blocks == 0:
-            if _controller is None:
-                from threadpoolctl import ThreadpoolController
+def _set_openblas_threads() -> list[Callable[[int], object]]:
+    """The openblas_set_num_threads of each OpenBLAS loaded (NumPy's, SciPy's), found once: a call takes well
+    under a microsecond. Empty for another BLAS, which threadpoolctl then sets."""
+    global _openblas_setters
+    if _openblas_setters is None:
+        from threadpoolctl import threadpool_info
 
-                _controller = ThreadpoolController()
-            _one_thread_limiter = _controller.limit(limits=1, user_api="blas")
-        _one_thread_blocks += 1
-    try:
-        yield
-    finally:
+        _openblas_setters = []
+        for pool in threadpool_info():
+            if pool["internal_api"] == "openblas":
+                library = ctypes.CDLL(pool["filepath"])
+                names = [f"{prefix}openblas_set_num_threads{suffix}" for prefix in ("", "scipy_")
+                         for suffix in ("", "64_")]
+                _openblas_setters += [getattr(library, name) for name in names if hasattr(library, name)][:1]
+    return _openblas_setters
+
+
+class _OneBlasThread:
+    """The block of blas_on_one_thread; the setting is the process's, counted across threads."""
+
+    def __enter__(self) -> None:
+        global _controller, _one_thread_blocks, _one_thread_limiter
+        with _one_thread_lock:
+            if _one_thread_blocks == 0:
+                blas_threads()  # read before it is changed: __exit__ restores it
+                setters = _set_openblas_threads()
+                for set_threads in setters:
+                    set_threads(1)
+                if not setters:
+                    if _controller is None:
+                        from threadpoolctl import ThreadpoolController
+
+                        _controller = ThreadpoolController()
+                    _one_thread_limiter = _controller.limit(limits=1, user_api="blas")
+            _one_thread_blocks += 1
+
+    def __exit__(self, *exc: object) -> None:
+        global _one_thread_blocks
         with _one_thread_lock:
             _one_thread_blocks -= 1
             if _one_thread_blocks == 0:
-                _one_thread_limiter.restore_original_limits()
+                for set_threads in _set_openblas_threads():
+                    set_threads(blas_threads())
+                if _one_thread_limiter is not None:
+                    _one_thread_limiter.restore_original_limits()
+
+
+_ONE_BLAS_THREAD = _OneBlasThread()
+
+
+def blas_on_one_thread() -> _OneBlasThread:
+    """A block in which BLAS runs on one thread: the first block entered (in any thread) sets it, the last one
+    left restores BLAS's count. With OpenBLAS about a microsecond to enter and leave (threadpoolctl's limit,
+    for another BLAS, tens)."""
+    return _ONE_BLAS_THREAD
 
 
 def share_cores(processes: int) -> int:

@@ -982,7 +982,7 @@ class Tensor:
 
     # ----- selecting by a mask (compositions of where: the gradient flows where the input is kept) -------
     def _keep_where(self, keep: np.ndarray, value: Tensor) -> Tensor:
-        return ops.Where.apply(self, value.expand(self.shape), condition=keep)
+        return ops.Where.apply(self, value, condition=keep)
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
         """This tensor with `value` where the boolean `mask` (broadcast to this shape) is True."""

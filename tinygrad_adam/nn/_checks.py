@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -129,9 +130,13 @@ def check_dropout_probability(p: float) -> None:
 
 def check_kernel_dtype(kernel: str, x: Tensor, refused: str = "biu") -> None:
     """PyTorch's NotImplementedError for an input dtype its kernel lacks (`refused`: NumPy kinds, or names)."""
-    dtype = x.array.dtype
-    if dtype.kind in refused or dtype.name in refused.split():
-        raise not_implemented_for(kernel, dtype)
+    if _refuses(x.array.dtype, refused):
+        raise not_implemented_for(kernel, x.array.dtype)
+
+
+@lru_cache(maxsize=256)
+def _refuses(dtype: np.dtype, refused: str) -> bool:
+    return dtype.kind in refused or dtype.name in refused.split()  # dtype.name takes microseconds: cached
 
 
 def check_dtypes(op: str, x: Tensor, *params: Tensor | None) -> None:

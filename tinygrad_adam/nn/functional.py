@@ -462,8 +462,6 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
                          "linear | bilinear | bicubic | trilinear")
     if x.ndim not in (3, 4, 5) or mode == "bicubic" and x.ndim != 4:
         raise unsupported
-    if mode != "area" and 0 in x.shape[1:]:
-        raise RuntimeError(f"Non-empty {x.ndim}D data tensor expected but got a tensor with sizes {list(x.shape)}")
     if mode in _LINEAR and x.ndim != _LINEAR[mode]:
         raise NotImplementedError(f"Got {x.ndim}D input, but {mode} mode needs {_LINEAR[mode]}D input")
     spatial = x.ndim - 2
@@ -495,6 +493,8 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
                            + ", ".join(f"{n}: {i}" for n, i in zip(names, in_size, strict=True))
                            + (") and output (" if spatial == 1 else ") output (")  # PyTorch's 1-D words
                            + ", ".join(f"{n}: {o}" for n, o in zip(names, out_size, strict=True)) + ")")
+    if mode != "area" and 0 in x.shape[1:]:
+        raise RuntimeError(f"Non-empty {x.ndim}D data tensor expected but got a tensor with sizes {list(x.shape)}")
     if scales is None:
         scales = [i / o for i, o in zip(in_size, out_size, strict=True)]
     if x.array.dtype.kind == "u" and mode in ("linear", "trilinear") or x.ndim == 5 and (

@@ -373,19 +373,31 @@ class Maximum(Op):
 
 
 class Where(Op):
+    """x where condition, else y. Filling with a scalar (masked_fill, tril) and the gradients copy the array and
+    overwrite the other places: np.where's three-way loop takes twice as long (docs/performance.md)."""
+
     saves_values = False
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, y: np.ndarray, condition: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(condition)
+        if y.ndim == 0 and y.dtype == x.dtype and np.broadcast_shapes(condition.shape, x.shape) == x.shape:
+            return _overwritten(x, y, ~condition)
         return np.where(condition, x, y)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         (condition,) = ctx.saved_tensors
         zero = np.zeros((), dtype=grad.dtype)
-        return (np.where(condition, grad, zero) if ctx.needs_input_grad[0] else None,
-                np.where(condition, zero, grad) if ctx.needs_input_grad[1] else None)
+        return (_overwritten(grad, zero, ~condition) if ctx.needs_input_grad[0] else None,
+                _overwritten(grad, zero, condition) if ctx.needs_input_grad[1] else None)
+
+
+def _overwritten(a: np.ndarray, value: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """A copy of `a` with `value` where `where` (broadcast to a's shape) is True."""
+    out = a.copy(order="K")
+    np.copyto(out, value, where=where)
+    return out
 
 
 # ----- more elementwise math ---------------------------------------------------------------------

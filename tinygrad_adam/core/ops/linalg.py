@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._platform.products import matmul
 from ..engine import Context, Op
 
 
@@ -15,7 +16,7 @@ def rows_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a (..., K) @ b (K, N) as one 2-D product over all rows: NumPy's batched matmul would call BLAS once per
     leading index (2x slower)."""
     rows = math.prod(a.shape[:-1])  # not -1: a reshape cannot infer it when a size is 0
-    return (a.reshape(rows, a.shape[-1]) @ b).reshape(*a.shape[:-1], b.shape[-1])
+    return matmul(a.reshape(rows, a.shape[-1]), b).reshape(*a.shape[:-1], b.shape[-1])
 
 
 class MatMul(Op):
@@ -28,7 +29,7 @@ class MatMul(Op):
         ctx.save_for_backward(a, b)
         if a.ndim > 2 and b.ndim == 2:
             return rows_matmul(a, b)
-        return a @ b
+        return matmul(a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -37,7 +38,7 @@ class MatMul(Op):
             rows = math.prod(a.shape[:-1])
             grad_2d = grad.reshape(rows, grad.shape[-1])
             return (rows_matmul(grad, b.T) if ctx.needs_input_grad[0] else None,
-                    a.reshape(rows, a.shape[-1]).T @ grad_2d if ctx.needs_input_grad[1] else None)
+                    matmul(a.reshape(rows, a.shape[-1]).T, grad_2d) if ctx.needs_input_grad[1] else None)
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
         g2 = grad
@@ -47,11 +48,11 @@ class MatMul(Op):
             g2 = np.expand_dims(g2, -1)
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
-            grad_a = g2 @ np.swapaxes(b2, -1, -2)
+            grad_a = matmul(g2, np.swapaxes(b2, -1, -2))
             if a.ndim == 1:
                 grad_a = grad_a[..., 0, :]
         if ctx.needs_input_grad[1]:
-            grad_b = np.swapaxes(a2, -1, -2) @ g2
+            grad_b = matmul(np.swapaxes(a2, -1, -2), g2)
             if b.ndim == 1:
                 grad_b = grad_b[..., 0]
         return grad_a, grad_b

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._platform.sums import sum_keepdims
 from ..engine import Context, Op
 from ..graph_nodes import renamed
 
@@ -164,25 +165,23 @@ class Softmax(Op):
 
     @classmethod
     def forward(cls, ctx: Context, x: np.ndarray, axis: int = -1) -> np.ndarray:
-        if x.size == 0:
-            out = x.copy()
-        else:
-            out = cls.normalized(x - np.max(x, axis=axis, keepdims=True), axis)
+        out = x - np.max(x, axis=axis, keepdims=True) if x.size else x.copy()
+        cls.normalize(out, axis)
         ctx.save_for_backward(out)
         ctx.axis = axis
         return out
 
     @staticmethod
-    def normalized(shifted: np.ndarray, axis: int) -> np.ndarray:
-        e = np.exp(shifted, out=shifted)  # shifted is this op's own temporary: each pass writes in place
-        e /= np.sum(e, axis=axis, keepdims=True)
-        return e
+    def normalize(shifted: np.ndarray, axis: int) -> None:
+        """x - max(x) into softmax(x), in place."""
+        np.exp(shifted, out=shifted)
+        shifted /= sum_keepdims(shifted, axis)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
         (out,) = ctx.saved_tensors
         result = grad * out
-        np.subtract(grad, np.sum(result, axis=ctx.axis, keepdims=True), out=result)
+        np.subtract(grad, sum_keepdims(result, ctx.axis), out=result)
         result *= out
         return result
 
@@ -191,13 +190,13 @@ class LogSoftmax(Softmax):
     """Softmax's forward with the log taken inside the normalization (no log of a tiny quotient)."""
 
     @staticmethod
-    def normalized(shifted: np.ndarray, axis: int) -> np.ndarray:
-        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    def normalize(shifted: np.ndarray, axis: int) -> None:
+        shifted -= np.log(sum_keepdims(np.exp(shifted), axis))
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
         (out,) = ctx.saved_tensors
-        return grad - np.exp(out) * np.sum(grad, axis=ctx.axis, keepdims=True)
+        return grad - np.exp(out) * sum_keepdims(grad, ctx.axis)
 
 
 class LogSumExp(Op):

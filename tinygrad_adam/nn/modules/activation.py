@@ -135,14 +135,14 @@ class GLU(ShowsArguments, function=F.glu):
         super().__init__(dim=dim)
 
 
-class RReLU(ShowsArguments):
+class RReLU(ShowsArguments, function=F.rrelu):
     """leaky_relu with a random slope in [lower, upper] per element in training, their mean in evaluation."""
 
     def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3, inplace: bool = False):
         super().__init__(lower=lower, upper=upper, inplace=inplace)
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
+        return self.function(input, self.lower, self.upper, self.training, self.inplace)
 
 
 class Softmax2d(Module):

@@ -1,5 +1,9 @@
 """ShowsArguments: the base of layers that are one nn.functional call with their constructor's arguments;
-`layers` makes the ones that add nothing to their base but the function."""
+`layers` makes the ones that add nothing to their base but the function.
+
+As PyTorch's `nn.ReLU.forward` calls `F.relu`, such a layer looks its function up in nn.functional by name
+each time it is called, so a function patched there (`monkeypatch.setattr(F, "relu", spy)`) is the one
+the layer calls."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...core.tensor import Tensor
+from .. import functional as F
 from ..module import Module
 
 _NAMES: dict[type, tuple[str, ...]] = {}
@@ -24,7 +29,8 @@ def _argument_names(cls: type) -> tuple[str, ...]:
 class ShowsArguments(Module):
     """A layer whose constructor arguments are its whole state: `__init__` keeps them as attributes of the same
     names (a deprecated alias it folds into another is not kept), `forward(*inputs)` is
-    `function(*inputs, **arguments)` (a layer that does more overrides it), and
+    `function(*inputs, **arguments)`, the function looked up in nn.functional at each call (a layer that does
+    more overrides forward), and
     print(layer) lists them the way PyTorch prints these layers: `negative_slope=0.01, inplace=True`, with
     `inplace` only when True.
 
@@ -33,12 +39,17 @@ class ShowsArguments(Module):
                 super().__init__(alpha=alpha, inplace=inplace)
     """
 
-    function: Callable[..., Tensor]
+    functional: str  # the name in nn.functional of the function forward calls
 
     def __init_subclass__(cls, function: Callable[..., Tensor] | None = None, **kwargs: Any):
         super().__init_subclass__(**kwargs)
         if function is not None:
-            cls.function = staticmethod(function)  # type: ignore[assignment]
+            cls.functional = _name_in_functional(function)
+
+    @property
+    def function(self) -> Callable[..., Tensor]:
+        """nn.functional's function of this layer as it is now (patched, if it is)."""
+        return getattr(F, self.functional)
 
     def __init__(self, **arguments: Any):
         super().__init__()
@@ -50,7 +61,7 @@ class ShowsArguments(Module):
         return {name: kept[name] for name in _argument_names(type(self)) if name in kept}
 
     def forward(self, *inputs: Any, **named_inputs: Any) -> Tensor:
-        return self.function(*inputs, **named_inputs, **self._arguments())
+        return getattr(F, self.functional)(*inputs, **named_inputs, **self._arguments())
 
     def extra_repr(self) -> str:
         shown = [f"{name}={value!r}" for name, value in self._arguments().items() if name != "inplace"]
@@ -62,9 +73,17 @@ def layers(module: str, base: type[ShowsArguments], **functions: Callable[..., T
 
         ReLU, SiLU = layers(__name__, _InPlace, ReLU=F.relu, SiLU=F.silu)
     """
-    return tuple(type(name, (base,), {"function": staticmethod(function), "__doc__": function.__doc__,
+    return tuple(type(name, (base,), {"functional": _name_in_functional(function), "__doc__": function.__doc__,
                                       "__module__": module, "__qualname__": name})
                  for name, function in functions.items())
+
+
+def _name_in_functional(function: Callable[..., Tensor]) -> str:
+    """The name under which nn.functional holds `function`: what a layer looks up when called."""
+    name = function.__name__
+    if getattr(F, name, None) is not function:
+        raise TypeError(f"a layer's function must be one of nn.functional's, got {function!r}")
+    return name
 
 
 def changed_options(layer: Module, **defaults: Any) -> str:

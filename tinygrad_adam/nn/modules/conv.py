@@ -188,10 +188,11 @@ class Conv3d(_ConvNd):
 
 class _ConvTransposeNd(_ConvNd):
     """What ConvTranspose1d and ConvTranspose3d share: PyTorch's checks, arguments as tuples of `dims` ints,
-    and a forward through `function` with the output_padding that an output_size asks for."""
+    and a forward through nn.functional's `functional` (looked up when called, as PyTorch's layers call F) with
+    the output_padding that an output_size asks for."""
 
     dims: int
-    function: Any
+    functional: str
 
     def _setup(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any, padding: Any,
                output_padding: Any, groups: int, bias: bool, dilation: Any, padding_mode: str, device: Any,
@@ -215,8 +216,9 @@ class _ConvTransposeNd(_ConvNd):
 
     def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
         x = to_tensor(input)
-        return self.function(x, self.weight, self.bias, self.stride, self.padding,
-                             _transposed_output_padding(self, x, output_size, self.dims), self.groups, self.dilation)
+        return getattr(F, self.functional)(x, self.weight, self.bias, self.stride, self.padding,
+                                           _transposed_output_padding(self, x, output_size, self.dims), self.groups,
+                                           self.dilation)
 
     def extra_repr(self) -> str:
         return _conv_repr(self, self.dims)
@@ -225,7 +227,7 @@ class _ConvTransposeNd(_ConvNd):
 class ConvTranspose1d(_ConvTransposeNd):
     """1-D transposed convolution of (N, C, L), weight of shape (in_channels, out_channels / groups, k)."""
 
-    dims, function = 1, staticmethod(F.conv_transpose1d)
+    dims, functional = 1, "conv_transpose1d"
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int],
                  stride: int | tuple[int] = 1, padding: int | tuple[int] = 0, output_padding: int | tuple[int] = 0,
@@ -240,7 +242,7 @@ class ConvTranspose3d(_ConvTransposeNd):
     """3-D transposed convolution of (N, C, D, H, W), weight of shape (in_channels, out_channels / groups, kD, kH,
     kW)."""
 
-    dims, function = 3, staticmethod(F.conv_transpose3d)
+    dims, functional = 3, "conv_transpose3d"
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
                  output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,

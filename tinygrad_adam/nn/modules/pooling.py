@@ -12,25 +12,39 @@ from ..module import Module
 from .arguments import ShowsArguments, layers
 
 
-class MaxPool2d(Module):
+class _MaxPoolNd(ShowsArguments):
     """Max over kernel_size windows; stride defaults to kernel_size; padding is -inf."""
 
-    def __init__(self, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
-                 dilation: IntPair = 1, return_indices: bool = False, ceil_mode: bool = False):
-        super().__init__()
-        pool_arguments("MaxPool2d", kernel_size, stride, padding)
-        pair(dilation, "dilation", "MaxPool2d")
-        self.kernel_size, self.padding, self.dilation = kernel_size, padding, dilation
-        self.stride = stride if stride not in (None, ()) else kernel_size
-        self.return_indices, self.ceil_mode = return_indices, ceil_mode
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+                 return_indices: bool = False, ceil_mode: bool = False):
+        super().__init__(kernel_size=kernel_size, stride=kernel_size if stride is None else stride, padding=padding,
+                         dilation=dilation, return_indices=return_indices, ceil_mode=ceil_mode)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
-                            self.return_indices)
+    def forward(self, input: Tensor) -> Any:
+        return self.function(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                             self.return_indices)  # by position, as PyTorch's, with no dict of arguments per call
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
                 f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class MaxPool1d(_MaxPoolNd, function=F.max_pool1d):
+    """Max over kernel_size windows of (N, C, L); stride defaults to kernel_size; padding is -inf."""
+
+
+class MaxPool2d(_MaxPoolNd, function=F.max_pool2d):
+    """Max over kernel_size windows of (N, C, H, W); stride defaults to kernel_size; padding is -inf."""
+
+    def __init__(self, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
+                 dilation: IntPair = 1, return_indices: bool = False, ceil_mode: bool = False):
+        pool_arguments("MaxPool2d", kernel_size, stride, padding)
+        pair(dilation, "dilation", "MaxPool2d")
+        super().__init__(kernel_size, stride, padding, dilation, return_indices, ceil_mode)
+
+
+class MaxPool3d(_MaxPoolNd, function=F.max_pool3d):
+    """Max over kernel_size windows of (N, C, D, H, W); stride defaults to kernel_size; padding is -inf."""
 
 
 class AvgPool2d(Module):
@@ -91,24 +105,6 @@ class AvgPool1d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class MaxPool1d(Module):
-    def __init__(self, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,
-                 padding: int | Sequence[int] = 0, dilation: int | Sequence[int] = 1, return_indices: bool = False,
-                 ceil_mode: bool = False):
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None and stride != () else kernel_size
-        self.padding, self.dilation, self.return_indices, self.ceil_mode = padding, dilation, return_indices, ceil_mode
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
-                            self.return_indices)
-
-    def extra_repr(self) -> str:
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
-
-
 class MaxUnpool2d(Module):
     """The inverse of MaxPool2d(return_indices=True): values back at their indices, zeros elsewhere."""
 
@@ -151,19 +147,6 @@ class MaxUnpool1d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-
-
-class MaxPool3d(ShowsArguments, function=F.max_pool3d):
-    """Max over kernel_size windows of (N, C, D, H, W); stride defaults to kernel_size; padding is -inf."""
-
-    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
-                 return_indices: bool = False, ceil_mode: bool = False):
-        super().__init__(kernel_size=kernel_size, stride=kernel_size if stride is None else stride, padding=padding,
-                         dilation=dilation, return_indices=return_indices, ceil_mode=ceil_mode)
-
-    def extra_repr(self) -> str:
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
 
 
 class AvgPool3d(ShowsArguments, function=F.avg_pool3d):

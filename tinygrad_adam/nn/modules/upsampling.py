@@ -37,28 +37,22 @@ class Upsample(Module):
         return info + f", mode={self.mode!r}"
 
 
-class PixelShuffle(ShowsArguments):
+class PixelShuffle(ShowsArguments, function=F.pixel_shuffle):
     """(N, C·r², H, W) to (N, C, H·r, W·r), r = upscale_factor (sub-pixel convolution's upsampling)."""
-
-    function = staticmethod(F.pixel_shuffle)
 
     def __init__(self, upscale_factor: int):
         super().__init__(upscale_factor=upscale_factor)
 
 
-class PixelUnshuffle(ShowsArguments):
+class PixelUnshuffle(ShowsArguments, function=F.pixel_unshuffle):
     """(N, C, H·r, W·r) to (N, C·r², H, W), r = downscale_factor: the inverse of PixelShuffle."""
-
-    function = staticmethod(F.pixel_unshuffle)
 
     def __init__(self, downscale_factor: int):
         super().__init__(downscale_factor=downscale_factor)
 
 
-class ChannelShuffle(ShowsArguments):
+class ChannelShuffle(ShowsArguments, function=F.channel_shuffle):
     """Interleave the channels of `groups` groups (ShuffleNet)."""
-
-    function = staticmethod(F.channel_shuffle)
 
     def __init__(self, groups: int):
         super().__init__(groups=groups)

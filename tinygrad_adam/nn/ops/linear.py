@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from ..._platform.products import matmul
+from ..._platform.sums import sum_leading_axes
 from ...core.engine import Context, Op
 from ...core.ops.linalg import rows_matmul
 from ...core.tensor import Tensor
@@ -18,7 +20,7 @@ class LinearOp(Op):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray) -> np.ndarray:
-        out = rows_matmul(x, weight.T) if x.ndim > 2 else x @ weight.T
+        out = rows_matmul(x, weight.T) if x.ndim > 2 else matmul(x, weight.T)
         if bias:
             out += bias[0]
         ctx.save_for_backward(x, weight)
@@ -30,11 +32,11 @@ class LinearOp(Op):
         x, weight = ctx.saved_tensors
         rows = math.prod(x.shape[:-1])
         grad_2d = grad.reshape(rows, weight.shape[0])
-        grad_x = (grad_2d @ weight).reshape(x.shape) if ctx.needs_input_grad[0] else None  # 2-D: one BLAS call
-        grad_w = grad_2d.T @ x.reshape(rows, weight.shape[1]) if ctx.needs_input_grad[1] else None
+        grad_x = matmul(grad_2d, weight).reshape(x.shape) if ctx.needs_input_grad[0] else None  # 2-D: one BLAS call
+        grad_w = matmul(grad_2d.T, x.reshape(rows, weight.shape[1])) if ctx.needs_input_grad[1] else None
         if not ctx.has_bias:
             return grad_x, grad_w
-        return grad_x, grad_w, grad_2d.sum(axis=0) if ctx.needs_input_grad[2] else None
+        return grad_x, grad_w, sum_leading_axes(grad_2d) if ctx.needs_input_grad[2] else None
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None, op: str) -> Tensor:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._platform.sums import sum_last_axis, sum_leading_axes
 from ...core.engine import Context, Op
 from ...core.tensor import Tensor
 from .._checks import check_dtypes, check_kernel_dtype
@@ -26,18 +27,20 @@ class LayerNormOp(Op):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, *affine: np.ndarray, dims: int, has_weight: bool, has_bias: bool,
                 eps: float) -> np.ndarray:
-        rows = x.reshape(-1, int(np.prod(x.shape[x.ndim - dims:], dtype=np.int64)))
-        mean = rows.mean(axis=1, keepdims=True)
-        centered = rows - mean
-        var = np.mean(centered * centered, axis=1, keepdims=True)
+        length = int(np.prod(x.shape[x.ndim - dims:], dtype=np.int64))
+        rows = x.reshape(-1, length)
+        centered = rows - sum_last_axis(rows, keepdims=True) / length
+        var = sum_last_axis(np.square(centered), keepdims=True) / length
         invstd = (1 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
-        x_hat = centered * invstd
-        out = x_hat
+        x_hat = np.multiply(centered, invstd, out=centered)
         weight = affine[0].reshape(-1) if has_weight else None
-        if weight is not None:
-            out = out * weight
-        if has_bias:
-            out = out + affine[-1].reshape(-1)
+        bias = affine[-1].reshape(-1) if has_bias else None
+        if weight is None:  # x_hat is saved for backward: never written to
+            out = x_hat if bias is None else x_hat + bias
+        else:
+            out = x_hat * weight
+            if bias is not None:
+                out += bias
         ctx.save_for_backward(x_hat, invstd, weight)
         ctx.shape, ctx.affine_shape, ctx.has_bias = x.shape, x.shape[x.ndim - dims:], has_bias
         return out.reshape(x.shape)
@@ -46,17 +49,23 @@ class LayerNormOp(Op):
     def backward(ctx: Context, grad: np.ndarray) -> tuple[Any, ...]:
         x_hat, invstd, weight = ctx.saved_tensors
         g = grad.reshape(x_hat.shape)
+        length = x_hat.shape[1]
+        g_x_hat = g * x_hat if ctx.needs_input_grad[0] or weight is not None else None
         grads: list[Any] = []
         if ctx.needs_input_grad[0]:
-            d_hat = g if weight is None else g * weight
-            dx = d_hat - d_hat.mean(axis=1, keepdims=True) - x_hat * np.mean(d_hat * x_hat, axis=1, keepdims=True)
-            grads.append((dx * invstd).reshape(ctx.shape))
+            # the row means of dx̂ = g·weight and of dx̂·x̂: products with the weight
+            row_dot = sum_last_axis if weight is None else (lambda a: a @ weight)
+            dx = g.copy() if weight is None else g * weight
+            dx -= row_dot(g)[:, None] / length
+            dx -= x_hat * (row_dot(g_x_hat)[:, None] / length)
+            dx *= invstd
+            grads.append(dx.reshape(ctx.shape))
         else:
             grads.append(None)
         if weight is not None:
-            grads.append(np.sum(g * x_hat, axis=0).reshape(ctx.affine_shape) if ctx.needs_input_grad[1] else None)
+            grads.append(sum_leading_axes(g_x_hat).reshape(ctx.affine_shape) if ctx.needs_input_grad[1] else None)
         if ctx.has_bias:
-            grads.append(g.sum(axis=0).reshape(ctx.affine_shape) if ctx.needs_input_grad[-1] else None)
+            grads.append(sum_leading_axes(g).reshape(ctx.affine_shape) if ctx.needs_input_grad[-1] else None)
         return tuple(grads)
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..._platform.products import small_products_on_one_thread
+from ..._platform.sums import sum_leading_axes
 from ...core.engine import Context, Op
 from ...core.tensor import Tensor
 from .._checks import check_dtypes
@@ -188,8 +189,8 @@ class RecurrentLayerOp(Op):
         grads.append(flat_dxp.T @ x.reshape(steps * batch, x.shape[2]) if needs[k] else None)
         grads.append(flat_dhp.T @ h_prev.reshape(steps * batch, state) if needs[k + 1] else None)
         if ctx.has_bias:
-            db_ih = flat_dxp.sum(axis=0)
-            db_hh = flat_dhp.sum(axis=0) if gru else db_ih.copy()
+            db_ih = sum_leading_axes(flat_dxp)
+            db_hh = sum_leading_axes(flat_dhp) if gru else db_ih.copy()
             grads += [db_ih if needs[k + 2] else None, db_hh if needs[k + 3] else None]
         if w_hr is not None:
             grads.append(dh_all.reshape(steps * batch, state).T @ unprojected.reshape(steps * batch, hidden)
