@@ -456,6 +456,10 @@ def test_negative_padding_as_torch(mode: str, shape: tuple, pads: tuple) -> None
     lambda lib: lib.nn.CircularPad1d(1)(lib.ones(2, 1, 1, 3)),
     lambda lib: lib.nn.CircularPad3d(0)(lib.ones(2, 1, 2, 4, 3, 2)),
     lambda lib: lib.nn.functional.bilinear(lib.tensor(1.0), lib.ones(4), lib.ones(4, 2, 4)),
+    lambda lib: lib.nn.functional.cosine_similarity(lib.ones(4, 1), lib.ones(4, 1), eps=NAN),
+    lambda lib: lib.nn.PixelUnshuffle(0.0)(lib.ones(2, 1, 2, 2)),
+    lambda lib: lib.nn.functional.pixel_shuffle(lib.ones(1, 4, 2, 2), 2.0),
+    lambda lib: lib.nn.functional.pixel_unshuffle(lib.ones(1, 1, 2, 2), True),
 ])
 def test_more_refusals_as_torch(call: Callable[[Any], Any]) -> None:
     expected, got = run_both(call)

@@ -796,8 +796,15 @@ def unfold(input: Tensor, kernel_size: IntPair, dilation: IntPair = 1, padding: 
     return UnfoldOp.apply(x, kernel=kernel, dilation=dilations, padding=(ph, ph, pw, pw), stride=strides)
 
 
+def _int_factor(op: str, name: str, factor: Any) -> None:
+    """PyTorch's argument parser: the factor is an int (a float, even 2.0, is a TypeError)."""
+    if isinstance(factor, bool) or not isinstance(factor, int | np.integer):
+        raise TypeError(f"{op}(): argument '{name}' (position 2) must be int, not {type(factor).__name__}")
+
+
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """(*, C·r², H, W) to (*, C, H·r, W·r): each group of r² channels becomes an r x r block of pixels."""
+    _int_factor("pixel_shuffle", "upscale_factor", upscale_factor)
     x, r = to_tensor(input), int(upscale_factor)
     if x.ndim < 3:
         raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
@@ -843,7 +850,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     if common.kind != "f":
         raise RuntimeError("expected common dtype to be floating point, yet common dtype is "
                            f"{checks.scalar_type_name(common)}")
-    if eps < 0:
+    if not eps >= 0:  # NaN too
         raise RuntimeError(f"eps must be non-negative, got: {eps}")
     shape = checks.broadcast_shapes(tuple(a.shape), tuple(b.shape))
     dim = checks.dim(dim, len(shape))
@@ -1871,6 +1878,7 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
 
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """(*, C, H·r, W·r) to (*, C·r², H, W), r = downscale_factor: the inverse of pixel_shuffle."""
+    _int_factor("pixel_unshuffle", "downscale_factor", downscale_factor)
     x = to_tensor(input)
     r = downscale_factor
     if x.ndim < 3:
