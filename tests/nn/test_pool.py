@@ -181,13 +181,12 @@ def test_pooling_layers_check_their_arguments_at_construction(make: Any, message
         make()
 
 
-@pytest.mark.parametrize(("make", "option"), [
-    (lambda: nn.MaxPool2d(2, dilation=2), "dilation=2"),
-    (lambda: F.max_pool2d(Tensor(np.zeros((1, 1, 4, 4))), 2, dilation=2), "dilation=2"),
-])
-def test_pytorch_pooling_options_we_lack_are_a_clear_error(make: Any, option: str) -> None:
-    with pytest.raises(NotImplementedError, match=f"{option} is not supported"):
-        make()
+def test_max_pool_dilation_takes_every_dth_element() -> None:
+    x = Tensor(np.arange(25.0).reshape(1, 1, 5, 5))
+    # windows of rows and columns (0, 2) and (2, 4): each maximum is its bottom-right corner
+    assert nn.MaxPool2d(2, dilation=2)(x).array.tolist() == [[[[12.0, 14.0], [22.0, 24.0]]]]
+    out = F.max_pool2d(x, 2, stride=1, dilation=2)  # each window's maximum is its bottom-right corner, 2 further
+    np.testing.assert_array_equal(out.array[0, 0], x.array[0, 0, 2:, 2:])
 
 
 def test_pooling_layers_pass_ceil_mode_return_indices_and_divisor_override() -> None:

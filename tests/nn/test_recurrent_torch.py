@@ -195,8 +195,6 @@ def test_fused_layer_gradcheck(mode: str, reverse: bool) -> None:
 
 
 def test_refusals_and_errors() -> None:
-    with pytest.raises(NotImplementedError, match="proj_size"):
-        nn.LSTM(3, 4, proj_size=2)
     with pytest.warns(UserWarning, match="non-zero dropout expects num_layers greater than 1"):
         nn.GRU(3, 4, dropout=0.5)
     with pytest.raises(RuntimeError, match="input_size. Expected 3, got 2"):

@@ -118,9 +118,12 @@ def check_reduction(op: str, reduction: str) -> None:
         raise ValueError(f"{op}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
 
 
-def check_label_smoothing(op: str, label_smoothing: float) -> None:
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise RuntimeError(f"{op}: label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+def label_smoothing_amount(label_smoothing: float) -> float:
+    """The smoothing cross_entropy applies: PyTorch refuses only a value above 1 and smooths only above 0
+    (a negative or NaN label_smoothing is none)."""
+    if label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
+    return float(label_smoothing) if label_smoothing > 0.0 else 0.0
 
 
 def check_dropout_probability(p: float) -> None:

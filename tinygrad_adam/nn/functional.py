@@ -10,6 +10,7 @@ call the fused ops directly.
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -33,7 +34,6 @@ from ._checks import (
     check_input_channels,
     check_int,
     check_kernel_dtype,
-    check_label_smoothing,
     check_no_grad_argument,
     check_output_padding,
     check_pool_input,
@@ -41,6 +41,7 @@ from ._checks import (
     check_reduction,
     check_unsupported,
     conv_padding,
+    label_smoothing_amount,
     legacy_reduction,
     padding_index,
     padding_sides,
@@ -55,6 +56,7 @@ from ._checks import (
     to_tensor,
     triple,
 )
+from .ops import activation as _activation
 from .ops.binary_loss import BinaryCrossEntropyOp, BinaryCrossEntropyWithLogitsOp
 from .ops.conv_transpose import conv_transpose2d as _conv_transpose2d
 from .ops.ctc_loss import CTCLossOp, extended_targets
@@ -114,15 +116,17 @@ def _padded(x: Tensor, pads: Pair, extra: Pair, value: float) -> Tensor:
     return x.pad(widths, value)
 
 
-def _window_argmax(x: np.ndarray, kernel: Pair, stride: Pair, pads: Pair, extra: Pair) -> np.ndarray:
+def _window_argmax(x: np.ndarray, kernel: Pair, stride: Pair, pads: Pair, extra: Pair,
+                   dilation: Pair = (1, 1)) -> np.ndarray:
     """Each window's maximum as an index into the flattened (H, W) input, as max_pool2d's return_indices."""
     h, w = x.shape[-2:]
+    (dh, dw), spans = dilation, _dilated(kernel, dilation)
     widths = ((0, 0),) * (x.ndim - 2) + ((pads[0], pads[0] + extra[0]), (pads[1], pads[1] + extra[1]))
     values = np.pad(x.astype(np.float64), widths, constant_values=-np.inf)  # padding never wins, as in PyTorch
     where = np.pad(np.arange(h * w, dtype=np.int64).reshape(h, w), widths[-2:], constant_values=-1)
-    windows = sliding_window_view(values, kernel, axis=(-2, -1))[..., ::stride[0], ::stride[1], :, :]
-    places = sliding_window_view(where, kernel)[::stride[0], ::stride[1]]
-    flat = windows.reshape(windows.shape[:-2] + (-1,))
+    windows = sliding_window_view(values, spans, axis=(-2, -1))[..., ::stride[0], ::stride[1], ::dh, ::dw]
+    places = sliding_window_view(where, spans)[::stride[0], ::stride[1], ::dh, ::dw]
+    flat = windows.reshape(windows.shape[:-2] + (windows.shape[-2] * windows.shape[-1],))
     best = np.argmax(flat, axis=-1)
     return np.take_along_axis(np.broadcast_to(places.reshape(places.shape[:2] + (-1,)), flat.shape),
                               best[..., None], axis=-1)[..., 0]
@@ -132,19 +136,34 @@ def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
                dilation: IntPair = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """Max over windows of (N, C, H, W) or (C, H, W); stride defaults to kernel_size; pads with -inf.
     ceil_mode keeps a last partial window; return_indices also gives each maximum's index in (H, W)."""
-    check_unsupported("max_pool2d", dilation=(dilation, 1))
+    dilations = pair(dilation, "dilation", "max_pool2d")
     kernel, strides, pads = pool_arguments("max_pool2d", kernel_size, stride, padding)
     checks.boolean("max_pool2d", "ceil_mode", ceil_mode)
     x = to_tensor(input)
     check_kernel_dtype("max_pool2d", x, "b")
-    extra = _ceil_overhang(x.shape[-2:], kernel, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
+    _check_pool2d_sizes(x)
+    spans = _dilated(kernel, dilations)
+    extra = _ceil_overhang(x.shape[-2:], spans, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
     if any(extra):
-        out = ops.max_pool2d(_padded(x, pads, extra, _lowest(x.array.dtype)), kernel, strides, (0, 0), "max_pool2d")
+        out = ops.max_pool2d(_padded(x, pads, extra, _lowest(x.array.dtype)), kernel, strides, (0, 0), "max_pool2d",
+                             dilations)
     else:
-        out = ops.max_pool2d(x, kernel, strides, pads, "max_pool2d")
+        out = ops.max_pool2d(x, kernel, strides, pads, "max_pool2d", dilations)
     if not return_indices:
         return out
-    return out, Tensor._make(_window_argmax(x.array, kernel, strides, pads, extra), False)
+    return out, Tensor._make(_window_argmax(x.array, kernel, strides, pads, extra, dilations), False)
+
+
+def _check_pool2d_sizes(x: Tensor) -> None:
+    """PyTorch's refusal of an empty channel, row or column dim (an empty batch is fine)."""
+    if x.ndim in (3, 4) and 0 in x.shape[x.ndim - 3:]:
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but "
+                           f"got:{list(x.shape)}")
+
+
+def _dilated(kernel: Pair, dilation: Pair) -> Pair:
+    """The span of a dilated window, d·(k - 1) + 1."""
+    return dilation[0] * (kernel[0] - 1) + 1, dilation[1] * (kernel[1] - 1) + 1
 
 
 def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
@@ -156,6 +175,7 @@ def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
     checks.boolean("avg_pool2d", "ceil_mode", ceil_mode)
     checks.boolean("avg_pool2d", "count_include_pad", count_include_pad)
     x = to_tensor(input)
+    _check_pool2d_sizes(x)
     check_kernel_dtype("avg_pool2d", x, "bool uint8 int8 int16 int32")
     extra = _ceil_overhang(x.shape[-2:], kernel, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
     if not any(extra) and divisor_override is None:
@@ -273,12 +293,11 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: 
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_int("cross_entropy_loss", "ignore_index", 5, ignore_index)
     check_reduction("cross_entropy", reduction)
-    check_label_smoothing("cross_entropy", label_smoothing)
     if target is None:
         raise TypeError("cross_entropy_loss(): argument 'target' (position 2) must be Tensor, not NoneType")
     check_kernel_dtype("log_softmax_lastdim_kernel_impl", to_tensor(input))
-    return ops.cross_entropy(to_tensor(input), target, weight, ignore_index, reduction, label_smoothing,
-                               "cross_entropy")
+    return ops.cross_entropy(to_tensor(input), target, weight, ignore_index, reduction,
+                             label_smoothing_amount(label_smoothing), "cross_entropy")
 
 
 def nll_loss(input: Tensor, target: Any, weight: Any = None, size_average: bool | None = None,
@@ -382,7 +401,7 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
 
 
 # ----- resampling --------------------------------------------------------------------------------
-_LINEAR = {"linear": 3, "bilinear": 4, "bicubic": 4}
+_LINEAR = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
 
 
 _MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
@@ -434,21 +453,22 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
                 scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
                 antialias: bool = False) -> Tensor:
-    """Resize (N, C, L) or (N, C, H, W) to `size` or by `scale_factor`: nearest, nearest-exact, linear, bilinear,
-    bicubic (each separable: one interpolation matrix per axis) or area (adaptive average pooling)."""
+    """Resize (N, C, L), (N, C, H, W) or (N, C, D, H, W) to `size` or by `scale_factor`: nearest, nearest-exact,
+    linear, bilinear, bicubic, trilinear (each separable: one interpolation matrix per axis) or area (adaptive
+    average pooling)."""
     x = to_tensor(input)
+    unsupported = NotImplementedError(
+        f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.ndim}D) for the modes: nearest | linear | "
+        f"bilinear | bicubic | trilinear | lanczos | area | nearest-exact (got {mode})")
     if mode not in _MODES:
-        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.ndim}D) for "
-                                  f"the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
-                                  f"nearest-exact (got {mode})")
-    if mode == "trilinear" or antialias:
-        raise NotImplementedError(f"interpolate: mode={mode!r}{' with antialias' if antialias else ''} is not "
-                                  "supported (nearest, nearest-exact, linear, bilinear, bicubic, area are)")
+        raise unsupported
+    if antialias:
+        raise NotImplementedError(f"interpolate: mode={mode!r} with antialias is not supported")
     if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
-    if x.ndim not in (3, 4):
-        raise NotImplementedError(f"interpolate: only 3D and 4D inputs are supported, got {x.ndim}D")
+    if x.ndim not in (3, 4, 5) or mode == "bicubic" and x.ndim != 4:
+        raise unsupported
     if mode in _LINEAR and x.ndim != _LINEAR[mode]:
         raise NotImplementedError(f"Got {x.ndim}D input, but {mode} mode needs {_LINEAR[mode]}D input")
     spatial = x.ndim - 2
@@ -462,6 +482,8 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
                              f"spatial dimensions of {list(in_size)} and output size of {list(out_size)}. Please "
                              "provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, "
                              "...,oK) format.")
+        if any(isinstance(n, bool | float) for n in out_size):
+            raise TypeError(f"interpolate(): size must be ints, got {list(out_size)}")  # PyTorch's parser refuses
         scales = None
     elif scale_factor is not None:
         factors = tuple(scale_factor) if isinstance(scale_factor, Sequence) else (scale_factor,) * spatial
@@ -478,15 +500,22 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
                            + ", ".join(f"{n}: {i}" for n, i in zip(names, in_size, strict=True))
                            + (") and output (" if spatial == 1 else ") output (")  # PyTorch's 1-D words
                            + ", ".join(f"{n}: {o}" for n, o in zip(names, out_size, strict=True)) + ")")
+    if mode != "area" and 0 in x.shape[1:]:
+        raise RuntimeError(f"Non-empty {x.ndim}D data tensor expected but got a tensor with sizes {list(x.shape)}")
     if scales is None:
         scales = [i / o for i, o in zip(in_size, out_size, strict=True)]
+    if x.array.dtype.kind == "u" and mode in ("linear", "trilinear") or x.ndim == 5 and (
+            x.array.dtype.kind in "bi" or x.array.dtype.kind == "u" and mode == "area"):
+        raise checks.not_implemented_for("adaptive_avg_pool3d_cpu" if mode == "area" else
+                                         f"compute_indices_weights_{'nearest' if 'nearest' in mode else 'linear'}",
+                                         x.array.dtype)
     if x.array.dtype.kind in "bi":
         kernel = "adaptive_avg_pool2d" if mode == "area" else f"upsample_{mode}{spatial}d_channels_last"
         raise checks.not_implemented_for(kernel, x.array.dtype)
     if mode == "area":  # PyTorch's area mode is adaptive average pooling
         if x.ndim == 3:
             return adaptive_avg_pool2d(x.unsqueeze(2), (1, out_size[0])).squeeze(2)
-        return adaptive_avg_pool2d(x, out_size)
+        return adaptive_avg_pool3d(x, out_size) if x.ndim == 5 else adaptive_avg_pool2d(x, out_size)
     if x.array.dtype == np.uint8 and mode in _LINEAR:  # PyTorch interpolates bytes in float and rounds
         wide = interpolate(x.astype(np.float32), size, scale_factor, mode, align_corners, recompute_scale_factor)
         return Tensor._make(np.clip(np.rint(wide.array), 0, 255).astype(np.uint8), False)
@@ -529,6 +558,9 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     check_kernel_dtype("adaptive_avg_pool2d", x)
     check_pool_input("adaptive_avg_pool2d", x)
     oh, ow = _adaptive_size(output_size, x.shape[-2:])
+    if min(oh, ow) < 0:
+        raise RuntimeError(f"adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but "
+                           f"received {{{oh}, {ow}}}")
     out = x
     for axis, (o, n) in ((x.ndim - 1, (ow, x.shape[-1])), (x.ndim - 2, (oh, x.shape[-2]))):
         if o == n:
@@ -541,20 +573,18 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
 
 
 def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Tensor:
-    """Maximum over PyTorch's adaptive windows (of columns, then of rows: the maximum is separable);
-    return_indices also gives each maximum's index in (H, W) (the first one, or a NaN's, as PyTorch)."""
+    """Maximum over PyTorch's adaptive windows, picked at each window's index of its maximum in (H, W) (the first
+    one, or a NaN's, as PyTorch), which return_indices also gives."""
     x = to_tensor(input)
     check_kernel_dtype("adaptive_max_pool2d", x)
     check_pool_input("adaptive_max_pool2d", x)
     oh, ow = _adaptive_size(output_size, x.shape[-2:])
-    out = x
-    for axis, (o, n) in ((-1, (ow, x.shape[-1])), (-2, (oh, x.shape[-2]))):
-        parts = [out[(Ellipsis, slice(lo, hi)) + (slice(None),) * (-1 - axis)].amax(axis, keepdim=True)
-                 for lo, hi in _adaptive_bounds(o, n)]
-        out = concatenate(parts, axis) if len(parts) > 1 else parts[0]
-    if not return_indices:
-        return out
-    return out, Tensor._make(_adaptive_argmax(x.array, oh, ow), False)
+    checks.shape_arg("empty", tuple(x.shape[:-2]) + (oh, ow))  # PyTorch's error for a negative size
+    index = _adaptive_argmax(x.array, oh, ow)  # the gradient goes to each window's first maximum, as PyTorch's
+    lead, plane = tuple(x.shape[:-2]), x.shape[-2] * x.shape[-1]
+    out = x.reshape(lead + (plane,)).gather(-1, Tensor._make(index.reshape(lead + (oh * ow,)), False))
+    out = name_node(out.reshape(lead + (oh, ow)), "AdaptiveMaxPool2DBackward0")
+    return (out, Tensor._make(index, False)) if return_indices else out
 
 
 def _adaptive_argmax(a: np.ndarray, oh: int, ow: int) -> np.ndarray:
@@ -595,15 +625,22 @@ def max_pool1d(input: Tensor, kernel_size: int | Sequence[int], stride: int | Se
                return_indices: bool = False) -> Any:
     """Max over windows of (N, C, L) or (C, L): the 2-D pool on a (N, C, 1, L) view (its indices are then
     the positions along L)."""
-    check_unsupported("max_pool1d", dilation=(dilation, 1))
     checks.boolean("max_pool1d", "ceil_mode", ceil_mode)
-    check_positive("max_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1)
+    check_positive("max_pool1d", kernel_size=kernel_size, stride=stride if stride is not None else 1,
+                   dilation=dilation)
+    if isinstance(padding, int | np.integer) and padding < 0:
+        raise RuntimeError(f"max_pool1d() padding must be non-negative, but got {padding}")
+    given = to_tensor(input)
+    if given.ndim in (2, 3) and 0 in given.shape[given.ndim - 2:]:
+        raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
+                           f"input, but got:{list(given.shape)}")
+    d = single(dilation, "dilation", "max_pool1d")
     x, kernel, strides, pads = _pool1d_arguments("max_pool1d", input, kernel_size, stride, padding)
     check_kernel_dtype("max_pool1d_impl", x)
     if ceil_mode or return_indices:
-        out = max_pool2d(x, kernel, strides, pads, 1, ceil_mode, return_indices)
+        out = max_pool2d(x, kernel, strides, pads, (1, d), ceil_mode, return_indices)
         return (out[0].squeeze(-2), out[1].squeeze(-2)) if return_indices else out.squeeze(-2)
-    return ops.max_pool2d(x, kernel, strides, pads, "max_pool1d").squeeze(-2)
+    return ops.max_pool2d(x, kernel, strides, pads, "max_pool1d", (1, d)).squeeze(-2)
 
 
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
@@ -674,7 +711,7 @@ def _channel_dropout(input: Tensor, p: float, training: bool, inplace: bool, gen
 
 
 # ----- padding and blocks ------------------------------------------------------------------------
-_NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+_PAD_MODES = ("reflect", "replicate", "circular")  # besides constant
 
 
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
@@ -693,11 +730,13 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
     dims = len(widths) // 2
     pairs = [(0, 0)] * (x.ndim - dims) + [(widths[2 * i], widths[2 * i + 1]) for i in reversed(range(dims))]
     if mode == "constant":
+        if any(n + min(lo, 0) + min(hi, 0) < 0 for (lo, hi), n in zip(pairs, x.shape, strict=True)):
+            raise RuntimeError("narrow(): length must be non-negative.")  # PyTorch crops with narrow
         crop = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(pairs, x.shape, strict=True))
         out = x[crop] if any(lo < 0 or hi < 0 for lo, hi in pairs) else x
         grow = [(max(lo, 0), max(hi, 0)) for lo, hi in pairs]
         return out.pad(grow, value=0.0 if value is None else value) if any(map(any, grow)) else out
-    if mode not in _NUMPY_MODES:
+    if mode not in _PAD_MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if mode != "circular":
         check_kernel_dtype(f"{'reflection' if mode == 'reflect' else 'replication'}_pad{dims}d", x, "b")
@@ -708,6 +747,19 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
             f"Padding size {len(widths)} is not supported for {x.ndim}D input tensor.\nSupported combinations for "
             "non-constant padding:\n  - 2D or 3D input: padding size = 2 (pads last dimension)\n  - 3D or 4D input: "
             "padding size = 4 (pads last 2 dimensions)\n  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    if mode != "circular" and 0 in x.shape[x.ndim - dims - 1 if x.ndim == dims + 2 else 0:]:
+        raise RuntimeError(f"Expected {dims + 1}D or {dims + 2}D (batch mode) tensor with possibly 0 batch size and "
+                           f"other non-zero dimensions for input, but got: {list(x.shape)}")
+    sizes = [n + lo + hi for (lo, hi), n in zip(pairs[-dims:], x.shape[-dims:], strict=True)]
+    if mode != "circular" and max(sizes) < 1:  # negative padding crops (PyTorch's test: one dim left)
+        names = "DHW"[-dims:]
+        given = ", ".join(f"{a}: {n}" for a, n in zip(names, x.shape[-dims:], strict=True))
+        result = " ".join(f"{a}: {n}" for a, n in zip(names, sizes, strict=True))
+        raise RuntimeError(f"input ({given}) is too small. Calculated output {result}")
+    if min(sizes) < 0:
+        if mode == "circular":
+            raise RuntimeError("Negative padding value is resulting in an empty dimension")
+        checks.shape_arg("empty", tuple(x.shape[:-dims]) + tuple(sizes))
     out = x
     for axis, (lo, hi) in enumerate(pairs):
         if not (lo or hi):
@@ -718,7 +770,18 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
                                f"but got: padding ({lo}, {hi}) at dimension {axis} of input {list(x.shape)}")
         if mode == "circular" and (lo > n or hi > n):
             raise RuntimeError("Padding value causes wrapping around more than once.")
-        index = np.pad(np.arange(n), (lo, hi), mode=_NUMPY_MODES[mode])  # type: ignore[call-overload]
+        index = np.arange(n + lo + hi) - lo  # each output position's source, before the mode folds it in
+        if mode == "reflect":
+            index = np.abs(index)
+            index = np.where(index >= n, 2 * (n - 1) - index, index)
+        elif mode == "replicate":
+            index = np.clip(index, 0, n - 1)
+        else:  # circular: crop, then wrap around what is left
+            kept = np.arange(max(-lo, 0), n - max(-hi, 0))
+            if not len(kept) and n + lo + hi:  # nothing left to wrap (PyTorch reads memory it never wrote)
+                raise RuntimeError("narrow(): length must be non-negative." if n + min(lo, 0) + min(hi, 0) < 0 else
+                                   "Padding value causes wrapping around more than once.")
+            index = kept[(np.arange(n + lo + hi) - max(lo, 0)) % max(len(kept), 1)]
         out = out[(slice(None),) * axis + (index,)]
     return out
 
@@ -792,7 +855,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     if common.kind != "f":
         raise RuntimeError("expected common dtype to be floating point, yet common dtype is "
                            f"{checks.scalar_type_name(common)}")
-    if eps < 0:
+    if not eps >= 0:  # NaN too
         raise RuntimeError(f"eps must be non-negative, got: {eps}")
     shape = checks.broadcast_shapes(tuple(a.shape), tuple(b.shape))
     dim = checks.dim(dim, len(shape))
@@ -814,16 +877,14 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     check_kernel_dtype("elu_cpu", x)
     if inplace:
         return name_node(x._inplace("elu_", lambda t: elu(t, alpha)), "EluBackward1")
-    return name_node(where(x.array > 0, x, (x.clamp(max=0).exp() - 1) * alpha), "EluBackward0")
+    return _activation.elu(x, alpha)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta·x)) / beta, and x itself where beta·x > threshold."""
     x = to_tensor(input)
     check_kernel_dtype("softplus_cpu", x)
-    bx = x * beta
-    softplus_value = (bx.clamp(max=threshold).exp() + 1).log() / beta
-    return name_node(where(bx.array > threshold, x, softplus_value), "SoftplusBackward0")
+    return _activation.softplus(x, beta, threshold)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
@@ -838,7 +899,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         channels = x.shape[1] if x.ndim >= 2 else 1
         raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
                            f"{weight.numel()} and channel size = {channels}.")
-    w = weight.reshape((-1,) + (1,) * (x.ndim - 2)) if x.ndim >= 2 else weight
+    w = weight.reshape((-1,) + (1,) * (x.ndim - 2)) if x.ndim >= 2 else weight.reshape(x.shape and (-1,))
     return where(x.array > 0, x, x * w)
 
 
@@ -963,14 +1024,21 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
     check_float("binary_cross_entropy_with_logits", x, t)
     check_no_grad_argument("binary_cross_entropy_with_logits", "weight", weight)
     check_no_grad_argument("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
+    # PyTorch's steps: log_sigmoid(x) *= (pos_weight - 1) * t + 1; loss = (1 - t) * x - that; loss *= weight.
+    # Each in-place step keeps its tensor's shape, and the loss takes the target's dtype.
     args = [x, t]
     if pos_weight is not None:
         p = _target(x, pos_weight)
-        np.broadcast_shapes(p.shape, x.shape)
+        p._no_bool_subtraction(1)
+        checks.fits_in_place(tuple(x.shape), checks.broadcast_shapes(tuple(p.shape), tuple(t.shape)))
         args.append(p)
     losses = BinaryCrossEntropyWithLogitsOp.apply(*args)
     if weight is not None:
-        losses = losses * _target(x, weight)
+        w = _target(x, weight)
+        checks.fits_in_place(tuple(x.shape), checks.broadcast_shapes(tuple(x.shape), tuple(w.shape)))
+        losses = losses * w
+    if losses.dtype != t.dtype:
+        losses = losses.to(t.dtype)
     return name_node(_reduce_loss(losses, reduction), "BinaryCrossEntropyWithLogitsBackward0")
 
 
@@ -990,7 +1058,7 @@ def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """0.5·d²/beta where |d| < beta, else |d| - 0.5·beta (d = input - target); beta = 0 is the L1 loss."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    if beta < 0:
+    if not beta >= 0:  # NaN too
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     check_kernel_dtype("smooth_l1_cpu", to_tensor(input))
     x, t = _broadcast_target(to_tensor(input), target)
@@ -1004,7 +1072,7 @@ def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
 def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0,
                weight: Any = None) -> Tensor:
     """0.5·d² where |d| < delta, else delta·(|d| - 0.5·delta); smooth_l1_loss times delta when beta = delta."""
-    if delta <= 0:
+    if not delta > 0:  # NaN too
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     check_kernel_dtype("huber_cpu", to_tensor(input))
     x, t = _broadcast_target(to_tensor(input), target)
@@ -1535,8 +1603,10 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
                            "checking arguments for embedding_bag)")
     flat, starts, ends = _bags(indices, offsets, include_last_offset)
     rows_count = weight.shape[0]
-    if flat.size and (flat.min() < 0 or flat.max() >= rows_count):
-        raise IndexError(f"index out of range in self (embedding_bag: indices must be in [0, {rows_count}))")
+    if flat.size and (flat.min() < 0 or flat.max() >= rows_count):  # a RuntimeError, unlike embedding's
+        bad = int(np.argmax((flat < 0) | (flat >= rows_count)))
+        raise RuntimeError(f"embedding_bag: Index {bad} of input takes value {int(flat[bad])} which is not in the "
+                           f"valid range [0, {rows_count})")
     if max_norm is not None:
         _embedding_renorm(weight, indices, max_norm, norm_type)
     pad = padding_index(padding_idx, rows_count, "embedding_bag")
@@ -1580,8 +1650,8 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale·elu(x, alpha) with PyTorch's self-normalising constants."""
     x = to_tensor(input)
     check_kernel_dtype("elu_cpu", x)
-    return _maybe_in_place(x, inplace, "selu_", lambda t: name_node(elu(t, _SELU_ALPHA) * _SELU_SCALE,
-                                                                    "EluBackward0"), "EluBackward1")
+    return _maybe_in_place(x, inplace, "selu_", lambda t: _activation.elu(t, _SELU_ALPHA, _SELU_SCALE),
+                           "EluBackward1")
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -1590,7 +1660,8 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     check_kernel_dtype("elu_cpu", x)
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
-    return _maybe_in_place(x, inplace, "celu_", lambda t: name_node(elu(t / alpha) * alpha, "CeluBackward0"),
+    return _maybe_in_place(x, inplace, "celu_",
+                           lambda t: name_node(_activation.elu(t, alpha, 1.0, 1.0 / alpha), "CeluBackward0"),
                            "CeluBackward1")
 
 
@@ -1619,7 +1690,7 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 def _shrink_lambda(x: Tensor, lambd: float, kernel: str) -> None:
     check_kernel_dtype(kernel, x)
-    if lambd < 0:
+    if not lambd >= 0:  # NaN too
         raise RuntimeError(f"lambda must be in range [0, 3.40282e+38] for input dtype {scalar_type_name(x)}, but "
                            f"found {lambd:g}")
 
@@ -1636,7 +1707,9 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x where |x| > lambd, else 0."""
     x = to_tensor(input)
     check_kernel_dtype("hardshrink_cpu", x)
-    return name_node(where((x.array > lambd) | (x.array < -lambd), x, 0.0), "HardshrinkBackward0")
+    kept = ~((x.array >= -lambd) & (x.array <= lambd))  # PyTorch's test: a NaN input or lambd keeps x
+    passes = (x.array < -lambd) | (x.array > lambd)  # its vectorised backward: NaN gets no gradient
+    return name_node(where(passes, x, np.where(kept, x.array, 0).astype(x.array.dtype)), "HardshrinkBackward0")
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
@@ -1697,6 +1770,11 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
 
 def _rrelu(input: Tensor, lower: float, upper: float, training: bool, inplace: bool, generator: Any) -> Tensor:
     x = to_tensor(input)
+    for bound, value in (("lower", lower), ("upper", upper)) if not inplace else ():  # rrelu_ has no such check
+        if not math.isfinite(value):
+            raise RuntimeError(f"rrelu: {bound} bound must be finite, got {value}")
+    if not lower <= upper:  # NaN too
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     check_kernel_dtype("leaky_relu_cpu", x)
 
     def compute(t: Tensor) -> Tensor:
@@ -1804,6 +1882,8 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     """y_o = x1 · weight[o] · x2 + bias_o for x1 (..., in1), x2 (..., in2), weight (out, in1, in2)."""
     x1, x2 = to_tensor(input1), to_tensor(input2)
     out_features, in1, in2 = weight.shape
+    if x1.ndim != x2.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {x1.ndim} and {x2.ndim}")
     if x1.shape[:-1] != x2.shape[:-1] or x1.shape[-1] != in1 or x2.shape[-1] != in2:
         raise RuntimeError(f"bilinear(): input sizes {list(x1.shape)} and {list(x2.shape)} do not match weight "
                            f"{list(weight.shape)}")
@@ -1817,8 +1897,8 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
 
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """(*, C, H·r, W·r) to (*, C·r², H, W), r = downscale_factor: the inverse of pixel_shuffle."""
-    x = to_tensor(input)
     r = checks.integer("pixel_unshuffle", "downscale_factor", downscale_factor)
+    x = to_tensor(input)
     if x.ndim < 3:
         raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
                            f"{x.ndim} dimension(s)")
@@ -1828,6 +1908,8 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     if h % r or w % r:
         raise RuntimeError(f"pixel_unshuffle expects height and width to be divisible by downscale_factor, but "
                            f"input.size(-2)={h} and input.size(-1)={w} are not divisible by {r}")
+    if not x.numel():  # PyTorch returns an empty input as it is (a copy)
+        return x.clone()
     k = len(lead)
     out = x.reshape(*lead, c, h // r, r, w // r, r).permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
     return name_node(out.reshape(*lead, c * r * r, h // r, w // r), "PixelUnshuffleBackward0")
@@ -1859,14 +1941,14 @@ def _as_2d_pool(x: Tensor, op: str) -> Tensor:
 def adaptive_avg_pool1d(input: Tensor, output_size: int | Sequence[int]) -> Tensor:
     """Mean over PyTorch's adaptive windows of the last dim of (N, C, L) or (C, L)."""
     x = to_tensor(input)
-    size = single(output_size, "output_size", "adaptive_avg_pool1d", minimum=0)
+    size = single(output_size, "output_size", "adaptive_avg_pool1d", minimum=-sys.maxsize)
     return adaptive_avg_pool2d(_as_2d_pool(x, "adaptive_avg_pool1d"), (1, size)).squeeze(-2)
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: int | Sequence[int], return_indices: bool = False) -> Tensor:
     """Maximum over PyTorch's adaptive windows of the last dim of (N, C, L) or (C, L)."""
     x = to_tensor(input)
-    size = single(output_size, "output_size", "adaptive_max_pool1d", minimum=0)
+    size = single(output_size, "output_size", "adaptive_max_pool1d", minimum=-sys.maxsize)
     out = adaptive_max_pool2d(_as_2d_pool(x, "adaptive_max_pool1d"), (1, size), return_indices)
     return (out[0].squeeze(-2), out[1].squeeze(-2)) if return_indices else out.squeeze(-2)
 
@@ -2353,25 +2435,82 @@ def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     """Max over windows of (N, C, D, H, W) or (C, D, H, W): max_pool2d over (H, W), then over D."""
     op = "max_pool3d"
     checks.boolean(op, "ceil_mode", ceil_mode)
-    kernel = triple(kernel_size, "kernel_size", op)
-    strides = kernel if stride is None or stride == () else triple(stride, "stride", op)
-    pads = triple(padding, "padding", op, 0)
-    check_unsupported(op, dilation=(triple(dilation, "dilation", op), (1, 1, 1)))
+    kernel, strides, pads, dilations = _pool3d_arguments(op, kernel_size, stride, padding, dilation)
     x = to_tensor(input)
-    lead, size, depth, height, width = _volume(op, x)
-    planes = max_pool2d(x.reshape(size * depth, height, width), kernel[1:], strides[1:], pads[1:], 1, ceil_mode,
-                        return_indices)
+    lead, size, depth, height, width = _pool3d_volume("max_pool3d_with_indices_out_cpu_template", x)
+    planes = max_pool2d(x.reshape(size * depth, 1, height, width), kernel[1:], strides[1:], pads[1:], dilations[1:],
+                        ceil_mode, return_indices)
     planes, plane_index = planes if return_indices else (planes, None)
     oh, ow = planes.shape[-2:]
-    out = max_pool2d(planes.reshape(size, depth, oh * ow), (kernel[0], 1), (strides[0], 1), (pads[0], 0), 1,
-                     ceil_mode, return_indices)
+    out = max_pool2d(planes.reshape(size, 1, depth, oh * ow), (kernel[0], 1), (strides[0], 1), (pads[0], 0),
+                     (dilations[0], 1), ceil_mode, return_indices)
     out, depth_index = out if return_indices else (out, None)
-    out = out.reshape(*lead, out.shape[1], oh, ow)
+    od = out.shape[-2]
+    out = out.reshape(*lead, od, oh, ow)
     if plane_index is None or depth_index is None:
         return out
-    d, column = np.divmod(depth_index.array, oh * ow)  # the winning depth, and the (oh, ow) position it pooled
+    return out, _volume_indices(depth_index, plane_index, size, depth, (od, oh, ow), height * width, out.shape)
+
+
+def _volume_indices(depth_index: Tensor, plane_index: Tensor, size: int, depth: int, out_size: tuple[int, int, int],
+                    plane: int, shape: Any) -> Tensor:
+    """The flat (D, H, W) index of each maximum of a pool done by planes, then along D: the winning depth of each
+    output column, and the (H, W) index that the plane stage found in that depth's plane."""
+    od, oh, ow = out_size
+    d, column = np.divmod(depth_index.array.reshape(size, od, oh * ow), oh * ow)
     within = plane_index.array.reshape(size, depth, oh * ow)[np.arange(size)[:, None, None], d, column]
-    return out, Tensor._make((d * (height * width) + within).reshape(out.shape).astype(np.int64), False)
+    return Tensor._make((d * plane + within).reshape(shape).astype(np.int64), False)
+
+
+def _pool3d_volume(kernel: str, x: Tensor) -> tuple[tuple[int, ...], int, int, int, int]:
+    """_volume of a 3-D pool's input: only its batch dim may be empty (the 2-D stages see each plane and each
+    column of depths as a batch of one channel)."""
+    volume = _volume(kernel.split("_with")[0], x)
+    if 0 in x.shape[x.ndim - 4:]:
+        raise RuntimeError(f"{kernel}(): Expected input's non-batch dimensions to have positive length, but input "
+                           f"has a shape of {list(x.shape)} and non-batch dimension 0 has length zero!")
+    return volume
+
+
+def _pool3d_arguments(op: str, kernel_size: Any, stride: Any, padding: Any,
+                      dilation: Any) -> tuple[tuple[int, int, int], ...]:
+    """(kernel, stride, padding, dilation) of a 3-D pool, checked in PyTorch's order and words: each a single int
+    or three (stride omitted: the kernel's), then per dim T, H, W a stride not 0, a padding >= 0 and at most half
+    the dilated kernel, then kernel, stride and dilation > 0, and the padding at most half the kernel."""
+    either = "either " if op == "max_pool3d" else ""
+    values = {}
+    for name, value, omitted in (("kernel_size", kernel_size, False), ("stride", stride, True),
+                                 ("padding", padding, False), ("dilation", dilation, False)):
+        if omitted and (value is None or value == ()):
+            continue
+        sizes = (value,) if isinstance(value, int | np.integer) else tuple(value) if isinstance(value, Sequence) \
+            else None
+        if sizes is None or any(isinstance(n, bool) or not isinstance(n, int | np.integer) for n in sizes):
+            raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, not {type(value).__name__}")
+        if len(sizes) not in (1, 3):
+            raise RuntimeError(f"{op}: {name} must {'be either' if name == 'dilation' else either + 'be'} "
+                               f"{'omitted, ' if omitted else ''}a single int, or a tuple of three ints")
+        values[name] = tuple(int(n) for n in sizes * (3 if len(sizes) == 1 else 1))
+    kernel, pads, dilations = values["kernel_size"], values["padding"], values["dilation"]
+    strides = values.get("stride", kernel)
+    for k, s, p, d in zip(kernel, strides, pads, dilations, strict=True):
+        if s == 0:
+            raise RuntimeError("stride should not be zero")
+        if p < 0:
+            raise RuntimeError(f"pad must be non-negative, but got pad: {p}")
+        if p > int(((k - 1) * d + 1) / 2):  # C++'s division, toward zero
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
+                               f"kernel_size={k} and dilation={d}")
+    for what, short, sizes in (("kernel size", "k", kernel), ("stride", "d", strides),
+                               ("dilation", "dilation", dilations)):
+        if min(sizes) <= 0:
+            raise RuntimeError(f"{what} should be greater than zero, but got " + " ".join(
+                f"{short}{axis}: {n}" for axis, n in zip("THW", sizes, strict=True)))
+    if any(p > k // 2 for p, k in zip(pads, kernel, strict=True)):
+        (kt, kh, kw), (pt, ph, pw) = kernel, pads
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got kT: {kt} kW: {kw} "
+                           f"kH: {kh} padT: {pt} padW: {pw} padH: {ph}")
+    return kernel, strides, pads, dilations
 
 
 def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
@@ -2381,25 +2520,24 @@ def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     op = "avg_pool3d"
     checks.boolean(op, "ceil_mode", ceil_mode)
     checks.boolean(op, "count_include_pad", count_include_pad)
-    kernel = triple(kernel_size, "kernel_size", op)
-    strides = kernel if stride is None or stride == () else triple(stride, "stride", op)
-    pads = triple(padding, "padding", op, 0)
+    kernel, strides, pads, _ = _pool3d_arguments(op, kernel_size, stride, padding, 1)
     if divisor_override is not None and divisor_override <= 0:
         raise RuntimeError("divisor must be not zero")
     x = to_tensor(input)
-    lead, size, depth, height, width = _volume(op, x)
+    lead, size, depth, height, width = _pool3d_volume("avg_pool3d", x)
     per_stage = None if divisor_override is None else 1
-    planes = avg_pool2d(x.reshape(size * depth, height, width), kernel[1:], strides[1:], pads[1:], ceil_mode,
+    planes = avg_pool2d(x.reshape(size * depth, 1, height, width), kernel[1:], strides[1:], pads[1:], ceil_mode,
                         count_include_pad, per_stage)
     oh, ow = planes.shape[-2:]
-    out = avg_pool2d(planes.reshape(size, depth, oh * ow), (kernel[0], 1), (strides[0], 1), (pads[0], 0), ceil_mode,
-                     count_include_pad, per_stage)
-    out = out.reshape(*lead, out.shape[1], oh, ow)
+    out = avg_pool2d(planes.reshape(size, 1, depth, oh * ow), (kernel[0], 1), (strides[0], 1), (pads[0], 0),
+                     ceil_mode, count_include_pad, per_stage)
+    out = out.reshape(*lead, out.shape[-2], oh, ow)
     return out if divisor_override is None else out / divisor_override
 
 
-def _adaptive_pool3d(op: str, input: Tensor, output_size: Any, pool2d: Any) -> Tensor:
-    """A 2-D adaptive pool over (H, W), then over D (the windows of an axis do not depend on the others)."""
+def _adaptive_pool3d(op: str, input: Tensor, output_size: Any, pool2d: Any, *return_indices: bool) -> Any:
+    """A 2-D adaptive pool over (H, W), then over D (the windows of an axis do not depend on the others);
+    `return_indices` (the max pool's) also gives each maximum's flat (D, H, W) index."""
     x = to_tensor(input)
     lead, size, depth, height, width = _volume(op, x)
     sizes = (output_size,) * 3 if isinstance(output_size, int | np.integer) or output_size is None \
@@ -2407,9 +2545,22 @@ def _adaptive_pool3d(op: str, input: Tensor, output_size: Any, pool2d: Any) -> T
     if len(sizes) != 3:
         raise RuntimeError(f"{op}: output_size must be 3")
     od, oh, ow = (n if s is None else int(s) for s, n in zip(sizes, (depth, height, width), strict=True))
-    planes = pool2d(x.reshape(size * depth, height, width), (oh, ow))
-    out = pool2d(planes.reshape(size, depth, oh * ow), (od, oh * ow))
-    return out.reshape(*lead, od, oh, ow)
+    if min(od, oh, ow) < 0 and op == "adaptive_avg_pool3d":
+        raise RuntimeError(f"{op}: elements of output_size must be greater than or equal to 0 but received "
+                           f"{{{od}, {oh},{ow}}}")  # PyTorch's spacing
+    checks.shape_arg("empty", tuple(lead) + (od, oh, ow))  # a negative size, as the max pool's output
+    indices = bool(return_indices and return_indices[0])
+    if 0 in (od, oh, ow):  # an empty result (the 2-D stages would see an empty plane)
+        out = x.flatten()[:0].sum().expand(*lead, od, oh, ow)
+        return (out, Tensor._make(np.zeros(out.shape, dtype=np.int64), False)) if indices else out
+    planes = pool2d(x.reshape(size * depth, height, width), (oh, ow), *return_indices)
+    planes, plane_index = planes if indices else (planes, None)
+    out = pool2d(planes.reshape(size, depth, oh * ow), (od, oh * ow), *return_indices)
+    out, depth_index = out if indices else (out, None)
+    out = out.reshape(*lead, od, oh, ow)
+    if plane_index is None or depth_index is None:
+        return out
+    return out, _volume_indices(depth_index, plane_index, size, depth, (od, oh, ow), height * width, out.shape)
 
 
 def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
@@ -2427,8 +2578,7 @@ def lp_pool3d(input: Tensor, norm_type: int | float, kernel_size: Any, stride: A
 
 def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = False) -> Tensor:
     """Maximum over PyTorch's adaptive windows of (N, C, D, H, W) or (C, D, H, W): over (H, W), then over D."""
-    check_unsupported("adaptive_max_pool3d", return_indices=(return_indices, False))
-    return _adaptive_pool3d("adaptive_max_pool3d", input, output_size, adaptive_max_pool2d)
+    return _adaptive_pool3d("adaptive_max_pool3d", input, output_size, adaptive_max_pool2d, return_indices)
 
 
 def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any,

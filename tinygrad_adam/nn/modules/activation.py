@@ -9,8 +9,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-import numpy as np
-
+from ...core.creation import full
 from ...core.tensor import Tensor
 from .. import functional as F
 from .._checks import check_device, float_dtype, to_tensor
@@ -80,7 +79,7 @@ class PReLU(Module):
         super().__init__()
         check_device(device, "PReLU")
         self.num_parameters, self.init = num_parameters, init
-        self.weight = Parameter(np.full(num_parameters, init, dtype=float_dtype(dtype)))
+        self.weight = Parameter(full(num_parameters, init, dtype=float_dtype(dtype)))
 
     def reset_parameters(self) -> None:
         self.weight.array[...] = self.init

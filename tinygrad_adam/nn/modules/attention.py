@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ...core.creation import empty
 from ...core.tensor import Tensor
 from ...core.toplevel import concatenate
 from .. import functional as F
@@ -40,18 +41,18 @@ class MultiheadAttention(Module):
         self.head_dim = embed_dim // num_heads
         dtype = float_dtype(dtype)
         if self._qkv_same_embed_dim:
-            self.in_proj_weight = Parameter(np.empty((3 * embed_dim, embed_dim), dtype=dtype))
+            self.in_proj_weight = Parameter(empty((3 * embed_dim, embed_dim), dtype=dtype))
             self.q_proj_weight = self.k_proj_weight = self.v_proj_weight = None
         else:
-            self.q_proj_weight = Parameter(np.empty((embed_dim, embed_dim), dtype=dtype))
-            self.k_proj_weight = Parameter(np.empty((embed_dim, self.kdim), dtype=dtype))
-            self.v_proj_weight = Parameter(np.empty((embed_dim, self.vdim), dtype=dtype))
+            self.q_proj_weight = Parameter(empty((embed_dim, embed_dim), dtype=dtype))
+            self.k_proj_weight = Parameter(empty((embed_dim, self.kdim), dtype=dtype))
+            self.v_proj_weight = Parameter(empty((embed_dim, self.vdim), dtype=dtype))
             self.in_proj_weight = None
-        self.in_proj_bias = Parameter(np.empty(3 * embed_dim, dtype=dtype)) if bias else None
+        self.in_proj_bias = Parameter(empty(3 * embed_dim, dtype=dtype)) if bias else None
         self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, dtype=dtype)
         if add_bias_kv:  # one more key and value, learned, at the end of every sequence
-            self.bias_k = Parameter(np.empty((1, 1, embed_dim), dtype=dtype))
-            self.bias_v = Parameter(np.empty((1, 1, embed_dim), dtype=dtype))
+            self.bias_k = Parameter(empty((1, 1, embed_dim), dtype=dtype))
+            self.bias_v = Parameter(empty((1, 1, embed_dim), dtype=dtype))
         else:
             self.bias_k = self.bias_v = None
         self.add_zero_attn = add_zero_attn  # one more key and value of zeros, after those

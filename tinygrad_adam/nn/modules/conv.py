@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
+from ...core.creation import empty
 from ...core.tensor import Tensor
 from .. import functional as F
 from .._checks import (
@@ -31,8 +30,8 @@ class _ConvNd(Module):
 
     def _make_parameters(self, weight_shape: tuple[int, ...], out_channels: int, bias: bool, dtype: Any) -> None:
         dtype = float_dtype(dtype)
-        self.weight = Parameter(np.empty(weight_shape, dtype=dtype))
-        self.bias = Parameter(np.empty(out_channels, dtype=dtype)) if bias else None
+        self.weight = Parameter(empty(weight_shape, dtype=dtype))
+        self.bias = Parameter(empty(out_channels, dtype=dtype)) if bias else None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

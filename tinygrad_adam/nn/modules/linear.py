@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
+from ...core.creation import empty
 from ...core.tensor import Tensor
 from .. import functional as F
 from .. import init
@@ -43,8 +42,8 @@ class Linear(Module):
         check_device(device, "Linear")
         self.in_features, self.out_features = in_features, out_features
         dtype = float_dtype(dtype)
-        self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
-        self.bias = Parameter(np.empty(out_features, dtype=dtype)) if bias else None
+        self.weight = Parameter(empty((out_features, in_features), dtype=dtype))
+        self.bias = Parameter(empty(out_features, dtype=dtype)) if bias else None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -71,11 +70,13 @@ class Bilinear(Module):
         check_device(device, "Bilinear")
         self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
         dtype = float_dtype(dtype)
-        self.weight = Parameter(np.empty((out_features, in1_features, in2_features), dtype=dtype))
-        self.bias = Parameter(np.empty(out_features, dtype=dtype)) if bias else None
+        self.weight = Parameter(empty((out_features, in1_features, in2_features), dtype=dtype))
+        self.bias = Parameter(empty(out_features, dtype=dtype)) if bias else None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        if self.in1_features <= 0:
+            raise ValueError(f"in1_features must be > 0, but got (in1_features={self.in1_features})")
         bound = 1 / math.sqrt(self.weight.shape[1])
         init.uniform_(self.weight, -bound, bound)
         if self.bias is not None:
@@ -97,8 +98,8 @@ class LazyLinear(Linear):
         check_device(device, "LazyLinear")
         self.in_features, self.out_features = 0, out_features
         self._dtype = float_dtype(dtype)
-        self.weight = Parameter(np.empty((out_features, 0), dtype=self._dtype))
-        self.bias = Parameter(np.empty(0, dtype=self._dtype)) if bias else None
+        self.weight = Parameter(empty((out_features, 0), dtype=self._dtype))
+        self.bias = Parameter(empty(0, dtype=self._dtype)) if bias else None
 
     def reset_parameters(self) -> None:
         if self.in_features:
@@ -106,9 +107,9 @@ class LazyLinear(Linear):
 
     def forward(self, input: Tensor) -> Tensor:
         self.in_features = int(input.shape[-1])
-        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=self._dtype))
+        self.weight = Parameter(empty((self.out_features, self.in_features), dtype=self._dtype))
         if self.bias is not None:
-            self.bias = Parameter(np.empty(self.out_features, dtype=self._dtype))
+            self.bias = Parameter(empty(self.out_features, dtype=self._dtype))
         super().reset_parameters()
         del self._dtype
         self.__class__ = Linear

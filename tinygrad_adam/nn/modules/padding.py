@@ -59,6 +59,11 @@ class _ReplicationPadNd(_PadNd):
 class _CircularPadNd(_PadNd):
     mode = "circular"
 
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim not in (self.dims + 1, self.dims + 2):  # PyTorch's CircularPad layers check, as F.pad does not
+            raise ValueError(f"expected {self.dims + 1}D or {self.dims + 2}D input (got {input.ndim}D input)")
+        return super().forward(input)
+
 
 def _layers(family: type[_PadNd], name: str) -> tuple[type, ...]:
     """The 1-D, 2-D and 3-D layers of a padding family, e.g. ReflectionPad1d, ReflectionPad2d, ReflectionPad3d."""

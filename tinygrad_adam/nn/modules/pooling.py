@@ -7,7 +7,7 @@ from typing import Any
 
 from ...core.tensor import Tensor
 from .. import functional as F
-from .._checks import IntPair, check_unsupported, pair, pool_arguments, single, triple
+from .._checks import IntPair, pair, pool_arguments, single, triple
 from ..module import Module
 from .arguments import ShowsArguments, layers
 
@@ -38,8 +38,8 @@ class MaxPool2d(_MaxPoolNd, function=F.max_pool2d):
 
     def __init__(self, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
                  dilation: IntPair = 1, return_indices: bool = False, ceil_mode: bool = False):
-        check_unsupported("MaxPool2d", dilation=(dilation, 1))
         pool_arguments("MaxPool2d", kernel_size, stride, padding)
+        pair(dilation, "dilation", "MaxPool2d")
         super().__init__(kernel_size, stride, padding, dilation, return_indices, ceil_mode)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ...core.creation import empty
 from ...core.graph_nodes import name_node
 from ...core.tensor import Tensor
 from ...core.toplevel import concatenate, stack
@@ -55,9 +56,11 @@ class RNNBase(Module):
             warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
                           f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
                           stacklevel=3)
-        if not isinstance(hidden_size, int) or hidden_size <= 0:
-            raise ValueError("hidden_size must be greater than zero" if isinstance(hidden_size, int)
-                             else f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
+        for size_name, size in (("input_size", input_size), ("hidden_size", hidden_size)):
+            if not isinstance(size, int):
+                raise TypeError(f"{size_name} should be of type int, got: {type(size).__name__}")
+            if size <= 0:
+                raise ValueError(f"{size_name} must be greater than zero")
         if not isinstance(num_layers, int) or num_layers <= 0:
             raise ValueError("num_layers must be greater than zero" if isinstance(num_layers, int)
                              else f"num_layers should be of type int, got: {type(num_layers).__name__}")
@@ -65,23 +68,24 @@ class RNNBase(Module):
             raise ValueError("proj_size should be a positive integer or zero to disable projections")
         if proj_size >= hidden_size:
             raise ValueError("proj_size has to be smaller than hidden_size")
-        if proj_size != 0:
-            raise NotImplementedError(f"{name}: proj_size={proj_size} is not supported (only proj_size=0)")
         self.mode, self.input_size, self.hidden_size, self.num_layers = mode, input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
         self.bidirectional, self.proj_size = bidirectional, proj_size
         dtype = float_dtype(dtype)
         gate_size = GATES[mode] * hidden_size
+        state_size = proj_size or hidden_size  # h's size: the projection's when there is one (LSTM only)
         directions = 2 if bidirectional else 1
         for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size * directions
+            layer_input = input_size if layer == 0 else state_size * directions
             for direction in range(directions):
                 sfx = f"_l{layer}" + ("_reverse" if direction else "")
-                setattr(self, "weight_ih" + sfx, Parameter(np.empty((gate_size, layer_input), dtype=dtype)))
-                setattr(self, "weight_hh" + sfx, Parameter(np.empty((gate_size, hidden_size), dtype=dtype)))
+                setattr(self, "weight_ih" + sfx, Parameter(empty((gate_size, layer_input), dtype=dtype)))
+                setattr(self, "weight_hh" + sfx, Parameter(empty((gate_size, state_size), dtype=dtype)))
                 if bias:
-                    setattr(self, "bias_ih" + sfx, Parameter(np.empty(gate_size, dtype=dtype)))
-                    setattr(self, "bias_hh" + sfx, Parameter(np.empty(gate_size, dtype=dtype)))
+                    setattr(self, "bias_ih" + sfx, Parameter(empty(gate_size, dtype=dtype)))
+                    setattr(self, "bias_hh" + sfx, Parameter(empty(gate_size, dtype=dtype)))
+                if proj_size:
+                    setattr(self, "weight_hr" + sfx, Parameter(empty((proj_size, hidden_size), dtype=dtype)))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -92,15 +96,17 @@ class RNNBase(Module):
 
     @property
     def all_weights(self) -> list[list[Parameter]]:
-        """The parameters of each layer and direction: [[weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0], ...]."""
+        """The parameters of each layer and direction: [[weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0
+        (, weight_hr_l0)], ...]."""
         directions = 2 if self.bidirectional else 1
         return [[w for w in self._weights(layer, d) if w is not None]
                 for layer in range(self.num_layers) for d in range(directions)]
 
-    def _weights(self, layer: int, direction: int) -> tuple[Tensor, Tensor, Tensor | None, Tensor | None]:
+    def _weights(self, layer: int, direction: int) -> tuple[Tensor | None, ...]:
         sfx = f"_l{layer}" + ("_reverse" if direction else "")
         return (getattr(self, "weight_ih" + sfx), getattr(self, "weight_hh" + sfx),
-                getattr(self, "bias_ih" + sfx, None), getattr(self, "bias_hh" + sfx, None))
+                getattr(self, "bias_ih" + sfx, None), getattr(self, "bias_hh" + sfx, None),
+                getattr(self, "weight_hr" + sfx, None))
 
     def _check_state(self, state: Tensor, expected: tuple[int, ...], what: str) -> None:
         if tuple(state.shape) != expected:
@@ -122,7 +128,8 @@ class RNNBase(Module):
             x = x.unsqueeze(1) if unbatched else x.transpose(0, 1) if self.batch_first else x
         batch = x.shape[1]
         directions = 2 if self.bidirectional else 1
-        state_shape = (self.num_layers * directions, batch, self.hidden_size)
+        state_shape = (self.num_layers * directions, batch, self.proj_size or self.hidden_size)
+        cell_shape = (self.num_layers * directions, batch, self.hidden_size)
         if hx is not None:
             h0, c0 = (hx[0], hx[1]) if lstm else (hx, None)
         weight = self._weights(0, 0)[0]  # PyTorch's order: hx unpacked, then the dtype, then the sizes
@@ -133,13 +140,13 @@ class RNNBase(Module):
             raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
                                f"got {x.shape[-1]}")
         if hx is None:
-            h0, c0 = _zeros(state_shape, x), (_zeros(state_shape, x) if lstm else None)
+            h0, c0 = _zeros(state_shape, x), (_zeros(cell_shape, x) if lstm else None)
         else:
             if unbatched:
                 h0, c0 = h0.unsqueeze(1), (c0.unsqueeze(1) if lstm else None)
             self._check_state(h0, state_shape, "hidden")
             if lstm:
-                self._check_state(c0, state_shape, "cell")
+                self._check_state(c0, cell_shape, "cell")
             if packed and input.sorted_indices is not None:
                 order = np.asarray(input.sorted_indices.array)
                 h0, c0 = h0[:, order], (c0[:, order] if lstm else None)
@@ -153,15 +160,16 @@ class RNNBase(Module):
                 k = layer * directions + direction
                 out = recurrent_layer(self.mode, x, h0[k], c0[k] if lstm else None, *self._weights(layer, direction),
                                       reverse=bool(direction), batch_sizes=batch_sizes)
-                outputs.append(out[:steps])
-                final_h.append(out[steps])
+                outputs.append(out[:steps, :, :self.proj_size] if self.proj_size else out[:steps])
+                final_h.append(out[steps, :, :self.proj_size] if self.proj_size else out[steps])
                 if lstm:
                     final_c.append(out[steps + 1])
             x = outputs[0] if directions == 1 else concatenate(outputs, dim=2)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
         if directions == 1:  # PyTorch's CPU kernels: oneDNN's layer for a float32 LSTM, else the steps stacked
-            name_node(x, "MkldnnRnnLayerBackward0" if lstm and x.dtype == np.float32 else "StackBackward0")
+            name_node(x, "MkldnnRnnLayerBackward0" if lstm and x.dtype == np.float32 and not self.proj_size
+                      else "StackBackward0")
         h_n = stack(final_h)
         c_n = stack(final_c) if lstm else None
         if packed:
@@ -181,7 +189,7 @@ class RNNBase(Module):
 
     def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}" + changed_options(
-            self, num_layers=1, bias=True, batch_first=False, dropout=0, bidirectional=False)
+            self, proj_size=0, num_layers=1, bias=True, batch_first=False, dropout=0, bidirectional=False)
 
 
 class RNN(RNNBase):
@@ -229,10 +237,10 @@ class RNNCellBase(Module):
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
         dtype = float_dtype(dtype)
         gate_size = num_chunks * hidden_size
-        self.weight_ih = Parameter(np.empty((gate_size, input_size), dtype=dtype))
-        self.weight_hh = Parameter(np.empty((gate_size, hidden_size), dtype=dtype))
-        self.bias_ih = Parameter(np.empty(gate_size, dtype=dtype)) if bias else None
-        self.bias_hh = Parameter(np.empty(gate_size, dtype=dtype)) if bias else None
+        self.weight_ih = Parameter(empty((gate_size, input_size), dtype=dtype))
+        self.weight_hh = Parameter(empty((gate_size, hidden_size), dtype=dtype))
+        self.bias_ih = Parameter(empty(gate_size, dtype=dtype)) if bias else None
+        self.bias_hh = Parameter(empty(gate_size, dtype=dtype)) if bias else None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
+from ...core.creation import empty
 from ...core.tensor import Tensor
 from .. import functional as F
 from .. import init
@@ -29,7 +28,7 @@ class Embedding(Module):
         self.max_norm, self.norm_type = max_norm, norm_type
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
         if _weight is None:
-            self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=float_dtype(dtype)),
+            self.weight = Parameter(empty((num_embeddings, embedding_dim), dtype=float_dtype(dtype)),
                                     requires_grad=not _freeze)
             self.reset_parameters()
         else:
@@ -78,7 +77,7 @@ class EmbeddingBag(Module):
         self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
         self.padding_idx = padding_index(padding_idx, num_embeddings, "EmbeddingBag")
         if _weight is None:
-            self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=float_dtype(dtype)))
+            self.weight = Parameter(empty((num_embeddings, embedding_dim), dtype=float_dtype(dtype)))
             self.reset_parameters()
         else:
             weight = to_tensor(_weight)

@@ -13,7 +13,8 @@ from .arguments import ShowsArguments
 
 
 class Upsample(Module):
-    """Resize by `size` or `scale_factor`: nearest, nearest-exact, linear or bilinear (see functional.interpolate)."""
+    """Resize by `size` or `scale_factor`: nearest, nearest-exact, linear, bilinear, bicubic, trilinear or area
+    (see functional.interpolate)."""
 
     def __init__(self, size: int | Sequence[int] | None = None, scale_factor: float | Sequence[float] | None = None,
                  mode: str = "nearest", align_corners: bool | None = None,

@@ -74,3 +74,60 @@ class HardswishOp(UnaryOp):
 
 def hardswish(x: Tensor) -> Tensor:
     return HardswishOp.apply(x)
+
+
+class EluOp(Op):
+    """PyTorch's elu kernel: scale·x where x >= 0, alpha·scale·expm1(input_scale·x) where x < 0; the gradient
+    takes the exponential side at x = 0 (alpha = NaN gives 0 there forward and NaN backward, as in PyTorch).
+    celu is alpha, 1, 1/alpha; selu its two constants. The coefficients are rounded to x's dtype, as PyTorch's."""
+
+    node_name = "EluBackward0"
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, alpha: float, scale: float, input_scale: float) -> np.ndarray:
+        kind = x.dtype.type
+        negcoef, poscoef, negiptcoef = kind(alpha) * kind(scale), kind(scale), kind(input_scale)
+        ctx.save_for_backward(x)
+        ctx.coefficients = negcoef, poscoef, negiptcoef
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.where(x < 0, np.expm1(x * negiptcoef) * negcoef, x * poscoef)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        (x,) = ctx.saved_tensors
+        negcoef, poscoef, negiptcoef = ctx.coefficients
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.where(x <= 0, grad * negiptcoef * negcoef * np.exp(x * negiptcoef), grad * poscoef)
+
+
+def elu(x: Tensor, alpha: float, scale: float = 1.0, input_scale: float = 1.0) -> Tensor:
+    return EluOp.apply(x, alpha=alpha, scale=scale, input_scale=input_scale)
+
+
+class SoftplusOp(Op):
+    """PyTorch's softplus kernel: x where beta·x > threshold, else log1p(exp(beta·x)) / beta (a NaN threshold
+    picks the logarithm everywhere); gradient z / (z + 1), z = exp(beta·x), finite at beta = 0."""
+
+    node_name = "SoftplusBackward0"
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, beta: float, threshold: float) -> np.ndarray:
+        kind = x.dtype.type
+        beta_, threshold_ = kind(beta), kind(threshold)
+        ctx.save_for_backward(x)
+        ctx.beta, ctx.threshold = beta_, threshold_
+        bx = x * beta_
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return np.where(bx > threshold_, x, np.log1p(np.exp(bx)) / beta_)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        (x,) = ctx.saved_tensors
+        bx = x * ctx.beta
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = np.exp(bx)
+            return np.where(bx > ctx.threshold, grad, grad * z / (z + 1))
+
+
+def softplus(x: Tensor, beta: float, threshold: float) -> Tensor:
+    return SoftplusOp.apply(x, beta=beta, threshold=threshold)

@@ -29,9 +29,9 @@ from .._checks import Pair, unbatched
 from .layout import conv_output_size, pad_batch_last, same_layout, window
 
 
-def pool_output_size(hw: Pair, kernel: Pair, stride: Pair, padding: Pair) -> Pair:
-    return (conv_output_size(hw[0], kernel[0], stride[0], 2 * padding[0]),
-            conv_output_size(hw[1], kernel[1], stride[1], 2 * padding[1]))
+def pool_output_size(hw: Pair, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair = (1, 1)) -> Pair:
+    return (conv_output_size(hw[0], kernel[0], stride[0], 2 * padding[0], dilation[0]),
+            conv_output_size(hw[1], kernel[1], stride[1], 2 * padding[1], dilation[1]))
 
 
 def _fill_value(dtype: np.dtype) -> float | int:
@@ -39,13 +39,15 @@ def _fill_value(dtype: np.dtype) -> float | int:
 
 
 class _Windows:
-    """The kH·kW window-position slices of an input, and where their gradients go."""
+    """The kH·kW window-position slices of an input (window position (i, j) at (i·dH, j·dW)), and where their
+    gradients go."""
 
-    def __init__(self, x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, pad_value: float | int):
-        self.kernel, self.stride, self.padding = kernel, stride, padding
+    def __init__(self, x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, pad_value: float | int,
+                 dilation: Pair = (1, 1)):
+        self.kernel, self.stride, self.padding, self.dilation = kernel, stride, padding, dilation
         self.input_shape = x.shape
-        self.out_hw = pool_output_size(x.shape[2:], kernel, stride, padding)
-        self.disjoint = stride == kernel and padding == (0, 0)
+        self.out_hw = pool_output_size(x.shape[2:], kernel, stride, padding, dilation)
+        self.disjoint = stride == kernel and padding == (0, 0) and dilation == (1, 1)
         ph, pw = padding
         self.source = pad_batch_last(x, (ph, ph, pw, pw), pad_value) if any(padding) else x
 
@@ -63,7 +65,7 @@ class _Windows:
                 if split is not None:
                     yield split[:, :, :, i, :, j]
                 else:
-                    yield a[(slice(None), slice(None)) + window(i, j, self.stride, (1, 1), self.out_hw)]
+                    yield a[(slice(None), slice(None)) + window(i, j, self.stride, self.dilation, self.out_hw)]
 
     def gradient_buffer(self, like: np.ndarray) -> np.ndarray:
         """An array shaped and laid out like the (padded) input, to scatter gradients into: zeros, unless
@@ -79,11 +81,12 @@ class _Windows:
 
 
 class MaxPool2dOp(Op):
-    """Max over kH×kW windows of an (N, C, H, W) input."""
+    """Max over kH×kW windows (dilated: every dH-th row, dW-th column) of an (N, C, H, W) input."""
 
     @staticmethod
-    def forward(ctx: Context, x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair) -> np.ndarray:
-        windows = _Windows(x, kernel, stride, padding, _fill_value(x.dtype))
+    def forward(ctx: Context, x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair,
+                dilation: Pair = (1, 1)) -> np.ndarray:
+        windows = _Windows(x, kernel, stride, padding, _fill_value(x.dtype), dilation)
         first, *rest = windows.slices(windows.source)
         out = np.empty_like(first, order="K")
 
@@ -174,22 +177,22 @@ class AvgPool2dOp(Op):
         return windows.crop(grad_source)
 
 
-def _check_input(op: str, x: Tensor, kernel: Pair, stride: Pair, padding: Pair) -> None:
+def _check_input(op: str, x: Tensor, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair = (1, 1)) -> None:
     if x.ndim != 4:
         raise RuntimeError(f"{op}: expected a 3-D or 4-D input ((C, H, W) or (N, C, H, W)), got shape "
                            f"{tuple(x.shape)}")
-    oh, ow = pool_output_size(x.shape[2:], kernel, stride, padding)
+    oh, ow = pool_output_size(x.shape[2:], kernel, stride, padding, dilation)
     if oh < 1 or ow < 1:
         raise RuntimeError(f"{op}: kernel size {kernel} is larger than the padded input "
                          f"{(x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1])} (input shape {tuple(x.shape)})")
 
 
-def max_pool2d(x: Tensor, kernel: Pair, stride: Pair, padding: Pair, op: str) -> Tensor:
+def max_pool2d(x: Tensor, kernel: Pair, stride: Pair, padding: Pair, op: str, dilation: Pair = (1, 1)) -> Tensor:
     """MaxPool2dOp on x (N, C, H, W) or (C, H, W); the pairs were checked by the caller."""
     if x.ndim == 3:
-        return unbatched(max_pool2d, x, kernel, stride, padding, op)
-    _check_input(op, x, kernel, stride, padding)
-    return MaxPool2dOp.apply(x, kernel=kernel, stride=stride, padding=padding)
+        return unbatched(max_pool2d, x, kernel, stride, padding, op, dilation)
+    _check_input(op, x, kernel, stride, padding, dilation)
+    return MaxPool2dOp.apply(x, kernel=kernel, stride=stride, padding=padding, dilation=dilation)
 
 
 def avg_pool2d(x: Tensor, kernel: Pair, stride: Pair, padding: Pair, count_include_pad: bool, op: str) -> Tensor:

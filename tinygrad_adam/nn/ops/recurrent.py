@@ -7,11 +7,13 @@ LSTM; r, z, n for GRU):
 
     RNN:  h' = act(W_ih x + b_ih + W_hh h + b_hh)
     LSTM: i, f, g, o = σ, σ, tanh, σ of (W_ih x + b_ih + W_hh h + b_hh);  c' = f c + i g;  h' = o tanh(c')
+          (with proj_size P: h' = W_hr (o tanh(c')), h of size P, c of size H)
     GRU:  r, z = σ(W_ir x + b_ir + W_hr h + b_hr), σ(W_iz x + b_iz + W_hz h + b_hz)
           n = tanh(W_in x + b_in + r (W_hn h + b_hn));  h' = (1 - z) n + z h
 
 The op's output is one array (T + 1, B, H): the hidden state after each step, then the final one (T + 2 for
-an LSTM: then the final cell state). With `batch_sizes` (a packed sequence, batch sorted by decreasing
+an LSTM: then the final cell state). With a projection the hidden states fill the first P columns (the rest
+are 0). With `batch_sizes` (a packed sequence, batch sorted by decreasing
 length) step t updates only the first batch_sizes[t] rows; the others keep their state and output 0.
 """
 
@@ -42,7 +44,7 @@ def _sigmoid(a: np.ndarray) -> np.ndarray:
 
 
 class RecurrentLayerOp(Op):
-    """recurrent_layer(x (T, B, I), h0 (B, H)[, c0], w_ih, w_hh[, b_ih, b_hh]) -> (T + 1 or 2, B, H)."""
+    """recurrent_layer(x (T, B, I), h0 (B, H or P)[, c0], w_ih, w_hh[, b_ih, b_hh][, w_hr]) -> (T + 1 or 2, B, H)."""
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, h0: np.ndarray, *rest: np.ndarray, mode: str, has_bias: bool,
@@ -51,17 +53,19 @@ class RecurrentLayerOp(Op):
         c0, rest = (rest[0], rest[1:]) if lstm else (None, rest)
         w_ih, w_hh = rest[0], rest[1]
         b_ih, b_hh = (rest[2], rest[3]) if has_bias else (None, None)
+        w_hr = rest[4 if has_bias else 2] if len(rest) > (4 if has_bias else 2) else None
         steps, batch = x.shape[0], x.shape[1]
-        hidden = w_hh.shape[1]
+        hidden, state = w_hh.shape[0] // GATES[mode], w_hh.shape[1]  # state: the size of h (P or H)
         xp = (x.reshape(steps * batch, x.shape[2]) @ w_ih.T).reshape(steps, batch, w_ih.shape[0])
         if has_bias:
             xp += b_ih if gru else b_ih + b_hh  # GRU keeps b_hn inside r · (W_hn h + b_hn)
         alloc = np.empty if batch_sizes is None else np.zeros  # a packed batch leaves rows unwritten: they stay 0
-        out = alloc((steps + (2 if lstm else 1), batch, hidden), dtype=x.dtype)
-        h_prev = alloc((steps, batch, hidden), dtype=x.dtype)  # the state each step started from
+        out = (alloc if w_hr is None else np.zeros)((steps + (2 if lstm else 1), batch, hidden), dtype=x.dtype)
+        h_prev = alloc((steps, batch, state), dtype=x.dtype)  # the state each step started from
+        unprojected = None if w_hr is None else alloc((steps, batch, hidden), dtype=x.dtype)  # o tanh(c')
         gates = alloc(xp.shape, dtype=x.dtype) if lstm or gru else None  # the gates' activations
-        c_prev = alloc(h_prev.shape, dtype=x.dtype) if lstm else None
-        tanh_c = alloc(h_prev.shape, dtype=x.dtype) if lstm else None
+        c_prev = alloc((steps, batch, hidden), dtype=x.dtype) if lstm else None
+        tanh_c = alloc((steps, batch, hidden), dtype=x.dtype) if lstm else None
         hp_n = alloc(h_prev.shape, dtype=x.dtype) if gru else None  # W_hn h + b_hn, needed for dr
         scratch = np.empty((batch, hidden), dtype=x.dtype) if lstm else None
         h = h0.copy()
@@ -97,31 +101,36 @@ class RecurrentLayerOp(Op):
                     c_t *= f
                     c_t += np.multiply(i, g, out=scratch[:n])
                     np.tanh(c_t, out=tanh_c[t, :n])
-                    h_new = np.multiply(o, tanh_c[t, :n], out=out[t, :n])
+                    if w_hr is None:
+                        h_new = np.multiply(o, tanh_c[t, :n], out=out[t, :n])
+                    else:
+                        h_new = np.multiply(o, tanh_c[t, :n], out=unprojected[t, :n]) @ w_hr.T
+                        out[t, :n, :state] = h_new
                 else:
                     pre = xp[t, :n] + hp
                     h_new = np.tanh(pre) if mode == "RNN_TANH" else np.maximum(pre, 0)
                 h[:n] = h_new
                 if not lstm:
                     out[t, :n] = h_new
-        out[steps] = h
+        out[steps, :, :state] = h
         if lstm:
             out[steps + 1] = c
-        ctx.save_for_backward(x, w_ih, w_hh, h_prev, out, gates, c_prev, tanh_c, hp_n)
+        ctx.save_for_backward(x, w_ih, w_hh, h_prev, out, gates, c_prev, tanh_c, hp_n, w_hr, unprojected)
         ctx.mode, ctx.has_bias, ctx.reverse, ctx.batch_sizes = mode, has_bias, reverse, batch_sizes
         return out
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[Any, ...]:
-        x, w_ih, w_hh, h_prev, out, gates, c_prev, tanh_c, hp_n = ctx.saved_tensors
+        x, w_ih, w_hh, h_prev, out, gates, c_prev, tanh_c, hp_n, w_hr, unprojected = ctx.saved_tensors
         mode, batch_sizes = ctx.mode, ctx.batch_sizes
         lstm, gru = mode == "LSTM", mode == "GRU"
         steps, batch = x.shape[0], x.shape[1]
-        hidden = w_hh.shape[1]
-        dy = grad[:steps]
-        dh = grad[steps].copy()
+        hidden, state = w_hh.shape[0] // GATES[mode], w_hh.shape[1]
+        dy = grad[:steps, :, :state]
+        dh = grad[steps, :, :state].copy()
         dc = grad[steps + 1].copy() if lstm else None
         alloc = np.empty if batch_sizes is None else np.zeros  # a packed batch leaves rows unwritten: they stay 0
+        dh_all = None if w_hr is None else alloc((steps, batch, state), dtype=grad.dtype)  # for W_hr's gradient
         dxp = alloc((steps, batch, w_hh.shape[0]), dtype=grad.dtype)  # d(pre-activations), input side
         dhp = alloc(dxp.shape, dtype=grad.dtype) if gru else dxp  # the hidden side: differs only in the GRU's n gate
         if gru:  # what does not depend on the incoming gradient, for all steps at once
@@ -155,12 +164,16 @@ class RecurrentLayerOp(Op):
                 elif lstm:
                     act = gates[t, :n]
                     dc_t = dc[:n]
-                    dc_t += np.multiply(dh_t, d_tanh_c[t, :n], out=scratch[:n])
+                    dm = dh_t  # the gradient of o tanh(c'): of h' itself, or through the projection
+                    if w_hr is not None:
+                        dh_all[t, :n] = dh_t
+                        dm = dh_t @ w_hr
+                    dc_t += np.multiply(dm, d_tanh_c[t, :n], out=scratch[:n])
                     d = dxp[t, :n]
                     np.multiply(dc_t, act[:, 2 * hidden:3 * hidden], out=d[:, :hidden])
                     np.multiply(dc_t, c_prev[t, :n], out=d[:, hidden:2 * hidden])
                     np.multiply(dc_t, act[:, :hidden], out=d[:, 2 * hidden:3 * hidden])
-                    np.multiply(dh_t, tanh_c[t, :n], out=d[:, 3 * hidden:])
+                    np.multiply(dm, tanh_c[t, :n], out=d[:, 3 * hidden:])
                     d *= slopes[t, :n]
                     dc_t *= act[:, hidden:2 * hidden]
                     np.matmul(d, w_hh, out=dh_t)
@@ -174,20 +187,24 @@ class RecurrentLayerOp(Op):
         grads: list[Any] = [dx, dh, *([dc] if lstm else [])]
         k = len(grads)
         grads.append(flat_dxp.T @ x.reshape(steps * batch, x.shape[2]) if needs[k] else None)
-        grads.append(flat_dhp.T @ h_prev.reshape(steps * batch, hidden) if needs[k + 1] else None)
+        grads.append(flat_dhp.T @ h_prev.reshape(steps * batch, state) if needs[k + 1] else None)
         if ctx.has_bias:
             db_ih = sum_leading_axes(flat_dxp)
             db_hh = sum_leading_axes(flat_dhp) if gru else db_ih.copy()
             grads += [db_ih if needs[k + 2] else None, db_hh if needs[k + 3] else None]
+        if w_hr is not None:
+            grads.append(dh_all.reshape(steps * batch, state).T @ unprojected.reshape(steps * batch, hidden)
+                         if needs[len(grads)] else None)
         return tuple(grads)
 
 
 def recurrent_layer(mode: str, x: Tensor, h0: Tensor, c0: Tensor | None, w_ih: Tensor, w_hh: Tensor,
-                    b_ih: Tensor | None, b_hh: Tensor | None, reverse: bool = False,
+                    b_ih: Tensor | None, b_hh: Tensor | None, w_hr: Tensor | None = None, reverse: bool = False,
                     batch_sizes: np.ndarray | None = None) -> Tensor:
     """RecurrentLayerOp on time-major x (T, B, I), after checking dtypes; see the module docstring."""
-    check_dtypes(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh)
+    check_dtypes(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr)
     state = (h0,) if c0 is None else (h0, c0)
     biases = () if b_ih is None else (b_ih, b_hh)
-    return RecurrentLayerOp.apply(x, *state, w_ih, w_hh, *biases, mode=mode, has_bias=b_ih is not None,
-                                        reverse=reverse, batch_sizes=batch_sizes)
+    projection = () if w_hr is None else (w_hr,)
+    return RecurrentLayerOp.apply(x, *state, w_ih, w_hh, *biases, *projection, mode=mode,
+                                  has_bias=b_ih is not None, reverse=reverse, batch_sizes=batch_sizes)
