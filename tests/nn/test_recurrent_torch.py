@@ -98,6 +98,7 @@ def test_state_dict_loads_into_torch(kind: str) -> None:
 
 @pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
 def test_initialisation_is_uniform_within_one_over_sqrt_hidden(kind: str) -> None:
+    tg.manual_seed(0)  # unseeded, a 16-value bias lies inside 0.2 in 0.8**16 = 2.8% of the runs
     model = CLASSES[kind][0](3, 16)
     for name, p in model.named_parameters():
         assert np.abs(p.array).max() <= 0.25, name
