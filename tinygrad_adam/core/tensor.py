@@ -113,6 +113,13 @@ def _scalar_type_name(dtype: np.dtype) -> str:
             "float16": "Half", "float32": "Float", "float64": "Double"}.get(np.dtype(dtype).name, str(dtype))
 
 
+def _differentiable_dtype(dtype: np.dtype, *inputs: Any) -> None:
+    """PyTorch's refusal to record an op whose result is not floating while one of `inputs` requires grad."""
+    if np.dtype(dtype).kind not in "fc" and grad_mode.is_grad_enabled() and any(
+            isinstance(t, Tensor) and t.requires_grad for t in inputs):
+        raise RuntimeError(f"Autograd not support dtype: {_scalar_type_name(dtype)}")
+
+
 def _return_type_repr(self: tuple) -> str:
     """torch.return_types' way of printing: the type's name, then one field a line."""
     fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self, strict=True))  # type: ignore[attr-defined]
@@ -1006,21 +1013,17 @@ class Tensor:
         return ops.Where.apply(self, value, condition=keep)
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
-        """This tensor with `value` where the boolean `mask` (broadcast to this shape) is True."""
+        """This tensor with `value` where the boolean `mask` is True (the result has the broadcast shape of both)."""
         mask_array = np.asarray(mask.array if isinstance(mask, Tensor) else mask)
         if mask_array.dtype != np.bool_:
             raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask_array.dtype}")
-        try:
-            fits = np.broadcast_shapes(mask_array.shape, self.shape) == self.shape
-        except ValueError:
-            fits = False
-        if not fits:
-            raise RuntimeError(f"masked_fill: the mask of shape {mask_array.shape} does not broadcast to the input's "
-                               f"shape {self.shape}")
+        shape = checks.broadcast_shapes(tuple(self.shape), mask_array.shape)  # masked_fill_ keeps self's (_inplace)
+        x = self if shape == self.shape else self.expand(shape)
         if isinstance(value, Tensor):
             if value.ndim != 0:
                 raise RuntimeError("masked_fill only supports a 0-dimensional value tensor, but got tensor with "
                                    f"{value.ndim} dimension(s).")
+            _differentiable_dtype(self.array.dtype, value)
             value = value.astype(self.array.dtype)
         else:
             dtype = self.array.dtype
@@ -1028,7 +1031,7 @@ class Tensor:
             if isinstance(value, float) and limits is not None and not limits.min <= value <= limits.max:
                 raise RuntimeError(f"value cannot be converted to type {dtype.name}_t without overflow")
             value = Tensor._make(np.array(value).astype(dtype), False)  # an int wraps, as PyTorch's casts
-        return name_node(self._keep_where(~mask_array, value), "MaskedFillBackward0")
+        return name_node(x._keep_where(~mask_array, value), "MaskedFillBackward0")
 
     def _triangle(self, name: str, keep: np.ndarray) -> Tensor:
         if self.ndim < 2:
@@ -1313,11 +1316,11 @@ class Tensor:
     def _along_dim_check(self, name: str, dim: int, index: np.ndarray, src_shape: tuple[int, ...] | None) -> int:
         """PyTorch's checks of gather/scatter: same rank, index no larger than input (and src) off `dim`, in range."""
         dim = self._wrap_dim(dim, name)
-        if index.ndim != builtins.max(self.ndim, 1) and not (self.ndim == 0 and index.ndim <= 1):
+        if builtins.max(index.ndim, 1) != builtins.max(self.ndim, 1):  # a 0-d tensor counts as 1-d
             raise RuntimeError("Index tensor must have the same number of dimensions as "
                                f"{'input' if name == 'gather' else 'self'} tensor")
         if self.ndim and index.size:
-            for d, (i, n) in enumerate(zip(index.shape, self.shape, strict=True)):
+            for d, (i, n) in enumerate(zip(index.shape or (1,), self.shape, strict=True)):
                 if d != dim and i > n:
                     raise RuntimeError(f"Size does not match at dimension {d} expected index {list(index.shape)} to "
                                        f"be no larger than self {list(self.shape)} apart from dimension {dim}")
@@ -1334,10 +1337,15 @@ class Tensor:
         """out[i][j] = self[index[i][j]][j] for dim 0, and so on; the output has index's shape."""
         index_array = self._index_arg("gather", index)
         dim = self._along_dim_check("gather", dim, index_array, None)
+        if self.ndim == 1 and index_array.ndim == 0:
+            return ops.Gather.apply(self, dim=dim, index=index_array.reshape(1)).reshape(())
         return ops.Gather.apply(self, dim=dim, index=index_array)
 
     def _scatter(self, name: str, dim: int, index: Any, src: Any, add: bool) -> Tensor:
         index_array = self._index_arg(name.rstrip("_"), index)
+        if self.ndim == 1 and index_array.ndim == 0:
+            index_array = index_array.reshape(1)
+            src = src.reshape(1) if isinstance(src, Tensor) and src.ndim == 0 else src
         if isinstance(src, Tensor):
             if src.array.dtype != self.array.dtype:
                 raise RuntimeError(f"{name.rstrip('_')}(): Expected self.dtype to be equal to src.dtype")
@@ -1389,8 +1397,7 @@ class Tensor:
     def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
         """Running sums along `dim`; integer and bool inputs give int64, as in PyTorch."""
         x = self.astype(dtype) if dtype is not None else self if self.array.dtype.kind == "f" else self.astype(np.int64)
-        if x.array.dtype.kind != "f" and self.requires_grad and grad_mode.is_grad_enabled():
-            raise RuntimeError(f"Autograd not support dtype: {_scalar_type_name(x.array.dtype)}")
+        _differentiable_dtype(x.array.dtype, self)
         return ops.Cumsum.apply(x, axis=self._wrap_dim(dim, "cumsum"))
 
     def _sorted_order(self, dim: int, descending: bool) -> np.ndarray:
@@ -3024,6 +3031,7 @@ class Tensor:
         if tuple(src.shape) != tuple(picked.shape):
             raise RuntimeError(f"{name}(): expected src to have a size equal to the slice of self. src size = "
                                f"{list(src.shape)}, slice size = {list(picked.shape)}")
+        _differentiable_dtype(self.array.dtype, src)
         name_of_node = "".join(part.capitalize() for part in name.split("_")) + "Backward0"
         return name_node(ops.IndexPut.apply(self, src.astype(self.array.dtype), index=index), name_of_node)
 
