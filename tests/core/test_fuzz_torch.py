@@ -135,3 +135,72 @@ def test_a_0d_index_counts_as_1d_in_gather_and_scatter() -> None:
         x = lib.arange(4.0, requires_grad=True)
         x.gather(0, lib.tensor(2)).backward()
         assert x.grad.tolist() == [0.0, 0.0, 1.0, 0.0]
+
+
+def test_argument_types_and_values_are_checked_as_pytorch_checks_them() -> None:
+    x = lambda lib: lib.arange(6.0)  # noqa: E731
+    cases = [
+        lambda lib: lib.zeros(2, 3).amax(0, keepdim=0.0),
+        lambda lib: lib.zeros(2, 3).amin(0, keepdim=1),
+        lambda lib: x(lib).narrow(-1, 0.0, 1),
+        lambda lib: x(lib).narrow(-1, 0, 1.0),
+        lambda lib: x(lib).narrow(-1, lib.tensor(1), 2),
+        lambda lib: x(lib).tensor_split(6.0),
+        lambda lib: x(lib).tensor_split(True),
+        lambda lib: x(lib).tensor_split([1, 2.0]),
+        lambda lib: x(lib).tensor_split([1, 4])[1],
+        lambda lib: x(lib).hsplit([2, 3.0]),
+        lambda lib: x(lib).hsplit(2.0),
+        lambda lib: x(lib).reshape(6, 1).vsplit([1, 2.0]),
+        lambda lib: x(lib).reshape(6, 1).vsplit([1, 2])[1],
+        lambda lib: lib.trapezoid(x(lib).reshape(2, 3), -2.5),
+        lambda lib: lib.trapezoid(x(lib).reshape(2, 3), 2),
+        lambda lib: lib.trapezoid(x(lib).reshape(2, 3), dx=2),
+        lambda lib: lib.cumulative_trapezoid(x(lib), 2),
+        lambda lib: lib.tensor(x(lib).allclose(x(lib), rtol=-float("inf"))),
+        lambda lib: lib.tensor(x(lib).allclose(x(lib), atol=-1)),
+        lambda lib: x(lib).isclose(x(lib), rtol=float("nan")),
+        lambda lib: x(lib).isclose(x(lib), rtol=0.0, atol=0.0),
+        lambda lib: lib.zeros(3).put(lib.tensor([0, 1], dtype=lib.int32), lib.ones(2)),
+        lambda lib: lib.zeros(3).put(lib.tensor([0, 1]), lib.ones(2)),
+        lambda lib: lib.searchsorted(lib.tensor(1.0), lib.zeros(3)),
+        lambda lib: lib.tensor(lib.broadcast_shapes((2,), 1.0)),
+        lambda lib: lib.tensor(lib.broadcast_shapes((2,), np.int64(2))),
+        lambda lib: lib.tensor(lib.broadcast_shapes((2,), (1.0,), True, None)),
+        lambda lib: lib.clamp(lib.zeros(2, 3), max=lib.zeros(5)),
+        lambda lib: lib.clamp(lib.zeros(3), min=lib.zeros(2, 1, 1), max=lib.ones(2, 3)),
+    ]
+    for fn in cases:
+        _same(fn)
+
+
+def test_empty_tensors_skip_the_checks_pytorch_skips() -> None:
+    _same(lambda lib: lib.zeros(0, 3).roll(1, 2))
+    _same(lambda lib: lib.zeros(0, 3).roll((1, 2), (0, 9)))
+    _same(lambda lib: lib.zeros(0, 3).roll((1, 2), 0))
+    _same(lambda lib: lib.zeros(1, 3).roll(1, 2))
+    _same(lambda lib: lib.zeros(0, 4).index_add(0, lib.tensor([5, -9]), lib.ones(2, 4)))
+    _same(lambda lib: lib.zeros(2, 0).index_add(1, lib.tensor([0, 7]), lib.ones(2, 2)))
+    _same(lambda lib: lib.zeros(0, 4).index_add(0, lib.tensor([0, 1]), lib.ones(2, 5)))
+    _same(lambda lib: lib.zeros(1, 4).index_add(0, lib.tensor([5]), lib.ones(1, 4)))
+    for dtypes in (("uint8", "float64"), ("float64", "uint8"), ("bool", "bool"), ("float32", "int32")):
+        for a, b in (((2, 1, 0), (2, 0, 1)), ((2, 0, 3), (2, 3, 1)), ((0, 1, 3), (0, 3, 1)), ((2, 1, 3), (2, 3, 1))):
+            _same(lambda lib, a=a, b=b, d=dtypes: lib.bmm(lib.ones(a, dtype=getattr(lib, d[0])),
+                                                          lib.ones(b, dtype=getattr(lib, d[1]))))
+
+
+def test_cov_and_corrcoef_of_one_variable_are_0d() -> None:
+    rows = [[1.0, 2.0, 4.0, 7.0]]
+    _same(lambda lib: lib.tensor(rows).cov())
+    _same(lambda lib: lib.tensor(rows).corrcoef())
+    _same(lambda lib: lib.tensor(rows[0]).cov())
+    _same(lambda lib: lib.tensor(rows * 2).cov())
+    _same(lambda lib: lib.zeros(0, 3).cov())
+
+
+def test_bool_powers_as_pytorch_takes_them() -> None:
+    b = lambda lib: lib.tensor([True, False])  # noqa: E731
+    for fn in (lambda lib: b(lib) ** True, lambda lib: b(lib) ** False, lambda lib: b(lib) ** 2,
+               lambda lib: b(lib) ** 0.5, lambda lib: True ** b(lib), lambda lib: 2 ** b(lib),
+               lambda lib: b(lib) ** b(lib), lambda lib: lib.pow(b(lib), True), lambda lib: lib.pow(True, b(lib))):
+        _same(fn)

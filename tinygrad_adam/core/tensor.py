@@ -120,6 +120,12 @@ def _differentiable_dtype(dtype: np.dtype, *inputs: Any) -> None:
         raise RuntimeError(f"Autograd not support dtype: {_scalar_type_name(dtype)}")
 
 
+def _tolerances(rtol: float, atol: float) -> None:
+    for name, tolerance in (("rtol", rtol), ("atol", atol)):
+        if not tolerance >= 0:
+            raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tolerance:g}")
+
+
 def _return_type_repr(self: tuple) -> str:
     """torch.return_types' way of printing: the type's name, then one field a line."""
     fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self, strict=True))  # type: ignore[attr-defined]
@@ -629,6 +635,8 @@ class Tensor:
             return ops.Pow.apply(*self._pair(exponent))
         if self.array.dtype.kind in "biu" and isinstance(exponent, int | np.integer) and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if self.array.dtype == np.bool_ and isinstance(exponent, bool):  # PyTorch's x ** 1 and x ** 0: bool
+            return Tensor._make(self.array.copy() if exponent else np.ones_like(self.array), False)
         if self.array.dtype == np.bool_ and isinstance(exponent, int | np.integer) and not isinstance(exponent, bool):
             return ops.PowScalar.apply(self.astype(np.int64), exponent=exponent)
         if self.array.dtype.kind != "f" and isinstance(exponent, float):
@@ -636,6 +644,8 @@ class Tensor:
         return ops.PowScalar.apply(self, exponent=exponent)
 
     def __rpow__(self, base: Any) -> Tensor:
+        if self.array.dtype == np.bool_ and isinstance(base, bool | np.bool_):
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         a, b = self._pair(base)
         return ops.Pow.apply(b, a)
 
@@ -752,6 +762,7 @@ class Tensor:
 
     def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
         _tensors("allclose", other=other)
+        _tolerances(rtol, atol)
         if other.array.dtype != self.array.dtype:
             raise RuntimeError(f"{checks.scalar_type_name(self.array.dtype)} did not match "
                                f"{checks.scalar_type_name(other.array.dtype)}")
@@ -830,9 +841,11 @@ class Tensor:
         return ops.Max.apply(self, axis=axes, keepdims=bool(keepdim), largest=name == "amax")
 
     def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        checks.boolean("amax", "keepdim", keepdim)
         return self._amax_or_amin("amax", dim, keepdim)
 
     def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        checks.boolean("amin", "keepdim", keepdim)
         return self._amax_or_amin("amin", dim, keepdim)
 
     def _arg(self, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: bool | None) -> Tensor:
@@ -973,6 +986,7 @@ class Tensor:
             for bound, outside in ((min, np.less), (max, np.greater)):
                 if bound is not None:
                     x, b = out._pair(bound)
+                    checks.broadcast_shapes(x.array.shape, b.array.shape)
                     out = ops.Where.apply(b, x, condition=outside(x.array, b.array))
             return out
         x = self
@@ -1454,9 +1468,12 @@ class Tensor:
             if len(shift_list) != 1:
                 raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shift_list)}, dims:0")
             return ops.Roll.apply(self, shifts=tuple(shift_list), dims=None) if self.ndim else self.clone()
-        dim_list = [self._wrap_dim(d) for d in checks.integers("roll", "dims", dims, single=True)]
+        dim_list = list(checks.integers("roll", "dims", dims, single=True))
         if len(shift_list) != len(dim_list):
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shift_list)}, dims:{len(dim_list)}")
+        if self.numel() == 0:  # PyTorch checks no dim of an empty tensor
+            return self.clone()
+        dim_list = [self._wrap_dim(d) for d in dim_list]
         if self.ndim == 0:
             return self.clone()
         return ops.Roll.apply(self, shifts=tuple(shift_list), dims=tuple(dim_list))
@@ -1471,6 +1488,8 @@ class Tensor:
         if mat2.shape[:2] != (self.shape[0], self.shape[2]):
             raise RuntimeError("Expected size for first two dimensions of batch2 tensor to be: "
                                f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
+        if 0 in self.shape or mat2.shape[2] == 0:  # PyTorch checks no dtype then: the result has mat2's
+            return ops.Bmm.apply(self.astype(mat2.array.dtype), mat2)
         if mat2.array.dtype != self.array.dtype:
             raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {self.dtype} != {mat2.dtype}")
         if self.array.dtype == np.bool_:
@@ -1812,6 +1831,7 @@ class Tensor:
     def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
         """|self - other| <= atol + rtol * |other|, elementwise; both of one dtype."""
         other = self._tensor_arg("isclose", other)
+        _tolerances(rtol, atol)
         if other.array.dtype != self.array.dtype:
             raise RuntimeError(f"{checks.scalar_type_name(self.array.dtype)} did not match "
                                f"{checks.scalar_type_name(other.array.dtype)}")
@@ -2433,7 +2453,8 @@ class Tensor:
         if self.ndim == 0:
             raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
         d = self._wrap_dim(dim)
-        size, start = self.shape[d], int(start)
+        size, start = self.shape[d], checks.integer("narrow", "start", start)
+        length = checks.integer("narrow", "length", length)
         if not -size <= start <= size:
             raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
         start %= builtins.max(size, 1) if start < 0 else size + 1
@@ -2535,7 +2556,12 @@ class Tensor:
             raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
         d = self._wrap_dim(dim)
         length = self.shape[d]
-        cuts = indices_or_sections.tolist() if isinstance(indices_or_sections, Tensor) else indices_or_sections
+        if isinstance(indices_or_sections, Tensor):
+            cuts = indices_or_sections.tolist()
+        elif isinstance(indices_or_sections, Sequence):
+            cuts = list(checks.integers("tensor_split", "indices", indices_or_sections))
+        else:
+            cuts = checks.integer("tensor_split", "sections", indices_or_sections)
         if isinstance(cuts, int):
             if cuts <= 0:
                 raise RuntimeError(f"number of sections must be larger than 0, got {cuts}")
@@ -2551,7 +2577,9 @@ class Tensor:
         if self.ndim < needed:
             raise RuntimeError(f"torch.{name} requires a tensor with at least {needed} dimension, but got a tensor "
                                f"with {self.ndim} dimensions!")
-        if not isinstance(sections, Sequence | Tensor):
+        if isinstance(sections, Sequence):
+            sections = checks.integers(name, "indices", sections)
+        elif not isinstance(sections, Tensor):
             sections = checks.integer(name, "sections", sections)
         if isinstance(sections, int) and (sections == 0 or self.shape[dim] % sections):
             raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the size of the dimension "
@@ -2772,7 +2800,7 @@ class Tensor:
             x = later.ne(earlier) if x.array.dtype == np.bool_ else later - earlier
         return x
 
-    def _index_vector(self, name: str, dim: int, index: Any) -> tuple[int, np.ndarray]:
+    def _index_vector(self, name: str, dim: int, index: Any, bounds: bool = True) -> tuple[int, np.ndarray]:
         d = self._wrap_dim(dim)
         array = np.asarray(index.array if isinstance(index, Tensor) else index)
         if array.dtype not in (np.int32, np.int64):
@@ -2781,7 +2809,7 @@ class Tensor:
         if array.ndim > 1:
             raise IndexError(f"{name}(): Index is supposed to be a vector")
         size = self.shape[d] if self.ndim else 1
-        if array.size and (array.min() < -size or array.max() >= size):
+        if bounds and array.size and (array.min() < -size or array.max() >= size):
             raise IndexError("index out of range in self")
         return d, array.reshape(-1).astype(np.int64) % builtins.max(size, 1)
 
@@ -2790,14 +2818,15 @@ class Tensor:
         d = self._wrap_dim(dim)
         size = self.shape[d] if self.ndim else 1
         given = np.asarray(index.array if isinstance(index, Tensor) else index).reshape(-1)
-        if given.dtype.kind in "iu" and given.size and (given.min() < -size or given.max() >= size):
+        bounds = not self._unchecked_add(name)
+        if bounds and given.dtype.kind in "iu" and given.size and (given.min() < -size or given.max() >= size):
             bad = given[(given < -size) | (given >= size)][0]
             message = f"index {bad} is out of bounds for dimension {d} with size {size}"
             raise RuntimeError(message) if name == "index_add" else IndexError(f"{name}_(): {message}")
         if name == "index_copy" and source.ndim and len(given) != source.shape[d]:
             raise IndexError(f"index_copy_(): Number of indices ({len(given)}) should be equal to source.size(dim) "
                              f"({source.shape[d]})")
-        d, array = self._index_vector(name, dim, index)
+        d, array = self._index_vector(name, dim, index, bounds)
         if source.array.dtype != self.array.dtype:
             raise RuntimeError(f"{name}(): self ({checks.scalar_type_name(self.array.dtype)}) and source "
                                f"({checks.scalar_type_name(source.array.dtype)}) must have the same scalar type")
@@ -2811,10 +2840,16 @@ class Tensor:
             return d, array.reshape(source.shape)
         return d, np.broadcast_to(np.expand_dims(array, tuple(i for i in range(self.ndim) if i != d)), source.shape)
 
+    def _unchecked_add(self, name: str) -> bool:
+        """index_add into an empty tensor of 2 or more dims: PyTorch checks no index (its 1-d kernel does)."""
+        return name == "index_add" and self.numel() == 0 and self.ndim > 1
+
     def index_add(self, dim: int, index: Any, source: Tensor, *, alpha: Any = 1) -> Tensor:
         """A copy with source's slices (times alpha) added at the positions `index` along `dim`."""
         _tensors("index_add", index=index, source=source)
         d, spread = self._along_index("index_add", dim, index, source)
+        if self._unchecked_add("index_add"):
+            return name_node(self.clone(), "IndexAddBackward0")
         return name_node(ops.ScatterAdd.apply(self, source if alpha == 1 else source * alpha, dim=d, index=spread,
                                               add=True), "IndexAddBackward0")
 
@@ -3015,6 +3050,9 @@ class Tensor:
         _tensors("put", source=source)
         checks.boolean("put", "accumulate", accumulate)
         n = self.numel()
+        if isinstance(index, Tensor) and index.array.dtype != np.int64:
+            raise RuntimeError("put_(): Expected a long tensor for index, but got "
+                               f"{_scalar_type_name(index.array.dtype)}")
         array = self._index_arg("put", index).reshape(-1)
         if array.size and (array.min() < -n or array.max() >= n):
             bad = array[(array < -n) | (array >= n)][0]
@@ -3088,7 +3126,7 @@ class Tensor:
         count = Tensor._make(np.asarray(builtins.max(x.shape[1] - correction, 0), x.array.dtype), False)
         with np.errstate(divide="ignore", invalid="ignore"):
             out = (centered @ centered.t()) / count
-        return out.squeeze() if self.ndim < 2 else out
+        return out.squeeze()
 
     def corrcoef(self) -> Tensor:
         """Pearson's correlation coefficients of the variables in the rows, clipped to [-1, 1]."""

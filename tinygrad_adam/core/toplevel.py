@@ -467,6 +467,8 @@ def _trapezoids(name: str, y: Tensor, x: Tensor | None, dx: float | None, dim: i
 
 def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
     """The integral of y along `dim` by the trapezoid rule."""
+    if x is not None:
+        _tensors("trapezoid", x=x)
     if _t(y, "trapezoid").shape[y._wrap_dim(dim)] == 0:  # nothing to integrate: 0 in y's dtype, as PyTorch
         return Tensor._make(np.zeros(np.delete(np.array(y.shape, int), y._wrap_dim(dim)), y.array.dtype), False)
     areas, d = _trapezoids("trapezoid", y, x, dx, dim)
@@ -475,6 +477,8 @@ def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, di
 
 def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
     """The running integral of y along `dim` by the trapezoid rule (one entry fewer than y)."""
+    if x is not None:
+        _tensors("cumulative_trapezoid", x=x)
     areas, d = _trapezoids("cumulative_trapezoid", y, x, dx, dim)
     return areas.cumsum(d)
 
@@ -627,6 +631,9 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
                                "while right was True")
         right = side == "right"
     boundaries = sorted_sequence.array
+    if boundaries.ndim == 0:
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
+                           "dimension")
     if sorter is not None:
         boundaries = np.take_along_axis(boundaries, sorter.array, axis=-1)
     array = input.array if isinstance(input, Tensor) else np.asarray(input)
@@ -686,6 +693,10 @@ def broadcast_shapes(*shapes: Any) -> Any:
     from .tensor import Size
     out: tuple[int, ...] = ()
     for shape in shapes:
+        if shape is None:
+            continue
+        if not isinstance(shape, int | Sequence):
+            raise RuntimeError(f"Input shapes should be of type ints, a tuple of ints, or a list of ints, got {shape}")
         out = checks.broadcast_shapes(out, (shape,) if isinstance(shape, int) else tuple(shape))
     return Size(out)
 
