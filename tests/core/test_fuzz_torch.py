@@ -204,3 +204,46 @@ def test_bool_powers_as_pytorch_takes_them() -> None:
                lambda lib: b(lib) ** 0.5, lambda lib: True ** b(lib), lambda lib: 2 ** b(lib),
                lambda lib: b(lib) ** b(lib), lambda lib: lib.pow(b(lib), True), lambda lib: lib.pow(True, b(lib))):
         _same(fn)
+
+
+def test_cholesky_inverse_and_solve_read_the_factors_triangle_and_take_pytorchs_gradient() -> None:
+    factor = [[1.5, 1.2, 1.8], [1.3, -0.1, 0.9], [0.5, 0.7, 1.7]]  # not triangular: LAPACK ignores a half
+    rhs = [[1.0, 2.0], [0.5, -1.0], [2.0, 0.0]]
+    found = {}
+    for lib in (torch, ta):
+        for upper in (False, True):
+            a = lib.tensor(factor, dtype=lib.float64, requires_grad=True)
+            b = lib.tensor(factor, dtype=lib.float64, requires_grad=True)
+            inverse, solved = lib.cholesky_inverse(a, upper), lib.cholesky_solve(lib.tensor(rhs, dtype=lib.float64),
+                                                                                b, upper)
+            (inverse.sum() + solved.sum()).backward()
+            found[lib.__name__, upper] = [t.detach().numpy() for t in (inverse, solved, a.grad, b.grad)]
+    for upper in (False, True):
+        for ours, theirs in zip(found["tinygrad_adam", upper], found["torch", upper], strict=True):
+            np.testing.assert_allclose(ours, theirs, rtol=1e-9)
+    _same(lambda lib: lib.cholesky_inverse(lib.ones(1, 3, dtype=lib.float64)))
+    _same(lambda lib: lib.cholesky_inverse(lib.ones(3, dtype=lib.float64)))
+    _same(lambda lib: lib.cholesky_inverse(lib.ones(2, 0, 0, dtype=lib.float64)))
+
+
+def test_mixed_dtypes_refused_where_pytorch_wants_one_and_repeat_interleave_counts() -> None:
+    for a, b in (("float32", "float64"), ("float64", "float32"), ("int64", "int32"), ("float32", "bool"),
+                 ("bool", "int32"), ("int32", "int32")):
+        _same(lambda lib, a=a, b=b: lib.linalg.cross(lib.ones(2, 3, dtype=getattr(lib, a)),
+                                                      lib.ones(2, 3, dtype=getattr(lib, b))))
+        _same(lambda lib, a=a, b=b: lib.stack(lib.meshgrid(lib.ones(2, dtype=getattr(lib, a)),
+                                                            lib.ones(3, dtype=getattr(lib, b)), indexing="ij")))
+    for dtype in ("int32", "int64", "int16", "uint8", "bool", "float32"):
+        _same(lambda lib, d=dtype: lib.repeat_interleave(lib.tensor([1, 2, 0], dtype=getattr(lib, d))))
+        _same(lambda lib, d=dtype: lib.ones(3).repeat_interleave(lib.tensor([1, 2, 0], dtype=getattr(lib, d))))
+    _same(lambda lib: lib.repeat_interleave(lib.tensor(3)))
+    _same(lambda lib: lib.repeat_interleave(lib.tensor([1, -2])))
+    _same(lambda lib: lib.repeat_interleave(lib.tensor([], dtype=lib.int32)))
+
+
+def test_renorm_with_an_infinite_maxnorm_has_the_identity_gradient() -> None:
+    for lib in (torch, ta):
+        x = lib.tensor([[1.0, 2.0], [3.0, -4.0]], dtype=lib.float64, requires_grad=True)
+        y = x.renorm(2, 0, float("inf"))
+        (y * lib.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=lib.float64)).sum().backward()
+        assert y.tolist() == [[1.0, 2.0], [3.0, -4.0]] and x.grad.tolist() == [[1.0, 2.0], [3.0, 4.0]]

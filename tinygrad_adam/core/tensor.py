@@ -126,6 +126,21 @@ def _tolerances(rtol: float, atol: float) -> None:
             raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tolerance:g}")
 
 
+def _repeat_counts(counts: np.ndarray) -> None:
+    """repeat_interleave's tensor of counts: int32 or int64, as PyTorch's kernel takes them."""
+    if counts.dtype not in (np.int32, np.int64):
+        raise NotImplementedError(f"\"repeat_interleave_cpu\" not implemented for '{_scalar_type_name(counts.dtype)}'")
+
+
+def _cholesky_product(factor: Tensor, upper: bool) -> Tensor:
+    """L L^T (U^T U when upper) as PyTorch's cholesky_inverse/cholesky_solve take it: the value from the factor's
+    triangle only (what LAPACK reads), the gradient from PyTorch's formula, which uses the whole factor."""
+    whole = factor.mT if upper else factor
+    low = factor.triu().mT if upper else factor.tril()
+    product = whole @ whole.mT
+    return product + (low @ low.mT - product).detach()
+
+
 def _return_type_repr(self: tuple) -> str:
     """torch.return_types' way of printing: the type's name, then one field a line."""
     fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self, strict=True))  # type: ignore[attr-defined]
@@ -2532,6 +2547,8 @@ class Tensor:
         d = x._wrap_dim(0 if dim is None else dim)
         n = x.shape[d] if x.ndim else 1
         counts = np.asarray(repeats.array if isinstance(repeats, Tensor) else repeats)
+        if isinstance(repeats, Tensor):
+            _repeat_counts(counts)
         if counts.dtype.kind not in "iu" or counts.ndim > 1:
             raise RuntimeError("repeat_interleave: repeats must be an int or a 0-d or 1-d tensor of ints")
         if counts.ndim == 1 and len(counts) not in (1, n):
@@ -2770,6 +2787,9 @@ class Tensor:
         shape = checks.broadcast_shapes(self.array.shape, other.array.shape)
         if self.ndim != other.ndim:
             raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+        if other.array.dtype != self.array.dtype:
+            raise RuntimeError(f"expected scalar type {_scalar_type_name(self.array.dtype)} but found "
+                               f"{_scalar_type_name(other.array.dtype)}")
         if dim is None:
             dim = next((i for i, n in enumerate(shape) if n == 3), None)
             if dim is None:
@@ -3108,6 +3128,8 @@ class Tensor:
         others = tuple(i for i in range(self.ndim) if i != d)
         norms = self.norm(p, others, keepdim=True)
         one = Tensor._make(np.ones((), self.array.dtype), False)
+        if maxnorm == math.inf:  # no slice is scaled (and the unused inf / norm would make the gradient NaN)
+            return name_node(self * one, "RenormBackward0")
         factor = ops.Where.apply(maxnorm / (norms + 1e-7), one, condition=norms.array > maxnorm)
         return name_node(self * factor, "RenormBackward0")
 
@@ -3143,8 +3165,7 @@ class Tensor:
         from . import linalg
         if self.array.dtype.kind in "iu":
             raise checks.not_implemented_for("cholesky_solve_cpu", self.array.dtype)
-        low = input2.mT if upper else input2
-        return linalg.solve(low @ low.mT, self)
+        return linalg.solve(_cholesky_product(input2, upper), self)
 
     def cholesky_inverse(self, upper: bool = False) -> Tensor:
         """inv(L L^T) of this Cholesky factor L (or of U^T U when upper)."""
@@ -3152,8 +3173,12 @@ class Tensor:
         from . import linalg
         if self.array.dtype.kind in "iu":
             raise checks.not_implemented_for("cholesky_inverse_out_cpu", self.array.dtype)
-        low = self.mT if upper else self
-        return linalg.inv(low @ low.mT)
+        if self.ndim < 2:
+            raise RuntimeError("cholesky_inverse: The input tensor A must have at least 2 dimensions.")
+        if self.shape[-1] != self.shape[-2]:
+            raise RuntimeError(f"cholesky_inverse: A must be batches of square matrices, but they are "
+                               f"{self.shape[-2]} by {self.shape[-1]} matrices")
+        return linalg.inv(_cholesky_product(self, upper))
 
     def index_reduce(self, dim: int, index: Any, source: Tensor, reduce: str, *,
                      include_self: bool = True) -> Tensor:

@@ -19,7 +19,7 @@ from .dtypes import result_type as result_type_of_arrays
 from .dtypes import to_numpy_dtype
 from .graph_nodes import name_node
 from .out import with_out, write_out
-from .tensor import Tensor, _dim_arg, _tensors, _to_array
+from .tensor import Tensor, _dim_arg, _repeat_counts, _tensors, _to_array
 
 
 def _t(x: Any, op: str = "") -> Tensor:
@@ -501,8 +501,13 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
                       output_size: int | None = None) -> Tensor:
     """input.repeat_interleave(repeats, dim); with input alone, each index i repeated input[i] times."""
     if repeats is None:
-        counts = _t(input, "repeat_interleave")
-        return Tensor._make(np.repeat(np.arange(counts.numel()), counts.array.reshape(-1)).astype(np.int64), False)
+        counts = _t(input, "repeat_interleave").array
+        if counts.ndim != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        _repeat_counts(counts)
+        if (counts < 0).any():
+            raise RuntimeError("repeats can not be negative")
+        return Tensor._make(np.repeat(np.arange(len(counts)), counts).astype(counts.dtype), False)
     return _t(input, "repeat_interleave").repeat_interleave(repeats, dim, output_size=output_size)
 
 
@@ -665,6 +670,8 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
     for t in grids:
         if t.ndim > 1:
             raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t.ndim}D")
+        if t.array.dtype != grids[0].array.dtype:
+            raise RuntimeError("meshgrid expects all tensors to have the same dtype")
     sizes = [t.numel() for t in grids]
     swap = indexing == "xy" and len(grids) >= 2
     if swap:
