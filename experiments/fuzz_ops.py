@@ -72,10 +72,20 @@ def _alarm(signum: int, frame: Any) -> None:
     raise TimedOut
 
 
+def crashes_torch(case: fuzz.Case) -> bool:
+    """A case on which PyTorch 2.13 itself crashes (a segfault would end the run), so it is skipped: pdist's
+    backward on an input with no rows but some columns."""
+    first = case.sample.args[0] if case.sample.args else None
+    shape = first.array.shape if isinstance(first, T) else ()
+    return case.entry.name == "F.pdist" and len(shape) == 2 and shape[0] == 0 and shape[1] > 0
+
+
 def check(case: fuzz.Case, seconds: int = 0, error_types: bool = False) -> str | None:
     """None when tinygrad_adam agrees with torch on the case, else what differs (a case that runs longer than
     `seconds`, when given, is stopped and reported). Both raise, or neither: the exception types are compared
     only with error_types (a message in NumPy's words still counts: an internal error showing through)."""
+    if crashes_torch(case):
+        return None
     entry = _with_out_check(case.entry) if "out" in case.sample.kwargs else case.entry
     signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(seconds)

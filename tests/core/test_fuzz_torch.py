@@ -247,3 +247,51 @@ def test_renorm_with_an_infinite_maxnorm_has_the_identity_gradient() -> None:
         y = x.renorm(2, 0, float("inf"))
         (y * lib.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=lib.float64)).sum().backward()
         assert y.tolist() == [[1.0, 2.0], [3.0, -4.0]] and x.grad.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+
+
+def test_fill_values_outside_the_dtypes_range_are_refused() -> None:
+    for value in (1e300, 2**63, 2**31, 256, -1, -255, -256, -1.0, 255.5, -0.5, 2.5, float("nan"), -float("inf"), True,
+                  2**70):
+        for dtype in ("float32", "int32", "uint8", "bool", "int64", "float64"):
+            _same(lambda lib, v=value, d=dtype: lib.full((2,), v, dtype=getattr(lib, d)))
+            _same(lambda lib, v=value, d=dtype: lib.full_like(lib.zeros(2, dtype=getattr(lib, d)), v))
+            _same(lambda lib, v=value, d=dtype: lib.zeros(2, dtype=getattr(lib, d)).masked_fill(lib.tensor(True), v))
+
+
+def test_more_argument_checks_and_empty_cases() -> None:
+    cases = [
+        lambda lib: lib.tensor(lib.Generator().manual_seed(True).initial_seed()),
+        lambda lib: lib.tensor(lib.Generator().manual_seed(2.0).initial_seed()),
+        lambda lib: lib.tensor(lib.Generator().manual_seed(np.int64(3)).initial_seed()),
+        lambda lib: lib.tensor(lib.Generator().manual_seed("3").initial_seed()),
+        lambda lib: lib.tensor(lib.manual_seed(True).initial_seed()),
+        lambda lib: lib.tensor(lib.manual_seed(np.int64(3)).initial_seed()),
+        lambda lib: lib.zeros(6, 4).scatter(1, lib.zeros(1, 3, dtype=lib.int64), lib.tensor(1.0)),
+        lambda lib: lib.zeros(6, 4).scatter_add(1, lib.zeros(1, 3, dtype=lib.int64), lib.tensor(1.0)),
+        lambda lib: lib.zeros(6, 4).scatter(1, lib.zeros(1, 3, dtype=lib.int64), 1.0),
+        lambda lib: lib.zeros(3, 4).scatter(1, lib.zeros(0, 2, dtype=lib.float64), 1.5),
+        lambda lib: lib.zeros(3, 4).gather(1, lib.zeros(0, 2, dtype=lib.float64)),
+        lambda lib: lib.zeros(3, 4).gather(1, lib.zeros(1, 2, dtype=lib.float64)),
+        lambda lib: lib.take_along_dim(lib.zeros(2, 3), lib.zeros(0, dtype=lib.uint8)),
+        lambda lib: lib.zeros(2, 3).take(3),
+        lambda lib: lib.zeros(4, 3).kthvalue(True),
+        lambda lib: lib.isposinf(lib.zeros(5, dtype=lib.int64), out=lib.zeros(5, dtype=lib.int32)),
+        lambda lib: lib.isneginf(lib.zeros(5), out=lib.zeros(5, dtype=lib.bool)),
+        lambda lib: lib.tensor(2.0).adjoint(),
+        lambda lib: lib.zeros(3).adjoint(),
+        lambda lib: lib.zeros(0, 3, dtype=lib.int64).floor_divide(lib.zeros(3, dtype=lib.int64)),
+        lambda lib: lib.zeros(0, 3, dtype=lib.int64).remainder(lib.zeros(3, dtype=lib.int64)),
+        lambda lib: lib.zeros(1, 3, dtype=lib.int64).remainder(lib.zeros(3, dtype=lib.int64)),
+        lambda lib: lib.zeros(3, 0, dtype=lib.int64).floor_divide(lib.zeros(3, dtype=lib.int64)),
+    ]
+    for fn in cases:
+        _same(fn)
+
+
+def test_lerp_takes_a_0d_weight_of_another_float_dtype_as_a_number() -> None:
+    start, end = [[2.8378131178181683, -1.5]], [[1.9135120721335301, 0.25]]
+    for weight in (-1.5415171384811401, 0.25, 0.75):
+        _same(lambda lib, w=weight: lib.lerp(lib.tensor(start, dtype=lib.float64), lib.tensor(end, dtype=lib.float64),
+                                             lib.tensor(w, dtype=lib.float32)))
+    _same(lambda lib: lib.lerp(lib.zeros(2, 3, dtype=lib.float64), lib.ones(2, 3, dtype=lib.float64),
+                               lib.full((3,), 0.5, dtype=lib.float32)))

@@ -117,6 +117,27 @@ def nonempty_reduction(op: str, shape: tuple[int, ...], axes: tuple[int, ...] | 
             raise IndexError(f"{op}(): Expected reduction dim {a} to have non-zero size.")
 
 
+def fits(value: Any, dtype: np.dtype) -> None:
+    """A Python number that fills a tensor of `dtype` (full, full_like, masked_fill): PyTorch refuses one outside
+    the dtype's range (an integer dtype also NaN and infinities; an unsigned one takes ints from -max, a float16
+    anything)."""
+    dtype = np.dtype(dtype)
+    if isinstance(value, int) and not -(2**63) <= value < 2**64:
+        raise OverflowError("Overflow when unpacking long long")
+    if isinstance(value, bool | np.bool_) or dtype.kind not in "iuf" or dtype == np.float16:
+        return
+    if dtype.kind == "f":
+        ok = not np.isfinite(value) or abs(float(value)) <= float(np.finfo(dtype).max)
+    else:
+        info = np.iinfo(dtype)
+        whole = isinstance(value, int | np.integer)
+        low = (-int(info.max) if whole else 0) if dtype.kind == "u" else int(info.min)
+        ok = (whole or bool(np.isfinite(value))) and low <= value <= int(info.max)
+    if not ok:
+        name = {"int32": "int", "float32": "float", "float64": "double"}.get(dtype.name, f"{dtype.name}_t")
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+
+
 def broadcast_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
     """The broadcast shape of a and b, or PyTorch's RuntimeError naming the first dim that does not fit."""
     out = []

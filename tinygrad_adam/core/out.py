@@ -81,6 +81,8 @@ def write_out(name: str, result: Any, out: Any, exact: bool = False) -> Any:
     if grad_mode.is_grad_enabled() and (result.requires_grad or out.requires_grad):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")
+    if name in ("isposinf", "isneginf") and out.array.dtype != np.bool_:
+        raise RuntimeError(f"{name} does not support non-boolean outputs.")
     if name in ("any", "all") and out.array.dtype not in (np.bool_, np.uint8):
         raise RuntimeError(f"{name} only supports bool tensor for result, got: "
                            f"{checks.scalar_type_name(out.array.dtype)}")

@@ -141,6 +141,11 @@ def _cholesky_product(factor: Tensor, upper: bool) -> Tensor:
     return product + (low @ low.mT - product).detach()
 
 
+def _empty_result(a: Tensor, b: Tensor) -> bool:
+    """a op b has no elements (PyTorch's integer division then meets no zero divisor)."""
+    return 0 in checks.broadcast_shapes(a.array.shape, b.array.shape)
+
+
 def _return_type_repr(self: tuple) -> str:
     """torch.return_types' way of printing: the type's name, then one field a line."""
     fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self, strict=True))  # type: ignore[attr-defined]
@@ -624,7 +629,7 @@ class Tensor:
         a, b = self._pair(other)
         if a.array.dtype == np.bool_:
             raise checks.not_implemented_for(f"div_{rounding_mode}_cpu", a.array.dtype)
-        if a.array.dtype.kind in "iu" and not np.all(b.array):
+        if a.array.dtype.kind in "iu" and not np.all(b.array) and not _empty_result(a, b):
             raise RuntimeError("ZeroDivisionError")
         return op.apply(a, b, mode=rounding_mode)
 
@@ -1055,11 +1060,8 @@ class Tensor:
             _differentiable_dtype(self.array.dtype, value)
             value = value.astype(self.array.dtype)
         else:
-            dtype = self.array.dtype
-            limits = np.iinfo(dtype) if dtype.kind in "iu" else None
-            if isinstance(value, float) and limits is not None and not limits.min <= value <= limits.max:
-                raise RuntimeError(f"value cannot be converted to type {dtype.name}_t without overflow")
-            value = Tensor._make(np.array(value).astype(dtype), False)  # an int wraps, as PyTorch's casts
+            checks.fits(value, self.array.dtype)
+            value = Tensor._make(np.array(value).astype(self.array.dtype), False)
         return name_node(x._keep_where(~mask_array, value), "MaskedFillBackward0")
 
     def _triangle(self, name: str, keep: np.ndarray) -> Tensor:
@@ -1338,7 +1340,7 @@ class Tensor:
 
     def _index_arg(self, name: str, index: Any) -> np.ndarray:
         array = np.asarray(index.array if isinstance(index, Tensor) else index)
-        if array.dtype not in (np.int32, np.int64):
+        if array.dtype not in (np.int32, np.int64) and array.size:  # PyTorch checks no empty index's dtype
             raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
         return array.astype(np.int64, copy=False)
 
@@ -1379,6 +1381,8 @@ class Tensor:
             if src.array.dtype != self.array.dtype:
                 raise RuntimeError(f"{name.rstrip('_')}(): Expected self.dtype to be equal to src.dtype")
             dim = self._along_dim_check(name, dim, index_array, src.shape)
+            if builtins.max(src.ndim, 1) != builtins.max(index_array.ndim, 1):
+                raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
             op = ops.ScatterAdd if add else ops.ScatterSrc
         else:
             if add:
@@ -1723,7 +1727,7 @@ class Tensor:
         a, b = self._pair(other)
         if a.array.dtype == np.bool_:
             raise checks.not_implemented_for(kernel, a.array.dtype)
-        if a.array.dtype.kind in "iu" and not np.all(b.array):
+        if a.array.dtype.kind in "iu" and not np.all(b.array) and not _empty_result(a, b):
             raise RuntimeError("ZeroDivisionError")
         out = op.apply(a, b)
         return out if isinstance(other, Tensor) else name_node(out, op.node_name[:-1] + "0")  # type: ignore[attr-defined]
@@ -1775,8 +1779,10 @@ class Tensor:
     def lerp(self, end: Tensor, weight: Any) -> Tensor:
         """self + weight * (end - self); end (and a tensor weight) in self's dtype."""
         end = self._same_dtype_arg("lerp", self._tensor_arg("lerp", end, "end"), "end")
-        if isinstance(weight, Tensor):
+        if isinstance(weight, Tensor) and weight.ndim:
             self._same_dtype_arg("lerp", weight, "weight")
+        elif isinstance(weight, Tensor) and weight.array.dtype.kind == "f":  # a 0-d one is a number: any float will do
+            weight = weight.astype(self.array.dtype)
         if self.array.dtype.kind != "f":
             kind = "tensor" if isinstance(weight, Tensor) else "scalar"
             raise checks.not_implemented_for(f"lerp_kernel_{kind}", self.array.dtype)
@@ -2264,6 +2270,7 @@ class Tensor:
 
     def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
         """The k-th smallest entry (k from 1) along `dim` and its index."""
+        k = checks.integer("kthvalue", "k", k)
         size = self.shape[self._wrap_dim(dim)] if self.ndim else 1
         if not 1 <= k <= size:
             raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {self._wrap_dim(dim)}")
@@ -2435,7 +2442,8 @@ class Tensor:
 
     def take(self, index: Tensor) -> Tensor:
         """The entries at `index` of the flattened tensor (negative indices count from the end)."""
-        array = np.asarray(index.array if isinstance(index, Tensor) else index)
+        _tensors("take", index=index)
+        array = index.array
         if array.dtype != np.int64:
             raise RuntimeError("take(): Expected a long tensor for index, but got "
                                f"{checks.scalar_type_name(array.dtype)}")
@@ -3025,7 +3033,9 @@ class Tensor:
         return self.mT
 
     def adjoint(self) -> Tensor:
-        return self.mT
+        if self.ndim == 1:
+            raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of matrices. Got 1-D tensor.")
+        return self.mT if self.ndim else self.view(())
 
     def ndimension(self) -> int:
         return self.ndim
