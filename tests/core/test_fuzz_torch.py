@@ -258,6 +258,7 @@ def test_fill_values_outside_the_dtypes_range_are_refused() -> None:
             _same(lambda lib, v=value, d=dtype: lib.zeros(2, dtype=getattr(lib, d)).masked_fill(lib.tensor(True), v))
 
 
+@pytest.mark.filterwarnings("ignore:adjoint")
 def test_more_argument_checks_and_empty_cases() -> None:
     cases = [
         lambda lib: lib.tensor(lib.Generator().manual_seed(True).initial_seed()),
@@ -295,3 +296,65 @@ def test_lerp_takes_a_0d_weight_of_another_float_dtype_as_a_number() -> None:
                                              lib.tensor(w, dtype=lib.float32)))
     _same(lambda lib: lib.lerp(lib.zeros(2, 3, dtype=lib.float64), lib.ones(2, 3, dtype=lib.float64),
                                lib.full((3,), 0.5, dtype=lib.float32)))
+
+
+def test_trapezoid_with_a_step_is_pytorchs_sum_less_half_the_ends() -> None:
+    inf = float("inf")
+    rows = [[-0.0, 1.38, -1.43, -inf], [-0.53, -0.0, -0.24, inf], [0.83, inf, 2.84, -1.5], [0.1, 0.2, 0.3, 0.7]]
+    for dtype in ("float64", "float32"):
+        for kwargs in ({}, {"dx": 0.5}):
+            _same(lambda lib, d=dtype, kw=kwargs: lib.trapezoid(lib.tensor(rows, dtype=getattr(lib, d)), **kw))
+    _same(lambda lib: lib.trapezoid(lib.tensor([[1, 2, 4, 7], [3, 5, 8, 1]]), dx=3))
+
+
+def test_infinity_norms_of_nan_have_a_zero_gradient_and_max_gives_it_to_the_nans() -> None:
+    nan = float("nan")
+    for values in ([[1.0, nan, -3.0], [2.0, -5.0, 1.0]], [[nan, nan, 2.0], [1.0, 4.0, -4.0]]):
+        found = []
+        for lib in (torch, ta):
+            grads = []
+            for fn in (lambda x, lib=lib: lib.linalg.vector_norm(x, float("inf"), 1),
+                       lambda x, lib=lib: lib.linalg.vector_norm(x, -float("inf"), 0, True),
+                       lambda x: x.norm(float("inf")),
+                       lambda x, lib=lib: lib.dist(x, lib.zeros_like(x), float("inf")),
+                       lambda x: x.max(), lambda x: x.min(), lambda x: x.amax()):
+                x = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+                y = fn(x)
+                y.backward(lib.ones_like(y))
+                grads.append(x.grad.numpy())
+            found.append(grads)
+        for ours, theirs in zip(found[1], found[0], strict=True):
+            np.testing.assert_array_equal(ours, theirs)
+
+
+def test_sum_and_prod_into_an_out_compute_in_its_dtype() -> None:
+    cases = [
+        lambda lib: lib.prod(lib.tensor([True, False]), 0, out=lib.zeros((), dtype=lib.bool)),
+        lambda lib: lib.prod(lib.tensor([3, 2]), 0, out=lib.zeros((), dtype=lib.bool)),
+        lambda lib: lib.prod(lib.tensor([3.5, 2.0]), 0, out=lib.zeros((), dtype=lib.int32)),
+        lambda lib: lib.sum(lib.tensor([True, True]), 0, out=lib.zeros((), dtype=lib.bool)),
+        lambda lib: lib.sum(lib.tensor([300, 2]), 0, out=lib.zeros((), dtype=lib.uint8)),
+        lambda lib: lib.sum(lib.tensor([3.5, 2.0]), 0, out=lib.zeros((), dtype=lib.int64)),
+        lambda lib: lib.tensor([True, True]).sum(dtype=lib.bool),
+        lambda lib: lib.tensor([[3, 0], [1, 2]]).prod(1, dtype=lib.bool),
+        lambda lib: lib.tensor([True, True]).sum(),
+        lambda lib: lib.zeros(2, 3).sum((0, True)),
+        lambda lib: lib.zeros(2, 3).sum((True, 0)),
+    ]
+    for fn in cases:
+        _same(fn)
+
+
+def test_unique_refuses_a_dim_of_a_0d_tensor_and_histogram_bins_of_another_dtype() -> None:
+    _same(lambda lib: lib.unique(lib.tensor(1.0), dim=0)[0])
+    _same(lambda lib: lib.unique_consecutive(lib.tensor(1.0), dim=-1)[0])
+    _same(lambda lib: lib.unique(lib.tensor([2.0, 1.0, 2.0]), dim=0))
+    _same(lambda lib: lib.histogram(lib.tensor([0.5, 1.5, -2.0]), lib.tensor([-3, -1, 0, 3], dtype=lib.int32))[0])
+    _same(lambda lib: lib.histogram(lib.tensor([0.5, 1.5, -2.0]), lib.tensor([-3.0, -1.0, 0.0, 3.0]))[0])
+
+
+def test_bmm_of_empty_operands_refuses_an_integer_result_that_needs_grad() -> None:
+    _same(lambda lib: lib.bmm(lib.zeros(2, 0, 4, dtype=lib.float64, requires_grad=True),
+                              lib.zeros(2, 4, 0, dtype=lib.uint8)))
+    _same(lambda lib: lib.bmm(lib.zeros(2, 0, 4, dtype=lib.float64, requires_grad=True),
+                              lib.zeros(2, 4, 2, dtype=lib.float32)))

@@ -62,8 +62,8 @@ def integers(op: str, name: str, values: Any, single: bool = False) -> tuple[int
     if isinstance(values, Sequence | np.ndarray) and not isinstance(values, str):
         for i, n in enumerate(values):
             if not _is_int(n) and not (i and isinstance(n, bool)):  # PyTorch's parser: a bool but at pos 0 passes
-                raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, but found element of type "
-                                f"{type_name(n)} at pos {i}")
+                raise TypeError(f"{op + '(): ' if op else ''}argument '{name}' must be tuple of ints, but found "
+                                f"element of type {type_name(n)} at pos {i}")
         return tuple(int(n) for n in values)
     if single and _is_int(values):
         return (int(values),)
@@ -97,7 +97,7 @@ def dims(d: Any, ndim: int) -> tuple[int, ...] | None:
         raise TypeError(f"dim must be an int or a tuple of ints, not {type(d).__name__}")
     if len(d) == 0:
         return None
-    wrapped = tuple(dim(a, ndim) for a in d)
+    wrapped = tuple(dim(a, ndim) for a in integers("", "dim", d))  # a bool passes past pos 0, as in PyTorch
     for a in wrapped:
         if wrapped.count(a) > 1:
             raise RuntimeError(f"dim {a} appears multiple times in the list of dims")

@@ -25,6 +25,11 @@ def with_out(function: Callable[..., Any] | None = None, *, factory: bool = Fals
 
     @functools.wraps(function)
     def with_out_argument(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+        if name in _IN_OUT_DTYPE and out is not None:
+            if len(args) < 2 and kwargs.get("dim") is None:  # the overload without dim has no out
+                raise TypeError(f"{name}() missing 1 required positional arguments: \"dim\"")
+            if isinstance(out, Tensor) and kwargs.get("dtype") is None:
+                kwargs["dtype"] = out.dtype
         if factory and isinstance(out, Tensor):
             if kwargs.get("dtype") is None:
                 kwargs["dtype"] = out.dtype
@@ -54,6 +59,8 @@ _EXACT_DTYPE = frozenset({
 # elementwise ops that keep their input's dtype: out= must have it (PyTorch's other message)
 _INPUT_DTYPE = frozenset({"neg", "negative", "abs", "absolute", "sign", "sgn", "ceil", "floor", "round", "trunc", "fix",
                           "frac", "bitwise_not"})
+# reductions whose out= needs a dim and, without a dtype, computes in out's dtype (the input converted first)
+_IN_OUT_DTYPE = frozenset({"sum", "prod"})
 # composed of other ops in PyTorch, so out= is a copy_ of the result, which autograd records
 _COPIED = frozenset({"quantile", "nanquantile"})
 _EXACT_DTYPE_TUPLE = frozenset({"sort", "topk", "max", "min", "kthvalue", "median", "mode", "cummax", "cummin"})

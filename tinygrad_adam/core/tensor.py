@@ -816,9 +816,9 @@ class Tensor:
     # ----- reductions (dim/keepdim as in PyTorch; axis/keepdims accepted too) -------------------
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
             keepdims: bool | None = None) -> Tensor:
-        x = self if dtype is not None or self.array.dtype.kind == "f" else self.astype(np.int64)
-        x = x if dtype is None else x.astype(dtype)
-        return ops.Sum.apply(x, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg("sum", keepdim, keepdims))
+        x = self._integral_as_long(dtype)
+        return x._as_bool(ops.Sum.apply(x, axis=_axes(dim, axis, self.array.ndim),
+                                        keepdims=_keepdim_arg("sum", keepdim, keepdims)))
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
              keepdims: bool | None = None) -> Tensor:
@@ -829,13 +829,26 @@ class Tensor:
                                f"or complex dtype. Got: {checks.scalar_type_name(x.array.dtype)}")
         return ops.Mean.apply(x, axis=_axes(dim, axis, self.array.ndim), keepdims=keep)
 
+    def _infinity_norm(self, axes: tuple[int, ...], keepdim: bool, largest: bool) -> Tensor:
+        """The largest (smallest) |x| over axes; where that is NaN the gradient is 0, as PyTorch's norm gives it."""
+        size = self.abs()
+        lost = np.isnan(size.array).any(axis=axes or None, keepdims=True)
+        if lost.any():
+            size = ops.Where.apply(size, Tensor._make(np.zeros((), size.array.dtype), False),
+                                   condition=~np.broadcast_to(lost, size.shape))
+        out = size.amax(axes, keepdim) if largest else size.amin(axes, keepdim)
+        if lost.any():
+            nan = np.where(lost.reshape(out.shape), np.nan, 0.0).astype(out.array.dtype)
+            out = out + Tensor._make(nan, False)
+        return out
+
     def _max_or_min(self, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: bool | None) -> Any:
         dim, keep = _dim_arg(dim, axis), _keepdim_arg(name, keepdim, keepdims)
         if isinstance(dim, Tensor):  # max(other): elementwise, as torch.max(a, b)
             return self.maximum(dim) if name == "max" else self.minimum(dim)
         if dim is None:
             checks.nonempty_reduction(name, self.array.shape, None)
-            return ops.Max.apply(self, axis=None, keepdims=False, largest=name == "max")
+            return ops.Max.apply(self, axis=None, keepdims=False, largest=name == "max", nan_ties=True)
         d = checks.dim(dim, self.array.ndim, name)
         checks.nonempty_reduction(name, self.array.shape, (d,))
         result = MaxResult if name == "max" else MinResult
@@ -933,7 +946,7 @@ class Tensor:
         if p in (1, 1.0):
             return x.abs().sum(axes, keep)
         if p in (float("inf"), "inf", float("-inf")):
-            return x.abs().amax(axes or (), keep) if p != float("-inf") else x.abs().amin(axes or (), keep)
+            return x._infinity_norm(axes or (), keep, p != float("-inf"))
         if p == 0:  # the number of nonzero entries, with gradient 0
             return (x * 0).sum(axes, keep) + Tensor._make(np.asarray(
                 np.sum(x.array != 0, axis=axes, keepdims=keep), dtype=x.array.dtype), False)
@@ -1508,6 +1521,7 @@ class Tensor:
             raise RuntimeError("Expected size for first two dimensions of batch2 tensor to be: "
                                f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
         if 0 in self.shape or mat2.shape[2] == 0:  # PyTorch checks no dtype then: the result has mat2's
+            _differentiable_dtype(mat2.array.dtype, self, mat2)
             return ops.Bmm.apply(self.astype(mat2.array.dtype), mat2)
         if mat2.array.dtype != self.array.dtype:
             raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {self.dtype} != {mat2.dtype}")
@@ -1544,6 +1558,9 @@ class Tensor:
             checks.integer("histogram", "bins", bins)
         if self.array.dtype.kind != "f":
             raise NotImplementedError(f"\"histogramdd\" not implemented for '{_scalar_type_name(self.array.dtype)}'")
+        if isinstance(bins, Tensor) and bins.array.dtype != self.array.dtype:
+            raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have the same dtype, but got "
+                               f"input with dtype {self.dtype} and bins for dimension 0 with dtype {bins.dtype}")
         if isinstance(edges, int | np.integer) and edges <= 0:
             raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {edges} for dimension 0")
         data_range = None if range is None else (float(range[0]), float(range[1]))
@@ -2163,13 +2180,17 @@ class Tensor:
             return self.astype(dtype)
         return self if self.array.dtype.kind == "f" else self.astype(np.int64)
 
+    def _as_bool(self, reduced: Tensor) -> Tensor:
+        """sum/prod of bools with dtype=bool: NumPy counts them, PyTorch keeps bool (any, all)."""
+        return reduced.astype(np.bool_) if self.array.dtype == np.bool_ else reduced
+
     def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         """The product of all entries, or along one `dim`."""
         x = self._integral_as_long(dtype)
         if dim is None:
-            return name_node(ops.Prod.apply(x), "ProdBackward0")
+            return name_node(x._as_bool(ops.Prod.apply(x)), "ProdBackward0")
         axes = checks.dims(checks.dim(dim, self.ndim), self.ndim)
-        return name_node(ops.Prod.apply(x, axis=axes, keepdims=bool(keepdim)), "ProdBackward1")
+        return name_node(x._as_bool(ops.Prod.apply(x, axis=axes, keepdims=bool(keepdim))), "ProdBackward1")
 
     def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
         """Running products along `dim`; integer and bool inputs give int64, as in PyTorch."""
@@ -2388,7 +2409,7 @@ class Tensor:
         indices and the counts; never differentiable, as in PyTorch."""
         for name, flag in (("sorted", sorted), ("return_inverse", return_inverse), ("return_counts", return_counts)):
             checks.boolean("_unique2", name, flag)
-        axis = None if dim is None else self._wrap_dim(dim)
+        axis = self._unique_dim(dim)
         values, inverse, counts = np.unique(self.array, return_inverse=True, return_counts=True, axis=axis)
         inverse = inverse.reshape(self.shape if axis is None else (self.shape[axis],) if self.ndim else ())
         return self._with_extras(values, inverse, counts, return_inverse, return_counts)
@@ -2401,12 +2422,17 @@ class Tensor:
         out = Tensor._make(values, False)
         return (out, *extras) if extras else out
 
+    def _unique_dim(self, dim: Any) -> int | None:
+        if dim is not None and self.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return None if dim is None else self._wrap_dim(dim)
+
     def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False,
                            dim: int | None = None) -> Any:
         """Keep the first of each run of equal entries (or slices along `dim`)."""
         checks.boolean("unique_consecutive", "return_inverse", return_inverse)
         checks.boolean("unique_consecutive", "return_counts", return_counts)
-        axis = None if dim is None else self._wrap_dim(dim)
+        axis = self._unique_dim(dim)
         array = self.array.reshape(-1) if axis is None else np.moveaxis(self.array.reshape(self.shape or (1,)),
                                                                         axis, 0)
         changed = np.ones(len(array), bool)

@@ -472,6 +472,8 @@ def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, di
     if _t(y, "trapezoid").shape[y._wrap_dim(dim)] == 0:  # nothing to integrate: 0 in y's dtype, as PyTorch
         return Tensor._make(np.zeros(np.delete(np.array(y.shape, int), y._wrap_dim(dim)), y.array.dtype), False)
     areas, d = _trapezoids("trapezoid", y, x, dx, dim)
+    if x is None:  # PyTorch's form: (the sum - half the two ends) * dx; an infinite end gives NaN, as there
+        return (y.sum(d) - (y.select(d, 0) + y.select(d, -1)) * 0.5) * (1.0 if dx is None else dx)
     return areas.sum(d)
 
 

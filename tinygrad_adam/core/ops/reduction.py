@@ -66,13 +66,15 @@ class Mean(Sum):
 
 
 class Max(Op):
-    """Maximum (or, with largest=False, minimum) over axes; tied extremes share the gradient equally."""
+    """Maximum (or, with largest=False, minimum) over axes; tied extremes share the gradient equally (with
+    nan_ties, a NaN result's NaNs share it, as PyTorch's max() of all entries; amax gives NaN everywhere)."""
 
     saves_output = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False,
-                largest: bool = True) -> np.ndarray:
+                largest: bool = True, nan_ties: bool = False) -> np.ndarray:
+        ctx.nan_ties = nan_ties
         out = (np.max if largest else np.min)(x, axis=axis, keepdims=True)
         return _saved_and_squeezed(ctx, x, out, axis, keepdims)
 
@@ -80,6 +82,8 @@ class Max(Op):
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
         x, out = ctx.saved_tensors
         mask = x == out
+        if ctx.nan_ties:
+            mask |= np.isnan(x) & np.isnan(out)
         share = mask / mask.sum(axis=ctx.axis, keepdims=True)
         return share * _expand_reduced(grad, ctx.axis, ctx.keepdims, x.shape)
 
