@@ -358,3 +358,10 @@ def test_bmm_of_empty_operands_refuses_an_integer_result_that_needs_grad() -> No
                               lib.zeros(2, 4, 0, dtype=lib.uint8)))
     _same(lambda lib: lib.bmm(lib.zeros(2, 0, 4, dtype=lib.float64, requires_grad=True),
                               lib.zeros(2, 4, 2, dtype=lib.float32)))
+
+
+@pytest.mark.filterwarnings("ignore:torch.cholesky")
+def test_legacy_cholesky_of_an_empty_input_checks_no_shape() -> None:
+    for shape in ((3, 0), (0, 3), (2, 0, 3), (0, 0), (3, 1)):
+        _same(lambda lib, s=shape: lib.zeros(s, dtype=lib.float64).cholesky())
+        _same(lambda lib, s=shape: lib.linalg.cholesky(lib.zeros(s, dtype=lib.float64)))
