@@ -365,3 +365,27 @@ def test_legacy_cholesky_of_an_empty_input_checks_no_shape() -> None:
     for shape in ((3, 0), (0, 3), (2, 0, 3), (0, 0), (3, 1)):
         _same(lambda lib, s=shape: lib.zeros(s, dtype=lib.float64).cholesky())
         _same(lambda lib, s=shape: lib.linalg.cholesky(lib.zeros(s, dtype=lib.float64)))
+
+
+def test_random_bounds_and_einsum_operands_are_checked_as_pytorch_checks_them() -> None:
+    cases = [
+        lambda lib: lib.randint(0.0, 5, (3,)),
+        lambda lib: lib.randint(True, 5, (3,)),
+        lambda lib: lib.randint(2.5, (3,)),
+        lambda lib: lib.randint(5, 2, (3,)),
+        lambda lib: lib.zeros(3).random_(1.5, 4),
+        lambda lib: lib.zeros(3).random_(True),
+        lambda lib: lib.zeros(3).random_(5, 2),
+        lambda lib: lib.einsum("i,i->", lib.ones(3), lib.ones(3, dtype=lib.float64)),
+        lambda lib: lib.einsum("i,i->", lib.ones(3, dtype=lib.int64), lib.ones(3, dtype=lib.float64)),
+        lambda lib: lib.einsum("i,i->", lib.ones(3), lib.ones(3, dtype=lib.bool)),
+        lambda lib: lib.einsum("i,i->", lib.ones(3, dtype=lib.bool), lib.ones(3)),
+        lambda lib: lib.einsum("i,i->", lib.ones(3, dtype=lib.float64), lib.ones(3, dtype=lib.float64)),
+        lambda lib: lib.einsum("i->", lib.ones(3, dtype=lib.int32)),
+    ]
+    for fn in cases:
+        _same(fn)
+    torch.manual_seed(3)  # an int 0-d tensor is an int; the draws are PyTorch's
+    theirs = torch.randint(torch.tensor(5), (4,)).tolist()
+    ta.manual_seed(3)
+    assert ta.randint(ta.tensor(5), (4,)).tolist() == theirs

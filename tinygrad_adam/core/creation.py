@@ -163,6 +163,7 @@ def randint(low: int = 0, high: Any = None, size: Any = None, *, generator: Any 
         low, high = 0, low
     if high is None or size is None:
         raise TypeError("randint(low=0, high, size): high and size are required")
+    low, high = checks.integer("randint", "low", low), checks.integer("randint", "high", high)
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     np_dtype = np.dtype(np.int64) if dtype is None else np.dtype(to_numpy_dtype(dtype))

@@ -2065,7 +2065,8 @@ class Tensor:
         bounds.update(kwargs)
         if set(bounds) - {"from", "to"}:
             raise TypeError(f"random_() got unexpected keyword arguments {sorted(set(bounds) - {'from', 'to'})}")
-        low, high = bounds.get("from", 0), bounds.get("to")
+        low, high = checks.integer("random_", "from", bounds.get("from", 0)), bounds.get("to")
+        high = checks.optional_integer("random_", "to", high)
         dtype, shape = self.array.dtype, tuple(self.shape)
         if high is None:
             if "from" not in bounds:

@@ -323,8 +323,12 @@ def einsum(equation: str, *operands: Any) -> Tensor:
         operands = tuple(operands[0])
     tensors = [_t(x) for x in operands]
     terms = equation.replace(" ", "").partition("->")[0].split(",")
-    if len(tensors) > 1 and np.dtype(np.bool_) in {x.array.dtype for x in tensors}:
+    if len(tensors) > 1 and tensors[0].array.dtype == np.bool_:
         raise checks.not_implemented_for("bmm", np.dtype(np.bool_))
+    for x in tensors[1:]:  # one dtype, as PyTorch's kernels want it
+        if x.array.dtype != tensors[0].array.dtype:
+            raise RuntimeError(f"expected scalar type {checks.scalar_type_name(tensors[0].array.dtype)} but found "
+                               f"{checks.scalar_type_name(x.array.dtype)}")
     if len(terms) != len(tensors):
         raise RuntimeError(f"einsum(): {'fewer' if len(tensors) < len(terms) else 'more'} operands were provided "
                            "than specified in the equation")
