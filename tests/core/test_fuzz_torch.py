@@ -10,6 +10,8 @@ import pytest
 from fuzz import case, entries
 
 torch = pytest.importorskip("torch")
+# NumPy's floating-point warnings (the package filters them for its users, pytest shows them) and torch's own
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore:.*degrees of freedom")
 
 from test_optable_torch import Mismatch, check_sample  # noqa: E402 - it needs torch
 
@@ -389,3 +391,34 @@ def test_random_bounds_and_einsum_operands_are_checked_as_pytorch_checks_them() 
     theirs = torch.randint(torch.tensor(5), (4,)).tolist()
     ta.manual_seed(3)
     assert ta.randint(ta.tensor(5), (4,)).tolist() == theirs
+
+
+def _gradient(lib, values, fn, seed_grad):
+    x = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+    y = fn(lib, x)
+    y.backward(lib.tensor(seed_grad, dtype=lib.float64))
+    return x.grad.numpy()
+
+
+def test_cumprod_gradient_is_pytorchs_around_zeros_nan_and_infinities() -> None:
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n = int(rng.integers(2, 6))
+        x = rng.normal(size=(2, n)).round(1)
+        special = rng.random(x.shape) < 0.35
+        x[special] = rng.choice([0.0, 0.0, -0.0, np.nan, np.inf, -np.inf], size=special.sum())
+        g = rng.normal(size=x.shape).round(1)
+        theirs, ours = (_gradient(lib, x, lambda lib, t: lib.cumprod(t, 1), g) for lib in (torch, ta))
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, equal_nan=True, err_msg=str(x.tolist()))
+
+
+def test_variance_gradient_with_a_correction_past_the_count() -> None:
+    for correction in (1, 2, 3):
+        for values in ([[-0.95], [0.69]], [[1.0, 2.0, 4.0]]):
+            seed = np.ones((len(values),))
+            for fn in (lambda lib, t, c=correction: t.var(1, correction=c),
+                       lambda lib, t, c=correction: t.std(1, correction=c),
+                       lambda lib, t, c=correction: sum(r * w for r, w in zip(lib.var_mean(t, 1, correction=c),
+                                                                              (2.0, 3.0), strict=True))):
+                theirs, ours = (_gradient(lib, values, fn, seed) for lib in (torch, ta))
+                np.testing.assert_array_equal(ours, theirs)

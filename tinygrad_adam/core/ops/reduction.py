@@ -118,8 +118,8 @@ class Var(Op):
                 root: bool = False) -> np.ndarray:
         centered = x - np.mean(x, axis=axis, keepdims=True)
         count = int(np.prod([x.shape[a] for a in _normalize_axis(axis, x.ndim)]))
-        # N <= correction divides by 0 (inf or nan), as PyTorch does
-        ctx.axis, ctx.keepdims, ctx.divisor, ctx.root = axis, keepdims, x.dtype.type(max(count - ddof, 0)), root
+        # N <= correction divides by 0 (inf or nan), as PyTorch does; its backward divides by N - correction
+        ctx.axis, ctx.keepdims, ctx.divisor, ctx.root = axis, keepdims, x.dtype.type(count - ddof), root
         wide = centered
         if x.dtype != np.float64:
             wide = x.astype(np.float64)
@@ -265,22 +265,37 @@ class Prod(Op):
 
 
 class Cumprod(Op):
-    """Running products along `axis`; d out_j / d x_i (i <= j) is the product of x_0..x_j without x_i."""
+    """Running products along `axis`. The backward is PyTorch's cumprod_backward: with no zero input,
+    reversed-cumsum(out * grad) / x; else, per slice, that formula before the first zero z, at z the product
+    x_0..x_(z-1) times the sum over k from z to the next zero of grad_k * x_(z+1)..x_k, and 0 after z (so NaN
+    and inf spread as in PyTorch)."""
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: int) -> np.ndarray:
-        ctx.save_for_backward(x)
         ctx.axis = axis
-        return np.cumprod(x, axis=axis, dtype=x.dtype) if x.ndim else x.copy()
+        out = np.cumprod(x, axis=axis, dtype=x.dtype) if x.ndim else x.copy()
+        ctx.save_for_backward(x, out)
+        return out
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
-        (x,) = ctx.saved_tensors
-        if x.ndim == 0:
+        x, out = ctx.saved_tensors
+        axis = ctx.axis
+        if x.ndim == 0 or x.shape[axis] <= 1:
             return grad
-        moved, g = np.moveaxis(x, ctx.axis, -1), np.moveaxis(grad, ctx.axis, -1)
-        n = moved.shape[-1]
-        without = np.repeat(moved[..., None, :], n, axis=-2)  # row i: x with x_i set to 1
-        without[..., np.arange(n), np.arange(n)] = 1
-        partial = np.cumprod(without, axis=-1) * np.triu(np.ones((n, n), dtype=x.dtype))
-        return np.moveaxis(np.einsum("...ij,...j->...i", partial, g), -1, ctx.axis)
+
+        def reversed_cumsum(a: np.ndarray) -> np.ndarray:
+            return np.flip(np.cumsum(np.flip(a, axis), axis), axis)
+
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if (x != 0).all():
+                return reversed_cumsum(out * grad) / x
+            zeros = x == 0
+            seen = np.cumsum(zeros, axis)
+            before, first = seen == 0, zeros & (seen == 1)
+            result = np.where(before, reversed_cumsum(np.where(before, out * grad, 0)) / x, 0)
+            prefix = np.prod(np.where(before, x, 1), axis, keepdims=True)  # x_0..x_(z-1)
+            after = np.cumprod(np.where(before | first, 1, x), axis)  # x_(z+1)..x_k
+            through_next = (seen == 1) | (zeros & (seen == 2))  # from the first zero to the next one
+            at_first = prefix * reversed_cumsum(np.where(through_next, grad * after, 0))
+            return np.where(first, at_first, result).astype(grad.dtype, copy=False)
