@@ -422,3 +422,20 @@ def test_variance_gradient_with_a_correction_past_the_count() -> None:
                                                                               (2.0, 3.0), strict=True))):
                 theirs, ours = (_gradient(lib, values, fn, seed) for lib in (torch, ta))
                 np.testing.assert_array_equal(ours, theirs)
+
+
+def test_cdist_p1_gradient_is_nan_where_a_difference_is_nan() -> None:
+    nan, inf = float("nan"), float("inf")
+    x = [[[1.7, 2.0], [0.3, -1.2], [-1.0, 1.2]], [[2.9, 1.6], [2.1, 0.7], [1.1, -2.0]]]
+    y = [[[-0.4, -0.7], [-1.8, 3.0], [-0.4, nan], [0.96, -0.13]],
+         [[1.7, -inf], [-1.6, -1.9], [-2.2, -0.0], [-0.0, nan]]]
+    for p in (1.0, 2.0, 0.5):
+        found = []
+        for lib in (torch, ta):
+            a = lib.tensor(x, dtype=lib.float64, requires_grad=True)
+            b = lib.tensor(y, dtype=lib.float64, requires_grad=True)
+            d = lib.cdist(a, b, p)
+            d.backward(lib.ones_like(d))
+            found.append([d.detach().numpy(), a.grad.numpy(), b.grad.numpy()])
+        for ours, theirs in zip(found[1], found[0], strict=True):
+            np.testing.assert_allclose(ours, theirs, rtol=1e-12, equal_nan=True)

@@ -61,6 +61,11 @@ _INPUT_DTYPE = frozenset({"neg", "negative", "abs", "absolute", "sign", "sgn", "
                           "frac", "bitwise_not"})
 # reductions whose out= needs a dim and, without a dtype, computes in out's dtype (the input converted first)
 _IN_OUT_DTYPE = frozenset({"sum", "prod"})
+# ops whose out= must be bool (any/all also take uint8), with PyTorch's message
+_BOOL_OUT = {
+    **dict.fromkeys(("any", "all"),
+                    ((np.bool_, np.uint8), "{name} only supports bool tensor for result, got: {dtype}")),
+    **dict.fromkeys(("isposinf", "isneginf"), ((np.bool_,), "{name} does not support non-boolean outputs."))}
 # composed of other ops in PyTorch, so out= is a copy_ of the result, which autograd records
 _COPIED = frozenset({"quantile", "nanquantile"})
 _EXACT_DTYPE_TUPLE = frozenset({"sort", "topk", "max", "min", "kthvalue", "median", "mode", "cummax", "cummin"})
@@ -88,11 +93,8 @@ def write_out(name: str, result: Any, out: Any, exact: bool = False) -> Any:
     if grad_mode.is_grad_enabled() and (result.requires_grad or out.requires_grad):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")
-    if name in ("isposinf", "isneginf") and out.array.dtype != np.bool_:
-        raise RuntimeError(f"{name} does not support non-boolean outputs.")
-    if name in ("any", "all") and out.array.dtype not in (np.bool_, np.uint8):
-        raise RuntimeError(f"{name} only supports bool tensor for result, got: "
-                           f"{checks.scalar_type_name(out.array.dtype)}")
+    if name in _BOOL_OUT and out.array.dtype not in _BOOL_OUT[name][0]:
+        raise RuntimeError(_BOOL_OUT[name][1].format(name=name, dtype=checks.scalar_type_name(out.array.dtype)))
     if name in _INPUT_DTYPE and out.array.dtype != result.array.dtype:
         raise RuntimeError(f"Found dtype {checks.scalar_type_name(out.array.dtype)} but expected "
                            f"{checks.scalar_type_name(result.array.dtype)}")

@@ -595,7 +595,10 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     if p < 0:
         raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
     from .linalg import vector_norm
-    return name_node(vector_norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1), "CdistBackward0")
+    diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    if p == 1:  # PyTorch's backward, grad * sign(diff): NaN where a difference is NaN
+        return name_node((diff * Tensor._make(np.sign(diff.array), False)).sum(-1), "CdistBackward0")
+    return name_node(vector_norm(diff, p, -1), "CdistBackward0")
 
 
 def _sorted_positions(boundaries: np.ndarray, values: np.ndarray, right: bool, out_int32: bool) -> Tensor:
