@@ -413,6 +413,11 @@ def test_cumprod_gradient_is_pytorchs_around_zeros_nan_and_infinities() -> None:
 
 
 def test_variance_gradient_with_a_correction_past_the_count() -> None:
+    for fn in (lambda lib, t: t.std(correction=1000), lambda lib, t: t.var(correction=2),
+               lambda lib, t: sum(r * w for r, w in zip(lib.var_mean(t, correction=2), (0.7, 0.3), strict=True))):
+        for values in ([[1.1, -1.0, -0.8], [-1.2, 0.7, -2.7]], [[-0.95], [0.69]], [[-0.95], [-0.95]]):
+            theirs, ours = (_gradient(lib, values, fn, 1.0) for lib in (torch, ta))
+            np.testing.assert_array_equal(ours, theirs)
     for correction in (1, 2, 3):
         for values in ([[-0.95], [0.69]], [[1.0, 2.0, 4.0]]):
             seed = np.ones((len(values),))

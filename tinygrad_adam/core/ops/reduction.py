@@ -120,6 +120,7 @@ class Var(Op):
         count = int(np.prod([x.shape[a] for a in _normalize_axis(axis, x.ndim)]))
         # N <= correction divides by 0 (inf or nan), as PyTorch does; its backward divides by N - correction
         ctx.axis, ctx.keepdims, ctx.divisor, ctx.root = axis, keepdims, x.dtype.type(count - ddof), root
+        ctx.whole = axis is None or x.ndim == 0
         wide = centered
         if x.dtype != np.float64:
             wide = x.astype(np.float64)
@@ -138,6 +139,8 @@ class Var(Op):
                 grad = np.where(out == 0, np.zeros((), grad.dtype), grad / (2 * out))
         grad = _expand_reduced(grad, ctx.axis, ctx.keepdims, centered.shape)
         with np.errstate(divide="ignore", invalid="ignore"):
+            if ctx.whole and ctx.divisor <= 0:  # PyTorch's var_backward: inf, NaN where x is the mean
+                return grad * np.where(centered == 0, np.nan, np.inf).astype(grad.dtype)
             return grad * (2 / ctx.divisor) * centered
 
 
