@@ -74,10 +74,15 @@ def _alarm(signum: int, frame: Any) -> None:
 
 def crashes_torch(case: fuzz.Case) -> bool:
     """A case on which PyTorch 2.13 itself crashes (a segfault would end the run), so it is skipped: pdist's
-    backward on an input with no rows but some columns."""
-    first = case.sample.args[0] if case.sample.args else None
-    shape = first.array.shape if isinstance(first, T) else ()
-    return case.entry.name == "F.pdist" and len(shape) == 2 and shape[0] == 0 and shape[1] > 0
+    backward on an input with no rows but some columns; EmbeddingBag of a 1-D input with empty offsets."""
+    shapes = [a.array.shape if isinstance(a, T) else None for a in case.sample.args]
+    first = shapes[0] if shapes else None
+    if case.entry.name == "F.pdist":
+        return first is not None and len(first) == 2 and first[0] == 0 and first[1] > 0
+    if case.entry.name == "nn.EmbeddingBag":
+        return first is not None and len(first) == 1 and len(shapes) > 1 and shapes[1] is not None and \
+            0 in shapes[1]
+    return False
 
 
 def check(case: fuzz.Case, seconds: int = 0, error_types: bool = False) -> str | None:

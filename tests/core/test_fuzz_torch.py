@@ -444,3 +444,28 @@ def test_cdist_p1_gradient_is_nan_where_a_difference_is_nan() -> None:
             found.append([d.detach().numpy(), a.grad.numpy(), b.grad.numpy()])
         for ours, theirs in zip(found[1], found[0], strict=True):
             np.testing.assert_allclose(ours, theirs, rtol=1e-12, equal_nan=True)
+
+
+@pytest.mark.filterwarnings("ignore:.*mH|.*mT|.*adjoint")
+def test_more_out_rules_matrix_transposes_of_0d_and_scatter_values() -> None:
+    cases = [
+        lambda lib: lib.zeros((), dtype=lib.bool).mH,
+        lambda lib: lib.zeros(()).mT,
+        lambda lib: lib.zeros(3).mH,
+        lambda lib: lib.zeros(3).mT,
+        lambda lib: lib.zeros(2, 3).mH,
+        lambda lib: lib.remainder(2.0, lib.ones(3), out=lib.zeros(3)),
+        lambda lib: lib.remainder(2.0, lib.ones(3)),
+        lambda lib: lib.remainder(lib.full((3,), 2.0), 1.5, out=lib.zeros(3)),
+        lambda lib: lib.bucketize(0.5, lib.ones(3), out=lib.zeros((), dtype=lib.int64)),
+        lambda lib: lib.bucketize(0.5, lib.ones(3)),
+        lambda lib: lib.masked_fill(lib.ones(3), lib.ones(3, dtype=lib.bool), 1, out=lib.zeros(3)),
+        lambda lib: lib.sum(lib.ones(2, 3), 1, dtype=lib.float32, out=lib.zeros(2, dtype=lib.float64)),
+        lambda lib: lib.sum(lib.ones(2, 3), 1, dtype=lib.float64, out=lib.zeros(2, dtype=lib.float64)),
+        lambda lib: lib.prod(lib.ones(2, 3), 1, dtype=lib.float32, out=lib.zeros(2, dtype=lib.float64)),
+        lambda lib: lib.zeros(3, 4, dtype=lib.uint8).scatter_(1, lib.zeros(1, 2, dtype=lib.int64), -2),
+        lambda lib: lib.zeros(3, 4, dtype=lib.uint8).scatter(1, lib.zeros(1, 2, dtype=lib.int64), 300),
+        lambda lib: lib.zeros(3, 4, dtype=lib.int8).scatter(1, lib.zeros(1, 2, dtype=lib.int64), 2.7),
+    ]
+    for fn in cases:
+        _same(fn)

@@ -25,11 +25,17 @@ def with_out(function: Callable[..., Any] | None = None, *, factory: bool = Fals
 
     @functools.wraps(function)
     def with_out_argument(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+        if name in _TENSOR_FIRST and out is not None and args and not isinstance(args[0], Tensor):
+            raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                            f"({checks.type_name(args[0])}, ..., out=Tensor): out= takes a Tensor first argument")
         if name in _IN_OUT_DTYPE and out is not None:
             if len(args) < 2 and kwargs.get("dim") is None:  # the overload without dim has no out
                 raise TypeError(f"{name}() missing 1 required positional arguments: \"dim\"")
             if isinstance(out, Tensor) and kwargs.get("dtype") is None:
                 kwargs["dtype"] = out.dtype
+            elif isinstance(out, Tensor) and (wanted := np.dtype(to_numpy_dtype(kwargs["dtype"]))) != out.array.dtype:
+                raise RuntimeError(f"Expected out tensor to have dtype {_C_TYPE[wanted.name]}, but got "
+                                   f"{_C_TYPE[out.array.dtype.name]} instead")
         if factory and isinstance(out, Tensor):
             if kwargs.get("dtype") is None:
                 kwargs["dtype"] = out.dtype
@@ -59,6 +65,8 @@ _EXACT_DTYPE = frozenset({
 # elementwise ops that keep their input's dtype: out= must have it (PyTorch's other message)
 _INPUT_DTYPE = frozenset({"neg", "negative", "abs", "absolute", "sign", "sgn", "ceil", "floor", "round", "trunc", "fix",
                           "frac", "bitwise_not"})
+# functions whose out= overload takes a Tensor first (remainder(2.0, t) has none)
+_TENSOR_FIRST = frozenset({"remainder", "bucketize"})
 # reductions whose out= needs a dim and, without a dtype, computes in out's dtype (the input converted first)
 _IN_OUT_DTYPE = frozenset({"sum", "prod"})
 # ops whose out= must be bool (any/all also take uint8), with PyTorch's message

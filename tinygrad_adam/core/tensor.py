@@ -365,10 +365,13 @@ class Tensor:
 
     @property
     def mT(self) -> Tensor:  # noqa: N802 - PyTorch's name
-        if self.ndim < 2:
-            raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {self.ndim}-D "
-                               "tensor.")
-        return self.transpose(-2, -1)
+        return self._matrix_transpose("tensor.mT")
+
+    def _matrix_transpose(self, name: str) -> Tensor:
+        """The last two dims swapped; a 0-d tensor is itself (PyTorch allows it), a 1-D one is refused."""
+        if self.ndim == 1:
+            raise RuntimeError(f"{name} is only supported on matrices or batches of matrices. Got 1-D tensor.")
+        return self.transpose(-2, -1) if self.ndim else self.view(())
 
     @property
     def is_leaf(self) -> bool:
@@ -1401,7 +1404,8 @@ class Tensor:
             if add:
                 raise TypeError("scatter_add(): argument 'src' must be Tensor, not " + type(src).__name__)
             dim = self._along_dim_check(name, dim, index_array, None)
-            src, op = np.asarray(src, dtype=self.array.dtype), ops.ScatterValue
+            checks.fits(src, self.array.dtype)
+            src, op = np.array(src).astype(self.array.dtype), ops.ScatterValue
         return op.apply(self, src, dim=dim, index=index_array, add=add)
 
     def scatter(self, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: str | None = None) -> Tensor:
@@ -3057,12 +3061,10 @@ class Tensor:
     # more of PyTorch's names in the same families, composed from the methods above
     @property
     def mH(self) -> Tensor:  # noqa: N802 - PyTorch's name; the conjugate is the tensor itself for real dtypes
-        return self.mT
+        return self._matrix_transpose("tensor.mH")
 
     def adjoint(self) -> Tensor:
-        if self.ndim == 1:
-            raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of matrices. Got 1-D tensor.")
-        return self.mT if self.ndim else self.view(())
+        return self._matrix_transpose("tensor.adjoint()")
 
     def ndimension(self) -> int:
         return self.ndim

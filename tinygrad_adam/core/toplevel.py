@@ -36,7 +36,7 @@ _WITHOUT_OUT = frozenset({
     "swapaxes", "swapdims", "tile", "ravel", "tensor_split", "hsplit", "vsplit", "rot90", "fliplr", "flipud",
     "diag_embed", "diagflat", "diagonal", "isinf", "isreal", "trace", "bincount", "broadcast_to", "det", "logdet",
     "pinverse", "split_with_sizes", "unsafe_split", "unsafe_chunk", "is_same_size", "diagonal_scatter", "dist", "cov",
-    "corrcoef", "adjoint", "matrix_exp", "is_floating_point", "clone", "isclose", "positive"})
+    "corrcoef", "adjoint", "matrix_exp", "is_floating_point", "clone", "isclose", "positive", "masked_fill"})
 
 
 def _method(name: str) -> Callable[..., Any]:
