@@ -469,3 +469,10 @@ def test_more_out_rules_matrix_transposes_of_0d_and_scatter_values() -> None:
     ]
     for fn in cases:
         _same(fn)
+
+
+def test_tensordot_dims_and_bernoulli_probabilities_are_checked() -> None:
+    for dims in (1.0, True, 1, ([1], [0])):
+        _same(lambda lib, d=dims: lib.tensordot(lib.ones(2, 3), lib.ones(3, 2), d))
+    for probabilities in ((0,), (2,), (1,), (4,)):
+        _same(lambda lib, p=probabilities: lib.ones(4).bernoulli_(lib.full(p, 0.0)))  # a p of 0 draws zeros

@@ -2091,7 +2091,7 @@ class Tensor:
         shape = tuple(self.shape)
         if isinstance(p, Tensor) and p.array.dtype.kind != "f":
             raise checks.not_implemented_for("bernoulli_tensor_cpu_p_", p.array.dtype)
-        probs = p.array if isinstance(p, Tensor) else float(p)
+        probs = p.expand(shape).array if isinstance(p, Tensor) else float(p)
         keep = _random.bernoulli(probs, shape, generator)
         return self._fill("bernoulli_", keep.astype(self.array.dtype))
 

@@ -565,6 +565,9 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
         left, right = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    elif not isinstance(dims, Sequence | Tensor):
+        raise RuntimeError("tensordot expects dims to be int or tuple[list[int], list[int]] or list[list[int]] "
+                           f"containing two lists, but got dims={dims}")
     else:
         left, right = ([d] if isinstance(d, int) else list(d) for d in (dims.tolist() if isinstance(dims, Tensor)
                                                                          else dims))
