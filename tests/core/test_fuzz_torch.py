@@ -476,3 +476,11 @@ def test_tensordot_dims_and_bernoulli_probabilities_are_checked() -> None:
         _same(lambda lib, d=dims: lib.tensordot(lib.ones(2, 3), lib.ones(3, 2), d))
     for probabilities in ((0,), (2,), (1,), (4,)):
         _same(lambda lib, p=probabilities: lib.ones(4).bernoulli_(lib.full(p, 0.0)))  # a p of 0 draws zeros
+
+
+def test_argsort_out_needs_stable_as_pytorchs_out_overload() -> None:
+    x = [3.5, 2.0, 2.0]
+    _same(lambda lib: lib.argsort(lib.tensor(x), 0, out=lib.zeros(3, dtype=lib.int64)))
+    _same(lambda lib: lib.argsort(lib.tensor(x), stable=True, dim=0, out=lib.zeros(3, dtype=lib.int64)))
+    _same(lambda lib: lib.argsort(lib.tensor(x), stable=True, descending=True, out=lib.zeros(3, dtype=lib.int64)))
+    _same(lambda lib: lib.argsort(lib.tensor(x), 0))

@@ -28,6 +28,8 @@ def with_out(function: Callable[..., Any] | None = None, *, factory: bool = Fals
         if name in _TENSOR_FIRST and out is not None and args and not isinstance(args[0], Tensor):
             raise TypeError(f"{name}() received an invalid combination of arguments - got "
                             f"({checks.type_name(args[0])}, ..., out=Tensor): out= takes a Tensor first argument")
+        if name == "argsort" and out is not None and "stable" not in kwargs:  # its out overload's stable is required
+            raise TypeError('argsort() missing 1 required positional arguments: "stable"')
         if name in _IN_OUT_DTYPE and out is not None:
             if len(args) < 2 and kwargs.get("dim") is None:  # the overload without dim has no out
                 raise TypeError(f"{name}() missing 1 required positional arguments: \"dim\"")
