@@ -484,3 +484,13 @@ def test_argsort_out_needs_stable_as_pytorchs_out_overload() -> None:
     _same(lambda lib: lib.argsort(lib.tensor(x), stable=True, dim=0, out=lib.zeros(3, dtype=lib.int64)))
     _same(lambda lib: lib.argsort(lib.tensor(x), stable=True, descending=True, out=lib.zeros(3, dtype=lib.int64)))
     _same(lambda lib: lib.argsort(lib.tensor(x), 0))
+
+
+def test_solve_triangular_takes_b_in_as_dtype() -> None:
+    a = [[2.0, 0.0, 0.0], [1.0, 3.0, 0.0], [0.5, -1.0, 4.0]]
+    for a_dtype, b_dtype in (("float64", "uint8"), ("float64", "float32"), ("float32", "float64"),
+                             ("float32", "int64"), ("float64", "bool")):
+        _same(lambda lib, ad=a_dtype, bd=b_dtype: lib.linalg.solve_triangular(
+            lib.tensor(a, dtype=getattr(lib, ad)), lib.ones(3, 2, dtype=getattr(lib, bd)), upper=False))
+        _same(lambda lib, ad=a_dtype, bd=b_dtype: lib.linalg.solve(lib.tensor(a, dtype=getattr(lib, ad)),
+                                                                   lib.ones(3, 2, dtype=getattr(lib, bd))))

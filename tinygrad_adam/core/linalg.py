@@ -343,6 +343,8 @@ def solve_triangular(input: Tensor, B: Tensor, *, upper: bool, left: bool = True
     if unitriangular:
         triangle = triangle.tril(-1) if not upper else triangle.triu(1)
         triangle = triangle + Tensor._make(np.eye(input.shape[-1], dtype=input.array.dtype), False)
+    if B.array.dtype != input.array.dtype:  # B is taken in A's dtype (linalg.solve wants them equal)
+        B = B.astype(input.array.dtype)
     return name_node(solve(triangle, B, left=left), "LinalgSolveTriangularBackward0")
 
 
