@@ -72,10 +72,25 @@ def _alarm(signum: int, frame: Any) -> None:
     raise TimedOut
 
 
+def crashes_torch(case: fuzz.Case) -> bool:
+    """A case on which PyTorch 2.13 itself crashes (a segfault would end the run), so it is skipped: pdist's
+    backward on an input with no rows but some columns; EmbeddingBag of a 1-D input with empty offsets."""
+    shapes = [a.array.shape if isinstance(a, T) else None for a in case.sample.args]
+    first = shapes[0] if shapes else None
+    if case.entry.name == "F.pdist":
+        return first is not None and len(first) == 2 and first[0] == 0 and first[1] > 0
+    if case.entry.name == "nn.EmbeddingBag":
+        return first is not None and len(first) == 1 and len(shapes) > 1 and shapes[1] is not None and \
+            0 in shapes[1]
+    return False
+
+
 def check(case: fuzz.Case, seconds: int = 0, error_types: bool = False) -> str | None:
     """None when tinygrad_adam agrees with torch on the case, else what differs (a case that runs longer than
     `seconds`, when given, is stopped and reported). Both raise, or neither: the exception types are compared
     only with error_types (a message in NumPy's words still counts: an internal error showing through)."""
+    if crashes_torch(case):
+        return None
     entry = _with_out_check(case.entry) if "out" in case.sample.kwargs else case.entry
     signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(seconds)

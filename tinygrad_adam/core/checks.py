@@ -62,8 +62,8 @@ def integers(op: str, name: str, values: Any, single: bool = False) -> tuple[int
     if isinstance(values, Sequence | np.ndarray) and not isinstance(values, str):
         for i, n in enumerate(values):
             if not _is_int(n) and not (i and isinstance(n, bool)):  # PyTorch's parser: a bool but at pos 0 passes
-                raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, but found element of type "
-                                f"{type_name(n)} at pos {i}")
+                raise TypeError(f"{op + '(): ' if op else ''}argument '{name}' must be tuple of ints, but found "
+                                f"element of type {type_name(n)} at pos {i}")
         return tuple(int(n) for n in values)
     if single and _is_int(values):
         return (int(values),)
@@ -97,7 +97,7 @@ def dims(d: Any, ndim: int) -> tuple[int, ...] | None:
         raise TypeError(f"dim must be an int or a tuple of ints, not {type(d).__name__}")
     if len(d) == 0:
         return None
-    wrapped = tuple(dim(a, ndim) for a in d)
+    wrapped = tuple(dim(a, ndim) for a in integers("", "dim", d))  # a bool passes past pos 0, as in PyTorch
     for a in wrapped:
         if wrapped.count(a) > 1:
             raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
@@ -115,6 +115,27 @@ def nonempty_reduction(op: str, shape: tuple[int, ...], axes: tuple[int, ...] | 
     for a in axes:
         if shape and shape[a] == 0:
             raise IndexError(f"{op}(): Expected reduction dim {a} to have non-zero size.")
+
+
+def fits(value: Any, dtype: np.dtype) -> None:
+    """A Python number that fills a tensor of `dtype` (full, full_like, masked_fill): PyTorch refuses one outside
+    the dtype's range (an integer dtype also NaN and infinities; an unsigned one takes ints from -max, a float16
+    anything)."""
+    dtype = np.dtype(dtype)
+    if isinstance(value, int) and not -(2**63) <= value < 2**64:
+        raise OverflowError("Overflow when unpacking long long")
+    if isinstance(value, bool | np.bool_) or dtype.kind not in "iuf" or dtype == np.float16:
+        return
+    if dtype.kind == "f":
+        ok = not np.isfinite(value) or abs(float(value)) <= float(np.finfo(dtype).max)
+    else:
+        info = np.iinfo(dtype)
+        whole = isinstance(value, int | np.integer)
+        low = (-int(info.max) if whole else 0) if dtype.kind == "u" else int(info.min)
+        ok = (whole or bool(np.isfinite(value))) and low <= value <= int(info.max)
+    if not ok:
+        name = {"int32": "int", "float32": "float", "float64": "double"}.get(dtype.name, f"{dtype.name}_t")
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
 
 
 def broadcast_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:

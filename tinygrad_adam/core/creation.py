@@ -99,8 +99,11 @@ def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, r
         raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not {type(fill_value).__name__}")
     inferred = np.asarray(fill_value).dtype
     base = dtypes.default_float if inferred.kind == "f" else np.int64 if inferred.kind in "iu" else inferred
-    return _finish(np.full(checks.shape_arg("full", (size,)), fill_value, dtype=base), dtype, device,
-                   requires_grad)
+    if isinstance(fill_value, Tensor):
+        return _finish(np.full(checks.shape_arg("full", (size,)), fill_value, dtype=base), dtype, device,
+                       requires_grad)
+    return _finish(_filled(checks.shape_arg("full", (size,)), fill_value, base if dtype is None else
+                           to_numpy_dtype(dtype)), None, device, requires_grad)
 
 
 def zeros_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -117,7 +120,18 @@ def empty_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
-    return _finish(np.full_like(np.asarray(input), fill_value), dtype, device, requires_grad)
+    if isinstance(fill_value, Tensor):
+        return _finish(np.full_like(np.asarray(input), fill_value), dtype, device, requires_grad)
+    array = np.asarray(input)
+    return _finish(_filled(array.shape, fill_value, array.dtype if dtype is None else to_numpy_dtype(dtype)), None,
+                   device, requires_grad)
+
+
+def _filled(shape: tuple[int, ...], value: Any, dtype: Any) -> np.ndarray:
+    """`value` (a number PyTorch's range check lets through) everywhere, converted to dtype as a C cast would."""
+    checks.fits(value, dtype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.full(shape, np.array(value).astype(dtype))
 
 
 @with_out(factory=True)
@@ -149,6 +163,7 @@ def randint(low: int = 0, high: Any = None, size: Any = None, *, generator: Any 
         low, high = 0, low
     if high is None or size is None:
         raise TypeError("randint(low=0, high, size): high and size are required")
+    low, high = checks.integer("randint", "low", low), checks.integer("randint", "high", high)
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     np_dtype = np.dtype(np.int64) if dtype is None else np.dtype(to_numpy_dtype(dtype))

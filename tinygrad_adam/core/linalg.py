@@ -57,7 +57,7 @@ def vector_norm(input: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = Fa
         y = input if dtype is None else input.astype(dtype)
         axes = checks.dims(dim, y.ndim) or ()
         checks.nonempty_reduction("linalg.vector_norm", y.array.shape, axes or None)
-        out = y.abs().amax(axes, keepdim) if ord > 0 else y.abs().amin(axes, keepdim)
+        out = y._infinity_norm(axes, keepdim, ord > 0)
     else:
         out = input.norm(ord, dim, keepdim, dtype)
     return name_node(out, "LinalgVectorNormBackward0")
@@ -343,6 +343,8 @@ def solve_triangular(input: Tensor, B: Tensor, *, upper: bool, left: bool = True
     if unitriangular:
         triangle = triangle.tril(-1) if not upper else triangle.triu(1)
         triangle = triangle + Tensor._make(np.eye(input.shape[-1], dtype=input.array.dtype), False)
+    if B.array.dtype != input.array.dtype:  # B is taken in A's dtype (linalg.solve wants them equal)
+        B = B.astype(input.array.dtype)
     return name_node(solve(triangle, B, left=left), "LinalgSolveTriangularBackward0")
 
 

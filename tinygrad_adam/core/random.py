@@ -52,7 +52,10 @@ def _device(value: Any) -> Any:
 
 
 def _check_seed(seed: Any) -> int:
-    seed = int(seed)
+    if isinstance(seed, np.integer):
+        raise TypeError("an integer is required")
+    if type(seed) is not int:  # Generator.manual_seed, as PyTorch's C function (torch.manual_seed takes int(seed))
+        raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
     if not -(2**63) <= seed < 2**64:
         raise RuntimeError("Overflow when unpacking long long")
     return seed % 2**64
@@ -202,7 +205,7 @@ def stream(generator: Any = None) -> Stream:
 
 def manual_seed(seed: int) -> Generator:
     """Seed the default generator (PyTorch's torch.manual_seed); returns it."""
-    return default_generator.manual_seed(seed)
+    return default_generator.manual_seed(int(seed))
 
 
 def seed() -> int:

@@ -113,6 +113,39 @@ def _scalar_type_name(dtype: np.dtype) -> str:
             "float16": "Half", "float32": "Float", "float64": "Double"}.get(np.dtype(dtype).name, str(dtype))
 
 
+def _differentiable_dtype(dtype: np.dtype, *inputs: Any) -> None:
+    """PyTorch's refusal to record an op whose result is not floating while one of `inputs` requires grad."""
+    if np.dtype(dtype).kind not in "fc" and grad_mode.is_grad_enabled() and any(
+            isinstance(t, Tensor) and t.requires_grad for t in inputs):
+        raise RuntimeError(f"Autograd not support dtype: {_scalar_type_name(dtype)}")
+
+
+def _tolerances(rtol: float, atol: float) -> None:
+    for name, tolerance in (("rtol", rtol), ("atol", atol)):
+        if not tolerance >= 0:
+            raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tolerance:g}")
+
+
+def _repeat_counts(counts: np.ndarray) -> None:
+    """repeat_interleave's tensor of counts: int32 or int64, as PyTorch's kernel takes them."""
+    if counts.dtype not in (np.int32, np.int64):
+        raise NotImplementedError(f"\"repeat_interleave_cpu\" not implemented for '{_scalar_type_name(counts.dtype)}'")
+
+
+def _cholesky_product(factor: Tensor, upper: bool) -> Tensor:
+    """L L^T (U^T U when upper) as PyTorch's cholesky_inverse/cholesky_solve take it: the value from the factor's
+    triangle only (what LAPACK reads), the gradient from PyTorch's formula, which uses the whole factor."""
+    whole = factor.mT if upper else factor
+    low = factor.triu().mT if upper else factor.tril()
+    product = whole @ whole.mT
+    return product + (low @ low.mT - product).detach()
+
+
+def _empty_result(a: Tensor, b: Tensor) -> bool:
+    """a op b has no elements (PyTorch's integer division then meets no zero divisor)."""
+    return 0 in checks.broadcast_shapes(a.array.shape, b.array.shape)
+
+
 def _return_type_repr(self: tuple) -> str:
     """torch.return_types' way of printing: the type's name, then one field a line."""
     fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self, strict=True))  # type: ignore[attr-defined]
@@ -332,10 +365,13 @@ class Tensor:
 
     @property
     def mT(self) -> Tensor:  # noqa: N802 - PyTorch's name
-        if self.ndim < 2:
-            raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {self.ndim}-D "
-                               "tensor.")
-        return self.transpose(-2, -1)
+        return self._matrix_transpose("tensor.mT")
+
+    def _matrix_transpose(self, name: str) -> Tensor:
+        """The last two dims swapped; a 0-d tensor is itself (PyTorch allows it), a 1-D one is refused."""
+        if self.ndim == 1:
+            raise RuntimeError(f"{name} is only supported on matrices or batches of matrices. Got 1-D tensor.")
+        return self.transpose(-2, -1) if self.ndim else self.view(())
 
     @property
     def is_leaf(self) -> bool:
@@ -596,7 +632,7 @@ class Tensor:
         a, b = self._pair(other)
         if a.array.dtype == np.bool_:
             raise checks.not_implemented_for(f"div_{rounding_mode}_cpu", a.array.dtype)
-        if a.array.dtype.kind in "iu" and not np.all(b.array):
+        if a.array.dtype.kind in "iu" and not np.all(b.array) and not _empty_result(a, b):
             raise RuntimeError("ZeroDivisionError")
         return op.apply(a, b, mode=rounding_mode)
 
@@ -622,6 +658,8 @@ class Tensor:
             return ops.Pow.apply(*self._pair(exponent))
         if self.array.dtype.kind in "biu" and isinstance(exponent, int | np.integer) and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if self.array.dtype == np.bool_ and isinstance(exponent, bool):  # PyTorch's x ** 1 and x ** 0: bool
+            return Tensor._make(self.array.copy() if exponent else np.ones_like(self.array), False)
         if self.array.dtype == np.bool_ and isinstance(exponent, int | np.integer) and not isinstance(exponent, bool):
             return ops.PowScalar.apply(self.astype(np.int64), exponent=exponent)
         if self.array.dtype.kind != "f" and isinstance(exponent, float):
@@ -629,6 +667,8 @@ class Tensor:
         return ops.PowScalar.apply(self, exponent=exponent)
 
     def __rpow__(self, base: Any) -> Tensor:
+        if self.array.dtype == np.bool_ and isinstance(base, bool | np.bool_):
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         a, b = self._pair(base)
         return ops.Pow.apply(b, a)
 
@@ -745,6 +785,7 @@ class Tensor:
 
     def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
         _tensors("allclose", other=other)
+        _tolerances(rtol, atol)
         if other.array.dtype != self.array.dtype:
             raise RuntimeError(f"{checks.scalar_type_name(self.array.dtype)} did not match "
                                f"{checks.scalar_type_name(other.array.dtype)}")
@@ -778,9 +819,9 @@ class Tensor:
     # ----- reductions (dim/keepdim as in PyTorch; axis/keepdims accepted too) -------------------
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
             keepdims: bool | None = None) -> Tensor:
-        x = self if dtype is not None or self.array.dtype.kind == "f" else self.astype(np.int64)
-        x = x if dtype is None else x.astype(dtype)
-        return ops.Sum.apply(x, axis=_axes(dim, axis, self.array.ndim), keepdims=_keepdim_arg("sum", keepdim, keepdims))
+        x = self._integral_as_long(dtype)
+        return x._as_bool(ops.Sum.apply(x, axis=_axes(dim, axis, self.array.ndim),
+                                        keepdims=_keepdim_arg("sum", keepdim, keepdims)))
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
              keepdims: bool | None = None) -> Tensor:
@@ -791,13 +832,26 @@ class Tensor:
                                f"or complex dtype. Got: {checks.scalar_type_name(x.array.dtype)}")
         return ops.Mean.apply(x, axis=_axes(dim, axis, self.array.ndim), keepdims=keep)
 
+    def _infinity_norm(self, axes: tuple[int, ...], keepdim: bool, largest: bool) -> Tensor:
+        """The largest (smallest) |x| over axes; where that is NaN the gradient is 0, as PyTorch's norm gives it."""
+        size = self.abs()
+        lost = np.isnan(size.array).any(axis=axes or None, keepdims=True)
+        if lost.any():
+            size = ops.Where.apply(size, Tensor._make(np.zeros((), size.array.dtype), False),
+                                   condition=~np.broadcast_to(lost, size.shape))
+        out = size.amax(axes, keepdim) if largest else size.amin(axes, keepdim)
+        if lost.any():
+            nan = np.where(lost.reshape(out.shape), np.nan, 0.0).astype(out.array.dtype)
+            out = out + Tensor._make(nan, False)
+        return out
+
     def _max_or_min(self, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: bool | None) -> Any:
         dim, keep = _dim_arg(dim, axis), _keepdim_arg(name, keepdim, keepdims)
         if isinstance(dim, Tensor):  # max(other): elementwise, as torch.max(a, b)
             return self.maximum(dim) if name == "max" else self.minimum(dim)
         if dim is None:
             checks.nonempty_reduction(name, self.array.shape, None)
-            return ops.Max.apply(self, axis=None, keepdims=False, largest=name == "max")
+            return ops.Max.apply(self, axis=None, keepdims=False, largest=name == "max", nan_ties=True)
         d = checks.dim(dim, self.array.ndim, name)
         checks.nonempty_reduction(name, self.array.shape, (d,))
         result = MaxResult if name == "max" else MinResult
@@ -823,9 +877,11 @@ class Tensor:
         return ops.Max.apply(self, axis=axes, keepdims=bool(keepdim), largest=name == "amax")
 
     def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        checks.boolean("amax", "keepdim", keepdim)
         return self._amax_or_amin("amax", dim, keepdim)
 
     def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        checks.boolean("amin", "keepdim", keepdim)
         return self._amax_or_amin("amin", dim, keepdim)
 
     def _arg(self, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: bool | None) -> Tensor:
@@ -893,7 +949,7 @@ class Tensor:
         if p in (1, 1.0):
             return x.abs().sum(axes, keep)
         if p in (float("inf"), "inf", float("-inf")):
-            return x.abs().amax(axes or (), keep) if p != float("-inf") else x.abs().amin(axes or (), keep)
+            return x._infinity_norm(axes or (), keep, p != float("-inf"))
         if p == 0:  # the number of nonzero entries, with gradient 0
             return (x * 0).sum(axes, keep) + Tensor._make(np.asarray(
                 np.sum(x.array != 0, axis=axes, keepdims=keep), dtype=x.array.dtype), False)
@@ -966,6 +1022,7 @@ class Tensor:
             for bound, outside in ((min, np.less), (max, np.greater)):
                 if bound is not None:
                     x, b = out._pair(bound)
+                    checks.broadcast_shapes(x.array.shape, b.array.shape)
                     out = ops.Where.apply(b, x, condition=outside(x.array, b.array))
             return out
         x = self
@@ -1006,29 +1063,22 @@ class Tensor:
         return ops.Where.apply(self, value, condition=keep)
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
-        """This tensor with `value` where the boolean `mask` (broadcast to this shape) is True."""
+        """This tensor with `value` where the boolean `mask` is True (the result has the broadcast shape of both)."""
         mask_array = np.asarray(mask.array if isinstance(mask, Tensor) else mask)
         if mask_array.dtype != np.bool_:
             raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask_array.dtype}")
-        try:
-            fits = np.broadcast_shapes(mask_array.shape, self.shape) == self.shape
-        except ValueError:
-            fits = False
-        if not fits:
-            raise RuntimeError(f"masked_fill: the mask of shape {mask_array.shape} does not broadcast to the input's "
-                               f"shape {self.shape}")
+        shape = checks.broadcast_shapes(tuple(self.shape), mask_array.shape)  # masked_fill_ keeps self's (_inplace)
+        x = self if shape == self.shape else self.expand(shape)
         if isinstance(value, Tensor):
             if value.ndim != 0:
                 raise RuntimeError("masked_fill only supports a 0-dimensional value tensor, but got tensor with "
                                    f"{value.ndim} dimension(s).")
+            _differentiable_dtype(self.array.dtype, value)
             value = value.astype(self.array.dtype)
         else:
-            dtype = self.array.dtype
-            limits = np.iinfo(dtype) if dtype.kind in "iu" else None
-            if isinstance(value, float) and limits is not None and not limits.min <= value <= limits.max:
-                raise RuntimeError(f"value cannot be converted to type {dtype.name}_t without overflow")
-            value = Tensor._make(np.array(value).astype(dtype), False)  # an int wraps, as PyTorch's casts
-        return name_node(self._keep_where(~mask_array, value), "MaskedFillBackward0")
+            checks.fits(value, self.array.dtype)
+            value = Tensor._make(np.array(value).astype(self.array.dtype), False)
+        return name_node(x._keep_where(~mask_array, value), "MaskedFillBackward0")
 
     def _triangle(self, name: str, keep: np.ndarray) -> Tensor:
         if self.ndim < 2:
@@ -1306,18 +1356,18 @@ class Tensor:
 
     def _index_arg(self, name: str, index: Any) -> np.ndarray:
         array = np.asarray(index.array if isinstance(index, Tensor) else index)
-        if array.dtype not in (np.int32, np.int64):
+        if array.dtype not in (np.int32, np.int64) and array.size:  # PyTorch checks no empty index's dtype
             raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
         return array.astype(np.int64, copy=False)
 
     def _along_dim_check(self, name: str, dim: int, index: np.ndarray, src_shape: tuple[int, ...] | None) -> int:
         """PyTorch's checks of gather/scatter: same rank, index no larger than input (and src) off `dim`, in range."""
         dim = self._wrap_dim(dim, name)
-        if index.ndim != builtins.max(self.ndim, 1) and not (self.ndim == 0 and index.ndim <= 1):
+        if builtins.max(index.ndim, 1) != builtins.max(self.ndim, 1):  # a 0-d tensor counts as 1-d
             raise RuntimeError("Index tensor must have the same number of dimensions as "
                                f"{'input' if name == 'gather' else 'self'} tensor")
         if self.ndim and index.size:
-            for d, (i, n) in enumerate(zip(index.shape, self.shape, strict=True)):
+            for d, (i, n) in enumerate(zip(index.shape or (1,), self.shape, strict=True)):
                 if d != dim and i > n:
                     raise RuntimeError(f"Size does not match at dimension {d} expected index {list(index.shape)} to "
                                        f"be no larger than self {list(self.shape)} apart from dimension {dim}")
@@ -1334,20 +1384,28 @@ class Tensor:
         """out[i][j] = self[index[i][j]][j] for dim 0, and so on; the output has index's shape."""
         index_array = self._index_arg("gather", index)
         dim = self._along_dim_check("gather", dim, index_array, None)
+        if self.ndim == 1 and index_array.ndim == 0:
+            return ops.Gather.apply(self, dim=dim, index=index_array.reshape(1)).reshape(())
         return ops.Gather.apply(self, dim=dim, index=index_array)
 
     def _scatter(self, name: str, dim: int, index: Any, src: Any, add: bool) -> Tensor:
         index_array = self._index_arg(name.rstrip("_"), index)
+        if self.ndim == 1 and index_array.ndim == 0:
+            index_array = index_array.reshape(1)
+            src = src.reshape(1) if isinstance(src, Tensor) and src.ndim == 0 else src
         if isinstance(src, Tensor):
             if src.array.dtype != self.array.dtype:
                 raise RuntimeError(f"{name.rstrip('_')}(): Expected self.dtype to be equal to src.dtype")
             dim = self._along_dim_check(name, dim, index_array, src.shape)
+            if builtins.max(src.ndim, 1) != builtins.max(index_array.ndim, 1):
+                raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
             op = ops.ScatterAdd if add else ops.ScatterSrc
         else:
             if add:
                 raise TypeError("scatter_add(): argument 'src' must be Tensor, not " + type(src).__name__)
             dim = self._along_dim_check(name, dim, index_array, None)
-            src, op = np.asarray(src, dtype=self.array.dtype), ops.ScatterValue
+            checks.fits(src, self.array.dtype)
+            src, op = np.array(src).astype(self.array.dtype), ops.ScatterValue
         return op.apply(self, src, dim=dim, index=index_array, add=add)
 
     def scatter(self, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: str | None = None) -> Tensor:
@@ -1389,8 +1447,7 @@ class Tensor:
     def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
         """Running sums along `dim`; integer and bool inputs give int64, as in PyTorch."""
         x = self.astype(dtype) if dtype is not None else self if self.array.dtype.kind == "f" else self.astype(np.int64)
-        if x.array.dtype.kind != "f" and self.requires_grad and grad_mode.is_grad_enabled():
-            raise RuntimeError(f"Autograd not support dtype: {_scalar_type_name(x.array.dtype)}")
+        _differentiable_dtype(x.array.dtype, self)
         return ops.Cumsum.apply(x, axis=self._wrap_dim(dim, "cumsum"))
 
     def _sorted_order(self, dim: int, descending: bool) -> np.ndarray:
@@ -1447,9 +1504,12 @@ class Tensor:
             if len(shift_list) != 1:
                 raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shift_list)}, dims:0")
             return ops.Roll.apply(self, shifts=tuple(shift_list), dims=None) if self.ndim else self.clone()
-        dim_list = [self._wrap_dim(d) for d in checks.integers("roll", "dims", dims, single=True)]
+        dim_list = list(checks.integers("roll", "dims", dims, single=True))
         if len(shift_list) != len(dim_list):
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shift_list)}, dims:{len(dim_list)}")
+        if self.numel() == 0:  # PyTorch checks no dim of an empty tensor
+            return self.clone()
+        dim_list = [self._wrap_dim(d) for d in dim_list]
         if self.ndim == 0:
             return self.clone()
         return ops.Roll.apply(self, shifts=tuple(shift_list), dims=tuple(dim_list))
@@ -1464,6 +1524,9 @@ class Tensor:
         if mat2.shape[:2] != (self.shape[0], self.shape[2]):
             raise RuntimeError("Expected size for first two dimensions of batch2 tensor to be: "
                                f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
+        if 0 in self.shape or mat2.shape[2] == 0:  # PyTorch checks no dtype then: the result has mat2's
+            _differentiable_dtype(mat2.array.dtype, self, mat2)
+            return ops.Bmm.apply(self.astype(mat2.array.dtype), mat2)
         if mat2.array.dtype != self.array.dtype:
             raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {self.dtype} != {mat2.dtype}")
         if self.array.dtype == np.bool_:
@@ -1499,6 +1562,9 @@ class Tensor:
             checks.integer("histogram", "bins", bins)
         if self.array.dtype.kind != "f":
             raise NotImplementedError(f"\"histogramdd\" not implemented for '{_scalar_type_name(self.array.dtype)}'")
+        if isinstance(bins, Tensor) and bins.array.dtype != self.array.dtype:
+            raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have the same dtype, but got "
+                               f"input with dtype {self.dtype} and bins for dimension 0 with dtype {bins.dtype}")
         if isinstance(edges, int | np.integer) and edges <= 0:
             raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {edges} for dimension 0")
         data_range = None if range is None else (float(range[0]), float(range[1]))
@@ -1682,7 +1748,7 @@ class Tensor:
         a, b = self._pair(other)
         if a.array.dtype == np.bool_:
             raise checks.not_implemented_for(kernel, a.array.dtype)
-        if a.array.dtype.kind in "iu" and not np.all(b.array):
+        if a.array.dtype.kind in "iu" and not np.all(b.array) and not _empty_result(a, b):
             raise RuntimeError("ZeroDivisionError")
         out = op.apply(a, b)
         return out if isinstance(other, Tensor) else name_node(out, op.node_name[:-1] + "0")  # type: ignore[attr-defined]
@@ -1734,8 +1800,10 @@ class Tensor:
     def lerp(self, end: Tensor, weight: Any) -> Tensor:
         """self + weight * (end - self); end (and a tensor weight) in self's dtype."""
         end = self._same_dtype_arg("lerp", self._tensor_arg("lerp", end, "end"), "end")
-        if isinstance(weight, Tensor):
+        if isinstance(weight, Tensor) and weight.ndim:
             self._same_dtype_arg("lerp", weight, "weight")
+        elif isinstance(weight, Tensor) and weight.array.dtype.kind == "f":  # a 0-d one is a number: any float will do
+            weight = weight.astype(self.array.dtype)
         if self.array.dtype.kind != "f":
             kind = "tensor" if isinstance(weight, Tensor) else "scalar"
             raise checks.not_implemented_for(f"lerp_kernel_{kind}", self.array.dtype)
@@ -1805,6 +1873,7 @@ class Tensor:
     def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
         """|self - other| <= atol + rtol * |other|, elementwise; both of one dtype."""
         other = self._tensor_arg("isclose", other)
+        _tolerances(rtol, atol)
         if other.array.dtype != self.array.dtype:
             raise RuntimeError(f"{checks.scalar_type_name(self.array.dtype)} did not match "
                                f"{checks.scalar_type_name(other.array.dtype)}")
@@ -2000,7 +2069,8 @@ class Tensor:
         bounds.update(kwargs)
         if set(bounds) - {"from", "to"}:
             raise TypeError(f"random_() got unexpected keyword arguments {sorted(set(bounds) - {'from', 'to'})}")
-        low, high = bounds.get("from", 0), bounds.get("to")
+        low, high = checks.integer("random_", "from", bounds.get("from", 0)), bounds.get("to")
+        high = checks.optional_integer("random_", "to", high)
         dtype, shape = self.array.dtype, tuple(self.shape)
         if high is None:
             if "from" not in bounds:
@@ -2021,7 +2091,7 @@ class Tensor:
         shape = tuple(self.shape)
         if isinstance(p, Tensor) and p.array.dtype.kind != "f":
             raise checks.not_implemented_for("bernoulli_tensor_cpu_p_", p.array.dtype)
-        probs = p.array if isinstance(p, Tensor) else float(p)
+        probs = p.expand(shape).array if isinstance(p, Tensor) else float(p)
         keep = _random.bernoulli(probs, shape, generator)
         return self._fill("bernoulli_", keep.astype(self.array.dtype))
 
@@ -2115,13 +2185,17 @@ class Tensor:
             return self.astype(dtype)
         return self if self.array.dtype.kind == "f" else self.astype(np.int64)
 
+    def _as_bool(self, reduced: Tensor) -> Tensor:
+        """sum/prod of bools with dtype=bool: NumPy counts them, PyTorch keeps bool (any, all)."""
+        return reduced.astype(np.bool_) if self.array.dtype == np.bool_ else reduced
+
     def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         """The product of all entries, or along one `dim`."""
         x = self._integral_as_long(dtype)
         if dim is None:
-            return name_node(ops.Prod.apply(x), "ProdBackward0")
+            return name_node(x._as_bool(ops.Prod.apply(x)), "ProdBackward0")
         axes = checks.dims(checks.dim(dim, self.ndim), self.ndim)
-        return name_node(ops.Prod.apply(x, axis=axes, keepdims=bool(keepdim)), "ProdBackward1")
+        return name_node(x._as_bool(ops.Prod.apply(x, axis=axes, keepdims=bool(keepdim))), "ProdBackward1")
 
     def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
         """Running products along `dim`; integer and bool inputs give int64, as in PyTorch."""
@@ -2222,6 +2296,7 @@ class Tensor:
 
     def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
         """The k-th smallest entry (k from 1) along `dim` and its index."""
+        k = checks.integer("kthvalue", "k", k)
         size = self.shape[self._wrap_dim(dim)] if self.ndim else 1
         if not 1 <= k <= size:
             raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {self._wrap_dim(dim)}")
@@ -2339,7 +2414,7 @@ class Tensor:
         indices and the counts; never differentiable, as in PyTorch."""
         for name, flag in (("sorted", sorted), ("return_inverse", return_inverse), ("return_counts", return_counts)):
             checks.boolean("_unique2", name, flag)
-        axis = None if dim is None else self._wrap_dim(dim)
+        axis = self._unique_dim(dim)
         values, inverse, counts = np.unique(self.array, return_inverse=True, return_counts=True, axis=axis)
         inverse = inverse.reshape(self.shape if axis is None else (self.shape[axis],) if self.ndim else ())
         return self._with_extras(values, inverse, counts, return_inverse, return_counts)
@@ -2352,12 +2427,17 @@ class Tensor:
         out = Tensor._make(values, False)
         return (out, *extras) if extras else out
 
+    def _unique_dim(self, dim: Any) -> int | None:
+        if dim is not None and self.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return None if dim is None else self._wrap_dim(dim)
+
     def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False,
                            dim: int | None = None) -> Any:
         """Keep the first of each run of equal entries (or slices along `dim`)."""
         checks.boolean("unique_consecutive", "return_inverse", return_inverse)
         checks.boolean("unique_consecutive", "return_counts", return_counts)
-        axis = None if dim is None else self._wrap_dim(dim)
+        axis = self._unique_dim(dim)
         array = self.array.reshape(-1) if axis is None else np.moveaxis(self.array.reshape(self.shape or (1,)),
                                                                         axis, 0)
         changed = np.ones(len(array), bool)
@@ -2393,7 +2473,8 @@ class Tensor:
 
     def take(self, index: Tensor) -> Tensor:
         """The entries at `index` of the flattened tensor (negative indices count from the end)."""
-        array = np.asarray(index.array if isinstance(index, Tensor) else index)
+        _tensors("take", index=index)
+        array = index.array
         if array.dtype != np.int64:
             raise RuntimeError("take(): Expected a long tensor for index, but got "
                                f"{checks.scalar_type_name(array.dtype)}")
@@ -2426,7 +2507,8 @@ class Tensor:
         if self.ndim == 0:
             raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
         d = self._wrap_dim(dim)
-        size, start = self.shape[d], int(start)
+        size, start = self.shape[d], checks.integer("narrow", "start", start)
+        length = checks.integer("narrow", "length", length)
         if not -size <= start <= size:
             raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
         start %= builtins.max(size, 1) if start < 0 else size + 1
@@ -2504,6 +2586,8 @@ class Tensor:
         d = x._wrap_dim(0 if dim is None else dim)
         n = x.shape[d] if x.ndim else 1
         counts = np.asarray(repeats.array if isinstance(repeats, Tensor) else repeats)
+        if isinstance(repeats, Tensor):
+            _repeat_counts(counts)
         if counts.dtype.kind not in "iu" or counts.ndim > 1:
             raise RuntimeError("repeat_interleave: repeats must be an int or a 0-d or 1-d tensor of ints")
         if counts.ndim == 1 and len(counts) not in (1, n):
@@ -2528,7 +2612,12 @@ class Tensor:
             raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
         d = self._wrap_dim(dim)
         length = self.shape[d]
-        cuts = indices_or_sections.tolist() if isinstance(indices_or_sections, Tensor) else indices_or_sections
+        if isinstance(indices_or_sections, Tensor):
+            cuts = indices_or_sections.tolist()
+        elif isinstance(indices_or_sections, Sequence):
+            cuts = list(checks.integers("tensor_split", "indices", indices_or_sections))
+        else:
+            cuts = checks.integer("tensor_split", "sections", indices_or_sections)
         if isinstance(cuts, int):
             if cuts <= 0:
                 raise RuntimeError(f"number of sections must be larger than 0, got {cuts}")
@@ -2544,7 +2633,9 @@ class Tensor:
         if self.ndim < needed:
             raise RuntimeError(f"torch.{name} requires a tensor with at least {needed} dimension, but got a tensor "
                                f"with {self.ndim} dimensions!")
-        if not isinstance(sections, Sequence | Tensor):
+        if isinstance(sections, Sequence):
+            sections = checks.integers(name, "indices", sections)
+        elif not isinstance(sections, Tensor):
             sections = checks.integer(name, "sections", sections)
         if isinstance(sections, int) and (sections == 0 or self.shape[dim] % sections):
             raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the size of the dimension "
@@ -2735,6 +2826,9 @@ class Tensor:
         shape = checks.broadcast_shapes(self.array.shape, other.array.shape)
         if self.ndim != other.ndim:
             raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+        if other.array.dtype != self.array.dtype:
+            raise RuntimeError(f"expected scalar type {_scalar_type_name(self.array.dtype)} but found "
+                               f"{_scalar_type_name(other.array.dtype)}")
         if dim is None:
             dim = next((i for i, n in enumerate(shape) if n == 3), None)
             if dim is None:
@@ -2765,7 +2859,7 @@ class Tensor:
             x = later.ne(earlier) if x.array.dtype == np.bool_ else later - earlier
         return x
 
-    def _index_vector(self, name: str, dim: int, index: Any) -> tuple[int, np.ndarray]:
+    def _index_vector(self, name: str, dim: int, index: Any, bounds: bool = True) -> tuple[int, np.ndarray]:
         d = self._wrap_dim(dim)
         array = np.asarray(index.array if isinstance(index, Tensor) else index)
         if array.dtype not in (np.int32, np.int64):
@@ -2774,7 +2868,7 @@ class Tensor:
         if array.ndim > 1:
             raise IndexError(f"{name}(): Index is supposed to be a vector")
         size = self.shape[d] if self.ndim else 1
-        if array.size and (array.min() < -size or array.max() >= size):
+        if bounds and array.size and (array.min() < -size or array.max() >= size):
             raise IndexError("index out of range in self")
         return d, array.reshape(-1).astype(np.int64) % builtins.max(size, 1)
 
@@ -2783,14 +2877,15 @@ class Tensor:
         d = self._wrap_dim(dim)
         size = self.shape[d] if self.ndim else 1
         given = np.asarray(index.array if isinstance(index, Tensor) else index).reshape(-1)
-        if given.dtype.kind in "iu" and given.size and (given.min() < -size or given.max() >= size):
+        bounds = not self._unchecked_add(name)
+        if bounds and given.dtype.kind in "iu" and given.size and (given.min() < -size or given.max() >= size):
             bad = given[(given < -size) | (given >= size)][0]
             message = f"index {bad} is out of bounds for dimension {d} with size {size}"
             raise RuntimeError(message) if name == "index_add" else IndexError(f"{name}_(): {message}")
         if name == "index_copy" and source.ndim and len(given) != source.shape[d]:
             raise IndexError(f"index_copy_(): Number of indices ({len(given)}) should be equal to source.size(dim) "
                              f"({source.shape[d]})")
-        d, array = self._index_vector(name, dim, index)
+        d, array = self._index_vector(name, dim, index, bounds)
         if source.array.dtype != self.array.dtype:
             raise RuntimeError(f"{name}(): self ({checks.scalar_type_name(self.array.dtype)}) and source "
                                f"({checks.scalar_type_name(source.array.dtype)}) must have the same scalar type")
@@ -2804,10 +2899,16 @@ class Tensor:
             return d, array.reshape(source.shape)
         return d, np.broadcast_to(np.expand_dims(array, tuple(i for i in range(self.ndim) if i != d)), source.shape)
 
+    def _unchecked_add(self, name: str) -> bool:
+        """index_add into an empty tensor of 2 or more dims: PyTorch checks no index (its 1-d kernel does)."""
+        return name == "index_add" and self.numel() == 0 and self.ndim > 1
+
     def index_add(self, dim: int, index: Any, source: Tensor, *, alpha: Any = 1) -> Tensor:
         """A copy with source's slices (times alpha) added at the positions `index` along `dim`."""
         _tensors("index_add", index=index, source=source)
         d, spread = self._along_index("index_add", dim, index, source)
+        if self._unchecked_add("index_add"):
+            return name_node(self.clone(), "IndexAddBackward0")
         return name_node(ops.ScatterAdd.apply(self, source if alpha == 1 else source * alpha, dim=d, index=spread,
                                               add=True), "IndexAddBackward0")
 
@@ -2960,10 +3061,10 @@ class Tensor:
     # more of PyTorch's names in the same families, composed from the methods above
     @property
     def mH(self) -> Tensor:  # noqa: N802 - PyTorch's name; the conjugate is the tensor itself for real dtypes
-        return self.mT
+        return self._matrix_transpose("tensor.mH")
 
     def adjoint(self) -> Tensor:
-        return self.mT
+        return self._matrix_transpose("tensor.adjoint()")
 
     def ndimension(self) -> int:
         return self.ndim
@@ -3008,6 +3109,9 @@ class Tensor:
         _tensors("put", source=source)
         checks.boolean("put", "accumulate", accumulate)
         n = self.numel()
+        if isinstance(index, Tensor) and index.array.dtype != np.int64:
+            raise RuntimeError("put_(): Expected a long tensor for index, but got "
+                               f"{_scalar_type_name(index.array.dtype)}")
         array = self._index_arg("put", index).reshape(-1)
         if array.size and (array.min() < -n or array.max() >= n):
             bad = array[(array < -n) | (array >= n)][0]
@@ -3024,6 +3128,7 @@ class Tensor:
         if tuple(src.shape) != tuple(picked.shape):
             raise RuntimeError(f"{name}(): expected src to have a size equal to the slice of self. src size = "
                                f"{list(src.shape)}, slice size = {list(picked.shape)}")
+        _differentiable_dtype(self.array.dtype, src)
         name_of_node = "".join(part.capitalize() for part in name.split("_")) + "Backward0"
         return name_node(ops.IndexPut.apply(self, src.astype(self.array.dtype), index=index), name_of_node)
 
@@ -3062,6 +3167,8 @@ class Tensor:
         others = tuple(i for i in range(self.ndim) if i != d)
         norms = self.norm(p, others, keepdim=True)
         one = Tensor._make(np.ones((), self.array.dtype), False)
+        if maxnorm == math.inf:  # no slice is scaled (and the unused inf / norm would make the gradient NaN)
+            return name_node(self * one, "RenormBackward0")
         factor = ops.Where.apply(maxnorm / (norms + 1e-7), one, condition=norms.array > maxnorm)
         return name_node(self * factor, "RenormBackward0")
 
@@ -3080,7 +3187,7 @@ class Tensor:
         count = Tensor._make(np.asarray(builtins.max(x.shape[1] - correction, 0), x.array.dtype), False)
         with np.errstate(divide="ignore", invalid="ignore"):
             out = (centered @ centered.t()) / count
-        return out.squeeze() if self.ndim < 2 else out
+        return out.squeeze()
 
     def corrcoef(self) -> Tensor:
         """Pearson's correlation coefficients of the variables in the rows, clipped to [-1, 1]."""
@@ -3097,8 +3204,7 @@ class Tensor:
         from . import linalg
         if self.array.dtype.kind in "iu":
             raise checks.not_implemented_for("cholesky_solve_cpu", self.array.dtype)
-        low = input2.mT if upper else input2
-        return linalg.solve(low @ low.mT, self)
+        return linalg.solve(_cholesky_product(input2, upper), self)
 
     def cholesky_inverse(self, upper: bool = False) -> Tensor:
         """inv(L L^T) of this Cholesky factor L (or of U^T U when upper)."""
@@ -3106,8 +3212,12 @@ class Tensor:
         from . import linalg
         if self.array.dtype.kind in "iu":
             raise checks.not_implemented_for("cholesky_inverse_out_cpu", self.array.dtype)
-        low = self.mT if upper else self
-        return linalg.inv(low @ low.mT)
+        if self.ndim < 2:
+            raise RuntimeError("cholesky_inverse: The input tensor A must have at least 2 dimensions.")
+        if self.shape[-1] != self.shape[-2]:
+            raise RuntimeError(f"cholesky_inverse: A must be batches of square matrices, but they are "
+                               f"{self.shape[-2]} by {self.shape[-1]} matrices")
+        return linalg.inv(_cholesky_product(self, upper))
 
     def index_reduce(self, dim: int, index: Any, source: Tensor, reduce: str, *,
                      include_self: bool = True) -> Tensor:
@@ -3161,6 +3271,8 @@ class Tensor:
         from . import linalg
         if self.array.dtype.kind != "f":
             raise checks.not_implemented_for("cholesky_cpu", self.array.dtype)
+        if self.ndim >= 2 and self.numel() == 0:  # the legacy torch.cholesky checks no shape of an empty input
+            return self.clone()
         return linalg.cholesky(self, upper=upper)
 
     def qr(self, some: bool = True) -> Any:

@@ -19,7 +19,7 @@ from .dtypes import result_type as result_type_of_arrays
 from .dtypes import to_numpy_dtype
 from .graph_nodes import name_node
 from .out import with_out, write_out
-from .tensor import Tensor, _dim_arg, _tensors, _to_array
+from .tensor import Tensor, _dim_arg, _repeat_counts, _tensors, _to_array
 
 
 def _t(x: Any, op: str = "") -> Tensor:
@@ -36,7 +36,7 @@ _WITHOUT_OUT = frozenset({
     "swapaxes", "swapdims", "tile", "ravel", "tensor_split", "hsplit", "vsplit", "rot90", "fliplr", "flipud",
     "diag_embed", "diagflat", "diagonal", "isinf", "isreal", "trace", "bincount", "broadcast_to", "det", "logdet",
     "pinverse", "split_with_sizes", "unsafe_split", "unsafe_chunk", "is_same_size", "diagonal_scatter", "dist", "cov",
-    "corrcoef", "adjoint", "matrix_exp", "is_floating_point", "clone", "isclose", "positive"})
+    "corrcoef", "adjoint", "matrix_exp", "is_floating_point", "clone", "isclose", "positive", "masked_fill"})
 
 
 def _method(name: str) -> Callable[..., Any]:
@@ -323,8 +323,12 @@ def einsum(equation: str, *operands: Any) -> Tensor:
         operands = tuple(operands[0])
     tensors = [_t(x) for x in operands]
     terms = equation.replace(" ", "").partition("->")[0].split(",")
-    if len(tensors) > 1 and np.dtype(np.bool_) in {x.array.dtype for x in tensors}:
+    if len(tensors) > 1 and tensors[0].array.dtype == np.bool_:
         raise checks.not_implemented_for("bmm", np.dtype(np.bool_))
+    for x in tensors[1:]:  # one dtype, as PyTorch's kernels want it
+        if x.array.dtype != tensors[0].array.dtype:
+            raise RuntimeError(f"expected scalar type {checks.scalar_type_name(tensors[0].array.dtype)} but found "
+                               f"{checks.scalar_type_name(x.array.dtype)}")
     if len(terms) != len(tensors):
         raise RuntimeError(f"einsum(): {'fewer' if len(tensors) < len(terms) else 'more'} operands were provided "
                            "than specified in the equation")
@@ -467,14 +471,20 @@ def _trapezoids(name: str, y: Tensor, x: Tensor | None, dx: float | None, dim: i
 
 def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
     """The integral of y along `dim` by the trapezoid rule."""
+    if x is not None:
+        _tensors("trapezoid", x=x)
     if _t(y, "trapezoid").shape[y._wrap_dim(dim)] == 0:  # nothing to integrate: 0 in y's dtype, as PyTorch
         return Tensor._make(np.zeros(np.delete(np.array(y.shape, int), y._wrap_dim(dim)), y.array.dtype), False)
     areas, d = _trapezoids("trapezoid", y, x, dx, dim)
+    if x is None:  # PyTorch's form: (the sum - half the two ends) * dx; an infinite end gives NaN, as there
+        return (y.sum(d) - (y.select(d, 0) + y.select(d, -1)) * 0.5) * (1.0 if dx is None else dx)
     return areas.sum(d)
 
 
 def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
     """The running integral of y along `dim` by the trapezoid rule (one entry fewer than y)."""
+    if x is not None:
+        _tensors("cumulative_trapezoid", x=x)
     areas, d = _trapezoids("cumulative_trapezoid", y, x, dx, dim)
     return areas.cumsum(d)
 
@@ -497,8 +507,13 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
                       output_size: int | None = None) -> Tensor:
     """input.repeat_interleave(repeats, dim); with input alone, each index i repeated input[i] times."""
     if repeats is None:
-        counts = _t(input, "repeat_interleave")
-        return Tensor._make(np.repeat(np.arange(counts.numel()), counts.array.reshape(-1)).astype(np.int64), False)
+        counts = _t(input, "repeat_interleave").array
+        if counts.ndim != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        _repeat_counts(counts)
+        if (counts < 0).any():
+            raise RuntimeError("repeats can not be negative")
+        return Tensor._make(np.repeat(np.arange(len(counts)), counts).astype(counts.dtype), False)
     return _t(input, "repeat_interleave").repeat_interleave(repeats, dim, output_size=output_size)
 
 
@@ -550,6 +565,9 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
         left, right = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    elif not isinstance(dims, Sequence | Tensor):
+        raise RuntimeError("tensordot expects dims to be int or tuple[list[int], list[int]] or list[list[int]] "
+                           f"containing two lists, but got dims={dims}")
     else:
         left, right = ([d] if isinstance(d, int) else list(d) for d in (dims.tolist() if isinstance(dims, Tensor)
                                                                          else dims))
@@ -580,7 +598,10 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     if p < 0:
         raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
     from .linalg import vector_norm
-    return name_node(vector_norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1), "CdistBackward0")
+    diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    if p == 1:  # PyTorch's backward, grad * sign(diff): NaN where a difference is NaN
+        return name_node((diff * Tensor._make(np.sign(diff.array), False)).sum(-1), "CdistBackward0")
+    return name_node(vector_norm(diff, p, -1), "CdistBackward0")
 
 
 def _sorted_positions(boundaries: np.ndarray, values: np.ndarray, right: bool, out_int32: bool) -> Tensor:
@@ -627,6 +648,9 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
                                "while right was True")
         right = side == "right"
     boundaries = sorted_sequence.array
+    if boundaries.ndim == 0:
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
+                           "dimension")
     if sorter is not None:
         boundaries = np.take_along_axis(boundaries, sorter.array, axis=-1)
     array = input.array if isinstance(input, Tensor) else np.asarray(input)
@@ -658,6 +682,8 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
     for t in grids:
         if t.ndim > 1:
             raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t.ndim}D")
+        if t.array.dtype != grids[0].array.dtype:
+            raise RuntimeError("meshgrid expects all tensors to have the same dtype")
     sizes = [t.numel() for t in grids]
     swap = indexing == "xy" and len(grids) >= 2
     if swap:
@@ -686,6 +712,10 @@ def broadcast_shapes(*shapes: Any) -> Any:
     from .tensor import Size
     out: tuple[int, ...] = ()
     for shape in shapes:
+        if shape is None:
+            continue
+        if not isinstance(shape, int | Sequence):
+            raise RuntimeError(f"Input shapes should be of type ints, a tuple of ints, or a list of ints, got {shape}")
         out = checks.broadcast_shapes(out, (shape,) if isinstance(shape, int) else tuple(shape))
     return Size(out)
 

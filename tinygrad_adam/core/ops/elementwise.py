@@ -65,6 +65,18 @@ class Div(Op):
                 -grad * a / (b * b) if ctx.needs_input_grad[1] else None)
 
 
+def _div_floor(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """PyTorch's floating floor division, (a - fmod(a, b)) / b corrected by one and rounded: an infinite a gives
+    NaN, and a quotient of 0 keeps the sign of a / b."""
+    mod = np.fmod(a, b)
+    div = (a - mod) / b
+    div = np.where((mod != 0) & ((b < 0) != (mod < 0)), div - 1, div)
+    floor = np.floor(div)
+    floor = np.where(div - floor > 0.5, floor + 1, floor)
+    quotient = a / b
+    return np.where(b == 0, quotient, np.where(div != 0, floor, np.copysign(0, quotient))).astype(quotient.dtype)
+
+
 class RoundedDiv(Op):
     """a / b rounded toward -inf ('floor') or 0 ('trunc'); a step function, so its gradient is zero."""
 
@@ -77,8 +89,8 @@ class RoundedDiv(Op):
                 return np.floor_divide(a, b)
             quotient = np.abs(a) // np.abs(b)
             return np.where((a < 0) != (b < 0), -quotient, quotient).astype(a.dtype)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return (np.floor if mode == "floor" else np.trunc)(a / b)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return _div_floor(a, b) if mode == "floor" else np.trunc(a / b)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -193,7 +193,7 @@ class Gather(Op):
     def forward(ctx: Context, x: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
         ctx.shape, ctx.dim, ctx.index = x.shape, dim, index
         if x.ndim == 0:
-            return x[()].reshape(index.shape).copy()
+            return np.broadcast_to(x, index.shape).copy()
         return x[along_dim(index, dim)]
 
     @staticmethod

@@ -66,13 +66,15 @@ class Mean(Sum):
 
 
 class Max(Op):
-    """Maximum (or, with largest=False, minimum) over axes; tied extremes share the gradient equally."""
+    """Maximum (or, with largest=False, minimum) over axes; tied extremes share the gradient equally (with
+    nan_ties, a NaN result's NaNs share it, as PyTorch's max() of all entries; amax gives NaN everywhere)."""
 
     saves_output = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False,
-                largest: bool = True) -> np.ndarray:
+                largest: bool = True, nan_ties: bool = False) -> np.ndarray:
+        ctx.nan_ties = nan_ties
         out = (np.max if largest else np.min)(x, axis=axis, keepdims=True)
         return _saved_and_squeezed(ctx, x, out, axis, keepdims)
 
@@ -80,6 +82,8 @@ class Max(Op):
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
         x, out = ctx.saved_tensors
         mask = x == out
+        if ctx.nan_ties:
+            mask |= np.isnan(x) & np.isnan(out)
         share = mask / mask.sum(axis=ctx.axis, keepdims=True)
         return share * _expand_reduced(grad, ctx.axis, ctx.keepdims, x.shape)
 
@@ -114,8 +118,9 @@ class Var(Op):
                 root: bool = False) -> np.ndarray:
         centered = x - np.mean(x, axis=axis, keepdims=True)
         count = int(np.prod([x.shape[a] for a in _normalize_axis(axis, x.ndim)]))
-        # N <= correction divides by 0 (inf or nan), as PyTorch does
-        ctx.axis, ctx.keepdims, ctx.divisor, ctx.root = axis, keepdims, x.dtype.type(max(count - ddof, 0)), root
+        # N <= correction divides by 0 (inf or nan), as PyTorch does; its backward divides by N - correction
+        ctx.axis, ctx.keepdims, ctx.divisor, ctx.root = axis, keepdims, x.dtype.type(count - ddof), root
+        ctx.whole = axis is None or x.ndim == 0
         wide = centered
         if x.dtype != np.float64:
             wide = x.astype(np.float64)
@@ -134,6 +139,8 @@ class Var(Op):
                 grad = np.where(out == 0, np.zeros((), grad.dtype), grad / (2 * out))
         grad = _expand_reduced(grad, ctx.axis, ctx.keepdims, centered.shape)
         with np.errstate(divide="ignore", invalid="ignore"):
+            if ctx.whole and ctx.divisor <= 0:  # PyTorch's var_backward: inf, NaN where x is the mean
+                return grad * np.where(centered == 0, np.nan, np.inf).astype(grad.dtype)
             return grad * (2 / ctx.divisor) * centered
 
 
@@ -261,22 +268,37 @@ class Prod(Op):
 
 
 class Cumprod(Op):
-    """Running products along `axis`; d out_j / d x_i (i <= j) is the product of x_0..x_j without x_i."""
+    """Running products along `axis`. The backward is PyTorch's cumprod_backward: with no zero input,
+    reversed-cumsum(out * grad) / x; else, per slice, that formula before the first zero z, at z the product
+    x_0..x_(z-1) times the sum over k from z to the next zero of grad_k * x_(z+1)..x_k, and 0 after z (so NaN
+    and inf spread as in PyTorch)."""
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: int) -> np.ndarray:
-        ctx.save_for_backward(x)
         ctx.axis = axis
-        return np.cumprod(x, axis=axis, dtype=x.dtype) if x.ndim else x.copy()
+        out = np.cumprod(x, axis=axis, dtype=x.dtype) if x.ndim else x.copy()
+        ctx.save_for_backward(x, out)
+        return out
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
-        (x,) = ctx.saved_tensors
-        if x.ndim == 0:
+        x, out = ctx.saved_tensors
+        axis = ctx.axis
+        if x.ndim == 0 or x.shape[axis] <= 1:
             return grad
-        moved, g = np.moveaxis(x, ctx.axis, -1), np.moveaxis(grad, ctx.axis, -1)
-        n = moved.shape[-1]
-        without = np.repeat(moved[..., None, :], n, axis=-2)  # row i: x with x_i set to 1
-        without[..., np.arange(n), np.arange(n)] = 1
-        partial = np.cumprod(without, axis=-1) * np.triu(np.ones((n, n), dtype=x.dtype))
-        return np.moveaxis(np.einsum("...ij,...j->...i", partial, g), -1, ctx.axis)
+
+        def reversed_cumsum(a: np.ndarray) -> np.ndarray:
+            return np.flip(np.cumsum(np.flip(a, axis), axis), axis)
+
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if (x != 0).all():
+                return reversed_cumsum(out * grad) / x
+            zeros = x == 0
+            seen = np.cumsum(zeros, axis)
+            before, first = seen == 0, zeros & (seen == 1)
+            result = np.where(before, reversed_cumsum(np.where(before, out * grad, 0)) / x, 0)
+            prefix = np.prod(np.where(before, x, 1), axis, keepdims=True)  # x_0..x_(z-1)
+            after = np.cumprod(np.where(before | first, 1, x), axis)  # x_(z+1)..x_k
+            through_next = (seen == 1) | (zeros & (seen == 2))  # from the first zero to the next one
+            at_first = prefix * reversed_cumsum(np.where(through_next, grad * after, 0))
+            return np.where(first, at_first, result).astype(grad.dtype, copy=False)
