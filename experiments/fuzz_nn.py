@@ -757,7 +757,9 @@ def close(a: Any, b: Any, what: str, rtol: float, atol: float | None = None) -> 
         for j, (x, y) in enumerate(zip(a, b, strict=False)):
             close(x, y, f"{what}[{j}]", rtol, atol)
         return
-    if a is None or b is None or not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray):
+    if (a is None) != (b is None):
+        raise Mismatch(f"{what}: {_struct(a)} vs {_struct(b)}")
+    if a is None or not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray):
         if not (a is None and b is None) and a != b:
             raise Mismatch(f"{what}: {a!r} vs {b!r}")
         return
@@ -1133,6 +1135,15 @@ def _to_ours(state_dict: dict) -> dict:
     return {"state": state, "param_groups": state_dict["param_groups"]}
 
 
+def torch_bug(case: Case) -> bool:
+    """Cases where PyTorch 2.13 itself misbehaves, not compared. A cell given an unbatched input (1-d) with a
+    batched hidden state (2-d): PyTorch unsqueezes the state to 3-d and its cell kernels do not check it, so
+    LSTMCell(3, 3) with input (3,) and hx (3, 3) segfaults and RNNCell broadcasts to a (3, 3) output; ours
+    refuses it (the other combinations PyTorch checks)."""
+    return (case.name in ("RNNCell", "LSTMCell", "GRUCell") and len(case.inputs) > 1
+            and len(case.inputs[0].shape) == 1 and any(len(a.shape) > 1 for a in case.inputs[1:]))
+
+
 # ----- main ---------------------------------------------------------------------------------------------
 def one_module(seed: int, filters: list[str], verbose: bool = False, invalid: float = 0.15) -> tuple[str, str | None]:
     """Draw and check one layer case; returns its description and None, or the reason it failed ("missing",
@@ -1145,6 +1156,8 @@ def one_module(seed: int, filters: list[str], verbose: bool = False, invalid: fl
     note = mutate(r, case) if _b(r, invalid) else ""
     if name not in ("container",) and not hasattr(tg.nn, case.module or case.name):
         return f"{name} (missing in tinygrad_adam)", "missing"
+    if torch_bug(case):
+        return case.describe(), None
     if verbose:
         print(seed, case.describe(), note)
     torch.set_default_dtype(torch.float32)
