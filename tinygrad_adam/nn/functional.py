@@ -203,18 +203,27 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     In training the running statistics, if given, are updated in place (unbiased variance).
     """
     x = to_tensor(input)
-    if x.ndim < 2:
-        raise ValueError(f"batch_norm: expected an input of shape (N, C) or (N, C, ...), got shape {tuple(x.shape)}")
-    channels = x.shape[1]
-    for name, value in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
-                        ("bias", bias)):
-        if value is not None and tuple(value.shape) != (channels,):
-            raise RuntimeError(f"{name} should contain {channels} elements not {int(np.prod(value.shape))}")
+    if training and x.shape[:1] and x.shape[0] * math.prod(x.shape[2:]) == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {list(x.shape)}")
+    if eps <= 0.0 if training else eps < 0.0:
+        raise ValueError(f"batch_norm eps must be {'positive during training' if training else 'non-negative'}, "
+                         f"but got {eps}")
+    named = (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias))
+    if x.ndim < 2 and all(value is None for _, value in named):
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+    channels = x.shape[1] if x.ndim >= 2 else 0
+    for name, value in named:
         if name.startswith("running") and isinstance(value, Tensor) and value.requires_grad:
             raise RuntimeError(f"The function 'native_batch_norm' is not differentiable with respect to argument "
                                f"'{name}'. This input cannot have requires_grad True.")
+    if x.numel() == 0:  # PyTorch returns before its checks: the input times weight[0] plus bias[0]
+        return ops.batch_norm(x, None, None, weight, bias, training, momentum, eps, "batch_norm")
+    for name, value in named:
+        if value is not None and tuple(value.shape) != (channels,):
+            raise RuntimeError(f"{name} should contain {channels} elements not {int(np.prod(value.shape))}")
     if not training and (running_mean is None or running_var is None):
-        raise ValueError("batch_norm: running_mean and running_var are needed when not training")
+        raise RuntimeError(f"{'running_mean' if running_mean is None else 'running_var'} must be defined in "
+                           "evaluation mode")
     stats = [v.array if isinstance(v, Tensor) else v for v in (running_mean, running_var)]
     return ops.batch_norm(x, *stats, weight, bias, training, momentum, eps, "batch_norm")
 

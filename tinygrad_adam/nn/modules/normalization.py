@@ -47,10 +47,6 @@ class _BatchNorm(Module):
         if input.ndim not in self.expected_dims:
             raise ValueError(f"{name}: expected {' or '.join(f'{d}D' for d in self.expected_dims)} input "
                              f"{self.layout}, got shape {tuple(input.shape)}")
-        if input.shape[1] != self.num_features:
-            raise RuntimeError(f"{name}: expected input with {self.num_features} channels "
-                               f"{self.layout.replace('C', str(self.num_features))}, got shape {tuple(input.shape)} "
-                               f"(running_mean should contain {input.shape[1]} elements not {self.num_features})")
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked += 1

@@ -1,0 +1,82 @@
+"""Leftovers of experiments/fuzz_nn.py, each pinned against PyTorch: empty inputs to the normalisation layers,
+error types of the losses' shape checks, empty transposed convolutions, adaptive pools' output sizes, and more."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import tinygrad_adam as tg  # noqa: E402
+
+
+def _flat(x: Any) -> list:
+    if isinstance(x, (tuple, list)):
+        return [y for z in x for y in _flat(z)]
+    return [None if x is None else x.detach().numpy()]
+
+
+def run(fn: Callable[[Any], Any], lib: Any) -> Any:
+    """fn(lib) as a flat list of NumPy arrays, or the type of the exception it raised."""
+    try:
+        return _flat(fn(lib))
+    except Exception as e:  # noqa: BLE001 -- the types are compared
+        return type(e)
+
+
+def assert_same(fn: Callable[[Any], Any], rtol: float = 1e-9) -> Any:
+    """fn(tg) and fn(torch) give the same arrays (shapes, dtypes, values), or both raise the same exception
+    type, which is returned."""
+    ours, theirs = run(fn, tg), run(fn, torch)
+    if isinstance(theirs, type) or isinstance(ours, type):
+        assert ours is theirs, f"ours {ours}, torch {theirs}"
+        return theirs
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs, strict=True):
+        assert (a is None) == (b is None)
+        if a is not None:
+            assert a.shape == b.shape and a.dtype == b.dtype, (a.shape, b.shape, a.dtype, b.dtype)
+            np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol)
+    return None
+
+
+def forward_backward(layer: Callable[[Any], Any], *shapes: tuple, train: bool = True) -> Callable[[Any], Any]:
+    """fn(lib): the layer in float64 on random inputs of these shapes, its output, the inputs' gradients and
+    the parameters' gradients after backward of a weighted sum."""
+    def fn(lib: Any) -> list:
+        lib.manual_seed(0)
+        m = layer(lib).double()
+        m.train(train)
+        rng = np.random.default_rng(0)
+        xs = [lib.tensor(rng.standard_normal(s), requires_grad=True) for s in shapes]
+        out = m(*xs)
+        outs = [o for o in (out if isinstance(out, tuple) else (out,)) if o.requires_grad]
+        sum((o * lib.tensor(rng.standard_normal(tuple(o.shape)))).sum() for o in outs).backward()
+        return [out, [x.grad for x in xs], [p.grad for p in m.parameters()], list(m.buffers())]
+    return fn
+
+
+@pytest.mark.parametrize(("name", "shape", "train", "kwargs"), [
+    ("BatchNorm1d", (3, 2, 0), True, {}), ("BatchNorm1d", (0, 4), False, {}), ("BatchNorm1d", (0, 4), True, {}),
+    ("BatchNorm1d", (2, 0), False, {}), ("BatchNorm1d", (1, 0), True, {}), ("BatchNorm2d", (0, 4, 2, 2), True, {}),
+    ("InstanceNorm1d", (0, 4, 3), True, {"affine": True}), ("InstanceNorm1d", (0, 4, 3), True, {}),
+    ("InstanceNorm1d", (2, 4, 0), True, {"affine": True}),
+])
+def test_empty_input_to_batch_and_instance_norm_as_torch(name: str, shape: tuple, train: bool, kwargs: dict) -> None:
+    """An empty input is x·weight[0] + bias[0] in PyTorch, before any check of the channels: the parameters
+    get zero gradients (not None), a wrong channel count passes, an empty instance batch with affine=True is
+    an IndexError."""
+    expected = assert_same(forward_backward(lambda lib: getattr(lib.nn, name)(4, **kwargs), shape, train=train))
+    assert expected is (IndexError if name.startswith("Instance") and kwargs and shape[0] == 0 else
+                        ValueError if shape == (1, 0) else None)
+
+
+@pytest.mark.parametrize("kwargs", [{"eps": 0.0, "training": True}, {"eps": -1.0}, {"eps": 0.0}])
+def test_batch_norm_refuses_a_non_positive_eps_as_torch(kwargs: dict) -> None:
+    expected = assert_same(lambda lib: lib.nn.functional.batch_norm(
+        lib.ones(2, 3), lib.zeros(3), lib.ones(3), **kwargs))
+    assert expected is (None if kwargs == {"eps": 0.0} else ValueError)
