@@ -80,3 +80,30 @@ def test_batch_norm_refuses_a_non_positive_eps_as_torch(kwargs: dict) -> None:
     expected = assert_same(lambda lib: lib.nn.functional.batch_norm(
         lib.ones(2, 3), lib.zeros(3), lib.ones(3), **kwargs))
     assert expected is (None if kwargs == {"eps": 0.0} else ValueError)
+
+
+@pytest.mark.parametrize("loss", ["nll_loss", "cross_entropy"])
+@pytest.mark.parametrize(("shape", "target", "classes"), [
+    ((3, 2, 3, 3), (3, 2, 3), None), ((1, 4), (1, 1), None), ((1, 1, 2), (1,), 2), ((3,), (1,), 2), ((3,), (2,), None),
+    ((2, 3), (3,), None), ((2, 3, 4, 5), (2, 4), None), ((2, 3, 4, 5, 6), (2, 4, 5, 7), None), ((2, 0), (2,), 2),
+    ((2, 3), (2, 3), None), ((), (), None), ((3,), (), None), ((2, 3, 4), (2, 4), 3),
+])
+def test_class_target_shapes_refused_as_torch(loss: str, shape: tuple, target: tuple, classes: int | None) -> None:
+    """The shape checks in PyTorch's order, with its exception types: ValueError for a batch size that does
+    not match, RuntimeError for the rest (a target of the input's shape is taken for class probabilities)."""
+    def fn(lib: Any) -> Any:
+        x = lib.tensor(np.linspace(-1, 1, int(np.prod(shape))).reshape(shape), requires_grad=True)
+        weight = None if classes is None else lib.ones(classes, dtype=lib.float64)
+        out = getattr(lib.nn.functional, loss)(x, lib.zeros(target, dtype=lib.int64), weight=weight)
+        out.backward()
+        return out, x.grad
+    expected = assert_same(fn)
+    assert expected is not None or shape in ((3,), (2, 3, 4))
+
+
+@pytest.mark.parametrize(("name", "hidden"), [("GRUCell", ()), ("RNNCell", (1, 1, 3)), ("LSTMCell", ())])
+def test_cell_refuses_a_hidden_state_of_the_wrong_rank_as_torch(name: str, hidden: tuple) -> None:
+    def fn(lib: Any) -> Any:
+        h = lib.zeros(hidden)
+        return getattr(lib.nn, name)(2, 3)(lib.zeros(1, 2), (h, h) if name == "LSTMCell" else h)
+    assert assert_same(fn) is ValueError

@@ -252,6 +252,10 @@ class RNNCellBase(Module):
         x = to_tensor(input)
         if x.ndim not in (1, 2):
             raise ValueError(f"{type(self).__name__}: Expected input to be 1D or 2D, got {x.ndim}D instead")
+        for j, state in enumerate(() if hx is None else hx if lstm else (hx,)):
+            if to_tensor(state).ndim not in (1, 2):
+                raise ValueError(f"{type(self).__name__}: Expected {f'hx[{j}]' if lstm else 'hidden'} to be 1D or "
+                                 f"2D, got {to_tensor(state).ndim}D instead")
         unbatched = x.ndim == 1
         if unbatched:
             x = x.unsqueeze(0)
