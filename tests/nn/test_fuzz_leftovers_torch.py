@@ -88,17 +88,22 @@ def test_batch_norm_refuses_a_non_positive_eps_as_torch(kwargs: dict) -> None:
     ((2, 3), (3,), None), ((2, 3, 4, 5), (2, 4), None), ((2, 3, 4, 5, 6), (2, 4, 5, 7), None), ((2, 0), (2,), 2),
     ((2, 3), (2, 3), None), ((), (), None), ((3,), (), None), ((2, 3, 4), (2, 4), 3),
 ])
-def test_class_target_shapes_refused_as_torch(loss: str, shape: tuple, target: tuple, classes: int | None) -> None:
+@pytest.mark.parametrize("float_target", [False, True])
+def test_class_target_shapes_refused_as_torch(loss: str, shape: tuple, target: tuple, classes: int | None,
+                                              float_target: bool) -> None:
     """The shape checks in PyTorch's order, with its exception types: ValueError for a batch size that does
-    not match, RuntimeError for the rest (a target of the input's shape is taken for class probabilities)."""
+    not match, RuntimeError for the rest (a target of the input's shape is taken for class probabilities; a
+    float target of another shape is refused after the shape checks)."""
+    dtype = "float64" if float_target else "int64"
+
     def fn(lib: Any) -> Any:
         x = lib.tensor(np.linspace(-1, 1, int(np.prod(shape))).reshape(shape), requires_grad=True)
         weight = None if classes is None else lib.ones(classes, dtype=lib.float64)
-        out = getattr(lib.nn.functional, loss)(x, lib.zeros(target, dtype=lib.int64), weight=weight)
+        out = getattr(lib.nn.functional, loss)(x, lib.zeros(target, dtype=getattr(lib, dtype)), weight=weight)
         out.backward()
         return out, x.grad
     expected = assert_same(fn)
-    assert expected is not None or shape in ((3,), (2, 3, 4))
+    assert expected is not None or shape in ((3,), (2, 3, 4)) or float_target and shape == target
 
 
 @pytest.mark.parametrize(("name", "hidden"), [("GRUCell", ()), ("RNNCell", (1, 1, 3)), ("LSTMCell", ())])

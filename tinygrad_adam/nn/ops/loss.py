@@ -144,13 +144,8 @@ def _class_targets(op: str, x: Tensor, target: Any, weight: Any,
     if target is None:
         raise TypeError(f"{op}(): argument 'target' (position 2) must be Tensor, not NoneType")
     t = np.asarray(target.array if isinstance(target, Tensor) else target)
-    if t.dtype not in (np.int64, np.uint8):
-        raise RuntimeError(f"{op}: expected target dtype to be Long or Byte, but got {scalar_type_name(t.dtype)} "
-                           "(class indices are int64: convert them with .long())")
     if x.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
-    if x.ndim == 1 and t.ndim == 1 and t.shape[0] != 1:
-        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {t.shape[0]}")
     if x.ndim > 1 and (t.shape[0] if t.ndim else 0) != x.shape[0]:
         raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size "
                          f"({t.shape[0] if t.ndim else 0}).")
@@ -162,6 +157,11 @@ def _class_targets(op: str, x: Tensor, target: Any, weight: Any,
     if x.ndim > 2 and t.shape[1:] != x.shape[2:]:
         raise RuntimeError(f"size mismatch (got input: {list(x.shape)} , target: {list(t.shape)}" if x.ndim == 4
                            else f"Expected target size {[x.shape[0], *x.shape[2:]]}, got {list(t.shape)}")
+    if t.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"{op}: expected target dtype to be Long or Byte, but got {scalar_type_name(t.dtype)} "
+                           "(class indices are int64: convert them with .long())")
+    if x.ndim == 1 and t.ndim == 1 and t.shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {t.shape[0]}")
     if x.ndim == 1:
         x, t = x.reshape(1, -1), t.reshape(1)
     w = _class_weight(op, weight, x)
@@ -192,10 +192,10 @@ def cross_entropy(x: Tensor, target: Any, weight: Any, ignore_index: int, reduct
     """CrossEntropyOp after checking the targets and class weights against the logits; targets that
     are class probabilities (a float tensor of the logits' shape) take a composition of Tensor ops."""
     probabilities = target.array if isinstance(target, Tensor) else np.asarray(target)
-    if probabilities.shape == x.shape and probabilities.dtype.kind != "f":  # PyTorch's test: the same shape
-        raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
-                           f"{scalar_type_name(probabilities.dtype)}")
-    if probabilities.dtype.kind == "f":
+    if probabilities.shape == x.shape:  # PyTorch's test for class probabilities: the input's shape
+        if probabilities.dtype.kind != "f":
+            raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
+                               f"{scalar_type_name(probabilities.dtype)}")
         return _probability_cross_entropy(x, target, weight, reduction, label_smoothing, op)
     unbatched = x.ndim == 1
     x, t, w = _class_targets(op, x, target, weight, ignore_index)
@@ -208,10 +208,9 @@ def _probability_cross_entropy(x: Tensor, target: Any, weight: Any, reduction: s
                                op: str) -> Tensor:
     """-Σ_c w_c · q_c · log_softmax(x)_c per sample, q the (smoothed) target probabilities; "mean" divides by
     the number of samples, as PyTorch."""
+    if x.ndim == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
     q = target if isinstance(target, Tensor) else Tensor._make(np.asarray(target, dtype=x.array.dtype), False)
-    if q.shape != x.shape:
-        raise RuntimeError(f"{op}: expected target of the input's shape {list(x.shape)} for class "
-                           f"probabilities, got {list(q.shape)}")
     if q.dtype != x.dtype:
         raise RuntimeError(f"{op}: expected scalar type {x.dtype} for the target probabilities, got {q.dtype}")
     batched = x if x.ndim > 1 else x.reshape(1, -1)
