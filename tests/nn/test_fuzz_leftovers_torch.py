@@ -112,3 +112,20 @@ def test_cell_refuses_a_hidden_state_of_the_wrong_rank_as_torch(name: str, hidde
         h = lib.zeros(hidden)
         return getattr(lib.nn, name)(2, 3)(lib.zeros(1, 2), (h, h) if name == "LSTMCell" else h)
     assert assert_same(fn) is ValueError
+
+
+@pytest.mark.parametrize("name", ["RNNCell", "GRUCell", "LSTMCell"])
+@pytest.mark.parametrize(("batch", "hidden"), [(3, (3,)), (2, (3,)), (1, (1,)), (2, (2, 4)), (2, (3, 3)), (2, (2, 3)),
+                                               (0, (3,)), (None, (3,)), (None, (2,))])
+def test_cell_hidden_state_checks_as_torch(name: str, batch: int | None, hidden: tuple) -> None:
+    """PyTorch's checks of a hidden state, in order: the batch size, then the hidden size (a 1-D state with a
+    batched input is its IndexError)."""
+    def fn(lib: Any) -> Any:
+        lib.manual_seed(0)
+        m = getattr(lib.nn, name)(4, 3).double()
+        x = lib.ones(4 if batch is None else (batch, 4), dtype=lib.float64)
+        h = lib.full(hidden, 0.5, dtype=lib.float64)
+        return m(x, (h, h) if name == "LSTMCell" else h)
+    expected = assert_same(fn)
+    assert expected is (None if (batch, hidden) in ((2, (2, 3)), (None, (3,))) else
+                        IndexError if (batch, hidden) in ((3, (3,)), (1, (1,))) else RuntimeError)
