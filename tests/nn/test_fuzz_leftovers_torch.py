@@ -129,3 +129,24 @@ def test_cell_hidden_state_checks_as_torch(name: str, batch: int | None, hidden:
     expected = assert_same(fn)
     assert expected is (None if (batch, hidden) in ((2, (2, 3)), (None, (3,))) else
                         IndexError if (batch, hidden) in ((3, (3,)), (1, (1,))) else RuntimeError)
+
+
+@pytest.mark.parametrize("p", [float("nan"), 0.0, 0.5, 1.5, 3.0, -1.0])
+@pytest.mark.parametrize("shape", [(3, 3), (3, 1)])
+def test_p_norm_values_and_gradients_as_torch(p: float, shape: tuple) -> None:
+    """PyTorch's norm_backward: 0 where an entry or the norm is 0 (was NaN for p < 2), no gradient for p = 0
+    (None, was 0); a norm over one element is |x| even for a NaN p."""
+    values = np.array([[1.0, -2.0, 0.0], [0.0, 0.0, 0.0], [0.5, 0.0, 3.0]])[:, :shape[1]]
+
+    def fn(lib: Any) -> Any:
+        x = lib.tensor(values, requires_grad=True)
+        out = x.norm(p, -1)
+        (out * lib.tensor(np.array([1.0, 2.0, 3.0]))).sum().backward()
+        return out, x.grad
+    assert_same(fn)
+
+
+@pytest.mark.parametrize("p", [float("nan"), 0.0, 3.0])
+def test_pairwise_distance_odd_p_as_torch(p: float) -> None:
+    """A NaN p over a last dim of one element gives |x1 - x2 + eps| (was NaN); p = 0 gives no gradient."""
+    assert_same(forward_backward(lambda lib: lib.nn.PairwiseDistance(p=p, eps=0.1, keepdim=True), (3, 1, 1), (1, 1)))

@@ -894,12 +894,10 @@ class Tensor:
             return x.abs().sum(axes, keep)
         if p in (float("inf"), "inf", float("-inf")):
             return x.abs().amax(axes or (), keep) if p != float("-inf") else x.abs().amin(axes or (), keep)
-        if p == 0:  # the number of nonzero entries, with gradient 0
-            return (x * 0).sum(axes, keep) + Tensor._make(np.asarray(
-                np.sum(x.array != 0, axis=axes, keepdims=keep), dtype=x.array.dtype), False)
+        if p == 0:
+            return ops.CountNonzero.apply(x, axis=axes, keepdims=keep)
         if isinstance(p, int | float):
-            with np.errstate(divide="ignore"):
-                return (x.abs() ** p).sum(axes, keep) ** (1.0 / p)
+            return ops.PNorm.apply(x, p=float(p), axis=axes, keepdims=keep)
         raise ValueError(f"norm: unsupported p={p!r} (use 'fro', 'nuc' is not supported, or a number)")
 
     def _all_or_any(self, reduce: Callable[..., np.ndarray], dim: Any, keepdim: bool, axis: Any,
