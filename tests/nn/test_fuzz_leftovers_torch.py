@@ -150,3 +150,32 @@ def test_p_norm_values_and_gradients_as_torch(p: float, shape: tuple) -> None:
 def test_pairwise_distance_odd_p_as_torch(p: float) -> None:
     """A NaN p over a last dim of one element gives |x1 - x2 + eps| (was NaN); p = 0 gives no gradient."""
     assert_same(forward_backward(lambda lib: lib.nn.PairwiseDistance(p=p, eps=0.1, keepdim=True), (3, 1, 1), (1, 1)))
+
+
+@pytest.mark.parametrize(("shape", "target"), [((), (1,)), ((1, 1), (1, 2)), ((2, 2), (2,)), ((2, 2), ()),
+                                               ((2, 1), (2, 2)), ((2, 2), (3,))])
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+def test_soft_margin_loss_target_broadcasts_to_the_input_only_as_torch(shape: tuple, target: tuple,
+                                                                       reduction: str) -> None:
+    def fn(lib: Any) -> Any:
+        x = lib.tensor(np.linspace(-1, 1, int(np.prod(shape))).reshape(shape), requires_grad=True)
+        out = lib.nn.SoftMarginLoss(reduction=reduction)(x, -lib.ones(target, dtype=lib.float64))
+        out.sum().backward()
+        return out, x.grad
+    assert assert_same(fn) is (None if target in ((2,), ()) else RuntimeError)
+
+
+@pytest.mark.parametrize(("shape", "dim", "sizes", "refused"), [
+    ((4, 0), 0, (-1, 4), False), ((0, 4), 0, (-1, 4), False), ((0, 4), 0, (-1, 0), True), ((4, 0), 1, (0, -1), True),
+    ((4, 0), 1, (2, -1), False), ((4, 6), 1, (-1, 4), True), ((4, 6), 1, (-1, -1), True), ((4, 6), 1, (-2, 3), True),
+    ((4, 6), -1, (3, -1), False),
+])
+def test_unflatten_infers_minus_one_from_the_dim_as_torch(shape: tuple, dim: int, sizes: tuple, refused: bool) -> None:
+    """-1 is the dim's size over the other sizes (was the whole tensor's, so (4, 0) could not unflatten dim 0 to
+    (-1, 4)); an empty dim with a 0 among the sizes is ambiguous, as in PyTorch."""
+    def fn(lib: Any) -> Any:
+        x = lib.zeros(shape, requires_grad=True)
+        out = lib.nn.Unflatten(dim, sizes)(x)
+        out.sum().backward()
+        return out, x.grad
+    assert assert_same(fn) is (RuntimeError if refused else None)

@@ -194,6 +194,25 @@ def _in_place(compute: Callable[..., Tensor], name: str = "") -> Callable[..., T
     return method
 
 
+
+def _unflattened(sizes: tuple[int, ...], size: int, dim: int) -> tuple[int, ...]:
+    """unflatten's sizes with the -1 inferred from the size of the dim alone (as PyTorch's infer_size), with
+    PyTorch's errors."""
+    unexpected = "unflatten got an unexpected error:\n"
+    if sizes.count(-1) > 1:
+        raise RuntimeError(unexpected + "only one dimension can be inferred")
+    for j, n in enumerate(sizes):
+        if n < -1:
+            raise RuntimeError(unexpected + f"invalid shape dimension {n} at index {j} of shape {list(sizes)}")
+    known = math.prod(n for n in sizes if n != -1)
+    if -1 in sizes and known == 0 and size == 0:
+        raise RuntimeError(unexpected + f"cannot reshape tensor of 0 elements into shape {list(sizes)} because the "
+                           "unspecified dimension size -1 can be any value and is ambiguous")
+    if (size % known if known else size) if -1 in sizes else known != size:
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+                           f"({size}) in the input tensor")
+    return tuple(size // known if n == -1 else n for n in sizes)
+
 class Tensor:
     """An n-dimensional array with reverse-mode automatic differentiation.
 
@@ -2473,7 +2492,8 @@ class Tensor:
         sizes = checks.integers("unflatten", "sizes", sizes)
         if not sizes:
             raise RuntimeError("unflatten: sizes must be non-empty")
-        return self.reshape(self.shape[:d] + sizes + self.shape[d + 1:])
+        return self.reshape(self.shape[:d] + _unflattened(sizes, self.shape[d] if self.ndim else 1, d) +
+                            self.shape[d + 1:])
 
     def unfold(self, dimension: int, size: int, step: int) -> Tensor:
         """The windows of `size` entries every `step` along `dimension`, as a new last dim."""

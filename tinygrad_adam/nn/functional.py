@@ -1373,6 +1373,8 @@ def soft_margin_loss(input: Tensor, target: Any, size_average: bool | None = Non
     check_kernel_dtype("soft_margin_loss", x)
     y = _target(x, target)
     check_no_grad_argument("soft_margin_loss", "target", y)
+    # PyTorch writes into a tensor of the input's shape: the target may broadcast to it, not beyond
+    checks.fits_in_place(tuple(x.shape), checks.broadcast_shapes(tuple(x.shape), tuple(y.shape)))
     return name_node(_reduce_loss(softplus(-y * x, 1.0, math.inf), reduction), "SoftMarginLossBackward0")
 
 
