@@ -179,3 +179,20 @@ def test_unflatten_infers_minus_one_from_the_dim_as_torch(shape: tuple, dim: int
         out.sum().backward()
         return out, x.grad
     assert assert_same(fn) is (RuntimeError if refused else None)
+
+
+@pytest.mark.parametrize("mode", ["max", "mean"])
+@pytest.mark.parametrize(("indices", "offsets"), [([], [0]), ([], [0, 0]), ([], []), ([1, 2], [0, 2]),
+                                                  ([[], []], None)])
+def test_embedding_bag_with_no_index_as_torch(mode: str, indices: list, offsets: list | None) -> None:
+    """Bags that are all empty give zeros and zero gradients in max mode too (was amax's IndexError); a 2-D
+    input with no column is PyTorch's RuntimeError."""
+    def fn(lib: Any) -> Any:
+        lib.manual_seed(0)
+        m = lib.nn.EmbeddingBag(5, 3, mode=mode).double()
+        index = lib.tensor(np.array(indices, dtype=np.int64).reshape(2, 0) if offsets is None else
+                           np.array(indices, dtype=np.int64))
+        out = m(index, None if offsets is None else lib.tensor(offsets, dtype=lib.int64))
+        (out * 2).sum().backward()
+        return out, m.weight.grad
+    assert assert_same(fn) is (RuntimeError if offsets is None else None)

@@ -1566,6 +1566,8 @@ def _bags(indices: np.ndarray, offsets: Any, include_last_offset: bool) -> tuple
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
                              f"fixed length sequences. However, found offsets of type {type(offsets)}")
         rows, length = indices.shape
+        if length == 0:  # PyTorch's offsets are arange(0, numel, length)
+            raise RuntimeError("step must be nonzero")
         starts = np.arange(rows) * length
         return indices.reshape(-1), starts, starts + length
     if indices.ndim != 1:
@@ -1626,12 +1628,11 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     if pad is not None:
         member &= flat != pad
     rows = weight[flat]
-    if mode == "max":
+    if mode == "max" and flat.size:  # (no index at all: every bag is empty, zeros as the sum below gives)
         longest = int(member.sum(1).max()) if member.size else 0
         order = np.argsort(~member, axis=1, kind="stable")[:, :max(longest, 1)]  # each bag's entries first
         present = np.take_along_axis(member, order, axis=1)
-        picked = rows[order.reshape(-1)].reshape(order.shape + (weight.shape[1],)) if flat.size else \
-            Tensor._make(np.zeros(order.shape + (weight.shape[1],), weight.array.dtype), False)
+        picked = rows[order.reshape(-1)].reshape(order.shape + (weight.shape[1],))
         best = where(present[..., None], picked, -np.inf).amax(1)
         out = where(member.any(1)[:, None], best, 0.0)
     else:
