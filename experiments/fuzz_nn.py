@@ -896,8 +896,13 @@ def check_module(case: Case, seed: int) -> None:
     lib_seed = seed + 7
     torch.manual_seed(lib_seed)
     tg.manual_seed(lib_seed)
-    (to, _, _), (oo, _, _) = both("forward float32", lambda: run(torch, tm, np.float32, False),
-                                  lambda: run(tg, om, np.float32, False))
+    try:
+        (to, _, _), (oo, _, _) = both("forward float32", lambda: run(torch, tm, np.float32, False),
+                                      lambda: run(tg, om, np.float32, False))
+    except Mismatch as e:
+        if "torch accepts" in str(e) and torch_dtype_dependent(case, seed):
+            raise Refused("forward float32") from None
+        raise
     if case.deterministic:
         close(to, oo, "float32 output", case.tol32)
     for k, v in tm.state_dict().items():
@@ -1144,6 +1149,21 @@ def torch_bug(case: Case) -> bool:
             and len(case.inputs[0].shape) == 1 and any(len(a.shape) > 1 for a in case.inputs[1:]))
 
 
+def torch_dtype_dependent(case: Case, seed: int) -> bool:
+    """PyTorch accepts in float32 what it refuses in float64: a transposed convolution whose output has a size of
+    0 runs on its oneDNN path in float32 for some shapes (groups > 1, dilation, ..., by a heuristic that also
+    reads the thread count) and returns an empty result; its float64 kernel refuses it. Ours refuses it in both
+    (docs/pytorch.md). Not compared."""
+    if not case.name.startswith("ConvTranspose"):
+        return False
+    rng = np.random.default_rng(seed)
+    arrays = [a.make(rng) for a in case.inputs]
+    torch.manual_seed(seed)
+    m = construct(torch, case, seed).double()
+    return attempt(lambda: call(torch, case, m, materialize(torch, arrays, np.float64, False), {}))[1] is not None
+
+
+
 # ----- main ---------------------------------------------------------------------------------------------
 def one_module(seed: int, filters: list[str], verbose: bool = False, invalid: float = 0.15) -> tuple[str, str | None]:
     """Draw and check one layer case; returns its description and None, or the reason it failed ("missing",
@@ -1158,6 +1178,9 @@ def one_module(seed: int, filters: list[str], verbose: bool = False, invalid: fl
         return f"{name} (missing in tinygrad_adam)", "missing"
     if torch_bug(case):
         return case.describe(), None
+    if case.name in ("Hardtanh", "Hardshrink") and any(isinstance(v, float) and math.isnan(v)
+                                                       for v in (*case.args, *case.kwargs.values())):
+        case.grad = False  # PyTorch's gradient at a NaN bound depends on its SIMD loop (docs/pytorch.md)
     if verbose:
         print(seed, case.describe(), note)
     torch.set_default_dtype(torch.float32)
