@@ -196,3 +196,51 @@ def test_embedding_bag_with_no_index_as_torch(mode: str, indices: list, offsets:
         (out * 2).sum().backward()
         return out, m.weight.grad
     assert assert_same(fn) is (RuntimeError if offsets is None else None)
+
+
+@pytest.mark.parametrize(("name", "shape", "output_size"), [
+    ("ConvTranspose2d", (2, 2, 2, 4, 4), [4, 2]), ("ConvTranspose2d", (2, 2, 4, 4), [2, 2, 9, 9]),
+    ("ConvTranspose2d", (2, 4, 4), [2, 9, 9]), ("ConvTranspose2d", (2, 2, 4, 4), [9]),
+    ("ConvTranspose1d", (2, 2, 4), [2, 2, 8]), ("ConvTranspose3d", (1, 2, 2, 2, 2), [5, 4, 5]),
+])
+def test_transposed_output_size_as_torch(name: str, shape: tuple, output_size: list) -> None:
+    """output_size is read as PyTorch's _output_padding reads it, before any check of the input (a 5-D input
+    to ConvTranspose2d is its ValueError about the size)."""
+    assert_same(forward_backward(lambda lib: _OutputSize(lib, name, output_size), shape))
+
+
+class _OutputSize:
+    def __init__(self, lib: Any, name: str, output_size: list) -> None:
+        self.layer = getattr(lib.nn, name)(2, 3, 2, stride=2)
+        self.output_size = output_size
+
+    def double(self) -> _OutputSize:
+        self.layer.double()
+        return self
+
+    def train(self, mode: bool) -> None:
+        self.layer.train(mode)
+
+    def parameters(self) -> Any:
+        return self.layer.parameters()
+
+    def buffers(self) -> Any:
+        return self.layer.buffers()
+
+    def __call__(self, x: Any) -> Any:
+        return self.layer(x, output_size=self.output_size)
+
+
+@pytest.mark.parametrize(("function", "x", "weight"), [
+    ("conv_transpose2d", (1, 2, 2, 3), (2, 0, 1, 1)), ("conv_transpose1d", (1, 2, 3), (2, 0, 1)),
+    ("conv_transpose3d", (1, 2, 2, 3, 3), (2, 0, 1, 1, 1)), ("conv_transpose2d", (1, 0, 2, 3), (0, 2, 1, 1)),
+    ("conv2d", (1, 2, 2, 3), (0, 2, 1, 1)), ("conv1d", (1, 2, 3), (0, 2, 1)),
+    ("conv3d", (1, 2, 2, 3, 3), (0, 2, 1, 1, 1)),
+    ("conv2d", (1, 2, 2, 3), (2, 2, 0, 1)), ("conv_transpose2d", (1, 2, 2, 3), (2, 2, 0, 1)),
+    ("conv3d", (1, 2, 3, 3, 3), (2, 2, 0, 1, 1)),
+])
+def test_convolution_refuses_an_empty_weight_as_torch(function: str, x: tuple, weight: tuple) -> None:
+    """No output channel, no input channel for a transposed convolution, or a kernel size of 0: PyTorch's
+    RuntimeError (ours computed an empty result or failed in NumPy)."""
+    assert assert_same(lambda lib: getattr(lib.nn.functional, function)(lib.ones(x), lib.ones(weight))) \
+        is RuntimeError

@@ -28,6 +28,7 @@ from ._checks import (
     REDUCTIONS,
     IntPair,
     Pair,
+    check_conv_weight,
     check_dropout_probability,
     check_float,
     check_groups,
@@ -86,6 +87,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: In
     x = to_tensor(input)
     check_kernel_dtype("slow_conv2d_cpu" if dilations == (1, 1) else "slow_conv_dilated<>", x,
                        "b" if dilations == (1, 1) else "biu")
+    check_conv_weight(tuple(weight.shape), groups)
     if groups != 1:  # one fused conv per group of channels (shared with conv1d)
         check_groups("conv2d", weight.shape[0], groups, "out_channels")
         return _grouped_conv2d(x, weight, bias, strides, sides, dilations, groups, "conv2d")
@@ -351,6 +353,7 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
     else:
         p = single(padding, "padding", "conv1d", minimum=0)
         sides = (0, 0, p, p)
+    check_conv_weight(tuple(weight.shape), groups)
     check_groups("conv1d", weight.shape[0], groups, "out_channels")
     check_input_channels(x, weight, groups)
     return _grouped_conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, (1, s), sides, (1, d), groups,
@@ -384,6 +387,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     strides, dilations = pair(stride, "stride", op), pair(dilation, "dilation", op)
     pads, out_pads = pair(padding, "padding", op, 0), pair(output_padding, "output_padding", op, 0)
     check_output_padding(out_pads, strides, dilations)
+    check_conv_weight(tuple(weight.shape), groups, True)
     check_groups(op, weight.shape[0], groups, "in_channels")
     check_kernel_dtype("slow_conv_transpose2d_out_cpu", to_tensor(input), "bool uint8 int8 int16 int32")
     return _conv_transpose2d(to_tensor(input), weight, bias, strides, pads, out_pads, dilations, groups, op)
@@ -403,6 +407,7 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     s, d = single(stride, "stride", op), single(dilation, "dilation", op)
     p, extra = single(padding, "padding", op, 0), single(output_padding, "output_padding", op, 0)
     check_output_padding((0, extra), (1, s), (1, d))
+    check_conv_weight(tuple(weight.shape), groups, True)
     check_groups(op, weight.shape[0], groups, "in_channels")
     check_kernel_dtype("slow_conv_transpose2d_out_cpu", x, "bool uint8 int8 int16 int32")
     return _conv_transpose2d(x.unsqueeze(-2), weight.unsqueeze(2), bias, (1, s), (0, p), (0, extra), (1, d), groups,
@@ -2419,6 +2424,7 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
         sides = same_sides(dilations, kernel) if string_padding(padding, strides) == "same" else [(0, 0)] * 3
     else:
         sides = [(p, p) for p in triple(padding, "padding", op, 0)]
+    check_conv_weight(tuple(weight.shape), groups)
     check_groups(op, weight.shape[0], groups, "out_channels")
     if any(a or b for a, b in sides):
         x = pad(x, [side for pair_ in reversed(sides) for side in pair_])
@@ -2630,6 +2636,7 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     strides, dilations = triple(stride, "stride", op), triple(dilation, "dilation", op)
     pads, extra = triple(padding, "padding", op, 0), triple(output_padding, "output_padding", op, 0)
     check_output_padding(extra, strides, dilations)
+    check_conv_weight(tuple(weight.shape), groups, True)
     check_groups(op, weight.shape[0], groups, "in_channels")
     check_kernel_dtype("slow_conv_transpose3d_cpu", x, "bool uint8 int8 int16 int32")
     n, channels, depth, height, width = x.shape

@@ -10,7 +10,6 @@ import numpy as np
 from ...core.creation import ones, zeros
 from ...core.tensor import Tensor
 from .. import functional as F
-from .. import ops
 from .._checks import check_device, float_dtype, to_tensor
 from ..module import Module, Parameter
 
@@ -108,7 +107,7 @@ class LayerNorm(Module):
             self.bias.array[...] = 0
 
     def forward(self, input: Tensor) -> Tensor:
-        return ops.layer_norm(to_tensor(input), self.normalized_shape, self.weight, self.bias, self.eps, "LayerNorm")
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
