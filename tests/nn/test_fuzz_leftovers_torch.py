@@ -244,3 +244,17 @@ def test_convolution_refuses_an_empty_weight_as_torch(function: str, x: tuple, w
     RuntimeError (ours computed an empty result or failed in NumPy)."""
     assert assert_same(lambda lib: getattr(lib.nn.functional, function)(lib.ones(x), lib.ones(weight))) \
         is RuntimeError
+
+
+@pytest.mark.parametrize("step_sizes", [-1.0, [1e-6, 50.0]])
+def test_rprop_keeps_step_sizes_as_given_as_torch(step_sizes: Any) -> None:
+    """PyTorch stores etas and step_sizes as given and unpacks step_sizes in step(): a number is refused there
+    (TypeError), not in the constructor, and a list stays a list in param_groups."""
+    def fn(lib: Any) -> Any:
+        p = lib.tensor([1.0, -2.0], requires_grad=True)
+        opt = lib.optim.Rprop([p], step_sizes=step_sizes, etas=[0.5, 1.2])
+        assert opt.param_groups[0]["step_sizes"] == step_sizes and opt.param_groups[0]["etas"] == [0.5, 1.2]
+        (p * p).sum().backward()
+        opt.step()
+        return p
+    assert assert_same(fn) is (TypeError if step_sizes == -1.0 else None)
