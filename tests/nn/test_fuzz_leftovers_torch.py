@@ -258,3 +258,17 @@ def test_rprop_keeps_step_sizes_as_given_as_torch(step_sizes: Any) -> None:
         opt.step()
         return p
     assert assert_same(fn) is (TypeError if step_sizes == -1.0 else None)
+
+
+@pytest.mark.parametrize(("sizes", "shapes"), [((3, 1, 0), ((4, 3), (4, 1))), ((3, 2, 2), ((0, 3), (0, 2))),
+                                               ((0, 2, 2), ((4, 0), (4, 2)))])
+def test_bilinear_with_an_empty_size_as_torch(sizes: tuple, shapes: tuple) -> None:
+    """out_features = 0 gives an empty (N, 0) result (was a reshape error)."""
+    assert_same(forward_backward(lambda lib: lib.nn.Bilinear(*sizes), *shapes))
+
+
+@pytest.mark.parametrize("shape", [(2, 0, 5), (0, 2, 5), (5, 0), (0, 5), (2, 5, 0)])
+def test_adaptive_pool1d_with_an_empty_dim_as_torch(shape: tuple) -> None:
+    """adaptive_max_pool1d refuses an empty channel dim as PyTorch (adaptive_avg_pool1d's forward does not)."""
+    assert_same(forward_backward(lambda lib: lib.nn.AdaptiveMaxPool1d(3), shape))
+    assert_same(lambda lib: lib.nn.AdaptiveAvgPool1d(3)(lib.zeros(shape)))

@@ -1906,7 +1906,7 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
                            f"{list(weight.shape)}")
     lead = x1.shape[:-1]
     a, b = x1.reshape(-1, in1), x2.reshape(-1, in2)
-    mixed = (a @ weight.permute(1, 0, 2).reshape(in1, out_features * in2)).reshape(-1, out_features, in2)
+    mixed = (a @ weight.permute(1, 0, 2).reshape(in1, out_features * in2)).reshape(a.shape[0], out_features, in2)
     out = (mixed * b.unsqueeze(1)).sum(-1).reshape(*lead, out_features)
     out = out if bias is None else out + bias
     return out.astype(x1.array.dtype) if x1.array.dtype.kind in "biu" else out  # integer products wrap, as PyTorch's
@@ -1966,6 +1966,9 @@ def adaptive_max_pool1d(input: Tensor, output_size: int | Sequence[int], return_
     """Maximum over PyTorch's adaptive windows of the last dim of (N, C, L) or (C, L)."""
     x = to_tensor(input)
     size = single(output_size, "output_size", "adaptive_max_pool1d", minimum=-sys.maxsize)
+    if x.ndim in (2, 3) and 0 in x.shape[1:]:
+        raise RuntimeError(f"adaptive_max_pool1d(): Expected input to have non-zero size for non-batch dimensions, "
+                           f"but input has sizes {list(x.shape)} with dimension {x.shape.index(0, 1)} being empty")
     out = adaptive_max_pool2d(_as_2d_pool(x, "adaptive_max_pool1d"), (1, size), return_indices)
     return (out[0].squeeze(-2), out[1].squeeze(-2)) if return_indices else out.squeeze(-2)
 
