@@ -272,3 +272,23 @@ def test_adaptive_pool1d_with_an_empty_dim_as_torch(shape: tuple) -> None:
     """adaptive_max_pool1d refuses an empty channel dim as PyTorch (adaptive_avg_pool1d's forward does not)."""
     assert_same(forward_backward(lambda lib: lib.nn.AdaptiveMaxPool1d(3), shape))
     assert_same(lambda lib: lib.nn.AdaptiveAvgPool1d(3)(lib.zeros(shape)))
+
+
+@pytest.mark.parametrize("shape", [(0, 6, 4), (2, 6, 4), (6, 4)])
+def test_fold_of_an_empty_batch_as_torch(shape: tuple) -> None:
+    """An empty batch folds to an empty (0, C, H, W) (was a reshape error)."""
+    assert_same(forward_backward(lambda lib: lib.nn.Fold((3, 5), (3, 2)), shape))
+
+
+@pytest.mark.parametrize(("shape", "kwargs"), [
+    ((2, 2, 5, 2), {"scale_factor": float("nan"), "mode": "bilinear", "align_corners": True}),
+    ((2, 2, 5, 2), {"scale_factor": float("inf")}),
+    ((2, 2, 5, 2), {"scale_factor": float("nan"), "recompute_scale_factor": True}),
+    ((2, 2, 1, 4, 2), {"scale_factor": (1, 1.5), "mode": "bicubic", "align_corners": True}),
+    ((2, 2, 4), {"size": (3, 3), "mode": "bicubic"}), ((2, 2, 4), {"size": (3, 3), "mode": "bogus"}),
+    ((2, 2, 4), {"size": 3, "mode": "bicubic"}), ((2, 2, 4), {"scale_factor": 2.0, "mode": "trilinear"}),
+])
+def test_interpolate_checks_sizes_before_the_mode_as_torch(shape: tuple, kwargs: dict) -> None:
+    """A size or scale_factor of the wrong length is ValueError before any rank or mode check; a NaN or infinite
+    scale is the RuntimeError of PyTorch's kernel (ValueError/OverflowError of math.floor when recomputed)."""
+    assert assert_same(lambda lib: lib.nn.functional.interpolate(lib.ones(shape), **kwargs)) is not None

@@ -474,17 +474,11 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
     unsupported = NotImplementedError(
         f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.ndim}D) for the modes: nearest | linear | "
         f"bilinear | bicubic | trilinear | lanczos | area | nearest-exact (got {mode})")
-    if mode not in _MODES:
-        raise unsupported
     if antialias:
         raise NotImplementedError(f"interpolate: mode={mode!r} with antialias is not supported")
     if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
-    if x.ndim not in (3, 4, 5) or mode == "bicubic" and x.ndim != 4:
-        raise unsupported
-    if mode in _LINEAR and x.ndim != _LINEAR[mode]:
-        raise NotImplementedError(f"Got {x.ndim}D input, but {mode} mode needs {_LINEAR[mode]}D input")
     spatial = x.ndim - 2
     in_size = x.shape[2:]
     if size is not None and scale_factor is not None:
@@ -504,10 +498,18 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
         if len(factors) != spatial:
             raise ValueError(f"Input and scale_factor must have the same number of spatial dimensions, but got input "
                              f"with spatial dimensions of {list(in_size)} and scale_factor of shape {list(factors)}.")
+        if not (recompute_scale_factor or mode == "area") and not all(
+                math.isfinite(float(i) * f) for i, f in zip(in_size, factors, strict=True)):
+            raise RuntimeError("value cannot be converted to type int64_t without overflow")  # PyTorch's kernel's
         out_size = tuple(math.floor(float(i) * f) for i, f in zip(in_size, factors, strict=True))
         scales = None if recompute_scale_factor or min(out_size) <= 0 else [1 / f for f in factors]
     else:
         raise ValueError("either size or scale_factor should be defined")
+    # the rank and the mode are checked after the sizes, as PyTorch's interpolate does
+    if mode not in _MODES or x.ndim not in (3, 4, 5) or mode == "bicubic" and x.ndim != 4:
+        raise unsupported
+    if mode in _LINEAR and x.ndim != _LINEAR[mode]:
+        raise NotImplementedError(f"Got {x.ndim}D input, but {mode} mode needs {_LINEAR[mode]}D input")
     if min(out_size) <= 0 or min(in_size) <= 0:
         names = ("D", "H", "W")[-spatial:]
         raise RuntimeError("Input and output sizes should be greater than 0, but got input ("
@@ -2028,7 +2030,7 @@ def fold(input: Tensor, output_size: IntPair, kernel_size: IntPair, dilation: In
     placement = np.zeros((target.size, padded[0] * padded[1]), dtype=x.array.dtype)
     placement[np.arange(target.size), target] = 1
     n, channels = batched.shape[0], batched.shape[1] // blocks
-    out = batched.reshape(n, channels, -1) @ Tensor._make(placement, False)
+    out = batched.reshape(n, channels, blocks * batched.shape[2]) @ Tensor._make(placement, False)
     out = out.reshape(n, channels, *padded)[..., pads[0]:pads[0] + size[0], pads[1]:pads[1] + size[1]]
     return name_node(out if x.ndim == 3 else out.squeeze(0), "Col2ImBackward0")
 
