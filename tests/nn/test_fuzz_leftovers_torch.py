@@ -292,3 +292,15 @@ def test_interpolate_checks_sizes_before_the_mode_as_torch(shape: tuple, kwargs:
     """A size or scale_factor of the wrong length is ValueError before any rank or mode check; a NaN or infinite
     scale is the RuntimeError of PyTorch's kernel (ValueError/OverflowError of math.floor when recomputed)."""
     assert assert_same(lambda lib: lib.nn.functional.interpolate(lib.ones(shape), **kwargs)) is not None
+
+
+@pytest.mark.parametrize(("shape", "mask"), [((3, 3, 4), (2, 3)), ((3, 3, 4), (3, 2)), ((3, 3, 4), (3, 3)),
+                                             ((3, 4), (2,))])
+def test_attention_refuses_a_key_padding_mask_of_the_wrong_size_as_torch(shape: tuple, mask: tuple) -> None:
+    """A key_padding_mask whose batch or length does not fit is PyTorch's AssertionError (was a reshape error)."""
+    def fn(lib: Any) -> Any:
+        lib.manual_seed(0)
+        m = lib.nn.MultiheadAttention(4, 2).double()
+        x = lib.ones(shape, dtype=lib.float64)
+        return m(x, x, x, key_padding_mask=lib.zeros(mask, dtype=lib.bool))[0]
+    assert assert_same(fn) is (None if mask == (3, 3) else AssertionError)

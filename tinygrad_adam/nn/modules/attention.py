@@ -104,6 +104,10 @@ class MultiheadAttention(Module):
         k_in = q_in if same else batch_major(k_in)
         v_in = q_in if same else batch_major(v_in)
         n, tgt_len, src_len = q_in.shape[0], q_in.shape[1], k_in.shape[1]
+        if key_padding_mask is not None and tuple(to_tensor(key_padding_mask).shape) != (
+                (n, src_len) if batched else (src_len,)):
+            raise AssertionError(f"expecting key_padding_mask shape of {(n, src_len)}, but got "
+                                 f"{to_tensor(key_padding_mask).shape}")
         if q_in.shape[-1] != self.embed_dim:
             raise AssertionError(f"was expecting embedding dimension of {self.embed_dim}, but got {q_in.shape[-1]}")
         q, k, v = self._projections(q_in, k_in, v_in)
