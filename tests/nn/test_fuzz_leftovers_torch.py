@@ -304,3 +304,23 @@ def test_attention_refuses_a_key_padding_mask_of_the_wrong_size_as_torch(shape: 
         x = lib.ones(shape, dtype=lib.float64)
         return m(x, x, x, key_padding_mask=lib.zeros(mask, dtype=lib.bool))[0]
     assert assert_same(fn) is (None if mask == (3, 3) else AssertionError)
+
+
+@pytest.mark.parametrize(("name", "output_size", "shape"), [
+    ("AdaptiveMaxPool2d", (5, 4), (5, 6)), ("AdaptiveAvgPool2d", (None, 4), (5, 6)),
+    ("AdaptiveAvgPool2d", (None, 4), (1, 5, 6)), ("AdaptiveMaxPool2d", None, (1, 5, 6)),
+    ("AdaptiveAvgPool2d", [3, None], (1, 5, 6)), ("AdaptiveAvgPool3d", None, (2, 5, 5, 5)),
+    ("AdaptiveAvgPool3d", (None, 2, None), (1, 2, 5, 6)), ("AdaptiveMaxPool3d", (2, None, 1), (1, 2, 5, 6, 3)),
+    ("AdaptiveMaxPool1d", (3, 4), (1, 2, 5)), ("AdaptiveAvgPool1d", (3,), (1, 2, 5)),
+    ("AdaptiveAvgPool2d", (3, 4, 5), (1, 2, 5, 5)), ("AdaptiveAvgPool3d", (2, 2), (1, 2, 3, 3, 3)),
+])
+def test_adaptive_pool_output_size_forms_as_torch(name: str, output_size: Any, shape: tuple) -> None:
+    """output_size goes through PyTorch's _list_with_default first: None entries from the input's trailing dims,
+    ValueError for an input of too few dims, TypeError for None itself; a sequence of the wrong length is
+    RuntimeError."""
+    assert_same(forward_backward(lambda lib: getattr(lib.nn, name)(output_size), shape))
+
+
+@pytest.mark.parametrize("shape", [(7, 3), (7,), (1, 1, 2, 7, 3)])
+def test_avg_pool2d_of_too_few_dims_as_torch(shape: tuple) -> None:
+    assert assert_same(lambda lib: lib.nn.functional.avg_pool2d(lib.ones(shape), 2)) is not None

@@ -177,6 +177,8 @@ def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
     checks.boolean("avg_pool2d", "ceil_mode", ceil_mode)
     checks.boolean("avg_pool2d", "count_include_pad", count_include_pad)
     x = to_tensor(input)
+    if 0 < x.ndim < 3:  # PyTorch's avg_pool2d reads the size of dim -3 first
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-x.ndim}, {x.ndim - 1}], but got -3)")
     _check_pool2d_sizes(x)
     check_kernel_dtype("avg_pool2d", x, "bool uint8 int8 int16 int32")
     extra = _ceil_overhang(x.shape[-2:], kernel, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
@@ -560,20 +562,32 @@ def _adaptive_bounds(out: int, size: int) -> list[tuple[int, int]]:
     return [((i * size) // out, -(-((i + 1) * size) // out)) for i in range(out)]
 
 
-def _adaptive_size(output_size: Any, in_size: tuple[int, ...]) -> tuple[int, int]:
+def _list_with_default(output_size: Any, shape: tuple[int, ...]) -> Any:
+    """PyTorch's _list_with_default, which its adaptive pools call first: an int as it is; a sequence's None
+    entries taken from the input's trailing dims (ValueError when the input has no more dims than the sequence;
+    len(None) is its TypeError)."""
+    if isinstance(output_size, int | np.integer):
+        return output_size
+    if len(shape) <= len(output_size):
+        raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")
+    return [n if s is None else s for s, n in zip(output_size, shape[-len(output_size):], strict=True)]
+
+
+def _adaptive_size(output_size: Any, in_size: tuple[int, ...], op: str) -> tuple[int, int]:
     sizes = (output_size, output_size) if isinstance(output_size, int | np.integer) or output_size is None \
         else tuple(output_size)
     if len(sizes) != 2:
-        raise ValueError(f"adaptive pooling: output_size must be an int or a pair, got {output_size!r}")
+        raise RuntimeError(f"{op}: output_size must be 2")
     return tuple(n if s is None else int(s) for s, n in zip(sizes, in_size, strict=True))  # type: ignore[return-value]
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """Average over PyTorch's adaptive windows: one averaging matrix on each side of (N, C, H, W) or (C, H, W)."""
     x = to_tensor(input)
+    output_size = _list_with_default(output_size, tuple(x.shape))
     check_kernel_dtype("adaptive_avg_pool2d", x)
     check_pool_input("adaptive_avg_pool2d", x)
-    oh, ow = _adaptive_size(output_size, x.shape[-2:])
+    oh, ow = _adaptive_size(output_size, x.shape[-2:], "adaptive_avg_pool2d")
     if min(oh, ow) < 0:
         raise RuntimeError(f"adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but "
                            f"received {{{oh}, {ow}}}")
@@ -592,9 +606,10 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     """Maximum over PyTorch's adaptive windows, picked at each window's index of its maximum in (H, W) (the first
     one, or a NaN's, as PyTorch), which return_indices also gives."""
     x = to_tensor(input)
+    output_size = _list_with_default(output_size, tuple(x.shape))
     check_kernel_dtype("adaptive_max_pool2d", x)
     check_pool_input("adaptive_max_pool2d", x)
-    oh, ow = _adaptive_size(output_size, x.shape[-2:])
+    oh, ow = _adaptive_size(output_size, x.shape[-2:], "adaptive_max_pool2d")
     checks.shape_arg("empty", tuple(x.shape[:-2]) + (oh, ow))  # PyTorch's error for a negative size
     index = _adaptive_argmax(x.array, oh, ow)  # the gradient goes to each window's first maximum, as PyTorch's
     lead, plane = tuple(x.shape[:-2]), x.shape[-2] * x.shape[-1]
@@ -1957,17 +1972,23 @@ def _as_2d_pool(x: Tensor, op: str) -> Tensor:
     return x.unsqueeze(-2)
 
 
+def _one_output_size(op: str, output_size: Any) -> int:
+    if isinstance(output_size, Sequence) and len(output_size) != 1:
+        raise RuntimeError(f"{op}() argument 'output_size' should contain one int (got {len(output_size)})")
+    return single(output_size, "output_size", op, minimum=-sys.maxsize)
+
+
 def adaptive_avg_pool1d(input: Tensor, output_size: int | Sequence[int]) -> Tensor:
     """Mean over PyTorch's adaptive windows of the last dim of (N, C, L) or (C, L)."""
     x = to_tensor(input)
-    size = single(output_size, "output_size", "adaptive_avg_pool1d", minimum=-sys.maxsize)
+    size = _one_output_size("adaptive_avg_pool1d", output_size)
     return adaptive_avg_pool2d(_as_2d_pool(x, "adaptive_avg_pool1d"), (1, size)).squeeze(-2)
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: int | Sequence[int], return_indices: bool = False) -> Tensor:
     """Maximum over PyTorch's adaptive windows of the last dim of (N, C, L) or (C, L)."""
     x = to_tensor(input)
-    size = single(output_size, "output_size", "adaptive_max_pool1d", minimum=-sys.maxsize)
+    size = _one_output_size("adaptive_max_pool1d", output_size)
     if x.ndim in (2, 3) and 0 in x.shape[1:]:
         raise RuntimeError(f"adaptive_max_pool1d(): Expected input to have non-zero size for non-batch dimensions, "
                            f"but input has sizes {list(x.shape)} with dimension {x.shape.index(0, 1)} being empty")
@@ -2562,6 +2583,7 @@ def _adaptive_pool3d(op: str, input: Tensor, output_size: Any, pool2d: Any, *ret
     """A 2-D adaptive pool over (H, W), then over D (the windows of an axis do not depend on the others);
     `return_indices` (the max pool's) also gives each maximum's flat (D, H, W) index."""
     x = to_tensor(input)
+    output_size = _list_with_default(output_size, tuple(x.shape))
     lead, size, depth, height, width = _volume(op, x)
     sizes = (output_size,) * 3 if isinstance(output_size, int | np.integer) or output_size is None \
         else tuple(output_size)
