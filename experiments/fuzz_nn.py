@@ -921,7 +921,8 @@ def check_module(case: Case, seed: int) -> None:
     tf = [t for t in _flat(to) if isinstance(t, torch.Tensor) and t.is_floating_point() and t.requires_grad]
     of = [t for t in _flat(oo) if t is not None and hasattr(t, "requires_grad") and t.dtype == tg.float64
           and t.requires_grad]
-    if case.grad and tf:
+    # an empty output has zero gradients; PyTorch's reflection-pad backward then returns uninitialised memory
+    if case.grad and tf and not (case.name.startswith("ReflectionPad") and all(t.numel() == 0 for t in tf)):
         if len(tf) != len(of):
             raise Mismatch(f"outputs needing grad: {len(tf)} vs {len(of)}")
         cots = [rng.standard_normal(tuple(t.shape)) for t in tf]

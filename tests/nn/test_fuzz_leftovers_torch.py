@@ -324,3 +324,42 @@ def test_adaptive_pool_output_size_forms_as_torch(name: str, output_size: Any, s
 @pytest.mark.parametrize("shape", [(7, 3), (7,), (1, 1, 2, 7, 3)])
 def test_avg_pool2d_of_too_few_dims_as_torch(shape: tuple) -> None:
     assert assert_same(lambda lib: lib.nn.functional.avg_pool2d(lib.ones(shape), 2)) is not None
+
+
+def test_attention_checks_separate_projection_shapes_and_mask_order_as_torch() -> None:
+    """With kdim/vdim a key of another width is PyTorch's AssertionError (was a matmul error), and a wrong
+    attn_mask is reported before a wrong key_padding_mask."""
+    def separate(lib: Any) -> Any:
+        lib.manual_seed(0)
+        m = lib.nn.MultiheadAttention(9, 3, kdim=4, vdim=3)
+        return m(lib.ones(2, 9), lib.ones(3, 3), lib.ones(3, 3))[0]
+
+    def masks(lib: Any) -> Any:
+        lib.manual_seed(0)
+        m = lib.nn.MultiheadAttention(2, 1, batch_first=True)
+        x = lib.ones(1, 0, 2)
+        mask = lib.zeros(1, 1, dtype=lib.bool)
+        return m(x, x, x, attn_mask=mask, key_padding_mask=mask)[0]
+    assert assert_same(separate) is AssertionError
+    assert assert_same(masks) is RuntimeError
+
+
+@pytest.mark.parametrize(("layer", "shape"), [
+    (lambda lib: lib.nn.Fold((5, 6), (3, 2), dilation=2, padding=1), (2, 0, 18)),
+    (lambda lib: lib.nn.ConvTranspose3d(2, 4, 1), (3, 2, 0, 2, 4)),
+    (lambda lib: lib.nn.ConvTranspose1d(2, 4, 1), (2, 0)),
+    (lambda lib: lib.nn.ConvTranspose2d(2, 4, 1), (0, 2, 2, 2)),
+])
+def test_empty_inputs_refused_as_torch(layer: Any, shape: tuple) -> None:
+    """An empty non-batch dim is refused by fold and (unless the batch or channels are empty) by the
+    transposed convolutions, as in PyTorch."""
+    assert_same(forward_backward(layer, shape))
+
+
+def test_max_unpool2d_of_an_empty_batch_as_torch() -> None:
+    def fn(lib: Any) -> Any:
+        x = lib.zeros(0, 2, 4, 1, requires_grad=True)
+        out = lib.nn.MaxUnpool2d(1, 1)(x, lib.zeros(0, 2, 4, 1, dtype=lib.int64))
+        out.sum().backward()
+        return out, x.grad
+    assert assert_same(fn) is None

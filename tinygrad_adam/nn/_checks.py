@@ -243,6 +243,13 @@ def check_conv_weight(weight_shape: tuple[int, ...], groups: int, transposed: bo
                            f"{' x '.join(map(str, weight_shape[2:]))}")
 
 
+def check_empty_input(x: Tensor, weight_ndim: int) -> None:
+    """PyTorch's refusal of an empty input to a convolution whose batch and channel dims are not empty."""
+    shape = tuple(x.shape) if x.ndim == weight_ndim else (1, *x.shape)
+    if 0 in shape[2:] and shape[0] and shape[1]:
+        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {list(shape)}")
+
+
 def check_input_channels(x: Tensor, weight: Tensor, groups: int) -> None:
     """PyTorch's error for an input (N, C, ...) or (C, ...) whose C is not weight.shape[1] · groups."""
     channels = x.shape[-weight.ndim + 1] if x.ndim >= weight.ndim - 1 else None

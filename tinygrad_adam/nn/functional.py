@@ -30,6 +30,7 @@ from ._checks import (
     Pair,
     check_conv_weight,
     check_dropout_probability,
+    check_empty_input,
     check_float,
     check_groups,
     check_input_channels,
@@ -390,6 +391,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     pads, out_pads = pair(padding, "padding", op, 0), pair(output_padding, "output_padding", op, 0)
     check_output_padding(out_pads, strides, dilations)
     check_conv_weight(tuple(weight.shape), groups, True)
+    check_empty_input(to_tensor(input), weight.ndim)
     check_groups(op, weight.shape[0], groups, "in_channels")
     check_kernel_dtype("slow_conv_transpose2d_out_cpu", to_tensor(input), "bool uint8 int8 int16 int32")
     return _conv_transpose2d(to_tensor(input), weight, bias, strides, pads, out_pads, dilations, groups, op)
@@ -410,6 +412,7 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     p, extra = single(padding, "padding", op, 0), single(output_padding, "output_padding", op, 0)
     check_output_padding((0, extra), (1, s), (1, d))
     check_conv_weight(tuple(weight.shape), groups, True)
+    check_empty_input(to_tensor(input), weight.ndim)
     check_groups(op, weight.shape[0], groups, "in_channels")
     check_kernel_dtype("slow_conv_transpose2d_out_cpu", x, "bool uint8 int8 int16 int32")
     return _conv_transpose2d(x.unsqueeze(-2), weight.unsqueeze(2), bias, (1, s), (0, p), (0, extra), (1, d), groups,
@@ -2015,9 +2018,9 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: IntPair, stride: I
         raise RuntimeError(f"Found an invalid max index: {where_to.max()} (output volumes are of size "
                            f"{size[0]}x{size[1]}")
     lead = x.shape[:-2]
-    flat = x.reshape(*lead, -1)
+    flat = x.reshape(*lead, x.shape[-2] * x.shape[-1])
     planes = Tensor._make(np.zeros((*lead, size[0] * size[1]), dtype=x.array.dtype), False)
-    out = planes.scatter(-1, Tensor._make(where_to.reshape(*lead, -1), False), flat)
+    out = planes.scatter(-1, Tensor._make(where_to.reshape(*lead, flat.shape[-1]), False), flat)
     return name_node(out.reshape(*lead, *size), "MaxUnpool2DBackward0")
 
 
@@ -2029,7 +2032,7 @@ def fold(input: Tensor, output_size: IntPair, kernel_size: IntPair, dilation: In
     dilations, strides = pair(dilation, "dilation", "fold"), pair(stride, "stride", "fold")
     pads = pair(padding, "padding", "fold", minimum=0)
     check_kernel_dtype("col2im_out_cpu", x)
-    if x.ndim not in (2, 3):
+    if x.ndim not in (2, 3) or 0 in x.shape[x.ndim - 2:]:
         raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
                            f"dimensions for input, but got: {list(x.shape)}")
     batched = x if x.ndim == 3 else x.unsqueeze(0)
@@ -2664,6 +2667,7 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     pads, extra = triple(padding, "padding", op, 0), triple(output_padding, "output_padding", op, 0)
     check_output_padding(extra, strides, dilations)
     check_conv_weight(tuple(weight.shape), groups, True)
+    check_empty_input(to_tensor(input), weight.ndim)
     check_groups(op, weight.shape[0], groups, "in_channels")
     check_kernel_dtype("slow_conv_transpose3d_cpu", x, "bool uint8 int8 int16 int32")
     n, channels, depth, height, width = x.shape
