@@ -363,3 +363,18 @@ def test_max_unpool2d_of_an_empty_batch_as_torch() -> None:
         out.sum().backward()
         return out, x.grad
     assert assert_same(fn) is None
+
+
+@pytest.mark.parametrize(("name", "kernel"), [("Conv1d", -2), ("Conv2d", (2, -1)), ("Conv3d", -1),
+                                              ("ConvTranspose3d", -1), ("ConvTranspose2d", -3)])
+def test_convolution_with_a_negative_kernel_size_as_torch(name: str, kernel: Any) -> None:
+    """PyTorch's RuntimeError from making a weight of a negative size (was our ValueError)."""
+    assert assert_same(lambda lib: getattr(lib.nn, name)(3, 3, kernel)) is RuntimeError
+
+
+@pytest.mark.parametrize("padding", [0.0, 1.5])
+def test_pool3d_argument_types_before_lengths_as_torch(padding: float) -> None:
+    """A float padding is the argument parser's TypeError even when the kernel size has the wrong length."""
+    def fn(lib: Any) -> Any:
+        return lib.nn.functional.avg_pool3d(lib.ones(1, 1, 4, 4, 4), (2, 1), 2, padding)
+    assert assert_same(fn) is TypeError

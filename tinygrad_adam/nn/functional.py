@@ -2525,7 +2525,7 @@ def _pool3d_arguments(op: str, kernel_size: Any, stride: Any, padding: Any,
     or three (stride omitted: the kernel's), then per dim T, H, W a stride not 0, a padding >= 0 and at most half
     the dilated kernel, then kernel, stride and dilation > 0, and the padding at most half the kernel."""
     either = "either " if op == "max_pool3d" else ""
-    values = {}
+    values, given = {}, {}
     for name, value, omitted in (("kernel_size", kernel_size, False), ("stride", stride, True),
                                  ("padding", padding, False), ("dilation", dilation, False)):
         if omitted and (value is None or value == ()):
@@ -2534,6 +2534,8 @@ def _pool3d_arguments(op: str, kernel_size: Any, stride: Any, padding: Any,
             else None
         if sizes is None or any(isinstance(n, bool) or not isinstance(n, int | np.integer) for n in sizes):
             raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, not {type(value).__name__}")
+        given[name] = sizes, omitted
+    for name, (sizes, omitted) in given.items():  # the lengths after every type, as PyTorch's parser first
         if len(sizes) not in (1, 3):
             raise RuntimeError(f"{op}: {name} must {'be either' if name == 'dilation' else either + 'be'} "
                                f"{'omitted, ' if omitted else ''}a single int, or a tuple of three ints")

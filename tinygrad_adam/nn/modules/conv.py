@@ -64,7 +64,7 @@ class Conv2d(_ConvNd):
                              f"out_channels ({out_channels}), got {groups!r}")
         check_device(device, "Conv2d")
         self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d")
+        self.kernel_size = pair(_no_negative(kernel_size, 2), "kernel_size", "Conv2d")
         self.stride = pair(stride, "stride", "Conv2d")
         self.padding = conv_padding(padding, self.stride, "Conv2d")
         self.dilation = pair(dilation, "dilation", "Conv2d")
@@ -82,6 +82,15 @@ class Conv2d(_ConvNd):
 
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def _no_negative(kernel_size: Any, dims: int) -> Any:
+    """A negative kernel size is PyTorch's RuntimeError from making the weight (a size of 0, which PyTorch
+    refuses only when called, is refused by the constructor's own check)."""
+    sizes = tuple(kernel_size) if isinstance(kernel_size, tuple | list) else (kernel_size,) * dims
+    if any(isinstance(k, int) and k < 0 for k in sizes):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(sizes)}: {list(sizes)}")
+    return kernel_size
 
 
 def _check_padding_mode(padding_mode: str) -> None:
@@ -128,7 +137,7 @@ class Conv1d(_ConvNd):
         _check_padding_mode(padding_mode)
         self.in_channels, self.out_channels, self.groups, self.padding_mode = in_channels, out_channels, groups, \
             padding_mode
-        self.kernel_size = (single(kernel_size, "kernel_size", "Conv1d"),)
+        self.kernel_size = (single(_no_negative(kernel_size, 1), "kernel_size", "Conv1d"),)
         self.stride = (single(stride, "stride", "Conv1d"),)
         self.dilation = (single(dilation, "dilation", "Conv1d"),)
         self.padding: Any = string_padding(padding, self.stride) if isinstance(padding, str) else \
@@ -178,7 +187,7 @@ class Conv3d(_ConvNd):
                              f"but got padding_mode='{padding_mode}'")
         self.in_channels, self.out_channels, self.groups, self.padding_mode = in_channels, out_channels, groups, \
             padding_mode
-        self.kernel_size = triple(kernel_size, "kernel_size", op)
+        self.kernel_size = triple(_no_negative(kernel_size, 3), "kernel_size", op)
         self.stride, self.dilation = triple(stride, "stride", op), triple(dilation, "dilation", op)
         self.padding: Any = string_padding(padding, self.stride) if isinstance(padding, str) else \
             triple(padding, "padding", op, 0)
@@ -214,8 +223,8 @@ class _ConvTransposeNd(_ConvNd):
             return (single(value, name, op, minimum),) if self.dims == 1 else \
                 pair(value, name, op, minimum) if self.dims == 2 else triple(value, name, op, minimum)
 
-        self.kernel_size, self.stride, self.dilation = ints(kernel_size, "kernel_size"), ints(stride, "stride"), \
-            ints(dilation, "dilation")
+        self.kernel_size, self.stride, self.dilation = ints(_no_negative(kernel_size, self.dims), "kernel_size"), \
+            ints(stride, "stride"), ints(dilation, "dilation")
         self.padding, self.output_padding = ints(padding, "padding", 0), ints(output_padding, "output_padding", 0)
         check_output_padding(self.output_padding, self.stride, self.dilation)
         self._make_parameters((in_channels, out_channels // groups) + self.kernel_size, out_channels, bias, dtype)
