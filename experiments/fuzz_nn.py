@@ -757,7 +757,9 @@ def close(a: Any, b: Any, what: str, rtol: float, atol: float | None = None) -> 
         for j, (x, y) in enumerate(zip(a, b, strict=False)):
             close(x, y, f"{what}[{j}]", rtol, atol)
         return
-    if a is None or b is None or not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray):
+    if (a is None) != (b is None):
+        raise Mismatch(f"{what}: {_struct(a)} vs {_struct(b)}")
+    if a is None or not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray):
         if not (a is None and b is None) and a != b:
             raise Mismatch(f"{what}: {a!r} vs {b!r}")
         return
@@ -894,8 +896,13 @@ def check_module(case: Case, seed: int) -> None:
     lib_seed = seed + 7
     torch.manual_seed(lib_seed)
     tg.manual_seed(lib_seed)
-    (to, _, _), (oo, _, _) = both("forward float32", lambda: run(torch, tm, np.float32, False),
-                                  lambda: run(tg, om, np.float32, False))
+    try:
+        (to, _, _), (oo, _, _) = both("forward float32", lambda: run(torch, tm, np.float32, False),
+                                      lambda: run(tg, om, np.float32, False))
+    except Mismatch as e:
+        if "torch accepts" in str(e) and torch_dtype_dependent(case, seed):
+            raise Refused("forward float32") from None
+        raise
     if case.deterministic:
         close(to, oo, "float32 output", case.tol32)
     for k, v in tm.state_dict().items():
@@ -914,7 +921,8 @@ def check_module(case: Case, seed: int) -> None:
     tf = [t for t in _flat(to) if isinstance(t, torch.Tensor) and t.is_floating_point() and t.requires_grad]
     of = [t for t in _flat(oo) if t is not None and hasattr(t, "requires_grad") and t.dtype == tg.float64
           and t.requires_grad]
-    if case.grad and tf:
+    # an empty output has zero gradients; PyTorch's reflection-pad backward then returns uninitialised memory
+    if case.grad and tf and not (case.name.startswith("ReflectionPad") and all(t.numel() == 0 for t in tf)):
         if len(tf) != len(of):
             raise Mismatch(f"outputs needing grad: {len(tf)} vs {len(of)}")
         cots = [rng.standard_normal(tuple(t.shape)) for t in tf]
@@ -1075,8 +1083,7 @@ def check_optimizer(seed: int, r: random.Random, verbose: bool) -> str:
         return desc
     compare_opt_state(topt.state_dict(), oopt.state_dict(), "initial")
     for step in range(r.randint(2, 8)):
-        losses = []
-        for lib, ps, opt in ((torch, tps, topt), (tg, ops, oopt)):
+        def one_step(lib: Any, ps: list, opt: Any, step: int = step) -> float:
             opt.zero_grad()
             loss = sum(((p - lib.tensor(t)) ** 2 * 0.5 + lib.sin(p) * 0.3).sum()
                        for p, t in zip(ps, targets, strict=True))
@@ -1086,7 +1093,11 @@ def check_optimizer(seed: int, r: random.Random, verbose: bool) -> str:
             if step % 3 == 2:
                 ps[1].grad = None
             opt.step()
-            losses.append(float(loss.detach().numpy()))
+            return float(loss.detach().numpy())
+        try:   # a hyperparameter that PyTorch checks only in step() (Rprop's step_sizes)
+            losses = list(both(f"step {step}", lambda: one_step(torch, tps, topt), lambda: one_step(tg, ops, oopt)))
+        except Refused:
+            return desc
         for j, (a, b) in enumerate(zip(tps, ops, strict=False)):
             close(a, b, f"step {step} param {j}", 1e-9)
         compare_opt_state(topt.state_dict(), oopt.state_dict(), f"step {step}")
@@ -1133,6 +1144,30 @@ def _to_ours(state_dict: dict) -> dict:
     return {"state": state, "param_groups": state_dict["param_groups"]}
 
 
+def torch_bug(case: Case) -> bool:
+    """Cases where PyTorch 2.13 itself misbehaves, not compared. A cell given an unbatched input (1-d) with a
+    batched hidden state (2-d): PyTorch unsqueezes the state to 3-d and its cell kernels do not check it, so
+    LSTMCell(3, 3) with input (3,) and hx (3, 3) segfaults and RNNCell broadcasts to a (3, 3) output; ours
+    refuses it (the other combinations PyTorch checks)."""
+    return (case.name in ("RNNCell", "LSTMCell", "GRUCell") and len(case.inputs) > 1
+            and len(case.inputs[0].shape) == 1 and any(len(a.shape) > 1 for a in case.inputs[1:]))
+
+
+def torch_dtype_dependent(case: Case, seed: int) -> bool:
+    """PyTorch accepts in float32 what it refuses in float64: a transposed convolution whose output has a size of
+    0 runs on its oneDNN path in float32 for some shapes (groups > 1, dilation, ..., by a heuristic that also
+    reads the thread count) and returns an empty result; its float64 kernel refuses it. Ours refuses it in both
+    (docs/pytorch.md). Not compared."""
+    if not case.name.startswith("ConvTranspose"):
+        return False
+    rng = np.random.default_rng(seed)
+    arrays = [a.make(rng) for a in case.inputs]
+    torch.manual_seed(seed)
+    m = construct(torch, case, seed).double()
+    return attempt(lambda: call(torch, case, m, materialize(torch, arrays, np.float64, False), {}))[1] is not None
+
+
+
 # ----- main ---------------------------------------------------------------------------------------------
 def one_module(seed: int, filters: list[str], verbose: bool = False, invalid: float = 0.15) -> tuple[str, str | None]:
     """Draw and check one layer case; returns its description and None, or the reason it failed ("missing",
@@ -1145,6 +1180,11 @@ def one_module(seed: int, filters: list[str], verbose: bool = False, invalid: fl
     note = mutate(r, case) if _b(r, invalid) else ""
     if name not in ("container",) and not hasattr(tg.nn, case.module or case.name):
         return f"{name} (missing in tinygrad_adam)", "missing"
+    if torch_bug(case):
+        return case.describe(), None
+    if case.name in ("Hardtanh", "Hardshrink") and any(isinstance(v, float) and math.isnan(v)
+                                                       for v in (*case.args, *case.kwargs.values())):
+        case.grad = False  # PyTorch's gradient at a NaN bound depends on its SIMD loop (docs/pytorch.md)
     if verbose:
         print(seed, case.describe(), note)
     torch.set_default_dtype(torch.float32)

@@ -107,7 +107,7 @@ def test_float32_stays_float32() -> None:
 def test_errors_name_the_layer_and_shapes() -> None:
     with pytest.raises(ValueError, match=r"BatchNorm2d: expected 4D input \(N, C, H, W\), got shape \(2, 3\)"):
         nn.BatchNorm2d(3)(Tensor(np.zeros((2, 3), dtype=np.float32)))
-    with pytest.raises(RuntimeError, match=r"BatchNorm2d: expected input with 3 channels \(N, 3, H, W\), got shape"):
+    with pytest.raises(RuntimeError, match="running_mean should contain 4 elements not 3"):  # PyTorch's words
         nn.BatchNorm2d(3)(Tensor(np.zeros((2, 4, 2, 2), dtype=np.float32)))
     with pytest.raises(ValueError, match="expected 2D or 3D input"):
         nn.BatchNorm1d(3)(Tensor(np.zeros((2, 3, 2, 2), dtype=np.float32)))

@@ -86,3 +86,20 @@ def test_a_layer_function_outside_nn_functional_is_refused() -> None:
     with pytest.raises(TypeError, match="one of nn.functional's"):
         class Twice(ShowsArguments, function=lambda input: input * 2):  # noqa: F841
             pass
+
+
+@pytest.mark.parametrize(("layer", "name", "inputs"), [
+    (lambda: nn.ConvTranspose2d(2, 3, 2, stride=2, output_padding=1), "conv_transpose2d", (np.zeros((1, 2, 3, 3)),)),
+    (lambda: nn.LayerNorm(4, eps=0.5), "layer_norm", (np.zeros((2, 4)),)),
+])
+def test_more_layers_call_the_patched_functional(layer: Any, name: str, inputs: tuple,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """ConvTranspose2d and LayerNorm call nn.functional when called (they called the op directly)."""
+    made, calls = layer(), []
+    monkeypatch.setattr(F, name, lambda *args, **kwargs: calls.append((args, kwargs)) or "patched")
+    assert made(*(Tensor(x.astype(np.float32)) for x in inputs)) == "patched"
+    (args, _), = calls
+    if name == "layer_norm":
+        assert args[1:] == ((4,), made.weight, made.bias, 0.5)
+    else:
+        assert args[1] is made.weight and args[2] is made.bias and args[3:6] == ((2, 2), (0, 0), (1, 1))

@@ -108,15 +108,15 @@ def test_cross_entropy_errors() -> None:
         F.cross_entropy(x, np.array([0, 1, 4]))
     with pytest.raises(IndexError, match="Target -1 is out of bounds"):
         F.cross_entropy(x, np.array([0, -1, 2]))
-    with pytest.raises(ValueError, match=r"expected target of shape \[3\] for input of shape \[3, 4\], got"):
+    with pytest.raises(RuntimeError, match="0D or 1D target tensor expected, multi-target not supported"):
         F.cross_entropy(x, np.zeros((3, 1), dtype=np.int64))
-    with pytest.raises(RuntimeError, match="expected target of the input's shape"):  # class probabilities
+    with pytest.raises(RuntimeError, match="expected target dtype to be Long or Byte, but got Double"):
         F.cross_entropy(x, np.array([0.0, 1.0, 2.0]))
     with pytest.raises(RuntimeError, match="expected target dtype to be Long or Byte, but got Int"):
         F.cross_entropy(x, np.array([0, 1, 2], dtype=np.int32))
     with pytest.raises(ValueError, match="reduction must be one of"):
         F.cross_entropy(x, np.array([0, 1, 2]), reduction="avg")
-    with pytest.raises(ValueError, match="weight must have one entry per class"):
+    with pytest.raises(RuntimeError, match="weight tensor should be defined either for all 4 classes or no classes"):
         F.cross_entropy(x, np.array([0, 1, 2]), weight=np.ones(3))
     with pytest.raises(RuntimeError, match="label_smoothing must be between"):
         nn.CrossEntropyLoss(label_smoothing=1.5)(x, np.array([0, 1, 2]))

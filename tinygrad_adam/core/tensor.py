@@ -227,6 +227,25 @@ def _in_place(compute: Callable[..., Tensor], name: str = "") -> Callable[..., T
     return method
 
 
+
+def _unflattened(sizes: tuple[int, ...], size: int, dim: int) -> tuple[int, ...]:
+    """unflatten's sizes with the -1 inferred from the size of the dim alone (as PyTorch's infer_size), with
+    PyTorch's errors."""
+    unexpected = "unflatten got an unexpected error:\n"
+    if sizes.count(-1) > 1:
+        raise RuntimeError(unexpected + "only one dimension can be inferred")
+    for j, n in enumerate(sizes):
+        if n < -1:
+            raise RuntimeError(unexpected + f"invalid shape dimension {n} at index {j} of shape {list(sizes)}")
+    known = math.prod(n for n in sizes if n != -1)
+    if -1 in sizes and known == 0 and size == 0:
+        raise RuntimeError(unexpected + f"cannot reshape tensor of 0 elements into shape {list(sizes)} because the "
+                           "unspecified dimension size -1 can be any value and is ambiguous")
+    if (size % known if known else size) if -1 in sizes else known != size:
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+                           f"({size}) in the input tensor")
+    return tuple(size // known if n == -1 else n for n in sizes)
+
 class Tensor:
     """An n-dimensional array with reverse-mode automatic differentiation.
 
@@ -950,12 +969,10 @@ class Tensor:
             return x.abs().sum(axes, keep)
         if p in (float("inf"), "inf", float("-inf")):
             return x._infinity_norm(axes or (), keep, p != float("-inf"))
-        if p == 0:  # the number of nonzero entries, with gradient 0
-            return (x * 0).sum(axes, keep) + Tensor._make(np.asarray(
-                np.sum(x.array != 0, axis=axes, keepdims=keep), dtype=x.array.dtype), False)
+        if p == 0:
+            return ops.CountNonzero.apply(x, axis=axes, keepdims=keep)
         if isinstance(p, int | float):
-            with np.errstate(divide="ignore"):
-                return (x.abs() ** p).sum(axes, keep) ** (1.0 / p)
+            return ops.PNorm.apply(x, p=float(p), axis=axes, keepdims=keep)
         raise ValueError(f"norm: unsupported p={p!r} (use 'fro', 'nuc' is not supported, or a number)")
 
     def _all_or_any(self, reduce: Callable[..., np.ndarray], dim: Any, keepdim: bool, axis: Any,
@@ -2557,7 +2574,8 @@ class Tensor:
         sizes = checks.integers("unflatten", "sizes", sizes)
         if not sizes:
             raise RuntimeError("unflatten: sizes must be non-empty")
-        return self.reshape(self.shape[:d] + sizes + self.shape[d + 1:])
+        return self.reshape(self.shape[:d] + _unflattened(sizes, self.shape[d] if self.ndim else 1, d) +
+                            self.shape[d + 1:])
 
     def unfold(self, dimension: int, size: int, step: int) -> Tensor:
         """The windows of `size` entries every `step` along `dimension`, as a new last dim."""

@@ -230,6 +230,26 @@ def check_groups(op: str, channels: int, groups: int, what: str) -> None:
         raise ValueError(f"{op}: {what} must be divisible by groups")
 
 
+def check_conv_weight(weight_shape: tuple[int, ...], groups: int, transposed: bool = False) -> None:
+    """PyTorch's refusals of a convolution's weight: fewer rows than groups, a kernel size of 0, and (transposed)
+    an empty weight."""
+    if weight_shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+                           f"weight of size {list(weight_shape)} instead")
+    if transposed and 0 in weight_shape[:2]:
+        raise RuntimeError(f"non-empty {len(weight_shape)}D weight tensor expected, but got: {list(weight_shape)}")
+    if 0 in weight_shape[2:]:
+        raise RuntimeError("kernel size should be greater than zero, but got: "
+                           f"{' x '.join(map(str, weight_shape[2:]))}")
+
+
+def check_empty_input(x: Tensor, weight_ndim: int) -> None:
+    """PyTorch's refusal of an empty input to a convolution whose batch and channel dims are not empty."""
+    shape = tuple(x.shape) if x.ndim == weight_ndim else (1, *x.shape)
+    if 0 in shape[2:] and shape[0] and shape[1]:
+        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {list(shape)}")
+
+
 def check_input_channels(x: Tensor, weight: Tensor, groups: int) -> None:
     """PyTorch's error for an input (N, C, ...) or (C, ...) whose C is not weight.shape[1] · groups."""
     channels = x.shape[-weight.ndim + 1] if x.ndim >= weight.ndim - 1 else None

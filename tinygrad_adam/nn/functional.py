@@ -28,7 +28,9 @@ from ._checks import (
     REDUCTIONS,
     IntPair,
     Pair,
+    check_conv_weight,
     check_dropout_probability,
+    check_empty_input,
     check_float,
     check_groups,
     check_input_channels,
@@ -86,6 +88,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: In
     x = to_tensor(input)
     check_kernel_dtype("slow_conv2d_cpu" if dilations == (1, 1) else "slow_conv_dilated<>", x,
                        "b" if dilations == (1, 1) else "biu")
+    check_conv_weight(tuple(weight.shape), groups)
     if groups != 1:  # one fused conv per group of channels (shared with conv1d)
         check_groups("conv2d", weight.shape[0], groups, "out_channels")
         return _grouped_conv2d(x, weight, bias, strides, sides, dilations, groups, "conv2d")
@@ -175,6 +178,8 @@ def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
     checks.boolean("avg_pool2d", "ceil_mode", ceil_mode)
     checks.boolean("avg_pool2d", "count_include_pad", count_include_pad)
     x = to_tensor(input)
+    if 0 < x.ndim < 3:  # PyTorch's avg_pool2d reads the size of dim -3 first
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-x.ndim}, {x.ndim - 1}], but got -3)")
     _check_pool2d_sizes(x)
     check_kernel_dtype("avg_pool2d", x, "bool uint8 int8 int16 int32")
     extra = _ceil_overhang(x.shape[-2:], kernel, strides, pads) if ceil_mode and x.ndim >= 3 else (0, 0)
@@ -203,18 +208,27 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     In training the running statistics, if given, are updated in place (unbiased variance).
     """
     x = to_tensor(input)
-    if x.ndim < 2:
-        raise ValueError(f"batch_norm: expected an input of shape (N, C) or (N, C, ...), got shape {tuple(x.shape)}")
-    channels = x.shape[1]
-    for name, value in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
-                        ("bias", bias)):
-        if value is not None and tuple(value.shape) != (channels,):
-            raise RuntimeError(f"{name} should contain {channels} elements not {int(np.prod(value.shape))}")
+    if training and x.shape[:1] and x.shape[0] * math.prod(x.shape[2:]) == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {list(x.shape)}")
+    if eps <= 0.0 if training else eps < 0.0:
+        raise ValueError(f"batch_norm eps must be {'positive during training' if training else 'non-negative'}, "
+                         f"but got {eps}")
+    named = (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias))
+    if x.ndim < 2 and all(value is None for _, value in named):
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+    channels = x.shape[1] if x.ndim >= 2 else 0
+    for name, value in named:
         if name.startswith("running") and isinstance(value, Tensor) and value.requires_grad:
             raise RuntimeError(f"The function 'native_batch_norm' is not differentiable with respect to argument "
                                f"'{name}'. This input cannot have requires_grad True.")
+    if x.numel() == 0:  # PyTorch returns before its checks: the input times weight[0] plus bias[0]
+        return ops.batch_norm(x, None, None, weight, bias, training, momentum, eps, "batch_norm")
+    for name, value in named:
+        if value is not None and tuple(value.shape) != (channels,):
+            raise RuntimeError(f"{name} should contain {channels} elements not {int(np.prod(value.shape))}")
     if not training and (running_mean is None or running_var is None):
-        raise ValueError("batch_norm: running_mean and running_var are needed when not training")
+        raise RuntimeError(f"{'running_mean' if running_mean is None else 'running_var'} must be defined in "
+                           "evaluation mode")
     stats = [v.array if isinstance(v, Tensor) else v for v in (running_mean, running_var)]
     return ops.batch_norm(x, *stats, weight, bias, training, momentum, eps, "batch_norm")
 
@@ -342,6 +356,7 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
     else:
         p = single(padding, "padding", "conv1d", minimum=0)
         sides = (0, 0, p, p)
+    check_conv_weight(tuple(weight.shape), groups)
     check_groups("conv1d", weight.shape[0], groups, "out_channels")
     check_input_channels(x, weight, groups)
     return _grouped_conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, (1, s), sides, (1, d), groups,
@@ -375,6 +390,8 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     strides, dilations = pair(stride, "stride", op), pair(dilation, "dilation", op)
     pads, out_pads = pair(padding, "padding", op, 0), pair(output_padding, "output_padding", op, 0)
     check_output_padding(out_pads, strides, dilations)
+    check_conv_weight(tuple(weight.shape), groups, True)
+    check_empty_input(to_tensor(input), weight.ndim)
     check_groups(op, weight.shape[0], groups, "in_channels")
     check_kernel_dtype("slow_conv_transpose2d_out_cpu", to_tensor(input), "bool uint8 int8 int16 int32")
     return _conv_transpose2d(to_tensor(input), weight, bias, strides, pads, out_pads, dilations, groups, op)
@@ -394,6 +411,8 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     s, d = single(stride, "stride", op), single(dilation, "dilation", op)
     p, extra = single(padding, "padding", op, 0), single(output_padding, "output_padding", op, 0)
     check_output_padding((0, extra), (1, s), (1, d))
+    check_conv_weight(tuple(weight.shape), groups, True)
+    check_empty_input(to_tensor(input), weight.ndim)
     check_groups(op, weight.shape[0], groups, "in_channels")
     check_kernel_dtype("slow_conv_transpose2d_out_cpu", x, "bool uint8 int8 int16 int32")
     return _conv_transpose2d(x.unsqueeze(-2), weight.unsqueeze(2), bias, (1, s), (0, p), (0, extra), (1, d), groups,
@@ -460,17 +479,11 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
     unsupported = NotImplementedError(
         f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.ndim}D) for the modes: nearest | linear | "
         f"bilinear | bicubic | trilinear | lanczos | area | nearest-exact (got {mode})")
-    if mode not in _MODES:
-        raise unsupported
     if antialias:
         raise NotImplementedError(f"interpolate: mode={mode!r} with antialias is not supported")
     if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
-    if x.ndim not in (3, 4, 5) or mode == "bicubic" and x.ndim != 4:
-        raise unsupported
-    if mode in _LINEAR and x.ndim != _LINEAR[mode]:
-        raise NotImplementedError(f"Got {x.ndim}D input, but {mode} mode needs {_LINEAR[mode]}D input")
     spatial = x.ndim - 2
     in_size = x.shape[2:]
     if size is not None and scale_factor is not None:
@@ -490,10 +503,18 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
         if len(factors) != spatial:
             raise ValueError(f"Input and scale_factor must have the same number of spatial dimensions, but got input "
                              f"with spatial dimensions of {list(in_size)} and scale_factor of shape {list(factors)}.")
+        if not (recompute_scale_factor or mode == "area") and not all(
+                math.isfinite(float(i) * f) for i, f in zip(in_size, factors, strict=True)):
+            raise RuntimeError("value cannot be converted to type int64_t without overflow")  # PyTorch's kernel's
         out_size = tuple(math.floor(float(i) * f) for i, f in zip(in_size, factors, strict=True))
         scales = None if recompute_scale_factor or min(out_size) <= 0 else [1 / f for f in factors]
     else:
         raise ValueError("either size or scale_factor should be defined")
+    # the rank and the mode are checked after the sizes, as PyTorch's interpolate does
+    if mode not in _MODES or x.ndim not in (3, 4, 5) or mode == "bicubic" and x.ndim != 4:
+        raise unsupported
+    if mode in _LINEAR and x.ndim != _LINEAR[mode]:
+        raise NotImplementedError(f"Got {x.ndim}D input, but {mode} mode needs {_LINEAR[mode]}D input")
     if min(out_size) <= 0 or min(in_size) <= 0:
         names = ("D", "H", "W")[-spatial:]
         raise RuntimeError("Input and output sizes should be greater than 0, but got input ("
@@ -544,20 +565,32 @@ def _adaptive_bounds(out: int, size: int) -> list[tuple[int, int]]:
     return [((i * size) // out, -(-((i + 1) * size) // out)) for i in range(out)]
 
 
-def _adaptive_size(output_size: Any, in_size: tuple[int, ...]) -> tuple[int, int]:
+def _list_with_default(output_size: Any, shape: tuple[int, ...]) -> Any:
+    """PyTorch's _list_with_default, which its adaptive pools call first: an int as it is; a sequence's None
+    entries taken from the input's trailing dims (ValueError when the input has no more dims than the sequence;
+    len(None) is its TypeError)."""
+    if isinstance(output_size, int | np.integer):
+        return output_size
+    if len(shape) <= len(output_size):
+        raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")
+    return [n if s is None else s for s, n in zip(output_size, shape[-len(output_size):], strict=True)]
+
+
+def _adaptive_size(output_size: Any, in_size: tuple[int, ...], op: str) -> tuple[int, int]:
     sizes = (output_size, output_size) if isinstance(output_size, int | np.integer) or output_size is None \
         else tuple(output_size)
     if len(sizes) != 2:
-        raise ValueError(f"adaptive pooling: output_size must be an int or a pair, got {output_size!r}")
+        raise RuntimeError(f"{op}: output_size must be 2")
     return tuple(n if s is None else int(s) for s, n in zip(sizes, in_size, strict=True))  # type: ignore[return-value]
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """Average over PyTorch's adaptive windows: one averaging matrix on each side of (N, C, H, W) or (C, H, W)."""
     x = to_tensor(input)
+    output_size = _list_with_default(output_size, tuple(x.shape))
     check_kernel_dtype("adaptive_avg_pool2d", x)
     check_pool_input("adaptive_avg_pool2d", x)
-    oh, ow = _adaptive_size(output_size, x.shape[-2:])
+    oh, ow = _adaptive_size(output_size, x.shape[-2:], "adaptive_avg_pool2d")
     if min(oh, ow) < 0:
         raise RuntimeError(f"adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but "
                            f"received {{{oh}, {ow}}}")
@@ -576,9 +609,10 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     """Maximum over PyTorch's adaptive windows, picked at each window's index of its maximum in (H, W) (the first
     one, or a NaN's, as PyTorch), which return_indices also gives."""
     x = to_tensor(input)
+    output_size = _list_with_default(output_size, tuple(x.shape))
     check_kernel_dtype("adaptive_max_pool2d", x)
     check_pool_input("adaptive_max_pool2d", x)
-    oh, ow = _adaptive_size(output_size, x.shape[-2:])
+    oh, ow = _adaptive_size(output_size, x.shape[-2:], "adaptive_max_pool2d")
     checks.shape_arg("empty", tuple(x.shape[:-2]) + (oh, ow))  # PyTorch's error for a negative size
     index = _adaptive_argmax(x.array, oh, ow)  # the gradient goes to each window's first maximum, as PyTorch's
     lead, plane = tuple(x.shape[:-2]), x.shape[-2] * x.shape[-1]
@@ -1364,6 +1398,8 @@ def soft_margin_loss(input: Tensor, target: Any, size_average: bool | None = Non
     check_kernel_dtype("soft_margin_loss", x)
     y = _target(x, target)
     check_no_grad_argument("soft_margin_loss", "target", y)
+    # PyTorch writes into a tensor of the input's shape: the target may broadcast to it, not beyond
+    checks.fits_in_place(tuple(x.shape), checks.broadcast_shapes(tuple(x.shape), tuple(y.shape)))
     return name_node(_reduce_loss(softplus(-y * x, 1.0, math.inf), reduction), "SoftMarginLossBackward0")
 
 
@@ -1555,6 +1591,8 @@ def _bags(indices: np.ndarray, offsets: Any, include_last_offset: bool) -> tuple
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
                              f"fixed length sequences. However, found offsets of type {type(offsets)}")
         rows, length = indices.shape
+        if length == 0:  # PyTorch's offsets are arange(0, numel, length)
+            raise RuntimeError("step must be nonzero")
         starts = np.arange(rows) * length
         return indices.reshape(-1), starts, starts + length
     if indices.ndim != 1:
@@ -1615,12 +1653,11 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     if pad is not None:
         member &= flat != pad
     rows = weight[flat]
-    if mode == "max":
+    if mode == "max" and flat.size:  # (no index at all: every bag is empty, zeros as the sum below gives)
         longest = int(member.sum(1).max()) if member.size else 0
         order = np.argsort(~member, axis=1, kind="stable")[:, :max(longest, 1)]  # each bag's entries first
         present = np.take_along_axis(member, order, axis=1)
-        picked = rows[order.reshape(-1)].reshape(order.shape + (weight.shape[1],)) if flat.size else \
-            Tensor._make(np.zeros(order.shape + (weight.shape[1],), weight.array.dtype), False)
+        picked = rows[order.reshape(-1)].reshape(order.shape + (weight.shape[1],))
         best = where(present[..., None], picked, -np.inf).amax(1)
         out = where(member.any(1)[:, None], best, 0.0)
     else:
@@ -1889,7 +1926,7 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
                            f"{list(weight.shape)}")
     lead = x1.shape[:-1]
     a, b = x1.reshape(-1, in1), x2.reshape(-1, in2)
-    mixed = (a @ weight.permute(1, 0, 2).reshape(in1, out_features * in2)).reshape(-1, out_features, in2)
+    mixed = (a @ weight.permute(1, 0, 2).reshape(in1, out_features * in2)).reshape(a.shape[0], out_features, in2)
     out = (mixed * b.unsqueeze(1)).sum(-1).reshape(*lead, out_features)
     out = out if bias is None else out + bias
     return out.astype(x1.array.dtype) if x1.array.dtype.kind in "biu" else out  # integer products wrap, as PyTorch's
@@ -1938,17 +1975,26 @@ def _as_2d_pool(x: Tensor, op: str) -> Tensor:
     return x.unsqueeze(-2)
 
 
+def _one_output_size(op: str, output_size: Any) -> int:
+    if isinstance(output_size, Sequence) and len(output_size) != 1:
+        raise RuntimeError(f"{op}() argument 'output_size' should contain one int (got {len(output_size)})")
+    return single(output_size, "output_size", op, minimum=-sys.maxsize)
+
+
 def adaptive_avg_pool1d(input: Tensor, output_size: int | Sequence[int]) -> Tensor:
     """Mean over PyTorch's adaptive windows of the last dim of (N, C, L) or (C, L)."""
     x = to_tensor(input)
-    size = single(output_size, "output_size", "adaptive_avg_pool1d", minimum=-sys.maxsize)
+    size = _one_output_size("adaptive_avg_pool1d", output_size)
     return adaptive_avg_pool2d(_as_2d_pool(x, "adaptive_avg_pool1d"), (1, size)).squeeze(-2)
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: int | Sequence[int], return_indices: bool = False) -> Tensor:
     """Maximum over PyTorch's adaptive windows of the last dim of (N, C, L) or (C, L)."""
     x = to_tensor(input)
-    size = single(output_size, "output_size", "adaptive_max_pool1d", minimum=-sys.maxsize)
+    size = _one_output_size("adaptive_max_pool1d", output_size)
+    if x.ndim in (2, 3) and 0 in x.shape[1:]:
+        raise RuntimeError(f"adaptive_max_pool1d(): Expected input to have non-zero size for non-batch dimensions, "
+                           f"but input has sizes {list(x.shape)} with dimension {x.shape.index(0, 1)} being empty")
     out = adaptive_max_pool2d(_as_2d_pool(x, "adaptive_max_pool1d"), (1, size), return_indices)
     return (out[0].squeeze(-2), out[1].squeeze(-2)) if return_indices else out.squeeze(-2)
 
@@ -1972,9 +2018,9 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: IntPair, stride: I
         raise RuntimeError(f"Found an invalid max index: {where_to.max()} (output volumes are of size "
                            f"{size[0]}x{size[1]}")
     lead = x.shape[:-2]
-    flat = x.reshape(*lead, -1)
+    flat = x.reshape(*lead, x.shape[-2] * x.shape[-1])
     planes = Tensor._make(np.zeros((*lead, size[0] * size[1]), dtype=x.array.dtype), False)
-    out = planes.scatter(-1, Tensor._make(where_to.reshape(*lead, -1), False), flat)
+    out = planes.scatter(-1, Tensor._make(where_to.reshape(*lead, flat.shape[-1]), False), flat)
     return name_node(out.reshape(*lead, *size), "MaxUnpool2DBackward0")
 
 
@@ -1986,7 +2032,7 @@ def fold(input: Tensor, output_size: IntPair, kernel_size: IntPair, dilation: In
     dilations, strides = pair(dilation, "dilation", "fold"), pair(stride, "stride", "fold")
     pads = pair(padding, "padding", "fold", minimum=0)
     check_kernel_dtype("col2im_out_cpu", x)
-    if x.ndim not in (2, 3):
+    if x.ndim not in (2, 3) or 0 in x.shape[x.ndim - 2:]:
         raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
                            f"dimensions for input, but got: {list(x.shape)}")
     batched = x if x.ndim == 3 else x.unsqueeze(0)
@@ -2008,7 +2054,7 @@ def fold(input: Tensor, output_size: IntPair, kernel_size: IntPair, dilation: In
     placement = np.zeros((target.size, padded[0] * padded[1]), dtype=x.array.dtype)
     placement[np.arange(target.size), target] = 1
     n, channels = batched.shape[0], batched.shape[1] // blocks
-    out = batched.reshape(n, channels, -1) @ Tensor._make(placement, False)
+    out = batched.reshape(n, channels, blocks * batched.shape[2]) @ Tensor._make(placement, False)
     out = out.reshape(n, channels, *padded)[..., pads[0]:pads[0] + size[0], pads[1]:pads[1] + size[1]]
     return name_node(out if x.ndim == 3 else out.squeeze(0), "Col2ImBackward0")
 
@@ -2407,6 +2453,7 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
         sides = same_sides(dilations, kernel) if string_padding(padding, strides) == "same" else [(0, 0)] * 3
     else:
         sides = [(p, p) for p in triple(padding, "padding", op, 0)]
+    check_conv_weight(tuple(weight.shape), groups)
     check_groups(op, weight.shape[0], groups, "out_channels")
     if any(a or b for a, b in sides):
         x = pad(x, [side for pair_ in reversed(sides) for side in pair_])
@@ -2478,7 +2525,7 @@ def _pool3d_arguments(op: str, kernel_size: Any, stride: Any, padding: Any,
     or three (stride omitted: the kernel's), then per dim T, H, W a stride not 0, a padding >= 0 and at most half
     the dilated kernel, then kernel, stride and dilation > 0, and the padding at most half the kernel."""
     either = "either " if op == "max_pool3d" else ""
-    values = {}
+    values, given = {}, {}
     for name, value, omitted in (("kernel_size", kernel_size, False), ("stride", stride, True),
                                  ("padding", padding, False), ("dilation", dilation, False)):
         if omitted and (value is None or value == ()):
@@ -2487,6 +2534,8 @@ def _pool3d_arguments(op: str, kernel_size: Any, stride: Any, padding: Any,
             else None
         if sizes is None or any(isinstance(n, bool) or not isinstance(n, int | np.integer) for n in sizes):
             raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, not {type(value).__name__}")
+        given[name] = sizes, omitted
+    for name, (sizes, omitted) in given.items():  # the lengths after every type, as PyTorch's parser first
         if len(sizes) not in (1, 3):
             raise RuntimeError(f"{op}: {name} must {'be either' if name == 'dilation' else either + 'be'} "
                                f"{'omitted, ' if omitted else ''}a single int, or a tuple of three ints")
@@ -2539,6 +2588,7 @@ def _adaptive_pool3d(op: str, input: Tensor, output_size: Any, pool2d: Any, *ret
     """A 2-D adaptive pool over (H, W), then over D (the windows of an axis do not depend on the others);
     `return_indices` (the max pool's) also gives each maximum's flat (D, H, W) index."""
     x = to_tensor(input)
+    output_size = _list_with_default(output_size, tuple(x.shape))
     lead, size, depth, height, width = _volume(op, x)
     sizes = (output_size,) * 3 if isinstance(output_size, int | np.integer) or output_size is None \
         else tuple(output_size)
@@ -2618,6 +2668,8 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     strides, dilations = triple(stride, "stride", op), triple(dilation, "dilation", op)
     pads, extra = triple(padding, "padding", op, 0), triple(output_padding, "output_padding", op, 0)
     check_output_padding(extra, strides, dilations)
+    check_conv_weight(tuple(weight.shape), groups, True)
+    check_empty_input(to_tensor(input), weight.ndim)
     check_groups(op, weight.shape[0], groups, "in_channels")
     check_kernel_dtype("slow_conv_transpose3d_cpu", x, "bool uint8 int8 int16 int32")
     n, channels, depth, height, width = x.shape

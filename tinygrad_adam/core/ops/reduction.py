@@ -166,6 +166,50 @@ class Norm2(Op):
 
 
 
+class PNorm(Op):
+    """(Σ|x|^p)^(1/p) over axes for p other than 0, 1, 2 and ±inf, with PyTorch's values and gradient: a
+    reduction of one element is |x| (for a NaN p too), and the backward is PyTorch's norm_backward, which
+    gives 0 where x or the norm is 0 instead of 0·inf."""
+
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, p: float = 2.0, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+        a = np.abs(x)
+        ctx.p = p
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if x.size and a.size == np.sum(a, axis=axis, keepdims=True).size:
+                out = a.copy()
+            else:
+                out = np.asarray(np.sum(a ** p, axis=axis, keepdims=True) ** (1 / p), dtype=x.dtype)
+        return _saved_and_squeezed(ctx, x, out, axis, keepdims)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> np.ndarray:
+        x, out = ctx.saved_tensors
+        p, grad = ctx.p, _expand_reduced(grad, ctx.axis, ctx.keepdims, x.shape)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if p < 1:
+                scaled = np.where(x == 0, np.zeros((), x.dtype), np.sign(x) * np.abs(x) ** (p - 1))
+                return scaled * grad * out ** (1 - p)
+            scaled = np.sign(x) * np.abs(x) ** (p - 1) if p < 2 else x * np.abs(x) ** (p - 2)
+            return scaled * np.where(out == 0, np.zeros((), x.dtype), grad / out ** (p - 1))
+
+
+class CountNonzero(Op):
+    """The 0-"norm", the number of nonzero entries over axes; no gradient (None), as PyTorch's."""
+
+    saves_values = False
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+        return np.asarray(np.sum(x != 0, axis=axis, keepdims=keepdims), dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> None:
+        return None
+
+
 # ----- softmax family (stable: shifted by the maximum) -------------------------------------------
 class Softmax(Op):
     saves_output = True

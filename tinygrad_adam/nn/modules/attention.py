@@ -81,6 +81,9 @@ class MultiheadAttention(Module):
             weights = (w[:e], w[e:2 * e], w[2 * e:])
         else:
             weights = (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight)
+            for what, x, w in zip(("query", "key", "value"), (query, key, value), weights, strict=True):
+                if tuple(w.shape) != (e, x.shape[-1]):  # PyTorch's _in_projection
+                    raise AssertionError(f"expecting {what} weights shape of {(e, x.shape[-1])}, but got {w.shape}")
         return tuple(F.linear(x, w, bb)  # type: ignore[return-value]
                      for x, w, bb in zip((query, key, value), weights, biases, strict=True))
 
@@ -131,6 +134,9 @@ class MultiheadAttention(Module):
                 mask = mask.reshape(n, self.num_heads, tgt_len, src_len)
             scores = scores + (F.pad(mask, (0, extra)) if extra else mask)
         if key_padding_mask is not None:
+            if tuple(to_tensor(key_padding_mask).shape) != ((n, src_len) if batched else (src_len,)):
+                raise AssertionError(f"expecting key_padding_mask shape of {(n, src_len)}, but got "
+                                     f"{to_tensor(key_padding_mask).shape}")  # after attn_mask's, as PyTorch
             padding = F._additive_mask(key_padding_mask, scores, true_means_keep=False).reshape(n, 1, 1, src_len)
             scores = scores + (F.pad(padding, (0, extra)) if extra else padding)
         # without weights PyTorch attends through scaled_dot_product_attention: a row with nothing to attend gives 0

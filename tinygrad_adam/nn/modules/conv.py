@@ -21,7 +21,7 @@ from .._checks import (
     triple,
 )
 from ..module import Module, Parameter
-from ..ops.conv_transpose import conv_transpose2d, transposed_output_size
+from ..ops.conv_transpose import transposed_output_size
 from .linear import init_weight_and_bias
 
 
@@ -64,7 +64,7 @@ class Conv2d(_ConvNd):
                              f"out_channels ({out_channels}), got {groups!r}")
         check_device(device, "Conv2d")
         self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d")
+        self.kernel_size = pair(_no_negative(kernel_size, 2), "kernel_size", "Conv2d")
         self.stride = pair(stride, "stride", "Conv2d")
         self.padding = conv_padding(padding, self.stride, "Conv2d")
         self.dilation = pair(dilation, "dilation", "Conv2d")
@@ -82,6 +82,15 @@ class Conv2d(_ConvNd):
 
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def _no_negative(kernel_size: Any, dims: int) -> Any:
+    """A negative kernel size is PyTorch's RuntimeError from making the weight (a size of 0, which PyTorch
+    refuses only when called, is refused by the constructor's own check)."""
+    sizes = tuple(kernel_size) if isinstance(kernel_size, tuple | list) else (kernel_size,) * dims
+    if any(isinstance(k, int) and k < 0 for k in sizes):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(sizes)}: {list(sizes)}")
+    return kernel_size
 
 
 def _check_padding_mode(padding_mode: str) -> None:
@@ -128,7 +137,7 @@ class Conv1d(_ConvNd):
         _check_padding_mode(padding_mode)
         self.in_channels, self.out_channels, self.groups, self.padding_mode = in_channels, out_channels, groups, \
             padding_mode
-        self.kernel_size = (single(kernel_size, "kernel_size", "Conv1d"),)
+        self.kernel_size = (single(_no_negative(kernel_size, 1), "kernel_size", "Conv1d"),)
         self.stride = (single(stride, "stride", "Conv1d"),)
         self.dilation = (single(dilation, "dilation", "Conv1d"),)
         self.padding: Any = string_padding(padding, self.stride) if isinstance(padding, str) else \
@@ -143,19 +152,24 @@ class Conv1d(_ConvNd):
 
 
 def _transposed_output_padding(m: Any, x: Tensor, output_size: Any, dims: int) -> tuple[int, ...]:
-    """The output_padding that makes a transposed convolution's output `output_size` (m's own without one)."""
+    """The output_padding that makes a transposed convolution's output `output_size` (m's own without one), as
+    PyTorch's _ConvTransposeNd._output_padding (before any check of the input)."""
     if output_size is None:
         return m.output_padding
-    size = [int(s) for s in output_size][-dims:]
-    result = []
-    for i in range(dims):
-        smallest = transposed_output_size(x.shape[-dims + i], m.kernel_size[i], m.stride[i], m.padding[i], 0,
-                                          m.dilation[i])
-        if not smallest <= size[i] < smallest + m.stride[i]:
-            raise ValueError(f"requested an output size of {size}, but valid sizes range from {smallest} to "
-                             f"{smallest + m.stride[i] - 1} (for an input of {list(x.shape[-dims:])})")
-        result.append(size[i] - smallest)
-    return tuple(result)
+    non_spatial = 2 if x.ndim == dims + 2 else 1
+    size = [int(s) for s in output_size]
+    if len(size) == non_spatial + dims:
+        size = size[non_spatial:]
+    if len(size) != dims:
+        raise ValueError(f"ConvTranspose{dims}D: for {x.ndim}D input, output_size must have {dims} or "
+                         f"{non_spatial + dims} elements (got {len(size)})")
+    smallest = [transposed_output_size(x.shape[d + non_spatial], m.kernel_size[d], m.stride[d], m.padding[d], 0,
+                                       m.dilation[d]) for d in range(dims)]
+    largest = [n + stride - 1 for n, stride in zip(smallest, m.stride, strict=True)]
+    if any(not low <= n <= high for n, low, high in zip(size, smallest, largest, strict=True)):
+        raise ValueError(f"requested an output size of {size}, but valid sizes range from {smallest} to {largest} "
+                         f"(for an input of {x.shape[2:]})")
+    return tuple(n - low for n, low in zip(size, smallest, strict=True))
 
 
 class Conv3d(_ConvNd):
@@ -173,7 +187,7 @@ class Conv3d(_ConvNd):
                              f"but got padding_mode='{padding_mode}'")
         self.in_channels, self.out_channels, self.groups, self.padding_mode = in_channels, out_channels, groups, \
             padding_mode
-        self.kernel_size = triple(kernel_size, "kernel_size", op)
+        self.kernel_size = triple(_no_negative(kernel_size, 3), "kernel_size", op)
         self.stride, self.dilation = triple(stride, "stride", op), triple(dilation, "dilation", op)
         self.padding: Any = string_padding(padding, self.stride) if isinstance(padding, str) else \
             triple(padding, "padding", op, 0)
@@ -206,10 +220,11 @@ class _ConvTransposeNd(_ConvNd):
             padding_mode
 
         def ints(value: Any, name: str, minimum: int = 1) -> tuple[int, ...]:
-            return (single(value, name, op, minimum),) if self.dims == 1 else triple(value, name, op, minimum)
+            return (single(value, name, op, minimum),) if self.dims == 1 else \
+                pair(value, name, op, minimum) if self.dims == 2 else triple(value, name, op, minimum)
 
-        self.kernel_size, self.stride, self.dilation = ints(kernel_size, "kernel_size"), ints(stride, "stride"), \
-            ints(dilation, "dilation")
+        self.kernel_size, self.stride, self.dilation = ints(_no_negative(kernel_size, self.dims), "kernel_size"), \
+            ints(stride, "stride"), ints(dilation, "dilation")
         self.padding, self.output_padding = ints(padding, "padding", 0), ints(output_padding, "output_padding", 0)
         check_output_padding(self.output_padding, self.stride, self.dilation)
         self._make_parameters((in_channels, out_channels // groups) + self.kernel_size, out_channels, bias, dtype)
@@ -252,35 +267,14 @@ class ConvTranspose3d(_ConvTransposeNd):
                     padding_mode, device, dtype)
 
 
-class ConvTranspose2d(_ConvNd):
+class ConvTranspose2d(_ConvTransposeNd):
     """2-D transposed convolution, weight of shape (in_channels, out_channels / groups, kH, kW)."""
+
+    dims, functional = 2, "conv_transpose2d"
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: IntPair, stride: IntPair = 1,
                  padding: IntPair = 0, output_padding: IntPair = 0, groups: int = 1, bias: bool = True,
                  dilation: IntPair = 1, padding_mode: str = "zeros", device: Any = None, dtype: Any = None):
         super().__init__()
-        check_device(device, "ConvTranspose2d")
-        if padding_mode != "zeros":
-            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
-        _check_channels("ConvTranspose2d", in_channels, out_channels, groups)
-        op = "ConvTranspose2d"
-        self.in_channels, self.out_channels, self.groups, self.padding_mode = in_channels, out_channels, groups, \
-            padding_mode
-        self.kernel_size = pair(kernel_size, "kernel_size", op)
-        self.stride, self.dilation = pair(stride, "stride", op), pair(dilation, "dilation", op)
-        self.padding = pair(padding, "padding", op, 0)
-        self.output_padding = pair(output_padding, "output_padding", op, 0)
-        check_output_padding(self.output_padding, self.stride, self.dilation)
-        self._make_parameters((in_channels, out_channels // groups) + self.kernel_size, out_channels, bias, dtype)
-
-    def _output_padding(self, x: Tensor, output_size: Any) -> tuple[int, int]:
-        return _transposed_output_padding(self, x, output_size, 2)  # type: ignore[return-value]
-
-    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
-        x = to_tensor(input)
-        return conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding,
-                                self._output_padding(x, output_size), self.dilation, self.groups,
-                                "ConvTranspose2d")
-
-    def extra_repr(self) -> str:
-        return _conv_repr(self, 2)
+        self._setup(in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation,
+                    padding_mode, device, dtype)

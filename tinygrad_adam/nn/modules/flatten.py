@@ -32,9 +32,7 @@ class Unflatten(Module):
         self.dim, self.unflattened_size = dim, unflattened_size
 
     def forward(self, input: Tensor) -> Tensor:
-        x = to_tensor(input)
-        dim = self.dim % x.ndim
-        return x.reshape(x.shape[:dim] + tuple(self.unflattened_size) + x.shape[dim + 1:])
+        return to_tensor(input).unflatten(self.dim, self.unflattened_size)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

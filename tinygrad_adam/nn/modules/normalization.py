@@ -10,7 +10,6 @@ import numpy as np
 from ...core.creation import ones, zeros
 from ...core.tensor import Tensor
 from .. import functional as F
-from .. import ops
 from .._checks import check_device, float_dtype, to_tensor
 from ..module import Module, Parameter
 
@@ -47,10 +46,6 @@ class _BatchNorm(Module):
         if input.ndim not in self.expected_dims:
             raise ValueError(f"{name}: expected {' or '.join(f'{d}D' for d in self.expected_dims)} input "
                              f"{self.layout}, got shape {tuple(input.shape)}")
-        if input.shape[1] != self.num_features:
-            raise RuntimeError(f"{name}: expected input with {self.num_features} channels "
-                               f"{self.layout.replace('C', str(self.num_features))}, got shape {tuple(input.shape)} "
-                               f"(running_mean should contain {input.shape[1]} elements not {self.num_features})")
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked += 1
@@ -112,7 +107,7 @@ class LayerNorm(Module):
             self.bias.array[...] = 0
 
     def forward(self, input: Tensor) -> Tensor:
-        return ops.layer_norm(to_tensor(input), self.normalized_shape, self.weight, self.bias, self.eps, "LayerNorm")
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "

@@ -252,6 +252,10 @@ class RNNCellBase(Module):
         x = to_tensor(input)
         if x.ndim not in (1, 2):
             raise ValueError(f"{type(self).__name__}: Expected input to be 1D or 2D, got {x.ndim}D instead")
+        for j, state in enumerate(() if hx is None else hx if lstm else (hx,)):
+            if to_tensor(state).ndim not in (1, 2):
+                raise ValueError(f"{type(self).__name__}: Expected {f'hx[{j}]' if lstm else 'hidden'} to be 1D or "
+                                 f"2D, got {to_tensor(state).ndim}D instead")
         unbatched = x.ndim == 1
         if unbatched:
             x = x.unsqueeze(0)
@@ -264,10 +268,18 @@ class RNNCellBase(Module):
             h, c = (hx[0], hx[1]) if lstm else (hx, None)
             if unbatched:
                 h, c = h.unsqueeze(0), (c.unsqueeze(0) if lstm else None)
-            for state in (h, c) if lstm else (h,):
-                if tuple(state.shape) != shape:
-                    raise RuntimeError(f"hidden{'' if state is h else '[1]'} has inconsistent hidden_size: got "
-                                       f"{list(state.shape)}, expected {list(shape)}")
+            for label, state in enumerate((h, c) if lstm else (h,)):  # PyTorch's checks, in its order
+                if state.shape[0] != shape[0]:
+                    raise RuntimeError(f"Input batch size {shape[0]} doesn't match hidden{label} batch size "
+                                       f"{state.shape[0]}")
+                if state.ndim < 2:
+                    raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+                if state.shape[1] != shape[1]:
+                    raise RuntimeError(f"hidden{label} has inconsistent hidden_size: got {state.shape[1]}, "
+                                       f"expected {shape[1]}")
+                if state.ndim > 2:  # PyTorch does not check this (its kernels broadcast, or crash)
+                    raise RuntimeError(f"hidden{label}: expected a state of shape {list(shape)}, got "
+                                       f"{list(state.shape)}")
         out = recurrent_layer(self.mode, x.unsqueeze(0), h, c, self.weight_ih, self.weight_hh, self.bias_ih,
                               self.bias_hh)
         h, c = name_node(out[1], CELL_NODES[self.mode]), (name_node(out[2], "AddBackward0") if lstm else None)

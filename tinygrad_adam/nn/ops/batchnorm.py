@@ -82,8 +82,11 @@ def batch_norm(x: Tensor, running_mean: np.ndarray | None, running_var: np.ndarr
                weight: Tensor | None, bias: Tensor | None, training: bool, momentum: float, eps: float,
                op: str) -> Tensor:
     """BatchNormOp on x (N, C, *), whose statistics and parameters the caller matched to C."""
-    if x.numel() == 0:  # nothing to normalise, and no statistics to update
-        return x.clone()
+    if x.numel() == 0:  # nothing to normalise, and no statistics to update: PyTorch's x·weight[0] + bias[0]
+        out = x.clone()
+        if weight is not None:
+            out = out * weight[0]
+        return out if bias is None else out + bias[0]
     if training and x.numel() // max(x.shape[1], 1) == 1:
         raise ValueError(f"{op}: expected more than 1 value per channel when training, got input shape "
                          f"{tuple(x.shape)}")

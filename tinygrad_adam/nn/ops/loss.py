@@ -136,29 +136,42 @@ class MSELossOp(Op):
         return grad_input, -grad_input
 
 
-def _class_targets(op: str, x: Tensor, target: Any, ignore_index: int) -> tuple[Tensor, np.ndarray]:
-    """Check (N, C, *rest) scores against integer targets (N, *rest); an unbatched (C,) becomes (1, C)."""
+def _class_targets(op: str, x: Tensor, target: Any, weight: Any,
+                   ignore_index: int) -> tuple[Tensor, np.ndarray, np.ndarray | None]:
+    """Check (N, C, *rest) scores against integer targets (N, *rest) and the class weights, in PyTorch's order
+    and with its exception types (nll_loss_nd, then nll_loss for 1 or 2 dims, nll_loss2d for 4); an unbatched
+    (C,) becomes (1, C)."""
     if target is None:
         raise TypeError(f"{op}(): argument 'target' (position 2) must be Tensor, not NoneType")
     t = np.asarray(target.array if isinstance(target, Tensor) else target)
+    if x.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
+    if x.ndim > 1 and (t.shape[0] if t.ndim else 0) != x.shape[0]:
+        raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size "
+                         f"({t.shape[0] if t.ndim else 0}).")
+    if x.ndim <= 2 and t.ndim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if x.ndim == 4 and t.ndim != 3:
+        raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of dimension: "
+                           f"{t.ndim}")
+    if x.ndim > 2 and t.shape[1:] != x.shape[2:]:
+        raise RuntimeError(f"size mismatch (got input: {list(x.shape)} , target: {list(t.shape)}" if x.ndim == 4
+                           else f"Expected target size {[x.shape[0], *x.shape[2:]]}, got {list(t.shape)}")
     if t.dtype not in (np.int64, np.uint8):
         raise RuntimeError(f"{op}: expected target dtype to be Long or Byte, but got {scalar_type_name(t.dtype)} "
                            "(class indices are int64: convert them with .long())")
+    if x.ndim == 1 and t.ndim == 1 and t.shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {t.shape[0]}")
     if x.ndim == 1:
         x, t = x.reshape(1, -1), t.reshape(1)
-    if x.ndim < 2:
-        raise ValueError(f"{op}: expected input of shape (N, C) or (N, C, d1, ...), got shape {tuple(x.shape)}")
-    expected = (x.shape[0],) + x.shape[2:]
-    if t.shape != expected:
-        raise ValueError(f"{op}: expected target of shape {list(expected)} for input of shape {list(x.shape)}, "
-                         f"got target of shape {list(t.shape)}")
+    w = _class_weight(op, weight, x)
     classes = x.shape[1]
     bad = (t != ignore_index) & ((t < 0) | (t >= classes))
     if bad.any():
         position = tuple(int(i) for i in np.argwhere(bad)[0])
         raise IndexError(f"{op}: Target {int(t[position])} is out of bounds (position {position}; {classes} "
                          f"classes, valid: 0 to {classes - 1})")
-    return x, t
+    return x, t, w
 
 
 def _class_weight(op: str, weight: Any, x: Tensor) -> np.ndarray | None:
@@ -169,7 +182,8 @@ def _class_weight(op: str, weight: Any, x: Tensor) -> np.ndarray | None:
                            f"{scalar_type_name(weight.array.dtype)}")
     w = np.asarray(weight.array if isinstance(weight, Tensor) else weight, dtype=x.dtype)
     if w.shape != (x.shape[1],):
-        raise ValueError(f"{op}: weight must have one entry per class, shape ({x.shape[1]},), got {w.shape}")
+        raise RuntimeError(f"{op}: weight tensor should be defined either for all {x.shape[1]} classes or no "
+                           f"classes but got weight tensor of shape: {list(w.shape)}")
     return w
 
 
@@ -178,11 +192,14 @@ def cross_entropy(x: Tensor, target: Any, weight: Any, ignore_index: int, reduct
     """CrossEntropyOp after checking the targets and class weights against the logits; targets that
     are class probabilities (a float tensor of the logits' shape) take a composition of Tensor ops."""
     probabilities = target.array if isinstance(target, Tensor) else np.asarray(target)
-    if probabilities.dtype.kind == "f":
+    if probabilities.shape == x.shape:  # PyTorch's test for class probabilities: the input's shape
+        if probabilities.dtype.kind != "f":
+            raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
+                               f"{scalar_type_name(probabilities.dtype)}")
         return _probability_cross_entropy(x, target, weight, reduction, label_smoothing, op)
     unbatched = x.ndim == 1
-    x, t = _class_targets(op, x, target, ignore_index)
-    out = CrossEntropyOp.apply(x, target=t, weight=_class_weight(op, weight, x), ignore_index=ignore_index,
+    x, t, w = _class_targets(op, x, target, weight, ignore_index)
+    out = CrossEntropyOp.apply(x, target=t, weight=w, ignore_index=ignore_index,
                                      reduction=reduction, label_smoothing=float(label_smoothing))
     return out.reshape(()) if unbatched and reduction == "none" else out
 
@@ -191,10 +208,9 @@ def _probability_cross_entropy(x: Tensor, target: Any, weight: Any, reduction: s
                                op: str) -> Tensor:
     """-Σ_c w_c · q_c · log_softmax(x)_c per sample, q the (smoothed) target probabilities; "mean" divides by
     the number of samples, as PyTorch."""
+    if x.ndim == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
     q = target if isinstance(target, Tensor) else Tensor._make(np.asarray(target, dtype=x.array.dtype), False)
-    if q.shape != x.shape:
-        raise RuntimeError(f"{op}: expected target of the input's shape {list(x.shape)} for class "
-                           f"probabilities, got {list(q.shape)}")
     if q.dtype != x.dtype:
         raise RuntimeError(f"{op}: expected scalar type {x.dtype} for the target probabilities, got {q.dtype}")
     batched = x if x.ndim > 1 else x.reshape(1, -1)
@@ -214,9 +230,9 @@ def _probability_cross_entropy(x: Tensor, target: Any, weight: Any, reduction: s
 def nll_loss(x: Tensor, target: Any, weight: Any, ignore_index: int, reduction: str, op: str) -> Tensor:
     """NLLLossOp after checking the targets and class weights against the log-probabilities."""
     unbatched = x.ndim == 1
-    x, t = _class_targets(op, x, target, ignore_index)
+    x, t, w = _class_targets(op, x, target, weight, ignore_index)
     check_kernel_dtype("nll_loss_out_frame", x)
-    out = NLLLossOp.apply(x, target=t, weight=_class_weight(op, weight, x), ignore_index=ignore_index,
+    out = NLLLossOp.apply(x, target=t, weight=w, ignore_index=ignore_index,
                                 reduction=reduction)
     return out.reshape(()) if unbatched and reduction == "none" else out
 
