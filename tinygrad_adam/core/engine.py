@@ -24,6 +24,7 @@ graph state (`array`, `requires_grad`, `_ctx`, `_version`, ...): core/tensor.py 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -77,11 +78,14 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return grad.reshape(shape)
 
 
+_sequence = itertools.count()
+
+
 class Context:
     """What one application of a Function remembers for its backward pass."""
 
     __slots__ = ("function", "parents", "needs_input_grad", "saved_tensors", "recording", "freed", "versions",
-                 "output_version", "kwargs", "hooks", "__dict__")
+                 "output_version", "kwargs", "hooks", "sequence_nr", "__dict__")
 
     def __init__(self, function: type[Op], parents: tuple[Tensor, ...], recording: bool,
                  kwargs: dict[str, Any] | None = None):
@@ -96,6 +100,7 @@ class Context:
         # the in-place version of each parent and of the output when the op ran (see Tensor._version)
         self.versions = [p._version for p in parents] if recording else []
         self.output_version = 0
+        self.sequence_nr = next(_sequence)  # creation order: backward runs the later ops first, as PyTorch's engine
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep arrays for backward; a no-op when nothing is being recorded."""
@@ -279,22 +284,28 @@ def _parents(ctx: Context) -> tuple[Tensor, ...]:
 
 
 def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
-    """Nodes that need a gradient, each after every node that uses it (outputs first)."""
-    order: list[Tensor] = []
-    visited: set[int] = set()
-    stack: list[tuple[Tensor, bool]] = [(root, False) for root in reversed(roots)]
+    """Nodes that need a gradient, each after every node that uses it, in PyTorch's order: the op created last
+    first, and a leaf right after the earliest op that uses it. A tensor used several times sums its
+    gradients in that order, so float sums round as PyTorch's do."""
+    keys: dict[int, tuple[int, int]] = {}
+    nodes: dict[int, Tensor] = {}
+    stack = list(roots)
     while stack:
-        node, children_done = stack.pop()
-        if children_done:
-            order.append(node)
+        node = stack.pop()
+        if id(node) in nodes:
             continue
-        if id(node) in visited:
+        nodes[id(node)] = node
+        ctx = node._ctx
+        if ctx is None:
+            keys.setdefault(id(node), (-1, 0))  # a root that is a leaf: first
             continue
-        visited.add(id(node))
-        stack.append((node, True))
-        if node._ctx is not None:
-            for parent in _parents(node._ctx):
-                if parent.requires_grad and id(parent) not in visited:
-                    stack.append((parent, False))
-    order.reverse()
-    return order
+        keys[id(node)] = (ctx.sequence_nr, 1)
+        for parent in _parents(ctx):
+            if parent.requires_grad:
+                if parent._ctx is None:
+                    known = keys.get(id(parent))
+                    keys[id(parent)] = (ctx.sequence_nr, 0) if known is None or known[0] < 0 or \
+                        ctx.sequence_nr < known[0] else known
+                if id(parent) not in nodes:
+                    stack.append(parent)
+    return sorted(nodes.values(), key=lambda node: keys[id(node)], reverse=True)
