@@ -95,3 +95,24 @@ def test_custom_function_backward_may_return_trailing_nones_past_its_inputs() ->
         return x.grad.tolist()
 
     assert run(tg) == run(torch) == [3.0, 3.0]
+
+
+def test_the_size_average_warning_points_into_the_library_as_pytorchs() -> None:
+    def where(lib):  # noqa: ANN001, ANN202
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            lib.nn.functional.nll_loss(lib.zeros(2, 3), lib.tensor([0, 1]), size_average=False)
+        [w] = caught
+        return str(w.message), w.filename.replace("\\", "/").split("/")[-3:]
+
+    (ours, our_file), (theirs, their_file) = where(tg), where(torch)
+    assert ours == theirs and our_file[-2:] == their_file[-2:] == ["nn", "functional.py"]
+
+
+def test_the_tensor_classes_print_as_pytorchs() -> None:
+    class Mine(tg.Tensor):
+        pass
+
+    assert repr(type(tg.ones(1))) == repr(type(torch.ones(1))) == "<class 'torch.Tensor'>"
+    assert repr(tg.nn.Parameter(tg.ones(1)).__class__) == repr(torch.nn.Parameter(torch.ones(1)).__class__)
+    assert repr(Mine).endswith(".Mine'>") and tg.Tensor.__name__ == "Tensor"

@@ -297,7 +297,7 @@ def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
         nodes[id(node)] = node
         ctx = node._ctx
         if ctx is None:
-            keys.setdefault(id(node), (-1, 0))  # a root that is a leaf: first
+            keys.setdefault(id(node), (-1, 0))  # a leaf that is an output: no op sends it a gradient
             continue
         keys[id(node)] = (ctx.sequence_nr, 1)
         for parent in _parents(ctx):

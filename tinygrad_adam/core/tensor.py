@@ -200,7 +200,16 @@ def _in_place(compute: Callable[..., Tensor], name: str = "") -> Callable[..., T
     return method
 
 
-class Tensor:
+class _PrintsAsTorch(type):
+    """Tensor's metaclass: a class that names its PyTorch counterpart (`_torch_name`) prints as it, as dtypes print
+    as torch.float32, so `print(type(x))` reads as in PyTorch. Other subclasses print as usual."""
+
+    def __repr__(cls) -> str:
+        name = cls.__dict__.get("_torch_name")
+        return f"<class '{name}'>" if name else super().__repr__()
+
+
+class Tensor(metaclass=_PrintsAsTorch):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     `array` is the NumPy array that holds the values (Python floats take the
@@ -217,6 +226,7 @@ class Tensor:
     __slots__ = ("array", "_grad", "requires_grad", "_ctx", "_retains_grad", "_post_accumulate_grad_hooks",
                  "_backward_hooks", "_version", "_before", "__weakref__")
     __hash__ = object.__hash__  # by identity, as in PyTorch; == is elementwise
+    _torch_name = "torch.Tensor"
 
     def __init__(self, *data: Any, requires_grad: bool = False, dtype: Any = None):
         """PyTorch's legacy constructor: Tensor(2, 3) is a (2, 3) tensor of the default dtype (float32 unless

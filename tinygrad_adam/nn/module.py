@@ -41,6 +41,8 @@ class Parameter(Tensor):
     dtype, as for Tensor.
     """
 
+    _torch_name = "torch.nn.parameter.Parameter"
+
     __slots__ = ()
 
     def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None):
