@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import gzip
+import json
 import os
 import re
 import shutil
@@ -40,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lecture_notebooks import compare  # noqa: E402
+from lecture_notebooks import cell_source, code_cells, compare  # noqa: E402
 from lecture_programs import IMPORTS, rewrite_imports  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -210,6 +211,11 @@ PROGRAMS: list[Program] = [
             args=("--trainer.max_iters=101", "--trainer.num_workers=0", "--trainer.batch_size=32",
                   "--trainer.device=cpu"),
             masks=(r"iter_dt \d+\.\d+ms",)),
+    Program("mingpt_demo", "karpathy/minGPT", "demo.ipynb",
+            files=("mingpt/__init__.py", "mingpt/model.py", "mingpt/trainer.py", "mingpt/utils.py"),
+            edits=(("train_config.max_iters = 2000", "train_config.max_iters = 301"),
+                   ("max_batches=50)", "max_batches=4)")),
+            masks=(r"iter_dt \d+\.\d+ms",)),
     Program("micrograd_test_engine", "karpathy/micrograd", "test/test_engine.py", files=("micrograd/__init__.py",
             "micrograd/engine.py"), edits=(("    assert abs(bmg.grad - bpt.grad.item()) < tol\n",
                                             "    assert abs(bmg.grad - bpt.grad.item()) < tol\n"
@@ -229,10 +235,14 @@ def prepare(program: Program, sources: Path, folder: Path, framework: str) -> No
         home = Path(program.path).parent  # the program's folder; a file outside it keeps its path from the root
         target = folder / (Path(relative).relative_to(home) if Path(relative).is_relative_to(home) else relative)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if source.suffix != ".py":
+        if relative == program.path and source.suffix == ".ipynb":  # a notebook runs as its code cells in order
+            text = "\n\n".join(cell_source(cell) for cell in code_cells(json.loads(source.read_text())))
+            target = target.with_suffix(".py")
+        elif source.suffix != ".py":
             shutil.copy(source, target)
             continue
-        text = source.read_text()
+        else:
+            text = source.read_text()
         if relative == program.path:
             for old, new in program.edits:
                 if old not in text:
@@ -347,7 +357,7 @@ def run(program: Program, sources: Path, framework: str, cache: Path, timeout: f
         if framework == "ours":
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
         module = "torch" if framework == "torch" else "tinygrad_adam"
-        boot = BOOT.format(module=module, program=Path(program.path).name, args=list(program.args))
+        boot = BOOT.format(module=module, program=Path(program.path).with_suffix('.py').name, args=list(program.args))
         before = os.times()
         output = ""
         try:
