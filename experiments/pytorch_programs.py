@@ -116,15 +116,10 @@ pruning intermediate_source/pruning_tutorial.py
 saved_tensors_hooks intermediate_source/autograd_saved_tensors_hooks_tutorial.py
 visualizing_gradients intermediate_source/visualizing_gradients_tutorial.py
 parametrizations intermediate_source/parametrizations.py
-memory_format intermediate_source/memory_format_tutorial.py
 recipe_defining_a_network recipes_source/recipes/defining_a_neural_network.py
-recipe_load_state_dict_tips recipes_source/recipes/module_load_state_dict_tips.py
-recipe_reasoning_about_shapes recipes_source/recipes/reasoning_about_shapes.py
-recipe_swap_tensors recipes_source/recipes/swap_tensors.py
 recipe_tensorboard recipes_source/recipes/tensorboard_with_pytorch.py
 recipe_what_is_state_dict recipes_source/recipes/what_is_state_dict.py
 recipe_warmstarting recipes_source/recipes/warmstarting_model_using_parameters_from_a_different_model.py
-recipe_changing_default_device recipes_source/recipes/changing_default_device.py
 """
 """More tutorials run as they are (pytorch/tutorials-kr's copy: the code is pytorch/tutorials', the comments Korean)."""
 
@@ -193,6 +188,14 @@ PROGRAMS: list[Program] = [
                                     "# Create data loaders for our datasets"),
                    ("EPOCHS = 5", "EPOCHS = 2")),
             masks=(r"model_\d{8}_\d{6}_\d",)),
+    Program("introyt_tensorboard", TUTORIALS, "beginner_source/introyt/tensorboardyt_tutorial.py", data=("mnist",),
+            edits=(*MNIST_FASHION, ("training_loader = torch.utils.data.DataLoader(training_set,",
+                                    "training_set = torch.utils.data.Subset(training_set, range(2000))\n"
+                                    "validation_set = torch.utils.data.Subset(validation_set, range(400))\n"
+                                    "training_loader = torch.utils.data.DataLoader(training_set,"),
+                   ("num_workers=2)", "num_workers=0)"),
+                   ("images, labels = select_n_random(training_set.data, training_set.targets)",
+                    "images, labels = select_n_random(training_set.dataset.data, training_set.dataset.targets)"))),
     Program("spatial_transformer", TUTORIALS, "intermediate_source/spatial_transformer_tutorial.py", data=("mnist",),
             edits=(("from six.moves import urllib", "import urllib.request"), ("root='.'", "root='data'"),
                    ("num_workers=4", "num_workers=0"),

@@ -78,14 +78,12 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return grad.reshape(shape)
 
 
-_sequence = itertools.count()
-
-
 class Context:
     """What one application of a Function remembers for its backward pass."""
 
     __slots__ = ("function", "parents", "needs_input_grad", "saved_tensors", "recording", "freed", "versions",
                  "output_version", "kwargs", "hooks", "sequence_nr", "__dict__")
+    _created = itertools.count()
 
     def __init__(self, function: type[Op], parents: tuple[Tensor, ...], recording: bool,
                  kwargs: dict[str, Any] | None = None):
@@ -100,7 +98,7 @@ class Context:
         # the in-place version of each parent and of the output when the op ran (see Tensor._version)
         self.versions = [p._version for p in parents] if recording else []
         self.output_version = 0
-        self.sequence_nr = next(_sequence)  # creation order: backward runs the later ops first, as PyTorch's engine
+        self.sequence_nr = next(Context._created)  # backward runs later ops first: sums round as PyTorch's
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep arrays for backward; a no-op when nothing is being recorded."""
@@ -284,28 +282,19 @@ def _parents(ctx: Context) -> tuple[Tensor, ...]:
 
 
 def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
-    """Nodes that need a gradient, each after every node that uses it, in PyTorch's order: the op created last
-    first, and a leaf right after the earliest op that uses it. A tensor used several times sums its
-    gradients in that order, so float sums round as PyTorch's do."""
+    """Nodes that need a gradient in PyTorch's order: the op made last first, a leaf after the first op using it."""
     keys: dict[int, tuple[int, int]] = {}
     nodes: dict[int, Tensor] = {}
     stack = list(roots)
     while stack:
         node = stack.pop()
-        if id(node) in nodes:
-            continue
-        nodes[id(node)] = node
-        ctx = node._ctx
-        if ctx is None:
-            keys.setdefault(id(node), (-1, 0))  # a leaf that is an output: no op sends it a gradient
-            continue
-        keys[id(node)] = (ctx.sequence_nr, 1)
-        for parent in _parents(ctx):
-            if parent.requires_grad:
-                if parent._ctx is None:
-                    known = keys.get(id(parent))
-                    keys[id(parent)] = (ctx.sequence_nr, 0) if known is None or known[0] < 0 or \
-                        ctx.sequence_nr < known[0] else known
-                if id(parent) not in nodes:
-                    stack.append(parent)
+        if id(node) not in nodes:
+            nodes[id(node)] = node
+            if node._ctx is None:
+                keys.setdefault(id(node), (-1, 0))  # a leaf that is an output: last
+                continue
+            key = keys[id(node)] = (node._ctx.sequence_nr, 1)
+            parents = [p for p in _parents(node._ctx) if p.requires_grad]
+            keys.update({id(p): min(keys.get(id(p), key), (key[0], 0)) for p in parents if p._ctx is None})
+            stack += parents
     return sorted(nodes.values(), key=lambda node: keys[id(node)], reverse=True)

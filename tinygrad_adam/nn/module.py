@@ -42,11 +42,9 @@ def _unhooked(node: Any) -> set[Any]:
     return {node}
 
 
-def _warn_non_full_backward_hook(module: Module, args: tuple[Any, ...], result: Any) -> None:
+def _warn_non_full_backward_hook(args: tuple[Any, ...], result: Any) -> None:
     """PyTorch's FutureWarnings for a module with a deprecated (non-full) backward hook, from its checks of what
     forward took and returned (its hook sees only the last op's gradients; ours sees the module's)."""
-    if not any(hook in module._hooks().backward for hook in module._non_full_backward_hooks):
-        return
     var = result
     while not isinstance(var, Tensor):
         if isinstance(var, dict):
@@ -194,12 +192,10 @@ class Module:
     def register_backward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """PyTorch's deprecated hook; here the same as register_full_backward_hook (the gradients of the module's
         inputs and results, not those of its last op), with PyTorch's FutureWarning where its would differ."""
-        handle = self.register_full_backward_hook(hook)
-        if not self.__dict__.get("_non_full_backward_hooks"):
-            self._non_full_backward_hooks: list[Any] = []
-            ModuleHooks.add(self._hooks().forward, (_warn_non_full_backward_hook, False, False), False)
-        self._non_full_backward_hooks.append(hook)
-        return handle
+        hooks = self._hooks()
+        hooks.deprecated.append(hook)
+        hooks.warn_deprecated = _warn_non_full_backward_hook
+        return self.register_full_backward_hook(hook)
 
     # ----- discovery ------------------------------------------------------------------------
     def register_buffer(self, name: str, tensor: Tensor | np.ndarray | None, persistent: bool = True) -> None:
