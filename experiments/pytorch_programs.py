@@ -206,6 +206,12 @@ PROGRAMS: list[Program] = [
             edits=(("        if opt.dry_run:\n            break", "        if i == 5:\n            break"),),
             args=("--dataset", "mnist", "--dataroot", "data", "--workers", "0", "--batchSize", "16", "--ngf", "16",
                   "--ndf", "16", "--nz", "32", "--niter", "1")),
+    Program("examples_siamese_network", EXAMPLES, "siamese_network/main.py", data=("mnist",),
+            edits=(("            if args.dry_run:\n                break", "            if batch_idx >= 20:\n                break"),
+                   ("test_loader = torch.utils.data.DataLoader(test_dataset, **test_kwargs)",
+                    "test_loader = torch.utils.data.DataLoader(torch.utils.data.Subset(test_dataset, range(500)), "
+                    "**test_kwargs)")),
+            args=("--epochs", "1", "--log-interval", "5")),
     Program("examples_forward_forward", EXAMPLES, "mnist_forward_forward/main.py", data=("mnist",),
             args=("--epochs", "40", "--train_size", "2000", "--test_size", "1000", "--log-interval", "10")),
     Program("mingpt_adder", "karpathy/minGPT", "projects/adder/adder.py",
