@@ -6,7 +6,8 @@
 The programs are not part of this repository. Copy each repository named in PROGRAMS into
 `DIR/OWNER+NAME/` (default DIR: /tmp/pytorch_programs), for instance from a clone:
 `git --git-dir=CLONE/.git archive HEAD | tar -x -C /tmp/pytorch_programs/pytorch+examples`.
-pytorch/tutorials may come from any of its copies that keep the paths (PyTorch-China/tutorials was used).
+pytorch/tutorials may come from any of its copies that keep the paths (PyTorch-China/tutorials was used, and
+PyTorchKorea/tutorials-kr for the second list). A program that is a notebook (`.ipynb`) runs as its code cells.
 
 For each program, in its own temporary folder: the program and the files it imports are copied with the
 listed `edits` (exact replacements, each of which must match: data that the program would download becomes
