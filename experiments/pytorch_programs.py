@@ -208,7 +208,8 @@ PROGRAMS: list[Program] = [
             args=("--dataset", "mnist", "--dataroot", "data", "--workers", "0", "--batchSize", "16", "--ngf", "16",
                   "--ndf", "16", "--nz", "32", "--niter", "1")),
     Program("examples_siamese_network", EXAMPLES, "siamese_network/main.py", data=("mnist",),
-            edits=(("            if args.dry_run:\n                break", "            if batch_idx >= 20:\n                break"),
+            edits=(("            if args.dry_run:\n                break",
+                    "            if batch_idx >= 20:\n                break"),
                    ("test_loader = torch.utils.data.DataLoader(test_dataset, **test_kwargs)",
                     "test_loader = torch.utils.data.DataLoader(torch.utils.data.Subset(test_dataset, range(500)), "
                     "**test_kwargs)")),
