@@ -214,6 +214,8 @@ PROGRAMS: list[Program] = [
                     "test_loader = torch.utils.data.DataLoader(torch.utils.data.Subset(test_dataset, range(500)), "
                     "**test_kwargs)")),
             args=("--epochs", "1", "--log-interval", "5")),
+    Program("blitz_autograd", TUTORIALS, "beginner_source/blitz/autograd_tutorial.py",
+            edits=(("resnet18(weights=ResNet18_Weights.DEFAULT)", "resnet18(weights=None)"),)),
     Program("examples_forward_forward", EXAMPLES, "mnist_forward_forward/main.py", data=("mnist",),
             args=("--epochs", "40", "--train_size", "2000", "--test_size", "1000", "--log-interval", "10")),
     Program("mingpt_adder", "karpathy/minGPT", "projects/adder/adder.py",

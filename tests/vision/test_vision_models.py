@@ -16,4 +16,5 @@ def test_resnet_parameter_counts_and_output_shape() -> None:
     net = models.resnet18(num_classes=7).eval()
     assert net(tg.tensor(np.zeros((2, 3, 32, 32), np.float32))).shape == (2, 7)
     with pytest.raises(NotImplementedError, match="pretrained"):
-        models.resnet18(weights="IMAGENET1K_V1")
+        models.resnet18(weights=models.ResNet18_Weights.DEFAULT)
+    assert models.ResNet18_Weights.DEFAULT is models.ResNet18_Weights.IMAGENET1K_V1

@@ -3,12 +3,13 @@ initialisation, so the same seed gives the same weights). Pretrained weights are
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 from .. import nn
 from ..core.tensor import Tensor
 
-__all__ = ["BasicBlock", "ResNet", "resnet18", "resnet34"]
+__all__ = ["BasicBlock", "ResNet", "ResNet18_Weights", "ResNet34_Weights", "resnet18", "resnet34"]
 
 
 def conv3x3(in_planes: int, out_planes: int, stride: int = 1, groups: int = 1, dilation: int = 1) -> nn.Conv2d:
@@ -92,6 +93,18 @@ class ResNet(nn.Module):
         x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
         x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
         return self.fc(self.avgpool(x).flatten(1))
+
+
+class ResNet18_Weights(Enum):  # noqa: N801 - torchvision's name
+    """torchvision's names for the pretrained weights, which are a download (passing one is refused)."""
+
+    IMAGENET1K_V1 = "IMAGENET1K_V1"
+    DEFAULT = "IMAGENET1K_V1"
+
+
+class ResNet34_Weights(Enum):  # noqa: N801 - torchvision's name
+    IMAGENET1K_V1 = "IMAGENET1K_V1"
+    DEFAULT = "IMAGENET1K_V1"
 
 
 def _resnet(layers: list[int], weights: Any, kwargs: dict[str, Any]) -> ResNet:
