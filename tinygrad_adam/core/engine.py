@@ -283,18 +283,18 @@ def _parents(ctx: Context) -> tuple[Tensor, ...]:
 
 def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
     """Nodes that need a gradient in PyTorch's order: the op made last first, a leaf after the first op using it."""
-    keys: dict[int, tuple[int, int]] = {}
-    nodes: dict[int, Tensor] = {}
+    found: dict[int, list[Any]] = {}  # id: [2 * sequence number (+ 1 for an op's output), node]
     stack = list(roots)
     while stack:
         node = stack.pop()
-        if id(node) not in nodes:
-            nodes[id(node)] = node
-            if node._ctx is None:
-                keys.setdefault(id(node), (-1, 0))  # a leaf that is an output: last
-                continue
-            key = keys[id(node)] = (node._ctx.sequence_nr, 1)
-            parents = [p for p in _parents(node._ctx) if p.requires_grad]
-            keys.update({id(p): min(keys.get(id(p), key), (key[0], 0)) for p in parents if p._ctx is None})
-            stack += parents
-    return sorted(nodes.values(), key=lambda node: keys[id(node)], reverse=True)
+        if node._ctx is None:
+            found.setdefault(id(node), [-1, node])  # a leaf that no op uses (an output): last
+        elif id(node) not in found:
+            found[id(node)] = [key := 2 * node._ctx.sequence_nr + 1, node]
+            for parent in _parents(node._ctx):
+                if parent.requires_grad:
+                    if parent._ctx is None:  # a leaf: right after the earliest op that uses it
+                        entry = found.setdefault(id(parent), [key, parent])
+                        entry[0] = min(entry[0], key - 1)
+                    stack.append(parent)
+    return [node for _, node in sorted(found.values(), key=lambda entry: entry[0], reverse=True)]
