@@ -6,7 +6,8 @@
 The programs are not part of this repository. Copy each repository named in PROGRAMS into
 `DIR/OWNER+NAME/` (default DIR: /tmp/pytorch_programs), for instance from a clone:
 `git --git-dir=CLONE/.git archive HEAD | tar -x -C /tmp/pytorch_programs/pytorch+examples`.
-pytorch/tutorials may come from any of its copies that keep the paths (PyTorch-China/tutorials was used).
+pytorch/tutorials may come from any of its copies that keep the paths (PyTorch-China/tutorials was used, and
+PyTorchKorea/tutorials-kr for the second list). A program that is a notebook (`.ipynb`) runs as its code cells.
 
 For each program, in its own temporary folder: the program and the files it imports are copied with the
 listed `edits` (exact replacements, each of which must match: data that the program would download becomes
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import gzip
+import json
 import os
 import re
 import shutil
@@ -40,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lecture_notebooks import compare  # noqa: E402
+from lecture_notebooks import cell_source, code_cells, compare  # noqa: E402
 from lecture_programs import IMPORTS, rewrite_imports  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,6 +55,10 @@ MASKS = [
     (re.compile(r"0x[0-9a-fA-F]{6,}"), "0x…"),
     (re.compile(r"(?i)\b(elapsed|time|took|ms/batch|s/it|it/s)\b[^\n]*"), r"\1 …"),
     (re.compile(r"\b\d+m \d+s\b"), "…m …s"),  # the tutorials' timeSince
+    # a warning raised inside the library names the library's file and line: only its category and text compare
+    (re.compile(r"^[^\n:]*/(?:torch|tinygrad_adam)/[^\n:]*\.py:\d+: (\w+Warning): ([^\n]*)\n(?:  [^\n]*\n)?", re.M),
+     r"<library>: \1: \2\n"),
+    (re.compile(r" \(Triggered internally at [^)\n]*\)"), ""),  # PyTorch's C++ source line
 ]
 
 
@@ -99,6 +105,24 @@ introyt_tensors beginner_source/introyt/tensors_deeper_tutorial.py
 introyt_models beginner_source/introyt/modelsyt_tutorial.py
 """
 """Tutorials run as they are: name and path in pytorch/tutorials."""
+
+PLAIN_MORE = """
+saving_loading_models beginner_source/saving_loading_models.py
+leaf_vs_nonleaf beginner_source/understanding_leaf_vs_nonleaf_tutorial.py
+former_autograd beginner_source/former_torchies/autograd_tutorial_old.py
+former_nnft beginner_source/former_torchies/nnft_tutorial.py
+former_tensor beginner_source/former_torchies/tensor_tutorial_old.py
+template_tutorial beginner_source/template_tutorial.py
+pruning intermediate_source/pruning_tutorial.py
+saved_tensors_hooks intermediate_source/autograd_saved_tensors_hooks_tutorial.py
+visualizing_gradients intermediate_source/visualizing_gradients_tutorial.py
+parametrizations intermediate_source/parametrizations.py
+recipe_defining_a_network recipes_source/recipes/defining_a_neural_network.py
+recipe_tensorboard recipes_source/recipes/tensorboard_with_pytorch.py
+recipe_what_is_state_dict recipes_source/recipes/what_is_state_dict.py
+recipe_warmstarting recipes_source/recipes/warmstarting_model_using_parameters_from_a_different_model.py
+"""
+"""More tutorials run as they are (pytorch/tutorials-kr's copy: the code is pytorch/tutorials', the comments Korean)."""
 
 PROGRAMS: list[Program] = [
     *(Program(name, TUTORIALS, path) for name, path in (line.split() for line in PLAIN.split("\n") if line)),
@@ -157,6 +181,60 @@ PROGRAMS: list[Program] = [
     Program("seq2seq_translation", TUTORIALS, "intermediate_source/seq2seq_translation_tutorial.py",
             data=("eng_fra",), edits=(("train(train_dataloader, encoder, decoder, 80, print_every=5, plot_every=5)",
                                        "train(train_dataloader, encoder, decoder, 3, print_every=1, plot_every=1)"),)),
+    *(Program(name, TUTORIALS, path) for name, path in (line.split() for line in PLAIN_MORE.split("\n") if line)),
+    Program("introyt_training", TUTORIALS, "beginner_source/introyt/trainingyt.py", data=("mnist",),
+            edits=(*MNIST_FASHION, ("# Create data loaders for our datasets",
+                                    "training_set = torch.utils.data.Subset(training_set, range(4000))\n"
+                                    "validation_set = torch.utils.data.Subset(validation_set, range(1000))\n"
+                                    "# Create data loaders for our datasets"),
+                   ("EPOCHS = 5", "EPOCHS = 2")),
+            masks=(r"model_\d{8}_\d{6}_\d",)),
+    Program("introyt_tensorboard", TUTORIALS, "beginner_source/introyt/tensorboardyt_tutorial.py", data=("mnist",),
+            edits=(*MNIST_FASHION, ("training_loader = torch.utils.data.DataLoader(training_set,",
+                                    "training_set = torch.utils.data.Subset(training_set, range(2000))\n"
+                                    "validation_set = torch.utils.data.Subset(validation_set, range(400))\n"
+                                    "training_loader = torch.utils.data.DataLoader(training_set,"),
+                   ("num_workers=2)", "num_workers=0)"),
+                   ("images, labels = select_n_random(training_set.data, training_set.targets)",
+                    "images, labels = select_n_random(training_set.dataset.data, training_set.dataset.targets)"))),
+    Program("spatial_transformer", TUTORIALS, "intermediate_source/spatial_transformer_tutorial.py", data=("mnist",),
+            edits=(("from six.moves import urllib", "import urllib.request"), ("root='.'", "root='data'"),
+                   ("num_workers=4", "num_workers=0"),
+                   ("for epoch in range(1, 20 + 1):", "for epoch in range(1, 1 + 1):"))),
+    Program("custom_function_conv_bn", TUTORIALS, "intermediate_source/custom_function_conv_bn_tutorial.py",
+            data=("mnist",)),
+    Program("examples_dcgan_mnist", EXAMPLES, "dcgan/main.py", data=("mnist",),
+            edits=(("        if opt.dry_run:\n            break", "        if i == 5:\n            break"),),
+            args=("--dataset", "mnist", "--dataroot", "data", "--workers", "0", "--batchSize", "16", "--ngf", "16",
+                  "--ndf", "16", "--nz", "32", "--niter", "1")),
+    Program("examples_siamese_network", EXAMPLES, "siamese_network/main.py", data=("mnist",),
+            edits=(("            if args.dry_run:\n                break",
+                    "            if batch_idx >= 20:\n                break"),
+                   ("test_loader = torch.utils.data.DataLoader(test_dataset, **test_kwargs)",
+                    "test_loader = torch.utils.data.DataLoader(torch.utils.data.Subset(test_dataset, range(500)), "
+                    "**test_kwargs)")),
+            args=("--epochs", "1", "--log-interval", "5")),
+    Program("blitz_autograd", TUTORIALS, "beginner_source/blitz/autograd_tutorial.py",
+            edits=(("resnet18(weights=ResNet18_Weights.DEFAULT)", "resnet18(weights=None)"),)),
+    Program("examples_forward_forward", EXAMPLES, "mnist_forward_forward/main.py", data=("mnist",),
+            args=("--epochs", "40", "--train_size", "2000", "--test_size", "1000", "--log-interval", "10")),
+    Program("mingpt_adder", "karpathy/minGPT", "projects/adder/adder.py",
+            files=("mingpt/__init__.py", "mingpt/model.py", "mingpt/trainer.py", "mingpt/utils.py"),
+            edits=(("trainer.iter_num % 500 == 0", "trainer.iter_num % 100 == 0"),),
+            args=("--trainer.max_iters=101", "--trainer.num_workers=0", "--trainer.batch_size=32",
+                  "--trainer.device=cpu"),
+            masks=(r"iter_dt \d+\.\d+ms",)),
+    Program("mingpt_demo", "karpathy/minGPT", "demo.ipynb",
+            files=("mingpt/__init__.py", "mingpt/model.py", "mingpt/trainer.py", "mingpt/utils.py"),
+            edits=(("train_config.max_iters = 2000", "train_config.max_iters = 301"),
+                   ("max_batches=50)", "max_batches=4)")),
+            masks=(r"iter_dt \d+\.\d+ms",)),
+    Program("micrograd_test_engine", "karpathy/micrograd", "test/test_engine.py", files=("micrograd/__init__.py",
+            "micrograd/engine.py"), edits=(("    assert abs(bmg.grad - bpt.grad.item()) < tol\n",
+                                            "    assert abs(bmg.grad - bpt.grad.item()) < tol\n"
+                                            "    print(gmg.data, gpt.data.item(), amg.grad, apt.grad.item(), bmg.grad,"
+                                            " bpt.grad.item(), gpt, apt.grad, bpt.grad)\n\n"
+                                            "test_sanity_check()\ntest_more_ops()\n"),)),
 ]
 
 
@@ -170,10 +248,14 @@ def prepare(program: Program, sources: Path, folder: Path, framework: str) -> No
         home = Path(program.path).parent  # the program's folder; a file outside it keeps its path from the root
         target = folder / (Path(relative).relative_to(home) if Path(relative).is_relative_to(home) else relative)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if source.suffix != ".py":
+        if relative == program.path and source.suffix == ".ipynb":  # a notebook runs as its code cells in order
+            text = "\n\n".join(cell_source(cell) for cell in code_cells(json.loads(source.read_text())))
+            target = target.with_suffix(".py")
+        elif source.suffix != ".py":
             shutil.copy(source, target)
             continue
-        text = source.read_text()
+        else:
+            text = source.read_text()
         if relative == program.path:
             for old, new in program.edits:
                 if old not in text:
@@ -288,7 +370,7 @@ def run(program: Program, sources: Path, framework: str, cache: Path, timeout: f
         if framework == "ours":
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
         module = "torch" if framework == "torch" else "tinygrad_adam"
-        boot = BOOT.format(module=module, program=Path(program.path).name, args=list(program.args))
+        boot = BOOT.format(module=module, program=Path(program.path).with_suffix('.py').name, args=list(program.args))
         before = os.times()
         output = ""
         try:

@@ -178,7 +178,7 @@ def _build(output: Tensor, names: Mapping[str, Tensor] | None, show_values: bool
         fields.append(f"{_shape(t.shape)} {t.array.dtype}")
         if show_values:
             fields.append(f"data {_summary(t.array)}")
-        if show_grads and t.requires_grad and (t.grad is not None or ctx is None):
+        if show_grads and t.requires_grad and (t._grad is not None or ctx is None):
             fields.append("grad None" if t.grad is None else f"grad {_summary(t.grad.array)}")
         graph.nodes[key[id(t)]] = _Node(kind, fields, named=name is not None, shape=_shape(t.shape))
         if ctx is not None:

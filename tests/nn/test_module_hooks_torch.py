@@ -131,3 +131,25 @@ def test_always_call_runs_when_forward_raises() -> None:
         bad = nn.Linear(3, 2)
         bad.register_forward_pre_hook(lambda m, a, k: 1, with_kwargs=True)
         bad(tg.zeros(1, 3))
+
+
+@pytest.mark.parametrize("layer", ["Linear", "ReLU", "Tanh-leaf-input", "removed"])
+def test_deprecated_backward_hook_gives_pytorchs_future_warning(layer: str) -> None:
+    import warnings
+
+    def run(lib):  # noqa: ANN001, ANN202
+        module = lib.nn.Linear(3, 2) if layer == "Linear" else lib.nn.ReLU() if layer != "Tanh-leaf-input" \
+            else lib.nn.Tanh()
+        handle = module.register_backward_hook(lambda m, gi, go: None)
+        if layer == "removed":
+            handle.remove()
+        x = lib.ones(2, 3, requires_grad=True)
+        x = x if layer == "Tanh-leaf-input" else x * 2
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            module(x).sum().backward()
+        return [(w.category, str(w.message)) for w in caught if w.category is FutureWarning]
+
+    ours, theirs = run(tg), run(torch)
+    assert ours == theirs
+    assert bool(ours) == (layer in ("Linear", "Tanh-leaf-input"))

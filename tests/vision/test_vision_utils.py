@@ -125,3 +125,15 @@ def test_resize_sizes_and_dtypes() -> None:
     assert t.shape == (3, 5, 5) and np.all(t.detach().numpy() == 1)
     pipeline = transforms.Compose([transforms.Resize(32), transforms.CenterCrop(28), transforms.ToTensor()])
     assert pipeline(image).shape == (1, 28, 28)
+
+
+def test_resize_of_a_uint8_image_is_pillows_bilinear_resize() -> None:
+    image_module = pytest.importorskip("PIL.Image")
+    rng = np.random.default_rng(0)
+    for shape, size in [((28, 28), 64), ((28, 28), (37, 23)), ((30, 17, 3), 40), ((5, 7), (100, 9)),
+                        ((28, 28), 14), ((40, 31), (13, 77))]:
+        image = rng.integers(0, 256, shape, dtype=np.uint8)
+        ours = transforms.Resize(size)(image)
+        height, width = ours.shape[:2]
+        theirs = np.asarray(image_module.fromarray(image).resize((width, height), image_module.BILINEAR))
+        assert ours.dtype == np.uint8 and np.array_equal(ours, theirs), (shape, size)

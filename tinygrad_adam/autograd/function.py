@@ -21,6 +21,8 @@ without recording, so higher-order gradients (create_graph=True) are not support
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -67,6 +69,9 @@ class _UserFunctionNode(Op):
         with no_grad():
             grads = cls.user.backward(user_ctx, Tensor._make(grad_output, False))
         grads = tuple(grads) if isinstance(grads, tuple | list) else (grads,)
+        inputs = len(user_ctx.is_tensor_input)
+        if len(grads) > inputs and all(g is None for g in grads[inputs:]):
+            grads = grads[:inputs]  # trailing Nones past forward's arguments are ignored, as PyTorch's
         if len(grads) != len(user_ctx.is_tensor_input):
             raise RuntimeError(f"{cls.user.__name__}.backward returned {len(grads)} gradients, but forward took "
                                f"{len(user_ctx.is_tensor_input)} arguments (return None for the non-Tensor ones)")
@@ -118,3 +123,15 @@ class Function:
         if output.array.dtype.kind != "f":
             return output
         return node.apply(*(a for a in args if isinstance(a, Tensor)), user_ctx=ctx, output=output.array)
+
+
+def once_differentiable(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """torch.autograd.function.once_differentiable: mark a custom Function's backward as not differentiable
+    itself. Every backward here runs without recording (no higher-order gradients), so it only runs `fn` so."""
+
+    @functools.wraps(fn)
+    def wrapper(ctx: Any, *args: Any) -> Any:
+        with no_grad():
+            return fn(ctx, *args)
+
+    return wrapper

@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 
@@ -133,16 +134,25 @@ def _deprecated_cuda_amp(cls: type) -> Any:
     return make
 
 
-amp = SimpleNamespace(GradScaler=GradScaler, autocast=autocast)
-cuda = SimpleNamespace(is_available=_false, device_count=lambda: 0, is_initialized=_false,
-                       manual_seed=lambda seed: None, manual_seed_all=lambda seed: None,
-                       synchronize=lambda device=None: None, empty_cache=lambda: None, current_device=_no_device,
-                       get_device_name=_no_device, is_bf16_supported=lambda including_emulation=True: False,
-                       amp=SimpleNamespace(GradScaler=_deprecated_cuda_amp(GradScaler),
-                                           autocast=_deprecated_cuda_amp(autocast)))
-mps = SimpleNamespace(is_available=_false, is_built=_false)
-backends = SimpleNamespace(mps=mps, cuda=SimpleNamespace(is_built=_false, matmul=SimpleNamespace(allow_tf32=False)),
-                           cudnn=SimpleNamespace(is_available=_false, enabled=False, deterministic=False,
-                                                 benchmark=False))
+def _module(name: str, **attributes: Any) -> ModuleType:
+    """A module `tinygrad_adam.<name>` holding `attributes`, importable as PyTorch's (`import torch.backends.cudnn`)."""
+    module = ModuleType(f"tinygrad_adam.{name}")
+    module.__dict__.update(attributes)
+    sys.modules[module.__name__] = module
+    return module
+
+
+amp = _module("amp", GradScaler=GradScaler, autocast=autocast)
+cuda = _module("cuda", is_available=_false, device_count=lambda: 0, is_initialized=_false,
+               manual_seed=lambda seed: None, manual_seed_all=lambda seed: None,
+               synchronize=lambda device=None: None, empty_cache=lambda: None, current_device=_no_device,
+               get_device_name=_no_device, is_bf16_supported=lambda including_emulation=True: False,
+               amp=_module("cuda.amp", GradScaler=_deprecated_cuda_amp(GradScaler),
+                           autocast=_deprecated_cuda_amp(autocast)))
+mps = _module("backends.mps", is_available=_false, is_built=_false)
+backends = _module("backends", mps=mps,
+                   cuda=_module("backends.cuda", is_built=_false, matmul=SimpleNamespace(allow_tf32=False)),
+                   cudnn=_module("backends.cudnn", is_available=_false, enabled=False, deterministic=False,
+                                 benchmark=False))
 accelerator = SimpleNamespace(is_available=_false, current_accelerator=lambda check_available=False: None,
                               device_count=lambda: 0)

@@ -24,6 +24,7 @@ graph state (`array`, `requires_grad`, `_ctx`, `_version`, ...): core/tensor.py 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -81,7 +82,8 @@ class Context:
     """What one application of a Function remembers for its backward pass."""
 
     __slots__ = ("function", "parents", "needs_input_grad", "saved_tensors", "recording", "freed", "versions",
-                 "output_version", "kwargs", "hooks", "__dict__")
+                 "output_version", "kwargs", "hooks", "sequence_nr", "__dict__")
+    _created = itertools.count()
 
     def __init__(self, function: type[Op], parents: tuple[Tensor, ...], recording: bool,
                  kwargs: dict[str, Any] | None = None):
@@ -96,6 +98,7 @@ class Context:
         # the in-place version of each parent and of the output when the op ran (see Tensor._version)
         self.versions = [p._version for p in parents] if recording else []
         self.output_version = 0
+        self.sequence_nr = next(Context._created)  # backward runs later ops first: sums round as PyTorch's
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep arrays for backward; a no-op when nothing is being recorded."""
@@ -279,22 +282,19 @@ def _parents(ctx: Context) -> tuple[Tensor, ...]:
 
 
 def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
-    """Nodes that need a gradient, each after every node that uses it (outputs first)."""
-    order: list[Tensor] = []
-    visited: set[int] = set()
-    stack: list[tuple[Tensor, bool]] = [(root, False) for root in reversed(roots)]
+    """Nodes that need a gradient in PyTorch's order: the op made last first, a leaf after the first op using it."""
+    found: dict[int, list[Any]] = {}  # id: [2 * sequence number (+ 1 for an op's output), node]
+    stack = list(roots)
     while stack:
-        node, children_done = stack.pop()
-        if children_done:
-            order.append(node)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
-        if node._ctx is not None:
+        node = stack.pop()
+        if node._ctx is None:
+            found.setdefault(id(node), [-1, node])  # a leaf that no op uses (an output): last
+        elif id(node) not in found:
+            found[id(node)] = [key := 2 * node._ctx.sequence_nr + 1, node]
             for parent in _parents(node._ctx):
-                if parent.requires_grad and id(parent) not in visited:
-                    stack.append((parent, False))
-    order.reverse()
-    return order
+                if parent.requires_grad:
+                    if parent._ctx is None:  # a leaf: right after the earliest op that uses it
+                        entry = found.setdefault(id(parent), [key, parent])
+                        entry[0] = min(entry[0], key - 1)
+                    stack.append(parent)
+    return [node for _, node in sorted(found.values(), key=lambda entry: entry[0], reverse=True)]

@@ -10,6 +10,7 @@ import builtins
 import collections
 import inspect
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -103,6 +104,11 @@ class Size(tuple):
         return int(np.prod(self, dtype=np.int64))
 
 
+NON_LEAF_GRAD = ("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                 "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                 "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor "
+                 "by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 "
+                 "for more information.")
 _ARITHMETIC_UFUNCS = {np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "truediv",
                       np.power: "pow", np.matmul: "matmul"}
 
@@ -227,7 +233,6 @@ def _in_place(compute: Callable[..., Tensor], name: str = "") -> Callable[..., T
     return method
 
 
-
 def _unflattened(sizes: tuple[int, ...], size: int, dim: int) -> tuple[int, ...]:
     """unflatten's sizes with the -1 inferred from the size of the dim alone (as PyTorch's infer_size), with
     PyTorch's errors."""
@@ -246,7 +251,17 @@ def _unflattened(sizes: tuple[int, ...], size: int, dim: int) -> tuple[int, ...]
                            f"({size}) in the input tensor")
     return tuple(size // known if n == -1 else n for n in sizes)
 
-class Tensor:
+
+class _PrintsAsTorch(type):
+    """Tensor's metaclass: a class that names its PyTorch counterpart (`_torch_name`) prints as it, as dtypes print
+    as torch.float32, so `print(type(x))` reads as in PyTorch. Other subclasses print as usual."""
+
+    def __repr__(cls) -> str:
+        name = cls.__dict__.get("_torch_name")
+        return f"<class '{name}'>" if name else super().__repr__()
+
+
+class Tensor(metaclass=_PrintsAsTorch):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     `array` is the NumPy array that holds the values (Python floats take the
@@ -260,9 +275,10 @@ class Tensor:
     whose tensors changed since, instead of computing a wrong gradient.
     """
 
-    __slots__ = ("array", "grad", "requires_grad", "_ctx", "_retains_grad", "_post_accumulate_grad_hooks",
+    __slots__ = ("array", "_grad", "requires_grad", "_ctx", "_retains_grad", "_post_accumulate_grad_hooks",
                  "_backward_hooks", "_version", "_before", "__weakref__")
     __hash__ = object.__hash__  # by identity, as in PyTorch; == is elementwise
+    _torch_name = "torch.Tensor"
 
     def __init__(self, *data: Any, requires_grad: bool = False, dtype: Any = None):
         """PyTorch's legacy constructor: Tensor(2, 3) is a (2, 3) tensor of the default dtype (float32 unless
@@ -277,7 +293,7 @@ class Tensor:
         else:
             shape = checks.shape_arg("Tensor", data) if data else (0,)
             self.array = np.zeros(shape, dtype=dtypes.default_float if dtype is None else to_numpy_dtype(dtype))
-        self.grad: Tensor | None = None
+        self._grad: Tensor | None = None
         self.requires_grad = False
         self._ctx: Context | None = None
         self._retains_grad = False
@@ -292,7 +308,7 @@ class Tensor:
     def _make(cls, array: np.ndarray, requires_grad: bool) -> Tensor:
         """Wrap an op's output without copying or checking it (the engine's hot path)."""
         t = cls.__new__(cls)
-        t.array, t.grad, t.requires_grad, t._ctx, t._retains_grad = array, None, requires_grad, None, False
+        t.array, t._grad, t.requires_grad, t._ctx, t._retains_grad = array, None, requires_grad, None, False
         t._post_accumulate_grad_hooks, t._backward_hooks, t._version, t._before = None, None, 0, None
         return t
 
@@ -345,6 +361,14 @@ class Tensor:
     def is_cuda(self) -> bool:
         return False
 
+    @property
+    def is_cpu(self) -> bool:
+        return True
+
+    # PyTorch's other device and layout flags: every tensor here is a dense CPU tensor
+    is_ipu = is_maia = is_meta = is_mkldnn = is_mps = is_mtia = is_nested = is_quantized = is_sparse = \
+        is_sparse_csr = is_vulkan = is_xla = is_xpu = is_cuda
+
     def size(self, dim: int | None = None) -> Any:
         """The shape (a Size), or the length of one dimension."""
         if dim is None:
@@ -395,6 +419,21 @@ class Tensor:
     @property
     def is_leaf(self) -> bool:
         return self._ctx is None
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient backward accumulated here (leaves, and tensors that called retain_grad())."""
+        if self._grad is None and self._ctx is not None and not self._retains_grad:
+            warnings.warn(NON_LEAF_GRAD, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
 
     @property
     def grad_fn(self) -> Context | None:
@@ -556,10 +595,10 @@ class Tensor:
 
     def _accumulate_grad(self, g: np.ndarray) -> None:
         """Add g into `.grad` (the first gradient is copied: g may be shared), then run the hooks."""
-        if self.grad is None:
-            self.grad = Tensor._make(g.astype(self.array.dtype, copy=True), False)
+        if self._grad is None:
+            self._grad = Tensor._make(g.astype(self.array.dtype, copy=True), False)
         else:
-            self.grad.array = self.grad.array + g
+            self._grad.array = self._grad.array + g
         for hook in self._post_accumulate_grad_hooks or ():
             hook(self)
 
@@ -656,6 +695,8 @@ class Tensor:
         return op.apply(a, b, mode=rounding_mode)
 
     def __rtruediv__(self, other: Any) -> Tensor:
+        if isinstance(other, int | float):
+            return self.reciprocal() * other  # PyTorch's number / tensor, rounded as its two steps
         a, b = self._true_division_pair(other)
         return ops.Div.apply(b, a)
 

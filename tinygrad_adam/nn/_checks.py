@@ -284,7 +284,7 @@ def legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: 
     reduce = True if reduce is None else reduce
     result = ("mean" if size_average else "sum") if reduce else "none"
     warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{result}' instead.",
-                  stacklevel=3)
+                  stacklevel=2)  # the library's line that asked, as PyTorch's
     return result
 
 

@@ -46,6 +46,8 @@ class ModuleHooks:
         self.forward: list[tuple[Callable[..., Any], bool, bool]] = []
         self.backward_pre: list[Callable[..., Any]] = []
         self.backward: list[Callable[..., Any]] = []
+        self.deprecated: list[Callable[..., Any]] = []  # the hooks of register_backward_hook, among `backward`
+        self.warn_deprecated: Callable[..., None] | None = None  # its FutureWarnings (module.py), after forward
 
     @staticmethod
     def add(hooks: list, entry: Any, prepend: bool) -> RemovableHandle:
@@ -81,6 +83,8 @@ class ModuleHooks:
             result = hook(module, args, kwargs, output) if with_kwargs else hook(module, args, output)
             if result is not None:
                 output = result
+        if self.warn_deprecated is not None and any(hook in self.backward for hook in self.deprecated):
+            self.warn_deprecated(args, output)
         return output if backward is None else backward.wrap_outputs(output)
 
 

@@ -59,8 +59,9 @@ def _size_pair(size: int | Sequence[int], name: str) -> tuple[int, int]:
 class Resize:
     """Resize to size (h, w), or make the smaller edge `size` keeping the aspect ratio (max_size caps the longer).
 
-    Bilinear is PyTorch's interpolate(align_corners=False) without antialiasing (torchvision antialiases when
-    it shrinks, so shrunk pixels differ slightly); uint8 images are rounded back to uint8.
+    A uint8 NumPy image (where torchvision has a PIL image) is resized bilinearly as Pillow does (its fixed
+    point, antialiased when shrinking, uint8 between the two passes). Otherwise bilinear is PyTorch's
+    interpolate(align_corners=False) without antialiasing, and uint8 results are rounded back to uint8.
     """
 
     def __init__(self, size: int | Sequence[int], interpolation: Any = InterpolationMode.BILINEAR,
@@ -91,6 +92,13 @@ class Resize:
         array, was_tensor, channels_last = _as_hw(img)
         size = self._output_size(*array.shape[-2:])
         lead = array.shape[:-2]
+        if not was_tensor and array.dtype == np.uint8 and self.interpolation is InterpolationMode.BILINEAR:
+            (h, w), passes = array.shape[-2:], [(-1, size[1]), (-2, size[0])]
+            if size[0] < h and size[1] >= w:  # Pillow 13 shrinks the height first when only the height shrinks
+                passes.reverse()
+            for axis, length in passes:
+                array = _pil_resample(array, _pil_weights(array.shape[axis], length), axis)
+            return _back(array, False, channels_last)
         x = array.reshape((1, -1) + array.shape[-2:])
         floats = x.astype(np.float32) if x.dtype.kind != "f" else x
         mode = self.interpolation.value
@@ -104,6 +112,34 @@ class Resize:
     def __repr__(self) -> str:
         return (f"Resize(size={self.size}, interpolation={self.interpolation.value}, max_size={self.max_size}, "
                 f"antialias={self.antialias})")
+
+
+_PIL_PRECISION_BITS = 22  # Pillow's fixed point for 8-bit images: 32 - 8 - 2 bits
+
+
+def _pil_weights(size_in: int, size_out: int) -> np.ndarray:
+    """Pillow's bilinear (triangle) resampling weights (size_out x size_in) in its fixed point: the filter widened
+    by the scale when shrinking (antialiasing), each row normalised, then rounded to integers."""
+    scale = size_in / size_out
+    support = max(scale, 1.0)
+    weights = np.zeros((size_out, size_in))
+    for out in range(size_out):
+        center = (out + 0.5) * scale
+        first, last = max(int(center - support + 0.5), 0), min(int(center + support + 0.5), size_in)
+        taps = np.maximum(1.0 - np.abs((np.arange(first, last) - center + 0.5) * (1.0 / support)), 0.0)
+        if taps.sum() != 0.0:
+            taps = taps / taps.sum()
+        weights[out, first:last] = taps
+    scaled = weights * (1 << _PIL_PRECISION_BITS)
+    return np.where(scaled < 0, np.trunc(scaled - 0.5), np.trunc(scaled + 0.5)).astype(np.int64)
+
+
+def _pil_resample(image: np.ndarray, weights: np.ndarray, axis: int) -> np.ndarray:
+    """One pass of Pillow's resize of a uint8 image along `axis`, rounded and clipped back to uint8 as Pillow's
+    (PIL.Image.resize, torchvision's Resize of a PIL image)."""
+    moved = np.moveaxis(image.astype(np.int64), axis, -1)
+    total = moved @ weights.T + (1 << (_PIL_PRECISION_BITS - 1))
+    return np.moveaxis(np.clip(total >> _PIL_PRECISION_BITS, 0, 255).astype(np.uint8), -1, axis)
 
 
 def _pad(array: np.ndarray, left: int, top: int, right: int, bottom: int, fill: Any, mode: str) -> np.ndarray:

@@ -151,7 +151,7 @@ class DataLoader:
                           f"ignore pin_memory_device='{self.pin_memory_device}'.", stacklevel=2)
         if self.pin_memory:
             warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
-                          "memory won't be used.", stacklevel=2)
+                          "memory won't be used.", stacklevel=1)  # inside the library, as PyTorch's
         if isinstance(self.dataset, IterableDataset):
             random.random_full((), np.int64, self.generator)  # PyTorch's iterator draws its workers' base seed
             return self._iterable_batches(iter(self.dataset))
