@@ -16,6 +16,7 @@ from ..nn.functional import softplus
 from .bernoulli import Bernoulli
 from .categorical import Categorical
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .independent import Independent
 from .multivariate_normal import MultivariateNormal, _batch_mahalanobis
 from .normal import Normal
@@ -162,6 +163,15 @@ def _kl_uniform_normal(p: Uniform, q: Normal) -> Tensor:
     t2 = width.pow(2) / 12
     t3 = ((p.high + p.low - 2 * q.loc) / 2).pow(2)
     return t1 + 0.5 * (t2 + t3) / q.scale.pow(2)
+
+
+@register_kl(ExponentialFamily, ExponentialFamily)
+def _kl_expfamily_expfamily(p: ExponentialFamily, q: ExponentialFamily) -> Tensor:
+    if type(p) is not type(q):
+        raise NotImplementedError("The cross KL-divergence between different exponential families cannot \
+                            be computed using Bregman divergences")
+    raise NotImplementedError(f"kl_divergence({type(p).__name__}, {type(q).__name__}) from the log normalizer "
+                              "needs second-order gradients, which tinygrad_adam does not have: register_kl one")
 
 
 @register_kl(Independent, Independent)
