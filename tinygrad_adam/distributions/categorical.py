@@ -44,9 +44,7 @@ class Categorical(_ProbsOrLogits, Distribution):
         batch_shape = Size(batch_shape)
         self._expand_params(new, batch_shape + (self._num_events,))
         new._num_events = self._num_events
-        super(Categorical, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expanded(new, batch_shape)
 
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self) -> constraints.Constraint:  # type: ignore[override]

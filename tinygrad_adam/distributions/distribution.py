@@ -62,6 +62,12 @@ class Distribution:
         """A distribution with the parameters expanded to `batch_shape` (views, no checks repeated)."""
         raise NotImplementedError
 
+    def _expanded(self, new: Distribution, batch_shape: Size, event_shape: Size = _SCALAR) -> Any:
+        """The end of every expand: new's shapes set, unchecked, with this distribution's validation switch."""
+        Distribution.__init__(new, batch_shape, event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
     @property
     def batch_shape(self) -> Size:
         """The shape over which parameters are batched."""

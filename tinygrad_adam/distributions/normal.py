@@ -33,9 +33,7 @@ class Normal(ExponentialFamily):
     def mean(self) -> Tensor:
         return self.loc
 
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
+    mode = mean
 
     @property
     def stddev(self) -> Tensor:
@@ -49,9 +47,7 @@ class Normal(ExponentialFamily):
         new = self._get_checked_instance(Normal, _instance)
         batch_shape = Size(batch_shape)
         new.loc, new.scale = self.loc.expand(batch_shape), self.scale.expand(batch_shape)
-        super(Normal, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expanded(new, batch_shape)
 
     def sample(self, sample_shape: Any = _SCALAR) -> Tensor:
         shape = self._extended_shape(sample_shape)
