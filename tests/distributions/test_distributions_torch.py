@@ -431,3 +431,37 @@ def test_import_as_torch_reaches_the_package():
     assert tg.distributions.Normal is Normal and tg.distributions.kl_divergence is kl_divergence
     assert tg.distributions.constraints is constraints_module
     assert sorted(n for n in D.__all__) == sorted(n for n in D.__all__ if n in TD.__all__)
+
+
+def _reinforce_and_vae(lib):
+    """A REINFORCE policy step on a made-up task and a VAE step with the reparameterization trick and KL."""
+    d, nn = lib.distributions, lib.nn
+    lib.manual_seed(0)
+    policy = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 3))
+    encoder, decoder = nn.Linear(6, 4), nn.Linear(2, 6)
+    optimizer = lib.optim.Adam([*policy.parameters(), *encoder.parameters(), *decoder.parameters()], lr=0.01)
+    trace = []
+    for _ in range(5):
+        states = lib.randn(8, 4)
+        m = d.Categorical(logits=policy(states))
+        actions = m.sample()
+        rewards = (actions == 1).float() - 0.1 * actions.float()
+        policy_loss = -(m.log_prob(actions) * rewards).mean() - 0.01 * m.entropy().mean()
+        x = lib.rand(8, 6)
+        mu, log_var = encoder(x).chunk(2, dim=-1)
+        q = d.Normal(mu, (0.5 * log_var).exp())
+        z = q.rsample()
+        recon = d.Bernoulli(logits=decoder(z)).log_prob((x > 0.5).float()).sum(-1)
+        kl = d.kl_divergence(q, d.Normal(lib.zeros_like(mu), lib.ones_like(mu))).sum(-1)
+        loss = policy_loss + (kl - recon).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        trace.append([*actions.tolist(), loss.item()])
+    return np.array(trace)
+
+
+def test_a_reinforce_and_vae_training_loop_follows_pytorchs():
+    ours, theirs = _reinforce_and_vae(tg), _reinforce_and_vae(torch)
+    np.testing.assert_array_equal(ours[:, :-1], theirs[:, :-1])
+    np.testing.assert_allclose(ours[:, -1], theirs[:, -1], rtol=1e-5)
