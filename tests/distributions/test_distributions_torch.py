@@ -439,7 +439,7 @@ def _reinforce_and_vae(lib):
     lib.manual_seed(0)
     policy = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 3))
     encoder, decoder = nn.Linear(6, 4), nn.Linear(2, 6)
-    optimizer = lib.optim.Adam([*policy.parameters(), *encoder.parameters(), *decoder.parameters()], lr=0.01)
+    optimizer = lib.optim.SGD([*policy.parameters(), *encoder.parameters(), *decoder.parameters()], lr=0.1)
     trace = []
     for _ in range(5):
         states = lib.randn(8, 4)
