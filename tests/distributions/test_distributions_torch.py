@@ -465,3 +465,15 @@ def test_a_reinforce_and_vae_training_loop_follows_pytorchs():
     ours, theirs = _reinforce_and_vae(tg), _reinforce_and_vae(torch)
     np.testing.assert_array_equal(ours[:, :-1], theirs[:, :-1])
     np.testing.assert_allclose(ours[:, -1], theirs[:, -1], rtol=1e-5)
+
+
+def test_masked_logits_give_pytorchs_entropy_log_prob_gradients_and_samples():
+    def run(lib):
+        x = lib.tensor([[0.5, -float("inf"), 1.0], [0.1, 0.2, -float("inf")]], dtype=lib.float64, requires_grad=True)
+        m = lib.distributions.Categorical(logits=x)
+        (m.entropy().sum() + m.log_prob(lib.tensor([0, 1])).sum()).backward()
+        lib.manual_seed(0)
+        return m.entropy(), m.probs, x.grad, m.sample((50,))
+
+    for ours, theirs in zip(run(tg), run(torch), strict=True):
+        _close(ours, theirs)
