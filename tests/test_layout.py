@@ -90,7 +90,7 @@ LEVELS = {
     "core": 1,
     "autograd": 2, "serialization": 2, "utils": 2, "distributed": 2, "functional": 2, "onnx": 0,
     "nn": 3, "data": 3,
-    "optim": 4, "vision": 4, "viz": 4, "cli": 4,
+    "optim": 4, "distributions": 4, "vision": 4, "viz": 4, "cli": 4,
     "playground": 5,
 }
 # Inside core the engine sits below the Tensor: neither it nor the ops may import tensor.py, creation.py or toplevel.py.

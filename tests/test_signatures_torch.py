@@ -243,6 +243,8 @@ def _same_default(theirs: Any, ours: Any, strict: bool) -> bool:
         return True
     if callable(theirs) and callable(ours):
         return getattr(theirs, "__name__", None) == getattr(ours, "__name__", None)
+    if isinstance(theirs, torch.Size) and isinstance(ours, tg.Size):
+        return tuple(theirs) == tuple(ours)
     if not strict:
         theirs, ours = (tuple(v) if isinstance(v, list) else v for v in (theirs, ours))
         # a schema writes stride=1 of a 2-d op as [1, 1]
@@ -350,7 +352,8 @@ def _class_pairs() -> Iterator[tuple[str, type, type]]:
             ("nn.", tg.nn, torch.nn, None), ("nn.utils.rnn.", tg.nn.utils.rnn, torch.nn.utils.rnn, ["PackedSequence"]),
             ("optim.", tg.optim, torch.optim, None),
             ("optim.lr_scheduler.", tg.optim.lr_scheduler, torch.optim.lr_scheduler, None),
-            ("utils.data.", our_data, torch_data, None), ("autograd.", tg.autograd, torch.autograd, None)]:
+            ("utils.data.", our_data, torch_data, None), ("autograd.", tg.autograd, torch.autograd, None),
+            ("distributions.", tg.distributions, torch.distributions, None)]:
         for name, o, t in _pairs(prefix, ours, theirs, names):
             if inspect.isclass(o) and inspect.isclass(t):
                 yield name, o, t

@@ -11,7 +11,7 @@ written for PyTorch (see docs/pytorch.md).
 import types as _types  # isort: skip
 
 from ._platform import threads  # isort: skip  # noqa: F401  (first: sets OpenBLAS up before NumPy loads it)
-from . import autograd, data, functional, nn, onnx, optim, utils
+from . import autograd, data, distributions, functional, nn, onnx, optim, utils
 from ._platform.malloc import keep_freed_memory
 from ._platform.threads import get_num_threads, set_num_threads
 from .autograd.gradcheck import GradcheckError, gradcheck, numerical_grad, numerical_jacobian
