@@ -378,6 +378,16 @@ def _grouped_conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pair
     return out if x.ndim == 4 else out.squeeze(0)
 
 
+def _check_transposed(op: str, kernel: str, input: Any, x: Tensor, weight: Tensor, output_padding: tuple[int, ...],
+                      strides: tuple[int, ...], dilations: tuple[int, ...], groups: int) -> None:
+    """A transposed convolution's checks in PyTorch's order; `kernel` names PyTorch's CPU kernel in the dtype error."""
+    check_output_padding(output_padding, strides, dilations)
+    check_conv_weight(tuple(weight.shape), groups, True)
+    check_empty_input(to_tensor(input), weight.ndim)
+    check_groups(op, weight.shape[0], groups, "in_channels")
+    check_kernel_dtype(kernel, x, "bool uint8 int8 int16 int32")
+
+
 def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntPair = 1,
                      padding: IntPair = 0, output_padding: IntPair = 0, groups: int = 1,
                      dilation: IntPair = 1) -> Tensor:
@@ -389,11 +399,8 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     _tensors(op, weight=weight)
     strides, dilations = pair(stride, "stride", op), pair(dilation, "dilation", op)
     pads, out_pads = pair(padding, "padding", op, 0), pair(output_padding, "output_padding", op, 0)
-    check_output_padding(out_pads, strides, dilations)
-    check_conv_weight(tuple(weight.shape), groups, True)
-    check_empty_input(to_tensor(input), weight.ndim)
-    check_groups(op, weight.shape[0], groups, "in_channels")
-    check_kernel_dtype("slow_conv_transpose2d_out_cpu", to_tensor(input), "bool uint8 int8 int16 int32")
+    _check_transposed(op, "slow_conv_transpose2d_out_cpu", input, to_tensor(input), weight, out_pads, strides,
+                      dilations, groups)
     return _conv_transpose2d(to_tensor(input), weight, bias, strides, pads, out_pads, dilations, groups, op)
 
 
@@ -2667,11 +2674,7 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     given, x = _convolution_volume(op, input, weight)
     strides, dilations = triple(stride, "stride", op), triple(dilation, "dilation", op)
     pads, extra = triple(padding, "padding", op, 0), triple(output_padding, "output_padding", op, 0)
-    check_output_padding(extra, strides, dilations)
-    check_conv_weight(tuple(weight.shape), groups, True)
-    check_empty_input(to_tensor(input), weight.ndim)
-    check_groups(op, weight.shape[0], groups, "in_channels")
-    check_kernel_dtype("slow_conv_transpose3d_cpu", x, "bool uint8 int8 int16 int32")
+    _check_transposed(op, "slow_conv_transpose3d_cpu", input, x, weight, extra, strides, dilations, groups)
     n, channels, depth, height, width = x.shape
     kernel_depth = weight.shape[2]
     full = (depth - 1) * strides[0] + dilations[0] * (kernel_depth - 1) + extra[0] + 1
