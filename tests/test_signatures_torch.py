@@ -28,7 +28,7 @@ import tinygrad_adam.utils.data as our_data
 
 torch = pytest.importorskip("torch")
 import torch.nn.functional as torch_F  # noqa: E402
-import torch.nn.utils.prune  # noqa: E402
+import torch.nn.utils.prune as torch_prune  # noqa: E402
 import torch.utils.data as torch_data  # noqa: E402
 
 E = inspect.Parameter.empty
@@ -351,7 +351,7 @@ def _class_pairs() -> Iterator[tuple[str, type, type]]:
     """(name, ours, theirs) for the classes both have: layers, optimizers, schedulers, data, autograd."""
     for prefix, ours, theirs, names in [
             ("nn.", tg.nn, torch.nn, None), ("nn.utils.rnn.", tg.nn.utils.rnn, torch.nn.utils.rnn, ["PackedSequence"]),
-            ("nn.utils.prune.", tg.nn.utils.prune, torch.nn.utils.prune, None),
+            ("nn.utils.prune.", tg.nn.utils.prune, torch_prune, None),
             ("optim.", tg.optim, torch.optim, None),
             ("optim.lr_scheduler.", tg.optim.lr_scheduler, torch.optim.lr_scheduler, None),
             ("utils.data.", our_data, torch_data, None), ("autograd.", tg.autograd, torch.autograd, None),
@@ -396,7 +396,7 @@ def python_level() -> list[tuple[str, Any, Any]]:
         *_functions(_pairs("nn.init.", tg.nn.init, torch.nn.init)),
         *_functions(_pairs("nn.utils.", tg.nn.utils, torch.nn.utils)),
         *_functions(_pairs("nn.utils.rnn.", tg.nn.utils.rnn, torch.nn.utils.rnn)),
-        *_functions(_pairs("nn.utils.prune.", tg.nn.utils.prune, torch.nn.utils.prune)),
+        *_functions(_pairs("nn.utils.prune.", tg.nn.utils.prune, torch_prune)),
         *_functions(_pairs("F.", our_F, torch_F)),
         *_functions(_pairs("utils.data.", our_data, torch_data)),
         *_functions(_pairs("autograd.", tg.autograd, torch.autograd)),

@@ -31,6 +31,10 @@ def _mask_tensor(array: np.ndarray) -> Tensor:
     return Tensor._make(array, False)
 
 
+def _copy(mask: Tensor) -> Tensor:
+    return _mask_tensor(np.array(mask.array, copy=True, order="C"))
+
+
 def _pre_hooks(module: Module) -> list[tuple[Any, bool]]:
     hooks = module.__dict__.get("_module_hooks")
     return hooks.forward_pre if hooks is not None else []
@@ -95,7 +99,7 @@ class BasePruningMethod(ABC):
             setattr(module, name + "_orig", orig)
             default_mask = ones_like(orig)
         else:
-            default_mask = _mask_tensor(np.array(getattr(module, name + "_mask").array, copy=True, order="C"))
+            default_mask = _copy(getattr(module, name + "_mask"))
         try:
             mask = method.compute_mask(importance_scores, default_mask=default_mask)
             module.register_buffer(name + "_mask", mask)
@@ -232,9 +236,9 @@ def _with_channels(t: Tensor, dim: int, channels: np.ndarray, default_mask: Tens
 
 
 def _zeroed(default_mask: Tensor, indices: np.ndarray) -> Tensor:
-    mask = np.array(default_mask.array, copy=True, order="C")
-    mask.reshape(-1)[indices] = 0
-    return _mask_tensor(mask)
+    mask = _copy(default_mask)
+    mask.array.reshape(-1)[indices] = 0
+    return mask
 
 
 class Identity(BasePruningMethod):
@@ -262,7 +266,7 @@ class RandomUnstructured(BasePruningMethod):
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
         k = _nparams_toprune(self.amount, t.numel())
         if k == 0:
-            return _mask_tensor(np.array(default_mask.array, copy=True, order="C"))
+            return _copy(default_mask)
         return _zeroed(default_mask, rand_like(t).reshape(-1).topk(k).indices.array)
 
     @classmethod
@@ -282,7 +286,7 @@ class L1Unstructured(BasePruningMethod):
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
         k = _nparams_toprune(self.amount, t.numel())
         if k == 0:
-            return _mask_tensor(np.array(default_mask.array, copy=True, order="C"))
+            return _copy(default_mask)
         return _zeroed(default_mask, t.detach().abs().reshape(-1).topk(k, largest=False).indices.array)
 
     @classmethod
