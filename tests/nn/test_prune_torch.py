@@ -140,6 +140,9 @@ def test_custom_from_mask_and_importance_scores() -> None:
     tprune.l1_unstructured(theirs, "weight", amount=3, importance_scores=torch.tensor(scores))
     prune.l1_unstructured(ours, "weight", amount=3, importance_scores=tg.tensor(scores))
     _same_state(ours, theirs)
+    with pytest.raises(AssertionError, match="importance_scores should have the same shape as parameter weight"):
+        prune.l1_unstructured(ours, "weight", amount=1, importance_scores=tg.ones(5, 4))
+    _same_state(ours, theirs)
 
 
 def test_prune_method_on_a_tensor() -> None:

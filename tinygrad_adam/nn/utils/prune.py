@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numbers
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,15 @@ def _pre_hooks(module: Module) -> list[tuple[Any, bool]]:
 def _pruning_hooks(module: Module, name: str | None = None) -> list[tuple[Any, bool]]:
     return [entry for entry in _pre_hooks(module)
             if isinstance(entry[0], BasePruningMethod) and (name is None or entry[0]._tensor_name == name)]
+
+
+def _scores(importance_scores: Tensor | None, t: Tensor, what: str) -> Tensor:
+    if importance_scores is None:
+        return t
+    if importance_scores.shape != t.shape:
+        raise AssertionError(f"importance_scores should have the same shape as {what}, got "
+                             f"{importance_scores.shape} vs {t.shape}")
+    return importance_scores
 
 
 class BasePruningMethod(ABC):
@@ -88,12 +97,7 @@ class BasePruningMethod(ABC):
                 container.add_pruning_method(method)
                 method = container
         orig = getattr(module, name)
-        if importance_scores is not None:
-            if importance_scores.shape != orig.shape:
-                raise AssertionError(f"importance_scores should have the same shape as parameter {name} of "
-                                     f"{module}, got {importance_scores.shape} vs {orig.shape}")
-        else:
-            importance_scores = orig
+        importance_scores = _scores(importance_scores, orig, f"parameter {name} of {module}")
         if not isinstance(method, PruningContainer):
             delattr(module, name)
             setattr(module, name + "_orig", orig)
@@ -116,12 +120,7 @@ class BasePruningMethod(ABC):
     def prune(self, t: Tensor, default_mask: Tensor | None = None,
               importance_scores: Tensor | None = None) -> Tensor:
         """`t` times the mask computed from `importance_scores` (t itself by default)."""
-        if importance_scores is not None:
-            if importance_scores.shape != t.shape:
-                raise AssertionError(f"importance_scores should have the same shape as tensor t, got "
-                                     f"{importance_scores.shape} vs {t.shape}")
-        else:
-            importance_scores = t
+        importance_scores = _scores(importance_scores, t, "tensor t")
         default_mask = default_mask if default_mask is not None else ones_like(t)
         return t * self.compute_mask(importance_scores, default_mask=default_mask)
 
@@ -235,9 +234,12 @@ def _with_channels(t: Tensor, dim: int, channels: np.ndarray, default_mask: Tens
     return _mask_tensor(mask * default_mask.array.astype(mask.dtype))
 
 
-def _zeroed(default_mask: Tensor, indices: np.ndarray) -> Tensor:
+def _zeroed(default_mask: Tensor, amount: Any, t: Tensor, topk: Callable[[int], Any]) -> Tensor:
+    """default_mask with zeros at the flat indices topk(k) picks, k from `amount` of t's entries."""
+    k = _nparams_toprune(amount, t.numel())
     mask = _copy(default_mask)
-    mask.array.reshape(-1)[indices] = 0
+    if k != 0:
+        mask.array.reshape(-1)[topk(k).indices.array] = 0
     return mask
 
 
@@ -254,40 +256,30 @@ class Identity(BasePruningMethod):
         return super().apply(module, name)
 
 
-class RandomUnstructured(BasePruningMethod):
-    """Prunes `amount` entries (a count, or a fraction) chosen at random."""
-
+class _UnstructuredByAmount(BasePruningMethod):
     PRUNING_TYPE = "unstructured"
 
     def __init__(self, amount: int | float) -> None:
         _validate_amount_init(amount)
         self.amount = amount
 
+
+class RandomUnstructured(_UnstructuredByAmount):
+    """Prunes `amount` entries (a count, or a fraction) chosen at random."""
+
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
-        k = _nparams_toprune(self.amount, t.numel())
-        if k == 0:
-            return _copy(default_mask)
-        return _zeroed(default_mask, rand_like(t).reshape(-1).topk(k).indices.array)
+        return _zeroed(default_mask, self.amount, t, lambda k: rand_like(t).reshape(-1).topk(k))
 
     @classmethod
     def apply(cls, module: Module, name: str, amount: int | float) -> BasePruningMethod:  # type: ignore[override]
         return super().apply(module, name, amount=amount)
 
 
-class L1Unstructured(BasePruningMethod):
+class L1Unstructured(_UnstructuredByAmount):
     """Prunes the `amount` entries of smallest absolute value."""
 
-    PRUNING_TYPE = "unstructured"
-
-    def __init__(self, amount: int | float) -> None:
-        _validate_amount_init(amount)
-        self.amount = amount
-
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
-        k = _nparams_toprune(self.amount, t.numel())
-        if k == 0:
-            return _copy(default_mask)
-        return _zeroed(default_mask, t.detach().abs().reshape(-1).topk(k, largest=False).indices.array)
+        return _zeroed(default_mask, self.amount, t, lambda k: t.detach().abs().reshape(-1).topk(k, largest=False))
 
     @classmethod
     def apply(cls, module: Module, name: str, amount: int | float,  # type: ignore[override]
